@@ -1,0 +1,1 @@
+"""Packaged pipeline configurations (TOML)."""

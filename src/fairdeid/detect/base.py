@@ -1,0 +1,89 @@
+"""The one interface every detector implements, and the registry that builds them from config.
+
+A detector only proposes spans; it never decides what gets removed (that is ``resolve``) and never
+touches the text (that is ``replace``). Keeping the three apart is what lets rules, CRF,
+transformers, LLMs and peer tools be mixed in one pipeline and compared on equal terms.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """Finds PHI spans in documents. ``name`` prefixes the ``source`` of every span it makes."""
+
+    name: str
+
+    def detect(self, doc: Document) -> list[Span]:
+        """Spans found in one document (any order; overlaps allowed)."""
+        ...
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """Spans for many documents, in input order. Batching detectors override this."""
+        ...
+
+
+class BaseDetector:
+    """Convenience base: ``detect_batch`` loops over ``detect``; model loading is explicit."""
+
+    name: str = "detector"
+
+    def detect(self, doc: Document) -> list[Span]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        return [self.detect(doc) for doc in docs]
+
+
+DetectorFactory = Callable[[Mapping[str, Any]], Detector]
+
+#: Built-in detectors as "module:callable" so that heavy dependencies (torch, onnxruntime,
+#: presidio) are imported only when the detector is used.
+_BUILTIN: dict[str, str] = {
+    "rules": "fairdeid.detect.rules:RuleDetector.from_config",
+    "crf": "fairdeid.detect.crf:CRFDetector.from_config",
+    "transformer": "fairdeid.detect.transformer:TransformerDetector.from_config",
+    "llm": "fairdeid.detect.llm:LLMDetector.from_config",
+    "presidio": "fairdeid.detect.peers:PresidioDetector.from_config",
+    "scrubadub": "fairdeid.detect.peers:ScrubadubDetector.from_config",
+}
+_REGISTERED: dict[str, DetectorFactory] = {}
+
+
+def register_detector(name: str, factory: DetectorFactory) -> None:
+    """Make a third-party detector available to pipelines under ``name``."""
+    _REGISTERED[name] = factory
+
+
+def available_detectors() -> list[str]:
+    return sorted(set(_BUILTIN) | set(_REGISTERED))
+
+
+def build_detector(kind: str, config: Mapping[str, Any] | None = None) -> Detector:
+    """Instantiate the detector registered as ``kind`` with its config table."""
+    config = dict(config or {})
+    if kind in _REGISTERED:
+        return _REGISTERED[kind](config)
+    target = _BUILTIN.get(kind)
+    if target is None:
+        raise ConfigError(f"unknown detector {kind!r}; available: {available_detectors()}")
+    module_name, _, attr_path = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(
+            f"detector {kind!r} needs an optional dependency that is not installed ({exc.name}); "
+            "see README for the matching extra"
+        ) from exc
+    obj: Any = module
+    for attr in attr_path.split("."):
+        obj = getattr(obj, attr)
+    detector: Detector = obj(config)
+    return detector

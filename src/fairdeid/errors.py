@@ -1,0 +1,31 @@
+"""Exceptions. Messages name records and reasons, never the PHI inside them."""
+
+from __future__ import annotations
+
+
+class FairdeidError(Exception):
+    """Base class for every error fairdeid raises on purpose."""
+
+
+class InvalidSpanError(FairdeidError, ValueError):
+    """A span or document violates the data model (offsets, labels, missing fields)."""
+
+
+class UnknownLabelError(FairdeidError, ValueError):
+    """A label is not in the taxonomy and no mapping was given for it."""
+
+
+class ConfigError(FairdeidError, ValueError):
+    """A pipeline configuration is invalid."""
+
+
+class RecordError(FairdeidError):
+    """One input record could not be processed; the batch goes on without it.
+
+    ``record`` is a locator (file name, line number, document id), never the record's text.
+    """
+
+    def __init__(self, record: str, reason: str) -> None:
+        super().__init__(f"{record}: {reason}")
+        self.record = record
+        self.reason = reason
