@@ -14,3 +14,8 @@ app = typer.Typer(
 )
 #: Human-facing messages go to stderr so stdout stays clean for --json output and pipes.
 console = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """Fair and efficient de-identification of clinical text."""
