@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from fairdeid import Document, Pipeline
+from fairdeid.errors import ConfigError
+from fairdeid.pipeline import load_config
+
+
+def test_pipeline_from_mapping(toy_config) -> None:  # type: ignore[no-untyped-def]
+    pipe = Pipeline.from_config(toy_config)
+    result = pipe.deidentify("Seen by Dr. Lee on 2021-03-04, call 555-123-4567.")
+    assert result.text == "Seen by Dr. [NAME] on [DATE], call [CONTACT]."
+    assert [s.label for s in result.spans] == ["DOCTOR", "DATE", "PHONE"]
+    assert all(s.source.startswith("toy:") for s in result.spans)
+
+
+def test_pipeline_from_toml_file_and_mode_override(toy_config_file) -> None:  # type: ignore[no-untyped-def]
+    pipe = Pipeline.from_config(toy_config_file, mode="redact")
+    assert pipe.deidentify("Dr. Lee").text == "Dr. ***"
+
+
+def test_detect_batch_keeps_order_and_ids(toy_config) -> None:  # type: ignore[no-untyped-def]
+    pipe = Pipeline.from_config(toy_config)
+    docs = [Document("a", "nothing here"), Document("b", "Dr. Kim")]
+    out = pipe.detect_batch(docs)
+    assert [d.id for d in out] == ["a", "b"]
+    assert out[0].spans == () and out[1].spans[0].label == "DOCTOR"
+
+
+def test_per_call_detector_selection(toy_config) -> None:  # type: ignore[no-untyped-def]
+    pipe = Pipeline.from_config(toy_config)
+    with pytest.raises(ConfigError, match="not in this pipeline"):
+        pipe.detect("x", detectors=["rules2"])
+
+
+def test_config_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError, match="unknown detector"):
+        Pipeline.from_config({"pipeline": {"detectors": ["nope"]}})
+    with pytest.raises(ConfigError, match="unknown config sections"):
+        Pipeline.from_config({"pipeline": {"detectors": ["toy"]}, "oops": {}})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[pipeline\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_packaged_default_config_parses() -> None:
+    config = load_config(None)
+    assert "rules" in config["pipeline"]["detectors"]
