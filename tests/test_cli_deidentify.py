@@ -59,8 +59,9 @@ def test_jsonl_preserves_fields_order_and_reports_malformed_lines(
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     spans = tmp_path / "spans.jsonl"
-    result = _run(str(src), "-o", str(out), "--config", str(toy_config_file),
-                  "--spans-out", str(spans))
+    result = _run(
+        str(src), "-o", str(out), "--config", str(toy_config_file), "--spans-out", str(spans)
+    )
     assert result.exit_code == 1
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["n1", "n4"]
@@ -86,8 +87,17 @@ def test_csv_requires_and_checks_text_column(tmp_path: Path, toy_config_file: Pa
     result = _run(str(src), "--config", str(toy_config_file), "--text-column", "note")
     assert result.exit_code == 2 and "'note'" in result.output
     out = tmp_path / "out.csv"
-    result = _run(str(src), "--config", str(toy_config_file), "--text-column", "body",
-                  "--id-column", "note_id", "-o", str(out))
+    result = _run(
+        str(src),
+        "--config",
+        str(toy_config_file),
+        "--text-column",
+        "body",
+        "--id-column",
+        "note_id",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
     assert [r["note_id"] for r in rows] == ["1", "2"]
@@ -97,8 +107,11 @@ def test_csv_requires_and_checks_text_column(tmp_path: Path, toy_config_file: Pa
 def test_a_crashing_record_is_isolated(tmp_path: Path, toy_config_file: Path) -> None:
     src = tmp_path / "notes.jsonl"
     src.write_text(
-        "\n".join(json.dumps({"id": f"n{i}", "text": t}) for i, t in
-                  enumerate(["Dr. Lee", "EXPLODE Dr. Secret", "Dr. Kim"])) + "\n",
+        "\n".join(
+            json.dumps({"id": f"n{i}", "text": t})
+            for i, t in enumerate(["Dr. Lee", "EXPLODE Dr. Secret", "Dr. Kim"])
+        )
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"

@@ -43,8 +43,13 @@ def test_document_sorts_spans_and_roundtrips() -> None:
     assert doc.patient_id == "p9"
     assert doc.span_text(doc.spans[0]) == "Wei Zhang"
     out = doc.to_dict()
-    assert out["spans"][0] == {"start": 12, "end": 21, "label": "DOCTOR", "locale": "zh_CN",
-                               "gender": "male"}
+    assert out["spans"][0] == {
+        "start": 12,
+        "end": 21,
+        "label": "DOCTOR",
+        "locale": "zh_CN",
+        "gender": "male",
+    }
     assert Document.from_dict(out) == doc
 
 
@@ -59,5 +64,10 @@ def test_document_from_dict_errors_name_the_problem() -> None:
 def test_provenance_parts() -> None:
     span = Span(0, 4, "DATE", "rules:date.numeric", 0.7)
     assert span.detector == "rules"
-    assert span.to_dict() == {"start": 0, "end": 4, "label": "DATE",
-                              "source": "rules:date.numeric", "score": 0.7}
+    assert span.to_dict() == {
+        "start": 0,
+        "end": 4,
+        "label": "DATE",
+        "source": "rules:date.numeric",
+        "score": 0.7,
+    }

@@ -14,7 +14,7 @@ def test_tag_mode_coarse_and_fine() -> None:
     spans = [Span(4, 7, "DOCTOR"), Span(19, 29, "DATE")]
     out = build_replacer({"mode": "tag"}).replace(doc, spans)
     assert out.text == "Dr. [NAME] saw her on [DATE]."
-    assert [out.text[s.start:s.end] for s in out.spans] == ["[NAME]", "[DATE]"]
+    assert [out.text[s.start : s.end] for s in out.spans] == ["[NAME]", "[DATE]"]
     assert out.originals == ("Lee", "2020-01-02")
     fine = build_replacer({"mode": "tag", "fine_labels": True}).replace(doc, spans)
     assert fine.text == "Dr. [DOCTOR] saw her on [DATE]."
@@ -50,7 +50,7 @@ def test_splice_offsets_property(case, filler) -> None:  # type: ignore[no-untyp
     text, spans = case
     new_text, moved = splice(text, spans, [filler] * len(spans))
     assert all(0 <= s.start < s.end <= len(new_text) for s in moved)
-    assert all(new_text[s.start:s.end] == filler for s in moved)
+    assert all(new_text[s.start : s.end] == filler for s in moved)
     # text outside spans is preserved in order, each span replaced by exactly the filler
     gaps = [text[a:b] for a, b in _gaps(text, spans)]
     assert new_text == filler.join(gaps)

@@ -50,4 +50,4 @@ def test_resolver_thresholds_allow_deny_and_preset() -> None:
         Span(19, 25, "PATIENT", "model:m", 0.3),
     ]
     out = resolver.resolve(doc, proposals)
-    assert [(doc.text[s.start:s.end], s.label) for s in out] == [("X-99", "IDNUM")]
+    assert [(doc.text[s.start : s.end], s.label) for s in out] == [("X-99", "IDNUM")]

@@ -129,7 +129,9 @@ class Pipeline:
         chosen = []
         for name in detectors:
             if name not in self.detectors:
-                raise ConfigError(f"detector {name!r} is not in this pipeline: {list(self.detectors)}")
+                raise ConfigError(
+                    f"detector {name!r} is not in this pipeline: {list(self.detectors)}"
+                )
             chosen.append(self.detectors[name])
         return chosen
 
@@ -148,7 +150,10 @@ class Pipeline:
     ) -> list[Document]:
         """Documents with their final (resolved) spans, replacing any spans they carried."""
         proposals = self.propose(docs, detectors)
-        return [doc.with_spans(self.resolver.resolve(doc, p)) for doc, p in zip(docs, proposals, strict=True)]
+        return [
+            doc.with_spans(self.resolver.resolve(doc, p))
+            for doc, p in zip(docs, proposals, strict=True)
+        ]
 
     def detect(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Document:
         return self.detect_batch([_as_document(doc)], detectors)[0]

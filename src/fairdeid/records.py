@@ -103,7 +103,8 @@ def _read_jsonl(path: Path) -> Iterator[InputRecord]:
                 text = obj.get("text")
                 if not isinstance(text, str):
                     raise RecordError(locator, "record has no string 'text' field")
-                meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+                raw_meta = obj.get("meta")
+                meta: dict[str, Any] = dict(raw_meta) if isinstance(raw_meta, dict) else {}
                 if "patient_id" in obj and "patient_id" not in meta:
                     meta = {**meta, "patient_id": obj["patient_id"]}
                 doc_id = str(obj.get("id", f"{path.stem}-{lineno}"))
@@ -112,7 +113,9 @@ def _read_jsonl(path: Path) -> Iterator[InputRecord]:
             except UnicodeDecodeError:
                 rec.error = RecordError(locator, "line is not valid UTF-8")
             except json.JSONDecodeError as exc:
-                rec.error = RecordError(locator, f"malformed JSON ({exc.msg} at column {exc.colno})")
+                rec.error = RecordError(
+                    locator, f"malformed JSON ({exc.msg} at column {exc.colno})"
+                )
             except RecordError as err:
                 rec.error = err
             except FairdeidError as exc:
@@ -127,11 +130,16 @@ def _read_csv(
         raise FairdeidError("CSV input needs --text-column (the column holding the note text)")
     locator = path.name
     text = _decode_text_file(path, locator)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    dialect: type[csv.Dialect] | csv.Dialect = (
+        csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    )
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     columns = list(reader.fieldnames or [])
-    for wanted, flag in ((text_column, "--text-column"), (id_column, "--id-column"),
-                         (patient_column, "--patient-column")):
+    for wanted, flag in (
+        (text_column, "--text-column"),
+        (id_column, "--id-column"),
+        (patient_column, "--patient-column"),
+    ):
         if wanted and wanted not in columns:
             raise FairdeidError(
                 f"{locator}: column {wanted!r} given by {flag} is not in the header {columns}"

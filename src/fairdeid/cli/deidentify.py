@@ -25,21 +25,27 @@ def _split(value: str | None) -> list[str] | None:
 
 @app.command("deidentify")
 def deidentify(
-    input_path: Annotated[Path, typer.Argument(help=".txt file, directory of .txt, .jsonl or .csv")],
+    input_path: Annotated[
+        Path, typer.Argument(help=".txt file, directory of .txt, .jsonl or .csv")
+    ],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Output file or directory (stdout if omitted)")
+        Path | None,
+        typer.Option("-o", "--output", help="Output file or directory (stdout if omitted)"),
     ] = None,
     mode: Annotated[
         str | None, typer.Option("--mode", help="tag | redact | surrogate (default: from config)")
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Pipeline TOML")] = None,
     detectors: Annotated[
-        str | None, typer.Option("--detectors", help="Comma-separated detectors, e.g. rules,transformer")
+        str | None,
+        typer.Option("--detectors", help="Comma-separated detectors, e.g. rules,transformer"),
     ] = None,
     spans_out: Annotated[
         Path | None, typer.Option("--spans-out", help="Write canonical JSONL with detected spans")
     ] = None,
-    text_column: Annotated[str | None, typer.Option("--text-column", help="CSV text column")] = None,
+    text_column: Annotated[
+        str | None, typer.Option("--text-column", help="CSV text column")
+    ] = None,
     id_column: Annotated[str | None, typer.Option("--id-column", help="CSV id column")] = None,
     patient_column: Annotated[
         str | None, typer.Option("--patient-column", help="CSV column with the patient id")
@@ -53,7 +59,9 @@ def deidentify(
     ] = None,
     mapping_file: Annotated[
         Path | None,
-        typer.Option("--mapping-file", help="Surrogate mode: write an encrypted original→surrogate map"),
+        typer.Option(
+            "--mapping-file", help="Surrogate mode: write an encrypted original→surrogate map"
+        ),
     ] = None,
 ) -> None:
     """De-identify clinical notes, keeping the input's shape and order.

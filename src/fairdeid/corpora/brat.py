@@ -17,7 +17,7 @@ the whole stretch instead, for corpora whose gaps are only whitespace or line br
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -165,12 +165,14 @@ def format_ann(
     doc: Document,
     label_out: Mapping[str, str] | None = None,
     *,
-    keep_corpus_labels: bool = False,
+    keep_corpus_labels: bool | Collection[str] = False,
 ) -> str:
     """The ``.ann`` body for ``doc``: one ``T`` line per span, labels mapped through ``label_out``.
 
     With ``keep_corpus_labels`` a span read from a corpus writes its original ``corpus_label``
     back (so MEDDOCAN's TERRITORIO survives a round trip even though we read it as LOCATION).
+    A collection restricts that to the corpus's own label set (a Presidio ``PERSON`` is not
+    written into a MEDDOCAN file).
 
     Spans that came from one discontinuous annotation (same ``fragment_of``) are written back as
     one discontinuous annotation.
@@ -191,8 +193,11 @@ def format_ann(
     for n, group in enumerate(order, start=1):
         first = group[0]
         label = label_out.get(first.label, first.label)
-        if keep_corpus_labels and first.attrs.get("corpus_label"):
-            label = str(first.attrs["corpus_label"])
+        corpus_label = first.attrs.get("corpus_label")
+        if keep_corpus_labels and isinstance(corpus_label, str) and (
+            keep_corpus_labels is True or corpus_label in keep_corpus_labels
+        ):
+            label = corpus_label
         offsets = ";".join(f"{s.start} {s.end}" for s in group)
         surface = " ".join(doc.text[s.start : s.end] for s in group)
         surface = surface.replace("\r", " ").replace("\n", " ")
@@ -205,7 +210,7 @@ def write_brat(
     out_dir: str | Path,
     *,
     label_out: Mapping[str, str] | None = None,
-    keep_corpus_labels: bool = False,
+    keep_corpus_labels: bool | Collection[str] = False,
 ) -> int:
     """Write each document as ``<id>.txt`` + ``<id>.ann`` in ``out_dir``; returns the count.
 

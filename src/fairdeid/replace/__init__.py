@@ -27,5 +27,12 @@ def build_replacer(config: Mapping[str, Any] | None = None, mode: str | None = N
     raise ConfigError(f"unknown replacement mode {mode!r}; choose one of {MODES}")
 
 
-__all__ = ["MODES", "Replacement", "Replacer", "build_replacer", "splice", "RedactReplacer",
-           "TagReplacer"]
+__all__ = [
+    "MODES",
+    "Replacement",
+    "Replacer",
+    "build_replacer",
+    "splice",
+    "RedactReplacer",
+    "TagReplacer",
+]

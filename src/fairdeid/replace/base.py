@@ -59,8 +59,9 @@ def splice(text: str, spans: Sequence[Span], strings: Sequence[str]) -> tuple[st
         new = strings[i]
         pieces.append(new)
         if new:
-            moved[i] = Span(out_len, out_len + len(new), span.label, span.source, span.score,
-                            dict(span.attrs))
+            moved[i] = Span(
+                out_len, out_len + len(new), span.label, span.source, span.score, dict(span.attrs)
+            )
         out_len += len(new)
         cursor = span.end
     pieces.append(text[cursor:])

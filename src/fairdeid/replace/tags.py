@@ -24,8 +24,10 @@ class TagReplacer:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> TagReplacer:
-        return cls(fine=bool(config.get("fine_labels", False)),
-                   template=str(config.get("tag_template", "[{label}]")))
+        return cls(
+            fine=bool(config.get("fine_labels", False)),
+            template=str(config.get("tag_template", "[{label}]")),
+        )
 
     def replace(self, doc: Document, spans: Sequence[Span]) -> Replacement:
         strings = [
@@ -41,16 +43,20 @@ class RedactReplacer:
 
     mode = "redact"
 
-    def __init__(self, *, mask_char: str = "*", keep_length: bool = True, mask: str = "***") -> None:
+    def __init__(
+        self, *, mask_char: str = "*", keep_length: bool = True, mask: str = "***"
+    ) -> None:
         self.mask_char = mask_char
         self.keep_length = keep_length
         self.mask = mask
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> RedactReplacer:
-        return cls(mask_char=str(config.get("mask_char", "*")),
-                   keep_length=bool(config.get("keep_length", True)),
-                   mask=str(config.get("mask", "***")))
+        return cls(
+            mask_char=str(config.get("mask_char", "*")),
+            keep_length=bool(config.get("keep_length", True)),
+            mask=str(config.get("mask", "***")),
+        )
 
     def _mask(self, original: str) -> str:
         if not self.keep_length:

@@ -1,0 +1,413 @@
+"""Transformer token-classification detector (any local BERT-family directory), ONNX or torch.
+
+Why it looks like this:
+
+* **Words, not subwords, are labelled.** Text is split by :func:`fairdeid.detect.tokens.words_of`;
+  the tokenizer only sees those words (``is_pretokenized``), each word takes the label of its first
+  subword, and spans are rebuilt from the words' offsets in the original string. Offsets are
+  therefore exact for any text (accents, CJK, Devanagari) whatever the tokenizer normalises.
+* **Long notes are windowed.** Windows of ``max_length`` tokens overlap by ``stride``; every subword
+  takes its prediction from the window where it sits furthest from an edge (most context), so a
+  word is labelled exactly once and no span is duplicated.
+* **Casing.** The default encoder is uncased, and casing is a strong PHI cue ("Rose" vs "rose").
+  A model trained with ``case_features`` gets each word's case class (see ``CASE_CLASSES``) as its
+  token-type id: the token-type embedding table is widened at training time, so the graph stays a
+  plain BERT and the ONNX BERT fusion still applies.
+* **Two backends.** ``onnx`` needs only onnxruntime + tokenizers + numpy (no torch import at all);
+  ``torch`` is kept for training, GPUs and models without an ONNX file. ``auto`` prefers ONNX.
+* **Never downloads.** Models load from local directories only (``builtin:<name>`` resolves to a
+  directory inside the installed package).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fairdeid.detect.base import BaseDetector
+from fairdeid.detect.tokens import Word, bio_labels, case_class, spans_from_tags, words_of
+from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
+
+#: File in a model directory that describes it to fairdeid (labels, windowing, casing).
+META_FILE = "fairdeid_model.json"
+#: Preferred ONNX files, best first.
+ONNX_FILES = ("model.int8.onnx", "model.opt.onnx", "model.onnx")
+
+#: (input_ids, attention_mask, token_type_ids) -> logits [batch, seq, labels]
+Runner = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+def resolve_model_path(model: str | os.PathLike[str]) -> Path:
+    """A local model directory; ``builtin:NAME`` means ``fairdeid/models/NAME`` in the package."""
+    text = str(model)
+    if text.startswith("builtin:"):
+        name = text.split(":", 1)[1]
+        path = Path(str(resources.files("fairdeid").joinpath("models", name)))
+        if not path.is_dir():
+            raise ConfigError(f"no built-in model {name!r} in this installation")
+        return path
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise ConfigError(f"model directory not found: {path}")
+    return path
+
+
+@dataclass(frozen=True)
+class ModelMeta:
+    """What fairdeid needs to know about a model directory (``fairdeid_model.json``)."""
+
+    name: str
+    labels: tuple[str, ...]
+    scheme: str = "coarse"
+    max_length: int = 256
+    stride: int = 64
+    case_features: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> ModelMeta:
+        meta_path = path / META_FILE
+        if meta_path.is_file():
+            data = json.loads(meta_path.read_text("utf-8"))
+        else:
+            # A plain Hugging Face token-classification dir: take labels from config.json.
+            cfg_path = path / "config.json"
+            if not cfg_path.is_file():
+                raise ConfigError(f"{path} has neither {META_FILE} nor config.json")
+            cfg = json.loads(cfg_path.read_text("utf-8"))
+            id2label = cfg.get("id2label") or {}
+            data = {
+                "name": path.name,
+                "labels": [id2label[str(i)] for i in range(len(id2label))],
+                "max_length": min(int(cfg.get("max_position_embeddings", 512)), 512),
+            }
+        known = {"name", "labels", "scheme", "max_length", "stride", "case_features"}
+        return cls(
+            name=str(data.get("name", path.name)),
+            labels=tuple(data["labels"]),
+            scheme=str(data.get("scheme", "coarse")),
+            max_length=int(data.get("max_length", 256)),
+            stride=int(data.get("stride", 64)),
+            case_features=bool(data.get("case_features", False)),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+    def save(self, path: Path) -> None:
+        data = {
+            **dict(self.extra),
+            "name": self.name,
+            "labels": list(self.labels),
+            "scheme": self.scheme,
+            "max_length": self.max_length,
+            "stride": self.stride,
+            "case_features": self.case_features,
+        }
+        (path / META_FILE).write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+
+
+def load_tokenizer(path: Path) -> Any:
+    """The fast tokenizer of a model dir, with truncation and padding off (we window ourselves)."""
+    from tokenizers import Tokenizer
+
+    tok_file = path / "tokenizer.json"
+    if not tok_file.is_file():
+        raise ConfigError(f"{path} has no tokenizer.json (a fast tokenizer file is required)")
+    tok = Tokenizer.from_file(str(tok_file))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+@dataclass
+class _Window:
+    doc: int
+    start: int  # first content token (index into the document's subword sequence)
+    ids: list[int]
+    case: list[int]
+
+
+@dataclass
+class _Encoded:
+    words: list[Word]
+    ids: list[int]
+    word_ids: list[int]
+    case: list[int]
+
+
+class TransformerDetector(BaseDetector):
+    """Token classification over words; see the module docstring."""
+
+    name = "transformer"
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        runner: Runner,
+        meta: ModelMeta,
+        *,
+        batch_size: int = 16,
+        max_length: int | None = None,
+        stride: int | None = None,
+        backend: str = "custom",
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.runner = runner
+        self.meta = meta
+        self.labels = list(meta.labels)
+        self.batch_size = batch_size
+        self.max_length = int(max_length or meta.max_length)
+        self.stride = int(meta.stride if stride is None else stride)
+        if self.max_length < 8:
+            raise ConfigError("max_length must be at least 8")
+        if not 0 <= self.stride < self.max_length - 2:
+            raise ConfigError("stride must be >= 0 and smaller than max_length - 2")
+        self.backend = backend
+        self.source = f"transformer:{meta.name}"
+        specials = tokenizer.encode("", add_special_tokens=True).ids
+        if len(specials) >= 2:
+            self._prefix, self._suffix = [specials[0]], [specials[-1]]
+        else:  # pragma: no cover - tokenizers without a post-processor
+            self._prefix, self._suffix = [], []
+        self._pad_id = tokenizer.token_to_id("[PAD]")
+        if self._pad_id is None:
+            self._pad_id = tokenizer.token_to_id("<pad>") or 0
+
+    # -- construction ---------------------------------------------------------------------------
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> TransformerDetector:
+        """Build from a ``[detectors.transformer]`` table.
+
+        Keys: ``model`` (dir or ``builtin:NAME``, required), ``backend`` (``auto``|``onnx``|
+        ``torch``), ``batch_size``, ``max_length``, ``stride``, ``threads``, ``device`` (torch).
+        """
+        cfg = dict(config)
+        if "model" not in cfg:
+            raise ConfigError("[detectors.transformer] needs 'model' (a directory or builtin:NAME)")
+        known = {"model", "backend", "batch_size", "max_length", "stride", "threads", "device"}
+        unknown = set(cfg) - known
+        if unknown:
+            raise ConfigError(f"unknown [detectors.transformer] keys: {sorted(unknown)}")
+        return cls.load(
+            cfg["model"],
+            backend=str(cfg.get("backend", "auto")),
+            batch_size=int(cfg.get("batch_size", 16)),
+            max_length=cfg.get("max_length"),
+            stride=cfg.get("stride"),
+            threads=cfg.get("threads"),
+            device=str(cfg.get("device", "cpu")),
+        )
+
+    @classmethod
+    def load(
+        cls,
+        model: str | os.PathLike[str],
+        *,
+        backend: str = "auto",
+        batch_size: int = 16,
+        max_length: int | None = None,
+        stride: int | None = None,
+        threads: int | None = None,
+        device: str = "cpu",
+    ) -> TransformerDetector:
+        path = resolve_model_path(model)
+        meta = ModelMeta.load(path)
+        tokenizer = load_tokenizer(path)
+        onnx_file = next((path / f for f in ONNX_FILES if (path / f).is_file()), None)
+        if backend == "auto":
+            backend = "onnx" if onnx_file is not None and _has_module("onnxruntime") else "torch"
+        if backend == "onnx":
+            if onnx_file is None:
+                raise ConfigError(f"{path} has no ONNX file ({', '.join(ONNX_FILES)})")
+            runner = onnx_runner(onnx_file, threads=threads)
+        elif backend == "torch":
+            runner = torch_runner(path, device=device, threads=threads)
+        else:
+            raise ConfigError(f"unknown backend {backend!r}; use auto, onnx or torch")
+        return cls(
+            tokenizer,
+            runner,
+            meta,
+            batch_size=batch_size,
+            max_length=max_length,
+            stride=stride,
+            backend=backend,
+        )
+
+    # -- inference ------------------------------------------------------------------------------
+
+    def _encode(self, text: str) -> _Encoded:
+        words = words_of(text)
+        if not words:
+            return _Encoded(words, [], [], [])
+        enc = self.tokenizer.encode([w.text for w in words], is_pretokenized=True, add_special_tokens=False)
+        word_ids = [(-1 if w is None else int(w)) for w in enc.word_ids]
+        if self.meta.case_features:
+            classes = [case_class(w.text) for w in words]
+            case = [classes[w] if w >= 0 else 0 for w in word_ids]
+        else:
+            case = [0] * len(word_ids)
+        return _Encoded(words, list(enc.ids), word_ids, case)
+
+    def _windows(self, doc_index: int, enc: _Encoded) -> list[_Window]:
+        content = self.max_length - len(self._prefix) - len(self._suffix)
+        n = len(enc.ids)
+        if n <= content:
+            starts = [0]
+        else:
+            step = content - self.stride
+            starts = list(range(0, n - content, step)) + [n - content]
+        return [
+            _Window(doc_index, s, enc.ids[s : s + content], enc.case[s : s + content]) for s in starts
+        ]
+
+    def _run_windows(self, windows: list[_Window]) -> list[np.ndarray]:
+        """Probabilities per window (content tokens only), batched by similar length."""
+        out: list[np.ndarray] = [np.empty(0)] * len(windows)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            width = max(len(windows[i].ids) for i in idx) + len(self._prefix) + len(self._suffix)
+            ids = np.full((len(idx), width), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            types = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                seq = self._prefix + windows[i].ids + self._suffix
+                ids[row, : len(seq)] = seq
+                mask[row, : len(seq)] = 1
+                types[row, len(self._prefix) : len(self._prefix) + len(windows[i].case)] = windows[i].case
+            logits = np.asarray(self.runner(ids, mask, types), dtype=np.float32)
+            probs = _softmax(logits)
+            for row, i in enumerate(idx):
+                lo = len(self._prefix)
+                out[i] = probs[row, lo : lo + len(windows[i].ids)]
+        return out
+
+    def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
+        """Per text: its words and a ``[n_words, n_labels]`` probability matrix."""
+        encoded = [self._encode(t) for t in texts]
+        windows: list[_Window] = []
+        for i, enc in enumerate(encoded):
+            windows.extend(self._windows(i, enc))
+        probs = self._run_windows(windows) if windows else []
+        n_labels = len(self.labels)
+        token_probs = [np.zeros((len(e.ids), n_labels), dtype=np.float32) for e in encoded]
+        best_ctx = [np.full(len(e.ids), -1, dtype=np.int64) for e in encoded]
+        for window, p in zip(windows, probs, strict=True):
+            m = len(window.ids)
+            pos = np.arange(m)
+            ctx = np.minimum(pos, m - 1 - pos)
+            if window.start == 0:  # the document start has no left context to miss
+                ctx = np.where(pos < m - 1 - pos, m, ctx)
+            if window.start + m == len(encoded[window.doc].ids):  # nor the document end
+                ctx = np.where(pos >= m - 1 - pos, m, ctx)
+            sl = slice(window.start, window.start + m)
+            better = ctx > best_ctx[window.doc][sl]
+            token_probs[window.doc][sl][better] = p[better]
+            best_ctx[window.doc][sl][better] = ctx[better]
+        results = []
+        for enc, tp in zip(encoded, token_probs, strict=True):
+            wp = np.zeros((len(enc.words), n_labels), dtype=np.float32)
+            wp[:, 0] = 1.0  # words the tokenizer dropped entirely stay "O"
+            seen = np.zeros(len(enc.words), dtype=bool)
+            for t, w in enumerate(enc.word_ids):
+                if w >= 0 and not seen[w]:
+                    wp[w] = tp[t]
+                    seen[w] = True
+            results.append((enc.words, wp))
+        return results
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        out = []
+        for words, wp in self.word_probs([d.text for d in docs]):
+            if not words:
+                out.append([])
+                continue
+            best = wp.argmax(axis=1)
+            tags = [self.labels[i] for i in best]
+            scores = wp[np.arange(len(best)), best]
+            out.append(spans_from_tags(words, tags, scores, source=self.source))
+        return out
+
+    def detect(self, doc: Document) -> list[Span]:
+        return self.detect_batch([doc])[0]
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=-1, keepdims=True), dtype=np.float32)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def onnx_runner(path: Path, *, threads: int | None = None) -> Runner:
+    """An onnxruntime session as a Runner; feeds only the inputs the graph declares."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads:
+        opts.intra_op_num_threads = int(threads)
+    session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    names = {i.name for i in session.get_inputs()}
+    output = session.get_outputs()[0].name
+
+    def run(ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        result = session.run([output], {k: v for k, v in feed.items() if k in names})[0]
+        return np.asarray(result)
+
+    return run
+
+
+def torch_runner(path: Path, *, device: str = "cpu", threads: int | None = None) -> Runner:
+    """A local Hugging Face token-classification model as a Runner (imports torch)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    if threads:
+        torch.set_num_threads(int(threads))
+    if not (path / "config.json").is_file():
+        raise ConfigError(f"{path} has no torch weights (config.json); use backend='onnx'")
+    model = AutoModelForTokenClassification.from_pretrained(str(path), local_files_only=True)
+    model.to(device).eval()
+    return module_runner(model, device=device)
+
+
+def module_runner(model: Any, *, device: str = "cpu") -> Runner:
+    """Wrap an in-memory torch token-classification model (used during training for dev eval)."""
+    import torch
+
+    uses_types = _uses_token_types(model)
+
+    def run(ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        kwargs = {
+            "input_ids": torch.from_numpy(ids).to(device),
+            "attention_mask": torch.from_numpy(mask).to(device),
+        }
+        if uses_types:
+            kwargs["token_type_ids"] = torch.from_numpy(types).to(device)
+        with torch.inference_mode():
+            logits = model(**kwargs).logits
+        return np.asarray(logits.float().cpu().numpy())
+
+    return run
+
+
+def _uses_token_types(model: Any) -> bool:
+    return int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
