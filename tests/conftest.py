@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -23,8 +24,12 @@ class ToyDetector:
     """Finds doctor names after "Dr.", ISO dates, US phones and "MRN nnnnnn"."""
 
     name = "toy"
+    calls = 0
 
     def detect(self, doc: Document) -> list[Span]:
+        ToyDetector.calls += 1
+        if "CRASH" in doc.text and os.environ.get("TOY_CRASH"):
+            raise KeyboardInterrupt  # simulates the process dying mid-batch
         if "EXPLODE" in doc.text:
             raise RuntimeError("toy detector failure for testing")
         return [

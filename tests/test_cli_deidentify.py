@@ -134,3 +134,35 @@ def test_mode_flag(tmp_path: Path, toy_config_file: Path) -> None:
     src.write_text("Dr. Lee", encoding="utf-8")
     result = _run(str(src), "--config", str(toy_config_file), "--mode", "redact")
     assert result.stdout.strip() == "Dr. ***"
+
+
+def test_crash_mid_batch_resumes_without_redoing_work(
+    tmp_path: Path, toy_config_file: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from fairdeid.detect import build_detector
+
+    ToyDetector = type(build_detector("toy"))
+
+    texts = ["Dr. Aa", "Dr. Bb", "Dr. Cc CRASH", "Dr. Dd", "Dr. Ee"]
+    src = tmp_path / "notes.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": f"n{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    args = [str(src), "-o", str(out), "--config", str(toy_config_file), "--batch-size", "2"]
+    monkeypatch.setenv("TOY_CRASH", "1")
+    crashed = _run(*args)
+    assert crashed.exit_code != 0
+    assert not out.exists()  # no half-written output
+    assert (tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl").exists()
+    monkeypatch.delenv("TOY_CRASH")
+    ToyDetector.calls = 0
+    resumed = _run(*args, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert "resuming: 2 record(s) already done" in resumed.output
+    assert ToyDetector.calls == 3  # only the three records not finished before the crash
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["n0", "n1", "n2", "n3", "n4"]
+    assert all(r["text"].startswith("Dr. [NAME]") for r in records)
+    assert not (tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl").exists()

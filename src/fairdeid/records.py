@@ -245,3 +245,75 @@ def write_output(
 def write_error_report(errors: list[RecordError], path: Path) -> None:
     lines = [json.dumps({"record": e.record, "reason": e.reason}) + "\n" for e in errors]
     _atomic_write(path, "".join(lines))
+
+
+class Checkpoint:
+    """Progress of one deidentify run, so that a crash mid-batch can resume.
+
+    One JSON line per finished record: its index and either the de-identified text plus span
+    offsets, or the error. The original text is never stored here (it can be re-read from the
+    input), so the checkpoint holds no more PHI than the output does.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.outputs: dict[int, str] = {}
+        self.spans: dict[int, list[dict[str, Any]]] = {}
+        self.errors: dict[int, RecordError] = {}
+        self._handle: TextIO | None = None
+
+    def load(self) -> int:
+        """Read earlier progress; a torn last line (crash while writing) is ignored."""
+        if not self.path.exists():
+            return 0
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                index = int(item["index"])
+                if "error" in item:
+                    self.errors[index] = RecordError(item["record"], item["error"])
+                else:
+                    self.outputs[index] = item["text"]
+                    self.spans[index] = item["spans"]
+        return len(self.outputs) + len(self.errors)
+
+    def done(self, index: int) -> bool:
+        return index in self.outputs or index in self.errors
+
+    def open(self, *, append: bool) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = self.path.open("a" if append else "w", encoding="utf-8")
+
+    def add_output(self, index: int, text: str, spans: list[dict[str, Any]]) -> None:
+        self.outputs[index] = text
+        self.spans[index] = spans
+        self._write({"index": index, "text": text, "spans": spans})
+
+    def add_error(self, index: int, error: RecordError) -> None:
+        self.errors[index] = error
+        self._write({"index": index, "record": error.record, "error": error.reason})
+
+    def _write(self, item: dict[str, Any]) -> None:
+        if self._handle is not None:
+            self._handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+    def flush(self) -> None:
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+
+    def finish(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        self.path.unlink(missing_ok=True)
+
+
+def checkpoint_path(output: Path | None) -> Path | None:
+    """Where a run writing to ``output`` keeps its progress (none when writing to stdout)."""
+    if output is None:
+        return None
+    return output.parent / f".{output.name}.fairdeid-checkpoint.jsonl"

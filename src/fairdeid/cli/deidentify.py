@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,7 +15,6 @@ from fairdeid.errors import FairdeidError, RecordError
 
 log = logging.getLogger("fairdeid")
 
-_BATCH = 32
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -57,6 +57,10 @@ def deidentify(
     preset: Annotated[
         str | None, typer.Option("--preset", help="safe_harbor | limited_data_set")
     ] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Records per batch")] = 32,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint")
+    ] = False,
     mapping_file: Annotated[
         Path | None,
         typer.Option(
@@ -71,7 +75,14 @@ def deidentify(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from fairdeid.pipeline import Pipeline
-    from fairdeid.records import read_input, write_error_report, write_output
+    from fairdeid.records import (
+        Checkpoint,
+        InputRecord,
+        checkpoint_path,
+        read_input,
+        write_error_report,
+        write_output,
+    )
 
     overrides: dict[str, dict[str, object]] = {}
     if preset:
@@ -89,13 +100,21 @@ def deidentify(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
 
-    errors: list[RecordError] = [r.error for r in inputs.records if r.error is not None]
-    todo = [r for r in inputs.records if r.document is not None]
-    outputs: dict[int, str] = {}
-    detected: dict[int, dict[str, object]] = {}
+    ckpt = Checkpoint(checkpoint_path(output) or Path(os.devnull))
+    write_ckpt = checkpoint_path(output) is not None
+    if write_ckpt and resume:
+        n_done = ckpt.load()
+        if n_done:
+            console.print(f"resuming: {n_done} record(s) already done")
+    if write_ckpt:
+        ckpt.open(append=resume)
+    for rec in inputs.records:
+        if rec.error is not None and not ckpt.done(rec.index):
+            ckpt.add_error(rec.index, rec.error)
+    todo = [r for r in inputs.records if r.document is not None and not ckpt.done(r.index)]
 
-    def run_one(rec_batch: list) -> None:  # type: ignore[type-arg]
-        docs = [r.document for r in rec_batch]
+    def run_one(rec_batch: list[InputRecord]) -> None:
+        docs = [r.document for r in rec_batch if r.document is not None]
         try:
             results = pipeline.deidentify_batch(docs)
         except Exception as exc:  # isolate the failing record(s); other records still go through
@@ -105,13 +124,12 @@ def deidentify(
                 return
             rec = rec_batch[0]
             # The exception text may quote the note: report only its type.
-            reason = "processing failed (internal error)"
-            errors.append(RecordError(rec.locator, reason))
+            failure = RecordError(rec.locator, "processing failed (internal error)")
+            ckpt.add_error(rec.index, failure)
             log.error("record %s failed: %s", rec.locator, type(exc).__name__)
             return
         for rec, result in zip(rec_batch, results, strict=True):
-            outputs[rec.index] = result.text
-            detected[rec.index] = result.document.to_dict()
+            ckpt.add_output(rec.index, result.text, [s.to_dict() for s in result.spans])
 
     with Progress(
         "[progress.description]{task.description}",
@@ -123,19 +141,26 @@ def deidentify(
         disable=len(todo) < 2,
     ) as progress:
         task = progress.add_task("de-identifying", total=len(todo))
-        for start in range(0, len(todo), _BATCH):
-            batch = todo[start : start + _BATCH]
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start : start + batch_size]
             run_one(batch)
+            ckpt.flush()
             progress.advance(task, len(batch))
 
-    write_output(inputs, outputs, output)
+    write_output(inputs, ckpt.outputs, output)
     if spans_out:
         spans_out.parent.mkdir(parents=True, exist_ok=True)
         with spans_out.open("w", encoding="utf-8") as handle:
             for rec in inputs.records:
-                if rec.index in detected:
-                    handle.write(json.dumps(detected[rec.index], ensure_ascii=False) + "\n")
-    errors.sort(key=lambda e: _order_of(inputs, e.record))
+                if rec.index in ckpt.outputs and rec.document is not None:
+                    record: dict[str, Any] = {"id": rec.document.id, "text": rec.document.text}
+                    if rec.document.meta:
+                        record["meta"] = dict(rec.document.meta)
+                    record["spans"] = ckpt.spans[rec.index]
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
+    outputs = ckpt.outputs
+    ckpt.finish()
     if errors:
         report = errors_out or _default_error_path(output, input_path)
         write_error_report(errors, report)
@@ -148,13 +173,6 @@ def deidentify(
         )
         raise typer.Exit(1)
     console.print(f"[green]de-identified {len(outputs)} record(s)[/green]")
-
-
-def _order_of(inputs, locator: str) -> int:  # type: ignore[no-untyped-def]
-    for rec in inputs.records:
-        if rec.locator == locator:
-            return int(rec.index)
-    return len(inputs.records)
 
 
 def _default_error_path(output: Path | None, input_path: Path) -> Path:

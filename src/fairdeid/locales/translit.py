@@ -168,7 +168,9 @@ def _delete_schwas(units: list[list[str]], kinds: list[str]) -> None:
     last = len(kinds) - 1
     while last >= 0 and kinds[last] == "N":
         last -= 1
-    if last >= 1 and kinds[last] == "C" and units[last][1] == _SCHWA:
+    # A final conjunct keeps its vowel ("आदित्य" → "Aditya", not "Adity").
+    conjunct = kinds[last - 1] == "C" and units[last - 1][1] == "" if last >= 1 else False
+    if last >= 1 and kinds[last] == "C" and units[last][1] == _SCHWA and not conjunct:
         units[last][1] = ""
     for i in range(len(units) - 2, 0, -1):
         if kinds[i] != "C" or units[i][1] != _SCHWA:

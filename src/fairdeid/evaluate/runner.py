@@ -1,0 +1,123 @@
+"""Shared plumbing for evaluate / audit / bench: read gold, build a pipeline, run it with progress.
+
+Detectors only ever see documents *without* their gold spans, so no detector can peek.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fairdeid.document import Document
+from fairdeid.errors import ConfigError, RecordError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from fairdeid.pipeline import Pipeline
+
+#: Documents per ``detect_batch`` call: big enough for batching detectors, small enough for a
+#: progress bar that moves.
+CHUNK = 32
+
+
+def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Document], list[str]]:
+    """Read annotated documents; returns them and the locators of records that were skipped.
+
+    Uses the format readers of ``fairdeid.corpora.formats`` when present, else canonical JSONL.
+    Locators name file and line, never content.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"input not found: {path}")
+    try:
+        from fairdeid.corpora.formats import read_documents
+    except ImportError:
+        if fmt not in (None, "jsonl") or path.is_dir() or path.suffix != ".jsonl":
+            raise ConfigError(
+                f"cannot read {path.name!r}: only JSONL is supported until the format readers "
+                "(fairdeid.corpora.formats) are installed"
+            ) from None
+        from fairdeid.corpora.jsonl import iter_jsonl as _iter
+
+        items: Iterator[Document | RecordError] = _iter(path)
+    else:
+        items = read_documents(path, fmt)
+    docs: list[Document] = []
+    skipped: list[str] = []
+    for item in items:
+        if isinstance(item, RecordError):
+            skipped.append(item.record)
+        else:
+            docs.append(item)
+    return docs, skipped
+
+
+def build_pipeline(config: str | Path | None = None, detector: str | None = None) -> Pipeline:
+    """The pipeline to evaluate: a TOML config, one detector on the default config, or the default."""
+    from fairdeid.pipeline import Pipeline
+
+    detectors = [detector] if detector else None
+    return Pipeline.from_config(config, detectors=detectors, mode="tag")
+
+
+def system_name(config: str | Path | None = None, detector: str | None = None) -> str:
+    """A short display name for a system under test (config file stem or detector name)."""
+    if detector:
+        return detector
+    if config:
+        return Path(config).stem
+    return "default"
+
+
+def strip(docs: Sequence[Document]) -> list[Document]:
+    return [d.with_spans(()) for d in docs]
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Progress | None]:
+    """A Rich progress bar on stderr (the CLI console), or ``None`` when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from fairdeid.cli.app import console
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        yield bar
+
+
+def predict(
+    pipeline: Pipeline,
+    docs: Sequence[Document],
+    *,
+    progress: Progress | None = None,
+    description: str = "detecting",
+    chunk: int = CHUNK,
+) -> tuple[list[Document], float]:
+    """Resolved predictions for ``docs`` (gold spans stripped first) and the wall seconds spent."""
+    bare = strip(docs)
+    task = progress.add_task(description, total=len(bare)) if progress is not None else None
+    out: list[Document] = []
+    seconds = 0.0
+    for i in range(0, len(bare), chunk):
+        batch = bare[i : i + chunk]
+        t0 = time.perf_counter()
+        out.extend(pipeline.detect_batch(batch))
+        seconds += time.perf_counter() - t0
+        if progress is not None and task is not None:
+            progress.advance(task, len(batch))
+    if progress is not None and task is not None:
+        progress.remove_task(task)
+    return out, seconds

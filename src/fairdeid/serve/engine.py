@@ -1,0 +1,154 @@
+"""The service's pipelines: loaded once, one per replacement mode, sharing the detectors.
+
+Models are the expensive part, so every mode reuses the base pipeline's detectors and resolver and
+only gets its own replacer. Mode pipelines are built lazily on first use (the surrogate locales
+are not loaded unless someone asks for surrogates).
+
+Thread-safety: detectors and surrogate stores were written for one caller at a time, so pipeline
+work passes through a capacity limiter (``workers`` calls at once, 1 by default). For pure-Python
+detectors under the GIL that costs nothing in throughput; the event loop stays free either way
+because the work runs in worker threads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
+from fairdeid.pipeline import Pipeline, Result, load_config
+from fairdeid.replace import MODES, build_replacer
+from fairdeid.taxonomy import coarse
+
+#: What kind of detector a detector kind is, for the page's legend.
+_KINDS: dict[str, str] = {
+    "rules": "rule",
+    "crf": "model",
+    "transformer": "model",
+    "llm": "llm",
+    "presidio": "peer",
+    "scrubadub": "peer",
+    "deny": "deny",
+    "gold": "gold",
+}
+
+PipelineSource = Pipeline | str | Path | Mapping[str, Any] | None
+
+
+class Engine:
+    """Holds the base pipeline and its per-mode siblings."""
+
+    def __init__(self, source: PipelineSource = None) -> None:
+        self._source = source
+        self._base: Pipeline | None = source if isinstance(source, Pipeline) else None
+        self._by_mode: dict[str, Pipeline] = {}
+        self._lock = threading.Lock()
+        self.error: str | None = None
+        self.load_seconds: float | None = 0.0 if self._base is not None else None
+        self._kinds: dict[str, str] = {}
+        if self._base is not None:
+            self._register(self._base)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self._base is not None
+
+    def load(self) -> None:
+        """Build the base pipeline (loads models). Called once, off the event loop."""
+        if self._base is not None:
+            return
+        started = time.perf_counter()
+        try:
+            source = self._source
+            assert not isinstance(source, Pipeline)
+            pipeline = Pipeline.from_config(source)
+        except Exception as exc:
+            # Config errors are written to be PHI-free; anything else is reported by type only.
+            self.error = str(exc) if isinstance(exc, ConfigError) else type(exc).__name__
+            raise
+        self._register(pipeline)
+        self._base = pipeline
+        self.load_seconds = time.perf_counter() - started
+
+    def _register(self, pipeline: Pipeline) -> None:
+        self._by_mode[pipeline.replacer.mode] = pipeline
+        tables = pipeline.config.get("detectors", {})
+        for name, detector in pipeline.detectors.items():
+            kind = str(tables.get(name, {}).get("kind", name))
+            label = _KINDS.get(kind, _KINDS.get(name, "other"))
+            self._kinds[name] = label
+            self._kinds.setdefault(getattr(detector, "name", name), label)
+
+    @property
+    def base(self) -> Pipeline:
+        if self._base is None:
+            raise RuntimeError("pipeline not loaded")
+        return self._base
+
+    @property
+    def default_mode(self) -> str:
+        return self.base.replacer.mode if self._base is not None else "tag"
+
+    def detector_kinds(self) -> dict[str, str]:
+        if self._base is None:
+            return {}
+        return {name: self._kinds.get(name, "other") for name in self._base.detectors}
+
+    def for_mode(self, mode: str | None) -> Pipeline:
+        """The pipeline for ``mode``; built on first use, sharing detectors and resolver."""
+        base = self.base
+        mode = mode or base.replacer.mode
+        if mode not in MODES:
+            raise ConfigError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
+        with self._lock:
+            pipeline = self._by_mode.get(mode)
+            if pipeline is None:
+                try:
+                    replacer = build_replacer(base.config.get("replace", {}), mode=mode)
+                except ImportError:
+                    raise ConfigError(f"mode {mode!r} is not available in this installation") from None
+                pipeline = Pipeline(base.detectors, base.resolver, replacer, base.config)
+                self._by_mode[mode] = pipeline
+            return pipeline
+
+    # -- work (called in worker threads) ----------------------------------------------------
+
+    def detect(self, docs: Sequence[Document], detectors: Sequence[str] | None) -> list[Document]:
+        return self.base.detect_batch(docs, detectors)
+
+    def deidentify(
+        self, docs: Sequence[Document], mode: str | None, detectors: Sequence[str] | None
+    ) -> list[Result]:
+        return self.for_mode(mode).deidentify_batch(docs, detectors)
+
+    # -- presentation -----------------------------------------------------------------------
+
+    def span_dict(self, span: Span) -> dict[str, Any]:
+        detector = span.detector
+        kind = self._kinds.get(detector) or _KINDS.get(detector, "other")
+        try:
+            coarse_label = coarse(span.label)
+        except ValueError:
+            coarse_label = "OTHER"
+        also = span.attrs.get("also", [])
+        return {
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "coarse": coarse_label,
+            "source": span.source,
+            "kind": kind,
+            "score": round(float(span.score), 6),
+            "also": [str(a) for a in also] if isinstance(also, list | tuple) else [],
+        }
+
+
+def check_config(source: str | Path | Mapping[str, Any] | None) -> None:
+    """Cheap pre-flight for the CLI: the file exists and parses (models are not loaded)."""
+    load_config(source)

