@@ -12,7 +12,7 @@ Sources:
 - Hand-written seeds in ``rules_data/*_seed.txt``.
 
 Names that are also common English or clinical words (Faker's lorem word list, spaCy's English
-stop words, ``name_stopwords.txt``, ``eponyms.txt``) go to ``names_ambiguous.txt``: the detector
+stop words, ``name_stopwords.txt``, ``clinical_words.txt``, ``eponyms.txt``) go to ``names_ambiguous.txt``: the detector
 uses those only with evidence (a title, a header, a neighbouring name).
 
 Usage: ``python scripts/build_rule_dictionaries.py [--names-dir PATH]``
@@ -97,7 +97,11 @@ def country_csv_names(names_dir: Path) -> tuple[set[str], set[str]]:
 
 
 def ambiguous_words() -> set[str]:
-    words = read_wordlist(DATA / "name_stopwords.txt") | read_wordlist(DATA / "eponyms.txt")
+    words = (
+        read_wordlist(DATA / "name_stopwords.txt")
+        | read_wordlist(DATA / "clinical_words.txt")
+        | read_wordlist(DATA / "eponyms.txt")
+    )
     try:
         lorem = importlib.import_module("faker.providers.lorem.en_US").Provider
         words |= {w.lower() for w in lorem.word_list}

@@ -80,8 +80,8 @@ def parse_ann(
         fragments: list[tuple[int, int]] = []
         try:
             for frag in offsets.split(";"):
-                s, e = frag.split()
-                fragments.append((int(s), int(e)))
+                s_text, e_text = frag.split()
+                fragments.append((int(s_text), int(e_text)))
         except ValueError:
             raise RecordError(loc, "malformed offsets in text-bound annotation") from None
         for s, e in fragments:
@@ -194,8 +194,10 @@ def format_ann(
         first = group[0]
         label = label_out.get(first.label, first.label)
         corpus_label = first.attrs.get("corpus_label")
-        if keep_corpus_labels and isinstance(corpus_label, str) and (
-            keep_corpus_labels is True or corpus_label in keep_corpus_labels
+        if (
+            keep_corpus_labels
+            and isinstance(corpus_label, str)
+            and (keep_corpus_labels is True or corpus_label in keep_corpus_labels)
         ):
             label = corpus_label
         offsets = ";".join(f"{s.start} {s.end}" for s in group)

@@ -53,9 +53,9 @@ def read_documents(
     meddocan), ``text_column``/``id_column``/``spans_column``/``patient_column`` (csv, parquet),
     ``unknown``/``seed``/``locales`` (mimic).
     """
-    fmt = (fmt or guess_format(path)).lower()
     if not Path(path).exists():
         raise ConfigError(f"input not found: {path}")
+    fmt = (fmt or guess_format(path)).lower()
     if fmt == "jsonl":
         from fairdeid.corpora.jsonl import iter_jsonl
 

@@ -78,14 +78,18 @@ def parse_i2b2(data: bytes, *, doc_id: str, where: str, check_text: bool = True)
         if not 0 <= start < end <= len(text):
             raise RecordError(loc, f"offsets [{start}, {end}) outside the text")
         surface = el.get("text")
-        if check_text and surface is not None and " ".join(surface.split()) != " ".join(
-            text[start:end].split()
+        if (
+            check_text
+            and surface is not None
+            and " ".join(surface.split()) != " ".join(text[start:end].split())
         ):
             raise RecordError(loc, "tag text does not match the TEXT slice")
         attrs = {"i2b2_id": el.get("id")} if el.get("id") else {}
         spans.append(Span(start, end, label, attrs=attrs))
     try:
-        return Document(id=doc_id, text=text, meta={"source_file": Path(where).name}, spans=tuple(spans))
+        return Document(
+            id=doc_id, text=text, meta={"source_file": Path(where).name}, spans=tuple(spans)
+        )
     except InvalidSpanError as exc:
         raise RecordError(where, str(exc)) from None
 
@@ -128,13 +132,17 @@ def format_i2b2(doc: Document) -> str:
     """One document as i2b2-2014 XML text."""
     if _INVALID_XML.search(doc.text):
         raise FairdeidError(f"document {doc.id!r}: text holds characters XML 1.0 cannot carry")
-    lines = ['<?xml version="1.0" encoding="UTF-8" ?>', "<deIdi2b2>", f"<TEXT>{_cdata(doc.text)}</TEXT>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8" ?>',
+        "<deIdi2b2>",
+        f"<TEXT>{_cdata(doc.text)}</TEXT>",
+    ]
     lines.append("<TAGS>")
     for n, span in enumerate(doc.spans):
         element, type_ = _element_for(span.label)
         lines.append(
             f'<{element} id="P{n}" start="{span.start}" end="{span.end}" '
-            f"text={quoteattr(doc.span_text(span))} TYPE=\"{type_}\" comment=\"\" />"
+            f'text={quoteattr(doc.span_text(span))} TYPE="{type_}" comment="" />'
         )
     lines.append("</TAGS>")
     lines.append("</deIdi2b2>")

@@ -93,11 +93,11 @@ def iter_meddocan(
 ) -> Iterator[Document | RecordError]:
     """Read a MEDDOCAN BRAT directory (e.g. ``meddocan/brat/train``); spans keep
     ``attrs["corpus_label"]`` with the Spanish label."""
-    yield from iter_brat(
-        path, MEDDOCAN_LABELS, discontinuous=discontinuous, check_text=check_text
-    )
+    yield from iter_brat(path, MEDDOCAN_LABELS, discontinuous=discontinuous, check_text=check_text)
 
 
 def write_meddocan(docs: Iterable[Document], out_dir: str | Path) -> int:
     """Write MEDDOCAN-style BRAT; spans read from MEDDOCAN keep their original label."""
-    return write_brat(docs, out_dir, label_out=MEDDOCAN_OUT, keep_corpus_labels=set(MEDDOCAN_LABELS))
+    return write_brat(
+        docs, out_dir, label_out=MEDDOCAN_OUT, keep_corpus_labels=set(MEDDOCAN_LABELS)
+    )

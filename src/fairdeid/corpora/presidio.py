@@ -177,8 +177,13 @@ def to_presidio(doc: Document, label_out: Mapping[str, str] | None = None) -> di
     spans = []
     for s in doc.spans:
         etype = s.attrs.get("corpus_label")
-        if not isinstance(etype, str) or etype not in PRESIDIO_LABELS or (
-            PRESIDIO_LABELS[etype] != s.label and coarse(PRESIDIO_LABELS[etype]) != coarse(s.label)
+        if (
+            not isinstance(etype, str)
+            or etype not in PRESIDIO_LABELS
+            or (
+                PRESIDIO_LABELS[etype] != s.label
+                and coarse(PRESIDIO_LABELS[etype]) != coarse(s.label)
+            )
         ):
             etype = out_map.get(s.label, s.label)
         spans.append(

@@ -89,7 +89,9 @@ def iter_csv(
         for n, row in enumerate(reader, start=2):
             where = f"{path.name}:{n}"
             try:
-                yield row_to_document(row, where=where, default_id=f"{path.stem}-{n - 1}", **columns)
+                yield row_to_document(
+                    row, where=where, default_id=f"{path.stem}-{n - 1}", **columns
+                )
             except RecordError as exc:
                 yield exc
 

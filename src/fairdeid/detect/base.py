@@ -51,6 +51,7 @@ _BUILTIN: dict[str, str] = {
     "crf": "fairdeid.detect.crf:CRFDetector.from_config",
     "transformer": "fairdeid.detect.transformer:TransformerDetector.from_config",
     "llm": "fairdeid.detect.llm:LLMDetector.from_config",
+    "llm_hybrid": "fairdeid.detect.llm:HybridLLMDetector.from_config",
     "presidio": "fairdeid.detect.peers:PresidioDetector.from_config",
     "scrubadub": "fairdeid.detect.peers:ScrubadubDetector.from_config",
 }

@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from fairdeid.document import Document
-from fairdeid.evaluate.bootstrap import DEFAULT_RESAMPLES, interval, paired_difference, resample_weights
+from fairdeid.evaluate.bootstrap import (
+    DEFAULT_RESAMPLES,
+    interval,
+    paired_difference,
+    resample_weights,
+)
 from fairdeid.evaluate.metrics import FloatArray, count_matrix, covered_recall, prf
 from fairdeid.evaluate.runner import predict
 
@@ -145,13 +150,18 @@ def run_audit(
             result.gender_rows.append(
                 {
                     "locale": locale,
-                    "female": {"value": female.point("name_recall"),
-                               "ci95": list(interval(_name_recall(weights @ female.counts)))},
-                    "male": {"value": male.point("name_recall"),
-                             "ci95": list(interval(_name_recall(weights @ male.counts)))},
+                    "female": {
+                        "value": female.point("name_recall"),
+                        "ci95": list(interval(_name_recall(weights @ female.counts))),
+                    },
+                    "male": {
+                        "value": male.point("name_recall"),
+                        "ci95": list(interval(_name_recall(weights @ male.counts))),
+                    },
                     # female minus male: negative means female names are missed more often.
-                    "gap": paired_difference(male.counts, female.counts, _name_recall,
-                                             n_boot=n_boot, seed=seed),
+                    "gap": paired_difference(
+                        male.counts, female.counts, _name_recall, n_boot=n_boot, seed=seed
+                    ),
                 }
             )
     return result
@@ -220,4 +230,12 @@ def verdicts(result: AuditResult) -> list[str]:
             )
         else:
             lines.append(f"{row['locale']}: no significant gender gap in NAME recall ({span}).")
+    tests = sum(1 for row in result.rows if row["locale"] != REFERENCE) * len(METRICS)
+    tests += len(result.gender_rows)
+    if tests > 1:
+        lines.append(
+            f"{tests} comparisons were tested, each at the 95% level: about {0.05 * tests:.1f} of "
+            "them may come out significant by chance alone, so read single borderline gaps with "
+            "care (an interval far from 0 is the strong evidence)."
+        )
     return lines

@@ -11,6 +11,7 @@ lets a small corpus tell a real gap from noise.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,7 +32,8 @@ def resample_weights(n_docs: int, n_boot: int = DEFAULT_RESAMPLES, seed: int = 0
 
 
 def interval(samples: FloatArray, level: float = 0.95) -> tuple[float | None, float | None]:
-    """Percentile interval of bootstrap samples, ignoring resamples where the metric is undefined."""
+    """Percentile interval of bootstrap samples; resamples where the metric is undefined are
+    ignored."""
     values = np.asarray(samples, dtype=np.float64)
     values = values[~np.isnan(values)]
     if values.size == 0:
@@ -49,7 +51,7 @@ def paired_difference(
     n_boot: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     level: float = 0.95,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """``metric(B) - metric(A)`` with a paired bootstrap interval over the same documents.
 
     Row ``i`` of both count matrices must describe the same note. The gap is *significant* at

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,7 +91,9 @@ def _coarse_spans(spans: Sequence[Span]) -> list[tuple[int, int, str]]:
     return sorted({(s.start, s.end, coarse(s.label)) for s in spans})
 
 
-def _coverage(n: int, spans: Sequence[tuple[int, int, str]], label: str | None = None) -> FloatArray:
+def _coverage(
+    n: int, spans: Sequence[tuple[int, int, str]], label: str | None = None
+) -> FloatArray:
     """Prefix sums of a character mask (``label=None``: all spans), for O(1) range tests."""
     mask = np.zeros(n, dtype=np.int64)
     for start, end, lab in spans:
@@ -239,7 +242,7 @@ class Metric:
     value: float | None
     ci95: tuple[float | None, float | None] = (None, None)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         return {"value": self.value, "ci95": list(self.ci95)}
 
 
@@ -259,11 +262,12 @@ class EvalResult:
     seconds: float
     extra: dict[str, object] = field(default_factory=dict)
 
-    def to_json(self) -> dict[str, object]:
-        """The ``--json`` object: exactly the DESIGN.md metric names plus documents/words/seconds."""
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object: exactly the DESIGN.md metric names plus documents, words and
+        seconds."""
 
-        def prf_json(m: Mapping[str, Metric]) -> dict[str, object]:
-            out: dict[str, object] = {k: v.value for k, v in m.items()}
+        def prf_json(m: Mapping[str, Metric]) -> dict[str, Any]:
+            out: dict[str, Any] = {k: v.value for k, v in m.items()}
             out["ci95"] = {k: list(v.ci95) for k, v in m.items()}
             return out
 

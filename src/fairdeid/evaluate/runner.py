@@ -57,7 +57,8 @@ def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Docum
 
 
 def build_pipeline(config: str | Path | None = None, detector: str | None = None) -> Pipeline:
-    """The pipeline to evaluate: a TOML config, one detector on the default config, or the default."""
+    """The pipeline to evaluate: a TOML config, one detector on the default config, or the
+    default. Tag mode, so ``leak_rate`` means what ``metrics.py`` says."""
     from fairdeid.pipeline import Pipeline
 
     detectors = [detector] if detector else None

@@ -24,7 +24,7 @@ _VOWELS = {
 #: Dependent vowel signs (matras).
 _MATRAS = {
     0x093E: "a", 0x093F: "i", 0x0940: "ee", 0x0941: "u", 0x0942: "oo", 0x0943: "ri",
-    0x0947: "e", 0x0948: "ai", 0x094B: "o", 0x094C: "au",
+    0x0947: "e", 0x0948: "ai", 0x094B: "o", 0x094C: "au", 0x0949: "o", 0x0945: "e",
 }
 _CONSONANTS = {
     0x0915: "k", 0x0916: "kh", 0x0917: "g", 0x0918: "gh", 0x0919: "n",
@@ -110,6 +110,8 @@ def romanise_word(word: str) -> str:
                 cons = "y" if after_virama else "j"
             if bengali and cp == 0x0937:
                 cons = "sh"
+            if bengali and cp == 0x092B:
+                cons = "f"  # ফ: "Farida", "Yusuf" in Bangladeshi spellings
             units.append([cons, _SCHWA])
             kinds.append("C")
         elif cp in _MATRAS and units and kinds[-1] == "C":

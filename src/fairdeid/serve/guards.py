@@ -7,6 +7,7 @@ be written by us, from the method, path and status only, never the query string 
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import time
@@ -104,6 +105,44 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class BearerAuth:
+    """401 for protected paths without ``Authorization: Bearer <token>``.
+
+    Checked before the body is read, so unauthenticated clients cannot make the server buffer
+    or parse anything. The comparison is constant-time.
+    """
+
+    def __init__(self, app: ASGIApp, token: str, protected: frozenset[str]) -> None:
+        self.app = app
+        self.token = token.encode("utf-8")
+        self.protected = protected
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path") in self.protected:
+            supplied = b""
+            for name, value in scope.get("headers", []):
+                if name == b"authorization":
+                    scheme, _, credentials = value.partition(b" ")
+                    if scheme.lower() == b"bearer":
+                        supplied = credentials.strip()
+            if not hmac.compare_digest(supplied, self.token):
+                payload = json.dumps({"detail": "missing or invalid bearer token"}).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 401,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode()),
+                            (b"www-authenticate", b'Bearer realm="fairdeid"'),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": payload})
+                return
+        await self.app(scope, receive, send)
+
+
 class AccessLogAndHeaders:
     """Log ``method path status ms request_id`` (no query, no body) and add safety headers.
 
@@ -120,7 +159,7 @@ class AccessLogAndHeaders:
 
     def _loggable(self, path: str) -> str:
         # A mistyped URL may carry anything (even a name); only log paths we serve.
-        if path in self.known_paths or path.startswith("/static/"):
+        if path in self.known_paths:
             return path
         return "<unrouted>"
 

@@ -26,7 +26,16 @@ def load_documents(path: str | Path, fmt: str | None = None) -> list[Document]:
         from fairdeid.corpora.formats import read_documents
     except ImportError as exc:  # pragma: no cover - depends on the installed package
         raise ConfigError(f"cannot read {path.name}: only .jsonl is supported here") from exc
-    return list(read_documents(path, fmt))
+    docs: list[Document] = []
+    bad = 0
+    for item in read_documents(path, fmt):
+        if isinstance(item, Document):
+            docs.append(item)
+        else:
+            bad += 1
+    if bad and not docs:
+        raise ConfigError(f"{path.name}: every record was invalid ({bad})")
+    return docs
 
 
 def limit_documents(docs: Sequence[Document], limit: int | None, seed: int) -> list[Document]:

@@ -59,6 +59,7 @@ class TrainConfig:
     #: Stop (and still save) after this many seconds of training; None = no limit.
     time_budget_s: float | None = None
     eval_batch_size: int = 32
+    freeze_word_embeddings: bool = True
 
 
 class _Log:
@@ -158,8 +159,11 @@ def train_transformer(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
+    import transformers
     from transformers import AutoModelForTokenClassification
 
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
     if not train_docs:
         raise ConfigError("no training documents")
     random.seed(cfg.seed)
@@ -181,6 +185,10 @@ def train_transformer(
         local_files_only=True,
     )
     case_features = cfg.case_features and widen_token_types(model, len(CASE_CLASSES))
+    if cfg.freeze_word_embeddings:
+        # Half of MiniLM's weights are the word-embedding table; updating it costs CPU time and,
+        # with a few thousand notes, mostly overfits the vocabulary of the training names.
+        model.get_input_embeddings().weight.requires_grad_(False)
     uses_types = int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
     pad_id = tokenizer.token_to_id("[PAD]")
     if pad_id is None:
@@ -218,18 +226,35 @@ def train_transformer(
 
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     params = [
-        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-         "weight_decay": cfg.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-         "weight_decay": 0.0},
+        {
+            "params": [
+                p for n, p in model.named_parameters()
+                if p.requires_grad and not any(k in n for k in no_decay)
+            ],
+            "weight_decay": cfg.weight_decay,
+        },
+        {
+            "params": [
+                p for n, p in model.named_parameters()
+                if p.requires_grad and any(k in n for k in no_decay)
+            ],
+            "weight_decay": 0.0,
+        },
     ]
     optim = torch.optim.AdamW(params, lr=cfg.lr)
     warmup = max(1, int(total_steps * cfg.warmup))
 
+    clock = {"t0": time.perf_counter()}
+
     def lr_at(step: int) -> float:
+        """Linear warmup, then linear decay over steps -- or over the time budget if that ends
+        first, so a run cut by ``time_budget_s`` still finishes with a decayed learning rate."""
         if step < warmup:
             return (step + 1) / warmup
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+        done = (step - warmup) / max(1, total_steps - warmup)
+        if cfg.time_budget_s:
+            done = max(done, (time.perf_counter() - clock["t0"]) / cfg.time_budget_s)
+        return max(0.0, 1.0 - done)
 
     sched = torch.optim.lr_scheduler.LambdaLR(optim, lr_at)
     log.write(
@@ -270,7 +295,7 @@ def train_transformer(
         transient=False,
     )
     step = 0
-    t0 = time.perf_counter()
+    t0 = clock["t0"] = time.perf_counter()
     words_done = 0
     running = 0.0
     stopped_early = False
@@ -285,7 +310,9 @@ def train_transformer(
                 inputs = _collate(batch, pad_id, uses_types)
                 loss = model(**inputs).loss
                 loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                torch.nn.utils.clip_grad_norm_(
+                    [p for p in model.parameters() if p.requires_grad], 1.0
+                )
                 optim.step()
                 sched.step()
                 optim.zero_grad(set_to_none=True)

@@ -78,7 +78,9 @@ class LLMConfig:
                 f"[detectors.llm] structured_output must be one of {STRUCTURED_OUTPUT_MODES}"
             )
         if self.unknown_label not in UNKNOWN_LABEL_POLICIES:
-            raise ConfigError(f"[detectors.llm] unknown_label must be one of {UNKNOWN_LABEL_POLICIES}")
+            raise ConfigError(
+                f"[detectors.llm] unknown_label must be one of {UNKNOWN_LABEL_POLICIES}"
+            )
         if self.on_error not in ON_ERROR_POLICIES:
             raise ConfigError(f"[detectors.llm] on_error must be one of {ON_ERROR_POLICIES}")
         for name in ("concurrency", "max_tokens", "chunk_size"):

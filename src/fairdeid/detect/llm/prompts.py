@@ -67,10 +67,17 @@ class Prompt:
                     ]
                 }
                 out.append(
-                    {"role": "user", "content": _fill(self.template.user, values | {"text": example.text}, "user")}
+                    {
+                        "role": "user",
+                        "content": _fill(
+                            self.template.user, values | {"text": example.text}, "user"
+                        ),
+                    }
                 )
                 out.append({"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)})
-        out.append({"role": "user", "content": _fill(self.template.user, values | {"text": text}, "user")})
+        out.append(
+            {"role": "user", "content": _fill(self.template.user, values | {"text": text}, "user")}
+        )
         return out
 
     def json_schema(self) -> dict[str, Any]:
@@ -136,7 +143,7 @@ def build_prompt(
 
 
 def resolve_labels(spec: str | Sequence[str]) -> tuple[str, ...]:
-    """``"fine"`` -> every fine label, ``"coarse"`` -> the eight coarse ones, else a checked list."""
+    """``"fine"``: all fine labels; ``"coarse"``: the eight coarse ones; else a checked list."""
     if spec == "fine":
         return tuple(FINE_TO_COARSE)
     if spec == "coarse":

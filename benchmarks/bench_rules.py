@@ -1,0 +1,105 @@
+"""Throughput of the default (rules-only) pipeline: detect + resolve + tag replacement.
+
+Generates a deterministic ~1M-word corpus of clinical-ish notes (templates with names, dates,
+IDs, places, plus PHI-free clinical filler so the density is realistic), then reports words per
+second (whitespace-delimited input words / wall time, warm: pipeline construction is timed
+separately) and peak RSS.
+
+    python benchmarks/bench_rules.py              # ~1M words
+    python benchmarks/bench_rules.py --words 200000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+
+from fairdeid.document import Document
+from fairdeid.pipeline import Pipeline
+
+FIRST = ["John", "Maria", "Wei", "Priya", "Chinedu", "Sofia", "Ahmed", "Laura", "Rahul", "Anna",
+         "Mohammed", "Emily", "Jose", "Fatima", "David", "Mei", "Olusegun", "Camille", "Arjun"]
+LAST = ["Smith", "Garcia", "Zhang", "Patel", "Okafor", "Martinez", "Khan", "Dubois", "Sharma",
+        "Nguyen", "Brown", "Hernandez", "Chen", "Adeyemi", "Rossi", "Kowalski", "Rahman"]
+CITIES = ["Boston", "Chicago", "Houston", "Mumbai", "Lagos", "Madrid", "Toronto", "Dhaka"]
+HOSPITALS = ["Mercy General Hospital", "St. Luke's Medical Center", "Riverside Clinic",
+             "Cleveland Clinic", "Mt. Sinai"]
+MONTHS = ["January", "Feb", "March", "Apr", "June", "Jul", "August", "Oct", "November", "Dec"]
+FILLER = [
+    "Patient denies chest pain, shortness of breath, nausea or vomiting.",
+    "Vitals: BP 132/84, HR 78, RR 16, SpO2 97% on room air, temp 98.6 F.",
+    "Labs notable for Na 138, K 4.1, creatinine 1.2, HbA1c 7.4%, WBC 9.8.",
+    "Continue metoprolol 25 mg PO BID and lisinopril 10 mg daily; take 1/2 tab if dizzy.",
+    "Exam: lungs clear to auscultation bilaterally, 2/6 systolic murmur, 5/5 strength throughout.",
+    "Assessment and plan: type 2 diabetes mellitus (E11.9), essential hypertension (I10).",
+    "Follow up in clinic in 2 weeks; return precautions reviewed with the patient and family.",
+    "History of Parkinson disease, Foley catheter removed, Glasgow Coma Scale 15.",
+    "Abdomen soft, non-tender, non-distended, normal bowel sounds in all four quadrants.",
+    "She reports improved sleep and appetite since the medication change last month.",
+]
+
+
+def note(rng: random.Random) -> str:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    doc_last = rng.choice(LAST)
+    m, d, y = rng.randint(1, 12), rng.randint(1, 28), rng.randint(2015, 2024)
+    parts = [
+        f"Patient: {first} {last}  MRN: {rng.randint(10**6, 10**8)}",
+        f"Date of service: {m:02d}/{d:02d}/{y}. Seen by Dr. {doc_last} at "
+        f"{rng.choice(HOSPITALS)} in {rng.choice(CITIES)}.",
+    ]
+    for _ in range(rng.randint(6, 14)):
+        parts.append(rng.choice(FILLER))
+    extra = [
+        f"{first} was admitted on {rng.choice(MONTHS)} {d}, {y} and discharged on {m}/{d}.",
+        f"Contact: ({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}, "
+        f"{first.lower()}.{last.lower()}@example.com.",
+        f"Lives at {rng.randint(1, 9999)} Oak Street, {rng.choice(CITIES)}, MA 0{rng.randint(1000, 2999)}.",
+        f"Mr. {last} is a {rng.choice([67, 45, 92, 31])}-year-old retired teacher.",
+        f"Electronically signed by {rng.choice(FIRST)} {doc_last}, MD on {y}-{m:02d}-{d:02d} 14:32.",
+    ]
+    parts.extend(rng.sample(extra, k=3))
+    rng.shuffle(parts[2:])
+    return "\n".join(parts)
+
+
+def corpus(words: int, seed: int = 13) -> list[Document]:
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    total = 0
+    while total < words:
+        text = note(rng)
+        total += len(text.split())
+        docs.append(Document(id=f"bench-{len(docs)}", text=text))
+    return docs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=256)
+    args = parser.parse_args()
+    docs = corpus(args.words)
+    n_words = sum(len(d.text.split()) for d in docs)
+    t0 = time.perf_counter()
+    pipeline = Pipeline.from_config(None)
+    pipeline.deidentify(docs[0])  # warm-up (lazy automaton build, regex caches)
+    load_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    n_spans = 0
+    for i in range(0, len(docs), args.batch):
+        for result in pipeline.deidentify_batch(docs[i : i + args.batch]):
+            n_spans += len(result.spans)
+    wall = time.perf_counter() - t1
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+    print(f"documents={len(docs)} words={n_words} spans={n_spans}")
+    print(f"load_s={load_s:.2f} wall_s={wall:.2f} words_per_s={n_words / wall:,.0f}")
+    print(f"peak_rss_mb={peak_mb:.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""`fairdeid evaluate`, `fairdeid audit` and `fairdeid bench`.
+
+stdout carries only the ``--json`` object; tables, progress bars and notes go to stderr. Errors
+name files and reasons, never PHI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fairdeid.cli.app import app, console
+
+PipelineOpt = Annotated[
+    Path | None, typer.Option("--pipeline", "-p", help="Pipeline TOML config (default: built-in).")
+]
+DetectorOpt = Annotated[
+    str | None,
+    typer.Option("--detector", "-d", help="Run this one detector on the default config."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
+ReportOpt = Annotated[
+    Path | None, typer.Option("--report", help="Write report.md, report.html and PNGs here.")
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="Input format (default: from the path).")
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for localization and bootstrap.")]
+ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")]
+ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=2)
+
+
+def _load(path: Path, fmt: str | None) -> list[Any]:
+    from fairdeid.errors import FairdeidError
+    from fairdeid.evaluate.runner import load_documents
+
+    try:
+        docs, skipped = load_documents(path, fmt)
+    except FairdeidError as exc:
+        raise _fail(str(exc)) from None
+    if skipped:
+        console.print(
+            f"[yellow]skipped {len(skipped)} invalid record(s)[/yellow], first: {skipped[0]}"
+        )
+    if not docs:
+        raise _fail(f"no documents in {path.name}")
+    return docs
+
+
+def _pipeline(config: Path | None, detector: str | None) -> Any:
+    from fairdeid.errors import FairdeidError
+    from fairdeid.evaluate.runner import build_pipeline
+
+    if config is not None and detector is not None:
+        raise _fail("give --pipeline or --detector, not both")
+    try:
+        return build_pipeline(config, detector)
+    except FairdeidError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    gold: Annotated[Path, typer.Argument(help="Annotated gold documents (file or folder).")],
+    pipeline: PipelineOpt = None,
+    detector: DetectorOpt = None,
+    as_json: JsonOpt = False,
+    report: ReportOpt = None,
+    fmt: FormatOpt = None,
+    seed: SeedOpt = 0,
+    resamples: ResamplesOpt = 1000,
+    progress: ProgressOpt = True,
+) -> None:
+    """Score a pipeline against gold spans: strict, partial, binary_token, leak_rate, retention."""
+    from rich.table import Table
+
+    from fairdeid.evaluate import evaluate_pipeline
+    from fairdeid.evaluate.runner import progress_bar, system_name
+
+    docs = _load(gold, fmt)
+    pipe = _pipeline(pipeline, detector)
+    with progress_bar(progress) as bar:
+        result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
+    out = result.to_json()
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        table = Table(title=f"{system_name(pipeline, detector)} on {len(docs)} documents")
+        for col in ("metric", "precision", "recall", "F1"):
+            table.add_column(col)
+        for name in ("strict", "partial", "binary_token"):
+            table.add_row(name, *(_pct(out[name][k]) for k in ("precision", "recall", "f1")))
+        console.print(table)
+        console.print(
+            f"leak_rate {_pct(out['leak_rate']['value'])}%   "
+            f"retention {_pct(out['retention']['value'])}%   "
+            f"{out['words']} words in {out['seconds']:.2f} s"
+        )
+    if report is not None:
+        from fairdeid.evaluate.missed import worst_missed
+        from fairdeid.evaluate.report import ReportData, write_report
+
+        paths = write_report(
+            report,
+            ReportData(
+                system=system_name(pipeline, detector),
+                evaluation=out,
+                missed=worst_missed(docs, pred),
+            ),
+        )
+        console.print(f"report written to {paths['report.html'].parent}")
+
+
+@app.command("audit")
+def audit_cmd(
+    gold: Annotated[Path, typer.Argument(help="Annotated gold documents (file or folder).")],
+    locales: Annotated[
+        str,
+        typer.Option("--locales", "-l", help="Comma-separated locales; en_US is the reference."),
+    ] = "en_US,en_GB,en_IN,zh_CN,hi_IN,es_MX,en_NG",
+    genders: Annotated[
+        bool, typer.Option("--genders", help="Also measure the gender gap.")
+    ] = False,
+    pipeline: PipelineOpt = None,
+    detector: DetectorOpt = None,
+    as_json: JsonOpt = False,
+    report: ReportOpt = None,
+    fmt: FormatOpt = None,
+    seed: SeedOpt = 0,
+    resamples: ResamplesOpt = 1000,
+    progress: ProgressOpt = True,
+) -> None:
+    """Locale and gender fairness audit: same notes, identifiers from other locales."""
+    from rich.table import Table
+
+    from fairdeid.errors import FairdeidError
+    from fairdeid.evaluate.audit import run_audit
+    from fairdeid.evaluate.runner import progress_bar, system_name
+
+    docs = _load(gold, fmt)
+    pipe = _pipeline(pipeline, detector)
+    wanted = [loc.strip() for loc in locales.split(",") if loc.strip()]
+    try:
+        with progress_bar(progress) as bar:
+            result = run_audit(
+                pipe, docs, wanted, genders=genders, seed=seed, n_boot=resamples, progress=bar
+            )
+    except ImportError:
+        raise _fail("the localizer (fairdeid.corpora.localize) is not available") from None
+    except FairdeidError as exc:
+        raise _fail(str(exc)) from None
+    out = result.to_json()
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        table = Table(title=f"{system_name(pipeline, detector)}: recall per locale")
+        for col in ("locale", "NAME recall", "all-PHI recall", "NAME drop vs en_US", "significant"):
+            table.add_column(col)
+        for r in out["locales"]:
+            drop = r.get("name_recall_relative_drop")
+            gap = r.get("name_recall_gap")
+            table.add_row(
+                r["locale"],
+                _pct(r["name_recall"]["value"]),
+                _pct(r["recall"]["value"]),
+                "ref" if drop is None else _pct(drop["value"]),
+                "ref" if gap is None else ("yes" if gap["significant"] else "no"),
+            )
+        console.print(table)
+        for line in out["verdicts"]:
+            console.print(f"• {line}")
+    if report is not None:
+        from fairdeid.evaluate.report import ReportData, write_report
+
+        paths = write_report(
+            report,
+            ReportData(
+                title="fairdeid fairness audit", system=system_name(pipeline, detector), audit=out
+            ),
+        )
+        console.print(f"report written to {paths['report.html'].parent}")
+
+
+@app.command("bench")
+def bench_cmd(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="Documents to time.")],
+    pipelines: Annotated[
+        list[Path] | None, typer.Option("--pipeline", "-p", help="Pipeline TOML (repeatable).")
+    ] = None,
+    detectors: Annotated[
+        list[str] | None, typer.Option("--detector", "-d", help="Detector name (repeatable).")
+    ] = None,
+    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="Timed passes.")] = 3,
+    as_json: JsonOpt = False,
+    report: ReportOpt = None,
+    fmt: FormatOpt = None,
+    isolate: Annotated[
+        bool, typer.Option("--isolate/--no-isolate", help="One fresh process per system.")
+    ] = True,
+    trace: Annotated[
+        bool, typer.Option("--tracemalloc", help="Also report the Python-heap peak (slower).")
+    ] = False,
+) -> None:
+    """Warm words per second, model-load seconds and peak memory per system (median of runs)."""
+    from rich.table import Table
+
+    from fairdeid.errors import FairdeidError
+    from fairdeid.evaluate.bench import bench_system, systems_from_options
+    from fairdeid.evaluate.runner import progress_bar
+
+    docs = _load(input_path, fmt)
+    systems = systems_from_options([str(p) for p in pipelines or []], detectors)
+    results = []
+    with progress_bar(True) as bar:
+        task = bar.add_task("benchmarking", total=len(systems)) if bar else None
+        for system in systems:
+            if bar is not None and task is not None:
+                bar.update(task, description=f"benchmarking {system.name}")
+            try:
+                results.append(
+                    bench_system(
+                        system, docs, repeat=repeat, isolate=isolate, trace=trace
+                    ).to_json()
+                )
+            except FairdeidError as exc:
+                raise _fail(f"{system.name}: {exc}") from None
+            if bar is not None and task is not None:
+                bar.advance(task)
+    if as_json:
+        print(json.dumps({"systems": results}, ensure_ascii=False))
+    else:
+        table = Table(title=f"throughput on {len(docs)} documents")
+        for col in ("system", "words/s", "load s", "peak RSS MB", "token recall %"):
+            table.add_column(col)
+        for b in results:
+            ev = b.get("evaluation") or {}
+            table.add_row(
+                b["name"],
+                f"{b['words_per_second']:.0f}",
+                f"{b['load_seconds']:.2f}",
+                f"{b['peak_rss_mb']:.0f}",
+                _pct((ev.get("binary_token") or {}).get("recall")),
+            )
+        console.print(table)
+    if report is not None:
+        from fairdeid.evaluate.report import ReportData, write_report
+
+        paths = write_report(
+            report, ReportData(title="fairdeid throughput benchmark", bench=results)
+        )
+        console.print(f"report written to {paths['report.html'].parent}")

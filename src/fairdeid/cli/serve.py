@@ -1,0 +1,92 @@
+"""`fairdeid serve`: the REST API and review page on one port."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fairdeid.cli.app import app, console
+
+#: uvicorn logging without the access logger: ours (fairdeid.serve.access) logs method, path and
+#: status only. uvicorn's would add the query string, which is client-controlled text.
+LOG_CONFIG: dict[str, object] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain",
+                   "stream": "ext://sys.stderr"},
+    },
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "fairdeid": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    config: Annotated[Path | None, typer.Option("--config", help="Pipeline TOML")] = None,
+    token_env: Annotated[
+        str | None,
+        typer.Option("--token-env", help="Env var holding a bearer token required on /v1"),
+    ] = None,
+    max_chars: Annotated[int, typer.Option(help="Characters per document")] = 100_000,
+    max_batch: Annotated[int, typer.Option(help="Documents per request")] = 64,
+    max_body_mb: Annotated[float, typer.Option(help="Request body size limit (MiB)")] = 8.0,
+    workers: Annotated[int, typer.Option(help="Pipeline calls run at once (threads)")] = 1,
+    no_access_log: Annotated[
+        bool, typer.Option("--no-access-log", help="Silence the per-request log line")
+    ] = False,
+) -> None:
+    """Serve the REST API (/v1/deidentify, /v1/detect, /docs) and the review page (/)."""
+    try:
+        import uvicorn
+
+        from fairdeid.serve.api import create_app
+        from fairdeid.serve.engine import check_config
+    except ImportError as exc:
+        console.print(f"[red]fairdeid serve needs the 'serve' extra[/] ({exc.name} missing): "
+                      "pip install 'fairdeid[serve]'")
+        raise typer.Exit(2) from None
+    from fairdeid.errors import ConfigError
+
+    token: str | None = None
+    if token_env:
+        token = os.environ.get(token_env)
+        if not token:
+            console.print(f"[red]--token-env {token_env}: the variable is unset or empty[/]")
+            raise typer.Exit(2)
+    try:
+        check_config(config)
+    except ConfigError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from None
+    if host not in ("127.0.0.1", "localhost", "::1") and token is None:
+        console.print("[yellow]warning: listening beyond loopback without --token-env; anyone "
+                      "who can reach this port can submit notes[/]")
+    application = create_app(
+        config,
+        token=token,
+        max_chars=max_chars,
+        max_batch=max_batch,
+        max_body_bytes=int(max_body_mb * 1024 * 1024),
+        workers=workers,
+    )
+    log_config = dict(LOG_CONFIG)
+    if no_access_log:
+        loggers = dict(log_config["loggers"])  # type: ignore[call-overload]
+        loggers["fairdeid.serve.access"] = {"level": "WARNING"}
+        log_config["loggers"] = loggers
+    console.print(f"review page: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
+    uvicorn.run(application, host=host, port=port, access_log=False, log_config=log_config,
+                server_header=False)

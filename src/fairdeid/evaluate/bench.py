@@ -1,0 +1,170 @@
+"""Throughput benchmark: warm words per second, model-load time and peak memory per system.
+
+Method (DESIGN.md "Metrics"): words are whitespace-delimited words of the *input*; a timed pass
+is one ``detect_batch`` over every document (the resolve step included, replacement excluded,
+since replacement cost is the same for every detector); one warm-up pass runs first and is not
+timed (lazy model loading, caches, JIT); the median of ``repeat`` timed passes is reported, with
+the model-load seconds (building the pipeline) reported separately.
+
+Peak memory is ``ru_maxrss``, which only ever grows within a process; to make it mean something
+per system, each system runs in a fresh spawned process by default (``isolate=True``). In-process
+runs (``isolate=False``) are for tests and for detectors registered at run time, which a spawned
+process would not know.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fairdeid.document import Document, Span
+from fairdeid.evaluate.metrics import count_words
+from fairdeid.evaluate.runner import build_pipeline, strip
+
+
+@dataclass(frozen=True)
+class System:
+    """A system under test: a pipeline config, one detector, or both."""
+
+    name: str
+    config: str | None = None
+    detector: str | None = None
+
+
+@dataclass
+class BenchResult:
+    name: str
+    documents: int
+    words: int
+    load_seconds: float
+    warmup_seconds: float
+    pass_seconds: list[float]
+    peak_rss_mb: float
+    tracemalloc_peak_mb: float | None = None
+    isolated: bool = True
+    evaluation: dict[str, Any] | None = field(default=None)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(self.pass_seconds)
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else float("inf")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "documents": self.documents,
+            "words": self.words,
+            "words_per_second": round(self.words_per_second, 1),
+            "seconds_median": round(self.seconds, 4),
+            "pass_seconds": [round(s, 4) for s in self.pass_seconds],
+            "load_seconds": round(self.load_seconds, 3),
+            "warmup_seconds": round(self.warmup_seconds, 3),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "tracemalloc_peak_mb": None
+            if self.tracemalloc_peak_mb is None
+            else round(self.tracemalloc_peak_mb, 1),
+            "isolated": self.isolated,
+            "evaluation": self.evaluation,
+        }
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports KiB, macOS bytes.
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _measure(
+    config: str | None, detector: str | None, docs: Sequence[Document], repeat: int, trace: bool
+) -> dict[str, Any]:
+    """Run in the measuring process: load, warm up, time ``repeat`` passes."""
+    if trace:
+        tracemalloc.start()
+    t0 = time.perf_counter()
+    pipeline = build_pipeline(config, detector)
+    load = time.perf_counter() - t0
+    bare = strip(docs)
+    t0 = time.perf_counter()
+    warm = pipeline.detect_batch(bare)
+    warmup = time.perf_counter() - t0
+    passes = []
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        pipeline.detect_batch(bare)
+        passes.append(time.perf_counter() - t0)
+    traced = None
+    if trace:
+        traced = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
+        tracemalloc.stop()
+    spans = [[(s.start, s.end, s.label, s.source) for s in d.spans] for d in warm]
+    return {
+        "load": load,
+        "warmup": warmup,
+        "passes": passes,
+        "rss": _peak_rss_mb(),
+        "traced": traced,
+        "spans": spans,
+    }
+
+
+def bench_system(
+    system: System,
+    docs: Sequence[Document],
+    *,
+    repeat: int = 3,
+    isolate: bool = True,
+    trace: bool = False,
+    evaluate: bool = True,
+) -> BenchResult:
+    """Benchmark one system; if ``docs`` carry gold spans, also evaluate the warm-up predictions."""
+    if isolate:
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(1) as pool:
+            raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace))
+    else:
+        raw = _measure(system.config, system.detector, docs, repeat, trace)
+    result = BenchResult(
+        name=system.name,
+        documents=len(docs),
+        words=sum(count_words(d.text) for d in docs),
+        load_seconds=raw["load"],
+        warmup_seconds=raw["warmup"],
+        pass_seconds=list(raw["passes"]),
+        peak_rss_mb=raw["rss"],
+        tracemalloc_peak_mb=raw["traced"],
+        isolated=isolate,
+    )
+    if evaluate and any(d.spans for d in docs):
+        from fairdeid.evaluate.metrics import summarise
+
+        pred = [
+            d.with_spans(Span(s, e, label, source) for s, e, label, source in spans)
+            for d, spans in zip(docs, raw["spans"], strict=True)
+        ]
+        summary = summarise(docs, pred, n_boot=1000).to_json()
+        result.evaluation = {
+            "binary_token": summary["binary_token"],
+            "leak_rate": summary["leak_rate"],
+            "strict": summary["strict"],
+        }
+    return result
+
+
+def systems_from_options(
+    configs: Sequence[str] | None, detectors: Sequence[str] | None
+) -> list[System]:
+    """``--pipeline`` and ``--detector`` options as systems; the default pipeline if neither."""
+    systems = [System(Path(c).stem, config=str(c)) for c in configs or []]
+    systems += [System(d, detector=d) for d in detectors or []]
+    return systems or [System("default")]

@@ -1,0 +1,137 @@
+"""Surrogate state: keyed randomness, per-patient date shifts, locales and the original→surrogate
+mapping.
+
+Why keyed (HMAC) randomness rather than a seeded RNG that advances as documents stream by: every
+choice is a function of ``(key, scope, label, original)`` only, so the same patient gets the same
+pseudonyms and the same date shift on every run with the same key, whatever order, batching or
+parallelism the documents come in. The memory here is only a cache plus collision bookkeeping
+(two different originals in one scope must not share a surrogate) and the record needed for an
+optional encrypted mapping file.
+
+A *scope* is ``"patient:<id>"`` when a document has a ``patient_id`` (consistency across all of a
+patient's documents) or ``"doc:<id>"`` otherwise (consistency within the document only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from fairdeid.document import Document
+
+log = logging.getLogger("fairdeid.replace")
+
+DEFAULT_KEY_ENV = "FAIRDEID_KEY"
+
+
+def scope_of(doc: Document) -> str:
+    """The consistency scope of a document: its patient when known, else itself."""
+    pid = doc.patient_id
+    return f"patient:{pid}" if pid is not None else f"doc:{doc.id}"
+
+
+def resolve_key(key: str | bytes | None = None, key_env: str | None = DEFAULT_KEY_ENV) -> bytes:
+    """The secret key: explicit value, else ``$key_env``, else a random per-process key.
+
+    A random key still gives consistent surrogates within the process, but re-runs will not
+    agree with each other, so we warn (without printing any key material).
+    """
+    if isinstance(key, bytes) and key:
+        return key
+    if isinstance(key, str) and key:
+        return key.encode("utf-8")
+    if key_env:
+        value = os.environ.get(key_env)
+        if value:
+            return value.encode("utf-8")
+    log.warning(
+        "no surrogate key configured (set $%s or [replace] key); using a random per-process key: "
+        "re-runs will produce different surrogates",
+        key_env or DEFAULT_KEY_ENV,
+    )
+    return secrets.token_bytes(32)
+
+
+def keyed_int(key: bytes, *parts: str) -> int:
+    """A 128-bit integer that only someone holding ``key`` can predict from ``parts``."""
+    message = "\x1f".join(parts).encode("utf-8")
+    return int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:16], "big")
+
+
+def keyed_rng(key: bytes, *parts: str) -> random.Random:
+    return random.Random(keyed_int(key, *parts))
+
+
+@dataclass(frozen=True, slots=True)
+class MappingEntry:
+    """One original→surrogate pair, recorded only for the optional encrypted mapping file."""
+
+    scope: str
+    doc_id: str
+    label: str
+    original: str
+    surrogate: str
+
+
+@dataclass
+class SurrogateStore:
+    """Keyed choices plus the per-scope bookkeeping that makes them collision-free and auditable.
+
+    ``date_shift_days`` is the inclusive range a scope's shift is drawn from; 0 is never drawn
+    (an unshifted date would be the real one).
+    """
+
+    key: bytes
+    locales: Sequence[str] = ("en_US",)
+    date_shift_days: tuple[int, int] = (-365, 365)
+    record: bool = False
+    _cache: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False)
+    _used: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, repr=False)
+    entries: list[MappingEntry] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        lo, hi = self.date_shift_days
+        if lo > hi or (lo == 0 and hi == 0):
+            raise ValueError("date_shift_days must be a non-empty range other than [0, 0]")
+        if not self.locales:
+            raise ValueError("at least one locale is needed")
+
+    def rng(self, scope: str, *parts: str) -> random.Random:
+        return keyed_rng(self.key, scope, *parts)
+
+    def locale_for(self, scope: str) -> str:
+        """Each scope (patient) gets one locale from the mix, drawn by key."""
+        return self.locales[keyed_int(self.key, "locale", scope) % len(self.locales)]
+
+    def date_offset(self, scope: str) -> int:
+        """The scope's date shift in days; the same for all its documents."""
+        lo, hi = self.date_shift_days
+        choices = [d for d in range(lo, hi + 1) if d != 0]
+        return choices[keyed_int(self.key, "date-shift", scope) % len(choices)]
+
+    def lookup(self, scope: str, group: str, norm: str) -> str | None:
+        return self._cache.get((scope, group, norm))
+
+    def claim(self, scope: str, group: str, norm: str, surrogate: str) -> bool:
+        """Record ``norm → surrogate`` unless another original already holds ``surrogate``.
+
+        Returns False on a collision so the caller can draw again.
+        """
+        used = self._used.setdefault((scope, group), {})
+        folded = " ".join(surrogate.casefold().split())
+        holder = used.get(folded)
+        if holder is not None and holder != norm:
+            return False
+        used[folded] = norm
+        self._cache[(scope, group, norm)] = surrogate
+        return True
+
+    def note(self, scope: str, doc_id: str, label: str, original: str, surrogate: str) -> None:
+        if self.record:
+            self.entries.append(MappingEntry(scope, doc_id, label, original, surrogate))

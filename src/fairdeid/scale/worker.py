@@ -1,0 +1,148 @@
+"""The unit of work of a batch job: de-identify one chunk and commit it.
+
+:class:`ChunkWorker` is a callable class so Ray Data can hold one per actor
+(``map_batches(ChunkWorker, concurrency=N)``): the pipeline (models included) is built once in
+``__init__`` and reused for every chunk that actor processes. The ``--local`` path uses the same
+class in-process, so both paths share every line that touches data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fairdeid.document import Document
+from fairdeid.errors import FairdeidError
+from fairdeid.pipeline import Pipeline, Result
+from fairdeid.scale.sinks import OutFormat, write_json, write_part
+from fairdeid.scale.sources import Chunk, Columns, Format, Row, read_chunk
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a worker needs, picklable (shipped to Ray actors)."""
+
+    input: str
+    fmt: Format
+    output: str
+    columns: Columns = Columns()
+    out_format: OutFormat = "jsonl"
+    #: The parsed pipeline config (a mapping, so workers need not see the TOML file).
+    config: Mapping[str, Any] = field(default_factory=dict)
+    mode: str | None = None
+    detectors: tuple[str, ...] | None = None
+    #: Modules imported before the pipeline is built, in the driver and in every worker: this is
+    #: how detectors registered with ``register_detector`` exist in Ray worker processes.
+    plugins: tuple[str, ...] = ()
+    batch_size: int = 64
+    keep_meta: bool = False
+
+    def build_pipeline(self) -> Pipeline:
+        for module in self.plugins:
+            importlib.import_module(module)
+        return Pipeline.from_config(
+            dict(self.config), detectors=list(self.detectors) if self.detectors else None,
+            mode=self.mode,
+        )
+
+    def part_path(self, index: int) -> Path:
+        return Path(self.output) / f"part-{index:05d}.{self.out_format}"
+
+    def receipt_path(self, index: int) -> Path:
+        return Path(self.output) / "_chunks" / f"chunk-{index:05d}.json"
+
+
+@dataclass
+class ChunkResult:
+    index: int
+    rows_ok: int
+    rows_error: int
+    words: int
+    seconds: float
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a row failed, without PHI: our errors are written PHI-free, others by type only."""
+    if isinstance(exc, FairdeidError):
+        return str(exc)
+    return f"{type(exc).__name__} in the pipeline (message withheld: it may quote the note)"
+
+
+class ChunkWorker:
+    """Builds the pipeline once; ``process`` handles one chunk end to end."""
+
+    def __init__(self, spec: JobSpec) -> None:
+        self.spec = spec
+        self.pipeline = spec.build_pipeline()
+
+    def _deidentify(self, docs: Sequence[Document]) -> list[Result | BaseException]:
+        """Batch call; if it fails, retry one by one so a bad row cannot sink its neighbours."""
+        try:
+            return list(self.pipeline.deidentify_batch(docs))
+        except Exception:
+            out: list[Result | BaseException] = []
+            for doc in docs:
+                try:
+                    out.append(self.pipeline.deidentify(doc))
+                except Exception as exc:
+                    out.append(exc)
+            return out
+
+    def process(self, chunk: Chunk) -> ChunkResult:
+        started = time.perf_counter()
+        spec = self.spec
+        rows: list[Row] = read_chunk(Path(spec.input), spec.fmt, chunk, spec.columns)
+        good = [r for r in rows if r.document is not None]
+        outcomes: dict[int, Result | BaseException] = {}
+        for i in range(0, len(good), spec.batch_size):
+            batch = good[i : i + spec.batch_size]
+            docs = [r.document for r in batch if r.document is not None]
+            for row, outcome in zip(batch, self._deidentify(docs), strict=True):
+                outcomes[row.row] = outcome
+        records: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        words = 0
+        for row in rows:
+            outcome = outcomes.get(row.row)
+            if isinstance(outcome, Result):
+                record: dict[str, Any] = {
+                    "id": outcome.document.id,
+                    "row": row.row,
+                    "text": outcome.text,
+                    "spans": [s.to_dict() for s in outcome.output_spans],
+                }
+                if spec.keep_meta and outcome.document.meta:
+                    record["meta"] = dict(outcome.document.meta)
+                records.append(record)
+                words += len(outcome.document.text.split())
+            else:
+                reason = row.error or _reason(outcome or RuntimeError("no result"))
+                errors.append({"row": row.row, "where": row.where, "reason": reason})
+        # Receipt first, part file last: the part file's existence means "chunk done".
+        write_json(
+            spec.receipt_path(chunk.index),
+            {"chunk": asdict(chunk), "rows_ok": len(records), "words": words, "errors": errors},
+        )
+        write_part(spec.part_path(chunk.index), records, spec.out_format)
+        return ChunkResult(chunk.index, len(records), len(errors), words,
+                           time.perf_counter() - started)
+
+    def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[Any]]:
+        """Ray Data entry point: a batch of chunk descriptors in, one summary row per chunk out."""
+        results = [
+            self.process(
+                Chunk(
+                    index=int(batch["index"][i]),
+                    first_row=int(batch["first_row"][i]),
+                    n_rows=int(batch["n_rows"][i]),
+                    byte_start=int(batch["byte_start"][i]),
+                    byte_end=int(batch["byte_end"][i]),
+                )
+            )
+            for i in range(len(batch["index"]))
+        ]
+        return {key: [getattr(r, key) for r in results] for key in ChunkResult.__dataclass_fields__}
