@@ -21,7 +21,6 @@ import csv
 import importlib
 import json
 import random
-import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -295,6 +294,8 @@ STREET_SUFFIXES_NATIVE: dict[str, list[Pair]] = {
     "hi_IN": [("मार्ग", "Marg"), ("रोड", "Road"), ("नगर", "Nagar"), ("गली", "Lane")],
     "bn_BD": [("রোড", "Road"), ("সড়ক", "Sarak"), ("লেন", "Lane"), ("এভিনিউ", "Avenue")],
 }
+ZH_COMMON_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁"
+                         "潘于蒋蔡余杜叶程苏魏吕丁任沈")
 ZH_STREET_WORDS = ["人民", "解放", "中山", "建设", "和平", "长江", "南京", "延安", "胜利",
                    "文化", "新华", "光明", "朝阳", "东风", "黄河", "北京", "复兴", "青年",
                    "幸福", "友谊", "团结", "红旗", "工农", "学府", "滨江", "湖滨"]
@@ -383,8 +384,8 @@ def dedupe(items: Iterable[Pair]) -> list[Pair]:
     for native, roman in items:
         native, roman = native.strip(), roman.strip()
         # Faker's hi_IN list has a few malformed entries that start with a vowel sign.
-        if not native or not roman or native in seen or unicodedata.combining(native[0]) \
-                or unicodedata.category(native[0]) == "Mc" or unicodedata.category(native[0]) == "Mn":
+        if not native or not roman or native in seen \
+                or unicodedata.category(native[0]) in ("Mc", "Mn"):
             continue
         seen.add(native)
         out.append((native, roman))
@@ -449,9 +450,9 @@ def build_names(code: str, forenames: list[dict[str, str]], surnames: list[dict[
         for g in first:
             first[g] += [(n, strip_marks(r).replace(" ", "")) for n, r in
                          nbc_forenames(forenames, "CN", g)]
+        # Simplified-script rows only (the file also lists Cantonese spellings such as Wong).
         family.extend((n, strip_marks(r)) for n, r in nbc_surnames(surnames, "CN")
-                      if re.fullmatch(r"[\u4e00-\u9fff]+", n) and n in "王李张刘陈杨黄赵吴周"
-                      + "徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈")
+                      if n in ZH_COMMON_SURNAMES)
         sources.append("names-by-country `CN` forenames and surnames (pinyin, tone marks removed)")
     elif code == "hi_IN":
         for g in first:

@@ -166,3 +166,28 @@ def test_crash_mid_batch_resumes_without_redoing_work(
     assert [r["id"] for r in records] == ["n0", "n1", "n2", "n3", "n4"]
     assert all(r["text"].startswith("Dr. [NAME]") for r in records)
     assert not (tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl").exists()
+
+
+def test_detector_failure_on_one_note_goes_to_error_report(tmp_path: Path) -> None:
+    import sys
+
+    from fairdeid.detect import register_detector
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_pipeline import _FlakyDetector
+
+    register_detector("flaky", lambda cfg: _FlakyDetector())
+    config = tmp_path / "c.toml"
+    config.write_text('[pipeline]\ndetectors = ["toy", "flaky"]\n', encoding="utf-8")
+    src = tmp_path / "notes.jsonl"
+    src.write_text(
+        json.dumps({"id": "a", "text": "Dr. Lee"}) + "\n"
+        + json.dumps({"id": "b", "text": "Dr. Kim FAIL"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = _run(str(src), "-o", str(out), "--config", str(config))
+    assert result.exit_code == 1
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a"]
+    report = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
+    assert report == {"record": "notes.jsonl:2", "reason": "detector failed: flaky: server error 500"}

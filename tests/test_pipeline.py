@@ -50,3 +50,31 @@ def test_config_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
 def test_packaged_default_config_parses() -> None:
     config = load_config(None)
     assert "rules" in config["pipeline"]["detectors"]
+
+
+class _FlakyDetector:
+    """Fails on documents whose text contains "FAIL", like a remote LLM answering 500."""
+
+    name = "flaky"
+
+    def detect(self, doc):  # type: ignore[no-untyped-def]
+        return self.detect_batch([doc])[0]
+
+    def detect_batch(self, docs):  # type: ignore[no-untyped-def]
+        return self.detect_batch_with_errors(docs)[0]
+
+    def detect_batch_with_errors(self, docs):  # type: ignore[no-untyped-def]
+        from fairdeid.errors import RecordError
+
+        errors = [RecordError(d.id, "server error 500") for d in docs if "FAIL" in d.text]
+        return [[] for _ in docs], errors
+
+
+def test_per_document_detector_failures_are_flagged(toy_config) -> None:  # type: ignore[no-untyped-def]
+    from fairdeid.detect import register_detector
+
+    register_detector("flaky", lambda cfg: _FlakyDetector())
+    pipe = Pipeline.from_config({"pipeline": {"detectors": ["toy", "flaky"]}})
+    ok, bad = pipe.deidentify_batch([Document("a", "Dr. Lee"), Document("b", "Dr. Kim FAIL")])
+    assert ok.errors == () and ok.text == "Dr. [NAME]"
+    assert bad.errors == ("flaky: server error 500",)

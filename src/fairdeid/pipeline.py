@@ -47,6 +47,9 @@ class Result:
     document: Document
     text: str
     output_spans: tuple[Span, ...]
+    #: Detector failures for this document (e.g. an LLM server that kept answering 500). A
+    #: result with errors was only partly checked: callers must not release it as de-identified.
+    errors: tuple[str, ...] = ()
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -139,20 +142,42 @@ class Pipeline:
         self, docs: Sequence[Document], detectors: Iterable[str] | None = None
     ) -> list[list[Span]]:
         """Every detector's raw spans per document, before resolution (for analysis)."""
+        return self._propose(docs, detectors)[0]
+
+    def _propose(
+        self, docs: Sequence[Document], detectors: Iterable[str] | None = None
+    ) -> tuple[list[list[Span]], list[list[str]]]:
         proposals: list[list[Span]] = [[] for _ in docs]
+        failures: list[list[str]] = [[] for _ in docs]
         for detector in self._active(detectors):
-            for i, spans in enumerate(detector.detect_batch(docs)):
+            with_errors = getattr(detector, "detect_batch_with_errors", None)
+            if with_errors is None:
+                found = detector.detect_batch(docs)
+            else:
+                # Detectors that can fail per document (remote LLMs) report which ones did, so
+                # the other documents of the batch go through and the failed ones are flagged.
+                found, errors = with_errors(docs)
+                failed_ids = {e.record: e.reason for e in errors}
+                for i, doc in enumerate(docs):
+                    if doc.id in failed_ids:
+                        failures[i].append(f"{detector.name}: {failed_ids[doc.id]}")
+            for i, spans in enumerate(found):
                 proposals[i].extend(spans)
-        return proposals
+        return proposals, failures
 
     def detect_batch(
         self, docs: Sequence[Document], detectors: Iterable[str] | None = None
     ) -> list[Document]:
         """Documents with their final (resolved) spans, replacing any spans they carried."""
-        proposals = self.propose(docs, detectors)
+        return [doc for doc, _ in self._detect_batch(docs, detectors)]
+
+    def _detect_batch(
+        self, docs: Sequence[Document], detectors: Iterable[str] | None
+    ) -> list[tuple[Document, list[str]]]:
+        proposals, failures = self._propose(docs, detectors)
         return [
-            doc.with_spans(self.resolver.resolve(doc, p))
-            for doc, p in zip(docs, proposals, strict=True)
+            (doc.with_spans(self.resolver.resolve(doc, p)), f)
+            for doc, p, f in zip(docs, proposals, failures, strict=True)
         ]
 
     def detect(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Document:
@@ -167,7 +192,13 @@ class Pipeline:
         self, docs: Sequence[Document | str], detectors: Iterable[str] | None = None
     ) -> list[Result]:
         documents = [_as_document(d, i) for i, d in enumerate(docs)]
-        return [self.replace(d) for d in self.detect_batch(documents, detectors)]
+        results = []
+        for doc, failures in self._detect_batch(documents, detectors):
+            result = self.replace(doc)
+            if failures:
+                result = Result(result.document, result.text, result.output_spans, tuple(failures))
+            results.append(result)
+        return results
 
     def deidentify(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Result:
         return self.deidentify_batch([doc], detectors)[0]

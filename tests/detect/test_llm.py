@@ -119,6 +119,8 @@ def test_hallucinated_entities_are_dropped_and_counted(server: ScriptedServer) -
     assert texts(NOTE, spans) == {("Wei Zhang", "DOCTOR")}
     assert det.stats.hallucinations == 2
     assert det.stats.entities == 3
+    assert det.detect_batch([]) == [] and det.detect(Document("empty", "")) == []
+    assert det.stats.requests == 1  # nothing to send, no request
 
 
 def test_matching_tolerates_case_and_whitespace_but_respects_word_edges() -> None:
@@ -522,7 +524,9 @@ def test_prompt_templates(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", sorted((Path(__file__).resolve().parents[2] / "configs").glob("llm-*.toml")), ids=lambda p: p.name
+    "path",
+    sorted((Path(__file__).resolve().parents[2] / "configs").glob("llm-*.toml")),
+    ids=lambda p: p.name,
 )
 def test_example_configs_build(path: Path) -> None:
     pipeline = Pipeline.from_config(path)  # builds detectors; contacts no server

@@ -11,7 +11,7 @@ from fairdeid.locales import LOCALE_CODES
 
 
 def test_locales_table() -> None:
-    result = CliRunner().invoke(app, ["locales", "--sample"])
+    result = CliRunner().invoke(app, ["locales", "--sample"], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     for code in LOCALE_CODES:
         assert code in result.output

@@ -132,3 +132,7 @@ def test_pool_is_cached() -> None:
 )
 def test_romanise(native: str, roman: str) -> None:
     assert romanise(native) == roman
+
+
+def test_infer_gender_hyphenated() -> None:
+    assert infer_gender("Mary-Jane") == "female"

@@ -305,9 +305,9 @@ def test_replacement_properties(doc: Document) -> None:
         assert doc.text[s.start : s.end] == original
         outside = doc.text[: s.start] + "\x00" + doc.text[s.end :]
         stripped = original.strip()
-        if len(stripped) >= 3 and stripped not in outside and any(c.isalnum() for c in stripped):
-            if s.label not in ("AGE",):
-                assert stripped not in out.text, (s.label, stripped)
+        if len(stripped) >= 3 and stripped not in outside and \
+                any(c.isalnum() for c in stripped) and s.label != "AGE":
+            assert stripped not in out.text, (s.label, stripped)
 
 
 @settings(max_examples=50, deadline=None)
@@ -318,3 +318,18 @@ def test_splice_properties(doc: Document, data: st.DataObject) -> None:
     assert len(text) == len(doc.text) - sum(s.length for s in doc.spans) + sum(map(len, strings))
     nonempty = [s for s in strings if s]
     assert [text[m.start : m.end] for m in moved] == nonempty
+
+
+@pytest.mark.parametrize(
+    ("original", "locale"),
+    [("राहुल शर्मा", "hi_IN"), ("আকাশ সরকার", "bn_BD"), ("张伟", "zh_CN"), ("欧阳娜娜", "zh_CN")],
+)
+def test_non_latin_names_replaced_whole(original: str, locale: str) -> None:
+    import unicodedata
+
+    for script in ("native", "romanised"):
+        out = make_surrogate("PATIENT", original, random.Random(2), locale=locale, script=script)
+        assert not any(part in out for part in original.split())
+        assert not unicodedata.category(out[0]).startswith("M")
+        if script == "romanised":
+            assert out.isascii()

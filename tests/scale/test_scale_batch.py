@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -49,7 +50,7 @@ def write_jsonl_input(path: Path, n: int) -> Path:
 
 
 def read_output(out: Path) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for part in sorted(out.glob("part-*.jsonl")):
         rows.extend(json.loads(line) for line in part.read_text("utf-8").splitlines())
     return rows
@@ -181,12 +182,25 @@ def test_parquet_output_and_kept_meta(tmp_path: Path) -> None:
 
 
 def _cli(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``fairdeid batch`` in its own process group, and reap the whole group afterwards.
+
+    When the driver is SIGKILLed, Ray helper processes it started may outlive it; killing the
+    group is what losing the machine would do, and keeps the test from leaking processes.
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
         str(HERE), os.environ.get("PYTHONPATH", "")])), **env_extra}
-    return subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-c", "from fairdeid.cli import main; main()", "batch", *args],
-        env=env, capture_output=True, text=True, timeout=300, start_new_session=True,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
     )
+    try:
+        stdout, stderr = proc.communicate(timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 def _resume_after_sigkill(tmp_path: Path, extra: list[str], n: int) -> tuple[str, str]:

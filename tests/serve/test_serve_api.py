@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import TOY
 from fastapi.testclient import TestClient
 
+from conftest import TOY
 from fairdeid import Pipeline
 from fairdeid.serve.api import create_app
 

@@ -8,9 +8,9 @@ import logging
 
 import httpx
 import pytest
-from conftest import CANARY, TOKEN, TOY, bearer
 from fastapi.testclient import TestClient
 
+from conftest import CANARY, TOKEN, TOY, bearer
 from fairdeid import Pipeline
 from fairdeid.serve.api import create_app, sanitize_errors
 
@@ -181,9 +181,9 @@ def test_many_parallel_requests_get_their_own_answers() -> None:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             calls = [
-                http.post("/v1/deidentify",
-                          json={"documents": [{"id": str(i), "text": f"{n} on 2021-03-{i % 28 + 1:02d}"}],
-                                "mode": "redact" if i % 2 else "tag"})
+                http.post("/v1/deidentify", json={
+                    "documents": [{"id": str(i), "text": f"{n} on 2021-03-{i % 28 + 1:02d}"}],
+                    "mode": "redact" if i % 2 else "tag"})
                 for i, n in enumerate(names)
             ]
             return await asyncio.gather(*calls)

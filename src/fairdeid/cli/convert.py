@@ -70,7 +70,10 @@ def convert(
         read_opts.update(text_column=text_column, id_column=id_column)
     if fmt_in == "mimic":
         read_opts.update(unknown=unknown, seed=seed)
-    write_opts: dict[str, Any] = {"coarse": coarse} if (to or "").lower() == "conll" else {}
+    fmt_out = (to or "").lower() or None
+    if fmt_out is None and dst.suffix.lower() in (".conll", ".bio"):
+        fmt_out = "conll"
+    write_opts: dict[str, Any] = {"coarse": coarse} if fmt_out == "conll" else {}
 
     errors = 0
     good = 0
@@ -100,7 +103,7 @@ def convert(
             transient=True,
         ) as progress:
             task = progress.add_task("convert", total=None)
-            written = write_documents(documents(progress, task), dst, to, **write_opts)
+            written = write_documents(documents(progress, task), dst, fmt_out, **write_opts)
     except FairdeidError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None

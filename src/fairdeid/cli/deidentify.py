@@ -129,7 +129,11 @@ def deidentify(
             log.error("record %s failed: %s", rec.locator, type(exc).__name__)
             return
         for rec, result in zip(rec_batch, results, strict=True):
-            ckpt.add_output(rec.index, result.text, [s.to_dict() for s in result.spans])
+            if result.errors:  # only partly checked: never released as de-identified
+                reason = "detector failed: " + "; ".join(result.errors)
+                ckpt.add_error(rec.index, RecordError(rec.locator, reason))
+            else:
+                ckpt.add_output(rec.index, result.text, [s.to_dict() for s in result.spans])
 
     with Progress(
         "[progress.description]{task.description}",

@@ -4,6 +4,7 @@ multicultural variant or a surrogate mix draws from before relying on it."""
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
@@ -12,8 +13,8 @@ from fairdeid.cli.app import app, console
 
 @app.command("locales")
 def locales(
-    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON on stdout."),
-    sample: bool = typer.Option(False, "--sample", help="Show one example name per pool."),
+    as_json: Annotated[bool, typer.Option("--json", help="Counts as JSON on stdout.")] = False,
+    sample: Annotated[bool, typer.Option("--sample", help="One example name per pool.")] = False,
 ) -> None:
     """List locale pools with name, place and format counts."""
     import random

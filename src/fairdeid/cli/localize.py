@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -11,14 +12,14 @@ from fairdeid.cli.app import app, console
 
 @app.command("localize")
 def localize(
-    gold: Path = typer.Argument(..., help="Annotated JSONL (canonical format) to rewrite."),
-    locale: str = typer.Option(..., "--locale", "-l", help="Locale code, e.g. zh_CN."),
-    output: Path = typer.Option(..., "--output", "-o", help="Where to write the variant JSONL."),
-    script: str = typer.Option("romanised", "--script", help="romanised | native"),
-    gender: str = typer.Option("keep", "--gender", help="keep | female | male"),
-    seed: int = typer.Option(0, "--seed", help="Different seeds give different surrogates."),
-    shift_dates: bool = typer.Option(False, "--shift-dates/--keep-dates",
-                                     help="Also move dates (one offset per document)."),
+    gold: Annotated[Path, typer.Argument(help="Annotated JSONL (canonical format) to rewrite.")],
+    locale: Annotated[str, typer.Option("--locale", "-l", help="Locale code, e.g. zh_CN.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the variant.")],
+    script: Annotated[str, typer.Option("--script", help="romanised | native")] = "romanised",
+    gender: Annotated[str, typer.Option("--gender", help="keep | female | male")] = "keep",
+    seed: Annotated[int, typer.Option("--seed", help="Other seeds, other surrogates.")] = 0,
+    shift_dates: Annotated[bool, typer.Option(
+        "--shift-dates/--keep-dates", help="Also move dates (one offset per document).")] = False,
 ) -> None:
     """Rewrite every gold span with a surrogate from LOCALE; offsets are recomputed."""
     from fairdeid.corpora.jsonl import read_jsonl, write_jsonl

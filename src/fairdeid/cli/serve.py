@@ -33,7 +33,7 @@ LOG_CONFIG: dict[str, object] = {
 
 @app.command("serve")
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default)")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Interface to bind (loopback default)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     config: Annotated[Path | None, typer.Option("--config", help="Pipeline TOML")] = None,
     token_env: Annotated[

@@ -42,15 +42,24 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 Unknown = Literal["error", "skip", "other"]
 PLACEHOLDER = re.compile(r"\[\*\*(.*?)\*\*\]")
-_TRAILING_NUM = re.compile(r"\s*\d*\s*$")
+_TRAILING_NUM = re.compile(r"\s+\d+$")
+_NUMERIC = re.compile(r"^[\s\d/-]+$")
 
 Piece = tuple[str, str | None]  # (text, label or None for plain text)
 
 
 def family_of(inner: str) -> str:
-    """The placeholder family: its text without the trailing record number."""
-    fam = _TRAILING_NUM.sub("", inner.strip())
-    return fam or ("date" if any(c.isdigit() for c in inner) else "empty")
+    """The placeholder family: its text without the trailing record number.
+
+    MIMIC writes "<family> <number>", leaving a trailing space when the number is empty
+    ("Age over 90 "), so a trailing space means the digits belong to the family. Placeholders
+    made only of digits and separators are dates: their family is "date" (the digits are data).
+    """
+    if _NUMERIC.match(inner):
+        return "date"
+    if inner.endswith(" "):
+        return inner.strip() or "empty"
+    return _TRAILING_NUM.sub("", inner.strip()) or "empty"
 
 
 @dataclass

@@ -55,6 +55,8 @@ PRESIDIO_LABELS: dict[str, str] = {
     "US_ITIN": "IDNUM",
     "UK_NHS": "MEDICALRECORD",
     "MRN": "MEDICALRECORD",
+    "MEDICAL_RECORD": "MEDICALRECORD",
+    "OTHER": "OTHER",
     "ID": "IDNUM",
 }
 

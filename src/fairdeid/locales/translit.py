@@ -180,9 +180,7 @@ def _delete_schwas(units: list[list[str]], kinds: list[str]) -> None:
         prev, nxt = i - 1, i + 1
         if kinds[nxt] != "C" or not units[nxt][1]:
             continue
-        if kinds[prev] == "C" and units[prev][1]:
-            units[i][1] = ""
-        elif kinds[prev] == "V":
+        if (kinds[prev] == "C" and units[prev][1]) or kinds[prev] == "V":
             units[i][1] = ""
 
 

@@ -68,6 +68,14 @@ def keyed_rng(key: bytes, *parts: str) -> random.Random:
     return random.Random(keyed_int(key, *parts))
 
 
+def pick_nonzero(bounds: tuple[int, int], draw: int) -> int:
+    """The ``draw``-th (mod size) integer of ``[lo, hi]`` skipping 0, without building a list."""
+    lo, hi = bounds
+    size = hi - lo + 1 - (1 if lo <= 0 <= hi else 0)
+    value = lo + draw % size
+    return value + 1 if lo <= 0 <= value else value
+
+
 @dataclass(frozen=True, slots=True)
 class MappingEntry:
     """One original→surrogate pair, recorded only for the optional encrypted mapping file."""
@@ -111,9 +119,7 @@ class SurrogateStore:
 
     def date_offset(self, scope: str) -> int:
         """The scope's date shift in days; the same for all its documents."""
-        lo, hi = self.date_shift_days
-        choices = [d for d in range(lo, hi + 1) if d != 0]
-        return choices[keyed_int(self.key, "date-shift", scope) % len(choices)]
+        return pick_nonzero(self.date_shift_days, keyed_int(self.key, "date-shift", scope))
 
     def lookup(self, scope: str, group: str, norm: str) -> str | None:
         return self._cache.get((scope, group, norm))

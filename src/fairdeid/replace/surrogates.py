@@ -34,6 +34,7 @@ from fairdeid.replace.base import Replacement, splice
 from fairdeid.replace.store import (
     DEFAULT_KEY_ENV,
     SurrogateStore,
+    pick_nonzero,
     resolve_key,
     scope_of,
 )
@@ -80,6 +81,8 @@ def keep_shape(original: str, rng: Any) -> str:
             elif ch.isascii() and ch.isalpha():
                 letter = rng.choice(string.ascii_uppercase)
                 out.append(letter if ch.isupper() else letter.lower())
+            elif unicodedata.category(ch)[0] == "M":
+                continue  # a combining mark of a replaced letter must not dangle
             elif ch.isalpha() or ch.isdigit():
                 # Non-ASCII letters/digits: replace with a letter of the same script is out of
                 # reach, so use a Latin letter; keeps length and never echoes the original.
@@ -103,7 +106,6 @@ _TITLES = {"dr": None, "doctor": None, "prof": None, "professor": None, "mr": "m
            "smt": "female"}
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "md", "phd", "rn", "do", "np", "pa", "dds", "mph",
              "msc", "mbbs", "frcs", "frcp", "esq"}
-_NAME_TOKEN = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\.?|\S|\s+")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _ZH_COMPOUND = {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
                 "夏侯", "轩辕", "令狐", "宇文", "司徒", "端木", "万俟"}
@@ -120,14 +122,38 @@ class _NameToken:
     kind: str  # "word", "initial", "title", "suffix", "sep"
 
 
+def _is_letter(ch: str) -> bool:
+    # Letters *and* combining marks: Devanagari/Bengali vowel signs are marks, not letters.
+    return unicodedata.category(ch)[0] in "LM"
+
+
 def _tokenise_name(text: str) -> list[_NameToken]:
+    """Words (letters and marks, inner apostrophes/hyphens, optional final "."), spaces, and
+    single punctuation characters, classified as title, suffix, initial, word or separator."""
     tokens = []
-    for m in _NAME_TOKEN.finditer(text):
-        t = m.group(0)
-        bare = t.rstrip(".").casefold()
-        if t.isspace() or not t[0].isalpha():
-            kind = "sep"
-        elif bare in _TITLES and (t.endswith(".") or len(bare) > 1) and bare != "m":
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            tokens.append(_NameToken(text[i:j], "sep"))
+            i = j
+            continue
+        if not _is_letter(ch) or unicodedata.category(ch)[0] == "M":
+            tokens.append(_NameToken(ch, "sep"))
+            i += 1
+            continue
+        j = i
+        while j < n and (_is_letter(text[j]) or (text[j] in "'’-" and j + 1 < n
+                                                  and _is_letter(text[j + 1]))):
+            j += 1
+        if j < n and text[j] == ".":
+            j += 1
+        word = text[i:j]
+        bare = word.rstrip(".").casefold()
+        if bare in _TITLES and (word.endswith(".") or len(bare) > 1) and bare != "m":
             kind = "title"
         elif bare in _SUFFIXES and len(bare) > 1:
             kind = "suffix"
@@ -135,7 +161,8 @@ def _tokenise_name(text: str) -> list[_NameToken]:
             kind = "initial"
         else:
             kind = "word"
-        tokens.append(_NameToken(t, kind))
+        tokens.append(_NameToken(word, kind))
+        i = j
     return tokens
 
 
@@ -210,7 +237,8 @@ class _NameMaker:
         return _match_case(template, value) if self.script == "romanised" or \
             name.native == name.romanised else value
 
-    def make(self, original: str, gender: str | None, *, single_is_given: bool = False) -> str:
+    def make(self, original: str, gender: str | None, *, single_is_given: bool = False,
+             swap_titles: bool = False) -> str:
         stripped = original.strip()
         if _HAN.match(stripped) and len(stripped) >= 2:
             return self._make_han(original, stripped, gender)
@@ -239,7 +267,7 @@ class _NameMaker:
         for i, tok in enumerate(tokens):
             role = roles.get(i)
             if role is None:
-                out.append(tok.text)
+                out.append(_swap_title(tok, gender) if swap_titles else tok.text)
                 continue
             if tok.kind == "initial":
                 # Draw a full name for the initial's role, keep only its first letter.
@@ -276,6 +304,18 @@ class _NameMaker:
         lead = original[: len(original) - len(original.lstrip())]
         trail = original[len(original.rstrip()):]
         return lead + body + trail
+
+
+def _swap_title(tok: _NameToken, gender: str | None) -> str:
+    """A gendered title that contradicts a forced gender becomes the neutral-ish Mr/Ms."""
+    if tok.kind != "title" or gender not in ("female", "male"):
+        return tok.text
+    bare = tok.text.rstrip(".")
+    current = _TITLES.get(bare.casefold())
+    if current is None or current == gender:
+        return tok.text
+    new = "Ms" if gender == "female" else "Mr"
+    return _match_case(bare, new) + tok.text[len(bare):]
 
 
 def _draw_name(pool_code: str, role: str, gender: str | None, rng: Any) -> Name:
@@ -409,6 +449,7 @@ def _parse_date(text: str, order: str) -> tuple[list[_DTok], dict[str, int]] | N
             return None
         n = [int(t.text) for t in nums]
         lens = [len(t.text) for t in nums]
+        roles: tuple[str, ...]
         if len(nums) == 3:
             if lens[0] == 4:
                 roles = ("year", "month", "day")
@@ -755,19 +796,25 @@ def make_surrogate(
                             date_shift=date_shift, date_order=date_order, age_offset=None)
 
 
+def _coarse(label: str) -> str:
+    """Coarse label, with anything outside the taxonomy treated as OTHER (never an error here:
+    a replacer must not leave PHI in place because a label was unexpected)."""
+    try:
+        return coarse(label)
+    except ValueError:
+        return "OTHER"
+
+
 def _other_surrogate(label: str, original: str, rng: Any, *, locale: str, script: str,
                      shape: str, date_shift: int | None, date_order: str,
                      age_offset: int | None) -> str:
-    try:
-        group = coarse(label)
-    except ValueError:
-        group = "OTHER"
+    group = _coarse(label)
     pool = get_pool(locale)
     if label == "USERNAME":
         return _username(original, locale, rng)
     if group == "DATE":
-        days = date_shift if date_shift is not None else rng.choice(
-            [d for d in range(-365, 366) if d != 0])
+        days = date_shift if date_shift is not None else pick_nonzero((-365, 365),
+                                                                      rng.getrandbits(64))
         shifted = shift_date(original, days, order=date_order)
         return shifted if shifted is not None else keep_shape(original, rng)
     if group == "AGE":
@@ -926,8 +973,8 @@ class SurrogateEngine:
         original = doc.text[span.start : span.end]
         locale = self._locale(scope)
         label = span.label
-        if label in self.keep_labels or coarse(label) in self.keep_labels or (
-                not self.shift_dates and coarse(label) in ("DATE", "AGE")):
+        if label in self.keep_labels or _coarse(label) in self.keep_labels or (
+                not self.shift_dates and _coarse(label) in ("DATE", "AGE")):
             return SpanSurrogate(original, locale)
         if label in _NAME_LABELS:
             gender = self.gender_for(doc, span)
@@ -936,9 +983,10 @@ class SurrogateEngine:
                 rng = self.store.rng(scope, "gender", _fold(original))
                 gender = rng.choice(("female", "male"))
             maker = _NameMaker(locale, self.script, self._name_pick(scope, locale))
-            text = maker.make(original, gender, single_is_given=_looks_given(doc, span))
+            text = maker.make(original, gender, single_is_given=_looks_given(doc, span),
+                              swap_titles=self.gender in ("female", "male"))
             return SpanSurrogate(text, locale, gender)
-        group = f"{coarse(label)}:{label}:{locale}"
+        group = f"{_coarse(label)}:{label}:{locale}"
         norm = _fold(original)
         cached = self.store.lookup(scope, group, norm)
         if cached is not None:

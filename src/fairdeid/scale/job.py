@@ -181,7 +181,7 @@ def _run_ray(
             ChunkWorker,
             fn_constructor_kwargs={"spec": spec},
             batch_size=1,
-            concurrency=max(1, concurrency),
+            compute=ray.data.ActorPoolStrategy(size=max(1, concurrency)),
             num_cpus=1,
         )
         for row in dataset.iter_rows():

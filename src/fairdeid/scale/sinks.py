@@ -17,7 +17,7 @@ OutFormat = Literal["jsonl", "parquet"]
 TMP_SUFFIX = ".tmp"
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def atomic_write(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}{TMP_SUFFIX}")
     try:
         with tmp.open("wb") as handle:

@@ -99,13 +99,11 @@ def _chunks_from_offsets(offsets: Iterator[tuple[int, int]], size: int) -> list[
     chunks: list[Chunk] = []
     first = start = end = 0
     n = 0
-    row = 0
-    for row_start, row_end in offsets:
+    for row, (row_start, row_end) in enumerate(offsets):
         if n == 0:
             first, start = row, row_start
         end = row_end
         n += 1
-        row += 1
         if n == size:
             chunks.append(Chunk(len(chunks), first, n, start, end))
             n = 0

@@ -101,13 +101,13 @@ class ChunkWorker:
         for i in range(0, len(good), spec.batch_size):
             batch = good[i : i + spec.batch_size]
             docs = [r.document for r in batch if r.document is not None]
-            for row, outcome in zip(batch, self._deidentify(docs), strict=True):
-                outcomes[row.row] = outcome
+            for row, result in zip(batch, self._deidentify(docs), strict=True):
+                outcomes[row.row] = result
         records: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
         words = 0
         for row in rows:
-            outcome = outcomes.get(row.row)
+            outcome: Result | BaseException | None = outcomes.get(row.row)
             if isinstance(outcome, Result):
                 record: dict[str, Any] = {
                     "id": outcome.document.id,

@@ -112,7 +112,7 @@ class Engine:
                 try:
                     replacer = build_replacer(base.config.get("replace", {}), mode=mode)
                 except ImportError:
-                    raise ConfigError(f"mode {mode!r} is not available in this installation") from None
+                    raise ConfigError(f"mode {mode!r} is not available here") from None
                 pipeline = Pipeline(base.detectors, base.resolver, replacer, base.config)
                 self._by_mode[mode] = pipeline
             return pipeline

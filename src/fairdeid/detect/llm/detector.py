@@ -90,13 +90,13 @@ class LLMDetector(BaseDetector):
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         spans, errors = self.detect_batch_with_errors(docs)
-        self._finish(errors)
+        self.finish_batch(errors)
         return spans
 
     async def adetect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         """``detect_batch`` for callers already inside an event loop (the web service)."""
         spans, errors = await self.arun_jobs(docs, self.chunk_jobs(docs))
-        self._finish(errors)
+        self.finish_batch(errors)
         return spans
 
     def detect_batch_with_errors(
@@ -126,6 +126,33 @@ class LLMDetector(BaseDetector):
         found: list[dict[tuple[int, int, str], None]] = [{} for _ in docs]
         strings: list[dict[tuple[str, str], None]] = [{} for _ in docs]
         failures: dict[int, list[str]] = {}
+        if jobs:
+            await self._send_all(docs, jobs, found, strings, failures)
+        results: list[list[Span]] = []
+        for i, doc in enumerate(docs):
+            keys = dict(found[i])
+            if self.config.propagate:
+                for text, label in strings[i]:
+                    for start, end in self._locate(text, doc.text):
+                        keys[(start, end, label)] = None
+            results.append(
+                [Span(s, e, label, self.source, self.config.score) for s, e, label in keys]
+            )
+        errors = [
+            RecordError(docs[i].id, "; ".join(reasons)) for i, reasons in sorted(failures.items())
+        ]
+        self.stats.wall_s += time.perf_counter() - started
+        return results, errors
+
+    async def _send_all(
+        self,
+        docs: Sequence[Document],
+        jobs: Sequence[Job],
+        found: list[dict[tuple[int, int, str], None]],
+        strings: list[dict[tuple[str, str], None]],
+        failures: dict[int, list[str]],
+    ) -> None:
+        """One HTTP client and one semaphore for the whole batch: connections are reused."""
         limit = asyncio.Semaphore(self.config.concurrency)
         timeout = httpx.Timeout(self.config.timeout)
         limits = httpx.Limits(max_connections=self.config.concurrency)
@@ -151,21 +178,6 @@ class LLMDetector(BaseDetector):
                 )
 
             await asyncio.gather(*(one(job) for job in jobs))
-        results: list[list[Span]] = []
-        for i, doc in enumerate(docs):
-            keys = dict(found[i])
-            if self.config.propagate:
-                for text, label in strings[i]:
-                    for start, end in self._locate(text, doc.text):
-                        keys[(start, end, label)] = None
-            results.append(
-                [Span(s, e, label, self.source, self.config.score) for s, e, label in keys]
-            )
-        errors = [
-            RecordError(docs[i].id, "; ".join(reasons)) for i, reasons in sorted(failures.items())
-        ]
-        self.stats.wall_s += time.perf_counter() - started
-        return results, errors
 
     def _collect(
         self,
@@ -209,7 +221,8 @@ class LLMDetector(BaseDetector):
             match_whitespace=self.config.match_whitespace,
         )
 
-    def _finish(self, errors: list[RecordError]) -> None:
+    def finish_batch(self, errors: list[RecordError]) -> None:
+        """Keep a batch's errors on the detector; raise them if ``on_error = "raise"``."""
         self.errors = errors
         if errors and self.config.on_error == "raise":
             raise LLMDetectionError(errors)

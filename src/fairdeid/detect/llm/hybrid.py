@@ -134,7 +134,7 @@ class HybridLLMDetector(BaseDetector):
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         spans, errors = self.detect_batch_with_errors(docs)
-        self.llm._finish(errors)
+        self.llm.finish_batch(errors)
         return spans
 
     def detect_batch_with_errors(

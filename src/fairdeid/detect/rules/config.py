@@ -73,6 +73,16 @@ class PatternRule:
     negative_after: re.Pattern[str] | None = None
     trim: str = ""
     group_labels: Mapping[str, str] = field(default_factory=dict)
+    #: the pattern runs on the lower-cased text without IGNORECASE (see ``lower_pattern``)
+    on_lower: bool = False
+    #: must match right after the anchor, on the original text (case-sensitive continuation)
+    then: re.Pattern[str] | None = None
+    #: must match right before the anchor, on the original text (left extension)
+    before: re.Pattern[str] | None = None
+    #: skip the rule for a document whose lower-cased text contains none of these
+    requires: tuple[str, ...] = ()
+    #: the pattern's leading ``\\b`` or look-behind, checked at the match start in Python
+    lead: re.Pattern[str] | None = None
 
     @property
     def group(self) -> str:
@@ -158,8 +168,19 @@ def compile_rules(
             if f not in _FLAGS:
                 raise ConfigError(f"rule {name!r}: unknown regex flag {f!r}")
             flags |= _FLAGS[f]
+        on_lower = bool(flags & re.IGNORECASE)
         try:
-            regex = re.compile(expand(str(raw["pattern"])), flags)
+            pattern = expand(str(raw["pattern"]))
+            if on_lower:
+                # Python's re loses its literal-prefix scan under IGNORECASE (5-20x slower on
+                # keyword alternations); matching a lower-cased pattern on lower-cased text is
+                # equivalent because lower-casing keeps offsets (dictionary.lower_same_length)
+                pattern, flags = lower_pattern(pattern), flags & ~re.IGNORECASE
+            lead_text, pattern = split_lead(pattern)
+            regex = re.compile(pattern, flags)
+            lead = re.compile(lead_text, flags) if lead_text else None
+            then = re.compile(expand(str(raw["then"]))) if "then" in raw else None
+            before = re.compile(f"(?:{expand(str(raw['before']))})$") if "before" in raw else None
         except (KeyError, re.error) as exc:
             raise ConfigError(f"rule {name!r}: bad or missing pattern ({exc})") from None
         validator = None
@@ -175,7 +196,8 @@ def compile_rules(
                 context_label = (pattern, str(new_label))
         group_labels = dict(raw.get("group_labels", {}))
         for g, lab in group_labels.items():
-            if not is_label(lab) or g not in regex.groupindex:
+            groups = set(regex.groupindex) | set(before.groupindex if before else ())
+            if not is_label(lab) or g not in groups:
                 raise ConfigError(f"rule {name!r}: bad group_labels entry {g!r}={lab!r}")
         rules.append(
             PatternRule(
@@ -191,9 +213,101 @@ def compile_rules(
                 negative_after=ctx(name, raw.get("negative_after")),
                 trim=str(raw.get("trim", "")),
                 group_labels=group_labels,
+                on_lower=on_lower,
+                then=then,
+                before=before,
+                requires=tuple(str(r).lower() for r in raw.get("requires", ())),
+                lead=lead,
             )
         )
     return rules
+
+
+def split_lead(pattern: str) -> tuple[str, str]:
+    """Split a leading ``\\b`` or look-behind off a pattern.
+
+    Python's regex engine only scans fast (literal prefix or first-character set) when a
+    pattern *starts* with a literal or a character class; a leading ``\\b`` or ``(?<!...)``
+    makes it try a full match at every position, 10-20x slower. The detector checks the
+    split-off assertion at the match start instead (look-behinds see text before ``pos``).
+    Only a top-level assertion followed by more pattern is split.
+    """
+    if pattern.startswith("\\b") and len(pattern) > 2:
+        return "\\b", pattern[2:]
+    if pattern.startswith(("(?<!", "(?<=")):
+        depth = 0
+        i = 0
+        in_class = False
+        while i < len(pattern):
+            ch = pattern[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if in_class:
+                in_class = ch != "]"
+            elif ch == "[":
+                in_class = True
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    rest = pattern[i + 1 :]
+                    if rest and not rest.startswith(("|", ")", "*", "+", "?", "{")) and "|" not in _top_level(rest):
+                        return pattern[: i + 1], rest
+                    return "", pattern
+            i += 1
+    return "", pattern
+
+
+def _top_level(pattern: str) -> str:
+    """The characters of ``pattern`` outside groups and classes (to spot a top-level ``|``)."""
+    out = []
+    depth = 0
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def lower_pattern(pattern: str) -> str:
+    """Lower-case a regex's literals and classes, leaving escapes (``\\S``, ``\\D``) alone."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "(" and pattern.startswith("(?P<", i):  # keep group names as written
+            close = pattern.index(">", i)
+            out.append(pattern[i : close + 1])
+            i = close + 1
+            continue
+        if ch == "(" and pattern.startswith("(?P=", i):
+            close = pattern.index(")", i)
+            out.append(pattern[i : close + 1])
+            i = close + 1
+            continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
 
 
 def _macro(macros: Mapping[str, str], key: str) -> str:

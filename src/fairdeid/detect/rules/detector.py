@@ -41,7 +41,7 @@ _KNOWN_KEYS = {
     "disabled", "patterns", "extra_patterns", "extra_dictionaries", "use_packaged_dictionaries",
     "min_score", "window",
 }
-_DICT_FILES: dict[str, tuple[str, Kind, bool]] = {
+_DICT_FILES: dict[str, tuple[str, int, bool]] = {
     # kind name -> (packaged file, Kind, split on whitespace rather than lines)
     "first_names": ("names_first.txt", Kind.FIRST, False),
     "surnames": ("names_last.txt", Kind.LAST, False),
@@ -56,6 +56,7 @@ _DICT_FILES: dict[str, tuple[str, Kind, bool]] = {
     "stopwords": ("name_stopwords.txt", Kind.STOP, True),
     "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
 }
+_SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms"})
 _US_STATES = (
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
     "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
@@ -79,6 +80,15 @@ _HOSPITAL_LEADS = re.compile(
 )
 
 
+# "Mental Health Clinic", "General Hospital" alone: nothing names the place
+_DISTINCT_WORD = re.compile(
+    r"\b(?!(?:Mental|Behaviou?ral|Public|Primary|Home|Community|Global|Occupational|Family|"
+    r"Outpatient|Inpatient|Local|Nearby|Physical|Pediatric|Internal|Student|Employee|Travel|"
+    r"Sexual|Reproductive|Oral|Dental|Eye|Skin|Sleep|Pain|Cancer|Heart|Women'?s|Men'?s|"
+    r"Children'?s|Urgent|Care|Health|Medical|Center|Centre|Clinic|Hospital|General|Memorial|"
+    r"Regional|University|County|City|State|Specialty|Surgery|Surgical|Rehabilitation|Rehab|"
+    r"Nursing|Institute|The|Our|A|An|Of|Med|Ctr|Hosp)\b)[A-Z][\w'’.-]+"
+)
 _CUE_PLACE_RULES = frozenset({"location.care_context", "location.residence"})
 # state abbreviations that are also credentials or clinical abbreviations ("Jane Doe, MD",
 # "history of MS", "CO poisoning", "to OR"): only a state when a ZIP follows or the city is known
@@ -108,6 +118,8 @@ class RuleDetector(BaseDetector):
         words = self._load_dictionaries(extra_dictionaries or {}, use_packaged_dictionaries)
         self.matcher = DictionaryMatcher()
         for kind_name, entries in words.items():
+            if kind_name in _SET_ONLY:  # looked up as sets; in the automaton they only cost hits
+                continue
             self.matcher.add_many(entries, _DICT_FILES[kind_name][1])
         self.matcher.build()
         self.clinical = frozenset(w.lower() for w in words["clinical_words"])
@@ -115,7 +127,10 @@ class RuleDetector(BaseDetector):
             w.lower() for w in words["ambiguous_names"]
         )
         cjk = [w for w in words["surnames"] if len(w) == 1 and "\u3400" <= w <= "\u9fff"]
-        self.names = NameFinder(tables["names"], stop, self.clinical, cjk, self.disabled)
+        eponyms = frozenset(w.lower() for w in words["eponyms"])
+        self.names = NameFinder(
+            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled
+        )
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
         self._prof_strong = context_regex(prof.get("strong_context", ()))
@@ -179,7 +194,7 @@ class RuleDetector(BaseDetector):
         self._places(text, hits, spans)
         if not is_disabled("profession", self.disabled):
             self._professions(text, lower, hits, spans)
-        candidates = self.names.find(text, hits)
+        candidates = self.names.find(text, lower, hits)
         if candidates and not is_disabled("name.propagated", self.disabled) and not is_disabled(
             "name", self.disabled
         ):
@@ -194,22 +209,33 @@ class RuleDetector(BaseDetector):
         return Span(start, end, label, f"rules:{rule}", score)
 
     def _apply(self, rule: PatternRule, text: str, lower: str, out: list[Span]) -> None:
+        if rule.requires and not any(r in lower for r in rule.requires):
+            return
+        source = lower if rule.on_lower else text
         has_phi = "phi" in rule.regex.groupindex
-        for m in rule.regex.finditer(text):
-            if has_phi and m.start("phi") >= 0:
-                start, end = m.span("phi")
-            elif has_phi:
-                start = end = -1
-            else:
-                start, end = m.span()
+        lead = rule.lead
+        for m in rule.regex.finditer(source):
+            if lead is not None and lead.match(source, m.start()) is None:
+                continue
+            before = then = None
+            if rule.before is not None:
+                before = rule.before.search(text, max(0, m.start() - 80), m.start())
+                if before is None:
+                    continue
+            if rule.then is not None:
+                then = rule.then.match(text, m.end())
+                if then is None:
+                    continue
+            start, end = _main_span(m, before, then, has_phi)
             if rule.validator is not None and not rule.validator(m, text):
                 continue
+            anchor = before.start() if before is not None else m.start()
             if rule.context is not None and not rule.context.search(
-                lower, max(0, m.start() - rule.window), m.start()
+                lower, max(0, anchor - rule.window), anchor
             ):
                 continue
             if rule.negative_before is not None and rule.negative_before.search(
-                lower, max(0, m.start() - 14), m.start()
+                lower, max(0, anchor - 14), anchor
             ):
                 continue
             if rule.negative_after is not None and rule.negative_after.match(
@@ -218,7 +244,7 @@ class RuleDetector(BaseDetector):
                 continue
             label = rule.label
             if rule.context_label is not None and rule.context_label[0].search(
-                lower, max(0, m.start() - rule.window), m.start()
+                lower, max(0, anchor - rule.window), anchor
             ):
                 label = rule.context_label[1]
             if rule.trim:
@@ -226,14 +252,16 @@ class RuleDetector(BaseDetector):
                     end -= 1
             if (label == "HOSPITAL" or rule.name in _CUE_PLACE_RULES) and end > start:
                 start, end = self._trim_place(text, start, end, rule.name)
-            if rule.name == "location.city_state" and not self._city_state_ok(m, text):
+            if rule.name == "location.city_state" and not self._city_state_ok(text, m, before):
                 continue
             if end > start:
                 out.append(self._span(start, end, label, rule.name, rule.score))
             for group, group_label in rule.group_labels.items():
-                gs, ge = m.span(group)
-                if ge > gs >= 0:
-                    out.append(self._span(gs, ge, group_label, rule.name, rule.score))
+                for match in (m, before):
+                    if match is not None and group in match.re.groupindex:
+                        gs, ge = match.span(group)
+                        if ge > gs >= 0:
+                            out.append(self._span(gs, ge, group_label, rule.name, rule.score))
 
     def _trim_place(self, text: str, start: int, end: int, rule: str) -> tuple[int, int]:
         """Drop lead words ("The", "Visited") and, after care verbs, generic unit names."""
@@ -242,6 +270,8 @@ class RuleDetector(BaseDetector):
         if lead:
             start += lead.end()
             phrase = text[start:end]
+        if rule == "location.hospital_suffix" and not _DISTINCT_WORD.search(text, start, end):
+            return start, start
         if rule in _CUE_PLACE_RULES:
             kept = 0
             for m in re.finditer(r"\S+", phrase):
@@ -254,12 +284,15 @@ class RuleDetector(BaseDetector):
                 return start, start
         return start, end
 
-    def _city_state_ok(self, m: re.Match[str], text: str) -> bool:
-        if m.group("state") not in _AMBIGUOUS_STATES:
+    def _city_state_ok(
+        self, text: str, m: re.Match[str], before: re.Match[str] | None
+    ) -> bool:
+        if text[m.start("state") : m.end("state")] not in _AMBIGUOUS_STATES:
             return True
         if re.match(r"\.?,?\s{1,2}\d{5}", text[m.end() : m.end() + 9]):
             return True
-        return bool(self.matcher.kind_of(m.group("phi")) & Kind.CITY)
+        city = text[before.start("phi") : before.end("phi")] if before is not None else ""
+        return bool(self.matcher.kind_of(city) & Kind.CITY)
 
     def _places(self, text: str, hits: Sequence[Hit], out: list[Span]) -> None:
         for hit in hits:
@@ -299,6 +332,23 @@ class RuleDetector(BaseDetector):
                            0.8 if strong else 0.65)
             )
             covered = hit.end
+
+
+def _main_span(
+    m: re.Match[str], before: re.Match[str] | None, then: re.Match[str] | None, has_phi: bool
+) -> tuple[int, int]:
+    """The span a rule reports: ``phi`` of the continuation, the left part, or the anchor."""
+    for match in (then, before):
+        if match is not None and "phi" in match.re.groupindex and match.start("phi") >= 0:
+            return match.span("phi")
+    if has_phi:
+        if m.start("phi") >= 0:
+            return m.span("phi")
+        return -1, -1
+    # no phi group anywhere: the left extension, the anchor and the continuation together
+    start = before.start() if before is not None else m.start()
+    end = then.end() if then is not None else m.end()
+    return start, end
 
 
 def _skip_space(text: str, pos: int) -> int:

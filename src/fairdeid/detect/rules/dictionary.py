@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import IntFlag
-
 import ahocorasick
 
 
-class Kind(IntFlag):
-    """What a dictionary entry is. One phrase can be several (\"Georgia\": state and name)."""
+class Kind:
+    """What a dictionary entry is, as bit flags; one phrase can be several ("Georgia").
+
+    Plain ints rather than ``enum.IntFlag``: flag arithmetic runs per dictionary hit, and
+    IntFlag's operators cost a Python call each.
+    """
 
     FIRST = 1
     LAST = 2
@@ -77,7 +79,7 @@ class DictionaryMatcher:
     def __len__(self) -> int:
         return len(self._kinds)
 
-    def add(self, phrase: str, kind: Kind) -> None:
+    def add(self, phrase: str, kind: int) -> None:
         key = " ".join(normalize(phrase).split())
         if not key:
             return
@@ -86,15 +88,15 @@ class DictionaryMatcher:
             variants.add(" ".join(normalize(phrase.replace(".", "")).split()))
             variants.add(normalize(phrase).strip())  # keep the double space the period leaves
         for variant in variants:
-            self._kinds[variant] = self._kinds.get(variant, 0) | int(kind)
+            self._kinds[variant] = self._kinds.get(variant, 0) | kind
         self._built = False
 
-    def add_many(self, phrases: Iterable[str], kind: Kind) -> None:
+    def add_many(self, phrases: Iterable[str], kind: int) -> None:
         for phrase in phrases:
             self.add(phrase, kind)
 
-    def kind_of(self, word: str) -> Kind:
-        return Kind(self._kinds.get(" ".join(normalize(word).split()), 0))
+    def kind_of(self, word: str) -> int:
+        return self._kinds.get(" ".join(normalize(word).split()), 0)
 
     def build(self) -> None:
         automaton = ahocorasick.Automaton()

@@ -79,18 +79,23 @@ class NameFinder:
         self.disabled = disabled
         titles = sorted(names_cfg.get("titles", ()), key=len, reverse=True)
         self.doctor_titles = frozenset(t.lower() for t in names_cfg.get("doctor_titles", ()))
-        title_alt = "|".join(re.escape(t) for t in titles)
+        cased = sorted(set(titles) | {t.upper() for t in titles}, key=len, reverse=True)
+        title_alt = "|".join(re.escape(t) for t in cased)
+        # titles are matched case-sensitively (Title and UPPER forms): the IGNORECASE flag
+        # would make this scan several times slower, and "dr" in lower case is rare
         self.title_re = re.compile(
-            rf"(?<![\w.])(?P<title>(?:{title_alt})|(?i:dr|mr|mrs|ms|prof))(?:\.(?!\w)|(?=[ \t]))"
-            r"[ \t]{0,2}(?=\S)"
+            rf"(?P<title>{title_alt})(?:\.(?!\w)|(?=[ \t]))[ \t]{{0,2}}(?=\S)"
         )
+        low_title_alt = "|".join(re.escape(t.lower()) for t in titles)
         hp = [h for h in names_cfg.get("headers_patient", ())]
         hd = [h for h in names_cfg.get("headers_doctor", ())]
         self.header_doctor = frozenset(h.lower() for h in hd)
         header_alt = "|".join(re.escape(h) for h in sorted(set(hp) | set(hd), key=len, reverse=True))
+        # header and cue patterns run on the lower-cased text (fast literal scan), see
+        # config.lower_pattern; capitalisation is checked on the original text afterwards
         self.header_re = re.compile(
-            rf"(?im)(?:^|(?<=[\n;|(])|(?<=\s\s)|(?<=[.,]\s))[ \t]*(?P<head>{header_alt})[ \t]*"
-            rf"(?:[:=]|-(?=[ \t]))[ \t]*(?:(?:{title_alt})\.?[ \t]+)?(?=\S)"
+            rf"(?P<head>{header_alt.lower()})"
+            rf"[ \t]*(?:[:=]|-(?=[ \t]))[ \t]*(?:(?:{low_title_alt})\.?[ \t]+)?(?=\S)"
         )
         self.soft_doctor = frozenset(s.lower() for s in names_cfg.get("soft_doctor", ()))
         soft = sorted(
@@ -99,8 +104,8 @@ class NameFinder:
             reverse=True,
         )
         self.soft_re = re.compile(
-            rf"(?i:(?<![\w])(?P<cue>{'|'.join(re.escape(s) for s in soft)}))[ \t]*[:,]?[ \t]{{1,2}}"
-            r"(?=[A-Z])"
+            rf"(?P<cue>{'|'.join(re.escape(s.lower()) for s in soft)})[ \t]*[:,]?[ \t]{{1,2}}"
+            r"(?=[^\W\d_])"
         )
         creds = sorted(names_cfg.get("credentials", ()), key=len, reverse=True)
         self.cred_re = re.compile(
@@ -180,18 +185,22 @@ class NameFinder:
 
     # -- rules ----------------------------------------------------------------------------
 
-    def find(self, text: str, hits: Sequence[Hit]) -> list[NameCandidate]:
+    def find(self, text: str, lower: str, hits: Sequence[Hit]) -> list[NameCandidate]:
         out: list[NameCandidate] = []
         kinds = {h.start: h.kind for h in hits if h.kind & NAME_KINDS}
         on = self._on
         if on("name.title"):
             for m in self.title_re.finditer(text):
+                if m.start() and (_is_word(text[m.start() - 1]) or text[m.start() - 1] == "."):
+                    continue
                 s, e, words, _ = self.extend(text, m.end(), soft=False, kinds=kinds)
                 if words:
                     label = "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
                     out.append(NameCandidate(s, e, label, "name.title", 0.95))
         if on("name.header"):
-            for m in self.header_re.finditer(text):
+            for m in self.header_re.finditer(lower):
+                if not _line_start(text, m.start()):
+                    continue
                 s, e, words, _ = self.extend(text, m.end(), soft=False, kinds=kinds)
                 if words:
                     head = m.group("head").lower()
@@ -217,7 +226,9 @@ class NameFinder:
                 if s < e and " " in text[s:e].strip():
                     out.append(NameCandidate(s, e, "DOCTOR", "name.signature", 0.9))
         if on("name.cue"):
-            for m in self.soft_re.finditer(text):
+            for m in self.soft_re.finditer(lower):
+                if not text[m.end()].isupper() or (m.start() and _is_word(text[m.start() - 1])):
+                    continue
                 s, e, words, initial = self.extend(text, m.end(), soft=True, kinds=kinds)
                 if not words:
                     continue
@@ -266,7 +277,7 @@ class NameFinder:
             word = text[hit.start : hit.end]
             if not is_capitalised(word) or " " in word:
                 continue
-            if word.lower() in self.clinical or kind & Kind.EPONYM:
+            if word.lower() in self.clinical:
                 continue
             if kind & Kind.AMBIGUOUS and not kind & (Kind.FIRST | Kind.LAST):
                 # "Jack Smith", "Will Brown": an ambiguous first name joins a known surname
@@ -326,6 +337,20 @@ class NameFinder:
                 NameCandidate(m.start(), m.end(), tokens[m.group(0)], "name.propagated", 0.75)
             )
         return out
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _line_start(text: str, pos: int) -> bool:
+    """A header starts a line or a field: after a newline, ';', '|', '(', ". ", ", " or 2 spaces."""
+    i = pos
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == 0 or text[i - 1] in "\n;|(" or pos - i >= 2:
+        return True
+    return text[i - 1] in ".," and pos > i
 
 
 def _is_caps_name_context(text: str, end: int) -> bool:

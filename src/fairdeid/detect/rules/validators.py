@@ -13,6 +13,12 @@ from collections.abc import Callable
 
 Validator = Callable[[re.Match[str], str], bool]
 
+
+def _g(m: re.Match[str], text: str, group: str | int = 0) -> str:
+    """A group's text from the *original* document (the match may run on lower-cased text)."""
+    start, end = m.span(group)
+    return text[start:end] if start >= 0 else ""
+
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -48,7 +54,7 @@ def month_day(m: re.Match[str], text: str) -> bool:
 
 def month_name_date(m: re.Match[str], text: str) -> bool:
     """Reject lowercase "may"/"mar"/"dec" without a year: verbs and abbreviations, not dates."""
-    month = m.group("month")
+    month = _g(m, text, "month")
     key = month[:3].lower()
     if key not in _MONTHS:
         return False
@@ -72,20 +78,20 @@ def day_of_month(m: re.Match[str], text: str) -> bool:
 
 
 def ipv4(m: re.Match[str], text: str) -> bool:
-    parts = m.group(0).split(".")
+    parts = _g(m, text).split(".")
     if any(len(p) > 1 and p.startswith("0") for p in parts):
         return False
     return all(int(p) <= 255 for p in parts) and parts[0] != "0"
 
 
 def ipv6(m: re.Match[str], text: str) -> bool:
-    value = m.group(0)
+    value = _g(m, text)
     return value.count(":") >= 2 and any(c.isalpha() for c in value) or value.count(":") == 7
 
 
 def phone_digits(m: re.Match[str], text: str) -> bool:
     """A phone number has 7 to 15 digits (E.164) and is not a date or a range of numbers."""
-    value = m.group(0)
+    value = _g(m, text)
     main = re.split(r"(?i)\s*(?:x|ext)", value)[0]
     digits = sum(c.isdigit() for c in main)
     if not 7 <= digits <= 15:
@@ -96,13 +102,13 @@ def phone_digits(m: re.Match[str], text: str) -> bool:
 
 
 def ssn(m: re.Match[str], text: str) -> bool:
-    area, group, serial = m.group(0).split("-")
+    area, group, serial = _g(m, text).split("-")
     return area not in {"000", "666"} and group != "00" and serial != "0000"
 
 
 def id_token(m: re.Match[str], text: str) -> bool:
     """An identifier after a generic keyword ("plan", "group") needs 3+ digits or letters+digits."""
-    value = m.group("phi").lstrip("#")
+    value = _g(m, text, "phi").lstrip("#")
     digits = sum(c.isdigit() for c in value)
     if digits >= 4:
         return True
@@ -111,7 +117,7 @@ def id_token(m: re.Match[str], text: str) -> bool:
 
 def id_number(m: re.Match[str], text: str) -> bool:
     """Long digit runs are identifiers; "1000-1500" (a range) and "120-130" are not."""
-    parts = m.group(0).split("-")
+    parts = _g(m, text).split("-")
     if len(parts) == 2 and len(parts[0]) <= 4 and len(parts[1]) <= 4:
         return int(parts[0]) >= int(parts[1])
     return True
@@ -127,7 +133,7 @@ _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")
 
 
 def uk_postcode(m: re.Match[str], text: str) -> bool:
-    value = m.group(0)
+    value = _g(m, text)
     # guard against ICD-10/lab-like tokens: a postcode has a space or is 6-7 chars long
     return bool(_UK_POSTCODE.match(value)) and (" " in value or len(value) >= 6)
 

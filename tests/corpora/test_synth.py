@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import pytest
+
+from fairdeid.corpora.synth import NOTE_TYPES, NoteGenerator, generate_notes
+from fairdeid.document import Document
+from fairdeid.taxonomy import FINE_TO_COARSE
+
+FINE = set(FINE_TO_COARSE) - {"OTHER"}
+
+
+@pytest.fixture(scope="module")
+def notes() -> list[Document]:
+    return list(generate_notes(500, seed=11, with_text=True))
+
+
+def test_deterministic_for_a_seed() -> None:
+    a = [d.to_dict() for d in generate_notes(40, seed=3)]
+    b = [d.to_dict() for d in generate_notes(40, seed=3)]
+    c = [d.to_dict() for d in generate_notes(40, seed=4)]
+    assert a == b
+    assert a != c
+
+
+def test_gold_spans_are_exact_and_do_not_overlap(notes: list[Document]) -> None:
+    for doc in notes:
+        for span in doc.spans:
+            # attrs["text"] is the value the builder recorded while writing the span
+            assert doc.span_text(span) == span.attrs["text"]
+            assert span.label in FINE
+            assert doc.span_text(span).strip() == doc.span_text(span)
+        for a, b in zip(doc.spans, doc.spans[1:], strict=False):
+            assert a.end <= b.start, (doc.id, a, b)
+
+
+def test_all_fine_categories_and_note_types_appear(notes: list[Document]) -> None:
+    labels = Counter(s.label for d in notes for s in d.spans)
+    assert FINE <= set(labels), sorted(FINE - set(labels))
+    assert {d.meta["note_type"] for d in notes} == set(NOTE_TYPES)
+    assert len(NOTE_TYPES) >= 11
+
+
+def test_patients_have_several_consistent_notes(notes: list[Document]) -> None:
+    by_patient: dict[str, list[Document]] = defaultdict(list)
+    for doc in notes:
+        by_patient[doc.meta["patient_id"]].append(doc)
+    multi = [docs for docs in by_patient.values() if len(docs) > 1]
+    assert len(multi) > 50
+    for docs in multi:
+        mrns = {d.span_text(s) for d in docs for s in d.spans if s.label == "MEDICALRECORD"}
+        assert len(mrns) <= 1
+        full = {
+            d.span_text(s)
+            for d in docs
+            for s in d.spans
+            if s.label == "PATIENT" and s.attrs.get("script") != "native"
+        }
+        # every patient-name form shares a token with the others (same person across notes)
+        tokens = [set(re.findall(r"\w+", f.lower())) for f in full]
+        assert len(tokens) <= 1 or set.union(*tokens)
+
+
+def test_names_carry_locale_and_gender(notes: list[Document]) -> None:
+    names = [s for d in notes for s in d.spans if s.label in ("PATIENT", "DOCTOR")]
+    assert names and all(s.attrs["gender"] in ("female", "male") for s in names)
+    locales = Counter(s.attrs["locale"] for s in names)
+    assert len(locales) >= 10  # the default mix draws from every pool
+
+
+def test_name_forms_and_titles_outside_spans(notes: list[Document]) -> None:
+    texts = [d.span_text(s) for d in notes for s in d.spans if s.label in ("PATIENT", "DOCTOR")]
+    assert any(re.fullmatch(r"[A-Z][A-Z'\- ]+, \w+", t) for t in texts)  # "ZHANG, Wei"
+    assert any(re.fullmatch(r"\w\. [\w'\- ]+", t) for t in texts)  # "W. Zhang"
+    assert not any(t.startswith(("Dr.", "Mr.", "Mrs.", "Ms.")) for t in texts)
+    joined = "\n".join(d.text for d in notes)
+    assert "Dr. " in joined and "Mr. " in joined
+
+
+def test_hard_negatives_are_present_and_unlabelled(notes: list[Document]) -> None:
+    found = Counter()
+    for doc in notes:
+        for word in ("Parkinson", "Foley", "Murphy", "Babinski", "5/5", "BP ", "mg", "ICD-10",
+                     "GCS", "2/6", "1/2"):
+            for m in re.finditer(re.escape(word), doc.text):
+                if not any(s.start < m.end() and m.start() < s.end for s in doc.spans):
+                    found[word] += 1
+    assert all(found[w] > 0 for w in ("Parkinson", "Foley", "5/5", "BP ", "mg", "GCS")), found
+
+
+def test_locale_restriction_and_note_type_choice() -> None:
+    gen = NoteGenerator(seed=1, locales=["zh_CN"], note_types=["lab_report"])
+    docs = list(gen.generate(20))
+    assert {d.meta["note_type"] for d in docs} == {"lab_report"}
+    locs = {s.attrs["locale"] for d in docs for s in d.spans if s.label in ("PATIENT", "DOCTOR")}
+    assert locs == {"zh_CN"}
+    with pytest.raises(ValueError, match="unknown note types"):
+        NoteGenerator(note_types=["poem"])
