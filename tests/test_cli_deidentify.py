@@ -181,8 +181,10 @@ def test_detector_failure_on_one_note_goes_to_error_report(tmp_path: Path) -> No
     config.write_text('[pipeline]\ndetectors = ["toy", "flaky"]\n', encoding="utf-8")
     src = tmp_path / "notes.jsonl"
     src.write_text(
-        json.dumps({"id": "a", "text": "Dr. Lee"}) + "\n"
-        + json.dumps({"id": "b", "text": "Dr. Kim FAIL"}) + "\n",
+        json.dumps({"id": "a", "text": "Dr. Lee"})
+        + "\n"
+        + json.dumps({"id": "b", "text": "Dr. Kim FAIL"})
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
@@ -190,4 +192,7 @@ def test_detector_failure_on_one_note_goes_to_error_report(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["a"]
     report = json.loads((tmp_path / "out.jsonl.errors.jsonl").read_text())
-    assert report == {"record": "notes.jsonl:2", "reason": "detector failed: flaky: server error 500"}
+    assert report == {
+        "record": "notes.jsonl:2",
+        "reason": "detector failed: flaky: server error 500",
+    }
