@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-
 import statistics
 import sys
 import tempfile
@@ -54,8 +53,14 @@ def eval_sets(n: int, seed: int) -> dict[str, list[Document]]:
     return sets
 
 
-def _train(kind: str, condition: str, docs: Sequence[Document], locales: list[str],
-           args: argparse.Namespace, workdir: Path) -> Any:
+def _train(
+    kind: str,
+    condition: str,
+    docs: Sequence[Document],
+    locales: list[str],
+    args: argparse.Namespace,
+    workdir: Path,
+) -> Any:
     aug = locales if condition != "us_only" else []
     if kind == "crf":
         from fairdeid.detect.crf import CRFDetector
@@ -90,7 +95,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     sizes = [int(s) for s in args.sizes.split(",")]
     holdout = [h for h in args.holdout.split(",") if h]
     aug_locales = [c for c in LOCALE_CODES if c not in holdout]
-    conditions = ["us_only", "multicultural"] + (["mc_nocase"] if args.kind == "transformer" and args.case_ablation else [])
+    conditions = ["us_only", "multicultural"] + (
+        ["mc_nocase"] if args.kind == "transformer" and args.case_ablation else []
+    )
     pool = list(generate_notes(max(sizes), seed=args.seed, locales=["en_US"]))
     evals = eval_sets(args.eval_n, args.seed + 1000)
     rows: list[dict[str, Any]] = []
@@ -104,22 +111,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 for locale, gold in evals.items():
                     preds = det.detect_batch(gold)
                     sc = score(gold, preds)
-                    rows.append({
-                        "size": size, "condition": condition, "locale": locale,
-                        "name_recall": round(sc.label_recall("NAME"), 4),
-                        "binary_token_recall": round(sc.recall, 4),
-                        "binary_token_precision": round(sc.precision, 4),
-                        "train_s": round(train_s, 1),
-                        "heldout": locale.split(":")[0] in holdout,
-                    })
+                    rows.append(
+                        {
+                            "size": size,
+                            "condition": condition,
+                            "locale": locale,
+                            "name_recall": round(sc.label_recall("NAME"), 4),
+                            "binary_token_recall": round(sc.recall, 4),
+                            "binary_token_precision": round(sc.precision, 4),
+                            "train_s": round(train_s, 1),
+                            "heldout": locale.split(":")[0] in holdout,
+                        }
+                    )
                 done = [r for r in rows if r["size"] == size and r["condition"] == condition]
                 worst = min(done, key=lambda r: r["name_recall"])
-                print(f"size={size} {condition}: en_US NAME recall "
-                      f"{done[0]['name_recall']:.3f}, worst {worst['locale']} "
-                      f"{worst['name_recall']:.3f} ({train_s:.0f}s)", file=sys.stderr, flush=True)
-    return {"kind": args.kind, "sizes": sizes, "conditions": conditions, "holdout": holdout,
-            "eval_notes_per_locale": args.eval_n, "seed": args.seed, "rows": rows,
-            "quick": args.quick}
+                print(
+                    f"size={size} {condition}: en_US NAME recall "
+                    f"{done[0]['name_recall']:.3f}, worst {worst['locale']} "
+                    f"{worst['name_recall']:.3f} ({train_s:.0f}s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return {
+        "kind": args.kind,
+        "sizes": sizes,
+        "conditions": conditions,
+        "holdout": holdout,
+        "eval_notes_per_locale": args.eval_n,
+        "seed": args.seed,
+        "rows": rows,
+        "quick": args.quick,
+    }
 
 
 def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -131,14 +153,20 @@ def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             us = next(r for r in rs if r["locale"] == "en_US")
             worst = min(rs, key=lambda r: r["name_recall"])
-            out.append({
-                "size": size, "condition": cond,
-                "en_US": us["name_recall"],
-                "mean": round(statistics.mean(r["name_recall"] for r in rs), 4),
-                "worst": worst["name_recall"], "worst_locale": worst["locale"],
-                "gap_pts": round(100 * (us["name_recall"] - worst["name_recall"]), 1),
-                "bt_recall_mean": round(statistics.mean(r["binary_token_recall"] for r in rs), 4),
-            })
+            out.append(
+                {
+                    "size": size,
+                    "condition": cond,
+                    "en_US": us["name_recall"],
+                    "mean": round(statistics.mean(r["name_recall"] for r in rs), 4),
+                    "worst": worst["name_recall"],
+                    "worst_locale": worst["locale"],
+                    "gap_pts": round(100 * (us["name_recall"] - worst["name_recall"]), 1),
+                    "bt_recall_mean": round(
+                        statistics.mean(r["binary_token_recall"] for r in rs), 4
+                    ),
+                }
+            )
     return out
 
 
@@ -149,17 +177,21 @@ def write_report(result: dict[str, Any], out: Path) -> None:
     lines = [
         f"# Limited data: {result['kind']}, US-only vs multicultural",
         "",
-        f"Training notes: synthetic, en_US identifiers only. Eval: {result['eval_notes_per_locale']}"
-        " en_US notes localized into each locale. Held-out locales (never used for augmentation):"
-        f" {', '.join(result['holdout']) or 'none'}." + (" **Quick (reduced) run.**" if result["quick"] else ""),
+        "Training notes: synthetic, en_US identifiers only. "
+        f"Eval: {result['eval_notes_per_locale']} en_US notes localized into each locale. "
+        "Held-out locales (never used for augmentation):"
+        f" {', '.join(result['holdout']) or 'none'}."
+        + (" **Quick (reduced) run.**" if result["quick"] else ""),
         "",
-        "| notes | condition | NAME recall en_US | mean over locales | worst locale | gap (pts) | binary-token recall (mean) |",
+        "| notes | condition | NAME recall en_US | mean over locales | worst locale | gap (pts) "
+        "| binary-token recall (mean) |",
         "|---:|---|---:|---:|---|---:|---:|",
     ]
     for s in summary:
         lines.append(
             f"| {s['size']} | {s['condition']} | {s['en_US']:.3f} | {s['mean']:.3f} | "
-            f"{s['worst_locale']} {s['worst']:.3f} | {s['gap_pts']:.1f} | {s['bt_recall_mean']:.3f} |"
+            f"{s['worst_locale']} {s['worst']:.3f} | {s['gap_pts']:.1f} | "
+            f"{s['bt_recall_mean']:.3f} |"
         )
     locales = sorted({r["locale"] for r in result["rows"]}, key=lambda x: (x != "en_US", x))
     lines += ["", "NAME recall per locale (largest size):", ""]
@@ -169,8 +201,14 @@ def write_report(result: dict[str, Any], out: Path) -> None:
     for loc in locales:
         cells = []
         for cond in result["conditions"]:
-            r = next((r for r in result["rows"] if r["size"] == size and r["condition"] == cond
-                      and r["locale"] == loc), None)
+            r = next(
+                (
+                    r
+                    for r in result["rows"]
+                    if r["size"] == size and r["condition"] == cond and r["locale"] == loc
+                ),
+                None,
+            )
             cells.append("" if r is None else f"{r['name_recall']:.3f}")
         mark = " (held out)" if loc.split(":")[0] in result["holdout"] else ""
         lines.append(f"| {loc}{mark} | " + " | ".join(cells) + " |")
@@ -187,8 +225,14 @@ def write_report(result: dict[str, Any], out: Path) -> None:
         rs = [s for s in summary if s["condition"] == cond]
         xs = [s["size"] for s in rs]
         (line,) = ax.plot(xs, [s["en_US"] for s in rs], marker="o", label=f"{cond}: en_US")
-        ax.plot(xs, [s["worst"] for s in rs], marker="x", linestyle="--", color=line.get_color(),
-                label=f"{cond}: worst locale")
+        ax.plot(
+            xs,
+            [s["worst"] for s in rs],
+            marker="x",
+            linestyle="--",
+            color=line.get_color(),
+            label=f"{cond}: worst locale",
+        )
     ax.set_xscale("log")
     ax.set_xlabel("training notes")
     ax.set_ylabel("NAME recall")
@@ -217,12 +261,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--case-ablation", action="store_true", help="Add mc_nocase (transformer).")
     args = p.parse_args(argv)
     if args.quick:
-        args.sizes = ",".join(args.sizes.split(",")[:2]) if args.sizes != "100,250,500,1000" else "100,250"
+        args.sizes = (
+            ",".join(args.sizes.split(",")[:2]) if args.sizes != "100,250,500,1000" else "100,250"
+        )
         args.eval_n = min(args.eval_n, 40)
     result = run(args)
     write_report(result, args.out)
     print(json.dumps(summarise(result)))
-
 
 
 if __name__ == "__main__":

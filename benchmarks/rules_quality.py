@@ -4,7 +4,8 @@ Tokens are words and punctuation (regex ``\\w+|[^\\w\\s]``); a token is PHI if i
 Recall is the privacy number (what was missed stays in the text), precision the cost.
 
     python benchmarks/rules_quality.py ../shared/data/asq-phi/dev.jsonl
-    python benchmarks/rules_quality.py --presidio ../shared/data/presidio-synth/synth_dataset_v2.json
+    python benchmarks/rules_quality.py --presidio \
+        ../shared/data/presidio-synth/synth_dataset_v2.json
     python benchmarks/rules_quality.py FILE --show 20     # print missed / spurious tokens
 
 ``--show`` prints note text; use it only on public synthetic data, never on real notes.
@@ -70,7 +71,9 @@ def main() -> None:
             elif is_pred:
                 fp += 1
                 src = next((x.source for x in p.spans if x.start < e and s < x.end), "?")
-                spurious[f"{g.text[s:e]!r} <{src}> " + g.text[max(0, s - 25) : e + 10].replace("\n", " ")] += 1
+                spurious[
+                    f"{g.text[s:e]!r} <{src}> " + g.text[max(0, s - 25) : e + 10].replace("\n", " ")
+                ] += 1
     recall = tp / (tp + fn) if tp + fn else 1.0
     precision = tp / (tp + fp) if tp + fp else 1.0
     f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0

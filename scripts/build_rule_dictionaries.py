@@ -12,7 +12,8 @@ Sources:
 - Hand-written seeds in ``rules_data/*_seed.txt``.
 
 Names that are also common English or clinical words (Faker's lorem word list, spaCy's English
-stop words, ``name_stopwords.txt``, ``clinical_words.txt``, ``eponyms.txt``) go to ``names_ambiguous.txt``: the detector
+stop words, ``name_stopwords.txt``, ``clinical_words.txt``, ``eponyms.txt``) go to
+``names_ambiguous.txt``: the detector
 uses those only with evidence (a title, a header, a neighbouring name).
 
 Usage: ``python scripts/build_rule_dictionaries.py [--names-dir PATH]``
@@ -31,9 +32,34 @@ DATA = ROOT / "src" / "fairdeid" / "detect" / "rules_data"
 DEFAULT_NAMES_DIR = ROOT.parent / "shared" / "data" / "names-by-country"
 
 PERSON_LOCALES = [
-    "en_US", "en_GB", "en_IN", "hi_IN", "zh_CN", "bn_BD", "es_ES", "es_MX", "fr_FR", "en_NG",
-    "yo_NG", "ha_NG", "ig_NG", "de_DE", "it_IT", "pt_BR", "ar_AA", "ko_KR", "ja_JP", "en_IE",
-    "nl_NL", "pl_PL", "ru_RU", "tr_TR", "vi_VN", "th_TH", "fa_IR", "en_PK",
+    "en_US",
+    "en_GB",
+    "en_IN",
+    "hi_IN",
+    "zh_CN",
+    "bn_BD",
+    "es_ES",
+    "es_MX",
+    "fr_FR",
+    "en_NG",
+    "yo_NG",
+    "ha_NG",
+    "ig_NG",
+    "de_DE",
+    "it_IT",
+    "pt_BR",
+    "ar_AA",
+    "ko_KR",
+    "ja_JP",
+    "en_IE",
+    "nl_NL",
+    "pl_PL",
+    "ru_RU",
+    "tr_TR",
+    "vi_VN",
+    "th_TH",
+    "fa_IR",
+    "en_PK",
 ]
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -73,11 +99,14 @@ def faker_names() -> tuple[set[str], set[str]]:
             provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
         except ImportError:
             continue
-        for attr in ("first_names", "first_names_male", "first_names_female",
-                     "first_romanized_names"):
+        for attr in (
+            "first_names",
+            "first_names_male",
+            "first_names_female",
+            "first_romanized_names",
+        ):
             first.update(str(n) for n in getattr(provider, attr, ()) or ())
-        for attr in ("last_names", "last_names_male", "last_names_female",
-                     "last_romanized_names"):
+        for attr in ("last_names", "last_names_male", "last_names_female", "last_romanized_names"):
             last.update(str(n) for n in getattr(provider, attr, ()) or ())
     return first, last
 
@@ -85,8 +114,10 @@ def faker_names() -> tuple[set[str], set[str]]:
 def country_csv_names(names_dir: Path) -> tuple[set[str], set[str]]:
     first: set[str] = set()
     last: set[str] = set()
-    for fname, target in (("common-forenames-by-country.csv", first),
-                          ("common-surnames-by-country.csv", last)):
+    for fname, target in (
+        ("common-forenames-by-country.csv", first),
+        ("common-surnames-by-country.csv", last),
+    ):
         with (names_dir / fname).open(encoding="utf-8-sig") as handle:
             for row in csv.DictReader(handle):
                 for key in ("Localized Name", "Romanized Name"):
@@ -137,8 +168,24 @@ def countries() -> list[str]:
         except ImportError:
             continue
         out.update(str(c) for c in getattr(provider, "countries", ()) or ())
-    out.update({"USA", "U.S.A.", "United States", "UK", "U.K.", "England", "Scotland", "Wales",
-                "Northern Ireland", "America", "Great Britain", "Britain", "PRC", "UAE"})
+    out.update(
+        {
+            "USA",
+            "U.S.A.",
+            "United States",
+            "UK",
+            "U.K.",
+            "England",
+            "Scotland",
+            "Wales",
+            "Northern Ireland",
+            "America",
+            "Great Britain",
+            "Britain",
+            "PRC",
+            "UAE",
+        }
+    )
     return sorted(c for c in out if "(" not in c and len(c) > 1)
 
 

@@ -75,11 +75,15 @@ def test_write_sanitises_ids_and_keeps_duplicates_apart(tmp_path: Path) -> None:
     docs = [Document("a/b c", "x y", spans=(Span(0, 1, "NAME"),)), Document("a_b_c", "z")]
     assert write_brat(docs, tmp_path) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "a_b_c-1.ann", "a_b_c-1.txt", "a_b_c.ann", "a_b_c.txt",
+        "a_b_c-1.ann",
+        "a_b_c-1.txt",
+        "a_b_c.ann",
+        "a_b_c.txt",
     ]
 
 
 def test_parse_ann_ignores_relations_and_notes() -> None:
-    spans = parse_ann("R1\tRel Arg1:T1 Arg2:T2\n#1\tNote T1\tx\nT1\tAGE 0 2\t64\n", "64 yo", {},
-                      where="x.ann")
+    spans = parse_ann(
+        "R1\tRel Arg1:T1 Arg2:T2\n#1\tNote T1\tx\nT1\tAGE 0 2\t64\n", "64 yo", {}, where="x.ann"
+    )
     assert spans == [Span(0, 2, "AGE")]

@@ -33,14 +33,21 @@ def test_asq_phi_dev_jsonl_reads_clean() -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "name"),
-    [("jsonl", "o.jsonl"), ("csv", "o.csv"), ("parquet", "o.parquet"), ("presidio", "o.json"),
-     ("i2b2", "xml_dir"), ("brat", "brat_dir"), ("meddocan", "med_dir")],
+    [
+        ("jsonl", "o.jsonl"),
+        ("csv", "o.csv"),
+        ("parquet", "o.parquet"),
+        ("presidio", "o.json"),
+        ("i2b2", "xml_dir"),
+        ("brat", "brat_dir"),
+        ("meddocan", "med_dir"),
+    ],
 )
 def test_round_trip_through_every_writable_format(tmp_path: Path, fmt: str, name: str) -> None:
     docs = [d for d in read_documents(FIXTURES / "i2b2") if isinstance(d, Document)]
     out = tmp_path / name
     assert write_documents(docs, out, fmt) == 1
-    opts = {"label_map": {}} if fmt == "brat" else {}
+    opts: dict[str, object] = {"label_map": {}} if fmt == "brat" else {}
     (again,) = list(read_documents(out, fmt, **opts))
     assert isinstance(again, Document)
     assert again.text == docs[0].text

@@ -58,8 +58,9 @@ def test_mismatched_tag_text_is_a_record_error() -> None:
 def test_unknown_type_raises_and_malformed_xml_is_a_record_error(tmp_path: Path) -> None:
     xml = format_i2b2(Document("x", "Ann", spans=(Span(0, 3, "PATIENT"),)))
     with pytest.raises(UnknownLabelError, match="'WIZARD'"):
-        parse_i2b2(xml.replace('TYPE="PATIENT"', 'TYPE="WIZARD"').encode(), doc_id="x",
-                   where="x.xml")
+        parse_i2b2(
+            xml.replace('TYPE="PATIENT"', 'TYPE="WIZARD"').encode(), doc_id="x", where="x.xml"
+        )
     (tmp_path / "bad.xml").write_text("<deIdi2b2><TEXT>", encoding="utf-8")
     (item,) = list(iter_i2b2(tmp_path))
     assert isinstance(item, RecordError) and "malformed XML" in item.reason

@@ -9,6 +9,7 @@ from fairdeid.corpora.meddocan import MEDDOCAN_LABELS, iter_meddocan, write_medd
 from fairdeid.document import Document
 from fairdeid.taxonomy import is_label
 
+
 def shared(*parts: str) -> Path:
     """A path under the shared data directory; skip when it is absent."""
     path = Path("/work/shared/data").joinpath(*parts)

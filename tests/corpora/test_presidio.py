@@ -10,6 +10,7 @@ from fairdeid.corpora.presidio import PRESIDIO_LABELS, iter_presidio, write_pres
 from fairdeid.document import Document
 from fairdeid.errors import RecordError, UnknownLabelError
 
+
 def shared(*parts: str) -> Path:
     """A path under the shared data directory; skip when it is absent."""
     path = Path("/work/shared/data").joinpath(*parts)
@@ -53,16 +54,39 @@ def test_round_trip(tmp_path: Path) -> None:
 
 def test_bad_records_and_unknown_types(tmp_path: Path) -> None:
     path = tmp_path / "x.json"
-    path.write_text(json.dumps([
-        {"full_text": "Ann", "spans": [{"entity_type": "PERSON", "entity_value": "Bob",
-                                        "start_position": 0, "end_position": 3}]},
-        {"nope": 1},
-    ]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "full_text": "Ann",
+                    "spans": [
+                        {
+                            "entity_type": "PERSON",
+                            "entity_value": "Bob",
+                            "start_position": 0,
+                            "end_position": 3,
+                        }
+                    ],
+                },
+                {"nope": 1},
+            ]
+        ),
+        encoding="utf-8",
+    )
     items = list(iter_presidio(path))
     assert all(isinstance(i, RecordError) for i in items)
     assert "x.json[0].spans[0]" in str(items[0]) and "Ann" not in str(items[0])
-    path.write_text(json.dumps([{"full_text": "Ann", "spans": [
-        {"entity_type": "WIZARD", "start_position": 0, "end_position": 3}]}]), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "full_text": "Ann",
+                    "spans": [{"entity_type": "WIZARD", "start_position": 0, "end_position": 3}],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(UnknownLabelError, match="WIZARD"):
         list(iter_presidio(path))
     (doc,) = list(iter_presidio(path, label_map={"WIZARD": "OTHER"}))

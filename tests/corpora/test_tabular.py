@@ -11,8 +11,12 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import FairdeidError, RecordError
 
 DOCS = [
-    Document("a", "Seen by Dr. Lee,\n\"quoted\", 03/04/2021.", {"patient_id": "p1"},
-             (Span(12, 15, "DOCTOR", attrs={"locale": "en_US"}), Span(28, 38, "DATE"))),
+    Document(
+        "a",
+        'Seen by Dr. Lee,\n"quoted", 03/04/2021.',
+        {"patient_id": "p1"},
+        (Span(12, 15, "DOCTOR", attrs={"locale": "en_US"}), Span(28, 38, "DATE")),
+    ),
     Document("b", "No PHI.", {}, ()),
 ]
 
@@ -37,8 +41,15 @@ def test_plain_table_with_extra_columns_and_custom_names(tmp_path: Path) -> None
         w.writerow(["note_id", "body", "subject", "ward"])
         w.writerow(["n1", "Hello", "77", "4W"])
         w.writerow(["", "Second", "78", ""])
-    docs = list(iter_csv(path, text_column="body", id_column="note_id", spans_column=None,
-                         patient_column="subject"))
+    docs = list(
+        iter_csv(
+            path,
+            text_column="body",
+            id_column="note_id",
+            spans_column=None,
+            patient_column="subject",
+        )
+    )
     assert [d.id for d in docs] == ["n1", "notes-2"]  # type: ignore[union-attr]
     assert docs[0].meta == {"subject": "77", "ward": "4W", "patient_id": "77"}  # type: ignore[union-attr]
 

@@ -22,7 +22,9 @@ def _docs() -> list[Document]:
         s = text.index(name)
         d = text.index("03/")
         docs.append(
-            Document(f"d{i}", text, spans=(Span(s, s + len(name), "DOCTOR"), Span(d, d + 10, "DATE")))
+            Document(
+                f"d{i}", text, spans=(Span(s, s + len(name), "DOCTOR"), Span(d, d + 10, "DATE"))
+            )
         )
     return docs
 

@@ -59,13 +59,16 @@ def _oracle(case_class_id: int = 2):  # type: ignore[no-untyped-def]
 def _detector(tokenizer, runner, max_length=64, stride=8, batch_size=4):  # type: ignore[no-untyped-def]
     from fairdeid.detect.transformer import ModelMeta, TransformerDetector
 
-    meta = ModelMeta(name="oracle", labels=tuple(TAGS), max_length=max_length, stride=stride,
-                     case_features=True)
+    meta = ModelMeta(
+        name="oracle", labels=tuple(TAGS), max_length=max_length, stride=stride, case_features=True
+    )
     return TransformerDetector(tokenizer, runner, meta, batch_size=batch_size)
 
 
 def _title_words(text: str) -> list[tuple[int, int]]:
-    return [(w.start, w.end) for w in words_of(text) if w.text[:1].isupper() and w.text[1:].islower()]
+    return [
+        (w.start, w.end) for w in words_of(text) if w.text[:1].isupper() and w.text[1:].islower()
+    ]
 
 
 def test_words_keep_offsets_and_marks() -> None:
@@ -149,13 +152,17 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text = f"Seen by Dr. {name} on 03/0{i % 9 + 1}/2021."
         s = text.index(name)
         d = text.index("03/")
-        docs.append(Document(f"d{i}", text, spans=(Span(s, s + len(name), "DOCTOR"),
-                                                   Span(d, d + 10, "DATE"))))
+        docs.append(
+            Document(
+                f"d{i}", text, spans=(Span(s, s + len(name), "DOCTOR"), Span(d, d + 10, "DATE"))
+            )
+        )
     root = tmp_path_factory.mktemp("model")
     base = make_tiny_base(root / "base", [d.text for d in docs] + TEXTS, max_position=64)
     out = root / "tiny-deid"
-    cfg = TrainConfig(out=out, base=base, max_steps=4, batch_size=4, lr=1e-3, max_length=32,
-                      stride=8, log_every=1)
+    cfg = TrainConfig(
+        out=out, base=base, max_steps=4, batch_size=4, lr=1e-3, max_length=32, stride=8, log_every=1
+    )
     train_transformer(cfg, docs, docs[:2], progress=False)
     export_onnx(out, keep_intermediate=True)
     return out
@@ -169,8 +176,9 @@ def test_torch_and_onnx_backends_agree(trained: Path) -> None:
     assert onnx_det.backend == "onnx" and torch_det.backend == "torch"
     fp32 = onnx_runner(trained / "model.opt.onnx")
     texts = [t * 3 for t in TEXTS]
-    for (w1, p1), (w2, p2) in zip(torch_det.word_probs(texts), onnx_det.word_probs(texts),
-                                  strict=True):
+    for (w1, p1), (w2, p2) in zip(
+        torch_det.word_probs(texts), onnx_det.word_probs(texts), strict=True
+    ):
         assert w1 == w2
         assert np.abs(p1 - p2).max() < 0.05  # int8
     enc = torch_det._encode(TEXTS[0])
@@ -207,3 +215,19 @@ def test_onnx_backend_never_imports_torch(trained: Path) -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.strip() == "ok"
+
+
+def test_shipped_builtin_model_finds_names() -> None:
+    pytest.importorskip("onnxruntime")
+    from fairdeid.detect.transformer import TransformerDetector, resolve_model_path
+
+    try:
+        resolve_model_path("builtin:minilm-mc-deid")
+    except ConfigError:
+        pytest.skip("shipped model not present in this checkout")
+    det = TransformerDetector.load("builtin:minilm-mc-deid", backend="onnx")
+    text = "Seen by Dr. Wei Zhang on 03/04/2021 at Mercy Hospital, Chengdu."
+    spans = det.detect(Document("x", text))
+    found = {text[s.start : s.end]: s.label for s in spans}
+    assert found.get("Wei Zhang") == "NAME"
+    assert found.get("03/04/2021") == "DATE"

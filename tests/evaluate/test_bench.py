@@ -30,8 +30,8 @@ def test_systems_from_options() -> None:
 
 
 def test_isolated_bench_runs_in_a_fresh_process(gold_docs: list[Document]) -> None:
-    """A spawned process only knows built-in detectors: use scrubadub from the peers extra."""
-    pytest.importorskip("scrubadub")
-    result = bench_system(System("scrubadub", detector="scrubadub"), gold_docs[:3], repeat=1)
+    """A spawned process only knows built-in detectors: use the rules."""
+    pytest.importorskip("fairdeid.detect.rules")
+    result = bench_system(System("rules", detector="rules"), gold_docs[:3], repeat=1)
     assert result.isolated and result.load_seconds > 0 and result.peak_rss_mb > 0
     assert result.evaluation is not None

@@ -127,7 +127,9 @@ def test_pool_is_cached() -> None:
 @pytest.mark.parametrize(
     ("native", "roman"),
     [("राहुल", "Rahul"), ("अमनदीप", "Amandeep"), ("आदित्य", "Aditya"), ("शर्मा", "Sharma"),
-     ("पूजा", "Pooja"), ("আকাশ", "Akash"), ("তন্ময়", "Tanmay"), ("সরকার", "Sarkar"),
+     ("पूजा", "Puja"), ("अगरवाल", "Agarwal"), ("द्विवेदी", "Dwivedi"), ("देवी", "Devi"),
+     ("पार्वती", "Parvati"),
+     ("আকাশ", "Akash"), ("তন্ময়", "Tanmay"), ("সরকার", "Sarkar"),
      ("রাজশাহী", "Rajshahi")],
 )
 def test_romanise(native: str, roman: str) -> None:

@@ -1,6 +1,7 @@
 """A test plugin for batch jobs: ``--plugin fairdeid_scale_plugin`` registers ``scaletoy``.
 
-It must be importable in subprocesses and Ray workers (tests put this directory on PYTHONPATH).
+``$FAIRDEID_TEST_SLOW`` (seconds per note) slows it down. It must be importable in subprocesses
+and Ray workers (tests put this directory on PYTHONPATH).
 Each construction appends the process id to ``$FAIRDEID_TEST_LOADS`` so tests can check that a
 model is loaded once per worker, not once per chunk. "EXPLODE" in a note makes it raise with the
 note in the message, as careless third-party code does.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -32,6 +34,8 @@ class ScaleToy:
                 handle.write(f"{os.getpid()}\n")
 
     def detect(self, doc: Document) -> list[Span]:
+        # Slows each note down so that a run can be killed while work is still in flight.
+        time.sleep(float(os.environ.get("FAIRDEID_TEST_SLOW", "0") or 0))
         if "EXPLODE" in doc.text:
             raise RuntimeError(f"cannot handle {doc.text!r}")
         return [

@@ -203,14 +203,17 @@ def _cli(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProc
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
-def _resume_after_sigkill(tmp_path: Path, extra: list[str], n: int) -> tuple[str, str]:
+def _resume_after_sigkill(
+    tmp_path: Path, extra: list[str], n: int, slow: str = "0"
+) -> tuple[str, str]:
     src = write_jsonl_input(tmp_path / "in.jsonl", n)
     (tmp_path / "pipe.toml").write_text(CONFIG, encoding="utf-8")
     out = tmp_path / "out"
     args = [str(src), str(out), "--config", str(tmp_path / "pipe.toml"), "--chunk-size", "4",
             "--batch-size", "2", "--plugin", "fairdeid_scale_plugin", *extra]
     loads = tmp_path / "loads.txt"
-    killed = _cli(args, {CRASH_ENV: "2", "FAIRDEID_TEST_LOADS": str(loads)})
+    killed = _cli(args, {CRASH_ENV: "2", "FAIRDEID_TEST_LOADS": str(loads),
+                         "FAIRDEID_TEST_SLOW": slow})
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     parts = list(out.glob("part-*.jsonl"))
     assert 2 <= len(parts) < (n + 3) // 4, "the kill should leave the job half done"
@@ -234,6 +237,8 @@ def test_local_resume_after_sigkill_loses_and_duplicates_nothing(tmp_path: Path)
 def test_ray_resume_after_sigkill_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     """The real Ray Data path: 2 actors, driver SIGKILLed after 2 chunks, then resumed."""
     pytest.importorskip("ray.data", reason="pip install 'fairdeid[scale]'")
-    first, both = _resume_after_sigkill(tmp_path, ["--concurrency", "2"], 40)
+    # 0.05 s a note: actors keep working while the driver dies, as in a real crash, but cannot
+    # finish all 10 chunks before the driver has seen 2 of them.
+    first, both = _resume_after_sigkill(tmp_path, ["--concurrency", "2"], 40, slow="0.05")
     # One load per actor (at most 2 per run), never one per chunk (10 chunks).
     assert len(set(first.split())) <= 2 and len(both.split()) <= 4

@@ -1,55 +1,17 @@
-"""Fixtures for the service tests: the shared ``toy`` detector plus two misbehaving ones."""
+"""Fixtures for the service tests (helpers live in ``serve_support``)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
 pytest.importorskip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
+from serve_support import TOKEN, TOY  # noqa: E402
 
-from fairdeid.detect import register_detector  # noqa: E402
-from fairdeid.document import Document, Span  # noqa: E402
 from fairdeid.serve.api import create_app  # noqa: E402
-
-#: A distinctive fake name: if it ever shows up in a log line or an error body, PHI leaked.
-CANARY = "Zebulon Quixotefeather"
-TOY = {"pipeline": {"detectors": ["toy"]}, "replace": {"mode": "tag"}}
-TOKEN = "test-token-123"
-
-
-class LeakyDetector:
-    """Raises with the note in its message, as careless third-party code does."""
-
-    name = "leaky"
-
-    def detect(self, doc: Document) -> list[Span]:
-        raise ValueError(f"could not parse note: {doc.text!r}")
-
-    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        return [self.detect(d) for d in docs]
-
-
-#: Set to let the ``gated`` detector finish loading (tests readiness while a model loads).
-LOAD_GATE = threading.Event()
-
-
-class GatedDetector(LeakyDetector):
-    name = "gated"
-
-    def __init__(self) -> None:
-        LOAD_GATE.wait(timeout=30)
-
-    def detect(self, doc: Document) -> list[Span]:
-        return []
-
-
-register_detector("leaky", lambda config: LeakyDetector())
-register_detector("gated", lambda config: GatedDetector())
 
 
 @pytest.fixture
@@ -62,7 +24,3 @@ def client() -> Iterator[TestClient]:
 def auth_client() -> Iterator[TestClient]:
     with TestClient(create_app(TOY, token=TOKEN, background_load=False)) as c:
         yield c
-
-
-def bearer(token: str = TOKEN) -> Mapping[str, Any]:
-    return {"Authorization": f"Bearer {token}"}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from serve_support import TOY
 
-from conftest import TOY
 from fairdeid import Pipeline
 from fairdeid.serve.api import create_app
 
@@ -94,6 +94,13 @@ def test_openapi_documents_endpoints_and_bearer(auth_client: TestClient) -> None
     assert auth_client.get("/docs").status_code == 200
 
 
+def test_backpressure_answers_503_when_the_queue_is_full() -> None:
+    client = TestClient(create_app(Pipeline.from_config(TOY), max_pending=0))
+    busy = client.post("/v1/detect", json={"text": "x"})
+    assert busy.status_code == 503 and busy.json()["detail"] == "server busy; retry later"
+    assert busy.headers["retry-after"] == "1"
+
+
 def test_prebuilt_pipeline_is_ready_without_lifespan() -> None:
     pipeline = Pipeline.from_config(TOY)
     client = TestClient(create_app(pipeline))  # no context manager: no lifespan
@@ -104,7 +111,7 @@ def test_prebuilt_pipeline_is_ready_without_lifespan() -> None:
 def test_background_load_reports_loading_then_ready() -> None:
     import time
 
-    from conftest import LOAD_GATE
+    from serve_support import LOAD_GATE
 
     LOAD_GATE.clear()
     app = create_app({"pipeline": {"detectors": ["gated"]}})

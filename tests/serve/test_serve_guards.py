@@ -9,8 +9,8 @@ import logging
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from serve_support import CANARY, TOKEN, TOY, bearer
 
-from conftest import CANARY, TOKEN, TOY, bearer
 from fairdeid import Pipeline
 from fairdeid.serve.api import create_app, sanitize_errors
 

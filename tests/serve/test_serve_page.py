@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serve_support import CANARY, TOY
 
-from conftest import CANARY, TOY
 from fairdeid.serve.api import STATIC_DIR, create_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -20,8 +20,11 @@ def _docs(n: int) -> list[Document]:
         text = f"Seen by Dr. {name} on 03/0{i % 9 + 1}/2021. Plan: follow up."
         s = text.index(name)
         d = text.index("03/")
-        out.append(Document(f"d{i}", text, spans=(Span(s, s + len(name), "DOCTOR"),
-                                                   Span(d, d + 10, "DATE"))))
+        out.append(
+            Document(
+                f"d{i}", text, spans=(Span(s, s + len(name), "DOCTOR"), Span(d, d + 10, "DATE"))
+            )
+        )
     return out
 
 
@@ -45,9 +48,29 @@ def test_cli_train_transformer_end_to_end(tmp_path: Path, data: tuple[Path, Path
     out = tmp_path / "model"
     result = CliRunner().invoke(
         app,
-        ["train", "--train", str(train), "--dev", str(dev), "--out", str(out), "--base", str(base),
-         "--max-steps", "3", "--batch-size", "4", "--max-length", "32", "--stride", "8",
-         "--limit", "8", "--no-progress", "--json"],
+        [
+            "train",
+            "--train",
+            str(train),
+            "--dev",
+            str(dev),
+            "--out",
+            str(out),
+            "--base",
+            str(base),
+            "--max-steps",
+            "3",
+            "--batch-size",
+            "4",
+            "--max-length",
+            "32",
+            "--stride",
+            "8",
+            "--limit",
+            "8",
+            "--no-progress",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
@@ -67,8 +90,20 @@ def test_cli_train_crf(tmp_path: Path, data: tuple[Path, Path]) -> None:
     train, dev = data
     out = tmp_path / "crf"
     result = CliRunner().invoke(
-        app, ["train", "--kind", "crf", "--train", str(train), "--dev", str(dev), "--out", str(out),
-              "--json", "--no-progress"]
+        app,
+        [
+            "train",
+            "--kind",
+            "crf",
+            "--train",
+            str(train),
+            "--dev",
+            str(dev),
+            "--out",
+            str(out),
+            "--json",
+            "--no-progress",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert (out / "crf.model").is_file()

@@ -137,8 +137,8 @@ def batch(
         raise typer.Exit(2) from None
     console.print(
         f"{report.rows_ok:,} rows de-identified, {report.rows_error:,} in errors.jsonl, "
-        f"{report.chunks} chunks ({report.chunks_skipped} resumed) in {report.seconds:.1f}s "
-        f"-> {report.output}"
+        f"{report.chunks} chunks ({report.chunks_skipped} resumed) in {report.seconds:.1f}s"
     )
+    console.print(f"output: {report.output}", soft_wrap=True)
     if report.rows_error:
         raise typer.Exit(1)

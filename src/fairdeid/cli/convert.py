@@ -47,6 +47,10 @@ def convert(
         str, typer.Option(help="mimic: unknown placeholders: error, skip or other.")
     ] = "error",
     seed: Annotated[int, typer.Option(help="mimic: seed for surrogates.")] = 0,
+    locales: Annotated[
+        str | None,
+        typer.Option(help="mimic: comma-separated locales for surrogate names (default: all)."),
+    ] = None,
     max_errors: Annotated[int, typer.Option(help="Report at most this many bad records.")] = 50,
 ) -> None:
     """Convert annotated documents between formats (per-record errors reported, exit 1)."""
@@ -70,6 +74,8 @@ def convert(
         read_opts.update(text_column=text_column, id_column=id_column)
     if fmt_in == "mimic":
         read_opts.update(unknown=unknown, seed=seed)
+        if locales:
+            read_opts["locales"] = [c.strip() for c in locales.split(",") if c.strip()]
     fmt_out = (to or "").lower() or None
     if fmt_out is None and dst.suffix.lower() in (".conll", ".bio"):
         fmt_out = "conll"

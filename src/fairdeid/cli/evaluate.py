@@ -67,6 +67,13 @@ def _pipeline(config: Path | None, detector: str | None) -> Any:
         raise _fail(str(exc)) from None
 
 
+def _label(pipeline: Path | None, detector: str | None, pipe: Any) -> str:
+    """Display name of the system: config stem or detector, with the detectors it runs."""
+    from fairdeid.evaluate.runner import system_name
+
+    return f"{system_name(pipeline, detector)} ({'+'.join(pipe.detectors)})"
+
+
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
@@ -86,18 +93,22 @@ def evaluate_cmd(
     """Score a pipeline against gold spans: strict, partial, binary_token, leak_rate, retention."""
     from rich.table import Table
 
+    from fairdeid.errors import FairdeidError
     from fairdeid.evaluate import evaluate_pipeline
-    from fairdeid.evaluate.runner import progress_bar, system_name
+    from fairdeid.evaluate.runner import progress_bar
 
     docs = _load(gold, fmt)
     pipe = _pipeline(pipeline, detector)
-    with progress_bar(progress) as bar:
-        result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
+    try:
+        with progress_bar(progress) as bar:
+            result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
+    except FairdeidError as exc:  # e.g. a detector emitting a label outside the taxonomy
+        raise _fail(str(exc)) from None
     out = result.to_json()
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        table = Table(title=f"{system_name(pipeline, detector)} on {len(docs)} documents")
+        table = Table(title=f"{_label(pipeline, detector, pipe)} on {len(docs)} documents")
         for col in ("metric", "precision", "recall", "F1"):
             table.add_column(col)
         for name in ("strict", "partial", "binary_token"):
@@ -115,7 +126,7 @@ def evaluate_cmd(
         paths = write_report(
             report,
             ReportData(
-                system=system_name(pipeline, detector),
+                system=_label(pipeline, detector, pipe),
                 evaluation=out,
                 missed=worst_missed(docs, pred),
             ),
@@ -147,7 +158,7 @@ def audit_cmd(
 
     from fairdeid.errors import FairdeidError
     from fairdeid.evaluate.audit import run_audit
-    from fairdeid.evaluate.runner import progress_bar, system_name
+    from fairdeid.evaluate.runner import progress_bar
 
     docs = _load(gold, fmt)
     pipe = _pipeline(pipeline, detector)
@@ -165,8 +176,14 @@ def audit_cmd(
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        table = Table(title=f"{system_name(pipeline, detector)}: recall per locale")
-        for col in ("locale", "NAME recall", "all-PHI recall", "NAME drop vs en_US", "significant"):
+        table = Table(title=f"{_label(pipeline, detector, pipe)}: recall per locale")
+        for col in (
+            "locale",
+            "NAME recall",
+            "all-PHI recall",
+            "NAME drop vs en_US",
+            "NAME gap sig.",
+        ):
             table.add_column(col)
         for r in out["locales"]:
             drop = r.get("name_recall_relative_drop")
@@ -187,7 +204,7 @@ def audit_cmd(
         paths = write_report(
             report,
             ReportData(
-                title="fairdeid fairness audit", system=system_name(pipeline, detector), audit=out
+                title="fairdeid fairness audit", system=_label(pipeline, detector, pipe), audit=out
             ),
         )
         console.print(f"report written to {paths['report.html'].parent}")

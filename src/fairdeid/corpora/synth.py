@@ -220,7 +220,7 @@ class NoteGenerator:
         *,
         note_types: Sequence[str] | None = None,
         with_text: bool = False,
-        id_prefix: str = "synth",
+        id_prefix: str | None = None,
     ) -> None:
         from fairdeid.locales import LOCALE_CODES
 
@@ -232,7 +232,9 @@ class NoteGenerator:
         if unknown:
             raise ValueError(f"unknown note types {sorted(unknown)}; known: {NOTE_TYPES}")
         self.with_text = with_text
-        self.id_prefix = id_prefix
+        # The seed is part of every id so that sets made with different seeds (train/dev) can be
+        # merged without two different patients sharing a patient_id.
+        self.id_prefix = id_prefix if id_prefix is not None else f"synth{seed}"
         self._n_patients = 0
 
     # ---------------------------------------------------------------- people

@@ -27,6 +27,7 @@ from fairdeid.errors import ConfigError
 MODEL_FILE = "crf.model"
 META_FILE = "fairdeid_model.json"
 
+
 def word_shape(word: str) -> str:
     """``Zhang`` -> ``Xxxxx``, ``03/04`` -> ``dd/dd``; letters of caseless scripts -> ``a``."""
     out = []

@@ -38,7 +38,9 @@ _CJK_RANGES = (
 def _ranges_to_class(ranges: Iterable[tuple[int, int]]) -> str:
     parts = []
     for lo, hi in ranges:
-        parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+        parts.append(
+            re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        )
     return "".join(parts)
 
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.tokens import Word, bio_labels, case_class, spans_from_tags, words_of
+from fairdeid.detect.tokens import Word, case_class, spans_from_tags, words_of
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
@@ -248,7 +248,9 @@ class TransformerDetector(BaseDetector):
         words = words_of(text)
         if not words:
             return _Encoded(words, [], [], [])
-        enc = self.tokenizer.encode([w.text for w in words], is_pretokenized=True, add_special_tokens=False)
+        enc = self.tokenizer.encode(
+            [w.text for w in words], is_pretokenized=True, add_special_tokens=False
+        )
         word_ids = [(-1 if w is None else int(w)) for w in enc.word_ids]
         if self.meta.case_features:
             classes = [case_class(w.text) for w in words]
@@ -266,7 +268,8 @@ class TransformerDetector(BaseDetector):
             step = content - self.stride
             starts = list(range(0, n - content, step)) + [n - content]
         return [
-            _Window(doc_index, s, enc.ids[s : s + content], enc.case[s : s + content]) for s in starts
+            _Window(doc_index, s, enc.ids[s : s + content], enc.case[s : s + content])
+            for s in starts
         ]
 
     def _run_windows(self, windows: list[_Window]) -> list[np.ndarray]:
@@ -283,7 +286,9 @@ class TransformerDetector(BaseDetector):
                 seq = self._prefix + windows[i].ids + self._suffix
                 ids[row, : len(seq)] = seq
                 mask[row, : len(seq)] = 1
-                types[row, len(self._prefix) : len(self._prefix) + len(windows[i].case)] = windows[i].case
+                types[row, len(self._prefix) : len(self._prefix) + len(windows[i].case)] = windows[
+                    i
+                ].case
             logits = np.asarray(self.runner(ids, mask, types), dtype=np.float32)
             probs = _softmax(logits)
             for row, i in enumerate(idx):
@@ -326,7 +331,7 @@ class TransformerDetector(BaseDetector):
         return results
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        out = []
+        out: list[list[Span]] = []
         for words, wp in self.word_probs([d.text for d in docs]):
             if not words:
                 out.append([])

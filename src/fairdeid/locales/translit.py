@@ -18,12 +18,12 @@ _SCHWA = "@"
 
 #: Independent vowels (Devanagari code points).
 _VOWELS = {
-    0x0905: "a", 0x0906: "a", 0x0907: "i", 0x0908: "ee", 0x0909: "u", 0x090A: "oo",
+    0x0905: "a", 0x0906: "a", 0x0907: "i", 0x0908: "ee", 0x0909: "u", 0x090A: "u",
     0x090B: "ri", 0x090F: "e", 0x0910: "ai", 0x0913: "o", 0x0914: "au",
 }
 #: Dependent vowel signs (matras).
 _MATRAS = {
-    0x093E: "a", 0x093F: "i", 0x0940: "ee", 0x0941: "u", 0x0942: "oo", 0x0943: "ri",
+    0x093E: "a", 0x093F: "i", 0x0940: "ee", 0x0941: "u", 0x0942: "u", 0x0943: "ri",
     0x0947: "e", 0x0948: "ai", 0x094B: "o", 0x094C: "au", 0x0949: "o", 0x0945: "e",
 }
 _CONSONANTS = {
@@ -103,6 +103,8 @@ def romanise_word(word: str) -> str:
         if cp in _CONSONANTS:
             cons = _CONSONANTS[cp]
             after_virama = bool(units) and kinds[-1] == "C" and units[-1][1] == ""
+            if cp == 0x0935 and after_virama and units[-1][0] != "r":
+                cons = "w"  # va in a conjunct reads "w": Dwivedi, Ashwin (not Parvati)
             if bengali and cp == 0x092C:
                 cons = "w" if after_virama else "b"
             if bengali and cp == 0x092F:
@@ -116,6 +118,9 @@ def romanise_word(word: str) -> str:
             kinds.append("C")
         elif cp in _MATRAS and units and kinds[-1] == "C":
             units[-1][1] = _MATRAS[cp]
+            after_r = len(units) > 1 and units[-2][0] == "r" and units[-2][1] == ""
+            if units[-1][0] == "v" and cp == 0x093E and len(units) > 1 and not after_r:
+                units[-1][0] = "w"  # medial "vā" is spelled "wa": Pawar, Agarwal, Tiwari
         elif cp == _VIRAMA and units and kinds[-1] == "C":
             units[-1][1] = ""
         elif cp == _NUKTA_SIGN and units and kinds[-1] == "C":

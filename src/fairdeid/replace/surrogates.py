@@ -874,6 +874,14 @@ class SpanSurrogate:
     gender: str | None = None
 
 
+def _echoes(original: str, *candidates: str) -> bool:
+    """Whether a candidate repeats the original (or, for 3+ characters, contains it)."""
+    key = _fold(original)
+    if not key:
+        return False
+    return any(key == _fold(c) or (len(key) >= 3 and key in _fold(c)) for c in candidates)
+
+
 def _looks_given(doc: Document, span: Span) -> bool:
     """A lone token is a given name when the pools know it as one and no title precedes it."""
     tokens = [t for t in _tokenise_name(doc.text[span.start : span.end]) if t.kind != "sep"]
@@ -950,8 +958,8 @@ class SurrogateEngine:
                     if name.romanised == cached:
                         return name
                     continue
-                if _fold(token) in (_fold(name.romanised), _fold(name.native)) and attempt < 11:
-                    continue  # never "replace" a name by itself
+                if attempt < 11 and _echoes(token, name.romanised, name.native):
+                    continue  # never "replace" a name by itself, or by a name containing it
                 if self.store.claim(scope, group, norm, name.romanised):
                     return name
             return name
@@ -999,7 +1007,9 @@ class SurrogateEngine:
                 date_shift=self.store.date_offset(scope), date_order=self.date_order,
                 age_offset=self._age_offset(scope),
             )
-            if (text != original or attempt == 11) and self.store.claim(scope, group, norm, text):
+            if attempt < 11 and (text == original or _echoes(original, text)):
+                continue
+            if self.store.claim(scope, group, norm, text) or attempt == 11:
                 break
         return SpanSurrogate(text, locale)
 

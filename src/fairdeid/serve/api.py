@@ -111,6 +111,8 @@ def create_app(
         summary="De-identification of clinical text: detect PHI and tag, redact or replace it.",
         lifespan=lifespan,
     )
+    # Declares the scheme in the OpenAPI docs only; the check itself is the BearerAuth
+    # middleware, which runs before the body is read.
     bearer = HTTPBearer(auto_error=False, description="Set when the server runs with a token.")
 
     async def run(request: Request, fn: Callable[..., T], *args: Any) -> T:

@@ -36,7 +36,9 @@ def parse_locales(value: str | Sequence[str] | None) -> list[str]:
     """``"en_US,zh_CN"`` or a list -> validated locale codes (``all`` = every known locale)."""
     if value is None:
         return []
-    items = [v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
+    items = [
+        v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()
+    ]
     if items == ["all"]:
         try:
             from fairdeid.locales import LOCALE_CODES
@@ -64,9 +66,15 @@ class Augmenter:
         """The copy of ``doc`` used in ``epoch`` (deterministic in seed, epoch and index)."""
         rng = random.Random(f"{self.seed}:{epoch}:{index}")
         locale = rng.choice(self.locales)
-        script = "native" if locale in NATIVE_SCRIPT_LOCALES and rng.random() < NATIVE_SHARE else "romanised"
+        script = (
+            "native"
+            if locale in NATIVE_SCRIPT_LOCALES and rng.random() < NATIVE_SHARE
+            else "romanised"
+        )
         try:
-            out = self._localize(doc, locale, gender="keep", script=script, seed=rng.randrange(2**31))
+            out = self._localize(
+                doc, locale, gender="keep", script=script, seed=rng.randrange(2**31)
+            )
         except Exception:  # noqa: BLE001 - one odd document must not stop training
             self.failures += 1
             return doc

@@ -86,7 +86,9 @@ def encode_document(
     return out
 
 
-def encode_documents(docs: Iterable[Document], tokenizer: Any, label2id: Mapping[str, int], **kw: Any) -> list[Example]:
+def encode_documents(
+    docs: Iterable[Document], tokenizer: Any, label2id: Mapping[str, int], **kw: Any
+) -> list[Example]:
     out: list[Example] = []
     for doc in docs:
         out.extend(encode_document(doc, tokenizer, label2id, **kw))

@@ -73,8 +73,13 @@ def train_crf(
     )
     trainer.train(str(out / MODEL_FILE))
     seconds = time.perf_counter() - t0
-    meta = {"name": cfg.name or out.name, "kind": "crf", "scheme": cfg.scheme,
-            "augment_locales": cfg.augment_locales, "seed": cfg.seed}
+    meta = {
+        "name": cfg.name or out.name,
+        "kind": "crf",
+        "scheme": cfg.scheme,
+        "augment_locales": cfg.augment_locales,
+        "seed": cfg.seed,
+    }
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     summary: dict[str, Any] = {
         "train_words": n_words,

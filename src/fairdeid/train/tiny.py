@@ -25,7 +25,15 @@ def make_tiny_base(
 ) -> Path:
     """Train a WordPiece tokenizer on ``texts`` and save a random BERT of that vocabulary."""
     import torch
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
     from transformers import BertConfig, BertModel
 
     out = Path(out)

@@ -250,14 +250,20 @@ HPI_OPEN = [
     "{PT_TITLE} is a {AGE} {SEX} with PMH significant for {CONDS}, presenting with {CC}.",
     "Pt is a {AGE} {SEX} w/ {CONDS} p/w {CC} since {WEEKDAY}.",
     "This is a {AGE} {SEX} ({PT}) with {CONDS} referred from {OTHER_HOSP} for {CC}.",
-    "{PT} ({AGE_N}{SEX}) was brought in by EMS from home in {CITY} after {CC}.",
+    "{PT} ({AGE_N}{MF}) was brought in by EMS from home in {CITY} after {CC}.",
     "{AGE} {SEX} known to {DEPT} with {COND}, admitted on {DATE} with {CC}.",
     "{PT_TITLE}, a {AGE} {PROF} with {CONDS}, reports {CC} that started on {DATE_RECENT}.",
     "Patient {PT} is {AGE_N} years old and has {COND}; {HE} presented to the ED on {DATE} with {CC}.",
     "{PT_FIRST} is a pleasant {AGE} {SEX} with {CONDS} who comes in today for {CC}.",
     "{AGE} yo {SEX}, hx {CONDS}, transferred from {OTHER_HOSP} on {DATE_RECENT} for further management of {CC}.",
-    "{PT} is an {AGE_N} y.o. {SEX} seen in {DEPT} clinic for {CC}.",
+    "{PT} is a {AGE_N} y.o. {SEX} seen in {DEPT} clinic for {CC}.",
     "The patient, {PT}, is a {AGE} retired {PROF} who lives in {CITY}, {STATE} and presents with {CC}.",
+    "{PT_COMMA} is a {AGE} {SEX} who was in {HIS} usual state of health until {WEEKDAY}, when {HE} developed {CC}.",
+    "Briefly, {PT_TITLE} is a {AGE} {SEX} with {CONDS} who was sent in by {HIS} PCP, {DOC}, for {CC}.",
+    "{AGE} {SEX} ({PT_FIRST}) w/ hx of {COND} and {COND}, here w/ {CC} x{DAYS}d.",
+    "{PT_FULL}, {AGE_N}, presents to {HOSP} with {CC}. Hx obtained from pt and {HIS} {REL}.",
+    "{PT_FULL} is a {AGE} {SEX} with a PMHx of {CONDS} who presented to the {DEPT} on {DATE_RECENT} with {CC}.",
+    "This {AGE} {PROF} from {CITY} with {COND} is admitted for {CC} after a fall at {LANDMARK}.",
 ]
 
 HPI_MORE = [
@@ -285,13 +291,32 @@ HPI_MORE = [
     "{HE_CAP} was treated for Parkinson disease by {DOC} and is on carbidopa-levodopa 25/100 mg TID.",
     "Prior echo on {DATE_PAST} showed EF 40%, 2/6 systolic murmur noted.",
     "Hx of {PROC} in {YEAR} at {OTHER_HOSP}.",
+    "{HE_CAP} follows with {DOC} (Nephrology) and {DOC} (Cardiology) as an outpatient.",
+    "Last colonoscopy {DATE_SHORT}, reportedly normal.",
+    "{HE_CAP} was on vacation {DATE_RANGE} and noticed the symptoms then.",
+    "Completed a course of azithromycin {DATE_RANGE} without improvement.",
+    "{HIS_CAP} {REL} {REL_NAME} is {HIS} health care proxy and can be reached at {PHONE}.",
+    "Since {HOLIDAY} {HE} has lost about 4 kg; appetite poor.",
+    "{HE_CAP} had a similar episode in {YEAR} which resolved after {PROC}.",
+    "Per EMS, fingerstick glucose was 54 and {HE} received D50 en route.",
+    "Outside records from {OTHER_HOSP} (fax {FAX}) were reviewed.",
+    "Of note, {HE} uses the patient portal (username {PORTAL}) to track {HIS} BP readings, mostly 130s/80s.",
+    "{HE_CAP} was discharged from {OTHER_HOSP} on {DATE_SHORT} after treatment for {COND}.",
+    "Denies recent travel; last trip was to {TRAVEL} in {YEAR}.",
+    "{HIS_CAP} {REL} reports {HE} has been snoring loudly; STOP-BANG 5.",
+    "Medications were reconciled with {HIS} pharmacy ({PHARMACY}).",
 ]
 
 COURSE = [
-    "{PT_TITLE} was admitted to {DEPT} and started on {DRUG}.",
+    "{PT_TITLE} was admitted to {WARD} and started on {DRUG}.",
     "On hospital day {N}, {HE} developed {CC}; {DOC} was consulted and recommended {PROC}.",
-    "{HIS_CAP} {LAB} improved to {LAB} with IV fluids.",
-    "Cardiology ({DOC}) was consulted for {COND}; TTE on {DATE_RECENT} showed LVEF 45%.",
+    "{LAB_TREND} with IV fluids.",
+    "The cardiology team ({DOC}) was consulted for {COND}; TTE on {DATE_RECENT} showed LVEF 45%.",
+    "Nephrology was consulted for AKI (Cr peak 2.4 from baseline 1.1); improved with IV fluids.",
+    "{HE_CAP} was seen by physical therapy and cleared for discharge home with a rolling walker.",
+    "Family meeting held on {DATE_RECENT} with {HIS} {REL_BOTH} and {DOC}; goals of care reviewed.",
+    "{PT_TITLE} was called out of the ICU to the floor (room {ROOM}) on hospital day {N}.",
+    "{HIS_CAP} home dose of {DRUG_NAME} was held on admission and resumed on {DATE_SHORT}.",
     "{HE_CAP} underwent {PROC} on {DATE_RECENT} without complication.",
     "A Foley catheter was placed on admission and removed on {DATE_RECENT}.",
     "Blood cultures from {DATE_RECENT} grew GPC in clusters; {HE} completed a course of vancomycin 1 g IV q12h.",
@@ -302,7 +327,7 @@ COURSE = [
     "Moved to room {ROOM} on {DATE_RECENT} after step-down from the ICU.",
     "Glucose was managed with insulin glargine 18 units SC qHS and a sliding scale.",
     "Parkinson medications were continued on schedule; no Foley-associated UTI.",
-    "{HE_CAP} was transferred from {DEPT} to {DEPT} on {WEEKDAY}.",
+    "{HE_CAP} was transferred from {WARD} to {WARD} on {WEEKDAY}.",
 ]
 
 AP_ITEMS = [
@@ -314,7 +339,9 @@ AP_ITEMS = [
     "Dispo: home with {REL} when medically stable, anticipate {WEEKDAY}.",
     "Follow up with {DOC} in {DEPT} clinic on {DATE_FUT}.",
     "{SCORE}; {PLAN_ITEM}",
-    "Anticoagulation: {DRUG}. INR goal 2-3.",
+    "Anticoagulation: {ANTICOAG}. INR goal 2-3.",
+    "Spoke with {PT_TITLE}'s {REL}, {REL_NAME}, by phone ({PHONE}) and updated on the plan.",
+    "Discussed with attending {ATT}, who agrees.",
     "Tube feeds at 50 mL/hr; advance per nutrition.",
 ]
 
@@ -374,7 +401,7 @@ def id_block(c: _Ctx, *, admit: bool = False) -> None:
         else:
             render(c, "Date of Service: {DATE}\n")
     elif v == 1:
-        render(c, "{PT_COMMA} | MRN {MRN} | DOB {DOB} | {AGE_N}{SEX} | Acct# {ACCT}\n")
+        render(c, "{PT_COMMA} | MRN {MRN} | DOB {DOB} | {AGE_N}{MF} | Acct# {ACCT}\n")
         if admit:
             render(c, "Adm: {DATE_RECENT}  D/C: {DATE}\n")
     elif v == 2:
@@ -389,7 +416,7 @@ def id_block(c: _Ctx, *, admit: bool = False) -> None:
             render(c, "Admitted: {DATE_RECENT}   Discharged: {DATE}   Room: {ROOM}\n")
     elif v == 3:
         render(c, "PATIENT NAME: {PT_COMMA}\nMEDICAL RECORD #: {MRN}\nACCOUNT #: {ACCT}\n")
-        render(c, "DATE OF BIRTH: {DOB}\nINSURANCE: {PLAN}\n")
+        render(c, "DATE OF BIRTH: {DOB}\nSSN: {SSN}\nINSURANCE: {PLAN}\n")
         if admit:
             render(c, "DATE OF ADMISSION: {DATE_RECENT}\nDATE OF DISCHARGE: {DATE}\n")
     else:
@@ -484,6 +511,12 @@ def discharge_summary(c: _Ctx) -> None:
     say(c, HPI_MORE, c.rng.randint(2, 5))
     c.nl()
     history_sections(c)
+    if c.rng.random() < 0.5:
+        c.section("psh")
+        c.items([partial(render, c, "{PROC} ({YEAR})") for _ in range(c.rng.randint(1, 3))])
+    if c.rng.random() < 0.6:
+        c.section("ros")
+        render(c, "Negative except as in HPI. Specifically denies {ROS}.\n")
     c.section("exam")
     render(c, "{VITALS}\n")
     c.items([c.rng.choice(V.EXAM_FINDINGS) for _ in range(c.rng.randint(2, 5))])
@@ -539,6 +572,10 @@ def progress_note(c: _Ctx) -> None:
             "Pt c/o {CC} overnight, given {DRUG_NAME}. {HIS_CAP} {REL} at bedside.",
             "{PT_TITLE} states {HE} wants to go home by {WEEKDAY}.",
             "Overnight, cross-covering team ({DOC}) was called for {CC}.",
+            "Seen and examined at bedside with {DOC_NT} (resident).",
+            "{HIS_CAP} {REL}, {REL_NAME}, is at bedside and asks about rehab at {LANDMARK}.",
+            "{PT_FIRST} is frustrated with the length of stay; wants to be home for {HOLIDAY}.",
+            "Tolerating PO, +flatus, no BM since {WEEKDAY}.",
         ],
         c.rng.randint(1, 2),
     )
@@ -562,15 +599,25 @@ def nursing_note(c: _Ctx) -> None:
         c,
         [
             "{PT_TITLE} is alert and oriented x3.",
-            "Received pt from {DEPT} at {TIME}.",
+            "Received pt from {WARD} at {TIME}.",
             "{HIS_CAP} {REL_BOTH} visited and asked for an update; call back at {PHONE}.",
             "Pt ambulated to the window overlooking {LANDMARK}.",
             "VS: {VITALS}.",
             "Fingerstick glucose 212, 4 units lispro given per sliding scale.",
             "Pt's {REL} brought home medication list; reconciled with pharmacy ({USER}).",
             "Report given to oncoming RN {STAFF}.",
+            "Pt's {REL} {REL_NAME} stayed at bedside overnight.",
+            "Pt oriented to name ({PT_FIRST}) but not to place or date.",
+            "{DOC} notified re: SBP 88; 500 mL NS bolus given per order.",
+            "Pt transferred to {WARD}, room {ROOM}, at {TIME}.",
+            "Pt prefers to be called {PT_FIRST}.",
+            "Chaplain visit requested by {HIS} {REL}.",
+            "Plan of care reviewed with charge RN {STAFF}.",
+            "Pt worried about {HIS} job at {ORG}; SW consult placed.",
+            "Pt in {HIS} {AGE_DECADE}, hard of hearing; uses hearing aids.",
+            "Admission weight 72.4 kg. Pt refused 0600 labs, {DOC} aware.",
         ],
-        r.randint(2, 4),
+        r.randint(3, 6),
     )
     c.nl()
     c.items(r.sample(V.NURSING_OBS, r.randint(3, 7)))
@@ -730,6 +777,13 @@ def ed_triage(c: _Ctx) -> None:
             "Lives at {ADDR}.",
             "Assigned to bed {ROOM}, {DEPT}.",
             "Recently returned from {COUNTRY}.",
+            "EMS: found by neighbor at {ADDR}.",
+            "Pt is a {PROF}, injured at work ({ORG}).",
+            "PCP: {DOC}, {SITE_PHONE}.",
+            "Pt in {HIS} {AGE_DECADE}, lives alone.",
+            "Hx obtained from {HIS} {REL_BOTH} by phone.",
+            "Allergic to penicillin (hives).",
+            "Last tetanus {YEAR}.",
         ],
         r.randint(3, 6),
         sep="\n",
@@ -822,11 +876,14 @@ def telephone_encounter(c: _Ctx) -> None:
             "Requests refill of {DRUG}.",
             "Message received via patient portal (user {PORTAL}, IP {IP}) asking about lab results from {DATE_RECENT}.",
             "Advised to go to the ED at {HOSP} if symptoms worsen.",
-            "Pharmacy: {ORG}, fax {FAX}.",
+            "Pharmacy: {PHARMACY}, fax {FAX}.",
             "Discussed with {DOC}, who recommended {PLAN_ITEM}",
             "Pt verbalized understanding. Will call back on {DATE_FUT}.",
             "Pt asked that results be emailed to {EMAIL}.",
             "Insurance ({PLAN}) requires prior authorization; reference #{IDNUM}.",
+            "Billing question about account {ACCT}; forwarded to patient financial services.",
+            "Pt given the portal link {URL} to view results.",
+            "Pt requested a copy of records; identity verified with DOB {DOB} and last 4 of SSN.",
             "Pt's {REL} asked about the {SCORE} result.",
         ],
         r.randint(3, 6),
@@ -878,8 +935,8 @@ def medication_list(c: _Ctx) -> None:
         c,
         r.choice(
             (
-                "\nPharmacy: {ORG}, {SITE_CITY}, tel {SITE_PHONE}\n",
-                "\nSent electronically to {ORG} by {USER}\n",
+                "\nPharmacy: {PHARMACY}, {SITE_CITY}, tel {SITE_PHONE}\n",
+                "\nSent electronically to {PHARMACY} by {USER}\n",
                 "\n",
             )
         ),
@@ -942,7 +999,69 @@ def _pt_native(c: _Ctx) -> None:
         c.raw(")")
 
 
+def _pharmacy(c: _Ctx) -> None:
+    r = c.rng
+    head = r.choice((r.choice(V.ORG_HEADS), c.gen.person().last, "Community", "Family"))
+    c.phi(
+        f"{head} {r.choice(('Pharmacy', 'Drugs', 'Pharmacy #' + str(r.randint(2, 999)), 'Chemists'))}",
+        "ORGANIZATION",
+    )
+
+
 SLOTS["LASTDOC"] = _lastdoc
+SLOTS["PHARMACY"] = _pharmacy
+
+
+def _travel(c: _Ctx) -> None:
+    """A city and the country it is in (both from one locale pool)."""
+    pool = c.gen.pools.pools[c.rng.choice(c.gen.locales)]
+    c.phi(c.rng.choice(pool.cities), "CITY")
+    c.raw(", ")
+    c.phi(pool.country, "COUNTRY")
+
+
+SLOTS["TRAVEL"] = _travel
+
+
+def _lab_trend(c: _Ctx) -> None:
+    lab = c.rng.choice(V.LABS)
+    first, second = sorted((c.lab_value(lab), c.lab_value(lab)), key=float, reverse=True)
+    c.raw(
+        f"{lab[0]} {c.rng.choice(('improved', 'trended down', 'decreased'))} from {first} to {second}"
+    )
+
+
+SLOTS["LAB_TREND"] = _lab_trend
+SLOTS["MF"] = lambda c: c.raw("F" if c.p.person.gender == "female" else "M")
+
+
+def _date_range(c: _Ctx) -> None:
+    """Two dates in one shape ("3/4-3/8", "Mar 4 to Mar 8"): each is its own DATE span."""
+    import datetime as dt
+
+    first = c.day - dt.timedelta(days=c.rng.randint(5, 60))
+    last = first + dt.timedelta(days=c.rng.randint(1, 10))
+    if c.rng.random() < 0.5:
+        shape = lambda d: f"{d.month}/{d.day}"  # noqa: E731
+    else:
+        shape = lambda d: f"{V.MONTHS[d.month - 1][:3]} {d.day}"  # noqa: E731
+    c.phi(shape(first), "DATE")
+    c.raw(c.rng.choice(("-", " - ", " to ", " through ")))
+    c.phi(shape(last), "DATE")
+
+
+SLOTS["DATE_RANGE"] = _date_range
+SLOTS["WARD"] = lambda c: c.phi(c.rng.choice(V.INPATIENT_UNITS), "DEPARTMENT")
+SLOTS["AGE_DECADE"] = lambda c: c.phi(f"{max(c.age // 10, 2) * 10}s", "AGE")
+SLOTS["ANTICOAG"] = _pick(
+    (
+        "warfarin 5 mg PO daily",
+        "apixaban 5 mg PO BID",
+        "enoxaparin 1 mg/kg SC q12h",
+        "heparin gtt per protocol",
+        "rivaroxaban 20 mg daily with dinner",
+    )
+)
 SLOTS["PT_NATIVE"] = _pt_native
 SLOTS["HIM_HER"] = lambda c: c.raw("her" if c.p.person.gender == "female" else "him")
 SLOTS["ARRIVAL"] = lambda c: c.raw(c.rng.choice(("EMS", "walk-in", "private vehicle", "police")))

@@ -417,6 +417,28 @@ DEPARTMENTS = [
     "ENT",
 ]
 
+#: Departments a patient can be admitted to or moved between (a subset that reads right there).
+INPATIENT_UNITS = [
+    "MICU",
+    "SICU",
+    "CCU",
+    "Cardiac ICU",
+    "Step-Down Unit",
+    "Internal Medicine",
+    "General Surgery",
+    "Neurology",
+    "Cardiology",
+    "Oncology",
+    "Orthopedics",
+    "Hospital Medicine",
+    "Geriatrics",
+    "Neurosurgery",
+    "Trauma Surgery",
+    "Medical Oncology",
+    "Vascular Surgery",
+    "Telemetry Unit",
+]
+
 RELATIONS = [
     "wife",
     "husband",

@@ -77,8 +77,10 @@ class PatternRule:
     on_lower: bool = False
     #: must match right after the anchor, on the original text (case-sensitive continuation)
     then: re.Pattern[str] | None = None
-    #: must match right before the anchor, on the original text (left extension)
+    #: must match right before the anchor, on the original text (left extension), looked
+    #: for within ``before_window`` characters
     before: re.Pattern[str] | None = None
+    before_window: int = 64
     #: skip the rule for a document whose lower-cased text contains none of these
     requires: tuple[str, ...] = ()
     #: the pattern's leading ``\\b`` or look-behind, checked at the match start in Python
@@ -94,7 +96,9 @@ def is_disabled(name: str, disabled: frozenset[str]) -> bool:
     return name in disabled or name.split(".", 1)[0] in disabled
 
 
-def load_pattern_tables(paths: Sequence[str | Path] | None, extra: Sequence[str | Path]) -> dict[str, Any]:
+def load_pattern_tables(
+    paths: Sequence[str | Path] | None, extra: Sequence[str | Path]
+) -> dict[str, Any]:
     """Merge the base pattern TOML (packaged unless ``paths``) with extra files."""
     tables: list[dict[str, Any]] = []
     if paths:
@@ -103,7 +107,13 @@ def load_pattern_tables(paths: Sequence[str | Path] | None, extra: Sequence[str 
     else:
         tables.append(tomllib.loads(data_text("patterns.toml")))
     tables.extend(_read_toml(p) for p in extra)
-    merged: dict[str, Any] = {"macros": {}, "context": {}, "rule": [], "names": {}, "professions": {}}
+    merged: dict[str, Any] = {
+        "macros": {},
+        "context": {},
+        "rule": [],
+        "names": {},
+        "professions": {},
+    }
     for table in tables:
         merged["macros"].update(table.get("macros", {}))
         merged["context"].update(table.get("context", {}))
@@ -188,12 +198,12 @@ def compile_rules(
             validator = VALIDATORS.get(str(raw["validate"]))
             if validator is None:
                 raise ConfigError(f"rule {name!r}: unknown validator {raw['validate']!r}")
-        context_label = None
+        context_label: tuple[re.Pattern[str], str] | None = None
         if "context_label" in raw:
             key, new_label = raw["context_label"]
-            pattern = ctx(name, key)
-            if pattern is not None:
-                context_label = (pattern, str(new_label))
+            label_ctx = ctx(name, key)
+            if label_ctx is not None:
+                context_label = (label_ctx, str(new_label))
         group_labels = dict(raw.get("group_labels", {}))
         for g, lab in group_labels.items():
             groups = set(regex.groupindex) | set(before.groupindex if before else ())
@@ -218,6 +228,7 @@ def compile_rules(
                 before=before,
                 requires=tuple(str(r).lower() for r in raw.get("requires", ())),
                 lead=lead,
+                before_window=int(raw.get("before_window", 64)),
             )
         )
     return rules
@@ -253,7 +264,11 @@ def split_lead(pattern: str) -> tuple[str, str]:
                 depth -= 1
                 if depth == 0:
                     rest = pattern[i + 1 :]
-                    if rest and not rest.startswith(("|", ")", "*", "+", "?", "{")) and "|" not in _top_level(rest):
+                    if (
+                        rest
+                        and not rest.startswith(("|", ")", "*", "+", "?", "{"))
+                        and "|" not in _top_level(rest)
+                    ):
                         return pattern[: i + 1], rest
                     return "", pattern
             i += 1

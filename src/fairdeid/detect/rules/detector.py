@@ -38,8 +38,13 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 _KNOWN_KEYS = {
-    "disabled", "patterns", "extra_patterns", "extra_dictionaries", "use_packaged_dictionaries",
-    "min_score", "window",
+    "disabled",
+    "patterns",
+    "extra_patterns",
+    "extra_dictionaries",
+    "use_packaged_dictionaries",
+    "min_score",
+    "window",
 }
 _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     # kind name -> (packaged file, Kind, split on whitespace rather than lines)
@@ -57,14 +62,59 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
 }
 _SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms"})
-_US_STATES = (
-    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia "
-    "Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts "
-    "Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon "
-    "Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming"
-).split() + [
-    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
-    "Rhode Island", "South Carolina", "South Dakota", "West Virginia", "District of Columbia",
+_US_STATES = [
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "Wisconsin",
+    "Wyoming",
+] + [
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "West Virginia",
+    "District of Columbia",
     "Puerto Rico",
 ]
 _PLACE_KINDS = (
@@ -80,19 +130,29 @@ _HOSPITAL_LEADS = re.compile(
 )
 
 
-# "Mental Health Clinic", "General Hospital" alone: nothing names the place
+# "Mental Health Clinic", "Outpatient Clinic": generic words alone do not name a place
+# ("General Hospital", "Memorial Hospital", "Children's Hospital" do, in a note's context)
 _DISTINCT_WORD = re.compile(
-    r"\b(?!(?:Mental|Behaviou?ral|Public|Primary|Home|Community|Global|Occupational|Family|"
-    r"Outpatient|Inpatient|Local|Nearby|Physical|Pediatric|Internal|Student|Employee|Travel|"
-    r"Sexual|Reproductive|Oral|Dental|Eye|Skin|Sleep|Pain|Cancer|Heart|Women'?s|Men'?s|"
-    r"Children'?s|Urgent|Care|Health|Medical|Center|Centre|Clinic|Hospital|General|Memorial|"
-    r"Regional|University|County|City|State|Specialty|Surgery|Surgical|Rehabilitation|Rehab|"
-    r"Nursing|Institute|The|Our|A|An|Of|Med|Ctr|Hosp)\b)[A-Z][\w'’.-]+"
+    r"\b(?!(?:Mental|Behaviou?ral|Public|Primary|Home|Community|Outpatient|Inpatient|Local|"
+    r"Urgent|Health|Medical|Center|Centre|Clinic|Clinics|Hospital|The|Our|A|An|Of|Your|His|Her|"
+    r"Their|This|That|Walk-in|Free|Specialty|Private|Dental|Eye|Skin|Sleep|Pain|"
+    r"Pharmacy|Chemists?|Drugs?)\b)"
+    r"[A-Z][\w'’.-]+"
+)
+# ", Comilla, Dhaka Division 5264" / " Nîmes, Nouvelle-Aquitaine 37640" / ", Leeds, Kent IG99 7ZK"
+_ADDRESS_TAIL = re.compile(
+    r",?[ \t]{1,2}(?P<city>[A-Z\u00C0-\u00DD][\w'’.-]*(?:[ \t-][A-Z\u00C0-\u00DD][\w'’.-]*){0,2})"
+    r"(?:,[ \t]{1,2}(?P<region>[A-Z\u00C0-\u00DD][\w'’.-]*"
+    r"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*|de|la|and|du|des|et)){0,4}))?"
+    r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
+    r"|\d{4,6}(?:-\d{4})?))?"
 )
 _CUE_PLACE_RULES = frozenset({"location.care_context", "location.residence"})
 # state abbreviations that are also credentials or clinical abbreviations ("Jane Doe, MD",
 # "history of MS", "CO poisoning", "to OR"): only a state when a ZIP follows or the city is known
-_AMBIGUOUS_STATES = frozenset("MD PA MS CO OR IN ME OK DE LA HI ID MA DC".split())
+_AMBIGUOUS_STATES = frozenset(
+    ["MD", "PA", "MS", "CO", "OR", "IN", "ME", "OK", "DE", "LA", "HI", "ID", "MA", "DC"]
+)
 
 
 class RuleDetector(BaseDetector):
@@ -128,9 +188,7 @@ class RuleDetector(BaseDetector):
         )
         cjk = [w for w in words["surnames"] if len(w) == 1 and "\u3400" <= w <= "\u9fff"]
         eponyms = frozenset(w.lower() for w in words["eponyms"])
-        self.names = NameFinder(
-            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled
-        )
+        self.names = NameFinder(tables["names"], stop | eponyms, self.clinical, cjk, self.disabled)
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
         self._prof_strong = context_regex(prof.get("strong_context", ()))
@@ -190,13 +248,17 @@ class RuleDetector(BaseDetector):
         spans: list[Span] = []
         for rule in self.rules:
             self._apply(rule, text, lower, spans)
+        if not is_disabled("location.address_tail", self.disabled):
+            self._address_tails(text, spans)
         hits = self.matcher.find(text, normalize(text))
         self._places(text, hits, spans)
         if not is_disabled("profession", self.disabled):
             self._professions(text, lower, hits, spans)
         candidates = self.names.find(text, lower, hits)
-        if candidates and not is_disabled("name.propagated", self.disabled) and not is_disabled(
-            "name", self.disabled
+        if (
+            candidates
+            and not is_disabled("name.propagated", self.disabled)
+            and not is_disabled("name", self.disabled)
         ):
             candidates.extend(self.names.propagate(text, candidates))
         spans.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in candidates)
@@ -219,7 +281,7 @@ class RuleDetector(BaseDetector):
                 continue
             before = then = None
             if rule.before is not None:
-                before = rule.before.search(text, max(0, m.start() - 80), m.start())
+                before = rule.before.search(text, max(0, m.start() - rule.before_window), m.start())
                 if before is None:
                     continue
             if rule.then is not None:
@@ -227,8 +289,10 @@ class RuleDetector(BaseDetector):
                 if then is None:
                     continue
             start, end = _main_span(m, before, then, has_phi)
-            if rule.validator is not None and not rule.validator(m, text):
-                continue
+            if rule.validator is not None:
+                view = m if before is None and then is None else _Joined(m, before, then)
+                if not rule.validator(view, text):  # type: ignore[arg-type]
+                    continue
             anchor = before.start() if before is not None else m.start()
             if rule.context is not None and not rule.context.search(
                 lower, max(0, anchor - rule.window), anchor
@@ -263,6 +327,17 @@ class RuleDetector(BaseDetector):
                         if ge > gs >= 0:
                             out.append(self._span(gs, ge, group_label, rule.name, rule.score))
 
+    def _address_tails(self, text: str, spans: list[Span]) -> None:
+        """After a street address, "City, Region Postcode" follows in most countries' formats."""
+        for street in [s for s in spans if s.label == "STREET"]:
+            m = _ADDRESS_TAIL.match(text, street.end)
+            if m is None:
+                continue
+            for group, label in (("city", "CITY"), ("region", "STATE"), ("post", "ZIP")):
+                gs, ge = m.span(group)
+                if ge > gs >= 0 and text[gs:ge].lower() not in self.clinical:
+                    spans.append(self._span(gs, ge, label, "location.address_tail", 0.75))
+
     def _trim_place(self, text: str, start: int, end: int, rule: str) -> tuple[int, int]:
         """Drop lead words ("The", "Visited") and, after care verbs, generic unit names."""
         phrase = text[start:end]
@@ -284,9 +359,7 @@ class RuleDetector(BaseDetector):
                 return start, start
         return start, end
 
-    def _city_state_ok(
-        self, text: str, m: re.Match[str], before: re.Match[str] | None
-    ) -> bool:
+    def _city_state_ok(self, text: str, m: re.Match[str], before: re.Match[str] | None) -> bool:
         if text[m.start("state") : m.end("state")] not in _AMBIGUOUS_STATES:
             return True
         if re.match(r"\.?,?\s{1,2}\d{5}", text[m.end() : m.end() + 9]):
@@ -328,10 +401,54 @@ class RuleDetector(BaseDetector):
             if not weak:
                 continue
             out.append(
-                self._span(hit.start, hit.end, "PROFESSION", "profession.dictionary",
-                           0.8 if strong else 0.65)
+                self._span(
+                    hit.start,
+                    hit.end,
+                    "PROFESSION",
+                    "profession.dictionary",
+                    0.8 if strong else 0.65,
+                )
             )
             covered = hit.end
+
+
+class _Joined:
+    """The groups of an anchor match and its left/right extensions, read as one match.
+
+    Validators are written against ``re.Match``; they use ``group``, ``span`` and
+    ``groupdict``, which this provides (group 0 is the whole stretch).
+    """
+
+    def __init__(
+        self, m: re.Match[str], before: re.Match[str] | None, then: re.Match[str] | None
+    ) -> None:
+        self._parts = [x for x in (m, before, then) if x is not None]
+        self._span0 = (
+            before.start() if before is not None else m.start(),
+            then.end() if then is not None else m.end(),
+        )
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        if group == 0:
+            return self._span0
+        for part in self._parts:
+            if isinstance(group, str) and group in part.re.groupindex:
+                return part.span(group)
+        raise IndexError(group)
+
+    def group(self, group: int | str = 0) -> str | None:
+        if group == 0:
+            return self._parts[0].string[self._span0[0] : self._span0[1]]
+        for part in self._parts:
+            if isinstance(group, str) and group in part.re.groupindex:
+                return part.group(group)
+        raise IndexError(group)
+
+    def groupdict(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for part in reversed(self._parts):
+            out.update(part.groupdict())
+        return out
 
 
 def _main_span(

@@ -23,10 +23,33 @@ from dataclasses import dataclass
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 
 _PARTICLES = frozenset(
-    "van von de da del della der den di du la le bin binti ibn al el ter ten dos das st".split()
+    [
+        "van",
+        "von",
+        "de",
+        "da",
+        "del",
+        "della",
+        "der",
+        "den",
+        "di",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "binti",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "dos",
+        "das",
+        "st",
+    ]
 )
 # a name token: an initial ("S."), or a word starting with a letter
-_TOKEN = re.compile(r"[ \t]{1,3}(?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
+_TOKEN = re.compile(r"[ \t](?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _FIRST_TOKEN = re.compile(r"(?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _EPONYM_AFTER = re.compile(
     r"['’]?s?[ \t]*(?:disease|syndrome|sign|signs|test|catheter|scale|score|reflex|maneuver|"
@@ -37,14 +60,48 @@ _EPONYM_AFTER = re.compile(
     r"diverticulum|cyst|gland|duct|canal|membrane|sign)\b",
     re.IGNORECASE,
 )
+_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])")
+_HEADER_PUNCT = "([|;*-\u2022"
+_COMMA_TOKEN = re.compile(r",[ \t](?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
+# cues after which one capitalised word is taken as a name even without dictionary evidence
 _NAMING_CUES = frozenset(
-    {"named", "patient name", "name is", "name was", "called", "mr", "ms", "mrs", "pt name"}
+    {
+        "named",
+        "patient name",
+        "name is",
+        "name was",
+        "called",
+        "mr",
+        "ms",
+        "mrs",
+        "pt name",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "mother",
+        "father",
+        "sister",
+        "brother",
+        "spouse",
+        "partner",
+        "nephew",
+        "niece",
+        "grandson",
+        "granddaughter",
+        "friend",
+        "caregiver",
+    }
 )
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
-_WORD_INITIAL = re.compile(
-    r"(?<![\w.'’-])([A-Z][a-z\u00C0-\u024F]{2,}(?:-[A-Z][a-z\u00C0-\u024F]+)?)[ \t][A-Z]\.(?=[\s,;:)?!]|$)"
+_INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
+_WORD_BEFORE_INITIAL = re.compile(
+    r"(?<![\w.'’-])([A-Z][a-z\u00C0-\u024F]{2,}(?:-[A-Z][a-z\u00C0-\u024F]+)?)$"
 )
+_PREV_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*\w)[ \t]$")
+_SURNAME_COMMA = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*[a-z])[ \t]?,[ \t]$")
+_PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 
 
@@ -58,8 +115,9 @@ class NameCandidate:
 
 
 def is_capitalised(token: str) -> bool:
+    """Upper-case first letter, or a script without case (Devanagari, Arabic, CJK) of 2+ chars."""
     first = token[0]
-    return first.isupper() or (first.isalpha() and not first.islower())
+    return first.isupper() or (first.isalpha() and not first.islower() and len(token) > 1)
 
 
 class NameFinder:
@@ -86,17 +144,14 @@ class NameFinder:
         self.title_re = re.compile(
             rf"(?P<title>{title_alt})(?:\.(?!\w)|(?=[ \t]))[ \t]{{0,2}}(?=\S)"
         )
-        low_title_alt = "|".join(re.escape(t.lower()) for t in titles)
         hp = [h for h in names_cfg.get("headers_patient", ())]
         hd = [h for h in names_cfg.get("headers_doctor", ())]
         self.header_doctor = frozenset(h.lower() for h in hd)
-        header_alt = "|".join(re.escape(h) for h in sorted(set(hp) | set(hd), key=len, reverse=True))
-        # header and cue patterns run on the lower-cased text (fast literal scan), see
-        # config.lower_pattern; capitalisation is checked on the original text afterwards
-        self.header_re = re.compile(
-            rf"(?P<head>{header_alt.lower()})"
-            rf"[ \t]*(?:[:=]|-(?=[ \t]))[ \t]*(?:(?:{low_title_alt})\.?[ \t]+)?(?=\S)"
-        )
+        # headers are found from their delimiter (":" is rare and literal, so fast to scan),
+        # looking back at the words before it; cue patterns run on the lower-cased text (fast
+        # literal scan, see config.lower_pattern); capitalisation is checked on the original
+        self.headers = frozenset(h.lower() for h in (*hp, *hd))
+        self.header_words = max((len(h.split()) for h in self.headers), default=1)
         self.soft_doctor = frozenset(s.lower() for s in names_cfg.get("soft_doctor", ()))
         soft = sorted(
             set(names_cfg.get("soft_patient", ())) | set(names_cfg.get("soft_doctor", ())),
@@ -108,13 +163,17 @@ class NameFinder:
             r"(?=[^\W\d_])"
         )
         creds = sorted(names_cfg.get("credentials", ()), key=len, reverse=True)
-        self.cred_re = re.compile(
-            rf"(?P<name>(?:[A-Z][\w'’-]*\w|[A-Z]\.)(?:[ \t]{{1,2}}(?:[A-Z][\w'’-]*\w|[A-Z]\.)){{1,3}})"
-            rf"[ \t]*,?[ \t]{{1,2}}(?:{'|'.join(re.escape(c) for c in creds)})(?![\w-])"
+        # signatures are found from the credential (rare, literal) and extended to the left
+        self.cred_re = re.compile(rf"(?:{'|'.join(re.escape(c) for c in creds)})(?![\w-])")
+        self.cred_name_re = re.compile(
+            r"(?P<name>(?:[A-Z][\w'’-]*\w|[A-Z]\.)(?:[ \t]{1,2}(?:[A-Z][\w'’-]*\w|[A-Z]\.)){1,3})"
+            r"[ \t]*,?[ \t]{1,2}$"
         )
         cjk = sorted({s for s in cjk_surnames if len(s) == 1}, key=len)
         self.cjk_re = (
-            re.compile(rf"(?<![\u3400-\u9fff])[{''.join(cjk)}][\u3400-\u9fff]{{1,2}}(?![\u3400-\u9fff])")
+            re.compile(
+                rf"(?<![\u3400-\u9fff])[{''.join(cjk)}][\u3400-\u9fff]{{1,2}}(?![\u3400-\u9fff])"
+            )
             if cjk
             else None
         )
@@ -155,17 +214,27 @@ class NameFinder:
                 in_dict = kinds is not None and bool(kinds.get(tok_start, 0) & NAME_KINDS)
                 if tok.lower() in _PARTICLES and words:
                     nxt = _TOKEN.match(text, m.end())
-                    if nxt is None or not nxt.group("word") or not is_capitalised(nxt.group("word")):
+                    if (
+                        nxt is None
+                        or not nxt.group("word")
+                        or not is_capitalised(nxt.group("word"))
+                    ):
                         break
-                elif not is_capitalised(tok) or (self._stop(tok, soft=soft) and not in_dict):
+                elif (
+                    not is_capitalised(tok)
+                    or (self._stop(tok, soft=soft) and not in_dict)
+                    or tok in self.breakers
+                ):
                     break
-                elif tok in self.breakers:
-                    break
-                elif len(tok) > 1 and tok.isupper() and (soft or not first_upper):
+                elif (
+                    len(tok) > 1
+                    and tok.isupper()
+                    and (soft or not first_upper)
+                    and not (first_upper is None and not soft)
+                ):
                     # acronyms ("GERD", "MRN") end a name, unless the name itself is in capitals
                     # after a strong anchor ("MR. JOHN SMITH")
-                    if not (first_upper is None and not soft):
-                        break
+                    break
                 if first_upper is None:
                     first_upper = tok.isupper() and len(tok) > 1
                 words += 1
@@ -175,7 +244,12 @@ class NameFinder:
                 start = tok_start
             end = m.end()
             n += 1
+            if tok.endswith(("'s", "’s")):
+                break  # "Bulgakov's Cautionary Tales": a possessive ends the name
             m = _TOKEN.match(text, m.end())
+            if m is None and not soft and words == 1 and n == 1:
+                # "Patient: GOUGH, ELIZABETH" / "Attending: Grant, Emma": surname first
+                m = _COMMA_TOKEN.match(text, end)
         if start < 0:
             return -1, -1, 0, False
         # "Smith's office": keep the possessive out of the name
@@ -195,20 +269,29 @@ class NameFinder:
                     continue
                 s, e, words, _ = self.extend(text, m.end(), soft=False, kinds=kinds)
                 if words:
-                    label = "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
+                    label = (
+                        "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
+                    )
                     out.append(NameCandidate(s, e, label, "name.title", 0.95))
         if on("name.header"):
-            for m in self.header_re.finditer(lower):
-                if not _line_start(text, m.start()):
-                    continue
-                s, e, words, _ = self.extend(text, m.end(), soft=False, kinds=kinds)
+            for head, pos in self._headers(text, lower):
+                title = self.title_re.match(text, pos)
+                if title is not None:
+                    pos = title.end()
+                s, e, words, _ = self.extend(text, pos, soft=False, kinds=kinds)
                 if words:
-                    head = m.group("head").lower()
                     label = "DOCTOR" if head in self.header_doctor else "PATIENT"
+                    if title is not None and title.group("title").lower() in self.doctor_titles:
+                        label = "DOCTOR"
                     out.append(NameCandidate(s, e, label, "name.header", 0.9))
         if on("name.signature"):
-            for m in self.cred_re.finditer(text):
-                s, e = m.span("name")
+            for cm in self.cred_re.finditer(text):
+                if cm.start() and _is_word(text[cm.start() - 1]):
+                    continue
+                sig = self.cred_name_re.search(text, max(0, cm.start() - 60), cm.start())
+                if sig is None:
+                    continue
+                s, e = sig.span("name")
                 # trim leading words that cannot be part of a name ("Seen by John Smith MD")
                 while s < e:
                     tok = _FIRST_TOKEN.match(text, s)
@@ -234,29 +317,58 @@ class NameFinder:
                     continue
                 has_dict = any(kinds.get(k, 0) & (Kind.FIRST | Kind.LAST) for k in range(s, e))
                 cue = m.group("cue").lower()
-                if has_dict or initial or (words >= 2 and cue in _NAMING_CUES):
+                if has_dict or initial or cue in _NAMING_CUES:
                     label = "DOCTOR" if cue in self.soft_doctor else "PATIENT"
                     out.append(NameCandidate(s, e, label, "name.cue", 0.8 if has_dict else 0.7))
         if on("name.dictionary"):
             out.extend(self._dictionary(text, hits, kinds))
         if on("name.initial"):
-            for m in _WORD_INITIAL.finditer(text):
-                word = m.group(1)
+            for im in _INITIAL.finditer(text):
+                wm = _WORD_BEFORE_INITIAL.search(text, max(0, im.start() - 40), im.start())
+                if wm is None:
+                    continue
+                word = wm.group(1)
                 parts = word.split("-")
                 if any(self._stop(p, soft=True) for p in parts) or word in self.breakers:
                     continue
-                if m.start() == 0 or _SENTENCE_START.search(text[max(0, m.start() - 4) : m.start()]):
-                    if not kinds.get(m.start(), 0) & (Kind.FIRST | Kind.LAST):
-                        continue
-                out.append(NameCandidate(m.start(), m.end(), "PATIENT", "name.initial", 0.7))
-        if on("name.cjk") and self.cjk_re is not None:
+                at_sentence_start = wm.start() == 0 or _SENTENCE_START.search(
+                    text[max(0, wm.start() - 4) : wm.start()]
+                )
+                if at_sentence_start and not kinds.get(wm.start(), 0) & (Kind.FIRST | Kind.LAST):
+                    continue
+                out.append(NameCandidate(wm.start(), im.end(), "PATIENT", "name.initial", 0.7))
+        if on("name.cjk") and self.cjk_re is not None and not text.isascii():
             for m in self.cjk_re.finditer(text):
                 out.append(NameCandidate(m.start(), m.end(), "PATIENT", "name.cjk", 0.6))
         return out
 
+    def _headers(self, text: str, lower: str) -> list[tuple[str, int]]:
+        """(header phrase, offset after the delimiter and spaces) for "Header: value" fields."""
+        out: list[tuple[str, int]] = []
+        for m in _DELIMITER.finditer(text):
+            pos = m.start()
+            base = max(0, pos - 40)
+            seg = lower[base:pos].rstrip()
+            tokens = seg.split()
+            for k in range(min(self.header_words, len(tokens)), 0, -1):
+                phrase = " ".join(tokens[-k:]).lstrip(_HEADER_PUNCT)
+                if phrase not in self.headers:
+                    continue
+                tail = re.search(rf"\S+(?:\s+\S+){{{k - 1}}}$", seg)
+                head_start = base + (tail.start() if tail else 0)
+                if tail:
+                    head_start += len(tail.group(0)) - len(tail.group(0).lstrip(_HEADER_PUNCT))
+                if _line_start(text, head_start):
+                    after = m.end()
+                    while after < len(text) and text[after] in " \t":
+                        after += 1
+                    out.append((phrase, after))
+                break
+        return out
+
     @staticmethod
     def _eponym(text: str, start: int, end: int) -> bool:
-        """"Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names."""
+        """ "Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names."""
         compound = _HYPHEN_TAIL.match(text, end)
         if compound:
             end = compound.end()
@@ -292,10 +404,13 @@ class NameFinder:
                             )
                             covered_to = e2
                 continue
-            if word.isupper() and len(word) > 1 and not text[hit.end : hit.end + 3].strip():
-                # ALL-CAPS words are section headers and acronyms more often than names
-                if not _is_caps_name_context(text, hit.end):
-                    continue
+            if (
+                word.isupper()
+                and len(word) > 1
+                and not text[hit.end : hit.end + 3].strip()
+                and not _is_caps_name_context(text, hit.end)
+            ):
+                continue  # ALL-CAPS words are section headers and acronyms more than names
             if self._eponym(text, hit.start, hit.end):
                 continue
             s, e, words, initial = self.extend(text, hit.start, soft=True, kinds=kinds)
@@ -310,12 +425,34 @@ class NameFinder:
                     out.append(NameCandidate(s, e, "PATIENT", "name.dictionary", score))
                     covered_to = e
                 continue
+            if kind & Kind.FIRST:
+                # "Makinde, Gbolahan": a capitalised word and a comma before a first name
+                back = _SURNAME_COMMA.search(text, max(0, s - 40), s)
+                if back is not None and not self._stop(back.group(1), soft=True):
+                    back_kind = kinds.get(back.start(1), 0)
+                    if not back_kind & _PLACE_KINDS and not back.group(1).isupper():
+                        out.append(
+                            NameCandidate(back.start(1), e, "PATIENT", "name.dictionary", 0.8)
+                        )
+                        continue
             if len(word) < 3 or sentence_start:
                 continue
             if kind & Kind.FIRST:
                 out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_first", 0.6))
             elif kind & Kind.LAST and len(word) >= 4:
-                out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_last", 0.5))
+                # "Olusegun Adeyemi": a capitalised word right before a known surname is
+                # taken as the (unknown) first name
+                prev = _PREV_WORD.search(text, max(0, s - 30), s)
+                if (
+                    prev
+                    and not self._stop(prev.group(1), soft=True)
+                    and is_capitalised(prev.group(1))
+                    and not prev.group(1).isupper()
+                    and not self._eponym(text, s, e)
+                ):
+                    out.append(NameCandidate(prev.start(1), e, "PATIENT", "name.dictionary", 0.8))
+                else:
+                    out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_last", 0.5))
         return out
 
     def propagate(self, text: str, found: Iterable[NameCandidate]) -> list[NameCandidate]:
@@ -330,13 +467,23 @@ class NameFinder:
                 tokens.setdefault(tok, cand.label)
         if not tokens:
             return []
-        alt = "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
+        # a handful of tokens per document: str.find (C speed) beats compiling a regex per doc
         out = []
-        for m in re.finditer(rf"(?<![\w'’-])(?:{alt})(?![\w-])", text):
-            out.append(
-                NameCandidate(m.start(), m.end(), tokens[m.group(0)], "name.propagated", 0.75)
-            )
+        n = len(text)
+        for tok, label in tokens.items():
+            pos = text.find(tok)
+            while pos >= 0:
+                end = pos + len(tok)
+                after_ok = end == n or not _joins(text[end]) or text[end : end + 2] in ("'s", "’s")
+                if (pos == 0 or not _joins(text[pos - 1])) and after_ok:
+                    out.append(NameCandidate(pos, end, label, "name.propagated", 0.75))
+                pos = text.find(tok, end)
         return out
+
+
+def _joins(ch: str) -> bool:
+    """A character that continues a word (so a match next to it is inside a longer word)."""
+    return ch.isalnum() or ch in "_'’-"
 
 
 def _is_word(ch: str) -> bool:
@@ -359,7 +506,36 @@ def _is_caps_name_context(text: str, end: int) -> bool:
 
 
 _MONTHS_AND_DAYS = frozenset(
-    "January February March April June July August September October November December "
-    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday "
-    "Saturday Sunday".split()
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )

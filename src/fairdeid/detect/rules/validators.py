@@ -19,10 +19,21 @@ def _g(m: re.Match[str], text: str, group: str | int = 0) -> str:
     start, end = m.span(group)
     return text[start:end] if start >= 0 else ""
 
+
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 
 
@@ -68,9 +79,7 @@ def month_name_date(m: re.Match[str], text: str) -> bool:
         # full lowercase month names other than "may"/"march" are fine ("seen on june 5")
         if word in {"may", "march"} or len(word) <= 4:
             return False
-    if day is None and not has_year:
-        return False
-    return True
+    return day is not None or has_year
 
 
 def day_of_month(m: re.Match[str], text: str) -> bool:
@@ -98,7 +107,64 @@ def phone_digits(m: re.Match[str], text: str) -> bool:
         return False
     # "3 - 4 - 5" style lists and decimals are not phones
     groups = re.findall(r"\d+", main)
-    return len(groups) <= 6 and max(len(g) for g in groups) >= 3
+    # French/Spanish numbers are written in pairs ("06 22 25 07 89"): many short groups are fine
+    return len(groups) <= 6 and (max(len(g) for g in groups) >= 3 or len(groups) >= 4)
+
+
+_NOT_USERNAMES = frozenset(
+    [
+        "pharmacy",
+        "nursing",
+        "attending",
+        "telephone",
+        "patient",
+        "provider",
+        "resident",
+        "physician",
+        "family",
+        "mouth",
+        "phone",
+        "caregiver",
+        "daughter",
+        "husband",
+        "mother",
+        "father",
+        "spouse",
+        "sister",
+        "brother",
+        "friend",
+        "neighbor",
+        "surgeon",
+        "radiology",
+        "laboratory",
+        "myself",
+        "himself",
+        "herself",
+        "history",
+        "central",
+        "outside",
+        "default",
+        "fax",
+        "email",
+        "portal",
+        "mail",
+        "nurse",
+        "doctor",
+        "staff",
+        "team",
+        "clinic",
+        "hospital",
+        "interpreter",
+    ]
+)
+
+
+def username(m: re.Match[str], text: str) -> bool:
+    """A login-like token: has a digit, or is long and not an ordinary word after "by"."""
+    value = _g(m, text, "phi").lower()
+    if value in _NOT_USERNAMES or not value[0].isalpha():
+        return False
+    return any(c.isdigit() for c in value) or len(value) >= 6
 
 
 def ssn(m: re.Match[str], text: str) -> bool:
@@ -138,30 +204,10 @@ def uk_postcode(m: re.Match[str], text: str) -> bool:
     return bool(_UK_POSTCODE.match(value)) and (" " in value or len(value) >= 6)
 
 
-_HOSPITAL_LEADS = frozenset(
-    "The A An Our Your His Her Their At In To From By Of On And Or Seen Admitted Transferred "
-    "Visited Presented Treated Followed Referred Discharged Per With For Last Next Was Is "
-    "Mental Behavioral Behavioural Public Primary Home Community Global Occupational Family "
-    "Outpatient Inpatient Local Nearby Physical Pediatric Internal Student Employee "
-    "Travel Sexual Reproductive Oral Dental Eye Skin Sleep Pain Cancer Heart Women's Men's".split()
-)
-
-
-def hospital_name(m: re.Match[str], text: str) -> bool:
-    """Drop matches that are only generic words ("The Clinic")."""
-    words = m.group("phi").split()
-    named = [w for w in words[:-1] if w not in _HOSPITAL_LEADS]
-    return bool(named)
-
-
 def saint(m: re.Match[str], text: str) -> bool:
-    """"St. Mary's" is a hospital; "123 Main St. Paul" would be a street, so no digit before."""
+    """ "St. Mary's" is a hospital; "123 Main St. Paul" would be a street, so no digit before."""
     before = text[max(0, m.start() - 12) : m.start()]
     return not re.search(r"\d\s+(?:[A-Z][a-z]+\s+)*$", before)
-
-
-def proper_phrase(m: re.Match[str], text: str) -> bool:
-    return True  # filtering by stop words happens in the detector (it knows the word lists)
 
 
 VALIDATORS: dict[str, Validator] = {
@@ -177,8 +223,7 @@ VALIDATORS: dict[str, Validator] = {
     "id_token": id_token,
     "id_number": id_number,
     "age_over_89": age_over_89,
+    "username": username,
     "uk_postcode": uk_postcode,
-    "hospital_name": hospital_name,
     "saint": saint,
-    "proper_phrase": proper_phrase,
 }

@@ -1,0 +1,77 @@
+"""Regression cases per PHI category, docdeid style.
+
+Each ``<category>.json`` holds cases ``{"id", "text", "phi": [substrings]}``: every listed
+substring is PHI (found in order in the text) and nothing else is. A case passes when the rule
+detector covers exactly the letters and digits of those substrings (punctuation at the edges is
+not judged, so "Sarah L." vs "Sarah L" does not matter).
+
+``known_failures`` lists the ids that fail today, and the test asserts that list EXACTLY: a known
+failure that starts passing fails the test too, so the list can only shrink on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document
+from fairdeid.resolve import merge_overlaps
+
+CASE_DIR = Path(__file__).parent
+CATEGORIES = sorted(p.stem for p in CASE_DIR.glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector.from_config({})
+
+
+def _gold_mask(text: str, phi: list[str]) -> list[bool]:
+    mask = [False] * len(text)
+    pos = 0
+    for item in phi:
+        start = text.find(item, pos)
+        if start < 0:
+            start = text.find(item)
+        assert start >= 0, f"case lists a PHI substring that is not in its text: {item!r}"
+        for i in range(start, start + len(item)):
+            mask[i] = True
+        pos = start + len(item)
+    return mask
+
+
+def case_passes(detector: RuleDetector, case: dict[str, Any]) -> bool:
+    text = case["text"]
+    spans = merge_overlaps(detector.detect(Document(id=case["id"], text=text)))
+    predicted = [False] * len(text)
+    for span in spans:
+        for i in range(span.start, span.end):
+            predicted[i] = True
+    gold = _gold_mask(text, case["phi"])
+    return all(g == p for ch, g, p in zip(text, gold, predicted, strict=True) if ch.isalnum())
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_category(detector: RuleDetector, category: str) -> None:
+    data = json.loads((CASE_DIR / f"{category}.json").read_text("utf-8"))
+    ids = [c["id"] for c in data["cases"]]
+    assert len(ids) == len(set(ids)), "duplicate case ids"
+    failing = sorted(c["id"] for c in data["cases"] if not case_passes(detector, c))
+    known = sorted(data["known_failures"])
+    unknown_ids = set(known) - set(ids)
+    assert not unknown_ids, f"known_failures names cases that do not exist: {sorted(unknown_ids)}"
+    new_failures = sorted(set(failing) - set(known))
+    fixed = sorted(set(known) - set(failing))
+    assert not new_failures, f"{category}: cases newly failing (ids only): {new_failures}"
+    assert not fixed, f"{category}: known failures now pass, remove them from the list: {fixed}"
+
+
+def test_enough_cases() -> None:
+    total = sum(
+        len(json.loads((CASE_DIR / f"{c}.json").read_text("utf-8"))["cases"]) for c in CATEGORIES
+    )
+    assert total >= 150

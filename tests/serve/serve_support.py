@@ -1,0 +1,49 @@
+"""Shared helpers of the service tests (a unique module name: ``conftest`` is ambiguous)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fairdeid.detect import register_detector
+from fairdeid.document import Document, Span
+
+#: A distinctive fake name: if it ever shows up in a log line or an error body, PHI leaked.
+CANARY = "Zebulon Quixotefeather"
+TOY = {"pipeline": {"detectors": ["toy"]}, "replace": {"mode": "tag"}}
+TOKEN = "test-token-123"
+
+
+class LeakyDetector:
+    """Raises with the note in its message, as careless third-party code does."""
+
+    name = "leaky"
+
+    def detect(self, doc: Document) -> list[Span]:
+        raise ValueError(f"could not parse note: {doc.text!r}")
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        return [self.detect(d) for d in docs]
+
+
+#: Set to let the ``gated`` detector finish loading (tests readiness while a model loads).
+LOAD_GATE = threading.Event()
+
+
+class GatedDetector(LeakyDetector):
+    name = "gated"
+
+    def __init__(self) -> None:
+        LOAD_GATE.wait(timeout=30)
+
+    def detect(self, doc: Document) -> list[Span]:
+        return []
+
+
+register_detector("leaky", lambda config: LeakyDetector())
+register_detector("gated", lambda config: GatedDetector())
+
+
+def bearer(token: str = TOKEN) -> Mapping[str, Any]:
+    return {"Authorization": f"Bearer {token}"}
