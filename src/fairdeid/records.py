@@ -255,7 +255,8 @@ class Checkpoint:
     input), so the checkpoint holds no more PHI than the output does.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
+        #: ``None`` keeps progress in memory only (output to stdout: nothing to resume into).
         self.path = path
         self.outputs: dict[int, str] = {}
         self.spans: dict[int, list[dict[str, Any]]] = {}
@@ -264,7 +265,7 @@ class Checkpoint:
 
     def load(self) -> int:
         """Read earlier progress; a torn last line (crash while writing) is ignored."""
-        if not self.path.exists():
+        if self.path is None or not self.path.exists():
             return 0
         with self.path.open(encoding="utf-8") as handle:
             for line in handle:
@@ -284,6 +285,8 @@ class Checkpoint:
         return index in self.outputs or index in self.errors
 
     def open(self, *, append: bool) -> None:
+        if self.path is None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = self.path.open("a" if append else "w", encoding="utf-8")
 
@@ -309,7 +312,8 @@ class Checkpoint:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-        self.path.unlink(missing_ok=True)
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 def checkpoint_path(output: Path | None) -> Path | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -100,8 +99,9 @@ def deidentify(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
 
-    ckpt = Checkpoint(checkpoint_path(output) or Path(os.devnull))
-    write_ckpt = checkpoint_path(output) is not None
+    ckpt_file = checkpoint_path(output)
+    ckpt = Checkpoint(ckpt_file)  # in memory only when writing to stdout
+    write_ckpt = ckpt_file is not None
     if write_ckpt and resume:
         n_done = ckpt.load()
         if n_done:
