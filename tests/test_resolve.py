@@ -51,3 +51,11 @@ def test_resolver_thresholds_allow_deny_and_preset() -> None:
     ]
     out = resolver.resolve(doc, proposals)
     assert [(doc.text[s.start : s.end], s.label) for s in out] == [("X-99", "IDNUM")]
+
+
+def test_safe_harbor_keeps_ages_under_90_but_strict_removes_them() -> None:
+    doc = Document("d", "A 34-year-old and a 92 yo and a man in his nineties")
+    spans = [Span(2, 13, "AGE"), Span(20, 25, "AGE"), Span(43, 51, "AGE")]
+    kept = Resolver(ResolveConfig(preset="safe_harbor")).resolve(doc, spans)
+    assert [doc.text[s.start : s.end] for s in kept] == ["92 yo", "nineties"]
+    assert len(Resolver(ResolveConfig(preset="strict")).resolve(doc, spans)) == 3

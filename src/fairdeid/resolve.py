@@ -2,8 +2,8 @@
 
 The overlap rule is privacy-first and deterministic:
 
-1. Drop spans under their detector's score threshold, spans whose text is on the allow list, and
-   spans whose label the preset keeps.
+1. Drop spans under their detector's score threshold, spans whose text is on the allow list,
+   spans whose label the preset keeps, and (``safe_harbor``) ages under 90.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
 3. The group's label is the label of its *winner*: the longest member, then the highest score,
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from fairdeid.document import Document, Span
-from fairdeid.taxonomy import ALL_LABELS, COARSE_TO_FINE, Preset, get_preset
+from fairdeid.taxonomy import ALL_LABELS, COARSE_TO_FINE, Preset, coarse, get_preset
 
 _LABEL_RANK: dict[str, int] = {}
 for _coarse, _fines in COARSE_TO_FINE.items():
@@ -87,6 +87,20 @@ class ResolveConfig:
         return cls(**data)  # type: ignore[arg-type]
 
 
+_NUMBER = re.compile(r"\d+")
+
+
+def _is_young_age(span: Span, text: str, min_age: int) -> bool:
+    """An AGE span whose first number is below ``min_age`` ("34-year-old" under Safe Harbor).
+
+    Ages written without digits ("ninety") are kept as PHI: failing safe beats parsing words.
+    """
+    if coarse(span.label) != "AGE":
+        return False
+    match = _NUMBER.search(text, span.start, span.end)
+    return match is not None and int(match.group()) < min_age
+
+
 class Resolver:
     """The resolve step: thresholds, allow/deny lists, preset, overlap merging."""
 
@@ -106,6 +120,10 @@ class Resolver:
             if span.label in self._ignore or not self.preset.removes(span.label):
                 continue
             if self._allow and doc.text[span.start : span.end].casefold() in self._allow:
+                continue
+            if self.preset.min_age is not None and _is_young_age(
+                span, doc.text, self.preset.min_age
+            ):
                 continue
             kept.append(span)
         for pattern, label in self._deny:

@@ -126,6 +126,9 @@ class Preset:
     name: str
     keep: frozenset[str]
     description: str
+    #: AGE spans whose number is below this stay in the text (Safe Harbor: only ages over 89
+    #: are identifiers). ``None`` removes every age a detector finds.
+    min_age: int | None = None
 
     def removes(self, label: str) -> bool:
         if label in self.keep:
@@ -137,7 +140,13 @@ PRESETS: dict[str, Preset] = {
     "safe_harbor": Preset(
         "safe_harbor",
         frozenset(),
-        "HIPAA Safe Harbor: remove every identifier the taxonomy knows.",
+        "HIPAA Safe Harbor: remove every identifier the taxonomy knows; ages only from 90 up.",
+        min_age=90,
+    ),
+    "strict": Preset(
+        "strict",
+        frozenset(),
+        "Remove every identifier the taxonomy knows, every age included (i2b2 convention).",
     ),
     "limited_data_set": Preset(
         "limited_data_set",
