@@ -59,3 +59,12 @@ def test_safe_harbor_keeps_ages_under_90_but_strict_removes_them() -> None:
     kept = Resolver(ResolveConfig(preset="safe_harbor")).resolve(doc, spans)
     assert [doc.text[s.start : s.end] for s in kept] == ["92 yo", "nineties"]
     assert len(Resolver(ResolveConfig(preset="strict")).resolve(doc, spans)) == 3
+
+
+def test_coarse_winner_takes_fine_label_of_same_category() -> None:
+    merged = merge_overlaps(
+        [Span(0, 9, "NAME", "transformer:m", 0.98), Span(0, 9, "DOCTOR", "rules:title", 0.9)]
+    )
+    assert merged[0].label == "DOCTOR" and merged[0].source == "transformer:m"
+    other = merge_overlaps([Span(0, 9, "NAME", "t:m", 0.98), Span(0, 9, "CITY", "r:c", 0.9)])
+    assert other[0].label == "NAME"

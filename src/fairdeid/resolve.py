@@ -8,6 +8,8 @@ The overlap rule is privacy-first and deterministic:
    its members, so a character any detector flagged is removed.
 3. The group's label is the label of its *winner*: the longest member, then the highest score,
    then the label that comes first in the taxonomy order, then the smallest ``source`` string.
+   A coarse winning label (``NAME``) is refined by the best fine label of the same category
+   that another member carries (``DOCTOR``).
    The winner's source is kept and every other member's source is listed in ``attrs["also"]``.
 
 Same input, same output, whatever order detectors ran in.
@@ -30,6 +32,22 @@ for _coarse, _fines in COARSE_TO_FINE.items():
 
 def _winner_key(span: Span) -> tuple[int, float, int, str]:
     return (-span.length, -span.score, _LABEL_RANK.get(span.label, len(ALL_LABELS)), span.source)
+
+
+def _refine(label: str, group: list[Span]) -> str:
+    """A coarse winning label takes the most specific fine label of its category in the group.
+
+    Models trained on coarse labels ("NAME") often win on score over a rule that knew more
+    ("DOCTOR" after "Dr."); the merged span keeps the category the winner chose and the detail
+    another detector supplied.
+    """
+    if label not in COARSE_TO_FINE:
+        return label
+    fines = sorted(
+        (s for s in group if s.label in COARSE_TO_FINE[label] and s.label != label),
+        key=_winner_key,
+    )
+    return fines[0].label if fines else label
 
 
 def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -56,7 +74,8 @@ def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
         attrs = dict(winner.attrs)
         if also:
             attrs["also"] = also
-        merged.append(replace(winner, start=start, end=end, attrs=attrs))
+        label = _refine(winner.label, group)
+        merged.append(replace(winner, start=start, end=end, label=label, attrs=attrs))
     return merged
 
 
