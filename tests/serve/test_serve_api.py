@@ -147,3 +147,35 @@ def test_load_failure_is_reported_not_hidden() -> None:
             raise AssertionError("startup should fail")
     except Exception as exc:  # the startup error type depends on starlette
         assert "unknown detector" in str(exc)
+
+
+def test_detector_failure_withholds_output_with_502() -> None:
+    from fastapi.testclient import TestClient
+
+    from fairdeid.detect import register_detector
+    from fairdeid.errors import RecordError
+    from fairdeid.serve.api import create_app
+
+    class Flaky:
+        name = "flaky"
+
+        def detect(self, doc):  # type: ignore[no-untyped-def]
+            return []
+
+        def detect_batch(self, docs):  # type: ignore[no-untyped-def]
+            return [[] for _ in docs]
+
+        def detect_batch_with_errors(self, docs):  # type: ignore[no-untyped-def]
+            errors = [RecordError(d.id, "server error 500") for d in docs if "FAIL" in d.text]
+            return [[] for _ in docs], errors
+
+    register_detector("flaky_serve", lambda cfg: Flaky())
+    app = create_app({"pipeline": {"detectors": ["flaky_serve"]}}, background_load=False)
+    with TestClient(app) as client:
+        ok = client.post("/v1/deidentify", json={"text": "Jane Roe is fine"})
+        bad = client.post("/v1/deidentify", json={"documents": [
+            {"id": "a", "text": "fine"}, {"id": "b", "text": "Jane Roe FAIL"}]})
+    assert ok.status_code == 200
+    assert bad.status_code == 502
+    assert bad.json()["failed"] == [{"id": "b", "errors": ["flaky: server error 500"]}]
+    assert "Jane Roe" not in bad.text

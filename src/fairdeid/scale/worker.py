@@ -108,7 +108,11 @@ class ChunkWorker:
         words = 0
         for row in rows:
             outcome: Result | BaseException | None = outcomes.get(row.row)
-            if isinstance(outcome, Result):
+            if isinstance(outcome, Result) and outcome.errors:
+                # A detector failed on this row: never released as de-identified.
+                reason = "detector failed: " + "; ".join(outcome.errors)
+                errors.append({"row": row.row, "where": row.where, "reason": reason})
+            elif isinstance(outcome, Result):
                 record: dict[str, Any] = {
                     "id": outcome.document.id,
                     "row": row.row,

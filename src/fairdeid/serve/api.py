@@ -166,6 +166,14 @@ def create_app(
         """De-identify one note (`text`) or a batch (`documents`) in the requested mode."""
         docs = to_documents(body.as_documents())
         results = await run(request, engine.deidentify, docs, body.mode, body.detectors)
+        failed = [{"id": r.document.id, "errors": list(r.errors)} for r in results if r.errors]
+        if failed:
+            # A detector (e.g. a remote LLM) failed on these notes: their output was only partly
+            # checked, so nothing of the batch is released. Reasons are PHI-free.
+            return JSONResponse(  # type: ignore[return-value]
+                {"detail": "detector failed on some documents", "failed": failed},
+                status_code=502,
+            )
         mode = engine.for_mode(body.mode).replacer.mode
         rendered = [
             {
