@@ -23,6 +23,7 @@ fine label while writing the new text (offsets are exact by construction).
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import hashlib
@@ -85,20 +86,7 @@ class _PatientState:
 
 _DOC_BEFORE = re.compile(r"(?:\bDr\.?|\bDoctor|\bDRS?\.?)\s*$", re.IGNORECASE)
 _DOC_AFTER = re.compile(r"^\s*,?\s*(?:M\.?D\b|MD\b|DO\b|PhD\b|NP\b)")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+_MONTHS = list(calendar.month_name)[1:]  # English: Python keeps the C locale for LC_TIME
 _HOLIDAYS = [
     "Christmas",
     "Thanksgiving",

@@ -8,6 +8,8 @@ values that look like IDs. A model trained on these learns context, not shapes.
 
 from __future__ import annotations
 
+import calendar
+
 COMPLAINTS = [
     "chest pain",
     "shortness of breath",
@@ -784,17 +786,4 @@ HOLIDAYS = [
     "Independence Day",
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(calendar.month_name)[1:]  # English: Python keeps the C locale for LC_TIME
