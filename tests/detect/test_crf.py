@@ -62,3 +62,22 @@ def test_crf_config_errors(tmp_path: Path) -> None:
         CRFDetector.from_config({})
     with pytest.raises(ConfigError):
         CRFDetector.from_config({"model": str(tmp_path)})
+
+
+def test_shipped_spanish_crf_finds_phi_in_spanish_text() -> None:
+    pytest.importorskip("pycrfsuite")
+    from fairdeid import Pipeline
+
+    pipe = Pipeline.from_config(
+        {
+            "pipeline": {"detectors": ["crf"]},
+            "detectors": {"crf": {"model": "builtin:crf-meddocan-es"}},
+            "resolve": {"preset": "strict"},
+        }
+    )
+    text = (
+        "Paciente: María García López. Fecha de ingreso: 12/03/2019. "
+        "Médico: Dr. Juan Pérez. Hospital Universitario La Paz, Madrid."
+    )
+    labels = {s.label for s in pipe.detect(text).spans}
+    assert {"NAME", "DATE"} <= labels
