@@ -71,40 +71,18 @@ def _png(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def plot_by_label(evaluation: dict[str, Any]) -> bytes:
-    labels = list(evaluation["by_label"])
+Series = tuple[str, Sequence[float | None], Sequence[Sequence[float | None]]]
+
+
+def _grouped_bars(names: Sequence[str], series: Sequence[Series], ylabel: str, title: str) -> bytes:
+    """Side-by-side bars per name, one colour per series, with asymmetric 95% CI error bars."""
     fig, ax = _figure()
-    width = 0.27
-    for k, kind in enumerate(("strict", "partial", "token")):
-        vals = [evaluation["by_label"][lab][kind]["recall"] for lab in labels]
-        cis = [evaluation["by_label"][lab][kind]["ci95"]["recall"] for lab in labels]
+    width = 0.8 / len(series)
+    offset = (len(series) - 1) / 2
+    for k, (label, vals, cis) in enumerate(series):
         errs = [_err(v, c) for v, c in zip(vals, cis, strict=True)]
         ax.bar(
-            [i + (k - 1) * width for i in range(len(labels))],
-            [100 * (v or 0) for v in vals],
-            width,
-            yerr=[[e[0] for e in errs], [e[1] for e in errs]],
-            capsize=2,
-            label=kind,
-        )
-    ax.set_xticks(range(len(labels)), labels, rotation=30, ha="right")
-    ax.set_ylabel("recall (%)")
-    ax.set_ylim(0, 105)
-    ax.set_title("Recall by label (95% bootstrap CI)")
-    ax.legend(fontsize=8)
-    return _png(fig)
-
-
-def plot_locale_recall(audit: dict[str, Any]) -> bytes:
-    rows = audit["locales"]
-    names = [r["locale"] for r in rows]
-    fig, ax = _figure()
-    width = 0.4
-    for k, (metric, label) in enumerate((("name_recall", "NAME recall"), ("recall", "all PHI"))):
-        vals = [r[metric]["value"] for r in rows]
-        errs = [_err(r[metric]["value"], r[metric]["ci95"]) for r in rows]
-        ax.bar(
-            [i + (k - 0.5) * width for i in range(len(rows))],
+            [i + (k - offset) * width for i in range(len(names))],
             [100 * (v or 0) for v in vals],
             width,
             yerr=[[e[0] for e in errs], [e[1] for e in errs]],
@@ -112,11 +90,39 @@ def plot_locale_recall(audit: dict[str, Any]) -> bytes:
             label=label,
         )
     ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel("token recall (%)")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(0, 105)
-    ax.set_title("Recall per locale (95% bootstrap CI)")
+    ax.set_title(title)
     ax.legend(fontsize=8)
     return _png(fig)
+
+
+def plot_by_label(evaluation: dict[str, Any]) -> bytes:
+    by_label = evaluation["by_label"]
+    labels = list(by_label)
+    series: list[Series] = [
+        (
+            kind,
+            [by_label[lab][kind]["recall"] for lab in labels],
+            [by_label[lab][kind]["ci95"]["recall"] for lab in labels],
+        )
+        for kind in ("strict", "partial", "token")
+    ]
+    return _grouped_bars(labels, series, "recall (%)", "Recall by label (95% bootstrap CI)")
+
+
+def plot_locale_recall(audit: dict[str, Any]) -> bytes:
+    rows = audit["locales"]
+    series: list[Series] = [
+        (label, [r[metric]["value"] for r in rows], [r[metric]["ci95"] for r in rows])
+        for metric, label in (("name_recall", "NAME recall"), ("recall", "all PHI"))
+    ]
+    return _grouped_bars(
+        [r["locale"] for r in rows],
+        series,
+        "token recall (%)",
+        "Recall per locale (95% bootstrap CI)",
+    )
 
 
 def plot_locale_drop(audit: dict[str, Any]) -> bytes:
@@ -149,26 +155,16 @@ def plot_locale_drop(audit: dict[str, Any]) -> bytes:
 
 def plot_gender_gap(audit: dict[str, Any]) -> bytes:
     rows = audit["gender_gap"]
-    names = [r["locale"] for r in rows]
-    fig, ax = _figure()
-    width = 0.4
-    for k, gender in enumerate(("female", "male")):
-        vals = [r[gender]["value"] for r in rows]
-        errs = [_err(r[gender]["value"], r[gender]["ci95"]) for r in rows]
-        ax.bar(
-            [i + (k - 0.5) * width for i in range(len(rows))],
-            [100 * (v or 0) for v in vals],
-            width,
-            yerr=[[e[0] for e in errs], [e[1] for e in errs]],
-            capsize=2,
-            label=gender,
-        )
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel("NAME token recall (%)")
-    ax.set_ylim(0, 105)
-    ax.set_title("NAME recall by gender (95% bootstrap CI)")
-    ax.legend(fontsize=8)
-    return _png(fig)
+    series: list[Series] = [
+        (gender, [r[gender]["value"] for r in rows], [r[gender]["ci95"] for r in rows])
+        for gender in ("female", "male")
+    ]
+    return _grouped_bars(
+        [r["locale"] for r in rows],
+        series,
+        "NAME token recall (%)",
+        "NAME recall by gender (95% bootstrap CI)",
+    )
 
 
 def plot_throughput(bench: Sequence[dict[str, Any]]) -> bytes:

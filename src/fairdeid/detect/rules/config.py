@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -246,38 +246,25 @@ def split_lead(pattern: str) -> tuple[str, str]:
     if pattern.startswith("\\b") and len(pattern) > 2:
         return "\\b", pattern[2:]
     if pattern.startswith(("(?<!", "(?<=")):
-        depth = 0
-        i = 0
-        in_class = False
-        while i < len(pattern):
-            ch = pattern[i]
-            if ch == "\\":
-                i += 2
-                continue
-            if in_class:
-                in_class = ch != "]"
-            elif ch == "[":
-                in_class = True
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    rest = pattern[i + 1 :]
-                    if (
-                        rest
-                        and not rest.startswith(("|", ")", "*", "+", "?", "{"))
-                        and "|" not in _top_level(rest)
-                    ):
-                        return pattern[: i + 1], rest
-                    return "", pattern
-            i += 1
+        for i, ch, depth in _structure(pattern):
+            if ch == ")" and depth == 0:
+                rest = pattern[i + 1 :]
+                if (
+                    rest
+                    and not rest.startswith(("|", ")", "*", "+", "?", "{"))
+                    and "|" not in _top_level(rest)
+                ):
+                    return pattern[: i + 1], rest
+                return "", pattern
     return "", pattern
 
 
-def _top_level(pattern: str) -> str:
-    """The characters of ``pattern`` outside groups and classes (to spot a top-level ``|``)."""
-    out = []
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Walk a regex's structural characters: (index, char, group depth after it).
+
+    Escaped characters and the insides of character classes are skipped, so parentheses and
+    ``|`` seen here are real groups and alternations.
+    """
     depth = 0
     in_class = False
     i = 0
@@ -290,14 +277,15 @@ def _top_level(pattern: str) -> str:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif depth == 0:
-            out.append(ch)
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
         i += 1
-    return "".join(out)
+
+
+def _top_level(pattern: str) -> str:
+    """The characters of ``pattern`` outside groups and classes (to spot a top-level ``|``)."""
+    return "".join(ch for _, ch, depth in _structure(pattern) if depth == 0 and ch not in "()")
 
 
 def lower_pattern(pattern: str) -> str:
