@@ -29,3 +29,21 @@ class RecordError(FairdeidError):
         super().__init__(f"{record}: {reason}")
         self.record = record
         self.reason = reason
+
+
+class DetectionFailedError(FairdeidError):
+    """Some documents could not be checked by every detector (e.g. an LLM server kept failing).
+
+    Raised where a partial answer would be mistaken for a complete one (evaluation: a failed
+    detector would otherwise score as "found nothing"). ``failures`` maps document ids to
+    reasons, which name detectors and causes, never text.
+    """
+
+    def __init__(self, failures: dict[str, str], total: int) -> None:
+        shown = "; ".join(f"{doc}: {why}" for doc, why in list(failures.items())[:5])
+        more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+        super().__init__(
+            f"{len(failures)} of {total} document(s) could not be checked: {shown}{more}"
+        )
+        self.failures = failures
+        self.total = total

@@ -27,13 +27,54 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fairdeid.detect.base import Detector, build_detector
+from fairdeid.detect.base import Detector, build_detector, detect_with_errors
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.replace import Replacer, build_replacer
 from fairdeid.resolve import ResolveConfig, Resolver
 
 _KNOWN_SECTIONS = {"pipeline", "detectors", "resolve", "replace"}
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """Every active detector's raw spans for one document, and the detectors that failed on it.
+
+    A proposal with errors is incomplete: some detector never looked at the document, so an
+    empty span list does not mean "no PHI".
+    """
+
+    spans: tuple[Span, ...]
+    errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The resolved spans of one document, and the detector failures that make them incomplete.
+
+    ``document`` carries the final spans. Callers must check ``ok`` (or ``errors``) before using
+    the spans as "all the PHI": a failed detector is never the same as a detector that found
+    nothing.
+    """
+
+    document: Document
+    errors: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.document.id
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        return self.document.spans
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +95,10 @@ class Result:
     @property
     def spans(self) -> tuple[Span, ...]:
         return self.document.spans
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def default_config_text() -> str:
@@ -140,47 +185,35 @@ class Pipeline:
 
     def propose(
         self, docs: Sequence[Document], detectors: Iterable[str] | None = None
-    ) -> list[list[Span]]:
+    ) -> list[Proposal]:
         """Every detector's raw spans per document, before resolution (for analysis)."""
-        return self._propose(docs, detectors)[0]
-
-    def _propose(
-        self, docs: Sequence[Document], detectors: Iterable[str] | None = None
-    ) -> tuple[list[list[Span]], list[list[str]]]:
         proposals: list[list[Span]] = [[] for _ in docs]
         failures: list[list[str]] = [[] for _ in docs]
         for detector in self._active(detectors):
-            with_errors = getattr(detector, "detect_batch_with_errors", None)
-            if with_errors is None:
-                found = detector.detect_batch(docs)
-            else:
-                # Detectors that can fail per document (remote LLMs) report which ones did, so
-                # the other documents of the batch go through and the failed ones are flagged.
-                found, errors = with_errors(docs)
-                failed_ids = {e.record: e.reason for e in errors}
-                for i, doc in enumerate(docs):
-                    if doc.id in failed_ids:
-                        failures[i].append(f"{detector.name}: {failed_ids[doc.id]}")
+            # Detectors that can fail per document (remote LLMs) report which ones did, so
+            # the other documents of the batch go through and the failed ones are flagged.
+            found, errors = detect_with_errors(detector, docs)
+            failed = {e.record: e.reason for e in errors}
+            for i, doc in enumerate(docs):
+                if doc.id in failed:
+                    failures[i].append(f"{detector.name}: {failed[doc.id]}")
             for i, spans in enumerate(found):
                 proposals[i].extend(spans)
-        return proposals, failures
+        return [
+            Proposal(tuple(spans), tuple(errs))
+            for spans, errs in zip(proposals, failures, strict=True)
+        ]
 
     def detect_batch(
         self, docs: Sequence[Document], detectors: Iterable[str] | None = None
-    ) -> list[Document]:
-        """Documents with their final (resolved) spans, replacing any spans they carried."""
-        return [doc for doc, _ in self._detect_batch(docs, detectors)]
-
-    def _detect_batch(
-        self, docs: Sequence[Document], detectors: Iterable[str] | None
-    ) -> list[tuple[Document, list[str]]]:
-        proposals, failures = self._propose(docs, detectors)
+    ) -> list[Detection]:
+        """Documents with their final (resolved) spans, and any detector failure per document."""
         return [
-            (doc.with_spans(self.resolver.resolve(doc, p)), f)
-            for doc, p, f in zip(docs, proposals, failures, strict=True)
+            Detection(doc.with_spans(self.resolver.resolve(doc, list(p.spans))), p.errors)
+            for doc, p in zip(docs, self.propose(docs, detectors), strict=True)
         ]
 
-    def detect(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Document:
+    def detect(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Detection:
         return self.detect_batch([_as_document(doc)], detectors)[0]
 
     def replace(self, doc: Document) -> Result:
@@ -193,10 +226,12 @@ class Pipeline:
     ) -> list[Result]:
         documents = [_as_document(d, i) for i, d in enumerate(docs)]
         results = []
-        for doc, failures in self._detect_batch(documents, detectors):
-            result = self.replace(doc)
-            if failures:
-                result = Result(result.document, result.text, result.output_spans, tuple(failures))
+        for detection in self.detect_batch(documents, detectors):
+            result = self.replace(detection.document)
+            if detection.errors:
+                result = Result(
+                    result.document, result.text, result.output_spans, detection.errors
+                )
             results.append(result)
         return results
 

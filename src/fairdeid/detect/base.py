@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from fairdeid.document import Document, Span
-from fairdeid.errors import ConfigError
+from fairdeid.errors import ConfigError, RecordError
 
 
 @runtime_checkable
@@ -28,6 +28,32 @@ class Detector(Protocol):
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         """Spans for many documents, in input order. Batching detectors override this."""
         ...
+
+
+@runtime_checkable
+class FallibleDetector(Detector, Protocol):
+    """A detector that can fail on some documents of a batch and still answer for the others.
+
+    Remote detectors (LLM servers) fail per document: a server that times out on one note must
+    not sink the batch, and must never make that note look as if it held no PHI. They return
+    the spans of every document (empty for a failed one) plus one ``RecordError`` per failed
+    document, whose ``record`` is the document's id.
+    """
+
+    def detect_batch_with_errors(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[RecordError]]:
+        """Spans per document (input order) and the documents that could not be checked."""
+        ...
+
+
+def detect_with_errors(
+    detector: Detector, docs: Sequence[Document]
+) -> tuple[list[list[Span]], list[RecordError]]:
+    """Run any detector and return its spans plus its per-document failures (none for most)."""
+    if isinstance(detector, FallibleDetector):
+        return detector.detect_batch_with_errors(docs)
+    return detector.detect_batch(docs), []
 
 
 class BaseDetector:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from fairdeid.document import Document, Span
+from fairdeid.errors import DetectionFailedError
 from fairdeid.evaluate.metrics import count_words
 from fairdeid.evaluate.runner import build_pipeline, strip
 
@@ -96,7 +97,11 @@ def _measure(
     load = time.perf_counter() - t0
     bare = strip(docs)
     t0 = time.perf_counter()
-    warm = pipeline.detect_batch(bare)
+    detections = pipeline.detect_batch(bare)
+    failed = {d.document.id: "; ".join(d.errors) for d in detections if d.errors}
+    if failed:  # a detector that failed is not fast, it is broken: never time it
+        raise DetectionFailedError(failed, len(bare))
+    warm = [d.document for d in detections]
     warmup = time.perf_counter() - t0
     passes = []
     for _ in range(max(1, repeat)):

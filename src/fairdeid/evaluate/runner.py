@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fairdeid.document import Document
-from fairdeid.errors import ConfigError, RecordError
+from fairdeid.errors import ConfigError, DetectionFailedError, RecordError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -107,18 +107,29 @@ def predict(
     description: str = "detecting",
     chunk: int = CHUNK,
 ) -> tuple[list[Document], float]:
-    """Resolved predictions for ``docs`` (gold spans stripped first) and the wall seconds spent."""
+    """Resolved predictions for ``docs`` (gold spans stripped first) and the wall seconds spent.
+
+    Raises ``DetectionFailedError`` when a detector failed on any document.
+    """
     bare = strip(docs)
     task = progress.add_task(description, total=len(bare)) if progress is not None else None
     out: list[Document] = []
+    failures: dict[str, str] = {}
     seconds = 0.0
     for i in range(0, len(bare), chunk):
         batch = bare[i : i + chunk]
         t0 = time.perf_counter()
-        out.extend(pipeline.detect_batch(batch))
+        for detection in pipeline.detect_batch(batch):
+            out.append(detection.document)
+            if detection.errors:
+                failures[detection.document.id] = "; ".join(detection.errors)
         seconds += time.perf_counter() - t0
         if progress is not None and task is not None:
             progress.advance(task, len(batch))
     if progress is not None and task is not None:
         progress.remove_task(task)
+    if failures:
+        # Scoring a document no detector could check as "found nothing" would report a recall
+        # that never happened.
+        raise DetectionFailedError(failures, len(bare))
     return out, seconds

@@ -202,7 +202,16 @@ def create_app(
         """Find PHI spans (after resolution) without changing the text."""
         docs = to_documents(body.as_documents())
         found = await run(request, engine.detect, docs, body.detectors)
-        rendered = [{"id": d.id, "spans": [engine.span_dict(s) for s in d.spans]} for d in found]
+        failed = [{"id": d.document.id, "errors": list(d.errors)} for d in found if d.errors]
+        if failed:
+            # An empty span list from a detector that failed would read as "no PHI here".
+            return JSONResponse(  # type: ignore[return-value]
+                {"detail": "detector failed on some documents", "failed": failed},
+                status_code=502,
+            )
+        rendered = [
+            {"id": d.document.id, "spans": [engine.span_dict(s) for s in d.spans]} for d in found
+        ]
         if body.documents is None:
             return {"spans": rendered[0]["spans"]}
         return {"documents": rendered}

@@ -20,7 +20,7 @@ from typing import Any
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
-from fairdeid.pipeline import Pipeline, Result, load_config
+from fairdeid.pipeline import Detection, Pipeline, Result, load_config
 from fairdeid.replace import MODES, build_replacer
 from fairdeid.taxonomy import coarse
 
@@ -119,7 +119,9 @@ class Engine:
 
     # -- work (called in worker threads) ----------------------------------------------------
 
-    def detect(self, docs: Sequence[Document], detectors: Sequence[str] | None) -> list[Document]:
+    def detect(
+        self, docs: Sequence[Document], detectors: Sequence[str] | None
+    ) -> list[Detection]:
         return self.base.detect_batch(docs, detectors)
 
     def deidentify(
