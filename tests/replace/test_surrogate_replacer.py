@@ -18,6 +18,9 @@ from fairdeid.replace import build_replacer, splice
 from fairdeid.replace.mapping import MappingKeyError, read_mapping
 from fairdeid.replace.surrogates import SurrogateReplacer, keep_shape, make_surrogate
 
+#: Makes short readable test keys strong enough for the key-strength check.
+KEY_TAIL = "-Zq7Xv2Lp9Rk4Wm8Ty3Hn6Bc1Df5Gj0Ks"
+
 
 def doc_with(doc_id: str, text: str, marks: list[tuple[str, str]], pid: str | None = None,
              ) -> Document:
@@ -31,7 +34,7 @@ def doc_with(doc_id: str, text: str, marks: list[tuple[str, str]], pid: str | No
 
 
 def replacer(**extra: object) -> SurrogateReplacer:
-    config = {"mode": "surrogate", "locales": ["en_US"], "key": "test-key", **extra}
+    config = {"mode": "surrogate", "locales": ["en_US"], "key": "test-key" + KEY_TAIL, **extra}
     rep = build_replacer(config)
     assert isinstance(rep, SurrogateReplacer)
     return rep
@@ -77,7 +80,7 @@ def test_deterministic_regardless_of_order_and_instance() -> None:
     two = replacer()
     second = [two.replace(d, d.spans).text for d in (NOTE2, NOTE1)][::-1]
     assert first == second
-    other_key = replacer(key="another-key")
+    other_key = replacer(key="another-key" + KEY_TAIL)
     assert other_key.replace(NOTE1, NOTE1.spans).text != first[0]
 
 
@@ -137,7 +140,7 @@ def test_gender_kept(text: str, gender: str) -> None:
     name = text.split(" was")[0].removeprefix("Mrs. ").removeprefix("Mr. ")
     doc = doc_with("g", text, [(name, "PATIENT")], pid="pg")
     for key in ("k1", "k2", "k3"):
-        out = replacer(key=key).replace(doc, doc.spans)
+        out = replacer(key=key + KEY_TAIL).replace(doc, doc.spans)
         first = texts(out.text, out.spans)[0].split(" ")[0]
         assert infer_gender(first) in (gender, None)
         assert first in {n.romanised for n in get_pool("en_US").first_names[gender]}
@@ -226,9 +229,9 @@ def test_missing_key_warns(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCa
 
 
 def test_key_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FAIRDEID_TEST_KEY", "env-secret")
+    monkeypatch.setenv("FAIRDEID_TEST_KEY", "env-secret" + KEY_TAIL)
     a = build_replacer({"mode": "surrogate", "key_env": "FAIRDEID_TEST_KEY"})
-    b = build_replacer({"mode": "surrogate", "key": "env-secret"})
+    b = build_replacer({"mode": "surrogate", "key": "env-secret" + KEY_TAIL})
     assert a.replace(NOTE1, NOTE1.spans).text == b.replace(NOTE1, NOTE1.spans).text
 
 
@@ -341,3 +344,31 @@ def test_non_latin_names_replaced_whole(original: str, locale: str) -> None:
         assert not unicodedata.category(out[0]).startswith("M")
         if script == "romanised":
             assert out.isascii()
+
+
+@pytest.mark.parametrize("weak", ["a", "demo-key", "demo-secret", "a" * 40])
+def test_weak_keys_are_refused(weak: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="too weak"):
+        build_replacer({"mode": "surrogate", "key": weak})
+    monkeypatch.setenv("FAIRDEID_TEST_KEY", weak)
+    with pytest.raises(ConfigError, match="too weak") as caught:
+        build_replacer({"mode": "surrogate", "key_env": "FAIRDEID_TEST_KEY"})
+    if len(weak) > 3:
+        assert weak not in str(caught.value)  # key material is never echoed
+
+
+def test_required_key_refuses_the_random_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAIRDEID_TEST_KEY", raising=False)
+    with pytest.raises(ConfigError, match="needs a key"):
+        build_replacer({"mode": "surrogate", "key_env": "FAIRDEID_TEST_KEY", "require_key": True})
+
+
+def test_keygen_keys_pass_the_strength_check() -> None:
+    from typer.testing import CliRunner
+
+    from fairdeid.cli import app
+
+    keys = {CliRunner().invoke(app, ["keygen"]).stdout.strip() for _ in range(3)}
+    assert len(keys) == 3
+    for key in keys:
+        build_replacer({"mode": "surrogate", "key": key})

@@ -17,13 +17,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import os
 import random
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fairdeid.document import Document
+from fairdeid.errors import ConfigError
 
 log = logging.getLogger("fairdeid.replace")
 
@@ -36,24 +39,72 @@ def scope_of(doc: Document) -> str:
     return f"patient:{pid}" if pid is not None else f"doc:{doc.id}"
 
 
-def resolve_key(key: str | bytes | None = None, key_env: str | None = DEFAULT_KEY_ENV) -> bytes:
+#: Minimum estimated entropy of a surrogate key. The key is all that stands between a reader of
+#: the output and the date shifts: 128 bits is out of reach of any search.
+MIN_KEY_BITS = 128
+
+
+def key_entropy_bits(key: bytes) -> float:
+    """A conservative estimate of a key's entropy: length × empirical bits per symbol.
+
+    Why not just the length: ``"aaaaaaaaaaaaaaaaaaaa"`` and ``"password-password"`` are long
+    but guessable. The empirical (Shannon) entropy of the key's own symbols under-rates random
+    keys a little and over-rates English passphrases a little; ``fairdeid keygen`` keys (43
+    url-safe base64 characters from 32 random bytes) score about 200 bits.
+    """
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    n = len(key)
+    per_symbol = -sum(c / n * math.log2(c / n) for c in counts.values())
+    return per_symbol * n
+
+
+def check_key_strength(key: bytes, origin: str) -> None:
+    """Refuse a key too weak to keep surrogates secret. ``origin`` names where it came from."""
+    bits = key_entropy_bits(key)
+    if bits < MIN_KEY_BITS:
+        raise ConfigError(
+            f"the surrogate key from {origin} is too weak (about {bits:.0f} bits; at least "
+            f"{MIN_KEY_BITS} needed): generate one with `fairdeid keygen`"
+        )
+
+
+def resolve_key(
+    key: str | bytes | None = None,
+    key_env: str | None = DEFAULT_KEY_ENV,
+    *,
+    required: bool = False,
+) -> bytes:
     """The secret key: explicit value, else ``$key_env``, else a random per-process key.
 
-    A random key still gives consistent surrogates within the process, but re-runs will not
-    agree with each other, so we warn (without printing any key material).
+    A random key still gives consistent surrogates within the process, but re-runs (a resumed
+    run, another Ray actor, another service replica) will not agree with each other: callers
+    whose work spans processes pass ``required=True`` and get a ``ConfigError`` instead. Keys
+    that are given are checked for strength; no key material is ever printed.
     """
+    env_name = key_env or DEFAULT_KEY_ENV
     if isinstance(key, bytes) and key:
+        check_key_strength(key, "[replace] key")
         return key
     if isinstance(key, str) and key:
+        check_key_strength(key.encode("utf-8"), "[replace] key")
         return key.encode("utf-8")
     if key_env:
         value = os.environ.get(key_env)
         if value:
+            check_key_strength(value.encode("utf-8"), f"${key_env}")
             return value.encode("utf-8")
+    if required:
+        raise ConfigError(
+            f"surrogate mode needs a key here: set ${env_name} (generate one with "
+            "`fairdeid keygen`), so that every process and every re-run gives a patient the same "
+            "surrogates"
+        )
     log.warning(
         "no surrogate key configured (set $%s or [replace] key); using a random per-process key: "
         "re-runs will produce different surrogates",
-        key_env or DEFAULT_KEY_ENV,
+        env_name,
     )
     return secrets.token_bytes(32)
 

@@ -1035,7 +1035,8 @@ class SurrogateReplacer:
     Config keys: ``locales`` (list; each patient draws one), ``key`` or ``key_env`` (default
     ``FAIRDEID_KEY``), ``date_shift_days`` ([lo, hi]), ``date_order`` ("MDY"/"DMY"),
     ``script`` ("romanised"/"native"), ``mapping_file`` + ``mapping_key_env`` (encrypted
-    original→surrogate mapping, written only when asked).
+    original→surrogate mapping, written only when asked), ``require_key`` (refuse to run without
+    an explicit key: set by callers whose work spans processes or runs).
     """
 
     mode = "surrogate"
@@ -1051,12 +1052,14 @@ class SurrogateReplacer:
         script: str = "romanised",
         mapping_file: str | None = None,
         mapping_key_env: str = "FAIRDEID_MAPPING_KEY",
+        require_key: bool = False,
     ) -> None:
         for code in locales:
             if code not in LOCALE_CODES:
                 raise ConfigError(f"unknown locale {code!r} in [replace] locales; "
                                   f"known: {', '.join(LOCALE_CODES)}")
-        self.store = SurrogateStore(resolve_key(key, key_env), tuple(locales),
+        self.store = SurrogateStore(resolve_key(key, key_env, required=require_key),
+                                    tuple(locales),
                                     (int(date_shift_days[0]), int(date_shift_days[1])),
                                     record=mapping_file is not None)
         self.engine = SurrogateEngine(self.store, script=script, date_order=date_order)
@@ -1084,6 +1087,7 @@ class SurrogateReplacer:
                 script=str(config.get("script", "romanised")),
                 mapping_file=config.get("mapping_file"),
                 mapping_key_env=str(config.get("mapping_key_env", "FAIRDEID_MAPPING_KEY")),
+                require_key=bool(config.get("require_key", False)),
             )
         except ValueError as exc:
             raise ConfigError(f"[replace]: {exc}") from None
