@@ -9,6 +9,7 @@ from fairdeid.document import Document, Span
 from fairdeid.evaluate.bootstrap import interval, paired_difference, resample_weights
 from fairdeid.evaluate.metrics import count_matrix, prf, summarise, tokenize
 from fairdeid.replace.tags import TagReplacer
+from fairdeid.train.scoring import score
 
 TEXT = "Seen by Dr. Wei Zhang on 03/04/2021 in Paris."
 #       0    5  8   12  16    22 25         36 39   44
@@ -132,3 +133,48 @@ def test_paired_difference_significance(gold_docs: list[Document]) -> None:
     gap = paired_difference(counts, worse, recall, n_boot=100)
     assert gap["difference"] < 0 and gap["significant"]
     assert gap["ci95"][1] < 0
+
+
+#: (text, the PHI in it, how many tokens the text has). Scripts where ``\\w`` alone fails: CJK has
+#: no spaces (one token per character), Bengali/Devanagari vowel signs and viramas and Arabic
+#: harakat are combining marks that must stay inside their word.
+MULTILINGUAL = {
+    "zh": ("患者张伟今天出院。", "张伟", 9),
+    "bn": ("অমিত রায় আজ ছুটি পেয়েছেন।", "অমিত রায়", 6),
+    "hi": ("रोगी राहुल शर्मा को छुट्टी दी गई।", "राहुल शर्मा", 8),
+    "ar": ("المريض أَحْمَد عَلِيّ خرج اليوم.", "أَحْمَد عَلِيّ", 6),
+    "ru": ("Пациент Иван Петров выписан сегодня.", "Иван Петров", 6),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(MULTILINGUAL))
+def test_tokens_of_scripts_without_spaces_or_with_combining_marks(lang: str) -> None:
+    text, _, n_tokens = MULTILINGUAL[lang]
+    assert len(tokenize(text)) == n_tokens
+
+
+def test_the_issue_examples_tokenize_per_character_and_per_word() -> None:
+    assert len(tokenize("患者张伟今天出院")) == 8
+    assert len(tokenize("অমিত রায়")) == 2
+
+
+@pytest.mark.parametrize("lang", sorted(MULTILINGUAL))
+def test_training_and_evaluation_count_the_same_binary_tokens(lang: str) -> None:
+    """One tokenizer, one metric core: the dev scores printed while training are the numbers
+    ``fairdeid evaluate`` reports on the same documents."""
+    text, phi, _ = MULTILINGUAL[lang]
+    start = text.index(phi)
+    gold = Document(lang, text, spans=(Span(start, start + len(phi), "PATIENT"),))
+    # The prediction finds the first PHI token only and wrongly takes the last word too.
+    first_end = start + tokenize(phi)[0][1]
+    last = tokenize(text)[-2]
+    pred_spans = [Span(start, first_end, "PATIENT", "x"), Span(last[0], last[1], "CITY", "x")]
+    pred = gold.with_spans(pred_spans)
+
+    totals = count_matrix([gold], [pred]).sum(axis=0)
+    evaluated = prf(totals, "token")
+    trained = score([gold], [pred_spans])
+    assert (trained.tp, trained.fp, trained.fn) == (1, 1, 1)
+    assert trained.recall == pytest.approx(float(evaluated["recall"]))
+    assert trained.precision == pytest.approx(float(evaluated["precision"]))
+    assert summarise([gold], [pred], n_boot=10).binary_token["recall"].value == pytest.approx(0.5)

@@ -15,8 +15,12 @@ Definitions (the names are the ones DESIGN.md fixes for reports and ``--json``):
     Recall: share of gold spans overlapped by a predicted span of the same coarse label.
     (Not one-to-one: one long prediction may cover two gold spans; both count as found.)
 ``binary_token``
-    Tokens are ``\\w+|[^\\w\\s]`` matches (words and single punctuation marks). A token is PHI
-    when it overlaps a span; labels are ignored. Recall is the privacy number.
+    Tokens are the words of :func:`fairdeid.detect.tokens.words_of`: runs of letters, digits and
+    combining marks (a Bengali or Devanagari vowel sign stays inside its word), one token per CJK
+    ideograph, kana or hangul syllable (scripts without spaces are scored per character, the usual
+    convention), and single punctuation marks. A token is PHI when it overlaps a span; labels are
+    ignored. Recall is the privacy number. The learned detectors label exactly these words and
+    training scores them through this module, so training and evaluation count the same things.
 ``leak_rate``
     Share of gold PHI characters that are unchanged in the de-identified text. In tag (and
     redact) mode the replacer rewrites exactly the characters inside predicted spans and copies
@@ -26,11 +30,13 @@ Definitions (the names are the ones DESIGN.md fixes for reports and ``--json``):
 ``retention``
     Share of non-PHI tokens (tokens overlapping no gold span) left unchanged, i.e. overlapping no
     predicted span: the cost of over-redaction (token-level specificity).
+``span_removed`` (per label, used by training's dev scores)
+    Share of gold spans of a label every character of which is covered by some predicted span
+    (any label): the span would be removed entirely.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,11 +44,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fairdeid.detect.tokens import words_of
 from fairdeid.document import Document, Span
 from fairdeid.errors import InvalidSpanError
 from fairdeid.taxonomy import COARSE_LABELS, coarse
-
-TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 #: Count columns of the document-level matrix, before the per-label ones.
 BASE_COLUMNS: tuple[str, ...] = (
@@ -68,6 +73,7 @@ _LABEL_FIELDS: tuple[str, ...] = (
     "token.pred",
     "token.gold",
     "token.covered",
+    "span.removed",
 )
 COLUMNS: tuple[str, ...] = BASE_COLUMNS + tuple(
     f"{label}.{f}" for label in COARSE_LABELS for f in _LABEL_FIELDS
@@ -78,8 +84,8 @@ FloatArray = NDArray[np.float64]
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
-    """Token offsets: words and single punctuation marks."""
-    return [m.span() for m in TOKEN_RE.finditer(text)]
+    """Token offsets of ``binary_token``: one tokenizer for detection, training and evaluation."""
+    return [(w.start, w.end) for w in words_of(text)]
 
 
 def count_words(text: str) -> int:
@@ -158,6 +164,9 @@ def document_counts(gold: Document, pred: Document) -> FloatArray:
         row[COL[f"{label}.token.pred"]] = np.sum(tpred)
         row[COL[f"{label}.token.gold"]] = np.sum(tg)
         row[COL[f"{label}.token.covered"]] = np.sum(tg & t_pred)
+        row[COL[f"{label}.span.removed"]] = sum(
+            1 for start, end, _ in gl if pcov[end] - pcov[start] == end - start
+        )
     return row
 
 
@@ -219,6 +228,11 @@ def leak_rate(totals: FloatArray) -> FloatArray:
 def retention(totals: FloatArray) -> FloatArray:
     tn = _c(totals, "token.tn")
     return _ratio(tn, tn + _c(totals, "token.fp"))
+
+
+def span_removed(totals: FloatArray, label: str) -> FloatArray:
+    """Share of gold ``label`` spans covered entirely by predicted spans of any label."""
+    return _ratio(_c(totals, f"{label}.span.removed"), _c(totals, f"{label}.span.gold"))
 
 
 def covered_recall(totals: FloatArray, label: str) -> FloatArray:

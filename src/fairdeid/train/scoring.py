@@ -1,41 +1,66 @@
-"""Small, dependency-free scores used while training (dev checks, benchmarks, the model card).
+"""Dev scores printed while training (dev checks, benchmarks, the model card).
 
-They follow the metric definitions of DESIGN.md (``binary_token`` over words and punctuation,
-``strict`` on coarse labels) so numbers printed during training are comparable with
-``fairdeid evaluate``; the full evaluation module adds intervals and audits on top.
+The counting is not done here: every number comes from :mod:`fairdeid.evaluate.metrics`, the one
+metric core, so ``binary_token`` during training and in ``fairdeid evaluate`` are the same
+tokens and the same counts (a second tokenizer once made Chinese and Bengali numbers depend on
+which path ran). What this module adds is the training convention for undefined ratios: a dev set
+with nothing to find scores 1.0 rather than NaN, so early stopping and "best so far" comparisons
+never see NaN.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from fairdeid.detect.tokens import words_of
+import numpy as np
+
 from fairdeid.document import Document, Span
-from fairdeid.taxonomy import coarse
+from fairdeid.evaluate.metrics import (
+    COL,
+    COLUMNS,
+    FloatArray,
+    document_counts,
+    prf,
+    span_removed,
+)
+from fairdeid.taxonomy import COARSE_LABELS
 
 
-@dataclass
+def _defined(value: FloatArray | float, default: float) -> float:
+    v = float(value)
+    return default if math.isnan(v) else v
+
+
+@dataclass(frozen=True)
 class Scores:
-    """Binary-token counts plus per-coarse-label recall counts (span-level, partial overlap)."""
+    """Summed metric-core counts of a dev set (one row of ``evaluate.metrics.COLUMNS``)."""
 
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    strict_tp: int = 0
-    n_pred: int = 0
-    n_gold: int = 0
-    label_hit: Counter[str] = field(default_factory=Counter)
-    label_total: Counter[str] = field(default_factory=Counter)
+    totals: FloatArray
+
+    def _count(self, name: str) -> int:
+        return int(self.totals[COL[name]])
+
+    @property
+    def tp(self) -> int:
+        return self._count("token.tp")
+
+    @property
+    def fp(self) -> int:
+        return self._count("token.fp")
+
+    @property
+    def fn(self) -> int:
+        return self._count("token.fn")
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return _defined(prf(self.totals, "token")["recall"], 1.0)
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return _defined(prf(self.totals, "token")["precision"], 1.0)
 
     @property
     def f1(self) -> float:
@@ -44,12 +69,13 @@ class Scores:
 
     @property
     def strict_f1(self) -> float:
-        denom = self.n_pred + self.n_gold
-        return 2 * self.strict_tp / denom if denom else 1.0
+        if not self._count("span.pred") + self._count("span.gold"):
+            return 1.0
+        return _defined(prf(self.totals, "strict")["f1"], 0.0)
 
     def label_recall(self, label: str) -> float:
-        total = self.label_total[label]
-        return self.label_hit[label] / total if total else float("nan")
+        """Share of gold ``label`` spans removed entirely (NaN when the label has no gold)."""
+        return float(span_removed(self.totals, label))
 
     def as_dict(self) -> dict[str, float]:
         out = {
@@ -58,40 +84,15 @@ class Scores:
             "binary_token_f1": round(self.f1, 4),
             "strict_f1": round(self.strict_f1, 4),
         }
-        for label in sorted(self.label_total):
-            out[f"recall_{label}"] = round(self.label_recall(label), 4)
+        for label in sorted(COARSE_LABELS):
+            if self._count(f"{label}.span.gold"):
+                out[f"recall_{label}"] = round(self.label_recall(label), 4)
         return out
-
-
-def _covered(text_len: int, spans: Sequence[Span]) -> list[bool]:
-    mask = [False] * text_len
-    for s in spans:
-        for i in range(s.start, min(s.end, text_len)):
-            mask[i] = True
-    return mask
 
 
 def score(gold: Sequence[Document], predicted: Sequence[Sequence[Span]]) -> Scores:
     """Compare gold documents with predicted spans (same order)."""
-    sc = Scores()
+    totals = np.zeros(len(COLUMNS), dtype=np.float64)
     for doc, pred in zip(gold, predicted, strict=True):
-        gmask = _covered(len(doc.text), doc.spans)
-        pmask = _covered(len(doc.text), pred)
-        for w in words_of(doc.text):
-            g = any(gmask[w.start : w.end])
-            p = any(pmask[w.start : w.end])
-            sc.tp += g and p
-            sc.fp += p and not g
-            sc.fn += g and not p
-        gold_keys = {(s.start, s.end, coarse(s.label)) for s in doc.spans}
-        pred_keys = {(s.start, s.end, coarse(s.label)) for s in pred}
-        sc.strict_tp += len(gold_keys & pred_keys)
-        sc.n_gold += len(gold_keys)
-        sc.n_pred += len(pred_keys)
-        for s in doc.spans:
-            label = coarse(s.label)
-            sc.label_total[label] += 1
-            # A gold span counts as found when every one of its characters is covered.
-            if all(pmask[s.start : s.end]):
-                sc.label_hit[label] += 1
-    return sc
+        totals += document_counts(doc, doc.with_spans(pred))
+    return Scores(totals)
