@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import ast
+import random
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 
+import fairdeid.corpora.synth_data as synth_data
 from fairdeid.corpora.synth import NOTE_TYPES, NoteGenerator, generate_notes
+from fairdeid.corpora.synth_data.context import NoteContext, ascii_fold, fill_format
 from fairdeid.document import Document
 from fairdeid.taxonomy import FINE_TO_COARSE
 
@@ -109,3 +114,34 @@ def test_locale_restriction_and_note_type_choice() -> None:
     assert locs == {"zh_CN"}
     with pytest.raises(ValueError, match="unknown note types"):
         NoteGenerator(note_types=["poem"])
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, including imports inside functions and TYPE_CHECKING."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_note_writers_and_context_do_not_import_the_generator() -> None:
+    """The generator imports the writers; a writer importing the generator back (even lazily,
+    for a private helper) is the cycle that made the helpers impossible to move or test alone."""
+    folder = Path(synth_data.__file__).parent
+    for name in ("notes.py", "context.py", "vocab.py"):
+        assert "fairdeid.corpora.synth" not in _imported_modules(folder / name), name
+
+
+def test_shared_helpers_have_public_names() -> None:
+    assert ascii_fold("Zoë O'Neil-Ng") == "ZoeONeil-Ng"
+    assert re.fullmatch(r"MD-[0-9][1-9][A-Z]", fill_format("MD-#%?", random.Random(0)))
+    gen = NoteGenerator(1, ["en_US"])
+    patient = gen.patient()
+    ctx = NoteContext(gen, patient, patient.start)
+    ctx.pt("full")
+    [(start, end, label, attrs, value)] = ctx.builder.spans
+    assert label == "PATIENT" and ctx.builder.text()[start:end] == value
+    assert attrs == {"locale": "en_US", "gender": patient.person.gender}

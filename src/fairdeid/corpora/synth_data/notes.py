@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING
 
 from fairdeid.corpora.synth_data import vocab as V
+from fairdeid.corpora.synth_data.context import (
+    LICENSE_FORMATS,
+    NoteContext,
+    ascii_fold,
+    fill_format,
+)
 
-if TYPE_CHECKING:
-    from fairdeid.corpora.synth import _Ctx
-
-Handler = Callable[["_Ctx"], None]
+Handler = Callable[[NoteContext], None]
 
 # --------------------------------------------------------------------------------------------
 # Slot handlers
@@ -26,71 +28,67 @@ Handler = Callable[["_Ctx"], None]
 
 
 def _phi_attr(attr: str, label: str) -> Handler:
-    return lambda c: c.phi(str(getattr(c.p, attr)), label)
+    return lambda c: c.phi(str(getattr(c.patient, attr)), label)
 
 
-def _rel_name(c: _Ctx) -> None:
-    rel, person = c.rng.choice(c.p.relatives)
+def _rel_name(c: NoteContext) -> None:
+    rel, person = c.rng.choice(c.patient.relatives)
     c.name(person, "PATIENT", c.rng.choice(("full", "full", "first", "title_last", "full_middle")))
 
 
-def _rel_word(c: _Ctx) -> None:
-    c.raw(c.p.relatives[0][0])
+def _rel_word(c: NoteContext) -> None:
+    c.raw(c.patient.relatives[0][0])
 
 
-def _rel_both(c: _Ctx) -> None:
-    rel, person = c.rng.choice(c.p.relatives)
+def _rel_both(c: NoteContext) -> None:
+    rel, person = c.rng.choice(c.patient.relatives)
     c.raw(f"{rel} ")
     c.name(person, "PATIENT", c.rng.choice(("full", "first", "full")))
 
 
-def _other_hospital(c: _Ctx) -> None:
-    pool = c.gen.pools.pools[c.rng.choice(c.gen.locales)]
+def _other_hospital(c: NoteContext) -> None:
+    pool = c.any_pool()
     c.phi(c.rng.choice(pool.hospitals), "HOSPITAL")
 
 
-def _country(c: _Ctx) -> None:
+def _country(c: NoteContext) -> None:
     if c.rng.random() < 0.5:
-        c.phi(c.p.country, "COUNTRY")
+        c.phi(c.patient.country, "COUNTRY")
     else:
-        c.phi(c.gen.pools.pools[c.rng.choice(c.gen.locales)].country, "COUNTRY")
+        c.phi(c.any_pool().country, "COUNTRY")
 
 
-def _city_other(c: _Ctx) -> None:
-    pool = c.gen.pools.pools[c.rng.choice(c.gen.locales)]
+def _city_other(c: NoteContext) -> None:
+    pool = c.any_pool()
     c.phi(c.rng.choice(pool.cities), "CITY")
 
 
-def _weekday(c: _Ctx) -> None:
+def _weekday(c: NoteContext) -> None:
     c.phi(V.WEEKDAYS[c.day.weekday()] if c.rng.random() < 0.5 else c.rng.choice(V.WEEKDAYS), "DATE")
 
 
-def _lab(c: _Ctx) -> None:
+def _lab(c: NoteContext) -> None:
     lab = c.rng.choice(V.LABS)
     c.raw(f"{lab[0]} {c.lab_value(lab)}")
 
 
-def _icd(c: _Ctx) -> None:
+def _icd(c: NoteContext) -> None:
     code, desc = c.rng.choice(V.ICD_CODES)
     c.raw(c.rng.choice((f"{desc} ({code})", f"{code} {desc}", f"{desc}, ICD-10 {code}")))
 
 
-def _email(c: _Ctx) -> None:
-    c.phi(c.p.email, "EMAIL")
+def _email(c: NoteContext) -> None:
+    c.phi(c.patient.email, "EMAIL")
 
 
-def _doc_email(c: _Ctx) -> None:
-    from fairdeid.corpora.synth import _ascii
-
+def _doc_email(c: NoteContext) -> None:
     d = c.attending
-    slug = re.sub(r"[^a-z0-9]+", "", _ascii(c.p.hospital).lower())[:12] or "hospital"
-    c.phi(f"{_ascii(d.first[:1] + d.last).lower()}@{slug}.org", "EMAIL")
+    slug = re.sub(r"[^a-z0-9]+", "", ascii_fold(c.patient.hospital).lower())[:12] or "hospital"
+    c.phi(f"{ascii_fold(d.first[:1] + d.last).lower()}@{slug}.org", "EMAIL")
 
 
-def _dea(c: _Ctx) -> None:
-    from fairdeid.corpora.synth import _LICENSE_FORMATS, _fill
-
-    c.phi(_fill(c.rng.choice(_LICENSE_FORMATS), c.rng), "LICENSE")
+def _dea(c: NoteContext) -> None:
+    c.phi(fill_format(c.rng.choice(LICENSE_FORMATS), c.rng), "LICENSE")
 
 
 def _n(lo: int, hi: int) -> Handler:
@@ -101,7 +99,7 @@ def _pick(options: list[str] | tuple[str, ...]) -> Handler:
     return lambda c: c.raw(c.rng.choice(options))
 
 
-def _age_rel(c: _Ctx) -> None:
+def _age_rel(c: NoteContext) -> None:
     c.phi(str(c.rng.randint(45, 96)), "AGE")
 
 
@@ -113,9 +111,9 @@ SLOTS: dict[str, Handler] = {
     "PT_COMMA": lambda c: c.pt(c.rng.choice(("last_comma", "caps_comma"))),
     "DOC": lambda c: c.doc(),
     "ATT": lambda c: c.doc(c.attending),
-    "DOC_NT": lambda c: c.name(c.rng.choice(c.p.doctors), "DOCTOR", "full"),
+    "DOC_NT": lambda c: c.name(c.rng.choice(c.patient.doctors), "DOCTOR", "full"),
     "STAFF": lambda c: c.name(
-        c.rng.choice(c.p.staff), "DOCTOR", c.rng.choice(("full", "first", "full"))
+        c.rng.choice(c.patient.staff), "DOCTOR", c.rng.choice(("full", "first", "full"))
     ),
     "AGE": lambda c: c.age_phrase(),
     "AGE_N": lambda c: c.phi(str(c.age), "AGE"),
@@ -136,7 +134,7 @@ SLOTS: dict[str, Handler] = {
     "DATE_SHORT": lambda c: c.rel_date(c.rng.randint(1, 900), short=True),
     "DATE_FUT": lambda c: c.rel_date(-c.rng.randint(7, 90)),
     "YEAR": lambda c: c.phi(str(c.day.year - c.rng.randint(1, 15)), "DATE"),
-    "DOB": lambda c: c.date(c.p.dob),
+    "DOB": lambda c: c.date(c.patient.dob),
     "WEEKDAY": _weekday,
     "HOLIDAY": lambda c: c.phi(c.rng.choice(V.HOLIDAYS), "DATE"),
     "HOSP": lambda c: c.hospital(),
@@ -159,12 +157,12 @@ SLOTS: dict[str, Handler] = {
     "REL": _rel_word,
     "REL_NAME": _rel_name,
     "REL_BOTH": _rel_both,
-    "PROF": lambda c: c.phi(c.p.profession, "PROFESSION"),
+    "PROF": lambda c: c.phi(c.patient.profession, "PROFESSION"),
     "ORG": lambda c: c.org(),
     "LANDMARK": lambda c: c.landmark(),
     "ROOM": lambda c: c.room(),
     "DEPT": lambda c: c.dept(),
-    "PHONE": lambda c: c.phi(c.p.phone, "PHONE"),
+    "PHONE": lambda c: c.phi(c.patient.phone, "PHONE"),
     "SITE_PHONE": lambda c: c.phone("PHONE"),
     "FAX": lambda c: c.phone("FAX"),
     "EMAIL": _email,
@@ -224,7 +222,7 @@ def _parse(template: str) -> tuple[tuple[bool, str], ...]:
     return tuple(out)
 
 
-def render(c: _Ctx, template: str) -> None:
+def render(c: NoteContext, template: str) -> None:
     """Write ``template``, calling a slot handler per ``{SLOT}``."""
     for is_slot, value in _parse(template):
         if is_slot:
@@ -233,7 +231,7 @@ def render(c: _Ctx, template: str) -> None:
             c.add(value)
 
 
-def say(c: _Ctx, templates: list[str], k: int = 1, sep: str = " ") -> None:
+def say(c: NoteContext, templates: list[str], k: int = 1, sep: str = " ") -> None:
     """Render ``k`` distinct templates from ``templates``, separated by ``sep``."""
     for i, t in enumerate(c.rng.sample(templates, min(k, len(templates)))):
         if i:
@@ -370,7 +368,7 @@ FAMILY = [
 # --------------------------------------------------------------------------------------------
 
 
-def header(c: _Ctx, title: str) -> None:
+def header(c: NoteContext, title: str) -> None:
     r = c.rng
     v = r.randrange(5)
     if v == 0:
@@ -391,7 +389,7 @@ def header(c: _Ctx, title: str) -> None:
         c.raw(f"{title.upper()}\n\n")
 
 
-def id_block(c: _Ctx, *, admit: bool = False) -> None:
+def id_block(c: NoteContext, *, admit: bool = False) -> None:
     r = c.rng
     v = r.randrange(5)
     if v == 0:
@@ -409,7 +407,7 @@ def id_block(c: _Ctx, *, admit: bool = False) -> None:
         render(c, "{PT}{PT_NATIVE}")
         c.raw(" " * r.randint(2, 8))
         render(c, "Unit No: {MRN}\nDOB: {DOB} (Age: {AGE_N})   Sex: ")
-        c.raw("F" if c.p.person.gender == "female" else "M")
+        c.raw("F" if c.patient.person.gender == "female" else "M")
         c.raw("\n")
         render(c, "Attending: {ATT}   Service: {DEPT}\n")
         if admit:
@@ -424,7 +422,7 @@ def id_block(c: _Ctx, *, admit: bool = False) -> None:
     c.nl()
 
 
-def signature(c: _Ctx) -> None:
+def signature(c: NoteContext) -> None:
     r = c.rng
     v = r.randrange(6)
     c.nl()
@@ -445,7 +443,7 @@ def signature(c: _Ctx) -> None:
         render(c, "Entered by: {USER} on {DATE} {TIME}\nCosigned: {ATT}\n")
 
 
-def meds_list(c: _Ctx, key: str = "meds") -> None:
+def meds_list(c: NoteContext, key: str = "meds") -> None:
     c.section(key)
     r = c.rng
     k = r.randint(3, 8)
@@ -459,7 +457,7 @@ def meds_list(c: _Ctx, key: str = "meds") -> None:
         c.items([c.drug() for _ in range(k)])
 
 
-def labs_block(c: _Ctx) -> None:
+def labs_block(c: NoteContext) -> None:
     r = c.rng
     labs = r.sample(V.LABS, r.randint(4, 10))
     if r.random() < 0.5:
@@ -469,7 +467,7 @@ def labs_block(c: _Ctx) -> None:
             c.raw(f"{lab[0]:<12} {c.lab_value(lab):>7} {lab[3]}\n")
 
 
-def history_sections(c: _Ctx) -> None:
+def history_sections(c: NoteContext) -> None:
     c.section("pmh")
     c.items(c.conds(c.rng.randint(2, 5)))
     c.section("all")
@@ -498,7 +496,7 @@ def history_sections(c: _Ctx) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def discharge_summary(c: _Ctx) -> None:
+def discharge_summary(c: NoteContext) -> None:
     header(
         c, c.rng.choice(("Discharge Summary", "DISCHARGE SUMMARY", "Discharge Summary - Inpatient"))
     )
@@ -554,7 +552,7 @@ def discharge_summary(c: _Ctx) -> None:
     signature(c)
 
 
-def progress_note(c: _Ctx) -> None:
+def progress_note(c: NoteContext) -> None:
     header(
         c,
         c.rng.choice(("Progress Note", "Daily Progress Note", "PROGRESS NOTE - Hospital Medicine")),
@@ -589,7 +587,7 @@ def progress_note(c: _Ctx) -> None:
     signature(c)
 
 
-def nursing_note(c: _Ctx) -> None:
+def nursing_note(c: NoteContext) -> None:
     r = c.rng
     if r.random() < 0.5:
         render(c, "NURSING NOTE {DATE} {TIME}\nPt: {PT}  Rm {ROOM}  MRN {MRN}\n\n")
@@ -626,7 +624,7 @@ def nursing_note(c: _Ctx) -> None:
     )
 
 
-def radiology_report(c: _Ctx) -> None:
+def radiology_report(c: NoteContext) -> None:
     r = c.rng
     exam, finding = r.choice(V.IMAGING)
     header(c, "Radiology Report")
@@ -702,7 +700,7 @@ def radiology_report(c: _Ctx) -> None:
     )
 
 
-def pathology_report(c: _Ctx) -> None:
+def pathology_report(c: NoteContext) -> None:
     r = c.rng
     spec, dx = r.choice(V.PATH_SPECIMENS)
     header(c, "Surgical Pathology Report")
@@ -747,7 +745,7 @@ def pathology_report(c: _Ctx) -> None:
     )
 
 
-def ed_triage(c: _Ctx) -> None:
+def ed_triage(c: NoteContext) -> None:
     r = c.rng
     render(c, r.choice(("ED TRIAGE NOTE\n", "Emergency Department Triage - {HOSP}\n", "TRIAGE\n")))
     render(
@@ -791,7 +789,7 @@ def ed_triage(c: _Ctx) -> None:
     render(c, r.choice(("\nTriage RN: {STAFF}\n", "\n-- {USER}\n")))
 
 
-def referral_letter(c: _Ctx) -> None:
+def referral_letter(c: NoteContext) -> None:
     r = c.rng
     header(c, "Referral Letter")
     render(c, "{DATE}\n\n")
@@ -829,7 +827,7 @@ def referral_letter(c: _Ctx) -> None:
     )
 
 
-def consult_letter(c: _Ctx) -> None:
+def consult_letter(c: NoteContext) -> None:
     r = c.rng
     header(c, r.choice(("Consultation Note", "Outpatient Consultation", "Consult Letter")))
     render(c, "{DATE}\n\n")
@@ -860,7 +858,7 @@ def consult_letter(c: _Ctx) -> None:
         render(c, "cc: {DOC}; {PT} (via portal user {PORTAL})\n")
 
 
-def telephone_encounter(c: _Ctx) -> None:
+def telephone_encounter(c: NoteContext) -> None:
     r = c.rng
     render(c, r.choice(("TELEPHONE ENCOUNTER\n", "Phone Note\n", "Telephone Call - {DEPT}\n")))
     render(c, "Date: {DATE} {TIME}\nCaller: ")
@@ -896,7 +894,7 @@ def telephone_encounter(c: _Ctx) -> None:
     )
 
 
-def medication_list(c: _Ctx) -> None:
+def medication_list(c: NoteContext) -> None:
     r = c.rng
     render(
         c,
@@ -943,7 +941,7 @@ def medication_list(c: _Ctx) -> None:
     )
 
 
-def lab_report(c: _Ctx) -> None:
+def lab_report(c: NoteContext) -> None:
     r = c.rng
     render(
         c,
@@ -956,7 +954,7 @@ def lab_report(c: _Ctx) -> None:
         ),
     )
     render(c, "Patient: {PT_COMMA}  MRN: {MRN}  DOB: {DOB}  Sex: ")
-    c.raw("F" if c.p.person.gender == "female" else "M")
+    c.raw("F" if c.patient.person.gender == "female" else "M")
     render(c, "\nOrdering: {DOC}   Specimen #: {IDNUM}\nCollected: {DATE} {TIME}\n\n")
     c.raw("Test            Result   Units        Ref range\n")
     for lab in r.sample(V.LABS, r.randint(5, 12)):
@@ -986,22 +984,22 @@ def lab_report(c: _Ctx) -> None:
     )
 
 
-def _lastdoc(c: _Ctx) -> None:
-    c.name(c.rng.choice(c.p.doctors), "DOCTOR", "last", title=False)
+def _lastdoc(c: NoteContext) -> None:
+    c.name(c.rng.choice(c.patient.doctors), "DOCTOR", "last", title=False)
 
 
-def _pt_native(c: _Ctx) -> None:
+def _pt_native(c: NoteContext) -> None:
     """The patient's name in native script, in parentheses, when the locale has one."""
-    person = c.p.person
+    person = c.patient.person
     if person.native and c.rng.random() < 0.5:
         c.raw(" (")
         c.phi(person.native, "PATIENT", dict(person.attrs, script="native"))
         c.raw(")")
 
 
-def _pharmacy(c: _Ctx) -> None:
+def _pharmacy(c: NoteContext) -> None:
     r = c.rng
-    head = r.choice((r.choice(V.ORG_HEADS), c.gen.person().last, "Community", "Family"))
+    head = r.choice((r.choice(V.ORG_HEADS), c.source.person().last, "Community", "Family"))
     c.phi(
         f"{head} {r.choice(('Pharmacy', 'Drugs', 'Pharmacy #' + str(r.randint(2, 999)), 'Chemists'))}",
         "ORGANIZATION",
@@ -1012,9 +1010,9 @@ SLOTS["LASTDOC"] = _lastdoc
 SLOTS["PHARMACY"] = _pharmacy
 
 
-def _travel(c: _Ctx) -> None:
+def _travel(c: NoteContext) -> None:
     """A city and the country it is in (both from one locale pool)."""
-    pool = c.gen.pools.pools[c.rng.choice(c.gen.locales)]
+    pool = c.any_pool()
     c.phi(c.rng.choice(pool.cities), "CITY")
     c.raw(", ")
     c.phi(pool.country, "COUNTRY")
@@ -1023,7 +1021,7 @@ def _travel(c: _Ctx) -> None:
 SLOTS["TRAVEL"] = _travel
 
 
-def _lab_trend(c: _Ctx) -> None:
+def _lab_trend(c: NoteContext) -> None:
     lab = c.rng.choice(V.LABS)
     first, second = sorted((c.lab_value(lab), c.lab_value(lab)), key=float, reverse=True)
     c.raw(
@@ -1032,10 +1030,10 @@ def _lab_trend(c: _Ctx) -> None:
 
 
 SLOTS["LAB_TREND"] = _lab_trend
-SLOTS["MF"] = lambda c: c.raw("F" if c.p.person.gender == "female" else "M")
+SLOTS["MF"] = lambda c: c.raw("F" if c.patient.person.gender == "female" else "M")
 
 
-def _date_range(c: _Ctx) -> None:
+def _date_range(c: NoteContext) -> None:
     """Two dates in one shape ("3/4-3/8", "Mar 4 to Mar 8"): each is its own DATE span."""
     import datetime as dt
 
@@ -1063,10 +1061,10 @@ SLOTS["ANTICOAG"] = _pick(
     )
 )
 SLOTS["PT_NATIVE"] = _pt_native
-SLOTS["HIM_HER"] = lambda c: c.raw("her" if c.p.person.gender == "female" else "him")
+SLOTS["HIM_HER"] = lambda c: c.raw("her" if c.patient.person.gender == "female" else "him")
 SLOTS["ARRIVAL"] = lambda c: c.raw(c.rng.choice(("EMS", "walk-in", "private vehicle", "police")))
 
-WRITERS: dict[str, Callable[[_Ctx], None]] = {
+WRITERS: dict[str, Callable[[NoteContext], None]] = {
     "discharge_summary": discharge_summary,
     "progress_note": progress_note,
     "nursing_note": nursing_note,
