@@ -10,8 +10,9 @@ import pytest
 
 import fairdeid.corpora.synth_data as synth_data
 from fairdeid.corpora.synth import NOTE_TYPES, NoteGenerator, generate_notes
-from fairdeid.corpora.synth_data.context import NoteContext, ascii_fold, fill_format
+from fairdeid.corpora.synth_data.context import NoteContext, ascii_fold
 from fairdeid.document import Document
+from fairdeid.locales import fill_format
 from fairdeid.taxonomy import FINE_TO_COARSE
 
 FINE = set(FINE_TO_COARSE) - {"OTHER"}

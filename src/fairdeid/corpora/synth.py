@@ -46,10 +46,10 @@ from fairdeid.corpora.synth_data.context import (
     Patient,
     Person,
     ascii_fold,
-    fill_format,
 )
 from fairdeid.corpora.synth_data.notes import WRITERS
 from fairdeid.document import Document, Span
+from fairdeid.locales import fill_format
 
 if TYPE_CHECKING:
     from fairdeid.locales import LocalePool

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from fairdeid.corpora.synth_data import vocab as V
+from fairdeid.locales import fill_format
 
 if TYPE_CHECKING:
     from fairdeid.locales import LocalePool
@@ -133,23 +134,9 @@ def ascii_fold(value: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Identifier formats: "#" any digit, "%" a digit 1-9, "?" an upper-case letter, else literal
+# Identifier formats: "#" any digit, "%" a digit 1-9, "?" an upper-case letter, else literal;
+# filled by ``fairdeid.locales.fill_format``, the one implementation of that format language.
 # --------------------------------------------------------------------------------------------
-
-
-def fill_format(fmt: str, rng: random.Random) -> str:
-    """One identifier in ``fmt``; one draw per placeholder, so the stream stays reproducible."""
-    out = []
-    for ch in fmt:
-        if ch == "#":
-            out.append(chr(48 + rng.randrange(10)))
-        elif ch == "%":
-            out.append(chr(49 + rng.randrange(9)))
-        elif ch == "?":
-            out.append(chr(65 + rng.randrange(26)))
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 MRN_FORMATS = [

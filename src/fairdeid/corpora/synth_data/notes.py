@@ -17,8 +17,8 @@ from fairdeid.corpora.synth_data.context import (
     LICENSE_FORMATS,
     NoteContext,
     ascii_fold,
-    fill_format,
 )
+from fairdeid.locales import fill_format
 
 Handler = Callable[[NoteContext], None]
 
