@@ -9,7 +9,10 @@ A word is a run of letters, digits and combining marks (so Devanagari and Bengal
 inside their word, which Python's ``\\w`` does not do), a single CJK ideograph or kana (Chinese and
 Japanese do not put spaces between words, so each character must be labellable on its own), or a
 single other non-space character (punctuation). These are also the tokens of the ``binary_token``
-metric, so training and evaluation count the same things.
+metric (``evaluate.metrics.tokenize`` calls ``words_of``, and training's dev scores go through
+``evaluate.metrics``), so detection, training and evaluation count the same things. Other scripts
+written without spaces (Thai, Lao, Khmer, Myanmar) are not split yet: a run of them is one word;
+a locale in such a script must add its ranges to ``_CJK_RANGES`` (or a segmenter) first.
 """
 
 from __future__ import annotations
