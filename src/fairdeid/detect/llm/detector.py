@@ -132,7 +132,7 @@ class LLMDetector(BaseDetector):
         self.stats.chars_seen += sum(len(d.text) for d in docs)
         found: list[dict[tuple[int, int, str], None]] = [{} for _ in docs]
         strings: list[dict[tuple[str, str], None]] = [{} for _ in docs]
-        failures: dict[int, list[str]] = {}
+        failures: dict[int, dict[str, list[str]]] = {}  # doc -> reason -> job labels
         if jobs:
             await self._send_all(docs, jobs, found, strings, failures)
         results: list[list[Span]] = []
@@ -146,7 +146,7 @@ class LLMDetector(BaseDetector):
                 [Span(s, e, label, self.source, self.config.score) for s, e, label in keys]
             )
         errors = [
-            RecordError(docs[i].id, "; ".join(reasons)) for i, reasons in sorted(failures.items())
+            RecordError(docs[i].id, _summary(reasons)) for i, reasons in sorted(failures.items())
         ]
         self.stats.wall_s += time.perf_counter() - started
         return results, errors
@@ -157,7 +157,7 @@ class LLMDetector(BaseDetector):
         jobs: Sequence[Job],
         found: list[dict[tuple[int, int, str], None]],
         strings: list[dict[tuple[str, str], None]],
-        failures: dict[int, list[str]],
+        failures: dict[int, dict[str, list[str]]],
     ) -> None:
         """One HTTP client and one semaphore for the whole batch: connections are reused."""
         timeout = httpx.Timeout(self.config.timeout)
@@ -191,7 +191,7 @@ class LLMDetector(BaseDetector):
                         return
                     reason = (
                         f"{exc.reason} even at min_chunk_size ({self.config.min_chunk_size} "
-                        "characters); raise max_tokens"
+                        "characters), raise max_tokens"
                     )
                 except ChunkError as exc:
                     reason = exc.reason
@@ -200,7 +200,7 @@ class LLMDetector(BaseDetector):
                     return
                 self.stats.errors += 1
                 log.warning("%s failed: %s", where, reason)
-                failures.setdefault(i, []).append(f"{job.label}: {reason}")
+                failures.setdefault(i, {}).setdefault(reason, []).append(job.label)
 
             await asyncio.gather(*(one(job) for job in jobs))
 
@@ -251,6 +251,15 @@ class LLMDetector(BaseDetector):
         self.errors = errors
         if errors and self.config.on_error == "raise":
             raise LLMDetectionError(errors)
+
+
+def _summary(reasons: Mapping[str, Sequence[str]]) -> str:
+    """One line per document: each distinct reason once, with the first request it hit."""
+    parts = []
+    for reason, labels in reasons.items():
+        where = labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
+        parts.append(f"{where}: {reason}")
+    return "; ".join(parts)
 
 
 def _norm(label: str) -> str:

@@ -48,9 +48,9 @@ def split_job(job: Job, text: str, min_size: int, overlap: int) -> list[Job]:
         shared = min(overlap, total // 4)
         size = max(min_size, (total + 1) // 2 + shared)
         groups = [((start + a, start + b),) for a, b in chunk_text(text[start:end], size, shared)]
+    root = job.label.split(", chars ")[0]
     return [
-        Job(job.doc_index, group, f"{job.label} part {k + 1}/{len(groups)}")
-        for k, group in enumerate(groups)
+        Job(job.doc_index, group, f"{root}, chars {group[0][0]}-{group[-1][1]}") for group in groups
     ]
 
 
