@@ -159,6 +159,13 @@ def test_config_pointing_at_no_server_fails_fast() -> None:
     )
 
 
+def test_probe_error_does_not_echo_credentials_in_the_url() -> None:
+    url = f"http://user:s3cret-pw@127.0.0.1:{_closed_port()}/?key=s3cret-key"
+    with pytest.raises(ConfigError) as info:
+        build_detector("llm", {"model": "m", "base_url": url})
+    assert "s3cret" not in str(info.value) and "127.0.0.1" in str(info.value)
+
+
 def test_probe_reports_missing_endpoint_and_bad_credentials(server: ScriptedServer) -> None:
     server.models_status = 404
     with pytest.raises(ConfigError, match="probe = false"):
