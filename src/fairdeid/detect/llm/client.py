@@ -134,8 +134,10 @@ class NoteClock:
             return None
         return self.budget - (time.monotonic() - self.started)
 
-    def expired(self) -> ChunkError:
-        return ChunkError(f"note deadline of {self.budget:g}s passed")
+    def expired(self, after: str | None = None) -> ChunkError:
+        """The error of a note out of time; ``after``: the failure it was retrying, if any."""
+        deadline = f"note deadline of {self.budget:g}s passed"
+        return ChunkError(f"{after}, then {deadline}" if after else deadline)
 
 
 @dataclass
@@ -227,12 +229,18 @@ class ChatClient:
             else:
                 status = response.status_code
                 if status == 200:
-                    if probing:
-                        self._settle(mode, where)
                     try:
-                        return self._read(response)
-                    except ParseError as exc:
+                        answer = self._read(response)
+                    except ParseError as exc:  # e.g. a proxy's HTML page: settles nothing
                         reason = str(exc)
+                    except TruncatedAnswer:
+                        if probing:
+                            self._settle(mode, where)
+                        raise
+                    else:
+                        if probing:
+                            self._settle(mode, where)
+                        return answer
                 elif probing and _refuses_format(status, mode):
                     mode = _FORMAT_STEPS[mode]
                     log.info("%s: HTTP %d to response_format; trying %r", where, status, mode)
@@ -255,7 +263,7 @@ class ChatClient:
                 delay = min(delay, self.config.retry_after_max)
             left = clock.remaining()
             if left is not None and left <= delay:
-                raise clock.expired()
+                raise clock.expired(after=reason)
             attempt += 1
             self.stats.retries += 1
             log.info(
