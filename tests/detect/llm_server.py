@@ -6,11 +6,18 @@ handling, timeouts, status codes, headers) without any model and without leaving
 
 A reply comes from the script (a queue of ``Reply`` objects or callables, consumed in request
 order) and, once the script is empty, from the ``responder`` (default: answer no entities).
+
+``faulty(mode, inner)`` wraps a responder in one of ``FAULT_MODES`` (what real servers do when
+things go wrong): a cut-off answer, a hang, an HTML page, an error status, an empty or partial
+answer, garbage JSON, a dropped connection. ``GET /v1/models`` answers with ``models`` (the
+reachability check of the detector), or with ``models_status``.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -32,6 +39,11 @@ class Reply:
     delay: float = 0.0
     finish_reason: str = "stop"
     usage: tuple[int, int] = (100, 10)
+    content_type: str = "application/json"
+    #: Never answer: hold the request until the server stops (a hung model).
+    hang: bool = False
+    #: Drop the connection (TCP reset) instead of answering.
+    reset: bool = False
 
     def payload(self, model: str) -> bytes:
         if self.body is not None:
@@ -95,6 +107,53 @@ def rejects_schema(inner: Responder, modes: Iterable[str] = ("json_schema",)) ->
     return respond
 
 
+#: Status codes of the ``status:NNN`` fault modes.
+FAULT_STATUSES = (400, 401, 404, 429, 500, 502, 503)
+FAULT_MODES = (
+    "truncate",
+    "hang",
+    "html",
+    *(f"status:{code}" for code in FAULT_STATUSES),
+    "empty",
+    "partial",
+    "garbage",
+    "reset",
+)
+
+
+def faulty(mode: str, inner: Responder) -> Responder:
+    """``inner`` gone wrong in the way ``mode`` (one of ``FAULT_MODES``) names, every time.
+
+    ``truncate`` and ``partial`` keep what ``inner`` found before the cut, as a model that ran
+    out of ``max_tokens`` would; both say ``finish_reason = "length"``.
+    """
+
+    def respond(body: dict[str, Any]) -> Reply:
+        if mode == "truncate":
+            full = json.dumps({"entities": inner(body).entities or [{"text": "x", "label": "X"}]})
+            return Reply(content=full[: max(len(full) * 2 // 3, 14)], finish_reason="length")
+        if mode == "partial":
+            found = inner(body).entities or []
+            return Reply(entities=found[: len(found) // 2], finish_reason="length")
+        if mode == "hang":
+            return Reply(hang=True)
+        if mode == "html":
+            page = "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>"
+            return Reply(body=page, content_type="text/html")
+        if mode.startswith("status:"):
+            code = int(mode.partition(":")[2])
+            return Reply(status=code, body=json.dumps({"error": {"message": f"error {code}"}}))
+        if mode == "empty":
+            return Reply(content="")
+        if mode == "garbage":
+            return Reply(content='{"entities": [{"text": Ana, "label": }}')
+        if mode == "reset":
+            return Reply(reset=True)
+        raise ValueError(f"unknown fault mode {mode!r}")
+
+    return respond
+
+
 class ScriptedServer:
     """``with ScriptedServer(...) as server: ... server.base_url ... server.requests``."""
 
@@ -106,6 +165,11 @@ class ScriptedServer:
         self.requests: list[dict[str, Any]] = []
         self.request_headers: list[dict[str, str]] = []
         self.request_times: list[float] = []
+        #: Served by ``GET /v1/models``; ``models_status`` other than 200 answers an error.
+        self.models: list[str] = ["test-model"]
+        self.models_status = 200
+        self.models_requests = 0
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
@@ -127,6 +191,7 @@ class ScriptedServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # releases hung requests
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -154,6 +219,18 @@ class ScriptedServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass  # keep test output quiet
 
+            def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+                if self.path != "/v1/models":
+                    self._send(404, b'{"error": {"message": "not found"}}', {})
+                    return
+                with server._lock:
+                    server.models_requests += 1
+                data = {
+                    "object": "list",
+                    "data": [{"id": m, "object": "model"} for m in server.models],
+                }
+                self._send(server.models_status, json.dumps(data).encode("utf-8"), {})
+
             def do_POST(self) -> None:  # noqa: N802 (http.server naming)
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
@@ -166,14 +243,32 @@ class ScriptedServer:
                     self._send(400, b'{"error": {"message": "bad json"}}', {})
                     return
                 reply = server._next_reply(body, {k.lower(): v for k, v in self.headers.items()})
+                if reply.hang:
+                    server._stopping.wait()
+                    self.close_connection = True
+                    return
+                if reply.reset:
+                    # SO_LINGER 0: closing sends a TCP reset, as a crashed proxy or server does.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.close_connection = True
+                    return
                 if reply.delay:
-                    time.sleep(reply.delay)
-                self._send(reply.status, reply.payload(str(body.get("model", ""))), reply.headers)
+                    server._stopping.wait(reply.delay)
+                payload = reply.payload(str(body.get("model", "")))
+                self._send(reply.status, payload, reply.headers, reply.content_type)
 
-            def _send(self, status: int, payload: bytes, headers: Mapping[str, str]) -> None:
+            def _send(
+                self,
+                status: int,
+                payload: bytes,
+                headers: Mapping[str, str],
+                content_type: str = "application/json",
+            ) -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     for key, value in headers.items():
                         self.send_header(key, value)

@@ -8,7 +8,8 @@ from fairdeid.detect.llm.client import LLMStats
 from fairdeid.detect.llm.config import LLMConfig
 from fairdeid.detect.llm.detector import LLMDetectionError, LLMDetector
 from fairdeid.detect.llm.hybrid import HybridConfig, HybridLLMDetector
-from fairdeid.detect.llm.parse import parse_answer, repair_json
+from fairdeid.detect.llm.parse import close_truncated, parse_answer, repair_json
+from fairdeid.detect.llm.probe import LLMServerUnreachableError
 from fairdeid.detect.llm.prompts import available_templates, build_prompt
 
 __all__ = [
@@ -17,9 +18,11 @@ __all__ = [
     "LLMConfig",
     "LLMDetectionError",
     "LLMDetector",
+    "LLMServerUnreachableError",
     "LLMStats",
     "available_templates",
     "build_prompt",
+    "close_truncated",
     "parse_answer",
     "repair_json",
 ]

@@ -1,11 +1,14 @@
 """One chat-completion call per chunk against an OpenAI-compatible server, with retries.
 
 vLLM, Ollama, llama.cpp's server and hosted APIs all speak ``POST /v1/chat/completions`` but
-differ in what ``response_format`` they accept. ``auto`` starts with a JSON schema (constrained
-decoding: always valid JSON, labels from our enum); a 400/422 that complains about the response
-format steps down to ``json_object`` and then to no format at all, and the step is remembered for
+differ in what ``response_format`` they accept, and in how they refuse one (400, 422, even 500).
+``auto`` finds out once: the first request of a batch goes alone with a JSON schema (constrained
+decoding: always valid JSON, labels from our enum); any 4xx/5xx refusal steps it down to
+``json_object`` and then to no format at all, and the first mode that gets an answer is kept for
 every later request of the detector. Transient failures (429, 5xx, timeouts, dropped connections,
-unreadable replies) are retried with exponential backoff, honouring ``Retry-After``.
+unreadable replies) are retried with exponential backoff, honouring ``Retry-After``, within the
+note's deadline (``NoteClock``). An answer cut off by ``max_tokens`` is not retried as is: it
+raises ``TruncatedAnswer`` and the detector splits the chunk.
 
 Error messages carry status codes and reasons, never the server's response body: servers echo the
 prompt in their errors, and the prompt is a clinical note.
@@ -19,7 +22,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
@@ -41,6 +44,9 @@ _FORMAT_HINTS = (
     "grammar",
 )
 _RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+#: Answers to the format probe that say nothing about the response format (auth, an unknown
+#: model or path, rate limits).
+_NOT_A_REFUSAL = {401, 403, 404, 407, 429}
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -96,6 +102,55 @@ class ChunkError(Exception):
         self.reason = reason
 
 
+class TruncatedAnswer(ChunkError):
+    """The answer was cut off (``finish_reason = "length"`` or JSON that stops mid-value).
+
+    ``answer`` holds what the model said before the cut; the chunk itself is unchecked.
+    """
+
+    def __init__(self, answer: ParsedAnswer) -> None:
+        super().__init__("answer truncated (max_tokens reached)")
+        self.answer = answer
+
+
+@dataclass
+class NoteClock:
+    """The deadline of one note, shared by all its chunks (and the pieces they are split into).
+
+    It starts when the note's first request gets a connection slot, not when the batch starts,
+    so notes queued behind others in a large batch do not run out of time while waiting.
+    """
+
+    budget: float
+    started: float | None = None
+
+    def start(self) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+
+    def remaining(self) -> float | None:
+        """Seconds left, or ``None`` while the note has not started."""
+        if self.started is None:
+            return None
+        return self.budget - (time.monotonic() - self.started)
+
+    def expired(self, after: str | None = None) -> ChunkError:
+        """The error of a note out of time; ``after``: the failure it was retrying, if any."""
+        deadline = f"note deadline of {self.budget:g}s passed"
+        return ChunkError(f"{after}, then {deadline}" if after else deadline)
+
+
+@dataclass
+class Session:
+    """What the chunks of one batch share: the HTTP client, the slot limit, the format gate."""
+
+    http: httpx.AsyncClient
+    limit: asyncio.Semaphore
+    #: Held by the request that finds out which response format the server takes.
+    gate: asyncio.Lock = field(default_factory=asyncio.Lock)
+    probed: bool = False
+
+
 class ChatClient:
     """Builds requests for one prompt and sends them with retries; shared by all chunks."""
 
@@ -107,8 +162,10 @@ class ChatClient:
         self.stats = stats
         self.sleep: Sleep = sleep or asyncio.sleep
         auto = config.structured_output == "auto"
-        #: Current response format; ``auto`` steps it down and it stays down.
+        #: Current response format; ``auto`` settles it on the first answer and keeps it.
         self.mode = "json_schema" if auto else config.structured_output
+        #: Whether ``mode`` is known to work (always, unless ``auto`` has not had an answer yet).
+        self.settled = not auto
         self._auto = auto
         self._schema = prompt.json_schema()
 
@@ -135,17 +192,36 @@ class ChatClient:
         return body
 
     async def complete(
-        self, http: httpx.AsyncClient, limit: asyncio.Semaphore, text: str, where: str
+        self, session: Session, text: str, where: str, clock: NoteClock
     ) -> ParsedAnswer:
-        """The parsed answer for one chunk, or ``ChunkError`` after the last retry."""
+        """The parsed answer for one chunk; ``ChunkError`` after the last retry or deadline.
+
+        While ``auto`` has not settled the format, the first chunk of the batch probes alone
+        and the others wait for it, so a server that refuses the schema is asked once, not once
+        per chunk. If that chunk fails for other reasons, the rest go ahead and probe themselves.
+        """
+        if not self.settled and not session.probed:
+            async with session.gate:
+                if not self.settled and not session.probed:
+                    try:
+                        return await self._attempts(session, text, where, clock)
+                    finally:
+                        session.probed = True
+        return await self._attempts(session, text, where, clock)
+
+    async def _attempts(
+        self, session: Session, text: str, where: str, clock: NoteClock
+    ) -> ParsedAnswer:
         attempt = 0
+        probing = not self.settled
+        mode = self.mode
         while True:
-            mode = self.mode
+            probing = probing and not self.settled  # another chunk may have settled it
+            if not probing:
+                mode = self.mode
             delay: float | None = None
             try:
-                async with limit:
-                    self.stats.requests += 1
-                    response = await http.post(self.config.chat_url, json=self.body(text, mode))
+                response = await self._post(session, text, mode, clock)
             except httpx.TimeoutException:
                 reason = "timeout"
             except httpx.TransportError as exc:
@@ -154,9 +230,21 @@ class ChatClient:
                 status = response.status_code
                 if status == 200:
                     try:
-                        return self._read(response)
-                    except ParseError as exc:
+                        answer = self._read(response)
+                    except ParseError as exc:  # e.g. a proxy's HTML page: settles nothing
                         reason = str(exc)
+                    except TruncatedAnswer:
+                        if probing:
+                            self._settle(mode, where)
+                        raise
+                    else:
+                        if probing:
+                            self._settle(mode, where)
+                        return answer
+                elif probing and _refuses_format(status, mode):
+                    mode = _FORMAT_STEPS[mode]
+                    log.info("%s: HTTP %d to response_format; trying %r", where, status, mode)
+                    continue
                 elif status in (400, 422) and self._auto and self._format_rejected(response, mode):
                     self._step_down(mode, where)
                     continue
@@ -173,12 +261,32 @@ class ChatClient:
                 delay *= 1 + 0.1 * random.random()  # jitter: concurrent chunks don't stampede
             else:
                 delay = min(delay, self.config.retry_after_max)
+            left = clock.remaining()
+            if left is not None and left <= delay:
+                raise clock.expired(after=reason)
             attempt += 1
             self.stats.retries += 1
             log.info(
                 "%s: %s; retry %d/%d in %.2fs", where, reason, attempt, self.config.retries, delay
             )
             await self.sleep(delay)
+
+    async def _post(
+        self, session: Session, text: str, mode: str, clock: NoteClock
+    ) -> httpx.Response:
+        """One request, bounded by what is left of the note's deadline (waiting for a slot too)."""
+        try:
+            async with asyncio.timeout(clock.remaining()):
+                await session.limit.acquire()
+            try:
+                clock.start()
+                async with asyncio.timeout(clock.remaining()):
+                    self.stats.requests += 1
+                    return await session.http.post(self.config.chat_url, json=self.body(text, mode))
+            finally:
+                session.limit.release()
+        except TimeoutError:
+            raise clock.expired() from None
 
     def _read(self, response: httpx.Response) -> ParsedAnswer:
         try:
@@ -195,12 +303,36 @@ class ChatClient:
             content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
         if not isinstance(content, str):
             raise ParseError("chat completion has no text content")
-        if choice.get("finish_reason") == "length":
-            self.stats.truncated += 1
-        answer = parse_answer(content)
+        cut = isinstance(choice, dict) and choice.get("finish_reason") == "length"
+        try:
+            answer = parse_answer(content)
+        except ParseError:
+            if cut:  # cut off before any JSON started
+                answer = ParsedAnswer(truncated=True)
+            else:
+                raise
+        answer.truncated = answer.truncated or cut
         self.stats.repaired += int(answer.repaired)
         self.stats.invalid_items += answer.invalid_items
+        if answer.truncated:
+            self.stats.truncated += 1
+            raise TruncatedAnswer(answer)
         return answer
+
+    def _settle(self, mode: str, where: str) -> None:
+        """Keep the first response format that got an answer, for every later request."""
+        if self.settled:
+            return
+        self.settled = True
+        if mode != self.mode:
+            self.stats.fallbacks += 1
+            log.warning(
+                "%s: server refused response_format %r; using %r from now on",
+                where,
+                self.mode,
+                mode,
+            )
+        self.mode = mode
 
     def _format_rejected(self, response: httpx.Response, mode: str) -> bool:
         if mode == "none":
@@ -221,6 +353,17 @@ class ChatClient:
                 mode,
                 self.mode,
             )
+
+
+def _refuses_format(status: int, mode: str) -> bool:
+    """Whether a probe's error may be the server refusing ``mode`` (then step down).
+
+    Any 4xx but auth, not-found and rate limits; a 5xx only for the schema (some servers crash
+    on it), since a 5xx to plain ``json_object`` is far more likely an overloaded server.
+    """
+    if mode == "none" or status < 400 or status in _NOT_A_REFUSAL:
+        return False
+    return status < 500 or mode == "json_schema"
 
 
 def _retry_after(value: str | None) -> float | None:

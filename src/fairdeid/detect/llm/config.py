@@ -36,6 +36,14 @@ class LLMConfig:
     timeout: float = 60.0
     #: Extra attempts per chunk after the first (HTTP 429/5xx, timeouts, unparseable answers).
     retries: int = 3
+    #: Seconds one note may take in all (every chunk, retry, backoff and split), counted from its
+    #: first request; then it fails. Bounds a hanging server at far less than timeout x attempts.
+    note_deadline: float = 300.0
+    #: Check once, when the detector is built, that ``GET /v1/models`` answers; a config that
+    #: points at no server then fails in seconds. ``false`` for servers without that endpoint.
+    probe: bool = True
+    #: Seconds the reachability check waits (connect and answer).
+    probe_timeout: float = 2.0
     #: First backoff in seconds; doubles per attempt up to ``backoff_max``.
     backoff: float = 1.0
     backoff_max: float = 30.0
@@ -49,6 +57,9 @@ class LLMConfig:
     #: Characters per request; long notes are cut at whitespace with ``chunk_overlap`` shared.
     chunk_size: int = 2000
     chunk_overlap: int = 200
+    #: A chunk whose answer is cut off by ``max_tokens`` is split in halves down to this many
+    #: characters; truncated at this size, the note fails (it is never accepted half-read).
+    min_chunk_size: int = 200
     structured_output: str = "auto"
     #: Entity matching: case-insensitive and whitespace-tolerant by default (models normalise).
     match_case: bool = False
@@ -88,6 +99,10 @@ class LLMConfig:
                 raise ConfigError(f"[detectors.llm] {name} must be at least 1")
         if self.retries < 0 or self.timeout <= 0 or self.backoff < 0:
             raise ConfigError("[detectors.llm] retries, timeout and backoff must be non-negative")
+        if self.note_deadline <= 0 or self.probe_timeout <= 0:
+            raise ConfigError("[detectors.llm] note_deadline and probe_timeout must be positive")
+        if self.min_chunk_size < 1:
+            raise ConfigError("[detectors.llm] min_chunk_size must be at least 1")
         if not 0 <= self.chunk_overlap < self.chunk_size // 2 + 1:
             raise ConfigError("[detectors.llm] chunk_overlap must be between 0 and chunk_size / 2")
 
@@ -102,11 +117,18 @@ class LLMConfig:
         return cls(**dict(data))
 
     @property
-    def chat_url(self) -> str:
+    def api_root(self) -> str:
+        """``base_url`` without a trailing ``/`` or ``/v1``."""
         base = self.base_url.rstrip("/")
-        if base.endswith("/v1"):
-            base = base[: -len("/v1")]
-        return base + "/v1/chat/completions"
+        return base[: -len("/v1")] if base.endswith("/v1") else base
+
+    @property
+    def chat_url(self) -> str:
+        return self.api_root + "/v1/chat/completions"
+
+    @property
+    def models_url(self) -> str:
+        return self.api_root + "/v1/models"
 
     def api_key(self) -> str | None:
         """Read the key from the environment; a named but unset variable is a config error."""

@@ -6,8 +6,13 @@ strings and labels; strings are located in the chunk it saw (absent ones are hal
 are dropped), then, with ``propagate``, searched for over the whole note so an identifier the
 model recognised once is removed everywhere.
 
-A chunk that fails after its retries never stops the batch: the document keeps the spans of its
-other chunks and is listed in ``errors`` (and, with ``on_error = "raise"``, an error naming the
+A chunk whose answer is cut off by ``max_tokens`` is split into smaller chunks and sent again,
+down to ``min_chunk_size``; a note is never accepted on a partial answer. Every note has a deadline
+(``note_deadline``) over all its requests, retries and splits.
+
+A chunk that fails for good never stops the batch: the document keeps the spans of its other
+chunks (privacy first: more is removed, not less) and is listed in the errors of the batch, one
+``RecordError`` per document with its id (and, with ``on_error = "raise"``, an error naming the
 documents is raised once the batch is done).
 """
 
@@ -17,24 +22,31 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import httpx
 
-from fairdeid.detect.base import BaseDetector, Detector
+from fairdeid.detect.base import BaseDetector, Detector, build_detector
 from fairdeid.detect.llm.align import chunk_text, locate
-from fairdeid.detect.llm.client import ChatClient, ChunkError, LLMStats, Sleep
+from fairdeid.detect.llm.client import (
+    ChatClient,
+    ChunkError,
+    LLMStats,
+    NoteClock,
+    Session,
+    Sleep,
+    TruncatedAnswer,
+)
 from fairdeid.detect.llm.config import LLMConfig
+from fairdeid.detect.llm.jobs import Job, run_sync, split_job
 from fairdeid.detect.llm.parse import normalise_label
+from fairdeid.detect.llm.probe import check_server
 from fairdeid.detect.llm.prompts import build_prompt
 from fairdeid.document import Document, Span
 from fairdeid.errors import FairdeidError, RecordError
 
 log = logging.getLogger("fairdeid.detect.llm")
-T = TypeVar("T")
 
 
 class LLMDetectionError(FairdeidError):
@@ -45,15 +57,6 @@ class LLMDetectionError(FairdeidError):
         more = f" and {len(errors) - 10} more" if len(errors) > 10 else ""
         super().__init__(f"LLM detection failed for {len(errors)} document(s): {ids}{more}")
         self.errors = list(errors)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One request: stretches of one document, sent joined by newlines."""
-
-    doc_index: int
-    segments: tuple[tuple[int, int], ...]
-    label: str  # "chunk 2/5", for logs and error reasons
 
 
 class LLMDetector(BaseDetector):
@@ -72,14 +75,15 @@ class LLMDetector(BaseDetector):
         self._aliases = {_norm(k): v for k, v in config.label_aliases.items()}
         self.client = ChatClient(config, self.prompt, self.stats, sleep)
         self._ssl_context: ssl.SSLContext | None = None
+        if config.probe:
+            check_server(config, self.client.headers())
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Detector:
-        """Registry entry; ``only_uncertain = true`` builds the hybrid detector (hybrid.py)."""
+        """Registry entry; ``only_uncertain = true`` builds ``llm_hybrid`` (via the registry,
+        so this module does not import the hybrid, which builds on it)."""
         if config.get("only_uncertain"):
-            from fairdeid.detect.llm.hybrid import HybridLLMDetector
-
-            return HybridLLMDetector.from_config(config)
+            return build_detector("llm_hybrid", config)
         data = {k: v for k, v in config.items() if k != "only_uncertain"}
         return cls(LLMConfig.from_mapping(data))
 
@@ -89,9 +93,8 @@ class LLMDetector(BaseDetector):
         return self.detect_batch([doc])[0]
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        spans, errors = self.detect_batch_with_errors(docs)
-        self.finish_batch(errors)
-        return spans
+        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
+        return self.detect_batch_with_errors(docs)[0]
 
     async def adetect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         """``detect_batch`` for callers already inside an event loop (the web service)."""
@@ -102,8 +105,12 @@ class LLMDetector(BaseDetector):
     def detect_batch_with_errors(
         self, docs: Sequence[Document]
     ) -> tuple[list[list[Span]], list[RecordError]]:
-        """Spans per document plus the documents that failed (never raises for those)."""
-        return run_sync(lambda: self.arun_jobs(docs, self.chunk_jobs(docs)))
+        """``FallibleDetector``: spans per document and one ``RecordError`` (record = document
+        id) per document that could not be checked; a failed document keeps the spans its
+        other chunks found. Raises only with ``on_error = "raise"``, after the whole batch."""
+        spans, errors = run_sync(lambda: self.arun_jobs(docs, self.chunk_jobs(docs)))
+        self.finish_batch(errors)
+        return spans, errors
 
     def chunk_jobs(self, docs: Sequence[Document]) -> list[Job]:
         jobs = []
@@ -125,7 +132,7 @@ class LLMDetector(BaseDetector):
         self.stats.chars_seen += sum(len(d.text) for d in docs)
         found: list[dict[tuple[int, int, str], None]] = [{} for _ in docs]
         strings: list[dict[tuple[str, str], None]] = [{} for _ in docs]
-        failures: dict[int, list[str]] = {}
+        failures: dict[int, dict[str, list[str]]] = {}  # doc -> reason -> job labels
         if jobs:
             await self._send_all(docs, jobs, found, strings, failures)
         results: list[list[Span]] = []
@@ -139,7 +146,7 @@ class LLMDetector(BaseDetector):
                 [Span(s, e, label, self.source, self.config.score) for s, e, label in keys]
             )
         errors = [
-            RecordError(docs[i].id, "; ".join(reasons)) for i, reasons in sorted(failures.items())
+            RecordError(docs[i].id, _summary(reasons)) for i, reasons in sorted(failures.items())
         ]
         self.stats.wall_s += time.perf_counter() - started
         return results, errors
@@ -150,15 +157,16 @@ class LLMDetector(BaseDetector):
         jobs: Sequence[Job],
         found: list[dict[tuple[int, int, str], None]],
         strings: list[dict[tuple[str, str], None]],
-        failures: dict[int, list[str]],
+        failures: dict[int, dict[str, list[str]]],
     ) -> None:
         """One HTTP client and one semaphore for the whole batch: connections are reused."""
-        limit = asyncio.Semaphore(self.config.concurrency)
         timeout = httpx.Timeout(self.config.timeout)
         limits = httpx.Limits(max_connections=self.config.concurrency)
+        clocks = [NoteClock(self.config.note_deadline) for _ in docs]
         async with httpx.AsyncClient(
             timeout=timeout, limits=limits, headers=self.client.headers(), verify=self._tls()
         ) as http:
+            session = Session(http, asyncio.Semaphore(self.config.concurrency))
 
             async def one(job: Job) -> None:
                 doc = docs[job.doc_index]
@@ -166,16 +174,33 @@ class LLMDetector(BaseDetector):
                 self.stats.chunks += 1
                 self.stats.chars_sent += sum(map(len, pieces)) + len(pieces) - 1
                 where = f"{doc.id} {job.label}"
+                i = job.doc_index
                 try:
-                    answer = await self.client.complete(http, limit, "\n".join(pieces), where)
+                    answer = await self.client.complete(
+                        session, "\n".join(pieces), where, clocks[i]
+                    )
+                except TruncatedAnswer as exc:
+                    # What came before the cut is removed too; the rest is asked in halves.
+                    self._collect(doc, job, exc.answer.entities, found[i], strings[i])
+                    smaller = split_job(
+                        job, doc.text, self.config.min_chunk_size, self.config.chunk_overlap
+                    )
+                    if smaller:
+                        log.info("%s: answer truncated; splitting in %d", where, len(smaller))
+                        await asyncio.gather(*(one(part) for part in smaller))
+                        return
+                    reason = (
+                        f"{exc.reason} even at min_chunk_size ({self.config.min_chunk_size} "
+                        "characters), raise max_tokens"
+                    )
                 except ChunkError as exc:
-                    self.stats.errors += 1
-                    log.warning("%s failed: %s", where, exc.reason)
-                    failures.setdefault(job.doc_index, []).append(f"{job.label}: {exc.reason}")
+                    reason = exc.reason
+                else:
+                    self._collect(doc, job, answer.entities, found[i], strings[i])
                     return
-                self._collect(
-                    doc, job, answer.entities, found[job.doc_index], strings[job.doc_index]
-                )
+                self.stats.errors += 1
+                log.warning("%s failed: %s", where, reason)
+                failures.setdefault(i, {}).setdefault(reason, []).append(job.label)
 
             await asyncio.gather(*(one(job) for job in jobs))
 
@@ -228,22 +253,13 @@ class LLMDetector(BaseDetector):
             raise LLMDetectionError(errors)
 
 
-def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
-    """Run a coroutine from sync code, in a worker thread if this thread already runs a loop.
-
-    ``asyncio.run`` refuses to nest inside a running loop (Jupyter, FastAPI handlers calling the
-    sync pipeline), so there the coroutine gets a fresh loop in its own thread.
-    """
-
-    async def main() -> T:
-        return await factory()
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(main())
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fairdeid-llm") as pool:
-        return pool.submit(lambda: asyncio.run(main())).result()
+def _summary(reasons: Mapping[str, Sequence[str]]) -> str:
+    """One line per document: each distinct reason once, with the first request it hit."""
+    parts = []
+    for reason, labels in reasons.items():
+        where = labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
+        parts.append(f"{where}: {reason}")
+    return "; ".join(parts)
 
 
 def _norm(label: str) -> str:

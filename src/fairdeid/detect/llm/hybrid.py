@@ -25,11 +25,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from fairdeid.detect.base import BaseDetector, Detector, build_detector
+from fairdeid.detect.base import BaseDetector, Detector, build_detector, detect_with_errors
 from fairdeid.detect.llm.align import chunk_text
 from fairdeid.detect.llm.client import LLMStats
 from fairdeid.detect.llm.config import LLMConfig
-from fairdeid.detect.llm.detector import Job, LLMDetector, run_sync
+from fairdeid.detect.llm.detector import LLMDetector
+from fairdeid.detect.llm.jobs import Job, run_sync
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError, RecordError
 
@@ -133,19 +134,30 @@ class HybridLLMDetector(BaseDetector):
         return self.detect_batch([doc])[0]
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        spans, errors = self.detect_batch_with_errors(docs)
-        self.llm.finish_batch(errors)
-        return spans
+        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
+        return self.detect_batch_with_errors(docs)[0]
 
     def detect_batch_with_errors(
         self, docs: Sequence[Document]
     ) -> tuple[list[list[Span]], list[RecordError]]:
+        """``FallibleDetector``: spans per document and one ``RecordError`` (record = document
+        id) per document a trusted detector or the LLM could not check."""
         base: list[list[Span]] = [[] for _ in docs]
-        for detector in self.trusted.values():
-            for i, spans in enumerate(detector.detect_batch(docs)):
+        reasons: list[list[str]] = [[] for _ in docs]
+        for name, detector in self.trusted.items():
+            # A fallible trusted detector's failures must not vanish: the note was not
+            # fully checked even if the LLM answers for every window it is sent.
+            found_by, failed = detect_with_errors(detector, docs)
+            _add_reasons(reasons, docs, failed, name)
+            for i, spans in enumerate(found_by):
                 base[i].extend(spans)
         jobs = self.plan(docs, base)
-        found, errors = run_sync(lambda: self.llm.arun_jobs(docs, jobs))
+        found, llm_failed = run_sync(lambda: self.llm.arun_jobs(docs, jobs))
+        _add_reasons(reasons, docs, llm_failed, None)
+        errors = [
+            RecordError(doc.id, "; ".join(r)) for doc, r in zip(docs, reasons, strict=True) if r
+        ]
+        self.llm.finish_batch(errors)
         if self.config.emit_trusted:
             return [b + f for b, f in zip(base, found, strict=True)], errors
         return found, errors
@@ -234,3 +246,15 @@ class HybridLLMDetector(BaseDetector):
             return True
         letters = [c for c in word if c.isalpha()]
         return "all_caps" in triggers and len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _add_reasons(
+    reasons: list[list[str]],
+    docs: Sequence[Document],
+    errors: Sequence[RecordError],
+    source: str | None,
+) -> None:
+    by_id = {e.record: e.reason for e in errors}
+    for i, doc in enumerate(docs):
+        if doc.id in by_id:
+            reasons[i].append(f"{source}: {by_id[doc.id]}" if source else by_id[doc.id])

@@ -1,10 +1,14 @@
 """From a model's reply to ``(text, label)`` pairs: JSON repair, shape tolerance, label mapping.
 
-Models without constrained decoding wrap JSON in code fences, add a sentence before it, leave a
-trailing comma, or stop mid-array when ``max_tokens`` runs out. ``repair_json`` mends exactly
-those cases and nothing cleverer: a repair that guesses could invent entity strings, and an
-invented string is either a hallucination (dropped later) or, worse, a wrong label. Anything it
-cannot mend is a ``ParseError`` and the chunk is asked again.
+Models without constrained decoding wrap JSON in code fences, add a sentence before it or leave a
+trailing comma. ``repair_json`` mends exactly those harmless cases and nothing cleverer: a repair
+that guesses could invent entity strings, and an invented string is either a hallucination
+(dropped later) or, worse, a wrong label. Anything it cannot mend is a ``ParseError`` and the
+chunk is asked again.
+
+An answer that stops inside the JSON (``max_tokens`` ran out) is not harmless: the entities after
+the cut are missing, so accepting the closed-up prefix would release PHI as if the chunk had been
+checked. Such answers parse as ``truncated``; the client then splits the chunk (see client.py).
 """
 
 from __future__ import annotations
@@ -83,7 +87,10 @@ class ParseError(ValueError):
 @dataclass
 class ParsedAnswer:
     entities: list[tuple[str, str]] = field(default_factory=list)  # (text, raw label)
+    #: Harmless mending was needed (code fences, prose around the JSON, trailing commas).
     repaired: bool = False
+    #: The JSON was cut off; ``entities`` is only what came before the cut.
+    truncated: bool = False
     invalid_items: int = 0
 
 
@@ -97,14 +104,30 @@ def strip_wrappers(reply: str) -> str:
 
 
 def repair_json(raw: str) -> str | None:
-    """Mend the safe cases of broken JSON; ``None`` when there is nothing safe to do.
+    """Mend the harmless cases of broken JSON; ``None`` when there is nothing safe to do.
 
-    Handled: prose before or after the value, trailing commas, and truncation (the text stops
-    inside the value): the partial last array element is cut and the open brackets are closed.
+    Handled: prose before or after the value and trailing commas. A value cut off before its
+    end is *not* mended (``None``): see ``close_truncated``.
     """
+    fixed, cut = _mend(raw)
+    return None if cut else fixed
+
+
+def close_truncated(raw: str) -> str | None:
+    """The complete prefix of a cut-off JSON value, with its open brackets closed.
+
+    Only for salvaging what a truncated answer did say (privacy first: those strings are
+    removed too); the chunk still counts as unchecked. ``None`` if ``raw`` is not cut off.
+    """
+    fixed, cut = _mend(raw)
+    return fixed if cut else None
+
+
+def _mend(raw: str) -> tuple[str | None, bool]:
+    """``(mended text or None, whether the value was cut off before its end)``."""
     start = min((i for i in (raw.find("{"), raw.find("[")) if i >= 0), default=-1)
     if start < 0:
-        return None
+        return None, False
     out: list[str] = []
     stack: list[str] = []
     in_string = escape = False
@@ -130,23 +153,23 @@ def repair_json(raw: str) -> str | None:
                 safe = (len(out), tuple(stack))
         elif ch in "}]":
             if not stack or (stack[-1] == "{") != (ch == "}"):
-                return None
+                return None, False
             _drop_trailing_comma(out)
             stack.pop()
             out.append(ch)
             if not stack:
-                return "".join(out)
+                return "".join(out), False
             if stack[-1] == "[":
                 safe = (len(out), tuple(stack))
         else:
             out.append(ch)
     if safe is None:
-        return None
+        return None, True
     length, open_brackets = safe
     del out[length:]
     _drop_trailing_comma(out)
     out.extend("]" if b == "[" else "}" for b in reversed(open_brackets))
-    return "".join(out)
+    return "".join(out), True
 
 
 def _drop_trailing_comma(out: list[str]) -> None:
@@ -158,14 +181,20 @@ def _drop_trailing_comma(out: list[str]) -> None:
 
 
 def parse_answer(reply: str) -> ParsedAnswer:
-    """Entities from a reply; raises ``ParseError`` if no JSON can be read even after repair."""
+    """Entities from a reply; raises ``ParseError`` if no JSON can be read even after repair.
+
+    A cut-off reply does not raise: it comes back with ``truncated`` set and the entities
+    before the cut, and the caller must not treat the chunk as checked.
+    """
     text = strip_wrappers(reply)
     result = ParsedAnswer()
     try:
         data: Any = json.loads(text, strict=False)
     except json.JSONDecodeError:
-        data = _load_repaired(text)
-        result.repaired = True
+        fixed, cut = _mend(text)
+        result.truncated = cut
+        result.repaired = not cut
+        data = _load(fixed, truncated=cut)
     items = _entity_list(data)
     for item in items:
         pair = _entity_pair(item)
@@ -176,8 +205,7 @@ def parse_answer(reply: str) -> ParsedAnswer:
     return result
 
 
-def _load_repaired(text: str) -> Any:
-    fixed = repair_json(text)
+def _load(fixed: str | None, truncated: bool) -> Any:
     if fixed is not None:
         try:
             return json.loads(fixed, strict=False)
@@ -187,6 +215,8 @@ def _load_repaired(text: str) -> Any:
                 return ast.literal_eval(fixed)
             except (ValueError, SyntaxError, MemoryError, RecursionError):
                 pass
+    if truncated:
+        return []  # cut off before any complete entity: nothing to salvage
     raise ParseError("reply is not JSON and could not be repaired")
 
 
