@@ -372,3 +372,45 @@ def test_keygen_keys_pass_the_strength_check() -> None:
     assert len(keys) == 3
     for key in keys:
         build_replacer({"mode": "surrogate", "key": key})
+
+
+# -- punctuation at span edges -----------------------------------------------------------------
+
+EDGE_LABELS = ["DOCTOR", "PATIENT", "USERNAME", "HOSPITAL", "ORGANIZATION", "EMAIL", "URL",
+               "CITY", "STATE", "COUNTRY", "PROFESSION", "MEDICALRECORD", "DATE", "OTHER"]
+
+
+@pytest.mark.parametrize("label", EDGE_LABELS)
+@pytest.mark.parametrize("pid", [None, "p1"])
+@pytest.mark.parametrize(("start", "end"), [(3, 14), (4, 14), (3, 13), (4, 13), (2, 14)])
+def test_brackets_around_a_span_survive(label: str, pid: str | None, start: int, end: int
+                                        ) -> None:
+    # "cc:[Wei Zhang]": a span taking in (or stopping at) the brackets used to lose them for
+    # labels whose generator builds a fresh value ("cc:Lee Memorial Hospital").
+    text = "cc:[Wei Zhang]"
+    doc = Document("e", text, {"patient_id": pid} if pid else {}, (Span(start, end, label),))
+    out = replacer().replace(doc, doc.spans)
+    assert out.text.startswith("cc:[") and out.text.endswith("]"), out.text
+    assert out.text.count("[") == 1 and out.text.count("]") == 1, out.text
+    (span,) = out.spans
+    assert out.text[: span.start] == text[:start] and out.text[span.end :] == text[end:]
+
+
+@pytest.mark.parametrize(
+    ("label", "original", "lead", "trail"),
+    [("HOSPITAL", "(Mass General)", "(", ")"), ("CITY", "“Boston”", "“", "”"),
+     ("EMAIL", "<a.b@c.org>", "<", ">"), ("ORGANIZATION", '"Acme Corp"', '"', '"'),
+     ("CITY", "Boston,", "", ","), ("USERNAME", "[jdoe42", "[", "")],
+)
+def test_make_surrogate_keeps_edge_punctuation(label: str, original: str, lead: str,
+                                               trail: str) -> None:
+    out = make_surrogate(label, original, random.Random(0))
+    assert out.startswith(lead) and out.endswith(trail), out
+    core = out[len(lead) : len(out) - len(trail)]
+    assert core and core[0].isalnum() and core[-1].isalnum(), out
+    assert core != original[len(lead) : len(original) - len(trail)]
+
+
+def test_brackets_that_belong_to_the_value_stay_in_it() -> None:
+    out = make_surrogate("PHONE", "(617) 555-1234", random.Random(0))
+    assert re.fullmatch(r"\(\d{3}\) \d{3}-\d{4}", out)

@@ -32,8 +32,10 @@ from fairdeid.errors import ConfigError
 from fairdeid.locales import LOCALE_CODES, Name, get_pool, infer_gender
 from fairdeid.replace.base import Replacement, splice
 from fairdeid.replace.store import (
+    DEFAULT_CACHE_SCOPES,
     DEFAULT_KEY_ENV,
     SurrogateStore,
+    patient_scope,
     pick_nonzero,
     resolve_key,
     scope_of,
@@ -64,6 +66,56 @@ def _match_case(template: str, value: str) -> str:
     if letters and all(c.islower() for c in letters):
         return value.lower()
     return value
+
+
+_OPENERS = {"(": ")", "[": "]", "{": "}", "<": ">", "“": "”", "‘": "’", "«": "»"}
+_CLOSERS = {close: open_ for open_, close in _OPENERS.items()}
+_QUOTES = {'"', "'", "`"}
+_EDGE_PUNCT = {",", ";", ":"}
+
+
+def _nests(inner: str, opener: str) -> bool:
+    """Whether ``opener``…``inner``…closer is one wrapping pair (``inner`` never closes it)."""
+    closer, depth = _OPENERS[opener], 0
+    for ch in inner:
+        depth += (ch == opener) - (ch == closer)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def split_edges(text: str) -> tuple[str, str, str]:
+    """``(lead, core, trail)``: the whitespace, separators, wrapping brackets and quotes and
+    unmatched brackets around a span's text, and what is left to replace.
+
+    Why: a detector's span often takes in the punctuation around a value ("[Wei Zhang]",
+    "Boston,", "(Hospital X"). Generators that build a fresh value (places, e-mails, logins)
+    would drop it and a shape-keeping one would keep it only sometimes; a bracket that belongs
+    to the surrounding text must survive either way. Brackets that are part of the value, like
+    the parentheses in "(617) 555-1234", are matched inside it and stay in the core.
+    """
+    lo, hi = 0, len(text)
+    while lo < hi:
+        first, last = text[lo], text[hi - 1]
+        if first.isspace() or first in _EDGE_PUNCT:
+            lo += 1
+        elif last.isspace() or last in _EDGE_PUNCT:
+            hi -= 1
+        elif hi - lo >= 2 and ((first in _OPENERS and last == _OPENERS[first]
+                                and _nests(text[lo + 1 : hi - 1], first))
+                               or (first in _QUOTES and last == first)):
+            lo, hi = lo + 1, hi - 1
+        elif first in _OPENERS and _OPENERS[first] not in text[lo + 1 : hi]:
+            lo += 1
+        elif last in _CLOSERS and _CLOSERS[last] not in text[lo : hi - 1]:
+            hi -= 1
+        elif first == '"' and text.count('"', lo, hi) % 2:
+            lo += 1
+        elif last == '"' and text.count('"', lo, hi) % 2:
+            hi -= 1
+        else:
+            break
+    return text[:lo], text[lo:hi], text[hi:]
 
 
 def keep_shape(original: str, rng: Any) -> str:
@@ -541,9 +593,11 @@ def shift_date(original: str, days: int, *, order: str = "MDY") -> str | None:
     # "3/4/2021" stays unpadded, "03/04/2021" padded; "12/25/2021" gives no sign: pad.
     padded = not any(len(x) == 1 for x in dm)
     out = []
-    for t in toks:
+    for i, t in enumerate(toks):
         if t.role == "day" and new is not None:
-            out.append(_pad(new.day, t.text, padded))
+            ordinal = i + 1 < len(toks) and toks[i + 1].kind == "ord"
+            # "25th" + 12 days is "6th", never "06th": ordinals are not zero-padded.
+            out.append(str(new.day) if ordinal else _pad(new.day, t.text, padded))
         elif t.role == "month" and new is not None:
             out.append(_render_month(new.month, t.text) if t.kind == "month"
                        else _pad(new.month, t.text, padded))
@@ -560,6 +614,34 @@ def shift_date(original: str, days: int, *, order: str = "MDY") -> str | None:
         else:
             out.append(t.text)
     return "".join(out)
+
+
+_WORDS = re.compile(r"[^\W\d_]+|\d+")
+_ORDINAL_DAY = re.compile(r"(?<![0-9])([0-9]{1,2})(st|nd|rd|th)(?![^\W\d_])", re.IGNORECASE)
+
+
+def _unparsed_date(original: str, rng: Any) -> str:
+    """A same-shape surrogate for a date the parser does not know ("the 25th", "25th-26th").
+
+    Ordinal days become valid days with the right suffix ("7th", "22nd", never "06th" or
+    "31th"), filler words ("the", "of") stay, everything else keeps its shape.
+    """
+    pieces: list[str] = []
+    cursor = 0
+    for m in _ORDINAL_DAY.finditer(original):
+        pieces.append(_keep_shape_but_fillers(original[cursor : m.start()], rng))
+        day = rng.randrange(1, 29)
+        pieces.append(str(day) + _match_case(m.group(2), _ordinal(day)))
+        cursor = m.end()
+    pieces.append(_keep_shape_but_fillers(original[cursor:], rng))
+    return "".join(pieces)
+
+
+def _keep_shape_but_fillers(text: str, rng: Any) -> str:
+    if not any(w.casefold() in _STOPWORDS for w in _WORDS.findall(text)):
+        return keep_shape(text, rng)
+    return _WORDS.sub(lambda m: m.group(0) if m.group(0).casefold() in _STOPWORDS
+                      else keep_shape(m.group(0), rng), text)
 
 
 def _pad(value: int, template: str, padded: bool) -> str:
@@ -789,11 +871,15 @@ def make_surrogate(
     ``SurrogateEngine``'s) business.
     """
     get_pool(locale)  # fail early on an unknown locale
+    lead, core, trail = split_edges(original)
+    if not core:
+        return original
     if label in _NAME_LABELS:
         maker = _NameMaker(locale, script, lambda role, tok, g: _draw_name(locale, role, g, rng))
-        return maker.make(original, gender)
-    return _other_surrogate(label, original, rng, locale=locale, script=script, shape=shape,
-                            date_shift=date_shift, date_order=date_order, age_offset=None)
+        return lead + maker.make(core, gender) + trail
+    return lead + _other_surrogate(label, core, rng, locale=locale, script=script, shape=shape,
+                                   date_shift=date_shift, date_order=date_order,
+                                   age_offset=None) + trail
 
 
 def _coarse(label: str) -> str:
@@ -816,7 +902,7 @@ def _other_surrogate(label: str, original: str, rng: Any, *, locale: str, script
         days = date_shift if date_shift is not None else pick_nonzero((-365, 365),
                                                                       rng.getrandbits(64))
         shifted = shift_date(original, days, order=date_order)
-        return shifted if shifted is not None else keep_shape(original, rng)
+        return shifted if shifted is not None else _unparsed_date(original, rng)
     if group == "AGE":
         return _age(original, rng, age_offset)
     if label in ("PHONE", "FAX"):
@@ -976,12 +1062,19 @@ class SurrogateEngine:
         return detect_gender(doc.text, span.start, span.end,
                              use_pronouns=span.label in ("PATIENT", "NAME"))
 
-    def surrogate(self, doc: Document, span: Span, scope: str | None = None) -> SpanSurrogate:
-        scope = scope or scope_of(doc)
-        original = doc.text[span.start : span.end]
+    def surrogate(self, doc: Document, span: Span, scope: str) -> SpanSurrogate:
+        """The surrogate of one span. ``scope`` comes from ``scope_of(doc)`` (or the caller's
+        own keyed scope), taken once per document: all of its spans must share it."""
+        whole = doc.text[span.start : span.end]
+        lead, original, trail = split_edges(whole)
+        result = self._surrogate_core(doc, span, scope, original)
+        return SpanSurrogate(lead + result.text + trail, result.locale, result.gender)
+
+    def _surrogate_core(self, doc: Document, span: Span, scope: str,
+                        original: str) -> SpanSurrogate:
         locale = self._locale(scope)
         label = span.label
-        if label in self.keep_labels or _coarse(label) in self.keep_labels or (
+        if not original or label in self.keep_labels or _coarse(label) in self.keep_labels or (
                 not self.shift_dates and _coarse(label) in ("DATE", "AGE")):
             return SpanSurrogate(original, locale)
         if label in _NAME_LABELS:
@@ -1020,12 +1113,16 @@ class SurrogateEngine:
     def replace_spans(self, doc: Document, spans: Sequence[Span]) -> tuple[str, list[Span],
                                                                           list[SpanSurrogate]]:
         scope = scope_of(doc)
-        ordered = sorted(spans, key=lambda s: (s.start, s.end))
-        results = [self.surrogate(doc, s, scope) for s in ordered]
-        text, moved = splice(doc.text, ordered, [r.text for r in results])
-        for span, result in zip(ordered, results, strict=True):
-            self.store.note(scope, doc.id, span.label, doc.text[span.start : span.end],
-                            result.text)
+        try:
+            ordered = sorted(spans, key=lambda s: (s.start, s.end))
+            results = [self.surrogate(doc, s, scope) for s in ordered]
+            text, moved = splice(doc.text, ordered, [r.text for r in results])
+            for span, result in zip(ordered, results, strict=True):
+                self.store.note(scope, doc.id, span.label, doc.text[span.start : span.end],
+                                result.text)
+        finally:
+            if patient_scope(doc) is None:
+                self.store.forget(scope)  # single use: nothing will ever look it up again
         return text, moved, results
 
 
@@ -1036,7 +1133,8 @@ class SurrogateReplacer:
     ``FAIRDEID_KEY``), ``date_shift_days`` ([lo, hi]), ``date_order`` ("MDY"/"DMY"),
     ``script`` ("romanised"/"native"), ``mapping_file`` + ``mapping_key_env`` (encrypted
     original→surrogate mapping, written only when asked), ``require_key`` (refuse to run without
-    an explicit key: set by callers whose work spans processes or runs).
+    an explicit key: set by callers whose work spans processes or runs), ``cache_scopes`` (how
+    many patients' surrogate bookkeeping stays in memory; see ``SurrogateStore``).
     """
 
     mode = "surrogate"
@@ -1053,6 +1151,7 @@ class SurrogateReplacer:
         mapping_file: str | None = None,
         mapping_key_env: str = "FAIRDEID_MAPPING_KEY",
         require_key: bool = False,
+        cache_scopes: int = DEFAULT_CACHE_SCOPES,
     ) -> None:
         for code in locales:
             if code not in LOCALE_CODES:
@@ -1061,7 +1160,8 @@ class SurrogateReplacer:
         self.store = SurrogateStore(resolve_key(key, key_env, required=require_key),
                                     tuple(locales),
                                     (int(date_shift_days[0]), int(date_shift_days[1])),
-                                    record=mapping_file is not None)
+                                    record=mapping_file is not None,
+                                    cache_scopes=cache_scopes)
         self.engine = SurrogateEngine(self.store, script=script, date_order=date_order)
         self._mapping = None
         if mapping_file is not None:
@@ -1088,6 +1188,8 @@ class SurrogateReplacer:
                 mapping_file=config.get("mapping_file"),
                 mapping_key_env=str(config.get("mapping_key_env", "FAIRDEID_MAPPING_KEY")),
                 require_key=bool(config.get("require_key", False)),
+                cache_scopes=_positive_int(config.get("cache_scopes", DEFAULT_CACHE_SCOPES),
+                                           "cache_scopes"),
             )
         except ValueError as exc:
             raise ConfigError(f"[replace]: {exc}") from None
@@ -1101,7 +1203,15 @@ class SurrogateReplacer:
         return Replacement(text, tuple(moved),
                            tuple(doc.text[s.start : s.end] for s in ordered))
 
-    def patient_shift(self, doc: Document) -> int:
-        """The date shift (days) this replacer applies to ``doc``'s patient."""
-        return self.store.date_offset(scope_of(doc))
+    def patient_shift(self, doc: Document) -> int | None:
+        """The date shift (days) this replacer applies to ``doc``'s patient; None for a document
+        without a patient id, whose shift is drawn afresh for each replacement and never kept."""
+        scope = patient_scope(doc)
+        return None if scope is None else self.store.date_offset(scope)
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"[replace] {name} must be a positive integer")
+    return value
 
