@@ -170,3 +170,14 @@ def test_collision_bookkeeping_holds_while_a_scope_is_cached() -> None:
 def test_bad_cache_scopes_is_a_config_error(bad: object) -> None:
     with pytest.raises(ConfigError, match="cache_scopes"):
         replacer(cache_scopes=bad)
+
+
+def test_pipeline_requests_without_ids_do_not_share_a_date_shift(toy_config) -> None:  # type: ignore[no-untyped-def]
+    # End to end: plain strings get generated ids ("text-0"), as every service request would.
+    from fairdeid.pipeline import Pipeline
+
+    pipe = Pipeline.from_config(toy_config, mode="surrogate",
+                                overrides={"replace": {"key": KEY, "locales": ["en_US"]}})
+    outs = {pipe.deidentify("Dr. Anna Lee saw her on 2021-03-04.").text for _ in range(20)}
+    dates = {re.search(r"\d{4}-\d{2}-\d{2}", t).group(0) for t in outs}  # type: ignore[union-attr]
+    assert len(dates) > 1
