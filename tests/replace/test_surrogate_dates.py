@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairdeid.replace.surrogates import shift_date
+from fairdeid.replace.surrogates import make_surrogate, shift_date
 
 
 @pytest.mark.parametrize(
@@ -78,3 +80,64 @@ def test_intervals_preserved(a: dt.date, b: dt.date, days: int, fmt: str) -> Non
     na, nb = _parse(sa, fmt), _parse(sb, fmt)
     assert (nb - na) == (b - a)
     assert na - a == dt.timedelta(days=days)
+
+
+# -- ordinals ----------------------------------------------------------------------------------
+
+_SUFFIX = {1: "st", 2: "nd", 3: "rd", 11: "th", 12: "th", 13: "th", 21: "st", 22: "nd", 23: "rd",
+           31: "st"}
+
+
+def _suffix(day: int) -> str:
+    return _SUFFIX.get(day, "th")
+
+
+@pytest.mark.parametrize(
+    ("original", "days", "expected"),
+    [
+        ("March 25th, 2021", 12, "April 6th, 2021"),  # was "April 06th, 2021"
+        ("the 25th of March", 12, "the 6th of April"),
+        ("March 25TH", 7, "April 1ST"),
+        ("Mar 10th", 1, "Mar 11th"),
+        ("Mar 10th", 2, "Mar 12th"),
+        ("Mar 10th", 3, "Mar 13th"),
+        ("Mar 10th", 11, "Mar 21st"),
+        ("Mar 10th", 12, "Mar 22nd"),
+        ("Mar 10th", 13, "Mar 23rd"),
+        ("Mar 10th", -8, "Mar 2nd"),
+        ("Mar 10th", -7, "Mar 3rd"),
+        ("Mar 10th", -6, "Mar 4th"),
+        ("Mar 10th", 21, "Mar 31st"),
+    ],
+)
+def test_ordinal_days_are_valid_ordinals(original: str, days: int, expected: str) -> None:
+    assert shift_date(original, days) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    date=st.dates(dt.date(1950, 1, 1), dt.date(2050, 1, 1)),
+    days=st.integers(-365, 365).filter(lambda d: d != 0),
+    padded=st.booleans(),
+)
+def test_shifted_ordinals_never_padded_and_suffix_right(date: dt.date, days: int,
+                                                        padded: bool) -> None:
+    day = f"{date.day:02d}" if padded else str(date.day)
+    out = shift_date(f"{date:%B} {day}{_suffix(date.day)}, {date.year}", days)
+    assert out is not None
+    m = re.fullmatch(r"[A-Z][a-z]+ ([1-9]\d?)(st|nd|rd|th), \d{4}", out)
+    assert m is not None, out
+    assert m.group(2) == _suffix(int(m.group(1)))
+    assert (date + dt.timedelta(days=days)).day == int(m.group(1))
+
+
+@pytest.mark.parametrize("original", ["25th", "the 25th", "on the 22nd", "1st-3rd", "the 11TH"])
+def test_unparsed_ordinal_dates_get_valid_ordinals(original: str) -> None:
+    # A day without a month cannot be shifted: it gets a random valid day, right suffix, no pad.
+    for seed in range(40):
+        out = make_surrogate("DATE", original, random.Random(seed))
+        for m in re.finditer(r"(\d+)([A-Za-z]+)", out):
+            assert not m.group(1).startswith("0") and 1 <= int(m.group(1)) <= 31, out
+            assert m.group(2).lower() == _suffix(int(m.group(1))), out
+        assert re.sub(r"\d+(st|nd|rd|th)", "#", out, flags=re.I) == \
+            re.sub(r"\d+(st|nd|rd|th)", "#", original, flags=re.I)  # filler words kept

@@ -372,3 +372,116 @@ def test_keygen_keys_pass_the_strength_check() -> None:
     assert len(keys) == 3
     for key in keys:
         build_replacer({"mode": "surrogate", "key": key})
+
+
+# -- punctuation at span edges -----------------------------------------------------------------
+
+EDGE_LABELS = ["DOCTOR", "PATIENT", "USERNAME", "HOSPITAL", "ORGANIZATION", "EMAIL", "URL",
+               "CITY", "STATE", "COUNTRY", "PROFESSION", "MEDICALRECORD", "DATE", "OTHER"]
+
+
+@pytest.mark.parametrize("label", EDGE_LABELS)
+@pytest.mark.parametrize("pid", [None, "p1"])
+@pytest.mark.parametrize(("start", "end"), [(3, 14), (4, 14), (3, 13), (4, 13), (2, 14)])
+def test_brackets_around_a_span_survive(label: str, pid: str | None, start: int, end: int
+                                        ) -> None:
+    # "cc:[Wei Zhang]": a span taking in (or stopping at) the brackets used to lose them for
+    # labels whose generator builds a fresh value ("cc:Lee Memorial Hospital").
+    text = "cc:[Wei Zhang]"
+    doc = Document("e", text, {"patient_id": pid} if pid else {}, (Span(start, end, label),))
+    out = replacer().replace(doc, doc.spans)
+    assert out.text.startswith("cc:[") and out.text.endswith("]"), out.text
+    assert out.text.count("[") == 1 and out.text.count("]") == 1, out.text
+    (span,) = out.spans
+    assert out.text[: span.start] == text[:start] and out.text[span.end :] == text[end:]
+
+
+@pytest.mark.parametrize(
+    ("label", "original", "lead", "trail"),
+    [("HOSPITAL", "(Mass General)", "(", ")"), ("CITY", "“Boston”", "“", "”"),
+     ("EMAIL", "<a.b@c.org>", "<", ">"), ("ORGANIZATION", '"Acme Corp"', '"', '"'),
+     ("CITY", "Boston,", "", ","), ("USERNAME", "[jdoe42", "[", "")],
+)
+def test_make_surrogate_keeps_edge_punctuation(label: str, original: str, lead: str,
+                                               trail: str) -> None:
+    out = make_surrogate(label, original, random.Random(0))
+    assert out.startswith(lead) and out.endswith(trail), out
+    core = out[len(lead) : len(out) - len(trail)]
+    assert core and core[0].isalnum() and core[-1].isalnum(), out
+    assert core != original[len(lead) : len(original) - len(trail)]
+
+
+def test_brackets_that_belong_to_the_value_stay_in_it() -> None:
+    out = make_surrogate("PHONE", "(617) 555-1234", random.Random(0))
+    assert re.fullmatch(r"\(\d{3}\) \d{3}-\d{4}", out)
+
+
+# -- property tests: documents without a patient (random single-use scopes) --------------------
+
+NAME_LABELS = ["PATIENT", "DOCTOR", "NAME"]
+
+
+@st.composite
+def id_less_documents(draw: st.DrawFn) -> Document:
+    """Prose of a few repeated words with name spans and a few others (some taking in the
+    punctuation after them), no patient id, often the id every id-less request gets."""
+    vocabulary = draw(st.lists(st.text(alphabet="abcdefghijklmnoprstuvwyz", min_size=1,
+                                       max_size=9), min_size=1, max_size=5))
+    cased = st.tuples(st.sampled_from(vocabulary),
+                      st.sampled_from([str, str.title, str.upper])).map(lambda t: t[1](t[0]))
+    words = draw(st.lists(cased, min_size=1, max_size=14))  # small vocabulary: repeats
+    seps = [draw(st.sampled_from([" ", " ", ", ", ". ", " [", "] ", " ("])) for _ in words]
+    text = "".join(w + s for w, s in zip(words, seps, strict=True)).rstrip()
+    spans, cursor = [], 0
+    for m in re.finditer(r"[A-Za-z]+(?: [A-Za-z]+)?", text):
+        if m.start() < cursor or not draw(st.booleans()):
+            continue
+        label = draw(st.sampled_from(NAME_LABELS + ["CITY", "DATE", "HOSPITAL"]))
+        end = m.end() + (1 if draw(st.booleans()) and m.end() < len(text) else 0)
+        spans.append(Span(m.start(), end, label))
+        cursor = end
+    return Document(draw(st.sampled_from(["doc-0", "text-0", "x"])), text, {}, tuple(spans))
+
+
+@settings(max_examples=80, deadline=None)
+@given(doc=id_less_documents())
+def test_id_less_replacement_properties(doc: Document) -> None:
+    rep = replacer()
+    out = rep.replace(doc, doc.spans)
+    # One output span per input span, each pointing exactly at its surrogate: the output is
+    # the untouched gaps interleaved with the text under the output spans.
+    assert len(out.spans) == len(doc.spans)
+    rebuilt, cursor = [], 0
+    for s, m in zip(doc.spans, out.spans, strict=True):
+        rebuilt.append(doc.text[cursor : s.start])
+        rebuilt.append(out.text[m.start : m.end])
+        assert m.label == s.label
+        cursor = s.end
+    rebuilt.append(doc.text[cursor:])
+    assert "".join(rebuilt) == out.text
+    # No original name of 3+ characters survives (unless the untouched text has it anyway).
+    outside = doc.text
+    for s in reversed(doc.spans):
+        outside = outside[: s.start] + "\x00" + outside[s.end :]
+    folded_out = out.text.casefold()
+    for s, original in zip(doc.spans, out.originals, strict=True):
+        if s.label not in NAME_LABELS:
+            continue
+        core = original.strip(" ,.[](").casefold()
+        if len(core) >= 3 and core not in outside.casefold():
+            assert core not in folded_out, (s.label, original)
+    # Single use: nothing is left in memory for id-less documents.
+    assert rep.store.cached_scopes == 0
+
+
+@settings(max_examples=30, deadline=None)
+@given(doc=id_less_documents())
+def test_id_less_document_is_consistent_within_itself_property(doc: Document) -> None:
+    out = replacer().replace(doc, doc.spans)
+    seen: dict[tuple[str, str], str] = {}
+    for s, m, original in zip(doc.spans, out.spans, out.originals, strict=True):
+        if s.label in NAME_LABELS:
+            continue  # names depend on their neighbours (given vs surname role)
+        key = (s.label, original)
+        surrogate = out.text[m.start : m.end]
+        assert seen.setdefault(key, surrogate) == surrogate

@@ -9,7 +9,15 @@ parallelism the documents come in. The memory here is only a cache plus collisio
 optional encrypted mapping file.
 
 A *scope* is ``"patient:<id>"`` when a document has a ``patient_id`` (consistency across all of a
-patient's documents) or ``"doc:<id>"`` otherwise (consistency within the document only).
+patient's documents). A document without one gets ``"doc:<32 random hex digits>"``, fresh for each
+replacement call (consistency within the document only). Why not ``"doc:<id>"``: ids are often
+generated ("doc-0", "text-0" for every request of a service) or reused across data sets, and two
+documents sharing a scope share a date shift, so one known real/surrogate date pair in one of them
+would reveal the real dates of all the others.
+
+Memory is bounded: the per-scope cache and collision bookkeeping live in an LRU of at most
+``cache_scopes`` scopes, and a document's random scope is dropped as soon as its replacement is
+done. What eviction costs is spelled out in ``SurrogateStore``.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import math
 import os
 import random
 import secrets
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,10 +41,31 @@ log = logging.getLogger("fairdeid.replace")
 DEFAULT_KEY_ENV = "FAIRDEID_KEY"
 
 
-def scope_of(doc: Document) -> str:
-    """The consistency scope of a document: its patient when known, else itself."""
+#: Prefix of the random, single-use scope of a document without a patient id.
+DOC_SCOPE_PREFIX = "doc:"
+#: Default bound of ``SurrogateStore``'s per-scope cache (``[replace] cache_scopes``).
+DEFAULT_CACHE_SCOPES = 10_000
+
+
+def patient_scope(doc: Document) -> str | None:
+    """The keyed, deterministic scope of the document's patient; None without a patient id.
+
+    A blank id (an empty CSV cell) is no id: otherwise every such row would share one scope.
+    """
     pid = doc.patient_id
-    return f"patient:{pid}" if pid is not None else f"doc:{doc.id}"
+    if pid is None or not pid.strip():
+        return None
+    return f"patient:{pid}"
+
+
+def scope_of(doc: Document) -> str:
+    """The consistency scope for one replacement call on ``doc``.
+
+    Its patient's scope when it has one, else a fresh random scope: call it once per document
+    and use the result for all of the document's spans (two calls give two scopes). Never
+    derived from ``doc.id``, which may be generated or shared (see the module docstring).
+    """
+    return patient_scope(doc) or DOC_SCOPE_PREFIX + secrets.token_hex(16)
 
 
 #: Minimum estimated entropy of a surrogate key. The key is all that stands between a reader of
@@ -138,20 +167,40 @@ class MappingEntry:
     surrogate: str
 
 
+@dataclass(slots=True)
+class _ScopeState:
+    """One scope's memory: original → surrogate, and who holds each surrogate (per group)."""
+
+    cache: dict[tuple[str, str], str] = field(default_factory=dict)
+    used: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
 @dataclass
 class SurrogateStore:
     """Keyed choices plus the per-scope bookkeeping that makes them collision-free and auditable.
 
     ``date_shift_days`` is the inclusive range a scope's shift is drawn from; 0 is never drawn
     (an unshifted date would be the real one).
+
+    ``cache_scopes`` bounds memory: the bookkeeping of at most that many scopes is kept, least
+    recently used evicted first (a scope holds a few KB: 10,000 scopes are tens of MB). Why
+    eviction is safe: the date shift, locale and age offset of a scope are pure functions of the
+    key and never cached, and every surrogate is the first keyed draw for its original that is
+    not held by another original of the scope. The exact guarantee is therefore: while a scope
+    is cached, an original always keeps its surrogate and two originals never share one; after
+    eviction (exactly as in a re-run with the same key) every original whose draws did not
+    collide with another original's keeps its surrogate, and only an original that had to draw
+    again because of a collision (about one pair in pool-size, e.g. 1/1000 for en_US surnames)
+    may get another one. Keep ``cache_scopes`` above the number of patients whose documents
+    interleave in the input (sort batch input by patient for the strongest guarantee).
     """
 
     key: bytes
     locales: Sequence[str] = ("en_US",)
     date_shift_days: tuple[int, int] = (-365, 365)
     record: bool = False
-    _cache: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False)
-    _used: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict, repr=False)
+    cache_scopes: int = DEFAULT_CACHE_SCOPES
+    _scopes: OrderedDict[str, _ScopeState] = field(default_factory=OrderedDict, repr=False)
     entries: list[MappingEntry] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -160,6 +209,32 @@ class SurrogateStore:
             raise ValueError("date_shift_days must be a non-empty range other than [0, 0]")
         if not self.locales:
             raise ValueError("at least one locale is needed")
+        if isinstance(self.cache_scopes, bool) or not isinstance(self.cache_scopes, int) or \
+                self.cache_scopes < 1:
+            raise ValueError("cache_scopes must be a positive integer")
+
+    @property
+    def cached_scopes(self) -> int:
+        """How many scopes' bookkeeping is held now (never more than ``cache_scopes``)."""
+        return len(self._scopes)
+
+    def _find(self, scope: str) -> _ScopeState | None:
+        state = self._scopes.get(scope)
+        if state is not None:
+            self._scopes.move_to_end(scope)
+        return state
+
+    def _open(self, scope: str) -> _ScopeState:
+        state = self._find(scope)
+        if state is None:
+            state = self._scopes[scope] = _ScopeState()
+            while len(self._scopes) > self.cache_scopes:
+                self._scopes.popitem(last=False)
+        return state
+
+    def forget(self, scope: str) -> None:
+        """Drop a scope's bookkeeping (a single-use document scope once its document is done)."""
+        self._scopes.pop(scope, None)
 
     def rng(self, scope: str, *parts: str) -> random.Random:
         return keyed_rng(self.key, scope, *parts)
@@ -173,22 +248,25 @@ class SurrogateStore:
         return pick_nonzero(self.date_shift_days, keyed_int(self.key, "date-shift", scope))
 
     def lookup(self, scope: str, group: str, norm: str) -> str | None:
-        return self._cache.get((scope, group, norm))
+        state = self._find(scope)
+        return None if state is None else state.cache.get((group, norm))
 
     def claim(self, scope: str, group: str, norm: str, surrogate: str) -> bool:
         """Record ``norm → surrogate`` unless another original already holds ``surrogate``.
 
         Returns False on a collision so the caller can draw again.
         """
-        used = self._used.setdefault((scope, group), {})
+        state = self._open(scope)
         folded = " ".join(surrogate.casefold().split())
-        holder = used.get(folded)
+        holder = state.used.get((group, folded))
         if holder is not None and holder != norm:
             return False
-        used[folded] = norm
-        self._cache[(scope, group, norm)] = surrogate
+        state.used[(group, folded)] = norm
+        state.cache[(group, norm)] = surrogate
         return True
 
     def note(self, scope: str, doc_id: str, label: str, original: str, surrogate: str) -> None:
+        """Record a pair for the mapping file; nothing is kept unless ``record`` is set (the
+        caller drains ``entries`` after each document)."""
         if self.record:
             self.entries.append(MappingEntry(scope, doc_id, label, original, surrogate))

@@ -1,0 +1,294 @@
+"""The stateful layer: consistent surrogates per scope (patient or single document).
+
+Every choice comes from HMAC(key, scope, label, original) (``store.py``), so the same name maps
+to the same pseudonym in every note of a patient, a patient's dates all move by one offset
+(intervals survive), and re-runs with the same key agree whatever the document order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
+from fairdeid.locales import LOCALE_CODES, Name, get_pool, infer_gender
+from fairdeid.replace.base import Replacement, splice
+from fairdeid.replace.store import (
+    DEFAULT_CACHE_SCOPES,
+    DEFAULT_KEY_ENV,
+    SurrogateStore,
+    patient_scope,
+    resolve_key,
+    scope_of,
+)
+from fairdeid.replace.surrogates.context import SurrogateContext
+from fairdeid.replace.surrogates.names import NAME_LABELS, NameMaker, detect_gender, tokenise_name
+from fairdeid.replace.surrogates.registry import coarse_label, generator_for
+from fairdeid.replace.surrogates.shape import fold, split_edges
+
+
+@dataclass(frozen=True, slots=True)
+class SpanSurrogate:
+    """What the engine decided for one span (kept for span attrs and the mapping file)."""
+
+    text: str
+    locale: str
+    gender: str | None = None
+
+
+def _echoes(original: str, *candidates: str) -> bool:
+    """Whether a candidate repeats the original (or, for 3+ characters, contains it)."""
+    key = fold(original)
+    if not key:
+        return False
+    return any(key == fold(c) or (len(key) >= 3 and key in fold(c)) for c in candidates)
+
+
+def _looks_given(doc: Document, span: Span) -> bool:
+    """A lone token is a given name when the pools know it as one and no title precedes it."""
+    tokens = [t for t in tokenise_name(doc.text[span.start : span.end]) if t.kind != "sep"]
+    if len(tokens) != 1 or tokens[0].kind != "word":
+        return False
+    before = tokenise_name(doc.text[max(0, span.start - 12) : span.start].split("\n")[-1])
+    if any(t.kind == "title" for t in before):
+        return False
+    return infer_gender(tokens[0].text) is not None
+
+
+class SurrogateEngine:
+    """Consistent surrogates for the spans of documents, scope by scope.
+
+    ``locale``: a fixed locale, or None to use ``store.locale_for(scope)`` (the locale mix).
+    ``shape``: "keep" (surrogate mode) or "locale" (localize). ``shift_dates``: False keeps dates
+    (and ages) as they are. ``gender``: "keep" infers, "female"/"male" forces.
+    """
+
+    def __init__(
+        self,
+        store: SurrogateStore,
+        *,
+        locale: str | None = None,
+        script: str = "romanised",
+        shape: str = "keep",
+        shift_dates: bool = True,
+        gender: str = "keep",
+        date_order: str = "MDY",
+        keep_labels: Sequence[str] = (),
+    ) -> None:
+        if gender not in ("keep", "female", "male"):
+            raise ConfigError("gender must be 'keep', 'female' or 'male'")
+        if script not in ("romanised", "native"):
+            raise ConfigError("script must be 'romanised' or 'native'")
+        if date_order not in ("MDY", "DMY"):
+            raise ConfigError("date_order must be 'MDY' or 'DMY'")
+        if locale is not None:
+            get_pool(locale)
+        self.store = store
+        self.locale = locale
+        self.script = script
+        self.shape = shape
+        self.shift_dates = shift_dates
+        self.gender = gender
+        self.date_order = date_order
+        self.keep_labels = frozenset(keep_labels)
+
+    # -- per-span ---------------------------------------------------------------------------
+
+    def _locale(self, scope: str) -> str:
+        return self.locale or self.store.locale_for(scope)
+
+    def _name_pick(self, scope: str, locale: str) -> Callable[[str, str, str | None], Name]:
+        pool = get_pool(locale)
+
+        def pick(role: str, token: str, gender: str | None) -> Name:
+            # Identity is the romanised form, whatever the output script: the native and the
+            # romanised variant of a corpus then name the same people.
+            role_key = "surname" if role == "surname" else "given"
+            gkey = "" if role_key == "surname" else (gender or "")
+            norm = f"{gkey}|{token}"
+            group = f"name:{locale}:{role_key}"
+            cached = self.store.lookup(scope, group, norm)
+            name = pool.surnames[0]
+            for attempt in range(12):
+                rng = self.store.rng(scope, group, norm, str(attempt))
+                if role_key == "surname":
+                    name = rng.choice(pool.surnames)
+                else:
+                    g = gender if gender in ("female", "male") else rng.choice(("female", "male"))
+                    name = rng.choice(pool.first_names[g])
+                if cached is not None:
+                    if name.romanised == cached:
+                        return name
+                    continue
+                if attempt < 11 and _echoes(token, name.romanised, name.native):
+                    continue  # never "replace" a name by itself, or by a name containing it
+                if self.store.claim(scope, group, norm, name.romanised):
+                    return name
+            return name
+
+        return pick
+
+    def gender_for(self, doc: Document, span: Span) -> str | None:
+        """The gender a name surrogate should have (None: not a name or unknown)."""
+        if self.gender in ("female", "male"):
+            return self.gender
+        given = span.attrs.get("gender")
+        if given in ("female", "male"):
+            return str(given)
+        return detect_gender(doc.text, span.start, span.end,
+                             use_pronouns=span.label in ("PATIENT", "NAME"))
+
+    def surrogate(self, doc: Document, span: Span, scope: str) -> SpanSurrogate:
+        """The surrogate of one span. ``scope`` comes from ``scope_of(doc)`` (or the caller's
+        own keyed scope), taken once per document: all of its spans must share it."""
+        whole = doc.text[span.start : span.end]
+        lead, original, trail = split_edges(whole)
+        result = self._surrogate_core(doc, span, scope, original)
+        return SpanSurrogate(lead + result.text + trail, result.locale, result.gender)
+
+    def _surrogate_core(self, doc: Document, span: Span, scope: str,
+                        original: str) -> SpanSurrogate:
+        locale = self._locale(scope)
+        label = span.label
+        if not original or label in self.keep_labels or coarse_label(label) in self.keep_labels or (
+                not self.shift_dates and coarse_label(label) in ("DATE", "AGE")):
+            return SpanSurrogate(original, locale)
+        if label in NAME_LABELS:
+            gender = self.gender_for(doc, span)
+            if gender is None:
+                # Deterministic, recorded assignment so the variant says what it used.
+                rng = self.store.rng(scope, "gender", fold(original))
+                gender = rng.choice(("female", "male"))
+            maker = NameMaker(locale, self.script, self._name_pick(scope, locale))
+            text = maker.make(original, gender, single_is_given=_looks_given(doc, span),
+                              swap_titles=self.gender in ("female", "male"))
+            return SpanSurrogate(text, locale, gender)
+        group = f"{coarse_label(label)}:{label}:{locale}"
+        norm = fold(original)
+        cached = self.store.lookup(scope, group, norm)
+        if cached is not None:
+            return SpanSurrogate(cached, locale)
+        generator = generator_for(label)
+        ctx = SurrogateContext(locale=locale, script=self.script, shape=self.shape,
+                               date_shift=self.store.date_offset(scope),
+                               date_order=self.date_order, age_offset=self._age_offset(scope))
+        text = original
+        for attempt in range(12):
+            rng = self.store.rng(scope, label, norm, str(attempt))
+            text = generator.like(original, rng, ctx)
+            if attempt < 11 and (text == original or _echoes(original, text)):
+                continue
+            if self.store.claim(scope, group, norm, text) or attempt == 11:
+                break
+        return SpanSurrogate(text, locale)
+
+    def _age_offset(self, scope: str) -> int:
+        rng = self.store.rng(scope, "age-offset")
+        return rng.choice([-3, -2, -1, 1, 2, 3])
+
+    def replace_spans(self, doc: Document, spans: Sequence[Span]) -> tuple[str, list[Span],
+                                                                          list[SpanSurrogate]]:
+        scope = scope_of(doc)
+        try:
+            ordered = sorted(spans, key=lambda s: (s.start, s.end))
+            results = [self.surrogate(doc, s, scope) for s in ordered]
+            text, moved = splice(doc.text, ordered, [r.text for r in results])
+            for span, result in zip(ordered, results, strict=True):
+                self.store.note(scope, doc.id, span.label, doc.text[span.start : span.end],
+                                result.text)
+        finally:
+            if patient_scope(doc) is None:
+                self.store.forget(scope)  # single use: nothing will ever look it up again
+        return text, moved, results
+
+
+class SurrogateReplacer:
+    """The ``surrogate`` replacement mode (``[replace] mode = "surrogate"``).
+
+    Config keys: ``locales`` (list; each patient draws one), ``key`` or ``key_env`` (default
+    ``FAIRDEID_KEY``), ``date_shift_days`` ([lo, hi]), ``date_order`` ("MDY"/"DMY"),
+    ``script`` ("romanised"/"native"), ``mapping_file`` + ``mapping_key_env`` (encrypted
+    original→surrogate mapping, written only when asked), ``require_key`` (refuse to run without
+    an explicit key: set by callers whose work spans processes or runs), ``cache_scopes`` (how
+    many patients' surrogate bookkeeping stays in memory; see ``SurrogateStore``).
+    """
+
+    mode = "surrogate"
+
+    def __init__(
+        self,
+        *,
+        locales: Sequence[str] = ("en_US",),
+        key: str | bytes | None = None,
+        key_env: str | None = DEFAULT_KEY_ENV,
+        date_shift_days: tuple[int, int] = (-365, 365),
+        date_order: str = "MDY",
+        script: str = "romanised",
+        mapping_file: str | None = None,
+        mapping_key_env: str = "FAIRDEID_MAPPING_KEY",
+        require_key: bool = False,
+        cache_scopes: int = DEFAULT_CACHE_SCOPES,
+    ) -> None:
+        for code in locales:
+            if code not in LOCALE_CODES:
+                raise ConfigError(f"unknown locale {code!r} in [replace] locales; "
+                                  f"known: {', '.join(LOCALE_CODES)}")
+        self.store = SurrogateStore(resolve_key(key, key_env, required=require_key),
+                                    tuple(locales),
+                                    (int(date_shift_days[0]), int(date_shift_days[1])),
+                                    record=mapping_file is not None,
+                                    cache_scopes=cache_scopes)
+        self.engine = SurrogateEngine(self.store, script=script, date_order=date_order)
+        self._mapping = None
+        if mapping_file is not None:
+            from fairdeid.replace.mapping import MappingWriter, passphrase_from_env
+
+            self._mapping = MappingWriter(mapping_file, passphrase_from_env(mapping_key_env))
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SurrogateReplacer:
+        shift = config.get("date_shift_days", (-365, 365))
+        if not (isinstance(shift, Sequence) and len(shift) == 2):
+            raise ConfigError("[replace] date_shift_days must be [low, high]")
+        locales = config.get("locales", ["en_US"])
+        if isinstance(locales, str):
+            locales = [locales]
+        try:
+            return cls(
+                locales=tuple(str(x) for x in locales),
+                key=config.get("key"),
+                key_env=str(config.get("key_env", DEFAULT_KEY_ENV)),
+                date_shift_days=(int(shift[0]), int(shift[1])),
+                date_order=str(config.get("date_order", "MDY")),
+                script=str(config.get("script", "romanised")),
+                mapping_file=config.get("mapping_file"),
+                mapping_key_env=str(config.get("mapping_key_env", "FAIRDEID_MAPPING_KEY")),
+                require_key=bool(config.get("require_key", False)),
+                cache_scopes=_positive_int(config.get("cache_scopes", DEFAULT_CACHE_SCOPES),
+                                           "cache_scopes"),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"[replace]: {exc}") from None
+
+    def replace(self, doc: Document, spans: Sequence[Span]) -> Replacement:
+        ordered = sorted(spans, key=lambda s: (s.start, s.end))
+        text, moved, _ = self.engine.replace_spans(doc, ordered)
+        if self._mapping is not None:
+            self._mapping.append(self.store.entries)
+            self.store.entries.clear()
+        return Replacement(text, tuple(moved),
+                           tuple(doc.text[s.start : s.end] for s in ordered))
+
+    def patient_shift(self, doc: Document) -> int | None:
+        """The date shift (days) this replacer applies to ``doc``'s patient; None for a document
+        without a patient id, whose shift is drawn afresh for each replacement and never kept."""
+        scope = patient_scope(doc)
+        return None if scope is None else self.store.date_offset(scope)
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"[replace] {name} must be a positive integer")
+    return value
