@@ -139,6 +139,19 @@ def create_app(
         finally:
             state["pending"] -= 1
 
+    def check_detectors(requested: Sequence[str] | None) -> None:
+        """422 for names the pipeline lacks, by position: a client's value may be anything."""
+        if requested is None or not engine.ready:
+            return  # not loaded: ``run`` answers 503
+        available = engine.base.detectors
+        unknown = [i for i, name in enumerate(requested) if name not in available]
+        if unknown:
+            raise HTTPException(
+                422,
+                f"{len(unknown)} unknown detector(s) at position(s) {unknown} of 'detectors'; "
+                f"available: {sorted(available)}",
+            )
+
     def to_documents(items: Sequence[DocumentIn]) -> list[Document]:
         if len(items) > max_batch:
             raise HTTPException(
@@ -164,6 +177,7 @@ def create_app(
     )
     async def deidentify(body: DeidentifyRequest, request: Request) -> dict[str, Any]:
         """De-identify one note (`text`) or a batch (`documents`) in the requested mode."""
+        check_detectors(body.detectors)
         docs = to_documents(body.as_documents())
         results = await run(request, engine.deidentify, docs, body.mode, body.detectors)
         failed = [{"id": r.document.id, "errors": list(r.errors)} for r in results if r.errors]
@@ -200,6 +214,7 @@ def create_app(
     )
     async def detect(body: DetectRequest, request: Request) -> dict[str, Any]:
         """Find PHI spans (after resolution) without changing the text."""
+        check_detectors(body.detectors)
         docs = to_documents(body.as_documents())
         found = await run(request, engine.detect, docs, body.detectors)
         failed = [{"id": d.document.id, "errors": list(d.errors)} for d in found if d.errors]
