@@ -31,7 +31,7 @@ from fairdeid import __version__
 from fairdeid.document import Document
 from fairdeid.errors import FairdeidError
 from fairdeid.replace import MODES
-from fairdeid.serve.engine import Engine, PipelineSource
+from fairdeid.serve.engine import Engine, ModeUnavailableError, PipelineSource
 from fairdeid.serve.guards import AccessLogAndHeaders, BearerAuth, BodyLimit
 from fairdeid.serve.schemas import (
     DeidentifyRequest,
@@ -54,6 +54,7 @@ DEFAULT_MAX_PENDING = 256
 _PROTECTED = frozenset({"/v1/deidentify", "/v1/detect"})
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or invalid bearer token"},
+    409: {"model": ErrorBody, "description": "Mode not available here (surrogates need a key)"},
     413: {"model": ErrorBody, "description": "Body, batch or document over the limits"},
     422: {"model": ErrorBody, "description": "Malformed or invalid request (input not echoed)"},
     503: {"model": ErrorBody, "description": "Pipeline still loading, failed, or server busy"},
@@ -127,6 +128,8 @@ def create_app(
         state["pending"] += 1
         try:
             return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=limiter)
+        except ModeUnavailableError as exc:
+            raise HTTPException(409, str(exc)) from None
         except FairdeidError as exc:
             raise HTTPException(422, str(exc)) from None
         except Exception as exc:
@@ -151,6 +154,15 @@ def create_app(
                 f"{len(unknown)} unknown detector(s) at position(s) {unknown} of 'detectors'; "
                 f"available: {sorted(available)}",
             )
+
+    def check_mode(mode: str | None) -> None:
+        """409 before queueing: e.g. surrogates asked of a server without a key."""
+        if not engine.ready:
+            return  # ``run`` answers 503
+        try:
+            engine.check_mode(mode)
+        except ModeUnavailableError as exc:
+            raise HTTPException(409, str(exc)) from None
 
     def to_documents(items: Sequence[DocumentIn]) -> list[Document]:
         if len(items) > max_batch:
@@ -178,6 +190,7 @@ def create_app(
     async def deidentify(body: DeidentifyRequest, request: Request) -> dict[str, Any]:
         """De-identify one note (`text`) or a batch (`documents`) in the requested mode."""
         check_detectors(body.detectors)
+        check_mode(body.mode)
         docs = to_documents(body.as_documents())
         results = await run(request, engine.deidentify, docs, body.mode, body.detectors)
         failed = [{"id": r.document.id, "errors": list(r.errors)} for r in results if r.errors]
