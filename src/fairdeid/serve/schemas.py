@@ -174,6 +174,8 @@ class Info(BaseModel):
     max_chars: int
     max_batch: int
     max_body_bytes: int
+    max_request_chars: int = Field(description="Characters of all documents of one request.")
+    request_timeout: float = Field(description="Seconds a request may take, queueing included.")
 
 
 class ErrorBody(BaseModel):
