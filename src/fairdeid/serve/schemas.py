@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 Mode = Literal["tag", "redact", "surrogate"]
@@ -60,9 +60,19 @@ class DocumentIn(BaseModel):
     text: str
     meta: dict[str, Any] = Field(
         default_factory=dict,
-        description="Passed to the pipeline (`patient_id` keeps surrogates consistent); "
-        "never echoed back.",
+        description="Passed to the pipeline (`patient_id`, a string or an integer, keeps "
+        "surrogates consistent); never echoed back.",
     )
+
+    @field_validator("meta")
+    @classmethod
+    def _patient_id_is_scalar(cls, meta: dict[str, Any]) -> dict[str, Any]:
+        # Any value would be str()-ed into a scope: {"a": 1} or 1.0 would silently give a
+        # patient other surrogates than "1" does.
+        pid = meta.get("patient_id")
+        if pid is not None and (isinstance(pid, bool) or not isinstance(pid, str | int)):
+            raise ValueError("meta.patient_id must be a string or an integer")
+        return meta
 
 
 class _Body(BaseModel):
