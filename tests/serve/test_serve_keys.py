@@ -82,6 +82,19 @@ def test_surrogate_default_without_key_fails_to_load(no_key: None) -> None:
         pass
 
 
+def test_surrogate_default_without_key_reports_failed_readiness(no_key: None) -> None:
+    import time
+
+    with TestClient(create_app(SURROGATE_TOY)) as client:
+        for _ in range(200):  # bounded wait for the background loader
+            body = client.get("/readyz").json()
+            if body["status"] != "loading":
+                break
+            time.sleep(0.05)
+        assert body["status"] == "failed" and "surrogate mode needs a key" in body["error"]
+        assert client.post("/v1/deidentify", json={"text": "Dr. Lee"}).status_code == 503
+
+
 @pytest.mark.parametrize("path_body", [NOTE, {"text": "Dr. Lee", "mode": "surrogate"}])
 def test_surrogate_request_without_key_is_409_and_draws_no_random_key(
     no_key: None, caplog: pytest.LogCaptureFixture, path_body: dict[str, Any]
