@@ -6,6 +6,7 @@ de-identified without it may still hold PHI: neither may be released, in any mod
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -100,12 +101,21 @@ def test_same_requests_pass_when_no_detector_fails(
 
 
 @pytest.mark.parametrize(("path", "extra"), REQUESTS)
-def test_crashing_detector_is_500_without_the_note(path: str, extra: dict[str, Any],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crashing_detector_is_500_without_the_note(
+    path: str, extra: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
     monkeypatch.setenv("FAIRDEID_KEY", secrets.token_urlsafe(32))
     app = create_app({"pipeline": {"detectors": ["toy", "leaky"]}}, background_load=False)
     with TestClient(app, raise_server_exceptions=False) as c:
         r = c.post(path, json={"text": f"Patient {CANARY}", **extra})
-    assert r.status_code == 500
-    assert r.json()["detail"].startswith("internal error while processing the request (id ")
-    assert CANARY not in r.text
+        assert r.status_code == 500
+        assert r.json()["detail"].startswith("internal error while processing the request (id ")
+        assert CANARY not in r.text
+        # The crash freed the worker, and is not reported as a timed-out request.
+        assert app.state.scheduler.limiter.borrowed_tokens == 0  # type: ignore[attr-defined]
+        assert c.post(path, json={"text": "Dr. Lee", "detectors": ["toy"], **extra}).is_success
+    messages = [rec.getMessage() for rec in caplog.records]
+    assert not [m for m in messages if "timed-out" in m]
+    assert any("pipeline error ValueError" in m for m in messages)

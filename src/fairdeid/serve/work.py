@@ -117,8 +117,11 @@ class Scheduler:
         with anyio.CancelScope(deadline=deadline) as running:
             try:
                 return await anyio.to_thread.run_sync(job.run, fn, chunk, abandon_on_cancel=True)
+            except Exception:
+                job.abandon(timed_out=False)  # ``fn`` raised: its thread is done
+                raise
             except BaseException:
-                job.abandon()  # e.g. the server shuts down
+                job.abandon()  # cancelled otherwise, e.g. the server shuts down
                 raise
         assert running.cancelled_caught
         job.abandon()
@@ -164,14 +167,14 @@ class _Job:
             with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._release)
 
-    def abandon(self) -> None:
+    def abandon(self, timed_out: bool = True) -> None:
         """On the event loop: the request stops waiting for this chunk."""
         with self._lock:
             if self._state == "queued":
                 self._state = "cancelled"
                 release_now = True
             else:
-                self._abandoned = True
+                self._abandoned = timed_out
                 release_now = False
         if release_now:
             self._limiter.release_on_behalf_of(self._borrower)
