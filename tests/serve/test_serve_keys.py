@@ -121,3 +121,13 @@ def test_replicas_with_one_key_give_a_patient_the_same_surrogates(key: str) -> N
             answers.append(r.json()["documents"][0]["text"])
     assert answers[0] == answers[1]
     assert "Lee" not in answers[0] and "2021-03-04" not in answers[0]
+
+
+def test_one_surrogate_replacer_serves_every_request(key: str) -> None:
+    """Its store is the bounded surrogate cache: one per mode, not one per request."""
+    with TestClient(create_app(TOY, background_load=False)) as client:
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        assert client.post("/v1/deidentify", json=NOTE).status_code == 200
+        replacer = engine.for_mode("surrogate").replacer
+        assert client.post("/v1/deidentify", json=NOTE).status_code == 200
+        assert engine.for_mode("surrogate").replacer is replacer
