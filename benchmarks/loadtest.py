@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -74,8 +75,10 @@ def start_server(port: int, config: str | None, workers: int) -> subprocess.Pope
            "--workers", str(workers)]
     if config:
         cmd += ["--config", config]
+    # The server refuses surrogate requests without an explicit key; a throwaway one will do.
+    env = {"FAIRDEID_KEY": secrets.token_urlsafe(32), **os.environ}
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
 
 
 def wait_ready(base: str, proc: subprocess.Popen[bytes], deadline_s: float) -> float:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fairdeid.detect import register_detector
@@ -39,6 +40,37 @@ class GatedDetector(LeakyDetector):
 
     def detect(self, doc: Document) -> list[Span]:
         return []
+
+
+class GateDetector:
+    """A slow detector under the test's control: notes containing ``WAIT`` block until
+    ``gate`` is set. It records the ids it saw, in order, so tests assert ordering, not time."""
+
+    name = "gate"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.started = threading.Event()
+        self.gate = threading.Event()
+
+    def detect(self, doc: Document) -> list[Span]:
+        self.seen.append(doc.id)
+        if "WAIT" in doc.text:
+            self.started.set()
+            self.gate.wait(timeout=30)
+        return []
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        return [self.detect(d) for d in docs]
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 20.0) -> None:
+    """Poll a condition set by another thread (a bounded wait, not a timing assertion)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
 
 
 register_detector("leaky", lambda config: LeakyDetector())

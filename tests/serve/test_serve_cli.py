@@ -37,7 +37,20 @@ def test_serve_builds_app_with_token_and_quiet_access_log(
         ok = client.post("/v1/deidentify", json={"text": "Dr. Lee"},
                          headers={"Authorization": "Bearer abc"})
         assert ok.json()["text"] == "Dr. [NAME]"
-        assert client.get("/v1/info").json()["max_batch"] == 2
+        info = client.get("/v1/info").json()
+        assert info["max_batch"] == 2
+        assert info["max_request_chars"] == 1_000_000 and info["request_timeout"] == 60.0
+
+
+def test_serve_passes_work_limits(captured: dict[str, Any], toy_config_file: Path) -> None:
+    result = CliRunner().invoke(app, ["serve", "--config", str(toy_config_file),
+                                      "--max-request-chars", "5000", "--request-timeout", "2.5"])
+    assert result.exit_code == 0, result.output
+    with TestClient(captured["app"]) as client:
+        info = client.get("/v1/info").json()
+        assert info["max_request_chars"] == 5000 and info["request_timeout"] == 2.5
+        r = client.post("/v1/detect", json={"documents": [{"text": "x" * 3000}] * 2})
+        assert r.status_code == 413
 
 
 def test_serve_refuses_unset_token_env_and_bad_config(

@@ -43,7 +43,16 @@ def serve(
     max_chars: Annotated[int, typer.Option(help="Characters per document")] = 100_000,
     max_batch: Annotated[int, typer.Option(help="Documents per request")] = 64,
     max_body_mb: Annotated[float, typer.Option(help="Request body size limit (MiB)")] = 8.0,
-    workers: Annotated[int, typer.Option(help="Pipeline calls run at once (threads)")] = 1,
+    max_request_chars: Annotated[
+        int, typer.Option(min=1, help="Characters of all documents of one request together")
+    ] = 1_000_000,
+    request_timeout: Annotated[
+        float,
+        typer.Option(min=0.001, help="Seconds a request may take, queueing included (503 after)"),
+    ] = 60.0,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Pipeline calls run at once (threads)")
+    ] = 1,
     no_access_log: Annotated[
         bool, typer.Option("--no-access-log", help="Silence the per-request log line")
     ] = False,
@@ -67,6 +76,8 @@ def serve(
             console.print(f"[red]--token-env {token_env}: the variable is unset or empty[/]")
             raise typer.Exit(2)
     try:
+        # Also refuses a surrogate server without a strong key: replicas and restarts must
+        # give a patient the same surrogates, which a random per-process key cannot.
         check_config(config)
     except ConfigError as exc:
         console.print(f"[red]{exc}[/]")
@@ -80,6 +91,8 @@ def serve(
         max_chars=max_chars,
         max_batch=max_batch,
         max_body_bytes=int(max_body_mb * 1024 * 1024),
+        max_request_chars=max_request_chars,
+        request_timeout=request_timeout,
         workers=workers,
     )
     log_config = dict(LOG_CONFIG)

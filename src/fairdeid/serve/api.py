@@ -31,7 +31,7 @@ from fairdeid import __version__
 from fairdeid.document import Document
 from fairdeid.errors import FairdeidError
 from fairdeid.replace import MODES
-from fairdeid.serve.engine import Engine, PipelineSource
+from fairdeid.serve.engine import Engine, ModeUnavailableError, PipelineSource
 from fairdeid.serve.guards import AccessLogAndHeaders, BearerAuth, BodyLimit
 from fairdeid.serve.schemas import (
     DeidentifyRequest,
@@ -42,6 +42,7 @@ from fairdeid.serve.schemas import (
     ErrorBody,
     Info,
 )
+from fairdeid.serve.work import BusyError, DeadlineExceededError, Scheduler
 
 log = logging.getLogger("fairdeid.serve")
 
@@ -50,13 +51,20 @@ DEFAULT_MAX_CHARS = 100_000
 DEFAULT_MAX_BATCH = 64
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 DEFAULT_MAX_PENDING = 256
+DEFAULT_MAX_REQUEST_CHARS = 1_000_000
+DEFAULT_REQUEST_TIMEOUT = 60.0
+DEFAULT_CHUNK_CHARS = 20_000
 
 _PROTECTED = frozenset({"/v1/deidentify", "/v1/detect"})
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or invalid bearer token"},
-    413: {"model": ErrorBody, "description": "Body, batch or document over the limits"},
+    409: {"model": ErrorBody, "description": "Mode not available here (surrogates need a key)"},
+    413: {"model": ErrorBody, "description": "Body, batch, document or total over the limits"},
     422: {"model": ErrorBody, "description": "Malformed or invalid request (input not echoed)"},
-    503: {"model": ErrorBody, "description": "Pipeline still loading, failed, or server busy"},
+    503: {
+        "model": ErrorBody,
+        "description": "Pipeline still loading or failed, server busy, or request over its time",
+    },
 }
 
 T = TypeVar("T")
@@ -71,6 +79,9 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     workers: int = 1,
     max_pending: int = DEFAULT_MAX_PENDING,
+    max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
     background_load: bool = True,
 ) -> FastAPI:
     """Build the ASGI app.
@@ -79,11 +90,15 @@ def create_app(
     ``max_chars``: per document; ``max_batch``: documents per request; ``max_body_bytes``: raw
     body. ``workers``: pipeline calls allowed at once (detectors are not assumed thread-safe).
     ``max_pending``: requests allowed to wait for a worker before answering 503 (backpressure).
+    ``max_request_chars``: characters of all documents of a request together (413 above).
+    ``request_timeout``: seconds a request may take, queueing included (503 after). A request's
+    documents share the workers in chunks of about ``chunk_chars`` characters, so one big batch
+    cannot hold them all while small requests wait (see :mod:`fairdeid.serve.work`).
     ``background_load``: load the config after startup (``/readyz`` tells when) instead of
     before it (startup then fails on a bad config).
     """
     engine = Engine(pipeline_or_config)
-    state: dict[str, Any] = {"pending": 0}
+    scheduler = Scheduler(workers, max_pending, request_timeout, chunk_chars)
 
     async def _load() -> None:
         try:
@@ -96,7 +111,6 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state["limiter"] = anyio.CapacityLimiter(workers)
         if background_load:
             async with anyio.create_task_group() as group:
                 group.start_soon(_load)
@@ -115,29 +129,60 @@ def create_app(
     # middleware, which runs before the body is read.
     bearer = HTTPBearer(auto_error=False, description="Set when the server runs with a token.")
 
-    async def run(request: Request, fn: Callable[..., T], *args: Any) -> T:
-        """Run pipeline work in a worker thread, with backpressure and PHI-safe errors."""
+    async def run(
+        request: Request, fn: Callable[[list[Document]], list[T]], docs: list[Document]
+    ) -> list[T]:
+        """Pipeline work on the shared workers, within the deadline, with PHI-safe errors."""
         if not engine.ready:
             status = "failed" if engine.error else "loading"
             raise HTTPException(503, f"pipeline {status}", headers={"Retry-After": "5"})
-        if state["pending"] >= max_pending:
-            raise HTTPException(503, "server busy; retry later", headers={"Retry-After": "1"})
-        limiter = state.get("limiter") or anyio.CapacityLimiter(workers)
-        state["limiter"] = limiter
-        state["pending"] += 1
+        request_id = request.scope.get("state", {}).get("request_id", "-")
         try:
-            return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=limiter)
+            return await scheduler.map(fn, docs, request_id)
+        except BusyError:
+            raise HTTPException(
+                503, "server busy; retry later", headers={"Retry-After": "1"}
+            ) from None
+        except DeadlineExceededError:
+            log.warning("request id=%s exceeded the %gs deadline", request_id, request_timeout)
+            raise HTTPException(
+                503,
+                f"the request took longer than this server allows ({request_timeout:g} s); "
+                "retry later or send fewer or shorter documents",
+                headers={"Retry-After": "5"},
+            ) from None
+        except ModeUnavailableError as exc:
+            raise HTTPException(409, str(exc)) from None
         except FairdeidError as exc:
             raise HTTPException(422, str(exc)) from None
         except Exception as exc:
-            request_id = request.scope.get("state", {}).get("request_id", "-")
             # Type only: a detector's message may quote the note.
             log.error("pipeline error %s in request id=%s", type(exc).__name__, request_id)
             raise HTTPException(
                 500, f"internal error while processing the request (id {request_id})"
             ) from None
-        finally:
-            state["pending"] -= 1
+
+    def check_detectors(requested: Sequence[str] | None) -> None:
+        """422 for names the pipeline lacks, by position: a client's value may be anything."""
+        if requested is None or not engine.ready:
+            return  # not loaded: ``run`` answers 503
+        available = engine.base.detectors
+        unknown = [i for i, name in enumerate(requested) if name not in available]
+        if unknown:
+            raise HTTPException(
+                422,
+                f"{len(unknown)} unknown detector(s) at position(s) {unknown} of 'detectors'; "
+                f"available: {sorted(available)}",
+            )
+
+    def check_mode(mode: str | None) -> None:
+        """409 before queueing: e.g. surrogates asked of a server without a key."""
+        if not engine.ready:
+            return  # ``run`` answers 503
+        try:
+            engine.check_mode(mode)
+        except ModeUnavailableError as exc:
+            raise HTTPException(409, str(exc)) from None
 
     def to_documents(items: Sequence[DocumentIn]) -> list[Document]:
         if len(items) > max_batch:
@@ -152,6 +197,13 @@ def create_app(
                     f"document {i} has {len(item.text)} characters; the limit is {max_chars}",
                 )
             docs.append(Document(id=item.id or f"doc-{i}", text=item.text, meta=item.meta))
+        total = sum(len(d.text) for d in docs)
+        if total > max_request_chars:
+            raise HTTPException(
+                413,
+                f"the documents have {total} characters in total; the limit per request is "
+                f"{max_request_chars}",
+            )
         return docs
 
     @app.post(
@@ -164,8 +216,12 @@ def create_app(
     )
     async def deidentify(body: DeidentifyRequest, request: Request) -> dict[str, Any]:
         """De-identify one note (`text`) or a batch (`documents`) in the requested mode."""
+        check_detectors(body.detectors)
+        check_mode(body.mode)
         docs = to_documents(body.as_documents())
-        results = await run(request, engine.deidentify, docs, body.mode, body.detectors)
+        results = await run(
+            request, lambda chunk: engine.deidentify(chunk, body.mode, body.detectors), docs
+        )
         failed = [{"id": r.document.id, "errors": list(r.errors)} for r in results if r.errors]
         if failed:
             # A detector (e.g. a remote LLM) failed on these notes: their output was only partly
@@ -200,8 +256,9 @@ def create_app(
     )
     async def detect(body: DetectRequest, request: Request) -> dict[str, Any]:
         """Find PHI spans (after resolution) without changing the text."""
+        check_detectors(body.detectors)
         docs = to_documents(body.as_documents())
-        found = await run(request, engine.detect, docs, body.detectors)
+        found = await run(request, lambda chunk: engine.detect(chunk, body.detectors), docs)
         failed = [{"id": d.document.id, "errors": list(d.errors)} for d in found if d.errors]
         if failed:
             # An empty span list from a detector that failed would read as "no PHI here".
@@ -229,6 +286,8 @@ def create_app(
             "max_chars": max_chars,
             "max_batch": max_batch,
             "max_body_bytes": max_body_bytes,
+            "max_request_chars": max_request_chars,
+            "request_timeout": request_timeout,
         }
 
     @app.get("/healthz", tags=["service"])
@@ -274,6 +333,7 @@ def create_app(
         app.add_middleware(BearerAuth, token=token, protected=_PROTECTED)
     app.add_middleware(AccessLogAndHeaders, known_paths=known)
     app.state.engine = engine
+    app.state.scheduler = scheduler
     return app
 
 

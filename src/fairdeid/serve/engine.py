@@ -4,6 +4,11 @@ Models are the expensive part, so every mode reuses the base pipeline's detector
 only gets its own replacer. Mode pipelines are built lazily on first use (the surrogate locales
 are not loaded unless someone asks for surrogates).
 
+Surrogate keys: every pipeline here is built with ``require_key``. A server that drew a random
+key would give a patient other surrogates after a restart, or on the replica next to it; so a
+server whose default mode is surrogate does not load without a key, and a request for surrogates
+on a server without one is refused (:class:`ModeUnavailableError`, a 409).
+
 Thread-safety: detectors and surrogate stores were written for one caller at a time, so pipeline
 work passes through a capacity limiter (``workers`` calls at once, 1 by default). For pure-Python
 detectors under the GIL that costs nothing in throughput; the event loop stays free either way
@@ -12,6 +17,8 @@ because the work runs in worker threads.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -22,7 +29,13 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.pipeline import Detection, Pipeline, Result, load_config
 from fairdeid.replace import MODES, build_replacer
+from fairdeid.replace.store import DEFAULT_KEY_ENV, resolve_key
 from fairdeid.taxonomy import coarse
+
+log = logging.getLogger("fairdeid.serve")
+
+#: Service pipelines never fall back to a random per-process surrogate key.
+REQUIRE_KEY: dict[str, dict[str, Any]] = {"replace": {"require_key": True}}
 
 #: What kind of detector a detector kind is, for the page's legend.
 _KINDS: dict[str, str] = {
@@ -39,6 +52,26 @@ _KINDS: dict[str, str] = {
 PipelineSource = Pipeline | str | Path | Mapping[str, Any] | None
 
 
+class ModeUnavailableError(ConfigError):
+    """The request is valid but this server cannot serve its mode as configured (a 409)."""
+
+
+def check_surrogate_key(replace: Mapping[str, Any]) -> None:
+    """Raise ``ConfigError`` unless the ``[replace]`` table yields a strong explicit key.
+
+    Cheap (an environment lookup and an entropy estimate): the CLI runs it before uvicorn starts
+    and the API before it queues a surrogate request. Messages never hold key material.
+    """
+    key = replace.get("key")
+    key_env = str(replace.get("key_env", DEFAULT_KEY_ENV))
+    resolve_key(key if isinstance(key, str | bytes) else None, key_env, required=True)
+
+
+def _key_configured(replace: Mapping[str, Any]) -> bool:
+    key_env = str(replace.get("key_env", DEFAULT_KEY_ENV))
+    return bool(replace.get("key")) or bool(key_env and os.environ.get(key_env))
+
+
 class Engine:
     """Holds the base pipeline and its per-mode siblings."""
 
@@ -50,6 +83,8 @@ class Engine:
         self.error: str | None = None
         self.load_seconds: float | None = 0.0 if self._base is not None else None
         self._kinds: dict[str, str] = {}
+        #: Modes refused once, with the answer for clients (the reason went to the log once).
+        self._refused: dict[str, str] = {}
         if self._base is not None:
             self._register(self._base)
 
@@ -67,7 +102,7 @@ class Engine:
         try:
             source = self._source
             assert not isinstance(source, Pipeline)
-            pipeline = Pipeline.from_config(source)
+            pipeline = Pipeline.from_config(source, overrides=REQUIRE_KEY)
         except Exception as exc:
             # Config errors are written to be PHI-free; anything else is reported by type only.
             self.error = str(exc) if isinstance(exc, ConfigError) else type(exc).__name__
@@ -100,19 +135,47 @@ class Engine:
             return {}
         return {name: self._kinds.get(name, "other") for name in self._base.detectors}
 
+    def _replace_table(self) -> dict[str, Any]:
+        return {**self.base.config.get("replace", {}), **REQUIRE_KEY["replace"]}
+
+    def _refuse(self, mode: str, exc: Exception) -> ModeUnavailableError:
+        """Remember why ``mode`` cannot be served; the reason (PHI-free) is logged once."""
+        if mode not in self._refused:
+            if mode == "surrogate" and not _key_configured(self._replace_table()):
+                self._refused[mode] = "surrogate mode needs a key on this server"
+            else:
+                self._refused[mode] = f"mode {mode!r} is not available on this server"
+            reason = str(exc) if isinstance(exc, ConfigError) else type(exc).__name__
+            log.error("mode %s refused: %s", mode, reason)
+        return ModeUnavailableError(self._refused[mode])
+
+    def check_mode(self, mode: str | None) -> None:
+        """Refuse, cheaply and before any work is queued, a mode this server cannot serve."""
+        mode = mode or self.base.replacer.mode
+        if mode in self._by_mode:
+            return
+        if mode in self._refused:
+            raise ModeUnavailableError(self._refused[mode])
+        if mode == "surrogate":
+            try:
+                check_surrogate_key(self._replace_table())
+            except ConfigError as exc:
+                raise self._refuse(mode, exc) from None
+
     def for_mode(self, mode: str | None) -> Pipeline:
         """The pipeline for ``mode``; built on first use, sharing detectors and resolver."""
         base = self.base
         mode = mode or base.replacer.mode
         if mode not in MODES:
             raise ConfigError(f"unknown mode {mode!r}; choose one of {list(MODES)}")
+        self.check_mode(mode)
         with self._lock:
             pipeline = self._by_mode.get(mode)
             if pipeline is None:
                 try:
-                    replacer = build_replacer(base.config.get("replace", {}), mode=mode)
-                except ImportError:
-                    raise ConfigError(f"mode {mode!r} is not available here") from None
+                    replacer = build_replacer(self._replace_table(), mode=mode)
+                except (ImportError, ConfigError) as exc:
+                    raise self._refuse(mode, exc) from None
                 pipeline = Pipeline(base.detectors, base.resolver, replacer, base.config)
                 self._by_mode[mode] = pipeline
             return pipeline
@@ -152,5 +215,8 @@ class Engine:
 
 
 def check_config(source: str | Path | Mapping[str, Any] | None) -> None:
-    """Cheap pre-flight for the CLI: the file exists and parses (models are not loaded)."""
-    load_config(source)
+    """Cheap pre-flight for the CLI: the file parses and, for a surrogate server, a strong key
+    is set (models are not loaded)."""
+    replace = load_config(source).get("replace", {})
+    if str(replace.get("mode", "tag")) == "surrogate":
+        check_surrogate_key(replace)

@@ -120,12 +120,14 @@ class BearerAuth:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope.get("path") in self.protected:
             supplied = b""
-            for name, value in scope.get("headers", []):
-                if name == b"authorization":
-                    scheme, _, credentials = value.partition(b" ")
-                    if scheme.lower() == b"bearer":
-                        supplied = credentials.strip()
-            if not hmac.compare_digest(supplied, self.token):
+            given = [v for n, v in scope.get("headers", []) if n == b"authorization"]
+            # Exactly one header: with two, which one counts would be up to each parser, and
+            # a valid token must not excuse a second, different one.
+            if len(given) == 1:
+                scheme, _, credentials = given[0].partition(b" ")
+                if scheme.lower() == b"bearer":
+                    supplied = credentials.strip()
+            if not supplied or not hmac.compare_digest(supplied, self.token):
                 payload = json.dumps({"detail": "missing or invalid bearer token"}).encode()
                 await send(
                     {

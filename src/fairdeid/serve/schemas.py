@@ -6,11 +6,51 @@ Responses never echo the input text: the client has it, and every copy of PHI is
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 Mode = Literal["tag", "redact", "surrogate"]
+
+#: JSON may escape half of a surrogate pair (``"\ud800"``): valid JSON, but not text. Python
+#: keeps it in the ``str`` and it fails later, when the answer is encoded (a 500).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Keys whose names may appear in an error message; any other key is client text.
+_FIELD_NAMES = frozenset({"text", "documents", "detectors", "mode", "id", "meta"})
+
+
+def lone_surrogate_at(data: Any) -> str | None:
+    """Where the first string (or key) holding a lone surrogate is, as ``documents[1].text``.
+
+    The path names only fields and indexes: keys the client chose (inside ``meta``, or unknown
+    keys) are never written out. Iterative, so a deeply nested ``meta`` cannot exhaust the stack.
+    """
+    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    while stack:
+        value, path, opaque = stack.pop()
+        if isinstance(value, str):
+            if _LONE_SURROGATE.search(value):
+                return path or "body"
+        elif isinstance(value, dict):
+            items = []
+            for key, item in value.items():
+                if isinstance(key, str) and _LONE_SURROGATE.search(key):
+                    return path or "body"
+                if opaque:
+                    items.append((item, path, True))
+                    continue
+                name = key if key in _FIELD_NAMES else "<field>"
+                child = f"{path}.{name}" if path else name
+                items.append((item, child, name == "meta" or name == "<field>"))
+            stack.extend(reversed(items))
+        elif isinstance(value, list):
+            stack.extend(
+                reversed([(item, path if opaque else f"{path}[{i}]", opaque)
+                          for i, item in enumerate(value)])
+            )
+    return None
 
 
 class DocumentIn(BaseModel):
@@ -20,9 +60,19 @@ class DocumentIn(BaseModel):
     text: str
     meta: dict[str, Any] = Field(
         default_factory=dict,
-        description="Passed to the pipeline (`patient_id` keeps surrogates consistent); "
-        "never echoed back.",
+        description="Passed to the pipeline (`patient_id`, a string or an integer, keeps "
+        "surrogates consistent); never echoed back.",
     )
+
+    @field_validator("meta")
+    @classmethod
+    def _patient_id_is_scalar(cls, meta: dict[str, Any]) -> dict[str, Any]:
+        # Any value would be str()-ed into a scope: {"a": 1} or 1.0 would silently give a
+        # patient other surrogates than "1" does.
+        pid = meta.get("patient_id")
+        if pid is not None and (isinstance(pid, bool) or not isinstance(pid, str | int)):
+            raise ValueError("meta.patient_id must be a string or an integer")
+        return meta
 
 
 class _Body(BaseModel):
@@ -31,8 +81,24 @@ class _Body(BaseModel):
     text: str | None = Field(None, description="One note. Give `text` or `documents`.")
     documents: list[DocumentIn] | None = Field(None, min_length=1, description="A batch of notes.")
     detectors: list[str] | None = Field(
-        None, description="Run only these detectors of the pipeline (default: all)."
+        None,
+        min_length=1,
+        description="Run only these detectors of the pipeline (default: all). At least one: "
+        "an empty list would check nothing.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, data: Any) -> Any:
+        where = lone_surrogate_at(data)
+        if where is not None:
+            raise PydanticCustomError(
+                "lone_surrogate",
+                "{where} contains a lone surrogate code point (half of a UTF-16 pair), which is "
+                "not text; send valid Unicode",
+                {"where": where},
+            )
+        return data
 
     @model_validator(mode="after")
     def _one_of(self) -> _Body:
@@ -118,6 +184,8 @@ class Info(BaseModel):
     max_chars: int
     max_batch: int
     max_body_bytes: int
+    max_request_chars: int = Field(description="Characters of all documents of one request.")
+    request_timeout: float = Field(description="Seconds a request may take, queueing included.")
 
 
 class ErrorBody(BaseModel):
