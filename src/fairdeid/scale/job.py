@@ -351,12 +351,12 @@ def _init_ray(ray: Any, address: str | None, concurrency: int) -> None:
     The surrogate key is not put in a ``runtime_env`` (which Ray shows in its job listings): it
     travels in the pickled :class:`JobSpec`, out of every ``repr``.
     """
-    options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING,
-                               "include_dashboard": False}
+    options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
     if address:
         ray.init(address=address, **options)
     else:
-        ray.init(num_cpus=max(1, concurrency), **options)
+        # No dashboard: nothing here needs it, and it is one more process to outlive a crash.
+        ray.init(num_cpus=max(1, concurrency), include_dashboard=False, **options)
 
 
 def _map_chunks(
