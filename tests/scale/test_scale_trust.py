@@ -188,11 +188,32 @@ def test_receipt_records_part_rows_and_sha256(tmp_path: Path) -> None:
     data = (out / "part-00000.jsonl").read_bytes()
     assert receipt["part"] == {"name": "part-00000.jsonl", "rows": data.count(b"\n"),
                                "sha256": hashlib.sha256(data).hexdigest()}
-    # A receipt that is itself damaged vouches for nothing.
+    # A receipt that is itself damaged, or written under other settings (a straggler of an
+    # earlier run), vouches for nothing.
     (out / "_chunks" / "chunk-00001.json").write_text('{"chunk": ')
     said, notice = notices()
     report = run_batch(spec_for(tmp_path, src), chunk_size=5, engine="local", on_notice=notice)
     assert report.chunks_skipped == 1 and said == ["chunk 1 is redone: receipt unreadable"]
+    receipt["settings_sha256"] = "0" * 64
+    (out / "_chunks" / "chunk-00000.json").write_text(json.dumps(receipt))
+    said.clear()
+    report = run_batch(spec_for(tmp_path, src), chunk_size=5, engine="local", on_notice=notice)
+    assert said == ["chunk 0 is redone: receipt is from a run with other settings"]
+
+
+def test_a_second_run_on_a_busy_output_directory_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    src = write_jsonl_input(tmp_path / "in.jsonl", 6)
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".lock").open("a+b") as held:  # as a running driver holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ConfigError, match="in use by another batch run"):
+            run_batch(spec_for(tmp_path, src), chunk_size=5, engine="local", restart=True)
+        assert not list(out.glob("part-*"))
+    run_batch(spec_for(tmp_path, src), chunk_size=5, engine="local")
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
 
 
 def test_damaged_parquet_part_is_redone(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ actor per ``concurrency``, each loading the models once) and ``local`` (in-proce
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import hmac
 import json
@@ -117,6 +118,10 @@ def _config_digest(config: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
+def _digest(settings: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _settings(spec: JobSpec, chunk_size: int) -> dict[str, Any]:
     """What must not change between a run and its resumption."""
     return {
@@ -194,6 +199,8 @@ def _receipt_problem(spec: JobSpec, chunk: Chunk) -> tuple[dict[str, Any] | None
             raise TypeError("errors")
     except (OSError, ValueError, KeyError, TypeError):
         return None, "receipt unreadable"
+    if receipt.get("settings_sha256") != spec.settings_sha256:
+        return None, "receipt is from a run with other settings"
     if not same_chunk or part.name != part_path.name or part.rows != rows_ok:
         return None, "receipt does not describe this chunk"
     reason = part_mismatch(part_path, spec.out_format, part)
@@ -259,23 +266,36 @@ def run_batch(
     spec = with_surrogate_key(spec)  # before any worker, Ray, or hashing a large input
     out = Path(spec.output)
     out.mkdir(parents=True, exist_ok=True)
-    settings = _settings(spec, chunk_size)
-    if restart:
-        if removed := _discard_previous_run(out):
-            notice(f"--restart: removed {removed} file(s) of the earlier run")
-    else:
-        _check_resumable(out, settings)
-    (out / "_chunks").mkdir(exist_ok=True)
-    # Local: build the pipeline now, so a bad config fails before a large file is planned.
-    worker = ChunkWorker(spec) if engine == "local" else None
-    remove_stale_tmp(out)
-    chunks = plan_chunks(Path(spec.input), spec.fmt, chunk_size, spec.columns)
-    write_json(out / MANIFEST, {"version": MANIFEST_VERSION, "status": "running",
-                                "settings": settings, "chunks": len(chunks)})
-    done_before = _reconcile(spec, chunks, notice)
-    pending = [c for c in chunks if c.index not in done_before]
-    if on_plan:
-        on_plan(len(chunks), len(chunks) - len(pending))
+    with _exclusive(out):
+        settings = _settings(spec, chunk_size)
+        spec = dataclasses.replace(spec, settings_sha256=_digest(settings))
+        if restart:
+            if removed := _discard_previous_run(out):
+                notice(f"--restart: removed {removed} file(s) of the earlier run")
+        else:
+            _check_resumable(out, settings)
+        (out / "_chunks").mkdir(exist_ok=True)
+        # Local: build the pipeline now, so a bad config fails before a large file is planned.
+        worker = ChunkWorker(spec) if engine == "local" else None
+        remove_stale_tmp(out)
+        chunks = plan_chunks(Path(spec.input), spec.fmt, chunk_size, spec.columns)
+        write_json(out / MANIFEST, {"version": MANIFEST_VERSION, "status": "running",
+                                    "settings": settings, "chunks": len(chunks)})
+        pending = [c for c in chunks if c.index not in _reconcile(spec, chunks, notice)]
+        if on_plan:
+            on_plan(len(chunks), len(chunks) - len(pending))
+        finished = _progress(on_chunk)
+        if pending and worker is not None:
+            for chunk in pending:
+                finished(worker.process(chunk))
+        elif pending:
+            _run_ray(spec, pending, finished, address=address, concurrency=concurrency)
+        return _finalize(spec, chunks, settings, len(chunks) - len(pending),
+                         time.perf_counter() - started, notice)
+
+
+def _progress(on_chunk: OnChunk | None) -> OnChunk:
+    """Reports each finished chunk; the ``CRASH_ENV`` test hook SIGKILLs the driver after k."""
     crash_after = int(os.environ.get(CRASH_ENV, "0") or 0)
     done = 0
 
@@ -287,14 +307,27 @@ def run_batch(
         if crash_after and done >= crash_after:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    if pending:
-        if worker is not None:
-            for chunk in pending:
-                finished(worker.process(chunk))
-        else:
-            _run_ray(spec, pending, finished, address=address, concurrency=concurrency)
-    return _finalize(spec, chunks, settings, len(chunks) - len(pending),
-                     time.perf_counter() - started, notice)
+    return finished
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """One driver per output directory at a time.
+
+    Why: two runs in one directory (a second terminal, a --restart while the first still runs)
+    would overwrite each other's parts under each other's receipts. The lock is an ``flock`` on
+    ``OUTPUT/.lock``, released by the kernel when the driver exits, even by SIGKILL.
+    """
+    with (out / ".lock").open("a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"{out} is in use by another batch run; wait for it to end, "
+                              "or use another output directory") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager

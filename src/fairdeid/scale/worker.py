@@ -45,6 +45,9 @@ class JobSpec:
     #: travels inside the spec so every worker, on any node, uses the driver's key whatever its
     #: own environment holds; it is kept out of ``repr`` so no log line can show it.
     key: bytes | None = field(default=None, repr=False, compare=False)
+    #: Digest of the run's settings, set by the driver and written into every receipt, so that
+    #: a receipt written under other settings (by a straggler of an earlier run) is not trusted.
+    settings_sha256: str = ""
 
     def build_pipeline(self) -> Pipeline:
         for module in self.plugins:
@@ -155,7 +158,7 @@ class ChunkWorker:
         write_json(
             spec.receipt_path(chunk.index),
             {"chunk": asdict(chunk), "rows_ok": len(records), "words": words, "errors": errors,
-             "part": part.to_dict()},
+             "part": part.to_dict(), "settings_sha256": spec.settings_sha256},
         )
         return ChunkResult(chunk.index, len(records), len(errors), words,
                            time.perf_counter() - started)
