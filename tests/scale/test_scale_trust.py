@@ -497,3 +497,26 @@ def test_ray_actors_use_the_drivers_key_not_their_environment(
     assert read_output(tmp_path / "out") == read_output(tmp_path / "ref")
     shifts = _date_shifts(tmp_path / "out", src)
     assert set(shifts) == {"p0", "p1", "p2"} and all(len(s) == 1 for s in shifts.values())
+
+
+def test_an_unwritable_output_record_goes_to_errors_not_its_whole_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fairdeid.scale.worker import ChunkWorker
+
+    src = write_jsonl_input(tmp_path / "in.jsonl", 5)
+    worker = ChunkWorker(spec_for(tmp_path, src))
+    real = worker.pipeline.deidentify_batch
+
+    def odd(docs: Any) -> Any:  # a replacer or plugin that emits a lone surrogate for row 1
+        return [dataclasses.replace(r, text=r.text + "\ud800") if r.document.id == "r1" else r
+                for r in real(docs)]
+
+    monkeypatch.setattr(worker.pipeline, "deidentify_batch", odd)
+    (tmp_path / "out" / "_chunks").mkdir(parents=True)
+    result = worker.process(plan_chunks(src, "jsonl", 5, Columns())[0])
+    assert (result.rows_ok, result.rows_error) == (3, 2)
+    receipt = json.loads((tmp_path / "out" / "_chunks" / "chunk-00000.json").read_text())
+    assert {e["row"]: e["reason"] for e in receipt["errors"]}[1] == (
+        "output record is not writable as UTF-8 JSON")
+    assert [r["row"] for r in read_output(tmp_path / "out")] == [0, 2, 4]
