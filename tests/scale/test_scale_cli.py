@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from test_scale_batch import CONFIG, check_complete, write_jsonl_input
 from typer.testing import CliRunner
 
@@ -43,3 +44,21 @@ def test_batch_cli_csv_input(tmp_path: Path) -> None:
     rows = [json.loads(x) for x in (out / "part-00000.jsonl").read_text().splitlines()]
     assert [(r["id"], r["text"]) for r in rows] == [("a1", "Dr. [NAME], [DATE]"),
                                                     ("a2", "nothing")]
+
+
+def test_batch_cli_surrogate_mode_without_key_exits_2_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fairdeid_scale_plugin  # noqa: F401
+
+    monkeypatch.delenv("FAIRDEID_KEY", raising=False)
+    src = write_jsonl_input(tmp_path / "in.jsonl", 4)
+    (tmp_path / "pipe.toml").write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "out"
+    for engine in (["--local"], []):  # the Ray engine refuses before Ray starts
+        result = CliRunner().invoke(app, ["batch", str(src), str(out), "--config",
+                                          str(tmp_path / "pipe.toml"), "--mode", "surrogate",
+                                          *engine])
+        assert result.exit_code == 2, result.output
+        assert "$FAIRDEID_KEY" in result.output and "fairdeid keygen" in result.output
+        assert not out.exists()

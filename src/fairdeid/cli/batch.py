@@ -55,11 +55,19 @@ def batch(
         typer.Option("--plugin", help="Module to import first, in every worker (registers "
                      "third-party detectors); repeatable"),
     ] = None,
+    restart: Annotated[
+        bool,
+        typer.Option("--restart", help="Discard an earlier run in OUTPUT and start over "
+                     "(instead of resuming it, or refusing when input or settings changed)"),
+    ] = False,
 ) -> None:
     """De-identify INPUT into OUTPUT/part-*.jsonl with errors.jsonl and manifest.json.
 
     Every input row ends in a part file or in errors.jsonl (with its row number and reason).
-    Killed and rerun with the same arguments, the job resumes without losing or duplicating rows.
+    Killed and rerun with the same arguments, the job resumes without losing or duplicating rows;
+    a rerun whose input content or settings changed is refused (exit 2) unless --restart.
+    Surrogate mode needs $FAIRDEID_KEY (see `fairdeid keygen`): every worker and every rerun
+    must give a patient the same surrogates.
     """
     from rich.progress import (
         BarColumn,
@@ -72,7 +80,7 @@ def batch(
 
     from fairdeid.errors import ConfigError
     from fairdeid.pipeline import load_config
-    from fairdeid.scale.job import run_batch
+    from fairdeid.scale.job import IncompleteRunError, run_batch
     from fairdeid.scale.sources import Columns, detect_format
     from fairdeid.scale.worker import JobSpec
 
@@ -116,6 +124,9 @@ def batch(
         if done:
             progress.console.print(f"resuming: {done} of {total} chunks already done")
 
+    def on_notice(message: str) -> None:
+        progress.console.print(f"[yellow]{message}[/]", soft_wrap=True)
+
     def on_chunk(result) -> None:  # type: ignore[no-untyped-def]
         fields = progress.tasks[task].fields
         progress.update(task, advance=1, rows=fields["rows"] + result.rows_ok,
@@ -129,12 +140,17 @@ def batch(
                 engine="local" if local else "ray",
                 address=address,
                 concurrency=concurrency,
+                restart=restart,
                 on_plan=on_plan,
                 on_chunk=on_chunk,
+                on_notice=on_notice,
             )
     except ConfigError as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(f"[red]{exc}[/]", soft_wrap=True)
         raise typer.Exit(2) from None
+    except IncompleteRunError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
     console.print(
         f"{report.rows_ok:,} rows de-identified, {report.rows_error:,} in errors.jsonl, "
         f"{report.chunks} chunks ({report.chunks_skipped} resumed) in {report.seconds:.1f}s"

@@ -3,16 +3,19 @@
 Output directory layout::
 
     OUTPUT/
-      manifest.json        settings, input fingerprint, totals, part list, status
-      part-00000.jsonl     de-identified rows of chunk 0 (or .parquet); exists => chunk done
+      manifest.json        settings (input SHA-256, config digest ...), totals, parts, status
+      part-00000.jsonl     de-identified rows of chunk 0 (or .parquet)
       ...
       errors.jsonl         every row that failed, with its row number and reason (no text)
-      _chunks/             per-chunk receipts (counts + errors), merged into the two above
+      _chunks/             per-chunk receipts (counts, errors, part row count and SHA-256)
 
-Kill the job at any moment and run the same command again: chunks whose part file exists are
-skipped, the others are redone from their input rows, so no row is lost or written twice. A
-rerun with different settings (input, chunk size, config, mode ...) is refused rather than
-mixing two runs in one directory.
+A chunk is done when its receipt exists and its part file still has the row count and checksum
+the receipt records. Kill the job at any moment and run the same command again: done chunks are
+skipped; every other chunk is redone from its input rows, and part files no receipt vouches for
+(torn, truncated, edited, duplicated, left by another run) are removed, so every row ends in the
+output exactly once. A rerun whose input bytes or effective settings differ is refused rather
+than mixing two runs in one directory, unless ``restart=True`` (``--restart``) discards the
+earlier run first.
 
 Two engines run the same :class:`~fairdeid.scale.worker.ChunkWorker`: ``ray`` (Ray Data, one
 actor per ``concurrency``, each loading the models once) and ``local`` (in-process).
@@ -20,19 +23,25 @@ actor per ``concurrency``, each loading the models once) and ``local`` (in-proce
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import hashlib
+import hmac
 import json
 import logging
 import os
 import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from fairdeid.errors import ConfigError
-from fairdeid.scale.sinks import remove_stale_tmp, write_json, write_jsonl
+from fairdeid.replace.store import DEFAULT_KEY_ENV, resolve_key
+from fairdeid.scale.sinks import PartInfo, part_mismatch, remove_stale_tmp, write_json, write_jsonl
 from fairdeid.scale.sources import Chunk, fingerprint, plan_chunks
 from fairdeid.scale.worker import ChunkResult, ChunkWorker, JobSpec
 
@@ -40,11 +49,17 @@ log = logging.getLogger("fairdeid.scale")
 
 Engine = Literal["local", "ray"]
 MANIFEST = "manifest.json"
+MANIFEST_VERSION = 2
 ERRORS = "errors.jsonl"
 #: Testing hook: the driver SIGKILLs itself after this many chunks of a run (see tests/scale).
 CRASH_ENV = "FAIRDEID_BATCH_CRASH_AFTER"
 
 OnChunk = Callable[[ChunkResult], None]
+OnNotice = Callable[[str], None]
+
+
+class IncompleteRunError(RuntimeError):
+    """Some chunks have no valid part file after the run; rerunning resumes them."""
 
 
 @dataclass
@@ -62,37 +77,163 @@ class BatchReport:
         return self.words / self.seconds if self.seconds else 0.0
 
 
+# -- the surrogate key --------------------------------------------------------------------------
+
+
+def with_surrogate_key(spec: JobSpec) -> JobSpec:
+    """``spec`` carrying the key its workers must use, resolved and checked here, in the driver.
+
+    Why in the driver, before Ray or any worker starts: a job spans processes and reruns, so a
+    random per-process key would give one patient different surrogates in different chunks,
+    and a missing key must stop the job before it costs anything. Raises ``ConfigError`` when
+    surrogate mode has no key (``$FAIRDEID_KEY``, the configured ``key_env``, or ``[replace]
+    key``) or the key is too weak.
+    """
+    table: Mapping[str, Any] = spec.config.get("replace", {}) or {}
+    mode = spec.mode or str(table.get("mode", "tag"))
+    if mode != "surrogate":
+        return spec
+    key = resolve_key(spec.key or table.get("key"), str(table.get("key_env", DEFAULT_KEY_ENV)),
+                      required=True)
+    return dataclasses.replace(spec, key=key)
+
+
+def _key_id(key: bytes | None) -> str | None:
+    """Tells keys apart in the manifest without revealing them (an HMAC under a >=128-bit key)."""
+    if not key:
+        return None
+    return hmac.new(key, b"fairdeid batch key id", hashlib.sha256).hexdigest()[:16]
+
+
+# -- what a resume must match -------------------------------------------------------------------
+
+
+def _config_digest(config: Mapping[str, Any]) -> str:
+    """SHA-256 of the effective config; a literal key is left out (``key_id`` covers it)."""
+    cleaned = dict(config)
+    replace = cleaned.get("replace")
+    if isinstance(replace, Mapping):
+        cleaned["replace"] = {k: v for k, v in replace.items() if k != "key"}
+    payload = json.dumps(cleaned, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _digest(settings: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _settings(spec: JobSpec, chunk_size: int) -> dict[str, Any]:
     """What must not change between a run and its resumption."""
-    config_digest = hashlib.sha256(
-        json.dumps(spec.config, sort_keys=True, default=str).encode("utf-8")
-    ).hexdigest()
     return {
         "input": fingerprint(Path(spec.input)),
         "format": spec.fmt,
         "columns": asdict(spec.columns),
         "chunk_size": chunk_size,
         "out_format": spec.out_format,
-        "config_sha256": config_digest,
+        "config_sha256": _config_digest(spec.config),
         "mode": spec.mode,
         "detectors": list(spec.detectors) if spec.detectors else None,
+        "plugins": list(spec.plugins),
         "keep_meta": spec.keep_meta,
+        "key_id": _key_id(spec.key),
     }
 
 
-def _check_resumable(out: Path, settings: dict[str, Any]) -> None:
+_RESTART_HINT = "pass --restart to discard it and start over, or use a new output directory"
+
+
+def _check_resumable(out: Path, settings: Mapping[str, Any]) -> None:
     path = out / MANIFEST
     if not path.exists():
-        if any(out.glob("part-*")):
-            raise ConfigError(f"{out} holds part files but no {MANIFEST}; use a new directory")
+        if any(out.glob("part-*")) or any((out / "_chunks").glob("chunk-*.json")):
+            raise ConfigError(f"{out} holds part files but no {MANIFEST}; {_RESTART_HINT}")
         return
-    previous = json.loads(path.read_text("utf-8")).get("settings", {})
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+        previous = manifest.get("settings", {})
+        version = manifest.get("version")
+    except (OSError, ValueError, AttributeError):
+        raise ConfigError(f"{path} is unreadable; {_RESTART_HINT}") from None
+    if version != MANIFEST_VERSION:
+        raise ConfigError(
+            f"{out} holds a run of an older fairdeid (manifest version {version}) whose "
+            f"manifest cannot vouch for its input; {_RESTART_HINT}"
+        )
     changed = sorted(k for k in settings if previous.get(k) != settings[k])
     if changed:
+        what = "the input file's content changed since that run; " if "input" in changed else ""
         raise ConfigError(
-            f"{out} holds a run with different settings ({', '.join(changed)}); "
-            "rerun with the same ones to resume, or use a new output directory"
+            f"{out} holds a run with different settings ({', '.join(changed)}); {what}"
+            f"rerun with the same input and settings to resume, or {_RESTART_HINT}"
         )
+
+
+def _discard_previous_run(out: Path) -> int:
+    """Delete what an earlier run wrote (and only that); returns how many files."""
+    doomed = [out / MANIFEST, out / ERRORS, *out.glob("part-*"),
+              *(out / "_chunks").glob("chunk-*.json")]
+    removed = 0
+    for path in doomed:
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            removed += 1
+    return removed
+
+
+# -- which chunks are done ----------------------------------------------------------------------
+
+
+def _receipt_problem(spec: JobSpec, chunk: Chunk) -> tuple[dict[str, Any] | None, str | None]:
+    """``(receipt, None)`` if the chunk is done, else ``(None, why)``; ``why`` is None when the
+    chunk simply has not been started (no receipt, no part file)."""
+    receipt_path = spec.receipt_path(chunk.index)
+    part_path = spec.part_path(chunk.index)
+    if not receipt_path.exists():
+        return None, "part file has no receipt" if part_path.exists() else None
+    try:
+        receipt = json.loads(receipt_path.read_text("utf-8"))
+        part = PartInfo.from_dict(receipt["part"])
+        same_chunk = receipt["chunk"] == asdict(chunk)
+        rows_ok, _ = int(receipt["rows_ok"]), int(receipt["words"])
+        if not isinstance(receipt["errors"], list):
+            raise TypeError("errors")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None, "receipt unreadable"
+    if receipt.get("settings_sha256") != spec.settings_sha256:
+        return None, "receipt is from a run with other settings"
+    if not same_chunk or part.name != part_path.name or part.rows != rows_ok:
+        return None, "receipt does not describe this chunk"
+    reason = part_mismatch(part_path, spec.out_format, part)
+    return (receipt, None) if reason is None else (None, reason)
+
+
+def _reconcile(
+    spec: JobSpec, chunks: Sequence[Chunk], notice: OnNotice
+) -> dict[int, dict[str, Any]]:
+    """Receipts of the chunks that are done; everything else in the directory is cleared away.
+
+    A chunk that is not done loses its receipt and part file (it will be redone), and part
+    files no valid receipt vouches for are deleted, so the output never holds a row twice.
+    """
+    done: dict[int, dict[str, Any]] = {}
+    for chunk in chunks:
+        receipt, problem = _receipt_problem(spec, chunk)
+        if receipt is not None:
+            done[chunk.index] = receipt
+            continue
+        if problem:
+            notice(f"chunk {chunk.index} is redone: {problem}")
+        spec.receipt_path(chunk.index).unlink(missing_ok=True)
+        spec.part_path(chunk.index).unlink(missing_ok=True)
+    vouched = {spec.part_path(i).name for i in done}
+    for path in sorted(Path(spec.output).glob("part-*")):
+        if path.name not in vouched and (path.is_file() or path.is_symlink()):
+            path.unlink()
+            notice(f"removed {path.name}: no receipt vouches for it")
+    return done
+
+
+# -- the run ------------------------------------------------------------------------------------
 
 
 def run_batch(
@@ -102,28 +243,59 @@ def run_batch(
     engine: Engine = "ray",
     address: str | None = None,
     concurrency: int = 1,
+    restart: bool = False,
     on_plan: Callable[[int, int], None] | None = None,
     on_chunk: OnChunk | None = None,
+    on_notice: OnNotice | None = None,
 ) -> BatchReport:
     """Run (or resume) a batch job; returns totals over the whole output, resumed chunks included.
 
-    ``on_plan(total_chunks, already_done)`` and ``on_chunk(result)`` drive progress display.
+    ``restart`` discards an earlier run in the output directory instead of resuming it.
+    ``on_plan(total_chunks, already_done)`` and ``on_chunk(result)`` drive progress display;
+    ``on_notice(message)`` hears about chunks redone and files removed (names, never content).
     """
     started = time.perf_counter()
+    if engine not in ("local", "ray"):
+        raise ConfigError(f"unknown engine {engine!r}")
+
+    def notice(message: str) -> None:
+        log.warning("%s", message)
+        if on_notice:
+            on_notice(message)
+
+    spec = with_surrogate_key(spec)  # before any worker, Ray, or hashing a large input
     out = Path(spec.output)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "_chunks").mkdir(exist_ok=True)
-    settings = _settings(spec, chunk_size)
-    _check_resumable(out, settings)
-    # Local: build the pipeline now, so a bad config fails before a large file is planned.
-    worker = ChunkWorker(spec) if engine == "local" else None
-    remove_stale_tmp(out)
-    chunks = plan_chunks(Path(spec.input), spec.fmt, chunk_size, spec.columns)
-    pending = [c for c in chunks if not spec.part_path(c.index).exists()]
-    write_json(out / MANIFEST, {"version": 1, "status": "running", "settings": settings,
-                                "chunks": len(chunks)})
-    if on_plan:
-        on_plan(len(chunks), len(chunks) - len(pending))
+    with _exclusive(out):
+        settings = _settings(spec, chunk_size)
+        spec = dataclasses.replace(spec, settings_sha256=_digest(settings))
+        if restart:
+            if removed := _discard_previous_run(out):
+                notice(f"--restart: removed {removed} file(s) of the earlier run")
+        else:
+            _check_resumable(out, settings)
+        (out / "_chunks").mkdir(exist_ok=True)
+        # Local: build the pipeline now, so a bad config fails before a large file is planned.
+        worker = ChunkWorker(spec) if engine == "local" else None
+        remove_stale_tmp(out)
+        chunks = plan_chunks(Path(spec.input), spec.fmt, chunk_size, spec.columns)
+        write_json(out / MANIFEST, {"version": MANIFEST_VERSION, "status": "running",
+                                    "settings": settings, "chunks": len(chunks)})
+        pending = [c for c in chunks if c.index not in _reconcile(spec, chunks, notice)]
+        if on_plan:
+            on_plan(len(chunks), len(chunks) - len(pending))
+        finished = _progress(on_chunk)
+        if pending and worker is not None:
+            for chunk in pending:
+                finished(worker.process(chunk))
+        elif pending:
+            _run_ray(spec, pending, finished, address=address, concurrency=concurrency)
+        return _finalize(spec, chunks, settings, len(chunks) - len(pending),
+                         time.perf_counter() - started, notice)
+
+
+def _progress(on_chunk: OnChunk | None) -> OnChunk:
+    """Reports each finished chunk; the ``CRASH_ENV`` test hook SIGKILLs the driver after k."""
     crash_after = int(os.environ.get(CRASH_ENV, "0") or 0)
     done = 0
 
@@ -135,16 +307,44 @@ def run_batch(
         if crash_after and done >= crash_after:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    if pending:
-        if worker is not None:
-            for chunk in pending:
-                finished(worker.process(chunk))
-        elif engine == "ray":
-            _run_ray(spec, pending, finished, address=address, concurrency=concurrency)
-        else:
-            raise ConfigError(f"unknown engine {engine!r}")
-    return _finalize(spec, chunks, settings, len(chunks) - len(pending),
-                     time.perf_counter() - started)
+    return finished
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """One driver per output directory at a time.
+
+    Why: two runs in one directory (a second terminal, a --restart while the first still runs)
+    would overwrite each other's parts under each other's receipts. The lock is an ``flock`` on
+    ``OUTPUT/.lock``, released by the kernel when the driver exits, even by SIGKILL.
+    """
+    with (out / ".lock").open("a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"{out} is in use by another batch run; wait for it to end, "
+                              "or use another output directory") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit while Ray runs, so ``finally: ray.shutdown()`` still runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run_ray(
@@ -166,29 +366,48 @@ def _run_ray(
     for plugin in spec.plugins:  # fail here, clearly, rather than in every actor
         __import__(plugin)
     started_here = not ray.is_initialized()
-    if started_here:
-        options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
-        if address:
-            ray.init(address=address, **options)
-        else:
-            ray.init(num_cpus=max(1, concurrency), include_dashboard=False, **options)
+    with _sigterm_unwinds():
+        try:
+            if started_here:
+                _init_ray(ray, address, concurrency)
+            _map_chunks(ray, spec, pending, finished, concurrency)
+        finally:
+            # Normal end, failure, Ctrl+C or SIGTERM: stop the processes this run started.
+            # (A SIGKILLed driver cannot; see docs/service.md for what outlives it.)
+            if started_here:
+                ray.shutdown()
+
+
+def _init_ray(ray: Any, address: str | None, concurrency: int) -> None:
+    """A private local Ray with no dashboard, or a connection to ``address``.
+
+    The surrogate key is not put in a ``runtime_env`` (which Ray shows in its job listings): it
+    travels in the pickled :class:`JobSpec`, out of every ``repr``.
+    """
+    options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
+    if address:
+        ray.init(address=address, **options)
+    else:
+        # No dashboard: nothing here needs it, and it is one more process to outlive a crash.
+        ray.init(num_cpus=max(1, concurrency), include_dashboard=False, **options)
+
+
+def _map_chunks(
+    ray: Any, spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, concurrency: int
+) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
-    try:
-        items = [asdict(c) for c in pending]
-        dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-            ChunkWorker,
-            fn_constructor_kwargs={"spec": spec},
-            batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=max(1, concurrency)),
-            num_cpus=1,
-        )
-        for row in dataset.iter_rows():
-            finished(ChunkResult(**{k: row[k] for k in ChunkResult.__dataclass_fields__}))
-    finally:
-        if started_here:
-            ray.shutdown()
+    items = [asdict(c) for c in pending]
+    dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+        ChunkWorker,
+        fn_constructor_kwargs={"spec": spec},
+        batch_size=1,
+        compute=ray.data.ActorPoolStrategy(size=max(1, concurrency)),
+        num_cpus=1,
+    )
+    for row in dataset.iter_rows():
+        finished(ChunkResult(**{k: row[k] for k in ChunkResult.__dataclass_fields__}))
 
 
 def _finalize(
@@ -197,27 +416,26 @@ def _finalize(
     settings: dict[str, Any],
     skipped: int,
     seconds: float,
+    notice: OnNotice,
 ) -> BatchReport:
-    """Merge receipts into errors.jsonl and the manifest (also for chunks of earlier runs)."""
+    """Merge the receipts of chunks whose part files check out into errors.jsonl and the manifest.
+
+    Checked again here rather than trusted from the workers' answers: a worker of a killed
+    earlier run may still have written into the directory while this run went on.
+    """
     out = Path(spec.output)
-    rows_ok = words = 0
-    errors: list[dict[str, Any]] = []
-    missing: list[int] = []
-    for chunk in chunks:
-        receipt_path = spec.receipt_path(chunk.index)
-        if not spec.part_path(chunk.index).exists() or not receipt_path.exists():
-            missing.append(chunk.index)
-            continue
-        receipt = json.loads(receipt_path.read_text("utf-8"))
-        rows_ok += int(receipt["rows_ok"])
-        words += int(receipt["words"])
-        errors.extend(receipt["errors"])
-    write_jsonl(out / ERRORS, errors)
+    done = _reconcile(spec, chunks, notice)
+    missing = [c.index for c in chunks if c.index not in done]
+    receipts = [done[c.index] for c in chunks if c.index in done]
+    errors = [error for receipt in receipts for error in receipt["errors"]]
+    rows_ok = sum(int(r["rows_ok"]) for r in receipts)
+    words = sum(int(r["words"]) for r in receipts)
+    write_jsonl(out / ERRORS, errors, ensure_ascii=True)
     report = BatchReport(len(chunks), skipped, rows_ok, len(errors), words, seconds, str(out))
     write_json(
         out / MANIFEST,
         {
-            "version": 1,
+            "version": MANIFEST_VERSION,
             "status": "incomplete" if missing else "complete",
             "settings": settings,
             "chunks": len(chunks),
@@ -225,10 +443,11 @@ def _finalize(
             "rows_ok": rows_ok,
             "rows_error": len(errors),
             "words": words,
-            "parts": [spec.part_path(c.index).name for c in chunks if c.index not in missing],
+            "parts": [r["part"]["name"] for r in receipts],
+            "part_files": [r["part"] for r in receipts],
             "errors_file": ERRORS,
         },
     )
     if missing:
-        raise RuntimeError(f"{len(missing)} chunk(s) did not complete; rerun to resume")
+        raise IncompleteRunError(f"{len(missing)} chunk(s) did not complete; rerun to resume")
     return report

@@ -13,8 +13,11 @@ gives a :class:`Row` holding a Document, or an error reason (never the row's con
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,9 +78,51 @@ def detect_format(path: Path, declared: str | None) -> Format:
 
 
 def fingerprint(path: Path) -> dict[str, Any]:
-    """Enough to notice that the input changed between a run and its resumption."""
-    stat = path.stat()
-    return {"name": path.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    """The input's identity for resumption: a SHA-256 of every byte (streamed) and the size.
+
+    Why the content and not name, size and mtime: an edit that keeps the size and restores the
+    mtime (``os.utime``, ``rsync -t``, a restore from backup) would pass for the same input, and
+    a resume would splice the old run's output onto the new rows. The name is left out on
+    purpose: the same bytes under another name are the same input.
+    """
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256")
+        size = os.fstat(handle.fileno()).st_size
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+def locator(path: Path, row: int) -> str:
+    """Where a row is, for errors.jsonl; printable even when the file name is not valid UTF-8."""
+    name = path.name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return f"{name} row {row}"
+
+
+#: A lone UTF-16 surrogate: ``"\\ud800"`` is valid JSON but not Unicode text, and cannot be
+#: written as UTF-8; such a value must stop its own record, not the part file it would land in.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_unicode(value: Any) -> bool:
+    """Whether ``value`` (a string or JSON tree) holds a lone surrogate anywhere."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_not_unicode(k) or _not_unicode(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_not_unicode(v) for v in value)
+    return False
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _checked(row: int, where: str, doc: Document) -> Row:
+    """The row for ``doc``, or an error naming the field that is not valid Unicode."""
+    for name, value in (("id", doc.id), ("text", doc.text), ("meta", dict(doc.meta))):
+        if _not_unicode(value):
+            return Row(row, where, error=f"{name!r} is not valid Unicode (lone surrogate escape)")
+    return Row(row, where, document=doc)
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -204,7 +249,7 @@ def _read_jsonl(path: Path, chunk: Chunk) -> Iterator[Row]:
     for raw in io.BytesIO(_read_bytes(path, chunk)):
         if not raw.strip():
             continue
-        where = f"{path.name} row {row}"
+        where = locator(path, row)
         try:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -217,13 +262,25 @@ def _read_jsonl(path: Path, chunk: Chunk) -> Iterator[Row]:
 
 
 def _row_from_mapping(row: int, where: str, data: Any, default_id: str) -> Row:
+    """A JSONL record as a document; input spans are dropped (the pipeline finds its own).
+
+    A blank or null ``id`` becomes ``default_id`` and a blank ``meta.patient_id`` is dropped:
+    either would otherwise put unrelated notes in one shared surrogate scope.
+    """
     try:
         if isinstance(data, dict) and not isinstance(data.get("text"), str):
             raise FairdeidError("'text' is missing or not a string")
+        if isinstance(data, dict):
+            data = dict(data)
+            if _blank(data.get("id")):
+                data["id"] = default_id
+            meta = data.get("meta")
+            if isinstance(meta, dict) and "patient_id" in meta and _blank(meta["patient_id"]):
+                data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}
         doc = Document.from_dict(data, default_id=default_id)
     except (FairdeidError, TypeError, ValueError) as exc:
         return Row(row, where, error=str(exc))
-    return Row(row, where, document=doc.with_spans(()))
+    return _checked(row, where, doc.with_spans(()))
 
 
 def _read_csv(path: Path, chunk: Chunk, columns: Columns) -> Iterator[Row]:
@@ -232,7 +289,7 @@ def _read_csv(path: Path, chunk: Chunk, columns: Columns) -> Iterator[Row]:
     text = _read_bytes(path, chunk).decode("utf-8", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""))
     for row in range(chunk.first_row, chunk.first_row + chunk.n_rows):
-        where = f"{path.name} row {row}"
+        where = locator(path, row)
         try:
             record: list[str] = []
             while not record:  # blank lines are not rows (planning skipped them too)
@@ -254,11 +311,12 @@ def _row_from_values(row: int, where: str, values: dict[str, Any], columns: Colu
     if not isinstance(text, str):
         return Row(row, where, error=f"column {columns.text!r} is empty or not text")
     raw_id = values.get(columns.id) if columns.id else None
-    doc_id = str(raw_id) if raw_id not in (None, "") else f"row-{row}"
+    doc_id = f"row-{row}" if _blank(raw_id) else str(raw_id)
     meta: dict[str, Any] = {}
-    if columns.patient and values.get(columns.patient) not in (None, ""):
+    # Only a named patient column gives a patient scope; a blank cell gives none (never "").
+    if columns.patient and not _blank(values.get(columns.patient)):
         meta["patient_id"] = str(values[columns.patient])
-    return Row(row, where, document=Document(id=doc_id, text=text, meta=meta))
+    return _checked(row, where, Document(id=doc_id, text=text, meta=meta))
 
 
 def _read_parquet(path: Path, chunk: Chunk, columns: Columns) -> Iterator[Row]:
@@ -282,4 +340,4 @@ def _read_parquet(path: Path, chunk: Chunk, columns: Columns) -> Iterator[Row]:
     for offset in range(chunk.n_rows):
         row = chunk.first_row + offset
         values = {name: data[name][offset] for name in wanted}
-        yield _row_from_values(row, f"{path.name} row {row}", values, columns)
+        yield _row_from_values(row, locator(path, row), values, columns)

@@ -9,6 +9,7 @@ class in-process, so both paths share every line that touches data.
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from fairdeid.document import Document
 from fairdeid.errors import FairdeidError
 from fairdeid.pipeline import Pipeline, Result
-from fairdeid.scale.sinks import OutFormat, write_json, write_part
+from fairdeid.scale.sinks import OutFormat, PartInfo, write_json, write_part
 from fairdeid.scale.sources import Chunk, Columns, Format, Row, read_chunk
 
 
@@ -40,13 +41,25 @@ class JobSpec:
     plugins: tuple[str, ...] = ()
     batch_size: int = 64
     keep_meta: bool = False
+    #: The surrogate key the driver resolved (see :func:`fairdeid.scale.job.run_batch`). It
+    #: travels inside the spec so every worker, on any node, uses the driver's key whatever its
+    #: own environment holds; it is kept out of ``repr`` so no log line can show it.
+    key: bytes | None = field(default=None, repr=False, compare=False)
+    #: Digest of the run's settings, set by the driver and written into every receipt, so that
+    #: a receipt written under other settings (by a straggler of an earlier run) is not trusted.
+    settings_sha256: str = ""
 
     def build_pipeline(self) -> Pipeline:
         for module in self.plugins:
             importlib.import_module(module)
+        # A batch job spans processes and reruns: a random per-process key would give one
+        # patient different surrogates in different chunks, so surrogate mode needs a key.
+        replace: dict[str, Any] = {"require_key": True}
+        if self.key:
+            replace["key"] = self.key
         return Pipeline.from_config(
             dict(self.config), detectors=list(self.detectors) if self.detectors else None,
-            mode=self.mode,
+            mode=self.mode, overrides={"replace": replace},
         )
 
     def part_path(self, index: int) -> Path:
@@ -63,6 +76,15 @@ class ChunkResult:
     rows_error: int
     words: int
     seconds: float
+
+
+def _writable(record: dict[str, Any]) -> bool:
+    """Whether ``record`` can be written as UTF-8 JSON; one that cannot must not sink its part."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        return False
+    return True
 
 
 def _reason(exc: BaseException) -> str:
@@ -121,17 +143,23 @@ class ChunkWorker:
                 }
                 if spec.keep_meta and outcome.document.meta:
                     record["meta"] = dict(outcome.document.meta)
-                records.append(record)
-                words += len(outcome.document.text.split())
+                if _writable(record):
+                    records.append(record)
+                    words += len(outcome.document.text.split())
+                else:
+                    errors.append({"row": row.row, "where": row.where,
+                                   "reason": "output record is not writable as UTF-8 JSON"})
             else:
                 reason = row.error or _reason(outcome or RuntimeError("no result"))
                 errors.append({"row": row.row, "where": row.where, "reason": reason})
-        # Receipt first, part file last: the part file's existence means "chunk done".
+        # Part file first, receipt last: a chunk is done when its receipt exists and the part
+        # file still has the row count and checksum the receipt records.
+        part: PartInfo = write_part(spec.part_path(chunk.index), records, spec.out_format)
         write_json(
             spec.receipt_path(chunk.index),
-            {"chunk": asdict(chunk), "rows_ok": len(records), "words": words, "errors": errors},
+            {"chunk": asdict(chunk), "rows_ok": len(records), "words": words, "errors": errors,
+             "part": part.to_dict(), "settings_sha256": spec.settings_sha256},
         )
-        write_part(spec.part_path(chunk.index), records, spec.out_format)
         return ChunkResult(chunk.index, len(records), len(errors), words,
                            time.perf_counter() - started)
 
