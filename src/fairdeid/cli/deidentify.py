@@ -130,7 +130,9 @@ def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None],
     config = json.loads(json.dumps(pipeline.config, default=str))
     key = None
     if isinstance(config.get("replace"), dict):
-        config["replace"].pop("key", None)  # the key itself is never written; its check is
+        # The key itself is never written (its keyed check is); require_key changes no output.
+        config["replace"].pop("key", None)
+        config["replace"].pop("require_key", None)
     store_key = getattr(getattr(pipeline.replacer, "store", None), "key", None)
     if isinstance(store_key, bytes):
         key = hmac.new(store_key, b"fairdeid checkpoint key check", hashlib.sha256).hexdigest()
