@@ -106,9 +106,12 @@ def _decode_text(data: bytes, locator: str) -> str:
     if b"\x00" in data[:_SNIFF]:
         raise RecordError(locator, "file looks binary (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RecordError(locator, f"file is not valid UTF-8 (byte offset {exc.start})") from None
+    if not text.strip():
+        raise RecordError(locator, "file is empty")
+    return text
 
 
 def _read_txt(path: Path, index: int, rel: str, hasher: Any) -> InputRecord:
