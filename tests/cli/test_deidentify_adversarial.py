@@ -58,10 +58,11 @@ def _run(root: Path, src: Path, *extra: str):  # type: ignore[no-untyped-def]
     return runner.invoke(COMMAND, ["deidentify", *args]), out, root / f"{out.name}.errors.jsonl"
 
 
-def _report(path: Path) -> list[dict[str, str]]:
+def _jsonl(path: Path) -> list[dict[str, str]]:
+    """JSON lines split on "\n" only: U+0085 or U+2028 inside a text is not a line break."""
     if not path.exists():
         return []
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x]
 
 
 def _check_exit(code: int, errors: list[dict[str, str]]) -> None:
@@ -98,9 +99,9 @@ def test_jsonl_every_record_is_output_or_reported(
         src.write_bytes(data)
         result, out, report = _run(root, src)
         assert src.read_bytes() == data
-        errors = _report(report)
+        errors = _jsonl(report)
         _check_exit(result.exit_code, errors)
-        output = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        output = _jsonl(out)
     clean = [f"r{i}" for i, (_, c, _) in enumerate(records) if c == "none"]
     broken = [f"notes.jsonl:{i + 1}" for i, (_, c, _) in enumerate(records) if c != "none"]
     assert [r["id"] for r in output] == clean
@@ -122,9 +123,9 @@ def test_truncated_jsonl_loses_nothing_silently(texts: list[str], cut: float) ->
         src.write_bytes(data)
         result, out, report = _run(root, src)
         assert src.read_bytes() == data
-        errors = _report(report)
+        errors = _jsonl(report)
         _check_exit(result.exit_code, errors)
-        n_out = len(out.read_text(encoding="utf-8").splitlines()) if out.exists() else 0
+        n_out = len(_jsonl(out))
     assert n_out + len(errors) == len(lines)
     assert len(errors) <= 1  # only a torn last line can fail
 
@@ -163,7 +164,7 @@ def test_csv_every_record_is_output_or_reported(
         src.write_bytes(data)
         result, out, report = _run(root, src, "--text-column", "text", "--id-column", "id")
         assert src.read_bytes() == data
-        errors = _report(report)
+        errors = _jsonl(report)
         _check_exit(result.exit_code, errors)
         with out.open(newline="", encoding="utf-8") as handle:
             output = list(csv.reader(handle))
@@ -200,7 +201,7 @@ def test_directory_every_file_is_output_or_reported(files: list[bytes]) -> None:
             (src / f"n{i}.txt").write_bytes(data)
         result, out, report = _run(root, src)
         assert [(src / f"n{i}.txt").read_bytes() for i in range(len(files))] == files
-        errors = _report(report)
+        errors = _jsonl(report)
         _check_exit(result.exit_code, errors)
         written = sorted(p.name for p in out.iterdir()) if out.exists() else []
     failed = sorted(e["record"] for e in errors)
@@ -216,7 +217,7 @@ def test_txt_is_output_or_reported_never_an_empty_file(data: bytes) -> None:
         src.write_bytes(data)
         result, out, report = _run(root, src)
         assert src.read_bytes() == data
-        errors = _report(report)
+        errors = _jsonl(report)
         _check_exit(result.exit_code, errors)
         assert out.exists() != bool(errors)
         if out.exists():
