@@ -456,7 +456,7 @@ def read_input(
 
 _IDENTIFYING_WORDS = (
     "name", "mrn", "ssn", "dob", "birth", "address", "addr", "street", "city", "zip", "postcode",
-    "postal", "phone", "mobile", "tel", "fax", "email", "mail", "patient", "ssn", "nhs",
+    "postal", "phone", "mobile", "tel", "fax", "email", "mail", "patient", "nhs",
     "insurance", "policy", "account", "licence", "license", "medicare", "medicaid", "member",
     "age", "date", "dod", "death", "admit", "discharge", "ip", "url", "device", "serial", "vin",
     "plate", "social", "contact", "guardian", "relative", "gender", "sex", "race", "ethnic",

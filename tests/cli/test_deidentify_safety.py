@@ -83,7 +83,8 @@ def test_directory_output_inside_input_or_around_it_is_refused(
     src.mkdir()
     (src / "a.txt").write_text(NOTE, encoding="utf-8")
     (tmp_path / "alias").symlink_to(src)
-    for out in (src, src / "out", tmp_path, tmp_path / "alias"):
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    for out in (src, src / "out", tmp_path, tmp_path / "alias", tmp_path / "a_file"):
         result = _run(str(src), "-o", str(out), "--config", str(toy_config_file))
         assert result.exit_code == 2, (out, result.output)
     assert sorted(p.name for p in src.iterdir()) == ["a.txt"]
@@ -227,6 +228,24 @@ def test_resume_after_a_same_size_edit_with_mtime_restored_is_refused(
     assert _lines(out)[0] == {"id": "m0", "text": "Dr. [NAME]"}
 
 
+def test_resume_of_a_directory_after_a_same_size_edit_is_refused(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#2: the same for a directory: one file edited in place, its mtime put back."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, text in (("a.txt", "Dr. Aa"), ("b.txt", "Dr. Bb CRASH"), ("c.txt", "Dr. Cc")):
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    args = [str(src), "-o", str(out), "--config", str(toy_config_file), "--batch-size", "1"]
+    _crash(tmp_path, args, monkeypatch)
+    stat = (src / "a.txt").stat()
+    (src / "a.txt").write_text("Dr. Zz", encoding="utf-8")
+    os.utime(src / "a.txt", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    resumed = _run(*args, "--resume")
+    assert resumed.exit_code == 2 and "input changed" in resumed.output
+
+
 def test_resume_with_another_mode_is_refused(
     tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,6 +271,8 @@ def test_surrogate_resume_needs_a_key_and_the_same_key(
     assert no_key.exit_code == 2 and "FAIRDEID_KEY" in no_key.output
     monkeypatch.setenv("FAIRDEID_KEY", KEY)
     _crash(tmp_path, args, monkeypatch)
+    checkpoint = (tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl").read_text(encoding="utf-8")
+    assert KEY not in checkpoint  # only a keyed check of it, inside the settings hash
     monkeypatch.setenv("FAIRDEID_KEY", KEY[::-1])
     other_key = _run(*args, "--resume")
     assert other_key.exit_code == 2 and "settings differ" in other_key.output

@@ -238,7 +238,10 @@ def _report(errors: list[RecordError], report: Path | None, total: int) -> None:
     if report is not None:
         write_error_report(errors, report)
         where = f"report: {escape(str(report))}"
-    console.print(f"[red]{len(errors)} of {total} records failed[/red]; {where}", soft_wrap=True)
+    console.print(
+        f"[red]{len(errors)} of {total} records failed or were skipped[/red]; {where}",
+        soft_wrap=True,
+    )
 
 
 @app.command("deidentify")
