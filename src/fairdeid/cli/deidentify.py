@@ -47,8 +47,6 @@ class _Request:
     spans_out: Path | None
     mapping_file: Path | None
     checkpoint: Path | None
-    mode: str
-    resume: bool
     keep: tuple[str, ...]
 
 
@@ -340,8 +338,6 @@ def deidentify(
             spans_out=spans_out,
             mapping_file=mapping_file,
             checkpoint=checkpoint_path(output),
-            mode=effective_mode,
-            resume=resume,
             keep=tuple(kept_columns or kept_meta or ()),
         )
         _check_paths(req)
