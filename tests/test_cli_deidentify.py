@@ -60,12 +60,15 @@ def test_jsonl_preserves_fields_order_and_reports_malformed_lines(
     out = tmp_path / "out.jsonl"
     spans = tmp_path / "spans.jsonl"
     result = _run(
-        str(src), "-o", str(out), "--config", str(toy_config_file), "--spans-out", str(spans)
+        str(src), "-o", str(out), "--config", str(toy_config_file), "--spans-out", str(spans),
+        "--keep-meta", "extra",
     )
     assert result.exit_code == 1
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["n1", "n4"]
+    assert list(records[0]) == ["id", "text", "extra"]
     assert records[0]["extra"] == 5 and "[NAME]" in records[0]["text"]
+    assert "meta" not in records[1]  # patient_id never leaves unless asked for
     detected = [json.loads(x) for x in spans.read_text().splitlines()]
     assert detected[0]["text"] == NOTE
     assert [s["label"] for s in detected[0]["spans"]] == ["DOCTOR", "DATE", "MEDICALRECORD"]
@@ -95,6 +98,8 @@ def test_csv_requires_and_checks_text_column(tmp_path: Path, toy_config_file: Pa
         "body",
         "--id-column",
         "note_id",
+        "--keep-columns",
+        "ward",
         "-o",
         str(out),
     )
@@ -125,7 +130,8 @@ def test_a_crashing_record_is_isolated(tmp_path: Path, toy_config_file: Path) ->
 def test_missing_input_and_bad_config(tmp_path: Path, toy_config_file: Path) -> None:
     result = _run(str(tmp_path / "missing.txt"), "--config", str(toy_config_file))
     assert result.exit_code == 2 and "not found" in result.output
-    result = _run(str(tmp_path), "--detectors", "nope")
+    (tmp_path / "n.txt").write_text(NOTE, encoding="utf-8")
+    result = _run(str(tmp_path / "n.txt"), "--detectors", "nope")
     assert result.exit_code == 2 and "unknown detector" in result.output
 
 
