@@ -99,8 +99,13 @@ def _measure(
     t0 = time.perf_counter()
     detections = pipeline.detect_batch(bare)
     failed = {d.document.id: "; ".join(d.errors) for d in detections if d.errors}
-    if failed:  # a detector that failed is not fast, it is broken: never time it
-        raise DetectionFailedError(failed, len(bare))
+    if failed:
+        # A detector that failed is not fast, it is broken: never time it. The failures travel
+        # back as data and the parent raises: this may run in a spawned process, and an
+        # exception that cannot be rebuilt from its pickle would hang the pool's result thread.
+        if trace:
+            tracemalloc.stop()
+        return {"failed": failed, "total": len(bare)}
     warm = [d.document for d in detections]
     warmup = time.perf_counter() - t0
     passes = []
@@ -132,13 +137,18 @@ def bench_system(
     trace: bool = False,
     evaluate: bool = True,
 ) -> BenchResult:
-    """Benchmark one system; if ``docs`` carry gold spans, also evaluate the warm-up predictions."""
+    """Benchmark one system; if ``docs`` carry gold spans, also evaluate the warm-up predictions.
+
+    Raises ``DetectionFailedError`` (nothing timed) when a detector failed on any document.
+    """
     if isolate:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
             raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace))
     else:
         raw = _measure(system.config, system.detector, docs, repeat, trace)
+    if "failed" in raw:
+        raise DetectionFailedError(raw["failed"], raw["total"])
     result = BenchResult(
         name=system.name,
         documents=len(docs),
