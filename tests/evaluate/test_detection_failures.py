@@ -109,3 +109,29 @@ def test_isolated_bench_failure_crosses_the_process_boundary(tmp_path: Path) -> 
     with pytest.raises(DetectionFailedError) as info:
         bench_system(System("down", config=str(config)), docs, repeat=1)
     assert set(info.value.failures) == {"a", "b"} and info.value.total == 2
+
+
+def test_bench_refuses_a_pass_during_which_the_detector_failed() -> None:
+    """The warm-up went through, then the server went down: that pass is not a speed."""
+    from evaluate_fakes import NameListDetector, make_gold
+
+    from fairdeid.detect import register_detector
+    from fairdeid.errors import RecordError
+
+    class DiesAfterWarmup(NameListDetector):
+        name = "dies"
+        calls = 0
+
+        def detect_batch(self, docs):  # type: ignore[no-untyped-def]
+            return self.detect_batch_with_errors(docs)[0]
+
+        def detect_batch_with_errors(self, docs):  # type: ignore[no-untyped-def]
+            DiesAfterWarmup.calls += 1
+            if DiesAfterWarmup.calls == 1:
+                return [self.detect(d) for d in docs], []
+            return [[] for _ in docs], [RecordError(d.id, "server error 503") for d in docs]
+
+    register_detector("dies", lambda config: DiesAfterWarmup())
+    with pytest.raises(DetectionFailedError) as info:
+        bench_system(System("dies", detector="dies"), make_gold(3), repeat=2, isolate=False)
+    assert info.value.failures == {f"d{i}": "dies: server error 503" for i in range(3)}
