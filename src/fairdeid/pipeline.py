@@ -27,7 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fairdeid.detect.base import Detector, build_detector, detect_with_errors
+from fairdeid.chunking import ChunkPolicy, detect_windowed
+from fairdeid.detect.base import Detector, build_detector
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.replace import Replacer, build_replacer
@@ -129,6 +130,7 @@ class Pipeline:
         resolver: Resolver | None = None,
         replacer: Replacer | None = None,
         config: Mapping[str, Any] | None = None,
+        chunking: ChunkPolicy | None = None,
     ) -> None:
         if not detectors:
             raise ConfigError("a pipeline needs at least one detector")
@@ -136,6 +138,8 @@ class Pipeline:
         self.resolver = resolver or Resolver()
         self.replacer = replacer or build_replacer({"mode": "tag"})
         self.config = dict(config or {})
+        #: How long documents are cut into windows for detectors (see ``fairdeid.chunking``).
+        self.chunking = chunking or ChunkPolicy()
 
     @classmethod
     def from_config(
@@ -167,7 +171,8 @@ class Pipeline:
         resolver = Resolver(ResolveConfig.from_mapping(config.get("resolve", {})))
         replace_table = dict(config.get("replace", {}))
         replacer = build_replacer(replace_table, mode=mode)
-        return cls(built, resolver, replacer, config)
+        chunking = ChunkPolicy.from_mapping(config.get("pipeline", {}))
+        return cls(built, resolver, replacer, config, chunking)
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -192,7 +197,9 @@ class Pipeline:
         for detector in self._active(detectors):
             # Detectors that can fail per document (remote LLMs) report which ones did, so
             # the other documents of the batch go through and the failed ones are flagged.
-            found, errors = detect_with_errors(detector, docs)
+            # Long documents reach the detector as overlapping windows (bounded time and
+            # memory per call); failures on a window come back under the document's id.
+            found, errors = detect_windowed(detector, docs, self.chunking)
             failed = {e.record: e.reason for e in errors}
             for i, doc in enumerate(docs):
                 if doc.id in failed:
