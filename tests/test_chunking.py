@@ -7,13 +7,18 @@ from collections.abc import Sequence
 
 import pytest
 
-from conftest import ToyDetector
 from fairdeid import Document, Pipeline
 from fairdeid.chunking import ChunkPolicy, split_windows
+from fairdeid.detect import Detector, build_detector
 from fairdeid.document import Span
 from fairdeid.errors import ConfigError, RecordError
 
 SMALL = ChunkPolicy(max_chars=400, overlap=60)
+
+
+def _toy() -> Detector:
+    """The regex ``toy`` detector of tests/conftest.py, from the registry."""
+    return build_detector("toy")
 
 
 def _note(seed: int, lines: bool) -> str:
@@ -74,8 +79,8 @@ def _straddling_note() -> str:
 @pytest.mark.parametrize("text", [_note(2, True), _note(2, False), _straddling_note()])
 def test_windowed_spans_equal_unchunked_spans(text: str) -> None:
     doc = Document("long", text)
-    whole = Pipeline({"toy": ToyDetector()}, chunking=ChunkPolicy(max_chars=0))
-    windowed = Pipeline({"toy": ToyDetector()}, chunking=SMALL)
+    whole = Pipeline({"toy": _toy()}, chunking=ChunkPolicy(max_chars=0))
+    windowed = Pipeline({"toy": _toy()}, chunking=SMALL)
     assert len(split_windows(text, SMALL)) > 2
     proposed = set(windowed.propose([doc])[0].spans)
     assert proposed >= set(whole.propose([doc])[0].spans)  # union of windows: nothing lost
@@ -87,7 +92,7 @@ def test_a_span_across_a_window_border_is_found_whole() -> None:
     first = split_windows(text, SMALL)[0]
     name = text.index("Anna Lee")
     assert name < first.end < name + len("Anna Lee")  # the border cuts the name
-    spans = Pipeline({"toy": ToyDetector()}, chunking=SMALL).detect(Document("n", text)).spans
+    spans = Pipeline({"toy": _toy()}, chunking=SMALL).detect(Document("n", text)).spans
     assert Span(name, name + 8, "DOCTOR", "toy:doctor", 0.9) in spans
 
 
@@ -105,7 +110,7 @@ class _Recorder:
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         self.calls.append([(d.id, len(d.text), dict(d.meta)) for d in docs])
-        return ToyDetector().detect_batch(docs)
+        return _toy().detect_batch(docs)
 
 
 def test_each_call_is_bounded_and_windows_carry_ids_and_meta() -> None:
