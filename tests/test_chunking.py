@@ -177,3 +177,12 @@ def test_pipeline_reads_the_policy_from_config() -> None:
     )
     assert pipe.chunking == ChunkPolicy(max_chars=8000, overlap=500)
     assert Pipeline.from_config({"pipeline": {"detectors": ["toy"]}}).chunking == ChunkPolicy()
+
+
+def test_a_pipeline_rebuilt_from_parts_and_config_keeps_its_policy() -> None:
+    """The service builds per-mode pipelines from ``base.config``: the policy must come along."""
+    base = Pipeline.from_config(
+        {"pipeline": {"detectors": ["toy"], "max_chunk_chars": 8000, "chunk_overlap_chars": 500}}
+    )
+    rebuilt = Pipeline(base.detectors, base.resolver, base.replacer, base.config)
+    assert rebuilt.chunking == base.chunking == ChunkPolicy(max_chars=8000, overlap=500)

@@ -137,8 +137,10 @@ class Pipeline:
         self.resolver = resolver or Resolver()
         self.replacer = replacer or build_replacer({"mode": "tag"})
         self.config = dict(config or {})
-        #: How long documents are cut into windows for detectors (see ``fairdeid.chunking``).
-        self.chunking = chunking or ChunkPolicy()
+        #: How long documents are cut into windows for detectors (see ``fairdeid.chunking``);
+        #: from ``[pipeline]`` when not given, so a pipeline rebuilt from another's parts and
+        #: config (the service does, per replacement mode) keeps its policy.
+        self.chunking = chunking or ChunkPolicy.from_mapping(self.config.get("pipeline", {}))
 
     @classmethod
     def from_config(
