@@ -31,9 +31,19 @@ def _error(config: dict[str, Any], **kwargs: Any) -> str:
 
 
 def test_deny_with_an_unknown_label_is_refused_at_load() -> None:
-    message = _error(_config(resolve={"deny": {"Sex: M": "MEDICALRECORDX"}}))
-    assert message.startswith("[resolve] deny pattern 'Sex: M': unknown label 'MEDICALRECORDX'")
+    message = _error(_config(resolve={"deny": {"PT-1": "ID", "Sex: M": "MEDICALRECORDX"}}))
+    assert message.startswith("[resolve] deny entry 2 of 2: unknown label 'MEDICALRECORDX'")
     assert "did you mean 'MEDICALRECORD'?" in message
+
+
+def test_deny_and_allow_strings_are_never_quoted_in_errors() -> None:
+    """A deny list may name real people; config errors end up in logs."""
+    for resolve in (
+        {"deny": {"Wei Zhang": "NAMEX"}},
+        {"deny": {"(Wei Zhang": "NAME"}},
+        {"allow": ["Wei Zhang", 3]},
+    ):
+        assert "Wei Zhang" not in _error(_config(resolve=resolve))
 
 
 def test_replace_locale_singular_is_a_typo_of_locales() -> None:
@@ -49,7 +59,7 @@ def test_replace_locale_singular_is_a_typo_of_locales() -> None:
         ({"resolve": {"presets": "strict"}}, "[resolve] unknown key 'presets'"),
         ({"resolve": {"preset": "safeharbor"}}, "[resolve] unknown preset 'safeharbor'"),
         ({"resolve": {"ignore_labels": ["NAMES"]}}, "[resolve] ignore_labels: unknown label"),
-        ({"resolve": {"deny": {"(": "DATE"}}}, "[resolve] deny pattern '(' is not valid"),
+        ({"resolve": {"deny": {"(": "DATE"}}}, "[resolve] deny entry 1 of 1 is not a valid"),
         ({"resolve": {"thresholds": {"toy": "high"}}}, "[resolve] thresholds.toy must be a num"),
         ({"resolve": {"thresholds": {"transformr": 0.5}}}, "[resolve] unknown detector in thr"),
         ({"replace": {"mode": "surogate"}}, "[replace] unknown mode 'surogate'"),

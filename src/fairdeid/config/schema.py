@@ -9,7 +9,8 @@ What is checked here: sections and the keys of ``[pipeline]``, ``[resolve]`` and
 every label named (deny targets, ``ignore_labels``); preset and mode names; deny patterns;
 each ``[detectors.X]`` table's ``kind``; and, once the detectors exist, that every
 ``thresholds`` key names a detector of this pipeline. Each detector validates its own keys.
-Messages quote config keys and values (policy, not PHI).
+Messages quote config keys, labels and names, but never a ``deny`` pattern or an ``allow``
+string: those lists can hold real names.
 """
 
 from __future__ import annotations
@@ -121,12 +122,17 @@ def validate_resolve(table: Mapping[str, Any]) -> None:
     deny = table.get("deny", {})
     if not isinstance(deny, Mapping):
         raise ConfigError("[resolve] deny must be a table: 'regular expression' = LABEL")
-    for pattern, label in deny.items():
-        check_label("resolve", f"deny pattern {pattern!r}", label)
+    # Deny patterns may spell out real names (staff always to be removed): entries are named
+    # by position, never quoted, since these messages end up in logs.
+    for number, (pattern, label) in enumerate(deny.items(), start=1):
+        where = f"deny entry {number} of {len(deny)}"
+        check_label("resolve", where, label)
         try:
             re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(f"[resolve] deny pattern {pattern!r} is not valid: {exc}") from None
+        except re.error as exc:  # the message gives a position, not the pattern
+            raise ConfigError(
+                f"[resolve] {where} is not a valid regular expression: {exc}"
+            ) from None
     _string_list("resolve", "allow", table.get("allow", []))
     for label in _string_list("resolve", "ignore_labels", table.get("ignore_labels", [])):
         check_label("resolve", "ignore_labels", label)
