@@ -27,13 +27,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fairdeid.detect.base import Detector, build_detector, detect_with_errors
+from fairdeid.chunking import ChunkPolicy, detect_windowed
+from fairdeid.config.schema import validate_config, validate_thresholds
+from fairdeid.detect.base import Detector, build_detector
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.replace import Replacer, build_replacer
 from fairdeid.resolve import ResolveConfig, Resolver
-
-_KNOWN_SECTIONS = {"pipeline", "detectors", "resolve", "replace"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +129,7 @@ class Pipeline:
         resolver: Resolver | None = None,
         replacer: Replacer | None = None,
         config: Mapping[str, Any] | None = None,
+        chunking: ChunkPolicy | None = None,
     ) -> None:
         if not detectors:
             raise ConfigError("a pipeline needs at least one detector")
@@ -136,6 +137,10 @@ class Pipeline:
         self.resolver = resolver or Resolver()
         self.replacer = replacer or build_replacer({"mode": "tag"})
         self.config = dict(config or {})
+        #: How long documents are cut into windows for detectors (see ``fairdeid.chunking``);
+        #: from ``[pipeline]`` when not given, so a pipeline rebuilt from another's parts and
+        #: config (the service does, per replacement mode) keeps its policy.
+        self.chunking = chunking or ChunkPolicy.from_mapping(self.config.get("pipeline", {}))
 
     @classmethod
     def from_config(
@@ -154,20 +159,24 @@ class Pipeline:
         config = load_config(source)
         for section, values in (overrides or {}).items():
             config.setdefault(section, {}).update(values)
-        unknown = set(config) - _KNOWN_SECTIONS
-        if unknown:
-            raise ConfigError(f"unknown config sections: {sorted(unknown)}")
-        names = list(detectors or config.get("pipeline", {}).get("detectors", ["rules"]))
+        validate_config(config, mode=mode)  # before any model is loaded: fail fast
+        configured = list(config.get("pipeline", {}).get("detectors", ["rules"]))
+        names = list(detectors or configured)
         detector_tables = config.get("detectors", {})
         built: dict[str, Detector] = {}
         for name in names:
             table = dict(detector_tables.get(name, {}))
             kind = str(table.pop("kind", name))
             built[name] = build_detector(kind, table)
+        # Thresholds name detectors: any this config knows (a --detector run on a config with
+        # thresholds for others stays valid) or any source prefix a built detector emits.
+        known = {*configured, *names, *detector_tables, *_kinds(detector_tables)}
+        validate_thresholds(config.get("resolve", {}), known | _sources(built.values()))
         resolver = Resolver(ResolveConfig.from_mapping(config.get("resolve", {})))
         replace_table = dict(config.get("replace", {}))
         replacer = build_replacer(replace_table, mode=mode)
-        return cls(built, resolver, replacer, config)
+        chunking = ChunkPolicy.from_mapping(config.get("pipeline", {}))
+        return cls(built, resolver, replacer, config, chunking)
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -192,7 +201,9 @@ class Pipeline:
         for detector in self._active(detectors):
             # Detectors that can fail per document (remote LLMs) report which ones did, so
             # the other documents of the batch go through and the failed ones are flagged.
-            found, errors = detect_with_errors(detector, docs)
+            # Long documents reach the detector as overlapping windows (bounded time and
+            # memory per call); failures on a window come back under the document's id.
+            found, errors = detect_windowed(detector, docs, self.chunking)
             failed = {e.record: e.reason for e in errors}
             for i, doc in enumerate(docs):
                 if doc.id in failed:
@@ -237,6 +248,23 @@ class Pipeline:
 
     def deidentify(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Result:
         return self.deidentify_batch([doc], detectors)[0]
+
+
+def _kinds(tables: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    return {str(table.get("kind", name)) for name, table in tables.items()}
+
+
+def _sources(detectors: Iterable[Detector]) -> set[str]:
+    """Detector names spans can carry as their ``source`` prefix, nested detectors included
+    (``llm_hybrid`` passes on the spans of the detectors it trusts, under their own names)."""
+    out: set[str] = set()
+    for detector in detectors:
+        out.add(detector.name)
+        inner = getattr(detector, "llm", None)
+        if inner is not None and hasattr(inner, "name"):
+            out.add(str(inner.name))
+        out |= _sources(getattr(detector, "trusted", {}).values())
+    return out
 
 
 def _as_document(doc: Document | str, index: int = 0) -> Document:

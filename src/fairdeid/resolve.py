@@ -97,12 +97,10 @@ class ResolveConfig:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(data) - known
-        if unknown:
-            from fairdeid.errors import ConfigError
+        """Settings from a ``[resolve]`` table, validated (keys, preset, labels, patterns)."""
+        from fairdeid.config.schema import validate_resolve
 
-            raise ConfigError(f"unknown [resolve] keys: {sorted(unknown)}")
+        validate_resolve(data)
         return cls(**data)  # type: ignore[arg-type]
 
 

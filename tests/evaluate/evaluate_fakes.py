@@ -11,6 +11,7 @@ from typing import Any
 
 from fairdeid.detect import register_detector
 from fairdeid.document import Document, Span
+from fairdeid.errors import RecordError
 from fairdeid.replace.base import splice
 
 #: Names the fake detector knows: only "western" ones, so localized variants lose recall.
@@ -41,6 +42,28 @@ def _factory(config: Mapping[str, Any]) -> NameListDetector:
 
 
 register_detector("namelist", _factory)
+
+#: Documents the flaky detector cannot check, like a remote LLM answering 500 on them.
+FLAKY_IDS = ("d3", "d7")
+
+
+class FlakyNameListDetector(NameListDetector):
+    """The name-list detector behind a server that fails on some documents (ids in FLAKY_IDS)."""
+
+    name = "flakylist"
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        return self.detect_batch_with_errors(docs)[0]
+
+    def detect_batch_with_errors(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[RecordError]]:
+        failed = [RecordError(d.id, "server error 500") for d in docs if d.id in FLAKY_IDS]
+        bad = {e.record for e in failed}
+        return [[] if d.id in bad else self.detect(d) for d in docs], failed
+
+
+register_detector("flakylist", lambda config: FlakyNameListDetector())
 
 #: Per locale and gender, the name the fake localizer writes into every NAME span.
 _POOL = {

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from fairdeid.cli.app import app, console
+from fairdeid.errors import DetectionFailedError
 
 PipelineOpt = Annotated[
     Path | None, typer.Option("--pipeline", "-p", help="Pipeline TOML config (default: built-in).")
@@ -78,6 +79,58 @@ def _pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
+#: Failed documents listed on the console; the rest are in --json and in the report's errors.
+_SHOWN_FAILURES = 20
+
+
+def _failure_rows(failures: dict[str, str]) -> list[dict[str, str]]:
+    return [{"id": doc, "reason": why} for doc, why in failures.items()]
+
+
+def _write_failures(report: Path | None, failures: dict[str, str]) -> Path | None:
+    """Every failed document in ``REPORT/errors.jsonl``, so a long list is never cut short."""
+    if report is None:
+        return None
+    from fairdeid.errors import RecordError
+    from fairdeid.records import write_error_report
+
+    report.mkdir(parents=True, exist_ok=True)
+    path = report / "errors.jsonl"
+    write_error_report([RecordError(doc, why) for doc, why in failures.items()], path)
+    return path
+
+
+def _print_failures(failures: dict[str, str], total: int, what: str) -> None:
+    """Name each failed document and why (ids and detector reasons only, never text)."""
+    console.print(
+        f"[red]{len(failures)} of {total} document(s) could not be checked by every "
+        f"detector[/red]; no {what} reported: a detector that failed is not a detector that "
+        "found nothing."
+    )
+    for doc, why in list(failures.items())[:_SHOWN_FAILURES]:
+        console.print(f"  [yellow]failed[/yellow] {doc}: {why}")
+    if len(failures) > _SHOWN_FAILURES:
+        console.print(f"  ... and {len(failures) - _SHOWN_FAILURES} more (all in --json output)")
+
+
+def _detection_failed(
+    exc: DetectionFailedError, *, as_json: bool, report: Path | None, what: str
+) -> typer.Exit:
+    """Report the documents a detector failed on and exit 1: never score them as "no PHI"."""
+    if as_json:
+        out = {
+            "error": "detection_failed",
+            "documents": exc.total,
+            "failed": _failure_rows(exc.failures),
+        }
+        print(json.dumps(out, ensure_ascii=False))
+    _print_failures(exc.failures, exc.total, what)
+    path = _write_failures(report, exc.failures)
+    if path is not None:
+        console.print(f"error report written to {path}")
+    return typer.Exit(code=1)
+
+
 @app.command("evaluate")
 def evaluate_cmd(
     gold: Annotated[Path, typer.Argument(help="Annotated gold documents (file or folder).")],
@@ -90,9 +143,10 @@ def evaluate_cmd(
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
 ) -> None:
-    """Score a pipeline against gold spans: strict, partial, binary_token, leak_rate, retention."""
-    from rich.table import Table
+    """Score a pipeline against gold spans: strict, partial, binary_token, leak_rate, retention.
 
+    Exit code 1, and no metrics, when a detector failed on any document (listed with reasons).
+    """
     from fairdeid.errors import FairdeidError
     from fairdeid.evaluate import evaluate_pipeline
     from fairdeid.evaluate.runner import progress_bar
@@ -100,38 +154,41 @@ def evaluate_cmd(
     docs = _load(gold, fmt)
     pipe = _pipeline(pipeline, detector)
     try:
-        with progress_bar(progress) as bar:
+        with progress_bar(progress, console) as bar:
             result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
+    except DetectionFailedError as exc:
+        raise _detection_failed(exc, as_json=as_json, report=report, what="metrics") from None
     except FairdeidError as exc:  # e.g. a detector emitting a label outside the taxonomy
         raise _fail(str(exc)) from None
     out = result.to_json()
+    system = _label(pipeline, detector, pipe)
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        table = Table(title=f"{_label(pipeline, detector, pipe)} on {len(docs)} documents")
-        for col in ("metric", "precision", "recall", "F1"):
-            table.add_column(col)
-        for name in ("strict", "partial", "binary_token"):
-            table.add_row(name, *(_pct(out[name][k]) for k in ("precision", "recall", "f1")))
-        console.print(table)
-        console.print(
-            f"leak_rate {_pct(out['leak_rate']['value'])}%   "
-            f"retention {_pct(out['retention']['value'])}%   "
-            f"{out['words']} words in {out['seconds']:.2f} s"
-        )
+        _print_evaluation(out, f"{system} on {len(docs)} documents")
     if report is not None:
         from fairdeid.evaluate.missed import worst_missed
         from fairdeid.evaluate.report import ReportData, write_report
 
-        paths = write_report(
-            report,
-            ReportData(
-                system=_label(pipeline, detector, pipe),
-                evaluation=out,
-                missed=worst_missed(docs, pred),
-            ),
-        )
+        data = ReportData(system=system, evaluation=out, missed=worst_missed(docs, pred))
+        paths = write_report(report, data)
         console.print(f"report written to {paths['report.html'].parent}")
+
+
+def _print_evaluation(out: dict[str, Any], title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in ("metric", "precision", "recall", "F1"):
+        table.add_column(col)
+    for name in ("strict", "partial", "binary_token"):
+        table.add_row(name, *(_pct(out[name][k]) for k in ("precision", "recall", "f1")))
+    console.print(table)
+    console.print(
+        f"leak_rate {_pct(out['leak_rate']['value'])}%   "
+        f"retention {_pct(out['retention']['value'])}%   "
+        f"{out['words']} words in {out['seconds']:.2f} s"
+    )
 
 
 @app.command("audit")
@@ -153,7 +210,10 @@ def audit_cmd(
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
 ) -> None:
-    """Locale and gender fairness audit: same notes, identifiers from other locales."""
+    """Locale and gender fairness audit: same notes, identifiers from other locales.
+
+    Exit code 1, and no audit, when a detector failed on any document of any variant.
+    """
     from rich.table import Table
 
     from fairdeid.errors import FairdeidError
@@ -164,10 +224,12 @@ def audit_cmd(
     pipe = _pipeline(pipeline, detector)
     wanted = [loc.strip() for loc in locales.split(",") if loc.strip()]
     try:
-        with progress_bar(progress) as bar:
+        with progress_bar(progress, console) as bar:
             result = run_audit(
                 pipe, docs, wanted, genders=genders, seed=seed, n_boot=resamples, progress=bar
             )
+    except DetectionFailedError as exc:
+        raise _detection_failed(exc, as_json=as_json, report=report, what="audit") from None
     except ImportError:
         raise _fail("the localizer (fairdeid.corpora.localize) is not available") from None
     except FairdeidError as exc:
@@ -230,51 +292,89 @@ def bench_cmd(
         bool, typer.Option("--tracemalloc", help="Also report the Python-heap peak (slower).")
     ] = False,
 ) -> None:
-    """Warm words per second, model-load seconds and peak memory per system (median of runs)."""
-    from rich.table import Table
+    """Warm words per second, model-load seconds and peak memory per system (median of runs).
 
-    from fairdeid.errors import FairdeidError
-    from fairdeid.evaluate.bench import bench_system, systems_from_options
-    from fairdeid.evaluate.runner import progress_bar
+    A system whose detector failed on any document is not timed; it is listed with the failed
+    documents and the exit code is 1 (the other systems are still measured).
+    """
+    from fairdeid.evaluate.bench import systems_from_options
 
     docs = _load(input_path, fmt)
     systems = systems_from_options([str(p) for p in pipelines or []], detectors)
-    results = []
-    with progress_bar(True) as bar:
-        task = bar.add_task("benchmarking", total=len(systems)) if bar else None
-        for system in systems:
-            if bar is not None and task is not None:
-                bar.update(task, description=f"benchmarking {system.name}")
-            try:
-                results.append(
-                    bench_system(
-                        system, docs, repeat=repeat, isolate=isolate, trace=trace
-                    ).to_json()
-                )
-            except FairdeidError as exc:
-                raise _fail(f"{system.name}: {exc}") from None
-            if bar is not None and task is not None:
-                bar.advance(task)
+    results, failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
     if as_json:
-        print(json.dumps({"systems": results}, ensure_ascii=False))
-    else:
-        table = Table(title=f"throughput on {len(docs)} documents")
-        for col in ("system", "words/s", "load s", "peak RSS MB", "token recall %"):
-            table.add_column(col)
-        for b in results:
-            ev = b.get("evaluation") or {}
-            table.add_row(
-                b["name"],
-                f"{b['words_per_second']:.0f}",
-                f"{b['load_seconds']:.2f}",
-                f"{b['peak_rss_mb']:.0f}",
-                _pct((ev.get("binary_token") or {}).get("recall")),
-            )
-        console.print(table)
-    if report is not None:
+        out: dict[str, Any] = {"systems": results}
+        if failed:
+            out["failed"] = [
+                {"name": name, "documents": exc.total, "failed": _failure_rows(exc.failures)}
+                for name, exc in failed.items()
+            ]
+        print(json.dumps(out, ensure_ascii=False))
+    elif results:
+        _print_bench(results, len(docs))
+    if report is not None and results:
         from fairdeid.evaluate.report import ReportData, write_report
 
         paths = write_report(
             report, ReportData(title="fairdeid throughput benchmark", bench=results)
         )
         console.print(f"report written to {paths['report.html'].parent}")
+    if failed:
+        for name, exc in failed.items():
+            console.print(f"[red]{name}:[/red]")
+            _print_failures(exc.failures, exc.total, "timing")
+        merged = {
+            f"{doc} [{name}]": why
+            for name, exc in failed.items()
+            for doc, why in exc.failures.items()
+        }
+        path = _write_failures(report, merged)
+        if path is not None:
+            console.print(f"error report written to {path}")
+        raise typer.Exit(code=1)
+
+
+def _bench_all(
+    systems: list[Any], docs: list[Any], *, repeat: int, isolate: bool, trace: bool
+) -> tuple[list[dict[str, Any]], dict[str, DetectionFailedError]]:
+    """Measure each system; a system whose detector failed is set aside with its failures."""
+    from fairdeid.errors import FairdeidError
+    from fairdeid.evaluate.bench import bench_system
+    from fairdeid.evaluate.runner import progress_bar
+
+    results: list[dict[str, Any]] = []
+    failed: dict[str, DetectionFailedError] = {}
+    with progress_bar(True, console) as bar:
+        task = bar.add_task("benchmarking", total=len(systems)) if bar else None
+        for system in systems:
+            if bar is not None and task is not None:
+                bar.update(task, description=f"benchmarking {system.name}")
+            try:
+                bench = bench_system(system, docs, repeat=repeat, isolate=isolate, trace=trace)
+            except DetectionFailedError as exc:
+                failed[system.name] = exc
+            except FairdeidError as exc:
+                raise _fail(f"{system.name}: {exc}") from None
+            else:
+                results.append(bench.to_json())
+            if bar is not None and task is not None:
+                bar.advance(task)
+    return results, failed
+
+
+def _print_bench(results: list[dict[str, Any]], n_docs: int) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"throughput on {n_docs} documents")
+    for col in ("system", "words/s", "load s", "peak RSS MB", "token recall %"):
+        table.add_column(col)
+    for b in results:
+        ev = b.get("evaluation") or {}
+        table.add_row(
+            b["name"],
+            f"{b['words_per_second']:.0f}",
+            f"{b['load_seconds']:.2f}",
+            f"{b['peak_rss_mb']:.0f}",
+            _pct((ev.get("binary_token") or {}).get("recall")),
+        )
+    console.print(table)

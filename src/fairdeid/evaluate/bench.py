@@ -23,12 +23,15 @@ import tracemalloc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import DetectionFailedError
 from fairdeid.evaluate.metrics import count_words
 from fairdeid.evaluate.runner import build_pipeline, strip
+
+if TYPE_CHECKING:
+    from fairdeid.pipeline import Detection
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,10 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _failures(detections: Sequence[Detection]) -> dict[str, str]:
+    return {d.id: "; ".join(d.errors) for d in detections if d.errors}
+
+
 def _measure(
     config: str | None, detector: str | None, docs: Sequence[Document], repeat: int, trace: bool
 ) -> dict[str, Any]:
@@ -98,16 +105,24 @@ def _measure(
     bare = strip(docs)
     t0 = time.perf_counter()
     detections = pipeline.detect_batch(bare)
-    failed = {d.document.id: "; ".join(d.errors) for d in detections if d.errors}
-    if failed:  # a detector that failed is not fast, it is broken: never time it
-        raise DetectionFailedError(failed, len(bare))
-    warm = [d.document for d in detections]
     warmup = time.perf_counter() - t0
+    failed = _failures(detections)
+    warm = [d.document for d in detections]
     passes = []
     for _ in range(max(1, repeat)):
+        if failed:
+            break
         t0 = time.perf_counter()
-        pipeline.detect_batch(bare)
+        timed = pipeline.detect_batch(bare)
         passes.append(time.perf_counter() - t0)
+        failed = _failures(timed)  # a server that goes down mid-run makes a pass look fast
+    if failed:
+        # A detector that failed is not fast, it is broken: never time it. The failures travel
+        # back as data and the parent raises: this may run in a spawned process, and an
+        # exception that cannot be rebuilt from its pickle would hang the pool's result thread.
+        if trace:
+            tracemalloc.stop()
+        return {"failed": failed, "total": len(bare)}
     traced = None
     if trace:
         traced = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
@@ -132,13 +147,18 @@ def bench_system(
     trace: bool = False,
     evaluate: bool = True,
 ) -> BenchResult:
-    """Benchmark one system; if ``docs`` carry gold spans, also evaluate the warm-up predictions."""
+    """Benchmark one system; if ``docs`` carry gold spans, also evaluate the warm-up predictions.
+
+    Raises ``DetectionFailedError`` (nothing timed) when a detector failed on any document.
+    """
     if isolate:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
             raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace))
     else:
         raw = _measure(system.config, system.detector, docs, repeat, trace)
+    if "failed" in raw:
+        raise DetectionFailedError(raw["failed"], raw["total"])
     result = BenchResult(
         name=system.name,
         documents=len(docs),

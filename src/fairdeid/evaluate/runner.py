@@ -15,6 +15,7 @@ from fairdeid.document import Document
 from fairdeid.errors import ConfigError, DetectionFailedError, RecordError
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
     from fairdeid.pipeline import Pipeline
@@ -79,14 +80,20 @@ def strip(docs: Sequence[Document]) -> list[Document]:
 
 
 @contextmanager
-def progress_bar(enabled: bool = True) -> Iterator[Progress | None]:
-    """A Rich progress bar on stderr (the CLI console), or ``None`` when disabled."""
+def progress_bar(enabled: bool = True, console: Console | None = None) -> Iterator[Progress | None]:
+    """A Rich progress bar, or ``None`` when disabled.
+
+    The caller owns the console (the CLI passes its stderr console) so that library code never
+    imports the CLI; without one the bar goes to a fresh stderr console, keeping stdout clean.
+    """
     if not enabled:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from fairdeid.cli.app import console
+    if console is None:
+        console = Console(stderr=True)
 
     with Progress(
         TextColumn("[progress.description]{task.description}"),
