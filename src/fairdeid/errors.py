@@ -30,6 +30,11 @@ class RecordError(FairdeidError):
         self.record = record
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
+        # Errors cross process boundaries (bench workers, Ray actors): the default pickling
+        # would call ``RecordError(message)`` and fail, killing a pool's result thread.
+        return (type(self), (self.record, self.reason))
+
 
 class DetectionFailedError(FairdeidError):
     """Some documents could not be checked by every detector (e.g. an LLM server kept failing).
@@ -47,3 +52,6 @@ class DetectionFailedError(FairdeidError):
         )
         self.failures = failures
         self.total = total
+
+    def __reduce__(self) -> tuple[type[DetectionFailedError], tuple[dict[str, str], int]]:
+        return (type(self), (self.failures, self.total))

@@ -102,7 +102,7 @@ def test_isolated_bench_failure_crosses_the_process_boundary(tmp_path: Path) -> 
     config.write_text(
         '[pipeline]\ndetectors = ["llm"]\n[detectors.llm]\nmodel = "none"\n'
         'base_url = "http://127.0.0.1:9"\nretries = 0\ntimeout = 2.0\n'
-        'structured_output = "none"\n',
+        'structured_output = "none"\nprobe = false\n',
         encoding="utf-8",
     )
     docs = [Document("a", "Seen by John Smith."), Document("b", "Nothing.")]
