@@ -9,25 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Callable
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from fairdeid.corpora.mimic.context import MONTHS, FillContext, MimicPerson, Piece
+from fairdeid.corpora.synth.vocab import vocab
 from fairdeid.locales import fill_format
 from fairdeid.replace.surrogates import SurrogateContext, generator_for
+from fairdeid.replace.surrogates.shape import to_ascii
 
 Maker = Callable[[FillContext], list[Piece]]
-
-
-@cache
-def words() -> dict[str, tuple[str, ...]]:
-    """The filler's word lists (``data/words.toml``), loaded once."""
-    path = resources.files("fairdeid.corpora.mimic").joinpath("data", "words.toml")
-    raw: dict[str, Any] = tomllib.loads(path.read_text("utf-8"))
-    return {key: tuple(value) for key, value in raw.items()}
 
 
 @cache
@@ -181,7 +172,7 @@ def date(kind: str) -> Maker:
                 (f"{end.month}/{end.day}", "DATE"),
             ]
         if kind == "holiday":
-            return [(ctx.rng.choice(words()["holidays"]), "DATE")]
+            return [(ctx.rng.choice(vocab().holidays), "DATE")]
         return [(ctx.render_date(day.year, day.month, day.day), "DATE")]
 
     return make
@@ -193,12 +184,6 @@ def date(kind: str) -> Maker:
 def fresh(label: str) -> Maker:
     """A new value of ``label`` in the patient's locale, from the surrogate generators."""
     return lambda ctx: [(fresh_value(label, ctx.locale, ctx), label)]
-
-
-def street() -> Maker:
-    return lambda ctx: [
-        (f"{ctx.rng.randint(1, 999)} {ctx.pool.place('streets', ctx.rng)}", "STREET")
-    ]
 
 
 def apartment() -> Maker:
@@ -228,14 +213,6 @@ def country() -> Maker:
     return make
 
 
-def company() -> Maker:
-    def make(ctx: FillContext) -> list[Piece]:
-        head = ctx.rng.choice(words()["organization_heads"])
-        return [(f"{head} {ctx.rng.choice(words()['organization_tails'])}", "ORGANIZATION")]
-
-    return make
-
-
 def college() -> Maker:
     def make(ctx: FillContext) -> list[Piece]:
         kind = ctx.rng.choice(("College", "University", "State University"))
@@ -253,25 +230,10 @@ def email() -> Maker:
 
     def make(ctx: FillContext) -> list[Piece]:
         person = ctx.other_person()
-        user = re.sub(r"[^a-z]", "", (person.first[:1] + person.last).lower()) or "user"
+        # Folded, not filtered: "Núñez" gives "nunez", never "nez".
+        user = re.sub(r"[^a-z]", "", to_ascii(person.first[:1] + person.last).lower()) or "user"
         domain = ctx.rng.choice(("gmail.com", "yahoo.com", "hotmail.com", "partners.org"))
         return [(f"{user}{ctx.rng.randint(1, 99)}@{domain}", "EMAIL")]
-
-    return make
-
-
-def url() -> Maker:
-    def make(ctx: FillContext) -> list[Piece]:
-        head = ctx.rng.choice(words()["organization_heads"]).lower()
-        return [(f"www.{head}{ctx.rng.choice(('health', 'med', 'care'))}.org", "URL")]
-
-    return make
-
-
-def ip() -> Maker:
-    def make(ctx: FillContext) -> list[Piece]:
-        rng = ctx.rng
-        return [(f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}", "IPADDR")]
 
     return make
 
@@ -286,8 +248,9 @@ def age_over_90() -> Maker:
 
 
 def unit() -> Maker:
-    """A hospital unit or ward ("MICU")."""
-    return lambda ctx: [(ctx.rng.choice(words()["hospital_units"]), "DEPARTMENT")]
+    """A unit or ward a patient is admitted to or moved between ("MICU"): the synthetic notes'
+    list, so both corpora draw from one."""
+    return lambda ctx: [(ctx.rng.choice(vocab().inpatient_units), "DEPARTMENT")]
 
 
 def room() -> Maker:
@@ -310,16 +273,12 @@ MAKERS: dict[str, Callable[..., Maker]] = {
     "year": year,
     "date": date,
     "fresh": fresh,
-    "street": street,
     "apartment": apartment,
     "state_zip": state_zip,
     "country": country,
-    "company": company,
     "college": college,
     "pager": pager,
     "email": email,
-    "url": url,
-    "ip": ip,
     "id": identifier,
     "age_over_90": age_over_90,
     "unit": unit,
