@@ -10,25 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from functools import cache
 
 from fairdeid.corpora.mimic.context import MONTHS, FillContext, MimicPerson, Piece
+from fairdeid.corpora.synth.people import fresh_value as synth_fresh_value
 from fairdeid.corpora.synth.vocab import vocab
 from fairdeid.locales import fill_format
-from fairdeid.replace.surrogates import SurrogateContext, generator_for
 from fairdeid.replace.surrogates.shape import to_ascii
 
 Maker = Callable[[FillContext], list[Piece]]
 
 
-@cache
-def _surrogate_context(locale: str) -> SurrogateContext:
-    return SurrogateContext(locale=locale)
-
-
 def fresh_value(label: str, locale: str, ctx: FillContext) -> str:
     """A new ``label`` value of ``locale`` from the surrogate generators."""
-    return generator_for(label).fresh(ctx.rng, _surrogate_context(locale))
+    return synth_fresh_value(label, locale, ctx.rng)
 
 
 # --- names
