@@ -1,10 +1,9 @@
-"""What one synthetic note is written with: the builder, people, ID formats and the note context.
+"""The note context: what one note's writers draw with and write through.
 
-Both the generator (``fairdeid.corpora.synth``) and the note writers (``synth_data.notes``) import
-this module, and it imports neither of them, so there is no import cycle: the generator makes
-patients and hands each note a ``NoteContext``; the writers only talk to that context. The
-context reaches back to the generator only through the small ``NoteSource`` protocol (the shared
-random stream, the locale pools and "make me another person").
+The generator makes patients and hands each note a ``NoteContext``; the writers (``notes``) and
+the template slots (``templates``) only talk to that context. It reaches back to the generator
+only through the small ``NoteSource`` protocol (the shared random stream, the locale pools and
+"make me another person"), so nothing here imports the generator.
 
 Everything draws from one ``random.Random`` in a fixed order, so a seed gives byte-identical
 output: moving code here must never add, drop or reorder a draw.
@@ -12,16 +11,18 @@ output: moving code here must never add, drop or reorder a draw.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from fairdeid.corpora.synth_data import vocab as V
+from fairdeid.corpora.synth.builder import Builder
+from fairdeid.corpora.synth.people import Patient, Person, fresh_value
+from fairdeid.corpora.synth.vocab import Lab, id_formats, vocab
 from fairdeid.locales import fill_format
+from fairdeid.replace.surrogates.shape import to_ascii
 
 if TYPE_CHECKING:
     from fairdeid.locales import LocalePool
@@ -39,179 +40,45 @@ class NoteSource(Protocol):
 
 
 # --------------------------------------------------------------------------------------------
-# Builder: append text, record spans as they are written
-# --------------------------------------------------------------------------------------------
-
-
-class Builder:
-    """Accumulates text pieces and the offsets of PHI pieces."""
-
-    __slots__ = ("parts", "pos", "spans")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.pos = 0
-        self.spans: list[tuple[int, int, str, dict[str, Any], str]] = []
-
-    def add(self, text: str) -> None:
-        self.parts.append(text)
-        self.pos += len(text)
-
-    def phi(self, text: str, label: str, attrs: dict[str, Any] | None = None) -> None:
-        """Append ``text`` as one PHI span (empty strings are not spans)."""
-        if not text:
-            return
-        start = self.pos
-        self.parts.append(text)
-        self.pos += len(text)
-        self.spans.append((start, self.pos, label, attrs or {}, text))
-
-    def nl(self, n: int = 1) -> None:
-        self.add("\n" * n)
-
-    def text(self) -> str:
-        return "".join(self.parts)
-
-
-# --------------------------------------------------------------------------------------------
-# People and patients
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Person:
-    first: str
-    last: str
-    gender: str
-    locale: str
-    middle: str = ""
-    native: str = ""  # full name in native script, when the locale has one
-
-    @property
-    def attrs(self) -> dict[str, Any]:
-        return {"locale": self.locale, "gender": self.gender}
-
-
-@dataclass(slots=True)
-class Patient:
-    pid: str
-    person: Person
-    dob: dt.date
-    mrn: str
-    ssn: str
-    healthplan: str
-    account: str
-    street: str
-    city: str
-    state: str
-    zip: str
-    country: str
-    phone: str
-    email: str
-    profession: str
-    employer: str
-    hospital: str
-    site_city: str
-    site_locale: str
-    relatives: list[tuple[str, Person]]
-    doctors: list[Person]
-    staff: list[Person]
-    license_plate: str
-    vin: str
-    device_sn: str
-    bioid: str
-    drivers_license: str
-    portal_user: str
-    start: dt.date
-    note_dates: list[dt.date] = field(default_factory=list)
-
-
-def ascii_fold(value: str) -> str:
-    """ASCII letters, digits and hyphens of a name ("Zoë O'Neil" -> "ZoeONeil"): e-mail
-    addresses, user names and URL slugs are ASCII even for names from non-Latin locales."""
-    folded = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in folded if c.isascii() and (c.isalnum() or c in "-'")).replace("'", "")
-
-
-# --------------------------------------------------------------------------------------------
-# Identifier formats: "#" any digit, "%" a digit 1-9, "?" an upper-case letter, else literal;
-# filled by ``fairdeid.locales.fill_format``, the one implementation of that format language.
-# --------------------------------------------------------------------------------------------
-
-
-MRN_FORMATS = [
-    "#######",
-    "########",
-    "MRN-#######",
-    "%######",
-    "?#######",
-    "##-###-###",
-    "00######",
-]
-PLAN_FORMATS = [
-    "???#########",
-    "W#########",
-    "MCD-#######",
-    "%########-##",
-    "??-####-####",
-    "XE#######",
-]
-ACCOUNT_FORMATS = ["##########", "ACCT-########", "%###########", "#####-#####", "V########"]
-LICENSE_FORMATS = ["??#######", "MD-#####", "G#####", "RN-######", "L-%#####", "%#######"]
-DL_FORMATS = ["?###-####-####", "?#######", "%########", "??######"]
-IDNUM_FORMATS = [
-    "S%#-#####",
-    "ORD-########",
-    "#########",
-    "CLM-%#######",
-    "ENC-#######",
-    "REQ-######",
-    "%#-???-####",
-    "F####-##",
-]
-DEVICE_FORMATS = ["???######?", "SN #####-####", "%##?###??", "PJN######", "RNB######S"]
-BIOID_FORMATS = ["FP-%#####??", "BIO-########", "DNA-%######", "RS-#####-##"]
-PLATE_FORMATS = ["%???###", "???-####", "??## ???", "%??-%##"]
-VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-
-
-# --------------------------------------------------------------------------------------------
 # Per-document context: rendering helpers for names, dates, ids and layout
 # --------------------------------------------------------------------------------------------
 
-_MONTH_ABBR = [m[:3] for m in V.MONTHS]
+#: English month and weekday names (``calendar`` keeps the C locale unless a program changes it).
+MONTHS: tuple[str, ...] = tuple(calendar.month_name)[1:]
+WEEKDAYS: tuple[str, ...] = tuple(calendar.day_name)
+_MONTH_ABBR = [m[:3] for m in MONTHS]
 
 
-def _ordinal(d: int) -> str:
-    if 10 <= d % 100 <= 20:
-        return f"{d}th"
-    return f"{d}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(d % 10, 'th') }"
+def _ordinal(day: int) -> str:
+    if 10 <= day % 100 <= 20:
+        return f"{day}th"
+    return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th') }"
 
 
 _DATE_STYLES: list[Callable[[dt.date], str]] = [
-    lambda d: f"{d.month:02d}/{d.day:02d}/{d.year}",
-    lambda d: f"{d.month}/{d.day}/{d.year}",
-    lambda d: f"{d.month}/{d.day}/{d.year % 100:02d}",
-    lambda d: d.isoformat(),
-    lambda d: f"{V.MONTHS[d.month - 1]} {d.day}, {d.year}",
-    lambda d: f"{_MONTH_ABBR[d.month - 1]} {d.day}, {d.year}",
-    lambda d: f"{d.day} {V.MONTHS[d.month - 1]} {d.year}",
-    lambda d: f"{d.day:02d}-{_MONTH_ABBR[d.month - 1]}-{d.year}",
-    lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
-    lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
-    lambda d: f"{_MONTH_ABBR[d.month - 1].upper()} {d.day:02d} {d.year}",
-    lambda d: f"{V.MONTHS[d.month - 1]} {_ordinal(d.day)}, {d.year}",
-    lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
-    lambda d: f"{d.day}-{_MONTH_ABBR[d.month - 1]}-{d.year % 100:02d}",
+    lambda day: f"{day.month:02d}/{day.day:02d}/{day.year}",
+    lambda day: f"{day.month}/{day.day}/{day.year}",
+    lambda day: f"{day.month}/{day.day}/{day.year % 100:02d}",
+    lambda day: day.isoformat(),
+    lambda day: f"{MONTHS[day.month - 1]} {day.day}, {day.year}",
+    lambda day: f"{_MONTH_ABBR[day.month - 1]} {day.day}, {day.year}",
+    lambda day: f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+    lambda day: f"{day.day:02d}-{_MONTH_ABBR[day.month - 1]}-{day.year}",
+    lambda day: f"{day.day:02d}.{day.month:02d}.{day.year}",
+    lambda day: f"{day.day:02d}/{day.month:02d}/{day.year}",
+    lambda day: f"{_MONTH_ABBR[day.month - 1].upper()} {day.day:02d} {day.year}",
+    lambda day: f"{MONTHS[day.month - 1]} {_ordinal(day.day)}, {day.year}",
+    lambda day: f"{day.year}{day.month:02d}{day.day:02d}",
+    lambda day: f"{day.day}-{_MONTH_ABBR[day.month - 1]}-{day.year % 100:02d}",
 ]
 _SHORT_DATE_STYLES: list[Callable[[dt.date], str]] = [
-    lambda d: f"{d.month}/{d.day}",
-    lambda d: f"{_MONTH_ABBR[d.month - 1]} {d.day}",
-    lambda d: f"{V.MONTHS[d.month - 1]} {d.year}",
-    lambda d: f"{d.month:02d}/{d.year}",
-    lambda d: str(d.year),
-    lambda d: f"{V.MONTHS[d.month - 1]} {_ordinal(d.day)}",
-    lambda d: f"{d.day} {_MONTH_ABBR[d.month - 1]}",
+    lambda day: f"{day.month}/{day.day}",
+    lambda day: f"{_MONTH_ABBR[day.month - 1]} {day.day}",
+    lambda day: f"{MONTHS[day.month - 1]} {day.year}",
+    lambda day: f"{day.month:02d}/{day.year}",
+    lambda day: str(day.year),
+    lambda day: f"{MONTHS[day.month - 1]} {_ordinal(day.day)}",
+    lambda day: f"{day.day} {_MONTH_ABBR[day.month - 1]}",
 ]
 
 _HEADER_STYLES = ("caps", "title", "abbr", "eq", "underline", "hash")
@@ -274,10 +141,14 @@ class NoteContext:
         self.attending: Person = rng.choice(patient.doctors)
         self._titles: dict[int, str] = {}
 
-    def any_pool(self) -> LocalePool:
-        """The pool of a random locale of the run (for places and people unrelated to the
-        patient); draws one choice from the shared stream."""
-        return self.source.pool(self.rng.choice(self.source.locales))
+    def any_locale(self) -> str:
+        """A random locale of the run (for places and people unrelated to the patient); draws
+        one choice from the shared stream."""
+        return self.rng.choice(self.source.locales)
+
+    def fresh(self, label: str, locale: str) -> str:
+        """A new ``label`` value of ``locale`` from the surrogate generators."""
+        return fresh_value(label, locale, self.rng)
 
     # ---------------------------------------------------------------- plain text
 
@@ -295,25 +166,24 @@ class NoteContext:
     def section(self, key: str) -> None:
         caps, title, abbr = _SECTION_NAMES[key]
         style = self.header_style
-        b = self.builder
-        if b.pos:
-            last = b.parts[-1]
+        builder = self.builder
+        if builder.pos:
             want = 1 if style == "abbr" else 2
-            have = 2 if last.endswith("\n\n") else 1 if last.endswith("\n") else 0
+            have = 2 if builder.ends_with("\n\n") else 1 if builder.ends_with("\n") else 0
             if want > have:
-                b.add("\n" * (want - have))
+                builder.add("\n" * (want - have))
         if style == "caps":
-            b.add(f"{caps}:\n")
+            builder.add(f"{caps}:\n")
         elif style == "title":
-            b.add(f"{title}:\n")
+            builder.add(f"{title}:\n")
         elif style == "abbr":
-            b.add(f"{abbr}: ")
+            builder.add(f"{abbr}: ")
         elif style == "eq":
-            b.add(f"== {title} ==\n")
+            builder.add(f"== {title} ==\n")
         elif style == "underline":
-            b.add(f"{caps}\n{'-' * len(caps)}\n")
+            builder.add(f"{caps}\n{'-' * len(caps)}\n")
         else:
-            b.add(f"## {title}\n")
+            builder.add(f"## {title}\n")
 
     def items(self, items: Sequence[str | Callable[[], None]]) -> None:
         """A list in the note's bullet style; callables write their own (PHI-bearing) item."""
@@ -333,7 +203,6 @@ class NoteContext:
     ) -> None:
         """Write a name in one of many forms; titles stay outside the span."""
         rng = self.rng
-        b = self.builder
         if form is None:
             if label == "DOCTOR":
                 form = rng.choice(
@@ -406,15 +275,15 @@ class NoteContext:
             value = f"{first} {last}"
         if not title:
             prefix = ""
-        r = rng.random()
-        if r < 0.015:
+        roll = rng.random()
+        if roll < 0.015:
             value = value.lower()
-        elif r < 0.03:
+        elif roll < 0.03:
             value = _typo_name(value, rng)
-        b.add(prefix)
-        b.phi(value, label, person.attrs)
+        self.builder.add(prefix)
+        self.builder.phi(value, label, person.attrs)
         if suffix:
-            b.add(suffix)
+            self.builder.add(suffix)
 
     def title_of(self, person: Person) -> str:
         """The honorific for ``person``, fixed for the whole note ("Mrs." stays "Mrs.")."""
@@ -424,21 +293,23 @@ class NoteContext:
             title = self._titles[key] = self.rng.choice(_TITLES[person.gender])
         return title
 
-    def pt(self, form: str | None = None) -> None:
+    def patient_name(self, form: str | None = None) -> None:
         self.name(self.patient.person, "PATIENT", form)
 
-    def doc(self, person: Person | None = None, form: str | None = None) -> None:
+    def doctor_name(self, person: Person | None = None, form: str | None = None) -> None:
+        """``person``'s name, or a random doctor of the care team's."""
         self.name(person or self.rng.choice(self.patient.doctors), "DOCTOR", form)
 
-    def date(self, d: dt.date | None = None, *, short: bool = False) -> None:
-        d = d or self.day
+    def date(self, day: dt.date | None = None, *, short: bool = False) -> None:
+        """``day`` (the note's date when None), mostly in the note's own date style."""
+        day = day or self.day
         rng = self.rng
         if short:
-            text = rng.choice(_SHORT_DATE_STYLES)(d)
+            text = rng.choice(_SHORT_DATE_STYLES)(day)
         elif rng.random() < 0.7:
-            text = _DATE_STYLES[self.date_style](d)
+            text = _DATE_STYLES[self.date_style](day)
         else:
-            text = rng.choice(_DATE_STYLES)(d)
+            text = rng.choice(_DATE_STYLES)(day)
         self.builder.phi(text, "DATE")
 
     def rel_date(self, days_back: int, *, short: bool = False) -> None:
@@ -446,8 +317,8 @@ class NoteContext:
 
     @property
     def age(self) -> int:
-        d, b = self.day, self.patient.dob
-        return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+        day, dob = self.day, self.patient.dob
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     def age_phrase(self) -> None:
         """ "67-year-old", "67 y/o", "67yo", "aged 67": only the number is the AGE span."""
@@ -480,19 +351,20 @@ class NoteContext:
         self.builder.phi(self.patient.hospital, "HOSPITAL")
 
     def phone(self, label: str = "PHONE") -> None:
-        pool = self.source.pool(self.patient.site_locale)
-        self.builder.phi(fill_format(self.rng.choice(pool.phone_formats), self.rng), label)
+        """A phone or fax number of the patient's hospital (its locale's format)."""
+        self.builder.phi(self.fresh(label, self.patient.site_locale), label)
 
     def staff_username(self, person: Person | None = None) -> None:
         person = person or self.rng.choice(self.patient.staff)
         rng = self.rng
         base = rng.choice(
             (
-                ascii_fold(person.first[:1] + person.last),
-                ascii_fold(person.last + person.first[:1]),
-                ascii_fold(person.first + "." + person.last)
+                to_ascii(person.first[:1] + person.last),
+                to_ascii(person.last + person.first[:1]),
+                # No dot between the names: the corpus has always been generated this way.
+                to_ascii(person.first + person.last)
                 if rng.random() < 0.3
-                else ascii_fold(person.first[:2] + person.last),
+                else to_ascii(person.first[:2] + person.last),
             )
         ).lower()
         self.builder.phi(base + (str(rng.randint(1, 9)) if rng.random() < 0.4 else ""), "USERNAME")
@@ -512,41 +384,41 @@ class NoteContext:
             "ROOM",
         )
 
-    def dept(self) -> None:
-        self.builder.phi(self.rng.choice(V.DEPARTMENTS), "DEPARTMENT")
+    def department(self) -> None:
+        self.builder.phi(self.rng.choice(vocab().departments), "DEPARTMENT")
 
     def idnum(self, label: str = "IDNUM") -> None:
-        self.builder.phi(fill_format(self.rng.choice(IDNUM_FORMATS), self.rng), label)
+        self.builder.phi(fill_format(self.rng.choice(id_formats().idnum), self.rng), label)
 
     def address_block(self, *, one_line: bool | None = None) -> None:
-        p, b, rng = self.patient, self.builder, self.rng
+        patient, builder = self.patient, self.builder
         if one_line is None:
-            one_line = rng.random() < 0.5
-        b.phi(p.street, "STREET")
-        b.add(", " if one_line else "\n")
-        b.phi(p.city, "CITY")
-        b.add(", ")
-        b.phi(p.state, "STATE")
-        b.add(" ")
-        b.phi(p.zip, "ZIP")
-        if rng.random() < 0.4:
-            b.add(", " if one_line else "\n")
-            b.phi(p.country, "COUNTRY")
+            one_line = self.rng.random() < 0.5
+        builder.phi(patient.street, "STREET")
+        builder.add(", " if one_line else "\n")
+        builder.phi(patient.city, "CITY")
+        builder.add(", ")
+        builder.phi(patient.state, "STATE")
+        builder.add(" ")
+        builder.phi(patient.zip, "ZIP")
+        if self.rng.random() < 0.4:
+            builder.add(", " if one_line else "\n")
+            builder.phi(patient.country, "COUNTRY")
 
     def ip(self) -> None:
-        r = self.rng
+        rng = self.rng
         self.builder.phi(
-            r.choice(
+            rng.choice(
                 (
-                    f"10.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}",
-                    f"192.168.{r.randint(0, 255)}.{r.randint(1, 254)}",
+                    f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+                    f"192.168.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
                     ".".join(
                         str(x)
                         for x in (
-                            r.randint(11, 223),
-                            r.randint(0, 255),
-                            r.randint(0, 255),
-                            r.randint(1, 254),
+                            rng.randint(11, 223),
+                            rng.randint(0, 255),
+                            rng.randint(0, 255),
+                            rng.randint(1, 254),
                         )
                     ),
                 )
@@ -555,68 +427,68 @@ class NoteContext:
         )
 
     def url(self) -> None:
-        r = self.rng
-        hospital = ascii_fold(self.patient.hospital).lower()
+        rng = self.rng
+        hospital = to_ascii(self.patient.hospital).lower()
         slug = re.sub(r"[^a-z0-9]+", "", hospital)[:18] or "hospital"
         self.builder.phi(
-            r.choice(
+            rng.choice(
                 (
                     f"https://www.{slug}.org/patient-portal",
                     f"www.{slug}.org",
                     f"http://portal.{slug}.health/login",
                     f"https://mychart.{slug}.com",
-                    f"{slug}.org/records/{r.randint(1000, 99999)}",
+                    f"{slug}.org/records/{rng.randint(1000, 99999)}",
                 )
             ),
             "URL",
         )
 
-    def org(self) -> None:
+    def organization(self) -> None:
         self.builder.phi(self.patient.employer, "ORGANIZATION")
 
     def landmark(self) -> None:
-        r = self.rng
-        pool = self.source.pool(self.patient.site_locale)
-        head = r.choice((r.choice(pool.cities), r.choice(V.ORG_HEADS), self.source.person().last))
-        self.builder.phi(f"{head} {r.choice(V.LANDMARK_TAILS)}", "LOCATION_OTHER")
+        rng, words = self.rng, vocab()
+        city = self.fresh("CITY", self.patient.site_locale)
+        head = rng.choice((city, rng.choice(words.organization_heads), self.source.person().last))
+        self.builder.phi(f"{head} {rng.choice(words.landmark_tails)}", "LOCATION_OTHER")
 
     # ---------------------------------------------------------------- non-PHI clinical text
 
     def drug(self) -> str:
-        r = self.rng
-        name, strengths, unit, routes = r.choice(V.DRUGS)
-        return f"{name} {r.choice(strengths)} {unit} {r.choice(routes)} {r.choice(V.FREQS)}"
+        rng = self.rng
+        drug = rng.choice(vocab().drugs)
+        strength, route = rng.choice(drug.strengths), rng.choice(drug.routes)
+        return f"{drug.name} {strength} {drug.unit} {route} {rng.choice(vocab().frequencies)}"
 
     def vitals(self) -> str:
-        r = self.rng
-        sbp = r.randint(95, 178)
+        rng = self.rng
+        sbp = rng.randint(95, 178)
         parts = [
-            f"BP {sbp}/{r.randint(55, min(sbp - 20, 105))}",
-            f"HR {r.randint(52, 128)}",
-            f"RR {r.randint(12, 28)}",
-            f"T {r.choice(('36.', '37.', '38.'))}{r.randint(0, 9)} C"
-            if r.random() < 0.6
-            else f"Temp {r.randint(97, 102)}.{r.randint(0, 9)} F",
-            f"SpO2 {r.randint(86, 100)}% on {r.choice(('RA', '2L NC', '4L NC', 'room air'))}",
+            f"BP {sbp}/{rng.randint(55, min(sbp - 20, 105))}",
+            f"HR {rng.randint(52, 128)}",
+            f"RR {rng.randint(12, 28)}",
+            f"T {rng.choice(('36.', '37.', '38.'))}{rng.randint(0, 9)} C"
+            if rng.random() < 0.6
+            else f"Temp {rng.randint(97, 102)}.{rng.randint(0, 9)} F",
+            f"SpO2 {rng.randint(86, 100)}% on {rng.choice(('RA', '2L NC', '4L NC', 'room air'))}",
         ]
-        if r.random() < 0.4:
-            parts.append(f"Wt {r.randint(45, 130)} kg")
-        sep = r.choice((", ", "  ", " | ", "; "))
+        if rng.random() < 0.4:
+            parts.append(f"Wt {rng.randint(45, 130)} kg")
+        sep = rng.choice((", ", "  ", " | ", "; "))
         return sep.join(parts)
 
-    def lab_value(self, lab: tuple[str, float, float, str, int]) -> str:
-        name, lo, hi, unit, digits = lab
-        value = self.rng.uniform(lo, hi)
-        return f"{value:.{digits}f}" if digits else str(round(value))
+    def lab_value(self, lab: Lab) -> str:
+        value = self.rng.uniform(lab.low, lab.high)
+        return f"{value:.{lab.digits}f}" if lab.digits else str(round(value))
 
     def score(self) -> str:
-        r = self.rng
-        return r.choice(V.SCORES).format(
-            n=r.randint(0, 8), n2=r.randint(3, 24), g=r.randint(8, 15), n3=r.randint(0, 9) * 5
-        )
+        rng = self.rng
+        template = rng.choice(vocab().scores)
+        n, n2, g = rng.randint(0, 8), rng.randint(3, 24), rng.randint(8, 15)
+        return template.format(n=n, n2=n2, g=g, n3=rng.randint(0, 9) * 5)
 
-    def conds(self, k: int) -> list[str]:
-        return self.rng.sample(V.CONDITIONS, k)
+    def conditions(self, k: int) -> list[str]:
+        return self.rng.sample(vocab().conditions, k)
 
 
 def _typo_name(value: str, rng: random.Random) -> str:
@@ -635,8 +507,8 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def _typo_words(text: str, rng: random.Random) -> str:
     def sub(m: re.Match[str]) -> str:
-        w = m.group(0)
-        t = V.TYPOS.get(w)
-        return t if t and rng.random() < 0.5 else w
+        word = m.group(0)
+        typo = vocab().typos.get(word)
+        return typo if typo and rng.random() < 0.5 else word
 
     return _WORD.sub(sub, text)

@@ -1,0 +1,93 @@
+"""The note generator: patients with 1-4 notes each, every note written by its type's writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from fairdeid.corpora.synth.context import NoteContext
+from fairdeid.corpora.synth.notes import WRITERS
+from fairdeid.corpora.synth.people import Patient, PeopleMaker, Person
+from fairdeid.document import Document
+
+if TYPE_CHECKING:
+    from fairdeid.locales import LocalePool
+
+#: The note types, in the order the generator draws them (part of the output for a seed).
+NOTE_TYPES: tuple[str, ...] = tuple(WRITERS)
+
+
+class NoteGenerator:
+    """Generate annotated notes; ``generate(n)`` yields ``Document`` objects deterministically."""
+
+    def __init__(
+        self,
+        seed: int = 0,
+        locales: Sequence[str] | None = None,
+        *,
+        note_types: Sequence[str] | None = None,
+        with_text: bool = False,
+        id_prefix: str | None = None,
+    ) -> None:
+        from fairdeid.locales import LOCALE_CODES, get_pool
+
+        self.rng = random.Random(seed)
+        self.locales = list(locales) if locales else list(LOCALE_CODES)
+        self.pools: dict[str, LocalePool] = {code: get_pool(code) for code in self.locales}
+        self.note_types = list(note_types) if note_types else list(NOTE_TYPES)
+        unknown = set(self.note_types) - set(NOTE_TYPES)
+        if unknown:
+            raise ValueError(f"unknown note types {sorted(unknown)}; known: {NOTE_TYPES}")
+        self.with_text = with_text
+        # The seed is part of every id so that sets made with different seeds (train/dev) can be
+        # merged without two different patients sharing a patient_id.
+        self.id_prefix = id_prefix if id_prefix is not None else f"synth{seed}"
+        self.people = PeopleMaker(self.rng, self.locales, self.pools, self.id_prefix)
+
+    def pool(self, locale: str) -> LocalePool:
+        return self.pools[locale]
+
+    def person(self, locale: str | None = None, gender: str | None = None) -> Person:
+        return self.people.person(locale, gender)
+
+    def patient(self) -> Patient:
+        return self.people.patient()
+
+    def generate(self, n: int) -> Iterator[Document]:
+        """Yield ``n`` documents; patients get 1-4 notes each, in date order."""
+        made = 0
+        while made < n:
+            patient = self.patient()
+            k = min(n - made, self.rng.choice((1, 1, 2, 2, 3, 4)))
+            day = patient.start
+            for i in range(k):
+                kind = self.rng.choice(self.note_types)
+                yield self.note(patient, kind, day, index=i)
+                day = day + dt.timedelta(days=self.rng.randint(1, 120))
+                made += 1
+
+    def note(self, patient: Patient, kind: str, day: dt.date, *, index: int = 0) -> Document:
+        """One note of type ``kind`` about ``patient``, written on ``day``."""
+        ctx = NoteContext(self, patient, day)
+        WRITERS[kind](ctx)
+        meta = {
+            "patient_id": patient.pid,
+            "note_type": kind,
+            "generator": "fairdeid.synth",
+            "locale": patient.person.locale,
+        }
+        return Document(
+            id=f"{patient.pid}-n{index + 1}",
+            text=ctx.builder.text(),
+            meta=meta,
+            spans=ctx.builder.document_spans(with_text=self.with_text),
+        )
+
+
+def generate_notes(
+    n: int, *, seed: int = 0, locales: Sequence[str] | None = None, with_text: bool = False
+) -> Iterator[Document]:
+    """``n`` synthetic annotated notes (see the package docstring)."""
+    yield from NoteGenerator(seed, locales, with_text=with_text).generate(n)
