@@ -50,6 +50,27 @@ def test_masked_context_hides_all_phi() -> None:
     assert "Mia" not in ctx
 
 
+_PART_WORD = re.compile(r"\w(?:\[[A-Z]+\]|■■■)|(?:\[[A-Z]+\]|■■■)\w")
+
+
+def test_masked_context_masks_whole_words() -> None:
+    """A gold string inside a longer word ("Pat" in "Patient") masks that whole word, and a gold
+    span that cuts a word ("MRN55512" annotated on the digits) masks the word, never a part."""
+    text = "Patient Pat Roe (MRN55512) was seen by Dr. Lee; Patrick called Pat."
+    gold = Document(
+        "d",
+        text,
+        spans=(Span(8, 15, "PATIENT"), Span(20, 25, "MEDICALRECORD"), Span(43, 46, "DOCTOR")),
+    )
+    masker = PhiMasker(["Pat Roe", "Pat", "55512", "Lee"])
+    ctx = masked_context(gold, 2, masker, window=80)
+    assert not _PART_WORD.search(ctx), ctx
+    assert "Pati" not in ctx and "rick" not in ctx and "MRN" not in ctx
+    assert "■■■" in ctx and "[NAME]" in ctx and "[ID]" in ctx
+    assert "was seen by" in ctx  # words that hold no PHI stay readable
+    assert not _PART_WORD.search(masker.mask("Patient Patrick, pat-down"))
+
+
 def test_worst_missed_orders_by_leaked_characters(gold_docs: list[Document]) -> None:
     pred = [d.with_spans(d.spans[1:2]) for d in gold_docs]  # only the dates found
     missed = worst_missed(gold_docs, pred, limit=3)
