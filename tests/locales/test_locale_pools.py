@@ -138,3 +138,73 @@ def test_romanise(native: str, roman: str) -> None:
 
 def test_infer_gender_hyphenated() -> None:
     assert infer_gender("Mary-Jane") == "female"
+
+
+# -- first names under the right gender ------------------------------------------------------
+
+NAMES_BY_COUNTRY = (
+    __import__("pathlib").Path(__file__).resolve().parents[3]
+    / "shared" / "data" / "names-by-country" / "common-forenames-by-country.csv"
+)
+COUNTRY_OF = {"en_US": "US", "en_GB": "GB", "en_IN": "IN", "en_AU": "AU", "en_CA": "CA",
+              "en_NG": "NG", "zh_CN": "CN", "hi_IN": "IN", "bn_BD": "BD", "es_ES": "ES",
+              "es_MX": "MX", "fr_FR": "FR"}
+
+
+def _corrections() -> dict[str, dict[str, str | None]]:
+    import json
+    from importlib import resources
+
+    path = resources.files("fairdeid.locales").joinpath("data", "gender_corrections.json")
+    data = json.loads(path.read_text("utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def _genders_of(pool: LocalePool, native: str) -> set[str]:
+    return {g for g in ("female", "male") for n in pool.first_names[g] if n.native == native}
+
+
+@pytest.mark.parametrize(
+    ("code", "native", "gender"),
+    [("zh_CN", "红霞", "female"), ("hi_IN", "गोपीनाथ", "male"), ("hi_IN", "क्षितिज", "male"),
+     ("hi_IN", "अरुणा", "female")],
+)
+def test_fixed_first_names_have_their_gender(code: str, native: str, gender: str) -> None:
+    """红霞 (Hongxia) is a woman's name; Gopinath and Kshitij are men's; Aruna is a woman's."""
+    pool = get_pool(code)
+    assert _genders_of(pool, native) == {gender}
+    romanised = next(n.romanised for n in pool.first_names[gender] if n.native == native)
+    assert infer_gender(romanised) == gender and infer_gender(native) == gender
+
+
+def test_every_gender_correction_is_in_the_pools() -> None:
+    for code, table in _corrections().items():
+        pool = get_pool(code)
+        for native, gender in table.items():
+            assert _genders_of(pool, native) == (set() if gender is None else {gender}), native
+    # सवितृ was listed as male with the romanised form "Savitri", a woman's name.
+    assert infer_gender("Savitri") == "female"
+
+
+@pytest.mark.skipif(not NAMES_BY_COUNTRY.is_file(), reason="names-by-country data not present")
+def test_no_pool_name_contradicts_names_by_country_for_its_country() -> None:
+    import csv
+
+    listed: dict[tuple[str, str], set[str]] = {}
+    with NAMES_BY_COUNTRY.open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            gender = {"F": "female", "M": "male"}.get(row["Gender"])
+            if gender is None:
+                continue
+            for form in (row["Localized Name"], row["Romanized Name"]):
+                listed.setdefault((row["Country"], form.strip().casefold()), set()).add(gender)
+    wrong = []
+    for code in LOCALE_CODES:
+        pool = get_pool(code)
+        for gender in ("female", "male"):
+            for name in pool.first_names[gender]:
+                for form in {name.native, name.romanised}:
+                    known = listed.get((COUNTRY_OF[code], form.casefold()))
+                    if known and gender not in known:
+                        wrong.append((code, gender, form))
+    assert not wrong

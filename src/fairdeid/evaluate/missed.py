@@ -5,21 +5,26 @@ masked in four layers: the missed span itself becomes ``■■■``; every gold 
 becomes ``[LABEL]``; every occurrence of *any* gold string of the corpus (3+ characters,
 case-insensitive) becomes ``[PHI]``, which catches a name the annotators marked once but not
 twice; and every digit becomes ``#``, which catches unannotated dates and numbers. The window is
-widened to whole words so no half-masked identifier shows at its edges.
+widened to whole words so no half-masked identifier shows at its edges, and every mask covers
+whole words (``detect.tokens`` boundaries): a gold string found inside a longer word masks that
+word, since "Pati[PHI]" would still show part of a word next to PHI.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
 
+from fairdeid.detect.tokens import words_of
 from fairdeid.document import Document
 from fairdeid.taxonomy import coarse
 
 MISSED_MARK = "■■■"
+PHI_MARK = "[PHI]"
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 
@@ -53,26 +58,19 @@ class PhiMasker:
         if not self._empty:
             self._auto.make_automaton()
 
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """Where known gold strings occur in ``text`` (case-insensitive), unmerged."""
+        if self._empty:
+            return []
+        folded = text.casefold()
+        if len(folded) != len(text):  # rare characters whose casefold changes length
+            folded = text
+        return [(end - length + 1, end + 1) for end, length in self._auto.iter(folded)]
+
     def mask(self, text: str) -> str:
-        if not self._empty:
-            folded = text.casefold()
-            if len(folded) != len(text):  # rare characters whose casefold changes length
-                folded = text
-            hits = sorted((end - length + 1, end + 1) for end, length in self._auto.iter(folded))
-            merged: list[list[int]] = []
-            for start, end in hits:
-                if merged and start <= merged[-1][1]:
-                    merged[-1][1] = max(merged[-1][1], end)
-                else:
-                    merged.append([start, end])
-            pieces, cursor = [], 0
-            for start, end in merged:
-                pieces.append(text[cursor:start])
-                pieces.append("[PHI]")
-                cursor = end
-            pieces.append(text[cursor:])
-            text = "".join(pieces)
-        return _DIGIT.sub("#", text)
+        """``text`` with every known gold string as [PHI] and every digit as #; a hit inside a
+        word masks the whole word, so no half-identifier ("Pati[PHI]") is left to read."""
+        return render_masked(text, [(a, b, PHI_MARK) for a, b in self.hits(text)])
 
 
 def corpus_masker(gold: Sequence[Document]) -> PhiMasker:
@@ -87,32 +85,62 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_RANK = {MISSED_MARK: 2, PHI_MARK: 0}
+
+
+def _rank(mark: str) -> int:
+    """Which mark wins when masked stretches merge: the missed span, then a gold label."""
+    return _RANK.get(mark, 1)
+
+
+def _whole_words(text: str, cuts: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Cuts stretched to the word boundaries of ``detect.tokens`` (the tokens evaluation counts)
+    and merged where they touch a shared word, the stronger mark winning."""
+    words = words_of(text)
+    starts = [w.start for w in words]
+    out: list[tuple[int, int, str]] = []
+    for start, end, mark in sorted(cuts):
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and words[i].start < start < words[i].end:
+            start = words[i].start
+        j = bisect.bisect_left(starts, end) - 1
+        if j >= 0 and words[j].start < end < words[j].end:
+            end = words[j].end
+        if out and start < out[-1][1]:
+            prev = out[-1]
+            keep = prev[2] if _rank(prev[2]) >= _rank(mark) else mark
+            out[-1] = (prev[0], max(prev[1], end), keep)
+        else:
+            out.append((start, end, mark))
+    return out
+
+
+def render_masked(text: str, cuts: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each cut (whole words) replaced by its mark and digits elsewhere as #."""
+    pieces, cursor = [], 0
+    for start, end, mark in _whole_words(text, cuts):
+        pieces.append(_DIGIT.sub("#", text[cursor:start]))
+        pieces.append(mark)
+        cursor = end
+    pieces.append(_DIGIT.sub("#", text[cursor:]))
+    return "".join(pieces)
+
+
 def masked_context(doc: Document, index: int, masker: PhiMasker, window: int = 40) -> str:
-    """Context of ``doc.spans[index]`` with the span as ■■■ and all PHI masked."""
+    """Context of ``doc.spans[index]`` with the span as ■■■ and all PHI masked, whole words."""
     target = doc.spans[index]
     lo, hi = _widen(
         doc.text, max(0, target.start - window), min(len(doc.text), target.end + window)
     )
-    # Gold spans in the window (clipped), merged so replacements never overlap.
+    piece = doc.text[lo:hi]
     cuts: list[tuple[int, int, str]] = []
     for i, s in enumerate(doc.spans):
         if s.end <= lo or s.start >= hi:
             continue
         mark = MISSED_MARK if i == index else f"[{coarse(s.label)}]"
-        start, end = max(s.start, lo), min(s.end, hi)
-        if cuts and start < cuts[-1][1]:
-            prev = cuts[-1]
-            keep = MISSED_MARK if MISSED_MARK in (prev[2], mark) else prev[2]
-            cuts[-1] = (prev[0], max(prev[1], end), keep)
-        else:
-            cuts.append((start, end, mark))
-    pieces, cursor = [], lo
-    for start, end, mark in cuts:
-        pieces.append(masker.mask(doc.text[cursor:start]))
-        pieces.append(mark)
-        cursor = end
-    pieces.append(masker.mask(doc.text[cursor:hi]))
-    body = _SPACE.sub(" ", "".join(pieces)).strip()
+        cuts.append((max(s.start, lo) - lo, min(s.end, hi) - lo, mark))
+    cuts += [(a, b, PHI_MARK) for a, b in masker.hits(piece)]
+    body = _SPACE.sub(" ", render_masked(piece, cuts)).strip()
     return ("… " if lo > 0 else "") + body + (" …" if hi < len(doc.text) else "")
 
 

@@ -11,12 +11,17 @@ import base64
 import html
 import io
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fairdeid.evaluate.missed import MissedSpan
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -32,17 +37,44 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
 
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}"
+def _decimals(values: Sequence[float | None], least: int = 1, most: int = 6) -> int:
+    """Fewest decimals (of a percentage) at which no non-zero value prints as zero.
+
+    Why: an interval that excludes 0, printed as "0.0 to 0.8", reads as if it touched 0; with
+    one more decimal it prints "0.04 to 0.8" and says what the verdict says.
+    """
+    d = least
+    while d < most and any(v is not None and v != 0 and round(abs(100 * v), d) == 0
+                           for v in values):
+        d += 1
+    return d
 
 
-def _ci(ci: Sequence[float | None] | None) -> str:
+def _pct(x: float | None, decimals: int = 1) -> str:
+    if x is None:
+        return "–"
+    return f"{round(100 * x, decimals) + 0.0:.{decimals}f}"  # + 0.0: never "-0.0"
+
+
+def format_interval(ci: Sequence[float | None] | None, decimals: int | None = None) -> str:
+    """``[lo, hi]`` in percent (or points), with enough decimals that a non-zero bound never
+    prints as 0 (see ``_decimals``)."""
     if not ci or ci[0] is None or ci[1] is None:
         return "–"
-    return f"[{_pct(ci[0])}, {_pct(ci[1])}]"
+    d = _decimals(ci) if decimals is None else decimals
+    return f"[{_pct(ci[0], d)}, {_pct(ci[1], d)}]"
 
 
-def _err(value: float | None, ci: Sequence[float | None]) -> tuple[float, float]:
+def format_estimate(value: float | None, ci: Sequence[float | None] | None) -> str:
+    """A value and its interval at one precision: ``96.2 [95.10, 97.04]`` style."""
+    d = _decimals(list(ci or ()))
+    return f"{_pct(value, d)} {format_interval(ci, d)}"
+
+
+_ci = format_interval
+
+
+def _err(value: float | None, ci: Sequence[float | None] | None) -> tuple[float, float]:
     """Asymmetric error bar lengths (in %) from a point and its interval."""
     if value is None or not ci or ci[0] is None or ci[1] is None:
         return (0.0, 0.0)
@@ -50,54 +82,139 @@ def _err(value: float | None, ci: Sequence[float | None]) -> tuple[float, float]
 
 
 # -- plots ------------------------------------------------------------------------------------
+#
+# Why these choices: recalls of 96% and 97% look identical on a 0-100 axis, so the value axis
+# is fitted to the data (with a note and break marks when it does not start at 0); names sit on
+# the category axis of horizontal bars, where long or many labels never collide; legends live
+# outside the axes, where they cannot hide a bar. The layout is matplotlib's constrained engine,
+# which is also what the tests query for text and bar bounding boxes.
+
+_FIG_WIDTH = 7.0
+_DPI = 110
 
 
-def _figure(width: float = 6.4, height: float = 3.6) -> Any:
-    import matplotlib
+def _figure(width: float = _FIG_WIDTH, height: float = 3.6) -> tuple[Figure, Axes]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = Figure(figsize=(width, height), dpi=_DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
 
-    return plt.subplots(figsize=(width, height), dpi=110)
 
-
-def _png(fig: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
-    fig.tight_layout()
     fig.savefig(buf, format="png")
-    plt.close(fig)
     return buf.getvalue()
 
 
-Series = tuple[str, Sequence[float | None], Sequence[Sequence[float | None]]]
+Series = tuple[str, Sequence[float | None], Sequence[Sequence[float | None] | None]]
 
 
-def _grouped_bars(names: Sequence[str], series: Sequence[Series], ylabel: str, title: str) -> bytes:
-    """Side-by-side bars per name, one colour per series, with asymmetric 95% CI error bars."""
-    fig, ax = _figure()
-    width = 0.8 / len(series)
+def value_limits(
+    points: Sequence[tuple[float | None, Sequence[float | None] | None]],
+    *,
+    floor: float | None = 0.0,
+    ceiling: float | None = 100.0,
+) -> tuple[float, float]:
+    """Axis limits (in %) that hold every value and interval, with some room, on a 5-point grid.
+
+    The axis keeps 0 when cutting it would save less than half of the axis (a small cut makes
+    nothing more readable and still needs a note); ``floor``/``ceiling`` are the hard bounds of
+    the quantity (0 and 100 for a recall, None for a signed drop).
+    """
+    values: list[float] = []
+    for value, ci in points:
+        if value is not None:
+            values.append(100 * value)
+        for bound in ci or ():
+            if bound is not None:
+                values.append(100 * bound)
+    if not values:
+        return (floor if floor is not None else 0.0, ceiling if ceiling is not None else 100.0)
+    lo, hi = min(values), max(values)
+    pad = max(1.0, 0.1 * (hi - lo))
+    lo = 5 * math.floor((lo - pad) / 5)
+    hi = 5 * math.ceil((hi + pad) / 5)
+    if floor is not None:
+        lo = floor if lo - floor < 0.5 * (hi - floor) else max(lo, floor)
+    if ceiling is not None:
+        hi = min(hi, ceiling)
+    return float(lo), float(hi)
+
+
+def _note_axis_start(ax: Axes, axis: str, start: float, label: str) -> None:
+    """Say in the axis label, and with break marks on the axis, that it does not start at 0."""
+    note = f"{label}\naxis starts at {start:g}, not 0"
+    # Two short slashes of a fixed size (a marker, in points) at the start of the axis line.
+    slash = [(-0.5, -1.0), (0.5, 1.0)]
+    if axis == "x":
+        ax.set_xlabel(note)
+        xs, ys = [0.012, 0.03], [0.0, 0.0]
+    else:
+        ax.set_ylabel(note)
+        xs, ys = [0.0, 0.0], [0.02, 0.05]
+        slash = [(-1.0, -0.5), (1.0, 0.5)]
+    ax.plot(xs, ys, transform=ax.transAxes, linestyle="none", marker=slash, markersize=9,
+            markeredgecolor="black", markeredgewidth=1.2, clip_on=False)
+
+
+def _set_value_axis(
+    ax: Axes, axis: str, limits: tuple[float, float], label: str, *, signed: bool = False
+) -> None:
+    lo, hi = limits
+    if axis == "x":
+        ax.set_xlim(lo, hi)
+    else:
+        ax.set_ylim(lo, hi)
+    if lo > 0 and not signed:
+        _note_axis_start(ax, axis, lo, label)
+    elif axis == "x":
+        ax.set_xlabel(label)
+    else:
+        ax.set_ylabel(label)
+
+
+def _bar_height(names: int, per_name: int) -> float:
+    """Figure height that gives every category row room for its label and its bars."""
+    return max(2.8, 1.6 + 0.22 * names * max(1.5, 0.9 * per_name))
+
+
+def figure_grouped_bars(
+    names: Sequence[str], series: Sequence[Series], value_label: str, title: str
+) -> Figure:
+    """Horizontal bars per name (top to bottom), one colour per series, asymmetric 95% CI
+    error bars, value axis fitted to the data, legend above the axes."""
+    fig, ax = _figure(height=_bar_height(len(names), len(series)))
+    height = 0.8 / max(1, len(series))
     offset = (len(series) - 1) / 2
     for k, (label, vals, cis) in enumerate(series):
         errs = [_err(v, c) for v, c in zip(vals, cis, strict=True)]
-        ax.bar(
-            [i + (k - offset) * width for i in range(len(names))],
+        ax.barh(
+            [i + (k - offset) * height for i in range(len(names))],
             [100 * (v or 0) for v in vals],
-            width,
-            yerr=[[e[0] for e in errs], [e[1] for e in errs]],
+            height,
+            xerr=[[e[0] for e in errs], [e[1] for e in errs]],
             capsize=2,
             label=label,
         )
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(0, 105)
+    ax.set_yticks(range(len(names)), [_wrap(n) for n in names])
+    ax.set_ylim(len(names) - 0.5, -0.5)  # first name on top
+    points = [(v, c) for _, vals, cis in series for v, c in zip(vals, cis, strict=True)]
+    _set_value_axis(ax, "x", value_limits(points), value_label)
     ax.set_title(title)
-    ax.legend(fontsize=8)
-    return _png(fig)
+    ax.grid(axis="x", alpha=0.3)
+    if len(series) > 1:
+        fig.legend(loc="outside upper center", ncols=len(series), fontsize=8, frameon=False)
+    return fig
 
 
-def plot_by_label(evaluation: dict[str, Any]) -> bytes:
+def _wrap(name: str, width: int = 22) -> str:
+    """Long category names on two or more lines instead of pushing the axes off the figure."""
+    return textwrap.fill(name, width, break_long_words=True) if len(name) > width else name
+
+
+def figure_by_label(evaluation: dict[str, Any]) -> Figure:
     by_label = evaluation["by_label"]
     labels = list(by_label)
     series: list[Series] = [
@@ -108,16 +225,16 @@ def plot_by_label(evaluation: dict[str, Any]) -> bytes:
         )
         for kind in ("strict", "partial", "token")
     ]
-    return _grouped_bars(labels, series, "recall (%)", "Recall by label (95% bootstrap CI)")
+    return figure_grouped_bars(labels, series, "recall (%)", "Recall by label (95% bootstrap CI)")
 
 
-def plot_locale_recall(audit: dict[str, Any]) -> bytes:
+def figure_locale_recall(audit: dict[str, Any]) -> Figure:
     rows = audit["locales"]
     series: list[Series] = [
         (label, [r[metric]["value"] for r in rows], [r[metric]["ci95"] for r in rows])
         for metric, label in (("name_recall", "NAME recall"), ("recall", "all PHI"))
     ]
-    return _grouped_bars(
+    return figure_grouped_bars(
         [r["locale"] for r in rows],
         series,
         "token recall (%)",
@@ -125,41 +242,60 @@ def plot_locale_recall(audit: dict[str, Any]) -> bytes:
     )
 
 
-def plot_locale_drop(audit: dict[str, Any]) -> bytes:
+_WORSE, _BETTER, _SAME = "#c0392b", "#27ae60", "#7f8c8d"
+
+
+def figure_locale_drop(audit: dict[str, Any]) -> Figure:
+    from matplotlib.patches import Patch
+
     rows = [r for r in audit["locales"] if "name_recall_relative_drop" in r]
     names = [r["locale"] for r in rows]
-    fig, ax = _figure()
+    fig, ax = _figure(height=_bar_height(len(rows), 1))
     vals = [r["name_recall_relative_drop"]["value"] for r in rows]
-    errs = [
-        _err(v, r["name_recall_relative_drop"]["ci95"]) for v, r in zip(vals, rows, strict=True)
-    ]
+    cis = [r["name_recall_relative_drop"]["ci95"] for r in rows]
+    errs = [_err(v, c) for v, c in zip(vals, cis, strict=True)]
     colors = [
-        ("#c0392b" if (r["name_recall_gap"]["difference"] or 0) < 0 else "#27ae60")
+        (_WORSE if (r["name_recall_gap"]["difference"] or 0) < 0 else _BETTER)
         if r["name_recall_gap"]["significant"]
-        else "#7f8c8d"
+        else _SAME
         for r in rows
     ]
-    ax.bar(
+    ax.barh(
         range(len(rows)),
         [100 * (v or 0) for v in vals],
-        yerr=[[e[0] for e in errs], [e[1] for e in errs]],
+        xerr=[[e[0] for e in errs], [e[1] for e in errs]],
         capsize=2,
         color=colors,
     )
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    ax.set_ylabel("relative drop vs en_US (%)")
-    ax.set_title("NAME recall drop vs en_US (red/green: significantly worse/better)")
-    return _png(fig)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    limits = value_limits(list(zip(vals, cis, strict=True)) + [(0.0, None)], floor=None,
+                          ceiling=None)
+    _set_value_axis(ax, "x", limits, "relative drop vs en_US (% of en_US recall)", signed=True)
+    ax.set_title("NAME recall drop vs en_US (95% bootstrap CI)")
+    ax.grid(axis="x", alpha=0.3)
+    fig.legend(
+        handles=[
+            Patch(color=_WORSE, label="significantly worse"),
+            Patch(color=_BETTER, label="significantly better"),
+            Patch(color=_SAME, label="not significant"),
+        ],
+        loc="outside upper center",
+        ncols=3,
+        fontsize=8,
+        frameon=False,
+    )
+    return fig
 
 
-def plot_gender_gap(audit: dict[str, Any]) -> bytes:
+def figure_gender_gap(audit: dict[str, Any]) -> Figure:
     rows = audit["gender_gap"]
     series: list[Series] = [
         (gender, [r[gender]["value"] for r in rows], [r[gender]["ci95"] for r in rows])
         for gender in ("female", "male")
     ]
-    return _grouped_bars(
+    return figure_grouped_bars(
         [r["locale"] for r in rows],
         series,
         "NAME token recall (%)",
@@ -167,30 +303,77 @@ def plot_gender_gap(audit: dict[str, Any]) -> bytes:
     )
 
 
-def plot_throughput(bench: Sequence[dict[str, Any]]) -> bytes:
-    """Figure 1: privacy recall vs warm throughput, log x."""
-    fig, ax = _figure()
-    for b in bench:
+def _compact_number(x: float, _pos: int | None = None) -> str:
+    for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:g}{suffix}"
+    return f"{x:g}"
+
+
+_MARKERS = "osD^v<>pPXh*"
+
+
+def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
+    """Figure 1: privacy recall vs warm throughput, log x, one marker per system in a legend
+    beside the axes (name labels next to the points collide when systems are close)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    fig, ax = _figure(width=_FIG_WIDTH + 1.5)
+    points: list[tuple[float | None, Sequence[float | None] | None]] = []
+    speeds: list[float] = []
+    for i, b in enumerate(bench):
         ev = b.get("evaluation") or {}
         recall = (ev.get("binary_token") or {}).get("recall")
-        if recall is None or not b["words_per_second"] or math.isinf(b["words_per_second"]):
+        wps = b["words_per_second"]
+        if recall is None or not wps or math.isinf(wps):
             continue
         ci = (ev.get("binary_token") or {}).get("ci95", {}).get("recall")
         lo, hi = _err(recall, ci or [None, None])
-        ax.errorbar(b["words_per_second"], 100 * recall, yerr=[[lo], [hi]], fmt="o", capsize=3)
-        ax.annotate(
-            b["name"],
-            (b["words_per_second"], 100 * recall),
-            textcoords="offset points",
-            xytext=(5, 5),
-            fontsize=8,
+        ax.errorbar(
+            wps,
+            100 * recall,
+            yerr=[[lo], [hi]],
+            fmt=_MARKERS[i % len(_MARKERS)],
+            capsize=3,
+            label=_wrap(b["name"], 28),
         )
+        points.append((recall, ci))
+        speeds.append(wps)
     ax.set_xscale("log")
+    if speeds:
+        low = 10 ** math.floor(math.log10(min(speeds) / 1.5))
+        high = 10 ** math.ceil(math.log10(max(speeds) * 1.5))
+        ax.set_xlim(low, high)
+    ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
+    ax.xaxis.set_major_formatter(FuncFormatter(_compact_number))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("words per second (warm, log scale)")
-    ax.set_ylabel("binary token recall (%)")
-    ax.set_ylim(0, 105)
-    ax.set_title("Privacy recall vs throughput")
-    return _png(fig)
+    _set_value_axis(ax, "y", value_limits(points), "binary token recall (%)")
+    ax.set_title("Privacy recall vs throughput (95% bootstrap CI)")
+    ax.grid(alpha=0.3)
+    if points:
+        fig.legend(loc="outside right upper", fontsize=8, frameon=False)
+    return fig
+
+
+def plot_by_label(evaluation: dict[str, Any]) -> bytes:
+    return _png(figure_by_label(evaluation))
+
+
+def plot_locale_recall(audit: dict[str, Any]) -> bytes:
+    return _png(figure_locale_recall(audit))
+
+
+def plot_locale_drop(audit: dict[str, Any]) -> bytes:
+    return _png(figure_locale_drop(audit))
+
+
+def plot_gender_gap(audit: dict[str, Any]) -> bytes:
+    return _png(figure_gender_gap(audit))
+
+
+def plot_throughput(bench: Sequence[dict[str, Any]]) -> bytes:
+    return _png(figure_throughput(bench))
 
 
 # -- documents --------------------------------------------------------------------------------
@@ -211,6 +394,99 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+UNITS_NOTE = (
+    "Recalls are percentages. A gap is a difference of two recalls in percentage points "
+    "(95.0% against 96.0% is −1.0 points); the relative drop is that difference as a percent "
+    "of en_US recall (1.0 points of 96.0 is a 1.04% drop). Intervals are 95% bootstrap "
+    "intervals, printed with enough decimals that a bound that is not 0 never shows as 0."
+)
+
+
+def _gap_cell(gap: dict[str, Any] | None) -> str:
+    return "ref" if not gap else format_estimate(gap["difference"], gap["ci95"])
+
+
+def _significant_cell(gap: dict[str, Any] | None) -> str:
+    return "ref" if not gap else ("yes" if gap["significant"] else "no")
+
+
+def _locale_row(r: dict[str, Any]) -> list[str]:
+    drop = r.get("name_recall_relative_drop")
+    return [
+        r["locale"],
+        format_estimate(r["name_recall"]["value"], r["name_recall"]["ci95"]),
+        _gap_cell(r.get("name_recall_gap")),
+        "ref" if not drop else format_estimate(drop["value"], drop["ci95"]),
+        _significant_cell(r.get("name_recall_gap")),
+        format_estimate(r["recall"]["value"], r["recall"]["ci95"]),
+        _gap_cell(r.get("recall_gap")),
+        _significant_cell(r.get("recall_gap")),
+    ]
+
+
+def _gap_words(gap: dict[str, Any], lead: str = "") -> str:
+    lo, hi = gap["ci95"]
+    d = _decimals([lo, hi])
+    return (f"{lead}{_pct(gap['difference'], d)} percentage points, "
+            f"95% CI {_pct(lo, d)} to {_pct(hi, d)}")
+
+
+def verdict_lines(audit: dict[str, Any]) -> list[str]:
+    """The audit's verdicts in the report's units and precision.
+
+    Worded here from the numbers (not copied from ``audit["verdicts"]``) so that a verdict and
+    the table above it always agree: the same units (points) and the same precision rule.
+    """
+    reference = audit.get("reference", "en_US")
+    lines: list[str] = []
+    tests = 0
+    for row in audit["locales"]:
+        if row["locale"] == reference:
+            continue
+        for metric, what in (("name_recall", "NAME recall"), ("recall", "overall token recall")):
+            gap = row.get(f"{metric}_gap")
+            if gap is None:
+                continue
+            tests += 1
+            if gap["difference"] is None or None in gap["ci95"]:
+                lines.append(f"{row['locale']}: {what} cannot be compared (no PHI of that kind).")
+                continue
+            span = _gap_words(gap)
+            if gap["significant"]:
+                direction = "lower" if gap["difference"] < 0 else "higher"
+                lines.append(
+                    f"{row['locale']}: {what} is significantly {direction} than {reference} "
+                    f"({span}); the interval excludes 0, so this gap is unlikely to be chance."
+                )
+            else:
+                lines.append(
+                    f"{row['locale']}: no significant difference in {what} from {reference} "
+                    f"({span}); the interval includes 0."
+                )
+    for row in audit.get("gender_gap") or ():
+        gap = row["gap"]
+        tests += 1
+        if gap["difference"] is None or None in gap["ci95"]:
+            lines.append(f"{row['locale']}: the gender gap cannot be measured (no NAME spans).")
+            continue
+        span = _gap_words(gap, "female minus male ")
+        if gap["significant"]:
+            worse = "female" if gap["difference"] < 0 else "male"
+            lines.append(
+                f"{row['locale']}: NAME recall differs significantly by gender ({span}); "
+                f"{worse} names are missed more often."
+            )
+        else:
+            lines.append(f"{row['locale']}: no significant gender gap in NAME recall ({span}).")
+    if tests > 1:
+        lines.append(
+            f"{tests} comparisons were tested, each at the 95% level: about {0.05 * tests:.1f} of "
+            "them may come out significant by chance alone, so read single borderline gaps with "
+            "care (an interval far from 0 is the strong evidence)."
+        )
+    return lines
 
 
 @dataclass
@@ -236,7 +512,7 @@ def _sections(data: ReportData) -> list[_Section]:
             m = ev[name]
             rows.append(
                 [name]
-                + [f"{_pct(m[k])} {_ci(m['ci95'][k])}" for k in ("precision", "recall", "f1")]
+                + [format_estimate(m[k], m["ci95"][k]) for k in ("precision", "recall", "f1")]
             )
         s.tables.append((["metric", "precision", "recall", "F1"], rows))
         s.tables.append(
@@ -301,27 +577,16 @@ def _sections(data: ReportData) -> list[_Section]:
             f"reference. Paired bootstrap over documents ({au['resamples']} resamples, "
             f"seed {au['seed']})."
         )
-        rows = []
-        for r in au["locales"]:
-            gap = r.get("name_recall_gap")
-            all_gap = r.get("recall_gap")
-            drop = r.get("name_recall_relative_drop")
-            rows.append(
-                [
-                    r["locale"],
-                    f"{_pct(r['name_recall']['value'])} {_ci(r['name_recall']['ci95'])}",
-                    "ref" if not drop else f"{_pct(drop['value'])} {_ci(drop['ci95'])}",
-                    "ref" if not gap else ("yes" if gap["significant"] else "no"),
-                    f"{_pct(r['recall']['value'])} {_ci(r['recall']['ci95'])}",
-                    "ref" if not all_gap else ("yes" if all_gap["significant"] else "no"),
-                ]
-            )
+        s.paragraphs.append(UNITS_NOTE)
+        rows = [_locale_row(r) for r in au["locales"]]
         header = [
             "locale",
-            "NAME recall",
-            "NAME relative drop",
+            "NAME recall (%)",
+            "NAME gap vs en_US (points)",
+            "NAME relative drop (% of en_US)",
             "NAME gap significant",
-            "all-PHI recall",
+            "all-PHI recall (%)",
+            "all-PHI gap vs en_US (points)",
             "all-PHI gap significant",
         ]
         s.tables.append((header, rows))
@@ -334,9 +599,9 @@ def _sections(data: ReportData) -> list[_Section]:
             rows = [
                 [
                     r["locale"],
-                    f"{_pct(r['female']['value'])} {_ci(r['female']['ci95'])}",
-                    f"{_pct(r['male']['value'])} {_ci(r['male']['ci95'])}",
-                    f"{_pct(r['gap']['difference'])} {_ci(r['gap']['ci95'])}",
+                    format_estimate(r["female"]["value"], r["female"]["ci95"]),
+                    format_estimate(r["male"]["value"], r["male"]["ci95"]),
+                    format_estimate(r["gap"]["difference"], r["gap"]["ci95"]),
                     "yes" if r["gap"]["significant"] else "no",
                 ]
                 for r in au["gender_gap"]
@@ -345,9 +610,9 @@ def _sections(data: ReportData) -> list[_Section]:
                 (
                     [
                         "locale",
-                        "female NAME recall",
-                        "male NAME recall",
-                        "female − male",
+                        "female NAME recall (%)",
+                        "male NAME recall (%)",
+                        "female − male (points)",
                         "significant",
                     ],
                     rows,
@@ -356,7 +621,7 @@ def _sections(data: ReportData) -> list[_Section]:
             s.images.append(("gender_gap.png", plot_gender_gap(au)))
             out.append(s)
         s = _Section("Verdicts")
-        s.bullets = list(au["verdicts"])
+        s.bullets = verdict_lines(au)
         out.append(s)
     if data.bench:
         s = _Section("Throughput")

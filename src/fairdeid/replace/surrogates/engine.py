@@ -7,7 +7,7 @@ to the same pseudonym in every note of a patient, a patient's dates all move by 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,13 @@ from fairdeid.replace.store import (
     scope_of,
 )
 from fairdeid.replace.surrogates.context import SurrogateContext
-from fairdeid.replace.surrogates.names import NAME_LABELS, NameMaker, detect_gender, tokenise_name
+from fairdeid.replace.surrogates.names import (
+    NAME_LABELS,
+    NameMaker,
+    gender_evidence,
+    given_name_key,
+    tokenise_name,
+)
 from fairdeid.replace.surrogates.registry import coarse_label, generator_for
 from fairdeid.replace.surrogates.shape import fold, split_edges
 
@@ -46,15 +52,28 @@ def _echoes(original: str, *candidates: str) -> bool:
     return any(key == fold(c) or (len(key) >= 3 and key in fold(c)) for c in candidates)
 
 
-def _looks_given(doc: Document, span: Span) -> bool:
-    """A lone token is a given name when the pools know it as one and no title precedes it."""
+def _lone_word(doc: Document, span: Span) -> str | None:
+    """The folded word of a one-word name span with no title before it (None otherwise)."""
     tokens = [t for t in tokenise_name(doc.text[span.start : span.end]) if t.kind != "sep"]
     if len(tokens) != 1 or tokens[0].kind != "word":
-        return False
+        return None
     before = tokenise_name(doc.text[max(0, span.start - 12) : span.start].split("\n")[-1])
     if any(t.kind == "title" for t in before):
+        return None
+    return fold(tokens[0].text.rstrip("."))
+
+
+def _looks_given(doc: Document, span: Span, givens: Collection[str] = ()) -> bool:
+    """A lone token is a given name when the pools know it as one, or when it is the given name
+    of a full name in the same note ("Anil Shah" ... "Anil"), and no title precedes it."""
+    word = _lone_word(doc, span)
+    if word is None:
         return False
-    return infer_gender(tokens[0].text) is not None
+    return word in givens or infer_gender(word) is not None
+
+
+#: A person's given name (folded) → the gender of that person in one note.
+PersonGenders = Mapping[str, str]
 
 
 class SurrogateEngine:
@@ -93,6 +112,7 @@ class SurrogateEngine:
         self.gender = gender
         self.date_order = date_order
         self.keep_labels = frozenset(keep_labels)
+        self._persons_cache: tuple[Document, str, PersonGenders] | None = None
 
     # -- per-span ---------------------------------------------------------------------------
 
@@ -134,35 +154,93 @@ class SurrogateEngine:
         """The gender a name surrogate should have (None: not a name or unknown)."""
         if self.gender in ("female", "male"):
             return self.gender
+        return self._evidence(doc, span)[0]
+
+    @staticmethod
+    def _evidence(doc: Document, span: Span) -> tuple[str | None, int]:
         given = span.attrs.get("gender")
         if given in ("female", "male"):
-            return str(given)
-        return detect_gender(doc.text, span.start, span.end,
-                             use_pronouns=span.label in ("PATIENT", "NAME"))
+            return str(given), 4
+        found = gender_evidence(doc.text, span.start, span.end,
+                                use_pronouns=span.label in ("PATIENT", "NAME"))
+        return found.gender, found.strength
 
-    def surrogate(self, doc: Document, span: Span, scope: str) -> SpanSurrogate:
+    def person_genders(self, doc: Document, spans: Sequence[Span], scope: str) -> PersonGenders:
+        """One gender per person (given name) for a whole note: the strongest evidence among all
+        of the person's mentions (first mention on a tie), else a keyed draw per given name.
+
+        Why per note and not per mention: "Mr. Anil Shah" and, later, "Anil" next to his wife's
+        "she" are one man; deciding each mention alone made the second one a woman's name. Why
+        not carried across notes: the result would then depend on the order notes arrive in,
+        and surrogates must not (every note of a patient is decided from its own text, and the
+        keyed draws are the same in every note).
+        """
+        names = [s for s in sorted(spans, key=lambda s: (s.start, s.end)) if s.label in NAME_LABELS]
+        full: list[tuple[Span, str]] = []
+        for span in names:
+            original = split_edges(doc.text[span.start : span.end])[1]
+            key = given_name_key(original, single_is_given=False)
+            if key is not None:
+                full.append((span, key))
+        givens = {key for _, key in full}
+        for span in names:
+            word = _lone_word(doc, span)
+            if word is not None and _looks_given(doc, span, givens):
+                full.append((span, word))
+        best: dict[str, tuple[int, int, str | None]] = {}
+        for span, key in full:
+            gender, strength = self._evidence(doc, span)
+            rank = (strength, -span.start)
+            if key not in best or rank > best[key][:2]:
+                best[key] = (strength, -span.start, gender)
+        out: dict[str, str] = {}
+        for key, (_, _, gender) in best.items():
+            if gender is None:
+                gender = self.store.rng(scope, "gender", key).choice(("female", "male"))
+            out[key] = gender
+        return out
+
+    def _persons_of(self, doc: Document, scope: str) -> PersonGenders:
+        """``person_genders`` over ``doc.spans`` for callers that go span by span (localize),
+        remembered for the last document only."""
+        cached = self._persons_cache
+        if cached is not None and cached[0] is doc and cached[1] == scope:
+            return cached[2]
+        persons = self.person_genders(doc, doc.spans, scope)
+        self._persons_cache = (doc, scope, persons)
+        return persons
+
+    def surrogate(self, doc: Document, span: Span, scope: str,
+                  persons: PersonGenders | None = None) -> SpanSurrogate:
         """The surrogate of one span. ``scope`` comes from ``scope_of(doc)`` (or the caller's
-        own keyed scope), taken once per document: all of its spans must share it."""
+        own keyed scope), taken once per document: all of its spans must share it. ``persons``
+        is ``person_genders`` of the spans being replaced (default: of ``doc.spans``)."""
         whole = doc.text[span.start : span.end]
         lead, original, trail = split_edges(whole)
-        result = self._surrogate_core(doc, span, scope, original)
+        if persons is None and span.label in NAME_LABELS and self.gender == "keep":
+            persons = self._persons_of(doc, scope)
+        result = self._surrogate_core(doc, span, scope, original, persons or {})
         return SpanSurrogate(lead + result.text + trail, result.locale, result.gender)
 
     def _surrogate_core(self, doc: Document, span: Span, scope: str,
-                        original: str) -> SpanSurrogate:
+                        original: str, persons: PersonGenders) -> SpanSurrogate:
         locale = self._locale(scope)
         label = span.label
         if not original or label in self.keep_labels or coarse_label(label) in self.keep_labels or (
                 not self.shift_dates and coarse_label(label) in ("DATE", "AGE")):
             return SpanSurrogate(original, locale)
         if label in NAME_LABELS:
+            single_is_given = _looks_given(doc, span, persons)
+            key = given_name_key(original, single_is_given=single_is_given)
             gender = self.gender_for(doc, span)
+            if self.gender == "keep" and key is not None and key in persons:
+                gender = persons[key]  # the person's gender, whatever this mention suggests
             if gender is None:
                 # Deterministic, recorded assignment so the variant says what it used.
                 rng = self.store.rng(scope, "gender", fold(original))
                 gender = rng.choice(("female", "male"))
             maker = NameMaker(locale, self.script, self._name_pick(scope, locale))
-            text = maker.make(original, gender, single_is_given=_looks_given(doc, span),
+            text = maker.make(original, gender, single_is_given=single_is_given,
                               swap_titles=self.gender in ("female", "male"))
             return SpanSurrogate(text, locale, gender)
         group = f"{coarse_label(label)}:{label}:{locale}"
@@ -193,7 +271,8 @@ class SurrogateEngine:
         scope = scope_of(doc)
         try:
             ordered = sorted(spans, key=lambda s: (s.start, s.end))
-            results = [self.surrogate(doc, s, scope) for s in ordered]
+            persons = self.person_genders(doc, ordered, scope) if self.gender == "keep" else {}
+            results = [self.surrogate(doc, s, scope, persons) for s in ordered]
             text, moved = splice(doc.text, ordered, [r.text for r in results])
             for span, result in zip(ordered, results, strict=True):
                 self.store.note(scope, doc.id, span.label, doc.text[span.start : span.end],

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 import re
 
-from fairdeid.locales import LOCALE_CODES, get_pool
+from fairdeid.locales import LOCALE_CODES, LocalePool, get_pool
+from fairdeid.locales.regions import state_codes
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.shape import fold, keep_shape, match_case, to_ascii
 
@@ -21,33 +22,59 @@ _DEPARTMENTS = ["Cardiology", "Oncology", "Neurology", "Nephrology", "Orthopedic
 _ORG_PATTERNS = ["{surname} & Sons", "{city} Logistics", "{surname} Holdings", "{city} Council",
                  "{surname} Consulting", "{city} Textiles", "{city} Water Board",
                  "{surname} Engineering", "{city} School District", "{surname} Foods"]
-_US_STATE_CODES = ["AL", "AZ", "CA", "CO", "CT", "FL", "GA", "IA", "IL", "IN", "KS", "KY", "MA",
-                   "MD", "ME", "MI", "MN", "MO", "NC", "NE", "NJ", "NM", "NV", "NY", "OH", "OK",
-                   "OR", "PA", "SC", "TN", "TX", "UT", "VA", "WA", "WI"]
+
+
+#: Words that introduce an apartment, suite or floor in an address line.
+UNIT_DESIGNATORS = ("apt", "apartment", "unit", "suite", "ste", "flat", "fl", "floor", "rm",
+                    "room", "#")
+_UNIT_TAIL = re.compile(
+    r"(,\s*|\s+)((?:" + "|".join(re.escape(w) for w in UNIT_DESIGNATORS if w != "#")
+    + r")\b\.?|#)(\s*)([0-9A-Za-z][0-9A-Za-z-]*)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _street(original: str, locale: str, rng: random.Random, script: str) -> str:
+    """A street of the locale; the house number and the unit number keep their shape, and the
+    unit designator stays the word it was ("Apt 3B" → "Apt 7U", never "Yiz 7U")."""
     pool = get_pool(locale)
     street = pool.place("streets", rng, script)
     m = re.match(r"^\s*(\d+[A-Za-z]?)\s*,?\s+", original)
     number = keep_shape(m.group(1), rng) + " " if m else ""
-    tail_m = re.search(r",\s*((?:apt|apartment|unit|suite|ste|flat|#)\.?\s*\S+)\s*$", original,
-                       re.IGNORECASE)
-    tail = ", " + keep_shape(tail_m.group(1), rng) if tail_m else ""
+    unit = _UNIT_TAIL.search(original)
+    tail = ""
+    if unit and unit.start() > (m.end() if m else 0):
+        sep, designator, gap, value = unit.groups()
+        tail = ("," if "," in sep else "") + " " + designator + gap + keep_shape(value, rng)
     return match_case(original, number + street + tail)
 
 
+def _is_code(state: str) -> bool:
+    return state.isupper() and len(state) <= 3
+
+
 def _state(original: str, locale: str, rng: random.Random, script: str) -> str:
+    """A code stays a real code of the locale's country (a region's name where the country
+    has no codes we trust); a name becomes another region name of that country."""
     stripped = original.strip()
     pool = get_pool(locale)
-    if stripped.isupper() and len(stripped) <= 3:
-        codes = [s for s in pool.states if s.isupper() and len(s) <= 3]
-        if not codes and locale == "en_US":
-            codes = _US_STATE_CODES
+    if _is_code(stripped):
+        codes = state_codes(locale)
         if codes:
             return rng.choice(codes)
-        return keep_shape(original, rng)
-    return match_case(original, pool.place("states", rng, script))
+        return _state_at(pool, rng.choice(_region_names(pool)), script)
+    return match_case(original, _state_at(pool, rng.choice(_region_names(pool)), script))
+
+
+def _region_names(pool: LocalePool) -> list[int]:
+    """Indices of the pool's regions written as names (pools mix in a few codes)."""
+    return [i for i, s in enumerate(pool.states) if not _is_code(s)] or list(
+        range(len(pool.states)))
+
+
+def _state_at(pool: LocalePool, index: int, script: str) -> str:
+    native = pool.native_places.get("states")
+    return native[index] if script == "native" and native else pool.states[index]
 
 
 def _country(original: str, locale: str, rng: random.Random, script: str) -> str:
@@ -67,9 +94,9 @@ def _organization(original: str, locale: str, rng: random.Random, script: str) -
                                                 city=pool.place("cities", rng)))
 
 
-_ROOM_WORDS = {"room", "rm", "bed", "ward", "floor", "unit", "suite", "bay", "wing", "level",
-               "building", "bldg", "tower", "pod", "north", "south", "east", "west", "icu",
-               "ccu", "nicu", "picu", "or", "er", "ed"}
+_ROOM_WORDS = {"room", "rm", "bed", "ward", "floor", "fl", "unit", "suite", "ste", "apt",
+               "apartment", "flat", "bay", "wing", "level", "building", "bldg", "tower", "pod",
+               "north", "south", "east", "west", "icu", "ccu", "nicu", "picu", "or", "er", "ed"}
 _WORD_OR_NUMBER = re.compile(r"[^\W\d_]+|\d+")
 
 
@@ -80,10 +107,10 @@ def _room(original: str, locale: str, rng: random.Random) -> str:
 
     def swap(m: re.Match[str]) -> str:
         token = m.group(0)
+        if token.casefold() in _ROOM_WORDS:
+            return token  # "Rm", "Apt", "OR" are words of the vocabulary, not identifiers
         if token.isdigit() or len(token) <= 2:
             return keep_shape(token, rng)
-        if token.casefold() in _ROOM_WORDS:
-            return token
         return match_case(token, to_ascii(pool.surname(rng)) or "North")
 
     out = _WORD_OR_NUMBER.sub(swap, original)
@@ -151,12 +178,38 @@ class Countries:
             else pool.country
 
 
+#: Postcode shapes a country uses beyond the ones its pool generates (kept when seen).
+_MORE_POSTCODE_SHAPES: dict[str, tuple[str, ...]] = {
+    "United Kingdom": ("?## #??", "?#? #??", "??#? #??"),
+}
+
+
+def fits_format(value: str, fmt: str) -> bool:
+    """Whether ``value`` could have been made from ``fmt`` (``#``/``%`` digit, ``?`` letter)."""
+    if len(value) != len(fmt):
+        return False
+    for ch, f in zip(value, fmt, strict=True):
+        if f in "#%":
+            if not ch.isdigit():
+                return False
+        elif f == "?":
+            if not (ch.isascii() and ch.isalpha()):
+                return False
+        elif ch != f:
+            return False
+    return True
+
+
 class Zips:
-    """ZIP: same shape, or the locale's postcode format with ``shape="locale"``."""
+    """ZIP: same shape when that shape is a postcode of the locale's country, else one of the
+    country's formats (always with ``shape="locale"``)."""
 
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
-        if ctx.shape == "locale":
-            return get_pool(ctx.locale).zip_code(rng)
+        pool = get_pool(ctx.locale)
+        shapes = pool.zip_formats + _MORE_POSTCODE_SHAPES.get(pool.country, ())
+        if ctx.shape == "locale" or not any(fits_format(original, f) for f in shapes):
+            # A US ZIP for a patient of another country would put the address in two countries.
+            return pool.zip_code(rng)
         return keep_shape(original, rng)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:

@@ -97,14 +97,23 @@ def _title_gender(tokens: Sequence[NameToken]) -> str | None:
     return None
 
 
-def detect_gender(
+@dataclass(frozen=True, slots=True)
+class GenderEvidence:
+    """A gender and how strong the evidence for it is: 3 a title (or a given attr), 2 the pooled
+    first name of a full name, 1 pronouns near the span or a lone pooled first name, 0 none."""
+
+    gender: str | None
+    strength: int
+
+
+def gender_evidence(
     text: str,
     start: int,
     end: int,
     *,
     use_pronouns: bool = True,
     window: int = 200,
-) -> str | None:
+) -> GenderEvidence:
     """Gender evidence for the name at ``text[start:end]``: a title in or just before the span,
     then the pooled first-name lists, then he/she pronouns near the span (clear majority only).
     """
@@ -112,14 +121,14 @@ def detect_gender(
     before = text[max(0, start - 12) : start]
     gender = _title_gender(span_tokens) or _title_gender(tokenise_name(before.split("\n")[-1]))
     if gender:
-        return gender
+        return GenderEvidence(gender, 3)
     words = [t for t in span_tokens if t.kind == "word"]
     has_comma = any(t.text == "," for t in span_tokens)
     if len(words) >= 2 or (words and not has_comma):
         given = words[-1] if has_comma else words[0]
         gender = infer_gender(given.text)
         if gender and (len(words) >= 2 or has_comma):
-            return gender
+            return GenderEvidence(gender, 2)
     if use_pronouns:
         lo, hi = max(0, start - window // 2), min(len(text), end + window)
         counts = {"female": 0, "male": 0}
@@ -129,12 +138,49 @@ def detect_gender(
                 counts[g] += 1
         f, m = counts["female"], counts["male"]
         if f >= 2 * m and f > 0:
-            return "female"
+            return GenderEvidence("female", 1)
         if m >= 2 * f and m > 0:
-            return "male"
+            return GenderEvidence("male", 1)
     if len(words) == 1 and not has_comma:
-        return infer_gender(words[0].text)
-    return None
+        gender = infer_gender(words[0].text)
+        return GenderEvidence(gender, 1 if gender else 0)
+    return GenderEvidence(None, 0)
+
+
+def detect_gender(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    use_pronouns: bool = True,
+    window: int = 200,
+) -> str | None:
+    """The gender ``gender_evidence`` finds for one mention (None: no evidence)."""
+    return gender_evidence(text, start, end, use_pronouns=use_pronouns, window=window).gender
+
+
+def given_name_key(original: str, *, single_is_given: bool) -> str | None:
+    """The folded token ``NameMaker`` treats as the given name of ``original`` (None: no given
+    name, or only an initial). Why: a person's gender belongs to their given name, and the
+    engine keeps one gender per given name across a note ("Mr. Anil Shah" ... "Anil")."""
+    stripped = original.strip()
+    if _HAN.match(stripped) and len(stripped) >= 2:
+        return stripped[2:] if stripped[:2] in _ZH_COMPOUND else stripped[1:]
+    tokens = tokenise_name(original)
+    words = [i for i, t in enumerate(tokens) if t.kind in ("word", "initial")]
+    if not words:
+        return None
+    comma = next((i for i, t in enumerate(tokens) if t.text == ","), None)
+    if comma is not None and any(i < comma for i in words) and any(i > comma for i in words):
+        given = next(i for i in words if i > comma)
+    elif len(words) == 1:
+        if not single_is_given:
+            return None
+        given = words[0]
+    else:
+        given = words[0]
+    token = tokens[given]
+    return None if token.kind == "initial" else fold(token.text.rstrip("."))
 
 
 class NameMaker:
