@@ -117,7 +117,9 @@ def test_locale_restriction_and_note_type_choice() -> None:
 #: seed, locale list and version; refactoring must keep this. If you change the notes on purpose
 #: (new templates, data, draws), update the hash and say so in the changelog: models trained on
 #: the old corpus can no longer be reproduced from the seed.
-GOLDEN_SEED_7 = "fdfb77c61d4c59ad6d2afc3fbd4f19315a75276c018ab4c34b170a524a45324b"
+# Changed once in 0.2.0 on purpose: ZIPs follow the locale country and four hi_IN/zh_CN pool names
+# changed gender (surrogate realism), which shifts the draws of later notes.
+GOLDEN_SEED_7 = "ea2cc469191e0b5018514b98984d2a92a47d9d031c5f1abb638d2432eea39ddc"
 
 
 def test_output_for_a_seed_is_pinned() -> None:
