@@ -90,6 +90,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     options.add_experimental_option("prefs", {
         "download.default_directory": str(downloads),
         "download.prompt_for_download": False,
+        "profile.default_content_setting_values.automatic_downloads": 1,
     })
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
