@@ -1,6 +1,6 @@
 // fairdeid annotation page: load notes (JSONL), correct the detections, export canonical JSONL.
 // Everything stays in this tab's memory: the server only runs /v1/detect for pre-annotations,
-// and the export is a download made here. No framework, no external asset, no innerHTML (the
+// and the export is a download made here. No framework, no external asset, no HTML parsing (the
 // notes are untrusted input). Offsets are Python code-point indices, as in the canonical format:
 // text is handled as arrays of code points (Array.from), never sliced as UTF-16.
 "use strict";
