@@ -50,7 +50,9 @@ def test_docs_paths_are_logged_by_name(
     caplog.set_level("INFO", logger="fairdeid.serve.access")
     client.get("/docs")
     client.get(f"{DOCS_ASSETS}/swagger-ui.css")
+    client.get("/annotate")
     lines = [r.getMessage() for r in caplog.records]
+    assert any(" /annotate 200" in line for line in lines), lines
     assert any(" /docs 200" in line for line in lines), lines
     assert any(f" {DOCS_ASSETS}/swagger-ui.css 200" in line for line in lines), lines
 
