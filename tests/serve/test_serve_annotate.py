@@ -182,6 +182,8 @@ def test_annotation_loop_in_the_browser(
     assert driver.switch_to.active_element.get_attribute("id") == "span-label"
     Select(driver.find_element(By.ID, "span-label")).select_by_value("FAX")
     assert ("555-123-4567", "FAX", "accepted") in _marks(driver)
+    _press(driver, Keys.ENTER)  # back from the list to the page's keys
+    assert driver.switch_to.active_element.get_attribute("id") != "span-label"
 
     if SCREENSHOT:
         driver.save_screenshot(SCREENSHOT)

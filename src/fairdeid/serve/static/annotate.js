@@ -539,7 +539,8 @@ function exportNotes() {
 function onKey(event) {
   const tag = event.target.tagName;
   if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") {
-    if (event.key === "Escape") event.target.blur();
+    // Arrow keys step through a label list (each step relabels); Enter or Esc go back to keys.
+    if (event.key === "Escape" || (tag === "SELECT" && event.key === "Enter")) event.target.blur();
     return;
   }
   if (!note() || event.altKey || event.metaKey) return;
@@ -630,7 +631,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("accept").addEventListener("click", accept);
   $("reject").addEventListener("click", reject);
   $("split").addEventListener("click", split);
-  $("span-label").addEventListener("change", (e) => { relabel(e.target.value); e.target.blur(); });
+  $("span-label").addEventListener("change", (e) => relabel(e.target.value));
   $("export").addEventListener("click", exportNotes);
   document.addEventListener("keydown", onKey);
   window.addEventListener("beforeunload", (e) => {
