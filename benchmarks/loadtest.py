@@ -1,11 +1,16 @@
 """Load test of ``fairdeid serve`` on loopback: latency percentiles, req/s, words/s, errors.
 
 Bounded on purpose: a fixed number of requests, a per-request timeout and an overall deadline.
-It starts the server itself (``fairdeid serve`` in a subprocess, default rules pipeline), waits
-for ``/readyz``, warms up, fires the requests from an httpx AsyncClient at fixed concurrency,
-prints a report and stops the server. Exit code 1 if any request failed.
+It starts the server itself (``fairdeid serve`` in a subprocess), waits for ``/readyz``, warms
+up, fires the requests from httpx clients at fixed concurrency, prints a report and stops the
+server. Exit code 1 if any request failed.
+
+The pipeline is the packaged default (rules and the shipped MiniLM model) unless ``--config``
+says otherwise; ``--config`` may be given several times to measure several pipelines in one go,
+``default`` naming the packaged one:
 
     python benchmarks/loadtest.py --requests 500 --concurrency 16
+    python benchmarks/loadtest.py --config default --config configs/rules-only.toml
     python benchmarks/loadtest.py --docs-per-request 8 --mode surrogate --json
 
 Notes are synthetic (no real PHI), about 110 words each, varied so caching cannot help.
@@ -149,7 +154,10 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--docs-per-request", type=int, default=1)
     parser.add_argument("--mode", default="tag", choices=["tag", "redact", "surrogate"])
-    parser.add_argument("--config", help="pipeline TOML (default: packaged rules pipeline)")
+    parser.add_argument(
+        "--config", action="append",
+        help="pipeline TOML, or 'default' for the packaged default pipeline (rules + MiniLM); "
+        "repeat to measure several (default: the packaged default)")
     parser.add_argument("--workers", type=int, default=1, help="server --workers")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, seconds")
@@ -170,9 +178,22 @@ def main() -> int:
                 "patient_id": f"p{i}"}} for j, t in enumerate(chunk)], "mode": args.mode})
     words = sum(len(n.split()) for n in notes)
 
+    reports = [run_once(args, None if c == "default" else c, bodies, words, len(notes))
+               for c in (args.config or ["default"])]
+    if args.json:
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, indent=2))
+    else:
+        for report in reports:
+            print_report(report)
+    return 1 if any(r["errors"] for r in reports) else 0
+
+
+def run_once(args: argparse.Namespace, config: str | None, bodies: list[dict[str, Any]],
+             words: int, n_notes: int) -> dict[str, Any]:
+    """Start a server with ``config``, warm it up, fire ``bodies`` at it, stop it."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = start_server(port, args.config, args.workers)
+    proc = start_server(port, config, args.workers)
     try:
         ready_s = wait_ready(base, proc, deadline_s=120)
         warm = [{"text": n, "mode": args.mode} for n in make_notes(args.warmup, seed=1)]
@@ -185,13 +206,13 @@ def main() -> int:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    errors = sum(n for k, n in outcomes.items() if k != "200")
-    report = {
+    return {
+        "config": config or "default",
         "requests": args.requests,
         "concurrency": args.concurrency,
         "docs_per_request": args.docs_per_request,
         "mode": args.mode,
-        "words_per_doc": round(words / len(notes), 1),
+        "words_per_doc": round(words / n_notes, 1),
         "server_ready_s": round(ready_s, 2),
         "wall_s": round(wall, 2),
         "req_per_s": round(args.requests / wall, 1),
@@ -204,23 +225,23 @@ def main() -> int:
             "mean": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         },
         "outcomes": outcomes,
-        "errors": errors,
+        "errors": sum(n for k, n in outcomes.items() if k != "200"),
         "cpus": os.cpu_count(),
         "loadavg_1m": round(os.getloadavg()[0], 2),
     }
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        lat = report["latency_ms"]
-        print(f"{args.requests} requests x {args.docs_per_request} doc(s), concurrency "
-              f"{args.concurrency}, mode {args.mode}, {report['words_per_doc']} words/doc")
-        print(f"  wall {report['wall_s']} s   {report['req_per_s']} req/s   "
-              f"{report['words_per_s']:,} words/s")
-        print(f"  latency ms  p50 {lat['p50']}  p90 {lat['p90']}  p99 {lat['p99']}  "
-              f"max {lat['max']}")
-        print(f"  errors {errors}   outcomes {outcomes}   (server ready in "
-              f"{report['server_ready_s']} s; {report['cpus']} CPUs, load {report['loadavg_1m']})")
-    return 1 if errors else 0
+
+
+def print_report(report: dict[str, Any]) -> None:
+    lat = report["latency_ms"]
+    print(f"config {report['config']}: {report['requests']} requests x "
+          f"{report['docs_per_request']} doc(s), concurrency {report['concurrency']}, "
+          f"mode {report['mode']}, {report['words_per_doc']} words/doc")
+    print(f"  wall {report['wall_s']} s   {report['req_per_s']} req/s   "
+          f"{report['words_per_s']:,} words/s")
+    print(f"  latency ms  p50 {lat['p50']}  p90 {lat['p90']}  p99 {lat['p99']}  "
+          f"max {lat['max']}")
+    print(f"  errors {report['errors']}   outcomes {report['outcomes']}   (server ready in "
+          f"{report['server_ready_s']} s; {report['cpus']} CPUs, load {report['loadavg_1m']})")
 
 
 if __name__ == "__main__":

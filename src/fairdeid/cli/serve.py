@@ -1,4 +1,4 @@
-"""`fairdeid serve`: the REST API and review page on one port."""
+"""`fairdeid serve`: the REST API, review page and annotation page on one port."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def serve(
         bool, typer.Option("--no-access-log", help="Silence the per-request log line")
     ] = False,
 ) -> None:
-    """Serve the REST API (/v1/deidentify, /v1/detect, /docs) and the review page (/)."""
+    """Serve the REST API (/v1/deidentify, /v1/detect, /docs), the review page (/) and the
+    annotation page (/annotate)."""
     try:
         import uvicorn
 
@@ -100,6 +101,7 @@ def serve(
         loggers = dict(log_config["loggers"])  # type: ignore[call-overload]
         loggers["fairdeid.serve.access"] = {"level": "WARNING"}
         log_config["loggers"] = loggers
-    console.print(f"review page: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
+    url = f"http://{host}:{port}"
+    console.print(f"review page: {url}/   annotation: {url}/annotate   API docs: {url}/docs")
     uvicorn.run(application, host=host, port=port, access_log=False, log_config=log_config,
                 server_header=False)

