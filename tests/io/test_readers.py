@@ -1,4 +1,4 @@
-"""`fairdeid.records` below the CLI: strict CSV heuristics, kept-name warnings, atomic writes,
+"""`fairdeid.io` below the CLI: strict CSV heuristics, kept-name warnings, atomic writes,
 fingerprinted checkpoints."""
 
 from __future__ import annotations
@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from fairdeid.errors import RecordError
-from fairdeid.records import (
-    Checkpoint,
-    CheckpointMismatch,
-    Fingerprint,
-    atomic_write,
-    looks_identifying,
-    read_input,
-)
+from fairdeid.io.checkpoint import Checkpoint, CheckpointMismatch
+from fairdeid.io.fingerprint import Fingerprint
+from fairdeid.io.readers import read_input
+from fairdeid.io.writers import atomic_write, looks_identifying
 
 
 @pytest.mark.parametrize(
