@@ -202,3 +202,43 @@ def test_detector_failure_on_one_note_goes_to_error_report(tmp_path: Path) -> No
         "record": "notes.jsonl:2",
         "reason": "detector failed: flaky: server error 500",
     }
+
+
+class _Explodes:
+    """A careless detector: raises, quoting the note, on notes that say EXPLODE."""
+
+    name = "explodes"
+
+    def detect(self, doc):  # type: ignore[no-untyped-def]
+        return self.detect_batch([doc])[0]
+
+    def detect_batch(self, docs):  # type: ignore[no-untyped-def]
+        for doc in docs:
+            if "EXPLODE" in doc.text:
+                raise RuntimeError(f"cannot handle {doc.text!r}")
+        return [[] for _ in docs]
+
+
+def test_a_note_the_pipeline_raises_on_is_reported_by_type_and_the_rest_is_written(
+    tmp_path: Path,
+) -> None:
+    """The shared runner: the batch is retried note by note and the message never leaves."""
+    from fairdeid.detect import register_detector
+
+    register_detector("explodes_cli", lambda config: _Explodes())
+    config = tmp_path / "c.toml"
+    config.write_text('[pipeline]\ndetectors = ["toy", "explodes_cli"]\n', encoding="utf-8")
+    canary = "Wilhelmina Quarterfield"
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"n{i}", "text": t}) + "\n" for i, t in enumerate(
+        [NOTE, f"EXPLODE {canary}", NOTE])), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = _run(str(src), "-o", str(out), "--config", str(config))
+    assert result.exit_code == 1, result.output
+    assert [r["id"] for r in map(json.loads, out.read_text("utf-8").splitlines())] == ["n0", "n2"]
+    report = (tmp_path / "out.jsonl.errors.jsonl").read_text("utf-8")
+    assert json.loads(report) == {
+        "record": "in.jsonl:2",
+        "reason": "RuntimeError in the pipeline (message withheld: it may quote the note)",
+    }
+    assert canary not in result.output + report + out.read_text("utf-8")

@@ -242,3 +242,21 @@ def test_ray_resume_after_sigkill_loses_and_duplicates_nothing(tmp_path: Path) -
     first, both = _resume_after_sigkill(tmp_path, ["--concurrency", "2"], 40, slow="0.05")
     # One load per actor (at most 2 per run), never one per chunk (10 chunks).
     assert len(set(first.split())) <= 2 and len(both.split()) <= 4
+
+
+def test_a_row_json_cannot_hold_is_an_error_row_not_a_dead_job(tmp_path: Path) -> None:
+    """Regression: a line nested too deeply (or an integer too long) raised out of the chunk
+    reader, so the job died on that chunk at every rerun and could never complete."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "r0", "text": _note(0)}) + "\n"
+        + "[" * 100_000 + "]" * 100_000 + "\n"
+        + '{"id": "r2", "text": 1' + "1" * 5000 + "}\n"
+        + json.dumps({"id": "r3", "text": _note(3)}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    report = run_batch(spec_for(tmp_path, src), chunk_size=10, engine="local")
+    assert (report.rows_ok, report.rows_error) == (2, 2)
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text("utf-8").splitlines()]
+    assert [(e["row"], "malformed JSON" in e["reason"]) for e in errors] == [(1, True), (2, True)]

@@ -79,9 +79,9 @@ def batch(
     )
 
     from fairdeid.errors import ConfigError
+    from fairdeid.io.readers import Columns, detect_format
     from fairdeid.pipeline import load_config
     from fairdeid.scale.job import IncompleteRunError, run_batch
-    from fairdeid.scale.sources import Columns, detect_format
     from fairdeid.scale.worker import JobSpec
 
     if output_format not in ("jsonl", "parquet"):

@@ -7,10 +7,7 @@ record ends in the output or in the error report (exit 1 when any failed).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,10 +19,9 @@ from fairdeid.cli.app import app, console
 from fairdeid.errors import FairdeidError, RecordError
 
 if TYPE_CHECKING:
+    from fairdeid.io.checkpoint import Checkpoint
+    from fairdeid.io.readers import InputRecord, InputSet
     from fairdeid.pipeline import Pipeline
-    from fairdeid.records import Checkpoint, InputRecord, InputSet
-
-log = logging.getLogger("fairdeid")
 
 #: Errors listed on the terminal when they are also in a report file.
 _SHOWN_ERRORS = 20
@@ -66,7 +62,7 @@ def _check_usage(
     input_path: Path, output: Path | None, mode: str, *, resume: bool, mapping: bool,
     keep_columns: list[str] | None, keep_meta: list[str] | None,
 ) -> None:
-    from fairdeid.records import detect_kind
+    from fairdeid.io.readers import detect_kind
 
     if not input_path.exists() and not input_path.is_symlink():
         raise FairdeidError(f"input not found: {input_path}")
@@ -85,7 +81,7 @@ def _check_usage(
 
 def _check_paths(req: _Request) -> None:
     """Every path the run writes must be writable and apart from the input and each other."""
-    from fairdeid.records import check_apart, check_writable
+    from fairdeid.io.writers import check_apart, check_writable
 
     input_is_dir = req.input_path.is_dir()
     written: list[tuple[str, Path, bool]] = []
@@ -125,6 +121,8 @@ def _build_pipeline(
 def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None], *,
               recursive: bool) -> dict[str, Any]:
     """Everything that shapes a record's output: a resume must not change any of it."""
+    from fairdeid.io.fingerprint import key_check
+
     config = json.loads(json.dumps(pipeline.config, default=str))
     key = None
     if isinstance(config.get("replace"), dict):
@@ -133,7 +131,7 @@ def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None],
         config["replace"].pop("require_key", None)
     store_key = getattr(getattr(pipeline.replacer, "store", None), "key", None)
     if isinstance(store_key, bytes):
-        key = hmac.new(store_key, b"fairdeid checkpoint key check", hashlib.sha256).hexdigest()
+        key = key_check(store_key, b"fairdeid checkpoint key check")
     return {
         "config": config,
         "detectors": list(pipeline.detectors),
@@ -146,7 +144,7 @@ def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None],
 
 
 def _warn_identifying(kind: str, keep: tuple[str, ...]) -> None:
-    from fairdeid.records import looks_identifying
+    from fairdeid.io.writers import looks_identifying
 
     what = "column" if kind == "csv" else "key"
     for name in keep:
@@ -183,29 +181,21 @@ def _process(pipeline: Pipeline, inputs: InputSet, ckpt: Checkpoint, batch_size:
 
 
 def _run_batch(pipeline: Pipeline, ckpt: Checkpoint, rec_batch: list[InputRecord]) -> None:
-    docs = [r.document for r in rec_batch if r.document is not None]
-    try:
-        results = pipeline.deidentify_batch(docs)
-    except Exception as exc:  # isolate the failing record(s); other records still go through
-        if len(rec_batch) > 1:
-            for rec in rec_batch:
-                _run_batch(pipeline, ckpt, [rec])
-            return
-        rec = rec_batch[0]
-        # The exception text may quote the note: report only its type.
-        ckpt.add_error(rec.index, RecordError(rec.locator, "processing failed (internal error)"))
-        log.error("record %s failed: %s", rec.locator, type(exc).__name__)
-        return
-    for rec, result in zip(rec_batch, results, strict=True):
-        if result.errors:  # only partly checked: never released as de-identified
-            reason = "detector failed: " + "; ".join(result.errors)
-            ckpt.add_error(rec.index, RecordError(rec.locator, reason))
+    from fairdeid.runner import run_safely
+
+    todo = [(r, r.document) for r in rec_batch if r.document is not None]
+    outcomes = run_safely(
+        pipeline, [doc for _, doc in todo], locators=[r.locator for r, _ in todo]
+    )
+    for (rec, _), outcome in zip(todo, outcomes, strict=True):
+        if isinstance(outcome, RecordError):
+            ckpt.add_error(rec.index, outcome)
         else:
-            ckpt.add_output(rec.index, result.text, [s.to_dict() for s in result.spans])
+            ckpt.add_output(rec.index, outcome.text, [s.to_dict() for s in outcome.spans])
 
 
 def _write_spans(inputs: InputSet, ckpt: Checkpoint, path: Path) -> None:
-    from fairdeid.records import atomic_write
+    from fairdeid.io.writers import atomic_write
 
     lines = []
     for rec in inputs.records:
@@ -223,7 +213,7 @@ def _report(errors: list[RecordError], report: Path | None, total: int) -> None:
 
     Without -o and --errors nothing is written beside the input: the terminal is the report.
     """
-    from fairdeid.records import write_error_report
+    from fairdeid.io.writers import write_error_report
 
     shown = errors if report is None else errors[:_SHOWN_ERRORS]
     for err in shown:
@@ -313,15 +303,10 @@ def deidentify(
     2 when the command is refused before any work. Only ids and de-identified text are written
     unless --keep-columns / --keep-meta name more.
     """
-    from fairdeid.records import (
-        Checkpoint,
-        Fingerprint,
-        check_targets,
-        checkpoint_path,
-        read_input,
-        settings_fingerprint,
-        write_output,
-    )
+    from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
+    from fairdeid.io.fingerprint import Fingerprint, settings_digest
+    from fairdeid.io.readers import read_input
+    from fairdeid.io.writers import check_targets, write_output
 
     kept_columns, kept_meta = _split(keep_columns), _split(keep_meta)
     try:
@@ -353,7 +338,7 @@ def deidentify(
             pipeline, preset, [text_column, id_column, patient_column], recursive=recursive
         )
         ckpt = Checkpoint(
-            req.checkpoint, Fingerprint(inputs.fingerprint, settings_fingerprint(settings))
+            req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings))
         )
         n_done = ckpt.load() if resume else 0
     except FairdeidError as exc:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import FairdeidError, InvalidSpanError, RecordError
+from fairdeid.io.limits import allow_long_csv_fields
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+allow_long_csv_fields()
 
 
 def row_to_document(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fairdeid.document import Document
-from fairdeid.errors import ConfigError, DetectionFailedError, RecordError
+from fairdeid.errors import DetectionFailedError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,33 +28,12 @@ CHUNK = 32
 def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Document], list[str]]:
     """Read annotated documents; returns them and the locators of records that were skipped.
 
-    Uses the format readers of ``fairdeid.corpora.formats`` when present, else canonical JSONL.
     Locators name file and line, never content.
     """
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"input not found: {path}")
-    try:
-        from fairdeid.corpora.formats import read_documents
-    except ImportError:
-        if fmt not in (None, "jsonl") or path.is_dir() or path.suffix != ".jsonl":
-            raise ConfigError(
-                f"cannot read {path.name!r}: only JSONL is supported until the format readers "
-                "(fairdeid.corpora.formats) are installed"
-            ) from None
-        from fairdeid.corpora.jsonl import iter_jsonl as _iter
+    from fairdeid.corpora.jsonl import load_documents as load
 
-        items: Iterator[Document | RecordError] = _iter(path)
-    else:
-        items = read_documents(path, fmt)
-    docs: list[Document] = []
-    skipped: list[str] = []
-    for item in items:
-        if isinstance(item, RecordError):
-            skipped.append(item.record)
-        else:
-            docs.append(item)
-    return docs, skipped
+    docs, skipped = load(path, fmt)
+    return docs, [error.record for error in skipped]
 
 
 def build_pipeline(config: str | Path | None = None, detector: str | None = None) -> Pipeline:

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
-import hashlib
-import hmac
 import json
 import logging
 import os
@@ -40,9 +38,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fairdeid.errors import ConfigError
+from fairdeid.io.fingerprint import file_fingerprint, key_check, settings_digest
+from fairdeid.io.writers import (
+    PartInfo,
+    part_mismatch,
+    remove_stale_tmp,
+    write_json,
+    write_jsonl,
+)
 from fairdeid.replace.store import DEFAULT_KEY_ENV, resolve_key
-from fairdeid.scale.sinks import PartInfo, part_mismatch, remove_stale_tmp, write_json, write_jsonl
-from fairdeid.scale.sources import Chunk, fingerprint, plan_chunks
+from fairdeid.scale.sources import Chunk, plan_chunks
 from fairdeid.scale.worker import ChunkResult, ChunkWorker, JobSpec
 
 log = logging.getLogger("fairdeid.scale")
@@ -102,7 +107,7 @@ def _key_id(key: bytes | None) -> str | None:
     """Tells keys apart in the manifest without revealing them (an HMAC under a >=128-bit key)."""
     if not key:
         return None
-    return hmac.new(key, b"fairdeid batch key id", hashlib.sha256).hexdigest()[:16]
+    return key_check(key, b"fairdeid batch key id")[:16]
 
 
 # -- what a resume must match -------------------------------------------------------------------
@@ -114,18 +119,13 @@ def _config_digest(config: Mapping[str, Any]) -> str:
     replace = cleaned.get("replace")
     if isinstance(replace, Mapping):
         cleaned["replace"] = {k: v for k, v in replace.items() if k != "key"}
-    payload = json.dumps(cleaned, sort_keys=True, default=str).encode("utf-8")
-    return hashlib.sha256(payload).hexdigest()
-
-
-def _digest(settings: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
+    return settings_digest(cleaned)
 
 
 def _settings(spec: JobSpec, chunk_size: int) -> dict[str, Any]:
     """What must not change between a run and its resumption."""
     return {
-        "input": fingerprint(Path(spec.input)),
+        "input": file_fingerprint(Path(spec.input)),
         "format": spec.fmt,
         "columns": asdict(spec.columns),
         "chunk_size": chunk_size,
@@ -268,7 +268,7 @@ def run_batch(
     out.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
         settings = _settings(spec, chunk_size)
-        spec = dataclasses.replace(spec, settings_sha256=_digest(settings))
+        spec = dataclasses.replace(spec, settings_sha256=settings_digest(settings))
         if restart:
             if removed := _discard_previous_run(out):
                 notice(f"--restart: removed {removed} file(s) of the earlier run")

@@ -11,15 +11,15 @@ from __future__ import annotations
 import importlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fairdeid.document import Document
-from fairdeid.errors import FairdeidError
+from fairdeid.errors import RecordError
+from fairdeid.io.writers import OutFormat, PartInfo, write_json, write_part
 from fairdeid.pipeline import Pipeline, Result
-from fairdeid.scale.sinks import OutFormat, PartInfo, write_json, write_part
+from fairdeid.runner import run_safely
 from fairdeid.scale.sources import Chunk, Columns, Format, Row, read_chunk
 
 
@@ -87,13 +87,6 @@ def _writable(record: dict[str, Any]) -> bool:
     return True
 
 
-def _reason(exc: BaseException) -> str:
-    """Why a row failed, without PHI: our errors are written PHI-free, others by type only."""
-    if isinstance(exc, FairdeidError):
-        return str(exc)
-    return f"{type(exc).__name__} in the pipeline (message withheld: it may quote the note)"
-
-
 class ChunkWorker:
     """Builds the pipeline once; ``process`` handles one chunk end to end."""
 
@@ -101,40 +94,23 @@ class ChunkWorker:
         self.spec = spec
         self.pipeline = spec.build_pipeline()
 
-    def _deidentify(self, docs: Sequence[Document]) -> list[Result | BaseException]:
-        """Batch call; if it fails, retry one by one so a bad row cannot sink its neighbours."""
-        try:
-            return list(self.pipeline.deidentify_batch(docs))
-        except Exception:
-            out: list[Result | BaseException] = []
-            for doc in docs:
-                try:
-                    out.append(self.pipeline.deidentify(doc))
-                except Exception as exc:
-                    out.append(exc)
-            return out
-
     def process(self, chunk: Chunk) -> ChunkResult:
         started = time.perf_counter()
         spec = self.spec
         rows: list[Row] = read_chunk(Path(spec.input), spec.fmt, chunk, spec.columns)
         good = [r for r in rows if r.document is not None]
-        outcomes: dict[int, Result | BaseException] = {}
+        outcomes: dict[int, Result | RecordError] = {}
         for i in range(0, len(good), spec.batch_size):
             batch = good[i : i + spec.batch_size]
             docs = [r.document for r in batch if r.document is not None]
-            for row, result in zip(batch, self._deidentify(docs), strict=True):
-                outcomes[row.row] = result
+            found = run_safely(self.pipeline, docs, locators=[r.where for r in batch])
+            outcomes.update((r.row, o) for r, o in zip(batch, found, strict=True))
         records: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
         words = 0
         for row in rows:
-            outcome: Result | BaseException | None = outcomes.get(row.row)
-            if isinstance(outcome, Result) and outcome.errors:
-                # A detector failed on this row: never released as de-identified.
-                reason = "detector failed: " + "; ".join(outcome.errors)
-                errors.append({"row": row.row, "where": row.where, "reason": reason})
-            elif isinstance(outcome, Result):
+            outcome = outcomes.get(row.row)
+            if isinstance(outcome, Result):
                 record: dict[str, Any] = {
                     "id": outcome.document.id,
                     "row": row.row,
@@ -150,7 +126,9 @@ class ChunkWorker:
                     errors.append({"row": row.row, "where": row.where,
                                    "reason": "output record is not writable as UTF-8 JSON"})
             else:
-                reason = row.error or _reason(outcome or RuntimeError("no result"))
+                # A bad row, a row the pipeline failed on, or one a detector failed on (only
+                # partly checked: never released as de-identified).
+                reason = row.error or (outcome.reason if outcome else "no result")
                 errors.append({"row": row.row, "where": row.where, "reason": reason})
         # Part file first, receipt last: a chunk is done when its receipt exists and the part
         # file still has the row count and checksum the receipt records.

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from fairdeid.document import Document, Span
-from fairdeid.errors import ConfigError
+from fairdeid.errors import ConfigError, RecordError
 from fairdeid.pipeline import Detection, Pipeline, Result, load_config
 from fairdeid.replace import MODES, build_replacer
 from fairdeid.replace.store import DEFAULT_KEY_ENV, resolve_key
+from fairdeid.runner import DetectorFailure, ProcessingFailure, run_safely
 from fairdeid.taxonomy import coarse
 
 log = logging.getLogger("fairdeid.serve")
@@ -187,10 +188,38 @@ class Engine:
     ) -> list[Detection]:
         return self.base.detect_batch(docs, detectors)
 
+    def deidentify_safely(
+        self, docs: Sequence[Document], mode: str | None, detectors: Sequence[str] | None
+    ) -> list[Result | RecordError]:
+        """One outcome per document (see :func:`fairdeid.runner.run_safely`).
+
+        No note-by-note retry: the service answers all or nothing, so a failed batch fails the
+        request without running every note again inside its deadline. Failures are logged by
+        the API (type and request id; a client's document ids are not logged).
+        """
+        return run_safely(
+            self.for_mode(mode), docs, detectors=detectors, retry=False, log_failures=False
+        )
+
     def deidentify(
         self, docs: Sequence[Document], mode: str | None, detectors: Sequence[str] | None
     ) -> list[Result]:
-        return self.for_mode(mode).deidentify_batch(docs, detectors)
+        """Results for the API, which answers 502 for any result with errors.
+
+        A pipeline exception is raised again (the API maps its type to 422/500 and logs the
+        type only). A note a detector failed on comes back as a result with ``errors`` and no
+        text: the API withholds the whole answer, and nothing partly checked is even held.
+        """
+        outcomes = self.deidentify_safely(docs, mode, detectors)
+        results: list[Result] = []
+        for doc, outcome in zip(docs, outcomes, strict=True):
+            if isinstance(outcome, ProcessingFailure):
+                raise outcome.original
+            if isinstance(outcome, DetectorFailure):
+                outcome = Result(doc, "", (), outcome.errors)
+            assert isinstance(outcome, Result)
+            results.append(outcome)
+        return results
 
     # -- presentation -----------------------------------------------------------------------
 

@@ -10,31 +10,22 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from fairdeid.corpora.jsonl import read_jsonl
+from fairdeid.corpora.jsonl import load_documents as load
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError
 
 
 def load_documents(path: str | Path, fmt: str | None = None) -> list[Document]:
-    """Read annotated documents; ``.jsonl`` natively, anything else via the format readers."""
+    """Read annotated documents; a canonical ``.jsonl`` file must be clean (gold data), other
+    formats may skip bad records as long as some are left."""
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"training data not found: {path}")
-    if fmt in (None, "jsonl") and path.is_file() and path.suffix == ".jsonl":
-        return read_jsonl(path)
-    try:
-        from fairdeid.corpora.formats import read_documents
-    except ImportError as exc:  # pragma: no cover - depends on the installed package
-        raise ConfigError(f"cannot read {path.name}: only .jsonl is supported here") from exc
-    docs: list[Document] = []
-    bad = 0
-    for item in read_documents(path, fmt):
-        if isinstance(item, Document):
-            docs.append(item)
-        else:
-            bad += 1
+    docs, bad = load(path, fmt)
+    if bad and fmt in (None, "jsonl") and path.is_file() and path.suffix == ".jsonl":
+        raise bad[0]
     if bad and not docs:
-        raise ConfigError(f"{path.name}: every record was invalid ({bad})")
+        raise ConfigError(f"{path.name}: every record was invalid ({len(bad)})")
     return docs
 
 

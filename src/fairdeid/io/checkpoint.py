@@ -1,0 +1,134 @@
+"""Progress of one `fairdeid deidentify` run, so that a crash mid-batch can resume.
+
+The checkpoint lives beside the output (``.OUTPUT.fairdeid-checkpoint.jsonl``) and is removed when
+the run finishes. It holds the de-identified text and span offsets of finished records, never the
+original text, so it holds no more PHI than the output does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, TextIO
+
+from fairdeid.errors import FairdeidError, RecordError
+from fairdeid.io.fingerprint import Fingerprint
+
+__all__ = ["Checkpoint", "CheckpointMismatch", "Fingerprint", "checkpoint_path"]
+
+
+class CheckpointMismatch(FairdeidError):
+    """A resume was asked for, but the checkpoint was made from other input or settings."""
+
+
+class Checkpoint:
+    """Progress of one deidentify run, so that a crash mid-batch can resume.
+
+    The first line records the run's ``Fingerprint``; a resume from other input (same size, same
+    mtime, different bytes) or other settings (another mode, config or key) would mix two runs'
+    output under one set of ids, so it is refused. Then one JSON line per finished record: its
+    index and either the de-identified text plus span offsets, or the error. The original text
+    is never stored here (it can be re-read from the input), so the checkpoint holds no more PHI
+    than the output does.
+    """
+
+    def __init__(self, path: Path | None, fingerprint: Fingerprint | None = None) -> None:
+        #: ``None`` keeps progress in memory only (output to stdout: nothing to resume into).
+        self.path = path
+        self.fingerprint = fingerprint
+        self.outputs: dict[int, str] = {}
+        self.spans: dict[int, list[dict[str, Any]]] = {}
+        self.errors: dict[int, RecordError] = {}
+        self._handle: TextIO | None = None
+
+    def _check_header(self, line: str) -> None:
+        try:
+            header = json.loads(line)
+            found = Fingerprint(str(header["input"]), str(header["settings"]))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise CheckpointMismatch(
+                f"cannot resume: the checkpoint {self.path} has no fingerprint (made by an older "
+                "version or damaged); run again without --resume"
+            ) from None
+        if self.fingerprint is None:
+            return
+        if found.input != self.fingerprint.input:
+            raise CheckpointMismatch(
+                "cannot resume: the input changed since the interrupted run (its content "
+                "differs); run again without --resume to start over"
+            )
+        if found.settings != self.fingerprint.settings:
+            raise CheckpointMismatch(
+                "cannot resume: the settings differ from the interrupted run (config, "
+                "detectors, mode, preset, columns or surrogate key); use the same settings or "
+                "run again without --resume"
+            )
+
+    def load(self) -> int:
+        """Read earlier progress; a torn last line (crash while writing) is ignored."""
+        if self.path is None or not self.path.exists():
+            return 0
+        with self.path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+            if not first:
+                return 0  # created but nothing written: nothing to mix
+            self._check_header(first)
+            for line in handle:
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                index = int(item["index"])
+                if "error" in item:
+                    self.errors[index] = RecordError(item["record"], item["error"])
+                else:
+                    self.outputs[index] = item["text"]
+                    self.spans[index] = item["spans"]
+        return len(self.outputs) + len(self.errors)
+
+    def done(self, index: int) -> bool:
+        return index in self.outputs or index in self.errors
+
+    def open(self, *, append: bool) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not append or not self.path.exists() or self.path.stat().st_size == 0
+        self._handle = self.path.open("w" if fresh else "a", encoding="utf-8")
+        if fresh:
+            fp = self.fingerprint or Fingerprint("", "")
+            self._write({"checkpoint": 1, "input": fp.input, "settings": fp.settings})
+            self.flush()
+
+    def add_output(self, index: int, text: str, spans: list[dict[str, Any]]) -> None:
+        self.outputs[index] = text
+        self.spans[index] = spans
+        self._write({"index": index, "text": text, "spans": spans})
+
+    def add_error(self, index: int, error: RecordError) -> None:
+        self.errors[index] = error
+        self._write({"index": index, "record": error.record, "error": error.reason})
+
+    def _write(self, item: dict[str, Any]) -> None:
+        if self._handle is not None:
+            self._handle.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+    def flush(self) -> None:
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+
+    def finish(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def checkpoint_path(output: Path | None) -> Path | None:
+    """Where a run writing to ``output`` keeps its progress (none when writing to stdout)."""
+    if output is None:
+        return None
+    return output.parent / f".{output.name}.fairdeid-checkpoint.jsonl"

@@ -1,0 +1,645 @@
+"""Readers of the user's records: every record becomes a ``Document`` or a ``RecordError``.
+
+Two callers share them. `fairdeid deidentify` reads a whole input (a .txt file, a directory of
+.txt files, a JSONL or a CSV file) into an ``InputSet`` whose records keep their raw form for
+shape-preserving output; locators are 1-based (``notes.jsonl:3``, ``notes.csv:row 2``).
+`fairdeid batch` reads one chunk's rows at a time (JSONL, CSV, Parquet); its locators name the
+0-based row number that also appears in its part files and ``errors.jsonl``
+(``notes.jsonl row 0``).
+
+Trust at the edges: input is decoded record by record (one bad line or row never refuses the whole
+file), a record holding invalid Unicode (a lone surrogate escape) is rejected before it can crash
+whatever writes it, and an error names the record and the reason, never the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from fairdeid.document import Document
+from fairdeid.errors import ConfigError, FairdeidError, RecordError
+from fairdeid.io.fingerprint import ContentHasher
+from fairdeid.io.limits import allow_long_csv_fields
+
+InputKind = Literal["txt", "dir", "jsonl", "csv"]
+Format = Literal["jsonl", "csv", "parquet"]
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
+
+#: Bytes sniffed to call a file binary: NUL bytes never occur in clinical text files.
+_SNIFF = 8192
+_BOM = b"\xef\xbb\xbf"
+
+allow_long_csv_fields()
+
+
+# -- shared by every reader ----------------------------------------------------------------------
+
+
+def printable_name(name: str) -> str:
+    """A file name safe to print and to put in JSON: undecodable bytes become escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether ``value`` (a string or a JSON tree, keys included) holds a lone surrogate.
+
+    ``"\\ud800"`` is valid JSON but not Unicode text: it cannot be written as UTF-8, so it must
+    stop its own record rather than crash the output it would land in. Walked with a stack, not
+    recursion: a JSON tree may be nested as deep as the parser allows.
+    """
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
+
+
+def decode_json_line(raw: bytes, locator: str) -> Any:
+    """One JSON line as a Python value; a ``RecordError`` naming ``locator`` if it is not one.
+
+    Every way ``json.loads`` can refuse a line is a record error, not a crash: bad UTF-8, bad
+    JSON, and values Python refuses (an integer too long to convert, nesting too deep).
+    """
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RecordError(locator, f"line is not valid UTF-8 (byte offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise RecordError(locator, f"malformed JSON ({exc.msg} at column {exc.colno})") from None
+    except (ValueError, RecursionError):  # e.g. a number too long, nesting too deep
+        reason = "malformed JSON (value out of range or nested too deeply)"
+        raise RecordError(locator, reason) from None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# -- deidentify: a whole input, in its shape ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One unit of input: a document to process, or an error explaining why it can't be."""
+
+    index: int
+    locator: str
+    item: Document | RecordError
+    #: The original record for shape-preserving output (JSON object, CSV cells, relative path).
+    raw: Any = None
+
+    @property
+    def document(self) -> Document | None:
+        return self.item if isinstance(self.item, Document) else None
+
+    @property
+    def error(self) -> RecordError | None:
+        return self.item if isinstance(self.item, RecordError) else None
+
+
+@dataclass
+class InputSet:
+    kind: InputKind
+    path: Path
+    records: list[InputRecord]
+    #: CSV only: column order, text column, id column.
+    columns: list[str] = field(default_factory=list)
+    text_column: str | None = None
+    id_column: str | None = None
+    #: sha256 of every byte read (and, for directories, of the tree's names): a resumed run
+    #: must see exactly the input the checkpoint was made from.
+    fingerprint: str = ""
+    #: Every path the input occupies (files read, entries skipped): output must land on none.
+    sources: list[Path] = field(default_factory=list)
+
+
+def detect_kind(path: Path) -> InputKind:
+    if path.is_dir():
+        return "dir"
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        return "jsonl"
+    if suffix in {".csv", ".tsv"}:
+        return "csv"
+    return "txt"
+
+
+# -- text files and directories -----------------------------------------------------------------
+
+
+def _read_bytes(path: Path, locator: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RecordError(locator, f"cannot read file ({exc.strerror})") from None
+
+
+def _decode_text(data: bytes, locator: str) -> str:
+    if not data.strip():
+        raise RecordError(locator, "file is empty")
+    if b"\x00" in data[:_SNIFF]:
+        raise RecordError(locator, "file looks binary (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError(locator, f"file is not valid UTF-8 (byte offset {exc.start})") from None
+    if not text.strip():
+        raise RecordError(locator, "file is empty")
+    return text
+
+
+def _read_txt(path: Path, index: int, rel: str, hasher: ContentHasher) -> InputRecord:
+    locator = printable_name(rel)
+    try:
+        data = _read_bytes(path, locator)
+        hasher.add_file(data)
+        text = _decode_text(data, locator)
+    except RecordError as err:
+        return InputRecord(index, locator, err, raw=rel)
+    doc = Document(id=Path(locator).stem, text=text, meta={"source_file": locator})
+    return InputRecord(index, locator, doc, raw=rel)
+
+
+def _walk(root: Path, rel: str, recursive: bool) -> Iterator[tuple[Path, str, str | None]]:
+    """Entries under ``root`` in name order: (path, relative name, reason it is skipped)."""
+    try:
+        entries = sorted(root.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        yield root, rel or ".", f"cannot list directory ({exc.strerror})"
+        return
+    for entry in entries:
+        name = f"{rel}/{entry.name}" if rel else entry.name
+        if entry.is_symlink():
+            if not entry.exists():
+                yield entry, name, "broken symlink"
+            elif entry.is_dir():
+                yield entry, name, "symlink to a directory (not followed)"
+            elif entry.suffix.lower() != ".txt":
+                yield entry, name, "not a .txt file"
+            else:
+                yield entry, name, None
+        elif entry.is_dir():
+            if recursive:
+                yield from _walk(entry, name, recursive)
+            else:
+                yield entry, name, "subdirectory (use --recursive)"
+        elif not entry.is_file():
+            yield entry, name, "not a regular file"
+        elif entry.suffix.lower() != ".txt":
+            yield entry, name, "not a .txt file"
+        else:
+            yield entry, name, None
+
+
+def _read_dir(path: Path, recursive: bool) -> InputSet:
+    hasher = ContentHasher()
+    records: list[InputRecord] = []
+    sources: list[Path] = []
+    for entry, rel, skipped in _walk(path, "", recursive):
+        sources.append(entry)
+        hasher.add_entry(rel, skipped)
+        index = len(records)
+        if skipped is not None:
+            locator = printable_name(rel)
+            records.append(InputRecord(index, locator, RecordError(locator, skipped)))
+        else:
+            records.append(_read_txt(entry, index, rel, hasher))
+    if not any(r.raw is not None for r in records):
+        hint = "" if recursive else " (subdirectories are read with --recursive)"
+        raise FairdeidError(f"directory {path} has no .txt files{hint}")
+    return InputSet("dir", path, records, fingerprint=hasher.hexdigest(), sources=sources)
+
+
+# -- JSONL ---------------------------------------------------------------------------------------
+
+
+def _surrogate_field(obj: dict[str, Any]) -> str | None:
+    """The top-level field holding a lone surrogate, named only if it is ``id``/``text``/``meta``.
+
+    Other key names are the user's and may be anything.
+    """
+    for key, value in obj.items():
+        if has_lone_surrogate(key) or has_lone_surrogate(value):
+            return repr(key) if key in {"id", "text", "meta"} else "a field"
+    return None
+
+
+def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Document, Any]:
+    obj = decode_json_line(raw, locator)
+    if not isinstance(obj, dict):
+        raise RecordError(locator, "line is not a JSON object")
+    where = _surrogate_field(obj)
+    if where is not None:
+        raise RecordError(locator, f"invalid Unicode (lone surrogate escape) in {where}")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise RecordError(locator, "record has no string 'text' field")
+    raw_meta = obj.get("meta")
+    meta: dict[str, Any] = dict(raw_meta) if isinstance(raw_meta, dict) else {}
+    if "patient_id" in obj and "patient_id" not in meta:
+        meta = {**meta, "patient_id": obj["patient_id"]}
+    doc_id = str(obj["id"]) if obj.get("id") is not None else default_id
+    return Document(id=doc_id, text=text, meta=meta), obj
+
+
+def _jsonl_record(index: int, raw: bytes, locator: str, default_id: str) -> InputRecord:
+    try:
+        doc, obj = _parse_jsonl_line(raw, locator, default_id)
+    except RecordError as err:
+        return InputRecord(index, locator, err)
+    except FairdeidError as exc:  # e.g. the document model refuses the text
+        return InputRecord(index, locator, RecordError(locator, str(exc)))
+    return InputRecord(index, locator, doc, raw=obj)
+
+
+def _read_jsonl(path: Path) -> InputSet:
+    hasher = ContentHasher()
+    records: list[InputRecord] = []
+    name = printable_name(path.name)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise FairdeidError(f"cannot read {name} ({exc.strerror})") from None
+    with handle:
+        for lineno, raw in enumerate(handle, start=1):
+            hasher.add_bytes(raw)
+            line = raw[len(_BOM) :] if lineno == 1 and raw.startswith(_BOM) else raw
+            if not line.strip():
+                continue
+            locator = f"{name}:{lineno}"
+            records.append(_jsonl_record(len(records), line, locator, f"{path.stem}-{lineno}"))
+    return InputSet("jsonl", path, records, fingerprint=hasher.hexdigest(), sources=[path])
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """The CSV columns the user named: text (required), id and patient (optional)."""
+
+    text: str | None
+    id: str | None = None
+    patient: str | None = None
+    keep: tuple[str, ...] = ()
+
+
+class _LineFeed:
+    """Physical lines handed to ``csv.reader`` one by one, remembering how far it read.
+
+    A record the parser rejects (an unterminated quote swallows every following line) is skipped
+    by restarting from the line after its first one, so the rows it swallowed are read again.
+    """
+
+    def __init__(self, lines: Sequence[str], pos: int) -> None:
+        self.lines = lines
+        self.pos = pos
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _shape(cell: str) -> str:
+    """Character-class shape of a cell ("P-1001" → "a-9"): rows share the shape of their ids."""
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", cell.strip()))
+
+
+def _swallowed_row(
+    lines: Sequence[str], start: int, end: int, cells: list[str], width: int, dialect: Any
+) -> int | None:
+    """The line (0-based) of a row that a quoted field seems to have swallowed, if any.
+
+    A stray quote that is closed on a later line (``Kim",B``) merges rows without a parse error.
+    A continuation line that parses alone into a full row whose first cell has the shape of this
+    record's first cell (``2`` under ``1``) is taken as such a row.
+    """
+    for pos in range(start + 1, end):
+        try:
+            alone = next(csv.reader([lines[pos]], dialect=dialect), [])
+        except csv.Error:
+            continue
+        if len(alone) == width and alone[0].strip() and _shape(alone[0]) == _shape(cells[0]):
+            return pos
+    return None
+
+
+def _csv_lines(data: bytes) -> tuple[list[str], set[int]]:
+    """Decode line by line: one undecodable line spoils its own record, not the file."""
+    lines: list[str] = []
+    bad: set[int] = set()
+    for pos, raw in enumerate(data.splitlines(keepends=True)):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(raw.decode("utf-8", "surrogateescape"))
+            bad.add(pos)
+    return lines, bad
+
+
+def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
+    named = [
+        (wanted.text, "--text-column"),
+        (wanted.id, "--id-column"),
+        (wanted.patient, "--patient-column"),
+        *((name, "--keep-columns") for name in wanted.keep),
+    ]
+    for name, flag in named:
+        if name and name not in columns:
+            raise FairdeidError(
+                f"{locator}: column {name!r} given by {flag} is not in the header {columns}"
+            )
+        if name and columns.count(name) > 1:
+            raise FairdeidError(f"{locator}: column {name!r} appears more than once in the header")
+
+
+def _read_header(
+    lines: Sequence[str], bad: set[int], locator: str, dialect: Any
+) -> tuple[list[str], int]:
+    feed = _LineFeed(lines, 0)
+    try:
+        columns = next(csv.reader(feed, dialect=dialect, strict=True))
+    except StopIteration:
+        raise FairdeidError(f"{locator}: file is empty") from None
+    except csv.Error as exc:
+        raise FairdeidError(f"{locator}: the header line cannot be parsed ({exc})") from None
+    if bad & set(range(feed.pos)) or any("\x00" in c for c in columns):
+        raise FairdeidError(f"{locator}: the header is not valid UTF-8 text")
+    return columns, feed.pos
+
+
+def _csv_row_problem(
+    lines: Sequence[str], bad: set[int], start: int, end: int, cells: list[str], width: int,
+    dialect: Any,
+) -> str | None:
+    span = range(start, end)
+    bad_line = next((pos for pos in span if pos in bad), None)
+    if bad_line is not None:
+        return f"row is not valid UTF-8 (line {bad_line + 1})"
+    if any("\x00" in lines[pos] for pos in span):
+        return "row contains NUL bytes"
+    if len(cells) != width:
+        return f"row has {len(cells)} cells; the header has {width}"
+    swallowed = _swallowed_row(lines, start, end, cells, width, dialect)
+    if swallowed is not None:
+        return (
+            f"a quoted field seems to run on into the next row (line {swallowed + 1}): "
+            "unterminated quote?"
+        )
+    return None
+
+
+def _csv_document(cells: list[str], columns: list[str], wanted: CsvColumns, n: int) -> Document:
+    row = dict(zip(columns, cells, strict=True))
+    doc_id = row.get(wanted.id, "") if wanted.id else ""
+    meta = {"patient_id": row[wanted.patient]} if wanted.patient else {}
+    return Document(id=doc_id or f"row-{n}", text=row[wanted.text or ""], meta=meta)
+
+
+def _read_csv(path: Path, wanted: CsvColumns) -> InputSet:
+    if not wanted.text:
+        raise FairdeidError("CSV input needs --text-column (the column holding the note text)")
+    locator = printable_name(path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FairdeidError(f"cannot read {locator} ({exc.strerror})") from None
+    hasher = ContentHasher()
+    hasher.add_bytes(data)
+    lines, bad = _csv_lines(data[len(_BOM) :] if data.startswith(_BOM) else data)
+    dialect: type[csv.Dialect] = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    columns, pos = _read_header(lines, bad, locator, dialect)
+    _check_header(locator, columns, wanted)
+    records: list[InputRecord] = []
+    while pos < len(lines):
+        start = pos
+        feed = _LineFeed(lines, start)
+        index = len(records)
+        row_locator = f"{locator}:row {index + 1}"
+        try:
+            cells = next(csv.reader(feed, dialect=dialect, strict=True))
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reason = f"row cannot be parsed ({exc}; starts at line {start + 1})"
+            if "unexpected end of data" in str(exc):
+                reason = f"unterminated quoted field (starts at line {start + 1})"
+            records.append(InputRecord(index, row_locator, RecordError(row_locator, reason)))
+            pos = start + 1  # re-read the lines the broken record swallowed
+            continue
+        pos = feed.pos
+        if not cells:
+            continue  # blank line
+        problem = _csv_row_problem(lines, bad, start, pos, cells, len(columns), dialect)
+        item: Document | RecordError = (
+            RecordError(row_locator, problem) if problem is not None
+            else _csv_document(cells, columns, wanted, index + 1)
+        )
+        records.append(InputRecord(index, row_locator, item, raw=cells))
+    return InputSet(
+        "csv", path, records, columns=columns, text_column=wanted.text, id_column=wanted.id,
+        fingerprint=hasher.hexdigest(), sources=[path],
+    )
+
+
+def read_input(
+    path: str | Path,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    patient_column: str | None = None,
+    keep_columns: Sequence[str] = (),
+    recursive: bool = False,
+) -> InputSet:
+    """Read INPUT for deidentify. File-level problems (missing column, unreadable) raise
+    ``FairdeidError``; record-level problems become ``InputRecord.error``."""
+    path = Path(path)
+    if not path.exists():
+        raise FairdeidError(f"input not found: {path}")
+    kind = detect_kind(path)
+    if kind == "dir":
+        return _read_dir(path, recursive)
+    if kind == "jsonl":
+        return _read_jsonl(path)
+    if kind == "csv":
+        wanted = CsvColumns(text_column, id_column, patient_column, tuple(keep_columns))
+        return _read_csv(path, wanted)
+    hasher = ContentHasher()
+    record = _read_txt(path, 0, path.name, hasher)
+    return InputSet("txt", path, [record], fingerprint=hasher.hexdigest(), sources=[path])
+
+
+# -- batch: the rows of one chunk ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of a CSV/Parquet table hold what (JSONL uses the canonical keys)."""
+
+    text: str = "text"
+    id: str | None = None
+    patient: str | None = None
+
+    def named(self) -> list[str]:
+        return [c for c in (self.text, self.id, self.patient) if c]
+
+
+def detect_format(path: Path, declared: str | None) -> Format:
+    if declared:
+        if declared not in FORMATS:
+            raise ConfigError(f"unknown format {declared!r}; choose one of {list(FORMATS)}")
+        return declared  # type: ignore[return-value]
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("jsonl", "ndjson"):
+        return "jsonl"
+    if suffix in ("csv", "parquet"):
+        return suffix  # type: ignore[return-value]
+    raise ConfigError(f"cannot tell the format of {path.name}; pass --format")
+
+
+def row_locator(path: Path, row: int) -> str:
+    """Where a batch row is, for errors.jsonl; printable even when the name is not UTF-8."""
+    name = path.name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return f"{name} row {row}"
+
+
+def _checked(where: str, doc: Document) -> Document | RecordError:
+    """``doc``, or an error naming the field that is not valid Unicode."""
+    for name, value in (("id", doc.id), ("text", doc.text), ("meta", dict(doc.meta))):
+        if has_lone_surrogate(value):
+            return RecordError(where, f"{name!r} is not valid Unicode (lone surrogate escape)")
+    return doc
+
+
+def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | RecordError:
+    """A JSONL record as a document; input spans are dropped (the pipeline finds its own).
+
+    A blank or null ``id`` becomes ``default_id`` and a blank ``meta.patient_id`` is dropped:
+    either would otherwise put unrelated notes in one shared surrogate scope.
+    """
+    try:
+        if isinstance(data, dict) and not isinstance(data.get("text"), str):
+            raise FairdeidError("'text' is missing or not a string")
+        if isinstance(data, dict):
+            data = dict(data)
+            if _blank(data.get("id")):
+                data["id"] = default_id
+            meta = data.get("meta")
+            if isinstance(meta, dict) and "patient_id" in meta and _blank(meta["patient_id"]):
+                data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}
+        doc = Document.from_dict(data, default_id=default_id)
+    except (FairdeidError, TypeError, ValueError) as exc:
+        return RecordError(where, str(exc))
+    return _checked(where, doc.with_spans(()))
+
+
+def jsonl_rows(path: Path, data: bytes, first_row: int) -> Iterator[Document | RecordError]:
+    """The rows (non-blank lines) in ``data``, a slice of ``path`` starting at ``first_row``."""
+    row = first_row
+    for raw in io.BytesIO(data):
+        if not raw.strip():
+            continue
+        where = row_locator(path, row)
+        try:
+            value = decode_json_line(raw, where)
+        except RecordError as err:
+            yield err
+        else:
+            yield _row_from_mapping(where, value, default_id=f"row-{row}")
+        row += 1
+
+
+def csv_header(path: Path) -> tuple[list[str], int]:
+    """The header's column names and its length in bytes (rows start after it)."""
+    with path.open("rb") as handle:
+        raw = handle.readline()
+    header = next(csv.reader([raw.decode("utf-8-sig", errors="replace")]), [])
+    return [h.strip() for h in header], len(raw)
+
+
+def _row_from_values(
+    where: str, values: dict[str, Any], columns: Columns, row: int
+) -> Document | RecordError:
+    text = values.get(columns.text)
+    if not isinstance(text, str):
+        return RecordError(where, f"column {columns.text!r} is empty or not text")
+    raw_id = values.get(columns.id) if columns.id else None
+    doc_id = f"row-{row}" if _blank(raw_id) else str(raw_id)
+    meta: dict[str, Any] = {}
+    # Only a named patient column gives a patient scope; a blank cell gives none (never "").
+    if columns.patient and not _blank(values.get(columns.patient)):
+        meta["patient_id"] = str(values[columns.patient])
+    return _checked(where, Document(id=doc_id, text=text, meta=meta))
+
+
+def csv_rows(
+    path: Path, data: bytes, first_row: int, n_rows: int, columns: Columns
+) -> Iterator[Document | RecordError]:
+    """``n_rows`` records from ``data``, a slice of ``path`` that starts at row ``first_row``."""
+    header, _ = csv_header(path)
+    # Undecodable bytes become U+FFFD, as in planning, so both passes see the same records.
+    text = data.decode("utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for row in range(first_row, first_row + n_rows):
+        where = row_locator(path, row)
+        try:
+            record: list[str] = []
+            while not record:  # blank lines are not rows (planning skipped them too)
+                record = next(reader)
+        except StopIteration:
+            yield RecordError(where, "record missing (file changed since planning?)")
+            continue
+        except csv.Error as exc:
+            yield RecordError(where, f"malformed CSV ({exc})")
+            continue
+        if len(record) != len(header):
+            yield RecordError(where, f"{len(record)} fields, header has {len(header)}")
+            continue
+        yield _row_from_values(where, dict(zip(header, record, strict=True)), columns, row)
+
+
+def parquet_rows(
+    path: Path, first_row: int, n_rows: int, columns: Columns
+) -> Iterator[Document | RecordError]:
+    """Rows ``[first_row, first_row + n_rows)``, reading only the row groups that hold them."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    wanted = columns.named()
+    groups: list[int] = []
+    group_first = 0
+    skip = 0
+    for g in range(parquet.num_row_groups):
+        n = parquet.metadata.row_group(g).num_rows
+        if group_first + n > first_row and group_first < first_row + n_rows:
+            if not groups:
+                skip = first_row - group_first
+            groups.append(g)
+        group_first += n
+    table = parquet.read_row_groups(groups, columns=wanted).slice(skip, n_rows)
+    data = table.to_pydict()
+    for offset in range(n_rows):
+        row = first_row + offset
+        values = {name: data[name][offset] for name in wanted}
+        yield _row_from_values(row_locator(path, row), values, columns, row)

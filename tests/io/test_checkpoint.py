@@ -1,0 +1,36 @@
+"""`fairdeid.io.checkpoint`: deidentify resumes only its own input and settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fairdeid.errors import RecordError
+from fairdeid.io.checkpoint import Checkpoint, CheckpointMismatch, checkpoint_path
+from fairdeid.io.fingerprint import Fingerprint
+
+
+def test_checkpoint_resumes_only_its_own_fingerprint(tmp_path: Path) -> None:
+    path = tmp_path / "ckpt.jsonl"
+    first = Checkpoint(path, Fingerprint("in-1", "set-1"))
+    first.open(append=False)
+    first.add_output(0, "Dr. [NAME]", [])
+    first.add_error(1, RecordError("notes.jsonl:2", "malformed JSON"))
+    first.flush()
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"index": 2, "te')  # torn by a crash
+    again = Checkpoint(path, Fingerprint("in-1", "set-1"))
+    assert again.load() == 2 and again.outputs == {0: "Dr. [NAME]"}
+    with pytest.raises(CheckpointMismatch, match="input changed"):
+        Checkpoint(path, Fingerprint("in-2", "set-1")).load()
+    with pytest.raises(CheckpointMismatch, match="settings differ"):
+        Checkpoint(path, Fingerprint("in-1", "set-2")).load()
+    assert json.loads(path.read_text(encoding="utf-8").splitlines()[0])["input"] == "in-1"
+
+
+def test_the_checkpoint_sits_beside_the_output_and_none_for_stdout(tmp_path: Path) -> None:
+    assert checkpoint_path(None) is None
+    assert checkpoint_path(tmp_path / "out.jsonl") == (
+        tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl")

@@ -1,0 +1,125 @@
+"""`fairdeid.io.readers`: the deidentify readers (strict CSV heuristics, 1-based locators) and
+the batch row readers (0-based rows), and the JSON line decoding both share."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fairdeid.document import Document
+from fairdeid.errors import RecordError
+from fairdeid.io.readers import (
+    Columns,
+    csv_rows,
+    decode_json_line,
+    has_lone_surrogate,
+    jsonl_rows,
+    parquet_rows,
+    read_input,
+)
+
+
+def test_a_real_multi_line_note_with_commas_is_not_taken_for_a_merge(tmp_path: Path) -> None:
+    """The stray-quote heuristic must not reject notes whose lines merely contain commas."""
+    src = tmp_path / "notes.csv"
+    src.write_text(
+        'id,text,ward\n1,"BP 120/80, HR 70\nstable, afebrile, eating",A\n2,plain,B\n',
+        encoding="utf-8",
+    )
+    inputs = read_input(src, text_column="text", id_column="id")
+    assert [r.error for r in inputs.records] == [None, None]
+    assert inputs.records[0].document is not None
+    assert inputs.records[0].document.text == "BP 120/80, HR 70\nstable, afebrile, eating"
+
+
+def test_csv_row_count_mismatch_is_a_row_error_with_one_based_rows(tmp_path: Path) -> None:
+    src = tmp_path / "notes.csv"
+    src.write_text("id,text\n1,a\n2,b,extra\n3\n4,d\n", encoding="utf-8")
+    inputs = read_input(src, text_column="text", id_column="id")
+    errors = [(r.locator, r.error.reason) for r in inputs.records if r.error is not None]
+    assert errors == [
+        ("notes.csv:row 2", "row has 3 cells; the header has 2"),
+        ("notes.csv:row 3", "row has 1 cells; the header has 2"),
+    ]
+    assert [r.document.id for r in inputs.records if r.document is not None] == ["1", "4"]
+
+
+def test_a_blank_patient_cell_gives_no_patient_scope_in_batch_rows(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    data = b"note,pid\r\na,p1\r\nb,\r\n"
+    src.write_bytes(data)
+    header_len = len(b"note,pid\r\n")
+    items = list(csv_rows(src, data[header_len:], 0, 2, Columns(text="note", patient="pid")))
+    assert all(isinstance(i, Document) for i in items)
+    assert [i.patient_id for i in items if isinstance(i, Document)] == ["p1", None]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b"\xff{}", "line is not valid UTF-8 (byte offset 0)"),
+        (b'{"text": ', "malformed JSON (Expecting value at column 10)"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"text": 1' + b"1" * 5000 + b"}", "value out of range"),
+    ],
+)
+def test_every_way_json_can_refuse_a_line_is_a_record_error(line: bytes, reason: str) -> None:
+    with pytest.raises(RecordError) as caught:
+        decode_json_line(line, "in.jsonl:3")
+    assert caught.value.record == "in.jsonl:3" and reason in caught.value.reason
+
+
+def test_a_deeply_nested_batch_row_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    """Regression: the batch reader let ``RecursionError`` escape and sink the whole job."""
+    src = tmp_path / "in.jsonl"
+    data = (b'{"id": "a", "text": "x"}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n"
+            + b'{"id": "c", "text": 1' + b"1" * 5000 + b"}\n" + b'{"id": "d", "text": "y"}\n')
+    src.write_bytes(data)
+    items = list(jsonl_rows(src, data, 0))
+    assert [type(i).__name__ for i in items] == ["Document", "RecordError", "RecordError",
+                                                  "Document"]
+    assert [i.record for i in items if isinstance(i, RecordError)] == [
+        "in.jsonl row 1", "in.jsonl row 2"]
+
+
+def test_lone_surrogates_are_found_anywhere_in_a_json_tree() -> None:
+    assert has_lone_surrogate({"a": [1, {"b": "ok\ud800"}]})
+    assert has_lone_surrogate({"\udfff": 1})
+    assert not has_lone_surrogate({"a": ["fine", "日本", 3]})
+    deep: list[object] = ["\ud800"]
+    for _ in range(100_000):  # deeper than any recursion limit
+        deep = [deep]
+    assert has_lone_surrogate(deep)
+
+
+def test_jsonl_input_locators_are_one_based_lines(tmp_path: Path) -> None:
+    src = tmp_path / "notes.jsonl"
+    src.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "x"}\n\n{"text": 3}\n[1]\n')
+    inputs = read_input(src)
+    assert [(r.locator, r.error.reason if r.error else None) for r in inputs.records] == [
+        ("notes.jsonl:1", None),
+        ("notes.jsonl:3", "record has no string 'text' field"),
+        ("notes.jsonl:4", "line is not a JSON object"),
+    ]
+    assert inputs.records[0].raw == {"id": "a", "text": "x"}
+
+
+def test_batch_parquet_rows_read_only_their_slice(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "in.parquet"
+    table = pa.table({"t": [f"note {i}" for i in range(10)], "k": [str(i) for i in range(10)]})
+    pq.write_table(table, src, row_group_size=3)
+    items = list(parquet_rows(src, 4, 4, Columns(text="t", id="k")))
+    assert [i.id for i in items if isinstance(i, Document)] == ["4", "5", "6", "7"]
+
+
+def test_input_record_is_a_document_or_an_error(tmp_path: Path) -> None:
+    src = tmp_path / "n.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "x"}) + "\nnot json\n", encoding="utf-8")
+    ok, bad = read_input(src).records
+    assert ok.document is not None and ok.error is None
+    assert bad.document is None and bad.error is not None and bad.item is bad.error
