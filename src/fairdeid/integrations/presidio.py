@@ -11,12 +11,13 @@ mapping) and ``detectors`` choose another, exactly as ``Pipeline.from_config`` d
 ``AnalyzerEngine`` with ``analyzer.registry.add_recognizer(...)``; ``offline_analyzer`` builds one
 that never downloads a spaCy model (Presidio's default asks for ``en_core_web_lg``).
 
-fairdeid's labels become Presidio entity types through ``ENTITY_TYPES`` (pass ``entity_map`` to
-change it): Presidio's own types where one fits, and four of fairdeid's own where none does:
-``ID`` (medical record, health plan, account, vehicle, device, biometric and other ID numbers),
-``AGE``, ``PROFESSION`` and ``CONTACT`` (a contact a model found without saying which kind).
-fairdeid has no label for nationality, religion or politics, so it never reports ``NRP``.
-The fairdeid label itself stays in ``recognition_metadata["fairdeid_label"]``.
+fairdeid's labels become Presidio entity types through ``ENTITY_TYPES`` (``entity_map``
+overrides some; ``""`` drops a label): Presidio's own types where one fits, and fairdeid's own
+where none does: ``ID`` (medical record, health plan, account, vehicle, device, biometric and
+other ID numbers), ``AGE``, ``PROFESSION``, ``CONTACT`` (a contact a model found without saying
+which kind) and ``OTHER``. fairdeid has no label for nationality, religion or politics, so it
+never reports ``NRP``. The fairdeid label itself stays in
+``recognition_metadata["fairdeid_label"]``.
 
 Each result carries an ``AnalysisExplanation`` built from fairdeid's provenance: the recognizer,
 fairdeid's score, the rule or model as ``pattern_name`` and a textual explanation naming the
@@ -93,10 +94,9 @@ class FairdeidRecognizer(EntityRecognizer):
     ) -> None:
         self.pipeline = pipeline or Pipeline.from_config(config, detectors=detectors)
         self.detectors = list(detectors) if detectors else None
-        self.entity_map = {**ENTITY_TYPES, **(entity_map or {})}
-        unmapped = sorted(ALL_LABELS - set(self.entity_map))
-        if unmapped:
-            raise ConfigError(f"entity_map leaves fairdeid labels without a type: {unmapped}")
+        self.entity_map = {**ENTITY_TYPES, **_checked(entity_map or {})}
+        #: Presidio's ``name`` attribute, typed (Presidio declares it ``str = None``).
+        self.recognizer_name: str = name
         super().__init__(
             supported_entities=sorted({t for t in self.entity_map.values() if t}),
             name=name,
@@ -131,7 +131,7 @@ class FairdeidRecognizer(EntityRecognizer):
             score=span.score,
             analysis_explanation=self._explain(span),
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.recognizer_name,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                 LABEL_KEY: span.label,
                 SOURCE_KEY: span.source,
@@ -144,14 +144,24 @@ class FairdeidRecognizer(EntityRecognizer):
         also = list(span.attrs.get("also") or ())
         agreed = f"; also found by {', '.join(also)}" if also else ""
         return AnalysisExplanation(
-            recognizer=self.name,
+            recognizer=self.recognizer_name,
             original_score=span.score,
-            pattern_name=rule or None,
+            pattern_name=rule or detector,
             textual_explanation=(
                 f"fairdeid detector '{detector}' ({rule or detector}) found {span.label} "
                 f"with score {span.score:.2f}{agreed}"
             ),
         )
+
+
+def _checked(entity_map: Mapping[str, str]) -> dict[str, str]:
+    """A typo in a label would silently keep the default type: refuse it when built."""
+    bad = sorted(str(k) for k, v in entity_map.items() if k not in ALL_LABELS)
+    if bad:
+        raise ConfigError(f"entity_map keys are not fairdeid labels: {bad}")
+    if not all(isinstance(v, str) for v in entity_map.values()):
+        raise ConfigError("entity_map values must be Presidio entity types ('' drops a label)")
+    return dict(entity_map)
 
 
 def offline_analyzer(

@@ -90,7 +90,9 @@ class FairdeidComponent:
         self.set_ents = set_ents
         unknown = [d for d in self.detectors or () if d not in pipeline.detectors]
         if unknown:  # now, not on the first document
-            raise ConfigError(f"detectors {unknown} are not in the pipeline: {list(pipeline.detectors)}")
+            raise ConfigError(
+                f"detectors {unknown} are not in the pipeline: {list(pipeline.detectors)}"
+            )
 
     def __call__(self, doc: Doc) -> Doc:
         return self._annotate([doc], 0)[0]
@@ -159,6 +161,4 @@ def make_component(
     ``detectors``: the detectors to run (``None`` = the config's); ``spans_key``: the
     ``doc.spans`` key; ``set_ents``: also add the spans to ``doc.ents`` where they fit."""
     pipeline = Pipeline.from_config(config, detectors=detectors)
-    return FairdeidComponent(
-        pipeline, detectors=detectors, spans_key=spans_key, set_ents=set_ents
-    )
+    return FairdeidComponent(pipeline, detectors=detectors, spans_key=spans_key, set_ents=set_ents)
