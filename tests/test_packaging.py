@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import os
 import subprocess
 import sys
@@ -103,3 +104,71 @@ def test_built_metadata_has_version_license_and_spacy_entry_point(built_metadata
         entry_points
     )
     assert "[console_scripts]\nfairdeid = fairdeid.cli:main" in entry_points
+
+
+# -- docs/api.md ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api_docs():  # type: ignore[no-untyped-def]
+    """scripts/build_api_docs.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "build_api_docs", ROOT / "scripts/build_api_docs.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _section(page: str, heading: str) -> str:
+    start = page.index(heading)
+    nxt = page.find("\n### ", start + len(heading))
+    return page[start : nxt if nxt != -1 else len(page)]
+
+
+def test_api_page_is_up_to_date(api_docs) -> None:  # type: ignore[no-untyped-def]
+    page = (ROOT / "docs" / "api.md").read_text("utf-8")
+    assert page == api_docs.render(), "docs/api.md is stale: run python scripts/build_api_docs.py"
+
+
+def test_api_page_covers_the_public_api_and_every_detector(api_docs) -> None:  # type: ignore[no-untyped-def]
+    from fairdeid.detect.base import _BUILTIN
+
+    page = api_docs.render()
+    for name in ("Pipeline", "Document", "Span", "Detection", "Proposal", "Result", "BaseDetector"):
+        assert f"### `{name}`" in page
+    assert "### `Detector (protocol)`" in page and "### `FallibleDetector (protocol)`" in page
+    assert "### `register_detector`" in page
+    for detector in _BUILTIN:  # tests register more; the built-ins are the documented ones
+        assert f"### `{detector}`" in page
+
+
+def test_every_rules_key_is_documented(api_docs) -> None:  # type: ignore[no-untyped-def]
+    from fairdeid.detect.rules.detector import _KNOWN_KEYS
+
+    rules = _section(api_docs.render(), "### `rules`")
+    assert all(f"{key} =" in rules for key in _KNOWN_KEYS)
+
+
+def test_every_config_key_has_a_meaning_and_no_note_is_stale(api_docs) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import inspect
+
+    from fairdeid.detect.llm.config import LLMConfig
+    from fairdeid.detect.llm.hybrid import HybridConfig
+    from fairdeid.detect.peers import PresidioDetector, ScrubadubDetector
+    from fairdeid.resolve import ResolveConfig
+
+    keys: dict[str, set[str]] = {
+        cls.__name__: {f.name for f in dataclasses.fields(cls)}
+        for cls in (LLMConfig, HybridConfig, ResolveConfig)
+    }
+    for cls in (PresidioDetector, ScrubadubDetector):
+        params = inspect.signature(cls.__init__).parameters.values()
+        keys[cls.__name__] = {p.name for p in params if p.kind is p.KEYWORD_ONLY}
+    for owner, field in api_docs.FIELD_NOTES:
+        assert field in keys[owner], f"FIELD_NOTES names {owner}.{field}, which is gone"
+    page = api_docs.render()
+    for rows in [line for line in page.splitlines() if line.startswith("| `")]:
+        assert not rows.rstrip().endswith("|  |"), f"config key without a meaning: {rows}"
