@@ -101,6 +101,17 @@ def test_only_our_recognizer_and_entity_filter(rules_recognizer: FairdeidRecogni
     assert [(TEXT[r.start : r.end], r.entity_type) for r in only] == [("123-45-6789", "US_SSN")]
 
 
+def test_predefined_false_leaves_presidios_recognizers_out_even_when_empty(
+    rules_recognizer: FairdeidRecognizer,
+) -> None:
+    # an empty registry used to be filled with Presidio's predefined recognizers
+    empty = offline_analyzer(predefined=False)
+    assert empty.registry.recognizers == []
+    empty.registry.add_recognizer(rules_recognizer)
+    assert empty.registry.recognizers == [rules_recognizer]
+    assert len(offline_analyzer().registry.recognizers) > 1
+
+
 def test_no_arguments_is_the_default_pipeline() -> None:
     recognizer = FairdeidRecognizer()
     assert isinstance(recognizer, EntityRecognizer)

@@ -191,7 +191,12 @@ def offline_analyzer(
         registry.load_predefined_recognizers(languages=[language], nlp_engine=engine)
     for recognizer in recognizers:
         registry.add_recognizer(recognizer)
-    return AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[language])
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[language])
+    if not predefined:
+        # Presidio fills an empty registry with its predefined recognizers: undo that, so
+        # predefined=False means what it says even before any recognizer is added.
+        analyzer.registry.recognizers = list(recognizers)
+    return analyzer
 
 
 def _check_model(model: str) -> None:
