@@ -16,6 +16,18 @@ app = typer.Typer(
 console = Console(stderr=True)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from fairdeid import __version__
+
+        typer.echo(f"fairdeid {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
     """Fair and efficient de-identification of clinical text."""
