@@ -92,7 +92,7 @@ def _write_failures(report: Path | None, failures: dict[str, str]) -> Path | Non
     if report is None:
         return None
     from fairdeid.errors import RecordError
-    from fairdeid.records import write_error_report
+    from fairdeid.io.writers import write_error_report
 
     report.mkdir(parents=True, exist_ok=True)
     path = report / "errors.jsonl"

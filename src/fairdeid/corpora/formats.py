@@ -147,3 +147,25 @@ def write_documents(
         path_obj = Path(path)
         fmt = "brat" if path_obj.suffix == "" and not path_obj.is_file() else guess_format(path)
     return _writer(fmt.lower())(docs, path, **opts)
+
+
+def load_documents(
+    path: str | Path, fmt: str | None = None
+) -> tuple[list[Document], list[RecordError]]:
+    """Every readable document of a corpus in any format, and an error for each bad record.
+
+    The one loader behind evaluation and training: callers decide what bad records mean (the
+    evaluator reports them, training refuses a canonical JSONL file that has any). Raises
+    ``ConfigError`` when ``path`` does not exist or its format cannot be told.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"input not found: {path}")
+    docs: list[Document] = []
+    bad: list[RecordError] = []
+    for item in read_documents(path, fmt):
+        if isinstance(item, RecordError):
+            bad.append(item)
+        else:
+            docs.append(item)
+    return docs, bad

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from fairdeid.document import Document
-from fairdeid.errors import ConfigError, FairdeidError, RecordError
+from fairdeid.errors import FairdeidError, RecordError
 
 
 def iter_jsonl(path: str | Path) -> Iterator[Document | RecordError]:
@@ -46,30 +46,6 @@ def read_jsonl(path: str | Path) -> list[Document]:
             raise item
         docs.append(item)
     return docs
-
-
-def load_documents(
-    path: str | Path, fmt: str | None = None
-) -> tuple[list[Document], list[RecordError]]:
-    """Every readable document of a corpus in any format, and an error for each bad record.
-
-    The one loader behind evaluation and training: callers decide what bad records mean (the
-    evaluator reports them, training refuses a canonical JSONL file that has any). Raises
-    ``ConfigError`` when ``path`` does not exist or its format cannot be told.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"input not found: {path}")
-    from fairdeid.corpora.formats import read_documents
-
-    docs: list[Document] = []
-    bad: list[RecordError] = []
-    for item in read_documents(path, fmt):
-        if isinstance(item, RecordError):
-            bad.append(item)
-        else:
-            docs.append(item)
-    return docs, bad
 
 
 def write_jsonl(docs: Iterable[Document], path: str | Path) -> int:

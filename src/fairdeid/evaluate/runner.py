@@ -30,7 +30,7 @@ def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Docum
 
     Locators name file and line, never content.
     """
-    from fairdeid.corpora.jsonl import load_documents as load
+    from fairdeid.corpora.formats import load_documents as load
 
     docs, skipped = load(path, fmt)
     return docs, [error.record for error in skipped]

@@ -10,7 +10,7 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from fairdeid.corpora.jsonl import load_documents as load
+from fairdeid.corpora.formats import load_documents as load
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError
 
