@@ -397,8 +397,12 @@ class NameFinder:
                 if nxt and nxt.group("word") and is_capitalised(nxt.group("word")):
                     nk = kinds.get(nxt.start("word"), 0)
                     if nk & (Kind.LAST | Kind.FIRST) and not nk & Kind.AMBIGUOUS:
-                        s2, e2, _, _ = self.extend(text, nxt.start("word"), soft=True, kinds=kinds)
-                        if not self._eponym(text, hit.start, e2):
+                        _, e2, words, _ = self.extend(
+                            text, nxt.start("word"), soft=True, kinds=kinds
+                        )
+                        # "HOPE LAMBERT": soft extension stops at an ALL-CAPS word and finds no
+                        # name (end -1); there is then no surname for the ambiguous word to join
+                        if words and not self._eponym(text, hit.start, e2):
                             out.append(
                                 NameCandidate(hit.start, e2, "PATIENT", "name.dictionary", 0.8)
                             )
