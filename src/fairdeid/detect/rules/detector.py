@@ -16,7 +16,8 @@ Unknown keys, rule groups or rules in ``disabled``, and values of the wrong type
 
 Dictionary kinds for ``extra_dictionaries``: first_names, surnames, ambiguous_names, cities,
 countries, states, hospitals, professions, clinical_professions, stopwords, clinical_words,
-eponyms. Files hold one entry per line, ``#`` comments.
+eponyms, common_words (lower-case occurrences of these are not propagated as names). Files hold
+one entry per line, ``#`` comments.
 """
 
 from __future__ import annotations
@@ -97,8 +98,9 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "eponyms": ("eponyms.txt", Kind.EPONYM, True),
     "stopwords": ("name_stopwords.txt", Kind.STOP, True),
     "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
+    "common_words": ("common_words.txt", Kind.STOP, True),
 }
-_SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms"})
+_SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms", "common_words"})
 _US_STATES = [
     "Alabama",
     "Alaska",
@@ -234,14 +236,15 @@ class RuleDetector(BaseDetector):
         )
         cjk = [w for w in words["surnames"] if len(w) == 1 and "\u3400" <= w <= "\u9fff"]
         eponyms = frozenset(w.lower() for w in words["eponyms"])
-        occupations = [
+        # words whose lower-case occurrences stay words even when a name is spelled the same
+        common = [
             w.lower()
-            for kind in ("professions", "clinical_professions")
+            for kind in ("common_words", "professions", "clinical_professions")
             for w in words[kind]
             if " " not in w
         ]
         self.names = NameFinder(
-            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, occupations
+            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, common
         )
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))

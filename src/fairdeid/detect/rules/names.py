@@ -366,7 +366,8 @@ class NameFinder:
                     head_start += len(tail.group(0)) - len(tail.group(0).lstrip(_HEADER_PUNCT))
                 if _line_start(text, head_start):
                     after = m.end()
-                    while after < len(text) and text[after] in " \t":
+                    # "cc:[W. Zhang]", "Patient: (Maria Garcia)": the bracket is not the name
+                    while after < len(text) and text[after] in " \t[(":
                         after += 1
                     out.append((phrase, after))
                 break
