@@ -300,19 +300,10 @@ class RuleDetector(BaseDetector):
         text = doc.text
         if not text:
             return []
-        spans: list[Span] = []
-        candidates: list[NameCandidate] = []
-        for win in windows(text, self.chunk_chars, self.overlap):
-            shift = win.start
-            part = text if shift == 0 and win.end == len(text) else text[win.start : win.end]
-            win_spans, win_names = self._detect_window(part)
-            lo, hi = win.keep_from - shift, win.keep_to - shift
-            spans.extend(
-                s if shift == 0 else s.shifted(shift) for s in win_spans if lo <= s.start < hi
-            )
-            candidates.extend(
-                c if shift == 0 else _shift(c, shift) for c in win_names if lo <= c.start < hi
-            )
+        if len(text) <= self.chunk_chars:
+            spans, candidates = self._detect_window(text)
+        else:
+            spans, candidates = self._detect_windows(text)
         if (
             candidates
             and not is_disabled("name.propagated", self.disabled)
@@ -324,6 +315,19 @@ class RuleDetector(BaseDetector):
         if self.min_score > 0:
             spans = [s for s in spans if s.score >= self.min_score]
         return spans
+
+    def _detect_windows(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
+        """A long text, window by window; each span comes from the window whose chunk it
+        starts in, with offsets into the whole text."""
+        spans: list[Span] = []
+        candidates: list[NameCandidate] = []
+        for win in windows(text, self.chunk_chars, self.overlap):
+            shift = win.start
+            win_spans, win_names = self._detect_window(text[win.start : win.end])
+            lo, hi = win.keep_from - shift, win.keep_to - shift
+            spans.extend(s.shifted(shift) for s in win_spans if lo <= s.start < hi)
+            candidates.extend(_shift(c, shift) for c in win_names if lo <= c.start < hi)
+        return spans, candidates
 
     def _detect_window(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
         """Pattern, dictionary and name rules on one window (a whole note, mostly)."""

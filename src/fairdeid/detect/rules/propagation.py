@@ -61,6 +61,7 @@ _POSSESSIVE = ("'s", "’s")
 MIN_FOLDED = 4
 #: a full name of more tokens than this is taken as a phrase, not a name
 _MAX_FULL = 4
+_MEMO_SIZE = 100_000
 
 
 @lru_cache(maxsize=1 << 16)
@@ -153,15 +154,19 @@ class Propagator:
 
     def scan(self, text: str) -> Iterator[Occurrence]:
         """Every whole-word occurrence of a full name or a name token, left to right."""
-        # fold each distinct word once; then the pass over the text is set lookups only
+        # fold each distinct word once (a bounded memo: a huge note has millions of distinct
+        # numbers and codes); then most words cost one dictionary lookup
         index = self._index
-        worth = {run for run in set(RUN.findall(text)) if fold(run) in index}
-        if not worth:
-            return
+        worth: dict[str, bool] = {}
         covered = -1
         for m in RUN.finditer(text):
             run = m.group()
-            if run not in worth:
+            known = worth.get(run)
+            if known is None:
+                if len(worth) >= _MEMO_SIZE:
+                    worth.clear()
+                known = worth[run] = fold(run) in index
+            if not known:
                 continue
             start = m.start()
             if start < covered:
