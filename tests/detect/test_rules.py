@@ -279,6 +279,8 @@ def test_propagation_ignores_accents(det: RuleDetector) -> None:
     # decomposed accents (NFD) are the same name
     nfd = "Patient: Jose\u0301 Smith\nJOSE called."
     assert "JOSE" in _propagated(det, nfd)
+    # case folding, not lower-casing: "ß" is "ss"
+    assert "ROSS" in _propagated(det, "Dr. Hans Roß saw her. ROSS agreed.")
 
 
 def test_propagation_is_whole_word(det: RuleDetector) -> None:

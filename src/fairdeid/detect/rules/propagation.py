@@ -187,9 +187,10 @@ class Propagator:
         label = self.exact.get(run)
         if label is not None:
             return label
-        if len(run) < MIN_FOLDED:
+        key = fold(run)
+        if len(key) < MIN_FOLDED:
             return None
-        single = self.singles.get(fold(run))
+        single = self.singles.get(key)
         if single is None or (not single.lower_ok and run.islower()):
             return None
         return single.label
