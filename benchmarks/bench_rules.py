@@ -8,11 +8,17 @@ and peak RSS.
 
     python benchmarks/bench_rules.py              # ~1M words
     python benchmarks/bench_rules.py --words 200000
+    python benchmarks/bench_rules.py --long-note-mb 50   # one 50 MB note vs the same as notes
+
+``--long-note-mb N`` times the rule detector alone on one note of N MB (``fairdeid generate``
+notes joined by blank lines) and on the same notes as separate documents, each in a fresh process so
+that peak RSS belongs to that run: words per second should match and memory stay small.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import resource
 import sys
@@ -121,11 +127,86 @@ def corpus(words: int, seed: int = 13) -> list[Document]:
     return docs
 
 
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _long_texts(megabytes: float) -> list[str]:
+    """Generated notes (``fairdeid generate``'s, seed 1): thousands of distinct names, as in a
+    real long record; this file's templates reuse a few dozen names, which hides costs that
+    grow with the number of distinct names."""
+    from fairdeid.corpora.synth import generate_notes
+
+    texts: list[str] = []
+    size = 0
+    for doc in generate_notes(10**7, seed=1):
+        texts.append(doc.text)
+        size += len(doc.text) + 2
+        if size >= megabytes * 1_000_000:
+            break
+    return texts
+
+
+def _time_rules(megabytes: float, as_one: bool) -> dict[str, float]:
+    """Run in a fresh process: build the texts, warm the detector, time ``detect``."""
+    from fairdeid.detect.rules import RuleDetector
+
+    texts = _long_texts(megabytes)
+    docs = (
+        [Document(id="long", text="\n\n".join(texts))]
+        if as_one
+        else [Document(id=f"n{i}", text=t) for i, t in enumerate(texts)]
+    )
+    del texts
+    detector = RuleDetector.from_config({})
+    detector.detect(Document(id="warm", text=note(random.Random(1))))
+    base_mb = _peak_rss_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
+    n_spans = sum(len(detector.detect(doc)) for doc in docs)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    words = sum(len(doc.text.split()) for doc in docs)
+    return {
+        "docs": len(docs),
+        "chars": sum(len(doc.text) for doc in docs),
+        "words": words,
+        "spans": n_spans,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "peak_rss_mb": _peak_rss_mb(),
+        "rss_before_mb": base_mb,
+    }
+
+
+def long_note(megabytes: float) -> None:
+    """One huge note vs the same text as normal notes, each measured in its own process."""
+    ctx = multiprocessing.get_context("spawn")
+    for label, as_one in (("one note", True), ("normal notes", False)):
+        with ctx.Pool(1) as pool:
+            r = pool.apply(_time_rules, (megabytes, as_one))
+        print(
+            f"{label}: documents={r['docs']:.0f} chars={r['chars']:,.0f} words={r['words']:,.0f} "
+            f"spans={r['spans']:,.0f} wall_s={r['wall_s']:.1f} "
+            f"words_per_s={r['words'] / r['wall_s']:,.0f} "
+            f"cpu_words_per_s={r['words'] / r['cpu_s']:,.0f} "
+            f"peak_rss_mb={r['peak_rss_mb']:.0f} (text and detector: {r['rss_before_mb']:.0f})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument(
+        "--long-note-mb",
+        type=float,
+        default=0.0,
+        help="time the rule detector on one note of this many MB vs the same as notes",
+    )
     args = parser.parse_args()
+    if args.long_note_mb > 0:
+        long_note(args.long_note_mb)
+        return
     docs = corpus(args.words)
     n_words = sum(len(d.text.split()) for d in docs)
     t0 = time.perf_counter()

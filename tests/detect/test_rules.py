@@ -262,6 +262,75 @@ def test_name_propagation(det: RuleDetector) -> None:
     assert {"Patel", "Arjun"} <= starts
 
 
+def _propagated(det: RuleDetector, text: str) -> list[str]:
+    spans = det.detect(Document(id="p", text=text))
+    return sorted(text[s.start : s.end] for s in spans if s.source == "rules:name.propagated")
+
+
+def test_propagation_ignores_case(det: RuleDetector) -> None:
+    text = "Dr. Wei Zhang saw her. ZHANG signed. zhang will follow."
+    assert {"ZHANG", "zhang"} <= set(_propagated(det, text))
+
+
+def test_propagation_ignores_accents(det: RuleDetector) -> None:
+    text = "Patient: José Hernández\nJOSE HERNANDEZ seen; jose agreed. Hernandez's wife called."
+    found = _propagated(det, text)
+    assert "JOSE HERNANDEZ" in found and "jose" in found and "Hernandez" in found
+    # decomposed accents (NFD) are the same name
+    nfd = "Patient: Jose\u0301 Smith\nJOSE called."
+    assert "JOSE" in _propagated(det, nfd)
+    # case folding, not lower-casing: "ß" is "ss"
+    assert "ROSS" in _propagated(det, "Dr. Hans Roß saw her. ROSS agreed.")
+
+
+def test_propagation_is_whole_word(det: RuleDetector) -> None:
+    text = "Dr. Wei Zhang saw her. Trip to Zhangjiakou and ZHANGJIAKOU; zhang-like rash."
+    found = _propagated(det, text)
+    assert not any("jiakou" in f.lower() for f in found)
+    assert "zhang" not in found  # "zhang-like" is one word
+    assert "Zhang's" not in found
+    assert "Zhang" in _propagated(det, "Dr. Wei Zhang saw her. Zhang's note is signed.")
+
+
+def test_propagation_of_the_full_name(det: RuleDetector) -> None:
+    text = "Attending: Wei Zhang\nSigned: WEI ZHANG\nwei zhang agreed"
+    found = _propagated(det, text)
+    assert "WEI ZHANG" in found and "wei zhang" in found
+
+
+def test_propagation_keeps_common_words_out(det: RuleDetector) -> None:
+    # names that are ordinary words never propagate; a capitalised full name still does
+    text = "Dr. Will Rose saw her. We will see. The rash rose. Will Rose called."
+    found = _propagated(det, text)
+    assert "will" not in found and "rose" not in found and found.count("Will Rose") == 2
+    text = "Patient: Hope Lambert. We hope so. LAMBERT called; lambert agreed."
+    assert _propagated(det, text) == ["Hope Lambert", "LAMBERT", "lambert"]
+    # an occupation in lower case is a word, not the name
+    text = "Mr. Tom Farmer is here. He was a farmer. FARMER signed."
+    assert "farmer" not in _propagated(det, text) and "FARMER" in _propagated(det, text)
+
+
+def test_short_names_propagate_only_as_spelled(det: RuleDetector) -> None:
+    text = "Mrs. Ng saw her. Troponin 5 ng/mL, NG tube placed. Ng agreed."
+    assert _propagated(det, text) == ["Ng", "Ng"]  # the title's occurrence and the last
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("cc:[Wei Zhang]", "Wei Zhang"),
+        ("cc:[W. Zhang]", "W. Zhang"),
+        ("Patient: (Maria Garcia)", "Maria Garcia"),
+        ("cc: [Dr. Wei Zhang, MD]", "Wei Zhang"),
+    ],
+)
+def test_bracketed_names_leave_the_brackets(det: RuleDetector, text: str, name: str) -> None:
+    """The replacer swallowed the closing bracket of "cc:[Wei Zhang]" when a span held it."""
+    spans = det.detect(Document(id="b", text=text))
+    assert all(not set(text[s.start : s.end]) & set("[]()") for s in spans)
+    assert "NAME" in covered(det, text, name)
+
+
 def test_propagation_can_be_disabled() -> None:
     det = RuleDetector.from_config({"disabled": ["name.propagated"]})
     spans = det.detect(Document(id="p", text="Patient: Arjun Patel. Patel denies pain."))
@@ -334,6 +403,80 @@ def test_clinical_lookalikes(det: RuleDetector, text: str) -> None:
 def test_unknown_config_key() -> None:
     with pytest.raises(ConfigError):
         RuleDetector.from_config({"nope": 1})
+
+
+def test_unknown_config_key_names_the_valid_ones() -> None:
+    with pytest.raises(ConfigError) as info:
+        RuleDetector.from_config({"disabeld": ["time"]})
+    assert "disabeld" in str(info.value) and "disabled" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["nonexistent", "name.nope", "dates", "time.clock.x"])
+def test_unknown_disabled_group_or_rule(name: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        RuleDetector.from_config({"disabled": [name]})
+    message = str(info.value)
+    assert repr(name) in message
+    assert "'date'" in message and "'name.propagated'" in message  # the valid ones
+
+
+def test_unknown_disabled_is_refused_without_from_config() -> None:
+    with pytest.raises(ConfigError):
+        RuleDetector(disabled=["nonexistent"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "date",
+        "time",
+        "name",
+        "name.propagated",
+        "name.dictionary_last",
+        "profession",
+        "profession.dictionary",
+        "location.address_tail",
+        "location.city",
+        "date.numeric",
+    ],
+)
+def test_known_disabled_groups_and_rules(name: str) -> None:
+    RuleDetector.from_config({"disabled": [name]})
+
+
+def test_disabled_rule_from_extra_patterns(tmp_path: Path) -> None:
+    extra = tmp_path / "site.toml"
+    extra.write_text(
+        "[[rule]]\nname = \"study.id\"\nlabel = \"IDNUM\"\npattern = '''STUDY-\\d{3}'''\n",
+        encoding="utf-8",
+    )
+    RuleDetector.from_config({"extra_patterns": [str(extra)], "disabled": ["study"]})
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"disabled": "time,date"},
+        {"disabled": [1]},
+        {"min_score": "high"},
+        {"min_score": 2},
+        {"window": 0},
+        {"window": 4.5},
+        {"chunk_chars": 10},
+        {"use_packaged_dictionaries": "yes"},
+        {"extra_dictionaries": ["x.txt"]},
+    ],
+)
+def test_bad_value_types(config: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        RuleDetector.from_config(config)
+
+
+def test_single_dictionary_name_rules_can_be_disabled(det: RuleDetector) -> None:
+    text = "Follow up with Priya."
+    assert "NAME" in found(det, text)
+    off = RuleDetector.from_config({"disabled": ["name.dictionary_first"]})
+    assert "NAME" not in found(off, text)
 
 
 def test_unknown_dictionary_kind() -> None:

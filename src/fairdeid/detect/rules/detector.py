@@ -9,16 +9,22 @@ Config table (``[detectors.rules]`` in a pipeline TOML), every key optional::
     use_packaged_dictionaries = true
     min_score = 0.0                        # drop proposals under this score
     window = 40                            # default context window, characters
+    chunk_chars = 200000                   # longer texts run in line-aligned windows
+
+Unknown keys, rule groups or rules in ``disabled``, and values of the wrong type are a
+``ConfigError`` at construction.
 
 Dictionary kinds for ``extra_dictionaries``: first_names, surnames, ambiguous_names, cities,
 countries, states, hospitals, professions, clinical_professions, stopwords, clinical_words,
-eponyms. Files hold one entry per line, ``#`` comments.
+eponyms, common_words (lower-case occurrences of these are not propagated as names). Files hold
+one entry per line, ``#`` comments.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
@@ -32,8 +38,15 @@ from fairdeid.detect.rules.config import (
     load_word_file,
     read_words,
 )
-from fairdeid.detect.rules.dictionary import DictionaryMatcher, Hit, Kind, normalize
+from fairdeid.detect.rules.dictionary import (
+    DictionaryMatcher,
+    Hit,
+    Kind,
+    lower_same_length,
+    normalize,
+)
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
+from fairdeid.detect.rules.windows import windows
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
@@ -45,7 +58,33 @@ _KNOWN_KEYS = {
     "use_packaged_dictionaries",
     "min_score",
     "window",
+    "chunk_chars",
 }
+#: texts longer than this are detected in line-aligned windows (see ``windows``)
+DEFAULT_CHUNK_CHARS = 200_000
+_MIN_CHUNK_CHARS = 1_000
+_MIN_OVERLAP = 2_048
+#: rules implemented in code rather than in patterns.toml; ``disabled`` may name them
+CODE_RULES = frozenset(
+    {
+        "name.title",
+        "name.header",
+        "name.signature",
+        "name.cue",
+        "name.dictionary",
+        "name.dictionary_first",
+        "name.dictionary_last",
+        "name.initial",
+        "name.cjk",
+        "name.propagated",
+        "profession.dictionary",
+        "location.address_tail",
+        "location.city",
+        "location.country",
+        "location.state",
+        "location.hospital_dict",
+    }
+)
 _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     # kind name -> (packaged file, Kind, split on whitespace rather than lines)
     "first_names": ("names_first.txt", Kind.FIRST, False),
@@ -60,8 +99,9 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "eponyms": ("eponyms.txt", Kind.EPONYM, True),
     "stopwords": ("name_stopwords.txt", Kind.STOP, True),
     "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
+    "common_words": ("common_words.txt", Kind.STOP, True),
 }
-_SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms"})
+_SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms", "common_words"})
 _US_STATES = [
     "Alabama",
     "Alaska",
@@ -170,11 +210,20 @@ class RuleDetector(BaseDetector):
         use_packaged_dictionaries: bool = True,
         min_score: float = 0.0,
         window: int = 40,
+        chunk_chars: int = DEFAULT_CHUNK_CHARS,
     ) -> None:
         self.disabled = frozenset(disabled)
         self.min_score = float(min_score)
+        self.chunk_chars = int(chunk_chars)
+        if self.chunk_chars < _MIN_CHUNK_CHARS:
+            raise ConfigError(f"[detectors.rules] chunk_chars must be >= {_MIN_CHUNK_CHARS}")
         tables = load_pattern_tables(patterns, extra_patterns)
+        _check_disabled(self.disabled, tables)
         self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
+        # a window's margin: far more than any rule looks around a match (context windows,
+        # left extensions, name look-backs of 40-60 characters)
+        reach = max([window, 64, *(max(r.window, r.before_window) for r in self.rules)])
+        self.overlap = max(_MIN_OVERLAP, 16 * reach)
         words = self._load_dictionaries(extra_dictionaries or {}, use_packaged_dictionaries)
         self.matcher = DictionaryMatcher()
         for kind_name, entries in words.items():
@@ -188,7 +237,16 @@ class RuleDetector(BaseDetector):
         )
         cjk = [w for w in words["surnames"] if len(w) == 1 and "\u3400" <= w <= "\u9fff"]
         eponyms = frozenset(w.lower() for w in words["eponyms"])
-        self.names = NameFinder(tables["names"], stop | eponyms, self.clinical, cjk, self.disabled)
+        # words whose lower-case occurrences stay words even when a name is spelled the same
+        common = [
+            w.lower()
+            for kind in ("common_words", "professions", "clinical_professions")
+            for w in words[kind]
+            if " " not in w
+        ]
+        self.names = NameFinder(
+            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, common
+        )
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
         self._prof_strong = context_regex(prof.get("strong_context", ()))
@@ -199,14 +257,15 @@ class RuleDetector(BaseDetector):
         config = dict(config or {})
         unknown = set(config) - _KNOWN_KEYS
         if unknown:
-            raise ConfigError(f"unknown [detectors.rules] keys: {sorted(unknown)}")
+            raise ConfigError(
+                f"unknown [detectors.rules] keys: {sorted(unknown)}; valid keys: "
+                f"{sorted(_KNOWN_KEYS)}"
+            )
         for key in ("disabled", "patterns", "extra_patterns"):
             value = config.get(key)
             if isinstance(value, str):
                 config[key] = [value]
-        extra = config.get("extra_dictionaries") or {}
-        if not isinstance(extra, Mapping):
-            raise ConfigError("extra_dictionaries must be a table: kind = [paths]")
+        _check_types(config)
         return cls(**config)
 
     # -- loading --------------------------------------------------------------------------
@@ -242,9 +301,38 @@ class RuleDetector(BaseDetector):
         text = doc.text
         if not text:
             return []
-        lower = text.lower()
-        if len(lower) != len(text):  # rare Unicode case changes length; keep offsets aligned
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        if len(text) <= self.chunk_chars:
+            spans, candidates = self._detect_window(text)
+        else:
+            spans, candidates = self._detect_windows(text)
+        if (
+            candidates
+            and not is_disabled("name.propagated", self.disabled)
+            and not is_disabled("name", self.disabled)
+        ):
+            # document-wide, after every window: a name found anywhere is looked for everywhere
+            candidates.extend(self.names.propagate(text, candidates))
+        spans.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in candidates)
+        if self.min_score > 0:
+            spans = [s for s in spans if s.score >= self.min_score]
+        return spans
+
+    def _detect_windows(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
+        """A long text, window by window; each span comes from the window whose chunk it
+        starts in, with offsets into the whole text."""
+        spans: list[Span] = []
+        candidates: list[NameCandidate] = []
+        for win in windows(text, self.chunk_chars, self.overlap):
+            shift = win.start
+            win_spans, win_names = self._detect_window(text[win.start : win.end])
+            lo, hi = win.keep_from - shift, win.keep_to - shift
+            spans.extend(s.shifted(shift) for s in win_spans if lo <= s.start < hi)
+            candidates.extend(_shift(c, shift) for c in win_names if lo <= c.start < hi)
+        return spans, candidates
+
+    def _detect_window(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
+        """Pattern, dictionary and name rules on one window (a whole note, mostly)."""
+        lower = lower_same_length(text)
         spans: list[Span] = []
         for rule in self.rules:
             self._apply(rule, text, lower, spans)
@@ -252,23 +340,15 @@ class RuleDetector(BaseDetector):
             self._address_tails(text, spans)
         hits = self.matcher.find(text, normalize(text))
         self._places(text, hits, spans)
-        if not is_disabled("profession", self.disabled):
+        if not is_disabled("profession.dictionary", self.disabled):
             self._professions(text, lower, hits, spans)
-        candidates = self.names.find(text, lower, hits)
-        if (
-            candidates
-            and not is_disabled("name.propagated", self.disabled)
-            and not is_disabled("name", self.disabled)
-        ):
-            candidates.extend(self.names.propagate(text, candidates))
-        spans.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in candidates)
-        if self.min_score > 0:
-            spans = [s for s in spans if s.score >= self.min_score]
-        return [s for s in spans if s is not None]
+        return spans, self.names.find(text, lower, hits)
 
     @staticmethod
     def _span(start: int, end: int, label: str, rule: str, score: float) -> Span:
-        return Span(start, end, label, f"rules:{rule}", score)
+        # one shared source string per rule: a huge note yields millions of spans, and a copy
+        # per span was a fifth of their memory
+        return Span(start, end, label, _source(rule), score)
 
     def _apply(self, rule: PatternRule, text: str, lower: str, out: list[Span]) -> None:
         if rule.requires and not any(r in lower for r in rule.requires):
@@ -412,6 +492,40 @@ class RuleDetector(BaseDetector):
             covered = hit.end
 
 
+def _check_disabled(disabled: frozenset[str], tables: Mapping[str, Any]) -> None:
+    """``disabled`` names rule groups or rules that exist: a typo must not leave a rule on."""
+    rules = CODE_RULES | {str(r.get("name", "")) for r in tables.get("rule", [])}
+    groups = {r.split(".", 1)[0] for r in rules if r}
+    unknown = sorted(disabled - rules - groups)
+    if unknown:
+        raise ConfigError(
+            f"[detectors.rules] disabled names unknown rule groups or rules: {unknown}; "
+            f"groups: {sorted(groups)}; rules: {sorted(r for r in rules if r)}"
+        )
+
+
+def _check_types(config: Mapping[str, Any]) -> None:
+    """Wrong value types in a TOML table would fail later, deep inside, or silently."""
+    for key in ("disabled", "patterns", "extra_patterns"):
+        value = config.get(key)
+        if value is not None and not (
+            isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        ):
+            raise ConfigError(f"[detectors.rules] {key} must be a list of strings")
+    extra = config.get("extra_dictionaries")
+    if extra is not None and not isinstance(extra, Mapping):
+        raise ConfigError("extra_dictionaries must be a table: kind = [paths]")
+    if not isinstance(config.get("use_packaged_dictionaries", True), bool):
+        raise ConfigError("[detectors.rules] use_packaged_dictionaries must be true or false")
+    score = config.get("min_score", 0.0)
+    if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+        raise ConfigError("[detectors.rules] min_score must be a number from 0 to 1")
+    for key, lowest in (("window", 1), ("chunk_chars", _MIN_CHUNK_CHARS)):
+        value = config.get(key, lowest)
+        if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+            raise ConfigError(f"[detectors.rules] {key} must be an integer >= {lowest}")
+
+
 class _Joined:
     """The groups of an anchor match and its left/right extensions, read as one match.
 
@@ -466,6 +580,15 @@ def _main_span(
     start = before.start() if before is not None else m.start()
     end = then.end() if then is not None else m.end()
     return start, end
+
+
+@lru_cache(maxsize=1024)
+def _source(rule: str) -> str:
+    return f"rules:{rule}"
+
+
+def _shift(cand: NameCandidate, delta: int) -> NameCandidate:
+    return NameCandidate(cand.start + delta, cand.end + delta, cand.label, cand.rule, cand.score)
 
 
 def _skip_space(text: str, pos: int) -> int:

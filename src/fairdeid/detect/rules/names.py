@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
+from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
 
 _PARTICLES = frozenset(
     [
@@ -130,10 +131,15 @@ class NameFinder:
         clinical: frozenset[str],
         cjk_surnames: Iterable[str],
         disabled: frozenset[str],
+        common_words: Iterable[str] = (),
     ) -> None:
         self.stopwords = stopwords  # lower case; common English words that are also names
         self.clinical = clinical  # lower case; never part of a name
         self.breakers = frozenset(names_cfg.get("name_breakers", ())) | _MONTHS_AND_DAYS
+        # folded words whose lowercase occurrences are words, not names (see propagation)
+        self.common = frozenset(
+            fold(w) for w in (*stopwords, *clinical, *self.breakers, *common_words)
+        )
         self.disabled = disabled
         titles = sorted(names_cfg.get("titles", ()), key=len, reverse=True)
         self.doctor_titles = frozenset(t.lower() for t in names_cfg.get("doctor_titles", ()))
@@ -360,7 +366,8 @@ class NameFinder:
                     head_start += len(tail.group(0)) - len(tail.group(0).lstrip(_HEADER_PUNCT))
                 if _line_start(text, head_start):
                     after = m.end()
-                    while after < len(text) and text[after] in " \t":
+                    # "cc:[W. Zhang]", "Patient: (Maria Garcia)": the bracket is not the name
+                    while after < len(text) and text[after] in " \t[(":
                         after += 1
                     out.append((phrase, after))
                 break
@@ -397,8 +404,12 @@ class NameFinder:
                 if nxt and nxt.group("word") and is_capitalised(nxt.group("word")):
                     nk = kinds.get(nxt.start("word"), 0)
                     if nk & (Kind.LAST | Kind.FIRST) and not nk & Kind.AMBIGUOUS:
-                        s2, e2, _, _ = self.extend(text, nxt.start("word"), soft=True, kinds=kinds)
-                        if not self._eponym(text, hit.start, e2):
+                        _, e2, words, _ = self.extend(
+                            text, nxt.start("word"), soft=True, kinds=kinds
+                        )
+                        # "HOPE LAMBERT": soft extension stops at an ALL-CAPS word and finds no
+                        # name (end -1); there is then no surname for the ambiguous word to join
+                        if words and not self._eponym(text, hit.start, e2):
                             out.append(
                                 NameCandidate(hit.start, e2, "PATIENT", "name.dictionary", 0.8)
                             )
@@ -438,7 +449,8 @@ class NameFinder:
             if len(word) < 3 or sentence_start:
                 continue
             if kind & Kind.FIRST:
-                out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_first", 0.6))
+                if self._on("name.dictionary_first"):
+                    out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_first", 0.6))
             elif kind & Kind.LAST and len(word) >= 4:
                 # "Olusegun Adeyemi": a capitalised word right before a known surname is
                 # taken as the (unknown) first name
@@ -451,39 +463,29 @@ class NameFinder:
                     and not self._eponym(text, s, e)
                 ):
                     out.append(NameCandidate(prev.start(1), e, "PATIENT", "name.dictionary", 0.8))
-                else:
+                elif self._on("name.dictionary_last"):
                     out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_last", 0.5))
         return out
 
     def propagate(self, text: str, found: Iterable[NameCandidate]) -> list[NameCandidate]:
-        """Tag other occurrences of tokens of strongly evidenced names in the same document."""
-        tokens: dict[str, str] = {}
-        for cand in found:
-            if cand.score < 0.8:
-                continue
-            for tok in re.findall(r"[^\W\d_][\w'’-]*\w", text[cand.start : cand.end]):
-                if len(tok) < 2 or self._stop(tok, soft=True) or tok.isupper() and len(tok) <= 3:
-                    continue
-                tokens.setdefault(tok, cand.label)
-        if not tokens:
+        """Tag other occurrences of strongly evidenced names (see ``propagation``).
+
+        ``found`` holds candidates with offsets into ``text``; the text may be a whole long
+        note while the candidates were found window by window.
+        """
+        # the best evidenced finding of a name sets its label ("Dr." over a dictionary hit),
+        # whatever order the rules or windows reported them in
+        strong = sorted((c for c in found if c.score >= 0.8), key=lambda c: (-c.score, c.start))
+        sources = [NameSource(text[c.start : c.end], c.label) for c in strong]
+        propagator = Propagator(
+            sources, is_stop=lambda tok: self._stop(tok, soft=True), common=self.common
+        )
+        if not propagator:
             return []
-        # a handful of tokens per document: str.find (C speed) beats compiling a regex per doc
-        out = []
-        n = len(text)
-        for tok, label in tokens.items():
-            pos = text.find(tok)
-            while pos >= 0:
-                end = pos + len(tok)
-                after_ok = end == n or not _joins(text[end]) or text[end : end + 2] in ("'s", "’s")
-                if (pos == 0 or not _joins(text[pos - 1])) and after_ok:
-                    out.append(NameCandidate(pos, end, label, "name.propagated", 0.75))
-                pos = text.find(tok, end)
-        return out
-
-
-def _joins(ch: str) -> bool:
-    """A character that continues a word (so a match next to it is inside a longer word)."""
-    return ch.isalnum() or ch in "_'’-"
+        return [
+            NameCandidate(o.start, o.end, o.label, "name.propagated", 0.75)
+            for o in propagator.scan(text)
+        ]
 
 
 def _is_word(ch: str) -> bool:
