@@ -186,3 +186,16 @@ def test_a_pipeline_rebuilt_from_parts_and_config_keeps_its_policy() -> None:
     )
     rebuilt = Pipeline(base.detectors, base.resolver, base.replacer, base.config)
     assert rebuilt.chunking == base.chunking == ChunkPolicy(max_chars=8000, overlap=500)
+
+
+def test_the_rules_get_whole_notes_so_names_propagate_across_the_pipelines_windows() -> None:
+    """A name found with a title at the top of a long note is removed at its bottom too."""
+    from fairdeid.pipeline import Pipeline
+
+    pipeline = Pipeline.from_config(
+        {"pipeline": {"detectors": ["rules"], "max_chunk_chars": 8000, "chunk_overlap_chars": 500}}
+    )
+    filler = "Vitals stable overnight. Plan unchanged.\n" * 600
+    text = "Seen by Dr. Wei Zhang today.\n" + filler + "ZHANG signed the note.\n"
+    out = pipeline.deidentify(text).text
+    assert "Zhang" not in out and "ZHANG" not in out

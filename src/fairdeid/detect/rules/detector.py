@@ -199,6 +199,9 @@ class RuleDetector(BaseDetector):
     """Regex recognisers with context and validation, Aho-Corasick dictionaries, name rules."""
 
     name = "rules"
+    #: The pipeline must not window notes for the rules: they window long notes themselves and
+    #: propagate names found in any window over the whole note.
+    handles_long_documents = True
 
     def __init__(
         self,
