@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.rules.config import (
+from fairdeid.detect.rules.compiler import (
     PatternRule,
     compile_rules,
     context_regex,

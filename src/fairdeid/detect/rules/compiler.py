@@ -1,8 +1,9 @@
-"""Load the rule detector's data: pattern rules (TOML) and word lists (text files).
+"""The pattern compiler: the rule detector's data (TOML rules, word lists) into compiled rules.
 
-Everything a deployment may want to change lives in ``fairdeid/detect/rules_data/`` and in the
-detector's config table, not in code: patterns, context words, titles and header words, and the
-dictionaries. This module turns that data into compiled objects once, at construction time.
+Everything a deployment or a language may change lives in ``fairdeid/detect/rules/data/`` and
+in the detector's config table, not in code: patterns, context words, titles and header words,
+place words, post-processing steps and the dictionaries. This module reads that data and
+compiles it once, at construction time, so detection only runs compiled regexes.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from fairdeid.detect.rules.validators import VALIDATORS, Validator
 from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import is_label
 
-_DATA_PACKAGE = "fairdeid.detect"
-_DATA_DIR = "rules_data"
+_DATA_PACKAGE = "fairdeid.detect.rules"
+_DATA_DIR = "data"
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 _FLAGS = {"i": re.IGNORECASE, "x": re.VERBOSE, "m": re.MULTILINE, "s": re.DOTALL}
 
 
 def data_text(name: str) -> str:
-    """The text of a packaged data file in ``rules_data``."""
+    """The text of a packaged data file in ``detect/rules/data``."""
     return resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR, name).read_text("utf-8")
 
 
