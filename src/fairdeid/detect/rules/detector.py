@@ -46,6 +46,7 @@ from fairdeid.detect.rules.dictionary import (
     normalize,
 )
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
+from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.windows import windows
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -92,7 +93,7 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "ambiguous_names": ("names_ambiguous.txt", Kind.AMBIGUOUS, False),
     "cities": ("cities.txt", Kind.CITY, False),
     "countries": ("countries.txt", Kind.COUNTRY, False),
-    "states": ("", Kind.STATE, False),
+    "states": ("states.txt", Kind.STATE, False),
     "hospitals": ("hospitals.txt", Kind.HOSPITAL, False),
     "professions": ("professions.txt", Kind.PROFESSION, False),
     "clinical_professions": ("professions_clinical.txt", Kind.CLINICAL_PROFESSION, False),
@@ -102,82 +103,11 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "common_words": ("common_words.txt", Kind.STOP, True),
 }
 _SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms", "common_words"})
-_US_STATES = [
-    "Alabama",
-    "Alaska",
-    "Arizona",
-    "Arkansas",
-    "California",
-    "Colorado",
-    "Connecticut",
-    "Delaware",
-    "Florida",
-    "Georgia",
-    "Hawaii",
-    "Idaho",
-    "Illinois",
-    "Indiana",
-    "Iowa",
-    "Kansas",
-    "Kentucky",
-    "Louisiana",
-    "Maine",
-    "Maryland",
-    "Massachusetts",
-    "Michigan",
-    "Minnesota",
-    "Mississippi",
-    "Missouri",
-    "Montana",
-    "Nebraska",
-    "Nevada",
-    "Ohio",
-    "Oklahoma",
-    "Oregon",
-    "Pennsylvania",
-    "Tennessee",
-    "Texas",
-    "Utah",
-    "Vermont",
-    "Virginia",
-    "Washington",
-    "Wisconsin",
-    "Wyoming",
-] + [
-    "New Hampshire",
-    "New Jersey",
-    "New Mexico",
-    "New York",
-    "North Carolina",
-    "North Dakota",
-    "Rhode Island",
-    "South Carolina",
-    "South Dakota",
-    "West Virginia",
-    "District of Columbia",
-    "Puerto Rico",
-]
 _PLACE_KINDS = (
     (Kind.CITY, "CITY", "location.city", 0.75),
     (Kind.COUNTRY, "COUNTRY", "location.country", 0.75),
     (Kind.STATE, "STATE", "location.state", 0.7),
     (Kind.HOSPITAL, "HOSPITAL", "location.hospital_dict", 0.8),
-)
-_HOSPITAL_LEADS = re.compile(
-    r"^(?:(?:The|A|An|Our|Your|His|Her|Their|At|In|To|From|By|Of|On|And|Or|Seen|Admitted|"
-    r"Transferred|Visited|Presented|Treated|Followed|Referred|Discharged|Per|With|For|Last|Next|"
-    r"Was|Is|Outpatient|Inpatient|Local|Nearby|Community)\s+)+"
-)
-
-
-# "Mental Health Clinic", "Outpatient Clinic": generic words alone do not name a place
-# ("General Hospital", "Memorial Hospital", "Children's Hospital" do, in a note's context)
-_DISTINCT_WORD = re.compile(
-    r"\b(?!(?:Mental|Behaviou?ral|Public|Primary|Home|Community|Outpatient|Inpatient|Local|"
-    r"Urgent|Health|Medical|Center|Centre|Clinic|Clinics|Hospital|The|Our|A|An|Of|Your|His|Her|"
-    r"Their|This|That|Walk-in|Free|Specialty|Private|Dental|Eye|Skin|Sleep|Pain|"
-    r"Pharmacy|Chemists?|Drugs?)\b)"
-    r"[A-Z][\w'’.-]+"
 )
 # ", Comilla, Dhaka Division 5264" / " Nîmes, Nouvelle-Aquitaine 37640" / ", Leeds, Kent IG99 7ZK"
 _ADDRESS_TAIL = re.compile(
@@ -186,12 +116,6 @@ _ADDRESS_TAIL = re.compile(
     r"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*|de|la|and|du|des|et)){0,4}))?"
     r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
     r"|\d{4,6}(?:-\d{4})?))?"
-)
-_CUE_PLACE_RULES = frozenset({"location.care_context", "location.residence"})
-# state abbreviations that are also credentials or clinical abbreviations ("Jane Doe, MD",
-# "history of MS", "CO poisoning", "to OR"): only a state when a ZIP follows or the city is known
-_AMBIGUOUS_STATES = frozenset(
-    ["MD", "PA", "MS", "CO", "OR", "IN", "ME", "OK", "DE", "LA", "HI", "ID", "MA", "DC"]
 )
 
 
@@ -253,7 +177,12 @@ class RuleDetector(BaseDetector):
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
         self._prof_strong = context_regex(prof.get("strong_context", ()))
-        self._care_stop = frozenset(tables["names"].get("care_stopwords", ()))
+        self._place_words = PlaceWords.build(
+            tables["places"],
+            tables["names"].get("care_stopwords", ()),
+            self.clinical,
+            self._is_city,
+        )
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
@@ -286,10 +215,7 @@ class RuleDetector(BaseDetector):
         for kind_name, (fname, _kind, split_words) in _DICT_FILES.items():
             entries: list[str] = []
             if packaged:
-                if kind_name == "states":
-                    entries.extend(_US_STATES)
-                elif fname:
-                    entries.extend(read_words(data_text(fname), split_lines_only=not split_words))
+                entries.extend(read_words(data_text(fname), split_lines_only=not split_words))
             paths = extra.get(kind_name, ())
             if isinstance(paths, str):
                 paths = [paths]
@@ -397,10 +323,11 @@ class RuleDetector(BaseDetector):
             if rule.trim:
                 while end > start and text[end - 1] in rule.trim:
                     end -= 1
-            if (label == "HOSPITAL" or rule.name in _CUE_PLACE_RULES) and end > start:
-                start, end = self._trim_place(text, start, end, rule.name)
-            if rule.name == "location.city_state" and not self._city_state_ok(text, m, before):
-                continue
+            if rule.post:
+                kept = self._post(rule, text, m, before, start, end)
+                if kept is None:
+                    continue
+                start, end = kept
             if end > start:
                 out.append(self._span(start, end, label, rule.name, rule.score))
             for group, group_label in rule.group_labels.items():
@@ -421,34 +348,25 @@ class RuleDetector(BaseDetector):
                 if ge > gs >= 0 and text[gs:ge].lower() not in self.clinical:
                     spans.append(self._span(gs, ge, label, "location.address_tail", 0.75))
 
-    def _trim_place(self, text: str, start: int, end: int, rule: str) -> tuple[int, int]:
-        """Drop lead words ("The", "Visited") and, after care verbs, generic unit names."""
-        phrase = text[start:end]
-        lead = _HOSPITAL_LEADS.match(phrase)
-        if lead:
-            start += lead.end()
-            phrase = text[start:end]
-        if rule == "location.hospital_suffix" and not _DISTINCT_WORD.search(text, start, end):
-            return start, start
-        if rule in _CUE_PLACE_RULES:
-            kept = 0
-            for m in re.finditer(r"\S+", phrase):
-                word = m.group(0).rstrip(".,;:")
-                if word in self._care_stop or word.lower() in self.clinical:
-                    break
-                kept = m.start() + len(word)
-            end = start + kept
-            if end > start and text[start:end].lower() in self.clinical:
-                return start, start
+    def _post(
+        self,
+        rule: PatternRule,
+        text: str,
+        m: re.Match[str],
+        before: re.Match[str] | None,
+        start: int,
+        end: int,
+    ) -> tuple[int, int] | None:
+        """The rule's declared post steps in order; None when one rejects the match."""
+        for step in rule.post:
+            span = step(self._place_words, text, m, before, start, end)
+            if span is None:
+                return None
+            start, end = span
         return start, end
 
-    def _city_state_ok(self, text: str, m: re.Match[str], before: re.Match[str] | None) -> bool:
-        if text[m.start("state") : m.end("state")] not in _AMBIGUOUS_STATES:
-            return True
-        if re.match(r"\.?,?\s{1,2}\d{5}", text[m.end() : m.end() + 9]):
-            return True
-        city = text[before.start("phi") : before.end("phi")] if before is not None else ""
-        return bool(self.matcher.kind_of(city) & Kind.CITY)
+    def _is_city(self, phrase: str) -> bool:
+        return bool(self.matcher.kind_of(phrase) & Kind.CITY)
 
     def _places(self, text: str, hits: Sequence[Hit], out: list[Span]) -> None:
         for hit in hits:
