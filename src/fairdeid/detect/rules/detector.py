@@ -22,8 +22,9 @@ one entry per line, ``#`` comments.
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -145,7 +146,8 @@ class RuleDetector(BaseDetector):
         if self.chunk_chars < _MIN_CHUNK_CHARS:
             raise ConfigError(f"[detectors.rules] chunk_chars must be >= {_MIN_CHUNK_CHARS}")
         tables = load_pattern_tables(patterns, extra_patterns)
-        _check_disabled(self.disabled, tables)
+        self._known = CODE_RULES | {str(r.get("name", "")) for r in tables["rule"]} - {""}
+        _check_disabled(self.disabled, self._known)
         self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
         # a window's margin: far more than any rule looks around a match (context windows,
         # left extensions, name look-backs of 40-60 characters)
@@ -199,6 +201,31 @@ class RuleDetector(BaseDetector):
                 config[key] = [value]
         _check_types(config)
         return cls(**config)
+
+    @property
+    def groups(self) -> frozenset[str]:
+        """Every rule group ("date", "name", ...): ``with_disabled(groups - {"time"})`` runs
+        the time rules alone."""
+        return frozenset(r.split(".", 1)[0] for r in self._known)
+
+    def with_disabled(self, disabled: Iterable[str]) -> RuleDetector:
+        """This detector with more rule groups or rules switched off, for one call.
+
+        Why a view rather than a ``detect`` argument: the pipeline and the windowing code call
+        every detector through the same ``detect_batch(docs)`` protocol, and a view also lets
+        regression tests run one rule group alone without building a detector per group. The
+        view shares every compiled rule and dictionary, so it costs microseconds; names that
+        are no rule group or rule are a ``ConfigError``, as in the config.
+        """
+        extra = frozenset(disabled)
+        _check_disabled(extra, self._known)
+        if extra <= self.disabled:
+            return self
+        view = copy.copy(self)
+        view.disabled = self.disabled | extra
+        view.rules = [r for r in self.rules if not is_disabled(r.name, extra)]
+        view.names = self.names.with_disabled(view.disabled)
+        return view
 
     # -- loading --------------------------------------------------------------------------
 
@@ -413,15 +440,14 @@ class RuleDetector(BaseDetector):
             covered = hit.end
 
 
-def _check_disabled(disabled: frozenset[str], tables: Mapping[str, Any]) -> None:
+def _check_disabled(disabled: frozenset[str], rules: frozenset[str]) -> None:
     """``disabled`` names rule groups or rules that exist: a typo must not leave a rule on."""
-    rules = CODE_RULES | {str(r.get("name", "")) for r in tables.get("rule", [])}
-    groups = {r.split(".", 1)[0] for r in rules if r}
+    groups = {r.split(".", 1)[0] for r in rules}
     unknown = sorted(disabled - rules - groups)
     if unknown:
         raise ConfigError(
             f"[detectors.rules] disabled names unknown rule groups or rules: {unknown}; "
-            f"groups: {sorted(groups)}; rules: {sorted(r for r in rules if r)}"
+            f"groups: {sorted(groups)}; rules: {sorted(rules)}"
         )
 
 

@@ -16,6 +16,7 @@ has other evidence. Eponyms followed by "disease", "sign", "catheter" ... never 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -126,6 +127,12 @@ class NameFinder:
             if cjk
             else None
         )
+
+    def with_disabled(self, disabled: frozenset[str]) -> NameFinder:
+        """This finder with another set of switched-off rules (shares everything else)."""
+        view = copy.copy(self)
+        view.disabled = disabled
+        return view
 
     # -- helpers --------------------------------------------------------------------------
 
