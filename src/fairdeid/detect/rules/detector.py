@@ -12,7 +12,12 @@ Config table (``[detectors.rules]`` in a pipeline TOML), every key optional::
     chunk_chars = 200000                   # longer texts run in line-aligned windows
 
 Unknown keys, rule groups or rules in ``disabled``, and values of the wrong type are a
-``ConfigError`` at construction.
+``ConfigError`` at construction. ``with_disabled`` switches more groups or rules off for one
+call (``Pipeline.detect(doc, disabled=["rules:time"])`` uses it).
+
+Word lists and rule-specific steps are data in ``detect/rules/data/`` (``patterns.toml`` and
+the dictionary files; rules declare their post steps with ``post = [...]``, see ``post.py``),
+so this module names no rule and holds no language's words.
 
 Dictionary kinds for ``extra_dictionaries``: first_names, surnames, ambiguous_names, cities,
 countries, states, hospitals, professions, clinical_professions, stopwords, clinical_words,
