@@ -113,6 +113,16 @@ def test_place_words_are_data(tmp_path: Path, det: RuleDetector) -> None:
     assert "Frobville" in sources(relaxed, text, "rules:location.city_state")
 
 
+def test_region_words_are_data(tmp_path: Path, det: RuleDetector) -> None:
+    text = "Lives at 12 Oak Street, Lyon, Provence et Alpes 69001 with family."
+    assert "Provence et Alpes" in sources(det, text, "rules:location.address_tail")
+    site = RuleDetector.from_config(
+        {"extra_patterns": [write(tmp_path, "[places]\nregion_words = []\n")]}
+    )
+    tail = sources(site, text, "rules:location.address_tail")
+    assert "Provence" in tail and "Provence et Alpes" not in tail
+
+
 def test_naming_cues_are_data(tmp_path: Path, det: RuleDetector) -> None:
     text = "Her godson Zorblat came along."
     assert "Zorblat" not in sources(det, text, "rules:name.cue")

@@ -17,7 +17,7 @@ call (``Pipeline.detect(doc, disabled=["rules:time"])`` uses it).
 
 Word lists and rule-specific steps are data in ``detect/rules/data/`` (``patterns.toml`` and
 the dictionary files; rules declare their post steps with ``post = [...]``, see ``post.py``),
-so this module names no rule and holds no language's words.
+so no pattern rule is special-cased by name here and no word list lives in code.
 
 Dictionary kinds for ``extra_dictionaries``: first_names, surnames, ambiguous_names, cities,
 countries, states, hospitals, professions, clinical_professions, stopwords, clinical_words,
@@ -116,13 +116,20 @@ _PLACE_KINDS = (
     (Kind.HOSPITAL, "HOSPITAL", "location.hospital_dict", 0.8),
 )
 # ", Comilla, Dhaka Division 5264" / " Nîmes, Nouvelle-Aquitaine 37640" / ", Leeds, Kent IG99 7ZK"
-_ADDRESS_TAIL = re.compile(
-    r",?[ \t]{1,2}(?P<city>[A-Z\u00C0-\u00DD][\w'’.-]*(?:[ \t-][A-Z\u00C0-\u00DD][\w'’.-]*){0,2})"
-    r"(?:,[ \t]{1,2}(?P<region>[A-Z\u00C0-\u00DD][\w'’.-]*"
-    r"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*|de|la|and|du|des|et)){0,4}))?"
-    r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
-    r"|\d{4,6}(?:-\d{4})?))?"
-)
+
+
+def _address_tail(region_words: Sequence[str]) -> re.Pattern[str]:
+    """The "City, Region Postcode" tail; ``region_words`` join capitalised region words
+    ("Provence-Alpes-Côte d'Azur", "Trinidad and Tobago"), tried in their listed order."""
+    joins = "".join(f"|{re.escape(w)}" for w in region_words)
+    return re.compile(
+        r",?[ \t]{1,2}(?P<city>[A-Z\u00C0-\u00DD][\w'’.-]*"
+        r"(?:[ \t-][A-Z\u00C0-\u00DD][\w'’.-]*){0,2})"
+        r"(?:,[ \t]{1,2}(?P<region>[A-Z\u00C0-\u00DD][\w'’.-]*"
+        rf"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*{joins})){{0,4}}))?"
+        r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
+        r"|\d{4,6}(?:-\d{4})?))?"
+    )
 
 
 class RuleDetector(BaseDetector):
@@ -190,6 +197,7 @@ class RuleDetector(BaseDetector):
             self.clinical,
             self._is_city,
         )
+        self._address_tail = _address_tail(tables["places"].get("region_words", ()))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
@@ -372,7 +380,7 @@ class RuleDetector(BaseDetector):
     def _address_tails(self, text: str, spans: list[Span]) -> None:
         """After a street address, "City, Region Postcode" follows in most countries' formats."""
         for street in [s for s in spans if s.label == "STREET"]:
-            m = _ADDRESS_TAIL.match(text, street.end)
+            m = self._address_tail.match(text, street.end)
             if m is None:
                 continue
             for group, label in (("city", "CITY"), ("region", "STATE"), ("post", "ZIP")):
