@@ -9,7 +9,7 @@ Sources:
 - Faker's person providers for the project locales (en_US, en_GB, en_IN, hi_IN, zh_CN (romanized
   and native), bn_BD, es_ES, es_MX, fr_FR, en_NG, yo_NG, ha_NG, ig_NG, de_DE, it_IT, pt_BR, ar_AA,
   ko_KR, ja_JP), Faker's country lists, US states, and its job list.
-- Hand-written seeds in ``rules_data/*_seed.txt``.
+- Hand-written seeds in ``detect/rules/data/*_seed.txt``.
 
 Names that are also common English or clinical words (Faker's lorem word list, spaCy's English
 stop words, ``name_stopwords.txt``, ``clinical_words.txt``, ``eponyms.txt``) go to
@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "src" / "fairdeid" / "detect" / "rules_data"
+DATA = ROOT / "src" / "fairdeid" / "detect" / "rules" / "data"
 DEFAULT_NAMES_DIR = ROOT.parent / "shared" / "data" / "names-by-country"
 
 PERSON_LOCALES = [

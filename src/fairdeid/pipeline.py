@@ -15,7 +15,8 @@ next to its notes. A minimal config::
     locales = ["en_US", "en_IN", "zh_CN"]
 
 Detectors can be switched off per call (``pipeline.deidentify(text, detectors=["rules"])``),
-which is how evaluation compares them without building a new pipeline.
+which is how evaluation compares them without building a new pipeline; so can rule groups or
+rules of a detector that has them (``disabled=["rules:time"]``, as docdeid's ``disabled``).
 """
 
 from __future__ import annotations
@@ -180,25 +181,28 @@ class Pipeline:
 
     # -- steps ------------------------------------------------------------------------------
 
-    def _active(self, detectors: Iterable[str] | None) -> list[Detector]:
-        if detectors is None:
-            return list(self.detectors.values())
-        chosen = []
-        for name in detectors:
+    def _active(
+        self, detectors: Iterable[str] | None, disabled: Iterable[str] | None = None
+    ) -> list[Detector]:
+        names = list(self.detectors) if detectors is None else list(detectors)
+        for name in names:
             if name not in self.detectors:
                 raise ConfigError(
                     f"detector {name!r} is not in this pipeline: {list(self.detectors)}"
                 )
-            chosen.append(self.detectors[name])
-        return chosen
+        off = _split_disabled(disabled or (), self.detectors)
+        return [_without(name, self.detectors[name], off.get(name, ())) for name in names]
 
     def propose(
-        self, docs: Sequence[Document], detectors: Iterable[str] | None = None
+        self,
+        docs: Sequence[Document],
+        detectors: Iterable[str] | None = None,
+        disabled: Iterable[str] | None = None,
     ) -> list[Proposal]:
         """Every detector's raw spans per document, before resolution (for analysis)."""
         proposals: list[list[Span]] = [[] for _ in docs]
         failures: list[list[str]] = [[] for _ in docs]
-        for detector in self._active(detectors):
+        for detector in self._active(detectors, disabled):
             # Detectors that can fail per document (remote LLMs) report which ones did, so
             # the other documents of the batch go through and the failed ones are flagged.
             # Long documents reach the detector as overlapping windows (bounded time and
@@ -216,16 +220,24 @@ class Pipeline:
         ]
 
     def detect_batch(
-        self, docs: Sequence[Document], detectors: Iterable[str] | None = None
+        self,
+        docs: Sequence[Document],
+        detectors: Iterable[str] | None = None,
+        disabled: Iterable[str] | None = None,
     ) -> list[Detection]:
         """Documents with their final (resolved) spans, and any detector failure per document."""
         return [
             Detection(doc.with_spans(self.resolver.resolve(doc, list(p.spans))), p.errors)
-            for doc, p in zip(docs, self.propose(docs, detectors), strict=True)
+            for doc, p in zip(docs, self.propose(docs, detectors, disabled), strict=True)
         ]
 
-    def detect(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Detection:
-        return self.detect_batch([_as_document(doc)], detectors)[0]
+    def detect(
+        self,
+        doc: Document | str,
+        detectors: Iterable[str] | None = None,
+        disabled: Iterable[str] | None = None,
+    ) -> Detection:
+        return self.detect_batch([_as_document(doc)], detectors, disabled)[0]
 
     def replace(self, doc: Document) -> Result:
         """Replace the spans a document already carries (e.g. after human review)."""
@@ -233,11 +245,14 @@ class Pipeline:
         return Result(doc, out.text, out.spans)
 
     def deidentify_batch(
-        self, docs: Sequence[Document | str], detectors: Iterable[str] | None = None
+        self,
+        docs: Sequence[Document | str],
+        detectors: Iterable[str] | None = None,
+        disabled: Iterable[str] | None = None,
     ) -> list[Result]:
         documents = [_as_document(d, i) for i, d in enumerate(docs)]
         results = []
-        for detection in self.detect_batch(documents, detectors):
+        for detection in self.detect_batch(documents, detectors, disabled):
             result = self.replace(detection.document)
             if detection.errors:
                 result = Result(
@@ -246,8 +261,48 @@ class Pipeline:
             results.append(result)
         return results
 
-    def deidentify(self, doc: Document | str, detectors: Iterable[str] | None = None) -> Result:
-        return self.deidentify_batch([doc], detectors)[0]
+    def deidentify(
+        self,
+        doc: Document | str,
+        detectors: Iterable[str] | None = None,
+        disabled: Iterable[str] | None = None,
+    ) -> Result:
+        return self.deidentify_batch([doc], detectors, disabled)[0]
+
+
+def _split_disabled(
+    disabled: Iterable[str], detectors: Mapping[str, Detector]
+) -> dict[str, list[str]]:
+    """``["rules:time", "rules:name.propagated"]`` -> ``{"rules": ["time", "name.propagated"]}``.
+
+    A bare detector name is refused rather than read as "skip that detector": a call that
+    silently ran no detector would pass every note through unchanged (use ``detectors=``).
+    """
+    if isinstance(disabled, str):
+        raise ConfigError("disabled must be a list of 'detector:rule' names, not one string")
+    out: dict[str, list[str]] = {}
+    for entry in disabled:
+        name, sep, part = str(entry).partition(":")
+        if not sep or not name or not part:
+            raise ConfigError(
+                f"disabled entry {entry!r} must be 'detector:rule group or rule' (e.g. "
+                f"'rules:time'); to skip a whole detector, choose detectors="
+            )
+        if name not in detectors:
+            raise ConfigError(f"disabled names detector {name!r}, not in this pipeline")
+        out.setdefault(name, []).append(part)
+    return out
+
+
+def _without(name: str, detector: Detector, disabled: Sequence[str]) -> Detector:
+    """The detector with ``disabled`` switched off for this call (itself when none are)."""
+    if not disabled:
+        return detector
+    view = getattr(detector, "with_disabled", None)
+    if view is None:
+        raise ConfigError(f"detector {name!r} has no rule groups to disable per call")
+    result: Detector = view(disabled)
+    return result
 
 
 def _kinds(tables: Mapping[str, Mapping[str, Any]]) -> set[str]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fairdeid.detect.base import Detector, build_detector
 from fairdeid.detect.rules import RuleDetector
-from fairdeid.detect.rules.config import lower_pattern, split_lead
+from fairdeid.detect.rules.compiler import lower_pattern, split_lead
 from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind, normalize
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError

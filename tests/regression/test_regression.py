@@ -7,6 +7,12 @@ not judged, so "Sarah L." vs "Sarah L" does not matter).
 
 ``known_failures`` lists the ids that fail today, and the test asserts that list EXACTLY: a known
 failure that starts passing fails the test too, so the list can only shrink on purpose.
+
+Each category also runs with only its own rule groups switched on (``GROUPS``, through the
+per-call ``RuleDetector.with_disabled``), docdeid style: a case must pass or fail the same way
+whether or not the other groups run, so a fix in one group cannot hide behind another group's
+span, and the exact list holds for both runs. Groups beyond the category's own are listed where
+its cases name other PHI ("Moved from Lagos, Nigeria in 2010").
 """
 
 from __future__ import annotations
@@ -23,6 +29,16 @@ from fairdeid.resolve import merge_overlaps
 
 CASE_DIR = Path(__file__).parent
 CATEGORIES = sorted(p.stem for p in CASE_DIR.glob("*.json"))
+#: the rule groups each category needs; categories not listed (negatives) run every group only
+GROUPS: dict[str, frozenset[str]] = {
+    "ages": frozenset({"age"}),
+    "contacts": frozenset({"contact"}),
+    "dates": frozenset({"date", "time"}),
+    "ids": frozenset({"id"}),
+    "locations": frozenset({"location", "date", "name"}),
+    "names": frozenset({"name"}),
+    "professions": frozenset({"profession", "location"}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +73,21 @@ def case_passes(detector: RuleDetector, case: dict[str, Any]) -> bool:
 
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_category(detector: RuleDetector, category: str) -> None:
+    _check_category(detector, category)
+
+
+@pytest.mark.parametrize("category", sorted(GROUPS))
+def test_category_with_its_groups_alone(detector: RuleDetector, category: str) -> None:
+    unknown = GROUPS[category] - detector.groups
+    assert not unknown, f"GROUPS names rule groups that do not exist: {sorted(unknown)}"
+    _check_category(detector.with_disabled(detector.groups - GROUPS[category]), category)
+
+
+def test_every_category_has_groups_or_is_negatives() -> None:
+    assert set(CATEGORIES) - set(GROUPS) == {"negatives"}
+
+
+def _check_category(detector: RuleDetector, category: str) -> None:
     data = json.loads((CASE_DIR / f"{category}.json").read_text("utf-8"))
     ids = [c["id"] for c in data["cases"]]
     assert len(ids) == len(set(ids)), "duplicate case ids"

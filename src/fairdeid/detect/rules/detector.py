@@ -12,7 +12,12 @@ Config table (``[detectors.rules]`` in a pipeline TOML), every key optional::
     chunk_chars = 200000                   # longer texts run in line-aligned windows
 
 Unknown keys, rule groups or rules in ``disabled``, and values of the wrong type are a
-``ConfigError`` at construction.
+``ConfigError`` at construction. ``with_disabled`` switches more groups or rules off for one
+call (``Pipeline.detect(doc, disabled=["rules:time"])`` uses it).
+
+Word lists and rule-specific steps are data in ``detect/rules/data/`` (``patterns.toml`` and
+the dictionary files; rules declare their post steps with ``post = [...]``, see ``post.py``),
+so no pattern rule is special-cased by name here and no word list lives in code.
 
 Dictionary kinds for ``extra_dictionaries``: first_names, surnames, ambiguous_names, cities,
 countries, states, hospitals, professions, clinical_professions, stopwords, clinical_words,
@@ -22,13 +27,14 @@ one entry per line, ``#`` comments.
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.rules.config import (
+from fairdeid.detect.rules.compiler import (
     PatternRule,
     compile_rules,
     context_regex,
@@ -46,6 +52,7 @@ from fairdeid.detect.rules.dictionary import (
     normalize,
 )
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
+from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.windows import windows
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -92,7 +99,7 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "ambiguous_names": ("names_ambiguous.txt", Kind.AMBIGUOUS, False),
     "cities": ("cities.txt", Kind.CITY, False),
     "countries": ("countries.txt", Kind.COUNTRY, False),
-    "states": ("", Kind.STATE, False),
+    "states": ("states.txt", Kind.STATE, False),
     "hospitals": ("hospitals.txt", Kind.HOSPITAL, False),
     "professions": ("professions.txt", Kind.PROFESSION, False),
     "clinical_professions": ("professions_clinical.txt", Kind.CLINICAL_PROFESSION, False),
@@ -102,97 +109,27 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "common_words": ("common_words.txt", Kind.STOP, True),
 }
 _SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms", "common_words"})
-_US_STATES = [
-    "Alabama",
-    "Alaska",
-    "Arizona",
-    "Arkansas",
-    "California",
-    "Colorado",
-    "Connecticut",
-    "Delaware",
-    "Florida",
-    "Georgia",
-    "Hawaii",
-    "Idaho",
-    "Illinois",
-    "Indiana",
-    "Iowa",
-    "Kansas",
-    "Kentucky",
-    "Louisiana",
-    "Maine",
-    "Maryland",
-    "Massachusetts",
-    "Michigan",
-    "Minnesota",
-    "Mississippi",
-    "Missouri",
-    "Montana",
-    "Nebraska",
-    "Nevada",
-    "Ohio",
-    "Oklahoma",
-    "Oregon",
-    "Pennsylvania",
-    "Tennessee",
-    "Texas",
-    "Utah",
-    "Vermont",
-    "Virginia",
-    "Washington",
-    "Wisconsin",
-    "Wyoming",
-] + [
-    "New Hampshire",
-    "New Jersey",
-    "New Mexico",
-    "New York",
-    "North Carolina",
-    "North Dakota",
-    "Rhode Island",
-    "South Carolina",
-    "South Dakota",
-    "West Virginia",
-    "District of Columbia",
-    "Puerto Rico",
-]
 _PLACE_KINDS = (
     (Kind.CITY, "CITY", "location.city", 0.75),
     (Kind.COUNTRY, "COUNTRY", "location.country", 0.75),
     (Kind.STATE, "STATE", "location.state", 0.7),
     (Kind.HOSPITAL, "HOSPITAL", "location.hospital_dict", 0.8),
 )
-_HOSPITAL_LEADS = re.compile(
-    r"^(?:(?:The|A|An|Our|Your|His|Her|Their|At|In|To|From|By|Of|On|And|Or|Seen|Admitted|"
-    r"Transferred|Visited|Presented|Treated|Followed|Referred|Discharged|Per|With|For|Last|Next|"
-    r"Was|Is|Outpatient|Inpatient|Local|Nearby|Community)\s+)+"
-)
-
-
-# "Mental Health Clinic", "Outpatient Clinic": generic words alone do not name a place
-# ("General Hospital", "Memorial Hospital", "Children's Hospital" do, in a note's context)
-_DISTINCT_WORD = re.compile(
-    r"\b(?!(?:Mental|Behaviou?ral|Public|Primary|Home|Community|Outpatient|Inpatient|Local|"
-    r"Urgent|Health|Medical|Center|Centre|Clinic|Clinics|Hospital|The|Our|A|An|Of|Your|His|Her|"
-    r"Their|This|That|Walk-in|Free|Specialty|Private|Dental|Eye|Skin|Sleep|Pain|"
-    r"Pharmacy|Chemists?|Drugs?)\b)"
-    r"[A-Z][\w'’.-]+"
-)
 # ", Comilla, Dhaka Division 5264" / " Nîmes, Nouvelle-Aquitaine 37640" / ", Leeds, Kent IG99 7ZK"
-_ADDRESS_TAIL = re.compile(
-    r",?[ \t]{1,2}(?P<city>[A-Z\u00C0-\u00DD][\w'’.-]*(?:[ \t-][A-Z\u00C0-\u00DD][\w'’.-]*){0,2})"
-    r"(?:,[ \t]{1,2}(?P<region>[A-Z\u00C0-\u00DD][\w'’.-]*"
-    r"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*|de|la|and|du|des|et)){0,4}))?"
-    r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
-    r"|\d{4,6}(?:-\d{4})?))?"
-)
-_CUE_PLACE_RULES = frozenset({"location.care_context", "location.residence"})
-# state abbreviations that are also credentials or clinical abbreviations ("Jane Doe, MD",
-# "history of MS", "CO poisoning", "to OR"): only a state when a ZIP follows or the city is known
-_AMBIGUOUS_STATES = frozenset(
-    ["MD", "PA", "MS", "CO", "OR", "IN", "ME", "OK", "DE", "LA", "HI", "ID", "MA", "DC"]
-)
+
+
+def _address_tail(region_words: Sequence[str]) -> re.Pattern[str]:
+    """The "City, Region Postcode" tail; ``region_words`` join capitalised region words
+    ("Provence-Alpes-Côte d'Azur", "Trinidad and Tobago"), tried in their listed order."""
+    joins = "".join(f"|{re.escape(w)}" for w in region_words)
+    return re.compile(
+        r",?[ \t]{1,2}(?P<city>[A-Z\u00C0-\u00DD][\w'’.-]*"
+        r"(?:[ \t-][A-Z\u00C0-\u00DD][\w'’.-]*){0,2})"
+        r"(?:,[ \t]{1,2}(?P<region>[A-Z\u00C0-\u00DD][\w'’.-]*"
+        rf"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*{joins})){{0,4}}))?"
+        r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
+        r"|\d{4,6}(?:-\d{4})?))?"
+    )
 
 
 class RuleDetector(BaseDetector):
@@ -221,7 +158,8 @@ class RuleDetector(BaseDetector):
         if self.chunk_chars < _MIN_CHUNK_CHARS:
             raise ConfigError(f"[detectors.rules] chunk_chars must be >= {_MIN_CHUNK_CHARS}")
         tables = load_pattern_tables(patterns, extra_patterns)
-        _check_disabled(self.disabled, tables)
+        self._known = CODE_RULES | {str(r.get("name", "")) for r in tables["rule"]} - {""}
+        _check_disabled(self.disabled, self._known)
         self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
         # a window's margin: far more than any rule looks around a match (context windows,
         # left extensions, name look-backs of 40-60 characters)
@@ -253,7 +191,13 @@ class RuleDetector(BaseDetector):
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
         self._prof_strong = context_regex(prof.get("strong_context", ()))
-        self._care_stop = frozenset(tables["names"].get("care_stopwords", ()))
+        self._place_words = PlaceWords.build(
+            tables["places"],
+            tables["names"].get("care_stopwords", ()),
+            self.clinical,
+            self._is_city,
+        )
+        self._address_tail = _address_tail(tables["places"].get("region_words", ()))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
@@ -271,6 +215,31 @@ class RuleDetector(BaseDetector):
         _check_types(config)
         return cls(**config)
 
+    @property
+    def groups(self) -> frozenset[str]:
+        """Every rule group ("date", "name", ...): ``with_disabled(groups - {"time"})`` runs
+        the time rules alone."""
+        return frozenset(r.split(".", 1)[0] for r in self._known)
+
+    def with_disabled(self, disabled: Iterable[str]) -> RuleDetector:
+        """This detector with more rule groups or rules switched off, for one call.
+
+        Why a view rather than a ``detect`` argument: the pipeline and the windowing code call
+        every detector through the same ``detect_batch(docs)`` protocol, and a view also lets
+        regression tests run one rule group alone without building a detector per group. The
+        view shares every compiled rule and dictionary, so it costs microseconds; names that
+        are no rule group or rule are a ``ConfigError``, as in the config.
+        """
+        extra = frozenset(disabled)
+        _check_disabled(extra, self._known)
+        if extra <= self.disabled:
+            return self
+        view = copy.copy(self)
+        view.disabled = self.disabled | extra
+        view.rules = [r for r in self.rules if not is_disabled(r.name, extra)]
+        view.names = self.names.with_disabled(view.disabled)
+        return view
+
     # -- loading --------------------------------------------------------------------------
 
     @staticmethod
@@ -286,10 +255,7 @@ class RuleDetector(BaseDetector):
         for kind_name, (fname, _kind, split_words) in _DICT_FILES.items():
             entries: list[str] = []
             if packaged:
-                if kind_name == "states":
-                    entries.extend(_US_STATES)
-                elif fname:
-                    entries.extend(read_words(data_text(fname), split_lines_only=not split_words))
+                entries.extend(read_words(data_text(fname), split_lines_only=not split_words))
             paths = extra.get(kind_name, ())
             if isinstance(paths, str):
                 paths = [paths]
@@ -397,10 +363,11 @@ class RuleDetector(BaseDetector):
             if rule.trim:
                 while end > start and text[end - 1] in rule.trim:
                     end -= 1
-            if (label == "HOSPITAL" or rule.name in _CUE_PLACE_RULES) and end > start:
-                start, end = self._trim_place(text, start, end, rule.name)
-            if rule.name == "location.city_state" and not self._city_state_ok(text, m, before):
-                continue
+            if rule.post:
+                kept = self._post(rule, text, m, before, start, end)
+                if kept is None:
+                    continue
+                start, end = kept
             if end > start:
                 out.append(self._span(start, end, label, rule.name, rule.score))
             for group, group_label in rule.group_labels.items():
@@ -413,7 +380,7 @@ class RuleDetector(BaseDetector):
     def _address_tails(self, text: str, spans: list[Span]) -> None:
         """After a street address, "City, Region Postcode" follows in most countries' formats."""
         for street in [s for s in spans if s.label == "STREET"]:
-            m = _ADDRESS_TAIL.match(text, street.end)
+            m = self._address_tail.match(text, street.end)
             if m is None:
                 continue
             for group, label in (("city", "CITY"), ("region", "STATE"), ("post", "ZIP")):
@@ -421,34 +388,25 @@ class RuleDetector(BaseDetector):
                 if ge > gs >= 0 and text[gs:ge].lower() not in self.clinical:
                     spans.append(self._span(gs, ge, label, "location.address_tail", 0.75))
 
-    def _trim_place(self, text: str, start: int, end: int, rule: str) -> tuple[int, int]:
-        """Drop lead words ("The", "Visited") and, after care verbs, generic unit names."""
-        phrase = text[start:end]
-        lead = _HOSPITAL_LEADS.match(phrase)
-        if lead:
-            start += lead.end()
-            phrase = text[start:end]
-        if rule == "location.hospital_suffix" and not _DISTINCT_WORD.search(text, start, end):
-            return start, start
-        if rule in _CUE_PLACE_RULES:
-            kept = 0
-            for m in re.finditer(r"\S+", phrase):
-                word = m.group(0).rstrip(".,;:")
-                if word in self._care_stop or word.lower() in self.clinical:
-                    break
-                kept = m.start() + len(word)
-            end = start + kept
-            if end > start and text[start:end].lower() in self.clinical:
-                return start, start
+    def _post(
+        self,
+        rule: PatternRule,
+        text: str,
+        m: re.Match[str],
+        before: re.Match[str] | None,
+        start: int,
+        end: int,
+    ) -> tuple[int, int] | None:
+        """The rule's declared post steps in order; None when one rejects the match."""
+        for step in rule.post:
+            span = step(self._place_words, text, m, before, start, end)
+            if span is None:
+                return None
+            start, end = span
         return start, end
 
-    def _city_state_ok(self, text: str, m: re.Match[str], before: re.Match[str] | None) -> bool:
-        if text[m.start("state") : m.end("state")] not in _AMBIGUOUS_STATES:
-            return True
-        if re.match(r"\.?,?\s{1,2}\d{5}", text[m.end() : m.end() + 9]):
-            return True
-        city = text[before.start("phi") : before.end("phi")] if before is not None else ""
-        return bool(self.matcher.kind_of(city) & Kind.CITY)
+    def _is_city(self, phrase: str) -> bool:
+        return bool(self.matcher.kind_of(phrase) & Kind.CITY)
 
     def _places(self, text: str, hits: Sequence[Hit], out: list[Span]) -> None:
         for hit in hits:
@@ -495,15 +453,14 @@ class RuleDetector(BaseDetector):
             covered = hit.end
 
 
-def _check_disabled(disabled: frozenset[str], tables: Mapping[str, Any]) -> None:
+def _check_disabled(disabled: frozenset[str], rules: frozenset[str]) -> None:
     """``disabled`` names rule groups or rules that exist: a typo must not leave a rule on."""
-    rules = CODE_RULES | {str(r.get("name", "")) for r in tables.get("rule", [])}
-    groups = {r.split(".", 1)[0] for r in rules if r}
+    groups = {r.split(".", 1)[0] for r in rules}
     unknown = sorted(disabled - rules - groups)
     if unknown:
         raise ConfigError(
             f"[detectors.rules] disabled names unknown rule groups or rules: {unknown}; "
-            f"groups: {sorted(groups)}; rules: {sorted(r for r in rules if r)}"
+            f"groups: {sorted(groups)}; rules: {sorted(rules)}"
         )
 
 

@@ -16,6 +16,7 @@ has other evidence. Eponyms followed by "disease", "sign", "catheter" ... never 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,78 +24,13 @@ from dataclasses import dataclass
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
 
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "de",
-        "da",
-        "del",
-        "della",
-        "der",
-        "den",
-        "di",
-        "du",
-        "la",
-        "le",
-        "bin",
-        "binti",
-        "ibn",
-        "al",
-        "el",
-        "ter",
-        "ten",
-        "dos",
-        "das",
-        "st",
-    ]
-)
 # a name token: an initial ("S."), or a word starting with a letter
 _TOKEN = re.compile(r"[ \t](?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _FIRST_TOKEN = re.compile(r"(?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
-_EPONYM_AFTER = re.compile(
-    r"['’]?s?[ \t]*(?:disease|syndrome|sign|signs|test|catheter|scale|score|reflex|maneuver|"
-    r"manoeuvre|criteria|classification|lymphoma|sarcoma|tumou?r|phenomenon|palsy|law|rule|"
-    r"procedure|operation|repair|fracture|ulcer|triad|node|nodes|space|disorder|"
-    r"coma|index|position|solution|tube|valve|line|method|type|stage|grading|grade|"
-    r"esophagus|oesophagus|thyroiditis|encephalopathy|cell|cells|body|bodies|angina|"
-    r"diverticulum|cyst|gland|duct|canal|membrane|sign)\b",
-    re.IGNORECASE,
-)
 _DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(r",[ \t](?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
-# cues after which one capitalised word is taken as a name even without dictionary evidence
-_NAMING_CUES = frozenset(
-    {
-        "named",
-        "patient name",
-        "name is",
-        "name was",
-        "called",
-        "mr",
-        "ms",
-        "mrs",
-        "pt name",
-        "son",
-        "daughter",
-        "wife",
-        "husband",
-        "mother",
-        "father",
-        "sister",
-        "brother",
-        "spouse",
-        "partner",
-        "nephew",
-        "niece",
-        "grandson",
-        "granddaughter",
-        "friend",
-        "caregiver",
-    }
-)
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
 _INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
 _WORD_BEFORE_INITIAL = re.compile(
@@ -135,7 +71,12 @@ class NameFinder:
     ) -> None:
         self.stopwords = stopwords  # lower case; common English words that are also names
         self.clinical = clinical  # lower case; never part of a name
-        self.breakers = frozenset(names_cfg.get("name_breakers", ())) | _MONTHS_AND_DAYS
+        self.breakers = frozenset(names_cfg.get("name_breakers", ())) | frozenset(
+            names_cfg.get("calendar_breakers", ())
+        )
+        self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
+        self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
+        self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
         # folded words whose lowercase occurrences are words, not names (see propagation)
         self.common = frozenset(
             fold(w) for w in (*stopwords, *clinical, *self.breakers, *common_words)
@@ -159,8 +100,11 @@ class NameFinder:
         self.headers = frozenset(h.lower() for h in (*hp, *hd))
         self.header_words = max((len(h.split()) for h in self.headers), default=1)
         self.soft_doctor = frozenset(s.lower() for s in names_cfg.get("soft_doctor", ()))
+        # naming cues are patient cues that need no dictionary evidence ("her son Rahul")
         soft = sorted(
-            set(names_cfg.get("soft_patient", ())) | set(names_cfg.get("soft_doctor", ())),
+            set(names_cfg.get("soft_patient", ()))
+            | set(names_cfg.get("naming_cues", ()))
+            | set(names_cfg.get("soft_doctor", ())),
             key=len,
             reverse=True,
         )
@@ -183,6 +127,12 @@ class NameFinder:
             if cjk
             else None
         )
+
+    def with_disabled(self, disabled: frozenset[str]) -> NameFinder:
+        """This finder with another set of switched-off rules (shares everything else)."""
+        view = copy.copy(self)
+        view.disabled = disabled
+        return view
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -218,7 +168,7 @@ class NameFinder:
             tok_start = m.start("init") if m.group("init") else m.start("word")
             if m.group("word"):
                 in_dict = kinds is not None and bool(kinds.get(tok_start, 0) & NAME_KINDS)
-                if tok.lower() in _PARTICLES and words:
+                if tok.lower() in self.particles and words:
                     nxt = _TOKEN.match(text, m.end())
                     if (
                         nxt is None
@@ -323,7 +273,7 @@ class NameFinder:
                     continue
                 has_dict = any(kinds.get(k, 0) & (Kind.FIRST | Kind.LAST) for k in range(s, e))
                 cue = m.group("cue").lower()
-                if has_dict or initial or cue in _NAMING_CUES:
+                if has_dict or initial or cue in self.naming_cues:
                     label = "DOCTOR" if cue in self.soft_doctor else "PATIENT"
                     out.append(NameCandidate(s, e, label, "name.cue", 0.8 if has_dict else 0.7))
         if on("name.dictionary"):
@@ -373,13 +323,14 @@ class NameFinder:
                 break
         return out
 
-    @staticmethod
-    def _eponym(text: str, start: int, end: int) -> bool:
+    def _eponym(self, text: str, start: int, end: int) -> bool:
         """ "Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names."""
+        if self.eponym_after is None:
+            return False
         compound = _HYPHEN_TAIL.match(text, end)
         if compound:
             end = compound.end()
-        return bool(_EPONYM_AFTER.match(text, end))
+        return bool(self.eponym_after.match(text, end))
 
     def _on(self, rule: str) -> bool:
         return rule not in self.disabled and "name" not in self.disabled
@@ -507,37 +458,11 @@ def _is_caps_name_context(text: str, end: int) -> bool:
     return bool(nxt and nxt.group("word") and nxt.group("word").isupper())
 
 
-_MONTHS_AND_DAYS = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ]
-)
+def _followers_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    """The words that make a preceding name-like word an eponym, as one case-insensitive
+    alternation after an optional possessive ("Parkinson's disease", "Foley catheter")."""
+    items = sorted({w.lower() for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    body = "|".join(re.escape(w) for w in items)
+    return re.compile(rf"['’]?s?[ \t]*(?:{body})\b", re.IGNORECASE)

@@ -1,8 +1,9 @@
-"""Load the rule detector's data: pattern rules (TOML) and word lists (text files).
+"""The pattern compiler: the rule detector's data (TOML rules, word lists) into compiled rules.
 
-Everything a deployment may want to change lives in ``fairdeid/detect/rules_data/`` and in the
-detector's config table, not in code: patterns, context words, titles and header words, and the
-dictionaries. This module turns that data into compiled objects once, at construction time.
+Everything a deployment or a language may change lives in ``fairdeid/detect/rules/data/`` and
+in the detector's config table, not in code: patterns, context words, titles and header words,
+place words, post-processing steps and the dictionaries. This module reads that data and
+compiles it once, at construction time, so detection only runs compiled regexes.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fairdeid.detect.rules.post import POST_STEPS, PostStep
 from fairdeid.detect.rules.validators import VALIDATORS, Validator
 from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import is_label
 
-_DATA_PACKAGE = "fairdeid.detect"
-_DATA_DIR = "rules_data"
+_DATA_PACKAGE = "fairdeid.detect.rules"
+_DATA_DIR = "data"
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 _FLAGS = {"i": re.IGNORECASE, "x": re.VERBOSE, "m": re.MULTILINE, "s": re.DOTALL}
 
 
 def data_text(name: str) -> str:
-    """The text of a packaged data file in ``rules_data``."""
+    """The text of a packaged data file in ``detect/rules/data``."""
     return resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR, name).read_text("utf-8")
 
 
@@ -85,6 +87,8 @@ class PatternRule:
     requires: tuple[str, ...] = ()
     #: the pattern's leading ``\\b`` or look-behind, checked at the match start in Python
     lead: re.Pattern[str] | None = None
+    #: post steps (``post.py``), run in order on the span after every other check
+    post: tuple[PostStep, ...] = ()
 
     @property
     def group(self) -> str:
@@ -113,12 +117,11 @@ def load_pattern_tables(
         "rule": [],
         "names": {},
         "professions": {},
+        "places": {},
     }
     for table in tables:
-        merged["macros"].update(table.get("macros", {}))
-        merged["context"].update(table.get("context", {}))
-        merged["names"].update(table.get("names", {}))
-        merged["professions"].update(table.get("professions", {}))
+        for key in ("macros", "context", "names", "professions", "places"):
+            merged[key].update(table.get(key, {}))
         by_name = {r["name"]: i for i, r in enumerate(merged["rule"])}
         for rule in table.get("rule", []):
             if rule.get("name") in by_name:  # a later file overrides a rule of the same name
@@ -204,6 +207,7 @@ def compile_rules(
             label_ctx = ctx(name, key)
             if label_ctx is not None:
                 context_label = (label_ctx, str(new_label))
+        post = _post_steps(name, raw.get("post", ()), set(regex.groupindex))
         group_labels = dict(raw.get("group_labels", {}))
         for g, lab in group_labels.items():
             groups = set(regex.groupindex) | set(before.groupindex if before else ())
@@ -229,9 +233,32 @@ def compile_rules(
                 requires=tuple(str(r).lower() for r in raw.get("requires", ())),
                 lead=lead,
                 before_window=int(raw.get("before_window", 64)),
+                post=post,
             )
         )
     return rules
+
+
+def _post_steps(rule: str, names: Any, groups: set[str]) -> tuple[PostStep, ...]:
+    """The rule's ``post`` steps: one name or a list, each known, with the groups it reads."""
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise ConfigError(f"rule {rule!r}: post must be a step name or a list of them")
+    steps: list[PostStep] = []
+    for step_name in names:
+        if step_name not in POST_STEPS:
+            raise ConfigError(
+                f"rule {rule!r}: unknown post step {step_name!r}; known: {sorted(POST_STEPS)}"
+            )
+        step, needs = POST_STEPS[step_name]
+        missing = needs - groups
+        if missing:
+            raise ConfigError(
+                f"rule {rule!r}: post step {step_name!r} needs pattern groups {sorted(missing)}"
+            )
+        steps.append(step)
+    return tuple(steps)
 
 
 def split_lead(pattern: str) -> tuple[str, str]:

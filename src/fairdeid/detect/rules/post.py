@@ -1,0 +1,138 @@
+"""Post steps: what a pattern rule does to its span after the regex, context and validator.
+
+Why steps are declared in the data (``post = ["trim_leads"]`` on a ``[[rule]]``) rather than
+chosen by rule name or label in the detector: a language pack or a site's extra pattern file can
+use them on its own rules, and the detector holds no list of special rule names. The words the
+steps read (lead words, generic place words, ambiguous state codes) are data too, from the
+``[places]`` table of ``patterns.toml``; the steps themselves are language-independent.
+
+A step gets the match and the current span and returns the new span; an empty span drops the
+rule's main span (its ``group_labels`` spans are still reported), and ``None`` rejects the match
+altogether, as a validator would. Steps run in the order the rule lists them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+#: a trailing ", 12345" after "City, ST" (a ZIP makes an ambiguous state code a state)
+_ZIP_AFTER = re.compile(r"\.?,?\s{1,2}\d{5}")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceWords:
+    """The word lists the post steps read, compiled once per detector."""
+
+    #: one or more lead words with their spaces at the start of a phrase, or None
+    leads: re.Pattern[str] | None
+    #: a capitalised word that is not generic ("Mercy" in "Mercy Clinic")
+    distinct: re.Pattern[str]
+    #: words after which a care or residence place stops ("ICU", "Home", "Monday")
+    care_stop: frozenset[str]
+    #: lower-case clinical words, never part of a place after a cue
+    clinical: frozenset[str]
+    #: state codes that also abbreviate credentials or clinical terms ("MD", "MS", "OR")
+    ambiguous_states: frozenset[str]
+    #: whether a phrase is a known city (the detector's dictionary)
+    is_city: Callable[[str], bool]
+
+    @classmethod
+    def build(
+        cls,
+        places: Mapping[str, Iterable[str]],
+        care_stop: Iterable[str],
+        clinical: frozenset[str],
+        is_city: Callable[[str], bool],
+    ) -> PlaceWords:
+        return cls(
+            leads=_leads_regex(places.get("lead_words", ())),
+            distinct=_distinct_regex(places.get("generic_words", ())),
+            care_stop=frozenset(care_stop),
+            clinical=clinical,
+            ambiguous_states=frozenset(places.get("ambiguous_state_codes", ())),
+            is_city=is_city,
+        )
+
+
+PostStep = Callable[
+    [PlaceWords, str, re.Match[str], "re.Match[str] | None", int, int], "tuple[int, int] | None"
+]
+
+
+def trim_leads(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """Drop lead words ("The", "Visited", "Our") from the start of a place."""
+    if e <= s or words.leads is None:
+        return s, e
+    lead = words.leads.match(text[s:e])
+    return (s + lead.end(), e) if lead else (s, e)
+
+
+def needs_distinct_word(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """Drop a place made only of generic words ("Mental Health Clinic")."""
+    if e <= s:
+        return s, e
+    return (s, e) if words.distinct.search(text, s, e) else (s, s)
+
+
+def trim_care_words(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """After a care or residence verb, the place ends before a unit or clinical word
+    ("admitted to ICU", "transferred to Mercy Hospital ICU")."""
+    if e <= s:
+        return s, e
+    kept = 0
+    for w in _WORD.finditer(text, s, e):
+        word = w.group(0).rstrip(".,;:")
+        if word in words.care_stop or word.lower() in words.clinical:
+            break
+        kept = w.start() - s + len(word)
+    end = s + kept
+    if end > s and text[s:end].lower() in words.clinical:
+        return s, s
+    return s, end
+
+
+def state_evidence(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """Reject "City, ST" when ST is also a credential or abbreviation ("Jane Doe, MD") unless
+    a ZIP follows or the city is in the dictionary."""
+    if text[m.start("state") : m.end("state")] not in words.ambiguous_states:
+        return s, e
+    if _ZIP_AFTER.match(text[m.end() : m.end() + 9]):
+        return s, e
+    city = ""
+    if before is not None and "phi" in before.re.groupindex:
+        city = text[before.start("phi") : before.end("phi")]
+    return (s, e) if words.is_city(city) else None
+
+
+#: step name (the value in ``post``) -> (step, named groups the rule's pattern must have)
+POST_STEPS: dict[str, tuple[PostStep, frozenset[str]]] = {
+    "trim_leads": (trim_leads, frozenset()),
+    "needs_distinct_word": (needs_distinct_word, frozenset()),
+    "trim_care_words": (trim_care_words, frozenset()),
+    "state_evidence": (state_evidence, frozenset({"state"})),
+}
+
+
+def _leads_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    items = sorted({w for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    return re.compile(rf"^(?:(?:{'|'.join(re.escape(w) for w in items)})\s+)+")
+
+
+def _distinct_regex(generic: Iterable[str]) -> re.Pattern[str]:
+    items = sorted({w for w in generic if w}, key=len, reverse=True)
+    if not items:
+        return re.compile(r"\b[A-Z][\w'’.-]+")
+    return re.compile(rf"\b(?!(?:{'|'.join(re.escape(w) for w in items)})\b)[A-Z][\w'’.-]+")
