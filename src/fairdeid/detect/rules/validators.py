@@ -11,6 +11,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 
 Validator = Callable[[re.Match[str], str], bool]
 
@@ -453,6 +455,53 @@ def yymmdd(m: re.Match[str], text: str) -> bool:
     return _valid_md(month, day)
 
 
+
+# -- capitalised EHR headers ("HERNANDEZ, MARIA", "Maria HERNANDEZ") --------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@cache
+def _words(*files: str) -> frozenset[str]:
+    """Lower-cased entries of packaged word lists (loaded once, on first use)."""
+    out: set[str] = set()
+    for name in files:
+        text = resources.files("fairdeid.detect").joinpath("rules_data", name).read_text("utf-8")
+        for line in text.splitlines():
+            if not line.lstrip().startswith("#"):
+                out.update(w.lower() for w in line.split() if w)
+    return frozenset(out)
+
+
+def _caps_words_ok(value: str) -> list[str] | None:
+    """The words of a capitalised name, or None when one of them is a section header, a
+    clinical or drug word, or a common English word that is not also a known name."""
+    words = [w.lower().strip("'’-") for w in _WORD.findall(value)]
+    stop = _words("name_header_stopwords.txt", "clinical_words.txt")
+    common = _words("common_words.txt")
+    names = _words("names_first.txt", "names_last.txt")
+    for word in words:
+        if word in stop or (word in common and word not in names):
+            return None
+    return words
+
+
+def caps_name(m: re.Match[str], text: str) -> bool:
+    """A "SURNAME, Given" / "Given SURNAME" after a header or role word: the header is the
+    evidence; only section and clinical words are refused ("Pt: DISCHARGE SUMMARY")."""
+    return _caps_words_ok(_value(m, text)) is not None
+
+
+def caps_name_line(m: re.Match[str], text: str) -> bool:
+    """ "ADETOKUNBO, YEJIDE" alone on a line needs more: one of its words is a known first
+    name or surname ("HISTORY, PHYSICAL" and "LISINOPRIL, METOPROLOL" are not)."""
+    words = _caps_words_ok(_value(m, text))
+    if words is None:
+        return False
+    names = _words("names_first.txt", "names_last.txt")
+    return any(w in names for w in words)
+
+
 VALIDATORS: dict[str, Validator] = {
     "month_day_year": month_day_year,
     "year_month_day": year_month_day,
@@ -482,4 +531,6 @@ VALIDATORS: dict[str, Validator] = {
     "aadhaar": aadhaar,
     "nhs_number": nhs_number,
     "yymmdd": yymmdd,
+    "caps_name": caps_name,
+    "caps_name_line": caps_name_line,
 }
