@@ -455,7 +455,6 @@ def yymmdd(m: re.Match[str], text: str) -> bool:
     return _valid_md(month, day)
 
 
-
 # -- capitalised EHR headers ("HERNANDEZ, MARIA", "Maria HERNANDEZ") --------------------------
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
