@@ -34,10 +34,10 @@ GROUPS: dict[str, frozenset[str]] = {
     "ages": frozenset({"age"}),
     "contacts": frozenset({"contact"}),
     "dates": frozenset({"date", "time"}),
-    "ids": frozenset({"id"}),
+    "ids": frozenset({"id", "location"}),
     "locations": frozenset({"location", "date", "name"}),
-    "names": frozenset({"name"}),
-    "professions": frozenset({"profession", "location"}),
+    "names": frozenset({"name", "date"}),
+    "professions": frozenset({"profession", "location", "name"}),
 }
 
 

@@ -8,8 +8,11 @@ the match and the full text and return False to reject.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
+from functools import cache
+from importlib import resources
 
 Validator = Callable[[re.Match[str], str], bool]
 
@@ -210,6 +213,294 @@ def saint(m: re.Match[str], text: str) -> bool:
     return not re.search(r"\d\s+(?:[A-Z][a-z]+\s+)*$", before)
 
 
+# -- HIPAA identifier shapes (network, device, vehicle, national IDs) -------------------------
+
+
+def _value(m: re.Match[str], text: str) -> str:
+    """The ``phi`` group when the rule has one (the reported span), else the whole match."""
+    try:
+        value = _g(m, text, "phi")
+    except IndexError:
+        value = ""
+    return value or _g(m, text)
+
+
+def _ip_parts(
+    value: str,
+) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int | None, int | None] | None:
+    """Split "[addr%zone]:port", "v4:port" and "addr/prefix"; ``ipaddress`` parses the rest."""
+    port = prefix = None
+    if value.startswith("["):
+        close = value.find("]")
+        rest = value[close + 1 :]
+        if close < 0 or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+            return None
+        port = int(rest[1:]) if rest else None
+        value = value[1:close]
+    elif "/" in value:
+        value, _, bits = value.partition("/")
+        if not bits.isdigit():
+            return None
+        prefix = int(bits)
+    elif value.count(":") == 1 and "." in value:
+        value, _, digits = value.partition(":")
+        if not digits.isdigit():
+            return None
+        port = int(digits)
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return ip, port, prefix
+
+
+def ip_address(m: re.Match[str], text: str) -> bool:
+    """Python's ``ipaddress`` decides; a port must be <= 65535 and a prefix fit the family.
+
+    A bare "::" (the unspecified address) is punctuation far more often than an address.
+    """
+    parts = _ip_parts(_value(m, text))
+    if parts is None:
+        return False
+    ip, port, prefix = parts
+    if port is not None and not 0 < port <= 65535:
+        return False
+    if prefix is not None and prefix > ip.max_prefixlen:
+        return False
+    return ip.version == 4 or ip.compressed != "::"
+
+
+def mac_address(m: re.Match[str], text: str) -> bool:
+    """Six octets; the dotted Cisco form ("aabb.ccdd.eeff") also needs a hex letter, or it is
+    a run of numbers ("1234.5678.9012")."""
+    value = _value(m, text)
+    digits = re.sub(r"[^0-9A-Fa-f]", "", value)
+    if len(digits) != 12 or len(set(digits.lower())) < 3:
+        return False
+    if "." in value:
+        return any(c in "abcdefABCDEF" for c in digits)
+    return True
+
+
+_VIN_VALUES = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_digit(vin: str) -> bool:
+    """The North American check digit (49 CFR 565): position 9 is the weighted sum mod 11."""
+    vin = vin.upper()
+    if len(vin) != 17 or any(c not in _VIN_VALUES for c in vin):
+        return False
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    check = total % 11
+    return vin[8] == ("X" if check == 10 else str(check))
+
+
+def vin(m: re.Match[str], text: str) -> bool:
+    """A VIN without a keyword: letters and digits, and a valid North American check digit.
+
+    After "VIN"/"chassis" the keyword rules take any 17-character VIN, check digit or not
+    (European and Asian VINs do not carry one).
+    """
+    value = _value(m, text)
+    letters = sum(c.isalpha() for c in value)
+    digits = sum(c.isdigit() for c in value)
+    return letters >= 1 and digits >= 3 and vin_check_digit(value)
+
+
+def vehicle_plate(m: re.Match[str], text: str) -> bool:
+    """A plate after a keyword: 4-10 letters/digits with at least one digit, not a bare year
+    or a dose ("reg 2019", "plate 10 mg")."""
+    value = _value(m, text)
+    compact = re.sub(r"[\W_]", "", value)
+    if not 4 <= len(compact) <= 10 or not any(c.isdigit() for c in compact):
+        return False
+    if compact.isdigit() and len(compact) <= 4:
+        return False
+    return not re.search(r"(?i)\d\s?(?:mg|ml|mcg|kg|cm|mm|hrs?|am|pm)$", value)
+
+
+# UK NI numbers: DWP prefix rules (first letter not D F I Q U V; second not D F I O Q U V;
+# BG GB KN NK NT TN ZZ never issued)
+_NINO_BAD_PREFIX = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+
+
+def uk_nino(m: re.Match[str], text: str) -> bool:
+    value = re.sub(r"\s", "", _value(m, text)).upper()
+    prefix = value[:2]
+    if len(value) not in (8, 9) or prefix in _NINO_BAD_PREFIX:
+        return False
+    return prefix[0] not in "DFIQUV" and prefix[1] not in "DFIOQUV"
+
+
+def luhn(m: re.Match[str], text: str) -> bool:
+    """Payment card numbers (and Canadian SINs): the Luhn checksum, 13-19 digits."""
+    digits = [int(c) for c in _value(m, text) if c.isdigit()]
+    if not 9 <= len(digits) <= 19 or len(set(digits)) < 2:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d *= 2
+            d -= 9 if d > 9 else 0
+        total += d
+    return total % 10 == 0
+
+
+def iban(m: re.Match[str], text: str) -> bool:
+    """ISO 13616: move the country code and check digits to the end; mod 97 must be 1."""
+    value = re.sub(r"\s", "", _value(m, text)).upper()
+    if not 15 <= len(value) <= 34:
+        return False
+    moved = value[4:] + value[:4]
+    number = "".join(str(int(c, 36)) for c in moved)
+    return int(number) % 97 == 1
+
+
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def es_dni(m: re.Match[str], text: str) -> bool:
+    """Spanish DNI/NIE: the letter is the number mod 23 (NIE: X/Y/Z stand for 0/1/2)."""
+    value = re.sub(r"[\s-]", "", _value(m, text)).upper()
+    number = value[:-1]
+    if number[0] in "XYZ":
+        number = str("XYZ".index(number[0])) + number[1:]
+    return number.isdigit() and _DNI_LETTERS[int(number) % 23] == value[-1]
+
+
+def fr_nir(m: re.Match[str], text: str) -> bool:
+    """French social security number (NIR): 13 characters and a key of 97 - (number mod 97);
+    Corsica's 2A/2B count as 19/18."""
+    value = re.sub(r"\s", "", _value(m, text)).upper()
+    body, key = value[:13], value[13:]
+    body = body.replace("2A", "19", 1) if body[5:7] == "2A" else body
+    body = body.replace("2B", "18", 1) if body[5:7] == "2B" else body
+    return body.isdigit() and key.isdigit() and 97 - int(body) % 97 == int(key)
+
+
+_CN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def cn_resident_id(m: re.Match[str], text: str) -> bool:
+    """Chinese resident identity number: ISO 7064 MOD 11-2 over 17 digits, check 0-9 or X."""
+    value = (_value(m, text)).upper()
+    if len(value) != 18 or not value[:17].isdigit():
+        return False
+    check = (12 - sum(int(c) * w for c, w in zip(value, _CN_WEIGHTS, strict=False)) % 11) % 11
+    return value[17] == ("X" if check == 10 else str(check))
+
+
+_VERHOEFF_D = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+]
+_VERHOEFF_P = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+]
+
+
+def aadhaar(m: re.Match[str], text: str) -> bool:
+    """Indian Aadhaar: 12 digits, not starting with 0 or 1, Verhoeff checksum."""
+    digits = [int(c) for c in _value(m, text) if c.isdigit()]
+    if len(digits) != 12 or digits[0] < 2:
+        return False
+    check = 0
+    for i, d in enumerate(reversed(digits)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[i % 8][d]]
+    return check == 0
+
+
+def nhs_number(m: re.Match[str], text: str) -> bool:
+    """NHS number: 10 digits, weights 10..2, check digit 11 - (sum mod 11), 10 never valid."""
+    digits = [int(c) for c in _value(m, text) if c.isdigit()]
+    if len(digits) != 10:
+        return False
+    check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=False)) % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == digits[9]
+
+
+def yymmdd(m: re.Match[str], text: str) -> bool:
+    """Mexican RFC/CURP and Italian codice fiscale embed a birth date: it must be a date."""
+    groups = m.groupdict()
+    mm, dd = groups.get("mm") or "0", groups.get("dd") or "0"
+    # the codice fiscale writes the month as a letter
+    month = "ABCDEHLMPRST".index(mm.upper()) + 1 if mm.isalpha() else int(mm)
+    day = int(dd)
+    if day > 40:  # Italian codice fiscale: women have day + 40
+        day -= 40
+    return _valid_md(month, day)
+
+
+# -- capitalised EHR headers ("HERNANDEZ, MARIA", "Maria HERNANDEZ") --------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@cache
+def _words(*files: str) -> frozenset[str]:
+    """Lower-cased entries of packaged word lists (loaded once, on first use)."""
+    out: set[str] = set()
+    for name in files:
+        text = resources.files("fairdeid.detect.rules").joinpath("data", name).read_text("utf-8")
+        for line in text.splitlines():
+            if not line.lstrip().startswith("#"):
+                out.update(w.lower() for w in line.split() if w)
+    return frozenset(out)
+
+
+def _caps_words_ok(value: str) -> list[str] | None:
+    """The words of a capitalised name, or None when one of them is a section header, a
+    clinical or drug word, or a common English word that is not also a known name."""
+    words = [w.lower().strip("'’-") for w in _WORD.findall(value)]
+    stop = _words("name_header_stopwords.txt", "clinical_words.txt")
+    common = _words("common_words.txt")
+    names = _words("names_first.txt", "names_last.txt")
+    for word in words:
+        if word in stop or (word in common and word not in names):
+            return None
+    return words
+
+
+def caps_name(m: re.Match[str], text: str) -> bool:
+    """A "SURNAME, Given" / "Given SURNAME" after a header or role word: the header is the
+    evidence; only section and clinical words are refused ("Pt: DISCHARGE SUMMARY")."""
+    return _caps_words_ok(_value(m, text)) is not None
+
+
+def caps_name_line(m: re.Match[str], text: str) -> bool:
+    """ "ADETOKUNBO, YEJIDE" alone on a line needs more: one of its words is a known first
+    name or surname ("HISTORY, PHYSICAL" and "LISINOPRIL, METOPROLOL" are not)."""
+    words = _caps_words_ok(_value(m, text))
+    if words is None:
+        return False
+    names = _words("names_first.txt", "names_last.txt")
+    return any(w in names for w in words)
+
+
 VALIDATORS: dict[str, Validator] = {
     "month_day_year": month_day_year,
     "year_month_day": year_month_day,
@@ -226,4 +517,19 @@ VALIDATORS: dict[str, Validator] = {
     "username": username,
     "uk_postcode": uk_postcode,
     "saint": saint,
+    "ip_address": ip_address,
+    "mac_address": mac_address,
+    "vin": vin,
+    "vehicle_plate": vehicle_plate,
+    "uk_nino": uk_nino,
+    "luhn": luhn,
+    "iban": iban,
+    "es_dni": es_dni,
+    "fr_nir": fr_nir,
+    "cn_resident_id": cn_resident_id,
+    "aadhaar": aadhaar,
+    "nhs_number": nhs_number,
+    "yymmdd": yymmdd,
+    "caps_name": caps_name,
+    "caps_name_line": caps_name_line,
 }
