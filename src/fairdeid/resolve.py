@@ -2,7 +2,14 @@
 
 The overlap rule is privacy-first and deterministic:
 
-1. Drop spans under their detector's score threshold, spans whose text is on the allow list,
+0. Cut every proposal at blank lines (dropping whitespace-only pieces): a paragraph break is
+   never inside one identifier, whatever a detector (a word-level model, an LLM, a greedy
+   pattern) proposed, and a span that ran over one would hide the next paragraph's words.
+1. Drop spans under their detector's score threshold. Where the preset keeps some fine labels of
+   a category but not the category itself (``limited_data_set`` keeps CITY/STATE/ZIP but not
+   LOCATION), refine each coarse span with the fine spans overlapping it: the covered parts take
+   the fine labels, the uncovered words stay coarse (and so are removed: privacy first), and
+   separators between pieces are dropped. Then drop spans whose text is on the allow list,
    spans whose label the preset keeps, and (``safe_harbor``) ages under 90.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
@@ -12,17 +19,26 @@ The overlap rule is privacy-first and deterministic:
    that another member carries (``DOCTOR``).
    The winner's source is kept and every other member's source is listed in ``attrs["also"]``.
 
-Same input, same output, whatever order detectors ran in.
+Same input, same output, whatever order detectors ran in. The final spans are cut at blank lines
+once more, because a union of spans that each stay inside a paragraph can still bridge one.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from fairdeid.document import Document, Span
-from fairdeid.taxonomy import ALL_LABELS, COARSE_TO_FINE, Preset, coarse, get_preset
+from fairdeid.taxonomy import (
+    ALL_LABELS,
+    COARSE_TO_FINE,
+    FINE_TO_COARSE,
+    Preset,
+    coarse,
+    get_preset,
+)
 
 _LABEL_RANK: dict[str, int] = {}
 for _coarse, _fines in COARSE_TO_FINE.items():
@@ -48,6 +64,64 @@ def _refine(label: str, group: list[Span]) -> str:
         key=_winner_key,
     )
     return fines[0].label if fines else label
+
+
+#: One line break (as ``str.splitlines`` counts them; ``\r\n`` is one).
+_BREAK = r"(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])"
+#: A blank line: two or more line breaks with only other whitespace between them.
+_BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*{_BREAK})+")
+
+
+def split_at_blank_lines(text: str, span: Span) -> list[Span]:
+    """``span`` cut at every blank line inside it; pieces are trimmed, whitespace-only ones go.
+
+    A span without a blank line comes back unchanged (same object), so the common case costs one
+    regex scan of the span.
+    """
+    cuts = list(_BLANK_LINE.finditer(text, span.start, span.end))
+    if not cuts:
+        return [span]
+    bounds = [span.start, *(x for m in cuts for x in (m.start(), m.end())), span.end]
+    pieces = []
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            pieces.append(replace(span, start=start, end=end))
+    return pieces
+
+
+def refine_coarse(text: str, span: Span, fines: Iterable[Span]) -> list[Span]:
+    """A coarse span re-cut along the fine spans of its category that overlap it.
+
+    A model trained on coarse labels says LOCATION for "Boston, MA 02114"; the rules say CITY
+    "Boston", STATE "MA", ZIP "02114". A preset that keeps cities but not streets can only decide
+    on the fine pieces, so the covered parts become pieces with the fine labels (and the coarse
+    span's source and score), runs of the span that no fine span covers stay coarse if they hold
+    a letter or digit (no fine label known: the preset decides privacy-first), and bare
+    separators (", ") between pieces are dropped.
+    """
+    category = set(COARSE_TO_FINE.get(span.label, ())) - {span.label}
+    inside = [
+        replace(span, start=max(f.start, span.start), end=min(f.end, span.end), label=f.label)
+        for f in fines
+        if f.label in category and f.overlaps(span)
+    ]
+    if not inside:
+        return [span]
+    pieces = merge_overlaps(inside)
+    covered = [span.start]
+    for piece in pieces:
+        covered += [piece.start, piece.end]
+    covered.append(span.end)
+    for start, end in zip(covered[::2], covered[1::2], strict=True):
+        gap = text[start:end]
+        if any(ch.isalnum() for ch in gap):
+            lead = len(gap) - len(gap.lstrip())
+            pieces.append(replace(span, start=start + lead, end=start + len(gap.rstrip())))
+    return sorted(pieces, key=lambda s: (s.start, s.end))
 
 
 def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -128,23 +202,51 @@ class Resolver:
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
         self._ignore = set(self.config.ignore_labels)
 
+    def _drops(self, label: str) -> bool:
+        """Whether spans with this label stay in the text (ignored or kept by the preset)."""
+        return label in self._ignore or not self.preset.removes(label)
+
+    def _splits(self, label: str) -> bool:
+        """Whether this coarse label's fine labels get different decisions (then refine it)."""
+        fines = COARSE_TO_FINE.get(label, ())
+        return any(self._drops(f) != self._drops(label) for f in fines if f != label)
+
     def resolve(self, doc: Document, proposals: Iterable[Span]) -> list[Span]:
-        kept: list[Span] = []
-        for span in proposals:
-            threshold = self.config.thresholds.get(span.detector, self.config.min_score)
-            if span.score < threshold:
-                continue
-            if span.label in self._ignore or not self.preset.removes(span.label):
-                continue
-            if self._allow and doc.text[span.start : span.end].casefold() in self._allow:
-                continue
-            if self.preset.min_age is not None and _is_young_age(
-                span, doc.text, self.preset.min_age
-            ):
-                continue
-            kept.append(span)
+        text = doc.text
+        scored = [
+            piece
+            for span in proposals
+            if span.score >= self.config.thresholds.get(span.detector, self.config.min_score)
+            for piece in split_at_blank_lines(text, span)
+        ]
+        kept = [span for span in self._refined(text, scored) if not self._dropped(text, span)]
         for pattern, label in self._deny:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(text):
                 if match.end() > match.start():
                     kept.append(Span(match.start(), match.end(), label, "deny:" + pattern.pattern))
-        return merge_overlaps(kept)
+        merged = merge_overlaps(kept)
+        return [piece for span in merged for piece in split_at_blank_lines(text, span)]
+
+    def _refined(self, text: str, spans: list[Span]) -> list[Span]:
+        """Coarse spans the preset cannot judge re-cut along overlapping fine spans (step 1)."""
+        if not any(self._splits(s.label) for s in spans):
+            return spans
+        fines = sorted((s for s in spans if s.label in FINE_TO_COARSE), key=lambda s: s.start)
+        starts = [s.start for s in fines]
+        out: list[Span] = []
+        for span in spans:
+            if not self._splits(span.label):
+                out.append(span)
+                continue
+            # Only fine spans starting before this one ends can overlap it.
+            near = fines[: bisect.bisect_left(starts, span.end)]
+            out.extend(refine_coarse(text, span, (f for f in near if f.end > span.start)))
+        return out
+
+    def _dropped(self, text: str, span: Span) -> bool:
+        """Step 1's filters after thresholds: ignored or kept labels, allow list, young ages."""
+        if self._drops(span.label):
+            return True
+        if self._allow and text[span.start : span.end].casefold() in self._allow:
+            return True
+        return self.preset.min_age is not None and _is_young_age(span, text, self.preset.min_age)

@@ -105,6 +105,19 @@ def test_cjk_characters_are_labelled_individually(tokenizer) -> None:  # type: i
     assert [text[s.start : s.end] for s in spans] == ["王伟"]
 
 
+def test_i_tags_do_not_run_over_line_breaks(tokenizer) -> None:  # type: ignore[no-untyped-def]
+    """The model never sees layout: an I- run across a break becomes one span per line."""
+
+    def run(i: np.ndarray, m: np.ndarray, t: np.ndarray) -> np.ndarray:
+        logits = np.zeros((*i.shape, len(TAGS)), dtype=np.float32)
+        logits[..., TAGS.index("I-NAME")] = 5.0  # every word continues a NAME
+        return logits
+
+    text = "Wei Zhang\n\nJosé García\nRahul"
+    spans = _detector(tokenizer, run).detect(Document("d", text))
+    assert [text[s.start : s.end] for s in spans] == ["Wei Zhang", "José García", "Rahul"]
+
+
 def test_long_note_windows_cover_everything_without_duplicates(tokenizer) -> None:  # type: ignore[no-untyped-def]
     sentence = "the patient was seen in clinic today by Zhang for follow up of hypertension. "
     text = sentence * 40
