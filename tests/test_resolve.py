@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from fairdeid.document import Document, Span
 from fairdeid.resolve import ResolveConfig, Resolver, merge_overlaps
 
@@ -68,3 +70,109 @@ def test_coarse_winner_takes_fine_label_of_same_category() -> None:
     assert merged[0].label == "DOCTOR" and merged[0].source == "transformer:m"
     other = merge_overlaps([Span(0, 9, "NAME", "t:m", 0.98), Span(0, 9, "CITY", "r:c", 0.9)])
     assert other[0].label == "NAME"
+
+
+# -- coarse spans refined by fine ones (limited_data_set with a coarse model) -------------------
+
+
+def test_refine_coarse_cuts_along_fine_pieces_and_keeps_unknown_words_coarse() -> None:
+    from fairdeid.resolve import refine_coarse
+
+    text = "Boston, MA 02114, Elbonia"
+    coarse_span = Span(0, len(text), "LOCATION", "transformer:m", 0.9)
+    fines = [Span(0, 6, "CITY", "rules:c"), Span(8, 10, "STATE", "rules:s")]
+    fines += [Span(11, 16, "ZIP", "rules:z"), Span(0, 2, "DOCTOR", "rules:n")]  # other category
+    pieces = refine_coarse(text, coarse_span, fines)
+    assert [(text[p.start : p.end], p.label) for p in pieces] == [
+        ("Boston", "CITY"),
+        ("MA", "STATE"),
+        ("02114", "ZIP"),
+        ("Elbonia", "LOCATION"),  # no fine label known: stays coarse
+    ]
+    assert {(p.source, p.score) for p in pieces} == {("transformer:m", 0.9)}
+    assert refine_coarse(text, coarse_span, []) == [coarse_span]
+
+
+def test_refine_coarse_clips_fine_spans_to_the_coarse_one() -> None:
+    from fairdeid.resolve import refine_coarse
+
+    text = "in Boston, MA today"
+    pieces = refine_coarse(text, Span(3, 9, "LOCATION", "t:m"), [Span(3, 13, "CITY", "r:c")])
+    assert [(p.start, p.end, p.label) for p in pieces] == [(3, 9, "CITY")]
+
+
+class _CoarseModel:
+    """A stand-in for the coarse transformer: LOCATION over whole addresses."""
+
+    name = "fake"
+
+    def __init__(self, *phrases: str) -> None:
+        self.phrases = phrases
+
+    def detect(self, doc: Document) -> list[Span]:
+        out = []
+        for phrase in self.phrases:
+            start = doc.text.find(phrase)
+            if start >= 0:
+                out.append(Span(start, start + len(phrase), "LOCATION", "fake:coarse", 0.97))
+        return out
+
+
+def _kept_and_removed(text: str, preset: str, *phrases: str) -> list[tuple[str, str]]:
+    pytest.importorskip("fairdeid.detect.rules")
+    from fairdeid.detect import build_detector
+
+    doc = Document("d", text)
+    proposals = [*build_detector("rules", {}).detect(doc), *_CoarseModel(*phrases).detect(doc)]
+    return [
+        (text[s.start : s.end], s.label)
+        for s in Resolver(ResolveConfig(preset)).resolve(doc, proposals)
+    ]
+
+
+def test_limited_data_set_keeps_city_state_zip_inside_a_coarse_location() -> None:
+    text = "Lives at 45 Beacon Street, Boston, MA 02114 with his wife."
+    removed = _kept_and_removed(text, "limited_data_set", "45 Beacon Street, Boston, MA 02114")
+    assert removed == [("45 Beacon Street", "STREET")]
+
+
+def test_limited_data_set_removes_a_coarse_location_no_detector_refines() -> None:
+    text = "Moved from Springfield, IL 62704 to the Old Mill estate."
+    removed = _kept_and_removed(text, "limited_data_set", "Springfield, IL 62704", "Old Mill")
+    assert removed == [("Old Mill", "LOCATION")]
+
+
+def test_safe_harbor_is_not_refined_into_pieces() -> None:
+    text = "Lives at 45 Beacon Street, Boston, MA 02114 with his wife."
+    removed = _kept_and_removed(text, "safe_harbor", "45 Beacon Street, Boston, MA 02114")
+    assert [t for t, _ in removed] == ["45 Beacon Street, Boston, MA 02114"]
+
+
+def test_ignore_labels_also_refine_a_coarse_location() -> None:
+    doc = Document("d", "Seen in Boston today")
+    proposals = [Span(8, 14, "LOCATION", "t:m", 0.9), Span(8, 14, "CITY", "rules:c", 0.7)]
+    resolver = Resolver(ResolveConfig("safe_harbor", ignore_labels=["CITY"]))
+    assert resolver.resolve(doc, proposals) == []
+
+
+def test_below_threshold_fine_spans_do_not_refine() -> None:
+    doc = Document("d", "Seen in Boston today")
+    proposals = [Span(8, 14, "LOCATION", "t:m", 0.9), Span(8, 14, "CITY", "rules:c", 0.3)]
+    resolver = Resolver(ResolveConfig("limited_data_set", thresholds={"rules": 0.5}))
+    assert [s.label for s in resolver.resolve(doc, proposals)] == ["LOCATION"]
+
+
+def test_limited_data_set_end_to_end_with_the_default_pipeline() -> None:
+    pytest.importorskip("onnxruntime")
+    from fairdeid.pipeline import Pipeline
+
+    text = (
+        "Patient John Miller lives at 45 Beacon Street, Boston, MA 02114.\n"
+        "Seen at Massachusetts General Hospital on 3/4/2021.\n"
+    )
+    pipeline = Pipeline.from_config(overrides={"resolve": {"preset": "limited_data_set"}})
+    out = pipeline.deidentify(text).text
+    for kept in ("Boston", "MA", "02114", "3/4/2021"):
+        assert kept in out
+    for removed in ("Beacon", "John", "Miller", "Massachusetts General"):
+        assert removed not in out

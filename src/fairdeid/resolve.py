@@ -100,8 +100,8 @@ def refine_coarse(text: str, span: Span, fines: Iterable[Span]) -> list[Span]:
     "Boston", STATE "MA", ZIP "02114". A preset that keeps cities but not streets can only decide
     on the fine pieces, so the covered parts become pieces with the fine labels (and the coarse
     span's source and score), runs of the span that no fine span covers stay coarse if they hold
-    a letter or digit (no fine label known: the preset decides privacy-first), and bare
-    separators (", ") between pieces are dropped.
+    a letter or digit (no fine label known: the preset decides privacy-first; trimmed to their
+    first and last letter or digit), and bare separators (", ") between pieces are dropped.
     """
     category = set(COARSE_TO_FINE.get(span.label, ())) - {span.label}
     inside = [
@@ -117,10 +117,9 @@ def refine_coarse(text: str, span: Span, fines: Iterable[Span]) -> list[Span]:
         covered += [piece.start, piece.end]
     covered.append(span.end)
     for start, end in zip(covered[::2], covered[1::2], strict=True):
-        gap = text[start:end]
-        if any(ch.isalnum() for ch in gap):
-            lead = len(gap) - len(gap.lstrip())
-            pieces.append(replace(span, start=start + lead, end=start + len(gap.rstrip())))
+        alnum = [i for i in range(start, end) if text[i].isalnum()]
+        if alnum:  # trimmed to its letters and digits: ", Elbonia" -> "Elbonia"
+            pieces.append(replace(span, start=alnum[0], end=alnum[-1] + 1))
     return sorted(pieces, key=lambda s: (s.start, s.end))
 
 
