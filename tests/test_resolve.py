@@ -93,6 +93,29 @@ def test_refine_coarse_cuts_along_fine_pieces_and_keeps_unknown_words_coarse() -
     assert refine_coarse(text, coarse_span, []) == [coarse_span]
 
 
+def test_refine_coarse_keeps_a_name_whole_when_a_fine_piece_is_one_of_its_words() -> None:
+    from fairdeid.resolve import refine_coarse
+
+    for text, city in (
+        ("Bristol Gardens", "Bristol"),
+        ("Hospital Civil de Tijuana", "Tijuana"),
+        ("Federal Medical Centre Benin City", "Benin"),
+    ):
+        whole = Span(0, len(text), "LOCATION", "t:m")
+        start = text.index(city)
+        assert refine_coarse(text, whole, [Span(start, start + len(city), "CITY", "r:c")]) == [
+            whole
+        ]
+    # A line break or a comma separates components of an address instead.
+    text = "Gardens\nBristol, UK"
+    pieces = refine_coarse(text, Span(0, len(text), "LOCATION", "t:m"), [Span(8, 15, "CITY", "r")])
+    assert [(text[p.start : p.end], p.label) for p in pieces] == [
+        ("Gardens", "LOCATION"),
+        ("Bristol", "CITY"),
+        ("UK", "LOCATION"),
+    ]
+
+
 def test_refine_coarse_clips_fine_spans_to_the_coarse_one() -> None:
     from fairdeid.resolve import refine_coarse
 

@@ -68,6 +68,7 @@ def _refine(label: str, group: list[Span]) -> str:
 
 #: One line break (as ``str.splitlines`` counts them; ``\r\n`` is one).
 _BREAK = r"(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])"
+_LINE_BREAK = re.compile(_BREAK)
 #: A blank line: two or more line breaks with only other whitespace between them.
 _BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*{_BREAK})+")
 
@@ -101,7 +102,9 @@ def refine_coarse(text: str, span: Span, fines: Iterable[Span]) -> list[Span]:
     on the fine pieces, so the covered parts become pieces with the fine labels (and the coarse
     span's source and score), runs of the span that no fine span covers stay coarse if they hold
     a letter or digit (no fine label known: the preset decides privacy-first; trimmed to their
-    first and last letter or digit), and bare separators (", ") between pieces are dropped.
+    first and last letter or digit), and bare separators (", ") between pieces are dropped. Only
+    where an uncovered word sits next to a fine piece with nothing but spaces between them is
+    the fine piece a word of a longer name ("Bristol Gardens"): then the span stays whole.
     """
     category = set(COARSE_TO_FINE.get(span.label, ())) - {span.label}
     inside = [
@@ -116,11 +119,23 @@ def refine_coarse(text: str, span: Span, fines: Iterable[Span]) -> list[Span]:
     for piece in pieces:
         covered += [piece.start, piece.end]
     covered.append(span.end)
+    rest = []
     for start, end in zip(covered[::2], covered[1::2], strict=True):
         alnum = [i for i in range(start, end) if text[i].isalnum()]
         if alnum:  # trimmed to its letters and digits: ", Elbonia" -> "Elbonia"
-            pieces.append(replace(span, start=alnum[0], end=alnum[-1] + 1))
-    return sorted(pieces, key=lambda s: (s.start, s.end))
+            rest.append(replace(span, start=alnum[0], end=alnum[-1] + 1))
+    ordered = sorted([*pieces, *rest], key=lambda s: (s.start, s.end))
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if (a in rest) != (b in rest) and _glued(text[a.end : b.start]):
+            # "Bristol Gardens", "Hospital Civil de Tijuana": the fine piece is a word of a
+            # longer name, not a component of an address list; keep the name whole.
+            return [span]
+    return ordered
+
+
+def _glued(gap: str) -> bool:
+    """Whether two pieces are joined by plain spaces only (no punctuation, no line break)."""
+    return gap == "" or (gap.isspace() and not _LINE_BREAK.search(gap))
 
 
 def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
