@@ -199,3 +199,97 @@ def test_limited_data_set_end_to_end_with_the_default_pipeline() -> None:
         assert kept in out
     for removed in ("Beacon", "John", "Miller", "Massachusetts General"):
         assert removed not in out
+
+
+# -- never-PHI words from learned detectors (config/not_phi.toml) ------------------------------
+
+
+def _not_phi(text: str, label: str, source: str = "transformer:m") -> bool:
+    from fairdeid.resolve import packaged_not_phi_words
+
+    return packaged_not_phi_words().matches(Span(0, len(text), label, source, 0.97), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Mon/Thu", "DATE"),
+        ("/Wed/Fri", "DATE"),
+        ("Mon, Wed & Fri", "DATE"),
+        ("admitted", "DATE"),
+        ("Email:", "CONTACT"),
+        ("E-mail", "CONTACT"),
+        ("Phone:", "NAME"),
+        ("Recheck", "NAME"),
+    ],
+)
+def test_not_phi_words_from_learned_detectors(text: str, label: str) -> None:
+    assert _not_phi(text, label)
+    assert _not_phi(text, label, "crf:m") and _not_phi(text, label, "llm:m")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "source"),
+    [
+        ("Mon/Thu", "DATE", "rules:date.weekday"),  # rules are never second-guessed
+        ("Mon 3/4", "DATE", "transformer:m"),  # another word in the span
+        ("Monday", "DATE", "transformer:m"),  # whole words only
+        ("Sat/Sun", "DATE", "transformer:m"),  # Sun is a surname: not on the list
+        ("Sun", "NAME", "transformer:m"),
+        ("Mon", "NAME", "transformer:m"),  # weekday entry applies to DATE only
+        ("Recheck Smith", "NAME", "transformer:m"),
+        ("Cardiology", "LOCATION", "transformer:m"),  # gold DEPARTMENT in our corpora
+        ("/", "DATE", "transformer:m"),  # no word at all
+    ],
+)
+def test_not_phi_words_keep_everything_else(text: str, label: str, source: str) -> None:
+    assert not _not_phi(text, label, source)
+
+
+def test_packaged_not_phi_list_is_small_and_explained() -> None:
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(
+        resources.files("fairdeid").joinpath("config", "not_phi.toml").read_text("utf-8")
+    )
+    assert "rules" not in data["detectors"]
+    assert all(entry["why"] for entry in data["entry"])
+    assert sum(len(entry["words"]) for entry in data["entry"]) < 40
+    assert "sun" not in {w for entry in data["entry"] for w in entry["words"]}
+
+
+def test_not_phi_list_rejects_bad_entries() -> None:
+    from fairdeid.errors import ConfigError
+    from fairdeid.resolve import NotPhiWords
+
+    with pytest.raises(ConfigError, match="entry 1"):
+        NotPhiWords.from_mapping({"detectors": ["m"], "entry": [{"words": ["x"], "labels": ["Q"]}]})
+    with pytest.raises(ConfigError, match="entry 1"):
+        NotPhiWords.from_mapping({"detectors": ["m"], "entry": [{"labels": []}]})
+
+
+def test_resolver_drops_learned_not_phi_words_but_not_rule_spans() -> None:
+    text = "Recheck at clinic. Email: Mon/Thu"
+    proposals = [
+        Span(0, 7, "NAME", "transformer:m", 0.96),
+        Span(19, 25, "CONTACT", "transformer:m", 0.9),
+        Span(26, 33, "DATE", "transformer:m", 0.97),
+        Span(19, 24, "PATIENT", "rules:name.header", 0.8),
+    ]
+    out = Resolver().resolve(Document("d", text), proposals)
+    assert [(text[s.start : s.end], s.source) for s in out] == [("Email", "rules:name.header")]
+
+
+def test_default_pipeline_keeps_recheck_and_dosing_days_in_the_examples() -> None:
+    pytest.importorskip("onnxruntime")
+    import json
+    from pathlib import Path
+
+    from fairdeid.pipeline import Pipeline
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "notes.jsonl"
+    texts = {d["id"]: d["text"] for d in map(json.loads, path.read_text("utf-8").splitlines())}
+    results = Pipeline.from_config().deidentify_batch([texts["tel-001"], texts["prog-002"]])
+    assert "Recheck at" in results[0].text
+    assert "2.5 mg on Mon/Thu." in results[1].text

@@ -10,7 +10,9 @@ The overlap rule is privacy-first and deterministic:
    LOCATION), refine each coarse span with the fine spans overlapping it: the covered parts take
    the fine labels, the uncovered words stay coarse (and so are removed: privacy first), and
    separators between pieces are dropped. Then drop spans whose text is on the allow list,
-   spans whose label the preset keeps, and (``safe_harbor``) ages under 90.
+   spans from learned detectors whose whole text is a never-PHI word of ``config/not_phi.toml``
+   ("Mon/Thu", "Email:", "admitted"), spans whose label the preset keeps, and
+   (``safe_harbor``) ages under 90.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
 3. The group's label is the label of its *winner*: the longest member, then the highest score,
@@ -27,10 +29,14 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 
 from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import (
     ALL_LABELS,
     COARSE_TO_FINE,
@@ -194,6 +200,64 @@ class ResolveConfig:
 
 _NUMBER = re.compile(r"\d+")
 
+#: What may join never-PHI words inside one span ("Mon/Thu", "Email:", "Mon, Wed & Fri").
+_NOT_PHI_SEP = r"[\s/,&+\-:;.]"
+
+
+@dataclass(frozen=True)
+class NotPhiWords:
+    """Words learned detectors tag that are never PHI on their own (``config/not_phi.toml``).
+
+    Models see words, not meaning: "Recheck" at a sentence start looks like a name, "Mon/Thu" in a
+    dosing schedule like a date. Only spans from ``detectors`` whose whole text is made of an
+    entry's words are dropped, so a rule that finds the same word still removes it, and a span
+    with any other word in it stays.
+    """
+
+    detectors: frozenset[str]
+    #: (coarse labels the entry applies to, empty = all; full-match pattern of its words)
+    entries: tuple[tuple[frozenset[str], re.Pattern[str]], ...]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> NotPhiWords:
+        detectors = data.get("detectors", [])
+        raw = data.get("entry", [])
+        if not isinstance(detectors, list) or not isinstance(raw, list):
+            raise ConfigError("not_phi: 'detectors' and 'entry' must be lists")
+        entries = []
+        for number, entry in enumerate(raw, start=1):
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"not_phi: entry {number} must be a table")
+            words, labels = entry.get("words"), entry.get("labels", [])
+            if not words or not isinstance(words, list) or not isinstance(labels, list):
+                raise ConfigError(f"not_phi: entry {number} needs a list of words and of labels")
+            unknown = [label for label in labels if label not in COARSE_TO_FINE]
+            if unknown:
+                raise ConfigError(f"not_phi: entry {number} has non-coarse labels {unknown}")
+            alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            word = f"(?:{alternatives})"
+            pattern = rf"{_NOT_PHI_SEP}*{word}(?:{_NOT_PHI_SEP}+{word})*{_NOT_PHI_SEP}*"
+            entries.append((frozenset(labels), re.compile(pattern, re.IGNORECASE)))
+        return cls(frozenset(str(d) for d in detectors), tuple(entries))
+
+    def matches(self, span: Span, text: str) -> bool:
+        """Whether ``span`` (over ``text``) is one of these words from a learned detector."""
+        if span.detector not in self.detectors:
+            return False
+        covered = text[span.start : span.end]
+        category = coarse(span.label)
+        return any(
+            (not labels or category in labels) and pattern.fullmatch(covered)
+            for labels, pattern in self.entries
+        )
+
+
+@lru_cache(maxsize=1)
+def packaged_not_phi_words() -> NotPhiWords:
+    """The list shipped in ``fairdeid/config/not_phi.toml`` (read once)."""
+    source = resources.files("fairdeid").joinpath("config", "not_phi.toml")
+    return NotPhiWords.from_mapping(tomllib.loads(source.read_text("utf-8")))
+
 
 def _is_young_age(span: Span, text: str, min_age: int) -> bool:
     """An AGE span whose first number is below ``min_age`` ("34-year-old" under Safe Harbor).
@@ -215,6 +279,7 @@ class Resolver:
         self._allow = {a.casefold() for a in self.config.allow}
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
         self._ignore = set(self.config.ignore_labels)
+        self._not_phi = packaged_not_phi_words()
 
     def _drops(self, label: str) -> bool:
         """Whether spans with this label stay in the text (ignored or kept by the preset)."""
@@ -258,9 +323,11 @@ class Resolver:
         return out
 
     def _dropped(self, text: str, span: Span) -> bool:
-        """Step 1's filters after thresholds: ignored or kept labels, allow list, young ages."""
+        """Step 1's filters after thresholds: ignored or kept labels, allow lists, young ages."""
         if self._drops(span.label):
             return True
         if self._allow and text[span.start : span.end].casefold() in self._allow:
+            return True
+        if self._not_phi.matches(span, text):
             return True
         return self.preset.min_age is not None and _is_young_age(span, text, self.preset.min_age)
