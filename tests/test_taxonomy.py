@@ -36,3 +36,9 @@ def test_presets() -> None:
         assert lds.removes(removed)
     with pytest.raises(UnknownLabelError):
         tx.get_preset("nope")
+
+
+def test_limited_data_set_removes_coarse_location_privacy_first() -> None:
+    lds = tx.get_preset("limited_data_set")
+    assert lds.removes("LOCATION")  # could be a street: no fine label known, so it goes
+    assert not lds.removes("CITY") and lds.removes("STREET")

@@ -2,8 +2,17 @@
 
 The overlap rule is privacy-first and deterministic:
 
-1. Drop spans under their detector's score threshold, spans whose text is on the allow list,
-   spans whose label the preset keeps, and (``safe_harbor``) ages under 90.
+0. Cut every proposal at blank lines (dropping whitespace-only pieces): a paragraph break is
+   never inside one identifier, whatever a detector (a word-level model, an LLM, a greedy
+   pattern) proposed, and a span that ran over one would hide the next paragraph's words.
+1. Drop spans under their detector's score threshold. Where the preset keeps some fine labels of
+   a category but not the category itself (``limited_data_set`` keeps CITY/STATE/ZIP but not
+   LOCATION), refine each coarse span with the fine spans overlapping it: the covered parts take
+   the fine labels, the uncovered words stay coarse (and so are removed: privacy first), and
+   separators between pieces are dropped. Then drop spans whose text is on the allow list,
+   spans from learned detectors whose whole text is a never-PHI word of ``config/not_phi.toml``
+   ("Mon/Thu", "Email:", "admitted"), spans whose label the preset keeps, and
+   (``safe_harbor``) ages under 90.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
 3. The group's label is the label of its *winner*: the longest member, then the highest score,
@@ -12,17 +21,30 @@ The overlap rule is privacy-first and deterministic:
    that another member carries (``DOCTOR``).
    The winner's source is kept and every other member's source is listed in ``attrs["also"]``.
 
-Same input, same output, whatever order detectors ran in.
+Same input, same output, whatever order detectors ran in. The final spans are cut at blank lines
+once more, because a union of spans that each stay inside a paragraph can still bridge one.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 
 from fairdeid.document import Document, Span
-from fairdeid.taxonomy import ALL_LABELS, COARSE_TO_FINE, Preset, coarse, get_preset
+from fairdeid.errors import ConfigError
+from fairdeid.taxonomy import (
+    ALL_LABELS,
+    COARSE_TO_FINE,
+    FINE_TO_COARSE,
+    Preset,
+    coarse,
+    get_preset,
+)
 
 _LABEL_RANK: dict[str, int] = {}
 for _coarse, _fines in COARSE_TO_FINE.items():
@@ -48,6 +70,78 @@ def _refine(label: str, group: list[Span]) -> str:
         key=_winner_key,
     )
     return fines[0].label if fines else label
+
+
+#: One line break (as ``str.splitlines`` counts them; ``\r\n`` is one).
+_BREAK = r"(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])"
+_LINE_BREAK = re.compile(_BREAK)
+#: A blank line: two or more line breaks with only other whitespace between them.
+_BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*{_BREAK})+")
+
+
+def split_at_blank_lines(text: str, span: Span) -> list[Span]:
+    """``span`` cut at every blank line inside it; pieces are trimmed, whitespace-only ones go.
+
+    A span without a blank line comes back unchanged (same object), so the common case costs one
+    regex scan of the span.
+    """
+    cuts = list(_BLANK_LINE.finditer(text, span.start, span.end))
+    if not cuts:
+        return [span]
+    bounds = [span.start, *(x for m in cuts for x in (m.start(), m.end())), span.end]
+    pieces = []
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            pieces.append(replace(span, start=start, end=end))
+    return pieces
+
+
+def refine_coarse(text: str, span: Span, fines: Iterable[Span]) -> list[Span]:
+    """A coarse span re-cut along the fine spans of its category that overlap it.
+
+    A model trained on coarse labels says LOCATION for "Boston, MA 02114"; the rules say CITY
+    "Boston", STATE "MA", ZIP "02114". A preset that keeps cities but not streets can only decide
+    on the fine pieces, so the covered parts become pieces with the fine labels (and the coarse
+    span's source and score), runs of the span that no fine span covers stay coarse if they hold
+    a letter or digit (no fine label known: the preset decides privacy-first; trimmed to their
+    first and last letter or digit), and bare separators (", ") between pieces are dropped. Only
+    where an uncovered word sits next to a fine piece with nothing but spaces between them is
+    the fine piece a word of a longer name ("Bristol Gardens"): then the span stays whole.
+    """
+    category = set(COARSE_TO_FINE.get(span.label, ())) - {span.label}
+    inside = [
+        replace(span, start=max(f.start, span.start), end=min(f.end, span.end), label=f.label)
+        for f in fines
+        if f.label in category and f.overlaps(span)
+    ]
+    if not inside:
+        return [span]
+    pieces = merge_overlaps(inside)
+    covered = [span.start]
+    for piece in pieces:
+        covered += [piece.start, piece.end]
+    covered.append(span.end)
+    rest = []
+    for start, end in zip(covered[::2], covered[1::2], strict=True):
+        alnum = [i for i in range(start, end) if text[i].isalnum()]
+        if alnum:  # trimmed to its letters and digits: ", Elbonia" -> "Elbonia"
+            rest.append(replace(span, start=alnum[0], end=alnum[-1] + 1))
+    ordered = sorted([*pieces, *rest], key=lambda s: (s.start, s.end))
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if (a in rest) != (b in rest) and _glued(text[a.end : b.start]):
+            # "Bristol Gardens", "Hospital Civil de Tijuana": the fine piece is a word of a
+            # longer name, not a component of an address list; keep the name whole.
+            return [span]
+    return ordered
+
+
+def _glued(gap: str) -> bool:
+    """Whether two pieces are joined by plain spaces only (no punctuation, no line break)."""
+    return gap == "" or (gap.isspace() and not _LINE_BREAK.search(gap))
 
 
 def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
@@ -106,6 +200,64 @@ class ResolveConfig:
 
 _NUMBER = re.compile(r"\d+")
 
+#: What may join never-PHI words inside one span ("Mon/Thu", "Email:", "Mon, Wed & Fri").
+_NOT_PHI_SEP = r"[\s/,&+\-:;.]"
+
+
+@dataclass(frozen=True)
+class NotPhiWords:
+    """Words learned detectors tag that are never PHI on their own (``config/not_phi.toml``).
+
+    Models see words, not meaning: "Recheck" at a sentence start looks like a name, "Mon/Thu" in a
+    dosing schedule like a date. Only spans from ``detectors`` whose whole text is made of an
+    entry's words are dropped, so a rule that finds the same word still removes it, and a span
+    with any other word in it stays.
+    """
+
+    detectors: frozenset[str]
+    #: (coarse labels the entry applies to, empty = all; full-match pattern of its words)
+    entries: tuple[tuple[frozenset[str], re.Pattern[str]], ...]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> NotPhiWords:
+        detectors = data.get("detectors", [])
+        raw = data.get("entry", [])
+        if not isinstance(detectors, list) or not isinstance(raw, list):
+            raise ConfigError("not_phi: 'detectors' and 'entry' must be lists")
+        entries = []
+        for number, entry in enumerate(raw, start=1):
+            if not isinstance(entry, Mapping):
+                raise ConfigError(f"not_phi: entry {number} must be a table")
+            words, labels = entry.get("words"), entry.get("labels", [])
+            if not words or not isinstance(words, list) or not isinstance(labels, list):
+                raise ConfigError(f"not_phi: entry {number} needs a list of words and of labels")
+            unknown = [label for label in labels if label not in COARSE_TO_FINE]
+            if unknown:
+                raise ConfigError(f"not_phi: entry {number} has non-coarse labels {unknown}")
+            alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            word = f"(?:{alternatives})"
+            pattern = rf"{_NOT_PHI_SEP}*{word}(?:{_NOT_PHI_SEP}+{word})*{_NOT_PHI_SEP}*"
+            entries.append((frozenset(labels), re.compile(pattern, re.IGNORECASE)))
+        return cls(frozenset(str(d) for d in detectors), tuple(entries))
+
+    def matches(self, span: Span, text: str) -> bool:
+        """Whether ``span`` (over ``text``) is one of these words from a learned detector."""
+        if span.detector not in self.detectors:
+            return False
+        covered = text[span.start : span.end]
+        category = coarse(span.label)
+        return any(
+            (not labels or category in labels) and pattern.fullmatch(covered)
+            for labels, pattern in self.entries
+        )
+
+
+@lru_cache(maxsize=1)
+def packaged_not_phi_words() -> NotPhiWords:
+    """The list shipped in ``fairdeid/config/not_phi.toml`` (read once)."""
+    source = resources.files("fairdeid").joinpath("config", "not_phi.toml")
+    return NotPhiWords.from_mapping(tomllib.loads(source.read_text("utf-8")))
+
 
 def _is_young_age(span: Span, text: str, min_age: int) -> bool:
     """An AGE span whose first number is below ``min_age`` ("34-year-old" under Safe Harbor).
@@ -127,24 +279,55 @@ class Resolver:
         self._allow = {a.casefold() for a in self.config.allow}
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
         self._ignore = set(self.config.ignore_labels)
+        self._not_phi = packaged_not_phi_words()
+
+    def _drops(self, label: str) -> bool:
+        """Whether spans with this label stay in the text (ignored or kept by the preset)."""
+        return label in self._ignore or not self.preset.removes(label)
+
+    def _splits(self, label: str) -> bool:
+        """Whether this coarse label's fine labels get different decisions (then refine it)."""
+        fines = COARSE_TO_FINE.get(label, ())
+        return any(self._drops(f) != self._drops(label) for f in fines if f != label)
 
     def resolve(self, doc: Document, proposals: Iterable[Span]) -> list[Span]:
-        kept: list[Span] = []
-        for span in proposals:
-            threshold = self.config.thresholds.get(span.detector, self.config.min_score)
-            if span.score < threshold:
-                continue
-            if span.label in self._ignore or not self.preset.removes(span.label):
-                continue
-            if self._allow and doc.text[span.start : span.end].casefold() in self._allow:
-                continue
-            if self.preset.min_age is not None and _is_young_age(
-                span, doc.text, self.preset.min_age
-            ):
-                continue
-            kept.append(span)
+        text = doc.text
+        scored = [
+            piece
+            for span in proposals
+            if span.score >= self.config.thresholds.get(span.detector, self.config.min_score)
+            for piece in split_at_blank_lines(text, span)
+        ]
+        kept = [span for span in self._refined(text, scored) if not self._dropped(text, span)]
         for pattern, label in self._deny:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(text):
                 if match.end() > match.start():
                     kept.append(Span(match.start(), match.end(), label, "deny:" + pattern.pattern))
-        return merge_overlaps(kept)
+        merged = merge_overlaps(kept)
+        return [piece for span in merged for piece in split_at_blank_lines(text, span)]
+
+    def _refined(self, text: str, spans: list[Span]) -> list[Span]:
+        """Coarse spans the preset cannot judge re-cut along overlapping fine spans (step 1)."""
+        if not any(self._splits(s.label) for s in spans):
+            return spans
+        fines = sorted((s for s in spans if s.label in FINE_TO_COARSE), key=lambda s: s.start)
+        starts = [s.start for s in fines]
+        out: list[Span] = []
+        for span in spans:
+            if not self._splits(span.label):
+                out.append(span)
+                continue
+            # Only fine spans starting before this one ends can overlap it.
+            near = fines[: bisect.bisect_left(starts, span.end)]
+            out.extend(refine_coarse(text, span, (f for f in near if f.end > span.start)))
+        return out
+
+    def _dropped(self, text: str, span: Span) -> bool:
+        """Step 1's filters after thresholds: ignored or kept labels, allow lists, young ages."""
+        if self._drops(span.label):
+            return True
+        if self._allow and text[span.start : span.end].casefold() in self._allow:
+            return True
+        if self._not_phi.matches(span, text):
+            return True
+        return self.preset.min_age is not None and _is_young_age(span, text, self.preset.min_age)

@@ -131,6 +131,13 @@ class Preset:
     min_age: int | None = None
 
     def removes(self, label: str) -> bool:
+        """Whether spans with ``label`` leave the text.
+
+        A coarse label is kept only if the whole category is (``limited_data_set`` keeps CITY but
+        removes a bare LOCATION, which may be a street): with no fine label known, privacy first.
+        ``resolve`` first re-cuts coarse spans along fine spans from other detectors, so a coarse
+        "Boston, MA 02114" that the rules split into CITY, STATE and ZIP can still stay.
+        """
         if label in self.keep:
             return False
         return coarse(label) not in self.keep

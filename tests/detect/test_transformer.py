@@ -105,6 +105,19 @@ def test_cjk_characters_are_labelled_individually(tokenizer) -> None:  # type: i
     assert [text[s.start : s.end] for s in spans] == ["王伟"]
 
 
+def test_i_tags_do_not_run_over_line_breaks(tokenizer) -> None:  # type: ignore[no-untyped-def]
+    """The model never sees layout: an I- run across a break becomes one span per line."""
+
+    def run(i: np.ndarray, m: np.ndarray, t: np.ndarray) -> np.ndarray:
+        logits = np.zeros((*i.shape, len(TAGS)), dtype=np.float32)
+        logits[..., TAGS.index("I-NAME")] = 5.0  # every word continues a NAME
+        return logits
+
+    text = "Wei Zhang\n\nJosé García\nRahul"
+    spans = _detector(tokenizer, run).detect(Document("d", text))
+    assert [text[s.start : s.end] for s in spans] == ["Wei Zhang", "José García", "Rahul"]
+
+
 def test_long_note_windows_cover_everything_without_duplicates(tokenizer) -> None:  # type: ignore[no-untyped-def]
     sentence = "the patient was seen in clinic today by Zhang for follow up of hypertension. "
     text = sentence * 40
@@ -231,3 +244,52 @@ def test_shipped_builtin_model_finds_names() -> None:
     found = {text[s.start : s.end]: s.label for s in spans}
     assert found.get("Wei Zhang") == "NAME"
     assert found.get("03/04/2021") == "DATE"
+
+
+# -- calibrated span threshold (benchmarks/calibrate_threshold.py) ------------------------------
+
+
+def _calibration_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "calibrate_threshold.py"
+    spec = importlib.util.spec_from_file_location("calibrate_threshold", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_calibration_picks_the_highest_threshold_within_the_recall_tolerance() -> None:
+    from fairdeid.pipeline import Pipeline
+
+    cal = _calibration_module()
+    text = "Seen by Dr. Wei Zhang today in clinic."
+    name = text.index("Wei")
+    gold = [Document("d", text, spans=(Span(name, name + 9, "DOCTOR"),))]
+    proposals = [
+        [
+            Span(name, name + 9, "NAME", "transformer:m", 0.9),  # right, confident
+            Span(text.index("clinic"), len(text) - 1, "LOCATION", "transformer:m", 0.3),  # wrong
+        ]
+    ]
+    pipeline = Pipeline.from_config({"pipeline": {"detectors": ["toy"]}})
+    rows = cal.sweep(pipeline, gold, proposals, "transformer", [0.0, 0.5, 0.95])
+    assert [r.recall for r in rows] == [1.0, 1.0, 0.0]
+    assert rows[0].precision < rows[1].precision == 1.0
+    assert cal.choose(rows, 0.002).threshold == 0.5
+    assert cal.choose(rows, 1.0).threshold == 0.95  # a looser rule gives up recall
+
+
+def test_calibration_refuses_the_models_training_seeds() -> None:
+    cal = _calibration_module()
+    with pytest.raises(SystemExit):
+        cal.main(["--seed", "101", "--n", "1"])
+
+
+def test_default_config_ships_the_calibrated_transformer_threshold() -> None:
+    from fairdeid.pipeline import Pipeline
+
+    config = Pipeline.from_config(detectors=["rules"]).resolver.config
+    assert 0.0 < config.thresholds["transformer"] < 1.0

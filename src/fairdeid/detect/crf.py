@@ -195,4 +195,4 @@ class CRFDetector(BaseDetector):
             return []
         tags = self.tagger.tag(sentence_features(words))
         scores = [self.tagger.marginal(t, i) for i, t in enumerate(tags)]
-        return spans_from_tags(words, tags, scores, source=self.source)
+        return spans_from_tags(words, tags, scores, source=self.source, text=doc.text)

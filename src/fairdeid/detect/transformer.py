@@ -332,14 +332,15 @@ class TransformerDetector(BaseDetector):
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
         out: list[list[Span]] = []
-        for words, wp in self.word_probs([d.text for d in docs]):
+        for doc, (words, wp) in zip(docs, self.word_probs([d.text for d in docs]), strict=True):
             if not words:
                 out.append([])
                 continue
             best = wp.argmax(axis=1)
             tags = [self.labels[i] for i in best]
             scores = wp[np.arange(len(best)), best]
-            out.append(spans_from_tags(words, tags, scores, source=self.source))
+            # The text goes along so spans end at line breaks the model never saw.
+            out.append(spans_from_tags(words, tags, scores, source=self.source, text=doc.text))
         return out
 
     def detect(self, doc: Document) -> list[Span]:
