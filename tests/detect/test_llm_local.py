@@ -71,6 +71,33 @@ def test_server_command_binds_loopback_with_context_and_template(tmp_path: Path)
     assert "--chat_format" not in ServerSpec(model).command()  # the GGUF's own template
 
 
+def test_gemma_gets_a_template_that_keeps_the_instructions(tmp_path: Path) -> None:
+    """The Gemma GGUF stores no chat template and llama-cpp-python's ``gemma`` format drops the
+    system message (our instructions): we serve Gemma 3's own turns, system text first."""
+    jinja2 = pytest.importorskip("jinja2.sandbox")
+    from fairdeid.detect.llm.local import template_file
+    from fairdeid.detect.llm.prompts import build_prompt
+
+    path = template_file(MODELS["gemma3-270m"], tmp_path)
+    assert path is not None and template_file(MODELS["smollm2-135m"], tmp_path) is None
+    config = json.loads(path.read_text())
+    cmd = ServerSpec(tmp_path / "g.gguf", template=path).command()
+    assert cmd[cmd.index("--chat_format") + 1] == "hf-tokenizer-config"
+    assert cmd[cmd.index("--hf_tokenizer_config_path") + 1] == str(path)
+    messages = build_prompt("compact", None, True).messages("Pt Ana Lima seen today.")
+    env = jinja2.ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    # llama-cpp-python appends an empty assistant message to open the model's turn.
+    text = env.from_string(config["chat_template"]).render(
+        messages=[*messages, {"role": "assistant", "content": ""}],
+        bos_token=config["bos_token"],
+        eos_token=config["eos_token"],
+    )
+    assert text.startswith("<bos><start_of_turn>user\n" + messages[0]["content"][:40])
+    assert text.count("<start_of_turn>user\n") == 2  # the example and the note
+    assert text.endswith("Pt Ana Lima seen today.<end_of_turn>\n<start_of_turn>model\n")
+    assert "system" not in text
+
+
 def test_model_names_and_paths(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="one of"):
         gguf_path("llama-70b")

