@@ -333,7 +333,7 @@ def _import_pydeid_builder() -> Any:
     except ImportError as exc:
         raise ConfigError(
             "detector 'pydeid' needs pyDeid, which is not on PyPI: "
-            "pip install --no-deps ../shared/peers/pyDeid (see docs/llm.md)"
+            "pip install --no-deps ../shared/peers/pyDeid (as .ci/run does)"
         ) from exc
     finally:
         # pyDeid's module keeps its own reference; nobody else should find the stand-in.
