@@ -301,6 +301,8 @@ class LocalServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                # Unbuffered: the log shows each request as it is answered (tests watch it).
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
 
     def wait_ready(
