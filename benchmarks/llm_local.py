@@ -46,7 +46,7 @@ LLM_SETTINGS: dict[str, Any] = {
     "few_shot": True,
     "structured_output": "json_object_schema",
     "temperature": 0.0,
-    "max_tokens": 384,
+    "max_tokens": 160,
     "concurrency": 1,
     "timeout": 120.0,
     "retries": 1,

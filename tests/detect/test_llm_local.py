@@ -124,6 +124,45 @@ def test_server_that_exits_is_reported_with_its_log(tmp_path: Path) -> None:
     server.log_path.unlink()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_server_dies_with_a_killed_parent(tmp_path: Path) -> None:
+    """The server runs in its own session; if fairdeid is SIGKILLed, it must not live on."""
+    pid_file = tmp_path / "child.pid"
+    script = f"""
+import sys, time
+from pathlib import Path
+from fairdeid.detect.llm.local import LocalServer, ServerSpec
+class Sleeper(ServerSpec):
+    def command(self):
+        return [sys.executable, "-c", "import time; time.sleep(120)"]
+server = LocalServer(Sleeper(Path("x.gguf"), port=1))
+server.start()
+Path({str(pid_file)!r}).write_text(str(server.process.pid))
+time.sleep(120)
+"""
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.kill()
+    parent.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        # reaped by init once dead; a zombie still answers kill(0), so check its state
+        status = Path(f"/proc/{child}/stat")
+        if status.exists() and status.read_text().split()[2] == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the server outlived its killed parent")
+
+
 def test_serve_without_llama_cpp_explains_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

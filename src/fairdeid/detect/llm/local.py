@@ -303,6 +303,7 @@ class LocalServer:
                 start_new_session=True,
                 # Unbuffered: the log shows each request as it is answered (tests watch it).
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                preexec_fn=_die_with_parent,
             )
 
     def wait_ready(
@@ -374,6 +375,19 @@ class LocalServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child, on Linux: SIGTERM when the process that started it dies, even by SIGKILL,
+    so no server outlives a killed ``fairdeid`` (it is in its own session, out of reach of the
+    terminal's signals)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
 
 
 def serve_until_signalled(
