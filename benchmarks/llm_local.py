@@ -109,10 +109,14 @@ def score(
 
 
 def run_model(
-    model: str, gold: Sequence[Document], modes: Sequence[str], trust: Sequence[str]
+    model: str,
+    gold: Sequence[Document],
+    modes: Sequence[str],
+    trust: Sequence[str],
+    threads: int = 0,
 ) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
-    server = LocalServer(spec_for(model, port=0))
+    server = LocalServer(spec_for(model, port=0, threads=threads))
     with server:
         loaded = time.perf_counter()
         server.wait_ready(300.0)
@@ -148,17 +152,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--models", default="smollm2-135m,gemma3-270m")
     ap.add_argument("--modes", default="llm,hybrid")
     ap.add_argument("--trust", default="rules,transformer")
+    ap.add_argument("--threads", type=int, default=0, help="server CPU threads (0: all)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the no-LLM row")
     ap.add_argument("--json", action="store_true", help="print every counter as JSON")
     args = ap.parse_args(argv)
     gold = read_jsonl(args.data)[: args.n]
     trust = [t for t in args.trust.split(",") if t]
     modes = [m for m in args.modes.split(",") if m]
     rows: dict[str, dict[str, Any]] = {}
-    rows[" + ".join(trust) + " (no LLM)"] = score(
-        gold, Pipeline.from_config(trusted_config(trust)), None
-    )
+    if not args.no_baseline:
+        rows[" + ".join(trust) + " (no LLM)"] = score(
+            gold, Pipeline.from_config(trusted_config(trust)), None
+        )
     for model in [m for m in args.models.split(",") if m]:
-        rows.update(run_model(model, gold, modes, trust))
+        rows.update(run_model(model, gold, modes, trust, args.threads))
     words = sum(len(d.text.split()) for d in gold)
     print(f"{len(gold)} notes, {words} words from {args.data.name}")
     print(json.dumps(rows, indent=2) if args.json else table(rows))

@@ -98,6 +98,15 @@ def test_gemma_gets_a_template_that_keeps_the_instructions(tmp_path: Path) -> No
     assert "system" not in text
 
 
+def test_cli_default_model_is_the_measured_one() -> None:
+    import inspect
+
+    from fairdeid.cli.llm import serve
+    from fairdeid.detect.llm.local import DEFAULT_MODEL
+
+    assert inspect.signature(serve).parameters["model"].default == DEFAULT_MODEL
+
+
 def test_model_names_and_paths(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="one of"):
         gguf_path("llama-70b")
@@ -315,6 +324,8 @@ def test_llm_alone_real_model(served: str) -> None:
             # located at word edges: never half a word
             assert s.start == 0 or not doc.text[s.start - 1].isalnum()
             assert s.end == len(doc.text) or not doc.text[s.end].isalnum()
+    # A 135M model may loop until max_tokens on a note (reported, as checked above); it must
+    # still answer most of them.
     assert sum(r.ok for r in results) >= 2, [r.errors for r in results]
 
 
