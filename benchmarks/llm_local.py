@@ -54,6 +54,7 @@ LLM_SETTINGS: dict[str, Any] = {
     "chunk_size": 1200,
     "chunk_overlap": 120,
     "min_chunk_size": 150,
+    "probe_timeout": 30.0,
 }
 
 

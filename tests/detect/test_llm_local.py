@@ -253,6 +253,7 @@ def _llm_table(base_url: str, **extra: Any) -> dict[str, Any]:
         "retries": 1,
         "backoff": 0.05,
         "note_deadline": 300.0,
+        "probe_timeout": 30.0,  # a loaded CI machine may be slow to answer GET /v1/models
     }
     table.update(extra)
     return table
