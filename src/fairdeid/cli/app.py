@@ -105,13 +105,17 @@ def emit_table(
     rows: Iterable[Sequence[str]],
     *,
     right: Iterable[str] = (),
+    caption: str | None = None,
 ) -> None:
     """A result table on stdout: Rich on a terminal, a header plus tab-separated rows in a pipe
     (so ``grep``, ``cut`` and ``> file`` get every value, never an ellipsis)."""
     out = stdout()
     rows = [list(r) for r in rows]
     if out.is_terminal:
-        table = Table(title=escape(title) if title else None)
+        table = Table(
+            title=escape(title) if title else None,
+            caption=escape(caption) if caption else None,
+        )
         aligned = set(right)
         for col in columns:
             table.add_column(escape(col), justify="right" if col in aligned else "left")
@@ -144,17 +148,6 @@ def missing_modules(modules: Iterable[str]) -> list[str]:
         if not found:
             missing.append(module)
     return missing
-
-
-def require_extra(what: str, modules: Iterable[str], extra: str) -> None:
-    """Refuse (exit 2) before any work when an optional dependency is not installed, naming
-    the extra that brings it, instead of a traceback after minutes of work."""
-    missing = missing_modules(modules)
-    if missing:
-        raise fail(
-            f"{what} needs {', '.join(missing)}, which is not installed: "
-            f"pip install 'fairdeid[{extra}]'"
-        )
 
 
 # -- third-party noise --------------------------------------------------------------------------
