@@ -499,6 +499,7 @@ class _Options:
 
 
 def _run(input_path: Path, output: Path | None, o: _Options) -> None:
+    from fairdeid.cli.extras import missing_extra_is_an_error, require_pipeline
     from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
     from fairdeid.io.fingerprint import Fingerprint, settings_digest
     from fairdeid.io.readers import detect_kind, read_input
@@ -523,15 +524,17 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             keep=tuple(kept_columns or kept_meta or ()),
         )
         _check_paths(req)
+        require_pipeline(o.config, _split(o.detectors))
         inputs = read_input(
             input_path, text_column=o.text_column, id_column=o.id_column,
             patient_column=o.patient_column, keep_columns=kept_columns or (),
             recursive=o.recursive,
         )
         check_targets(inputs, output)
-        pipeline = _build_pipeline(
-            o.config, o.detectors, effective_mode, o.preset, o.mapping_file, resume=o.resume
-        )
+        with missing_extra_is_an_error("this pipeline"):
+            pipeline = _build_pipeline(
+                o.config, o.detectors, effective_mode, o.preset, o.mapping_file, resume=o.resume
+            )
         # Only CSV reads columns: other inputs keep the settings (and checkpoints) they had
         # before --text-column defaulted to "text".
         text_col = o.text_column if detect_kind(input_path) == "csv" else None
