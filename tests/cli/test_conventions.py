@@ -45,14 +45,20 @@ def _block(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
 # -- Rich markup never eats user or config text ---------------------------------------------------
 
 
-def test_config_error_keeps_square_brackets(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["deidentify", "batch", "evaluate"])
+def test_config_error_keeps_square_brackets(tmp_path: Path, command: str) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[resolve]\nbogus = 1\n", encoding="utf-8")
-    note = tmp_path / "n.txt"
-    note.write_text(NOTE, encoding="utf-8")
-    result = runner.invoke(app, ["deidentify", str(note), "-c", str(config)])
-    assert result.exit_code == 2
-    assert "[resolve]" in result.stderr
+    note = tmp_path / "n.jsonl"
+    note.write_text(json.dumps({"id": "a", "text": NOTE}) + "\n", encoding="utf-8")
+    args = {
+        "deidentify": [str(note)],
+        "batch": [str(note), str(tmp_path / "out"), "--local"],
+        "evaluate": [str(note), "--no-progress"],
+    }[command]
+    result = runner.invoke(app, [command, *args, "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    assert "[resolve]" in result.stderr, result.stderr
 
 
 def test_missing_extra_hint_keeps_square_brackets(monkeypatch: pytest.MonkeyPatch) -> None:
