@@ -320,9 +320,7 @@ def test_deidentify_and_batch_report_a_bad_row_alike(
 def test_quiet_third_party_drops_onnxruntime_advice_unless_verbose(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from fairdeid.cli.app import quiet_third_party
-
-    from fairdeid.cli.app import _drop_preprocessing_advice
+    from fairdeid.cli.app import _drop_preprocessing_advice, quiet_third_party
 
     root = logging.getLogger()
     monkeypatch.setattr(
