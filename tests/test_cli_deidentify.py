@@ -166,7 +166,7 @@ def test_crash_mid_batch_resumes_without_redoing_work(
     ToyDetector.calls = 0
     resumed = _run(*args, "--resume")
     assert resumed.exit_code == 0, resumed.output
-    assert "resuming: 2 record(s) already done" in resumed.output
+    assert "resuming: 2 records already done" in resumed.output
     assert ToyDetector.calls == 3  # only the three records not finished before the crash
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["n0", "n1", "n2", "n3", "n4"]

@@ -32,7 +32,7 @@ def test_evaluate_with_failing_detector_exits_1_and_names_documents(
         app, ["evaluate", str(gold_file), "-d", "flakylist", "--no-progress", "--resamples", "20"]
     )
     assert res.exit_code == 1, res.output
-    assert "2 of 12 document(s) could not be checked" in res.output
+    assert "2 of 12 documents could not be checked" in res.output
     for doc in FLAKY_IDS:
         assert f"failed {doc}: flakylist: server error 500" in res.output
     assert "strict" not in res.output and "recall" not in res.output  # no metrics, not even partial

@@ -81,7 +81,7 @@ def test_a_deeply_nested_batch_row_is_an_error_not_a_crash(tmp_path: Path) -> No
     assert [type(i).__name__ for i in items] == ["Document", "RecordError", "RecordError",
                                                   "Document"]
     assert [i.record for i in items if isinstance(i, RecordError)] == [
-        "in.jsonl row 1", "in.jsonl row 2"]
+        "in.jsonl:row 2", "in.jsonl:row 3"]
 
 
 def test_lone_surrogates_are_found_anywhere_in_a_json_tree() -> None:

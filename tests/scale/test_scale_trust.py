@@ -271,8 +271,8 @@ def test_lone_surrogate_escape_rejects_only_its_record(tmp_path: Path) -> None:
         assert (report.rows_ok, report.rows_error) == (2, 3)
     assert [r["row"] for r in read_output(out)] == [0, 4]
     errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
-    assert [(e["row"], e["where"]) for e in errors] == [
-        (1, "in.jsonl row 1"), (2, "in.jsonl row 2"), (3, "in.jsonl row 3")]
+    assert [(e["row"], e["record"]) for e in errors] == [
+        (1, "in.jsonl:row 2"), (2, "in.jsonl:row 3"), (3, "in.jsonl:row 4")]
     for error, field in zip(errors, ("text", "id", "meta"), strict=True):
         assert error["reason"] == f"'{field}' is not valid Unicode (lone surrogate escape)"
 

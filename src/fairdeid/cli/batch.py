@@ -1,4 +1,9 @@
-"""`fairdeid batch`: de-identify a large file with Ray Data (or in-process), resumably."""
+"""`fairdeid batch`: de-identify a large file with Ray Data (or in-process), resumably.
+
+errors.jsonl has the keys of ``deidentify``'s error report (``record``: a 1-based locator such as
+``notes.csv:row 3``; ``reason``) plus ``row``, the 0-based row number that part files use too.
+Ray's own log lines are silenced unless ``--verbose``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import command, console, fail, note, plural, quiet_third_party
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:
@@ -16,24 +21,46 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-@app.command("batch")
+@command("batch")
 def batch(
-    input_path: Annotated[Path, typer.Argument(help="Input file: .jsonl, .csv or .parquet")],
-    output: Annotated[Path, typer.Argument(help="Output directory (created; reruns resume)")],
+    input_path: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Input file: .jsonl, .csv or .parquet")
+    ],
+    output: Annotated[
+        Path,
+        typer.Argument(metavar="OUTPUT_DIR", help="Output directory (created; reruns resume)"),
+    ],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="jsonl | csv | parquet (default: extension)")
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="jsonl | csv | parquet (default: extension)"
+        ),
     ] = None,
-    text_column: Annotated[str, typer.Option(help="CSV/Parquet text column")] = "text",
-    id_column: Annotated[str | None, typer.Option(help="CSV/Parquet id column")] = None,
+    text_column: Annotated[
+        str, typer.Option(metavar="NAME", help="CSV/Parquet text column")
+    ] = "text",
+    id_column: Annotated[
+        str | None, typer.Option(metavar="NAME", help="CSV/Parquet id column")
+    ] = None,
     patient_column: Annotated[
-        str | None, typer.Option(help="CSV/Parquet patient id column (consistent surrogates)")
+        str | None,
+        typer.Option(metavar="NAME", help="CSV/Parquet patient id column (consistent surrogates)"),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Pipeline TOML")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
+    ] = None,
     mode: Annotated[
-        str | None, typer.Option(help="tag | redact | surrogate (default: from config)")
+        str | None,
+        typer.Option(
+            "--mode", "-m", metavar="MODE", help="tag | redact | surrogate (default: from config)"
+        ),
     ] = None,
     detectors: Annotated[
-        str | None, typer.Option(help="Comma-separated detectors, e.g. rules,transformer")
+        str | None,
+        typer.Option(
+            "--detectors", "-d", metavar="NAMES",
+            help="Comma-separated detectors, e.g. rules,transformer",
+        ),
     ] = None,
     output_format: Annotated[str, typer.Option(help="Part files: jsonl | parquet")] = "jsonl",
     address: Annotated[
@@ -60,6 +87,9 @@ def batch(
         typer.Option("--restart", help="Discard an earlier run in OUTPUT and start over "
                      "(instead of resuming it, or refusing when input or settings changed)"),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Keep Ray's and other libraries' log lines")
+    ] = False,
 ) -> None:
     """De-identify INPUT into OUTPUT/part-*.jsonl with errors.jsonl and manifest.json.
 
@@ -78,19 +108,22 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from fairdeid.errors import ConfigError
+    from fairdeid.cli.extras import require, require_pipeline
+    from fairdeid.errors import ConfigError, FairdeidError
     from fairdeid.io.readers import Columns, detect_format
     from fairdeid.pipeline import load_config
     from fairdeid.scale.job import IncompleteRunError, run_batch
     from fairdeid.scale.worker import JobSpec
 
+    quiet_third_party(verbose)
     if output_format not in ("jsonl", "parquet"):
-        console.print("[red]--output-format must be jsonl or parquet[/]")
-        raise typer.Exit(2)
+        raise fail("--output-format must be jsonl or parquet")
     if not input_path.is_file():
-        console.print(f"[red]input not found: {input_path}[/]")
-        raise typer.Exit(2)
+        raise fail(f"input not found: {input_path}")
     try:
+        if not local:
+            require("fairdeid batch (without --local)", ["ray"])
+        require_pipeline(config, _split(detectors))
         spec = JobSpec(
             input=str(input_path.resolve()),
             fmt=detect_format(input_path, fmt),
@@ -104,9 +137,8 @@ def batch(
             batch_size=batch_size,
             keep_meta=keep_meta,
         )
-    except ConfigError as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+    except FairdeidError as exc:
+        raise fail(str(exc)) from None
 
     progress = Progress(
         TextColumn("[bold]chunks"),
@@ -122,10 +154,10 @@ def batch(
     def on_plan(total: int, done: int) -> None:
         progress.update(task, total=total, completed=done)
         if done:
-            progress.console.print(f"resuming: {done} of {total} chunks already done")
+            note(f"resuming: {done} of {plural(total, 'chunk')} already done")
 
     def on_notice(message: str) -> None:
-        progress.console.print(f"[yellow]{message}[/]", soft_wrap=True)
+        note(message, "yellow")
 
     def on_chunk(result) -> None:  # type: ignore[no-untyped-def]
         fields = progress.tasks[task].fields
@@ -146,15 +178,14 @@ def batch(
                 on_notice=on_notice,
             )
     except ConfigError as exc:
-        console.print(f"[red]{exc}[/]", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     except IncompleteRunError as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from None
-    console.print(
-        f"{report.rows_ok:,} rows de-identified, {report.rows_error:,} in errors.jsonl, "
-        f"{report.chunks} chunks ({report.chunks_skipped} resumed) in {report.seconds:.1f}s"
+        raise fail(str(exc), code=1) from None
+    note(
+        f"{plural(report.rows_ok, 'row')} de-identified, {report.rows_error:,} in errors.jsonl, "
+        f"{plural(report.chunks, 'chunk')} ({report.chunks_skipped} resumed) in "
+        f"{report.seconds:.1f}s"
     )
-    console.print(f"output: {report.output}", soft_wrap=True)
+    note(f"output: {report.output}")
     if report.rows_error:
         raise typer.Exit(1)

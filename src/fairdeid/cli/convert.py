@@ -13,13 +13,13 @@ from typing import Annotated, Any
 
 import typer
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import command, console, fail, note, plural
 
 
-@app.command("convert")
+@command("convert")
 def convert(
-    src: Annotated[Path, typer.Argument(help="Input file or directory.")],
-    dst: Annotated[Path, typer.Argument(help="Output file or directory.")],
+    src: Annotated[Path, typer.Argument(metavar="IN", help="Input file or directory.")],
+    dst: Annotated[Path, typer.Argument(metavar="OUT", help="Output file or directory.")],
     from_: Annotated[
         str | None,
         typer.Option(
@@ -66,8 +66,7 @@ def convert(
         try:
             read_opts["label_map"] = json.loads(label_map.read_text("utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            console.print(f"[red]cannot read label map {label_map}: {type(exc).__name__}[/red]")
-            raise typer.Exit(2) from None
+            raise fail(f"cannot read label map {label_map}: {type(exc).__name__}") from None
     elif fmt_in == "brat":
         read_opts["label_map"] = {}
     if fmt_in in ("csv", "parquet"):
@@ -94,7 +93,7 @@ def convert(
                 if isinstance(item, RecordError):
                     errors += 1
                     if errors <= max_errors:
-                        console.print(f"[yellow]skipped[/yellow] {item.record}: {item.reason}")
+                        note(f"skipped {item.record}: {item.reason}", "yellow")
                     continue
                 assert isinstance(item, Document)
                 good += 1
@@ -111,11 +110,10 @@ def convert(
             task = progress.add_task("convert", total=None)
             written = write_documents(documents(progress, task), dst, fmt_out, **write_opts)
     except FairdeidError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
 
     if errors > max_errors:
-        console.print(f"[yellow]... {errors - max_errors} more bad records not shown[/yellow]")
-    console.print(f"wrote {written} documents to {dst}; {errors} bad records skipped")
+        note(f"... {plural(errors - max_errors, 'more bad record')} not shown", "yellow")
+    note(f"wrote {plural(written, 'document')} to {dst}; {plural(errors, 'bad record')} skipped")
     if errors:
         raise typer.Exit(1)

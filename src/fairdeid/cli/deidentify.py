@@ -3,11 +3,22 @@
 Everything that can be refused is refused before any work (exit 2): an output that would land on
 the input, a path that cannot be written, a resume from other input or settings. Then every
 record ends in the output or in the error report (exit 1 when any failed).
+
+``-`` reads the input from stdin (``--format`` or a sniff of the first byte says whether it is
+text or JSONL) and ``-o -`` writes to stdout, the default. ``--json`` prints a summary object to
+stdout, so it needs ``-o FILE``: the output and the summary never share one stream.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -15,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import command, console, fail, plural, quiet_third_party
 from fairdeid.errors import FairdeidError, RecordError
 
 if TYPE_CHECKING:
@@ -46,9 +57,44 @@ class _Request:
     keep: tuple[str, ...]
 
 
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
-    return typer.Exit(2)
+#: ``-`` as INPUT or OUTPUT: stdin / stdout, as in most Unix tools.
+STDIO = Path("-")
+#: What ``--format`` may say about stdin; the suffix the reader dispatches on.
+_STDIN_FORMATS = {"txt": ".txt", "jsonl": ".jsonl", "csv": ".csv"}
+
+
+def _sniff(data: bytes) -> str:
+    """JSONL when the first non-blank byte opens an object, else plain text. CSV is never
+    guessed (a note can look like one): it needs ``--format csv``."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "jsonl" if head == b"{" else "txt"
+
+
+@contextmanager
+def _stdin_as_path(fmt: str | None) -> Iterator[Path]:
+    """stdin, read once, behind a path the readers understand (``stdin.<format>``).
+
+    On Linux the bytes stay in memory (a memfd) and only a symlink naming it touches the disk;
+    elsewhere they go to a private temporary file that is removed when the run ends.
+    """
+    data = sys.stdin.buffer.read()
+    suffix = _STDIN_FORMATS[fmt or _sniff(data)]
+    with tempfile.TemporaryDirectory(prefix="fairdeid-stdin-") as tmp:
+        path = Path(tmp) / f"stdin{suffix}"
+        memfd = getattr(os, "memfd_create", None)
+        if memfd is not None and Path("/proc/self/fd").is_dir():
+            fd = memfd("fairdeid-stdin")
+            try:
+                os.write(fd, data)
+                path.symlink_to(f"/proc/self/fd/{fd}")
+                yield path
+            finally:
+                os.close(fd)
+        else:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            yield path
 
 
 def _effective_mode(config: Path | None, mode: str | None) -> str:
@@ -56,6 +102,24 @@ def _effective_mode(config: Path | None, mode: str | None) -> str:
 
     table = load_config(config).get("replace", {})
     return mode or str(table.get("mode", "tag") if isinstance(table, dict) else "tag")
+
+
+def _check_stdio(
+    input_path: Path, output: Path | None, fmt: str | None, *, resume: bool, as_json: bool
+) -> None:
+    """What ``-``, ``--format`` and ``--json`` allow, checked before stdin is read."""
+    if fmt is not None and fmt not in _STDIN_FORMATS:
+        raise FairdeidError(f"--format must be one of {', '.join(_STDIN_FORMATS)} (got {fmt!r})")
+    if fmt is not None and input_path != STDIO:
+        raise FairdeidError(
+            "--format is for stdin input (-); a file's format comes from its extension"
+        )
+    if resume and input_path == STDIO:
+        raise FairdeidError("--resume needs a file input: stdin cannot be read again")
+    if as_json and output is None:
+        raise FairdeidError(
+            "--json prints a summary on stdout, so the output needs a file: give -o OUTPUT"
+        )
 
 
 def _check_usage(
@@ -227,49 +291,122 @@ def _report(errors: list[RecordError], report: Path | None, total: int) -> None:
         write_error_report(errors, report)
         where = f"report: {escape(str(report))}"
     console.print(
-        f"[red]{len(errors)} of {total} records failed or were skipped[/red]; {where}",
+        f"[red]{len(errors)} of {plural(total, 'record')} failed or were skipped[/red]; {where}",
         soft_wrap=True,
     )
 
 
-@app.command("deidentify")
+@dataclass(frozen=True)
+class _Summary:
+    """What ``--json`` reports: enough for a script to decide whether the run is usable."""
+
+    records: int
+    done: int
+    failed: int
+    skipped: int
+    labels: dict[str, int]
+    seconds: float
+    output: str
+    errors_report: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "done": self.done,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "labels": dict(sorted(self.labels.items())),
+            "seconds": round(self.seconds, 3),
+            "output": self.output,
+            "errors_report": self.errors_report,
+        }
+
+
+def _summary(inputs: InputSet, ckpt: Checkpoint, req: _Request, seconds: float) -> _Summary:
+    """Skipped: the input record itself was bad. Failed: it was read but not de-identified."""
+    bad_input = {rec.index for rec in inputs.records if rec.error is not None}
+    labels: Counter[str] = Counter(
+        str(span.get("label")) for spans in ckpt.spans.values() for span in spans
+    )
+    return _Summary(
+        records=len(inputs.records),
+        done=len(ckpt.outputs),
+        failed=len(set(ckpt.errors) - bad_input),
+        skipped=len(set(ckpt.errors) & bad_input),
+        labels=dict(labels),
+        seconds=seconds,
+        output=str(req.output),
+        errors_report=str(req.errors_out) if ckpt.errors and req.errors_out else None,
+    )
+
+
+@command("deidentify")
 def deidentify(
     input_path: Annotated[
-        Path, typer.Argument(help=".txt file, directory of .txt, .jsonl or .csv")
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help=".txt file, directory of .txt, .jsonl or .csv; - reads stdin",
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Output file or directory (stdout if omitted)"),
+        typer.Option(
+            "-o", "--output", metavar="OUTPUT",
+            help="Output file or directory; - or omitted: stdout",
+        ),
     ] = None,
     mode: Annotated[
-        str | None, typer.Option("--mode", help="tag | redact | surrogate (default: from config)")
+        str | None,
+        typer.Option(
+            "--mode", "-m", metavar="MODE",
+            help="tag | redact | surrogate (default: from config)",
+        ),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Pipeline TOML")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
+    ] = None,
     detectors: Annotated[
         str | None,
-        typer.Option("--detectors", help="Comma-separated detectors, e.g. rules,transformer"),
+        typer.Option(
+            "--detectors", "-d", metavar="NAMES",
+            help="Comma-separated detectors, e.g. rules,transformer",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT",
+            help="stdin input: txt | jsonl | csv (default: jsonl if it starts with '{', else txt)",
+        ),
     ] = None,
     spans_out: Annotated[
-        Path | None, typer.Option("--spans-out", help="Write canonical JSONL with detected spans")
+        Path | None,
+        typer.Option(
+            "--spans-out", metavar="FILE", help="Write canonical JSONL with detected spans"
+        ),
     ] = None,
     text_column: Annotated[
-        str | None, typer.Option("--text-column", help="CSV text column")
+        str, typer.Option("--text-column", metavar="NAME", help="CSV text column")
+    ] = "text",
+    id_column: Annotated[
+        str | None, typer.Option("--id-column", metavar="NAME", help="CSV id column")
     ] = None,
-    id_column: Annotated[str | None, typer.Option("--id-column", help="CSV id column")] = None,
     patient_column: Annotated[
-        str | None, typer.Option("--patient-column", help="CSV column with the patient id")
+        str | None,
+        typer.Option("--patient-column", metavar="NAME", help="CSV column with the patient id"),
     ] = None,
     keep_columns: Annotated[
         str | None,
         typer.Option(
-            "--keep-columns",
+            "--keep-columns", metavar="NAMES",
             help="CSV: other columns to copy unchanged (default: only the id and text columns)",
         ),
     ] = None,
     keep_meta: Annotated[
         str | None,
         typer.Option(
-            "--keep-meta",
+            "--keep-meta", metavar="KEYS",
             help="JSONL: other keys or meta keys to copy unchanged (default: only id and text)",
         ),
     ] = None,
@@ -279,23 +416,41 @@ def deidentify(
     errors_out: Annotated[
         Path | None,
         typer.Option(
-            "--errors",
+            "--errors", metavar="FILE",
             help="Per-record error report (default: OUTPUT.errors.jsonl; stderr without -o)",
         ),
     ] = None,
     preset: Annotated[
-        str | None, typer.Option("--preset", help="safe_harbor | limited_data_set")
+        str | None,
+        typer.Option(
+            "--preset", metavar="PRESET",
+            help="What to remove: safe_harbor | strict | limited_data_set (default: from config)",
+        ),
     ] = None,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Records per batch")] = 32,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, metavar="N", help="Records per batch")
+    ] = 32,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint")
     ] = False,
     mapping_file: Annotated[
         Path | None,
         typer.Option(
-            "--mapping-file", help="Surrogate mode: write an encrypted original→surrogate map"
+            "--mapping-file", metavar="FILE",
+            help="Surrogate mode: write an encrypted original→surrogate map",
         ),
     ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print a summary to stdout (records done, failed, skipped, spans by label, "
+            "seconds); needs -o",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Keep third-party libraries' log lines")
+    ] = False,
 ) -> None:
     """De-identify clinical notes, keeping the input's shape and order.
 
@@ -303,59 +458,114 @@ def deidentify(
     2 when the command is refused before any work. Only ids and de-identified text are written
     unless --keep-columns / --keep-meta name more.
     """
+    quiet_third_party(verbose)
+    output = None if output == STDIO else output
+    try:
+        _check_stdio(input_path, output, fmt, resume=resume, as_json=as_json)
+    except FairdeidError as exc:
+        raise fail(str(exc)) from None
+    options = _Options(
+        mode, config, detectors, spans_out, text_column, id_column, patient_column,
+        keep_columns, keep_meta, recursive, errors_out, preset, batch_size, resume,
+        mapping_file, as_json,
+    )
+    if input_path != STDIO:
+        _run(input_path, output, options)
+        return
+    with _stdin_as_path(fmt) as path:
+        _run(path, output, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The command line's remaining options, passed on as one value."""
+
+    mode: str | None
+    config: Path | None
+    detectors: str | None
+    spans_out: Path | None
+    text_column: str
+    id_column: str | None
+    patient_column: str | None
+    keep_columns: str | None
+    keep_meta: str | None
+    recursive: bool
+    errors_out: Path | None
+    preset: str | None
+    batch_size: int
+    resume: bool
+    mapping_file: Path | None
+    as_json: bool
+
+
+def _run(input_path: Path, output: Path | None, o: _Options) -> None:
+    from fairdeid.cli.extras import missing_extra_is_an_error, require_pipeline
     from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
     from fairdeid.io.fingerprint import Fingerprint, settings_digest
-    from fairdeid.io.readers import read_input
+    from fairdeid.io.readers import detect_kind, read_input
     from fairdeid.io.writers import check_targets, write_output
 
-    kept_columns, kept_meta = _split(keep_columns), _split(keep_meta)
+    started = time.perf_counter()
+    kept_columns, kept_meta = _split(o.keep_columns), _split(o.keep_meta)
     try:
-        effective_mode = _effective_mode(config, mode)
+        effective_mode = _effective_mode(o.config, o.mode)
         _check_usage(
-            input_path, output, effective_mode, resume=resume, mapping=mapping_file is not None,
-            keep_columns=kept_columns, keep_meta=kept_meta,
+            input_path, output, effective_mode, resume=o.resume,
+            mapping=o.mapping_file is not None, keep_columns=kept_columns, keep_meta=kept_meta,
         )
         req = _Request(
             input_path=input_path,
             output=output,
-            errors_out=errors_out
+            errors_out=o.errors_out
             or (output.parent / f"{output.name}.errors.jsonl" if output else None),
-            spans_out=spans_out,
-            mapping_file=mapping_file,
+            spans_out=o.spans_out,
+            mapping_file=o.mapping_file,
             checkpoint=checkpoint_path(output),
             keep=tuple(kept_columns or kept_meta or ()),
         )
         _check_paths(req)
+        require_pipeline(o.config, _split(o.detectors))
         inputs = read_input(
-            input_path, text_column=text_column, id_column=id_column,
-            patient_column=patient_column, keep_columns=kept_columns or (), recursive=recursive,
+            input_path, text_column=o.text_column, id_column=o.id_column,
+            patient_column=o.patient_column, keep_columns=kept_columns or (),
+            recursive=o.recursive,
         )
         check_targets(inputs, output)
-        pipeline = _build_pipeline(
-            config, detectors, effective_mode, preset, mapping_file, resume=resume
-        )
+        with missing_extra_is_an_error("this pipeline"):
+            pipeline = _build_pipeline(
+                o.config, o.detectors, effective_mode, o.preset, o.mapping_file, resume=o.resume
+            )
+        # Only CSV reads columns: other inputs keep the settings (and checkpoints) they had
+        # before --text-column defaulted to "text".
+        text_col = o.text_column if detect_kind(input_path) == "csv" else None
         settings = _settings(
-            pipeline, preset, [text_column, id_column, patient_column], recursive=recursive
+            pipeline, o.preset, [text_col, o.id_column, o.patient_column],
+            recursive=o.recursive,
         )
         ckpt = Checkpoint(
             req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings))
         )
-        n_done = ckpt.load() if resume else 0
+        n_done = ckpt.load() if o.resume else 0
     except FairdeidError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if n_done:
-        console.print(f"resuming: {n_done} record(s) already done")
+        console.print(f"resuming: {plural(n_done, 'record')} already done")
     _warn_identifying(inputs.kind, req.keep)
 
-    ckpt.open(append=resume)
-    _process(pipeline, inputs, ckpt, batch_size)
+    ckpt.open(append=o.resume)
+    _process(pipeline, inputs, ckpt, o.batch_size)
     write_output(inputs, ckpt.outputs, output, keep=req.keep)
-    if spans_out:
-        _write_spans(inputs, ckpt, spans_out)
+    if o.spans_out:
+        _write_spans(inputs, ckpt, o.spans_out)
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
     n_ok = len(ckpt.outputs)
+    summary = _summary(inputs, ckpt, req, time.perf_counter() - started)
     ckpt.finish()
     if errors:
         _report(errors, req.errors_out, len(inputs.records))
+    else:
+        console.print(f"[green]de-identified {plural(n_ok, 'record')}[/green]")
+    if o.as_json:
+        sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
+    if errors:
         raise typer.Exit(1)
-    console.print(f"[green]de-identified {n_ok} record(s)[/green]")

@@ -1,7 +1,11 @@
 """`fairdeid evaluate`, `fairdeid audit` and `fairdeid bench`.
 
-stdout carries only the ``--json`` object; tables, progress bars and notes go to stderr. Errors
-name files and reasons, never PHI.
+Results go to stdout: the ``--json`` object, or the tables (Rich on a terminal, tab-separated in
+a pipe, so ``> results.txt`` keeps them). Progress bars and notes go to stderr. Errors name files
+and reasons, never PHI.
+
+``--config/-c`` and ``--detectors/-d`` are the same options as in ``deidentify``; the older
+``--pipeline/-p`` and ``--detector`` still work for now, hidden, with a deprecation note.
 """
 
 from __future__ import annotations
@@ -12,67 +16,107 @@ from typing import Annotated, Any
 
 import typer
 
-from fairdeid.cli.app import app, console
-from fairdeid.errors import DetectionFailedError
+from fairdeid.cli.app import command, console, deprecated, emit_line, emit_table, fail, note
+from fairdeid.cli.app import plural as _plural
+from fairdeid.errors import DetectionFailedError, FairdeidError
 
-PipelineOpt = Annotated[
-    Path | None, typer.Option("--pipeline", "-p", help="Pipeline TOML config (default: built-in).")
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML (default: built-in)."),
 ]
-DetectorOpt = Annotated[
+DetectorsOpt = Annotated[
     str | None,
-    typer.Option("--detector", "-d", help="Run this one detector on the default config."),
+    typer.Option(
+        "--detectors", "-d", metavar="NAMES",
+        help="Comma-separated detectors to run (default: the config's).",
+    ),
 ]
+#: The old spellings, kept hidden for a release.
+OldPipelineOpt = Annotated[Path | None, typer.Option("--pipeline", "-p", hidden=True)]
+OldDetectorOpt = Annotated[str | None, typer.Option("--detector", hidden=True)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
 ReportOpt = Annotated[
-    Path | None, typer.Option("--report", help="Write report.md, report.html and PNGs here.")
+    Path | None,
+    typer.Option("--report", metavar="DIR", help="Write report.md, report.html and PNGs here."),
 ]
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", "-f", help="Input format (default: from the path).")
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", help="Input format (default: from the path)."
+    ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for localization and bootstrap.")]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")]
 ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
 
 
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code=2)
+def _split(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()] or None
+
+
+def _system(
+    config: Path | None, detectors: str | None, old_pipeline: Path | None, old_detector: str | None
+) -> tuple[Path | None, list[str] | None]:
+    """The config and detectors asked for, accepting the deprecated spellings."""
+    if old_pipeline is not None:
+        deprecated("--pipeline/-p", "--config/-c")
+        if config is not None:
+            raise fail("give --config (or the old --pipeline), not both")
+        config = old_pipeline
+    if old_detector is not None:
+        deprecated("--detector", "--detectors/-d")
+        if detectors is not None:
+            raise fail("give --detectors (or the old --detector), not both")
+        detectors = old_detector
+    return config, _split(detectors)
+
+
+def _check_first(config: Path | None, detectors: list[str] | None, report: Path | None) -> None:
+    """Everything that can be refused without reading data or loading a model (exit 2)."""
+    from fairdeid.cli.extras import require, require_pipeline
+
+    try:
+        if report is not None:
+            require("--report", ["matplotlib"])
+        require_pipeline(config, detectors)
+    except FairdeidError as exc:
+        raise fail(str(exc)) from None
 
 
 def _load(path: Path, fmt: str | None) -> list[Any]:
-    from fairdeid.errors import FairdeidError
     from fairdeid.evaluate.runner import load_documents
 
     try:
         docs, skipped = load_documents(path, fmt)
     except FairdeidError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if skipped:
-        console.print(
-            f"[yellow]skipped {len(skipped)} invalid record(s)[/yellow], first: {skipped[0]}"
-        )
+        note(f"skipped {_plural(len(skipped), 'invalid record')}, first: {skipped[0]}", "yellow")
     if not docs:
-        raise _fail(f"no documents in {path.name}")
+        raise fail(f"no documents in {path.name}")
     return docs
 
 
-def _pipeline(config: Path | None, detector: str | None) -> Any:
-    from fairdeid.errors import FairdeidError
-    from fairdeid.evaluate.runner import build_pipeline
+def _pipeline(config: Path | None, detectors: list[str] | None) -> Any:
+    """Tag mode, so ``leak_rate`` means what ``metrics.py`` says."""
+    from fairdeid.cli.extras import missing_extra_is_an_error
+    from fairdeid.pipeline import Pipeline
 
-    if config is not None and detector is not None:
-        raise _fail("give --pipeline or --detector, not both")
     try:
-        return build_pipeline(config, detector)
+        with missing_extra_is_an_error("this pipeline"):
+            return Pipeline.from_config(config, detectors=detectors, mode="tag")
     except FairdeidError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
-def _label(pipeline: Path | None, detector: str | None, pipe: Any) -> str:
-    """Display name of the system: config stem or detector, with the detectors it runs."""
+def _label(config: Path | None, detectors: list[str] | None, pipe: Any) -> str:
+    """Display name of the system: detectors or config stem, with the detectors it runs."""
     from fairdeid.evaluate.runner import system_name
 
-    return f"{system_name(pipeline, detector)} ({'+'.join(pipe.detectors)})"
+    name = "+".join(detectors) if detectors else system_name(config, None)
+    return f"{name} ({'+'.join(pipe.detectors)})"
 
 
 def _pct(x: float | None) -> str:
@@ -102,15 +146,16 @@ def _write_failures(report: Path | None, failures: dict[str, str]) -> Path | Non
 
 def _print_failures(failures: dict[str, str], total: int, what: str) -> None:
     """Name each failed document and why (ids and detector reasons only, never text)."""
-    console.print(
-        f"[red]{len(failures)} of {total} document(s) could not be checked by every "
-        f"detector[/red]; no {what} reported: a detector that failed is not a detector that "
-        "found nothing."
+    note(
+        f"{len(failures)} of {_plural(total, 'document')} could not be checked by every "
+        f"detector; no {what} reported: a detector that failed is not a detector that "
+        "found nothing.",
+        "red",
     )
     for doc, why in list(failures.items())[:_SHOWN_FAILURES]:
-        console.print(f"  [yellow]failed[/yellow] {doc}: {why}")
+        note(f"  failed {doc}: {why}", "yellow")
     if len(failures) > _SHOWN_FAILURES:
-        console.print(f"  ... and {len(failures) - _SHOWN_FAILURES} more (all in --json output)")
+        note(f"  ... and {len(failures) - _SHOWN_FAILURES} more (all in --json output)")
 
 
 def _detection_failed(
@@ -127,101 +172,113 @@ def _detection_failed(
     _print_failures(exc.failures, exc.total, what)
     path = _write_failures(report, exc.failures)
     if path is not None:
-        console.print(f"error report written to {path}")
+        note(f"error report written to {path}")
     return typer.Exit(code=1)
 
 
-@app.command("evaluate")
+@command("evaluate")
 def evaluate_cmd(
-    gold: Annotated[Path, typer.Argument(help="Annotated gold documents (file or folder).")],
-    pipeline: PipelineOpt = None,
-    detector: DetectorOpt = None,
+    gold: Annotated[
+        Path, typer.Argument(metavar="GOLD", help="Annotated gold documents (file or folder).")
+    ],
+    config: ConfigOpt = None,
+    detectors: DetectorsOpt = None,
     as_json: JsonOpt = False,
     report: ReportOpt = None,
     fmt: FormatOpt = None,
     seed: SeedOpt = 0,
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
+    old_pipeline: OldPipelineOpt = None,
+    old_detector: OldDetectorOpt = None,
 ) -> None:
     """Score a pipeline against gold spans: strict, partial, binary_token, leak_rate, retention.
 
     Exit code 1, and no metrics, when a detector failed on any document (listed with reasons).
     """
-    from fairdeid.errors import FairdeidError
     from fairdeid.evaluate import evaluate_pipeline
     from fairdeid.evaluate.runner import progress_bar
 
+    config, names = _system(config, detectors, old_pipeline, old_detector)
+    _check_first(config, names, report)
     docs = _load(gold, fmt)
-    pipe = _pipeline(pipeline, detector)
+    pipe = _pipeline(config, names)
     try:
         with progress_bar(progress, console) as bar:
             result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
     except DetectionFailedError as exc:
         raise _detection_failed(exc, as_json=as_json, report=report, what="metrics") from None
     except FairdeidError as exc:  # e.g. a detector emitting a label outside the taxonomy
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     out = result.to_json()
-    system = _label(pipeline, detector, pipe)
+    system = _label(config, names, pipe)
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        _print_evaluation(out, f"{system} on {len(docs)} documents")
+        _print_evaluation(out, f"{system} on {_plural(len(docs), 'document')}")
     if report is not None:
         from fairdeid.evaluate.missed import worst_missed
         from fairdeid.evaluate.report import ReportData, write_report
 
         data = ReportData(system=system, evaluation=out, missed=worst_missed(docs, pred))
         paths = write_report(report, data)
-        console.print(f"report written to {paths['report.html'].parent}")
+        note(f"report written to {paths['report.html'].parent}")
 
 
 def _print_evaluation(out: dict[str, Any], title: str) -> None:
-    from rich.table import Table
-
-    table = Table(title=title)
-    for col in ("metric", "precision", "recall", "F1"):
-        table.add_column(col)
-    for name in ("strict", "partial", "binary_token"):
-        table.add_row(name, *(_pct(out[name][k]) for k in ("precision", "recall", "f1")))
-    console.print(table)
-    console.print(
+    emit_table(
+        title,
+        ("metric", "precision %", "recall %", "F1 %"),
+        [
+            [name, *(_pct(out[name][k]) for k in ("precision", "recall", "f1"))]
+            for name in ("strict", "partial", "binary_token")
+        ],
+        right=("precision %", "recall %", "F1 %"),
+    )
+    emit_line(
         f"leak_rate {_pct(out['leak_rate']['value'])}%   "
         f"retention {_pct(out['retention']['value'])}%   "
-        f"{out['words']} words in {out['seconds']:.2f} s"
+        f"{_plural(out['words'], 'word')} in {out['seconds']:.2f} s"
     )
 
 
-@app.command("audit")
+@command("audit")
 def audit_cmd(
-    gold: Annotated[Path, typer.Argument(help="Annotated gold documents (file or folder).")],
+    gold: Annotated[
+        Path, typer.Argument(metavar="GOLD", help="Annotated gold documents (file or folder).")
+    ],
     locales: Annotated[
         str,
-        typer.Option("--locales", "-l", help="Comma-separated locales; en_US is the reference."),
+        typer.Option(
+            "--locales", "-l", metavar="CODES",
+            help="Comma-separated locales; en_US is the reference.",
+        ),
     ] = "en_US,en_GB,en_IN,zh_CN,hi_IN,es_MX,en_NG",
     genders: Annotated[
         bool, typer.Option("--genders", help="Also measure the gender gap.")
     ] = False,
-    pipeline: PipelineOpt = None,
-    detector: DetectorOpt = None,
+    config: ConfigOpt = None,
+    detectors: DetectorsOpt = None,
     as_json: JsonOpt = False,
     report: ReportOpt = None,
     fmt: FormatOpt = None,
     seed: SeedOpt = 0,
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
+    old_pipeline: OldPipelineOpt = None,
+    old_detector: OldDetectorOpt = None,
 ) -> None:
     """Locale and gender fairness audit: same notes, identifiers from other locales.
 
     Exit code 1, and no audit, when a detector failed on any document of any variant.
     """
-    from rich.table import Table
-
-    from fairdeid.errors import FairdeidError
     from fairdeid.evaluate.audit import run_audit
     from fairdeid.evaluate.runner import progress_bar
 
+    config, names = _system(config, detectors, old_pipeline, old_detector)
+    _check_first(config, names, report)
     docs = _load(gold, fmt)
-    pipe = _pipeline(pipeline, detector)
+    pipe = _pipeline(config, names)
     wanted = [loc.strip() for loc in locales.split(",") if loc.strip()]
     try:
         with progress_bar(progress, console) as bar:
@@ -231,55 +288,62 @@ def audit_cmd(
     except DetectionFailedError as exc:
         raise _detection_failed(exc, as_json=as_json, report=report, what="audit") from None
     except ImportError:
-        raise _fail("the localizer (fairdeid.corpora.localize) is not available") from None
+        raise fail("the localizer (fairdeid.corpora.localize) is not available") from None
     except FairdeidError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     out = result.to_json()
+    system = _label(config, names, pipe)
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
     else:
-        table = Table(title=f"{_label(pipeline, detector, pipe)}: recall per locale")
-        for col in (
-            "locale",
-            "NAME recall",
-            "all-PHI recall",
-            "NAME drop vs en_US",
-            "NAME gap sig.",
-        ):
-            table.add_column(col)
-        for r in out["locales"]:
-            drop = r.get("name_recall_relative_drop")
-            gap = r.get("name_recall_gap")
-            table.add_row(
-                r["locale"],
-                _pct(r["name_recall"]["value"]),
-                _pct(r["recall"]["value"]),
-                "ref" if drop is None else _pct(drop["value"]),
-                "ref" if gap is None else ("yes" if gap["significant"] else "no"),
-            )
-        console.print(table)
-        for line in out["verdicts"]:
-            console.print(f"• {line}")
+        _print_audit(out, system)
     if report is not None:
         from fairdeid.evaluate.report import ReportData, write_report
 
         paths = write_report(
-            report,
-            ReportData(
-                title="fairdeid fairness audit", system=_label(pipeline, detector, pipe), audit=out
-            ),
+            report, ReportData(title="fairdeid fairness audit", system=system, audit=out)
         )
-        console.print(f"report written to {paths['report.html'].parent}")
+        note(f"report written to {paths['report.html'].parent}")
 
 
-@app.command("bench")
+def _print_audit(out: dict[str, Any], system: str) -> None:
+    rows = []
+    for r in out["locales"]:
+        drop = r.get("name_recall_relative_drop")
+        gap = r.get("name_recall_gap")
+        rows.append([
+            r["locale"],
+            _pct(r["name_recall"]["value"]),
+            _pct(r["recall"]["value"]),
+            "ref" if drop is None else _pct(drop["value"]),
+            "ref" if gap is None else ("yes" if gap["significant"] else "no"),
+        ])
+    emit_table(
+        f"{system}: recall per locale",
+        ("locale", "NAME recall %", "all-PHI recall %", "NAME drop vs en_US %", "NAME gap sig."),
+        rows,
+        right=("NAME recall %", "all-PHI recall %", "NAME drop vs en_US %"),
+    )
+    for line in out["verdicts"]:
+        emit_line(f"• {line}")
+
+
+@command("bench")
 def bench_cmd(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="Documents to time.")],
-    pipelines: Annotated[
-        list[Path] | None, typer.Option("--pipeline", "-p", help="Pipeline TOML (repeatable).")
+    configs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--config", "-c", metavar="FILE",
+            help="Pipeline TOML: one system each (repeatable).",
+        ),
     ] = None,
     detectors: Annotated[
-        list[str] | None, typer.Option("--detector", "-d", help="Detector name (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--detectors", "-d", metavar="NAME",
+            help="Detector run alone on the default config: one system each (repeatable).",
+        ),
     ] = None,
     repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="Timed passes.")] = 3,
     as_json: JsonOpt = False,
@@ -291,6 +355,10 @@ def bench_cmd(
     trace: Annotated[
         bool, typer.Option("--tracemalloc", help="Also report the Python-heap peak (slower).")
     ] = False,
+    old_pipelines: Annotated[
+        list[Path] | None, typer.Option("--pipeline", "-p", hidden=True)
+    ] = None,
+    old_detectors: Annotated[list[str] | None, typer.Option("--detector", hidden=True)] = None,
 ) -> None:
     """Warm words per second, model-load seconds and peak memory per system (median of runs).
 
@@ -299,8 +367,20 @@ def bench_cmd(
     """
     from fairdeid.evaluate.bench import systems_from_options
 
+    if old_pipelines:
+        deprecated("--pipeline/-p", "--config/-c")
+    if old_detectors:
+        deprecated("--detector", "--detectors/-d")
+    configs = [*(configs or []), *(old_pipelines or [])]
+    detectors = [*(detectors or []), *(old_detectors or [])]
+    if report is not None:
+        _check_first(None, None, report)
+    for cfg in configs:
+        _check_first(cfg, None, None)
+    for name in detectors:
+        _check_first(None, [name], None)
     docs = _load(input_path, fmt)
-    systems = systems_from_options([str(p) for p in pipelines or []], detectors)
+    systems = systems_from_options([str(p) for p in configs], detectors)
     results, failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
     if as_json:
         out: dict[str, Any] = {"systems": results}
@@ -318,10 +398,10 @@ def bench_cmd(
         paths = write_report(
             report, ReportData(title="fairdeid throughput benchmark", bench=results)
         )
-        console.print(f"report written to {paths['report.html'].parent}")
+        note(f"report written to {paths['report.html'].parent}")
     if failed:
         for name, exc in failed.items():
-            console.print(f"[red]{name}:[/red]")
+            note(f"{name}:", "red")
             _print_failures(exc.failures, exc.total, "timing")
         merged = {
             f"{doc} [{name}]": why
@@ -330,7 +410,7 @@ def bench_cmd(
         }
         path = _write_failures(report, merged)
         if path is not None:
-            console.print(f"error report written to {path}")
+            note(f"error report written to {path}")
         raise typer.Exit(code=1)
 
 
@@ -338,7 +418,6 @@ def _bench_all(
     systems: list[Any], docs: list[Any], *, repeat: int, isolate: bool, trace: bool
 ) -> tuple[list[dict[str, Any]], dict[str, DetectionFailedError]]:
     """Measure each system; a system whose detector failed is set aside with its failures."""
-    from fairdeid.errors import FairdeidError
     from fairdeid.evaluate.bench import bench_system
     from fairdeid.evaluate.runner import progress_bar
 
@@ -354,7 +433,7 @@ def _bench_all(
             except DetectionFailedError as exc:
                 failed[system.name] = exc
             except FairdeidError as exc:
-                raise _fail(f"{system.name}: {exc}") from None
+                raise fail(f"{system.name}: {exc}") from None
             else:
                 results.append(bench.to_json())
             if bar is not None and task is not None:
@@ -363,18 +442,17 @@ def _bench_all(
 
 
 def _print_bench(results: list[dict[str, Any]], n_docs: int) -> None:
-    from rich.table import Table
-
-    table = Table(title=f"throughput on {n_docs} documents")
-    for col in ("system", "words/s", "load s", "peak RSS MB", "token recall %"):
-        table.add_column(col)
+    rows = []
     for b in results:
         ev = b.get("evaluation") or {}
-        table.add_row(
+        rows.append([
             b["name"],
             f"{b['words_per_second']:.0f}",
             f"{b['load_seconds']:.2f}",
             f"{b['peak_rss_mb']:.0f}",
             _pct((ev.get("binary_token") or {}).get("recall")),
-        )
-    console.print(table)
+        ])
+    numbers = ("words/s", "load s", "peak RSS MB", "token recall %")
+    emit_table(
+        f"throughput on {_plural(n_docs, 'document')}", ("system", *numbers), rows, right=numbers
+    )

@@ -7,15 +7,17 @@ from typing import Annotated
 
 import typer
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import command, console, deprecated, fail, note, plural
 
 
-@app.command("generate")
+@command("generate")
 def generate(
-    n: Annotated[int, typer.Option("-n", "--n", min=1, help="How many notes.")] = 1000,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output JSONL file.")] = Path(
-        "synthetic.jsonl"
-    ),
+    n: Annotated[
+        int, typer.Option("-n", "--count", min=1, metavar="N", help="How many notes.")
+    ] = 1000,
+    out: Annotated[
+        Path, typer.Option("-o", "--output", "--out", metavar="FILE", help="Output JSONL file.")
+    ] = Path("synthetic.jsonl"),
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same notes).")] = 0,
     locales: Annotated[
         str | None,
@@ -24,6 +26,7 @@ def generate(
     note_types: Annotated[
         str | None, typer.Option(help="Comma-separated note types (default: all 11).")
     ] = None,
+    old_n: Annotated[int | None, typer.Option("--n", min=1, hidden=True)] = None,
 ) -> None:
     """Generate annotated synthetic clinical notes (canonical JSONL)."""
     import time
@@ -35,13 +38,15 @@ def generate(
     from fairdeid.corpora.synth import NoteGenerator
     from fairdeid.errors import FairdeidError
 
+    if old_n is not None:
+        deprecated("--n", "-n/--count")
+        n = old_n
     codes = [c.strip() for c in locales.split(",") if c.strip()] if locales else None
     kinds = [k.strip() for k in note_types.split(",") if k.strip()] if note_types else None
     try:
         gen = NoteGenerator(seed, codes, note_types=kinds)
     except (FairdeidError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
 
     labels: Counter[str] = Counter()
     start = time.perf_counter()
@@ -63,7 +68,7 @@ def generate(
 
         written = write_jsonl(docs(), out)
     elapsed = time.perf_counter() - start
-    console.print(
-        f"wrote {written} notes ({sum(labels.values())} spans, {len(labels)} labels) to {out} "
-        f"in {elapsed:.1f} s"
+    note(
+        f"wrote {plural(written, 'note')} ({plural(sum(labels.values()), 'span')}, "
+        f"{plural(len(labels), 'label')}) to {out} in {elapsed:.1f} s"
     )

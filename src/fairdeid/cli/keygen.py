@@ -6,10 +6,10 @@ import secrets
 
 import typer
 
-from fairdeid.cli.app import app
+from fairdeid.cli.app import command
 
 
-@app.command("keygen")
+@command("keygen")
 def keygen() -> None:
     """Print a new random surrogate key (32 random bytes, url-safe base64) to stdout.
 

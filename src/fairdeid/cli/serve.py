@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import command, fail, note
 
 #: uvicorn logging without the access logger: ours (fairdeid.serve.access) logs method, path and
 #: status only. uvicorn's would add the query string, which is client-controlled text.
@@ -31,11 +31,13 @@ LOG_CONFIG: dict[str, object] = {
 }
 
 
-@app.command("serve")
+@command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind (loopback default)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
-    config: Annotated[Path | None, typer.Option("--config", help="Pipeline TOML")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
+    ] = None,
     token_env: Annotated[
         str | None,
         typer.Option("--token-env", help="Env var holding a bearer token required on /v1"),
@@ -59,33 +61,34 @@ def serve(
 ) -> None:
     """Serve the REST API (/v1/deidentify, /v1/detect, /docs), the review page (/) and the
     annotation page (/annotate)."""
-    try:
-        import uvicorn
+    from fairdeid.cli.extras import MissingExtraError, missing_extra_is_an_error, require
 
-        from fairdeid.serve.api import create_app
-        from fairdeid.serve.engine import check_config
-    except ImportError as exc:
-        console.print(f"[red]fairdeid serve needs the 'serve' extra[/] ({exc.name} missing): "
-                      "pip install 'fairdeid[serve]'")
-        raise typer.Exit(2) from None
+    try:
+        require("fairdeid serve", ["fastapi", "uvicorn"])
+        with missing_extra_is_an_error("fairdeid serve"):
+            import uvicorn
+
+            from fairdeid.serve.api import create_app
+            from fairdeid.serve.engine import check_config
+    except MissingExtraError as exc:
+        raise fail(str(exc)) from None
     from fairdeid.errors import ConfigError
 
     token: str | None = None
     if token_env:
         token = os.environ.get(token_env)
         if not token:
-            console.print(f"[red]--token-env {token_env}: the variable is unset or empty[/]")
-            raise typer.Exit(2)
+            raise fail(f"--token-env {token_env}: the variable is unset or empty")
     try:
         # Also refuses a surrogate server without a strong key: replicas and restarts must
         # give a patient the same surrogates, which a random per-process key cannot.
-        check_config(config)
-    except ConfigError as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from None
+        with missing_extra_is_an_error("this pipeline"):
+            check_config(config)
+    except (ConfigError, MissingExtraError) as exc:
+        raise fail(str(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1") and token is None:
-        console.print("[yellow]warning: listening beyond loopback without --token-env; anyone "
-                      "who can reach this port can submit notes[/]")
+        note("warning: listening beyond loopback without --token-env; anyone who can reach "
+             "this port can submit notes", "yellow")
     application = create_app(
         config,
         token=token,
@@ -102,6 +105,6 @@ def serve(
         loggers["fairdeid.serve.access"] = {"level": "WARNING"}
         log_config["loggers"] = loggers
     url = f"http://{host}:{port}"
-    console.print(f"review page: {url}/   annotation: {url}/annotate   API docs: {url}/docs")
+    note(f"review page: {url}/   annotation: {url}/annotate   API docs: {url}/docs")
     uvicorn.run(application, host=host, port=port, access_log=False, log_config=log_config,
                 server_header=False)

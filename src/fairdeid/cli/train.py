@@ -1,7 +1,8 @@
 """`fairdeid train`: fine-tune a transformer or train a CRF detector, then export it.
 
-Human-facing output goes to stderr (Rich progress bars); the training log is JSON lines in
-``OUT/train_log.jsonl``; ``--json`` prints the final summary to stdout.
+Progress and notes go to stderr (Rich progress bars); the training log is JSON lines in
+``OUT/train_log.jsonl``. The final summary goes to stdout: a table, or with ``--json`` one JSON
+object. The optional dependencies of the chosen ``--kind`` are checked before any data is read.
 """
 
 from __future__ import annotations
@@ -12,20 +13,37 @@ from typing import Annotated
 
 import typer
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import command, emit_table, fail, note, plural, quiet_third_party
+
+#: What each --kind imports (and, for transformers, what --export adds).
+_KIND_MODULES: dict[str, tuple[str, ...]] = {
+    "transformer": ("torch", "transformers"),
+    "crf": ("pycrfsuite",),
+}
+_EXPORT_MODULES = ("onnx", "onnxruntime")
 
 
-@app.command("train")
+@command("train")
 def train(
     train_path: Annotated[
         Path,
-        typer.Option("--train", help="Annotated training data (JSONL or any readable format)."),
+        typer.Option(
+            "--train", metavar="FILE",
+            help="Annotated training data (JSONL or any readable format).",
+        ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output model directory.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", "--output", metavar="DIR", help="Output model directory.")
+    ],
     dev_path: Annotated[
-        Path | None, typer.Option("--dev", help="Annotated dev data (scored, never trained on).")
+        Path | None,
+        typer.Option(
+            "--dev", metavar="FILE", help="Annotated dev data (scored, never trained on)."
+        ),
     ] = None,
-    kind: Annotated[str, typer.Option("--kind", help="transformer or crf.")] = "transformer",
+    kind: Annotated[
+        str, typer.Option("--kind", metavar="KIND", help="transformer or crf.")
+    ] = "transformer",
     base: Annotated[
         Path | None,
         typer.Option(
@@ -95,13 +113,23 @@ def train(
         bool, typer.Option("--json", help="Print the summary as JSON to stdout.")
     ] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Keep third-party libraries' log lines")
+    ] = False,
 ) -> None:
     """Train a learned detector on annotated notes."""
+    from fairdeid.cli.extras import require
     from fairdeid.errors import FairdeidError
     from fairdeid.train.augment import parse_locales
     from fairdeid.train.data import limit_documents, load_documents
 
+    quiet_third_party(verbose)
     try:
+        if kind not in _KIND_MODULES:
+            raise FairdeidError(f"unknown --kind {kind!r}; use transformer or crf")
+        require(f"fairdeid train --kind {kind}", _KIND_MODULES[kind])
+        if kind == "transformer" and export:
+            require("--export (ONNX)", _EXPORT_MODULES)
         if init is not None and (base is not None or scheme is not None):
             raise FairdeidError(
                 "--init continues a fine-tuned model with its own encoder and labels; "
@@ -111,10 +139,10 @@ def train(
         train_docs = limit_documents(load_documents(train_path, fmt), limit, seed)
         dev_docs = load_documents(dev_path, fmt) if dev_path else None
         locales = parse_locales(augment_locales)
-        console.print(
-            f"training [bold]{kind}[/] on {len(train_docs)} documents"
+        note(
+            f"training {kind} on {plural(len(train_docs), 'document')}"
             + (f", dev {len(dev_docs)}" if dev_docs else "")
-            + (f", augmenting with {len(locales)} locales" if locales else "")
+            + (f", augmenting with {plural(len(locales), 'locale')}" if locales else "")
             + (f", continuing from {init}" if init else "")
         )
         if kind == "crf":
@@ -132,7 +160,7 @@ def train(
                 train_docs,
                 dev_docs,
             )
-        elif kind == "transformer":
+        else:  # transformer
             from fairdeid.train.finetune import TrainConfig, default_base, train_transformer
 
             cfg = TrainConfig(
@@ -157,16 +185,14 @@ def train(
             if export:
                 from fairdeid.train.export import export_onnx
 
-                console.print("exporting ONNX (fused, per-channel int8) ...")
+                note("exporting ONNX (fused, per-channel int8) ...")
                 summary["export"] = export_onnx(out)
-        else:
-            raise FairdeidError(f"unknown --kind {kind!r}; use transformer or crf")
     except FairdeidError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(code=2) from None
-    _print_summary(summary)
+        raise fail(str(exc)) from None
     if json_out:
         print(json.dumps(summary))
+    else:
+        _print_summary(summary)
 
 
 def _init_dir(init: str | None, kind: str) -> Path | None:
@@ -183,13 +209,10 @@ def _init_dir(init: str | None, kind: str) -> Path | None:
 
 
 def _print_summary(summary: dict[str, object]) -> None:
-    from rich.table import Table
-
-    table = Table(title="training summary", show_header=False)
+    rows: list[list[str]] = []
     for key, value in summary.items():
         if isinstance(value, dict):
-            for k, v in value.items():
-                table.add_row(f"{key}.{k}", str(v))
+            rows += [[f"{key}.{k}", str(v)] for k, v in value.items()]
         else:
-            table.add_row(key, str(value))
-    console.print(table)
+            rows.append([key, str(value)])
+    emit_table("training summary", ("key", "value"), rows)

@@ -3,9 +3,9 @@
 Two callers share them. `fairdeid deidentify` reads a whole input (a .txt file, a directory of
 .txt files, a JSONL or a CSV file) into an ``InputSet`` whose records keep their raw form for
 shape-preserving output; locators are 1-based (``notes.jsonl:3``, ``notes.csv:row 2``).
-`fairdeid batch` reads one chunk's rows at a time (JSONL, CSV, Parquet); its locators name the
-0-based row number that also appears in its part files and ``errors.jsonl``
-(``notes.jsonl row 0``).
+`fairdeid batch` reads one chunk's rows at a time (JSONL, CSV, Parquet); its locators are 1-based
+like deidentify's (``notes.csv:row 1`` is the first row), while the ``row`` field of its part files
+and ``errors.jsonl`` stays the 0-based row number.
 
 Trust at the edges: input is decoded record by record (one bad line or row never refuses the whole
 file), a record holding invalid Unicode (a lone surrogate escape) is rejected before it can crash
@@ -519,9 +519,11 @@ def detect_format(path: Path, declared: str | None) -> Format:
 
 
 def row_locator(path: Path, row: int) -> str:
-    """Where a batch row is, for errors.jsonl; printable even when the name is not UTF-8."""
+    """Where a batch row is, for errors.jsonl; printable even when the name is not UTF-8.
+
+    1-based, as people count and as deidentify writes it (``row`` is the 0-based number)."""
     name = path.name.encode("utf-8", "backslashreplace").decode("utf-8")
-    return f"{name} row {row}"
+    return f"{name}:row {row + 1}"
 
 
 def _checked(where: str, doc: Document) -> Document | RecordError:

@@ -123,13 +123,13 @@ class ChunkWorker:
                     records.append(record)
                     words += len(outcome.document.text.split())
                 else:
-                    errors.append({"row": row.row, "where": row.where,
+                    errors.append({"record": row.where, "row": row.row,
                                    "reason": "output record is not writable as UTF-8 JSON"})
             else:
                 # A bad row, a row the pipeline failed on, or one a detector failed on (only
                 # partly checked: never released as de-identified).
                 reason = row.error or (outcome.reason if outcome else "no result")
-                errors.append({"row": row.row, "where": row.where, "reason": reason})
+                errors.append({"record": row.where, "row": row.row, "reason": reason})
         # Part file first, receipt last: a chunk is done when its receipt exists and the part
         # file still has the row count and checksum the receipt records.
         part: PartInfo = write_part(spec.part_path(chunk.index), records, spec.out_format)
