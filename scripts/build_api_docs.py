@@ -92,6 +92,16 @@ FIELD_NOTES: dict[tuple[str, str], str] = {
     ("ScrubadubDetector", "labels"): "scrubadub filth type -> fairdeid label, added to the "
     'built-in map; ``""`` drops a type.',
     ("ScrubadubDetector", "unmapped"): 'Label for types with no mapping (``""`` drops them).',
+    ("PyDeidDetector", "types"): "pyDeid PHI types to find (all of them when unset).",
+    ("PyDeidDetector", "labels"): "exact pyDeid type -> fairdeid label, tried before the "
+    "built-in rules.",
+    ("PyDeidDetector", "unmapped"): "Label for pyDeid types with no mapping.",
+    ("PyDeidDetector", "two_digit_threshold"): "pyDeid's two-digit-year pivot (``30``: 29 -> "
+    "2029, 30 -> 1930).",
+    ("PyDeidDetector", "valid_year_low"): "Earliest year pyDeid accepts in a date.",
+    ("PyDeidDetector", "valid_year_high"): "Latest year pyDeid accepts in a date.",
+    ("PyDeidDetector", "ner_model"): "spaCy model for pyDeid's optional name NER (off by "
+    "default, as in the paper).",
 }
 
 
@@ -329,6 +339,12 @@ def _detector_sections() -> list[str]:
         docstring(peers.ScrubadubDetector.from_config),
         "",
         keyword_table(peers.ScrubadubDetector),
+        "",
+        "### `pydeid`",
+        "",
+        docstring(peers.PyDeidDetector.from_config),
+        "",
+        keyword_table(peers.PyDeidDetector),
     ]
 
 
