@@ -22,6 +22,16 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return seen
 
 
+def _wait_ready(client: TestClient, seconds: float = 60.0) -> None:
+    """The pipeline loads in the background: a busy machine can take a while (503 until then)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while client.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "the pipeline never became ready"
+        time.sleep(0.05)
+
+
 def test_serve_builds_app_with_token_and_quiet_access_log(
     captured: dict[str, Any], toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -34,6 +44,7 @@ def test_serve_builds_app_with_token_and_quiet_access_log(
     assert captured["log_config"]["loggers"]["uvicorn.access"]["handlers"] == []
     with TestClient(captured["app"]) as client:
         assert client.post("/v1/detect", json={"text": "x"}).status_code == 401
+        _wait_ready(client)
         ok = client.post("/v1/deidentify", json={"text": "Dr. Lee"},
                          headers={"Authorization": "Bearer abc"})
         assert ok.json()["text"] == "Dr. [NAME]"
