@@ -110,7 +110,7 @@ def accuracy(model: str, dev: Path) -> dict[str, Any]:
 
 
 def audit(model: str, n: int, seed: int) -> dict[str, Any]:
-    from fairdeid.corpora.localize import localize_documents
+    from fairdeid.corpora.multicultural import localize_documents
     from fairdeid.corpora.synth import generate_notes
     from fairdeid.detect.transformer import TransformerDetector
     from fairdeid.locales import LOCALE_CODES

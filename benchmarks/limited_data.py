@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fairdeid.corpora.localize import localize_documents
+from fairdeid.corpora.multicultural import localize_documents
 from fairdeid.corpora.synth import generate_notes
 from fairdeid.document import Document
 from fairdeid.locales import LOCALE_CODES

@@ -49,3 +49,14 @@ def test_label_recall_counts_spans_removed_entirely_by_any_label() -> None:
     assert set(sc.as_dict()) >= {"recall_NAME", "recall_LOCATION", "recall_DATE"}
     assert "recall_AGE" not in sc.as_dict()
     assert sc.strict_f1 == pytest.approx(1 / 3)  # 1 exact match of 3 predicted and 3 gold
+
+
+def test_score_binary_token() -> None:
+    text = "Seen by Dr. Wei Zhang's team on 03/04/2021."
+    s, d = text.index("Wei"), text.index("03/")
+    doc = Document("d", text, spans=(Span(s, s + 9, "DOCTOR"), Span(d, d + 10, "DATE")))
+    perfect = score([doc], [list(doc.spans)])
+    assert perfect.recall == 1.0 and perfect.precision == 1.0 and perfect.strict_f1 == 1.0
+    half = score([doc], [[doc.spans[0]]])
+    assert half.recall < 1.0 and half.precision == 1.0
+    assert half.label_recall("NAME") == 1.0 and half.label_recall("DATE") == 0.0

@@ -54,7 +54,7 @@ METRICS: dict[str, Callable[[FloatArray], FloatArray]] = {
 
 
 def default_localizer() -> Localizer:
-    from fairdeid.corpora.localize import localize_documents
+    from fairdeid.corpora.multicultural import localize_documents
 
     return localize_documents
 

@@ -491,6 +491,8 @@ def verdict_lines(audit: dict[str, Any]) -> list[str]:
 
 @dataclass
 class _Section:
+    """One heading of the report, written the same way to Markdown and to HTML."""
+
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[tuple[list[str], list[list[str]]]] = field(default_factory=list)
@@ -499,158 +501,187 @@ class _Section:
 
 
 def _sections(data: ReportData) -> list[_Section]:
+    """The report's sections in reading order; a part of ``data`` that is absent adds none."""
     out: list[_Section] = []
-    ev = data.evaluation
-    if ev:
-        s = _Section("Overall")
-        s.paragraphs.append(
-            f"{ev['documents']} documents, {ev['words']} words, detection took "
-            f"{ev['seconds']:.2f} s. Percentages with 95% bootstrap intervals over documents."
-        )
-        rows = []
-        for name in ("strict", "partial", "binary_token"):
-            m = ev[name]
-            rows.append(
-                [name]
-                + [format_estimate(m[k], m["ci95"][k]) for k in ("precision", "recall", "f1")]
-            )
-        s.tables.append((["metric", "precision", "recall", "F1"], rows))
-        s.tables.append(
-            (
-                ["metric", "value", "95% CI"],
-                [
-                    ["leak_rate", _pct(ev["leak_rate"]["value"]), _ci(ev["leak_rate"]["ci95"])],
-                    ["retention", _pct(ev["retention"]["value"]), _ci(ev["retention"]["ci95"])],
-                ],
-            )
-        )
-        out.append(s)
-        if ev["by_label"]:
-            s = _Section("By label")
-            rows = []
-            for label, e in ev["by_label"].items():
-                rows.append(
-                    [
-                        label,
-                        str(e["support"]),
-                        f"{_pct(e['strict']['recall'])}",
-                        f"{_pct(e['partial']['recall'])}",
-                        f"{_pct(e['token']['recall'])}",
-                        _pct(e["token_recall_any_label"]["value"]),
-                        f"{_pct(e['strict']['f1'])}",
-                    ]
-                )
-            s.tables.append(
-                (
-                    [
-                        "label",
-                        "gold spans",
-                        "strict R",
-                        "partial R",
-                        "token R",
-                        "token R (any label)",
-                        "strict F1",
-                    ],
-                    rows,
-                )
-            )
-            s.images.append(("by_label.png", plot_by_label(ev)))
-            out.append(s)
+    if data.evaluation:
+        out += _evaluation_sections(data.evaluation)
     if data.missed:
-        s = _Section("Worst missed spans")
-        s.paragraphs.append(
-            "PHI is never shown: the missed span is ■■■, other gold PHI is [LABEL], any known "
-            "identifier string is [PHI] and digits are #."
-        )
-        s.tables.append(
-            (
-                ["label", "length", "chars leaked", "masked context"],
-                [[m.label, str(m.length), str(m.leaked_chars), m.context] for m in data.missed],
-            )
-        )
-        out.append(s)
-    au = data.audit
-    if au:
-        s = _Section("Locale audit")
-        s.paragraphs.append(
-            f"The same {au['documents']} notes with identifiers from each locale; en_US is the "
-            f"reference. Paired bootstrap over documents ({au['resamples']} resamples, "
-            f"seed {au['seed']})."
-        )
-        s.paragraphs.append(UNITS_NOTE)
-        rows = [_locale_row(r) for r in au["locales"]]
-        header = [
-            "locale",
-            "NAME recall (%)",
-            "NAME gap vs en_US (points)",
-            "NAME relative drop (% of en_US)",
-            "NAME gap significant",
-            "all-PHI recall (%)",
-            "all-PHI gap vs en_US (points)",
-            "all-PHI gap significant",
-        ]
-        s.tables.append((header, rows))
-        s.images.append(("locale_recall.png", plot_locale_recall(au)))
-        if len(au["locales"]) > 1:
-            s.images.append(("locale_drop.png", plot_locale_drop(au)))
-        out.append(s)
-        if au.get("gender_gap"):
-            s = _Section("Gender gap")
-            rows = [
-                [
-                    r["locale"],
-                    format_estimate(r["female"]["value"], r["female"]["ci95"]),
-                    format_estimate(r["male"]["value"], r["male"]["ci95"]),
-                    format_estimate(r["gap"]["difference"], r["gap"]["ci95"]),
-                    "yes" if r["gap"]["significant"] else "no",
-                ]
-                for r in au["gender_gap"]
-            ]
-            s.tables.append(
-                (
-                    [
-                        "locale",
-                        "female NAME recall (%)",
-                        "male NAME recall (%)",
-                        "female − male (points)",
-                        "significant",
-                    ],
-                    rows,
-                )
-            )
-            s.images.append(("gender_gap.png", plot_gender_gap(au)))
-            out.append(s)
-        s = _Section("Verdicts")
-        s.bullets = verdict_lines(au)
-        out.append(s)
+        out.append(_missed_section(data.missed))
+    if data.audit:
+        out += _audit_sections(data.audit)
     if data.bench:
-        s = _Section("Throughput")
-        s.paragraphs.append(
-            "Warm words per second (whitespace-delimited input words, one untimed warm-up pass, "
-            "median of the timed passes); model load reported separately; peak RSS per process."
-        )
-        rows = []
-        for b in data.bench:
-            ev_b = b.get("evaluation") or {}
-            rec = (ev_b.get("binary_token") or {}).get("recall")
-            rows.append(
-                [
-                    b["name"],
-                    f"{b['words_per_second']:.0f}",
-                    f"{b['load_seconds']:.2f}",
-                    f"{b['peak_rss_mb']:.0f}",
-                    _pct(rec),
-                ]
-            )
-        s.tables.append((["system", "words/s", "load s", "peak RSS MB", "token recall %"], rows))
-        if any((b.get("evaluation") or {}).get("binary_token") for b in data.bench):
-            s.images.append(("recall_vs_throughput.png", plot_throughput(data.bench)))
-        out.append(s)
+        out.append(_throughput_section(data.bench))
     if data.notes:
-        s = _Section("Notes")
-        s.bullets = list(data.notes)
-        out.append(s)
+        out.append(_Section("Notes", bullets=list(data.notes)))
     return out
+
+
+def _evaluation_sections(ev: dict[str, Any]) -> list[_Section]:
+    """Overall scores, then recall per label when the evaluation has any."""
+    out = [_overall_section(ev)]
+    if ev["by_label"]:
+        out.append(_by_label_section(ev))
+    return out
+
+
+def _overall_section(ev: dict[str, Any]) -> _Section:
+    s = _Section("Overall")
+    s.paragraphs.append(
+        f"{ev['documents']} documents, {ev['words']} words, detection took "
+        f"{ev['seconds']:.2f} s. Percentages with 95% bootstrap intervals over documents."
+    )
+    rows = []
+    for name in ("strict", "partial", "binary_token"):
+        m = ev[name]
+        rows.append(
+            [name]
+            + [format_estimate(m[k], m["ci95"][k]) for k in ("precision", "recall", "f1")]
+        )
+    s.tables.append((["metric", "precision", "recall", "F1"], rows))
+    s.tables.append(
+        (
+            ["metric", "value", "95% CI"],
+            [
+                ["leak_rate", _pct(ev["leak_rate"]["value"]), _ci(ev["leak_rate"]["ci95"])],
+                ["retention", _pct(ev["retention"]["value"]), _ci(ev["retention"]["ci95"])],
+            ],
+        )
+    )
+    return s
+
+
+_BY_LABEL_HEADER = [
+    "label",
+    "gold spans",
+    "strict R",
+    "partial R",
+    "token R",
+    "token R (any label)",
+    "strict F1",
+]
+
+
+def _by_label_section(ev: dict[str, Any]) -> _Section:
+    s = _Section("By label")
+    rows = [
+        [
+            label,
+            str(e["support"]),
+            f"{_pct(e['strict']['recall'])}",
+            f"{_pct(e['partial']['recall'])}",
+            f"{_pct(e['token']['recall'])}",
+            _pct(e["token_recall_any_label"]["value"]),
+            f"{_pct(e['strict']['f1'])}",
+        ]
+        for label, e in ev["by_label"].items()
+    ]
+    s.tables.append((list(_BY_LABEL_HEADER), rows))
+    s.images.append(("by_label.png", plot_by_label(ev)))
+    return s
+
+
+def _missed_section(missed: Sequence[MissedSpan]) -> _Section:
+    """The worst misses, masked: the contexts are the only note text a report ever holds."""
+    s = _Section("Worst missed spans")
+    s.paragraphs.append(
+        "PHI is never shown: the missed span is ■■■, other gold PHI is [LABEL], any known "
+        "identifier string is [PHI] and digits are #."
+    )
+    s.tables.append(
+        (
+            ["label", "length", "chars leaked", "masked context"],
+            [[m.label, str(m.length), str(m.leaked_chars), m.context] for m in missed],
+        )
+    )
+    return s
+
+
+def _audit_sections(au: dict[str, Any]) -> list[_Section]:
+    """The locale table, the gender gap when it was measured, and the verdicts in words."""
+    out = [_locale_section(au)]
+    if au.get("gender_gap"):
+        out.append(_gender_gap_section(au))
+    out.append(_Section("Verdicts", bullets=verdict_lines(au)))
+    return out
+
+
+_LOCALE_HEADER = [
+    "locale",
+    "NAME recall (%)",
+    "NAME gap vs en_US (points)",
+    "NAME relative drop (% of en_US)",
+    "NAME gap significant",
+    "all-PHI recall (%)",
+    "all-PHI gap vs en_US (points)",
+    "all-PHI gap significant",
+]
+
+
+def _locale_section(au: dict[str, Any]) -> _Section:
+    s = _Section("Locale audit")
+    s.paragraphs.append(
+        f"The same {au['documents']} notes with identifiers from each locale; en_US is the "
+        f"reference. Paired bootstrap over documents ({au['resamples']} resamples, "
+        f"seed {au['seed']})."
+    )
+    s.paragraphs.append(UNITS_NOTE)
+    s.tables.append((list(_LOCALE_HEADER), [_locale_row(r) for r in au["locales"]]))
+    s.images.append(("locale_recall.png", plot_locale_recall(au)))
+    if len(au["locales"]) > 1:
+        s.images.append(("locale_drop.png", plot_locale_drop(au)))
+    return s
+
+
+_GENDER_HEADER = [
+    "locale",
+    "female NAME recall (%)",
+    "male NAME recall (%)",
+    "female − male (points)",
+    "significant",
+]
+
+
+def _gender_gap_section(au: dict[str, Any]) -> _Section:
+    s = _Section("Gender gap")
+    rows = [
+        [
+            r["locale"],
+            format_estimate(r["female"]["value"], r["female"]["ci95"]),
+            format_estimate(r["male"]["value"], r["male"]["ci95"]),
+            format_estimate(r["gap"]["difference"], r["gap"]["ci95"]),
+            "yes" if r["gap"]["significant"] else "no",
+        ]
+        for r in au["gender_gap"]
+    ]
+    s.tables.append((list(_GENDER_HEADER), rows))
+    s.images.append(("gender_gap.png", plot_gender_gap(au)))
+    return s
+
+
+def _throughput_section(bench: Sequence[dict[str, Any]]) -> _Section:
+    """Speed next to recall: a faster system is only better if it still finds the PHI."""
+    s = _Section("Throughput")
+    s.paragraphs.append(
+        "Warm words per second (whitespace-delimited input words, one untimed warm-up pass, "
+        "median of the timed passes); model load reported separately; peak RSS per process."
+    )
+    rows = []
+    for b in bench:
+        ev_b = b.get("evaluation") or {}
+        rec = (ev_b.get("binary_token") or {}).get("recall")
+        rows.append(
+            [
+                b["name"],
+                f"{b['words_per_second']:.0f}",
+                f"{b['load_seconds']:.2f}",
+                f"{b['peak_rss_mb']:.0f}",
+                _pct(rec),
+            ]
+        )
+    s.tables.append((["system", "words/s", "load s", "peak RSS MB", "token recall %"], rows))
+    if any((b.get("evaluation") or {}).get("binary_token") for b in bench):
+        s.images.append(("recall_vs_throughput.png", plot_throughput(bench)))
+    return s
 
 
 _CSS = """body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}

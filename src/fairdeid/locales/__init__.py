@@ -1,5 +1,10 @@
 """Locale pools: names by gender (native script + romanised), places, phone and ID shapes.
 
+This package is data and lookups only (the pools here, region names in ``regions``, the
+romanisation of names in ``translit``). Using the pools is done elsewhere: surrogates in
+``fairdeid.replace.surrogates``, rewriting an annotated corpus with another locale's
+identifiers in ``fairdeid.corpora.multicultural``.
+
 Why precomputed data files instead of calling Faker at run time: several Faker locales silently
 fall back to US names (en_AU, en_CA) or give native script only (zh_CN, hi_IN, bn_BD), which would
 quietly ruin a fairness experiment. ``scripts/build_locale_pools.py`` builds, checks and freezes

@@ -4,8 +4,8 @@ A model trained on notes whose names are all Anglo-American learns "capitalised 
 name" rather than "name", and its recall drops for Chinese, Indian or Nigerian patients. The fix
 is cheap: keep the clinical text, re-draw every gold identifier from another locale's pool (names
 by gender in romanised or native script, places, phone and ID shapes) with
-``fairdeid.corpora.localize.localize_document``. Each epoch sees each note under a freshly drawn
-locale, so the model sees the same context with many identifier cultures.
+``fairdeid.corpora.multicultural.localize_document``. Each epoch sees each note under a freshly
+drawn locale, so the model sees the same context with many identifier cultures.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ Localizer = Callable[..., Document]
 
 def _default_localizer() -> Localizer:
     try:
-        from fairdeid.corpora.localize import localize_document
+        from fairdeid.corpora.multicultural import localize_document
     except ImportError as exc:  # pragma: no cover - depends on the installed package
-        raise ConfigError("augmentation needs fairdeid.corpora.localize (not installed)") from exc
+        raise ConfigError(
+            "augmentation needs fairdeid.corpora.multicultural (not installed)"
+        ) from exc
     return localize_document
 
 

@@ -211,13 +211,7 @@ def train_transformer(
     Face weights, ``tokenizer.json``, ``fairdeid_model.json`` and ``train_log.jsonl``; export it to
     ONNX with :func:`fairdeid.train.export.export_onnx`.
     """
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import torch
-    import transformers
-
-    transformers.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    torch = _import_torch_quietly()
     if not train_docs:
         raise ConfigError("no training documents")
     random.seed(cfg.seed)
@@ -228,25 +222,192 @@ def train_transformer(
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "train_log.jsonl")
-    model, tokenizer, tags = start.model, start.tokenizer, list(start.tags)
-    label2id = {t: i for i, t in enumerate(tags)}
-    case_features = start.case_features
+    try:
+        return _fine_tune(cfg, start, out, log, train_docs, dev_docs, progress, on_log)
+    finally:
+        log.close()
+
+
+def _import_torch_quietly() -> Any:
+    """Import torch and transformers offline and silent: a training run must never reach the
+    network (the model hub) and its own progress bar is the only output."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    return torch
+
+
+@dataclass(frozen=True)
+class _StepPlan:
+    """How long a run is, fixed before its first step so the schedule and the bar agree."""
+
+    #: Optimisation steps in the whole run (epochs * steps per epoch, capped by max_steps).
+    total: int
+    #: Epochs to start: the last one may stop part-way when ``total`` is reached.
+    epochs: int
+    #: Steps of linear learning-rate warmup.
+    warmup: int
+
+
+def _plan_steps(cfg: TrainConfig, examples_per_epoch: int) -> _StepPlan:
+    steps_per_epoch = math.ceil(examples_per_epoch / cfg.batch_size)
+    total = max(1, math.ceil(steps_per_epoch * cfg.epochs))
+    if cfg.max_steps is not None:
+        total = min(total, cfg.max_steps)
+    return _StepPlan(total, math.ceil(total / steps_per_epoch), max(1, int(total * cfg.warmup)))
+
+
+@dataclass
+class _Counters:
+    """What a run has done so far: reported on the bar, in the log and in the summary."""
+
+    step: int = 0
+    words: int = 0
+    running_loss: float = 0.0
+    stopped_early: bool = False
+    started: float = field(default_factory=time.perf_counter)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The fixed parts of one fine-tuning run, shared by the loop's steps."""
+
+    cfg: TrainConfig
+    start: _Start
+    meta: ModelMeta
+    plan: _StepPlan
+    optimizer: Any
+    scheduler: Any
+    pad_id: int
+    uses_types: bool
+    emit: Callable[..., None]
+
+
+def _fine_tune(
+    cfg: TrainConfig,
+    start: _Start,
+    out: Path,
+    log: _Log,
+    train_docs: Sequence[Document],
+    dev_docs: Sequence[Document] | None,
+    progress: bool,
+    on_log: Callable[[str, dict[str, Any]], None] | None,
+) -> dict[str, Any]:
+    """Prepare the model and data, run the training loop, evaluate and save."""
     if cfg.freeze_word_embeddings:
         # Half of MiniLM's weights are the word-embedding table; updating it costs CPU time and,
         # with a few thousand notes, mostly overfits the vocabulary of the training names.
-        model.get_input_embeddings().weight.requires_grad_(False)
+        start.model.get_input_embeddings().weight.requires_grad_(False)
+    augmenter = Augmenter(cfg.augment_locales, seed=cfg.seed) if cfg.augment_locales else None
+    epoch_examples = _epoch_encoder(cfg, start, train_docs, augmenter)
+    rng = random.Random(cfg.seed)
+    first = epoch_examples(0)
+
+    def emit(event: str, **data: Any) -> None:
+        log.write(event, **data)
+        if on_log:
+            on_log(event, data)
+
+    counters = _Counters()
+    run = _prepare_run(cfg, start, _model_meta(cfg, start, cfg.name or out.name),
+                       _plan_steps(cfg, len(first)), counters, emit)
+    log.write(
+        "start",
+        config={k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
+        n_train_docs=len(train_docs),
+        n_dev_docs=len(dev_docs or []),
+        examples_per_epoch=len(first),
+        steps=run.plan.total,
+        labels=list(start.tags),
+        case_features=start.case_features,
+    )
+    counters.started = time.perf_counter()
+    _train_epochs(run, counters, first, epoch_examples, rng, dev_docs, progress)
+    start.model.eval()
+    summary = _summary(run, counters, augmenter)
+    if dev_docs:
+        summary["dev"] = evaluate_detector(_detector(run), dev_docs)
+        emit("eval", step=counters.step, epoch="final", **summary["dev"])
+    _save(run, out)
+    emit("done", **summary)
+    return summary
+
+
+def _prepare_run(
+    cfg: TrainConfig,
+    start: _Start,
+    meta: ModelMeta,
+    plan: _StepPlan,
+    counters: _Counters,
+    emit: Callable[..., None],
+) -> _Run:
+    """The optimiser, its schedule and the batch settings the model's inputs need."""
+    import torch
+
+    model = start.model
+    optimizer = torch.optim.AdamW(_parameter_groups(model, cfg.weight_decay), lr=cfg.lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, _learning_rate_factor(plan, cfg.time_budget_s, counters)
+    )
+    # Models without a token-type table (or with one type) get no token_type_ids at all.
     uses_types = int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
-    pad_id = tokenizer.token_to_id("[PAD]")
-    if pad_id is None:
-        pad_id = tokenizer.token_to_id("<pad>") or 0
-    name = cfg.name or out.name
-    meta = ModelMeta(
+    return _Run(cfg, start, meta, plan, optimizer, scheduler, _pad_id(start.tokenizer),
+                uses_types, emit)
+
+
+def _train_epochs(
+    run: _Run,
+    counters: _Counters,
+    first: list[Example],
+    epoch_examples: Callable[[int], list[Example]],
+    rng: random.Random,
+    dev_docs: Sequence[Document] | None,
+    progress: bool,
+) -> None:
+    """The training loop: stops at the planned step count or when the time budget is spent,
+    and scores the dev set after every epoch but the last (the final score comes after)."""
+    cfg, plan, model = run.cfg, run.plan, run.start.model
+    model.train()
+    with _progress_bar(progress) as bar:
+        task = bar.add_task("train", total=plan.total, epoch=1, loss=0.0, wps=0.0)
+        for epoch in range(plan.epochs):
+            examples = first if epoch == 0 else epoch_examples(epoch)
+            for batch in length_bucketed_batches(examples, cfg.batch_size, rng):
+                if counters.step >= plan.total:
+                    break
+                _train_step(run, counters, batch)
+                bar.update(task, advance=1, epoch=epoch + 1, loss=counters.running_loss,
+                           wps=_words_per_second(counters))
+                if counters.step % cfg.log_every == 0 or counters.step == plan.total:
+                    _log_step(run, counters, epoch)
+                if cfg.time_budget_s is not None and counters.elapsed() > cfg.time_budget_s:
+                    counters.stopped_early = True
+                    break
+            if counters.stopped_early or counters.step >= plan.total:
+                break
+            if dev_docs and epoch + 1 < plan.epochs:
+                model.eval()
+                run.emit("eval", step=counters.step, epoch=epoch + 1,
+                         **evaluate_detector(_detector(run), dev_docs))
+                model.train()
+
+
+def _model_meta(cfg: TrainConfig, start: _Start, name: str) -> ModelMeta:
+    """What the detector needs to run the saved model the way it was trained."""
+    return ModelMeta(
         name=name,
-        labels=tuple(tags),
+        labels=tuple(start.tags),
         scheme=start.scheme,
         max_length=cfg.max_length,
         stride=cfg.stride,
-        case_features=case_features,
+        case_features=start.case_features,
         extra={
             **start.extra,
             "augment_locales": cfg.augment_locales,
@@ -254,77 +415,76 @@ def train_transformer(
         },
     )
 
-    augmenter = Augmenter(cfg.augment_locales, seed=cfg.seed) if cfg.augment_locales else None
-    enc_kw = {
-        "scheme": start.scheme,
-        "max_length": cfg.max_length,
-        "stride": cfg.stride,
-        "case_features": case_features,
-    }
+
+def _epoch_encoder(
+    cfg: TrainConfig,
+    start: _Start,
+    train_docs: Sequence[Document],
+    augmenter: Augmenter | None,
+) -> Callable[[int], list[Example]]:
+    """The encoded examples of epoch ``n``: with augmentation every epoch re-draws each note's
+    identifiers from another locale, so examples are built per epoch, not once."""
+    label2id = {t: i for i, t in enumerate(start.tags)}
 
     def epoch_examples(epoch: int) -> list[Example]:
         docs = augmenter.epoch(train_docs, epoch) if augmenter else list(train_docs)
-        return encode_documents(docs, tokenizer, label2id, **enc_kw)
+        return encode_documents(
+            docs,
+            start.tokenizer,
+            label2id,
+            scheme=start.scheme,
+            max_length=cfg.max_length,
+            stride=cfg.stride,
+            case_features=start.case_features,
+        )
 
-    rng = random.Random(cfg.seed)
-    first = epoch_examples(0)
-    steps_per_epoch = math.ceil(len(first) / cfg.batch_size)
-    total_steps = max(1, math.ceil(steps_per_epoch * cfg.epochs))
-    if cfg.max_steps is not None:
-        total_steps = min(total_steps, cfg.max_steps)
-    n_epochs = math.ceil(total_steps / steps_per_epoch)
+    return epoch_examples
 
+
+def _pad_id(tokenizer: Any) -> int:
+    """The padding token's id: BERT-style ``[PAD]``, else ``<pad>``, else 0."""
+    pad_id = tokenizer.token_to_id("[PAD]")
+    if pad_id is None:
+        pad_id = tokenizer.token_to_id("<pad>") or 0
+    return int(pad_id)
+
+
+def _parameter_groups(model: Any, weight_decay: float) -> list[dict[str, Any]]:
+    """Trainable weights with decay, and biases and norms without: decaying those only pulls
+    them towards 0 without regularising anything."""
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    params = [
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    return [
         {
-            "params": [
-                p
-                for n, p in model.named_parameters()
-                if p.requires_grad and not any(k in n for k in no_decay)
-            ],
-            "weight_decay": cfg.weight_decay,
+            "params": [p for n, p in trainable if not any(k in n for k in no_decay)],
+            "weight_decay": weight_decay,
         },
         {
-            "params": [
-                p
-                for n, p in model.named_parameters()
-                if p.requires_grad and any(k in n for k in no_decay)
-            ],
+            "params": [p for n, p in trainable if any(k in n for k in no_decay)],
             "weight_decay": 0.0,
         },
     ]
-    optim = torch.optim.AdamW(params, lr=cfg.lr)
-    warmup = max(1, int(total_steps * cfg.warmup))
 
-    clock = {"t0": time.perf_counter()}
 
-    def lr_at(step: int) -> float:
-        """Linear warmup, then linear decay over steps -- or over the time budget if that ends
-        first, so a run cut by ``time_budget_s`` still finishes with a decayed learning rate."""
-        if step < warmup:
-            return (step + 1) / warmup
-        done = (step - warmup) / max(1, total_steps - warmup)
-        if cfg.time_budget_s:
-            done = max(done, (time.perf_counter() - clock["t0"]) / cfg.time_budget_s)
+def _learning_rate_factor(
+    plan: _StepPlan, time_budget_s: float | None, counters: _Counters
+) -> Callable[[int], float]:
+    """Linear warmup, then linear decay over steps -- or over the time budget if that ends
+    first, so a run cut by ``time_budget_s`` still finishes with a decayed learning rate."""
+
+    def factor(step: int) -> float:
+        if step < plan.warmup:
+            return (step + 1) / plan.warmup
+        done = (step - plan.warmup) / max(1, plan.total - plan.warmup)
+        if time_budget_s:
+            done = max(done, counters.elapsed() / time_budget_s)
         return max(0.0, 1.0 - done)
 
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lr_at)
-    log.write(
-        "start",
-        config={k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
-        n_train_docs=len(train_docs),
-        n_dev_docs=len(dev_docs or []),
-        examples_per_epoch=len(first),
-        steps=total_steps,
-        labels=tags,
-        case_features=case_features,
-    )
+    return factor
 
-    def emit(event: str, **data: Any) -> None:
-        log.write(event, **data)
-        if on_log:
-            on_log(event, data)
 
+def _progress_bar(progress: bool) -> Any:
+    """A bar on stderr, so stdout stays free for the command's own output."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -335,7 +495,7 @@ def train_transformer(
         TimeRemainingColumn,
     )
 
-    bar = Progress(
+    return Progress(
         TextColumn("[bold]train[/] epoch {task.fields[epoch]}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -346,84 +506,78 @@ def train_transformer(
         disable=not progress,
         transient=False,
     )
-    step = 0
-    t0 = clock["t0"] = time.perf_counter()
-    words_done = 0
-    running = 0.0
-    stopped_early = False
-    model.train()
-    with bar:
-        task = bar.add_task("train", total=total_steps, epoch=1, loss=0.0, wps=0.0)
-        for epoch in range(n_epochs):
-            examples = first if epoch == 0 else epoch_examples(epoch)
-            for batch in length_bucketed_batches(examples, cfg.batch_size, rng):
-                if step >= total_steps:
-                    break
-                inputs = _collate(batch, pad_id, uses_types)
-                loss = model(**inputs).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(
-                    [p for p in model.parameters() if p.requires_grad], 1.0
-                )
-                optim.step()
-                sched.step()
-                optim.zero_grad(set_to_none=True)
-                step += 1
-                words_done += sum(e.n_words for e in batch)
-                running = loss.item() if step == 1 else 0.9 * running + 0.1 * loss.item()
-                elapsed = time.perf_counter() - t0
-                wps = words_done / elapsed if elapsed > 0 else 0.0
-                bar.update(task, advance=1, epoch=epoch + 1, loss=running, wps=wps)
-                if step % cfg.log_every == 0 or step == total_steps:
-                    emit(
-                        "step",
-                        step=step,
-                        epoch=epoch + 1,
-                        loss=round(running, 5),
-                        lr=sched.get_last_lr()[0],
-                        words_per_s=round(wps, 1),
-                        elapsed_s=round(elapsed, 1),
-                    )
-                if cfg.time_budget_s is not None and elapsed > cfg.time_budget_s:
-                    stopped_early = True
-                    break
-            if stopped_early or step >= total_steps:
-                break
-            if dev_docs and epoch + 1 < n_epochs:
-                model.eval()
-                det = TransformerDetector(
-                    tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size
-                )
-                emit("eval", step=step, epoch=epoch + 1, **evaluate_detector(det, dev_docs))
-                model.train()
 
-    model.eval()
-    train_time = time.perf_counter() - t0
+
+def _train_step(run: _Run, counters: _Counters, batch: Sequence[Example]) -> None:
+    """One optimisation step on ``batch``, with gradients clipped to norm 1 (a few long notes
+    with many labels must not throw a small model off in one step)."""
+    import torch
+
+    model = run.start.model
+    loss = model(**_collate(batch, run.pad_id, run.uses_types)).loss
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+    run.optimizer.step()
+    run.scheduler.step()
+    run.optimizer.zero_grad(set_to_none=True)
+    counters.step += 1
+    counters.words += sum(e.n_words for e in batch)
+    value = loss.item()
+    # An exponential moving average: one batch's loss says little, the trend says more.
+    counters.running_loss = value if counters.step == 1 else \
+        0.9 * counters.running_loss + 0.1 * value
+
+
+def _log_step(run: _Run, counters: _Counters, epoch: int) -> None:
+    run.emit(
+        "step",
+        step=counters.step,
+        epoch=epoch + 1,
+        loss=round(counters.running_loss, 5),
+        lr=run.scheduler.get_last_lr()[0],
+        words_per_s=round(_words_per_second(counters), 1),
+        elapsed_s=round(counters.elapsed(), 1),
+    )
+
+
+def _words_per_second(counters: _Counters) -> float:
+    elapsed = counters.elapsed()
+    return counters.words / elapsed if elapsed > 0 else 0.0
+
+
+def _detector(run: _Run) -> TransformerDetector:
+    """The model as it is now, behind the same detector the saved model will run in, so dev
+    scores measure what users will get (windows, case features, decoding included)."""
+    return TransformerDetector(
+        run.start.tokenizer, module_runner(run.start.model), run.meta,
+        batch_size=run.cfg.eval_batch_size,
+    )
+
+
+def _summary(run: _Run, counters: _Counters, augmenter: Augmenter | None) -> dict[str, Any]:
+    train_time = counters.elapsed()
     summary: dict[str, Any] = {
-        "steps": step,
+        "steps": counters.step,
         "train_seconds": round(train_time, 1),
-        "train_words_per_s": round(words_done / train_time, 1) if train_time else 0.0,
-        "stopped_early": stopped_early,
+        "train_words_per_s": round(counters.words / train_time, 1) if train_time else 0.0,
+        "stopped_early": counters.stopped_early,
         "augment_failures": augmenter.failures if augmenter else 0,
     }
-    if cfg.init is not None:
-        summary["init"] = str(start.extra["init"])
-    if dev_docs:
-        det = TransformerDetector(
-            tokenizer, module_runner(model), meta, batch_size=cfg.eval_batch_size
-        )
-        summary["dev"] = evaluate_detector(det, dev_docs)
-        emit("eval", step=step, epoch="final", **summary["dev"])
-    model.save_pretrained(str(out))
-    tokenizer.save(str(out / "tokenizer.json"))
+    if run.cfg.init is not None:
+        summary["init"] = str(run.start.extra["init"])
+    return summary
+
+
+def _save(run: _Run, out: Path) -> None:
+    """Weights, tokenizer files and ``fairdeid_model.json``: a directory the detector and the
+    ONNX export load as they are."""
+    run.start.model.save_pretrained(str(out))
+    run.start.tokenizer.save(str(out / "tokenizer.json"))
     for extra in ("vocab.txt", "tokenizer_config.json", "special_tokens_map.json"):
-        src = start.directory / extra
+        src = run.start.directory / extra
         if src.is_file():
             shutil.copyfile(src, out / extra)
-    meta.save(out)
-    emit("done", **summary)
-    log.close()
-    return summary
+    run.meta.save(out)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fairdeid.replace.store import pick_nonzero
@@ -47,11 +48,32 @@ _ORDINALS = {"st", "nd", "rd", "th"}
 _DATE_TOKEN = re.compile(r"\d+|[^\W\d_]+|\s+|.")
 
 
-@dataclass
-class _DTok:
+@dataclass(frozen=True)
+class DateToken:
+    """One piece of a written date and the date field it carries.
+
+    Rendering walks these pieces in order and rewrites only the date fields (and ordinal
+    suffixes), which is how a shifted date keeps every separator, word and letter case of the
+    original.
+    """
+
     text: str
-    kind: str  # num, month, weekday, ord, word, sep
-    role: str = ""  # day, month, year, year2
+    #: num, month, weekday, ord, word (a filler such as "of"), sep, or time (kept as it is)
+    kind: str
+    #: "" (copied through), day, month, year, year2 (two digits), compact (YYYYMMDD), weekday
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date we know how to move: its pieces and the values of the fields it names.
+
+    ``fields`` maps day, month, year (as written: two digits for a ``year2`` piece) and
+    weekday (0 = Monday) to their values; a field the text does not name is absent.
+    """
+
+    tokens: tuple[DateToken, ...]
+    fields: Mapping[str, int]
 
 
 def _ordinal(day: int) -> str:
@@ -60,118 +82,186 @@ def _ordinal(day: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def _parse_date(text: str, order: str) -> tuple[list[_DTok], dict[str, int]] | None:
-    """Tokenise ``text`` and assign day/month/year roles; None when it is not a date we know."""
-    toks = [_DTok(t, "") for t in _DATE_TOKEN.findall(text)]
-    for i, t in enumerate(toks):
-        low = t.text.casefold()
-        if t.text.isdigit():
-            t.kind = "num"
-        elif low in _MONTH_WORDS:
-            t.kind = "month"
-        elif low in _WEEKDAY_WORDS:
-            t.kind = "weekday"
-        elif low in _ORDINALS and i > 0 and toks[i - 1].text.isdigit():
-            t.kind = "ord"
-        elif t.text.isalpha():
-            if low not in _STOPWORDS:
-                return None
-            t.kind = "word"
-        else:
-            t.kind = "sep"
-    # Times ("10:30", "10:30:15") are kept as they are.
-    for i, t in enumerate(toks):
-        if t.kind == "num" and i + 2 < len(toks) and toks[i + 1].text == ":" and \
-                toks[i + 2].kind == "num":
-            t.kind = toks[i + 2].kind = "time"
-            j = i + 3
-            while j + 1 < len(toks) and toks[j].text == ":" and toks[j + 1].kind == "num":
-                toks[j + 1].kind = "time"
-                j += 2
-    nums = [t for t in toks if t.kind == "num"]
-    months = [t for t in toks if t.kind == "month"]
-    weekdays = [t for t in toks if t.kind == "weekday"]
-    values: dict[str, int] = {}
+def parse_date(text: str, order: str) -> ParsedDate | None:
+    """Split ``text`` into pieces and say which piece holds which date field.
+
+    None when ``text`` is not a date this parser knows, so the caller can fall back to a
+    same-shape surrogate instead of guessing (a wrong guess would break the patient's
+    intervals). ``order`` ("MDY" or "DMY") settles numeric dates such as 03/04 that read
+    both ways.
+    """
+    pieces = _DATE_TOKEN.findall(text)
+    kinds = _classify(pieces)
+    if kinds is None:
+        return None
+    _mark_times(pieces, kinds)
+    nums = [i for i, kind in enumerate(kinds) if kind == "num"]
+    months = [i for i, kind in enumerate(kinds) if kind == "month"]
+    weekdays = [i for i, kind in enumerate(kinds) if kind == "weekday"]
     if len(months) > 1 or len(weekdays) > 1:
         return None
-    if months:
-        values["month"] = _MONTH_WORDS[months[0].text.casefold()][0]
-        months[0].role = "month"
-        for t in nums:
-            v = int(t.text)
-            apostrophe = toks.index(t) > 0 and toks[toks.index(t) - 1].text in "'’"
-            if len(t.text) == 4 and "year" not in values:
-                t.role, values["year"] = "year", v
-            elif apostrophe and len(t.text) == 2 and "year" not in values:
-                t.role, values["year"] = "year2", v
-            elif "day" not in values and 1 <= v <= 31 and len(t.text) <= 2:
-                t.role, values["day"] = "day", v
-            elif "year" not in values and len(t.text) == 2:
-                t.role, values["year"] = "year2", v
-            else:
+    assigned = (_roles_around_month_name(pieces, nums, months[0]) if months
+                else _roles_of_numbers(pieces, kinds, nums, order))
+    if assigned is None:
+        return None
+    roles, fields = assigned
+    if weekdays:
+        roles[weekdays[0]] = "weekday"
+        fields["weekday"] = _WEEKDAY_WORDS[pieces[weekdays[0]].casefold()][0]
+    if not _fields_make_a_date(fields, bool(nums)):
+        return None
+    tokens = tuple(DateToken(piece, kind, roles.get(i, ""))
+                   for i, (piece, kind) in enumerate(zip(pieces, kinds, strict=True)))
+    return ParsedDate(tokens, fields)
+
+
+def _classify(pieces: list[str]) -> list[str] | None:
+    """The kind of every piece; None as soon as a word is neither a date word nor a filler.
+
+    An unknown word ("last week", "Christmas") means the text is not a date we can move.
+    """
+    kinds: list[str] = []
+    for i, piece in enumerate(pieces):
+        low = piece.casefold()
+        if piece.isdigit():
+            kinds.append("num")
+        elif low in _MONTH_WORDS:
+            kinds.append("month")
+        elif low in _WEEKDAY_WORDS:
+            kinds.append("weekday")
+        elif low in _ORDINALS and i > 0 and pieces[i - 1].isdigit():
+            kinds.append("ord")
+        elif piece.isalpha():
+            if low not in _STOPWORDS:
                 return None
-    else:
-        has_time = any(t.kind == "time" for t in toks)
-        seps = {t.text for t in toks if t.kind == "sep" and not t.text.isspace()}
-        if has_time:
-            seps -= {":"}
-        if seps - set("/-.,") or any(t.kind == "ord" for t in toks):
-            return None
-        n = [int(t.text) for t in nums]
-        lens = [len(t.text) for t in nums]
-        roles: tuple[str, ...]
-        if len(nums) == 3:
-            if lens[0] == 4:
-                roles = ("year", "month", "day")
-            elif lens[2] in (2, 4):
-                if order == "DMY":
-                    roles = ("day", "month", "year") if n[1] <= 12 else ("month", "day", "year")
-                else:
-                    roles = ("month", "day", "year") if n[0] <= 12 else ("day", "month", "year")
-            else:
-                return None
-        elif len(nums) == 2:
-            if lens[1] == 4 and n[0] <= 12:
-                roles = ("month", "year")
-            elif lens[0] == 4 and n[1] <= 12:
-                roles = ("year", "month")
-            elif max(lens) <= 2:
-                if order == "DMY":
-                    roles = ("day", "month") if n[1] <= 12 else ("month", "day")
-                else:
-                    roles = ("month", "day") if n[0] <= 12 else ("day", "month")
-            else:
-                return None
-        elif len(nums) == 1 and lens[0] == 4 and 1800 <= n[0] <= 2200:
-            roles = ("year",)
-        elif len(nums) == 1 and lens[0] == 8 and 1800 <= n[0] // 10000 <= 2200:
-            t = nums[0]
-            try:
-                dt.date(n[0] // 10000, n[0] // 100 % 100, n[0] % 100)
-            except ValueError:
-                return None
-            t.role = "compact"
-            values.update(year=n[0] // 10000, month=n[0] // 100 % 100, day=n[0] % 100)
-            roles = ()
-        elif not nums and weekdays:
-            roles = ()
+            kinds.append("word")
+        else:
+            kinds.append("sep")
+    return kinds
+
+
+def _mark_times(pieces: list[str], kinds: list[str]) -> None:
+    """Turn the numbers of a time ("10:30", "10:30:15") into ``time`` pieces, kept as written.
+
+    Moving a date never moves its time of day, and its numbers must not be read as a day or
+    a year.
+    """
+    for i, kind in enumerate(kinds):
+        if kind == "num" and i + 2 < len(kinds) and pieces[i + 1] == ":" and \
+                kinds[i + 2] == "num":
+            kinds[i] = kinds[i + 2] = "time"
+            j = i + 3
+            while j + 1 < len(kinds) and pieces[j] == ":" and kinds[j + 1] == "num":
+                kinds[j + 1] = "time"
+                j += 2
+
+
+_Assigned = tuple[dict[int, str], dict[str, int]]  # piece index -> role, field -> value
+
+
+def _roles_around_month_name(pieces: list[str], nums: list[int], month: int) -> _Assigned | None:
+    """Roles when the month is a word ("4 March 2021", "Mar '19"): the numbers are a day and
+    a year, told apart by their length and an apostrophe before a two-digit year."""
+    roles = {month: "month"}
+    fields = {"month": _MONTH_WORDS[pieces[month].casefold()][0]}
+    for i in nums:
+        text = pieces[i]
+        value = int(text)
+        apostrophe = i > 0 and pieces[i - 1] in "'’"
+        if len(text) == 4 and "year" not in fields:
+            roles[i], fields["year"] = "year", value
+        elif apostrophe and len(text) == 2 and "year" not in fields:
+            roles[i], fields["year"] = "year2", value
+        elif "day" not in fields and 1 <= value <= 31 and len(text) <= 2:
+            roles[i], fields["day"] = "day", value
+        elif "year" not in fields and len(text) == 2:
+            roles[i], fields["year"] = "year2", value
         else:
             return None
-        for t, role in zip(nums, roles, strict=False):
-            if role == "year" and len(t.text) == 2:
-                role = "year2"
-            t.role = role
-            values["year" if role == "year2" else role] = int(t.text)
-    if weekdays:
-        weekdays[0].role = "weekday"
-        values["weekday"] = _WEEKDAY_WORDS[weekdays[0].text.casefold()][0]
-    if not values or (set(values) == {"weekday"} and nums):
+    return roles, fields
+
+
+def _roles_of_numbers(pieces: list[str], kinds: list[str], nums: list[int],
+                      order: str) -> _Assigned | None:
+    """Roles when the date is all numbers (03/04/2021, 2021-03, 20210304) or a weekday alone.
+
+    Only the separators / - . , (and : inside a time) are allowed, so that ranges, ratios and
+    ordinals ("3rd") are not mistaken for dates.
+    """
+    has_time = "time" in kinds
+    seps = {piece for piece, kind in zip(pieces, kinds, strict=True)
+            if kind == "sep" and not piece.isspace()}
+    if has_time:
+        seps -= {":"}
+    if seps - set("/-.,") or "ord" in kinds:
         return None
-    if "month" in values and not 1 <= values["month"] <= 12:
+    values = [int(pieces[i]) for i in nums]
+    lengths = [len(pieces[i]) for i in nums]
+    if len(nums) == 1 and lengths[0] == 8 and 1800 <= values[0] // 10000 <= 2200:
+        return _compact_roles(nums[0], values[0])
+    if not nums:
+        return ({}, {}) if "weekday" in kinds else None
+    numeric_roles = _numeric_roles(values, lengths, order)
+    if numeric_roles is None:
         return None
-    if "day" in values and "month" not in values:
+    roles: dict[int, str] = {}
+    fields: dict[str, int] = {}
+    for i, role in zip(nums, numeric_roles, strict=False):
+        if role == "year" and len(pieces[i]) == 2:
+            role = "year2"
+        roles[i] = role
+        fields["year" if role == "year2" else role] = int(pieces[i])
+    return roles, fields
+
+
+def _numeric_roles(values: list[int], lengths: list[int], order: str) -> tuple[str, ...] | None:
+    """Which field each number is, in order; a number above 12 cannot be the month, whatever
+    ``order`` says, and a four-digit number is the year."""
+    if len(values) == 3:
+        if lengths[0] == 4:
+            return ("year", "month", "day")
+        if lengths[2] not in (2, 4):
+            return None
+        return ("month", "day", "year") if _month_first(values, order) else \
+            ("day", "month", "year")
+    if len(values) == 2:
+        if lengths[1] == 4 and values[0] <= 12:
+            return ("month", "year")
+        if lengths[0] == 4 and values[1] <= 12:
+            return ("year", "month")
+        if max(lengths) > 2:
+            return None
+        return ("month", "day") if _month_first(values, order) else ("day", "month")
+    if len(values) == 1 and lengths[0] == 4 and 1800 <= values[0] <= 2200:
+        return ("year",)
+    return None
+
+
+def _month_first(values: list[int], order: str) -> bool:
+    """Whether a day-and-month pair is written month first (03/04 in MDY; 25/12 in any)."""
+    if order == "DMY":
+        return values[1] > 12
+    return values[0] <= 12
+
+
+def _compact_roles(index: int, value: int) -> _Assigned | None:
+    """YYYYMMDD in one number: a date only when it names a real day."""
+    year, month, day = value // 10000, value // 100 % 100, value % 100
+    try:
+        dt.date(year, month, day)
+    except ValueError:
         return None
-    return toks, values
+    return {index: "compact"}, {"year": year, "month": month, "day": day}
+
+
+def _fields_make_a_date(fields: dict[str, int], has_numbers: bool) -> bool:
+    """A day needs a month, a month must exist, and numbers next to a lone weekday are not a
+    date we understand."""
+    if not fields or (set(fields) == {"weekday"} and has_numbers):
+        return False
+    if "month" in fields and not 1 <= fields["month"] <= 12:
+        return False
+    return not ("day" in fields and "month" not in fields)
 
 
 def _full_year(value: int, role: str) -> int:
@@ -188,32 +278,51 @@ def shift_date(original: str, days: int, *, order: str = "MDY") -> str | None:
     weekday names, and times (kept). ``order`` resolves 03/04 as MDY or DMY. Returns None when
     the text is not a date this parser knows (the caller falls back to a same-shape surrogate).
     """
-    parsed = _parse_date(original, order)
+    parsed = parse_date(original, order)
     if parsed is None:
         return None
-    toks, values = parsed
-    year_role = next((t.role for t in toks if t.role in ("year", "year2")), "year")
-    has_year, has_month, has_day = "year" in values, "month" in values, "day" in values
-    if has_month or has_year:
-        year = _full_year(values.get("year", 2000), year_role) if has_year else 2000
-        month = values.get("month", 7 if not has_month else 1)
-        day = values.get("day", 15 if has_month else 2)
-        try:
-            base = dt.date(year, month, day)
-        except ValueError:
+    fields = parsed.fields
+    if "month" in fields or "year" in fields:
+        base = _anchor_date(parsed)
+        if base is None:
             return None
         new = base + dt.timedelta(days=days)
-        new_weekday = new.weekday()
-    else:  # weekday alone
-        new = None
-        new_weekday = (values["weekday"] + days) % 7
-    dm = [t.text for t in toks if t.role in ("day", "month") and t.kind == "num"]
+        return _render(parsed, new, new.weekday())
+    # A weekday alone: only the weekday moves.
+    return _render(parsed, None, (fields["weekday"] + days) % 7)
+
+
+def _anchor_date(parsed: ParsedDate) -> dt.date | None:
+    """The calendar day the text names; None for a day that does not exist (2/30/2021).
+
+    What the text leaves out is filled with the middle of the period it names (the 15th of a
+    month given without a day, July 2 of a year given alone), so whether a shift moves the
+    written month or year depends on the length of the shift, not on an arbitrary edge.
+    """
+    fields = parsed.fields
+    year_role = next((t.role for t in parsed.tokens if t.role in ("year", "year2")), "year")
+    has_year, has_month = "year" in fields, "month" in fields
+    year = _full_year(fields.get("year", 2000), year_role) if has_year else 2000
+    month = fields.get("month", 7 if not has_month else 1)
+    day = fields.get("day", 15 if has_month else 2)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _render(parsed: ParsedDate, new: dt.date | None, new_weekday: int) -> str:
+    """Write ``new`` with the pieces of the original: each field piece rewritten in its own
+    style (padding, month word, two-digit year, ordinal suffix), every other piece copied."""
+    tokens = parsed.tokens
+    has_day = "day" in parsed.fields
+    day_month = [t.text for t in tokens if t.role in ("day", "month") and t.kind == "num"]
     # "3/4/2021" stays unpadded, "03/04/2021" padded; "12/25/2021" gives no sign: pad.
-    padded = not any(len(x) == 1 for x in dm)
+    padded = not any(len(x) == 1 for x in day_month)
     out = []
-    for i, t in enumerate(toks):
+    for i, t in enumerate(tokens):
         if t.role == "day" and new is not None:
-            ordinal = i + 1 < len(toks) and toks[i + 1].kind == "ord"
+            ordinal = i + 1 < len(tokens) and tokens[i + 1].kind == "ord"
             # "25th" + 12 days is "6th", never "06th": ordinals are not zero-padded.
             out.append(str(new.day) if ordinal else _pad(new.day, t.text, padded))
         elif t.role == "month" and new is not None:

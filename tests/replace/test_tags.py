@@ -1,3 +1,5 @@
+"""Tag and redact modes: labels in place of PHI, offsets in output coordinates."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""BIO tagging, windowed encoding, augmentation and scoring helpers."""
+"""BIO tagging of words and its windowed encoding for the encoder."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import pytest
 
 from fairdeid.detect.tokens import bio_labels, spans_from_tags, word_tags, words_of
 from fairdeid.document import Document, Span
-from fairdeid.errors import ConfigError
-from fairdeid.train.augment import Augmenter, parse_locales
-from fairdeid.train.scoring import score
 
 TEXT = "Seen by Dr. Wei Zhang's team on 03/04/2021."
 
@@ -68,34 +65,3 @@ def test_encode_document_windows(tmp_path: Path) -> None:
     assert len(windows) > 1 and all(len(w.ids) <= 16 for w in windows)
     batches = length_bucketed_batches(windows, 3, random.Random(0))
     assert sorted(len(b) for b in batches)[-1] <= 3 and sum(map(len, batches)) == len(windows)
-
-
-def test_augmenter_is_deterministic_and_survives_failures() -> None:
-    calls = []
-
-    def fake(doc: Document, locale: str, *, gender: str, script: str, seed: int) -> Document:
-        calls.append((locale, script))
-        if doc.id == "bad":
-            raise ValueError("boom")
-        return Document(doc.id + "-" + locale, doc.text, {}, doc.spans)
-
-    aug = Augmenter(["en_US", "zh_CN", "hi_IN"], seed=3, localizer=fake)
-    docs = [_doc(), Document("bad", "x")]
-    first = aug.epoch(docs, 0)
-    assert [d.id for d in first] == [d.id for d in aug.epoch(docs, 0)]
-    assert first[1].id == "bad" and aug.failures == 2
-    assert first[0].meta["locale"] in {"en_US", "zh_CN", "hi_IN"}
-    assert all(s in ("romanised", "native") for _, s in calls)
-    with pytest.raises(ConfigError):
-        Augmenter([], localizer=fake)
-    assert parse_locales("en_US, zh_CN") == ["en_US", "zh_CN"]
-    assert parse_locales(None) == []
-
-
-def test_score_binary_token() -> None:
-    doc = _doc()
-    perfect = score([doc], [list(doc.spans)])
-    assert perfect.recall == 1.0 and perfect.precision == 1.0 and perfect.strict_f1 == 1.0
-    half = score([doc], [[doc.spans[0]]])
-    assert half.recall < 1.0 and half.precision == 1.0
-    assert half.label_recall("NAME") == 1.0 and half.label_recall("DATE") == 0.0
