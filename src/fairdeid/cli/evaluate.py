@@ -288,7 +288,7 @@ def audit_cmd(
     except DetectionFailedError as exc:
         raise _detection_failed(exc, as_json=as_json, report=report, what="audit") from None
     except ImportError:
-        raise fail("the localizer (fairdeid.corpora.localize) is not available") from None
+        raise fail("the localizer (fairdeid.corpora.multicultural) is not available") from None
     except FairdeidError as exc:
         raise fail(str(exc)) from None
     out = result.to_json()

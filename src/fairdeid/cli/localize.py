@@ -46,7 +46,7 @@ def localize(
 ) -> None:
     """Rewrite every gold span with a surrogate from LOCALE; offsets are recomputed."""
     from fairdeid.corpora.jsonl import read_jsonl, write_jsonl
-    from fairdeid.corpora.localize import localize_documents
+    from fairdeid.corpora.multicultural import localize_documents
     from fairdeid.errors import FairdeidError
 
     if script not in _SCRIPTS:

@@ -339,7 +339,7 @@ class RuleDetector(BaseDetector):
                     continue
             start, end = _main_span(m, before, then, has_phi)
             if rule.validator is not None:
-                view = m if before is None and then is None else _Joined(m, before, then)
+                view = m if before is None and then is None else _ExtendedMatch(m, before, then)
                 if not rule.validator(view, text):  # type: ignore[arg-type]
                     continue
             anchor = before.start() if before is not None else m.start()
@@ -486,7 +486,7 @@ def _check_types(config: Mapping[str, Any]) -> None:
             raise ConfigError(f"[detectors.rules] {key} must be an integer >= {lowest}")
 
 
-class _Joined:
+class _ExtendedMatch:
     """The groups of an anchor match and its left/right extensions, read as one match.
 
     Validators are written against ``re.Match``; they use ``group``, ``span`` and

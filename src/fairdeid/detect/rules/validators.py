@@ -17,7 +17,7 @@ from importlib import resources
 Validator = Callable[[re.Match[str], str], bool]
 
 
-def _g(m: re.Match[str], text: str, group: str | int = 0) -> str:
+def _group_text(m: re.Match[str], text: str, group: str | int = 0) -> str:
     """A group's text from the *original* document (the match may run on lower-cased text)."""
     start, end = m.span(group)
     return text[start:end] if start >= 0 else ""
@@ -68,7 +68,7 @@ def month_day(m: re.Match[str], text: str) -> bool:
 
 def month_name_date(m: re.Match[str], text: str) -> bool:
     """Reject lowercase "may"/"mar"/"dec" without a year: verbs and abbreviations, not dates."""
-    month = _g(m, text, "month")
+    month = _group_text(m, text, "month")
     key = month[:3].lower()
     if key not in _MONTHS:
         return False
@@ -90,20 +90,20 @@ def day_of_month(m: re.Match[str], text: str) -> bool:
 
 
 def ipv4(m: re.Match[str], text: str) -> bool:
-    parts = _g(m, text).split(".")
+    parts = _group_text(m, text).split(".")
     if any(len(p) > 1 and p.startswith("0") for p in parts):
         return False
     return all(int(p) <= 255 for p in parts) and parts[0] != "0"
 
 
 def ipv6(m: re.Match[str], text: str) -> bool:
-    value = _g(m, text)
+    value = _group_text(m, text)
     return value.count(":") >= 2 and any(c.isalpha() for c in value) or value.count(":") == 7
 
 
 def phone_digits(m: re.Match[str], text: str) -> bool:
     """A phone number has 7 to 15 digits (E.164) and is not a date or a range of numbers."""
-    value = _g(m, text)
+    value = _group_text(m, text)
     main = re.split(r"(?i)\s*(?:x|ext)", value)[0]
     digits = sum(c.isdigit() for c in main)
     if not 7 <= digits <= 15:
@@ -164,20 +164,20 @@ _NOT_USERNAMES = frozenset(
 
 def username(m: re.Match[str], text: str) -> bool:
     """A login-like token: has a digit, or is long and not an ordinary word after "by"."""
-    value = _g(m, text, "phi").lower()
+    value = _group_text(m, text, "phi").lower()
     if value in _NOT_USERNAMES or not value[0].isalpha():
         return False
     return any(c.isdigit() for c in value) or len(value) >= 6
 
 
 def ssn(m: re.Match[str], text: str) -> bool:
-    area, group, serial = _g(m, text).split("-")
+    area, group, serial = _group_text(m, text).split("-")
     return area not in {"000", "666"} and group != "00" and serial != "0000"
 
 
 def id_token(m: re.Match[str], text: str) -> bool:
     """An identifier after a generic keyword ("plan", "group") needs 3+ digits or letters+digits."""
-    value = _g(m, text, "phi").lstrip("#")
+    value = _group_text(m, text, "phi").lstrip("#")
     digits = sum(c.isdigit() for c in value)
     if digits >= 4:
         return True
@@ -186,7 +186,7 @@ def id_token(m: re.Match[str], text: str) -> bool:
 
 def id_number(m: re.Match[str], text: str) -> bool:
     """Long digit runs are identifiers; "1000-1500" (a range) and "120-130" are not."""
-    parts = _g(m, text).split("-")
+    parts = _group_text(m, text).split("-")
     if len(parts) == 2 and len(parts[0]) <= 4 and len(parts[1]) <= 4:
         return int(parts[0]) >= int(parts[1])
     return True
@@ -202,7 +202,7 @@ _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")
 
 
 def uk_postcode(m: re.Match[str], text: str) -> bool:
-    value = _g(m, text)
+    value = _group_text(m, text)
     # guard against ICD-10/lab-like tokens: a postcode has a space or is 6-7 chars long
     return bool(_UK_POSTCODE.match(value)) and (" " in value or len(value) >= 6)
 
@@ -219,10 +219,10 @@ def saint(m: re.Match[str], text: str) -> bool:
 def _value(m: re.Match[str], text: str) -> str:
     """The ``phi`` group when the rule has one (the reported span), else the whole match."""
     try:
-        value = _g(m, text, "phi")
+        value = _group_text(m, text, "phi")
     except IndexError:
         value = ""
-    return value or _g(m, text)
+    return value or _group_text(m, text)
 
 
 def _ip_parts(
