@@ -455,6 +455,9 @@ class _FakeRay(types.ModuleType):
     def shutdown(self) -> None:
         self.calls.append(("shutdown", {}))
 
+    def cluster_resources(self) -> dict[str, float]:
+        return {"CPU": 2.0}
+
     def _from_items(self, *args: Any, **kwargs: Any) -> Any:
         if self.fail == "sigterm":
             os.kill(os.getpid(), signal.SIGTERM)
@@ -475,6 +478,9 @@ def test_ray_starts_without_dashboard_and_shuts_down_on_failure(
         job._run_ray(spec, [Chunk(0, 0, 1)], lambda r: None, address=None, concurrency=2)
     assert [name for name, _ in fake.calls] == ["init", "shutdown"]
     assert fake.calls[0][1]["include_dashboard"] is False
+    # As many CPUs as the 2 workers use, and a small object store (only descriptors go in it).
+    assert fake.calls[0][1]["num_cpus"] == 2
+    assert fake.calls[0][1]["object_store_memory"] == job.DEFAULT_OBJECT_STORE_MB * 1024 * 1024
     assert signal.getsignal(signal.SIGTERM) == handler
 
 
