@@ -18,8 +18,8 @@ than mixing two runs in one directory, unless ``restart=True`` (``--restart``) d
 earlier run first.
 
 Three engines run the same :class:`~fairdeid.scale.worker.ChunkWorker`: ``processes`` (a pool
-of worker processes on this machine, the default), ``ray`` (Ray Data, one actor per worker, for
-a cluster; the default when a Ray address is given) and ``local`` (in-process). Each worker
+of worker processes on this machine, the default), ``ray`` (one Ray actor per worker, for a
+cluster; the default when a Ray address is given) and ``local`` (in-process). Each worker
 loads the models once; by default there is one single-threaded worker per core.
 """
 
@@ -449,7 +449,7 @@ def _run_processes(
     forked: the driver has threads (progress display) and a fork could copy a held lock.
     """
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     for plugin in spec.plugins:  # fail here, clearly, rather than in every worker
         __import__(plugin)
@@ -461,7 +461,7 @@ def _run_processes(
             remaining: set[Future[ChunkResult]] = {
                 pool.submit(process_in_worker, spec, chunk) for chunk in pending}
             while remaining:
-                done, remaining = wait(remaining, return_when=FIRST_EXCEPTION)
+                done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
                 for future in done:
                     finished(future.result())  # re-raises a worker's exception here
             clean = True
@@ -483,7 +483,6 @@ def _run_ray(
 ) -> None:
     try:
         import ray
-        import ray.data
     except ImportError as exc:
         raise ConfigError(
             "the Ray engine needs the 'scale' extra (pip install 'fairdeid[scale]'); "
@@ -518,7 +517,14 @@ def _init_ray(ray: Any, address: str | None, local: Workers, object_store_mb: in
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
     if address:
-        ray.init(address=address, **options)
+        try:
+            ray.init(address=address, **options)
+        except ConnectionError as exc:
+            raise ConfigError(
+                f"could not connect to the Ray cluster at {address} ({exc}); a cluster that "
+                "requires token authentication also needs RAY_AUTH_MODE=token and its token "
+                "(RAY_AUTH_TOKEN or ~/.ray/auth_token) in this environment"
+            ) from None
     else:
         # As many CPUs as the workers use, no more: Ray must not plan for cores it would share.
         # No dashboard: nothing here needs it, and it is one more process to outlive a crash.
@@ -529,21 +535,35 @@ def _init_ray(ray: Any, address: str | None, local: Workers, object_store_mb: in
 def _map_chunks(
     ray: Any, spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, workers: Workers
 ) -> None:
-    """One Ray Data block per chunk, so any idle actor takes the next chunk (no batching of
-    chunks into blocks that would leave one actor with the tail)."""
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    items = [asdict(c) for c in pending]
-    dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-        ChunkWorker,
-        fn_constructor_kwargs={"spec": spec},
-        batch_size=1,
-        compute=ray.data.ActorPoolStrategy(size=min(workers.workers, len(items))),
-        num_cpus=workers.threads,
-    )
-    for row in dataset.iter_rows():
-        finished(ChunkResult(**{k: row[k] for k in ChunkResult.__dataclass_fields__}))
+    """One actor per worker; each is handed the next pending chunk as soon as it is free.
+
+    Plain Ray actors rather than Ray Data: Ray Data's executor does not run through Ray Client
+    (``ray://`` addresses), and a job whose data never passes through Ray (workers read and
+    write the files themselves) has no use for its blocks. Chunks are idempotent (atomic part
+    file, then receipt), so a chunk whose actor died is safely retried on a restarted one.
+    """
+    remote = ray.remote(num_cpus=workers.threads, max_restarts=1, max_task_retries=1)
+    actors = [remote(ChunkWorker).remote(spec)
+              for _ in range(min(workers.workers, len(pending)))]
+    queue = iter(pending)
+    in_flight: dict[Any, Any] = {}
+
+    def hand_out(actor: Any) -> None:
+        chunk = next(queue, None)
+        if chunk is not None:
+            in_flight[actor.process.remote(chunk)] = actor
+
+    try:
+        for actor in actors:
+            hand_out(actor)
+        while in_flight:
+            ready, _ = ray.wait(list(in_flight), num_returns=1)
+            actor = in_flight.pop(ready[0])
+            finished(ray.get(ready[0]))
+            hand_out(actor)
+    finally:
+        for actor in actors:  # on a shared cluster, nothing of this job outlives it
+            ray.kill(actor)
 
 
 def _finalize(

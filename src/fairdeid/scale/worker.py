@@ -1,9 +1,9 @@
 """The unit of work of a batch job: de-identify one chunk and commit it.
 
-:class:`ChunkWorker` is a callable class so Ray Data can hold one per actor
-(``map_batches(ChunkWorker, concurrency=N)``): the pipeline (models included) is built once in
-``__init__`` and reused for every chunk that actor processes. The ``--local`` path uses the same
-class in-process, so both paths share every line that touches data.
+:class:`ChunkWorker` builds the pipeline (models included) once in ``__init__`` and reuses it
+for every chunk it is handed. A Ray actor holds one, a worker process of the process pool holds
+one (:func:`process_in_worker`), and ``--local`` uses one in-process, so every engine shares
+every line that touches data.
 """
 
 from __future__ import annotations
@@ -176,22 +176,6 @@ class ChunkWorker:
         )
         return ChunkResult(chunk.index, len(records), len(errors), words,
                            time.perf_counter() - started)
-
-    def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[Any]]:
-        """Ray Data entry point: a batch of chunk descriptors in, one summary row per chunk out."""
-        results = [
-            self.process(
-                Chunk(
-                    index=int(batch["index"][i]),
-                    first_row=int(batch["first_row"][i]),
-                    n_rows=int(batch["n_rows"][i]),
-                    byte_start=int(batch["byte_start"][i]),
-                    byte_end=int(batch["byte_end"][i]),
-                )
-            )
-            for i in range(len(batch["index"]))
-        ]
-        return {key: [getattr(r, key) for r in results] for key in ChunkResult.__dataclass_fields__}
 
 
 # -- the process-pool engine ----------------------------------------------------------------------
