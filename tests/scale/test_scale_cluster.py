@@ -164,5 +164,6 @@ def test_kill_through_ray_client_then_resume_through_auto(
         env_extra=cluster.env,
         resume_extra=["--address", "auto", "--concurrency", "2", "--threads-per-actor", "1"])
     # Both runs' actors ran on this cluster (its workers see FAIRDEID_TEST_LOADS; a private
-    # local Ray started by mistake would not): one model load per actor, two actors a run.
-    assert len(cluster.loads.read_text().split()) - loaded_before == 4
+    # local Ray started by mistake would not): one model load per actor, at most two actors a
+    # run, never one load per chunk (10 chunks).
+    assert 2 <= len(cluster.loads.read_text().split()) - loaded_before <= 4
