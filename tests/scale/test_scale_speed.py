@@ -124,6 +124,30 @@ def test_the_process_pool_is_the_default_and_matches_local(tmp_path: Path,
         assert part.read_bytes() == (tmp_path / "ref" / part.name).read_bytes()
 
 
+def test_a_dead_worker_process_leaves_an_incomplete_run_that_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-chunk (as by the OOM killer) ends the run as incomplete, with a
+    message, not a traceback; the rerun finishes it."""
+    src = write_jsonl_input(tmp_path / "in.jsonl", 23)
+    lines = [json.dumps({"id": "r12", "text": "DIE Dr. Lee 2021-03-04"})
+             if '"id": "r12"' in line else line for line in src.read_text().splitlines()]
+    src.write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv("FAIRDEID_TEST_DIE", "1")
+    notices: list[str] = []
+    with pytest.raises(job.IncompleteRunError, match="rerun to resume"):
+        run_batch(spec_for(tmp_path, src), chunk_size=5, concurrency=2,
+                  on_notice=notices.append)
+    assert any("a worker process died" in n for n in notices)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["status"] == "incomplete" and 2 in manifest["missing_chunks"]
+    monkeypatch.delenv("FAIRDEID_TEST_DIE")
+    again = run_batch(spec_for(tmp_path, src), chunk_size=5, concurrency=2)
+    assert again.chunks_skipped < again.chunks
+    assert (again.rows_ok, again.rows_error) == (20, 3)
+    check_complete(tmp_path / "out", 23)
+
+
 def test_bad_engine_settings_are_refused_before_any_work(tmp_path: Path) -> None:
     src = write_jsonl_input(tmp_path / "in.jsonl", 4)
     with pytest.raises(ConfigError, match="unknown engine"):

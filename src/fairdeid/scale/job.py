@@ -311,7 +311,7 @@ def run_batch(
             for chunk in pending:
                 finished(worker.process(chunk))
         elif pending and engine == "processes" and workers is not None:
-            _run_processes(spec, pending, finished, workers.workers)
+            _run_processes(spec, pending, finished, workers.workers, notice)
         elif pending:
             _run_ray(spec, pending, finished, address=address, concurrency=concurrency,
                      threads=threads, object_store_mb=object_store_mb)
@@ -439,7 +439,8 @@ def _sigterm_unwinds() -> Iterator[None]:
 
 
 def _run_processes(
-    spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, workers: int
+    spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, workers: int,
+    notice: OnNotice = lambda message: None,
 ) -> None:
     """A pool of ``workers`` spawned processes, each building the pipeline once.
 
@@ -450,6 +451,7 @@ def _run_processes(
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     for plugin in spec.plugins:  # fail here, clearly, rather than in every worker
         __import__(plugin)
@@ -465,6 +467,11 @@ def _run_processes(
                 for future in done:
                     finished(future.result())  # re-raises a worker's exception here
             clean = True
+        except BrokenProcessPool:
+            # Killed (out of memory, a crash in native code): what it did not finish is
+            # missing from the output, and the run ends as incomplete, to be resumed.
+            notice("a worker process died (out of memory?); the chunks not finished are redone "
+                   "by the next run")
         finally:
             # On failure, Ctrl+C or SIGTERM: drop queued chunks, do not wait for running ones
             # (they are redone on resume; workers die with this process on Linux).
