@@ -291,12 +291,7 @@ def run_batch(
         else:
             _check_resumable(out, settings)
         (out / "_chunks").mkdir(exist_ok=True)
-        workers = None if engine == "ray" else plan_workers(local_cpus(), concurrency, threads)
-        if engine == "processes" and workers is not None and workers.workers == 1:
-            engine = "local"  # one worker: no process to start, same result
-        if workers is not None:
-            spec = dataclasses.replace(spec, threads=threads if engine == "local" else
-                                       workers.threads)
+        engine, spec, workers = _on_this_machine(engine, spec, concurrency, threads)
         # Local: build the pipeline now, so a bad config fails before a large file is planned.
         worker = ChunkWorker(spec) if engine == "local" else None
         remove_stale_tmp(out)
@@ -310,13 +305,31 @@ def run_batch(
         if pending and worker is not None:
             for chunk in pending:
                 finished(worker.process(chunk))
-        elif pending and engine == "processes" and workers is not None:
-            _run_processes(spec, pending, finished, workers.workers, notice)
+        elif pending and engine == "processes":
+            _run_processes(spec, pending, finished, workers, notice)
         elif pending:
             _run_ray(spec, pending, finished, address=address, concurrency=concurrency,
                      threads=threads, object_store_mb=object_store_mb)
         return _finalize(spec, chunks, settings, len(chunks) - len(pending),
                          time.perf_counter() - started, notice)
+
+
+def _on_this_machine(
+    engine: Engine, spec: JobSpec, concurrency: int | None, threads: int | None
+) -> tuple[Engine, JobSpec, int]:
+    """(engine, spec with its model threads, worker processes) for the engines of this machine.
+
+    Ray plans its actors once it knows the cluster (:func:`_run_ray`). ``--local`` keeps the
+    model's own thread default unless told. A pool of one worker runs in the driver instead:
+    no process to start, same result.
+    """
+    if engine == "ray":
+        return engine, spec, 0
+    if engine == "local":
+        return engine, dataclasses.replace(spec, threads=threads), 1
+    planned = plan_workers(local_cpus(), concurrency, threads)
+    spec = dataclasses.replace(spec, threads=planned.threads)
+    return ("local" if planned.workers == 1 else "processes"), spec, planned.workers
 
 
 def _choose_engine(engine: str, address: str | None) -> Engine:
