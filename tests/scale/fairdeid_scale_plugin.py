@@ -4,7 +4,8 @@
 and Ray workers (tests put this directory on PYTHONPATH).
 Each construction appends the process id to ``$FAIRDEID_TEST_LOADS`` so tests can check that a
 model is loaded once per worker, not once per chunk. "EXPLODE" in a note makes it raise with the
-note in the message, as careless third-party code does.
+note in the message, as careless third-party code does. ``$FAIRDEID_TEST_DIE`` makes a worker
+process (never the driver) die on a note that contains "DIE", as the kernel's OOM killer would.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class ScaleToy:
     def detect(self, doc: Document) -> list[Span]:
         # Slows each note down so that a run can be killed while work is still in flight.
         time.sleep(float(os.environ.get("FAIRDEID_TEST_SLOW", "0") or 0))
+        if "DIE" in doc.text and os.environ.get("FAIRDEID_TEST_DIE"):
+            import multiprocessing
+
+            if multiprocessing.parent_process() is not None:
+                os._exit(137)
         if "EXPLODE" in doc.text:
             raise RuntimeError(f"cannot handle {doc.text!r}")
         return [

@@ -62,3 +62,22 @@ def test_batch_cli_surrogate_mode_without_key_exits_2_before_any_work(
         assert result.exit_code == 2, result.output
         assert "$FAIRDEID_KEY" in result.output and "fairdeid keygen" in result.output
         assert not out.exists()
+
+
+def test_batch_cli_engine_options(tmp_path: Path) -> None:
+    import fairdeid_scale_plugin  # noqa: F401
+
+    src = write_jsonl_input(tmp_path / "in.jsonl", 14)
+    (tmp_path / "pipe.toml").write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "out"
+    base = ["batch", str(src), str(out), "--config", str(tmp_path / "pipe.toml")]
+    clash = CliRunner().invoke(app, [*base, "--local", "--engine", "ray"])
+    assert clash.exit_code == 2 and "--local runs in this process" in clash.output
+    no_ray = CliRunner().invoke(app, [*base, "--engine", "processes", "--address", "auto"])
+    assert no_ray.exit_code == 2 and "needs the ray engine" in no_ray.output
+    assert not out.exists()
+    # One worker runs in the driver process: no pool to start, same output.
+    one = CliRunner().invoke(app, [*base, "--concurrency", "1", "--threads-per-actor", "2",
+                                   "--chunk-size", "5"])
+    assert one.exit_code == 1, one.output  # 1: three rows went to errors.jsonl
+    check_complete(out, 14)

@@ -441,10 +441,6 @@ class _FakeRay(types.ModuleType):
         super().__init__("ray")
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.fail = fail
-        self.data = types.SimpleNamespace(
-            DataContext=types.SimpleNamespace(get_current=lambda: types.SimpleNamespace()),
-            from_items=self._from_items,
-        )
 
     def is_initialized(self) -> bool:
         return False
@@ -455,7 +451,11 @@ class _FakeRay(types.ModuleType):
     def shutdown(self) -> None:
         self.calls.append(("shutdown", {}))
 
-    def _from_items(self, *args: Any, **kwargs: Any) -> Any:
+    def cluster_resources(self) -> dict[str, float]:
+        return {"CPU": 2.0}
+
+    def remote(self, **options: Any) -> Any:
+        self.calls.append(("remote", options))
         if self.fail == "sigterm":
             os.kill(os.getpid(), signal.SIGTERM)
         raise RuntimeError("an actor failed")
@@ -467,14 +467,17 @@ def test_ray_starts_without_dashboard_and_shuts_down_on_failure(
 ) -> None:
     fake = _FakeRay(fail)
     monkeypatch.setitem(sys.modules, "ray", fake)
-    monkeypatch.setitem(sys.modules, "ray.data", fake.data)  # type: ignore[arg-type]
     spec = spec_for(tmp_path, tmp_path / "in.jsonl")
     expected = SystemExit if fail == "sigterm" else RuntimeError
     handler = signal.getsignal(signal.SIGTERM)
     with pytest.raises(expected):
         job._run_ray(spec, [Chunk(0, 0, 1)], lambda r: None, address=None, concurrency=2)
-    assert [name for name, _ in fake.calls] == ["init", "shutdown"]
+    assert [name for name, _ in fake.calls] == ["init", "remote", "shutdown"]
     assert fake.calls[0][1]["include_dashboard"] is False
+    # As many CPUs as the 2 workers use, and a small object store (only descriptors go in it).
+    assert fake.calls[0][1]["num_cpus"] == 2
+    assert fake.calls[0][1]["object_store_memory"] == job.DEFAULT_OBJECT_STORE_MB * 1024 * 1024
+    assert fake.calls[1][1]["num_cpus"] == 1  # one single-threaded actor per CPU
     assert signal.getsignal(signal.SIGTERM) == handler
 
 
@@ -484,7 +487,7 @@ def test_ray_actors_use_the_drivers_key_not_their_environment(
 ) -> None:
     """The key leaves the environment once the driver has resolved it, before Ray starts: the
     actors can only have it from the job spec. Their output must equal a local run's."""
-    pytest.importorskip("ray.data", reason="pip install 'fairdeid[scale]'")
+    pytest.importorskip("ray", reason="pip install 'fairdeid[scale]'")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         filter(None, [str(HERE), os.environ.get("PYTHONPATH", "")])))
     monkeypatch.setenv("FAIRDEID_KEY", KEY)

@@ -66,10 +66,26 @@ def batch(
     address: Annotated[
         str | None, typer.Option(help="Ray cluster address (ray://host:10001 or auto)")
     ] = None,
-    concurrency: Annotated[int, typer.Option(help="Ray actors (each loads the model once)")] = 2,
+    concurrency: Annotated[
+        int | None, typer.Option(help="Workers (processes or Ray actors), each loads the model "
+                                 "once (default: cores / --threads-per-actor)")
+    ] = None,
     chunk_size: Annotated[
-        int, typer.Option(help="Rows per part file: the unit of resumption")
-    ] = 1000,
+        int | None, typer.Option(help="Rows per part file: the unit of resumption (default: "
+                                 "the resumed run's, else from the row count, at most 1000)")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="auto (ray with --address, else processes) | "
+                          "processes (a process pool on this machine) | ray | local")
+    ] = "auto",
+    threads_per_actor: Annotated[
+        int | None, typer.Option("--threads-per-actor", min=1, help="Model threads per "
+                                 "worker (default 1, or cores / --concurrency)")
+    ] = None,
+    object_store_mb: Annotated[
+        int, typer.Option("--object-store-mb", min=75, help="Object store of the local Ray "
+                          "(--engine ray without --address)")
+    ] = 256,
     batch_size: Annotated[int, typer.Option(help="Documents per pipeline call")] = 64,
     local: Annotated[
         bool, typer.Option("--local", help="Run in this process, without Ray")
@@ -118,11 +134,13 @@ def batch(
     quiet_third_party(verbose)
     if output_format not in ("jsonl", "parquet"):
         raise fail("--output-format must be jsonl or parquet")
+    if local and engine not in ("auto", "local"):
+        raise fail(f"--local runs in this process: it cannot be combined with --engine {engine}")
     if not input_path.is_file():
         raise fail(f"input not found: {input_path}")
     try:
-        if not local:
-            require("fairdeid batch (without --local)", ["ray"])
+        if not local and (engine == "ray" or (engine == "auto" and address)):
+            require("fairdeid batch on Ray (--engine ray or --address)", ["ray"])
         require_pipeline(config, _split(detectors))
         spec = JobSpec(
             input=str(input_path.resolve()),
@@ -169,9 +187,11 @@ def batch(
             report = run_batch(
                 spec,
                 chunk_size=chunk_size,
-                engine="local" if local else "ray",
+                engine="local" if local else engine,  # type: ignore[arg-type]
                 address=address,
                 concurrency=concurrency,
+                threads=threads_per_actor,
+                object_store_mb=object_store_mb,
                 restart=restart,
                 on_plan=on_plan,
                 on_chunk=on_chunk,

@@ -17,8 +17,10 @@ output exactly once. A rerun whose input bytes or effective settings differ is r
 than mixing two runs in one directory, unless ``restart=True`` (``--restart``) discards the
 earlier run first.
 
-Two engines run the same :class:`~fairdeid.scale.worker.ChunkWorker`: ``ray`` (Ray Data, one
-actor per ``concurrency``, each loading the models once) and ``local`` (in-process).
+Three engines run the same :class:`~fairdeid.scale.worker.ChunkWorker`: ``processes`` (a pool
+of worker processes on this machine, the default), ``ray`` (one Ray actor per worker, for a
+cluster; the default when a Ray address is given) and ``local`` (in-process). Each worker
+loads the models once; by default there is one single-threaded worker per core.
 """
 
 from __future__ import annotations
@@ -47,12 +49,16 @@ from fairdeid.io.writers import (
     write_jsonl,
 )
 from fairdeid.replace.store import DEFAULT_KEY_ENV, resolve_key
-from fairdeid.scale.sources import Chunk, plan_chunks
-from fairdeid.scale.worker import ChunkResult, ChunkWorker, JobSpec
+from fairdeid.scale.sources import Chunk, auto_chunk_size, count_rows, plan_chunks
+from fairdeid.scale.worker import ChunkResult, ChunkWorker, JobSpec, process_in_worker
 
 log = logging.getLogger("fairdeid.scale")
 
-Engine = Literal["local", "ray"]
+Engine = Literal["local", "processes", "ray"]
+#: Local Ray's object store: only chunk descriptors and per-chunk counts go through it (workers
+#: read their rows from the input and write their parts themselves), so a small one is plenty;
+#: Ray's default (30% of the RAM, in /dev/shm) is memory the models could use.
+DEFAULT_OBJECT_STORE_MB = 256
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 2
 ERRORS = "errors.jsonl"
@@ -239,10 +245,12 @@ def _reconcile(
 def run_batch(
     spec: JobSpec,
     *,
-    chunk_size: int = 1000,
-    engine: Engine = "ray",
+    chunk_size: int | None = None,
+    engine: Engine | Literal["auto"] = "auto",
     address: str | None = None,
-    concurrency: int = 1,
+    concurrency: int | None = None,
+    threads: int | None = None,
+    object_store_mb: int = DEFAULT_OBJECT_STORE_MB,
     restart: bool = False,
     on_plan: Callable[[int, int], None] | None = None,
     on_chunk: OnChunk | None = None,
@@ -250,13 +258,19 @@ def run_batch(
 ) -> BatchReport:
     """Run (or resume) a batch job; returns totals over the whole output, resumed chunks included.
 
-    ``restart`` discards an earlier run in the output directory instead of resuming it.
+    ``engine="auto"`` is Ray when ``address`` names a cluster, else a pool of worker processes
+    on this machine. ``concurrency`` (workers) and ``threads`` (model threads per worker)
+    default to one single-threaded worker per core (see :func:`plan_workers`).
+    ``chunk_size=None`` keeps the chunk size of the run being resumed, or picks one from the
+    row count (:func:`~fairdeid.scale.sources.auto_chunk_size`). ``restart`` discards an
+    earlier run in the output directory instead of resuming it.
     ``on_plan(total_chunks, already_done)`` and ``on_chunk(result)`` drive progress display;
     ``on_notice(message)`` hears about chunks redone and files removed (names, never content).
     """
     started = time.perf_counter()
-    if engine not in ("local", "ray"):
-        raise ConfigError(f"unknown engine {engine!r}")
+    engine = _choose_engine(engine, address)
+    _check_positive(chunk_size=chunk_size, concurrency=concurrency, threads=threads,
+                    object_store_mb=object_store_mb)
 
     def notice(message: str) -> None:
         log.warning("%s", message)
@@ -267,7 +281,9 @@ def run_batch(
     out = Path(spec.output)
     out.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
-        settings = _settings(spec, chunk_size)
+        size = chunk_size or _previous_chunk_size(out, restart) or auto_chunk_size(
+            count_rows(Path(spec.input), spec.fmt, spec.columns))
+        settings = _settings(spec, size)
         spec = dataclasses.replace(spec, settings_sha256=settings_digest(settings))
         if restart:
             if removed := _discard_previous_run(out):
@@ -275,10 +291,11 @@ def run_batch(
         else:
             _check_resumable(out, settings)
         (out / "_chunks").mkdir(exist_ok=True)
+        engine, spec, workers = _on_this_machine(engine, spec, concurrency, threads)
         # Local: build the pipeline now, so a bad config fails before a large file is planned.
         worker = ChunkWorker(spec) if engine == "local" else None
         remove_stale_tmp(out)
-        chunks = plan_chunks(Path(spec.input), spec.fmt, chunk_size, spec.columns)
+        chunks = plan_chunks(Path(spec.input), spec.fmt, size, spec.columns)
         write_json(out / MANIFEST, {"version": MANIFEST_VERSION, "status": "running",
                                     "settings": settings, "chunks": len(chunks)})
         pending = [c for c in chunks if c.index not in _reconcile(spec, chunks, notice)]
@@ -288,10 +305,97 @@ def run_batch(
         if pending and worker is not None:
             for chunk in pending:
                 finished(worker.process(chunk))
+        elif pending and engine == "processes":
+            _run_processes(spec, pending, finished, workers, notice)
         elif pending:
-            _run_ray(spec, pending, finished, address=address, concurrency=concurrency)
+            _run_ray(spec, pending, finished, address=address, concurrency=concurrency,
+                     threads=threads, object_store_mb=object_store_mb)
         return _finalize(spec, chunks, settings, len(chunks) - len(pending),
                          time.perf_counter() - started, notice)
+
+
+def _on_this_machine(
+    engine: Engine, spec: JobSpec, concurrency: int | None, threads: int | None
+) -> tuple[Engine, JobSpec, int]:
+    """(engine, spec with its model threads, worker processes) for the engines of this machine.
+
+    Ray plans its actors once it knows the cluster (:func:`_run_ray`). ``--local`` keeps the
+    model's own thread default unless told. A pool of one worker runs in the driver instead:
+    no process to start, same result.
+    """
+    if engine == "ray":
+        return engine, spec, 0
+    if engine == "local":
+        return engine, dataclasses.replace(spec, threads=threads), 1
+    planned = plan_workers(local_cpus(), concurrency, threads)
+    spec = dataclasses.replace(spec, threads=planned.threads)
+    return ("local" if planned.workers == 1 else "processes"), spec, planned.workers
+
+
+def _choose_engine(engine: str, address: str | None) -> Engine:
+    if engine == "auto":
+        return "ray" if address else "processes"
+    if engine not in ("local", "processes", "ray"):
+        raise ConfigError(f"unknown engine {engine!r}: use auto, processes, ray or local")
+    if address and engine != "ray":
+        raise ConfigError(f"a Ray address needs the ray engine, not {engine!r}")
+    return engine  # type: ignore[return-value]
+
+
+def _check_positive(**values: int | None) -> None:
+    for name, value in values.items():
+        if value is not None and value < 1:
+            raise ConfigError(f"{name.replace('_', ' ')} must be at least 1, not {value}")
+
+
+def _previous_chunk_size(out: Path, restart: bool) -> int | None:
+    """The chunk size of the run in ``out``, so that a resume need not repeat ``--chunk-size``.
+
+    Why: the chunk size is part of what a resume must match, and runs before automatic chunk
+    sizes used 1,000 rows; resuming one must not be refused for a default that changed.
+    """
+    if restart:
+        return None
+    try:
+        size = json.loads((out / MANIFEST).read_text("utf-8"))["settings"]["chunk_size"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else None
+
+
+# -- how many workers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workers:
+    """``workers`` processes (or actors), each letting its model use ``threads`` threads."""
+
+    workers: int
+    threads: int
+
+
+def local_cpus() -> int:
+    """The cores this process may run on (``taskset`` and cpusets included)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def plan_workers(cpus: int, workers: int | None = None, threads: int | None = None) -> Workers:
+    """Workers × threads per worker = the cores, by default one single-threaded worker per core.
+
+    Why one thread per worker: the rules are pure Python (one core per process, whatever the
+    model does) and a model runs more work per CPU-second single-threaded than split across a
+    thread pool that must synchronise, so N processes of one thread beat one process of N
+    threads. More workers than cores (or thread pools that, multiplied, exceed the cores) only
+    make them fight over the cores; onnxruntime's spinning threads then burn CPU while waiting.
+    """
+    if threads is None:
+        threads = max(1, cpus // workers) if workers else 1
+    if workers is None:
+        workers = max(1, cpus // threads)
+    return Workers(workers, threads)
 
 
 def _progress(on_chunk: OnChunk | None) -> OnChunk:
@@ -347,21 +451,62 @@ def _sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _run_processes(
+    spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, workers: int,
+    notice: OnNotice = lambda message: None,
+) -> None:
+    """A pool of ``workers`` spawned processes, each building the pipeline once.
+
+    Why not Ray on one machine: Ray's start-up (its own processes, an object store, agents)
+    costs seconds of wall time and CPU on every run, which a run on one machine never earns
+    back; a process pool starts in about the time one pipeline takes to load. Spawned, not
+    forked: the driver has threads (progress display) and a fork could copy a held lock.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    for plugin in spec.plugins:  # fail here, clearly, rather than in every worker
+        __import__(plugin)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)),
+                               mp_context=multiprocessing.get_context("spawn"))
+    clean = False
+    with _sigterm_unwinds():
+        try:
+            remaining: set[Future[ChunkResult]] = {
+                pool.submit(process_in_worker, spec, chunk) for chunk in pending}
+            while remaining:
+                done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+                for future in done:
+                    finished(future.result())  # re-raises a worker's exception here
+            clean = True
+        except BrokenProcessPool:
+            # Killed (out of memory, a crash in native code): what it did not finish is
+            # missing from the output, and the run ends as incomplete, to be resumed.
+            notice("a worker process died (out of memory?); the chunks not finished are redone "
+                   "by the next run")
+        finally:
+            # On failure, Ctrl+C or SIGTERM: drop queued chunks, do not wait for running ones
+            # (they are redone on resume; workers die with this process on Linux).
+            pool.shutdown(wait=clean, cancel_futures=not clean)
+
+
 def _run_ray(
     spec: JobSpec,
     pending: Sequence[Chunk],
     finished: OnChunk,
     *,
     address: str | None,
-    concurrency: int,
+    concurrency: int | None,
+    threads: int | None = None,
+    object_store_mb: int = DEFAULT_OBJECT_STORE_MB,
 ) -> None:
     try:
         import ray
-        import ray.data
     except ImportError as exc:
         raise ConfigError(
             "the Ray engine needs the 'scale' extra (pip install 'fairdeid[scale]'); "
-            "or run with --local"
+            "or run without --engine ray"
         ) from exc
     for plugin in spec.plugins:  # fail here, clearly, rather than in every actor
         __import__(plugin)
@@ -369,8 +514,12 @@ def _run_ray(
     with _sigterm_unwinds():
         try:
             if started_here:
-                _init_ray(ray, address, concurrency)
-            _map_chunks(ray, spec, pending, finished, concurrency)
+                _init_ray(ray, address, plan_workers(local_cpus(), concurrency, threads),
+                          object_store_mb)
+            cpus = int(ray.cluster_resources().get("CPU", 1))
+            workers = plan_workers(max(1, cpus), concurrency, threads)
+            spec = dataclasses.replace(spec, threads=workers.threads)
+            _map_chunks(ray, spec, pending, finished, workers)
         finally:
             # Normal end, failure, Ctrl+C or SIGTERM: stop the processes this run started.
             # (A SIGKILLed driver cannot; see docs/service.md for what outlives it.)
@@ -378,36 +527,63 @@ def _run_ray(
                 ray.shutdown()
 
 
-def _init_ray(ray: Any, address: str | None, concurrency: int) -> None:
-    """A private local Ray with no dashboard, or a connection to ``address``.
+def _init_ray(ray: Any, address: str | None, local: Workers, object_store_mb: int) -> None:
+    """A private local Ray sized to ``local``, or a connection to ``address``.
 
     The surrogate key is not put in a ``runtime_env`` (which Ray shows in its job listings): it
     travels in the pickled :class:`JobSpec`, out of every ``repr``.
     """
+    # No usage statistics are sent from hospital machines (Ray asks for them by default).
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
     if address:
-        ray.init(address=address, **options)
+        try:
+            ray.init(address=address, **options)
+        except ConnectionError as exc:
+            raise ConfigError(
+                f"could not connect to the Ray cluster at {address} ({exc}); a cluster that "
+                "requires token authentication also needs RAY_AUTH_MODE=token and its token "
+                "(RAY_AUTH_TOKEN or ~/.ray/auth_token) in this environment"
+            ) from None
     else:
+        # As many CPUs as the workers use, no more: Ray must not plan for cores it would share.
         # No dashboard: nothing here needs it, and it is one more process to outlive a crash.
-        ray.init(num_cpus=max(1, concurrency), include_dashboard=False, **options)
+        ray.init(num_cpus=local.workers * local.threads, include_dashboard=False,
+                 object_store_memory=object_store_mb * 1024 * 1024, **options)
 
 
 def _map_chunks(
-    ray: Any, spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, concurrency: int
+    ray: Any, spec: JobSpec, pending: Sequence[Chunk], finished: OnChunk, workers: Workers
 ) -> None:
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    items = [asdict(c) for c in pending]
-    dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
-        ChunkWorker,
-        fn_constructor_kwargs={"spec": spec},
-        batch_size=1,
-        compute=ray.data.ActorPoolStrategy(size=max(1, concurrency)),
-        num_cpus=1,
-    )
-    for row in dataset.iter_rows():
-        finished(ChunkResult(**{k: row[k] for k in ChunkResult.__dataclass_fields__}))
+    """One actor per worker; each is handed the next pending chunk as soon as it is free.
+
+    Plain Ray actors rather than Ray Data: Ray Data's executor does not run through Ray Client
+    (``ray://`` addresses), and a job whose data never passes through Ray (workers read and
+    write the files themselves) has no use for its blocks. Chunks are idempotent (atomic part
+    file, then receipt), so a chunk whose actor died is safely retried on a restarted one.
+    """
+    remote = ray.remote(num_cpus=workers.threads, max_restarts=1, max_task_retries=1)
+    actors = [remote(ChunkWorker).remote(spec)
+              for _ in range(min(workers.workers, len(pending)))]
+    queue = iter(pending)
+    in_flight: dict[Any, Any] = {}
+
+    def hand_out(actor: Any) -> None:
+        chunk = next(queue, None)
+        if chunk is not None:
+            in_flight[actor.process.remote(chunk)] = actor
+
+    try:
+        for actor in actors:
+            hand_out(actor)
+        while in_flight:
+            ready, _ = ray.wait(list(in_flight), num_returns=1)
+            actor = in_flight.pop(ready[0])
+            finished(ray.get(ready[0]))
+            hand_out(actor)
+    finally:
+        for actor in actors:  # on a shared cluster, nothing of this job outlives it
+            ray.kill(actor)
 
 
 def _finalize(

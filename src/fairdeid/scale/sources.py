@@ -34,8 +34,17 @@ from fairdeid.io.readers import (
 )
 
 __all__ = [
-    "FORMATS", "Chunk", "Columns", "Format", "Row", "detect_format", "plan_chunks", "read_chunk",
+    "FORMATS", "Chunk", "Columns", "Format", "Row", "auto_chunk_size", "count_rows",
+    "detect_format", "plan_chunks", "read_chunk",
 ]
+
+#: Largest automatic chunk: the unit of resumption, so a kill loses at most this many rows' work.
+MAX_AUTO_CHUNK = 1000
+#: Smallest automatic chunk: below this, per-chunk costs (two fsynced files, scheduling) show.
+MIN_AUTO_CHUNK = 50
+#: Automatic chunking aims at this many chunks, so that workers finish together: with only a few
+#: big chunks (3 chunks of 1,000 rows on 2 workers) one worker idles through the last third.
+AUTO_CHUNKS = 256
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,25 @@ def plan_chunks(path: Path, fmt: Format, chunk_size: int, columns: Columns) -> l
     if fmt == "csv":
         return _chunks_from_offsets(_csv_row_offsets(path, columns), chunk_size)
     return _parquet_chunks(path, chunk_size, columns)
+
+
+def auto_chunk_size(rows: int) -> int:
+    """Rows per chunk for an input of ``rows`` rows when the user did not choose.
+
+    Why it depends on the row count only (not on the number of workers): the chunk size is part
+    of what a resumed run must match, and the same input must plan the same chunks whatever
+    ``--concurrency`` the rerun is given.
+    """
+    return min(MAX_AUTO_CHUNK, max(MIN_AUTO_CHUNK, -(-rows // AUTO_CHUNKS)))
+
+
+def count_rows(path: Path, fmt: Format, columns: Columns) -> int:
+    """How many rows :func:`plan_chunks` will find (one pass, no JSON parsed, no text held)."""
+    if fmt == "jsonl":
+        return sum(1 for _ in _jsonl_row_offsets(path))
+    if fmt == "csv":
+        return sum(1 for _ in _csv_row_offsets(path, columns))
+    return sum(c.n_rows for c in _parquet_chunks(path, MAX_AUTO_CHUNK, columns))
 
 
 def _chunks_from_offsets(offsets: Iterator[tuple[int, int]], size: int) -> list[Chunk]:

@@ -1,17 +1,19 @@
 """The unit of work of a batch job: de-identify one chunk and commit it.
 
-:class:`ChunkWorker` is a callable class so Ray Data can hold one per actor
-(``map_batches(ChunkWorker, concurrency=N)``): the pipeline (models included) is built once in
-``__init__`` and reused for every chunk that actor processes. The ``--local`` path uses the same
-class in-process, so both paths share every line that touches data.
+:class:`ChunkWorker` builds the pipeline (models included) once in ``__init__`` and reuses it
+for every chunk it is handed. A Ray actor holds one, a worker process of the process pool holds
+one (:func:`process_in_worker`), and ``--local`` uses one in-process, so every engine shares
+every line that touches data.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,9 @@ class JobSpec:
     #: Digest of the run's settings, set by the driver and written into every receipt, so that
     #: a receipt written under other settings (by a straggler of an earlier run) is not trusted.
     settings_sha256: str = ""
+    #: Threads each worker's model may use (onnxruntime intra-op, torch), unless the config sets
+    #: ``threads`` itself. Not a setting of the run: it changes speed, never output.
+    threads: int | None = None
 
     def build_pipeline(self) -> Pipeline:
         for module in self.plugins:
@@ -58,7 +63,8 @@ class JobSpec:
         if self.key:
             replace["key"] = self.key
         return Pipeline.from_config(
-            dict(self.config), detectors=list(self.detectors) if self.detectors else None,
+            with_model_threads(self.config, self.threads, self.detectors),
+            detectors=list(self.detectors) if self.detectors else None,
             mode=self.mode, overrides={"replace": replace},
         )
 
@@ -67,6 +73,36 @@ class JobSpec:
 
     def receipt_path(self, index: int) -> Path:
         return Path(self.output) / "_chunks" / f"chunk-{index:05d}.json"
+
+
+#: Detector kinds whose ``threads`` option sizes a model's thread pool.
+_THREADED_KINDS = frozenset({"transformer"})
+
+
+def with_model_threads(
+    config: Mapping[str, Any], threads: int | None, detectors: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """``config`` with ``threads`` set on every model detector table that does not set its own.
+
+    Why: onnxruntime and torch size their thread pools to all the machine's cores by default.
+    With several workers on one machine, each would start a pool that size, and the pools
+    then fight over the cores (and onnxruntime's spinning threads burn them while waiting).
+    """
+    copied = {section: dict(table) if isinstance(table, Mapping) else table
+              for section, table in config.items()}
+    if not threads:
+        return copied
+    tables = copied.setdefault("detectors", {})
+    if not isinstance(tables, dict):
+        return copied
+    pipeline = copied.get("pipeline")
+    named = detectors or (pipeline.get("detectors", []) if isinstance(pipeline, Mapping) else [])
+    for name in named:  # a detector used without a table of its own
+        tables.setdefault(str(name), {})
+    for name, table in list(tables.items()):
+        if isinstance(table, Mapping) and str(table.get("kind", name)) in _THREADED_KINDS:
+            tables[name] = {"threads": threads, **table}
+    return copied
 
 
 @dataclass
@@ -141,18 +177,42 @@ class ChunkWorker:
         return ChunkResult(chunk.index, len(records), len(errors), words,
                            time.perf_counter() - started)
 
-    def __call__(self, batch: Mapping[str, Any]) -> dict[str, list[Any]]:
-        """Ray Data entry point: a batch of chunk descriptors in, one summary row per chunk out."""
-        results = [
-            self.process(
-                Chunk(
-                    index=int(batch["index"][i]),
-                    first_row=int(batch["first_row"][i]),
-                    n_rows=int(batch["n_rows"][i]),
-                    byte_start=int(batch["byte_start"][i]),
-                    byte_end=int(batch["byte_end"][i]),
-                )
-            )
-            for i in range(len(batch["index"]))
-        ]
-        return {key: [getattr(r, key) for r in results] for key in ChunkResult.__dataclass_fields__}
+
+# -- the process-pool engine ----------------------------------------------------------------------
+
+#: This worker process's ChunkWorker, built on its first chunk and kept for the process's life.
+_PROCESS_WORKER: ChunkWorker | None = None
+
+
+def process_in_worker(spec: JobSpec, chunk: Chunk) -> ChunkResult:
+    """Process-pool entry point: one pipeline per worker process, built on its first chunk.
+
+    Built here rather than in a pool initializer so that a bad config or plugin comes back to
+    the driver as the exception it is (an initializer failure only says the pool broke).
+    """
+    global _PROCESS_WORKER
+    if _PROCESS_WORKER is None or _PROCESS_WORKER.spec != spec:
+        _die_with_parent()
+        _PROCESS_WORKER = ChunkWorker(spec)
+    return _PROCESS_WORKER.process(chunk)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the driver dies.
+
+    Why: a SIGKILLed driver cannot stop its workers; one that went on writing parts while a
+    rerun works in the same directory would only be caught by the rerun's final check.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the call above
+        os._exit(1)
