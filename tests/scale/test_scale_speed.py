@@ -172,7 +172,29 @@ def test_an_unreachable_cluster_is_a_clear_error(tmp_path: Path,
     fake.is_initialized = lambda: False  # type: ignore[attr-defined]
     fake.shutdown = lambda: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ray", fake)
+    monkeypatch.setattr(job, "CONNECT_RETRY_DELAYS_S", (0.0, 0.0))
     src = write_jsonl_input(tmp_path / "in.jsonl", 4)
     with pytest.raises(ConfigError, match="RAY_AUTH_MODE=token") as caught:
         run_batch(spec_for(tmp_path, src), address="ray://127.0.0.1:1")
     assert "could not connect to the Ray cluster at ray://127.0.0.1:1" in str(caught.value)
+    assert "after 3 attempts" in str(caught.value)
+
+
+def test_a_connection_that_fails_once_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (CI): a fresh cluster's Ray Client proxy failed to start the first driver's
+    server process ("Starting Ray client server failed") and the whole batch ended with exit 2;
+    the next connection, a moment later, worked."""
+    calls: list[str] = []
+    shutdowns: list[bool] = []
+
+    def init(**options: Any) -> None:
+        calls.append(options["address"])
+        if len(calls) == 1:
+            raise ConnectionError("Initialization failure from server: Starting Ray client "
+                                  "server failed")
+
+    fake = types.SimpleNamespace(init=init, shutdown=lambda: shutdowns.append(True))
+    monkeypatch.setattr(job, "CONNECT_RETRY_DELAYS_S", (0.0, 0.0))
+    job._connect_ray(fake, "ray://127.0.0.1:1", {})
+    assert calls == ["ray://127.0.0.1:1"] * 2
+    assert shutdowns == [True]  # the half-made connection is closed before the second try

@@ -34,7 +34,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -537,19 +537,41 @@ def _init_ray(ray: Any, address: str | None, local: Workers, object_store_mb: in
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
     if address:
-        try:
-            ray.init(address=address, **options)
-        except ConnectionError as exc:
-            raise ConfigError(
-                f"could not connect to the Ray cluster at {address} ({exc}); a cluster that "
-                "requires token authentication also needs RAY_AUTH_MODE=token and its token "
-                "(RAY_AUTH_TOKEN or ~/.ray/auth_token) in this environment"
-            ) from None
+        _connect_ray(ray, address, options)
     else:
         # As many CPUs as the workers use, no more: Ray must not plan for cores it would share.
         # No dashboard: nothing here needs it, and it is one more process to outlive a crash.
         ray.init(num_cpus=local.workers * local.threads, include_dashboard=False,
                  object_store_memory=object_store_mb * 1024 * 1024, **options)
+
+
+#: Seconds to wait before each further attempt to reach a cluster. A Ray Client proxy starts one
+#: server process per connecting driver; on a cluster that has just started, or a busy one, that
+#: process can fail to start once ("Starting Ray client server failed") and succeed on the next
+#: port a moment later. Three tries cost a wrong address or token about 4 s more.
+CONNECT_RETRY_DELAYS_S: tuple[float, ...] = (1.0, 3.0)
+
+
+def _connect_ray(ray: Any, address: str, options: Mapping[str, Any]) -> None:
+    """``ray.init(address)``, tried again after a short wait when the connection fails."""
+    for attempt, delay in enumerate((*CONNECT_RETRY_DELAYS_S, None), start=1):
+        try:
+            ray.init(address=address, **options)
+            return
+        except ConnectionError as exc:
+            with suppress(Exception):  # a half-made client connection
+                ray.shutdown()
+            if delay is not None:
+                log.warning("could not connect to the Ray cluster (attempt %d); trying again in "
+                            "%.0f s", attempt, delay)
+                time.sleep(delay)
+                continue
+            raise ConfigError(
+                f"could not connect to the Ray cluster at {address} after {attempt} attempts "
+                f"({exc}); a cluster that requires token authentication also needs "
+                "RAY_AUTH_MODE=token and its token (RAY_AUTH_TOKEN or ~/.ray/auth_token) in "
+                "this environment"
+            ) from None
 
 
 def _map_chunks(
