@@ -214,3 +214,24 @@ def test_pipeline_refuses_disabled_for_a_detector_without_groups() -> None:
     pipeline = Pipeline({"plain": _Plain()})
     with pytest.raises(ConfigError, match="no rule groups"):
         pipeline.detect("text", disabled=["plain:time"])
+
+
+def test_a_validator_can_live_beside_its_data(tmp_path: Path) -> None:
+    """A language pack names its own check as ``module:function``; modules outside fairdeid
+    that are not already imported are refused, so a pattern file cannot import code."""
+    body = """
+[[rule]]
+name = "site.code"
+label = "IDNUM"
+pattern = '''\\bQ\\d{{9}}\\b'''
+validate = "{validator}"
+"""
+    text = "Codes Q046454286 and Q046454287."  # only the first passes the Luhn check
+    even = RuleDetector.from_config({"extra_patterns": [write(
+        tmp_path, body.format(validator="fairdeid.detect.rules.validators:luhn"))]})
+    found = sources(even, text, "rules:site.")
+    assert found == {"Q046454286"}
+    for bad in ("fairdeid.detect.rules.validators:no_such", "antigravity:fly", "luhnx"):
+        with pytest.raises(ConfigError, match="unknown validator"):
+            RuleDetector.from_config(
+                {"extra_patterns": [write(tmp_path, body.format(validator=bad))]})

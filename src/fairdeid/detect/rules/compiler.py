@@ -8,7 +8,9 @@ compiles it once, at construction time, so detection only runs compiled regexes.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -198,7 +200,7 @@ def compile_rules(
             raise ConfigError(f"rule {name!r}: bad or missing pattern ({exc})") from None
         validator = None
         if "validate" in raw:
-            validator = VALIDATORS.get(str(raw["validate"]))
+            validator = find_validator(str(raw["validate"]))
             if validator is None:
                 raise ConfigError(f"rule {name!r}: unknown validator {raw['validate']!r}")
         context_label: tuple[re.Pattern[str], str] | None = None
@@ -237,6 +239,27 @@ def compile_rules(
             )
         )
     return rules
+
+
+def find_validator(name: str) -> Validator | None:
+    """A packaged validator by name, or ``"package.module:function"`` for one that lives with
+    the data that uses it (a language pack's identifier checks, a site's own rules).
+
+    Only modules inside the ``fairdeid`` package or already imported are looked up, so a pattern
+    file cannot make the detector import arbitrary code.
+    """
+    if ":" not in name:
+        return VALIDATORS.get(name)
+    module_name, _, attr = name.partition(":")
+    if not (module_name == "fairdeid" or module_name.startswith("fairdeid.")
+            or module_name in sys.modules):
+        return None
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    found = getattr(module, attr, None)
+    return found if callable(found) else None
 
 
 def _post_steps(rule: str, names: Any, groups: set[str]) -> tuple[PostStep, ...]:
