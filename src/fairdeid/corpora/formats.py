@@ -13,7 +13,9 @@ from typing import Any
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError, RecordError
 
-READ_FORMATS = ("jsonl", "brat", "i2b2", "presidio", "meddocan", "csv", "parquet", "mimic")
+READ_FORMATS = (
+    "jsonl", "brat", "i2b2", "presidio", "meddocan", "csv", "parquet", "mimic", "markup"
+)
 WRITE_FORMATS = ("jsonl", "brat", "i2b2", "presidio", "meddocan", "csv", "parquet", "conll")
 
 _EXTENSIONS = {
@@ -26,6 +28,7 @@ _EXTENSIONS = {
     ".pq": "parquet",
     ".conll": "conll",
     ".bio": "conll",
+    ".markup": "markup",
 }
 
 
@@ -94,6 +97,10 @@ def read_documents(
         from fairdeid.corpora.mimic import iter_mimic
 
         return iter_mimic(path, **opts)
+    if fmt == "markup":
+        from fairdeid.corpora.markup import iter_markup
+
+        return iter_markup(path)
     raise ConfigError(f"unknown input format {fmt!r}; choose one of {READ_FORMATS}")
 
 
