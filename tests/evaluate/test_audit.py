@@ -54,3 +54,14 @@ def test_audit_is_deterministic(gold_docs: list[Document]) -> None:
     a = run_audit(_pipeline(), gold_docs, ["zh_CN"], n_boot=100, seed=3, localize=fake_localize)
     b = run_audit(_pipeline(), gold_docs, ["zh_CN"], n_boot=100, seed=3, localize=fake_localize)
     assert a.to_json() == b.to_json()
+
+
+def test_the_audit_and_the_report_word_verdicts_the_same_way(gold_docs: list[Document]) -> None:
+    """Regression: the wording lived twice (audit.py and report.py) and had drifted apart
+    ("-100.0 points" in the JSON, "-100.0 percentage points" in the report)."""
+    from fairdeid.evaluate.verdicts import verdict_lines
+
+    result = run_audit(_pipeline(), gold_docs, ["en_GB", "zh_CN"], genders=True, n_boot=100,
+                       localize=fake_localize).to_json()
+    assert result["verdicts"] == verdict_lines(result)
+    assert any("percentage points" in v for v in result["verdicts"])

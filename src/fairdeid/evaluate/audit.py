@@ -29,6 +29,7 @@ from fairdeid.evaluate.bootstrap import (
 )
 from fairdeid.evaluate.metrics import FloatArray, count_matrix, covered_recall, prf
 from fairdeid.evaluate.runner import predict
+from fairdeid.evaluate.verdicts import verdict_lines
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -203,57 +204,7 @@ def _relative_drop(
     }
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f}"
-
-
 def verdicts(result: AuditResult) -> list[str]:
-    """Plain-words reading of every gap: is it larger than chance on these notes?"""
-    lines: list[str] = []
-    for row in result.rows:
-        if row["locale"] == REFERENCE:
-            continue
-        for metric, what in (("name_recall", "NAME recall"), ("recall", "overall token recall")):
-            gap = row[f"{metric}_gap"]
-            lo, hi = gap["ci95"]
-            diff = gap["difference"]
-            if diff is None:
-                lines.append(f"{row['locale']}: {what} cannot be compared (no PHI of that kind).")
-                continue
-            direction = "lower" if diff < 0 else "higher"
-            span = f"{_pct(diff)} points, 95% CI {_pct(lo)} to {_pct(hi)}"
-            if gap["significant"]:
-                lines.append(
-                    f"{row['locale']}: {what} is significantly {direction} than en_US ({span}); "
-                    "the interval excludes 0, so this gap is unlikely to be chance."
-                )
-            else:
-                lines.append(
-                    f"{row['locale']}: no significant difference in {what} from en_US ({span}); "
-                    "the interval includes 0."
-                )
-    for row in result.gender_rows:
-        gap = row["gap"]
-        lo, hi = gap["ci95"]
-        diff = gap["difference"]
-        if diff is None:
-            lines.append(f"{row['locale']}: the gender gap cannot be measured (no NAME spans).")
-            continue
-        span = f"female minus male {_pct(diff)} points, 95% CI {_pct(lo)} to {_pct(hi)}"
-        if gap["significant"]:
-            worse = "female" if diff < 0 else "male"
-            lines.append(
-                f"{row['locale']}: NAME recall differs significantly by gender ({span}); "
-                f"{worse} names are missed more often."
-            )
-        else:
-            lines.append(f"{row['locale']}: no significant gender gap in NAME recall ({span}).")
-    tests = sum(1 for row in result.rows if row["locale"] != REFERENCE) * len(METRICS)
-    tests += len(result.gender_rows)
-    if tests > 1:
-        lines.append(
-            f"{tests} comparisons were tested, each at the 95% level: about {0.05 * tests:.1f} of "
-            "them may come out significant by chance alone, so read single borderline gaps with "
-            "care (an interval far from 0 is the strong evidence)."
-        )
-    return lines
+    """Plain-words reading of every gap (worded in ``verdicts.py``, shared with the report)."""
+    return verdict_lines({"reference": REFERENCE, "locales": result.rows,
+                          "gender_gap": result.gender_rows})
