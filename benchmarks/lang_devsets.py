@@ -9,7 +9,7 @@ tokenizer cuts "03.02.1961" or "Müller-Lüdenscheidt". Binary token recall/prec
 (``fairdeid.evaluate.metrics``) is printed beside them.
 
     python benchmarks/lang_devsets.py --check              # parse and count only, no pipeline
-    python benchmarks/lang_devsets.py                      # default pipeline (as `fairdeid evaluate`)
+    python benchmarks/lang_devsets.py                      # default pipeline, as `evaluate`
     python benchmarks/lang_devsets.py -d rules             # one detector on the default config
     python benchmarks/lang_devsets.py --config configs/rules-only.toml
     python benchmarks/lang_devsets.py --pack -d rules      # each language through its own pack
