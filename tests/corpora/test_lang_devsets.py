@@ -1,0 +1,86 @@
+"""The hand-written language dev sets (benchmarks/data/lang/*.markup) stay readable and sound.
+
+Every language's targets are measured on these files, so a note that silently fails to parse or
+two gold spans claiming the same characters would bend every figure reported from them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.document import Document, Span
+from fairdeid.errors import RecordError
+from fairdeid.taxonomy import is_label
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_DIR = ROOT / "benchmarks" / "data" / "lang"
+#: Files that must exist; every other *.markup in the folder is checked too (glob below).
+EXPECTED = ("de", "fr", "nl")
+MIN_NOTES = 20
+FILES = sorted(DEV_DIR.glob("*.markup"))
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lang_devsets", ROOT / "benchmarks" /
+                                                  "lang_devsets.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while building
+    spec.loader.exec_module(module)
+    return module
+
+
+def _overlaps(spans: tuple[Span, ...]) -> bool:
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    return any(b.start < a.end for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+@pytest.mark.parametrize("code", EXPECTED)
+def test_expected_dev_sets_exist(code: str) -> None:
+    assert (DEV_DIR / f"{code}.markup").is_file()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_note_parses_and_is_sound(path: Path) -> None:
+    items = list(iter_markup(path))
+    errors = [item for item in items if isinstance(item, RecordError)]
+    assert not errors, [f"{e.record}: {e.reason}" for e in errors]
+    notes = [item for item in items if isinstance(item, Document)]
+    assert len(notes) >= MIN_NOTES
+    assert len({note.id for note in notes}) == len(notes), "note ids repeat"
+    for note in notes:
+        assert note.meta.get("lang") == path.stem, note.id
+        assert note.meta.get("type"), f"{note.id}: no type="
+        assert note.spans, f"{note.id}: no PHI at all"
+        assert all(is_label(span.label) for span in note.spans), note.id
+        assert not _overlaps(note.spans), f"{note.id}: overlapping spans"
+        assert 40 <= len(note.text.split()) <= 400, f"{note.id}: length out of range"
+
+
+def test_the_overlap_check_sees_an_overlap() -> None:
+    spans = (Span(0, 5, "PATIENT"), Span(10, 12, "DATE"), Span(4, 8, "CITY"))
+    assert _overlaps(spans)
+    assert _script().overlapping(spans) == [(0, 2)]
+    assert not _overlaps(spans[:2]) and not _script().overlapping(spans[:2])
+
+
+def test_the_script_reports_a_bad_note_and_scores_characters(tmp_path: Path) -> None:
+    script = _script()
+    path = tmp_path / "de.markup"
+    path.write_text("### de-1 lang=de type=x\nHerr [[PATIENT:Jan Ott]] kam.\n"
+                    "### de-2 lang=fr type=x\nok\n### de-3 lang=de\n[[NAMES:x]]\n", "utf-8")
+    dev = script.read_devset(path)
+    assert [n.id for n in dev.notes] == ["de-1", "de-2"]
+    assert len(dev.problems) == 2 and "Ott" not in " ".join(dev.problems)
+    gold = dev.notes[0]
+    pred = gold.with_spans((Span(5, 8, "PATIENT"), Span(13, 16, "OTHER")))  # "Jan", "kam"
+    result = script.score([gold], [pred])
+    assert result["char_recall"] == pytest.approx(3 / 6)  # the space inside the name not counted
+    assert result["char_precision"] == pytest.approx(3 / 6)
+    assert script.main([str(path), "--check"]) == 1
