@@ -5,7 +5,7 @@ A markup file holds notes separated by header lines ``### <id>`` (optionally fol
 ``[[LABEL:text]]`` with a fairdeid label (fine or coarse, see taxonomy.py)::
 
     ### de-001 lang=de
-    Sehr geehrte Frau [[DOCTOR:Dr. Anke Vogel]],
+    Sehr geehrte Frau Dr. [[DOCTOR:Anke Vogel]],
     wir berichten über [[PATIENT:Herrn Yusuf Demir]], geb. [[DATE:03.02.1961]].
 
 Writing the annotation next to the words keeps offsets right by construction; a JSONL file
