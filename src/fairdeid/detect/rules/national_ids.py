@@ -24,8 +24,12 @@ Validator = Callable[[re.Match[str], str], bool]
 def _value(m: re.Match[str], text: str) -> str:
     """The ``phi`` group from the original text when the rule has one, else the whole match
     (the match may run on lower-cased text, and checks read letters)."""
-    group: str | int = "phi" if "phi" in m.re.groupindex and m.start("phi") >= 0 else 0
-    start, end = m.span(group)
+    try:
+        start, end = m.span("phi")
+    except IndexError:
+        start, end = -1, -1
+    if start < 0:
+        start, end = m.span(0)
     return text[start:end]
 
 
@@ -51,6 +55,15 @@ gb_nhs = _one_of("gb.nhs")
 ca_sin = _one_of("ca.sin")
 nhs_number = gb_nhs
 
+def national_id_value(m: re.Match[str], text: str) -> bool:
+    """The value after a national number's name: 6+ digits, or 8+ letters and digits with at
+    least two digits (a codice fiscale, a KVNR). A year or a count after the name ("sécurité
+    sociale depuis 2001") is not one."""
+    value = re.sub(r"[\s./-]", "", _value(m, text).lstrip("#"))
+    digits = sum(c.isdigit() for c in value)
+    return digits >= 6 or (len(value) >= 8 and digits >= 2)
+
+
 #: name -> validator, merged into ``validators.VALIDATORS``
 NATIONAL_ID_VALIDATORS: dict[str, Validator] = {
     "de_kvnr": de_kvnr,
@@ -66,4 +79,5 @@ NATIONAL_ID_VALIDATORS: dict[str, Validator] = {
     "gb_nhs": gb_nhs,
     "nhs_number": gb_nhs,
     "ca_sin": ca_sin,
+    "national_id_value": national_id_value,
 }
