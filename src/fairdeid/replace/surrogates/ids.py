@@ -3,6 +3,12 @@
 MRNs and account numbers follow the hospital's format, so they keep their shape (digits stay
 digits, letters letters, separators in place); only national IDs have a cultural shape, drawn
 from the locale with ``shape="locale"``.
+
+A national number with a checksum (KVNR, Steuer-ID, NIR, BSN, codice fiscale, DNI/NIE, NSS,
+NHS, SIN; see ``fairdeid.locales.national_ids``) is replaced by another *valid* one written the
+same way ("1 85 05 78 006 084 91" → "2 91 11 42 231 517 08"), whatever label the detector gave
+it: a de-identified note must still pass the format checks of the systems it goes into, and a
+random digit swap would fail them one time in ten to ninety-seven.
 """
 
 from __future__ import annotations
@@ -10,8 +16,26 @@ from __future__ import annotations
 import random
 
 from fairdeid.locales import get_pool
+from fairdeid.locales.national_ids import apply_layout, compact, identify
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.shape import keep_shape
+
+
+def national_like(original: str, rng: random.Random, ctx: SurrogateContext) -> str | None:
+    """A valid number of the same kind and written shape as ``original``, or None when
+    ``original`` is no valid national number. Numbers of the surrogate locale's country are
+    tried first where one value passes two checks (a BSN and a SIN)."""
+    country = ctx.locale.rpartition("_")[2]
+    number = identify(original, [country] if country else [])
+    if number is None:
+        return None
+    old = compact(original)
+    value = number.make(rng)
+    for _ in range(8):
+        if value != old:
+            break
+        value = number.make(rng)
+    return apply_layout(original, value)
 
 
 class Identifiers:
@@ -23,6 +47,9 @@ class Identifiers:
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
         if self.national and ctx.shape == "locale":
             return get_pool(ctx.locale).id_number(rng)
+        fake = national_like(original, rng, ctx)
+        if fake is not None:
+            return fake
         return keep_shape(original, rng)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:
