@@ -284,3 +284,20 @@ def test_lab_values_and_dates_stay_text(lang: str) -> None:
     text = "Hb 12,3 g/dl, Krea 1,2 mg/dl, 03.04.2021, 120/80 mmHg, 37,5 °C, Dosis 2x500 mg"
     ids = [s for s in spans_of(lang, text) if s.label in {"SSN", "HEALTHPLAN", "MEDICALRECORD"}]
     assert ids == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("es", "Intervalo de referencia: 89-215 ukat"),
+        ("es", "Episodio: 12/03/2021, alta al domicilio"),
+        ("it", "Prelievo: 12/03/2021 ore 8"),
+        ("de", "Labor-Nr.: 03.04.2021"),
+        ("fr", "N° d'examen : 03/04/2021"),
+        ("nl", "Labnummer 03-04-2021"),
+    ],
+)
+def test_cue_words_before_lab_ranges_and_dates_tag_no_number(lang: str, text: str) -> None:
+    assert not any(s.label in {"IDNUM", "MEDICALRECORD"} and s.source.startswith("rules:id.")
+                   and s.source != "rules:id.long_number" for s in spans_of(lang, text)), [
+        (text[s.start:s.end], s.source) for s in spans_of(lang, text)]
