@@ -17,10 +17,10 @@ import pytest
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document
 from fairdeid.lang.packs import load_pack
-from fairdeid.locales.national_ids import identify, is_valid
+from fairdeid.locales.national_ids import compact, identify, is_valid
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.engine import SurrogateReplacer
-from fairdeid.replace.surrogates.ids import Identifiers, national_like
+from fairdeid.replace.surrogates.ids import Identifiers, national_like, valid_in_format
 from fairdeid.replace.surrogates.registry import make_surrogate
 from fairdeid.resolve import merge_overlaps
 
@@ -84,10 +84,38 @@ def test_hospital_numbers_keep_their_plain_shape() -> None:
     assert layout(fake) == layout("MRN-20231234")
 
 
-def test_locale_shape_still_draws_from_the_locale_pool() -> None:
+@pytest.mark.parametrize(
+    ("locale", "fmt", "kind"),
+    [
+        ("fr_FR", "# ## ## ## ### ### ##", "fr.nir"),
+        ("es_ES", "########?", "es.dni"),
+        ("es_ES", "?-#######-?", "es.nie"),
+        ("es_ES", "##/########/##", "es.nss"),
+        ("en_GB", "### ### ####", "gb.nhs"),
+        ("en_CA", "### ### ###", "ca.sin"),
+    ],
+)
+def test_locale_formats_of_national_numbers_get_valid_checksums(
+    locale: str, fmt: str, kind: str
+) -> None:
+    from fairdeid.locales import fill_format
+
+    rng = random.Random(4)
+    for _ in range(30):
+        drawn = fill_format(fmt, rng)
+        fake = valid_in_format(drawn, rng, locale)
+        assert is_valid(kind, fake), fake
+        assert layout(fake).replace("a", "A") == layout(drawn).replace("a", "A")
+
+
+def test_locale_shape_and_fresh_draw_valid_numbers_from_the_locale_pool() -> None:
     ctx = SurrogateContext(locale="fr_FR", shape="locale")
-    fake = Identifiers(national=True).like("1 85 05 78 006 084 91", random.Random(2), ctx)
-    assert fake  # the pool's format, not necessarily the NIR's layout
+    rng = random.Random(2)
+    gen = Identifiers(national=True)
+    drawn = [gen.like("1 85 05 78 006 084 91", rng, ctx) for _ in range(20)]
+    drawn += [gen.fresh(rng, ctx) for _ in range(20)]
+    nirs = [v for v in drawn if len(compact(v)) == 15]  # fr_FR also has an 8-digit format
+    assert nirs and all(is_valid("fr.nir", v) for v in nirs)
 
 
 @cache

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 
 from fairdeid.locales import get_pool
-from fairdeid.locales.national_ids import apply_layout, compact, identify
+from fairdeid.locales.national_ids import NUMBERS, apply_layout, compact, identify
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.shape import keep_shape
 
@@ -38,6 +38,26 @@ def national_like(original: str, rng: random.Random, ctx: SurrogateContext) -> s
     return apply_layout(original, value)
 
 
+def _kinds(value: str) -> str:
+    return "".join("9" if c.isdigit() else "A" for c in value if c.isalnum())
+
+
+def valid_in_format(value: str, rng: random.Random, locale: str) -> str:
+    """``value`` (drawn from a locale's ID formats) made a valid national number of the
+    locale's country when one has the same letters-and-digits pattern ("########?" in es_ES is
+    a DNI, "# ## ## ## ### ### ##" in fr_FR a NIR); otherwise ``value`` unchanged."""
+    country = locale.rpartition("_")[2].upper()
+    pattern = _kinds(value)
+    for number in NUMBERS.values():
+        if number.country != country:
+            continue
+        for _ in range(8):
+            made = number.make(rng)
+            if _kinds(made) == pattern:
+                return apply_layout(value, made)
+    return value
+
+
 class Identifiers:
     """Any ID label; ``national`` marks the one (SSN) that takes the locale's format."""
 
@@ -46,7 +66,7 @@ class Identifiers:
 
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
         if self.national and ctx.shape == "locale":
-            return get_pool(ctx.locale).id_number(rng)
+            return valid_in_format(get_pool(ctx.locale).id_number(rng), rng, ctx.locale)
         fake = national_like(original, rng, ctx)
         if fake is not None:
             return fake
@@ -54,5 +74,5 @@ class Identifiers:
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:
         if self.national:
-            return get_pool(ctx.locale).id_number(rng)
+            return valid_in_format(get_pool(ctx.locale).id_number(rng), rng, ctx.locale)
         return keep_shape("0000000", rng)
