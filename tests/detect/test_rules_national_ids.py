@@ -271,9 +271,11 @@ def test_year_after_a_national_cue_word_is_not_a_number(lang: str) -> None:
         ("SSN: 536-22-1234", "536-22-1234"),
         ("NHS number 943 476 5919", "943 476 5919"),
         ("SIN 123-456-782", "123-456-782"),
+        ("Health card 1234 567 890", "1234 567 890"),
+        ("OHIP: 1234-567-890", "1234-567-890"),
     ],
 )
-def test_packs_keep_the_packaged_nhs_sin_and_ssn_rules(lang: str, text: str, part: str) -> None:
+def test_packs_keep_the_packaged_nhs_sin_health_card_and_ssn_rules(lang: str, text: str, part: str) -> None:
     spans = spans_of(lang, text)
     start = text.index(part)
     assert any(s.start <= start and s.end >= start + len(part) for s in spans)
