@@ -275,7 +275,9 @@ def test_year_after_a_national_cue_word_is_not_a_number(lang: str) -> None:
         ("OHIP: 1234-567-890", "1234-567-890"),
     ],
 )
-def test_packs_keep_the_packaged_nhs_sin_health_card_and_ssn_rules(lang: str, text: str, part: str) -> None:
+def test_packs_keep_the_packaged_nhs_sin_health_card_and_ssn_rules(
+    lang: str, text: str, part: str
+) -> None:
     spans = spans_of(lang, text)
     start = text.index(part)
     assert any(s.start <= start and s.end >= start + len(part) for s in spans)
@@ -293,6 +295,9 @@ def test_lab_values_and_dates_stay_text(lang: str) -> None:
     [
         ("es", "Intervalo de referencia: 89-215 ukat"),
         ("es", "Episodio: 12/03/2021, alta al domicilio"),
+        ("es", "Sexo: H. Fecha de Ingreso: 21/12/2016. Médico: Dr. Ruiz"),
+        ("es", "Fecha de ingreso: 13-12-2015. Episodio anterior"),
+        ("it", "Data di ricovero: 12/03/2021. Motivo: dispnea"),
         ("it", "Prelievo: 12/03/2021 ore 8"),
         ("de", "Labor-Nr.: 03.04.2021"),
         ("fr", "N° d'examen : 03/04/2021"),
