@@ -14,6 +14,13 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
+# national numbers (DNI/NIE, NIR, NHS, KVNR, BSN ...) are python-stdnum checks, kept in their
+# own module; the old names stay importable from here
+from fairdeid.detect.rules.national_ids import NATIONAL_ID_VALIDATORS
+from fairdeid.detect.rules.national_ids import es_dni as es_dni
+from fairdeid.detect.rules.national_ids import fr_nir as fr_nir
+from fairdeid.detect.rules.national_ids import nhs_number as nhs_number
+
 Validator = Callable[[re.Match[str], str], bool]
 
 
@@ -364,28 +371,6 @@ def iban(m: re.Match[str], text: str) -> bool:
     return int(number) % 97 == 1
 
 
-_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
-
-
-def es_dni(m: re.Match[str], text: str) -> bool:
-    """Spanish DNI/NIE: the letter is the number mod 23 (NIE: X/Y/Z stand for 0/1/2)."""
-    value = re.sub(r"[\s-]", "", _value(m, text)).upper()
-    number = value[:-1]
-    if number[0] in "XYZ":
-        number = str("XYZ".index(number[0])) + number[1:]
-    return number.isdigit() and _DNI_LETTERS[int(number) % 23] == value[-1]
-
-
-def fr_nir(m: re.Match[str], text: str) -> bool:
-    """French social security number (NIR): 13 characters and a key of 97 - (number mod 97);
-    Corsica's 2A/2B count as 19/18."""
-    value = re.sub(r"\s", "", _value(m, text)).upper()
-    body, key = value[:13], value[13:]
-    body = body.replace("2A", "19", 1) if body[5:7] == "2A" else body
-    body = body.replace("2B", "18", 1) if body[5:7] == "2B" else body
-    return body.isdigit() and key.isdigit() and 97 - int(body) % 97 == int(key)
-
-
 _CN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -431,16 +416,6 @@ def aadhaar(m: re.Match[str], text: str) -> bool:
     for i, d in enumerate(reversed(digits)):
         check = _VERHOEFF_D[check][_VERHOEFF_P[i % 8][d]]
     return check == 0
-
-
-def nhs_number(m: re.Match[str], text: str) -> bool:
-    """NHS number: 10 digits, weights 10..2, check digit 11 - (sum mod 11), 10 never valid."""
-    digits = [int(c) for c in _value(m, text) if c.isdigit()]
-    if len(digits) != 10:
-        return False
-    check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=False)) % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == digits[9]
 
 
 def yymmdd(m: re.Match[str], text: str) -> bool:
@@ -524,12 +499,10 @@ VALIDATORS: dict[str, Validator] = {
     "uk_nino": uk_nino,
     "luhn": luhn,
     "iban": iban,
-    "es_dni": es_dni,
-    "fr_nir": fr_nir,
     "cn_resident_id": cn_resident_id,
     "aadhaar": aadhaar,
-    "nhs_number": nhs_number,
     "yymmdd": yymmdd,
     "caps_name": caps_name,
     "caps_name_line": caps_name_line,
+    **NATIONAL_ID_VALIDATORS,
 }
