@@ -13,7 +13,7 @@ from typing import Any
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
-from fairdeid.locales import LOCALE_CODES, Name, get_pool, infer_gender
+from fairdeid.locales import ALL_LOCALE_CODES, Name, get_pool, infer_gender
 from fairdeid.replace.base import Replacement, splice
 from fairdeid.replace.store import (
     DEFAULT_CACHE_SCOPES,
@@ -311,9 +311,9 @@ class SurrogateReplacer:
         cache_scopes: int = DEFAULT_CACHE_SCOPES,
     ) -> None:
         for code in locales:
-            if code not in LOCALE_CODES:
+            if code not in ALL_LOCALE_CODES:
                 raise ConfigError(f"unknown locale {code!r} in [replace] locales; "
-                                  f"known: {', '.join(LOCALE_CODES)}")
+                                  f"known: {', '.join(ALL_LOCALE_CODES)}")
         self.store = SurrogateStore(resolve_key(key, key_env, required=require_key),
                                     tuple(locales),
                                     (int(date_shift_days[0]), int(date_shift_days[1])),
