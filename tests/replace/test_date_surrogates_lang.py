@@ -9,7 +9,7 @@ import pytest
 from fairdeid.document import Document, Span
 from fairdeid.replace import build_replacer
 from fairdeid.replace.surrogates import SurrogateReplacer
-from fairdeid.replace.surrogates.dates import shift_date
+from fairdeid.replace.surrogates.dates import note_language, shift_date
 
 KEY = "Vq8Jm2Xr5Tn9Lb3Wz7Kd1Hs6Pf4Gc0-date-surrogates-lang"
 DAY = dt.date(2021, 3, 3)
@@ -106,3 +106,23 @@ def test_english_notes_are_read_as_before() -> None:
     assert shift_date("4 Mar 2021", -3) == "1 Mar 2021"
     # Other languages' abbreviations that are English words are not months in English notes.
     assert shift_date("3 ago", 5) is None
+
+
+def test_the_notes_language_comes_from_the_locales_they_all_share() -> None:
+    assert note_language(["de_DE"]) == "de"
+    assert note_language(["es_ES", "es_MX"]) == "es"
+    assert note_language(["en_US"]) == "en"
+    assert note_language(["en_US", "es_ES", "fr_FR"]) == "en"  # English notes, mixed origins
+    assert note_language(["zh_CN"]) == "en"  # no month names of that language
+
+
+def test_english_notes_with_a_mix_of_origins_keep_english_month_names() -> None:
+    # The patient's locale (where the name comes from) is not the note's language: a Spanish
+    # patient in an English note keeps "Apr", never "abr".
+    rep = build_replacer({"mode": "surrogate", "locales": ["en_US", "es_ES", "fr_FR", "it_IT"],
+                          "key": KEY})
+    assert isinstance(rep, SurrogateReplacer)
+    for i in range(40):
+        out = surrogate(rep, "Mar 4, 2021", f"p-{i}")
+        assert out.split()[0] in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+                                  "Oct", "Nov", "Dec"}, out

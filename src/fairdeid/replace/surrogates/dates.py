@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, NamedTuple
@@ -125,6 +125,21 @@ def _lexicon(lang: str) -> dict[str, dict[str, DateWord]]:
     # Accent-free spellings the English path always accepted.
     table["month"].setdefault("setiembre", DateWord(9, "es", "full"))
     return table
+
+
+def note_language(locales: Sequence[str]) -> str:
+    """The language of notes whose surrogates come from ``locales``: the one language they all
+    share (["de_DE"] → "de", ["es_ES", "es_MX"] → "es"), else English.
+
+    A language pack names its country's pools; an English pipeline names en_US or a mix of
+    origins, whose people still appear in English notes.
+    """
+    languages = {code.split("_", 1)[0] for code in locales}
+    if len(languages) == 1:
+        (language,) = languages
+        if language in DATE_LANGUAGES:
+            return language
+    return "en"
 
 
 def __getattr__(name: str) -> Any:
@@ -543,8 +558,7 @@ class Dates:
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
         days = ctx.date_shift if ctx.date_shift is not None else \
             pick_nonzero((-365, 365), rng.getrandbits(64))
-        shifted = shift_date(original, days, order=ctx.date_order,
-                             lang=ctx.locale.split("_", 1)[0])
+        shifted = shift_date(original, days, order=ctx.date_order, lang=ctx.language)
         return shifted if shifted is not None else _unparsed_date(original, rng)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:
