@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from fairdeid.locales import LOCALE_CODES  # noqa: E402
+from fairdeid.locales import ALL_LOCALE_CODES  # noqa: E402
 from fairdeid.locales.translit import romanise  # noqa: E402
 
 DATA_DIR = ROOT / "src" / "fairdeid" / "locales" / "data"
@@ -120,6 +120,22 @@ CITIES: dict[str, list[Any]] = {
               "Nîmes", "Clermont-Ferrand", "Le Mans", "Aix-en-Provence", "Brest", "Tours",
               "Amiens", "Limoges", "Perpignan", "Metz", "Besançon", "Orléans", "Rouen", "Caen",
               "Nancy"],
+    "de_DE": ["Leipzig", "Dresden", "Hannover", "Nürnberg", "Duisburg", "Bochum", "Wuppertal",
+              "Bielefeld", "Bonn", "Münster", "Karlsruhe", "Mannheim", "Augsburg", "Wiesbaden",
+              "Mönchengladbach", "Braunschweig", "Kiel", "Chemnitz", "Aachen", "Halle (Saale)",
+              "Magdeburg", "Freiburg im Breisgau", "Krefeld", "Mainz", "Lübeck", "Erfurt",
+              "Rostock", "Kassel", "Saarbrücken", "Potsdam", "Regensburg", "Würzburg",
+              "Göttingen", "Ulm", "Heidelberg", "Frankfurt am Main", "Bad Homburg"],
+    "nl_NL": ["Utrecht", "Eindhoven", "Groningen", "Tilburg", "Almere", "Breda", "Nijmegen",
+              "Apeldoorn", "Haarlem", "Arnhem", "Enschede", "Amersfoort", "Zaanstad",
+              "Den Bosch", "Zwolle", "Leiden", "Maastricht", "Dordrecht", "Zoetermeer",
+              "Ede", "Leeuwarden", "Alkmaar", "Emmen", "Delft", "Venlo", "Deventer", "Helmond",
+              "Hilversum", "Heerlen", "Den Haag", "Rotterdam", "Amsterdam", "Sittard-Geleen"],
+    "it_IT": ["Torino", "Genova", "Bologna", "Firenze", "Bari", "Catania", "Verona", "Messina",
+              "Padova", "Trieste", "Brescia", "Parma", "Taranto", "Prato", "Modena",
+              "Reggio Calabria", "Reggio Emilia", "Perugia", "Livorno", "Ravenna", "Cagliari",
+              "Foggia", "Rimini", "Salerno", "Ferrara", "Sassari", "Latina", "Monza", "Pescara",
+              "Bergamo", "Vicenza", "Trento", "Novara", "Ancona", "Lecce", "Udine"],
 }
 
 STATES: dict[str, list[Any]] = {
@@ -177,6 +193,17 @@ STATES: dict[str, list[Any]] = {
               "Nouvelle-Aquitaine", "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté",
               "Centre-Val de Loire", "Pays de la Loire", "Provence-Alpes-Côte d'Azur",
               "Île-de-France", "Corse"],
+    "de_DE": ["Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg",
+              "Hessen", "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen",
+              "Rheinland-Pfalz", "Saarland", "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein",
+              "Thüringen", "NRW"],
+    "nl_NL": ["Groningen", "Friesland", "Drenthe", "Overijssel", "Flevoland", "Gelderland",
+              "Utrecht", "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant",
+              "Limburg"],
+    "it_IT": ["Piemonte", "Lombardia", "Veneto", "Liguria", "Emilia-Romagna", "Toscana",
+              "Umbria", "Marche", "Lazio", "Abruzzo", "Molise", "Campania", "Puglia",
+              "Basilicata", "Calabria", "Sicilia", "Sardegna", "Trentino-Alto Adige",
+              "Friuli-Venezia Giulia", "Valle d'Aosta"],
 }
 
 COUNTRY: dict[str, Pair] = {
@@ -185,6 +212,8 @@ COUNTRY: dict[str, Pair] = {
     "en_CA": ("Canada", "Canada"), "en_NG": ("Nigeria", "Nigeria"), "zh_CN": ("中国", "China"),
     "hi_IN": ("भारत", "India"), "bn_BD": ("বাংলাদেশ", "Bangladesh"), "es_ES": ("España", "Spain"),
     "es_MX": ("México", "Mexico"), "fr_FR": ("France", "France"),
+    "de_DE": ("Deutschland", "Germany"), "nl_NL": ("Nederland", "Netherlands"),
+    "it_IT": ("Italia", "Italy"),
 }
 
 PHONES: dict[str, list[str]] = {
@@ -205,6 +234,12 @@ PHONES: dict[str, list[str]] = {
     "es_MX": ["+52 55 #### ####", "55 #### ####", "+52 33 #### ####", "(%##) ### ####"],
     "fr_FR": ["+33 6 ## ## ## ##", "06 ## ## ## ##", "01 ## ## ## ##", "+33 1 ## ## ## ##",
               "04 ## ## ## ##"],
+    "de_DE": ["+49 30 %######", "030 %#######", "0%## %######", "0%##/%#####", "+49 15# %#######",
+              "0171 %######", "089 %#######"],
+    "nl_NL": ["+31 6 %#######", "06-%#######", "06 %# %# %# %#", "020-%######", "010 %## ####",
+              "+31 (0)30 %######"],
+    "it_IT": ["+39 3## ### ####", "3## #######", "06 %#######", "02 %#######", "+39 0%# #######",
+              "0%# #######"],
 }
 
 IDS: dict[str, list[str]] = {
@@ -220,13 +255,17 @@ IDS: dict[str, list[str]] = {
     "es_ES": ["########?", "?-#######-?", "##/########/##"],  # DNI, NIE, NUSS
     "es_MX": ["????######??????##", "###########", "########"],  # CURP, NSS
     "fr_FR": ["# ## ## ## ### ### ##", "###############", "########"],  # NIR
+    "de_DE": ["?#########", "## ### ### ###", "##########"],  # KVNR, Steuer-ID, Fallnummer
+    "nl_NL": ["#########", "####.##.###", "%#######"],  # BSN, patient number
+    "it_IT": ["??????##?##?###?", "80380###########", "########"],  # CF, tessera sanitaria
 }
 
 ZIPS: dict[str, list[str]] = {
     "en_US": ["#####", "#####-####"], "en_GB": ["?# #??", "??# #??", "??## #??"],
     "en_IN": ["%#####"], "en_AU": ["%###"], "en_CA": ["?#? #?#"], "en_NG": ["%#####"],
     "zh_CN": ["%#####"], "hi_IN": ["%#####"], "bn_BD": ["%###"], "es_ES": ["%####"],
-    "es_MX": ["%####"], "fr_FR": ["%####"],
+    "es_MX": ["%####"], "fr_FR": ["%####"], "de_DE": ["%####", "0%###"],
+    "nl_NL": ["%### ??", "%###??"], "it_IT": ["%####", "0%###"],
 }
 
 SAINTS_EN = ["Mary", "Joseph", "Luke", "Vincent", "Francis", "John", "Michael", "Anne",
@@ -235,6 +274,14 @@ SAINTS_ES = ["José", "Juan de Dios", "Rafael", "Lucas", "Francisco", "Antonio",
              "Ángeles", "Carmen", "Pedro"]
 SAINTS_FR = ["Joseph", "Louis", "Antoine", "Vincent", "Jean", "Luc", "Martin", "Anne",
              "Camille", "Pierre"]
+SAINTS_OTHER = {
+    "de_DE": ["St. Elisabeth", "St. Josef", "St. Marien", "St. Vinzenz", "St. Franziskus",
+              "St. Antonius", "St. Johannes", "St. Georg", "St. Martin", "St. Anna"],
+    "nl_NL": ["Antonius", "Franciscus", "Jansdal", "Elisabeth", "Lucas", "Maarten", "Jozef",
+              "Anna", "Gerardus", "Radboud"],
+    "it_IT": ["Raffaele", "Giovanni", "Giuseppe", "Camillo", "Martino", "Paolo", "Carlo",
+              "Luca", "Matteo", "Francesco"],
+}
 
 HOSPITAL_PATTERNS: dict[str, list[str]] = {
     "en_US": ["{city} General Hospital", "St. {saint} Medical Center",
@@ -262,6 +309,15 @@ HOSPITAL_PATTERNS: dict[str, list[str]] = {
               "Centro Médico {surname}"],
     "fr_FR": ["Centre Hospitalier de {city}", "CHU de {city}", "Clinique Saint-{saint}",
               "Hôpital {surname}", "Hôpital privé de {city}", "Polyclinique de {city}"],
+    "de_DE": ["Klinikum {city}", "Universitätsklinikum {city}", "{saint}-Krankenhaus {city}",
+              "Städtisches Klinikum {city}", "{surname}-Klinik", "Kreiskrankenhaus {city}",
+              "Evangelisches Krankenhaus {city}", "Helios Klinikum {city}"],
+    "nl_NL": ["Ziekenhuis {city}", "UMC {city}", "Sint {saint} Ziekenhuis",
+              "Streekziekenhuis {city}", "Medisch Centrum {city}", "{surname} Kliniek",
+              "Ziekenhuis Gelre {city}"],
+    "it_IT": ["Ospedale di {city}", "Azienda Ospedaliera di {city}", "Ospedale San {saint}",
+              "Policlinico di {city}", "Casa di Cura {surname}", "Ospedale Civile di {city}",
+              "ASST di {city}", "Azienda Ospedaliero-Universitaria di {city}"],
 }
 #: Non-Latin locales: (native pattern, romanised pattern).
 HOSPITAL_PATTERNS_NATIVE: dict[str, list[Pair]] = {
@@ -423,6 +479,14 @@ def build_names(code: str, forenames: list[dict[str, str]], surnames: list[dict[
         country = {"en_US": "US", "en_GB": "GB", "en_IN": "IN", "es_ES": "ES", "es_MX": "MX",
                    "fr_FR": "FR"}[code]
         nbc(country)
+    elif code in IMMIGRANT_ORIGINS:
+        # The country's own names, then popular names of its main immigrant origins (names-by-
+        # country), so a surrogate or synthetic patient is not always of the majority origin.
+        faker_first(code)
+        faker_last(code)
+        nbc(code[-2:])
+        for country in IMMIGRANT_ORIGINS[code]:
+            nbc(country)
     elif code == "en_AU":
         # Faker en_AU has no person provider (falls back to en_US): Australian popular names
         # from names-by-country, with British, Irish and New Zealand pools (closest naming).
@@ -468,7 +532,7 @@ def build_names(code: str, forenames: list[dict[str, str]], surnames: list[dict[
         sources.append("Faker `bn_BD` (Bengali), romanised by fairdeid.locales.translit")
         family = nbc_surnames(surnames, "BD") + family
         sources.append("names-by-country `BD` surnames (Bengali + romanised pairs)")
-    else:  # pragma: no cover - guarded by LOCALE_CODES
+    else:  # pragma: no cover - guarded by ALL_LOCALE_CODES
         raise SystemExit(f"no recipe for {code}")
     first = {g: dedupe(v) for g, v in first.items()}
     if code in ("hi_IN", "bn_BD"):
@@ -481,9 +545,19 @@ def build_names(code: str, forenames: list[dict[str, str]], surnames: list[dict[
     return first, dedupe(family)
 
 
+#: Main countries of origin of immigrants, by pool (names-by-country codes; public statistics).
+IMMIGRANT_ORIGINS: dict[str, tuple[str, ...]] = {
+    "de_DE": ("TR", "PL", "RU", "RO", "HR", "RS"),
+    "nl_NL": ("TR", "MA", "PL", "DZ"),
+    "it_IT": ("RO", "AL", "MA", "UA", "TN"),
+}
+#: Pools whose street names come from Faker's address provider.
+FAKER_STREETS = ("en_US", "en_GB", "es_ES", "es_MX", "fr_FR", "de_DE", "nl_NL", "it_IT")
+
+
 def build_streets(code: str, rng: random.Random, surnames: Sequence[Pair],
                   first: dict[str, list[Pair]], cities: Sequence[Pair]) -> list[Pair]:
-    if code in ("en_US", "en_GB", "es_ES", "es_MX", "fr_FR"):
+    if code in FAKER_STREETS:
         from faker import Faker
 
         fake = Faker(code)
@@ -519,7 +593,8 @@ def build_streets(code: str, rng: random.Random, surnames: Sequence[Pair],
 def build_hospitals(code: str, rng: random.Random, cities: Sequence[Pair],
                     states: Sequence[Pair], surnames: Sequence[Pair]) -> list[Pair]:
     out: list[Pair] = []
-    saints = SAINTS_ES if code.startswith("es") else SAINTS_FR if code == "fr_FR" else SAINTS_EN
+    saints = SAINTS_OTHER.get(code) or (SAINTS_ES if code.startswith("es") else SAINTS_FR
+                                         if code == "fr_FR" else SAINTS_EN)
     patterns: list[Pair]
     if code in HOSPITAL_PATTERNS_NATIVE:
         patterns = HOSPITAL_PATTERNS_NATIVE[code]
@@ -570,12 +645,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--names-dir", type=Path, default=DEFAULT_NAMES_DIR)
     parser.add_argument("--out", type=Path, default=DATA_DIR)
+    parser.add_argument("--only", nargs="+", choices=ALL_LOCALE_CODES, metavar="CODE",
+                        help="build these pools only; the other pools and their SOURCES.md "
+                        "lines stay as they are (a newer Faker would change them)")
     args = parser.parse_args(argv)
     forenames, surnames_rows = read_names_by_country(args.names_dir)
     args.out.mkdir(parents=True, exist_ok=True)
     provenance: dict[str, list[str]] = {}
     us_first: set[str] | None = None
-    for code in LOCALE_CODES:
+    codes = [c for c in ALL_LOCALE_CODES if not args.only or c in args.only]
+    if args.only and "en_US" not in args.only:
+        us_first = {r for v in build_names("en_US", forenames, surnames_rows, [])[0].values()
+                    for _, r in v}
+    for code in codes:
         rng = random.Random(f"{SEED}:{code}")
         sources: list[str] = []
         first, family = build_names(code, forenames, surnames_rows, sources)
@@ -589,8 +671,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                        "authors (public facts)")
         sources.append("streets and hospitals: generated from the pool's own names and places "
                        "with per-locale patterns" + (" (Faker street names)" if code in
-                                                     ("en_US", "en_GB", "es_ES", "es_MX",
-                                                      "fr_FR") else ""))
+                                                     FAKER_STREETS else ""))
         provenance[code] = sources
         native = any(n != r for n, r in cities)
         data: dict[str, Any] = {
@@ -619,7 +700,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         counts = {g: len(v) for g, v in first.items()}
         print(f"{code}: {counts} surnames={len(family)} streets={len(streets)} "
               f"hospitals={len(hospitals)}")
-    write_sources(args.out, provenance)
+    if args.only:
+        update_sources(args.out, provenance)
+    else:
+        write_sources(args.out, provenance)
+
+
+def update_sources(out: Path, provenance: dict[str, list[str]]) -> None:
+    """Replace (or add) the per-locale lines of the pools just built, naming the Faker version."""
+    from importlib.metadata import version
+
+    path = out / "SOURCES.md"
+    lines = path.read_text(encoding="utf-8").split("\n") if path.exists() else [
+        "# Locale pool sources", "", "## Per locale", "", "## Known gaps", ""]
+    for code, sources in provenance.items():
+        line = f"- `{code}`: " + "; ".join(sources) + f" (built with Faker {version('faker')})."
+        at = next((i for i, x in enumerate(lines) if x.startswith(f"- `{code}`:")), None)
+        if at is not None:
+            lines[at] = line
+            continue
+        gaps = lines.index("## Known gaps")
+        lines.insert(gaps - 1, line)
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def write_sources(out: Path, provenance: dict[str, list[str]]) -> None:

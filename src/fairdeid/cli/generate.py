@@ -1,9 +1,10 @@
-"""`fairdeid generate -n N -o OUT.jsonl --seed S [--locales en_US,zh_CN]`: synthetic gold notes."""
+"""`fairdeid generate -n N -o OUT.jsonl --seed S [--locales en_US,zh_CN] [--lang de]`: synthetic
+gold notes, in English (the default) or in German, French, Dutch, Italian or Spanish."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,6 +27,15 @@ def generate(
     note_types: Annotated[
         str | None, typer.Option(help="Comma-separated note types (default: all 11).")
     ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="Language of the notes: en (default), de, fr, nl, it, es. Other languages "
+            "write their own note types (Arztbrief, compte rendu d'hospitalisation, ...) with "
+            "names from their country's pools; --locales applies to English only.",
+        ),
+    ] = "en",
     old_n: Annotated[int | None, typer.Option("--n", min=1, hidden=True)] = None,
 ) -> None:
     """Generate annotated synthetic clinical notes (canonical JSONL)."""
@@ -35,7 +45,6 @@ def generate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from fairdeid.corpora.jsonl import write_jsonl
-    from fairdeid.corpora.synth import NoteGenerator
     from fairdeid.errors import FairdeidError
 
     if old_n is not None:
@@ -44,7 +53,7 @@ def generate(
     codes = [c.strip() for c in locales.split(",") if c.strip()] if locales else None
     kinds = [k.strip() for k in note_types.split(",") if k.strip()] if note_types else None
     try:
-        gen = NoteGenerator(seed, codes, note_types=kinds)
+        gen = _generator(lang, seed, codes, kinds)
     except (FairdeidError, ValueError) as exc:
         raise fail(str(exc)) from None
 
@@ -72,3 +81,17 @@ def generate(
         f"wrote {plural(written, 'note')} ({plural(sum(labels.values()), 'span')}, "
         f"{plural(len(labels), 'label')}) to {out} in {elapsed:.1f} s"
     )
+
+
+def _generator(lang: str, seed: int, codes: list[str] | None, kinds: list[str] | None) -> Any:
+    """The English generator, or the one of ``lang``; ValueError for an unknown language."""
+    from fairdeid.corpora.synth import NoteGenerator
+
+    if lang == "en":
+        return NoteGenerator(seed, codes, note_types=kinds)
+    from fairdeid.corpora.synth.lang import LangNoteGenerator
+
+    if codes:
+        raise ValueError("--locales applies to English notes only; other languages draw names "
+                         "from their own country's pools")
+    return LangNoteGenerator(lang, seed, note_types=kinds)

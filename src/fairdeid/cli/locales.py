@@ -40,9 +40,9 @@ def locales(
     ] = False,
 ) -> None:
     """List locale pools with name, place and format counts."""
-    from fairdeid.locales import LOCALE_CODES, get_pool
+    from fairdeid.locales import ALL_LOCALE_CODES, get_pool
 
-    rows = {code: get_pool(code).counts() for code in LOCALE_CODES}
+    rows = {code: get_pool(code).counts() for code in ALL_LOCALE_CODES}
     if as_json:
         emit_line(json.dumps(rows, indent=2))
         return

@@ -29,6 +29,7 @@ from typing import Any
 from fairdeid.errors import FairdeidError
 
 __all__ = [
+    "ALL_LOCALE_CODES",
     "GENDERS",
     "LOCALE_CODES",
     "LocalePool",
@@ -39,7 +40,9 @@ __all__ = [
     "infer_gender",
 ]
 
-#: Every locale with a pool, in the order reports list them.
+#: The locales whose people English-language notes are made of by default (the synthetic mix,
+#: the fairness audit, the CRF's name lists, multicultural variants), in the order reports list
+#: them. Kept as it was when the language pools came, so English results do not move.
 LOCALE_CODES: tuple[str, ...] = (
     "en_US",
     "en_GB",
@@ -54,6 +57,10 @@ LOCALE_CODES: tuple[str, ...] = (
     "es_MX",
     "fr_FR",
 )
+#: The pools of the language packs' countries that are not in ``LOCALE_CODES``.
+LANGUAGE_LOCALE_CODES: tuple[str, ...] = ("de_DE", "nl_NL", "it_IT")
+#: Every locale with a pool.
+ALL_LOCALE_CODES: tuple[str, ...] = LOCALE_CODES + LANGUAGE_LOCALE_CODES
 GENDERS: tuple[str, ...] = ("female", "male")
 SCRIPTS: tuple[str, ...] = ("romanised", "native")
 
@@ -203,8 +210,8 @@ def _read(code: str) -> dict[str, Any]:
 @cache
 def get_pool(code: str) -> LocalePool:
     """The pool for ``code`` (``en_US``, ``zh_CN`` ...); loaded once per process."""
-    if code not in LOCALE_CODES:
-        raise UnknownLocaleError(f"unknown locale {code!r}; known: {', '.join(LOCALE_CODES)}")
+    if code not in ALL_LOCALE_CODES:
+        raise UnknownLocaleError(f"unknown locale {code!r}; known: {', '.join(ALL_LOCALE_CODES)}")
     data = _read(code)
     return LocalePool(
         code=code,
@@ -232,8 +239,20 @@ def _fold(name: str) -> str:
 
 @cache
 def _gender_index() -> dict[str, str | None]:
+    """Folded first name → gender, None when pools disagree.
+
+    The language pools only add names the ``LOCALE_CODES`` pools do not list, so a name's
+    gender as English notes knew it never changes.
+    """
+    index = _index_of(LOCALE_CODES)
+    for key, gender in _index_of(LANGUAGE_LOCALE_CODES).items():
+        index.setdefault(key, gender)
+    return index
+
+
+def _index_of(codes: tuple[str, ...]) -> dict[str, str | None]:
     seen: dict[str, set[str]] = {}
-    for code in LOCALE_CODES:
+    for code in codes:
         pool = get_pool(code)
         for gender in GENDERS:
             for name in pool.first_names[gender]:

@@ -15,6 +15,9 @@ class SurrogateContext:
     national IDs, postcodes and states from the locale's formats (multicultural variants).
     ``date_shift`` (days) and ``age_offset`` (years) are the patient's; None draws them from the
     generator's ``rng``. ``gender`` is for names ("female", "male" or None: drawn).
+    ``language`` is the language the notes are written in (a date keeps it: "3. März" stays
+    German); ``locale`` is where the patient's name comes from, which in English notes is often
+    elsewhere.
     """
 
     locale: str = "en_US"
@@ -24,6 +27,7 @@ class SurrogateContext:
     date_shift: int | None = None
     date_order: str = "MDY"
     age_offset: int | None = None
+    language: str = "en"
 
 
 class SurrogateGenerator(Protocol):

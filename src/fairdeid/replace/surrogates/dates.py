@@ -1,7 +1,8 @@
 """Dates: moved by the patient's offset, each in its own format (DATE).
 
-Numeric dates (03/04/2021, 3-4-21, 2021-03-04, 20210304), month names in English, Spanish and
-French, ordinals, years alone, weekday names and times are parsed and re-emitted in the same
+Numeric dates (03/04/2021, 3-4-21, 2021-03-04, 20210304), month names in English, German,
+French, Dutch, Italian and Spanish (Babel's names, written back in the note's language),
+ordinals, years alone, weekday names and times are parsed and re-emitted in the same
 format, so every interval between one patient's dates survives. Dates the parser does not know
 get a same-shape surrogate.
 """
@@ -11,40 +12,152 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal, NamedTuple
 
 from fairdeid.replace.store import pick_nonzero
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.shape import keep_shape, match_case
 
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-_MONTHS_ES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-              "septiembre", "octubre", "noviembre", "diciembre"]
-_MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre"]
-_WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_MONTH_WORDS: dict[str, tuple[int, str, str]] = {}  # word -> (month, lang, form)
-for _i, _m in enumerate(_MONTHS_EN, 1):
-    _MONTH_WORDS[_m.casefold()] = (_i, "en", "full")
-    _MONTH_WORDS.setdefault(_m[:3].casefold(), (_i, "en", "abbr"))
-_MONTH_WORDS["sept"] = (9, "en", "sept")
-for _i, _m in enumerate(_MONTHS_ES, 1):
-    _MONTH_WORDS.setdefault(_m, (_i, "es", "full"))
-_MONTH_WORDS["setiembre"] = (9, "es", "full")
-for _i, _m in enumerate(_MONTHS_FR, 1):
-    _MONTH_WORDS.setdefault(_m, (_i, "fr", "full"))
-_MONTH_WORDS.setdefault("fevrier", (2, "fr", "full"))
-_MONTH_WORDS.setdefault("aout", (8, "fr", "full"))
-_WEEKDAY_WORDS: dict[str, tuple[int, str]] = {}
-for _i, _d in enumerate(_WEEKDAYS_EN):
-    _WEEKDAY_WORDS[_d.casefold()] = (_i, "full")
-    _WEEKDAY_WORDS[_d[:3].casefold()] = (_i, "abbr")
-for _w, _i in (("tues", 1), ("weds", 2), ("thur", 3), ("thurs", 3)):
-    _WEEKDAY_WORDS[_w] = (_i, "abbr4")
-_STOPWORDS = {"of", "the", "de", "del", "le", "on", "at", "am", "pm", "a.m", "p.m", "h"}
+#: Languages whose month and weekday names are known, in lookup order after the note's own.
+DATE_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "nl", "it")
+_SKIP_ABBR = {"ago", "set", "gen", "mag", "do", "di", "ma", "zo", "wo", "za", "vr"}
+
+
+class DateWord(NamedTuple):
+    """A month or weekday name: its value (month 1-12, weekday 0 = Monday), language and form.
+
+    ``form`` is "full", "abbr" (stand-alone abbreviation, "Mär", "janv") or "fmt" (the
+    abbreviation used inside a date, "Sept", "Juni"), so a shifted date writes its new month in
+    the same language and the same form.
+    """
+
+    value: int
+    lang: str
+    form: str
+
+
+@cache
+def _babel_names(lang: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Month and weekday names of ``lang`` from Babel (CLDR), trailing dots removed.
+
+    The dot after an abbreviation is a separator piece of the written date, kept as written.
+    """
+    from babel.dates import get_day_names, get_month_names
+
+    def months(width: Literal["abbreviated", "wide"],
+               context: Literal["format", "stand-alone"]) -> tuple[str, ...]:
+        names = get_month_names(width, context=context, locale=lang)
+        return tuple(names[i] for i in range(1, 13))
+
+    def days(width: Literal["abbreviated", "wide"]) -> tuple[str, ...]:
+        names = get_day_names(width, locale=lang)
+        return tuple(names[i].rstrip(".") for i in range(7))
+
+    def undotted(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(n.rstrip(".") for n in names)
+
+    abbr, fmt = months("abbreviated", "stand-alone"), months("abbreviated", "format")
+    return {
+        "dotted": {"month": tuple(n for n in abbr + fmt if n.endswith("."))},
+        "month": {"full": months("wide", "format"), "abbr": undotted(abbr),
+                  "fmt": undotted(fmt)},
+        "weekday": {"full": days("wide"), "abbr": days("abbreviated")},
+    }
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _english_words() -> tuple[dict[str, DateWord], dict[str, DateWord]]:
+    """English month and weekday words, as this module has always read them."""
+    months: dict[str, DateWord] = {}
+    for i, m in enumerate(_babel_names("en")["month"]["full"], 1):
+        months[m.casefold()] = DateWord(i, "en", "full")
+        months.setdefault(m[:3].casefold(), DateWord(i, "en", "abbr"))
+    months["sept"] = DateWord(9, "en", "sept")
+    weekdays: dict[str, DateWord] = {}
+    for i, d in enumerate(_babel_names("en")["weekday"]["full"]):
+        weekdays[d.casefold()] = DateWord(i, "en", "full")
+        weekdays[d[:3].casefold()] = DateWord(i, "en", "abbr")
+    for w, i in (("tues", 1), ("weds", 2), ("thur", 3), ("thurs", 3)):
+        weekdays[w] = DateWord(i, "en", "abbr4")
+    return months, weekdays
+
+
+@cache
+def _lexicon(lang: str) -> dict[str, dict[str, DateWord]]:
+    """Every month and weekday word a date may contain when the note is in ``lang``.
+
+    The note's own language comes first (so "April" in a Dutch note stays Dutch), then
+    English, then the full names of the other languages. Abbreviations of other languages are
+    left out: many are ordinary words elsewhere ("ago", "set", "do").
+    """
+    en_months, en_weekdays = _english_words()
+    table: dict[str, dict[str, DateWord]] = {"month": {}, "weekday": {}}
+    order = [lang] + [x for x in DATE_LANGUAGES if x != lang]
+    for rank, code in enumerate(order):
+        if code == "en":
+            for kind, words in (("month", en_months), ("weekday", en_weekdays)):
+                for word, value in words.items():
+                    table[kind].setdefault(word, value)
+            continue
+        if code not in DATE_LANGUAGES:
+            continue
+        names = _babel_names(code)
+        for kind in ("month", "weekday"):
+            forms = ("full", "fmt", "abbr") if rank == 0 else ("full",)
+            for form in forms:
+                if form not in names[kind]:
+                    continue
+                for i, name in enumerate(names[kind][form]):
+                    value = DateWord(i + 1 if kind == "month" else i, code, form)
+                    for key in (name.casefold(), _fold(name)):
+                        if form != "full" and rank and key in _SKIP_ABBR:
+                            continue
+                        table[kind].setdefault(key, value)
+    # Accent-free spellings the English path always accepted.
+    table["month"].setdefault("setiembre", DateWord(9, "es", "full"))
+    return table
+
+
+def note_language(locales: Sequence[str]) -> str:
+    """The language of notes whose surrogates come from ``locales``: the one language they all
+    share (["de_DE"] → "de", ["es_ES", "es_MX"] → "es"), else English.
+
+    A language pack names its country's pools; an English pipeline names en_US or a mix of
+    origins, whose people still appear in English notes.
+    """
+    languages = {code.split("_", 1)[0] for code in locales}
+    if len(languages) == 1:
+        (language,) = languages
+        if language in DATE_LANGUAGES:
+            return language
+    return "en"
+
+
+def __getattr__(name: str) -> Any:
+    """``_MONTH_WORDS`` / ``_WEEKDAY_WORDS``: the English-note lexicon, built on first use so
+    that importing this module does not load Babel's data."""
+    if name == "_MONTH_WORDS":
+        return _lexicon("en")["month"]
+    if name == "_WEEKDAY_WORDS":
+        return _lexicon("en")["weekday"]
+    raise AttributeError(name)
+
+
+_STOPWORDS = {"of", "the", "de", "del", "le", "on", "at", "am", "pm", "a.m", "p.m", "h",
+              # fillers of dates in German, French, Dutch, Italian, Spanish
+              "el", "den", "der", "vom", "il", "du", "au", "op", "van", "lo", "l"}
 _ORDINALS = {"st", "nd", "rd", "th"}
+#: ordinal marks of the first of the month ("1er mars", "1º de marzo")
+_FIRST_MARKS = {"er", "º"}
 _DATE_TOKEN = re.compile(r"\d+|[^\W\d_]+|\s+|.")
 
 
@@ -74,6 +187,8 @@ class ParsedDate:
 
     tokens: tuple[DateToken, ...]
     fields: Mapping[str, int]
+    #: the note's language, whose words the month and weekday pieces were read with
+    lang: str = "en"
 
 
 def _ordinal(day: int) -> str:
@@ -82,16 +197,18 @@ def _ordinal(day: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
-def parse_date(text: str, order: str) -> ParsedDate | None:
+def parse_date(text: str, order: str, lang: str = "en") -> ParsedDate | None:
     """Split ``text`` into pieces and say which piece holds which date field.
 
     None when ``text`` is not a date this parser knows, so the caller can fall back to a
     same-shape surrogate instead of guessing (a wrong guess would break the patient's
     intervals). ``order`` ("MDY" or "DMY") settles numeric dates such as 03/04 that read
-    both ways.
+    both ways. ``lang`` is the note's language: its month names and abbreviations are read
+    first ("April" in a Dutch note is Dutch), the other languages' full names after English.
     """
+    words = _lexicon(lang)
     pieces = _DATE_TOKEN.findall(text)
-    kinds = _classify(pieces)
+    kinds = _classify(pieces, words, first_marks=lang != "en")
     if kinds is None:
         return None
     _mark_times(pieces, kinds)
@@ -100,36 +217,39 @@ def parse_date(text: str, order: str) -> ParsedDate | None:
     weekdays = [i for i, kind in enumerate(kinds) if kind == "weekday"]
     if len(months) > 1 or len(weekdays) > 1:
         return None
-    assigned = (_roles_around_month_name(pieces, nums, months[0]) if months
+    assigned = (_roles_around_month_name(pieces, nums, months[0], words) if months
                 else _roles_of_numbers(pieces, kinds, nums, order))
     if assigned is None:
         return None
     roles, fields = assigned
     if weekdays:
         roles[weekdays[0]] = "weekday"
-        fields["weekday"] = _WEEKDAY_WORDS[pieces[weekdays[0]].casefold()][0]
+        fields["weekday"] = words["weekday"][pieces[weekdays[0]].casefold()].value
     if not _fields_make_a_date(fields, bool(nums)):
         return None
     tokens = tuple(DateToken(piece, kind, roles.get(i, ""))
                    for i, (piece, kind) in enumerate(zip(pieces, kinds, strict=True)))
-    return ParsedDate(tokens, fields)
+    return ParsedDate(tokens, fields, lang)
 
 
-def _classify(pieces: list[str]) -> list[str] | None:
+def _classify(pieces: list[str], words: Mapping[str, Mapping[str, DateWord]], *,
+              first_marks: bool = False) -> list[str] | None:
     """The kind of every piece; None as soon as a word is neither a date word nor a filler.
 
     An unknown word ("last week", "Christmas") means the text is not a date we can move.
+    ``first_marks`` accepts "1er"/"1º" (notes in French, Italian, Spanish).
     """
     kinds: list[str] = []
     for i, piece in enumerate(pieces):
         low = piece.casefold()
         if piece.isdigit():
             kinds.append("num")
-        elif low in _MONTH_WORDS:
+        elif low in words["month"]:
             kinds.append("month")
-        elif low in _WEEKDAY_WORDS:
+        elif low in words["weekday"]:
             kinds.append("weekday")
-        elif low in _ORDINALS and i > 0 and pieces[i - 1].isdigit():
+        elif (low in _ORDINALS or (first_marks and low in _FIRST_MARKS)) and i > 0 \
+                and pieces[i - 1].isdigit():
             kinds.append("ord")
         elif piece.isalpha():
             if low not in _STOPWORDS:
@@ -159,11 +279,12 @@ def _mark_times(pieces: list[str], kinds: list[str]) -> None:
 _Assigned = tuple[dict[int, str], dict[str, int]]  # piece index -> role, field -> value
 
 
-def _roles_around_month_name(pieces: list[str], nums: list[int], month: int) -> _Assigned | None:
+def _roles_around_month_name(pieces: list[str], nums: list[int], month: int,
+                             words: Mapping[str, Mapping[str, DateWord]]) -> _Assigned | None:
     """Roles when the month is a word ("4 March 2021", "Mar '19"): the numbers are a day and
     a year, told apart by their length and an apostrophe before a two-digit year."""
     roles = {month: "month"}
-    fields = {"month": _MONTH_WORDS[pieces[month].casefold()][0]}
+    fields = {"month": words["month"][pieces[month].casefold()].value}
     for i in nums:
         text = pieces[i]
         value = int(text)
@@ -270,15 +391,17 @@ def _full_year(value: int, role: str) -> int:
     return 2000 + value if value < 50 else 1900 + value
 
 
-def shift_date(original: str, days: int, *, order: str = "MDY") -> str | None:
+def shift_date(original: str, days: int, *, order: str = "MDY", lang: str = "en") -> str | None:
     """Move the date written in ``original`` by ``days``, re-emitting the same format.
 
     Handles numeric dates (03/04/2021, 3-4-21, 2021-03-04, 20210304), month names in English,
-    Spanish and French (March 4th, 2021; 4 Mar; Mar 2019; 4 de marzo de 2021), years alone,
-    weekday names, and times (kept). ``order`` resolves 03/04 as MDY or DMY. Returns None when
-    the text is not a date this parser knows (the caller falls back to a same-shape surrogate).
+    German, French, Dutch, Italian and Spanish (March 4th, 2021; 4 Mar; 3. März 2021; le 1er
+    mars; 4 de marzo de 2021), years alone, weekday names, and times (kept). A month name is
+    re-emitted in its own language and form (Babel's names). ``order`` resolves 03/04 as MDY
+    or DMY; ``lang`` is the note's language (see ``parse_date``). Returns None when the text is
+    not a date this parser knows (the caller falls back to a same-shape surrogate).
     """
-    parsed = parse_date(original, order)
+    parsed = parse_date(original, order, lang)
     if parsed is None:
         return None
     fields = parsed.fields
@@ -320,14 +443,20 @@ def _render(parsed: ParsedDate, new: dt.date | None, new_weekday: int) -> str:
     # "3/4/2021" stays unpadded, "03/04/2021" padded; "12/25/2021" gives no sign: pad.
     padded = not any(len(x) == 1 for x in day_month)
     out = []
+    drop_dot = False
     for i, t in enumerate(tokens):
+        if drop_dot:
+            drop_dot = False
+            if t.text == ".":
+                continue
         if t.role == "day" and new is not None:
             ordinal = i + 1 < len(tokens) and tokens[i + 1].kind == "ord"
             # "25th" + 12 days is "6th", never "06th": ordinals are not zero-padded.
             out.append(str(new.day) if ordinal else _pad(new.day, t.text, padded))
         elif t.role == "month" and new is not None:
-            out.append(_render_month(new.month, t.text) if t.kind == "month"
+            out.append(_render_month(new.month, t.text, parsed.lang) if t.kind == "month"
                        else _pad(new.month, t.text, padded))
+            drop_dot = t.kind == "month" and _undotted_abbreviation(out[-1], t.text, parsed.lang)
         elif t.role == "year" and new is not None:
             out.append(str(new.year))
         elif t.role == "year2" and new is not None:
@@ -335,9 +464,9 @@ def _render(parsed: ParsedDate, new: dt.date | None, new_weekday: int) -> str:
         elif t.role == "compact" and new is not None:
             out.append(new.strftime("%Y%m%d"))
         elif t.role == "weekday":
-            out.append(_render_weekday(new_weekday, t.text))
+            out.append(_render_weekday(new_weekday, t.text, parsed.lang))
         elif t.kind == "ord" and new is not None and has_day:
-            out.append(match_case(t.text, _ordinal(new.day)))
+            out.append(_render_ordinal(t.text, new.day))
         else:
             out.append(t.text)
     return "".join(out)
@@ -376,26 +505,47 @@ def _pad(value: int, template: str, padded: bool) -> str:
     return f"{value:02d}" if len(template) == 2 and padded else str(value)
 
 
-def _render_month(month: int, template: str) -> str:
-    _, lang, form = _MONTH_WORDS[template.casefold()]
-    if lang == "es":
-        name = _MONTHS_ES[month - 1]
-    elif lang == "fr":
-        name = _MONTHS_FR[month - 1]
+def _undotted_abbreviation(name: str, template: str, lang: str) -> bool:
+    """Whether ``name`` is an abbreviation written without a dot ("Juni" after "Sept."), so
+    the dot of the original must go."""
+    word = _lexicon(lang)["month"][template.casefold()]
+    if word.lang == "en" or word.form == "full":
+        return False
+    names = _babel_names(word.lang)
+    return f"{name.casefold()}." not in {n.casefold() for n in names["dotted"]["month"]}
+
+
+def _render_ordinal(template: str, day: int) -> str:
+    """English suffixes follow the day ("3rd" → "6th"); "1er" and "1º" only mark the first."""
+    if template.casefold() in _FIRST_MARKS:
+        return template if day == 1 else ""
+    return match_case(template, _ordinal(day))
+
+
+def _render_month(month: int, template: str, lang: str = "en") -> str:
+    word = _lexicon(lang)["month"][template.casefold()]
+    if word.lang == "en":
+        full = _babel_names("en")["month"]["full"][month - 1]
+        name = full if word.form == "full" else ("Sept" if month == 9 and word.form == "sept"
+                                                 else full[:3])
     else:
-        full = _MONTHS_EN[month - 1]
-        name = full if form == "full" else ("Sept" if month == 9 and form == "sept"
-                                            else full[:3])
+        name = _babel_names(word.lang)["month"][word.form][month - 1]
     if template[:1].isupper() and not template.isupper():
         name = name[:1].upper() + name[1:]
     return match_case(template, name) if template.isupper() or template.islower() else name
 
 
-def _render_weekday(weekday: int, template: str) -> str:
-    form = _WEEKDAY_WORDS[template.casefold()][1]
-    full = _WEEKDAYS_EN[weekday]
-    name = full if form == "full" else full[: len(template)] if form == "abbr4" else full[:3]
-    return match_case(template, name)
+def _render_weekday(weekday: int, template: str, lang: str = "en") -> str:
+    word = _lexicon(lang)["weekday"][template.casefold()]
+    if word.lang == "en":
+        full = _babel_names("en")["weekday"]["full"][weekday]
+        name = full if word.form == "full" else full[: len(template)] if word.form == "abbr4" \
+            else full[:3]
+    else:
+        name = _babel_names(word.lang)["weekday"][word.form][weekday]
+    if template[:1].isupper() and not template.isupper():
+        name = name[:1].upper() + name[1:]
+    return match_case(template, name) if template.isupper() or template.islower() else name
 
 
 _FRESH_FIRST = dt.date(1950, 1, 1).toordinal()
@@ -408,7 +558,7 @@ class Dates:
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
         days = ctx.date_shift if ctx.date_shift is not None else \
             pick_nonzero((-365, 365), rng.getrandbits(64))
-        shifted = shift_date(original, days, order=ctx.date_order)
+        shifted = shift_date(original, days, order=ctx.date_order, lang=ctx.language)
         return shifted if shifted is not None else _unparsed_date(original, rng)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:

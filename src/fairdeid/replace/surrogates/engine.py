@@ -13,7 +13,7 @@ from typing import Any
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
-from fairdeid.locales import LOCALE_CODES, Name, get_pool, infer_gender
+from fairdeid.locales import ALL_LOCALE_CODES, Name, get_pool, infer_gender
 from fairdeid.replace.base import Replacement, splice
 from fairdeid.replace.store import (
     DEFAULT_CACHE_SCOPES,
@@ -24,6 +24,7 @@ from fairdeid.replace.store import (
     scope_of,
 )
 from fairdeid.replace.surrogates.context import SurrogateContext
+from fairdeid.replace.surrogates.dates import note_language
 from fairdeid.replace.surrogates.names import (
     NAME_LABELS,
     NameMaker,
@@ -82,6 +83,8 @@ class SurrogateEngine:
     ``locale``: a fixed locale, or None to use ``store.locale_for(scope)`` (the locale mix).
     ``shape``: "keep" (surrogate mode) or "locale" (localize). ``shift_dates``: False keeps dates
     (and ages) as they are. ``gender``: "keep" infers, "female"/"male" forces.
+    ``language``: the language
+    the notes are written in; shifted dates write their month names in it (``note_language``).
     """
 
     def __init__(
@@ -95,6 +98,7 @@ class SurrogateEngine:
         gender: str = "keep",
         date_order: str = "MDY",
         keep_labels: Sequence[str] = (),
+        language: str = "en",
     ) -> None:
         if gender not in ("keep", "female", "male"):
             raise ConfigError("gender must be 'keep', 'female' or 'male'")
@@ -111,6 +115,7 @@ class SurrogateEngine:
         self.shift_dates = shift_dates
         self.gender = gender
         self.date_order = date_order
+        self.language = language
         self.keep_labels = frozenset(keep_labels)
         self._persons_cache: tuple[Document, str, PersonGenders] | None = None
 
@@ -251,7 +256,8 @@ class SurrogateEngine:
         generator = generator_for(label)
         ctx = SurrogateContext(locale=locale, script=self.script, shape=self.shape,
                                date_shift=self.store.date_offset(scope),
-                               date_order=self.date_order, age_offset=self._age_offset(scope))
+                               date_order=self.date_order, age_offset=self._age_offset(scope),
+                               language=self.language)
         text = original
         for attempt in range(12):
             rng = self.store.rng(scope, label, norm, str(attempt))
@@ -311,15 +317,16 @@ class SurrogateReplacer:
         cache_scopes: int = DEFAULT_CACHE_SCOPES,
     ) -> None:
         for code in locales:
-            if code not in LOCALE_CODES:
+            if code not in ALL_LOCALE_CODES:
                 raise ConfigError(f"unknown locale {code!r} in [replace] locales; "
-                                  f"known: {', '.join(LOCALE_CODES)}")
+                                  f"known: {', '.join(ALL_LOCALE_CODES)}")
         self.store = SurrogateStore(resolve_key(key, key_env, required=require_key),
                                     tuple(locales),
                                     (int(date_shift_days[0]), int(date_shift_days[1])),
                                     record=mapping_file is not None,
                                     cache_scopes=cache_scopes)
-        self.engine = SurrogateEngine(self.store, script=script, date_order=date_order)
+        self.engine = SurrogateEngine(self.store, script=script, date_order=date_order,
+                                      language=note_language(locales))
         self._mapping = None
         if mapping_file is not None:
             from fairdeid.replace.mapping import MappingWriter, passphrase_from_env
