@@ -119,9 +119,7 @@ def test_dutch_addresses(detector: RuleDetector, text: str, part: str, label: st
         ("Hb 7,1 mmol/l en MCV 72 fl", "72 fl"),
     ],
 )
-def test_things_that_look_like_postcodes_stay(
-    detector: RuleDetector, text: str, part: str
-) -> None:
+def test_things_that_look_like_postcodes_stay(detector: RuleDetector, text: str, part: str) -> None:
     assert not _touched(detector, text, part)
 
 
@@ -179,9 +177,7 @@ def test_a_name_does_not_make_every_de_a_name(detector: RuleDetector) -> None:
         ("kind van 4 jaar", "4", False),
     ],
 )
-def test_dutch_ages_over_89_only(
-    detector: RuleDetector, text: str, part: str, found: bool
-) -> None:
+def test_dutch_ages_over_89_only(detector: RuleDetector, text: str, part: str, found: bool) -> None:
     assert (_covered(detector, text, part) == {"AGE"}) is found
 
 
