@@ -135,6 +135,12 @@ def test_german_institutions(detector: RuleDetector, text: str, part: str) -> No
     assert _covered(detector, text, part) == {"HOSPITAL"}
 
 
+def test_an_institution_does_not_reach_back_over_a_line_break(detector: RuleDetector) -> None:
+    text = "Arztbrief\nKlinikum Rechts der Isar, Ismaninger Str. 22, 81675 München\n"
+    assert not _touched(detector, text, "Arztbrief")
+    assert "HOSPITAL" in _covered(detector, text, "Klinikum Rechts der Isar")
+
+
 def test_a_department_of_the_hospital_is_not_an_institution(detector: RuleDetector) -> None:
     text = "Verlegung in die Klinik für Innere Medizin zur weiteren Therapie."
     assert not _touched(detector, text, "Klinik für Innere Medizin")
