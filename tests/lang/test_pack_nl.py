@@ -88,6 +88,7 @@ def test_numbers_and_words_that_are_not_dates_stay(
         ("tel. +31 6 9876 5432", "+31 6 9876 5432", "PHONE"),
         ("mobiel 0612345678", "0612345678", "PHONE"),
         ("fax 020-5669112", "020-5669112", "FAX"),
+        ("3511 AB Utrecht\nT 030 - 234 56 78\n", "030 - 234 56 78", "PHONE"),
     ],
 )
 def test_dutch_phone_shapes(detector: RuleDetector, text: str, part: str, label: str) -> None:
@@ -117,6 +118,8 @@ def test_dutch_addresses(detector: RuleDetector, text: str, part: str, label: st
     [
         ("heparine 5000 IE subcutaan", "5000 IE"),
         ("Hb 7,1 mmol/l en MCV 72 fl", "72 fl"),
+        ("Onderweg 3 keer gevallen, snelweg 2 uur gereden.", "Onderweg 3"),
+        ("Er was een vliegveld 3 km verderop.", "vliegveld 3"),
     ],
 )
 def test_things_that_look_like_postcodes_stay(detector: RuleDetector, text: str, part: str) -> None:
@@ -153,6 +156,7 @@ def test_a_ward_of_the_hospital_is_not_an_institution(detector: RuleDetector) ->
         ("verricht door dr. Van Dijk. Het beloop", "Van Dijk", "DOCTOR"),
         ("drs. Sanne van den Berg, arts-assistent", "Sanne van den Berg", "DOCTOR"),
         ("Naam: Ahmet Kaya       Geboortedatum", "Ahmet Kaya", "PATIENT"),
+        ("Overleg met huisarts L. Hartman vond plaats.", "L. Hartman", "DOCTOR"),
     ],
 )
 def test_dutch_titles_headers_and_particles_find_names(
