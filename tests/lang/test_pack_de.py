@@ -169,6 +169,7 @@ def test_a_department_of_the_hospital_is_not_an_institution(detector: RuleDetect
         ("Bezugsperson: Sohn Thomas Bauer, Mobil 0171 2345678", "Thomas Bauer", "PATIENT"),
         ("Patient: Herr Jan Kowalczyk, 1964 geboren", "Jan Kowalczyk", "PATIENT"),
         ("Zuweiser: Dr. med. Heike Brandt", "Heike Brandt", "DOCTOR"),
+        ("Die Tochter Claudia begleitet die Patientin.", "Claudia", "PATIENT"),
     ],
 )
 def test_german_titles_and_headers_find_names(
@@ -190,6 +191,9 @@ def test_role_words_stay_out_of_the_name(detector: RuleDetector) -> None:
         "Der Gang ist unsicher, die Lage des Katheters korrekt.",
         "Verdacht auf Krebs, Mangel an Vitamin D, der Sohn ist informiert.",
         "Im Winter häufiger Infekte, das Zimmer ist hell.",
+        "Familienanamnese: Mutter Diabetes mellitus, Vater Herzinfarkt, Bruder Apoplex.",
+        "FA: Mutter Brustkrebs, Vater Prostatakarzinom, Schwester gesund.",
+        "Sozialanamnese: verheiratet, Ehemann Rentner, Sohn Polizist. Die Ehefrau Anwesenheit.",
         "Herr Doktor bitte Rückruf. Kontrolle beim Hausarzt. Wiedervorstellung in drei Monaten.",
     ],
 )
