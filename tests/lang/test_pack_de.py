@@ -198,7 +198,8 @@ def test_role_words_stay_out_of_the_name(detector: RuleDetector) -> None:
     ],
 )
 def test_german_nouns_that_are_also_names_are_not_names(detector: RuleDetector, text: str) -> None:
-    assert _spans(detector, text) == []
+    names = {"PATIENT", "DOCTOR"}
+    assert [s.source for s in _spans(detector, text) if s.label in names] == []
 
 
 @pytest.mark.parametrize(
