@@ -203,6 +203,27 @@ def test_german_nouns_that_are_also_names_are_not_names(detector: RuleDetector, 
 
 
 @pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Fallnummer: 4711", "4711", "MEDICALRECORD"),
+        ("Pat.-Nr. 123456", "123456", "MEDICALRECORD"),
+        ("Aufnahme-Nr.: A-2024-0012", "A-2024-0012", "MEDICALRECORD"),
+        ("Labornummer 2024/1234", "2024/1234", "IDNUM"),
+        ("Rechnungsnummer: R-88123", "R-88123", "ACCOUNT"),
+        ("LANR 123456789", "123456789", "LICENSE"),
+    ],
+)
+def test_german_record_numbers_by_keyword(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+def test_keyword_words_without_a_number_stay(detector: RuleDetector) -> None:
+    assert _spans(detector, "Die Labornummer folgt, der Befund ist unauffällig, Fall 3.") == []
+
+
+@pytest.mark.parametrize(
     ("text", "part", "found"),
     [
         ("Die 92-jährige Patientin wurde eingewiesen.", "92", True),

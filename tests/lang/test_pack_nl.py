@@ -171,6 +171,22 @@ def test_a_name_does_not_make_every_de_a_name(detector: RuleDetector) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Patiëntnummer: 8812345", "8812345", "MEDICALRECORD"),
+        ("pat.nr. 4567", "4567", "MEDICALRECORD"),
+        ("opnamenummer: 2024-0012", "2024-0012", "MEDICALRECORD"),
+        ("BIG-nummer 19012345601", "19012345601", "LICENSE"),
+        ("polisnummer: ZK-552211", "ZK-552211", "HEALTHPLAN"),
+    ],
+)
+def test_dutch_record_numbers_by_keyword(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
     ("text", "part", "found"),
     [
         ("mevr. Visser, 93 jaar", "93", True),
