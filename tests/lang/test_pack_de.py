@@ -105,6 +105,10 @@ def test_german_phone_shapes(detector: RuleDetector, text: str, part: str, label
         ("Lindenweg 7, 79110 Freiburg im Breisgau\n", "79110", {"ZIP"}),
         ("Lindenweg 7, 79110 Freiburg im Breisgau\n", "Freiburg im Breisgau", {"CITY"}),
         ("Anschrift: D-10117 Berlin", "10117", {"ZIP"}),
+        ("Lindenhof 7, 79110 Freiburg\n", "Lindenhof 7", {"STREET"}),
+        ("Anschrift: Hauptstraße 5, 1010 Wien\n", "1010", {"ZIP"}),
+        ("A-1090 Wien", "A-1090", {"ZIP"}),
+        ("CH-8091 Zürich", "Zürich", {"CITY"}),
     ],
 )
 def test_german_addresses(detector: RuleDetector, text: str, part: str, labels: set[str]) -> None:
@@ -116,6 +120,9 @@ def test_german_addresses(detector: RuleDetector, text: str, part: str, labels: 
     [
         ("Am Morgen 3 Tabletten eingenommen.", "Am Morgen 3"),
         ("Heparin 25000 Einheiten s.c.", "Einheiten"),
+        ("Dosis 3, 12345 Einheiten", "Dosis 3"),
+        ("Dosis 5, 1000 Einheiten\n", "1000"),
+        ("2019 Cholezystektomie\n", "2019 Cholezystektomie"),
         ("Mitralinsuffizienz Grad 2 bei Ringdilatation.", "Grad 2"),
         ("MRT bei Magnetfeld 3 T ohne Kontrastmittel.", "Magnetfeld 3"),
         ("Faktor 5 Leiden Mutation, Monitor 2 zeigt Sinusrhythmus.", "Faktor 5"),

@@ -107,6 +107,10 @@ def test_dutch_phone_shapes(detector: RuleDetector, text: str, part: str, label:
         ("Meibergdreef 9, 1105 AZ Amsterdam", "Amsterdam", "CITY"),
         ("Heidelberglaan 100, 3584CX Utrecht", "3584CX", "ZIP"),
         ("Postbus 2040, 3000 CA Rotterdam", "Postbus 2040", "STREET"),
+        ("Lange Voorhout 12, 2514 EA Den Haag\n", "Lange Voorhout 12", "STREET"),
+        ("Meir 12, 2000 Antwerpen\n", "2000", "ZIP"),
+        ("Meir 12, 2000 Antwerpen\n", "Meir 12", "STREET"),
+        ("B-3000 Leuven", "Leuven", "CITY"),
     ],
 )
 def test_dutch_addresses(detector: RuleDetector, text: str, part: str, label: str) -> None:
@@ -118,6 +122,7 @@ def test_dutch_addresses(detector: RuleDetector, text: str, part: str, label: st
     [
         ("heparine 5000 IE subcutaan", "5000 IE"),
         ("Hb 7,1 mmol/l en MCV 72 fl", "72 fl"),
+        ("2019 Cholecystectomie\n", "2019 Cholecystectomie"),
         ("Onderweg 3 keer gevallen, snelweg 2 uur gereden.", "Onderweg 3"),
         ("Er was een vliegveld 3 km verderop.", "vliegveld 3"),
     ],
