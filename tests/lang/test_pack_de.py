@@ -239,6 +239,8 @@ def test_keyword_words_without_a_number_stay(detector: RuleDetector) -> None:
         ("im Alter von 95 Jahren verstorben", "95", True),
         ("Die 85-jährige Patientin wurde eingewiesen.", "85", False),
         ("Der 64-jährige Patient stellte sich vor.", "64", False),
+        ("Therapie mit 100 mg ASS und mit 95 ml NaCl.", "100", False),
+        ("Alter: 96", "96", True),
     ],
 )
 def test_german_ages_over_89_only(
