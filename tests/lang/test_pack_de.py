@@ -70,6 +70,7 @@ def test_german_dates_and_times_are_found(detector: RuleDetector, text: str, par
         ("Heparin 25000 Einheiten über 24 Stunden.", "25000"),
         ("Leitlinie Version 2.13.1 beachtet.", "2.13.1"),
         ("Kontrolle in drei Monaten beim Hausarzt.", "Monaten"),
+        ("EKG: PQ 160 ms, QRS 90 ms, QTc 420 ms, Linkstyp.", "QTc 420 ms, Linkstyp"),
     ],
 )
 def test_numbers_and_words_that_are_not_dates_stay(

@@ -70,6 +70,8 @@ def test_dutch_dates_and_times_are_found(detector: RuleDetector, text: str, part
         ("FEV1 55% van voorspeld, EMV 15", "EMV 15"),
         ("de mei-kever en de maartse buien", "maartse"),
         ("over drie maanden terug op de poli", "maanden"),
+        ("terug op poli over 6-8 weken", "6-8"),
+        ("PQ 160 ms, QRS 90 ms, QTc 420 ms, normale as", "QTc"),
     ],
 )
 def test_numbers_and_words_that_are_not_dates_stay(
