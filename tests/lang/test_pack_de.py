@@ -178,6 +178,7 @@ def test_a_department_of_the_hospital_is_not_an_institution(detector: RuleDetect
         ("Patient: Herr Jan Kowalczyk, 1964 geboren", "Jan Kowalczyk", "PATIENT"),
         ("Zuweiser: Dr. med. Heike Brandt", "Heike Brandt", "DOCTOR"),
         ("Die Tochter Claudia begleitet die Patientin.", "Claudia", "PATIENT"),
+        ("Ehefrau: Gertrud Bauer", "Gertrud Bauer", "PATIENT"),
     ],
 )
 def test_german_titles_and_headers_find_names(
@@ -202,6 +203,9 @@ def test_role_words_stay_out_of_the_name(detector: RuleDetector) -> None:
         "Familienanamnese: Mutter Diabetes mellitus, Vater Herzinfarkt, Bruder Apoplex.",
         "FA: Mutter Brustkrebs, Vater Prostatakarzinom, Schwester gesund.",
         "Sozialanamnese: verheiratet, Ehemann Rentner, Sohn Polizist. Die Ehefrau Anwesenheit.",
+        "Sozialdienst: Pflegegrad beantragt. Angehörige: Informiert. Betreuer: Amtsgericht.",
+        "Diktat: Spracherkennung. Sohn: Telefonisch erreichbar. Ehefrau: Anwesend.",
+        "Arzt: Diensthabender. Pflegekraft: Nachtdienst. Kontaktperson: Nachbarin.",
         "Herr Doktor bitte Rückruf. Kontrolle beim Hausarzt. Wiedervorstellung in drei Monaten.",
     ],
 )

@@ -163,6 +163,7 @@ def test_a_ward_of_the_hospital_is_not_an_institution(detector: RuleDetector) ->
         ("verricht door dr. Van Dijk. Het beloop", "Van Dijk", "DOCTOR"),
         ("drs. Sanne van den Berg, arts-assistent", "Sanne van den Berg", "DOCTOR"),
         ("Naam: Ahmet Kaya       Geboortedatum", "Ahmet Kaya", "PATIENT"),
+        ("Contactpersoon: echtgenote Ayşe Kaya", "Ayşe Kaya", "PATIENT"),
         ("Overleg met huisarts L. Hartman vond plaats.", "L. Hartman", "DOCTOR"),
     ],
 )
@@ -170,6 +171,19 @@ def test_dutch_titles_headers_and_particles_find_names(
     detector: RuleDetector, text: str, part: str, label: str
 ) -> None:
     assert _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arts: Dienstdoende. Contactpersoon: Dochter. Familie: Ingelicht.",
+        "Specialist: Cardioloog. Behandelaar: Poli Cardiologie.",
+    ],
+)
+def test_header_words_before_ordinary_words_make_no_names(
+    detector: RuleDetector, text: str
+) -> None:
+    assert [s.source for s in _spans(detector, text)] == []
 
 
 def test_a_name_does_not_make_every_de_a_name(detector: RuleDetector) -> None:
