@@ -54,6 +54,7 @@ def _touched(detector: RuleDetector, text: str, part: str) -> bool:
         ("Letzter Stuhlgang am Dienstag.", "Dienstag"),
         ("Der Patient ist 1964 geboren.", "1964"),
         ("Die Operation erfolgte um 8.15 Uhr.", "8.15 Uhr"),
+        ("Aufenthalt vom 1. bis 4. Februar 2024 wegen Bronchitis.", "1."),
         ("OP-Datum: 17.04.2024   Schnitt: 09:12   Naht: 10:47", "09:12"),
         ("OP-Datum: 17.04.2024   Schnitt: 09:12   Naht: 10:47", "10:47"),
     ],
@@ -149,6 +150,7 @@ def test_things_that_look_like_addresses_stay(detector: RuleDetector, text: str,
             "Agaplesion Markus Krankenhaus",
         ),
         ("aus dem Seniorenheim Haus Sonnenhang zugewiesen", "Seniorenheim Haus Sonnenhang"),
+        ("Institutsambulanz, Vitos Klinikum Gießen-Marburg", "Vitos Klinikum Gießen-Marburg"),
     ],
 )
 def test_german_institutions(detector: RuleDetector, text: str, part: str) -> None:
@@ -179,6 +181,7 @@ def test_a_department_of_the_hospital_is_not_an_institution(detector: RuleDetect
         ("Zuweiser: Dr. med. Heike Brandt", "Heike Brandt", "DOCTOR"),
         ("Die Tochter Claudia begleitet die Patientin.", "Claudia", "PATIENT"),
         ("Ehefrau: Gertrud Bauer", "Gertrud Bauer", "PATIENT"),
+        ("Mobilisation mit Unterstützung.\nHandzeichen: S. Arslan", "S. Arslan", "DOCTOR"),
     ],
 )
 def test_german_titles_and_headers_find_names(

@@ -56,6 +56,7 @@ def _touched(detector: RuleDetector, text: str, part: str) -> bool:
         ("bekend met hypertensie sinds 2015", "2015"),
         ("dhr. Wim Verhoeven (1951) op de polikliniek", "1951"),
         ("geboren 14-03-1958 te Utrecht", "14-03-1958"),
+        ("Opname van 1 tot 4 februari 2024 wegens bronchitis.", "1"),
         ("opgenomen op 12-02-24 na een val", "12-02-24"),
     ],
 )
@@ -164,6 +165,7 @@ def test_a_ward_of_the_hospital_is_not_an_institution(detector: RuleDetector) ->
         ("drs. Sanne van den Berg, arts-assistent", "Sanne van den Berg", "DOCTOR"),
         ("Naam: Ahmet Kaya       Geboortedatum", "Ahmet Kaya", "PATIENT"),
         ("Contactpersoon: echtgenote Ayşe Kaya", "Ayşe Kaya", "PATIENT"),
+        ("Gemobiliseerd naar de stoel.\nParaaf: S. Arslan", "S. Arslan", "DOCTOR"),
         ("Overleg met huisarts L. Hartman vond plaats.", "L. Hartman", "DOCTOR"),
     ],
 )
