@@ -1,0 +1,302 @@
+"""The German pack's rules and word lists, on German sentences (found and not found)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document, Span
+from fairdeid.lang.packs import load_pack
+
+NOTES = Path(__file__).parent / "data" / "de_rules.markup"
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector.from_config(load_pack("de").config["detectors"]["rules"])
+
+
+def _spans(detector: RuleDetector, text: str) -> list[Span]:
+    return detector.detect(Document("t", text))
+
+
+def _covered(detector: RuleDetector, text: str, part: str) -> set[str]:
+    """Labels of the spans that cover every character of ``part`` (empty: not found)."""
+    start = text.index(part)
+    end = start + len(part)
+    spans = _spans(detector, text)
+    chars = {i for s in spans for i in range(s.start, s.end)}
+    if not all(i in chars for i in range(start, end) if not text[i].isspace()):
+        return set()
+    return {s.label for s in spans if s.start < end and start < s.end}
+
+
+def _touched(detector: RuleDetector, text: str, part: str) -> bool:
+    start = text.index(part)
+    end = start + len(part)
+    return any(s.start < end and start < s.end for s in _spans(detector, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Aufnahme am 12. März 2024 über die Notaufnahme.", "12. März 2024"),
+        ("Untersuchung vom Montag, 5. Februar 2024 ohne Befund.", "Montag, 5. Februar 2024"),
+        ("Termin: 2. Okt. 2024 in der Ambulanz.", "2. Okt. 2024"),
+        ("Seit Januar 2024 zunehmende Beschwerden.", "Januar 2024"),
+        ("Beschwerden bestehen seit März, zuletzt schlechter.", "März"),
+        ("Wiedervorstellung am 3.1. zur Kontrolle.", "3.1."),
+        ("Aufnahme am 28.02.24 über die Notaufnahme.", "28.02.24"),
+        ("Entlassung am 19.03.2024 um 14:30 Uhr nach Hause.", "19.03.2024 um 14:30 Uhr"),
+        ("Letzter Stuhlgang am Dienstag.", "Dienstag"),
+        ("Der Patient ist 1964 geboren.", "1964"),
+        ("Die Operation erfolgte um 8.15 Uhr.", "8.15 Uhr"),
+        ("Aufenthalt vom 1. bis 4. Februar 2024 wegen Bronchitis.", "1."),
+        ("OP-Datum: 17.04.2024   Schnitt: 09:12   Naht: 10:47", "09:12"),
+        ("OP-Datum: 17.04.2024   Schnitt: 09:12   Naht: 10:47", "10:47"),
+    ],
+)
+def test_german_dates_and_times_are_found(detector: RuleDetector, text: str, part: str) -> None:
+    assert _covered(detector, text, part) == {"DATE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Ramipril 5 mg 1-0-0 und Bisoprolol 2,5 mg 1-0-1.", "1-0-1"),
+        ("Bandscheibenvorfall L4/L5 links.", "L4/L5"),
+        ("Heparin 25000 Einheiten über 24 Stunden.", "25000"),
+        ("Leitlinie Version 2.13.1 beachtet.", "2.13.1"),
+        ("Kontrolle in drei Monaten beim Hausarzt.", "Monaten"),
+        ("EKG: PQ 160 ms, QRS 90 ms, QTc 420 ms, Linkstyp.", "QTc 420 ms, Linkstyp"),
+    ],
+)
+def test_numbers_and_words_that_are_not_dates_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Tel. 0761 270-34010", "0761 270-34010", "PHONE"),
+        ("Telefon: 0221 9876543", "0221 9876543", "PHONE"),
+        ("Fax: 0221 9876544", "0221 9876544", "FAX"),
+        ("Sohn Thomas, Mobil 0171 2345678", "0171 2345678", "PHONE"),
+        ("Rückfragen gerne unter 04261 77-0.", "04261 77-0", "PHONE"),
+        ("erreichbar unter +49 89 4140 2261", "+49 89 4140 2261", "PHONE"),
+        ("Handy 01712345678", "01712345678", "PHONE"),
+    ],
+)
+def test_german_phone_shapes(detector: RuleDetector, text: str, part: str, label: str) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "labels"),
+    [
+        ("Hugstetter Straße 55, 79106 Freiburg", "Hugstetter Straße 55", {"STREET"}),
+        ("wohnhaft Lindenweg 7, 79110 Freiburg", "Lindenweg 7", {"STREET"}),
+        ("Bahnhofstraße 14, 50667 Köln", "Bahnhofstraße 14", {"STREET"}),
+        ("Ismaninger Str. 22, 81675 München", "Ismaninger Str. 22", {"STREET"}),
+        ("Am Mühlbach 3, 93047 Regensburg", "Am Mühlbach 3", {"STREET"}),
+        ("Lindenweg 7, 79110 Freiburg im Breisgau\n", "79110", {"ZIP"}),
+        ("Lindenweg 7, 79110 Freiburg im Breisgau\n", "Freiburg im Breisgau", {"CITY"}),
+        ("Anschrift: D-10117 Berlin", "10117", {"ZIP"}),
+        ("Lindenhof 7, 79110 Freiburg\n", "Lindenhof 7", {"STREET"}),
+        ("Anschrift: Hauptstraße 5, 1010 Wien\n", "1010", {"ZIP"}),
+        ("A-1090 Wien", "A-1090", {"ZIP"}),
+        ("CH-8091 Zürich", "Zürich", {"CITY"}),
+    ],
+)
+def test_german_addresses(detector: RuleDetector, text: str, part: str, labels: set[str]) -> None:
+    assert labels <= _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Am Morgen 3 Tabletten eingenommen.", "Am Morgen 3"),
+        ("Heparin 25000 Einheiten s.c.", "Einheiten"),
+        ("Dosis 3, 12345 Einheiten", "Dosis 3"),
+        ("Dosis 5, 1000 Einheiten\n", "1000"),
+        ("2019 Cholezystektomie\n", "2019 Cholezystektomie"),
+        ("Mitralinsuffizienz Grad 2 bei Ringdilatation.", "Grad 2"),
+        ("MRT bei Magnetfeld 3 T ohne Kontrastmittel.", "Magnetfeld 3"),
+        ("Faktor 5 Leiden Mutation, Monitor 2 zeigt Sinusrhythmus.", "Faktor 5"),
+        ("Faktor 5 Leiden Mutation, Monitor 2 zeigt Sinusrhythmus.", "Monitor 2"),
+        ("Am Arbeitsplatz 3 Stürze, Rollator 1 Jahr alt.", "Arbeitsplatz 3"),
+        ("Aortenbogen 3 cm, Ellenbogen 2 mal geprellt.", "Aortenbogen 3"),
+    ],
+)
+def test_things_that_look_like_addresses_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Entlassung aus dem Universitätsklinikum Freiburg.", "Universitätsklinikum Freiburg"),
+        ("Befund, Kreiskrankenhaus Rotenburg, Innere Abteilung", "Kreiskrankenhaus Rotenburg"),
+        ("Abklärung im St. Elisabeth Krankenhaus Leipzig.", "St. Elisabeth Krankenhaus Leipzig"),
+        ("Verlegung ins Klinikum Rechts der Isar geplant.", "Klinikum Rechts der Isar"),
+        ("Behandlung an der Charité seit Jahren.", "Charité"),
+        (
+            "Überweisung an: Kardiologie, Agaplesion Markus Krankenhaus",
+            "Agaplesion Markus Krankenhaus",
+        ),
+        ("aus dem Seniorenheim Haus Sonnenhang zugewiesen", "Seniorenheim Haus Sonnenhang"),
+        ("Institutsambulanz, Vitos Klinikum Gießen-Marburg", "Vitos Klinikum Gießen-Marburg"),
+    ],
+)
+def test_german_institutions(detector: RuleDetector, text: str, part: str) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+def test_an_institution_does_not_reach_back_over_a_line_break(detector: RuleDetector) -> None:
+    text = "Arztbrief\nKlinikum Rechts der Isar, Ismaninger Str. 22, 81675 München\n"
+    assert not _touched(detector, text, "Arztbrief")
+    assert "HOSPITAL" in _covered(detector, text, "Klinikum Rechts der Isar")
+
+
+def test_a_department_of_the_hospital_is_not_an_institution(detector: RuleDetector) -> None:
+    text = "Verlegung in die Klinik für Innere Medizin zur weiteren Therapie."
+    assert not _touched(detector, text, "Klinik für Innere Medizin")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Sehr geehrte Frau Dr. Anke Vogel,", "Anke Vogel", "DOCTOR"),
+        ("wir berichten über Herrn Yusuf Demir, geb. 03.02.1961", "Yusuf Demir", "PATIENT"),
+        ("Patientin: Irmgard Schäfer, 92 Jahre", "Irmgard Schäfer", "PATIENT"),
+        ("gez. OA Dr. Stefan Nowak", "Stefan Nowak", "DOCTOR"),
+        ("Sehr geehrter Herr Kollege Weber,", "Weber", "DOCTOR"),
+        ("Bezugsperson: Sohn Thomas Bauer, Mobil 0171 2345678", "Thomas Bauer", "PATIENT"),
+        ("Patient: Herr Jan Kowalczyk, 1964 geboren", "Jan Kowalczyk", "PATIENT"),
+        ("Zuweiser: Dr. med. Heike Brandt", "Heike Brandt", "DOCTOR"),
+        ("Die Tochter Claudia begleitet die Patientin.", "Claudia", "PATIENT"),
+        ("Ehefrau: Gertrud Bauer", "Gertrud Bauer", "PATIENT"),
+        ("Mobilisation mit Unterstützung.\nHandzeichen: S. Arslan", "S. Arslan", "DOCTOR"),
+    ],
+)
+def test_german_titles_and_headers_find_names(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+def test_role_words_stay_out_of_the_name(detector: RuleDetector) -> None:
+    text = "Bezugsperson: Sohn Thomas Bauer, Mobil 0171 2345678"
+    assert not _touched(detector, text, "Sohn")
+    text = "Sehr geehrter Herr Kollege Weber,"
+    assert not _touched(detector, text, "Kollege")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Gang ist unsicher, die Lage des Katheters korrekt.",
+        "Verdacht auf Krebs, Mangel an Vitamin D, der Sohn ist informiert.",
+        "Im Winter häufiger Infekte, das Zimmer ist hell.",
+        "Familienanamnese: Mutter Diabetes mellitus, Vater Herzinfarkt, Bruder Apoplex.",
+        "FA: Mutter Brustkrebs, Vater Prostatakarzinom, Schwester gesund.",
+        "Sozialanamnese: verheiratet, Ehemann Rentner, Sohn Polizist. Die Ehefrau Anwesenheit.",
+        "Sozialdienst: Pflegegrad beantragt. Angehörige: Informiert. Betreuer: Amtsgericht.",
+        "Diktat: Spracherkennung. Sohn: Telefonisch erreichbar. Ehefrau: Anwesend.",
+        "Arzt: Diensthabender. Pflegekraft: Nachtdienst. Kontaktperson: Nachbarin.",
+        "Herr Doktor bitte Rückruf. Kontrolle beim Hausarzt. Wiedervorstellung in drei Monaten.",
+    ],
+)
+def test_german_nouns_that_are_also_names_are_not_names(detector: RuleDetector, text: str) -> None:
+    names = {"PATIENT", "DOCTOR"}
+    assert [s.source for s in _spans(detector, text) if s.label in names] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Fallnummer: 4711", "4711", "MEDICALRECORD"),
+        ("Pat.-Nr. 123456", "123456", "MEDICALRECORD"),
+        ("Aufnahme-Nr.: A-2024-0012", "A-2024-0012", "MEDICALRECORD"),
+        ("Labornummer 2024/1234", "2024/1234", "IDNUM"),
+        ("Rechnungsnummer: R-88123", "R-88123", "ACCOUNT"),
+        ("LANR 123456789", "123456789", "LICENSE"),
+    ],
+)
+def test_german_record_numbers_by_keyword(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+def test_keyword_words_without_a_number_stay(detector: RuleDetector) -> None:
+    assert _spans(detector, "Die Labornummer folgt, der Befund ist unauffällig, Fall 3.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("Die 92-jährige Patientin wurde eingewiesen.", "92", True),
+        ("Frau Petrova, 91 J., seit gestern verwirrt.", "91", True),
+        ("Der 94-jährige Patient ist desorientiert.", "94", True),
+        ("im Alter von 95 Jahren verstorben", "95", True),
+        ("Die 85-jährige Patientin wurde eingewiesen.", "85", False),
+        ("Der 64-jährige Patient stellte sich vor.", "64", False),
+        ("Therapie mit 100 mg ASS und mit 95 ml NaCl.", "100", False),
+        ("Alter: 96", "96", True),
+    ],
+)
+def test_german_ages_over_89_only(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    assert (_covered(detector, text, part) == {"AGE"}) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Er ist von Beruf Busfahrer und lebt in Berlin.", "Busfahrer"),
+        ("Sie arbeitet als Verkäuferin in einem Supermarkt.", "Verkäuferin"),
+        ("1964 geboren, Kfz-Mechaniker im Ruhestand", "Kfz-Mechaniker"),
+    ],
+)
+def test_german_professions_in_context(detector: RuleDetector, text: str, part: str) -> None:
+    assert _covered(detector, text, part) == {"PROFESSION"}
+
+
+def test_a_profession_without_context_stays(detector: RuleDetector) -> None:
+    assert _spans(detector, "Der Busfahrer der Linie 5 brachte den Patienten.") == []
+
+
+# ordinary German clinical text without PHI: capitalised nouns everywhere, lab values, doses
+PLAIN = Path(__file__).parent / "data" / "de_plain.txt"
+
+
+def test_ordinary_german_clinical_text_yields_no_span(detector: RuleDetector) -> None:
+    text = PLAIN.read_text("utf-8")
+    found = [(s.label, s.source) for s in _spans(detector, text)]  # no note text in messages
+    assert found == []
+
+
+def test_recall_and_precision_floor_on_the_hand_written_notes(detector: RuleDetector) -> None:
+    gold_chars = pred_chars = both = 0
+    docs = [d for d in iter_markup(NOTES) if isinstance(d, Document)]
+    assert len(docs) >= 8
+    for doc in docs:
+        gold = {i for s in doc.spans for i in range(s.start, s.end) if not doc.text[i].isspace()}
+        pred = {
+            i
+            for s in detector.detect(doc)
+            for i in range(s.start, s.end)
+            if not doc.text[i].isspace()
+        }
+        gold_chars += len(gold)
+        pred_chars += len(pred)
+        both += len(gold & pred)
+    recall, precision = both / gold_chars, both / pred_chars
+    assert recall >= 0.95 and precision >= 0.95, (recall, precision)

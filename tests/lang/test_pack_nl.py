@@ -1,0 +1,261 @@
+"""The Dutch pack's rules and word lists, on Dutch sentences (found and not found)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document, Span
+from fairdeid.lang.packs import load_pack
+
+NOTES = Path(__file__).parent / "data" / "nl_rules.markup"
+PLAIN = Path(__file__).parent / "data" / "nl_plain.txt"
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector.from_config(load_pack("nl").config["detectors"]["rules"])
+
+
+def _spans(detector: RuleDetector, text: str) -> list[Span]:
+    return detector.detect(Document("t", text))
+
+
+def _covered(detector: RuleDetector, text: str, part: str) -> set[str]:
+    """Labels of the spans over ``part`` when they cover all of it (empty: not found)."""
+    start = text.index(part)
+    end = start + len(part)
+    spans = _spans(detector, text)
+    chars = {i for s in spans for i in range(s.start, s.end)}
+    if not all(i in chars for i in range(start, end) if not text[i].isspace()):
+        return set()
+    return {s.label for s in spans if s.start < end and start < s.end}
+
+
+def _touched(detector: RuleDetector, text: str, part: str) -> bool:
+    start = text.index(part)
+    end = start + len(part)
+    return any(s.start < end and start < s.end for s in _spans(detector, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("opgenomen van 2 maart 2024 tot 9 maart 2024", "2 maart 2024"),
+        ("gezien op maandag 8 april op het spreekuur", "maandag 8 april"),
+        ("Op 13 feb. werd een osteosynthese verricht.", "13 feb."),
+        ("CT-hersenen van 3 okt. 2024: geen bloeding", "3 okt. 2024"),
+        ("Patiënt, 2 mei '19 geboren", "2 mei '19"),
+        ("geheugenklachten sinds januari 2024", "januari 2024"),
+        ("klachten sinds maart, toenemend", "maart"),
+        ("controle op 27 februari om 10:30 uur", "27 februari om 10:30 uur"),
+        ("opgenomen sinds zondag met koorts", "zondag"),
+        ("bekend met hypertensie sinds 2015", "2015"),
+        ("dhr. Wim Verhoeven (1951) op de polikliniek", "1951"),
+        ("geboren 14-03-1958 te Utrecht", "14-03-1958"),
+        ("Opname van 1 tot 4 februari 2024 wegens bronchitis.", "1"),
+        ("opgenomen op 12-02-24 na een val", "12-02-24"),
+    ],
+)
+def test_dutch_dates_and_times_are_found(detector: RuleDetector, text: str, part: str) -> None:
+    assert "DATE" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("metoprolol 50 mg 1dd1 en apixaban 5 mg 2dd1", "2dd1"),
+        ("FEV1 55% van voorspeld, EMV 15", "EMV 15"),
+        ("de mei-kever en de maartse buien", "maartse"),
+        ("over drie maanden terug op de poli", "maanden"),
+        ("terug op poli over 6-8 weken", "6-8"),
+        ("PQ 160 ms, QRS 90 ms, QTc 420 ms, normale as", "QTc"),
+    ],
+)
+def test_numbers_and_words_that_are_not_dates_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Tel. 020-5669111", "020-5669111", "PHONE"),
+        ("bereikbaar op 06-12345678", "06-12345678", "PHONE"),
+        ("Bij vragen: 010-2911911 of per mail.", "010-2911911", "PHONE"),
+        ("ouders kunnen bellen met 0318 - 43 43 43.", "0318 - 43 43 43", "PHONE"),
+        ("tel. +31 6 9876 5432", "+31 6 9876 5432", "PHONE"),
+        ("mobiel 0612345678", "0612345678", "PHONE"),
+        ("fax 020-5669112", "020-5669112", "FAX"),
+        ("3511 AB Utrecht\nT 030 - 234 56 78\n", "030 - 234 56 78", "PHONE"),
+    ],
+)
+def test_dutch_phone_shapes(detector: RuleDetector, text: str, part: str, label: str) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Meibergdreef 9, 1105 AZ Amsterdam", "Meibergdreef 9", "STREET"),
+        ("wonende Dorpsstraat 5, 1431 BC Aalsmeer", "Dorpsstraat 5", "STREET"),
+        ("Prinsengracht 263-II, 1016 GV Amsterdam", "Prinsengracht 263-II", "STREET"),
+        ("Van Baerlestraat 12a, Amsterdam", "Van Baerlestraat 12a", "STREET"),
+        ("Laan van Meerdervoort 40, Den Haag", "Laan van Meerdervoort 40", "STREET"),
+        ("Meibergdreef 9, 1105 AZ Amsterdam", "1105 AZ", "ZIP"),
+        ("Meibergdreef 9, 1105 AZ Amsterdam", "Amsterdam", "CITY"),
+        ("Heidelberglaan 100, 3584CX Utrecht", "3584CX", "ZIP"),
+        ("Postbus 2040, 3000 CA Rotterdam", "Postbus 2040", "STREET"),
+        ("Lange Voorhout 12, 2514 EA Den Haag\n", "Lange Voorhout 12", "STREET"),
+        ("Meir 12, 2000 Antwerpen\n", "2000", "ZIP"),
+        ("Meir 12, 2000 Antwerpen\n", "Meir 12", "STREET"),
+        ("B-3000 Leuven", "Leuven", "CITY"),
+    ],
+)
+def test_dutch_addresses(detector: RuleDetector, text: str, part: str, label: str) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("heparine 5000 IE subcutaan", "5000 IE"),
+        ("Hb 7,1 mmol/l en MCV 72 fl", "72 fl"),
+        ("2019 Cholecystectomie\n", "2019 Cholecystectomie"),
+        ("Onderweg 3 keer gevallen, snelweg 2 uur gereden.", "Onderweg 3"),
+        ("Er was een vliegveld 3 km verderop.", "vliegveld 3"),
+    ],
+)
+def test_things_that_look_like_postcodes_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("opgenomen in het Maasstad Ziekenhuis na een val", "Maasstad Ziekenhuis"),
+        ("verwezen naar Ziekenhuis Gelderse Vallei voor een scan", "Ziekenhuis Gelderse Vallei"),
+        ("Brief van het UMC Utrecht aan de huisarts", "UMC Utrecht"),
+        ("Amsterdam UMC, locatie AMC", "Amsterdam UMC"),
+        ("Huisartsenpraktijk De Linde, Kerkstraat 12", "Huisartsenpraktijk De Linde"),
+        ("controle in het Radboudumc over zes weken", "Radboudumc"),
+    ],
+)
+def test_dutch_institutions(detector: RuleDetector, text: str, part: str) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+def test_a_ward_of_the_hospital_is_not_an_institution(detector: RuleDetector) -> None:
+    text = "Overplaatsing naar de afdeling interne geneeskunde van het ziekenhuis."
+    assert _spans(detector, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Geachte collega De Vries,", "De Vries", "DOCTOR"),
+        ("uw patiënt dhr. Mohamed El Amrani, geboren", "Mohamed El Amrani", "PATIENT"),
+        ("Betreft: mevr. Johanna de Jong-Visser, geb.", "Johanna de Jong-Visser", "PATIENT"),
+        ("Dhr. Pieter van der Meer, 91 jaar, opgenomen", "Pieter van der Meer", "PATIENT"),
+        ("verricht door dr. Van Dijk. Het beloop", "Van Dijk", "DOCTOR"),
+        ("drs. Sanne van den Berg, arts-assistent", "Sanne van den Berg", "DOCTOR"),
+        ("Naam: Ahmet Kaya       Geboortedatum", "Ahmet Kaya", "PATIENT"),
+        ("Contactpersoon: echtgenote Ayşe Kaya", "Ayşe Kaya", "PATIENT"),
+        ("Gemobiliseerd naar de stoel.\nParaaf: S. Arslan", "S. Arslan", "DOCTOR"),
+        ("Overleg met huisarts L. Hartman vond plaats.", "L. Hartman", "DOCTOR"),
+    ],
+)
+def test_dutch_titles_headers_and_particles_find_names(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arts: Dienstdoende. Contactpersoon: Dochter. Familie: Ingelicht.",
+        "Specialist: Cardioloog. Behandelaar: Poli Cardiologie.",
+    ],
+)
+def test_header_words_before_ordinary_words_make_no_names(
+    detector: RuleDetector, text: str
+) -> None:
+    assert [s.source for s in _spans(detector, text)] == []
+
+
+def test_a_name_does_not_make_every_de_a_name(detector: RuleDetector) -> None:
+    text = "Huisartsenpraktijk De Linde verwijst. De dochter komt dagelijks langs in de ochtend."
+    assert not _touched(detector, text, "in de ochtend")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Patiëntnummer: 8812345", "8812345", "MEDICALRECORD"),
+        ("pat.nr. 4567", "4567", "MEDICALRECORD"),
+        ("opnamenummer: 2024-0012", "2024-0012", "MEDICALRECORD"),
+        ("BIG-nummer 19012345601", "19012345601", "LICENSE"),
+        ("polisnummer: ZK-552211", "ZK-552211", "HEALTHPLAN"),
+    ],
+)
+def test_dutch_record_numbers_by_keyword(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("mevr. Visser, 93 jaar", "93", True),
+        ("deze 93-jarige mevrouw", "93", True),
+        ("op 95-jarige leeftijd overleden", "95", True),
+        ("leeftijd: 92", "92", True),
+        ("deze 83-jarige mevrouw", "83", False),
+        ("kind van 4 jaar", "4", False),
+    ],
+)
+def test_dutch_ages_over_89_only(detector: RuleDetector, text: str, part: str, found: bool) -> None:
+    assert (_covered(detector, text, part) == {"AGE"}) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Zij werkt als verpleegkundige in een verpleeghuis.", "verpleegkundige"),
+        ("Hij is oud-mijnwerker en rookt.", "mijnwerker"),
+        ("Van beroep buschauffeur, nu arbeidsongeschikt.", "buschauffeur"),
+    ],
+)
+def test_dutch_professions_in_context(detector: RuleDetector, text: str, part: str) -> None:
+    assert _covered(detector, text, part) == {"PROFESSION"}
+
+
+def test_ordinary_dutch_clinical_text_yields_no_span(detector: RuleDetector) -> None:
+    text = PLAIN.read_text("utf-8")
+    found = [(s.label, s.source) for s in _spans(detector, text)]  # no note text in messages
+    assert found == []
+
+
+def test_recall_and_precision_floor_on_the_hand_written_notes(detector: RuleDetector) -> None:
+    gold_chars = pred_chars = both = 0
+    docs = [d for d in iter_markup(NOTES) if isinstance(d, Document)]
+    assert len(docs) >= 8
+    for doc in docs:
+        gold = {i for s in doc.spans for i in range(s.start, s.end) if not doc.text[i].isspace()}
+        pred = {
+            i
+            for s in detector.detect(doc)
+            for i in range(s.start, s.end)
+            if not doc.text[i].isspace()
+        }
+        gold_chars += len(gold)
+        pred_chars += len(pred)
+        both += len(gold & pred)
+    recall, precision = both / gold_chars, both / pred_chars
+    assert recall >= 0.95 and precision >= 0.95, (recall, precision)
