@@ -235,3 +235,18 @@ validate = "{validator}"
         with pytest.raises(ConfigError, match="unknown validator"):
             RuleDetector.from_config(
                 {"extra_patterns": [write(tmp_path, body.format(validator=bad))]})
+
+
+def test_a_left_extension_never_reaches_back_over_a_line_break(tmp_path: Path) -> None:
+    """Regression: ``before`` was anchored with ``$``, which also matches just before a final
+    line break, so "Arztbrief\\nKlinikum Nord" became one span starting at "Arztbrief"."""
+    body = """
+[[rule]]
+name = "site.clinic"
+label = "HOSPITAL"
+pattern = '''Klinikum[ \\t][A-Z][a-z]+'''
+before = '''(?:[A-Z][a-z]+[ \\t]?)?'''
+"""
+    det = RuleDetector.from_config({"extra_patterns": [write(tmp_path, body)]})
+    assert sources(det, "Arztbrief\nKlinikum Nord", "rules:site.") == {"Klinikum Nord"}
+    assert sources(det, "Bad Klinikum Nord", "rules:site.") == {"Bad Klinikum Nord"}

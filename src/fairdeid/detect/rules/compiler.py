@@ -195,7 +195,7 @@ def compile_rules(
             regex = re.compile(pattern, flags)
             lead = re.compile(lead_text, flags) if lead_text else None
             then = re.compile(expand(str(raw["then"]))) if "then" in raw else None
-            before = re.compile(f"(?:{expand(str(raw['before']))})$") if "before" in raw else None
+            before = re.compile(f"(?:{expand(str(raw['before']))})\\Z") if "before" in raw else None
         except (KeyError, re.error) as exc:
             raise ConfigError(f"rule {name!r}: bad or missing pattern ({exc})") from None
         validator = None
