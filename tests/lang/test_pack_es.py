@@ -108,6 +108,12 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Albañil de profesión, fumador.", "Albañil", "PROFESSION"),
         ("Vive sola en Dos Hermanas.", "Dos Hermanas", "CITY"),
         ("Zaragoza, 15 de septiembre de 2021", "Zaragoza", "CITY"),
+        # hospital identifiers
+        ("NHC: 7845123.", "7845123", "MEDICALRECORD"),
+        ("Médico: Ignacio Navarro NºCol: 28 28 54712.", "28 28 54712", "LICENSE"),
+        ("NASS: 26 63514095.", "26 63514095", "HEALTHPLAN"),
+        ("Antecedentes: diciembre-2002 y sep-04.", "diciembre-2002", "DATE"),
+        ("Domicilio: Av/ Puertollano, 9, 3 A", "Av/ Puertollano, 9, 3 A", "STREET"),
     ],
 )
 def test_rule_families_find_spanish_phi(

@@ -96,6 +96,10 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Ancien mineur, il vit seul.", "mineur", "PROFESSION"),
         ("Chauffeur de taxi de profession, fumeur.", "Chauffeur de taxi", "PROFESSION"),
         ("Il vit seul à Denain depuis son veuvage.", "Denain", "CITY"),
+        # hospital identifiers
+        ("IPP : 123456789", "123456789", "MEDICALRECORD"),
+        ("N° de dossier 2024-000123", "2024-000123", "MEDICALRECORD"),
+        ("Dr Martin, RPPS 10001234567", "10001234567", "LICENSE"),
     ],
 )
 def test_rule_families_find_french_phi(
@@ -152,3 +156,7 @@ def test_ordinary_french_clinical_text_yields_no_span(pipeline: Pipeline) -> Non
 def test_recall_and_precision_floor_on_hand_written_french_notes(pipeline: Pipeline) -> None:
     recall, precision = _char_scores(pipeline, NOTES)
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
+    assert "PHONE" not in _labels_over(detector, "N° de dossier 2024-000123", "2024-000123")

@@ -104,6 +104,10 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Muratore di professione, fumatore.", "Muratore", "PROFESSION"),
         ("Vive sola a Monza con la badante.", "Monza", "CITY"),
         ("Napoli, 15 settembre 2021", "Napoli", "CITY"),
+        # hospital identifiers
+        ("n. nosologico 2024/012345", "2024/012345", "MEDICALRECORD"),
+        ("Cartella clinica n. 123456", "123456", "MEDICALRECORD"),
+        ("Dott. Rossi, iscr. Albo n. 12345", "12345", "LICENSE"),
     ],
 )
 def test_rule_families_find_italian_phi(
