@@ -114,6 +114,13 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("NASS: 26 63514095.", "26 63514095", "HEALTHPLAN"),
         ("Antecedentes: diciembre-2002 y sep-04.", "diciembre-2002", "DATE"),
         ("Domicilio: Av/ Puertollano, 9, 3 A", "Av/ Puertollano, 9, 3 A", "STREET"),
+        # day/month without a year, extensions, postal boxes, known hospitals, double titles
+        ("Visto el 3/3, ingresado del 12/4 al 15/4.", "15/4", "DATE"),
+        ("Llamar a la extensión 4521.", "4521", "PHONE"),
+        ("Apartado de Correos 123, Sevilla", "Apartado de Correos 123", "STREET"),
+        ("Derivado al CHUAC para cateterismo.", "CHUAC", "HOSPITAL"),
+        ("Llegada: 16/03/2024 03:42", "16/03/2024 03:42", "DATE"),
+        ("Visto el Sr. D. Juan Pérez en consulta.", "Juan Pérez", "PATIENT"),
     ],
 )
 def test_rule_families_find_spanish_phi(
@@ -133,6 +140,8 @@ def test_rule_families_find_spanish_phi(
         ("Estadio T3N0M0 al diagnóstico.", "T3N0M0"),
         ("Su hijo, D. Manuel Jiménez, está informado.", "D."),
         ("El 13/01/2020 acude a urgencias.", "El"),
+        ("TA el día 12/8, EVA 3/10.", "12/8"),
+        ("Visto el Sr. D. Juan Pérez en consulta.", "D."),
     ],
 )
 def test_ordinary_spanish_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:

@@ -100,6 +100,12 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("IPP : 123456789", "123456789", "MEDICALRECORD"),
         ("N° de dossier 2024-000123", "2024-000123", "MEDICALRECORD"),
         ("Dr Martin, RPPS 10001234567", "10001234567", "LICENSE"),
+        # day/month without a year, extensions, postal boxes, known hospitals
+        ("Revu le 3/03 puis du 12/04 au 15/04.", "15/04", "DATE"),
+        ("Joindre le poste 4521 ou le bip 312.", "4521", "PHONE"),
+        ("CHU de Nantes, CS 90001, 44093 Nantes Cedex 1", "CS 90001", "STREET"),
+        ("Adressée à Lariboisière pour avis.", "Lariboisière", "HOSPITAL"),
+        ("Entrée le 16/03/2024 à 03:42 par les urgences.", "16/03/2024 à 03:42", "DATE"),
     ],
 )
 def test_rule_families_find_french_phi(
@@ -119,6 +125,8 @@ def test_rule_families_find_french_phi(
         ("Il lit le journal et fait 2 cours de marche par jour.", "2 cours"),
         ("Trois cures de FOLFOX, 5 FU 400 mg/m2.", "5 FU"),
         ("Le patient marche sept jours sur sept.", "sept"),
+        ("TA le matin 12/8, EVA à 3/10.", "12/8"),
+        ("TA le matin 12/8, EVA à 3/10.", "3/10"),
     ],
 )
 def test_ordinary_french_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:

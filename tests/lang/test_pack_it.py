@@ -108,6 +108,12 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("n. nosologico 2024/012345", "2024/012345", "MEDICALRECORD"),
         ("Cartella clinica n. 123456", "123456", "MEDICALRECORD"),
         ("Dott. Rossi, iscr. Albo n. 12345", "12345", "LICENSE"),
+        # day/month without a year, extensions, known hospitals
+        ("Visto il 3/3, ricoverato dal 12/4 al 15/4.", "15/4", "DATE"),
+        ("Tel. 02 6444 1, interno 4521", "4521", "PHONE"),
+        ("Trasferito al Niguarda per PTCA.", "Niguarda", "HOSPITAL"),
+        ("Verbale del 05/07/2023 ore 22:15.", "05/07/2023 ore 22:15", "DATE"),
+        ("Ospite della RSA Villa Serena dal 2019.", "RSA Villa Serena", "HOSPITAL"),
     ],
 )
 def test_rule_families_find_italian_phi(
@@ -125,6 +131,7 @@ def test_rule_families_find_italian_phi(
         ("Emoglobina 13,8 g/dl, piastrine 240.000/mmc.", "240.000"),
         ("Gentile Collega, ti invio il paziente.", "Gentile Collega"),
         ("Terapia in via endovenosa per 3 giorni.", "via endovenosa"),
+        ("PA al mattino 120/80, VAS 3/10.", "3/10"),
     ],
 )
 def test_ordinary_italian_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
