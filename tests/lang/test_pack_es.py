@@ -121,6 +121,16 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Derivado al CHUAC para cateterismo.", "CHUAC", "HOSPITAL"),
         ("Llegada: 16/03/2024 03:42", "16/03/2024 03:42", "DATE"),
         ("Visto el Sr. D. Juan Pérez en consulta.", "Juan Pérez", "PATIENT"),
+        (
+            "Domicilio: Avenida de Isidro Calatayud 47 Piso 3",
+            "Avenida de Isidro Calatayud 47 Piso 3",
+            "STREET",
+        ),
+        (
+            "Domicilio: Glorieta Haydée Mateo 3 Puerta 5",
+            "Glorieta Haydée Mateo 3 Puerta 5",
+            "STREET",
+        ),
     ],
 )
 def test_rule_families_find_spanish_phi(

@@ -106,6 +106,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("CHU de Nantes, CS 90001, 44093 Nantes Cedex 1", "CS 90001", "STREET"),
         ("Adressée à Lariboisière pour avis.", "Lariboisière", "HOSPITAL"),
         ("Entrée le 16/03/2024 à 03:42 par les urgences.", "16/03/2024 à 03:42", "DATE"),
+        ("Adresse : rue Bouvet, 26291 Chabeuil", "rue Bouvet", "STREET"),
     ],
 )
 def test_rule_families_find_french_phi(

@@ -114,6 +114,8 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Trasferito al Niguarda per PTCA.", "Niguarda", "HOSPITAL"),
         ("Verbale del 05/07/2023 ore 22:15.", "05/07/2023 ore 22:15", "DATE"),
         ("Ospite della RSA Villa Serena dal 2019.", "RSA Villa Serena", "HOSPITAL"),
+        ("Residente in Viale Cusano, 33 Piano 1, Milano", "Viale Cusano, 33 Piano 1", "STREET"),
+        ("Residente in Rotonda Diana, 31, Venezia", "Rotonda Diana, 31", "STREET"),
     ],
 )
 def test_rule_families_find_italian_phi(
@@ -172,3 +174,7 @@ def test_recall_and_precision_floor_on_hand_written_italian_notes(pipeline: Pipe
 
 def test_a_dotted_date_is_a_date_and_not_an_italian_phone(detector: RuleDetector) -> None:
     assert _labels_over(detector, "Esami del 05.07.2023: creatinina 1,1.", "05.07.2023") == {"DATE"}
+
+
+def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetector) -> None:
+    assert _labels_over(detector, "Residente in Via Roma 3, Milano", "Via Roma") == {"STREET"}
