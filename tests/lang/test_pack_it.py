@@ -94,6 +94,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("La Sig.ra Galli, di 94 anni, vedova.", "94", "AGE"),
         ("Paziente novantenne in buone condizioni.", "novantenne", "AGE"),
         ("Uomo 92enne con dispnea.", "92", "AGE"),
+        ("Età: anni 95", "95", "AGE"),
         # titles and headers
         ("Il figlio, Sig. Paolo Galli, è informato.", "Paolo Galli", "PATIENT"),
         ("Il medico: Dott.ssa Chiara Bianchi", "Chiara Bianchi", "DOCTOR"),
@@ -132,6 +133,7 @@ def test_rule_families_find_italian_phi(
         ("Stadio T3N0M0 alla stadiazione.", "T3N0M0"),
         ("Emoglobina 13,8 g/dl, piastrine 240.000/mmc.", "240.000"),
         ("Gentile Collega, ti invio il paziente.", "Gentile Collega"),
+        ("Negli anni 90 ha lavorato in Germania.", "90"),
         ("Terapia in via endovenosa per 3 giorni.", "via endovenosa"),
         ("PA al mattino 120/80, VAS 3/10.", "3/10"),
     ],
