@@ -131,6 +131,10 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "Glorieta Haydée Mateo 3 Puerta 5",
             "STREET",
         ),
+        ("Informe firmado electrónicamente por: Marta SÁNCHEZ", "Marta SÁNCHEZ", "DOCTOR"),
+        ("Paciente: D. Juan GARCÍA", "Juan GARCÍA", "PATIENT"),
+        ("Dña. Carmen López viuda de García", "García", "PATIENT"),
+        ("Valorado por la Doctora Ana RUIZ.", "Ana RUIZ", "DOCTOR"),
     ],
 )
 def test_rule_families_find_spanish_phi(
@@ -152,6 +156,7 @@ def test_rule_families_find_spanish_phi(
         ("El 13/01/2020 acude a urgencias.", "El"),
         ("TA el día 12/8, EVA 3/10.", "12/8"),
         ("Visto el Sr. D. Juan Pérez en consulta.", "D."),
+        ("Paciente: Señora GARCÍA Isabel", "Señora"),  # the title stays
     ],
 )
 def test_ordinary_spanish_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:

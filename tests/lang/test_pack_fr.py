@@ -107,6 +107,10 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Adressée à Lariboisière pour avis.", "Lariboisière", "HOSPITAL"),
         ("Entrée le 16/03/2024 à 03:42 par les urgences.", "16/03/2024 à 03:42", "DATE"),
         ("Adresse : rue Bouvet, 26291 Chabeuil", "rue Bouvet", "STREET"),
+        ("Compte rendu validé électroniquement par Sophie MARCHAND.", "Sophie MARCHAND", "DOCTOR"),
+        ("Patiente : Mme GARCIA épouse MARTIN Isabelle", "MARTIN Isabelle", "PATIENT"),
+        ("Patient : M. Jean DUPONT", "Jean DUPONT", "PATIENT"),
+        ("Nous recevons Madame Marie DUPONT.", "Marie DUPONT", "PATIENT"),
     ],
 )
 def test_rule_families_find_french_phi(
@@ -128,6 +132,8 @@ def test_rule_families_find_french_phi(
         ("Le patient marche sept jours sur sept.", "sept"),
         ("TA le matin 12/8, EVA à 3/10.", "12/8"),
         ("TA le matin 12/8, EVA à 3/10.", "3/10"),
+        ("Patient : Mme DUPONT Marie", "Mme"),  # the title stays
+        ("Patiente : Madame DUPONT Marie", "Madame"),
     ],
 )
 def test_ordinary_french_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:

@@ -117,6 +117,9 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Ospite della RSA Villa Serena dal 2019.", "RSA Villa Serena", "HOSPITAL"),
         ("Residente in Viale Cusano, 33 Piano 1, Milano", "Viale Cusano, 33 Piano 1", "STREET"),
         ("Residente in Rotonda Diana, 31, Venezia", "Rotonda Diana, 31", "STREET"),
+        ("Referto firmato digitalmente da: Mario ROSSI", "Mario ROSSI", "DOCTOR"),
+        ("Paziente: Signora Maria ROSSI", "Maria ROSSI", "PATIENT"),
+        ("Visto dal Dottor Luca BIANCHI.", "Luca BIANCHI", "DOCTOR"),
     ],
 )
 def test_rule_families_find_italian_phi(
@@ -136,6 +139,7 @@ def test_rule_families_find_italian_phi(
         ("Negli anni 90 ha lavorato in Germania.", "90"),
         ("Terapia in via endovenosa per 3 giorni.", "via endovenosa"),
         ("PA al mattino 120/80, VAS 3/10.", "3/10"),
+        ("Paziente: Signora ROSSI Maria", "Signora"),  # the title stays
     ],
 )
 def test_ordinary_italian_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
