@@ -135,6 +135,13 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Paciente: D. Juan GARCÍA", "Juan GARCÍA", "PATIENT"),
         ("Dña. Carmen López viuda de García", "García", "PATIENT"),
         ("Valorado por la Doctora Ana RUIZ.", "Ana RUIZ", "DOCTOR"),
+        ("Domicilio: C/. Galaxia 6, esc. 2, 2ºb 28023. Madrid", "28023", "ZIP"),
+        (
+            "Domicilio: C/. Galaxia 6, esc. 2, 2ºb 28023. Madrid",
+            "C/. Galaxia 6, esc. 2, 2ºb",
+            "STREET",
+        ),
+        ("CIPA: nhc-739146.", "nhc-739146", "MEDICALRECORD"),
     ],
 )
 def test_rule_families_find_spanish_phi(
@@ -157,6 +164,9 @@ def test_rule_families_find_spanish_phi(
         ("TA el día 12/8, EVA 3/10.", "12/8"),
         ("Visto el Sr. D. Juan Pérez en consulta.", "D."),
         ("Paciente: Señora GARCÍA Isabel", "Señora"),  # the title stays
+        ("Paracetamol por vía oral cada 6 horas.", "vía oral cada 6"),
+        ("Un vial de insulina 100 UI.", "vial de insulina 100"),
+        ("Hace paseo diario 30 minutos.", "paseo diario 30"),
     ],
 )
 def test_ordinary_spanish_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
