@@ -142,6 +142,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "STREET",
         ),
         ("CIPA: nhc-739146.", "nhc-739146", "MEDICALRECORD"),
+        ("Revisión el 03.03.21.", "03.03.21", "DATE"),
     ],
 )
 def test_rule_families_find_spanish_phi(

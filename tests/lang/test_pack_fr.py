@@ -111,6 +111,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Patiente : Mme GARCIA épouse MARTIN Isabelle", "MARTIN Isabelle", "PATIENT"),
         ("Patient : M. Jean DUPONT", "Jean DUPONT", "PATIENT"),
         ("Nous recevons Madame Marie DUPONT.", "Marie DUPONT", "PATIENT"),
+        ("Revue le 03.03.21 en consultation.", "03.03.21", "DATE"),
     ],
 )
 def test_rule_families_find_french_phi(

@@ -120,6 +120,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Referto firmato digitalmente da: Mario ROSSI", "Mario ROSSI", "DOCTOR"),
         ("Paziente: Signora Maria ROSSI", "Maria ROSSI", "PATIENT"),
         ("Visto dal Dottor Luca BIANCHI.", "Luca BIANCHI", "DOCTOR"),
+        ("Visita del 12.11.22.", "12.11.22", "DATE"),
     ],
 )
 def test_rule_families_find_italian_phi(
