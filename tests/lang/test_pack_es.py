@@ -143,6 +143,11 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ),
         ("CIPA: nhc-739146.", "nhc-739146", "MEDICALRECORD"),
         ("Revisión el 03.03.21.", "03.03.21", "DATE"),
+        (
+            "Valorada por la Dra. Dolores Delgado.",
+            "Dolores Delgado",
+            "DOCTOR",
+        ),  # surnames that are also clinical words
     ],
 )
 def test_rule_families_find_spanish_phi(

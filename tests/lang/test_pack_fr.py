@@ -112,6 +112,11 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Patient : M. Jean DUPONT", "Jean DUPONT", "PATIENT"),
         ("Nous recevons Madame Marie DUPONT.", "Marie DUPONT", "PATIENT"),
         ("Revue le 03.03.21 en consultation.", "03.03.21", "DATE"),
+        (
+            "Vue par le Dr Eva Masse en consultation.",
+            "Eva Masse",
+            "DOCTOR",
+        ),  # surnames that are also clinical words
     ],
 )
 def test_rule_families_find_french_phi(

@@ -121,6 +121,11 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
         ("Paziente: Signora Maria ROSSI", "Maria ROSSI", "PATIENT"),
         ("Visto dal Dottor Luca BIANCHI.", "Luca BIANCHI", "DOCTOR"),
         ("Visita del 12.11.22.", "12.11.22", "DATE"),
+        (
+            "Visitato dal Dott. Marco Testa ieri.",
+            "Marco Testa",
+            "DOCTOR",
+        ),  # surnames that are also clinical words
     ],
 )
 def test_rule_families_find_italian_phi(
