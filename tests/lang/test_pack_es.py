@@ -148,6 +148,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "Dolores Delgado",
             "DOCTOR",
         ),  # surnames that are also clinical words
+        ("Ingresado del 3 al 11 de marzo de 2024.", "3", "DATE"),
     ],
 )
 def test_rule_families_find_spanish_phi(
@@ -173,6 +174,7 @@ def test_rule_families_find_spanish_phi(
         ("Paracetamol por vía oral cada 6 horas.", "vía oral cada 6"),
         ("Un vial de insulina 100 UI.", "vial de insulina 100"),
         ("Hace paseo diario 30 minutos.", "paseo diario 30"),
+        ("Tomar 2 y 3 comprimidos al día.", "2 y 3"),
     ],
 )
 def test_ordinary_spanish_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:

@@ -117,6 +117,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "Eva Masse",
             "DOCTOR",
         ),  # surnames that are also clinical words
+        ("Hospitalisé du 3 au 11 mars 2024.", "3", "DATE"),
     ],
 )
 def test_rule_families_find_french_phi(
@@ -140,6 +141,7 @@ def test_rule_families_find_french_phi(
         ("TA le matin 12/8, EVA à 3/10.", "3/10"),
         ("Patient : Mme DUPONT Marie", "Mme"),  # the title stays
         ("Patiente : Madame DUPONT Marie", "Madame"),
+        ("Prendre 2 à 3 comprimés par jour.", "2 à 3"),
     ],
 )
 def test_ordinary_french_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:

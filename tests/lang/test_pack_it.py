@@ -126,6 +126,7 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "Marco Testa",
             "DOCTOR",
         ),  # surnames that are also clinical words
+        ("Ricoverato dal 3 al 12 marzo 2024.", "3", "DATE"),
     ],
 )
 def test_rule_families_find_italian_phi(
@@ -146,6 +147,7 @@ def test_rule_families_find_italian_phi(
         ("Terapia in via endovenosa per 3 giorni.", "via endovenosa"),
         ("PA al mattino 120/80, VAS 3/10.", "3/10"),
         ("Paziente: Signora ROSSI Maria", "Signora"),  # the title stays
+        ("Assumere 2 e 3 compresse al giorno.", "2 e 3"),
     ],
 )
 def test_ordinary_italian_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
