@@ -127,6 +127,11 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "DOCTOR",
         ),  # surnames that are also clinical words
         ("Ricoverato dal 3 al 12 marzo 2024.", "3", "DATE"),
+        (
+            "Inviato dall'Azienda Ospedaliera di Padova, U.O.C. Cardiologia, Padova",
+            "Azienda Ospedaliera di Padova, U.O.C. Cardiologia, Padova",
+            "HOSPITAL",
+        ),
     ],
 )
 def test_rule_families_find_italian_phi(
