@@ -149,6 +149,8 @@ def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
             "DOCTOR",
         ),  # surnames that are also clinical words
         ("Ingresado del 3 al 11 de marzo de 2024.", "3", "DATE"),
+        ("Dra. María del Carmen DE LA FUENTE", "María del Carmen DE LA FUENTE", "DOCTOR"),
+        ("D. Manuel de la Torre y Ruiz acude.", "Manuel de la Torre y Ruiz", "PATIENT"),
     ],
 )
 def test_rule_families_find_spanish_phi(
