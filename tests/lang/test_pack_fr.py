@@ -142,7 +142,7 @@ def test_rule_families_find_french_phi(
         ("Patient : Mme DUPONT Marie", "Mme"),  # the title stays
         ("Patiente : Madame DUPONT Marie", "Madame"),
         ("Prendre 2 à 3 comprimés par jour.", "2 à 3"),
-        ("DR MARTIN JEAN, Praticien Hospitalier", "Praticien Hospitalier"),
+        ("DR MARTIN JEAN\nPraticien Hospitalier", "Praticien Hospitalier"),
     ],
 )
 def test_ordinary_french_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
