@@ -1,0 +1,218 @@
+"""The Spanish pack's rules on Spanish sentences: each family found where it should be, left alone
+where the same words are ordinary clinical French, and a floor on the hand-written notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+NOTES = Path(__file__).parent / "data" / "es_rules.markup"
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector.from_config(load_pack("es").config["detectors"]["rules"])
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.from_config(load_pack("es").config)
+
+
+def _labels_over(detector: RuleDetector, text: str, value: str) -> set[str]:
+    """Labels of the spans that cover every character of ``value`` (empty: not fully found)."""
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    covering = [s for s in spans if s.start <= start and s.end >= start + len(value)]
+    return {s.label for s in covering}
+
+
+def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
+    """Character-level recall and precision (labels ignored, whitespace not counted)."""
+    gold_n = pred_n = hit = 0
+    for doc in iter_markup(path):
+        assert isinstance(doc, Document)
+        text = doc.text
+        found = pipeline.detect(text).document.spans
+        gold = {i for s in doc.spans for i in range(s.start, s.end) if not text[i].isspace()}
+        pred = {i for s in found for i in range(s.start, s.end) if not text[i].isspace()}
+        gold_n, pred_n, hit = gold_n + len(gold), pred_n + len(pred), hit + len(gold & pred)
+    return hit / gold_n, hit / pred_n
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # dates and times
+        ("Ingresa el 3 de marzo de 2024 por disnea.", "3 de marzo de 2024", "DATE"),
+        (
+            "Revisión el lunes 15 de abril de 2024 a las 10:30.",
+            "lunes 15 de abril de 2024 a las 10:30",
+            "DATE",
+        ),
+        ("Nacida el 21 de ene. de 1958.", "21 de ene. de 1958", "DATE"),
+        ("Cirugía en mayo del 2003.", "mayo del 2003", "DATE"),
+        ("Próxima revisión en diciembre de 2021.", "diciembre de 2021", "DATE"),
+        ("Intervenido en 2018, con recidiva.", "2018", "DATE"),
+        ("Fecha: 05/07/2023  Hora: 22:15", "22:15", "DATE"),
+        ("Acude el viernes por la tarde.", "viernes", "DATE"),
+        # phones
+        ("Teléfono de contacto: 653 343 435.", "653 343 435", "PHONE"),
+        ("Localizable en el móvil +34 612 345 678.", "+34 612 345 678", "PHONE"),
+        ("Tel.: 91 727 70 00", "91 727 70 00", "PHONE"),
+        ("Fax: 976 55 44 34", "976 55 44 34", "FAX"),
+        # postal codes, streets, rooms
+        ("Domicilio: Calle Mayor 5, 3º izq., 28013 Madrid", "28013", "ZIP"),
+        ("Domicilio: Calle Mayor 5, 3º izq., 28013 Madrid", "Madrid", "CITY"),
+        ("Domicilio: Calle Mayor 5, 3º izq., 28013 Madrid", "Calle Mayor 5, 3º izq.", "STREET"),
+        ("Con domicilio en C/ Colón, 16, 2º B, Laredo.", "C/ Colón, 16, 2º B", "STREET"),
+        (
+            "Vive en Avenida de la Constitución 12, Zaragoza.",
+            "Avenida de la Constitución 12",
+            "STREET",
+        ),
+        ("Domicilio: calle fermin caballero 19, 5D", "calle fermin caballero 19, 5D", "STREET"),
+        ("CP: 28016", "28016", "ZIP"),
+        ("Habitación 312, cama 2.", "312", "ROOM"),
+        # institutions
+        (
+            "Trasladado al Hospital Universitario Virgen del Rocío.",
+            "Hospital Universitario Virgen del Rocío",
+            "HOSPITAL",
+        ),
+        ("Remitido desde el Centro de Salud Delicias.", "Centro de Salud Delicias", "HOSPITAL"),
+        (
+            "Seguimiento en el Instituto Catalán de Oncología.",
+            "Instituto Catalán de Oncología",
+            "HOSPITAL",
+        ),
+        ("Ingresa en el Hospital Clínic de Barcelona.", "Hospital Clínic de Barcelona", "HOSPITAL"),
+        # ages over 89 only
+        ("Doña Dolores Jiménez, de 94 años, viuda.", "94", "AGE"),
+        ("Paciente nonagenaria con caídas.", "nonagenaria", "AGE"),
+        ("Edad: 92", "92", "AGE"),
+        # titles and headers
+        ("Su hijo, D. Manuel Jiménez, está informado.", "Manuel Jiménez", "PATIENT"),
+        ("Fdo.: Dra. Lucía Fernández Ruiz", "Lucía Fernández Ruiz", "DOCTOR"),
+        ("Apellidos: García López", "García López", "PATIENT"),
+        ("Médico responsable: Dr. Jordi Puig", "Jordi Puig", "DOCTOR"),
+        # professions and residence
+        ("Viuda, antigua costurera, vive sola.", "costurera", "PROFESSION"),
+        ("Albañil de profesión, fumador.", "Albañil", "PROFESSION"),
+        ("Vive sola en Dos Hermanas.", "Dos Hermanas", "CITY"),
+        ("Zaragoza, 15 de septiembre de 2021", "Zaragoza", "CITY"),
+        # hospital identifiers
+        ("NHC: 7845123.", "7845123", "MEDICALRECORD"),
+        ("Médico: Ignacio Navarro NºCol: 28 28 54712.", "28 28 54712", "LICENSE"),
+        ("NASS: 26 63514095.", "26 63514095", "HEALTHPLAN"),
+        ("Antecedentes: diciembre-2002 y sep-04.", "diciembre-2002", "DATE"),
+        ("Domicilio: Av/ Puertollano, 9, 3 A", "Av/ Puertollano, 9, 3 A", "STREET"),
+        # day/month without a year, extensions, postal boxes, known hospitals, double titles
+        ("Visto el 3/3, ingresado del 12/4 al 15/4.", "15/4", "DATE"),
+        ("Llamar a la extensión 4521.", "4521", "PHONE"),
+        ("Apartado de Correos 123, Sevilla", "Apartado de Correos 123", "STREET"),
+        ("Derivado al CHUAC para cateterismo.", "CHUAC", "HOSPITAL"),
+        ("Llegada: 16/03/2024 03:42", "16/03/2024 03:42", "DATE"),
+        ("Visto el Sr. D. Juan Pérez en consulta.", "Juan Pérez", "PATIENT"),
+        (
+            "Domicilio: Avenida de Isidro Calatayud 47 Piso 3",
+            "Avenida de Isidro Calatayud 47 Piso 3",
+            "STREET",
+        ),
+        (
+            "Domicilio: Glorieta Haydée Mateo 3 Puerta 5",
+            "Glorieta Haydée Mateo 3 Puerta 5",
+            "STREET",
+        ),
+        ("Informe firmado electrónicamente por: Marta SÁNCHEZ", "Marta SÁNCHEZ", "DOCTOR"),
+        ("Paciente: D. Juan GARCÍA", "Juan GARCÍA", "PATIENT"),
+        ("Dña. Carmen López viuda de García", "García", "PATIENT"),
+        ("Valorado por la Doctora Ana RUIZ.", "Ana RUIZ", "DOCTOR"),
+        ("Domicilio: C/. Galaxia 6, esc. 2, 2ºb 28023. Madrid", "28023", "ZIP"),
+        (
+            "Domicilio: C/. Galaxia 6, esc. 2, 2ºb 28023. Madrid",
+            "C/. Galaxia 6, esc. 2, 2ºb",
+            "STREET",
+        ),
+        ("CIPA: nhc-739146.", "nhc-739146", "MEDICALRECORD"),
+        ("Revisión el 03.03.21.", "03.03.21", "DATE"),
+        (
+            "Valorada por la Dra. Dolores Delgado.",
+            "Dolores Delgado",
+            "DOCTOR",
+        ),  # surnames that are also clinical words
+        ("Ingresado del 3 al 11 de marzo de 2024.", "3", "DATE"),
+        ("Dra. María del Carmen DE LA FUENTE", "María del Carmen DE LA FUENTE", "DOCTOR"),
+        ("D. Manuel de la Torre y Ruiz acude.", "Manuel de la Torre y Ruiz", "PATIENT"),
+    ],
+)
+def test_rule_families_find_spanish_phi(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Paciente de 77 años con disnea.", "77"),  # ages under 90 stay (Safe Harbor)
+        ("A las 12 horas del ingreso presenta fiebre.", "12 horas"),
+        ("Metformina 850 mg cada 12 horas.", "12 horas"),
+        ("Derivado al Hospital de Día de Oncología.", "Hospital de Día"),
+        ("Servicio de Cirugía General.", "Cirugía General"),
+        ("Estadio T3N0M0 al diagnóstico.", "T3N0M0"),
+        ("Su hijo, D. Manuel Jiménez, está informado.", "D."),
+        ("El 13/01/2020 acude a urgencias.", "El"),
+        ("TA el día 12/8, EVA 3/10.", "12/8"),
+        ("Visto el Sr. D. Juan Pérez en consulta.", "D."),
+        ("Paciente: Señora GARCÍA Isabel", "Señora"),  # the title stays
+        ("Paracetamol por vía oral cada 6 horas.", "vía oral cada 6"),
+        ("Un vial de insulina 100 UI.", "vial de insulina 100"),
+        ("Hace paseo diario 30 minutos.", "paseo diario 30"),
+        ("Tomar 2 y 3 comprimidos al día.", "2 y 3"),
+    ],
+)
+def test_ordinary_spanish_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+CLINICAL_ES = """\
+Motivo de consulta: Dolor torácico atípico.
+Antecedentes personales: Hipertensión arterial en tratamiento, Diabetes Mellitus tipo 2 en \
+tratamiento con antidiabéticos orales, Dislipemia. Apendicectomía en la infancia. No alergias \
+medicamentosas conocidas.
+Enfermedad actual: El paciente refiere dolor retroesternal opresivo en reposo, de unos veinte \
+minutos de duración, sin irradiación. No disnea ni palpitaciones.
+Exploración física: Buen estado general. Consciente, orientado y colaborador. Auscultación \
+cardiaca: Tonos rítmicos sin soplos. Auscultación pulmonar: Murmullo vesicular conservado. \
+Abdomen blando y depresible, no doloroso a la palpación. Signo de Murphy negativo. Pulsos \
+periféricos presentes y simétricos. Escala de Glasgow 15.
+Pruebas complementarias: Hemoglobina 13,8 g/dl, Plaquetas 240.000/mm3, Creatinina 0,9 mg/dl, \
+Potasio 4,2 mEq/l, PCR 0,3 mg/dl. Troponina negativa en dos determinaciones seriadas. \
+Electrocardiograma: Ritmo sinusal a 70 latidos por minuto, sin alteraciones de la \
+repolarización. A las 24 horas, nueva troponina negativa.
+Juicio clínico: Dolor torácico de probable origen no cardiaco. Estadio T2N0M0.
+Tratamiento: Paracetamol 1 g cada 8 horas si dolor. Continuar con Enalapril 10 mg y Metformina \
+850 mg cada 12 horas. Ergometría de forma ambulatoria.
+El Servicio de Cirugía General y la Unidad de Medicina Interna quedan a su disposición. \
+Evolución clínica favorable.
+"""
+
+
+def test_ordinary_spanish_clinical_text_yields_no_span(pipeline: Pipeline) -> None:
+    found = pipeline.detect(CLINICAL_ES).document.spans
+    assert [(CLINICAL_ES[s.start : s.end], s.source) for s in found] == []
+
+
+def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipeline) -> None:
+    recall, precision = _char_scores(pipeline, NOTES)
+    assert recall >= 0.95 and precision >= 0.95, (recall, precision)

@@ -1,0 +1,186 @@
+"""The French pack's rules on French sentences: each family found where it should be, left alone
+where the same words are ordinary clinical French, and a floor on the hand-written notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+NOTES = Path(__file__).parent / "data" / "fr_rules.markup"
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector.from_config(load_pack("fr").config["detectors"]["rules"])
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.from_config(load_pack("fr").config)
+
+
+def _labels_over(detector: RuleDetector, text: str, value: str) -> set[str]:
+    """Labels of the spans that cover every character of ``value`` (empty: not fully found)."""
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    covering = [s for s in spans if s.start <= start and s.end >= start + len(value)]
+    return {s.label for s in covering}
+
+
+def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
+    """Character-level recall and precision (labels ignored, whitespace not counted)."""
+    gold_n = pred_n = hit = 0
+    for doc in iter_markup(path):
+        assert isinstance(doc, Document)
+        text = doc.text
+        found = pipeline.detect(text).document.spans
+        gold = {i for s in doc.spans for i in range(s.start, s.end) if not text[i].isspace()}
+        pred = {i for s in found for i in range(s.start, s.end) if not text[i].isspace()}
+        gold_n, pred_n, hit = gold_n + len(gold), pred_n + len(pred), hit + len(gold & pred)
+    return hit / gold_n, hit / pred_n
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # dates and times
+        ("Hospitalisée du 3 mars 2024 au 11 mars 2024.", "3 mars 2024", "DATE"),
+        (
+            "Revue le lundi 15 avril 2024 à 10h30 en consultation.",
+            "lundi 15 avril 2024 à 10h30",
+            "DATE",
+        ),
+        ("Vu en consultation le 1er février 2023.", "1er février 2023", "DATE"),
+        ("Scanner du 28 janv. 2023 : nodule.", "28 janv. 2023", "DATE"),
+        ("Douleurs depuis juillet 2021.", "juillet 2021", "DATE"),
+        ("Réadaptation prévue mi-septembre.", "septembre", "DATE"),
+        ("Tabagisme sevré en 2015, dyslipidémie.", "2015", "DATE"),
+        ("Prise de sang faite samedi matin.", "samedi", "DATE"),
+        ("Entrée le 12/04/2024 à 14h30.", "14h30", "DATE"),
+        # phones
+        ("Vous pouvez me joindre au 01 56 09 34 12.", "01 56 09 34 12", "PHONE"),
+        ("Portable : 06.12.45.78.90", "06.12.45.78.90", "PHONE"),
+        ("Sa fille est joignable au +33 6 71 22 90 18.", "+33 6 71 22 90 18", "PHONE"),
+        ("Télécopie : 01 45 67 89 10", "01 45 67 89 10", "FAX"),
+        # postal codes, streets, rooms
+        ("Adresse : 14 rue de la Paix, 35000 Rennes", "35000", "ZIP"),
+        ("Adresse : 14 rue de la Paix, 35000 Rennes", "Rennes", "CITY"),
+        ("Adresse : 14 rue de la Paix, 35000 Rennes", "14 rue de la Paix", "STREET"),
+        (
+            "Cabinet : 3 place de la République, 13001 Marseille",
+            "3 place de la République",
+            "STREET",
+        ),
+        ("Domicile : 2 bis, allée des Lilas", "2 bis, allée des Lilas", "STREET"),
+        ("Séjour en chambre 214 du service.", "214", "ROOM"),
+        # institutions
+        ("Transfert au CHU de Rennes pour coronarographie.", "CHU de Rennes", "HOSPITAL"),
+        ("Suivie à la Clinique Saint-Joseph depuis un an.", "Clinique Saint-Joseph", "HOSPITAL"),
+        ("Courrier de l'AP-HP reçu ce jour.", "AP-HP", "HOSPITAL"),
+        # ages over 89 only
+        ("Monsieur X, âgé de 93 ans, vit seul.", "93", "AGE"),
+        ("Patiente de 91 ans adressée pour chute.", "91", "AGE"),
+        # titles and headers
+        ("Nous avons reçu Madame Kowalski en consultation.", "Kowalski", "PATIENT"),
+        ("Le Pr Claire Nguyen a revu le dossier.", "Claire Nguyen", "DOCTOR"),
+        ("Nom : DUPONT Prénom : Marie", "Marie", "PATIENT"),
+        ("Médecin traitant : Dr Olivier Fabre", "Olivier Fabre", "DOCTOR"),
+        # professions and residence
+        ("Ancien mineur, il vit seul.", "mineur", "PROFESSION"),
+        ("Chauffeur de taxi de profession, fumeur.", "Chauffeur de taxi", "PROFESSION"),
+        ("Il vit seul à Denain depuis son veuvage.", "Denain", "CITY"),
+        # hospital identifiers
+        ("IPP : 123456789", "123456789", "MEDICALRECORD"),
+        ("N° de dossier 2024-000123", "2024-000123", "MEDICALRECORD"),
+        ("Dr Martin, RPPS 10001234567", "10001234567", "LICENSE"),
+        # day/month without a year, extensions, postal boxes, known hospitals
+        ("Revu le 3/03 puis du 12/04 au 15/04.", "15/04", "DATE"),
+        ("Joindre le poste 4521 ou le bip 312.", "4521", "PHONE"),
+        ("CHU de Nantes, CS 90001, 44093 Nantes Cedex 1", "CS 90001", "STREET"),
+        ("Adressée à Lariboisière pour avis.", "Lariboisière", "HOSPITAL"),
+        ("Entrée le 16/03/2024 à 03:42 par les urgences.", "16/03/2024 à 03:42", "DATE"),
+        ("Adresse : rue Bouvet, 26291 Chabeuil", "rue Bouvet", "STREET"),
+        ("Compte rendu validé électroniquement par Sophie MARCHAND.", "Sophie MARCHAND", "DOCTOR"),
+        ("Patiente : Mme GARCIA épouse MARTIN Isabelle", "MARTIN Isabelle", "PATIENT"),
+        ("Patient : M. Jean DUPONT", "Jean DUPONT", "PATIENT"),
+        ("Nous recevons Madame Marie DUPONT.", "Marie DUPONT", "PATIENT"),
+        ("Revue le 03.03.21 en consultation.", "03.03.21", "DATE"),
+        (
+            "Vue par le Dr Eva Masse en consultation.",
+            "Eva Masse",
+            "DOCTOR",
+        ),  # surnames that are also clinical words
+        ("Hospitalisé du 3 au 11 mars 2024.", "3", "DATE"),
+    ],
+)
+def test_rule_families_find_french_phi(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Patiente âgée de 76 ans, autonome.", "76"),  # ages under 90 stay (Safe Harbor)
+        ("Hémoglobine 10,2 g/dl, plaquettes 250 G/l.", "250"),
+        ("Adressée en Hôpital de Jour d'oncologie.", "Hôpital de Jour"),
+        ("Un passage aux Urgences la veille.", "passage aux Urgences"),
+        ("Stade T3N0M0 au bilan d'extension.", "T3N0M0"),
+        ("Il lit le journal et fait 2 cours de marche par jour.", "2 cours"),
+        ("Trois cures de FOLFOX, 5 FU 400 mg/m2.", "5 FU"),
+        ("Le patient marche sept jours sur sept.", "sept"),
+        ("TA le matin 12/8, EVA à 3/10.", "12/8"),
+        ("TA le matin 12/8, EVA à 3/10.", "3/10"),
+        ("Patient : Mme DUPONT Marie", "Mme"),  # the title stays
+        ("Patiente : Madame DUPONT Marie", "Madame"),
+        ("Prendre 2 à 3 comprimés par jour.", "2 à 3"),
+        ("DR MARTIN JEAN\nPraticien Hospitalier", "Praticien Hospitalier"),
+    ],
+)
+def test_ordinary_french_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+CLINICAL_FR = """\
+Motif d'hospitalisation : Douleur thoracique atypique.
+Antécédents : Hypertension artérielle traitée, Diabète de type 2 non insulino-requérant, \
+Tabagisme actif à 20 paquets-années. Appendicectomie dans l'enfance.
+Mode de vie : Vit avec son épouse, autonome pour les actes de la vie quotidienne.
+Histoire de la maladie : Le patient rapporte une douleur rétrosternale survenue au repos, sans \
+irradiation, d'une durée de vingt minutes. Pas de dyspnée ni de palpitations.
+Examen clinique : Bon état général. Auscultation cardiaque : Bruits du cœur réguliers, pas de \
+souffle. Auscultation pulmonaire : Murmure vésiculaire symétrique. Abdomen souple, dépressible \
+et indolore. Mollets souples. Pas de signe de Homans.
+Examens complémentaires : ECG en rythme sinusal à 72 battements par minute, sans trouble de \
+repolarisation. Troponine négative à deux reprises. Radiographie thoracique sans anomalie.
+Conclusion : Douleur thoracique non coronarienne probable. Sortie à domicile avec Paracétamol \
+1 g trois fois par jour si besoin. Épreuve d'effort à programmer en ambulatoire. Poursuite du \
+Ramipril 5 mg et de la Metformine 1000 mg matin et soir. Score de Glasgow à 15.
+Hémoglobine 13,5 g/dl, Plaquettes 250 G/l, Créatinine 82 µmol/l, Kaliémie 4,1 mmol/l, CRP 3 mg/l.
+Le Service de Cardiologie reste à votre disposition. Au total, évolution favorable sous \
+traitement médical. Stade T2N0M0 selon la classification.
+"""
+
+
+def test_ordinary_french_clinical_text_yields_no_span(pipeline: Pipeline) -> None:
+    found = pipeline.detect(CLINICAL_FR).document.spans
+    assert [(CLINICAL_FR[s.start : s.end], s.source) for s in found] == []
+
+
+def test_recall_and_precision_floor_on_hand_written_french_notes(pipeline: Pipeline) -> None:
+    recall, precision = _char_scores(pipeline, NOTES)
+    assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
+    assert "PHONE" not in _labels_over(detector, "N° de dossier 2024-000123", "2024-000123")

@@ -1,0 +1,199 @@
+"""The Italian pack's rules on Italian sentences: each family found where it should be, left alone
+where the same words are ordinary clinical French, and a floor on the hand-written notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+NOTES = Path(__file__).parent / "data" / "it_rules.markup"
+
+
+@pytest.fixture(scope="module")
+def detector() -> RuleDetector:
+    return RuleDetector.from_config(load_pack("it").config["detectors"]["rules"])
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline.from_config(load_pack("it").config)
+
+
+def _labels_over(detector: RuleDetector, text: str, value: str) -> set[str]:
+    """Labels of the spans that cover every character of ``value`` (empty: not fully found)."""
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    covering = [s for s in spans if s.start <= start and s.end >= start + len(value)]
+    return {s.label for s in covering}
+
+
+def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
+    """Character-level recall and precision (labels ignored, whitespace not counted)."""
+    gold_n = pred_n = hit = 0
+    for doc in iter_markup(path):
+        assert isinstance(doc, Document)
+        text = doc.text
+        found = pipeline.detect(text).document.spans
+        gold = {i for s in doc.spans for i in range(s.start, s.end) if not text[i].isspace()}
+        pred = {i for s in found for i in range(s.start, s.end) if not text[i].isspace()}
+        gold_n, pred_n, hit = gold_n + len(gold), pred_n + len(pred), hit + len(gold & pred)
+    return hit / gold_n, hit / pred_n
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # dates and times
+        ("Ricoverato dal 3 marzo 2024 al 12 marzo 2024.", "3 marzo 2024", "DATE"),
+        (
+            "Controllo il giovedì 18 aprile 2024 alle ore 9:30.",
+            "giovedì 18 aprile 2024 alle ore 9:30",
+            "DATE",
+        ),
+        ("Nata il 21 genn. 1958 a Roma.", "21 genn. 1958", "DATE"),
+        ("Festa del 1° maggio.", "1° maggio", "DATE"),
+        ("Prossimo controllo a dicembre 2021.", "dicembre 2021", "DATE"),
+        ("Recidiva a novembre, in terapia.", "novembre", "DATE"),
+        ("Operato nel 2018, poi recidiva.", "2018", "DATE"),
+        ("Verbale del 05/07/2023 ore 22:15.", "22:15", "DATE"),
+        ("Visto di domenica in PS.", "domenica", "DATE"),
+        # phones
+        ("Recapito del paziente: cell. 347 123 4567.", "347 123 4567", "PHONE"),
+        ("Reperibile al numero +39 335 765 4321.", "+39 335 765 4321", "PHONE"),
+        ("Tel. 081 254 3311 (segreteria)", "081 254 3311", "PHONE"),
+        ("Fax 02 6444 2299", "02 6444 2299", "FAX"),
+        # CAP, streets, rooms
+        ("Residente in Via Roma 3, 20121 Milano", "20121", "ZIP"),
+        ("Residente in Via Roma 3, 20121 Milano", "Milano", "CITY"),
+        ("Residente in Via Roma 3, 20121 Milano", "Via Roma 3", "STREET"),
+        ("Domicilio: Corso Vittorio Emanuele 45, Lodi", "Corso Vittorio Emanuele 45", "STREET"),
+        ("Abita in Via G. Verdi, 12/A dal 2010.", "Via G. Verdi, 12/A", "STREET"),
+        ("00186 Roma (RM)", "RM", "STATE"),
+        ("Ricoverata in stanza 12 letto 2.", "12", "ROOM"),
+        # institutions
+        (
+            "Trasferito all'Azienda Ospedaliera Universitaria Careggi per PTCA.",
+            "Azienda Ospedaliera Universitaria Careggi",
+            "HOSPITAL",
+        ),
+        (
+            "Seguita presso l'ASST Grande Ospedale Metropolitano Niguarda.",
+            "ASST Grande Ospedale Metropolitano Niguarda",
+            "HOSPITAL",
+        ),
+        ("Inviato dall'ASL Napoli 1 Centro.", "ASL Napoli 1 Centro", "HOSPITAL"),
+        ("Ricoverato presso l'Ospedale San Raffaele.", "Ospedale San Raffaele", "HOSPITAL"),
+        # ages over 89 only
+        ("La Sig.ra Galli, di 94 anni, vedova.", "94", "AGE"),
+        ("Paziente novantenne in buone condizioni.", "novantenne", "AGE"),
+        ("Uomo 92enne con dispnea.", "92", "AGE"),
+        ("Età: anni 95", "95", "AGE"),
+        # titles and headers
+        ("Il figlio, Sig. Paolo Galli, è informato.", "Paolo Galli", "PATIENT"),
+        ("Il medico: Dott.ssa Chiara Bianchi", "Chiara Bianchi", "DOCTOR"),
+        ("Cognome e nome: ROSSI Giuseppe", "ROSSI Giuseppe", "PATIENT"),
+        ("Cognome: ROSSI  Nome: Giuseppe", "Giuseppe", "PATIENT"),
+        # professions and residence
+        ("Vedova, ex sarta, vive sola.", "sarta", "PROFESSION"),
+        ("Muratore di professione, fumatore.", "Muratore", "PROFESSION"),
+        ("Vive sola a Monza con la badante.", "Monza", "CITY"),
+        ("Napoli, 15 settembre 2021", "Napoli", "CITY"),
+        # hospital identifiers
+        ("n. nosologico 2024/012345", "2024/012345", "MEDICALRECORD"),
+        ("Cartella clinica n. 123456", "123456", "MEDICALRECORD"),
+        ("Dott. Rossi, iscr. Albo n. 12345", "12345", "LICENSE"),
+        # day/month without a year, extensions, known hospitals
+        ("Visto il 3/3, ricoverato dal 12/4 al 15/4.", "15/4", "DATE"),
+        ("Tel. 02 6444 1, interno 4521", "4521", "PHONE"),
+        ("Trasferito al Niguarda per PTCA.", "Niguarda", "HOSPITAL"),
+        ("Verbale del 05/07/2023 ore 22:15.", "05/07/2023 ore 22:15", "DATE"),
+        ("Ospite della RSA Villa Serena dal 2019.", "RSA Villa Serena", "HOSPITAL"),
+        ("Residente in Viale Cusano, 33 Piano 1, Milano", "Viale Cusano, 33 Piano 1", "STREET"),
+        ("Residente in Rotonda Diana, 31, Venezia", "Rotonda Diana, 31", "STREET"),
+        ("Referto firmato digitalmente da: Mario ROSSI", "Mario ROSSI", "DOCTOR"),
+        ("Paziente: Signora Maria ROSSI", "Maria ROSSI", "PATIENT"),
+        ("Visto dal Dottor Luca BIANCHI.", "Luca BIANCHI", "DOCTOR"),
+        ("Visita del 12.11.22.", "12.11.22", "DATE"),
+        (
+            "Visitato dal Dott. Marco Testa ieri.",
+            "Marco Testa",
+            "DOCTOR",
+        ),  # surnames that are also clinical words
+        ("Ricoverato dal 3 al 12 marzo 2024.", "3", "DATE"),
+        (
+            "Inviato dall'Azienda Ospedaliera di Padova, U.O.C. Cardiologia, Padova",
+            "Azienda Ospedaliera di Padova, U.O.C. Cardiologia, Padova",
+            "HOSPITAL",
+        ),
+    ],
+)
+def test_rule_families_find_italian_phi(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Paziente di 68 anni, in pensione.", "68"),  # ages under 90 stay (Safe Harbor)
+        ("Dimesso dalla Clinica Chirurgica in buone condizioni.", "Clinica Chirurgica"),
+        ("Stadio T3N0M0 alla stadiazione.", "T3N0M0"),
+        ("Emoglobina 13,8 g/dl, piastrine 240.000/mmc.", "240.000"),
+        ("Gentile Collega, ti invio il paziente.", "Gentile Collega"),
+        ("Negli anni 90 ha lavorato in Germania.", "90"),
+        ("Terapia in via endovenosa per 3 giorni.", "via endovenosa"),
+        ("PA al mattino 120/80, VAS 3/10.", "3/10"),
+        ("Paziente: Signora ROSSI Maria", "Signora"),  # the title stays
+        ("Assumere 2 e 3 compresse al giorno.", "2 e 3"),
+    ],
+)
+def test_ordinary_italian_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+CLINICAL_IT = """\
+Anamnesi patologica prossima: Il paziente riferisce dolore toracico oppressivo insorto a \
+riposo, della durata di circa venti minuti, senza irradiazione. Non dispnea né cardiopalmo.
+Anamnesi patologica remota: Ipertensione arteriosa in trattamento, Diabete mellito di tipo 2 in \
+terapia orale, Dislipidemia. Appendicectomia in età giovanile.
+Esame obiettivo: Condizioni generali buone. Paziente vigile, orientato e collaborante. Toni \
+cardiaci validi e ritmici, pause libere. Murmure vescicolare fisiologico su tutto l'ambito \
+polmonare. Addome trattabile, non dolente né dolorabile alla palpazione. Manovra di Blumberg \
+negativa. Polsi periferici presenti e simmetrici.
+Esami ematochimici: Emoglobina 13,8 g/dl, Piastrine 240.000/mmc, Creatinina 0,9 mg/dl, \
+Potassiemia 4,2 mEq/l, PCR 0,3 mg/dl. Troponina negativa a due determinazioni seriate.
+ECG: Ritmo sinusale a 70 battiti al minuto, non alterazioni della ripolarizzazione.
+Conclusioni: Dolore toracico di verosimile natura non cardiaca. Si dimette con Paracetamolo 1 g \
+al bisogno. Prosegue Ramipril 5 mg e Metformina 1000 mg due volte al giorno. Test da sforzo in \
+regime ambulatoriale. Punteggio di Glasgow 15.
+La Struttura Complessa di Cardiologia resta a disposizione. Decorso clinico regolare, in \
+progressivo miglioramento. Stadio T2N0M0.
+"""
+
+
+def test_ordinary_italian_clinical_text_yields_no_span(pipeline: Pipeline) -> None:
+    found = pipeline.detect(CLINICAL_IT).document.spans
+    assert [(CLINICAL_IT[s.start : s.end], s.source) for s in found] == []
+
+
+def test_recall_and_precision_floor_on_hand_written_italian_notes(pipeline: Pipeline) -> None:
+    recall, precision = _char_scores(pipeline, NOTES)
+    assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+def test_a_dotted_date_is_a_date_and_not_an_italian_phone(detector: RuleDetector) -> None:
+    assert _labels_over(detector, "Esami del 05.07.2023: creatinina 1,1.", "05.07.2023") == {"DATE"}
+
+
+def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetector) -> None:
+    assert _labels_over(detector, "Residente in Via Roma 3, Milano", "Via Roma") == {"STREET"}
