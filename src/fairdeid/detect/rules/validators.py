@@ -182,9 +182,18 @@ def ssn(m: re.Match[str], text: str) -> bool:
     return area not in {"000", "666"} and group != "00" and serial != "0000"
 
 
+#: a calendar date written with numbers, day or month first ("12/03/2021", "03-04-21")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(?:\d{4}|\d{2})")
+
+
 def id_token(m: re.Match[str], text: str) -> bool:
-    """An identifier after a generic keyword ("plan", "group") needs 3+ digits or letters+digits."""
+    """An identifier after a generic keyword ("plan", "group") needs 3+ digits or letters+digits,
+    and is not a date: "Episodio: 12/03/2021" names the episode's date, not its number."""
     value = _group_text(m, text, "phi").lstrip("#")
+    date = _NUMERIC_DATE.fullmatch(value)
+    if date and 1 <= min(int(date[1]), int(date[3])) and max(int(date[1]), int(date[3])) <= 31 \
+            and min(int(date[1]), int(date[3])) <= 12:
+        return False
     digits = sum(c.isdigit() for c in value)
     if digits >= 4:
         return True
