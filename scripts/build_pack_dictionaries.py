@@ -67,8 +67,8 @@ ZIPF_MIN = 3.0
 ZIPF_MARGIN = {"de": 0.8, "fr": 1.2, "nl": 1.2, "it": 1.2, "es": 1.2}
 #: a foreign name this frequent is an ordinary word whatever other languages do ("Kind")
 ZIPF_HIGH = 5.0
-#: a given name, or one of the country's own surnames, is an ordinary word from this frequency
-#: on (and a given name only when also distinct: "Jean", "Juan", "Hans" stay names)
+#: a given name that is distinct to the language is an ordinary word from this frequency on
+#: ("Jean", "Juan", "María" stay names: written in lower case, "jean", "paz" are not them)
 ZIPF_GIVEN = 5.5
 #: the pack's own surnames that are distinct words of the language from this frequency on
 #: (not German, see ``inflected_in_use``): only the most frequent words matter ("Petit",
@@ -77,14 +77,27 @@ ZIPF_OWN = 5.0
 #: German: a surname this frequent is read as a word in most sentences ("Winter", "Richter";
 #: "Müller" too, the commonest surname, which then needs a title or a first name)
 ZIPF_OWN_DE = 4.75
-#: German: an inflected form of a surname this frequent shows a noun or adjective
+#: German: an inflected form of a name this frequent shows a noun or adjective
 ZIPF_INFLECTED = 3.3
+#: German: or an inflected form this frequent, at most INFLECTED_GAP below the name itself
+ZIPF_INFLECTED_LOW = 2.8
+INFLECTED_GAP = 1.5
+#: German: a name that is an inflected form of a word this frequent is that word ("Armen")
+ZIPF_BASE = 4.5
+#: German: a name less frequent than this is not taken for a word by its inflected forms
+ZIPF_GERMAN_WORD = 3.6
+#: German: a given name this frequent that is also a German word is taken as the word
+ZIPF_GIVEN_DE = 4.5
 #: a place is an ordinary word when its Zipf frequency exceeds log10(population) + this
-PLACE_OFFSET = -1.2 + 1.0
+PLACE_OFFSET = -0.2
 #: GeoNames population floor for cities and towns (smaller places are mostly ordinary words)
 MIN_POPULATION = 5000
 #: a foreign name this frequent in the language is one of its function words
 ZIPF_FUNCTION = 5.5
+#: big cities whose name is also an everyday noun of clinical text, which no frequency test
+#: tells from other big cities ("nach dem Essen": Essen is as frequent as München); the
+#: pattern rules still find them in addresses ("45127 Essen") and institution names
+EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",)}
 #: the population a region's name is judged with (GeoNames has none for regions)
 REGION_POP = 1_000_000
 #: common_words.txt: this many most frequent words of the language
@@ -308,6 +321,9 @@ def is_ordinary_name(name: str, lang: str, given: frozenset[str], own: frozenset
     ``given``: every given name of the sources; ``own``: the pack's own surnames (lower case).
     Both are names first, so they need stronger evidence of being a word than a foreign name
     that happens to be spelled like a word of the language ("Mann", "Tat" in German).
+    German capitalises its nouns, so there a word's inflected forms are asked too (see
+    ``german_word``): "Koch" (Köche), "Bauer" (Bauern), "Armen" (arm) are words, "Schmidt" and
+    "Jürgen" are not.
     """
     word = name.lower()
     freq = zipf(word, lang)
@@ -315,20 +331,46 @@ def is_ordinary_name(name: str, lang: str, given: frozenset[str], own: frozenset
         return False
     margin = freq - max(zipf(word, other) for other in COMPARE_LANGS if other != lang)
     distinct = margin >= ZIPF_MARGIN[lang]
+    names = given | own
     if word in given:
+        if lang == "de" and freq >= ZIPF_GIVEN_DE and inflects_word(word, names):
+            return True
         return distinct and freq >= ZIPF_GIVEN
     if word in own:
         if lang == "de":
-            # German capitalises nouns, so every noun that is also a surname looks like a name;
-            # an inflected form in use ("Köche", "Bauern", "Steine", "kleine") shows a noun or
-            # adjective, which a surname like "Schmidt" or "Müller" lacks
-            return freq >= ZIPF_OWN_DE or inflected_in_use(word, given | own)
-        return (distinct and freq >= ZIPF_OWN) or freq >= ZIPF_GIVEN
-    return distinct or freq >= ZIPF_HIGH
+            return freq >= ZIPF_OWN_DE or german_word(word, names)
+        return (distinct and freq >= ZIPF_OWN) or freq >= ZIPF_FUNCTION
+    return distinct or freq >= ZIPF_HIGH or (lang == "de" and german_word(word, names))
 
 
 _UMLAUT = (("au", "äu"), ("a", "ä"), ("o", "ö"), ("u", "ü"))
 _DE_ENDINGS = ("e", "en", "n", "er", "ern", "es")
+#: endings of adjectives and plurals read back to their base form ("-er" is not: "Weber")
+_DE_BASE_ENDINGS = ("e", "en", "em")
+
+
+def german_word(word: str, names: frozenset[str]) -> bool:
+    """``word`` is a German noun or adjective: an inflected form of it is in use ("Köche",
+    "Bauern", "kleine"), or it is one of a word in use ("Armen" of "arm", "Klare" of "klar").
+    Rarer names are names whatever their look-alikes: "Wange" does not make "Wang" a word."""
+    if len(word) < 3 or zipf(word, "de") < ZIPF_GERMAN_WORD:
+        return False
+    return inflected_in_use(word, names) or inflects_word(word, names)
+
+
+def inflects_word(word: str, names: frozenset[str]) -> bool:
+    """``word`` is an inflected form of a frequent German word ("Armen", "Beste", "Klare")."""
+    for end in _DE_BASE_ENDINGS:
+        base = word[: -len(end)]
+        if word.endswith(end) and len(base) >= 3 and base not in names:
+            if zipf(base, "de") >= ZIPF_BASE and german_more_than_english(base):
+                return True
+    return False
+
+
+def german_more_than_english(word: str) -> bool:
+    """Loan words and English in German text ("change" for "Chang") are no German inflection."""
+    return zipf(word, "de") > zipf(word, "en")
 
 
 def inflected_in_use(word: str, names: frozenset[str]) -> bool:
@@ -340,7 +382,14 @@ def inflected_in_use(word: str, names: frozenset[str]) -> bool:
             bases.add(word[:i] + umlaut + word[i + len(plain) :])
     forms = {b + end for b in bases for end in _DE_ENDINGS} - {word}
     # "Becker" is not an inflection of "Beck", nor "Petersen" of "Peters"
-    return any(zipf(f, "de") >= ZIPF_INFLECTED for f in forms if f not in names)
+    own = zipf(word, "de")
+    best = max(
+        (zipf(f, "de") for f in forms if f not in names and german_more_than_english(f)),
+        default=0.0,
+    )
+    # in use outright, or in use as often as a noun's plural is next to its singular (a name's
+    # look-alike forms are rarer: "Fischern" is 1.8 below "Fischer", "Krebse" 1.45 below "Krebs")
+    return best >= ZIPF_INFLECTED or (best >= ZIPF_INFLECTED_LOW and own - best <= INFLECTED_GAP)
 
 
 def is_ordinary_place(name: str, lang: str, population: int) -> bool:
@@ -427,7 +476,11 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
     lasts = {n for n in lasts if n.lower() not in ambiguous_lower}
 
     places = geonames_places(spec.country)
-    cities = {n for n, pop in places.items() if not is_ordinary_place(n, spec.code, pop)}
+    cities = {
+        n
+        for n, pop in places.items()
+        if not is_ordinary_place(n, spec.code, pop) and n not in EVERYDAY_PLACES.get(spec.code, ())
+    }
     # regions: no population at hand; most have a million people or more, and their names
     # are frequent in the language because they are regions ("Bayern", "Bretagne")
     states = {r for r in faker_regions(spec) if not is_ordinary_place(r, spec.code, REGION_POP)}
