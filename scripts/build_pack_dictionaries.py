@@ -99,6 +99,16 @@ ZIPF_FUNCTION = 5.5
 #: tells from other big cities ("nach dem Essen": Essen is as frequent as München); the
 #: pattern rules still find them in addresses ("45127 Essen") and institution names
 EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",)}
+#: words that open letters, capitalised at the start of a line and followed by a capitalised
+#: word ("Caro Collega", "Gentile Dottore", "Cher Confrère", "Beste Collega"): a letter
+#: convention no frequency list shows. Names among them become ambiguous, places are dropped.
+LETTER_WORDS: dict[str, tuple[str, ...]] = {
+    "de": ("Liebe", "Lieber", "Geehrte", "Geehrter", "Werte", "Werter"),
+    "fr": ("Cher", "Chère", "Chers", "Chères"),
+    "nl": ("Beste", "Geachte", "Lieve", "Waarde"),
+    "it": ("Caro", "Cara", "Cari", "Gentile", "Gentili", "Egregio", "Egregia", "Gentilissimo"),
+    "es": ("Estimado", "Estimada", "Estimados", "Querido", "Querida", "Apreciado", "Apreciada"),
+}
 #: the population a region's name is judged with (GeoNames has none for regions)
 REGION_POP = 1_000_000
 #: common_words.txt: this many most frequent words of the language
@@ -493,8 +503,11 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
     }
     candidates = {n for n in firsts | lasts | packaged if " " not in n}
     every_name = given_lower | own_lower
+    letter = {w.lower() for w in LETTER_WORDS.get(spec.code, ())}
     ambiguous = {
-        n for n in candidates if is_ordinary_name(n, spec.code, given_lower, own_lower, every_name)
+        n
+        for n in candidates
+        if n.lower() in letter or is_ordinary_name(n, spec.code, given_lower, own_lower, every_name)
     }
     # the language's function words among them ("Im", "Um", "Nur" in German) are never names
     particles = frozenset(packaged_particles())
@@ -502,7 +515,7 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
         n
         for n in ambiguous
         if zipf(n.lower(), spec.code) >= ZIPF_FUNCTION
-        and n.lower() not in given_lower | own_lower | particles
+        and n.lower() not in given_lower | own_lower | particles | letter
     }
     ambiguous -= function
     ambiguous_lower = {a.lower() for a in ambiguous | function}
@@ -513,11 +526,17 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
     cities = {
         n
         for n, pop in places.items()
-        if not is_ordinary_place(n, spec.code, pop) and n not in EVERYDAY_PLACES.get(spec.code, ())
+        if not is_ordinary_place(n, spec.code, pop)
+        and n not in EVERYDAY_PLACES.get(spec.code, ())
+        and n.lower() not in letter
     }
     # regions: no population at hand; most have a million people or more, and their names
     # are frequent in the language because they are regions ("Bayern", "Bretagne")
-    states = {r for r in faker_regions(spec) if not is_ordinary_place(r, spec.code, REGION_POP)}
+    states = {
+        r
+        for r in faker_regions(spec)
+        if not is_ordinary_place(r, spec.code, REGION_POP) and r.lower() not in letter
+    }
 
     name_src = (
         f"# names-by-country (CC0 1.0, sigpwned, Jul 2023), countries: {' '.join(used_cc)}\n"

@@ -236,9 +236,11 @@ def test_names_of_every_origin_are_found(
 
 #: ordinary clinical prose without PHI, with the capitalised nouns (German) and headings that
 #: are also names or places somewhere: "Mann", "Kind", "Stein", "Kraft", "Herz", "Koch",
-#: "Krebs", "Essen", "Winter"; "Petit", "Blanc"; "Zwart", "Kort"; "Testa", "Porta"; "Blanco"
+#: "Krebs", "Essen", "Winter"; "Petit", "Blanc"; "Zwart", "Kort"; "Testa", "Porta"; "Blanco";
+#: and letter openings, capitalised as in many letters ("Caro Collega", "Cher Confrère")
 PROSE = {
-    "de": """ANAMNESE
+    "de": """Liebe Kolleginnen und Kollegen,
+ANAMNESE
 Die Aufnahme erfolgte wegen zunehmender Luftnot und Brustschmerz seit drei Tagen. Der Mann
 berichtet über Husten mit gelblichem Auswurf, Fieber bis 39 Grad und Abgeschlagenheit. Er
 arbeitete als Koch in einer Kantine. Vorerkrankungen: arterielle Hypertonie, Diabetes mellitus
@@ -255,7 +257,8 @@ Wir entlassen den Patienten in gutem Allgemeinzustand in die hausärztliche Weit
 Entlassungsmedikation: Ramipril 5 mg, Metformin 1000 mg. Allergien: keine bekannt.
 Mit freundlichen Grüßen
 """,
-    "fr": """ANTÉCÉDENTS MÉDICAUX
+    "fr": """Cher Confrère,
+ANTÉCÉDENTS MÉDICAUX
 Hypertension artérielle, diabète de type 2, infarctus du myocarde.
 HISTOIRE DE LA MALADIE
 Dyspnée d'aggravation progressive et douleur thoracique depuis trois jours. Le patient
@@ -269,7 +272,8 @@ Pneumopathie droite. Une antibiothérapie par amoxicilline et acide clavulanique
 Traitement De Sortie : Ramipril 5 mg, Metformine 1000 mg. Mode De Vie : vit seul, autonome.
 Bien confraternellement.
 """,
-    "nl": """VOORGESCHIEDENIS
+    "nl": """Beste Collega,
+VOORGESCHIEDENIS
 Hypertensie, diabetes mellitus type 2, hartinfarct.
 LICHAMELIJK ONDERZOEK
 Reden van opname: toenemende kortademigheid en pijn op de borst sinds drie dagen. Patiënt
@@ -281,7 +285,9 @@ CONCLUSIE EN BELEID
 Gestart met amoxicilline en clavulaanzuur. Medicatie Bij Ontslag: ramipril 5 mg, metformine
 1000 mg. Sociale Anamnese: woont alleen, zelfstandig. Met vriendelijke groet.
 """,
-    "it": """ANAMNESI PATOLOGICA REMOTA
+    "it": """Caro Collega,
+Gentile Dottore,
+ANAMNESI PATOLOGICA REMOTA
 Ipertensione arteriosa, diabete mellito di tipo 2, pregresso infarto miocardico.
 ESAME OBIETTIVO
 Il paziente riferisce tosse produttiva, febbre fino a 39 gradi e astenia. Toni cardiaci
@@ -292,7 +298,8 @@ DIAGNOSI DI DIMISSIONE
 Polmonite destra. Terapia Alla Dimissione: ramipril 5 mg, metformina 1000 mg. Stile Di Vita:
 vive da solo, autonomo. Cordiali saluti.
 """,
-    "es": """MOTIVO DE CONSULTA
+    "es": """Estimado Colega:
+MOTIVO DE CONSULTA
 Disnea progresiva y dolor torácico desde hace tres días.
 ENFERMEDAD ACTUAL
 El paciente refiere tos productiva, fiebre de hasta 39 grados y astenia. Tonos cardíacos
