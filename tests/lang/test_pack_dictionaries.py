@@ -346,3 +346,12 @@ def test_ambiguous_wins_over_a_packaged_surname(tmp_path: Path) -> None:
     assert "Koch" in _found(plain, text)  # the packaged surname alone
     assert _found(det, text) == []
     assert "Anna Koch" in _found(det, "The food was cooked by Anna Koch today.")
+
+
+def test_a_name_particle_is_not_propagated_as_a_word(detectors: dict[str, RuleDetector]) -> None:
+    """ "del" of "María del Carmen Ruiz" is a word in every other Spanish sentence: a short
+    lower-case name token that is a common word of the pack is not propagated alone."""
+    text = "Atendida por Dr. María del Carmen Ruiz. Se realiza resección del colon sigmoide."
+    found = _found(detectors["es"], text)
+    assert "María del Carmen Ruiz" in found
+    assert found.count("del") == 0
