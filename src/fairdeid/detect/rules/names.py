@@ -349,8 +349,11 @@ class NameFinder:
                 continue
             if word.lower() in self.clinical:
                 continue
-            if kind & Kind.AMBIGUOUS and not kind & (Kind.FIRST | Kind.LAST):
-                # "Jack Smith", "Will Brown": an ambiguous first name joins a known surname
+            if kind & Kind.AMBIGUOUS:
+                # "Jack Smith", "Will Brown": an ambiguous first name joins a known surname.
+                # Ambiguous wins over a first-name or surname listing of the same word: a
+                # language pack marks "Koch" or "Mann" ambiguous while the packaged lists
+                # (loaded too) have them as surnames
                 nxt = _TOKEN.match(text, hit.end)
                 if nxt and nxt.group("word") and is_capitalised(nxt.group("word")):
                     nk = kinds.get(nxt.start("word"), 0)

@@ -139,6 +139,8 @@ class Propagator:
                 continue
             key = fold(tok)
             if len(key) < MIN_FOLDED:
+                if tok.islower() and key in common:
+                    continue  # "del", "di", "von" of "María del Carmen": words everywhere else
                 self.exact.setdefault(tok, name.label)
             elif key not in self.singles:
                 self.singles[key] = _Single(name.label, key not in common)
