@@ -191,7 +191,7 @@ def id_token(m: re.Match[str], text: str) -> bool:
     and is not a date: "Episodio: 12/03/2021" names the episode's date, not its number."""
     value = _group_text(m, text, "phi").lstrip("#")
     date = _NUMERIC_DATE.fullmatch(value)
-    if date and 1 <= min(int(date[1]), int(date[3])) and max(int(date[1]), int(date[3])) <= 31 \
+    if date and min(int(date[1]), int(date[3])) >= 1 and max(int(date[1]), int(date[3])) <= 31 \
             and min(int(date[1]), int(date[3])) <= 12:
         return False
     digits = sum(c.isdigit() for c in value)
