@@ -128,3 +128,14 @@ def test_deduce_import_leaves_the_root_logger_alone(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(root, "level", logging.WARNING)
     _import_deduce()
     assert root.handlers == [] and root.level == logging.WARNING
+
+
+def test_a_missing_deduce_names_the_peers_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked before any work (CLI) and at build time (library), without deduce installed."""
+    from fairdeid.cli import extras
+
+    assert extras.pipeline_modules(None, ["deduce"]) == ["deduce"]
+    assert extras.install_hint(["deduce"]) == "pip install 'fairdeid[peers]'"
+    monkeypatch.setitem(sys.modules, "deduce", None)  # import deduce -> ImportError
+    with pytest.raises(ConfigError, match=r"fairdeid\[peers\]"):
+        build_detector("deduce", {})
