@@ -102,6 +102,11 @@ FIELD_NOTES: dict[tuple[str, str], str] = {
     ("PyDeidDetector", "valid_year_high"): "Latest year pyDeid accepts in a date.",
     ("PyDeidDetector", "ner_model"): "spaCy model for pyDeid's optional name NER (off by "
     "default, as in the paper).",
+    ("DeduceDetector", "labels"): "deduce tag -> fairdeid label, added to the built-in map; "
+    '``""`` drops a tag.',
+    ("DeduceDetector", "unmapped"): 'Label for tags with no mapping (``""`` drops them).',
+    ("DeduceDetector", "disabled"): "deduce processor or group names to switch off (e.g. "
+    "``ages``); deduce's post-processing cannot be.",
 }
 
 
@@ -345,6 +350,12 @@ def _detector_sections() -> list[str]:
         docstring(peers.PyDeidDetector.from_config),
         "",
         keyword_table(peers.PyDeidDetector),
+        "",
+        "### `deduce`",
+        "",
+        docstring(peers.DeduceDetector.from_config),
+        "",
+        keyword_table(peers.DeduceDetector),
     ]
 
 

@@ -157,14 +157,19 @@ def test_every_config_key_has_a_meaning_and_no_note_is_stale(api_docs) -> None: 
 
     from fairdeid.detect.llm.config import LLMConfig
     from fairdeid.detect.llm.hybrid import HybridConfig
-    from fairdeid.detect.peers import PresidioDetector, PyDeidDetector, ScrubadubDetector
+    from fairdeid.detect.peers import (
+        DeduceDetector,
+        PresidioDetector,
+        PyDeidDetector,
+        ScrubadubDetector,
+    )
     from fairdeid.resolve import ResolveConfig
 
     keys: dict[str, set[str]] = {
         cls.__name__: {f.name for f in dataclasses.fields(cls)}
         for cls in (LLMConfig, HybridConfig, ResolveConfig)
     }
-    for cls in (PresidioDetector, ScrubadubDetector, PyDeidDetector):
+    for cls in (PresidioDetector, ScrubadubDetector, PyDeidDetector, DeduceDetector):
         params = inspect.signature(cls.__init__).parameters.values()
         keys[cls.__name__] = {p.name for p in params if p.kind is p.KEYWORD_ONLY}
     for owner, field in api_docs.FIELD_NOTES:

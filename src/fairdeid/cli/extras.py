@@ -32,6 +32,7 @@ EXTRA_OF_MODULE: dict[str, str] = {
     "ray": "scale",
     "presidio_analyzer": "peers",
     "scrubadub": "peers",
+    "deduce": "peers",
     "spacy": "spacy",
 }
 
@@ -42,6 +43,7 @@ _DETECTOR_MODULES: dict[str, tuple[str, ...]] = {
     "llm_hybrid": ("httpx",),
     "presidio": ("presidio_analyzer",),
     "scrubadub": ("scrubadub",),
+    "deduce": ("deduce",),
 }
 _ONNX = ("onnxruntime", "tokenizers")
 _TORCH = ("torch", "transformers")

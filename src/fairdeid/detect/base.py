@@ -81,6 +81,7 @@ _BUILTIN: dict[str, str] = {
     "presidio": "fairdeid.detect.peers:PresidioDetector.from_config",
     "scrubadub": "fairdeid.detect.peers:ScrubadubDetector.from_config",
     "pydeid": "fairdeid.detect.peers:PyDeidDetector.from_config",
+    "deduce": "fairdeid.detect.peers:DeduceDetector.from_config",
 }
 _REGISTERED: dict[str, DetectorFactory] = {}
 

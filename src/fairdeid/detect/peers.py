@@ -1,4 +1,4 @@
-"""Peer tools as detectors: Microsoft Presidio, scrubadub and pyDeid (extra ``fairdeid[peers]``).
+"""Peer tools as detectors: Presidio, scrubadub, pyDeid and deduce (extra ``fairdeid[peers]``).
 
 They are here to be compared with on equal terms (same resolve step, same metrics), so each
 adapter only maps the tool's entity types onto our taxonomy and otherwise runs it as shipped.
@@ -17,6 +17,14 @@ pyDeid (GEMINI-Medicine, MIT; the rule baseline of the paper) is not on PyPI: CI
 ``../shared/peers/pyDeid`` with ``pip install --no-deps`` (its requirements pin old versions).
 It imports ``pkg_resources``, which setuptools 81 and later no longer ship; the adapter lends it
 a stand-in for the one function it calls while it is imported, and removes it again.
+
+deduce (UMC Utrecht, LGPL; the reference de-identifier for Dutch clinical text) calls
+``logging.basicConfig(stream=sys.stdout, level=DEBUG)`` when imported, which would send every
+library's debug records (note text among them) to standard output, where ``fairdeid deidentify``
+writes its notes. The adapter imports it with the root logger's handlers and level put back.
+deduce 3.0 pins ``regex<2025``; it runs unchanged with newer ``regex``, so an environment that
+has a newer one can install it with ``pip install --no-deps deduce docdeid`` plus ``rapidfuzz``
+and ``frozendict``.
 
 Entity types with no mapping go to ``unmapped`` (default ``"OTHER"``: still removed, since a
 detector that found *something* should not be silently ignored); map a type to ``""`` to drop it.
@@ -443,4 +451,130 @@ class PyDeidDetector(BaseDetector):
             label = pydeid_label(kinds, self.labels, self.unmapped)
             if label:
                 spans.append(Span(start, end, label, f"pydeid:{label}"))
+        return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+#: deduce's tags after its own post-processing (name parts merged into ``persoon`` or
+#: ``patient``, ``straat+huisnummer`` into ``locatie``). Care institutions (GGZ, nursing homes,
+#: home care) are ``zorginstelling``: i2b2 files those under HOSPITAL.
+DEDUCE_LABELS: dict[str, str] = {
+    "patient": "PATIENT",
+    "persoon": "NAME",
+    "datum": "DATE",
+    "leeftijd": "AGE",
+    "locatie": "LOCATION",
+    "straat": "STREET",
+    "ziekenhuis": "HOSPITAL",
+    "zorginstelling": "HOSPITAL",
+    "bsn": "SSN",
+    "telefoonnummer": "PHONE",
+    "emailadres": "EMAIL",
+    "url": "URL",
+    "id": "IDNUM",
+}
+
+
+def _import_deduce() -> Any:
+    """``deduce.Deduce``, imported without the root-logger setup deduce does at import time."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        from deduce import Deduce
+    except ImportError as exc:
+        raise ConfigError(
+            "detector 'deduce' needs the peers extra: pip install 'fairdeid[peers]'"
+        ) from exc
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+    return Deduce
+
+
+class DeduceDetector(BaseDetector):
+    """deduce (Dutch clinical notes) as shipped, its tags mapped to ours.
+
+    Its lookup structures are built once per installation (a minute or two, cached inside the
+    package) and loaded in seconds after that, so one instance serves every note. A note deduce
+    raises on is reported by id and exception type only (``FallibleDetector``).
+    """
+
+    name = "deduce"
+
+    def __init__(
+        self,
+        *,
+        labels: Mapping[str, str] | None = None,
+        unmapped: str = "OTHER",
+        disabled: Sequence[str] = (),
+    ) -> None:
+        deduce_cls = _import_deduce()
+        self._deduce = deduce_cls()
+        known = set(self._deduce.processors.get_names(recursive=True))
+        bad = set(disabled) - known
+        if bad:
+            raise ConfigError(f"[detectors.deduce] disabled names unknown deduce processors "
+                              f"{sorted(bad)}")
+        if "post_processing" in disabled or "overlap_resolver" in disabled:
+            raise ConfigError("[detectors.deduce] cannot disable deduce's post-processing")
+        self.disabled = frozenset(disabled)
+        self.labels = dict(DEDUCE_LABELS if labels is None else labels)
+        self.unmapped = unmapped
+        self.errors: list[RecordError] = []
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> DeduceDetector:
+        """``[detectors.deduce]``: labels (deduce tag -> label, added to the built-in map),
+        unmapped, disabled (deduce processor or group names to switch off, e.g. ``ages``)."""
+        unknown = set(config) - {"labels", "unmapped", "disabled"}
+        if unknown:
+            raise ConfigError(f"unknown [detectors.deduce] keys: {sorted(unknown)}")
+        labels, unmapped = _mapping(DEDUCE_LABELS, config)
+        return cls(
+            labels=labels, unmapped=unmapped, disabled=tuple(config.get("disabled", ()))
+        )
+
+    def detect(self, doc: Document) -> list[Span]:
+        spans, errors = self.detect_batch_with_errors([doc])
+        if errors:
+            raise DetectionFailedError({e.record: e.reason for e in errors}, 1)
+        return spans[0]
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
+        return self.detect_batch_with_errors(docs)[0]
+
+    def detect_batch_with_errors(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[RecordError]]:
+        out: list[list[Span]] = []
+        errors: list[RecordError] = []
+        for doc in docs:
+            try:
+                out.append(self._spans(doc.text))
+            except Exception as exc:  # noqa: BLE001 - a peer's bug must not stop the batch
+                log.warning("deduce failed on %s (%s)", doc.id, type(exc).__name__)
+                errors.append(RecordError(doc.id, f"deduce raised {type(exc).__name__}"))
+                out.append([])
+        self.errors = errors
+        return out, errors
+
+    def _spans(self, text: str) -> list[Span]:
+        if not text.strip():
+            return []
+        result = self._deduce.deidentify(text, disabled=set(self.disabled) or None)
+        spans = []
+        for ann in result.annotations:
+            start, end = int(ann.start_char), int(ann.end_char)
+            # deduce's annotations can carry the blank before a word (" Ziekenhuis").
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if not 0 <= start < end <= len(text):
+                continue
+            label = self.labels.get(str(ann.tag), self.unmapped)
+            if label:
+                spans.append(Span(start, end, label, f"deduce:{ann.tag}"))
         return sorted(spans, key=lambda s: (s.start, s.end))
