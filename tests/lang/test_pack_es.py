@@ -216,3 +216,39 @@ def test_ordinary_spanish_clinical_text_yields_no_span(pipeline: Pipeline) -> No
 def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipeline) -> None:
     recall, precision = _char_scores(pipeline, NOTES)
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+# classes of PHI that the first packs missed (issue 12, recall): each found where it should be
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # an occupation in apposition after a titled name or relative, an age
+        ("Acude con su hija Marta Gil, peluquera, que aporta informes.", "peluquera",
+         "PROFESSION"),
+        ("Varón de 58 años, albañil, con lumbalgia.", "albañil", "PROFESSION"),
+        # the occupation before the retirement word
+        ("Ingeniero jubilado, vive con su esposa.", "Ingeniero", "PROFESSION"),
+        ("Es maestra de primaria jubilada.", "maestra de primaria", "PROFESSION"),
+    ],
+)
+def test_recall_classes_found_in_spanish(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+# the same shapes where the words are not PHI
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Valorado por el Dr. Gil, cardiólogo, en consulta.", "cardiólogo"),
+        ("Paciente jubilada, vive sola.", "Paciente"),
+        ("Viudo, jubilado.", "Viudo"),
+    ],
+)
+def test_recall_classes_leave_ordinary_spanish_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

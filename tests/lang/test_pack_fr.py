@@ -184,3 +184,40 @@ def test_recall_and_precision_floor_on_hand_written_french_notes(pipeline: Pipel
 
 def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
     assert "PHONE" not in _labels_over(detector, "N° de dossier 2024-000123", "2024-000123")
+
+
+# classes of PHI that the first packs missed (issue 12, recall): each found where it should be
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # an occupation in apposition after a titled name, an age, a birth date
+        ("Nous voyons M. Paul Lefèvre, boulanger, pour une toux.", "boulanger", "PROFESSION"),
+        ("Homme de 52 ans, couvreur, chute d'une échelle.", "couvreur", "PROFESSION"),
+        ("Mme Aline Roche, née le 02/05/1970, comptable, suivie pour", "comptable", "PROFESSION"),
+        # the occupation before the retirement word
+        ("Veuve, institutrice retraitée, vit seule.", "institutrice", "PROFESSION"),
+        ("Agriculteur à la retraite, veuf.", "Agriculteur", "PROFESSION"),
+    ],
+)
+def test_recall_classes_found_in_french(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+# the same shapes where the words are not PHI
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Vu avec le Dr Martin, cardiologue, ce jour.", "cardiologue"),
+        ("Patiente retraitée, vit seule.", "Patiente"),
+        ("Mode de vie : veuf, retraité.", "veuf"),
+        ("Douleur depuis 3 ans, infiltration prévue.", "infiltration"),
+    ],
+)
+def test_recall_classes_leave_ordinary_french_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

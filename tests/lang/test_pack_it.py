@@ -197,3 +197,39 @@ def test_a_dotted_date_is_a_date_and_not_an_italian_phone(detector: RuleDetector
 
 def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetector) -> None:
     assert _labels_over(detector, "Residente in Via Roma 3, Milano", "Via Roma") == {"STREET"}
+
+
+# classes of PHI that the first packs missed (issue 12, recall): each found where it should be
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # an occupation in apposition after a titled name or relative, an age
+        ("Accompagnato dal padre Luca Ferri, elettricista, e dalla madre.", "elettricista",
+         "PROFESSION"),
+        ("Uomo di 47 anni, idraulico, caduto dal tetto.", "idraulico", "PROFESSION"),
+        # the occupation before the retirement word
+        ("Anamnesi: ingegnere in pensione, vive con la moglie.", "ingegnere", "PROFESSION"),
+        ("Maestra elementare in pensione.", "Maestra elementare", "PROFESSION"),
+    ],
+)
+def test_recall_classes_found_in_italian(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+# the same shapes where the words are not PHI
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Visto dal Dott. Ferri, cardiologo, in data odierna.", "cardiologo"),
+        ("Paziente pensionata, vive sola.", "Paziente"),
+        ("Vedovo, pensionato.", "Vedovo"),
+    ],
+)
+def test_recall_classes_leave_ordinary_italian_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
