@@ -229,6 +229,12 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # the occupation before the retirement word
         ("Ingeniero jubilado, vive con su esposa.", "Ingeniero", "PROFESSION"),
         ("Es maestra de primaria jubilada.", "maestra de primaria", "PROFESSION"),
+        # organisations: insurers and mutuas, employers, care homes, emergency services
+        ("Mutua: Asepeyo. Accidente laboral.", "Asepeyo", "ORGANIZATION"),
+        ("Trabaja en la empresa Transportes García.", "Transportes García", "ORGANIZATION"),
+        ("Empleada de Inditex desde hace años.", "Inditex", "ORGANIZATION"),
+        ("Vive en la residencia Los Olmos.", "Los Olmos", "ORGANIZATION"),
+        ("Traslado por SUMMA 112 al hospital.", "SUMMA 112", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -244,6 +250,9 @@ def test_recall_classes_found_in_spanish(
         ("Valorado por el Dr. Gil, cardiólogo, en consulta.", "cardiólogo"),
         ("Paciente jubilada, vive sola.", "Paciente"),
         ("Viudo, jubilado.", "Viudo"),
+        ("Trabaja en turnos de noche.", "turnos"),
+        ("Trabaja en la construcción.", "construcción"),
+        ("Vive en una residencia de mayores.", "residencia"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -197,6 +197,13 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         # the occupation before the retirement word
         ("Veuve, institutrice retraitée, vit seule.", "institutrice", "PROFESSION"),
         ("Agriculteur à la retraite, veuf.", "Agriculteur", "PROFESSION"),
+        # organisations: insurers and mutuelles, employers, schools, laboratories, care homes
+        ("Mutuelle : Harmonie Mutuelle, tiers payant.", "Harmonie Mutuelle", "ORGANIZATION"),
+        ("Affiliée à la MGEN.", "MGEN", "ORGANIZATION"),
+        ("Travaille chez Michelin comme cariste.", "Michelin", "ORGANIZATION"),
+        ("Employé à la société Transports Girard.", "Transports Girard", "ORGANIZATION"),
+        ("Vit au foyer Les Tilleuls depuis mars.", "Les Tilleuls", "ORGANIZATION"),
+        ("Transport par le SAMU 33.", "SAMU 33", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -213,6 +220,10 @@ def test_recall_classes_found_in_french(
         ("Patiente retraitée, vit seule.", "Patiente"),
         ("Mode de vie : veuf, retraité.", "veuf"),
         ("Douleur depuis 3 ans, infiltration prévue.", "infiltration"),
+        ("Chez ce patient, on note une HTA.", "Chez ce patient"),
+        ("Il vit chez sa fille, puis chez Mme Durand.", "chez Mme"),
+        ("Pris en charge par le SAMU, puis réanimation.", "SAMU"),
+        ("Prélèvement au laboratoire de bactériologie du CHU.", "laboratoire de bactériologie"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

@@ -210,6 +210,11 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # the occupation before the retirement word
         ("Anamnesi: ingegnere in pensione, vive con la moglie.", "ingegnere", "PROFESSION"),
         ("Maestra elementare in pensione.", "Maestra elementare", "PROFESSION"),
+        # organisations: insurers and mutue, employers, schools, emergency services
+        ("Infortunio sul lavoro, pratica INAIL aperta.", "INAIL", "ORGANIZATION"),
+        ("Lavora presso la ditta Rossi Costruzioni.", "Rossi Costruzioni", "ORGANIZATION"),
+        ("Dipendente della Barilla da 20 anni.", "Barilla", "ORGANIZATION"),
+        ("Trasportato dal 118 Romagna in data odierna.", "118 Romagna", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -225,6 +230,9 @@ def test_recall_classes_found_in_italian(
         ("Visto dal Dott. Ferri, cardiologo, in data odierna.", "cardiologo"),
         ("Paziente pensionata, vive sola.", "Paziente"),
         ("Vedovo, pensionato.", "Vedovo"),
+        ("Ricoverato presso la U.O. di Medicina.", "U.O."),
+        ("Chiamato il 118 alle ore 10.", "118"),
+        ("Esami presso il laboratorio analisi del nostro ospedale.", "laboratorio"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
