@@ -235,6 +235,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Empleada de Inditex desde hace años.", "Inditex", "ORGANIZATION"),
         ("Vive en la residencia Los Olmos.", "Los Olmos", "ORGANIZATION"),
         ("Traslado por SUMMA 112 al hospital.", "SUMMA 112", "ORGANIZATION"),
+        # serial and lot numbers of devices
+        ("Marcapasos con número de serie PJN123456S.", "PJN123456S", "DEVICE"),
+        ("Prótesis de cadera, lote 21B0457.", "21B0457", "DEVICE"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -253,6 +256,7 @@ def test_recall_classes_found_in_spanish(
         ("Trabaja en turnos de noche.", "turnos"),
         ("Trabaja en la construcción.", "construcción"),
         ("Vive en una residencia de mayores.", "residencia"),
+        ("Se realizó una serie de 3 radiografías.", "serie de 3"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -204,6 +204,10 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Employé à la société Transports Girard.", "Transports Girard", "ORGANIZATION"),
         ("Vit au foyer Les Tilleuls depuis mars.", "Les Tilleuls", "ORGANIZATION"),
         ("Transport par le SAMU 33.", "SAMU 33", "ORGANIZATION"),
+        # serial and lot numbers of devices
+        ("Stimulateur posé, n° de série PJN123456S, lot n° 21B0457.", "PJN123456S", "DEVICE"),
+        ("Stimulateur posé, n° de série PJN123456S, lot n° 21B0457.", "21B0457", "DEVICE"),
+        ("Prothèse de hanche, référence implant 1234-56.", "1234-56", "DEVICE"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -224,6 +228,7 @@ def test_recall_classes_found_in_french(
         ("Il vit chez sa fille, puis chez Mme Durand.", "chez Mme"),
         ("Pris en charge par le SAMU, puis réanimation.", "SAMU"),
         ("Prélèvement au laboratoire de bactériologie du CHU.", "laboratoire de bactériologie"),
+        ("Un lot de 3 boîtes de compresses.", "lot de 3"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

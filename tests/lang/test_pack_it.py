@@ -215,6 +215,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         ("Lavora presso la ditta Rossi Costruzioni.", "Rossi Costruzioni", "ORGANIZATION"),
         ("Dipendente della Barilla da 20 anni.", "Barilla", "ORGANIZATION"),
         ("Trasportato dal 118 Romagna in data odierna.", "118 Romagna", "ORGANIZATION"),
+        # serial and lot numbers of devices
+        ("Pacemaker impiantato (matricola CS300-48817).", "CS300-48817", "DEVICE"),
+        ("Protesi d'anca, lotto n. 21B0457.", "21B0457", "DEVICE"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -233,6 +236,7 @@ def test_recall_classes_found_in_italian(
         ("Ricoverato presso la U.O. di Medicina.", "U.O."),
         ("Chiamato il 118 alle ore 10.", "118"),
         ("Esami presso il laboratorio analisi del nostro ospedale.", "laboratorio"),
+        ("Sono state eseguite una serie di 4 sedute.", "serie di 4"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
