@@ -238,6 +238,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # serial and lot numbers of devices
         ("Marcapasos con número de serie PJN123456S.", "PJN123456S", "DEVICE"),
         ("Prótesis de cadera, lote 21B0457.", "21B0457", "DEVICE"),
+        # a patient header before surnames in capitals and the given name
+        ("Herida: ORTEGA DEL VALLE Inmaculada", "ORTEGA DEL VALLE Inmaculada", "PATIENT"),
+        ("Víctima: ETXEBERRIA Ander, varón", "ETXEBERRIA Ander", "PATIENT"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -257,6 +260,7 @@ def test_recall_classes_found_in_spanish(
         ("Trabaja en la construcción.", "construcción"),
         ("Vive en una residencia de mayores.", "residencia"),
         ("Se realizó una serie de 3 radiografías.", "serie de 3"),
+        ("Diagnóstico: EPOC AGUDIZADA", "EPOC AGUDIZADA"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -208,6 +208,9 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Stimulateur posé, n° de série PJN123456S, lot n° 21B0457.", "PJN123456S", "DEVICE"),
         ("Stimulateur posé, n° de série PJN123456S, lot n° 21B0457.", "21B0457", "DEVICE"),
         ("Prothèse de hanche, référence implant 1234-56.", "1234-56", "DEVICE"),
+        # a patient header before surnames in capitals and the given name
+        ("Victime : ETCHEGARAY Beñat, homme, 31 ans", "ETCHEGARAY Beñat", "PATIENT"),
+        ("Opéré(e) : FERREIRA DOS SANTOS Joana", "FERREIRA DOS SANTOS Joana", "PATIENT"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -229,6 +232,7 @@ def test_recall_classes_found_in_french(
         ("Pris en charge par le SAMU, puis réanimation.", "SAMU"),
         ("Prélèvement au laboratoire de bactériologie du CHU.", "laboratoire de bactériologie"),
         ("Un lot de 3 boîtes de compresses.", "lot de 3"),
+        ("Diagnostic : HTA ESSENTIELLE", "HTA ESSENTIELLE"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

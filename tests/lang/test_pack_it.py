@@ -218,6 +218,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # serial and lot numbers of devices
         ("Pacemaker impiantato (matricola CS300-48817).", "CS300-48817", "DEVICE"),
         ("Protesi d'anca, lotto n. 21B0457.", "21B0457", "DEVICE"),
+        # a patient header before surnames in capitals and the given name
+        ("Cognome e nome / iniziali dell'assistito: FERRARI LUCIA", "FERRARI LUCIA", "PATIENT"),
+        ("Paz.: Dalla Vecchia Ornella, 88 anni", "Dalla Vecchia Ornella", "PATIENT"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -237,6 +240,7 @@ def test_recall_classes_found_in_italian(
         ("Chiamato il 118 alle ore 10.", "118"),
         ("Esami presso il laboratorio analisi del nostro ospedale.", "laboratorio"),
         ("Sono state eseguite una serie di 4 sedute.", "serie di 4"),
+        ("Diagnosi: BPCO RIACUTIZZATA", "BPCO RIACUTIZZATA"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
