@@ -241,6 +241,8 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # a patient header before surnames in capitals and the given name
         ("Herida: ORTEGA DEL VALLE Inmaculada", "ORTEGA DEL VALLE Inmaculada", "PATIENT"),
         ("Víctima: ETXEBERRIA Ander, varón", "ETXEBERRIA Ander", "PATIENT"),
+        # places after travel words
+        ("Regresó de un viaje a Guayaquil hace una semana.", "Guayaquil", "CITY"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -261,6 +263,7 @@ def test_recall_classes_found_in_spanish(
         ("Vive en una residencia de mayores.", "residencia"),
         ("Se realizó una serie de 3 radiografías.", "serie de 3"),
         ("Diagnóstico: EPOC AGUDIZADA", "EPOC AGUDIZADA"),
+        ("Viaje a Urgencias.", "Urgencias"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -211,6 +211,12 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         # a patient header before surnames in capitals and the given name
         ("Victime : ETCHEGARAY Beñat, homme, 31 ans", "ETCHEGARAY Beñat", "PATIENT"),
         ("Opéré(e) : FERREIRA DOS SANTOS Joana", "FERREIRA DOS SANTOS Joana", "PATIENT"),
+        # a street without a number before the postcode, roads, places after travel words
+        ("Boulevard des Belges – 69006 Lyon", "Boulevard des Belges", "STREET"),
+        ("Chemin de la Source, 38240 Meylan", "Chemin de la Source", "STREET"),
+        ("Accident sur la RD 117 ce matin.", "RD 117", "STREET"),
+        ("Accident sur la commune de Plouzévédé.", "Plouzévédé", "CITY"),
+        ("Rentré d'un séjour familial à Ouagadougou.", "Ouagadougou", "CITY"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -233,6 +239,8 @@ def test_recall_classes_found_in_french(
         ("Prélèvement au laboratoire de bactériologie du CHU.", "laboratoire de bactériologie"),
         ("Un lot de 3 boîtes de compresses.", "lot de 3"),
         ("Diagnostic : HTA ESSENTIELLE", "HTA ESSENTIELLE"),
+        ("Retour au Service de cardiologie.", "Service"),
+        ("Retour à domicile prévu demain.", "domicile"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

@@ -221,6 +221,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # a patient header before surnames in capitals and the given name
         ("Cognome e nome / iniziali dell'assistito: FERRARI LUCIA", "FERRARI LUCIA", "PATIENT"),
         ("Paz.: Dalla Vecchia Ornella, 88 anni", "Dalla Vecchia Ornella", "PATIENT"),
+        # a street written with a lower-case type word; places after travel words
+        ("Indirizzo: via Garibaldi Nord 12, 43100 Parma", "via Garibaldi Nord 12", "STREET"),
+        ("Rientrato da un viaggio in Senegal, febbre.", "Senegal", "CITY"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -241,6 +244,8 @@ def test_recall_classes_found_in_italian(
         ("Esami presso il laboratorio analisi del nostro ospedale.", "laboratorio"),
         ("Sono state eseguite una serie di 4 sedute.", "serie di 4"),
         ("Diagnosi: BPCO RIACUTIZZATA", "BPCO RIACUTIZZATA"),
+        ("Somministrato per via Endovenosa.", "via Endovenosa"),
+        ("Ritorno a domicilio.", "domicilio"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
