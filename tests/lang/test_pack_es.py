@@ -243,6 +243,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Víctima: ETXEBERRIA Ander, varón", "ETXEBERRIA Ander", "PATIENT"),
         # places after travel words
         ("Regresó de un viaje a Guayaquil hace una semana.", "Guayaquil", "CITY"),
+        # primary-care centres written short, and no sentence end inside the name
+        ("Gestación controlada en C.S. Zaidín Sur. Diabetes gestacional.", "C.S. Zaidín Sur",
+         "HOSPITAL"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -264,6 +267,8 @@ def test_recall_classes_found_in_spanish(
         ("Se realizó una serie de 3 radiografías.", "serie de 3"),
         ("Diagnóstico: EPOC AGUDIZADA", "EPOC AGUDIZADA"),
         ("Viaje a Urgencias.", "Urgencias"),
+        ("Gestación controlada en C.S. Zaidín Sur. Diabetes gestacional.", "Diabetes"),
+        ("Atendido en el Hospital Universitario La Paz. Buena evolución.", "Buena"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -217,6 +217,10 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Accident sur la RD 117 ce matin.", "RD 117", "STREET"),
         ("Accident sur la commune de Plouzévédé.", "Plouzévédé", "CITY"),
         ("Rentré d'un séjour familial à Ouagadougou.", "Ouagadougou", "CITY"),
+        # care institutions beyond hospitals: rehabilitation, health centres, CMP
+        ("Rééducation au Centre de Rééducation de Kerpape.", "Centre de Rééducation de Kerpape",
+         "HOSPITAL"),
+        ("Suivi au CMP de Villeurbanne.", "CMP de Villeurbanne", "HOSPITAL"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -241,6 +245,7 @@ def test_recall_classes_found_in_french(
         ("Diagnostic : HTA ESSENTIELLE", "HTA ESSENTIELLE"),
         ("Retour au Service de cardiologie.", "Service"),
         ("Retour à domicile prévu demain.", "domicile"),
+        ("Transfert en SSR la semaine prochaine.", "SSR"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

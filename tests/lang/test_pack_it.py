@@ -224,6 +224,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # a street written with a lower-case type word; places after travel words
         ("Indirizzo: via Garibaldi Nord 12, 43100 Parma", "via Garibaldi Nord 12", "STREET"),
         ("Rientrato da un viaggio in Senegal, febbre.", "Senegal", "CITY"),
+        # care institutions beyond hospitals, and no sentence end inside the name
+        ("Seguito dal CSM di Lodi.", "CSM di Lodi", "HOSPITAL"),
+        ("Ricovero al Centro di Riabilitazione Villa Beretta.", "Villa Beretta", "HOSPITAL"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -246,6 +249,7 @@ def test_recall_classes_found_in_italian(
         ("Diagnosi: BPCO RIACUTIZZATA", "BPCO RIACUTIZZATA"),
         ("Somministrato per via Endovenosa.", "via Endovenosa"),
         ("Ritorno a domicilio.", "domicilio"),
+        ("Ospite della RSA Villa Serena. Autonoma.", "Autonoma"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
