@@ -246,6 +246,10 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # primary-care centres written short, and no sentence end inside the name
         ("Gestación controlada en C.S. Zaidín Sur. Diabetes gestacional.", "C.S. Zaidín Sur",
          "HOSPITAL"),
+        # whatever follows an occupation verb or header, listed or not
+        ("Trabajó como conductor de autobús en la empresa municipal.", "conductor de autobús",
+         "PROFESSION"),
+        ("Profesión: técnica de rayos. Casada.", "técnica de rayos", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -269,6 +273,8 @@ def test_recall_classes_found_in_spanish(
         ("Viaje a Urgencias.", "Urgencias"),
         ("Gestación controlada en C.S. Zaidín Sur. Diabetes gestacional.", "Diabetes"),
         ("Atendido en el Hospital Universitario La Paz. Buena evolución.", "Buena"),
+        ("Trabaja de camarero los fines de semana.", "fines de semana"),
+        ("Situación laboral: en paro.", "paro"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

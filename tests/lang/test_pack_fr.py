@@ -221,6 +221,9 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Rééducation au Centre de Rééducation de Kerpape.", "Centre de Rééducation de Kerpape",
          "HOSPITAL"),
         ("Suivi au CMP de Villeurbanne.", "CMP de Villeurbanne", "HOSPITAL"),
+        # whatever follows an occupation verb or header, listed or not
+        ("Il travaille comme régleur-monteur depuis 2019.", "régleur-monteur", "PROFESSION"),
+        ("Profession : opératrice de saisie, mariée.", "opératrice de saisie", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -246,6 +249,8 @@ def test_recall_classes_found_in_french(
         ("Retour au Service de cardiologie.", "Service"),
         ("Retour à domicile prévu demain.", "domicile"),
         ("Transfert en SSR la semaine prochaine.", "SSR"),
+        ("Il travaille comme agent de sécurité à l'aéroport.", "aéroport"),
+        ("Profession : sans emploi.", "sans emploi"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

@@ -227,6 +227,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # care institutions beyond hospitals, and no sentence end inside the name
         ("Seguito dal CSM di Lodi.", "CSM di Lodi", "HOSPITAL"),
         ("Ricovero al Centro di Riabilitazione Villa Beretta.", "Villa Beretta", "HOSPITAL"),
+        # whatever follows an occupation verb or header, listed or not
+        ("Lavora come operaio edile presso una ditta.", "operaio edile", "PROFESSION"),
+        ("Professione: perito chimico, coniugato.", "perito chimico", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -250,6 +253,8 @@ def test_recall_classes_found_in_italian(
         ("Somministrato per via Endovenosa.", "via Endovenosa"),
         ("Ritorno a domicilio.", "domicilio"),
         ("Ospite della RSA Villa Serena. Autonoma.", "Autonoma"),
+        ("Lavora come commessa in un negozio del centro.", "negozio"),
+        ("Già trattato con steroidi.", "trattato"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
