@@ -250,6 +250,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Trabajó como conductor de autobús en la empresa municipal.", "conductor de autobús",
          "PROFESSION"),
         ("Profesión: técnica de rayos. Casada.", "técnica de rayos", "PROFESSION"),
+        # dates joined by hyphens, a day/month in brackets after an exam
+        ("Fecha: 19-ago-2021   Medio: UVI móvil", "19-ago-2021", "DATE"),
+        ("Ecocardiograma (4/3): FEVI 35%.", "4/3", "DATE"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -275,6 +278,7 @@ def test_recall_classes_found_in_spanish(
         ("Atendido en el Hospital Universitario La Paz. Buena evolución.", "Buena"),
         ("Trabaja de camarero los fines de semana.", "fines de semana"),
         ("Situación laboral: en paro.", "paro"),
+        ("EVA (3/10) en reposo.", "3/10"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -224,6 +224,10 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         # whatever follows an occupation verb or header, listed or not
         ("Il travaille comme régleur-monteur depuis 2019.", "régleur-monteur", "PROFESSION"),
         ("Profession : opératrice de saisie, mariée.", "opératrice de saisie", "PROFESSION"),
+        # dates joined by hyphens, dotted day.month, a day/month in brackets after an exam
+        ("Prélèvement du 07-févr-2022 à contrôler.", "07-févr-2022", "DATE"),
+        ("Revu le 19.10 en hôpital de jour.", "19.10", "DATE"),
+        ("Coronarographie (12/03) : sténose serrée.", "12/03", "DATE"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -251,6 +255,8 @@ def test_recall_classes_found_in_french(
         ("Transfert en SSR la semaine prochaine.", "SSR"),
         ("Il travaille comme agent de sécurité à l'aéroport.", "aéroport"),
         ("Profession : sans emploi.", "sans emploi"),
+        ("EVA (3/10) au repos.", "3/10"),
+        ("Rapport (1/2) conservé.", "1/2"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

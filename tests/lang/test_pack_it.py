@@ -230,6 +230,10 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # whatever follows an occupation verb or header, listed or not
         ("Lavora come operaio edile presso una ditta.", "operaio edile", "PROFESSION"),
         ("Professione: perito chimico, coniugato.", "perito chimico", "PROFESSION"),
+        # dates joined by hyphens, dotted day.month, a day/month in brackets after an exam
+        ("Trasferimento in data 19-ago-2021.", "19-ago-2021", "DATE"),
+        ("Somministrate immunoglobuline il 19.10.", "19.10", "DATE"),
+        ("Ecocardiogramma (4/3): FE 35%.", "4/3", "DATE"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -255,6 +259,9 @@ def test_recall_classes_found_in_italian(
         ("Ospite della RSA Villa Serena. Autonoma.", "Autonoma"),
         ("Lavora come commessa in un negozio del centro.", "negozio"),
         ("Già trattato con steroidi.", "trattato"),
+        ("Parto a termine (40+2 sett.) senza complicanze.", "2 sett"),
+        ("EVA (3/10) al mattino.", "3/10"),
+        ("Terapia il 2.5 mg la sera.", "2.5"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
