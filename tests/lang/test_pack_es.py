@@ -253,6 +253,8 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # dates joined by hyphens, a day/month in brackets after an exam
         ("Fecha: 19-ago-2021   Medio: UVI móvil", "19-ago-2021", "DATE"),
         ("Ecocardiograma (4/3): FEVI 35%.", "4/3", "DATE"),
+        # a doctor's registration number written province / number
+        ("Dra. Ana Soler   Nº colegiado: 28/41207", "28/41207", "LICENSE"),
     ],
 )
 def test_recall_classes_found_in_spanish(

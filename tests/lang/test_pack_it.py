@@ -234,6 +234,10 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         ("Trasferimento in data 19-ago-2021.", "19-ago-2021", "DATE"),
         ("Somministrate immunoglobuline il 19.10.", "19.10", "DATE"),
         ("Ecocardiogramma (4/3): FE 35%.", "4/3", "DATE"),
+        # record numbers with a qualified or abbreviated keyword
+        ("N. esame istologico: B-22-1187", "B-22-1187", "IDNUM"),
+        ("referto / n. acc. TC2203-0917", "TC2203-0917", "IDNUM"),
+        ("NRE: 080A1 4471203311", "080A1 4471203311", "IDNUM"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -262,6 +266,7 @@ def test_recall_classes_found_in_italian(
         ("Parto a termine (40+2 sett.) senza complicanze.", "2 sett"),
         ("EVA (3/10) al mattino.", "3/10"),
         ("Terapia il 2.5 mg la sera.", "2.5"),
+        ("Ricetta n. 3 confezioni.", "3"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
