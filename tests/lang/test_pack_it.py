@@ -238,6 +238,10 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         ("N. esame istologico: B-22-1187", "B-22-1187", "IDNUM"),
         ("referto / n. acc. TC2203-0917", "TC2203-0917", "IDNUM"),
         ("NRE: 080A1 4471203311", "080A1 4471203311", "IDNUM"),
+        # regions and countries by their Italian names
+        ("SERVIZIO SANITARIO NAZIONALE - Regione Lazio", "Lazio", "STATE"),
+        ("Nata il 03/04/1975 in Marocco, in Italia dal 2001.", "Marocco", "COUNTRY"),
+        ("Proveniente dal Perù per lavoro.", "Perù", "COUNTRY"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -267,6 +271,7 @@ def test_recall_classes_found_in_italian(
         ("EVA (3/10) al mattino.", "3/10"),
         ("Terapia il 2.5 mg la sera.", "2.5"),
         ("Ricetta n. 3 confezioni.", "3"),
+        ("Le marche di farmaci generici sono equivalenti.", "marche"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
