@@ -255,6 +255,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Ecocardiograma (4/3): FEVI 35%.", "4/3", "DATE"),
         # a doctor's registration number written province / number
         ("Dra. Ana Soler   Nº colegiado: 28/41207", "28/41207", "LICENSE"),
+        # a listed occupation with its complement, and occupations added to the list
+        ("Antiguo conductor de autobús, viudo.", "conductor de autobús", "PROFESSION"),
+        ("Trabajó como reponedor en un supermercado.", "reponedor", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -281,6 +284,7 @@ def test_recall_classes_found_in_spanish(
         ("Trabaja de camarero los fines de semana.", "fines de semana"),
         ("Situación laboral: en paro.", "paro"),
         ("EVA (3/10) en reposo.", "3/10"),
+        ("Jubilado, antiguo albañil casado.", "casado"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

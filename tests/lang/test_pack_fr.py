@@ -228,6 +228,10 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Prélèvement du 07-févr-2022 à contrôler.", "07-févr-2022", "DATE"),
         ("Revu le 19.10 en hôpital de jour.", "19.10", "DATE"),
         ("Coronarographie (12/03) : sténose serrée.", "12/03", "DATE"),
+        # a listed occupation with its complement, and occupations added to the list
+        ("Ancienne secrétaire médicale, vit seule.", "secrétaire médicale", "PROFESSION"),
+        ("Ancien agent SNCF, veuf.", "agent SNCF", "PROFESSION"),
+        ("Ancien chauffeur poids lourd, veuf.", "chauffeur poids lourd", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -257,6 +261,7 @@ def test_recall_classes_found_in_french(
         ("Profession : sans emploi.", "sans emploi"),
         ("EVA (3/10) au repos.", "3/10"),
         ("Rapport (1/2) conservé.", "1/2"),
+        ("Ancien boulanger présentant une dyspnée.", "présentant"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

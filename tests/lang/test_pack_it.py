@@ -242,6 +242,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         ("SERVIZIO SANITARIO NAZIONALE - Regione Lazio", "Lazio", "STATE"),
         ("Nata il 03/04/1975 in Marocco, in Italia dal 2001.", "Marocco", "COUNTRY"),
         ("Proveniente dal Perù per lavoro.", "Perù", "COUNTRY"),
+        # a listed occupation with its complement, and occupations added to the list
+        ("Ex operaio metalmeccanico, vive solo.", "operaio metalmeccanico", "PROFESSION"),
+        ("Pensionato, ex tranviere.", "tranviere", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -272,6 +275,7 @@ def test_recall_classes_found_in_italian(
         ("Terapia il 2.5 mg la sera.", "2.5"),
         ("Ricetta n. 3 confezioni.", "3"),
         ("Le marche di farmaci generici sono equivalenti.", "marche"),
+        ("Ex muratore ricoverato per frattura.", "ricoverato"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(

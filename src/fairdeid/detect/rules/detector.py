@@ -200,6 +200,10 @@ class RuleDetector(BaseDetector):
         self._prof_shapes = tuple(
             re.compile(rf"(?:{p})\s*\Z") for p in prof.get("context_patterns", ())
         )
+        # what may follow a listed occupation and belongs to it ("chauffeur poids lourd",
+        # "secrétaire médicale", "conductor de autobús"), matched right after the listed words
+        complement = prof.get("complement")
+        self._prof_complement = re.compile(complement) if complement else None
         self._place_words = PlaceWords.build(
             tables["places"],
             tables["names"].get("care_stopwords", ()),
@@ -454,17 +458,23 @@ class RuleDetector(BaseDetector):
                 continue
             if not weak:
                 continue
+            end = self._prof_end(text, hit.end)
             out.append(
                 self._span(
                     hit.start,
-                    hit.end,
+                    end,
                     "PROFESSION",
                     "profession.dictionary",
                     0.8 if strong else 0.65,
                 )
             )
-            covered = hit.end
+            covered = end
 
+    def _prof_end(self, text: str, end: int) -> int:
+        if self._prof_complement is None:
+            return end
+        m = self._prof_complement.match(text, end)
+        return m.end() if m else end
 
     def _prof_shape_before(self, text: str, start: int) -> bool:
         begin = max(0, start - _PROF_SHAPE_WINDOW)
