@@ -258,6 +258,11 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # a listed occupation with its complement, and occupations added to the list
         ("Antiguo conductor de autobús, viudo.", "conductor de autobús", "PROFESSION"),
         ("Trabajó como reponedor en un supermercado.", "reponedor", "PROFESSION"),
+        # places that are neither streets nor towns; a signature with an initial; a company
+        # acronym after a job
+        ("Accidente en el aeropuerto de Barajas.", "Barajas", "LOCATION_OTHER"),
+        ("Un saludo,\nJ. Ballesteros\n", "J. Ballesteros", "DOCTOR"),
+        ("Trabajó como conductor de autobús en la EMT.", "EMT", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -285,6 +290,8 @@ def test_recall_classes_found_in_spanish(
         ("Situación laboral: en paro.", "paro"),
         ("EVA (3/10) en reposo.", "3/10"),
         ("Jubilado, antiguo albañil casado.", "casado"),
+        ("Ingresa en la UCI.", "UCI"),
+        ("A. Juicio clínico\nNeumonía.", "Juicio"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -232,6 +232,13 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Ancienne secrétaire médicale, vit seule.", "secrétaire médicale", "PROFESSION"),
         ("Ancien agent SNCF, veuf.", "agent SNCF", "PROFESSION"),
         ("Ancien chauffeur poids lourd, veuf.", "chauffeur poids lourd", "PROFESSION"),
+        # places that are neither streets nor towns; a signature with an initial; the employer
+        # after a work verb
+        ("Chute sur le parvis de la gare de Lyon-Perrache.", "Lyon-Perrache", "LOCATION_OTHER"),
+        ("Détenu à la maison d'arrêt de Fresnes.", "Fresnes", "LOCATION_OTHER"),
+        ("Bien confraternellement,\nP. Lagarde\n", "P. Lagarde", "DOCTOR"),
+        ("Il travaille à la SNCF depuis 20 ans.", "SNCF", "ORGANIZATION"),
+        ("Retraité de La Poste.", "La Poste", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -262,6 +269,8 @@ def test_recall_classes_found_in_french(
         ("EVA (3/10) au repos.", "3/10"),
         ("Rapport (1/2) conservé.", "1/2"),
         ("Ancien boulanger présentant une dyspnée.", "présentant"),
+        ("A. Conclusion\nPas d'anomalie.", "Conclusion"),
+        ("Port de charges lourdes interdit.", "Port"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

@@ -245,6 +245,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # a listed occupation with its complement, and occupations added to the list
         ("Ex operaio metalmeccanico, vive solo.", "operaio metalmeccanico", "PROFESSION"),
         ("Pensionato, ex tranviere.", "tranviere", "PROFESSION"),
+        # places that are neither streets nor towns; a signature with an initial
+        ("Caduto in casa circondariale di Rebibbia.", "Rebibbia", "LOCATION_OTHER"),
+        ("Cordiali saluti\nG. Marchetti\n", "G. Marchetti", "DOCTOR"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -276,6 +279,7 @@ def test_recall_classes_found_in_italian(
         ("Ricetta n. 3 confezioni.", "3"),
         ("Le marche di farmaci generici sono equivalenti.", "marche"),
         ("Ex muratore ricoverato per frattura.", "ricoverato"),
+        ("B. Terapia\nInvariata.", "Terapia"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
