@@ -292,6 +292,7 @@ def test_recall_classes_found_in_spanish(
         ("Jubilado, antiguo albañil casado.", "casado"),
         ("Ingresa en la UCI.", "UCI"),
         ("A. Juicio clínico\nNeumonía.", "Juicio"),
+        ("Valorada por Sra. Gil, psicóloga, en consulta.", "psicóloga"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -239,6 +239,7 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Bien confraternellement,\nP. Lagarde\n", "P. Lagarde", "DOCTOR"),
         ("Il travaille à la SNCF depuis 20 ans.", "SNCF", "ORGANIZATION"),
         ("Retraité de La Poste.", "La Poste", "ORGANIZATION"),
+        ("Domicile : 12 r. des Lilas, 33000 Bordeaux", "12 r. des Lilas", "STREET"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -271,6 +272,7 @@ def test_recall_classes_found_in_french(
         ("Ancien boulanger présentant une dyspnée.", "présentant"),
         ("A. Conclusion\nPas d'anomalie.", "Conclusion"),
         ("Port de charges lourdes interdit.", "Port"),
+        ("Vu par Mme Dupuis, psychologue, ce jour.", "psychologue"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(
