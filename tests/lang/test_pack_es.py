@@ -263,6 +263,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Accidente en el aeropuerto de Barajas.", "Barajas", "LOCATION_OTHER"),
         ("Un saludo,\nJ. Ballesteros\n", "J. Ballesteros", "DOCTOR"),
         ("Trabajó como conductor de autobús en la EMT.", "EMT", "ORGANIZATION"),
+        # beds written with a letter, rooms abbreviated
+        ("Ingresado en habitación 412, cama B.", "B", "ROOM"),
+        ("Ubicación: Hab. 412-B", "412-B", "ROOM"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -293,6 +296,7 @@ def test_recall_classes_found_in_spanish(
         ("Ingresa en la UCI.", "UCI"),
         ("A. Juicio clínico\nNeumonía.", "Juicio"),
         ("Valorada por Sra. Gil, psicóloga, en consulta.", "psicóloga"),
+        ("En cama A veces duerme mal.", "A"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

@@ -240,6 +240,8 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Il travaille à la SNCF depuis 20 ans.", "SNCF", "ORGANIZATION"),
         ("Retraité de La Poste.", "La Poste", "ORGANIZATION"),
         ("Domicile : 12 r. des Lilas, 33000 Bordeaux", "12 r. des Lilas", "STREET"),
+        # beds written with a letter
+        ("Chambre 214, lit A.", "A", "ROOM"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -273,6 +275,7 @@ def test_recall_classes_found_in_french(
         ("A. Conclusion\nPas d'anomalie.", "Conclusion"),
         ("Port de charges lourdes interdit.", "Port"),
         ("Vu par Mme Dupuis, psychologue, ce jour.", "psychologue"),
+        ("Il lit A peine le journal.", "A"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

@@ -248,6 +248,8 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # places that are neither streets nor towns; a signature with an initial
         ("Caduto in casa circondariale di Rebibbia.", "Rebibbia", "LOCATION_OTHER"),
         ("Cordiali saluti\nG. Marchetti\n", "G. Marchetti", "DOCTOR"),
+        # beds written with a letter
+        ("Ricoverato in camera 214 letto B.", "B", "ROOM"),
     ],
 )
 def test_recall_classes_found_in_italian(
