@@ -266,6 +266,7 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         # beds written with a letter, rooms abbreviated
         ("Ingresado en habitación 412, cama B.", "B", "ROOM"),
         ("Ubicación: Hab. 412-B", "412-B", "ROOM"),
+        ("Jubilado de Renfe, vive con su esposa.", "Renfe", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_spanish(

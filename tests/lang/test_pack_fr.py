@@ -242,6 +242,9 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         ("Domicile : 12 r. des Lilas, 33000 Bordeaux", "12 r. des Lilas", "STREET"),
         # beds written with a letter
         ("Chambre 214, lit A.", "A", "ROOM"),
+        # employers and care services named without a cue word
+        ("Retraité SNCF, veuf.", "SNCF", "ORGANIZATION"),
+        ("Passage quotidien du SSIAD de Lunel.", "SSIAD de Lunel", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_french(
@@ -276,6 +279,7 @@ def test_recall_classes_found_in_french(
         ("Port de charges lourdes interdit.", "Port"),
         ("Vu par Mme Dupuis, psychologue, ce jour.", "psychologue"),
         ("Il lit A peine le journal.", "A"),
+        ("Dossier MDPH en cours.", "MDPH"),
     ],
 )
 def test_recall_classes_leave_ordinary_french_alone(

@@ -251,6 +251,7 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         # beds written with a letter
         ("Ricoverato in camera 214 letto B.", "B", "ROOM"),
         ("Lavorava come bidello alla scuola elementare Pascoli.", "Pascoli", "ORGANIZATION"),
+        ("Pensionato FIAT, vive con la moglie.", "FIAT", "ORGANIZATION"),
     ],
 )
 def test_recall_classes_found_in_italian(
