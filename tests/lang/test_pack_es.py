@@ -267,6 +267,8 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Ingresado en habitación 412, cama B.", "B", "ROOM"),
         ("Ubicación: Hab. 412-B", "412-B", "ROOM"),
         ("Jubilado de Renfe, vive con su esposa.", "Renfe", "ORGANIZATION"),
+        # a copula right before the occupation
+        ("Es peluquera y trabaja por cuenta propia.", "peluquera", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_spanish(
@@ -298,6 +300,9 @@ def test_recall_classes_found_in_spanish(
         ("A. Juicio clínico\nNeumonía.", "Juicio"),
         ("Valorada por Sra. Gil, psicóloga, en consulta.", "psicóloga"),
         ("En cama A veces duerme mal.", "A"),
+        ("Trabaja de cara al público.", "cara"),
+        ("Situación laboral: activo, sin bajas.", "activo"),
+        ("El dolor es intenso; la enfermera avisa.", "enfermera"),
     ],
 )
 def test_recall_classes_leave_ordinary_spanish_alone(

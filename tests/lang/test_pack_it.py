@@ -252,6 +252,8 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         ("Ricoverato in camera 214 letto B.", "B", "ROOM"),
         ("Lavorava come bidello alla scuola elementare Pascoli.", "Pascoli", "ORGANIZATION"),
         ("Pensionato FIAT, vive con la moglie.", "FIAT", "ORGANIZATION"),
+        # a copula right before the occupation
+        ("Era insegnante di lettere, ora in pensione.", "insegnante di lettere", "PROFESSION"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -284,6 +286,7 @@ def test_recall_classes_found_in_italian(
         ("Le marche di farmaci generici sono equivalenti.", "marche"),
         ("Ex muratore ricoverato per frattura.", "ricoverato"),
         ("B. Terapia\nInvariata.", "Terapia"),
+        ("Il dolore è intenso e la infermiera avvisa il medico.", "infermiera"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
