@@ -271,6 +271,9 @@ def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipe
         ("Es peluquera y trabaja por cuenta propia.", "peluquera", "PROFESSION"),
         # a street without a house number before the postcode
         ("Domicilio: Urb. Los Pinos, parcela 23, 29600 Marbella", "Urb. Los Pinos", "STREET"),
+        # notes dictated in lower case
+        ("paciente: popescu, ion   nhc: 4471902", "popescu, ion", "PATIENT"),
+        ("sin hallazgos.\n\ndr. andrés vidal, radiología", "andrés vidal", "DOCTOR"),
     ],
 )
 def test_recall_classes_found_in_spanish(

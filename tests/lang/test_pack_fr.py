@@ -245,6 +245,8 @@ def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
         # employers and care services named without a cue word
         ("Retraité SNCF, veuf.", "SNCF", "ORGANIZATION"),
         ("Passage quotidien du SSIAD de Lunel.", "SSIAD de Lunel", "ORGANIZATION"),
+        # notes dictated in lower case
+        ("compte rendu\npatient : lemaire paul / date : 03/02/2021", "lemaire paul", "PATIENT"),
     ],
 )
 def test_recall_classes_found_in_french(

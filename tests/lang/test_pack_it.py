@@ -254,6 +254,9 @@ def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetect
         ("Pensionato FIAT, vive con la moglie.", "FIAT", "ORGANIZATION"),
         # a copula right before the occupation
         ("Era insegnante di lettere, ora in pensione.", "insegnante di lettere", "PROFESSION"),
+        # notes dictated in lower case
+        ("referto\npaziente: galli marta / data: 03-02-2021", "galli marta", "PATIENT"),
+        ("lieve sinusopatia.\n\ndr. paolo ferrante\n", "paolo ferrante", "DOCTOR"),
     ],
 )
 def test_recall_classes_found_in_italian(
@@ -287,6 +290,7 @@ def test_recall_classes_found_in_italian(
         ("Ex muratore ricoverato per frattura.", "ricoverato"),
         ("B. Terapia\nInvariata.", "Terapia"),
         ("Il dolore è intenso e la infermiera avvisa il medico.", "infermiera"),
+        ("visto dal dr. rossi ieri sera.", "ieri"),
     ],
 )
 def test_recall_classes_leave_ordinary_italian_alone(
