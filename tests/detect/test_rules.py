@@ -358,6 +358,39 @@ def test_professions_need_context(det: RuleDetector) -> None:
     assert "PROFESSION" in covered(det, "She worked as a nurse for years.", "nurse")
 
 
+def test_profession_context_patterns_are_shapes_ending_at_the_occupation(
+    tmp_path: Path,
+) -> None:
+    extra = tmp_path / "site.toml"
+    extra.write_text(
+        "[professions]\ncontext_patterns = ['(?:Mr\\.|Mrs\\.)[ ][A-Z][a-z]+,[ ]']\n",
+        encoding="utf-8",
+    )
+    det = RuleDetector.from_config({"extra_patterns": [str(extra)]})
+    text = "Seen with Mr. Jones, electrician, today."
+    assert "PROFESSION" in covered(det, text, "electrician")
+    # the shape must end where the occupation starts, and a doctor's title is not in it
+    assert "PROFESSION" not in found(det, "Mr. Jones, who saw an electrician.")
+    assert "PROFESSION" not in found(det, "Dr. Jones, electrician, today.")
+    # without the key the apposition alone is no occupation context
+    assert "PROFESSION" not in found(RuleDetector(), text)
+
+
+def test_profession_complement_extends_a_listed_occupation(tmp_path: Path) -> None:
+    extra = tmp_path / "site.toml"
+    extra.write_text(
+        "[professions]\ncomplement = '(?:[ ]of[ ](?!the)[a-z]+)?'\n", encoding="utf-8"
+    )
+    det = RuleDetector.from_config({"extra_patterns": [str(extra)]})
+    text = "He works as a teacher of mathematics."
+    assert "PROFESSION" in covered(det, text, "teacher of mathematics")
+    # without the key the listed word alone is the occupation
+    assert "PROFESSION" not in covered(RuleDetector(), text, "teacher of mathematics")
+    assert "PROFESSION" in covered(RuleDetector(), text, "teacher")
+    # what the complement refuses stays out
+    assert found(det, "He works as a teacher of the year.")["PROFESSION"] == {"teacher"}
+
+
 def test_profession_group_can_be_disabled() -> None:
     det = RuleDetector.from_config({"disabled": ["profession"]})
     assert "PROFESSION" not in found(det, "He works as an electrician.")

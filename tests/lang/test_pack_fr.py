@@ -184,3 +184,109 @@ def test_recall_and_precision_floor_on_hand_written_french_notes(pipeline: Pipel
 
 def test_a_record_number_is_not_a_french_phone(detector: RuleDetector) -> None:
     assert "PHONE" not in _labels_over(detector, "N° de dossier 2024-000123", "2024-000123")
+
+
+# classes of PHI that the first packs missed (issue 12, recall): each found where it should be
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # an occupation in apposition after a titled name, an age, a birth date
+        ("Nous voyons M. Paul Lefèvre, boulanger, pour une toux.", "boulanger", "PROFESSION"),
+        ("Homme de 52 ans, couvreur, chute d'une échelle.", "couvreur", "PROFESSION"),
+        ("Mme Aline Roche, née le 02/05/1970, comptable, suivie pour", "comptable", "PROFESSION"),
+        # the occupation before the retirement word
+        ("Veuve, institutrice retraitée, vit seule.", "institutrice", "PROFESSION"),
+        ("Agriculteur à la retraite, veuf.", "Agriculteur", "PROFESSION"),
+        # organisations: insurers and mutuelles, employers, schools, laboratories, care homes
+        ("Mutuelle : Harmonie Mutuelle, tiers payant.", "Harmonie Mutuelle", "ORGANIZATION"),
+        ("Affiliée à la MGEN.", "MGEN", "ORGANIZATION"),
+        ("Travaille chez Michelin comme cariste.", "Michelin", "ORGANIZATION"),
+        ("Employé à la société Transports Girard.", "Transports Girard", "ORGANIZATION"),
+        ("Vit au foyer Les Tilleuls depuis mars.", "Les Tilleuls", "ORGANIZATION"),
+        ("Transport par le SAMU 33.", "SAMU 33", "ORGANIZATION"),
+        # serial and lot numbers of devices
+        ("Stimulateur posé, n° de série PJN123456S, lot n° 21B0457.", "PJN123456S", "DEVICE"),
+        ("Stimulateur posé, n° de série PJN123456S, lot n° 21B0457.", "21B0457", "DEVICE"),
+        ("Prothèse de hanche, référence implant 1234-56.", "1234-56", "DEVICE"),
+        # a patient header before surnames in capitals and the given name
+        ("Victime : ETCHEGARAY Beñat, homme, 31 ans", "ETCHEGARAY Beñat", "PATIENT"),
+        ("Opéré(e) : FERREIRA DOS SANTOS Joana", "FERREIRA DOS SANTOS Joana", "PATIENT"),
+        # a street without a number before the postcode, roads, places after travel words
+        ("Boulevard des Belges – 69006 Lyon", "Boulevard des Belges", "STREET"),
+        ("Chemin de la Source, 38240 Meylan", "Chemin de la Source", "STREET"),
+        ("Accident sur la RD 117 ce matin.", "RD 117", "STREET"),
+        ("Accident sur la commune de Plouzévédé.", "Plouzévédé", "CITY"),
+        ("Rentré d'un séjour familial à Ouagadougou.", "Ouagadougou", "CITY"),
+        # care institutions beyond hospitals: rehabilitation, health centres, CMP
+        ("Rééducation au Centre de Rééducation de Kerpape.", "Centre de Rééducation de Kerpape",
+         "HOSPITAL"),
+        ("Suivi au CMP de Villeurbanne.", "CMP de Villeurbanne", "HOSPITAL"),
+        # whatever follows an occupation verb or header, listed or not
+        ("Il travaille comme régleur-monteur depuis 2019.", "régleur-monteur", "PROFESSION"),
+        ("Profession : opératrice de saisie, mariée.", "opératrice de saisie", "PROFESSION"),
+        # dates joined by hyphens, dotted day.month, a day/month in brackets after an exam
+        ("Prélèvement du 07-févr-2022 à contrôler.", "07-févr-2022", "DATE"),
+        ("Revu le 19.10 en hôpital de jour.", "19.10", "DATE"),
+        ("Coronarographie (12/03) : sténose serrée.", "12/03", "DATE"),
+        # a listed occupation with its complement, and occupations added to the list
+        ("Ancienne secrétaire médicale, vit seule.", "secrétaire médicale", "PROFESSION"),
+        ("Ancien agent SNCF, veuf.", "agent SNCF", "PROFESSION"),
+        ("Ancien chauffeur poids lourd, veuf.", "chauffeur poids lourd", "PROFESSION"),
+        # places that are neither streets nor towns; a signature with an initial; the employer
+        # after a work verb
+        ("Chute sur le parvis de la gare de Lyon-Perrache.", "Lyon-Perrache", "LOCATION_OTHER"),
+        ("Détenu à la maison d'arrêt de Fresnes.", "Fresnes", "LOCATION_OTHER"),
+        ("Bien confraternellement,\nP. Lagarde\n", "P. Lagarde", "DOCTOR"),
+        ("Il travaille à la SNCF depuis 20 ans.", "SNCF", "ORGANIZATION"),
+        ("Retraité de La Poste.", "La Poste", "ORGANIZATION"),
+        ("Domicile : 12 r. des Lilas, 33000 Bordeaux", "12 r. des Lilas", "STREET"),
+        # beds written with a letter
+        ("Chambre 214, lit A.", "A", "ROOM"),
+        # employers and care services named without a cue word
+        ("Retraité SNCF, veuf.", "SNCF", "ORGANIZATION"),
+        ("Passage quotidien du SSIAD de Lunel.", "SSIAD de Lunel", "ORGANIZATION"),
+        # notes dictated in lower case
+        ("compte rendu\npatient : lemaire paul / date : 03/02/2021", "lemaire paul", "PATIENT"),
+    ],
+)
+def test_recall_classes_found_in_french(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+# the same shapes where the words are not PHI
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Vu avec le Dr Martin, cardiologue, ce jour.", "cardiologue"),
+        ("Patiente retraitée, vit seule.", "Patiente"),
+        ("Mode de vie : veuf, retraité.", "veuf"),
+        ("Douleur depuis 3 ans, infiltration prévue.", "infiltration"),
+        ("Chez ce patient, on note une HTA.", "Chez ce patient"),
+        ("Il vit chez sa fille, puis chez Mme Durand.", "chez Mme"),
+        ("Pris en charge par le SAMU, puis réanimation.", "SAMU"),
+        ("Prélèvement au laboratoire de bactériologie du CHU.", "laboratoire de bactériologie"),
+        ("Un lot de 3 boîtes de compresses.", "lot de 3"),
+        ("Diagnostic : HTA ESSENTIELLE", "HTA ESSENTIELLE"),
+        ("Retour au Service de cardiologie.", "Service"),
+        ("Retour à domicile prévu demain.", "domicile"),
+        ("Transfert en SSR la semaine prochaine.", "SSR"),
+        ("Il travaille comme agent de sécurité à l'aéroport.", "aéroport"),
+        ("Profession : sans emploi.", "sans emploi"),
+        ("EVA (3/10) au repos.", "3/10"),
+        ("Rapport (1/2) conservé.", "1/2"),
+        ("Ancien boulanger présentant une dyspnée.", "présentant"),
+        ("A. Conclusion\nPas d'anomalie.", "Conclusion"),
+        ("Port de charges lourdes interdit.", "Port"),
+        ("Vu par Mme Dupuis, psychologue, ce jour.", "psychologue"),
+        ("Il lit A peine le journal.", "A"),
+        ("Dossier MDPH en cours.", "MDPH"),
+    ],
+)
+def test_recall_classes_leave_ordinary_french_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

@@ -197,3 +197,105 @@ def test_a_dotted_date_is_a_date_and_not_an_italian_phone(detector: RuleDetector
 
 def test_a_street_after_residente_in_is_a_street_not_a_city(detector: RuleDetector) -> None:
     assert _labels_over(detector, "Residente in Via Roma 3, Milano", "Via Roma") == {"STREET"}
+
+
+# classes of PHI that the first packs missed (issue 12, recall): each found where it should be
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # an occupation in apposition after a titled name or relative, an age
+        ("Accompagnato dal padre Luca Ferri, elettricista, e dalla madre.", "elettricista",
+         "PROFESSION"),
+        ("Uomo di 47 anni, idraulico, caduto dal tetto.", "idraulico", "PROFESSION"),
+        # the occupation before the retirement word
+        ("Anamnesi: ingegnere in pensione, vive con la moglie.", "ingegnere", "PROFESSION"),
+        ("Maestra elementare in pensione.", "Maestra elementare", "PROFESSION"),
+        # organisations: insurers and mutue, employers, schools, emergency services
+        ("Infortunio sul lavoro, pratica INAIL aperta.", "INAIL", "ORGANIZATION"),
+        ("Lavora presso la ditta Rossi Costruzioni.", "Rossi Costruzioni", "ORGANIZATION"),
+        ("Dipendente della Barilla da 20 anni.", "Barilla", "ORGANIZATION"),
+        ("Trasportato dal 118 Romagna in data odierna.", "118 Romagna", "ORGANIZATION"),
+        # serial and lot numbers of devices
+        ("Pacemaker impiantato (matricola CS300-48817).", "CS300-48817", "DEVICE"),
+        ("Protesi d'anca, lotto n. 21B0457.", "21B0457", "DEVICE"),
+        # a patient header before surnames in capitals and the given name
+        ("Cognome e nome / iniziali dell'assistito: FERRARI LUCIA", "FERRARI LUCIA", "PATIENT"),
+        ("Paz.: Dalla Vecchia Ornella, 88 anni", "Dalla Vecchia Ornella", "PATIENT"),
+        # a street written with a lower-case type word; places after travel words
+        ("Indirizzo: via Garibaldi Nord 12, 43100 Parma", "via Garibaldi Nord 12", "STREET"),
+        ("Rientrato da un viaggio in Senegal, febbre.", "Senegal", "CITY"),
+        # care institutions beyond hospitals, and no sentence end inside the name
+        ("Seguito dal CSM di Lodi.", "CSM di Lodi", "HOSPITAL"),
+        ("Ricovero al Centro di Riabilitazione Villa Beretta.", "Villa Beretta", "HOSPITAL"),
+        # whatever follows an occupation verb or header, listed or not
+        ("Lavora come operaio edile presso una ditta.", "operaio edile", "PROFESSION"),
+        ("Professione: perito chimico, coniugato.", "perito chimico", "PROFESSION"),
+        # dates joined by hyphens, dotted day.month, a day/month in brackets after an exam
+        ("Trasferimento in data 19-ago-2021.", "19-ago-2021", "DATE"),
+        ("Somministrate immunoglobuline il 19.10.", "19.10", "DATE"),
+        ("Ecocardiogramma (4/3): FE 35%.", "4/3", "DATE"),
+        # record numbers with a qualified or abbreviated keyword
+        ("N. esame istologico: B-22-1187", "B-22-1187", "IDNUM"),
+        ("referto / n. acc. TC2203-0917", "TC2203-0917", "IDNUM"),
+        ("NRE: 080A1 4471203311", "080A1 4471203311", "IDNUM"),
+        # regions and countries by their Italian names
+        ("SERVIZIO SANITARIO NAZIONALE - Regione Lazio", "Lazio", "STATE"),
+        ("Nata il 03/04/1975 in Marocco, in Italia dal 2001.", "Marocco", "COUNTRY"),
+        ("Proveniente dal Perù per lavoro.", "Perù", "COUNTRY"),
+        # a listed occupation with its complement, and occupations added to the list
+        ("Ex operaio metalmeccanico, vive solo.", "operaio metalmeccanico", "PROFESSION"),
+        ("Pensionato, ex tranviere.", "tranviere", "PROFESSION"),
+        # places that are neither streets nor towns; a signature with an initial
+        ("Caduto in casa circondariale di Rebibbia.", "Rebibbia", "LOCATION_OTHER"),
+        ("Cordiali saluti\nG. Marchetti\n", "G. Marchetti", "DOCTOR"),
+        # beds written with a letter
+        ("Ricoverato in camera 214 letto B.", "B", "ROOM"),
+        ("Lavorava come bidello alla scuola elementare Pascoli.", "Pascoli", "ORGANIZATION"),
+        ("Pensionato FIAT, vive con la moglie.", "FIAT", "ORGANIZATION"),
+        # a copula right before the occupation
+        ("Era insegnante di lettere, ora in pensione.", "insegnante di lettere", "PROFESSION"),
+        # notes dictated in lower case
+        ("referto\npaziente: galli marta / data: 03-02-2021", "galli marta", "PATIENT"),
+        ("lieve sinusopatia.\n\ndr. paolo ferrante\n", "paolo ferrante", "DOCTOR"),
+    ],
+)
+def test_recall_classes_found_in_italian(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+# the same shapes where the words are not PHI
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Visto dal Dott. Ferri, cardiologo, in data odierna.", "cardiologo"),
+        ("Paziente pensionata, vive sola.", "Paziente"),
+        ("Vedovo, pensionato.", "Vedovo"),
+        ("Ricoverato presso la U.O. di Medicina.", "U.O."),
+        ("Chiamato il 118 alle ore 10.", "118"),
+        ("Esami presso il laboratorio analisi del nostro ospedale.", "laboratorio"),
+        ("Sono state eseguite una serie di 4 sedute.", "serie di 4"),
+        ("Diagnosi: BPCO RIACUTIZZATA", "BPCO RIACUTIZZATA"),
+        ("Somministrato per via Endovenosa.", "via Endovenosa"),
+        ("Ritorno a domicilio.", "domicilio"),
+        ("Ospite della RSA Villa Serena. Autonoma.", "Autonoma"),
+        ("Lavora come commessa in un negozio del centro.", "negozio"),
+        ("Già trattato con steroidi.", "trattato"),
+        ("Parto a termine (40+2 sett.) senza complicanze.", "2 sett"),
+        ("EVA (3/10) al mattino.", "3/10"),
+        ("Terapia il 2.5 mg la sera.", "2.5"),
+        ("Ricetta n. 3 confezioni.", "3"),
+        ("Le marche di farmaci generici sono equivalenti.", "marche"),
+        ("Ex muratore ricoverato per frattura.", "ricoverato"),
+        ("B. Terapia\nInvariata.", "Terapia"),
+        ("Il dolore è intenso e la infermiera avvisa il medico.", "infermiera"),
+        ("visto dal dr. rossi ieri sera.", "ieri"),
+    ],
+)
+def test_recall_classes_leave_ordinary_italian_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

@@ -108,6 +108,9 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
     "common_words": ("common_words.txt", Kind.STOP, True),
 }
+# characters before an occupation searched by ``[professions] context_patterns``: a title, two
+# names and a comma
+_PROF_SHAPE_WINDOW = 48
 _SET_ONLY = frozenset({"stopwords", "clinical_words", "eponyms", "common_words"})
 _PLACE_KINDS = (
     (Kind.CITY, "CITY", "location.city", 0.75),
@@ -191,6 +194,16 @@ class RuleDetector(BaseDetector):
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
         self._prof_strong = context_regex(prof.get("strong_context", ()))
+        # shapes no word list can say, matched on the original text and ending where the
+        # occupation starts: an apposition after a titled name or an age ("M. Girard,
+        # étudiant", "65 ans, plombier"), weak context like ``context``
+        self._prof_shapes = tuple(
+            re.compile(rf"(?:{p})\s*\Z") for p in prof.get("context_patterns", ())
+        )
+        # what may follow a listed occupation and belongs to it ("chauffeur poids lourd",
+        # "secrétaire médicale", "conductor de autobús"), matched right after the listed words
+        complement = prof.get("complement")
+        self._prof_complement = re.compile(complement) if complement else None
         self._place_words = PlaceWords.build(
             tables["places"],
             tables["names"].get("care_stopwords", ()),
@@ -436,21 +449,36 @@ class RuleDetector(BaseDetector):
             strong = self._prof_strong is not None and self._prof_strong.search(
                 lower, window_start, hit.start
             )
-            weak = strong or self._prof_context.search(lower, window_start, hit.start)
+            weak = (
+                strong
+                or self._prof_context.search(lower, window_start, hit.start)
+                or self._prof_shape_before(text, hit.start)
+            )
             if hit.kind & Kind.CLINICAL_PROFESSION and not strong:
                 continue
             if not weak:
                 continue
+            end = self._prof_end(text, hit.end)
             out.append(
                 self._span(
                     hit.start,
-                    hit.end,
+                    end,
                     "PROFESSION",
                     "profession.dictionary",
                     0.8 if strong else 0.65,
                 )
             )
-            covered = hit.end
+            covered = end
+
+    def _prof_end(self, text: str, end: int) -> int:
+        if self._prof_complement is None:
+            return end
+        m = self._prof_complement.match(text, end)
+        return m.end() if m else end
+
+    def _prof_shape_before(self, text: str, start: int) -> bool:
+        begin = max(0, start - _PROF_SHAPE_WINDOW)
+        return any(p.search(text, begin, start) for p in self._prof_shapes)
 
 
 def _check_disabled(disabled: frozenset[str], rules: frozenset[str]) -> None:
