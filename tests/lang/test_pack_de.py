@@ -300,3 +300,88 @@ def test_recall_and_precision_floor_on_the_hand_written_notes(detector: RuleDete
         both += len(gold & pred)
     recall, precision = both / gold_chars, both / pred_chars
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+# ---------------------------------------------------------------- recall classes (issue 12) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Koronarangiographie (14.02.) ohne Befund", "14.02.", "DATE"),
+        ("Stationärer Aufenthalt: 03.01.–17.01.2024", "03.01.", "DATE"),
+        ("Aufenthalt 3.1.-17.1.2024 auf der Normalstation", "3.1.", "DATE"),
+        ("22.06. Visite: beschwerdefrei, mobil", "22.06.", "DATE"),
+        ("Rückruf unter 034204 7-2210 erbeten", "034204 7-2210", "PHONE"),
+        ("Befund mit OA K.H. Brandt besprochen", "K.H. Brandt", "DOCTOR"),
+    ],
+)
+def test_german_short_dates_phones_and_initials(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("siehe Abschnitt 1.2. der Leitlinie", "1.2."),
+        ("Ibuprofen 400 mg bei Bedarf, tätig bei Bedarf", "Bedarf"),
+        ("arbeitet bei Nacht im Schichtdienst", "Nacht"),
+        ("Er besucht die Grundschule.", "Grundschule"),
+        ("Sie studiert an der Universität.", "Universität"),
+        ("Verlegung in eine Reha-Klinik geplant", "Reha-Klinik"),
+        ("Krankenkasse: privat versichert", "privat"),
+    ],
+)
+def test_german_words_that_look_like_dates_or_organisations_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Versichert bei der Techniker Krankenkasse", "Techniker Krankenkasse"),
+        ("Kostenträger: AOK Nordost", "AOK Nordost"),
+        ("Krankenkasse: TK, Versichertenstatus 1", "TK"),
+        ("Mitglied der Audi BKK seit 2010", "Audi BKK"),
+        ("Antrag bei der Deutschen Rentenversicherung gestellt", "Deutschen Rentenversicherung"),
+        ("Er arbeitet als Monteur bei der Firma Kaltenbach Haustechnik.", "Kaltenbach Haustechnik"),
+        ("beschäftigt bei Continental in Hannover", "Continental"),
+        ("Anbindung an die Caritas-Suchtberatung Süd", "Caritas-Suchtberatung Süd"),
+        ("Entlassung in die Kurzzeitpflege Haus Lindenhof", "Haus Lindenhof"),
+        ("Rückverlegung ins Pflegeheim Am Schlossberg", "Am Schlossberg"),
+        ("Studentin an der Hochschule für Musik Detmold", "Hochschule für Musik Detmold"),
+        ("besucht die 4. Klasse der Astrid-Lindgren-Schule", "Astrid-Lindgren-Schule"),
+        ("Meldung an das Jugendamt Bielefeld erfolgt", "Jugendamt Bielefeld"),
+    ],
+)
+def test_german_organisations_insurers_employers_schools(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "ORGANIZATION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Anschlussheilbehandlung in der Schüchtermann-Klinik", "Schüchtermann-Klinik"),
+        ("Verlegung ins Klinikum Frankfurt (Oder)", "Klinikum Frankfurt (Oder)"),
+    ],
+)
+def test_german_institution_shapes(detector: RuleDetector, text: str, part: str) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Arbeit: Gerüstbauer, Schichtdienst", "Gerüstbauer"),
+        ("Sozialanamnese: gelernte Floristin, jetzt Hausfrau", "Floristin"),
+        ("Sie arbeitet als Kommissioniererin in einem Logistikzentrum.", "Kommissioniererin"),
+    ],
+)
+def test_more_german_occupations_in_context(detector: RuleDetector, text: str, part: str) -> None:
+    assert "PROFESSION" in _covered(detector, text, part)

@@ -259,3 +259,64 @@ def test_recall_and_precision_floor_on_the_hand_written_notes(detector: RuleDete
         both += len(gold & pred)
     recall, precision = both / gold_chars, both / pred_chars
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+# ---------------------------------------------------------------- recall classes (issue 12) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("namens dr. P.C. Ouwerkerk, internist", "P.C. Ouwerkerk"),
+        ("Met vriendelijke groet,\nG.H. Terpstra, klinisch geriater", "G.H. Terpstra"),
+        ("Met collegiale groet,\nJ.W.M. Kuipers, huisarts", "J.W.M. Kuipers"),
+        ("Besproken met huisarts Veldkamp, die akkoord is.", "Veldkamp"),
+        ("Telefonisch contact met assistente Ilse over de uitslag.", "Ilse"),
+    ],
+)
+def test_dutch_doctors_with_initials_roles_and_signatures(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "DOCTOR" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Opname: 14-05-2023 t/m 20-05-2023", "20-05-2023", "DATE"),
+        ("CRP 14-01: 45 mg/l, nu dalend", "14-01", "DATE"),
+        ("Menstruatie 03-11, cyclus regelmatig", "03-11", "DATE"),
+        ("Poliklinische controle 7 okt, dan MRI", "7 okt", "DATE"),
+        ("Volgende afspraak 12 sept om 9 uur", "12 sept", "DATE"),
+        ("Adres: Lindelaan 4, 7311 AM Apeldoorn", "7311 AM", "ZIP"),
+        ("overgeplaatst naar kamer 214-2", "214-2", "ROOM"),
+        ("Cliënt: dhr. Hendrik Scholten (93), woont alleen", "93", "AGE"),
+        ("verwezen naar het OLVG, locatie West", "locatie West", "HOSPITAL"),
+        ("gescand in het ZorgSaam Ziekenhuis", "ZorgSaam Ziekenhuis", "HOSPITAL"),
+        ("Zorgverzekeraar: Menzis, polis volgt", "Menzis", "ORGANIZATION"),
+        ("verzekerd bij DSW sinds 2019", "DSW", "ORGANIZATION"),
+        ("Hij is werkzaam bij Tata Steel als operator.", "Tata Steel", "ORGANIZATION"),
+        ("Thuiszorg Careyn komt dagelijks", "Careyn", "ORGANIZATION"),
+        ("lid van de Christelijke Mutualiteit", "Christelijke Mutualiteit", "ORGANIZATION"),
+        ("mevrouw, 47 jaar, kapster, met pijn in de schouder", "kapster", "PROFESSION"),
+        ("werkzaam als vakkenvuller bij een supermarkt", "vakkenvuller", "PROFESSION"),
+    ],
+)
+def test_dutch_recall_classes(detector: RuleDetector, text: str, part: str, label: str) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Dosering 10-12 mg per dag", "10-12"),
+        ("controle over 06-08 weken", "06-08"),
+        ("Gegeven 2x 5000 IE heparine", "5000 IE"),
+        ("dhr. Hendrik Scholten (63) woont alleen", "63"),
+        ("Hij werkt bij de gemeente als ambtenaar.", "gemeente"),
+        ("Thuiszorg komt dagelijks voor wondzorg.", "Thuiszorg"),
+        ("Temperatuur T 38,2, verder stabiel", "38,2"),
+    ],
+)
+def test_dutch_look_alikes_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)
