@@ -385,3 +385,31 @@ def test_german_institution_shapes(detector: RuleDetector, text: str, part: str)
 )
 def test_more_german_occupations_in_context(detector: RuleDetector, text: str, part: str) -> None:
     assert "PROFESSION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Beschwerden seit 03.2023, zunehmend", "03.2023", "DATE"),
+        ("Kontrolle Mo. 4.3. in der Ambulanz", "4.3.", "DATE"),
+        ("Sturz am 2. Weihnachtstag", "Weihnachtstag", "DATE"),
+        ("Schrittmacher, Seriennummer: PJN123456S, abgefragt", "PJN123456S", "DEVICE"),
+        ("Implantat LOT 23A417 dokumentiert", "23A417", "DEVICE"),
+        ("Ch.-B.: 2207113 laut Etikett", "2207113", "DEVICE"),
+    ],
+)
+def test_german_month_years_holidays_and_devices(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Diabetes mellitus Typ 2, diätetisch eingestellt", "2"),
+        ("Referenzbereich 12-15 g/dl", "12-15"),
+    ],
+)
+def test_device_words_without_a_number_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)

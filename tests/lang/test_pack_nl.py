@@ -320,3 +320,33 @@ def test_dutch_recall_classes(detector: RuleDetector, text: str, part: str, labe
 )
 def test_dutch_look_alikes_stay(detector: RuleDetector, text: str, part: str) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("klachten sinds 03-2023, toenemend", "03-2023", "DATE"),
+        ("Gevallen op 1e kerstdag", "1e kerstdag", "DATE"),
+        ("pacemaker controle, serienummer: PJN123456S", "PJN123456S", "DEVICE"),
+        ("prothese lotnummer 23A417 genoteerd", "23A417", "DEVICE"),
+        ("Cliënt: mevr. Olthof (96), Esweg 17\nUlcus cruris", "Esweg 17", "STREET"),
+    ],
+)
+def test_dutch_month_years_devices_and_inline_streets(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Op 12 mg, weg na 3 dagen", "weg"),
+        ("ligt op de ring 3 dagen", "ring 3"),
+        ("diabetes mellitus type 2", "2"),
+    ],
+)
+def test_dutch_street_and_device_look_alikes_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)

@@ -30,6 +30,8 @@ _INITIALS = r"[A-Z]\.(?:-?[A-Z]\.){0,4}"
 # a name token: initials ("S.", "P.C."), or a word starting with a letter
 _TOKEN = re.compile(rf"[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _FIRST_TOKEN = re.compile(rf"(?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
+# a word or initials of a signature ("Jane Doe, MD", "P.C. Ouwerkerk, internist")
+_SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS})"
 _DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
@@ -119,7 +121,7 @@ class NameFinder:
         # signatures are found from the credential (rare, literal) and extended to the left
         self.cred_re = re.compile(rf"(?:{'|'.join(re.escape(c) for c in creds)})(?![\w-])")
         self.cred_name_re = re.compile(
-            rf"(?P<name>(?:[A-Z][\w'’-]*\w|{_INITIALS})(?:[ \t]{{1,2}}(?:[A-Z][\w'’-]*\w|{_INITIALS})){{1,3}})"
+            rf"(?P<name>{_SIG_TOKEN}(?:[ \t]{{1,2}}{_SIG_TOKEN}){{1,3}})"
             r"[ \t]*,?[ \t]{1,2}$"
         )
         cjk = sorted({s for s in cjk_surnames if len(s) == 1}, key=len)
