@@ -413,3 +413,32 @@ def test_german_month_years_holidays_and_devices(
 )
 def test_device_words_without_a_number_stay(detector: RuleDetector, text: str, part: str) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Dialyse im KfH-Nierenzentrum Bonn", "KfH-Nierenzentrum Bonn"),
+        ("Shuntanlage im Dialysezentrum Nord", "Dialysezentrum Nord"),
+        ("Ablation im Herz- und Diabeteszentrum NRW", "Herz- und Diabeteszentrum NRW"),
+        ("Vorbefunde aus dem LKH Graz", "LKH Graz"),
+        ("Voroperation im Balgrist", "Balgrist"),
+    ],
+)
+def test_german_centres_acronyms_and_known_institutions(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Vorstellung im Zentrum für Innere Medizin", "Zentrum"),
+        ("im Brustzentrum Aufnahme zur Stanzbiopsie", "Brustzentrum"),
+    ],
+)
+def test_a_centre_word_before_a_department_or_heading_stays(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)

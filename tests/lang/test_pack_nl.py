@@ -350,3 +350,32 @@ def test_dutch_street_and_device_look_alikes_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("overgeplaatst naar verpleeghuis De Zonnebloem", "De Zonnebloem"),
+        ("woont in woonzorgcentrum Het Anker", "Het Anker"),
+        ("eerder opgenomen in AZ Sint-Jan Brugge", "Sint-Jan Brugge"),
+        ("behandeld in UZ Leuven", "UZ Leuven"),
+        ("opname bij Altrecht, daarna poliklinisch", "Altrecht"),
+    ],
+)
+def test_dutch_and_belgian_institutions_in_running_text(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("opgenomen in het ziekenhuis. Daarna naar huis", "Daarna"),
+        ("in het ziekenhuis Maandag gezien", "ziekenhuis"),
+    ],
+)
+def test_a_lower_case_institution_word_alone_stays(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
