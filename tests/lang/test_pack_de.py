@@ -442,3 +442,17 @@ def test_a_centre_word_before_a_department_or_heading_stays(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("SAB, GCS 13, Hunt & Hess II", "Hunt"),
+        ("Im Colon sigmoideum ein Polyp", "Colon"),
+        ("Infarkt, Killip II bei Aufnahme", "Killip"),
+    ],
+)
+def test_score_eponyms_and_anatomy_are_not_names(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)

@@ -379,3 +379,12 @@ def test_a_lower_case_institution_word_alone_stays(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+def test_a_signature_with_its_function_on_the_next_line(detector: RuleDetector) -> None:
+    text = "Met vriendelijke groet,\nA. Visser\nVerpleegkundig specialist"
+    assert "DOCTOR" in _covered(detector, text, "A. Visser")
+
+
+def test_a_heading_before_a_function_word_is_no_signature(detector: RuleDetector) -> None:
+    assert not _spans(detector, "Conclusie\nArts bespreekt de uitslag met patiënt.")
