@@ -456,3 +456,32 @@ def test_score_eponyms_and_anatomy_are_not_names(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Er arbeitet als Gabelstaplerfahrer.", "Gabelstaplerfahrer", "PROFESSION"),
+        ("Beruf: Versicherungsfachangestellte", "Versicherungsfachangestellte", "PROFESSION"),
+        ("ehemaliger Stahlwerksarbeiter, Nichtraucher", "Stahlwerksarbeiter", "PROFESSION"),
+        ("Mitarbeiterin der Stadtwerke Ulm", "Stadtwerke Ulm", "ORGANIZATION"),
+        ("Angestellter bei der Deutschen Bahn", "Deutschen Bahn", "ORGANIZATION"),
+    ],
+)
+def test_german_occupations_by_ending_and_employers_by_role(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("als Beifahrer verunfallt, HWS-Distorsion", "Beifahrer"),
+        ("Mitarbeiterin der Pflege informiert", "Pflege"),
+    ],
+)
+def test_role_words_without_an_occupation_cue_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)

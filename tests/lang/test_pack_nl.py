@@ -388,3 +388,21 @@ def test_a_signature_with_its_function_on_the_next_line(detector: RuleDetector) 
 
 def test_a_heading_before_a_function_word_is_no_signature(detector: RuleDetector) -> None:
     assert not _spans(detector, "Conclusie\nArts bespreekt de uitslag met patiënt.")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("werkt als orderverzamelaar in een distributiecentrum", "orderverzamelaar", "PROFESSION"),
+        ("voormalig havenmedewerker, rookt niet", "havenmedewerker", "PROFESSION"),
+        ("medewerker bij PostNL, fulltime", "PostNL", "ORGANIZATION"),
+    ],
+)
+def test_dutch_occupations_by_ending_and_employers(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+def test_vroeger_before_an_ordinary_word_is_no_occupation(detector: RuleDetector) -> None:
+    assert not _spans(detector, "Zij had vroeger regelmatig hoofdpijn.")
