@@ -406,3 +406,21 @@ def test_dutch_occupations_by_ending_and_employers(
 
 def test_vroeger_before_an_ordinary_word_is_no_occupation(detector: RuleDetector) -> None:
     assert not _spans(detector, "Zij had vroeger regelmatig hoofdpijn.")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("woont op de Nieuwe Binnenweg 45a", "Nieuwe Binnenweg 45a"),
+        ("Zuiderzeeweg 12 in Lelystad", "Zuiderzeeweg 12"),
+        ("Adres: Kanaalweg-Oost 14, 7461 AB Rijssen", "Kanaalweg-Oost 14"),
+    ],
+)
+def test_dutch_weak_streets_before_a_town_or_with_a_quarter(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "STREET" in _covered(detector, text, part)
+
+
+def test_a_bare_street_word_before_a_town_is_no_street(detector: RuleDetector) -> None:
+    assert not _touched(detector, "Park 3 in Utrecht bezocht", "Park 3")
