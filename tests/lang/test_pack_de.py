@@ -485,3 +485,34 @@ def test_role_words_without_an_occupation_cue_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Frau Anna Meier, geb. Schulz, wohnhaft in Kassel", "Schulz", "PATIENT"),
+        ("Sekretariat: +49 (0) 221 478-0", "+49 (0) 221 478-0", "PHONE"),
+        ("wohnhaft An der Alster 12 in Hamburg", "An der Alster 12", "STREET"),
+        ("Anschrift: Auf dem Berge 3, Kassel", "Auf dem Berge 3", "STREET"),
+        ("zugezogen aus Halle (Saale)", "Halle (Saale)", "CITY"),
+        ("lebt in Mülheim an der Ruhr", "Mülheim an der Ruhr", "CITY"),
+    ],
+)
+def test_german_birth_names_trunk_phones_preposition_streets_and_towns(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Sturz im Urlaub an der Mosel", "Urlaub"),
+        ("Am Morgen 2 Tabletten, danach besser", "Am Morgen 2"),
+        ("geb. 12.03.1950 in Köln", "geb."),
+    ],
+)
+def test_german_holidays_by_a_river_and_times_of_day_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
