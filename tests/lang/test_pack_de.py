@@ -516,3 +516,22 @@ def test_german_holidays_by_a_river_and_times_of_day_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+def test_a_letter_signed_for_someone_else(detector: RuleDetector) -> None:
+    text = "Mit freundlichen Grüßen\ni.A. Schmidt"
+    assert "DOCTOR" in _covered(detector, text, "Schmidt")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Antibiose i.V. Cefuroxim 1,5 g", "Cefuroxim"),
+        ("Familie Nowak kommt zu Besuch", "Familie"),
+        ("Herr Dipl.-Ing. Bauer", "Dipl"),
+    ],
+)
+def test_intravenous_drugs_and_family_words_are_not_names(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
