@@ -535,3 +535,30 @@ def test_intravenous_drugs_and_family_words_are_not_names(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Rezept in der Löwen-Apotheke eingelöst", "Löwen-Apotheke", "HOSPITAL"),
+        ("Medikamente von der Apotheke am Markt", "Apotheke am Markt", "HOSPITAL"),
+        ("spielt Fußball beim TSV 1860 München", "TSV 1860 München", "ORGANIZATION"),
+    ],
+)
+def test_german_pharmacies_and_clubs(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Apotheke informiert über Lieferengpass", "Apotheke"),
+        ("Echo: SV Index 40 ml/m2", "SV Index"),
+    ],
+)
+def test_a_pharmacy_word_or_club_acronym_alone_stays(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
