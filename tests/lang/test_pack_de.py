@@ -562,3 +562,20 @@ def test_a_pharmacy_word_or_club_acronym_alone_stays(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Histo-Nr. E 2023/12345: tubuläres Adenom", "E 2023/12345"),
+        ("Betreuung, Aktenzeichen 12 XVII 345/23", "12 XVII 345/23"),
+    ],
+)
+def test_german_pathology_and_court_file_numbers(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "IDNUM" in _covered(detector, text, part)
+
+
+def test_az_is_the_general_condition(detector: RuleDetector) -> None:
+    assert not _spans(detector, "AZ: 2 von 4, EZ adipös.")
