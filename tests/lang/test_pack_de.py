@@ -331,6 +331,7 @@ def test_german_short_dates_phones_and_initials(
         ("Er besucht die Grundschule.", "Grundschule"),
         ("Sie studiert an der Universität.", "Universität"),
         ("Verlegung in eine Reha-Klinik geplant", "Reha-Klinik"),
+        ("Verlegung in die Geriatrie-Klinik geplant", "Geriatrie-Klinik"),
         ("Krankenkasse: privat versichert", "privat"),
     ],
 )
