@@ -580,3 +580,22 @@ def test_german_pathology_and_court_file_numbers(
 
 def test_az_is_the_general_condition(detector: RuleDetector) -> None:
     assert not _spans(detector, "AZ: 2 von 4, EZ adipös.")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("wohnt in Oberkirchbach bei ihrer Tochter", "Oberkirchbach", True),
+        ("Wohnort: Unterpleichfeld", "Unterpleichfeld", True),
+        ("stammt aus Wolfhagen-Istha", "Wolfhagen-Istha", True),
+        ("lebt in Trennung, zwei Kinder", "Trennung", False),
+        ("wohnt in der Nähe der Tochter", "Nähe", False),
+    ],
+)
+def test_german_towns_after_a_residence_word(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "CITY" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)

@@ -424,3 +424,21 @@ def test_dutch_weak_streets_before_a_town_or_with_a_quarter(
 
 def test_a_bare_street_word_before_a_town_is_no_street(detector: RuleDetector) -> None:
     assert not _touched(detector, "Park 3 in Utrecht bezocht", "Park 3")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("geboren in Paramaribo, sinds 1990 in Nederland", "Paramaribo", True),
+        ("verhuisd naar Ter Apel", "Ter Apel", True),
+        ("Woonplaats: Sint-Michielsgestel", "Sint-Michielsgestel", True),
+        ("woont in een flat op de derde verdieping", "flat", False),
+    ],
+)
+def test_dutch_towns_after_a_residence_word(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "CITY" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
