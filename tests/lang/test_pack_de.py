@@ -599,3 +599,15 @@ def test_german_towns_after_a_residence_word(
         assert "CITY" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Kundenberater bei den Stadtwerken, jetzt Stadtwerke Ulm", "Stadtwerke Ulm"),
+        ("engagiert in der Kirchengemeinde St. Martin", "Kirchengemeinde St. Martin"),
+        ("Meldung an den Landkreis Harburg", "Landkreis Harburg"),
+    ],
+)
+def test_german_local_bodies_by_town(detector: RuleDetector, text: str, part: str) -> None:
+    assert "ORGANIZATION" in _covered(detector, text, part)

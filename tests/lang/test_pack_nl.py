@@ -442,3 +442,20 @@ def test_dutch_towns_after_a_residence_word(
         assert "CITY" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("melding gedaan bij Veilig Thuis Twente", "Veilig Thuis Twente", True),
+        ("contact met GGD Hollands Midden", "GGD Hollands Midden", True),
+        ("de gemeente heeft een indicatie afgegeven", "gemeente", False),
+    ],
+)
+def test_dutch_local_bodies_by_town(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "ORGANIZATION" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
