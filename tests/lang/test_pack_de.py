@@ -611,3 +611,20 @@ def test_german_towns_after_a_residence_word(
 )
 def test_german_local_bodies_by_town(detector: RuleDetector, text: str, part: str) -> None:
     assert "ORGANIZATION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("Frau Berta Krause (94) lebt allein", "94", True),
+        ("Herr Lenz (62) lebt allein", "62", False),
+        ("Kalium (95) im Verlauf", "95", False),
+    ],
+)
+def test_german_age_in_brackets_after_a_titled_name(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "AGE" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)

@@ -459,3 +459,7 @@ def test_dutch_local_bodies_by_town(
         assert "ORGANIZATION" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+def test_a_lab_value_in_brackets_is_no_age(detector: RuleDetector) -> None:
+    assert not _touched(detector, "Glucose (110) na de maaltijd", "110")
