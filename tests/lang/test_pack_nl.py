@@ -463,3 +463,20 @@ def test_dutch_local_bodies_by_town(
 
 def test_a_lab_value_in_brackets_is_no_age(detector: RuleDetector) -> None:
     assert not _touched(detector, "Glucose (110) na de maaltijd", "110")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("14-06-2024 consult, LvdB", "LvdB", True),
+        ("telefonisch overleg, gezien JvdM", "JvdM", True),
+        ("HbA1c 53, pH 7,4, CRP 12", "HbA1c", False),
+    ],
+)
+def test_dutch_staff_initials_with_a_particle(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "DOCTOR" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
