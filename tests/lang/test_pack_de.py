@@ -300,3 +300,331 @@ def test_recall_and_precision_floor_on_the_hand_written_notes(detector: RuleDete
         both += len(gold & pred)
     recall, precision = both / gold_chars, both / pred_chars
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+# ---------------------------------------------------------------- recall classes (issue 12) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Koronarangiographie (14.02.) ohne Befund", "14.02.", "DATE"),
+        ("Stationärer Aufenthalt: 03.01.–17.01.2024", "03.01.", "DATE"),
+        ("Aufenthalt 3.1.-17.1.2024 auf der Normalstation", "3.1.", "DATE"),
+        ("22.06. Visite: beschwerdefrei, mobil", "22.06.", "DATE"),
+        ("Rückruf unter 034204 7-2210 erbeten", "034204 7-2210", "PHONE"),
+        ("Befund mit OA K.H. Brandt besprochen", "K.H. Brandt", "DOCTOR"),
+    ],
+)
+def test_german_short_dates_phones_and_initials(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("siehe Abschnitt 1.2. der Leitlinie", "1.2."),
+        ("Ibuprofen 400 mg bei Bedarf, tätig bei Bedarf", "Bedarf"),
+        ("arbeitet bei Nacht im Schichtdienst", "Nacht"),
+        ("Er besucht die Grundschule.", "Grundschule"),
+        ("Sie studiert an der Universität.", "Universität"),
+        ("Verlegung in eine Reha-Klinik geplant", "Reha-Klinik"),
+        ("Verlegung in die Geriatrie-Klinik geplant", "Geriatrie-Klinik"),
+        ("Krankenkasse: privat versichert", "privat"),
+    ],
+)
+def test_german_words_that_look_like_dates_or_organisations_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Versichert bei der Techniker Krankenkasse", "Techniker Krankenkasse"),
+        ("Kostenträger: AOK Nordost", "AOK Nordost"),
+        ("Krankenkasse: TK, Versichertenstatus 1", "TK"),
+        ("Mitglied der Audi BKK seit 2010", "Audi BKK"),
+        ("Antrag bei der Deutschen Rentenversicherung gestellt", "Deutschen Rentenversicherung"),
+        ("Er arbeitet als Monteur bei der Firma Kaltenbach Haustechnik.", "Kaltenbach Haustechnik"),
+        ("beschäftigt bei Continental in Hannover", "Continental"),
+        ("Anbindung an die Caritas-Suchtberatung Süd", "Caritas-Suchtberatung Süd"),
+        ("Entlassung in die Kurzzeitpflege Haus Lindenhof", "Haus Lindenhof"),
+        ("Rückverlegung ins Pflegeheim Am Schlossberg", "Am Schlossberg"),
+        ("Studentin an der Hochschule für Musik Detmold", "Hochschule für Musik Detmold"),
+        ("besucht die 4. Klasse der Astrid-Lindgren-Schule", "Astrid-Lindgren-Schule"),
+        ("Meldung an das Jugendamt Bielefeld erfolgt", "Jugendamt Bielefeld"),
+    ],
+)
+def test_german_organisations_insurers_employers_schools(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "ORGANIZATION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Anschlussheilbehandlung in der Schüchtermann-Klinik", "Schüchtermann-Klinik"),
+        ("Verlegung ins Klinikum Frankfurt (Oder)", "Klinikum Frankfurt (Oder)"),
+    ],
+)
+def test_german_institution_shapes(detector: RuleDetector, text: str, part: str) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Arbeit: Gerüstbauer, Schichtdienst", "Gerüstbauer"),
+        ("Sozialanamnese: gelernte Floristin, jetzt Hausfrau", "Floristin"),
+        ("Sie arbeitet als Kommissioniererin in einem Logistikzentrum.", "Kommissioniererin"),
+    ],
+)
+def test_more_german_occupations_in_context(detector: RuleDetector, text: str, part: str) -> None:
+    assert "PROFESSION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Beschwerden seit 03.2023, zunehmend", "03.2023", "DATE"),
+        ("Kontrolle Mo. 4.3. in der Ambulanz", "4.3.", "DATE"),
+        ("Sturz am 2. Weihnachtstag", "Weihnachtstag", "DATE"),
+        ("Schrittmacher, Seriennummer: PJN123456S, abgefragt", "PJN123456S", "DEVICE"),
+        ("Implantat LOT 23A417 dokumentiert", "23A417", "DEVICE"),
+        ("Ch.-B.: 2207113 laut Etikett", "2207113", "DEVICE"),
+    ],
+)
+def test_german_month_years_holidays_and_devices(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Diabetes mellitus Typ 2, diätetisch eingestellt", "2"),
+        ("Referenzbereich 12-15 g/dl", "12-15"),
+    ],
+)
+def test_device_words_without_a_number_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Dialyse im KfH-Nierenzentrum Bonn", "KfH-Nierenzentrum Bonn"),
+        ("Shuntanlage im Dialysezentrum Nord", "Dialysezentrum Nord"),
+        ("Ablation im Herz- und Diabeteszentrum NRW", "Herz- und Diabeteszentrum NRW"),
+        ("Vorbefunde aus dem LKH Graz", "LKH Graz"),
+        ("Voroperation im Balgrist", "Balgrist"),
+    ],
+)
+def test_german_centres_acronyms_and_known_institutions(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Vorstellung im Zentrum für Innere Medizin", "Zentrum"),
+        ("im Brustzentrum Aufnahme zur Stanzbiopsie", "Brustzentrum"),
+    ],
+)
+def test_a_centre_word_before_a_department_or_heading_stays(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("SAB, GCS 13, Hunt & Hess II", "Hunt"),
+        ("Im Colon sigmoideum ein Polyp", "Colon"),
+        ("Infarkt, Killip II bei Aufnahme", "Killip"),
+    ],
+)
+def test_score_eponyms_and_anatomy_are_not_names(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Er arbeitet als Gabelstaplerfahrer.", "Gabelstaplerfahrer", "PROFESSION"),
+        ("Beruf: Versicherungsfachangestellte", "Versicherungsfachangestellte", "PROFESSION"),
+        ("ehemaliger Stahlwerksarbeiter, Nichtraucher", "Stahlwerksarbeiter", "PROFESSION"),
+        ("Mitarbeiterin der Stadtwerke Ulm", "Stadtwerke Ulm", "ORGANIZATION"),
+        ("Angestellter bei der Deutschen Bahn", "Deutschen Bahn", "ORGANIZATION"),
+    ],
+)
+def test_german_occupations_by_ending_and_employers_by_role(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("als Beifahrer verunfallt, HWS-Distorsion", "Beifahrer"),
+        ("Mitarbeiterin der Pflege informiert", "Pflege"),
+    ],
+)
+def test_role_words_without_an_occupation_cue_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Frau Anna Meier, geb. Schulz, wohnhaft in Kassel", "Schulz", "PATIENT"),
+        ("Sekretariat: +49 (0) 221 478-0", "+49 (0) 221 478-0", "PHONE"),
+        ("wohnhaft An der Alster 12 in Hamburg", "An der Alster 12", "STREET"),
+        ("Anschrift: Auf dem Berge 3, Kassel", "Auf dem Berge 3", "STREET"),
+        ("zugezogen aus Halle (Saale)", "Halle (Saale)", "CITY"),
+        ("lebt in Mülheim an der Ruhr", "Mülheim an der Ruhr", "CITY"),
+    ],
+)
+def test_german_birth_names_trunk_phones_preposition_streets_and_towns(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Sturz im Urlaub an der Mosel", "Urlaub"),
+        ("Am Morgen 2 Tabletten, danach besser", "Am Morgen 2"),
+        ("geb. 12.03.1950 in Köln", "geb."),
+    ],
+)
+def test_german_holidays_by_a_river_and_times_of_day_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+def test_a_letter_signed_for_someone_else(detector: RuleDetector) -> None:
+    text = "Mit freundlichen Grüßen\ni.A. Schmidt"
+    assert "DOCTOR" in _covered(detector, text, "Schmidt")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Antibiose i.V. Cefuroxim 1,5 g", "Cefuroxim"),
+        ("Familie Nowak kommt zu Besuch", "Familie"),
+        ("Herr Dipl.-Ing. Bauer", "Dipl"),
+    ],
+)
+def test_intravenous_drugs_and_family_words_are_not_names(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Rezept in der Löwen-Apotheke eingelöst", "Löwen-Apotheke", "HOSPITAL"),
+        ("Medikamente von der Apotheke am Markt", "Apotheke am Markt", "HOSPITAL"),
+        ("spielt Fußball beim TSV 1860 München", "TSV 1860 München", "ORGANIZATION"),
+    ],
+)
+def test_german_pharmacies_and_clubs(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Apotheke informiert über Lieferengpass", "Apotheke"),
+        ("Echo: SV Index 40 ml/m2", "SV Index"),
+    ],
+)
+def test_a_pharmacy_word_or_club_acronym_alone_stays(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Histo-Nr. E 2023/12345: tubuläres Adenom", "E 2023/12345"),
+        ("Betreuung, Aktenzeichen 12 XVII 345/23", "12 XVII 345/23"),
+    ],
+)
+def test_german_pathology_and_court_file_numbers(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "IDNUM" in _covered(detector, text, part)
+
+
+def test_az_is_the_general_condition(detector: RuleDetector) -> None:
+    assert not _spans(detector, "AZ: 2 von 4, EZ adipös.")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("wohnt in Oberkirchbach bei ihrer Tochter", "Oberkirchbach", True),
+        ("Wohnort: Unterpleichfeld", "Unterpleichfeld", True),
+        ("stammt aus Wolfhagen-Istha", "Wolfhagen-Istha", True),
+        ("lebt in Trennung, zwei Kinder", "Trennung", False),
+        ("wohnt in der Nähe der Tochter", "Nähe", False),
+    ],
+)
+def test_german_towns_after_a_residence_word(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "CITY" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Kundenberater bei den Stadtwerken, jetzt Stadtwerke Ulm", "Stadtwerke Ulm"),
+        ("engagiert in der Kirchengemeinde St. Martin", "Kirchengemeinde St. Martin"),
+        ("Meldung an den Landkreis Harburg", "Landkreis Harburg"),
+    ],
+)
+def test_german_local_bodies_by_town(detector: RuleDetector, text: str, part: str) -> None:
+    assert "ORGANIZATION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("Frau Berta Krause (94) lebt allein", "94", True),
+        ("Herr Lenz (62) lebt allein", "62", False),
+        ("Kalium (95) im Verlauf", "95", False),
+    ],
+)
+def test_german_age_in_brackets_after_a_titled_name(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "AGE" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)

@@ -259,3 +259,224 @@ def test_recall_and_precision_floor_on_the_hand_written_notes(detector: RuleDete
         both += len(gold & pred)
     recall, precision = both / gold_chars, both / pred_chars
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+# ---------------------------------------------------------------- recall classes (issue 12) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("namens dr. P.C. Ouwerkerk, internist", "P.C. Ouwerkerk"),
+        ("Met vriendelijke groet,\nG.H. Terpstra, klinisch geriater", "G.H. Terpstra"),
+        ("Met collegiale groet,\nJ.W.M. Kuipers, huisarts", "J.W.M. Kuipers"),
+        ("Besproken met huisarts Veldkamp, die akkoord is.", "Veldkamp"),
+        ("Telefonisch contact met assistente Ilse over de uitslag.", "Ilse"),
+    ],
+)
+def test_dutch_doctors_with_initials_roles_and_signatures(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "DOCTOR" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Opname: 14-05-2023 t/m 20-05-2023", "20-05-2023", "DATE"),
+        ("CRP 14-01: 45 mg/l, nu dalend", "14-01", "DATE"),
+        ("Menstruatie 03-11, cyclus regelmatig", "03-11", "DATE"),
+        ("Poliklinische controle 7 okt, dan MRI", "7 okt", "DATE"),
+        ("Volgende afspraak 12 sept om 9 uur", "12 sept", "DATE"),
+        ("Adres: Lindelaan 4, 7311 AM Apeldoorn", "7311 AM", "ZIP"),
+        ("overgeplaatst naar kamer 214-2", "214-2", "ROOM"),
+        ("Cliënt: dhr. Hendrik Scholten (93), woont alleen", "93", "AGE"),
+        ("verwezen naar het OLVG, locatie West", "locatie West", "HOSPITAL"),
+        ("gescand in het ZorgSaam Ziekenhuis", "ZorgSaam Ziekenhuis", "HOSPITAL"),
+        ("Zorgverzekeraar: Menzis, polis volgt", "Menzis", "ORGANIZATION"),
+        ("verzekerd bij DSW sinds 2019", "DSW", "ORGANIZATION"),
+        ("Hij is werkzaam bij Tata Steel als operator.", "Tata Steel", "ORGANIZATION"),
+        ("Thuiszorg Careyn komt dagelijks", "Careyn", "ORGANIZATION"),
+        ("lid van de Christelijke Mutualiteit", "Christelijke Mutualiteit", "ORGANIZATION"),
+        ("mevrouw, 47 jaar, kapster, met pijn in de schouder", "kapster", "PROFESSION"),
+        ("werkzaam als vakkenvuller bij een supermarkt", "vakkenvuller", "PROFESSION"),
+    ],
+)
+def test_dutch_recall_classes(detector: RuleDetector, text: str, part: str, label: str) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Dosering 10-12 mg per dag", "10-12"),
+        ("controle over 06-08 weken", "06-08"),
+        ("Gegeven 2x 5000 IE heparine", "5000 IE"),
+        ("dhr. Hendrik Scholten (63) woont alleen", "63"),
+        ("Hij werkt bij de gemeente als ambtenaar.", "gemeente"),
+        ("Thuiszorg komt dagelijks voor wondzorg.", "Thuiszorg"),
+        ("Temperatuur T 38,2, verder stabiel", "38,2"),
+    ],
+)
+def test_dutch_look_alikes_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("klachten sinds 03-2023, toenemend", "03-2023", "DATE"),
+        ("Gevallen op 1e kerstdag", "1e kerstdag", "DATE"),
+        ("pacemaker controle, serienummer: PJN123456S", "PJN123456S", "DEVICE"),
+        ("prothese lotnummer 23A417 genoteerd", "23A417", "DEVICE"),
+        ("Cliënt: mevr. Olthof (96), Esweg 17\nUlcus cruris", "Esweg 17", "STREET"),
+    ],
+)
+def test_dutch_month_years_devices_and_inline_streets(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Op 12 mg, weg na 3 dagen", "weg"),
+        ("ligt op de ring 3 dagen", "ring 3"),
+        ("diabetes mellitus type 2", "2"),
+    ],
+)
+def test_dutch_street_and_device_look_alikes_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("overgeplaatst naar verpleeghuis De Zonnebloem", "De Zonnebloem"),
+        ("woont in woonzorgcentrum Het Anker", "Het Anker"),
+        ("eerder opgenomen in AZ Sint-Jan Brugge", "Sint-Jan Brugge"),
+        ("behandeld in UZ Leuven", "UZ Leuven"),
+        ("opname bij Altrecht, daarna poliklinisch", "Altrecht"),
+    ],
+)
+def test_dutch_and_belgian_institutions_in_running_text(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "HOSPITAL" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("opgenomen in het ziekenhuis. Daarna naar huis", "Daarna"),
+        ("in het ziekenhuis Maandag gezien", "ziekenhuis"),
+    ],
+)
+def test_a_lower_case_institution_word_alone_stays(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+def test_a_signature_with_its_function_on_the_next_line(detector: RuleDetector) -> None:
+    text = "Met vriendelijke groet,\nA. Visser\nVerpleegkundig specialist"
+    assert "DOCTOR" in _covered(detector, text, "A. Visser")
+
+
+def test_a_heading_before_a_function_word_is_no_signature(detector: RuleDetector) -> None:
+    assert not _spans(detector, "Conclusie\nArts bespreekt de uitslag met patiënt.")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("werkt als orderverzamelaar in een distributiecentrum", "orderverzamelaar", "PROFESSION"),
+        ("voormalig havenmedewerker, rookt niet", "havenmedewerker", "PROFESSION"),
+        ("medewerker bij PostNL, fulltime", "PostNL", "ORGANIZATION"),
+    ],
+)
+def test_dutch_occupations_by_ending_and_employers(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+def test_vroeger_before_an_ordinary_word_is_no_occupation(detector: RuleDetector) -> None:
+    assert not _spans(detector, "Zij had vroeger regelmatig hoofdpijn.")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("woont op de Nieuwe Binnenweg 45a", "Nieuwe Binnenweg 45a"),
+        ("Zuiderzeeweg 12 in Lelystad", "Zuiderzeeweg 12"),
+        ("Adres: Kanaalweg-Oost 14, 7461 AB Rijssen", "Kanaalweg-Oost 14"),
+    ],
+)
+def test_dutch_weak_streets_before_a_town_or_with_a_quarter(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "STREET" in _covered(detector, text, part)
+
+
+def test_a_bare_street_word_before_a_town_is_no_street(detector: RuleDetector) -> None:
+    assert not _touched(detector, "Park 3 in Utrecht bezocht", "Park 3")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("geboren in Paramaribo, sinds 1990 in Nederland", "Paramaribo", True),
+        ("verhuisd naar Ter Apel", "Ter Apel", True),
+        ("Woonplaats: Sint-Michielsgestel", "Sint-Michielsgestel", True),
+        ("woont in een flat op de derde verdieping", "flat", False),
+    ],
+)
+def test_dutch_towns_after_a_residence_word(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "CITY" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("melding gedaan bij Veilig Thuis Twente", "Veilig Thuis Twente", True),
+        ("contact met GGD Hollands Midden", "GGD Hollands Midden", True),
+        ("de gemeente heeft een indicatie afgegeven", "gemeente", False),
+    ],
+)
+def test_dutch_local_bodies_by_town(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "ORGANIZATION" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
+
+
+def test_a_lab_value_in_brackets_is_no_age(detector: RuleDetector) -> None:
+    assert not _touched(detector, "Glucose (110) na de maaltijd", "110")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("14-06-2024 consult, LvdB", "LvdB", True),
+        ("telefonisch overleg, gezien JvdM", "JvdM", True),
+        ("HbA1c 53, pH 7,4, CRP 12", "HbA1c", False),
+    ],
+)
+def test_dutch_staff_initials_with_a_particle(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "DOCTOR" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)

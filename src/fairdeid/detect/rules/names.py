@@ -24,12 +24,17 @@ from dataclasses import dataclass
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
 
-# a name token: an initial ("S."), or a word starting with a letter
-_TOKEN = re.compile(r"[ \t](?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
-_FIRST_TOKEN = re.compile(r"(?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
+# initials written together: "S.", "P.C.", "J.W.M." (Dutch and Belgian signatures write every
+# given name as an initial), "H.-J." (German and French hyphenated given names)
+_INITIALS = r"[A-Z]\.(?:-?[A-Z]\.){0,4}"
+# a name token: initials ("S.", "P.C."), or a word starting with a letter
+_TOKEN = re.compile(rf"[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
+_FIRST_TOKEN = re.compile(rf"(?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
+# a word or initials of a signature ("Jane Doe, MD", "P.C. Ouwerkerk, internist")
+_SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS})"
 _DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])")
 _HEADER_PUNCT = "([|;*-\u2022"
-_COMMA_TOKEN = re.compile(r",[ \t](?:(?P<init>[A-Z]\.)(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
+_COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
 _INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
@@ -116,7 +121,7 @@ class NameFinder:
         # signatures are found from the credential (rare, literal) and extended to the left
         self.cred_re = re.compile(rf"(?:{'|'.join(re.escape(c) for c in creds)})(?![\w-])")
         self.cred_name_re = re.compile(
-            r"(?P<name>(?:[A-Z][\w'’-]*\w|[A-Z]\.)(?:[ \t]{1,2}(?:[A-Z][\w'’-]*\w|[A-Z]\.)){1,3})"
+            rf"(?P<name>{_SIG_TOKEN}(?:[ \t]{{1,2}}{_SIG_TOKEN}){{1,3}})"
             r"[ \t]*,?[ \t]{1,2}$"
         )
         cjk = sorted({s for s in cjk_surnames if len(s) == 1}, key=len)
