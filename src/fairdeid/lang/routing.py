@@ -30,8 +30,10 @@ AUTO = "auto"
 BASE_LANGUAGE = "en"
 #: [replace] keys that belong to the language (the pack's own value wins)
 _LANGUAGE_REPLACE_KEYS = frozenset({"locales", "date_order"})
-#: [resolve] keys that are the user's policy, carried into every pack
-_POLICY_RESOLVE_KEYS = ("preset", "allow", "deny", "ignore_labels")
+#: [resolve] keys that are the user's policy, carried into every pack (``preset``: the stricter)
+_POLICY_RESOLVE_KEYS = ("allow", "deny", "ignore_labels")
+#: presets from the one that removes least to the one that removes most
+_PRESET_ORDER = ("limited_data_set", "safe_harbor", "strict")
 
 
 def language_choices(root: Path = PACKS_DIR) -> tuple[str, ...]:
@@ -78,9 +80,19 @@ def pack_config(
     carried = {k: v for k, v in replace.items() if k not in _LANGUAGE_REPLACE_KEYS}
     config["replace"] = {**config.get("replace", {}), **carried}
     resolve = main.get("resolve", {})
-    config["resolve"] = {**config.get("resolve", {}),
+    own_resolve = config.get("resolve", {})
+    config["resolve"] = {**own_resolve,
                          **{k: resolve[k] for k in _POLICY_RESOLVE_KEYS if k in resolve}}
+    if "preset" in resolve:
+        config["resolve"]["preset"] = stricter_preset(
+            str(own_resolve.get("preset", "safe_harbor")), str(resolve["preset"]))
     return config
+
+
+def stricter_preset(a: str, b: str) -> str:
+    """Privacy first: of a pack's preset and the caller's, the one that removes more."""
+    rank = {name: i for i, name in enumerate(_PRESET_ORDER)}
+    return max(a, b, key=lambda name: rank.get(name, len(rank)))
 
 
 class LanguageRouter:
