@@ -145,3 +145,13 @@ class LanguageRouter:
                                  language=language)
             self._by_mode[(language, mode)] = found
             return found
+
+
+def with_language(source: str | Path | Mapping[str, Any] | None, language: str) -> dict[str, Any]:
+    """A config (path, mapping or ``None`` for the packaged default) with ``[pipeline]
+    language`` set: how ``--lang`` reaches code that takes a config rather than a pipeline."""
+    from fairdeid.pipeline import load_config
+
+    check_language(language)
+    config = load_config(source)
+    return {**config, "pipeline": {**config.get("pipeline", {}), "language": language}}

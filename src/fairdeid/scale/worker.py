@@ -152,6 +152,8 @@ class ChunkWorker:
                     "row": row.row,
                     "text": outcome.text,
                     "spans": [s.to_dict() for s in outcome.output_spans],
+                    # the language pack that handled the row (auto routing: see language-packs)
+                    "language": outcome.language,
                 }
                 if spec.keep_meta and outcome.document.meta:
                     record["meta"] = dict(outcome.document.meta)
