@@ -31,7 +31,7 @@ SAMPLE_CHARS = 2000
 #: fewer letter words than this: too little to tell (names and abbreviations dominate)
 MIN_WORDS = 3
 #: normalised probability under which the guess is not trusted
-MIN_CONFIDENCE = 0.90
+MIN_CONFIDENCE = 0.70
 
 _WORD = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
 
