@@ -39,6 +39,7 @@ from fairdeid.detect.base import Detector, build_detector
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.lang.identify import LanguageChoice
+from fairdeid.lang.packs import PACKS_DIR
 from fairdeid.lang.routing import AUTO, BASE_LANGUAGE, LanguageRouter, check_language, pack_config
 from fairdeid.replace import Replacer, build_replacer
 from fairdeid.resolve import ResolveConfig, Resolver
@@ -227,8 +228,10 @@ class Pipeline:
         main: Mapping[str, Any],
         detectors: Sequence[str] | None,
         mode: str | None,
+        *,
+        root: Path = PACKS_DIR,
     ) -> Pipeline:
-        config = pack_config(language, main, detectors=detectors)
+        config = pack_config(language, main, detectors=detectors, root=root)
         validate_config(config, mode=mode)
         pipeline = cls._build(config, None, mode)
         pipeline.language = language

@@ -373,6 +373,7 @@ def bench_cmd(
         list[Path] | None, typer.Option("--pipeline", "-p", hidden=True)
     ] = None,
     old_detectors: Annotated[list[str] | None, typer.Option("--detector", hidden=True)] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Warm words per second, model-load seconds and peak memory per system (median of runs).
 
@@ -394,7 +395,14 @@ def bench_cmd(
     for name in detectors:
         _check_first(None, [name], None)
     docs = _load(input_path, fmt)
-    systems = systems_from_options([str(p) for p in configs], detectors)
+    if lang is not None:
+        from fairdeid.lang.routing import check_language
+
+        try:
+            check_language(lang)
+        except FairdeidError as bad:
+            raise fail(str(bad)) from None
+    systems = systems_from_options([str(p) for p in configs], detectors, lang)
     results, failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
     if as_json:
         out: dict[str, Any] = {"systems": results}
