@@ -359,9 +359,19 @@ class Pipeline:
         return self.detect_batch([_as_document(doc)], detectors, disabled)[0]
 
     def replace(self, doc: Document) -> Result:
-        """Replace the spans a document already carries (e.g. after human review)."""
-        out = self.replacer.replace(doc, doc.spans)
-        return Result(doc, out.text, out.spans)
+        """Replace the spans a document already carries (e.g. after human review).
+
+        With routing, a document whose ``meta["language"]`` names a pack gets that pack's
+        replacer (its surrogate locales and date shapes); any other uses this pipeline's.
+        """
+        target = self
+        language = doc.meta.get("language")
+        if (self.router is not None and isinstance(language, str)
+                and language != self.language and language in self.router.languages):
+            target = self.router.pipeline(language, self.replacer.mode)
+        out = target.replacer.replace(doc, doc.spans)
+        return Result(doc, out.text, out.spans,
+                      language_choice=LanguageChoice(target.language))
 
     def deidentify_batch(
         self,

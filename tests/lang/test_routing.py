@@ -164,3 +164,12 @@ def test_batch_local_writes_each_row_s_language(tmp_path: Path) -> None:
     rows = [json.loads(line) for part in sorted(out.glob("part-*.jsonl"))
             for line in part.read_text().splitlines()]
     assert {r["id"]: r["language"] for r in rows} == {"a": "de", "b": "en"}
+
+
+def test_replace_after_review_uses_the_pack_named_in_meta(tmp_path: Path) -> None:
+    _fake_pack(tmp_path, "de", "Sonnenschein")
+    pipe = _routed(tmp_path)
+    found = pipe.detect(Document("n1", GERMAN))
+    reviewed = Document("n1", GERMAN, meta={"language": "de"}, spans=found.spans)
+    assert pipe.replace(reviewed).language == "de"
+    assert pipe.replace(Document("n2", ENGLISH)).language == "en"
