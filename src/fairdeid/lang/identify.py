@@ -38,9 +38,9 @@ _WORD = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
 #: "no", "on", "a"): a note where they are frequent is English without asking the model, which
 #: keeps the cost of routing English notes (most notes) near zero. Measured in
 #: benchmarks/bench_langid.py: no note of another language takes this path.
-_ENGLISH_ONLY = frozenset(
-    "the and of with for to at by from this that which were has have had he she his not been "
-    "after".split())
+_ENGLISH_ONLY = frozenset((
+    "the", "and", "of", "with", "for", "to", "at", "by", "from", "this", "that", "which", "were",
+    "has", "have", "had", "he", "she", "his", "not", "been", "after"))
 #: share of a note's (first 200) words that must be ``_ENGLISH_ONLY`` for the shortcut
 _ENGLISH_SHARE = 0.15
 _ENGLISH_MIN = 3
