@@ -63,8 +63,9 @@ def measure_accuracy() -> None:
         started = time.perf_counter()
         got = [identifier.identify(text) for _, text in items]
         ms = (time.perf_counter() - started) * 1000 / len(items)
-        right = sum(c.language == expected(lang, supported) for (lang, _), c in zip(items, got, strict=True))
-        wrong = [(lang, c.detected, c.reason) for (lang, _), c in zip(items, got, strict=True)
+        pairs = list(zip(items, got, strict=True))
+        right = sum(c.language == expected(lang, supported) for (lang, _), c in pairs)
+        wrong = [(lang, c.detected, c.reason) for (lang, _), c in pairs
                  if c.language != expected(lang, supported)]
         print(f"{name}: {right}/{len(items)} = {right / len(items):.4f}, {ms:.3f} ms/note"
               + (f"; wrong: {wrong[:5]}" if wrong else ""))
