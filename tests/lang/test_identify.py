@@ -74,3 +74,14 @@ def test_choice_serialises_without_text() -> None:
     assert choice.to_dict() == {"language": "de", "reason": "identified", "detected": "de",
                                 "confidence": 1.0}
     assert LanguageChoice("en").to_dict() == {"language": "en", "reason": "fixed"}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("患者于2021年3月4日入院，主诉胸痛三天。既往高血压病史，否认糖尿病。", "zh"),
+    ("Пациент поступил 3 марта с болью в груди и одышкой, назначено лечение.", "ru"),
+])
+def test_other_scripts_are_named_as_unsupported_not_forced_into_a_pack(
+    identifier: LanguageIdentifier, text: str, code: str
+) -> None:
+    choice = identifier.identify(text)
+    assert (choice.language, choice.reason, choice.detected) == ("en", "unsupported", code)

@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Identified only to be reported as unsupported (their notes go through English with a warning).
-OTHER_LANGUAGES: tuple[str, ...] = ("pt", "pl", "tr", "ro", "sv", "da", "cs")
+#: Latin-script neighbours, and the main other scripts (so a Chinese or Russian note is named as
+#: such, not forced into the Latin language whose letters it least contradicts).
+OTHER_LANGUAGES: tuple[str, ...] = (
+    "pt", "pl", "tr", "ro", "sv", "da", "cs",
+    "zh", "ja", "ko", "ru", "uk", "ar", "fa", "he", "hi", "el",
+)
 DEFAULT_LANGUAGE = "en"
 #: characters of a note looked at: enough words for a sure answer, bounded cost for long notes
 SAMPLE_CHARS = 2000
