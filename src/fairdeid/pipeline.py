@@ -40,7 +40,14 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.lang.identify import LanguageChoice
 from fairdeid.lang.packs import PACKS_DIR
-from fairdeid.lang.routing import AUTO, BASE_LANGUAGE, LanguageRouter, check_language, pack_config
+from fairdeid.lang.routing import (
+    AUTO,
+    BASE_LANGUAGE,
+    LanguageRouter,
+    PackLacksDetectors,
+    check_language,
+    pack_config,
+)
 from fairdeid.replace import Replacer, build_replacer
 from fairdeid.resolve import ResolveConfig, Resolver
 
@@ -295,8 +302,15 @@ class Pipeline:
         for language, indices in groups.items():
             target, target_names, target_off = self, names, off
             if language != self.language:
-                target = self.router.pipeline(language, self.replacer.mode)
-                target_names, target_off = _narrowed(target, language, names, off)
+                try:
+                    target = self.router.pipeline(language, self.replacer.mode)
+                    target_names, target_off = _narrowed(target, language, names, off)
+                except PackLacksDetectors:
+                    target, target_names, target_off = self, names, off
+                    for i in indices:
+                        choices[i] = LanguageChoice(
+                            self.language, "no_detector", choices[i].detected or language,
+                            choices[i].confidence)
             items = run(target, [docs[i] for i in indices], target_names, target_off)
             for i, item in zip(indices, items, strict=True):
                 out[i] = replace(item, language_choice=choices[i])
@@ -423,7 +437,7 @@ def _narrowed(
         return None, off
     kept = [name for name in names if name in pack.detectors]
     if not kept:
-        raise ConfigError(
+        raise PackLacksDetectors(
             f"language pack {language!r} has none of the detectors {names} (it has "
             f"{list(pack.detectors)})")
     return kept, off

@@ -96,6 +96,26 @@ def test_unknown_language_is_a_config_error() -> None:
 def test_narrowing_that_leaves_a_pack_no_detector_is_refused() -> None:
     with pytest.raises(ConfigError, match="has none of the detectors"):
         pack_config("de", {}, detectors=["transformer"])
+    with pytest.raises(ConfigError, match="has none of the detectors"):
+        Pipeline.from_config(RULES, detectors=["transformer"], language="de")
+
+
+def test_with_auto_a_pack_without_the_narrowed_detector_falls_back_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    _fake_pack(tmp_path, "de", "Sonnenschein")
+    config = {"pipeline": {"detectors": ["rules", "more"]},
+              "detectors": {"more": {"kind": "rules"}}}
+    main = Pipeline.from_config(config)
+    main.router = LanguageRouter(
+        lambda code: Pipeline._for_pack(code, config, None, None, root=tmp_path), root=tmp_path)
+    found = main.detect_batch([Document("n1", GERMAN), Document("n2", ENGLISH)],
+                              detectors=["more"])
+    choice = found[0].language_choice
+    assert choice is not None and (choice.language, choice.reason) == ("en", "no_detector")
+    assert choice.detected == "de" and choice.warning is not None
+    assert found[1].language == "en"
+    assert found[0].spans  # the configured pipeline's "more" detector ran on it
     assert pack_config("es", {}, detectors=["crf", "transformer"])["pipeline"]["detectors"] == [
         "crf"]
 

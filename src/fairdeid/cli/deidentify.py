@@ -309,7 +309,8 @@ def _warn_languages(warnings: dict[str, int]) -> None:
     for code, count in sorted(warnings.items()):
         console.print(
             f"[yellow]warning:[/yellow] {plural(count, 'record')} in language {escape(code)!r}, "
-            "which has no language pack: processed with the English pipeline",
+            "which has no language pack (or none with the detectors asked for): processed with "
+            "the English pipeline",
             soft_wrap=True,
         )
 
@@ -354,7 +355,8 @@ def _summary(inputs: InputSet, ckpt: Checkpoint, req: _Request, seconds: float) 
     )
     used: Counter[str] = Counter(str(c.get("language")) for c in ckpt.languages.values())
     unsupported: Counter[str] = Counter(
-        str(c.get("detected")) for c in ckpt.languages.values() if c.get("reason") == "unsupported")
+        str(c.get("detected")) for c in ckpt.languages.values()
+        if c.get("reason") in ("unsupported", "no_detector"))
     return _Summary(
         languages=dict(used),
         unsupported_languages=dict(unsupported),

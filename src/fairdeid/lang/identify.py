@@ -51,7 +51,7 @@ _ENGLISH_SHARE = 0.15
 _ENGLISH_MIN = 3
 
 #: why a note went to its language (``LanguageChoice.reason``)
-REASONS = ("fixed", "identified", "too_short", "uncertain", "unsupported")
+REASONS = ("fixed", "identified", "too_short", "uncertain", "unsupported", "no_detector")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,9 @@ class LanguageChoice:
 
     ``language`` is what was used; ``detected`` is what identification said (``None`` when the
     language was fixed by the caller or the note was too short to tell). ``reason`` is one of
-    ``REASONS``: only ``"unsupported"`` is a warning (a language was recognised for which no
-    pack is installed, and English handled the note).
+    ``REASONS``: ``"unsupported"`` (a language was recognised for which no pack is installed)
+    and ``"no_detector"`` (its pack has none of the detectors the run was narrowed to) are
+    warnings: the configured (English) pipeline handled the note.
     """
 
     language: str
@@ -72,9 +73,12 @@ class LanguageChoice:
     @property
     def warning(self) -> str | None:
         """A PHI-free sentence for reports when the note did not get its own language."""
-        if self.reason != "unsupported":
-            return None
-        return f"language {self.detected!r} has no pack: processed as {self.language!r}"
+        if self.reason == "unsupported":
+            return f"language {self.detected!r} has no pack: processed as {self.language!r}"
+        if self.reason == "no_detector":
+            return (f"the {self.detected!r} pack has none of the detectors asked for: processed "
+                    f"as {self.language!r}")
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"language": self.language, "reason": self.reason}

@@ -36,6 +36,15 @@ _POLICY_RESOLVE_KEYS = ("allow", "deny", "ignore_labels")
 _PRESET_ORDER = ("limited_data_set", "safe_harbor", "strict")
 
 
+class PackLacksDetectors(ConfigError):
+    """A pack has none of the detectors a run or call was narrowed to (``--detectors``).
+
+    With a fixed language this is the error the user sees; with ``auto`` routing the notes of
+    that language go through the configured pipeline instead, with a warning (reason
+    ``no_detector``): a narrowed run (evaluating one detector) must not fail because one note
+    was identified as another language."""
+
+
 def language_choices(root: Path = PACKS_DIR) -> tuple[str, ...]:
     """Values ``--lang`` and ``[pipeline] language`` accept."""
     return (AUTO, BASE_LANGUAGE, *available_languages(root))
@@ -68,7 +77,7 @@ def pack_config(
     if detectors is not None:
         chosen = [name for name in own if name in detectors]
         if not chosen:
-            raise ConfigError(
+            raise PackLacksDetectors(
                 f"language pack {language!r} has none of the detectors {list(detectors)} "
                 f"(it has {own}); choose some of those, or --lang en")
         pipeline["detectors"] = chosen
@@ -112,6 +121,8 @@ class LanguageRouter:
         self.identifier = identifier or LanguageIdentifier(self.languages, default=base_language)
         self._bases: dict[str, Pipeline] = {}
         self._by_mode: dict[tuple[str, str], Pipeline] = {}
+        #: packs that cannot honour the detector narrowing (not rebuilt for every batch)
+        self._lacking: dict[str, PackLacksDetectors] = {}
         self._lock = threading.Lock()
 
     def choose(self, docs: Sequence[Document]) -> list[LanguageChoice]:
@@ -134,9 +145,15 @@ class LanguageRouter:
             found = self._by_mode.get((language, mode))
             if found is not None:
                 return found
+            if language in self._lacking:
+                raise self._lacking[language]
             base = self._bases.get(language)
             if base is None:
-                base = self._bases[language] = self._build(language)
+                try:
+                    base = self._bases[language] = self._build(language)
+                except PackLacksDetectors as exc:
+                    self._lacking[language] = exc
+                    raise
             if base.replacer.mode == mode:
                 found = base
             else:
