@@ -193,3 +193,14 @@ def test_replace_after_review_uses_the_pack_named_in_meta(tmp_path: Path) -> Non
     reviewed = Document("n1", GERMAN, meta={"language": "de"}, spans=found.spans)
     assert pipe.replace(reviewed).language == "de"
     assert pipe.replace(Document("n2", ENGLISH)).language == "en"
+
+
+@pytest.mark.parametrize("command", [["serve"], ["bench", "x.jsonl"], ["evaluate", "x.jsonl"],
+                                     ["deidentify", "x.txt"], ["batch", "x.jsonl", "out"]])
+def test_an_unknown_lang_is_refused_before_any_work(tmp_path: Path, command: list[str]) -> None:
+    for name in ("x.jsonl", "x.txt"):
+        (tmp_path / name).write_text('{"id": "a", "text": "Seen on 3/4/2021."}\n', "utf-8")
+    args = [str(tmp_path / a) if a.startswith("x.") or a == "out" else a for a in command]
+    result = CliRunner().invoke(app, [*args, "--lang", "xx"])
+    assert result.exit_code == 2, result.output
+    assert "language 'xx'" in result.output

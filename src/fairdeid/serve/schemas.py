@@ -160,7 +160,8 @@ class LanguageOut(BaseModel):
     language: str = Field(description="The language pack that handled the note (`en`: English).")
     reason: str = Field(
         description="fixed (asked for), identified, too_short or uncertain (English used), "
-        "unsupported (a language without a pack: English used, a warning)."
+        "unsupported (a language without a pack) or no_detector (its pack lacks the detectors "
+        "asked for): English used, a warning."
     )
     detected: str | None = Field(None, description="What identification said, if it ran.")
     confidence: float | None = None
