@@ -190,6 +190,15 @@ class Pipeline:
         #: sends notes in other languages to their packs (``None``: every note is ``language``)
         self.router = router
 
+    @property
+    def multilingual(self) -> bool:
+        """Whether this pipeline is about languages at all (routes notes, or is a pack's).
+
+        Outputs that existed before language packs (``--spans-out`` meta, the service's
+        answers) name each note's language only then, so a plain English pipeline's output is
+        as it was."""
+        return self.router is not None or self.language != BASE_LANGUAGE
+
     def with_replacer(self, replacer: Replacer) -> Pipeline:
         """The same detectors, resolver and routing, replacing with ``replacer``."""
         return Pipeline(self.detectors, self.resolver, replacer, self.config, self.chunking,

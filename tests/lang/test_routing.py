@@ -173,7 +173,7 @@ def test_service_answers_with_the_language_and_honours_the_request_field() -> No
         assert refused.status_code == 422 and "handles 'en'" in refused.text
 
 
-def test_batch_local_writes_each_row_s_language(tmp_path: Path) -> None:
+def test_batch_local_counts_languages_in_the_manifest(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in
                            [("a", GERMAN), ("b", ENGLISH)]), "utf-8")
@@ -183,7 +183,10 @@ def test_batch_local_writes_each_row_s_language(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for part in sorted(out.glob("part-*.jsonl"))
             for line in part.read_text().splitlines()]
-    assert {r["id"]: r["language"] for r in rows} == {"a": "de", "b": "en"}
+    assert [sorted(r) for r in rows] == [["id", "row", "spans", "text"]] * 2
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["languages"] == {"de": 1, "en": 1}
+    assert manifest["unsupported_languages"] == {}
 
 
 def test_replace_after_review_uses_the_pack_named_in_meta(tmp_path: Path) -> None:
@@ -204,3 +207,15 @@ def test_an_unknown_lang_is_refused_before_any_work(tmp_path: Path, command: lis
     result = CliRunner().invoke(app, [*args, "--lang", "xx"])
     assert result.exit_code == 2, result.output
     assert "language 'xx'" in result.output
+
+
+def test_a_plain_english_pipeline_s_outputs_do_not_change(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": GERMAN}) + "\n", "utf-8")
+    config = tmp_path / "rules.toml"
+    config.write_text('[pipeline]\ndetectors = ["rules"]\n', "utf-8")
+    out, spans = tmp_path / "out.jsonl", tmp_path / "spans.jsonl"
+    result = CliRunner().invoke(app, ["deidentify", str(src), "-o", str(out), "-c", str(config),
+                                      "--spans-out", str(spans)])
+    assert result.exit_code == 0, result.output
+    assert "meta" not in json.loads(spans.read_text())

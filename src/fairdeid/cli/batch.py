@@ -112,7 +112,7 @@ def batch(
             "--lang", metavar="auto|en|de|...",
             help="Language of the notes: auto identifies each note (the default with the "
             "built-in config); a code sends every note to that language pack; a --config "
-            "without [pipeline] language is English. Each output record says its language.",
+            "without [pipeline] language is English. manifest.json counts the languages.",
         ),
     ] = None,
 ) -> None:

@@ -257,7 +257,7 @@ def _run_batch(pipeline: Pipeline, ckpt: Checkpoint, rec_batch: list[InputRecord
         if isinstance(outcome, RecordError):
             ckpt.add_error(rec.index, outcome)
         else:
-            choice = outcome.language_choice
+            choice = outcome.language_choice if pipeline.multilingual else None
             ckpt.add_output(rec.index, outcome.text, [s.to_dict() for s in outcome.spans],
                             None if choice is None else choice.to_dict())
 

@@ -299,9 +299,12 @@ def _failed(items: Sequence[Detection | Result]) -> JSONResponse | None:
     )
 
 
-def _language(item: Detection | Result) -> dict[str, Any] | None:
+def _language(item: Detection | Result, engine: Engine) -> dict[str, Any] | None:
+    """The note's language, for a server whose pipeline knows of languages (else no key)."""
     choice = item.language_choice
-    return None if choice is None else choice.to_dict()
+    if choice is None or not engine.base.multilingual:
+        return None
+    return choice.to_dict()
 
 
 def _add_work_routes(app: FastAPI, work: _Work) -> None:
@@ -338,7 +341,7 @@ def _add_work_routes(app: FastAPI, work: _Work) -> None:
                 "text": r.text,
                 "spans": [engine.span_dict(s) for s in r.document.spans],
                 "output_spans": [engine.span_dict(s) for s in r.output_spans],
-                "language": _language(r),
+                "language": _language(r, engine),
             }
             for r in results
         ]
@@ -367,7 +370,7 @@ def _add_work_routes(app: FastAPI, work: _Work) -> None:
             return failed  # type: ignore[return-value]
         rendered = [
             {"id": d.document.id, "spans": [engine.span_dict(s) for s in d.spans],
-             "language": _language(d)}
+             "language": _language(d, engine)}
             for d in found
         ]
         if body.documents is None:
