@@ -85,3 +85,18 @@ def test_other_scripts_are_named_as_unsupported_not_forced_into_a_pack(
 ) -> None:
     choice = identifier.identify(text)
     assert (choice.language, choice.reason, choice.detected) == ("en", "unsupported", code)
+
+
+def test_the_english_shortcut_never_takes_a_note_of_another_language() -> None:
+    from fairdeid.lang.identify import _ENGLISH_ONLY, _FOREIGN, _WORD, _plainly_english
+
+    assert not _ENGLISH_ONLY & _FOREIGN
+    for language in DATA:
+        if language.startswith("_"):
+            continue
+        whole = notes(language, size=len(DATA[language]))
+        taken = [_plainly_english(_WORD.findall(n)) for n in [*whole, *DATA[language]]]
+        assert any(taken) == (language == "en"), language
+    # Dutch words that are English words too ("of", "had", "been"), among Dutch ones
+    dutch = "of het been had gezwollen of niet en de patiënt had pijn van het been bij lopen"
+    assert not _plainly_english(_WORD.findall(dutch))
