@@ -14,6 +14,11 @@ next to its notes. A minimal config::
     mode = "surrogate"
     locales = ["en_US", "en_IN", "zh_CN"]
 
+Notes in other languages: with ``[pipeline] language = "auto"`` (the packaged default) each note
+is identified and sent to its language pack's pipeline (``fairdeid.lang.routing``); a fixed
+code (``language = "de"``) builds that pack's pipeline; a config without the key is English.
+Every result says which language handled it (``.language``, ``.language_choice``).
+
 Detectors can be switched off per call (``pipeline.deidentify(text, detectors=["rules"])``),
 which is how evaluation compares them without building a new pipeline; so can rule groups or
 rules of a detector that has them (``disabled=["rules:time"]``, as docdeid's ``disabled``).
@@ -22,17 +27,27 @@ rules of a detector that has them (``disabled=["rules:time"]``, as docdeid's ``d
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fairdeid.chunking import ChunkPolicy, detect_windowed
 from fairdeid.config.schema import validate_config, validate_thresholds
 from fairdeid.detect.base import Detector, build_detector
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
+from fairdeid.lang.identify import LanguageChoice
+from fairdeid.lang.packs import PACKS_DIR
+from fairdeid.lang.routing import (
+    AUTO,
+    BASE_LANGUAGE,
+    LanguageRouter,
+    PackLacksDetectors,
+    check_language,
+    pack_config,
+)
 from fairdeid.replace import Replacer, build_replacer
 from fairdeid.resolve import ResolveConfig, Resolver
 
@@ -47,10 +62,16 @@ class Proposal:
 
     spans: tuple[Span, ...]
     errors: tuple[str, ...] = ()
+    #: which language's pipeline proposed these spans, and why (see ``LanguageChoice``)
+    language_choice: LanguageChoice | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def language(self) -> str:
+        return _language(self.language_choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +85,16 @@ class Detection:
 
     document: Document
     errors: tuple[str, ...] = ()
+    #: which language's pipeline handled the document, and why (see ``LanguageChoice``)
+    language_choice: LanguageChoice | None = None
 
     @property
     def id(self) -> str:
         return self.document.id
+
+    @property
+    def language(self) -> str:
+        return _language(self.language_choice)
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -92,6 +119,8 @@ class Result:
     #: Detector failures for this document (e.g. an LLM server that kept answering 500). A
     #: result with errors was only partly checked: callers must not release it as de-identified.
     errors: tuple[str, ...] = ()
+    #: which language's pipeline handled the document, and why (see ``LanguageChoice``)
+    language_choice: LanguageChoice | None = None
 
     @property
     def spans(self) -> tuple[Span, ...]:
@@ -100,6 +129,17 @@ class Result:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def language(self) -> str:
+        return _language(self.language_choice)
+
+
+_Routed = TypeVar("_Routed", Proposal, Detection, Result)
+
+
+def _language(choice: LanguageChoice | None) -> str:
+    return BASE_LANGUAGE if choice is None else choice.language
 
 
 def default_config_text() -> str:
@@ -131,6 +171,9 @@ class Pipeline:
         replacer: Replacer | None = None,
         config: Mapping[str, Any] | None = None,
         chunking: ChunkPolicy | None = None,
+        *,
+        language: str = BASE_LANGUAGE,
+        router: LanguageRouter | None = None,
     ) -> None:
         if not detectors:
             raise ConfigError("a pipeline needs at least one detector")
@@ -142,6 +185,24 @@ class Pipeline:
         #: from ``[pipeline]`` when not given, so a pipeline rebuilt from another's parts and
         #: config (the service does, per replacement mode) keeps its policy.
         self.chunking = chunking or ChunkPolicy.from_mapping(self.config.get("pipeline", {}))
+        #: the language this pipeline's own detectors are made for
+        self.language = language
+        #: sends notes in other languages to their packs (``None``: every note is ``language``)
+        self.router = router
+
+    @property
+    def multilingual(self) -> bool:
+        """Whether this pipeline is about languages at all (routes notes, or is a pack's).
+
+        Outputs that existed before language packs (``--spans-out`` meta, the service's
+        answers) name each note's language only then, so a plain English pipeline's output is
+        as it was."""
+        return self.router is not None or self.language != BASE_LANGUAGE
+
+    def with_replacer(self, replacer: Replacer) -> Pipeline:
+        """The same detectors, resolver and routing, replacing with ``replacer``."""
+        return Pipeline(self.detectors, self.resolver, replacer, self.config, self.chunking,
+                        language=self.language, router=self.router)
 
     @classmethod
     def from_config(
@@ -151,16 +212,51 @@ class Pipeline:
         detectors: Sequence[str] | None = None,
         mode: str | None = None,
         overrides: Mapping[str, Mapping[str, Any]] | None = None,
+        language: str | None = None,
     ) -> Pipeline:
         """Build a pipeline from TOML (path or parsed mapping; ``None`` = packaged default).
 
         ``detectors`` and ``mode`` override the config's choices (the CLI flags map onto them);
         ``overrides`` deep-updates sections, e.g. ``{"replace": {"key": "..."}}``.
+        ``language`` overrides ``[pipeline] language`` (``--lang``): ``"auto"`` routes each note
+        to its language's pack, a pack code builds that pack's pipeline with this config's
+        policy (see ``fairdeid.lang.routing.pack_config``), ``"en"`` this config alone. A
+        config without the key is English.
         """
         config = load_config(source)
         for section, values in (overrides or {}).items():
             config.setdefault(section, {}).update(values)
         validate_config(config, mode=mode)  # before any model is loaded: fail fast
+        chosen = check_language(
+            language or config.get("pipeline", {}).get("language", BASE_LANGUAGE))
+        if chosen not in (AUTO, BASE_LANGUAGE):
+            return cls._for_pack(chosen, config, detectors, mode)
+        pipeline = cls._build(config, detectors, mode)
+        if chosen == AUTO:
+            pipeline.router = LanguageRouter(
+                lambda code: cls._for_pack(code, config, detectors, pipeline.replacer.mode))
+        return pipeline
+
+    @classmethod
+    def _for_pack(
+        cls,
+        language: str,
+        main: Mapping[str, Any],
+        detectors: Sequence[str] | None,
+        mode: str | None,
+        *,
+        root: Path = PACKS_DIR,
+    ) -> Pipeline:
+        config = pack_config(language, main, detectors=detectors, root=root)
+        validate_config(config, mode=mode)
+        pipeline = cls._build(config, None, mode)
+        pipeline.language = language
+        return pipeline
+
+    @classmethod
+    def _build(
+        cls, config: Mapping[str, Any], detectors: Sequence[str] | None, mode: str | None
+    ) -> Pipeline:
         configured = list(config.get("pipeline", {}).get("detectors", ["rules"]))
         names = list(detectors or configured)
         detector_tables = config.get("detectors", {})
@@ -193,6 +289,42 @@ class Pipeline:
         off = _split_disabled(disabled or (), self.detectors)
         return [_without(name, self.detectors[name], off.get(name, ())) for name in names]
 
+    def _route(
+        self,
+        docs: Sequence[Document],
+        detectors: Iterable[str] | None,
+        disabled: Iterable[str] | None,
+        run: Callable[[Pipeline, list[Document], list[str] | None, list[str]], list[_Routed]],
+    ) -> list[_Routed]:
+        """``run`` on each language's notes with its pipeline; results in input order."""
+        names = None if detectors is None else list(detectors)
+        off = [] if disabled is None else _disabled_list(disabled)
+        if self.router is None:
+            choice = LanguageChoice(self.language)
+            return [replace(item, language_choice=choice)
+                    for item in run(self, list(docs), names, off)]
+        choices = self.router.choose(docs)
+        groups: dict[str, list[int]] = {}
+        for i, choice in enumerate(choices):
+            groups.setdefault(choice.language, []).append(i)
+        out: list[_Routed | None] = [None] * len(docs)
+        for language, indices in groups.items():
+            target, target_names, target_off = self, names, off
+            if language != self.language:
+                try:
+                    target = self.router.pipeline(language, self.replacer.mode)
+                    target_names, target_off = _narrowed(target, language, names, off)
+                except PackLacksDetectors:
+                    target, target_names, target_off = self, names, off
+                    for i in indices:
+                        choices[i] = LanguageChoice(
+                            self.language, "no_detector", choices[i].detected or language,
+                            choices[i].confidence)
+            items = run(target, [docs[i] for i in indices], target_names, target_off)
+            for i, item in zip(indices, items, strict=True):
+                out[i] = replace(item, language_choice=choices[i])
+        return [item for item in out if item is not None]
+
     def propose(
         self,
         docs: Sequence[Document],
@@ -200,6 +332,11 @@ class Pipeline:
         disabled: Iterable[str] | None = None,
     ) -> list[Proposal]:
         """Every detector's raw spans per document, before resolution (for analysis)."""
+        return self._route(docs, detectors, disabled, Pipeline._propose_here)
+
+    def _propose_here(
+        self, docs: Sequence[Document], detectors: list[str] | None, disabled: list[str]
+    ) -> list[Proposal]:
         proposals: list[list[Span]] = [[] for _ in docs]
         failures: list[list[str]] = [[] for _ in docs]
         for detector in self._active(detectors, disabled):
@@ -226,9 +363,14 @@ class Pipeline:
         disabled: Iterable[str] | None = None,
     ) -> list[Detection]:
         """Documents with their final (resolved) spans, and any detector failure per document."""
+        return self._route(docs, detectors, disabled, Pipeline._detect_here)
+
+    def _detect_here(
+        self, docs: Sequence[Document], detectors: list[str] | None, disabled: list[str]
+    ) -> list[Detection]:
         return [
             Detection(doc.with_spans(self.resolver.resolve(doc, list(p.spans))), p.errors)
-            for doc, p in zip(docs, self.propose(docs, detectors, disabled), strict=True)
+            for doc, p in zip(docs, self._propose_here(docs, detectors, disabled), strict=True)
         ]
 
     def detect(
@@ -240,9 +382,19 @@ class Pipeline:
         return self.detect_batch([_as_document(doc)], detectors, disabled)[0]
 
     def replace(self, doc: Document) -> Result:
-        """Replace the spans a document already carries (e.g. after human review)."""
-        out = self.replacer.replace(doc, doc.spans)
-        return Result(doc, out.text, out.spans)
+        """Replace the spans a document already carries (e.g. after human review).
+
+        With routing, a document whose ``meta["language"]`` names a pack gets that pack's
+        replacer (its surrogate locales and date shapes); any other uses this pipeline's.
+        """
+        target = self
+        language = doc.meta.get("language")
+        if (self.router is not None and isinstance(language, str)
+                and language != self.language and language in self.router.languages):
+            target = self.router.pipeline(language, self.replacer.mode)
+        out = target.replacer.replace(doc, doc.spans)
+        return Result(doc, out.text, out.spans,
+                      language_choice=LanguageChoice(target.language))
 
     def deidentify_batch(
         self,
@@ -251,8 +403,13 @@ class Pipeline:
         disabled: Iterable[str] | None = None,
     ) -> list[Result]:
         documents = [_as_document(d, i) for i, d in enumerate(docs)]
+        return self._route(documents, detectors, disabled, Pipeline._deidentify_here)
+
+    def _deidentify_here(
+        self, documents: Sequence[Document], detectors: list[str] | None, disabled: list[str]
+    ) -> list[Result]:
         results = []
-        for detection in self.detect_batch(documents, detectors, disabled):
+        for detection in self._detect_here(documents, detectors, disabled):
             result = self.replace(detection.document)
             if detection.errors:
                 result = Result(
@@ -268,6 +425,31 @@ class Pipeline:
         disabled: Iterable[str] | None = None,
     ) -> Result:
         return self.deidentify_batch([doc], detectors, disabled)[0]
+
+
+def _disabled_list(disabled: Iterable[str]) -> list[str]:
+    if isinstance(disabled, str):
+        raise ConfigError("disabled must be a list of 'detector:rule' names, not one string")
+    return [str(entry) for entry in disabled]
+
+
+def _narrowed(
+    pack: Pipeline, language: str, names: list[str] | None, disabled: list[str]
+) -> tuple[list[str] | None, list[str]]:
+    """A call's ``detectors=``/``disabled=`` as they apply to a pack's pipeline.
+
+    Names the pack does not have are left out; a narrowing that leaves it none is refused
+    rather than run with no detector (every note would pass unchanged).
+    """
+    off = [entry for entry in disabled if entry.partition(":")[0] in pack.detectors]
+    if names is None:
+        return None, off
+    kept = [name for name in names if name in pack.detectors]
+    if not kept:
+        raise PackLacksDetectors(
+            f"language pack {language!r} has none of the detectors {names} (it has "
+            f"{list(pack.detectors)})")
+    return kept, off
 
 
 def _split_disabled(

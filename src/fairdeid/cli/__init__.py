@@ -11,6 +11,7 @@ from fairdeid.cli import deidentify as _deidentify  # noqa: F401  (registers com
 from fairdeid.cli import evaluate as _evaluate  # noqa: F401  (evaluate, audit, bench)
 from fairdeid.cli import generate as _generate  # noqa: F401  (generate)
 from fairdeid.cli import keygen as _keygen  # noqa: F401  (keygen)
+from fairdeid.cli import languages as _languages  # noqa: F401  (languages)
 from fairdeid.cli import llm as _llm  # noqa: F401  (llm serve)
 from fairdeid.cli import locales as _locales  # noqa: F401  (locales)
 from fairdeid.cli import localize as _localize  # noqa: F401  (localize)

@@ -106,6 +106,15 @@ def batch(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Keep Ray's and other libraries' log lines")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="auto|en|de|...",
+            help="Language of the notes: auto identifies each note (the default with the "
+            "built-in config); a code sends every note to that language pack; a --config "
+            "without [pipeline] language is English. manifest.json counts the languages.",
+        ),
+    ] = None,
 ) -> None:
     """De-identify INPUT into OUTPUT/part-*.jsonl with errors.jsonl and manifest.json.
 
@@ -127,6 +136,7 @@ def batch(
     from fairdeid.cli.extras import require, require_pipeline
     from fairdeid.errors import ConfigError, FairdeidError
     from fairdeid.io.readers import Columns, detect_format
+    from fairdeid.lang.routing import with_language
     from fairdeid.pipeline import load_config
     from fairdeid.scale.job import IncompleteRunError, run_batch
     from fairdeid.scale.worker import JobSpec
@@ -148,7 +158,7 @@ def batch(
             output=str(output.resolve()),
             columns=Columns(text=text_column, id=id_column, patient=patient_column),
             out_format=output_format,  # type: ignore[arg-type]
-            config=load_config(config),
+            config=load_config(config) if lang is None else with_language(config, lang),
             mode=mode,
             detectors=_split(detectors),
             plugins=tuple(plugin or ()),

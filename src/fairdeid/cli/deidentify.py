@@ -166,7 +166,7 @@ def _check_paths(req: _Request) -> None:
 
 def _build_pipeline(
     config: Path | None, detectors: str | None, mode: str, preset: str | None,
-    mapping_file: Path | None, *, resume: bool,
+    mapping_file: Path | None, *, resume: bool, language: str | None = None,
 ) -> Pipeline:
     from fairdeid.pipeline import Pipeline
 
@@ -179,7 +179,8 @@ def _build_pipeline(
     overrides: dict[str, dict[str, object]] = {"replace": replace} if replace else {}
     if preset:
         overrides["resolve"] = {"preset": preset}
-    return Pipeline.from_config(config, detectors=_split(detectors), mode=mode, overrides=overrides)
+    return Pipeline.from_config(
+        config, detectors=_split(detectors), mode=mode, overrides=overrides, language=language)
 
 
 def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None], *,
@@ -200,6 +201,7 @@ def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None],
         "config": config,
         "detectors": list(pipeline.detectors),
         "mode": pipeline.replacer.mode,
+        "language": "auto" if pipeline.router is not None else pipeline.language,
         "preset": preset,
         "columns": columns,
         "recursive": recursive,
@@ -255,7 +257,9 @@ def _run_batch(pipeline: Pipeline, ckpt: Checkpoint, rec_batch: list[InputRecord
         if isinstance(outcome, RecordError):
             ckpt.add_error(rec.index, outcome)
         else:
-            ckpt.add_output(rec.index, outcome.text, [s.to_dict() for s in outcome.spans])
+            choice = outcome.language_choice if pipeline.multilingual else None
+            ckpt.add_output(rec.index, outcome.text, [s.to_dict() for s in outcome.spans],
+                            None if choice is None else choice.to_dict())
 
 
 def _write_spans(inputs: InputSet, ckpt: Checkpoint, path: Path) -> None:
@@ -265,8 +269,12 @@ def _write_spans(inputs: InputSet, ckpt: Checkpoint, path: Path) -> None:
     for rec in inputs.records:
         if rec.index in ckpt.outputs and rec.document is not None:
             record: dict[str, Any] = {"id": rec.document.id, "text": rec.document.text}
-            if rec.document.meta:
-                record["meta"] = dict(rec.document.meta)
+            meta = dict(rec.document.meta)
+            if rec.index in ckpt.languages:
+                # which language pack handled the note: {"language", "reason", "detected"...}
+                meta["language"] = ckpt.languages[rec.index]
+            if meta:
+                record["meta"] = meta
             record["spans"] = ckpt.spans[rec.index]
             lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     atomic_write(path, "".join(lines))
@@ -296,6 +304,17 @@ def _report(errors: list[RecordError], report: Path | None, total: int) -> None:
     )
 
 
+def _warn_languages(warnings: dict[str, int]) -> None:
+    """Notes in a language without a pack went through English: never silently."""
+    for code, count in sorted(warnings.items()):
+        console.print(
+            f"[yellow]warning:[/yellow] {plural(count, 'record')} in language {escape(code)!r}, "
+            "which has no language pack (or none with the detectors asked for): processed with "
+            "the English pipeline",
+            soft_wrap=True,
+        )
+
+
 @dataclass(frozen=True)
 class _Summary:
     """What ``--json`` reports: enough for a script to decide whether the run is usable."""
@@ -308,6 +327,10 @@ class _Summary:
     seconds: float
     output: str
     errors_report: str | None
+    #: records per language pack used; records per recognised language that has no pack (they
+    #: went through English, with a warning)
+    languages: dict[str, int]
+    unsupported_languages: dict[str, int]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -319,6 +342,8 @@ class _Summary:
             "seconds": round(self.seconds, 3),
             "output": self.output,
             "errors_report": self.errors_report,
+            "languages": dict(sorted(self.languages.items())),
+            "unsupported_languages": dict(sorted(self.unsupported_languages.items())),
         }
 
 
@@ -328,7 +353,13 @@ def _summary(inputs: InputSet, ckpt: Checkpoint, req: _Request, seconds: float) 
     labels: Counter[str] = Counter(
         str(span.get("label")) for spans in ckpt.spans.values() for span in spans
     )
+    used: Counter[str] = Counter(str(c.get("language")) for c in ckpt.languages.values())
+    unsupported: Counter[str] = Counter(
+        str(c.get("detected")) for c in ckpt.languages.values()
+        if c.get("reason") in ("unsupported", "no_detector"))
     return _Summary(
+        languages=dict(used),
+        unsupported_languages=dict(unsupported),
         records=len(inputs.records),
         done=len(ckpt.outputs),
         failed=len(set(ckpt.errors) - bad_input),
@@ -445,9 +476,18 @@ def deidentify(
         typer.Option(
             "--json",
             help="Print a summary to stdout (records done, failed, skipped, spans by label, "
-            "seconds); needs -o",
+            "records by language, seconds); needs -o",
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="auto|en|de|...",
+            help="Language of the notes: auto identifies each note (the default with the "
+            "built-in config); a code sends every note to that language pack; a --config "
+            "without [pipeline] language is English. `fairdeid languages` lists the packs.",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Keep third-party libraries' log lines")
     ] = False,
@@ -467,7 +507,7 @@ def deidentify(
     options = _Options(
         mode, config, detectors, spans_out, text_column, id_column, patient_column,
         keep_columns, keep_meta, recursive, errors_out, preset, batch_size, resume,
-        mapping_file, as_json,
+        mapping_file, as_json, lang,
     )
     if input_path != STDIO:
         _run(input_path, output, options)
@@ -496,6 +536,7 @@ class _Options:
     resume: bool
     mapping_file: Path | None
     as_json: bool
+    lang: str | None = None
 
 
 def _run(input_path: Path, output: Path | None, o: _Options) -> None:
@@ -533,7 +574,8 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         check_targets(inputs, output)
         with missing_extra_is_an_error("this pipeline"):
             pipeline = _build_pipeline(
-                o.config, o.detectors, effective_mode, o.preset, o.mapping_file, resume=o.resume
+                o.config, o.detectors, effective_mode, o.preset, o.mapping_file, resume=o.resume,
+                language=o.lang,
             )
         # Only CSV reads columns: other inputs keep the settings (and checkpoints) they had
         # before --text-column defaulted to "text".
@@ -561,6 +603,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     n_ok = len(ckpt.outputs)
     summary = _summary(inputs, ckpt, req, time.perf_counter() - started)
     ckpt.finish()
+    _warn_languages(summary.unsupported_languages)
     if errors:
         _report(errors, req.errors_out, len(inputs.records))
     else:

@@ -48,6 +48,15 @@ FormatOpt = Annotated[
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for localization and bootstrap.")]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")]
 ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", metavar="auto|en|de|...",
+        help="Language of the notes: auto identifies each note (the default with the built-in "
+        "config); a code sends every note to that language pack; a config without "
+        "[pipeline] language is English. `fairdeid languages` lists the packs.",
+    ),
+]
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -99,14 +108,17 @@ def _load(path: Path, fmt: str | None) -> list[Any]:
     return docs
 
 
-def _pipeline(config: Path | None, detectors: list[str] | None) -> Any:
+def _pipeline(
+    config: Path | None, detectors: list[str] | None, language: str | None = None
+) -> Any:
     """Tag mode, so ``leak_rate`` means what ``metrics.py`` says."""
     from fairdeid.cli.extras import missing_extra_is_an_error
     from fairdeid.pipeline import Pipeline
 
     try:
         with missing_extra_is_an_error("this pipeline"):
-            return Pipeline.from_config(config, detectors=detectors, mode="tag")
+            return Pipeline.from_config(
+                config, detectors=detectors, mode="tag", language=language)
     except FairdeidError as exc:
         raise fail(str(exc)) from None
 
@@ -189,6 +201,7 @@ def evaluate_cmd(
     seed: SeedOpt = 0,
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
+    lang: LangOpt = None,
     old_pipeline: OldPipelineOpt = None,
     old_detector: OldDetectorOpt = None,
 ) -> None:
@@ -202,7 +215,7 @@ def evaluate_cmd(
     config, names = _system(config, detectors, old_pipeline, old_detector)
     _check_first(config, names, report)
     docs = _load(gold, fmt)
-    pipe = _pipeline(config, names)
+    pipe = _pipeline(config, names, lang)
     try:
         with progress_bar(progress, console) as bar:
             result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
@@ -265,6 +278,7 @@ def audit_cmd(
     seed: SeedOpt = 0,
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
+    lang: LangOpt = None,
     old_pipeline: OldPipelineOpt = None,
     old_detector: OldDetectorOpt = None,
 ) -> None:
@@ -278,7 +292,7 @@ def audit_cmd(
     config, names = _system(config, detectors, old_pipeline, old_detector)
     _check_first(config, names, report)
     docs = _load(gold, fmt)
-    pipe = _pipeline(config, names)
+    pipe = _pipeline(config, names, lang)
     wanted = [loc.strip() for loc in locales.split(",") if loc.strip()]
     try:
         with progress_bar(progress, console) as bar:
@@ -359,6 +373,7 @@ def bench_cmd(
         list[Path] | None, typer.Option("--pipeline", "-p", hidden=True)
     ] = None,
     old_detectors: Annotated[list[str] | None, typer.Option("--detector", hidden=True)] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Warm words per second, model-load seconds and peak memory per system (median of runs).
 
@@ -380,7 +395,14 @@ def bench_cmd(
     for name in detectors:
         _check_first(None, [name], None)
     docs = _load(input_path, fmt)
-    systems = systems_from_options([str(p) for p in configs], detectors)
+    if lang is not None:
+        from fairdeid.lang.routing import check_language
+
+        try:
+            check_language(lang)
+        except FairdeidError as bad:
+            raise fail(str(bad)) from None
+    systems = systems_from_options([str(p) for p in configs], detectors, lang)
     results, failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
     if as_json:
         out: dict[str, Any] = {"systems": results}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from fairdeid.cli.app import command, fail, note
+from fairdeid.lang.routing import with_language
 
 #: uvicorn logging without the access logger: ours (fairdeid.serve.access) logs method, path and
 #: status only. uvicorn's would add the query string, which is client-controlled text.
@@ -58,6 +59,15 @@ def serve(
     no_access_log: Annotated[
         bool, typer.Option("--no-access-log", help="Silence the per-request log line")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="auto|en|de|...",
+            help="Language of the notes: auto identifies each note (the default with the "
+            "built-in config; a request's `language` field can fix it); a code sends every "
+            "note to that language pack; a --config without [pipeline] language is English.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (/v1/deidentify, /v1/detect, /docs), the review page (/) and the
     annotation page (/annotate)."""
@@ -79,18 +89,21 @@ def serve(
         token = os.environ.get(token_env)
         if not token:
             raise fail(f"--token-env {token_env}: the variable is unset or empty")
+    source: Path | dict[str, Any] | None = config
     try:
+        if lang is not None:
+            source = with_language(config, lang)
         # Also refuses a surrogate server without a strong key: replicas and restarts must
         # give a patient the same surrogates, which a random per-process key cannot.
         with missing_extra_is_an_error("this pipeline"):
-            check_config(config)
+            check_config(source)
     except (ConfigError, MissingExtraError) as exc:
         raise fail(str(exc)) from None
     if host not in ("127.0.0.1", "localhost", "::1") and token is None:
         note("warning: listening beyond loopback without --token-env; anyone who can reach "
              "this port can submit notes", "yellow")
     application = create_app(
-        config,
+        source,
         token=token,
         max_chars=max_chars,
         max_batch=max_batch,

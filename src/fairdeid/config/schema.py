@@ -25,7 +25,7 @@ from fairdeid.taxonomy import ALL_LABELS, COARSE_LABELS, PRESETS
 
 SECTIONS = ("pipeline", "detectors", "resolve", "replace")
 
-PIPELINE_KEYS = ("detectors", "max_chunk_chars", "chunk_overlap_chars")
+PIPELINE_KEYS = ("detectors", "max_chunk_chars", "chunk_overlap_chars", "language")
 
 RESOLVE_KEYS = ("preset", "min_score", "thresholds", "allow", "deny", "ignore_labels")
 
@@ -103,6 +103,10 @@ def validate_pipeline(table: Mapping[str, Any]) -> None:
         names = _string_list("pipeline", "detectors", table["detectors"])
         if not names:
             raise ConfigError("[pipeline] detectors must name at least one detector")
+    if "language" in table:
+        from fairdeid.lang.routing import check_language
+
+        check_language(table["language"])
 
 
 def validate_resolve(table: Mapping[str, Any]) -> None:

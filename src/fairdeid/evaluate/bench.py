@@ -41,6 +41,8 @@ class System:
     name: str
     config: str | None = None
     detector: str | None = None
+    #: ``--lang``: ``None`` keeps the config's ``[pipeline] language``
+    language: str | None = None
 
 
 @dataclass
@@ -94,13 +96,14 @@ def _failures(detections: Sequence[Detection]) -> dict[str, str]:
 
 
 def _measure(
-    config: str | None, detector: str | None, docs: Sequence[Document], repeat: int, trace: bool
+    config: str | None, detector: str | None, docs: Sequence[Document], repeat: int, trace: bool,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """Run in the measuring process: load, warm up, time ``repeat`` passes."""
     if trace:
         tracemalloc.start()
     t0 = time.perf_counter()
-    pipeline = build_pipeline(config, detector)
+    pipeline = build_pipeline(config, detector, language)
     load = time.perf_counter() - t0
     bare = strip(docs)
     t0 = time.perf_counter()
@@ -154,9 +157,10 @@ def bench_system(
     if isolate:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
-            raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace))
+            raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace,
+                                        system.language))
     else:
-        raw = _measure(system.config, system.detector, docs, repeat, trace)
+        raw = _measure(system.config, system.detector, docs, repeat, trace, system.language)
     if "failed" in raw:
         raise DetectionFailedError(raw["failed"], raw["total"])
     result = BenchResult(
@@ -187,9 +191,9 @@ def bench_system(
 
 
 def systems_from_options(
-    configs: Sequence[str] | None, detectors: Sequence[str] | None
+    configs: Sequence[str] | None, detectors: Sequence[str] | None, language: str | None = None
 ) -> list[System]:
     """``--pipeline`` and ``--detector`` options as systems; the default pipeline if neither."""
-    systems = [System(Path(c).stem, config=str(c)) for c in configs or []]
-    systems += [System(d, detector=d) for d in detectors or []]
-    return systems or [System("default")]
+    systems = [System(Path(c).stem, config=str(c), language=language) for c in configs or []]
+    systems += [System(d, detector=d, language=language) for d in detectors or []]
+    return systems or [System("default", language=language)]

@@ -36,13 +36,16 @@ def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Docum
     return docs, [error.record for error in skipped]
 
 
-def build_pipeline(config: str | Path | None = None, detector: str | None = None) -> Pipeline:
+def build_pipeline(
+    config: str | Path | None = None, detector: str | None = None, language: str | None = None
+) -> Pipeline:
     """The pipeline to evaluate: a TOML config, one detector on the default config, or the
-    default. Tag mode, so ``leak_rate`` means what ``metrics.py`` says."""
+    default. Tag mode, so ``leak_rate`` means what ``metrics.py`` says. ``language``: as
+    ``--lang`` (``None``: the config's ``[pipeline] language``)."""
     from fairdeid.pipeline import Pipeline
 
     detectors = [detector] if detector else None
-    return Pipeline.from_config(config, detectors=detectors, mode="tag")
+    return Pipeline.from_config(config, detectors=detectors, mode="tag", language=language)
 
 
 def system_name(config: str | Path | None = None, detector: str | None = None) -> str:

@@ -39,6 +39,8 @@ class Checkpoint:
         self.fingerprint = fingerprint
         self.outputs: dict[int, str] = {}
         self.spans: dict[int, list[dict[str, Any]]] = {}
+        #: per record: which language pack handled it (``LanguageChoice.to_dict()``)
+        self.languages: dict[int, dict[str, Any]] = {}
         self.errors: dict[int, RecordError] = {}
         self._handle: TextIO | None = None
 
@@ -85,6 +87,8 @@ class Checkpoint:
                 else:
                     self.outputs[index] = item["text"]
                     self.spans[index] = item["spans"]
+                    if isinstance(item.get("language"), dict):
+                        self.languages[index] = item["language"]
         return len(self.outputs) + len(self.errors)
 
     def done(self, index: int) -> bool:
@@ -101,10 +105,19 @@ class Checkpoint:
             self._write({"checkpoint": 1, "input": fp.input, "settings": fp.settings})
             self.flush()
 
-    def add_output(self, index: int, text: str, spans: list[dict[str, Any]]) -> None:
+    def add_output(
+        self, index: int, text: str, spans: list[dict[str, Any]],
+        language: dict[str, Any] | None = None,
+    ) -> None:
+        """``language``: which language pack handled the record (kept for a resumed run's
+        ``--spans-out`` and summary)."""
         self.outputs[index] = text
         self.spans[index] = spans
-        self._write({"index": index, "text": text, "spans": spans})
+        item: dict[str, Any] = {"index": index, "text": text, "spans": spans}
+        if language is not None:
+            self.languages[index] = language
+            item["language"] = language
+        self._write(item)
 
     def add_error(self, index: int, error: RecordError) -> None:
         self.errors[index] = error

@@ -33,6 +33,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
@@ -608,6 +609,16 @@ def _map_chunks(
             ray.kill(actor)
 
 
+def _sum_counts(receipts: Sequence[Mapping[str, Any]], key: str) -> dict[str, int]:
+    """Per-language row counts of all chunks (receipts of older runs have none)."""
+    total: Counter[str] = Counter()
+    for receipt in receipts:
+        counts = receipt.get(key)
+        if isinstance(counts, Mapping):
+            total.update({str(k): int(v) for k, v in counts.items()})
+    return dict(sorted(total.items()))
+
+
 def _finalize(
     spec: JobSpec,
     chunks: Sequence[Chunk],
@@ -628,6 +639,8 @@ def _finalize(
     errors = [error for receipt in receipts for error in receipt["errors"]]
     rows_ok = sum(int(r["rows_ok"]) for r in receipts)
     words = sum(int(r["words"]) for r in receipts)
+    languages = _sum_counts(receipts, "languages")
+    unsupported = _sum_counts(receipts, "unsupported_languages")
     write_jsonl(out / ERRORS, errors, ensure_ascii=True)
     report = BatchReport(len(chunks), skipped, rows_ok, len(errors), words, seconds, str(out))
     write_json(
@@ -641,6 +654,9 @@ def _finalize(
             "rows_ok": rows_ok,
             "rows_error": len(errors),
             "words": words,
+            # rows per language pack used; rows of languages without a pack (English was used)
+            "languages": languages,
+            "unsupported_languages": unsupported,
             "parts": [r["part"]["name"] for r in receipts],
             "part_files": [r["part"] for r in receipts],
             "errors_file": ERRORS,

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -144,6 +145,10 @@ class ChunkWorker:
         records: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
         words = 0
+        #: rows per language pack used, and rows of recognised languages without one (counted
+        #: in the manifest; the output records stay id, row, text and spans)
+        languages: Counter[str] = Counter()
+        unsupported: Counter[str] = Counter()
         for row in rows:
             outcome = outcomes.get(row.row)
             if isinstance(outcome, Result):
@@ -158,6 +163,7 @@ class ChunkWorker:
                 if _writable(record):
                     records.append(record)
                     words += len(outcome.document.text.split())
+                    _count_language(outcome, languages, unsupported)
                 else:
                     errors.append({"record": row.where, "row": row.row,
                                    "reason": "output record is not writable as UTF-8 JSON"})
@@ -172,10 +178,20 @@ class ChunkWorker:
         write_json(
             spec.receipt_path(chunk.index),
             {"chunk": asdict(chunk), "rows_ok": len(records), "words": words, "errors": errors,
-             "part": part.to_dict(), "settings_sha256": spec.settings_sha256},
+             "part": part.to_dict(), "settings_sha256": spec.settings_sha256,
+             "languages": dict(languages), "unsupported_languages": dict(unsupported)},
         )
         return ChunkResult(chunk.index, len(records), len(errors), words,
                            time.perf_counter() - started)
+
+
+def _count_language(result: Result, languages: Counter[str], unsupported: Counter[str]) -> None:
+    choice = result.language_choice
+    if choice is None:
+        return
+    languages[choice.language] += 1
+    if choice.warning is not None:
+        unsupported[str(choice.detected)] += 1
 
 
 # -- the process-pool engine ----------------------------------------------------------------------

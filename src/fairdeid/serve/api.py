@@ -34,7 +34,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fairdeid import __version__
 from fairdeid.document import Document
-from fairdeid.errors import FairdeidError
+from fairdeid.errors import ConfigError, FairdeidError
 from fairdeid.pipeline import Detection, Result
 from fairdeid.replace import MODES
 from fairdeid.serve.engine import Engine, ModeUnavailableError, PipelineSource
@@ -241,8 +241,23 @@ class _Work:
         except ModeUnavailableError as exc:
             raise HTTPException(409, str(exc)) from None
 
-    def to_documents(self, items: Sequence[DocumentIn]) -> list[Document]:
-        """413 for a request over the limits; messages give sizes and indexes, never text."""
+    def check_language(self, language: str | None) -> None:
+        """422 for a language this server cannot honour (unknown, or a fixed-language server
+        asked for another)."""
+        if language is None or not self.engine.ready:
+            return
+        try:
+            self.engine.check_language(language)
+        except ConfigError as exc:
+            raise HTTPException(422, str(exc)) from None
+
+    def to_documents(
+        self, items: Sequence[DocumentIn], language: str | None = None
+    ) -> list[Document]:
+        """413 for a request over the limits; messages give sizes and indexes, never text.
+
+        A request's ``language`` (a code, not ``auto``) is set on every note's meta, where the
+        pipeline's router reads it."""
         limits = self.limits
         if len(items) > limits.max_batch:
             raise HTTPException(
@@ -256,7 +271,10 @@ class _Work:
                     f"document {i} has {len(item.text)} characters; "
                     f"the limit is {limits.max_chars}",
                 )
-            docs.append(Document(id=item.id or f"doc-{i}", text=item.text, meta=item.meta))
+            meta = item.meta
+            if language is not None and language != "auto":
+                meta = {**meta, "language": language}
+            docs.append(Document(id=item.id or f"doc-{i}", text=item.text, meta=meta))
         total = sum(len(d.text) for d in docs)
         if total > limits.max_request_chars:
             raise HTTPException(
@@ -281,6 +299,14 @@ def _failed(items: Sequence[Detection | Result]) -> JSONResponse | None:
     )
 
 
+def _language(item: Detection | Result, engine: Engine) -> dict[str, Any] | None:
+    """The note's language, for a server whose pipeline knows of languages (else no key)."""
+    choice = item.language_choice
+    if choice is None or not engine.base.multilingual:
+        return None
+    return choice.to_dict()
+
+
 def _add_work_routes(app: FastAPI, work: _Work) -> None:
     """``POST /v1/deidentify`` and ``POST /v1/detect``."""
     engine = work.engine
@@ -300,7 +326,8 @@ def _add_work_routes(app: FastAPI, work: _Work) -> None:
         """De-identify one note (`text`) or a batch (`documents`) in the requested mode."""
         work.check_detectors(body.detectors)
         work.check_mode(body.mode)
-        docs = work.to_documents(body.as_documents())
+        work.check_language(body.language)
+        docs = work.to_documents(body.as_documents(), body.language)
         results = await work.run(
             request, lambda chunk: engine.deidentify(chunk, body.mode, body.detectors), docs
         )
@@ -314,6 +341,7 @@ def _add_work_routes(app: FastAPI, work: _Work) -> None:
                 "text": r.text,
                 "spans": [engine.span_dict(s) for s in r.document.spans],
                 "output_spans": [engine.span_dict(s) for s in r.output_spans],
+                "language": _language(r, engine),
             }
             for r in results
         ]
@@ -334,16 +362,19 @@ def _add_work_routes(app: FastAPI, work: _Work) -> None:
     async def detect(body: DetectRequest, request: Request) -> dict[str, Any]:
         """Find PHI spans (after resolution) without changing the text."""
         work.check_detectors(body.detectors)
-        docs = work.to_documents(body.as_documents())
+        work.check_language(body.language)
+        docs = work.to_documents(body.as_documents(), body.language)
         found = await work.run(request, lambda chunk: engine.detect(chunk, body.detectors), docs)
         failed = _failed(found)
         if failed is not None:
             return failed  # type: ignore[return-value]
         rendered = [
-            {"id": d.document.id, "spans": [engine.span_dict(s) for s in d.spans]} for d in found
+            {"id": d.document.id, "spans": [engine.span_dict(s) for s in d.spans],
+             "language": _language(d, engine)}
+            for d in found
         ]
         if body.documents is None:
-            return {"spans": rendered[0]["spans"]}
+            return {"spans": rendered[0]["spans"], "language": rendered[0]["language"]}
         return {"documents": rendered}
 
 
@@ -478,7 +509,8 @@ def known_paths() -> frozenset[str]:
 #: Field names that may appear in an error location; anything else (a dict key the client sent,
 #: which could be anything) is masked.
 _SAFE_LOC = frozenset(
-    {"body", "query", "path", "header", "text", "documents", "id", "meta", "mode", "detectors"}
+    {"body", "query", "path", "header", "text", "documents", "id", "meta", "mode", "detectors",
+     "language"}
 )
 
 

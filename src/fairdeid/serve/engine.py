@@ -177,9 +177,20 @@ class Engine:
                     replacer = build_replacer(self._replace_table(), mode=mode)
                 except (ImportError, ConfigError) as exc:
                     raise self._refuse(mode, exc) from None
-                pipeline = Pipeline(base.detectors, base.resolver, replacer, base.config)
+                pipeline = base.with_replacer(replacer)
                 self._by_mode[mode] = pipeline
             return pipeline
+
+    def check_language(self, language: str) -> None:
+        """A ``ConfigError`` for a language this server's pipeline cannot honour."""
+        from fairdeid.lang.routing import AUTO, check_language
+
+        check_language(language)
+        base = self.base
+        if base.router is None and language not in (AUTO, base.language):
+            raise ConfigError(
+                f"this server handles {base.language!r} notes only (its config sets no "
+                "[pipeline] language = \"auto\")")
 
     # -- work (called in worker threads) ----------------------------------------------------
 

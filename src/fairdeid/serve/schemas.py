@@ -18,7 +18,7 @@ Mode = Literal["tag", "redact", "surrogate"]
 #: keeps it in the ``str`` and it fails later, when the answer is encoded (a 500).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 #: Keys whose names may appear in an error message; any other key is client text.
-_FIELD_NAMES = frozenset({"text", "documents", "detectors", "mode", "id", "meta"})
+_FIELD_NAMES = frozenset({"text", "documents", "detectors", "mode", "id", "meta", "language"})
 
 
 def lone_surrogate_at(data: Any) -> str | None:
@@ -86,6 +86,13 @@ class _Body(BaseModel):
         description="Run only these detectors of the pipeline (default: all). At least one: "
         "an empty list would check nothing.",
     )
+    language: str | None = Field(
+        None,
+        max_length=16,
+        description="Language of the notes: `auto` identifies each note (the server's default "
+        "when it routes), a code (`en`, `de`, `fr`, `nl`, `it`, `es`) sends every note to that "
+        "language pack. A document's `meta.language` does the same for one note.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -149,9 +156,21 @@ class SpanOut(BaseModel):
     also: list[str] = Field(default_factory=list, description="Other sources that agreed.")
 
 
+class LanguageOut(BaseModel):
+    language: str = Field(description="The language pack that handled the note (`en`: English).")
+    reason: str = Field(
+        description="fixed (asked for), identified, too_short or uncertain (English used), "
+        "unsupported (a language without a pack) or no_detector (its pack lacks the detectors "
+        "asked for): English used, a warning."
+    )
+    detected: str | None = Field(None, description="What identification said, if it ran.")
+    confidence: float | None = None
+
+
 class DetectedDocument(BaseModel):
     id: str
     spans: list[SpanOut]
+    language: LanguageOut | None = None
 
 
 class DeidentifiedDocument(BaseModel):
@@ -159,10 +178,12 @@ class DeidentifiedDocument(BaseModel):
     text: str = Field(description="The de-identified text.")
     spans: list[SpanOut] = Field(description="Final spans in input coordinates.")
     output_spans: list[SpanOut] = Field(description="Where each replacement lies in `text`.")
+    language: LanguageOut | None = None
 
 
 class DetectResponse(BaseModel):
     spans: list[SpanOut] | None = None
+    language: LanguageOut | None = None
     documents: list[DetectedDocument] | None = None
 
 
@@ -171,6 +192,7 @@ class DeidentifyResponse(BaseModel):
     text: str | None = None
     spans: list[SpanOut] | None = None
     output_spans: list[SpanOut] | None = None
+    language: LanguageOut | None = None
     documents: list[DeidentifiedDocument] | None = None
 
 
