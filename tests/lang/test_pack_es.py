@@ -23,7 +23,8 @@ def detector() -> RuleDetector:
 
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline.from_config(load_pack("es").config)
+    """The pack's rules: what this module tests (the pack adds the MEDDOCAN CRF beside them)."""
+    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
 
 
 def _labels_over(detector: RuleDetector, text: str, value: str) -> set[str]:
@@ -216,6 +217,13 @@ def test_ordinary_spanish_clinical_text_yields_no_span(pipeline: Pipeline) -> No
 def test_recall_and_precision_floor_on_hand_written_spanish_notes(pipeline: Pipeline) -> None:
     recall, precision = _char_scores(pipeline, NOTES)
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
+
+
+def test_the_whole_pack_with_its_crf_keeps_the_issue_floor() -> None:
+    """Rules + the MEDDOCAN CRF: the CRF's case-report habits cost some precision on other
+    notes; the pack must still reach recall 0.95 at precision 0.90."""
+    recall, precision = _char_scores(Pipeline.from_config(load_pack("es").config), NOTES)
+    assert recall >= 0.95 and precision >= 0.90, (recall, precision)
 
 
 # classes of PHI that the first packs missed (issue 12, recall): each found where it should be
