@@ -98,6 +98,13 @@ def _cased_like(word: str, model: str) -> str:
     return word
 
 
+def time_of_day(rng: random.Random) -> str:
+    """A time in one of the ways European notes write it (24-hour clock)."""
+    hour, minute = rng.randrange(24), rng.choice((0, 0, 15, 30, 45, rng.randrange(60)))
+    return rng.choice((f"{hour}:{minute:02d}", f"{hour:02d}:{minute:02d}", f"{hour}h{minute:02d}",
+                       f"{hour}h", f"{hour:02d}.{minute:02d}", str(hour)))
+
+
 def vary_vocabulary(doc: Document, words: Sequence[str], rng: random.Random,
                     rate: float) -> Document:
     """``doc`` with a share ``rate`` of its non-PHI words swapped for ordinary words of the
@@ -106,7 +113,9 @@ def vary_vocabulary(doc: Document, words: Sequence[str], rng: random.Random,
     Why: a template generator repeats a few hundred non-PHI words while names come from pools of
     thousands, so a CRF learns "a capitalised word it has not seen is a name" -- and in real notes
     (German capitalises every noun) most unseen capitalised words are not. Swapping ordinary
-    words in, in the same positions (headings, sentence starts), teaches it otherwise. Words
+    words in, in the same positions (headings, sentence starts), teaches it otherwise. Numbers
+    are swapped for times of day, which the generator never writes and which are not PHI
+    ("23:00 Uhr", "9h40"): without them a CRF reads every unseen digit pattern as a date. Words
     within ``CUE_WINDOW`` of a span are the context that tells a name from a noun: kept.
     """
     if not words or rate <= 0:
@@ -118,10 +127,12 @@ def vary_vocabulary(doc: Document, words: Sequence[str], rng: random.Random,
             for j in range(i - CUE_WINDOW, i + CUE_WINDOW + 1)}
     swaps: list[tuple[int, int, str]] = []
     for i, w in enumerate(tokens):
-        if (i in near or len(w.text) < 3 or not w.text.isalpha()
-                or rng.random() >= rate):
+        if i in near or rng.random() >= rate:
             continue
-        swaps.append((w.start, w.end, _cased_like(rng.choice(words), w.text)))
+        if w.text.isdigit():
+            swaps.append((w.start, w.end, time_of_day(rng)))
+        elif len(w.text) >= 3 and w.text.isalpha():
+            swaps.append((w.start, w.end, _cased_like(rng.choice(words), w.text)))
     if not swaps:
         return doc
     parts: list[str] = []
@@ -228,7 +239,8 @@ def train(lang: str, args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     summary = train_crf(cfg, docs)
     meta = json.loads((out / "fairdeid_model.json").read_text("utf-8"))
     meta["training"] = {"language": lang, "notes_per_seed": args.notes, "seeds": args.seeds,
-                        "documents": sources, "dropped_labels": sorted(args.drop), "vary": args.vary, "c1": args.c1, "c2": args.c2,
+                        "documents": sources, "dropped_labels": sorted(args.drop),
+                        "vary": args.vary, "c1": args.c1, "c2": args.c2,
                         "max_iterations": args.max_iterations}
     (out / "fairdeid_model.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     return out, {**summary, "documents": sources}
