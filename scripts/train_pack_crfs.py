@@ -107,6 +107,14 @@ def time_of_day(rng: random.Random) -> str:
                        f"{hour}h", f"{hour:02d}.{minute:02d}", str(hour)))
 
 
+def clinical_code(rng: random.Random) -> str:
+    """A TNM stage or an ICD-10 code: letters and digits that are not an identifier."""
+    if rng.random() < 0.5:
+        return (f"{rng.choice(('', 'p', 'c', 'y'))}T{rng.choice('1234')}"
+                f"{rng.choice(('', 'a', 'b', 'c'))}N{rng.choice('0123')}M{rng.choice('01')}")
+    return f"{rng.choice('ABCDEFGIJKMNRSZ')}{rng.randrange(100):02d}.{rng.randrange(10)}"
+
+
 def vary_vocabulary(doc: Document, words: Sequence[str], rng: random.Random,
                     rate: float) -> Document:
     """``doc`` with a share ``rate`` of its non-PHI words swapped for ordinary words of the
@@ -116,8 +124,9 @@ def vary_vocabulary(doc: Document, words: Sequence[str], rng: random.Random,
     thousands, so a CRF learns "a capitalised word it has not seen is a name" -- and in real notes
     (German capitalises every noun) most unseen capitalised words are not. Swapping ordinary
     words in, in the same positions (headings, sentence starts), teaches it otherwise. Numbers
-    are swapped for times of day, which the generator never writes and which are not PHI
-    ("23:00 Uhr", "9h40"): without them a CRF reads every unseen digit pattern as a date. Words
+    are swapped for times of day ("23:00 Uhr", "9h40") or clinical codes (TNM stages, ICD-10),
+    which the generator never writes and which are not PHI: without them a CRF reads every
+    unseen digit pattern as a date or an identifier. Words
     within ``CUE_WINDOW`` of a span are the context that tells a name from a noun: kept.
     """
     if not words or rate <= 0:
@@ -132,7 +141,7 @@ def vary_vocabulary(doc: Document, words: Sequence[str], rng: random.Random,
         if i in near or rng.random() >= rate:
             continue
         if w.text.isdigit():
-            swaps.append((w.start, w.end, time_of_day(rng)))
+            swaps.append((w.start, w.end, rng.choice((time_of_day, clinical_code))(rng)))
         elif len(w.text) >= 3 and w.text.isalpha():
             swaps.append((w.start, w.end, _cased_like(rng.choice(words), w.text)))
     if not swaps:
@@ -295,8 +304,8 @@ text, {size:.1f} MB. Written by `scripts/train_pack_crfs.py`. Meant to run besid
 - Vocabulary variation: a share of {training.get("vary", 0)} of the non-PHI words more than
   {CUE_WINDOW} words away from any PHI span is swapped for ordinary words of the language (the
   pack's common_words and clinical_words minus its name and place lists), numbers for times of
-  day. A template generator otherwise teaches the CRF that any unseen capitalised word is a
-  name and any unseen digit pattern a date.
+  day or clinical codes (TNM, ICD-10). A template generator otherwise teaches the CRF that any
+  unseen capitalised word is a name and any unseen digit pattern a date.
 
 ## Command
 {log.get("train_words", "?")} training words, {log.get("train_seconds", "?")} s on 2 shared CPU

@@ -7,7 +7,10 @@ added later is tested without editing this file; a pack whose pack.toml names a 
 
 from __future__ import annotations
 
+import importlib.util
+import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,3 +94,38 @@ def test_pack_pipeline_builds_with_its_model(code: str) -> None:
     text, name, _, _ = NOTES[code]
     result = pipeline.deidentify(Document("t", text))
     assert name not in result.text
+
+
+def _train_script() -> Any:
+    path = MODELS.parents[2] / "scripts" / "train_pack_crfs.py"
+    spec = importlib.util.spec_from_file_location("train_pack_crfs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_vocabulary_variation_keeps_every_span_on_its_text() -> None:
+    """The training notes' spans must still cover the same PHI after words are swapped, or the
+    CRF learns wrong boundaries; the cue words next to PHI stay as written."""
+    script = _train_script()
+    words = script.ordinary_words("de")
+    notes = script.synthetic_notes("de", 5, [7])
+    varied = [script.vary_vocabulary(d, words, random.Random(7), 0.5) for d in notes]
+    assert any(v.text != d.text for v, d in zip(varied, notes, strict=True))
+    for before, after in zip(notes, varied, strict=True):
+        assert [after.text[s.start:s.end] for s in after.spans] == \
+            [before.text[s.start:s.end] for s in before.spans]
+        assert "DEPARTMENT" not in {s.label for s in after.spans}
+    text = "Patient: Lukas Brandstätter, geb. 14.03.1957.\nBefund: Die Leber ist groß und glatt."
+    doc = Document("t", text, spans=(Span(9, 27, "PATIENT"), Span(34, 44, "DATE")))
+    out = script.vary_vocabulary(doc, words, random.Random(1), 1.0)
+    assert out.text.startswith("Patient: Lukas Brandstätter, geb. 14.03.1957.")
+    assert out.text != text
+
+
+def test_ordinary_words_leave_out_the_packs_names_and_places() -> None:
+    script = _train_script()
+    words = set(script.ordinary_words("de"))
+    assert "leber" in words or "befund" in words
+    assert not {"berlin", "müller", "koch"} & words
