@@ -1,0 +1,131 @@
+"""The CRFs shipped with the language packs: each loads offline, finds a name, a date and a
+city in a short note of its language, and its pack's pipeline builds with it.
+
+The models are found on disk (``models/crf-<code>-synth``) rather than listed here, so a model
+added later is tested without editing this file; a pack whose pack.toml names a CRF must ship it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fairdeid.detect.crf import CRFDetector
+from fairdeid.detect.transformer import resolve_model_path
+from fairdeid.document import Document, Span
+from fairdeid.lang.packs import available_languages, load_pack
+from fairdeid.pipeline import Pipeline
+
+MODELS = Path(__file__).resolve().parents[2] / "src" / "fairdeid" / "models"
+
+#: one short letter per language, in the shape of its notes: (text, name, date, city), invented
+NOTES: dict[str, tuple[str, str, str, str]] = {
+    "de": ("Regensburg, den 02.11.2023\n\nSehr geehrte Frau Kollegin,\nwir berichten über Herrn "
+           "Lukas Brandstätter, geb. 14.03.1957, der sich wegen Dyspnoe vorstellte.",
+           "Lukas Brandstätter", "14.03.1957", "Regensburg"),
+    "fr": ("Toulouse, le 02/11/2023\n\nChère consœur,\nNous avons reçu Mme Camille Lefebvre, "
+           "née le 14/03/1957, pour dyspnée.",
+           "Camille Lefebvre", "14/03/1957", "Toulouse"),
+    "nl": ("Utrecht, 2 november 2023\n\nGeachte collega,\nHierbij berichten wij over dhr. Pieter "
+           "van Dijk, geboren 14-03-1957, opgenomen wegens dyspneu.",
+           "Pieter van Dijk", "14-03-1957", "Utrecht"),
+    "it": ("Bologna, 02/11/2023\n\nGentile collega,\nLe scriviamo in merito al sig. Marco "
+           "Bianchi, nato il 14/03/1957, ricoverato per dispnea.",
+           "Marco Bianchi", "14/03/1957", "Bologna"),
+    "es": ("Zaragoza, 2 de noviembre de 2023\n\nEstimado colega:\nLe remitimos a D. Javier "
+           "Fernández López, nacido el 14/03/1957, por disnea.",
+           "Javier Fernández López", "14/03/1957", "Zaragoza"),
+}
+
+
+def shipped() -> list[str]:
+    """Languages with a ``crf-<code>-synth`` model directory."""
+    return sorted(code for code in NOTES if (MODELS / f"crf-{code}-synth").is_dir())
+
+
+def _covers(spans: list[Span], text: str, part: str) -> set[str]:
+    """Labels of spans covering every non-space character of ``part`` (empty: missed)."""
+    start = text.index(part)
+    end = start + len(part)
+    chars = {i for s in spans for i in range(s.start, s.end)}
+    if not all(i in chars for i in range(start, end) if not text[i].isspace()):
+        return set()
+    return {s.label for s in spans if s.start < end and start < s.end}
+
+
+def test_some_pack_ships_a_model() -> None:
+    assert shipped(), "no crf-<code>-synth model under src/fairdeid/models"
+
+
+@pytest.mark.parametrize("code", shipped())
+def test_model_finds_name_date_city(code: str) -> None:
+    text, name, date, city = NOTES[code]
+    detector = CRFDetector.load(MODELS / f"crf-{code}-synth")
+    spans = detector.detect(Document("t", text))
+    assert _covers(spans, text, name) & {"NAME", "PATIENT"}
+    assert "DATE" in _covers(spans, text, date)
+    assert _covers(spans, text, city) & {"LOCATION", "CITY"}
+
+
+@pytest.mark.parametrize("code", shipped())
+def test_model_is_small_and_documented(code: str) -> None:
+    folder = MODELS / f"crf-{code}-synth"
+    size = sum(f.stat().st_size for f in folder.iterdir())
+    assert size <= 30 * 2**20
+    assert (folder / "MODEL_CARD.md").is_file()
+    assert not (folder / "train_log.jsonl").exists()
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_pack_pipeline_builds_with_its_model(code: str) -> None:
+    """A pack that names a CRF finds it inside the package (no download, no absolute path)."""
+    config = load_pack(code).config
+    if "crf" not in config["pipeline"]["detectors"]:
+        pytest.skip(f"the {code} pack runs no CRF")
+    model = resolve_model_path(config["detectors"]["crf"]["model"])
+    assert model.resolve().is_relative_to(MODELS.resolve())
+    assert config["resolve"]["thresholds"]["crf"] >= 0.5
+    pipeline = Pipeline.from_config(config, mode="tag")
+    assert "crf" in pipeline.detectors
+    text, name, _, _ = NOTES[code]
+    result = pipeline.deidentify(Document("t", text))
+    assert name not in result.text
+
+
+def _train_script() -> Any:
+    path = MODELS.parents[2] / "scripts" / "train_pack_crfs.py"
+    spec = importlib.util.spec_from_file_location("train_pack_crfs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_vocabulary_variation_keeps_every_span_on_its_text() -> None:
+    """The training notes' spans must still cover the same PHI after words are swapped, or the
+    CRF learns wrong boundaries; the cue words next to PHI stay as written."""
+    script = _train_script()
+    words = script.ordinary_words("de")
+    notes = script.synthetic_notes("de", 5, [7])
+    varied = [script.vary_vocabulary(d, words, random.Random(7), 0.5) for d in notes]
+    assert any(v.text != d.text for v, d in zip(varied, notes, strict=True))
+    for before, after in zip(notes, varied, strict=True):
+        assert [after.text[s.start:s.end] for s in after.spans] == \
+            [before.text[s.start:s.end] for s in before.spans]
+        assert "DEPARTMENT" not in {s.label for s in after.spans}
+    text = "Patient: Lukas Brandstätter, geb. 14.03.1957.\nBefund: Die Leber ist groß und glatt."
+    doc = Document("t", text, spans=(Span(9, 27, "PATIENT"), Span(34, 44, "DATE")))
+    out = script.vary_vocabulary(doc, words, random.Random(1), 1.0)
+    assert out.text.startswith("Patient: Lukas Brandstätter, geb. 14.03.1957.")
+    assert out.text != text
+
+
+def test_ordinary_words_leave_out_the_packs_names_and_places() -> None:
+    script = _train_script()
+    words = set(script.ordinary_words("de"))
+    assert "leber" in words or "befund" in words
+    assert not {"berlin", "müller", "koch"} & words
