@@ -78,3 +78,11 @@ def test_per_document_detector_failures_are_flagged(toy_config) -> None:  # type
     ok, bad = pipe.deidentify_batch([Document("a", "Dr. Lee"), Document("b", "Dr. Kim FAIL")])
     assert ok.errors == () and ok.text == "Dr. [NAME]"
     assert bad.errors == ("flaky: server error 500",)
+
+
+def test_narrowing_to_a_detector_the_config_lacks_says_so() -> None:
+    """Regression: `deidentify -d crf` with the built-in (English) config ended in
+    "[detectors.crf] needs 'model'", which did not say that this pipeline has no CRF."""
+    with pytest.raises(ConfigError, match=r"detector 'crf' is not configured in this pipeline "
+                                          r"\(it runs rules, transformer"):
+        Pipeline.from_config(None, detectors=["crf"])

@@ -264,7 +264,18 @@ class Pipeline:
         for name in names:
             table = dict(detector_tables.get(name, {}))
             kind = str(table.pop("kind", name))
-            built[name] = build_detector(kind, table)
+            try:
+                built[name] = build_detector(kind, table)
+            except ConfigError as exc:
+                if name in detector_tables:
+                    raise
+                # "-d crf" on a config without a [detectors.crf] table: say that, not only
+                # what the unconfigured detector lacks
+                raise ConfigError(
+                    f"detector {name!r} is not configured in this pipeline (it runs "
+                    f"{', '.join(configured)}; add a [detectors.{name}] table or pick a config "
+                    f"or --lang that has one): {exc}"
+                ) from None
         # Thresholds name detectors: any this config knows (a --detector run on a config with
         # thresholds for others stays valid) or any source prefix a built detector emits.
         known = {*configured, *names, *detector_tables, *_kinds(detector_tables)}
