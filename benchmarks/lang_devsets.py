@@ -80,39 +80,17 @@ def read_devset(path: Path) -> DevSet:
     return DevSet(path, language, tuple(notes), tuple(problems))
 
 
-def char_counts(gold: Document, pred: Document) -> tuple[int, int, int]:
-    """(gold, predicted, both) counts of non-space characters covered by any span, labels
-    ignored: a character is removed or kept whatever label removed it."""
-    n = len(gold.text)
-    g, p = bytearray(n), bytearray(n)
-    for mask, spans in ((g, gold.spans), (p, pred.spans)):
-        for span in spans:
-            mask[span.start:span.end] = b"\x01" * (span.end - span.start)
-    visible = [not ch.isspace() for ch in gold.text]
-    n_gold = sum(1 for i in range(n) if g[i] and visible[i])
-    n_pred = sum(1 for i in range(n) if p[i] and visible[i])
-    n_both = sum(1 for i in range(n) if g[i] and p[i] and visible[i])
-    return n_gold, n_pred, n_both
-
-
-def _ratio(num: int, den: int) -> float | None:
-    return num / den if den else None
-
-
 def score(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, Any]:
     """Character and binary-token recall/precision of ``pred`` against ``gold``."""
     from fairdeid.evaluate import summarise
+    from fairdeid.evaluate.metrics import char_recall_precision
 
-    totals = [0, 0, 0]
-    for g, p in zip(gold, pred, strict=True):
-        for i, count in enumerate(char_counts(g, p)):
-            totals[i] += count
-    n_gold, n_pred, n_both = totals
+    char_recall, char_precision = char_recall_precision(gold, pred)
     token = summarise(gold, pred, n_boot=0).binary_token
     return {
         "notes": len(gold),
-        "char_recall": _ratio(n_both, n_gold),
-        "char_precision": _ratio(n_both, n_pred),
+        "char_recall": char_recall,
+        "char_precision": char_precision,
         "token_recall": token["recall"].value,
         "token_precision": token["precision"].value,
     }

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pack_notes import char_scores
 
-from fairdeid.corpora.markup import iter_markup
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document
 from fairdeid.lang.packs import load_pack
@@ -36,15 +36,7 @@ def _labels_over(detector: RuleDetector, text: str, value: str) -> set[str]:
 
 def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
     """Character-level recall and precision (labels ignored, whitespace not counted)."""
-    gold_n = pred_n = hit = 0
-    for doc in iter_markup(path):
-        assert isinstance(doc, Document)
-        text = doc.text
-        found = pipeline.detect(text).document.spans
-        gold = {i for s in doc.spans for i in range(s.start, s.end) if not text[i].isspace()}
-        pred = {i for s in found for i in range(s.start, s.end) if not text[i].isspace()}
-        gold_n, pred_n, hit = gold_n + len(gold), pred_n + len(pred), hit + len(gold & pred)
-    return hit / gold_n, hit / pred_n
+    return char_scores(lambda doc: list(pipeline.detect(doc.text).document.spans), path)
 
 
 @pytest.mark.parametrize(

@@ -170,6 +170,40 @@ def document_counts(gold: Document, pred: Document) -> FloatArray:
     return row
 
 
+
+def char_counts(gold: Document, pred: Document) -> tuple[int, int, int]:
+    """(gold, predicted, both): non-space characters covered by any span, labels ignored.
+
+    What a reader of the output sees: a character is removed or kept whatever label removed it,
+    so this is the measure the language packs' targets are set in.
+    """
+    n = len(gold.text)
+    g, p = bytearray(n), bytearray(n)
+    for mask, spans in ((g, gold.spans), (p, pred.spans)):
+        for span in spans:
+            mask[span.start : span.end] = b"\x01" * (span.end - span.start)
+    n_gold = n_pred = n_both = 0
+    for i, ch in enumerate(gold.text):
+        if ch.isspace():
+            continue
+        n_gold += g[i]
+        n_pred += p[i]
+        n_both += g[i] & p[i]
+    return n_gold, n_pred, n_both
+
+
+def char_recall_precision(
+    gold: Sequence[Document], pred: Sequence[Document]
+) -> tuple[float | None, float | None]:
+    """Character-level recall and precision over paired documents (None when undefined)."""
+    totals = [0, 0, 0]
+    for g, p in zip(gold, pred, strict=True):
+        for i, count in enumerate(char_counts(g, p)):
+            totals[i] += count
+    n_gold, n_pred, n_both = totals
+    return (n_both / n_gold if n_gold else None, n_both / n_pred if n_pred else None)
+
+
 def count_matrix(gold: Sequence[Document], pred: Sequence[Document]) -> FloatArray:
     """Counts for every document (rows in input order). Documents are paired by position."""
     if len(gold) != len(pred):
