@@ -183,7 +183,8 @@ def test_training_and_evaluation_count_the_same_binary_tokens(lang: str) -> None
 def test_character_scores_ignore_labels_and_whitespace() -> None:
     from fairdeid.evaluate.metrics import char_counts, char_recall_precision
 
-    gold = Document("d", "Jan de Vries, 3 mei", spans=(Span(0, 12, "PATIENT"), Span(14, 19, "DATE")))
+    gold = Document("d", "Jan de Vries, 3 mei",
+                    spans=(Span(0, 12, "PATIENT"), Span(14, 19, "DATE")))
     # the name found under another label and one word short; a comma too many; the date missed
     pred = Document("d", gold.text, spans=(Span(0, 6, "DOCTOR"), Span(12, 13, "CITY")))
     assert char_counts(gold, pred) == (14, 6, 5)  # "JandeVries" + "3mei"; "Jande" + ","
