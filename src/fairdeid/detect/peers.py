@@ -350,7 +350,44 @@ def _import_pydeid_builder() -> Any:
     return pyDeidBuilder
 
 
-class PyDeidDetector(BaseDetector):
+class _NoteByNotePeer(BaseDetector):
+    """A peer tool that is called note by note and may raise on one note: that note is
+    reported (``FallibleDetector``) by id and exception type only, never the message, which may
+    quote the note, and the batch goes on."""
+
+    name: str
+    errors: list[RecordError]
+
+    def _spans(self, text: str) -> list[Span]:
+        raise NotImplementedError
+
+    def detect(self, doc: Document) -> list[Span]:
+        spans, errors = self.detect_batch_with_errors([doc])
+        if errors:
+            raise DetectionFailedError({e.record: e.reason for e in errors}, 1)
+        return spans[0]
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
+        return self.detect_batch_with_errors(docs)[0]
+
+    def detect_batch_with_errors(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[RecordError]]:
+        out: list[list[Span]] = []
+        errors: list[RecordError] = []
+        for doc in docs:
+            try:
+                out.append(self._spans(doc.text))
+            except Exception as exc:  # noqa: BLE001 - a peer's bug must not stop the batch
+                log.warning("%s failed on %s (%s)", self.name, doc.id, type(exc).__name__)
+                errors.append(RecordError(doc.id, f"{self.name} raised {type(exc).__name__}"))
+                out.append([])
+        self.errors = errors
+        return out, errors
+
+
+class PyDeidDetector(_NoteByNotePeer):
     """pyDeid's finder and pruner (no replacement), its types mapped to ours.
 
     One pyDeid instance serves every note: ``deid_string`` would rebuild it and reload the word
@@ -413,31 +450,6 @@ class PyDeidDetector(BaseDetector):
             ner_model=config.get("ner_model"),
         )
 
-    def detect(self, doc: Document) -> list[Span]:
-        spans, errors = self.detect_batch_with_errors([doc])
-        if errors:
-            raise DetectionFailedError({e.record: e.reason for e in errors}, 1)
-        return spans[0]
-
-    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
-        return self.detect_batch_with_errors(docs)[0]
-
-    def detect_batch_with_errors(
-        self, docs: Sequence[Document]
-    ) -> tuple[list[list[Span]], list[RecordError]]:
-        out: list[list[Span]] = []
-        errors: list[RecordError] = []
-        for doc in docs:
-            try:
-                out.append(self._spans(doc.text))
-            except Exception as exc:  # noqa: BLE001 - a peer's bug must not stop the batch
-                log.warning("pydeid failed on %s (%s)", doc.id, type(exc).__name__)
-                errors.append(RecordError(doc.id, f"pydeid raised {type(exc).__name__}"))
-                out.append([])
-        self.errors = errors
-        return out, errors
-
     def _spans(self, text: str) -> list[Span]:
         if not text.strip():
             return []
@@ -492,7 +504,7 @@ def _import_deduce() -> Any:
     return Deduce
 
 
-class DeduceDetector(BaseDetector):
+class DeduceDetector(_NoteByNotePeer):
     """deduce (Dutch clinical notes) as shipped, its tags mapped to ours.
 
     Its lookup structures are built once per installation (a minute or two, cached inside the
@@ -534,31 +546,6 @@ class DeduceDetector(BaseDetector):
         return cls(
             labels=labels, unmapped=unmapped, disabled=tuple(config.get("disabled", ()))
         )
-
-    def detect(self, doc: Document) -> list[Span]:
-        spans, errors = self.detect_batch_with_errors([doc])
-        if errors:
-            raise DetectionFailedError({e.record: e.reason for e in errors}, 1)
-        return spans[0]
-
-    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        """Spans only; failed documents are in ``errors`` (prefer ``detect_batch_with_errors``)."""
-        return self.detect_batch_with_errors(docs)[0]
-
-    def detect_batch_with_errors(
-        self, docs: Sequence[Document]
-    ) -> tuple[list[list[Span]], list[RecordError]]:
-        out: list[list[Span]] = []
-        errors: list[RecordError] = []
-        for doc in docs:
-            try:
-                out.append(self._spans(doc.text))
-            except Exception as exc:  # noqa: BLE001 - a peer's bug must not stop the batch
-                log.warning("deduce failed on %s (%s)", doc.id, type(exc).__name__)
-                errors.append(RecordError(doc.id, f"deduce raised {type(exc).__name__}"))
-                out.append([])
-        self.errors = errors
-        return out, errors
 
     def _spans(self, text: str) -> list[Span]:
         if not text.strip():
