@@ -14,6 +14,9 @@ from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
+from stdnum import verhoeff
+from stdnum.iso7064 import mod_11_2
+
 # national numbers (DNI/NIE, NIR, NHS, KVNR, BSN ...) are python-stdnum checks, kept in their
 # own module; the old names stay importable from here
 from fairdeid.detect.rules.national_ids import NATIONAL_ID_VALIDATORS
@@ -380,51 +383,20 @@ def iban(m: re.Match[str], text: str) -> bool:
     return int(number) % 97 == 1
 
 
-_CN_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
 def cn_resident_id(m: re.Match[str], text: str) -> bool:
     """Chinese resident identity number: ISO 7064 MOD 11-2 over 17 digits, check 0-9 or X."""
     value = (_value(m, text)).upper()
     if len(value) != 18 or not value[:17].isdigit():
         return False
-    check = (12 - sum(int(c) * w for c, w in zip(value, _CN_WEIGHTS, strict=False)) % 11) % 11
-    return value[17] == ("X" if check == 10 else str(check))
-
-
-_VERHOEFF_D = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
-    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
-    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
-    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
-    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
-    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
-    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
-    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
-    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
-]
-_VERHOEFF_P = [
-    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
-    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
-    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
-    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
-    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
-    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
-]
+    return bool(mod_11_2.is_valid(value))
 
 
 def aadhaar(m: re.Match[str], text: str) -> bool:
     """Indian Aadhaar: 12 digits, not starting with 0 or 1, Verhoeff checksum."""
-    digits = [int(c) for c in _value(m, text) if c.isdigit()]
-    if len(digits) != 12 or digits[0] < 2:
+    digits = "".join(c for c in _value(m, text) if c.isdigit())
+    if len(digits) != 12 or digits[0] in "01":
         return False
-    check = 0
-    for i, d in enumerate(reversed(digits)):
-        check = _VERHOEFF_D[check][_VERHOEFF_P[i % 8][d]]
-    return check == 0
+    return bool(verhoeff.is_valid(digits))
 
 
 def yymmdd(m: re.Match[str], text: str) -> bool:
