@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pack_notes import char_scores
+from pack_notes import labels_over as _labels_over
+from pack_notes import pipeline_char_scores as _char_scores
 
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document
@@ -24,19 +25,6 @@ def detector() -> RuleDetector:
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
     return Pipeline.from_config(load_pack("it").config)
-
-
-def _labels_over(detector: RuleDetector, text: str, value: str) -> set[str]:
-    """Labels of the spans that cover every character of ``value`` (empty: not fully found)."""
-    start = text.index(value)
-    spans = detector.detect(Document("t", text))
-    covering = [s for s in spans if s.start <= start and s.end >= start + len(value)]
-    return {s.label for s in covering}
-
-
-def _char_scores(pipeline: Pipeline, path: Path) -> tuple[float, float]:
-    """Character-level recall and precision (labels ignored, whitespace not counted)."""
-    return char_scores(lambda doc: list(pipeline.detect(doc.text).document.spans), path)
 
 
 @pytest.mark.parametrize(

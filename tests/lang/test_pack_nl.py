@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from pack_notes import char_scores
+from pack_notes import covered as _covered
+from pack_notes import spans_of as _spans
+from pack_notes import touched as _touched
 
 from fairdeid.detect.rules import RuleDetector
-from fairdeid.document import Document, Span
 from fairdeid.lang.packs import load_pack
 
 NOTES = Path(__file__).parent / "data" / "nl_rules.markup"
@@ -18,27 +20,6 @@ PLAIN = Path(__file__).parent / "data" / "nl_plain.txt"
 @pytest.fixture(scope="module")
 def detector() -> RuleDetector:
     return RuleDetector.from_config(load_pack("nl").config["detectors"]["rules"])
-
-
-def _spans(detector: RuleDetector, text: str) -> list[Span]:
-    return detector.detect(Document("t", text))
-
-
-def _covered(detector: RuleDetector, text: str, part: str) -> set[str]:
-    """Labels of the spans over ``part`` when they cover all of it (empty: not found)."""
-    start = text.index(part)
-    end = start + len(part)
-    spans = _spans(detector, text)
-    chars = {i for s in spans for i in range(s.start, s.end)}
-    if not all(i in chars for i in range(start, end) if not text[i].isspace()):
-        return set()
-    return {s.label for s in spans if s.start < end and start < s.end}
-
-
-def _touched(detector: RuleDetector, text: str, part: str) -> bool:
-    start = text.index(part)
-    end = start + len(part)
-    return any(s.start < end and start < s.end for s in _spans(detector, text))
 
 
 @pytest.mark.parametrize(
