@@ -348,3 +348,12 @@ def test_counts_read_as_english(toy_config_file: Path, tmp_path: Path) -> None:
     note.write_text(NOTE, encoding="utf-8")
     result = runner.invoke(app, ["deidentify", str(note), "-c", str(toy_config_file)])
     assert "de-identified 1 record\n" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["deidentify", "evaluate", "audit", "bench", "batch", "serve"])
+def test_lang_help_keeps_square_brackets(command: str) -> None:
+    """Regression: every --lang help read "a --config without  language is English" (Rich took
+    "[pipeline]" for markup)."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0
+    assert "[pipeline] language" in result.output

@@ -66,6 +66,17 @@ def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return app.command(name, cls=FairdeidCommand)
 
 
+def lang_option(more: str = "`fairdeid languages` lists the packs.") -> Any:
+    """The one ``--lang`` option of every command that reads notes; ``more`` says what this
+    command does with the language."""
+    return typer.Option(
+        "--lang", metavar="auto|en|de|...",
+        help="Language of the notes: auto identifies each note (the default with the built-in "
+        "config); a code sends every note to that language pack; a --config without \\[pipeline] "
+        f"language is English. {more}",
+    )
+
+
 def stdout() -> Console:
     """A console on stdout, made per call so it sees the stream and width of this run."""
     return Console(soft_wrap=False)

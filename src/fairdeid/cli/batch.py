@@ -12,7 +12,15 @@ from typing import Annotated
 
 import typer
 
-from fairdeid.cli.app import command, console, fail, note, plural, quiet_third_party
+from fairdeid.cli.app import (
+    command,
+    console,
+    fail,
+    lang_option,
+    note,
+    plural,
+    quiet_third_party,
+)
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:
@@ -106,15 +114,7 @@ def batch(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Keep Ray's and other libraries' log lines")
     ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", metavar="auto|en|de|...",
-            help="Language of the notes: auto identifies each note (the default with the "
-            "built-in config); a code sends every note to that language pack; a --config "
-            "without [pipeline] language is English. manifest.json counts the languages.",
-        ),
-    ] = None,
+    lang: Annotated[str | None, lang_option("manifest.json counts the languages.")] = None,
 ) -> None:
     """De-identify INPUT into OUTPUT/part-*.jsonl with errors.jsonl and manifest.json.
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from fairdeid.cli.app import command, console, fail, plural, quiet_third_party
+from fairdeid.cli.app import command, console, fail, lang_option, plural, quiet_third_party
 from fairdeid.errors import FairdeidError, RecordError
 
 if TYPE_CHECKING:
@@ -479,15 +479,7 @@ def deidentify(
             "records by language, seconds); needs -o",
         ),
     ] = False,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", metavar="auto|en|de|...",
-            help="Language of the notes: auto identifies each note (the default with the "
-            "built-in config); a code sends every note to that language pack; a --config "
-            "without [pipeline] language is English. `fairdeid languages` lists the packs.",
-        ),
-    ] = None,
+    lang: Annotated[str | None, lang_option()] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Keep third-party libraries' log lines")
     ] = False,

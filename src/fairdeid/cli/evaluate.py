@@ -16,7 +16,16 @@ from typing import Annotated, Any
 
 import typer
 
-from fairdeid.cli.app import command, console, deprecated, emit_line, emit_table, fail, note
+from fairdeid.cli.app import (
+    command,
+    console,
+    deprecated,
+    emit_line,
+    emit_table,
+    fail,
+    lang_option,
+    note,
+)
 from fairdeid.cli.app import plural as _plural
 from fairdeid.errors import DetectionFailedError, FairdeidError
 
@@ -48,15 +57,7 @@ FormatOpt = Annotated[
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for localization and bootstrap.")]
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")]
 ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
-LangOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--lang", metavar="auto|en|de|...",
-        help="Language of the notes: auto identifies each note (the default with the built-in "
-        "config); a code sends every note to that language pack; a config without "
-        "[pipeline] language is English. `fairdeid languages` lists the packs.",
-    ),
-]
+LangOpt = Annotated[str | None, lang_option()]
 
 
 def _split(value: str | None) -> list[str] | None:

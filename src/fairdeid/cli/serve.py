@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from fairdeid.cli.app import command, fail, note
+from fairdeid.cli.app import command, fail, lang_option, note
 from fairdeid.lang.routing import with_language
 
 #: uvicorn logging without the access logger: ours (fairdeid.serve.access) logs method, path and
@@ -60,13 +60,7 @@ def serve(
         bool, typer.Option("--no-access-log", help="Silence the per-request log line")
     ] = False,
     lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang", metavar="auto|en|de|...",
-            help="Language of the notes: auto identifies each note (the default with the "
-            "built-in config; a request's `language` field can fix it); a code sends every "
-            "note to that language pack; a --config without [pipeline] language is English.",
-        ),
+        str | None, lang_option("A request's `language` field can fix it per request.")
     ] = None,
 ) -> None:
     """Serve the REST API (/v1/deidentify, /v1/detect, /docs), the review page (/) and the
