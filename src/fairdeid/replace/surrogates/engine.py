@@ -14,6 +14,8 @@ from typing import Any
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.locales import ALL_LOCALE_CODES, Name, get_pool, infer_gender
+from fairdeid.locales.places import place_of
+from fairdeid.replace.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.base import Replacement, splice
 from fairdeid.replace.store import (
     DEFAULT_CACHE_SCOPES,
@@ -118,6 +120,7 @@ class SurrogateEngine:
         self.language = language
         self.keep_labels = frozenset(keep_labels)
         self._persons_cache: tuple[Document, str, PersonGenders] | None = None
+        self._addresses_cache: tuple[Document, AddressIndex] | None = None
 
     # -- per-span ---------------------------------------------------------------------------
 
@@ -215,20 +218,71 @@ class SurrogateEngine:
         self._persons_cache = (doc, scope, persons)
         return persons
 
+    def _addresses_of(self, doc: Document) -> AddressIndex:
+        """``find_addresses`` over ``doc.spans``, remembered for the last document only."""
+        cached = self._addresses_cache
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        addresses = find_addresses(doc.text, doc.spans)
+        self._addresses_cache = (doc, addresses)
+        return addresses
+
     def surrogate(self, doc: Document, span: Span, scope: str,
-                  persons: PersonGenders | None = None) -> SpanSurrogate:
+                  persons: PersonGenders | None = None,
+                  addresses: AddressIndex | None = None) -> SpanSurrogate:
         """The surrogate of one span. ``scope`` comes from ``scope_of(doc)`` (or the caller's
         own keyed scope), taken once per document: all of its spans must share it. ``persons``
-        is ``person_genders`` of the spans being replaced (default: of ``doc.spans``)."""
+        is ``person_genders`` of the spans being replaced (default: of ``doc.spans``);
+        ``addresses`` is ``find_addresses`` of those spans (default: of ``doc.spans``)."""
         whole = doc.text[span.start : span.end]
         lead, original, trail = split_edges(whole)
         if persons is None and span.label in NAME_LABELS and self.gender == "keep":
             persons = self._persons_of(doc, scope)
-        result = self._surrogate_core(doc, span, scope, original, persons or {})
+        if addresses is None and span.label in ("STATE", "ZIP"):
+            addresses = self._addresses_of(doc)
+        result = self._surrogate_core(doc, span, scope, original, persons or {},
+                                      addresses or {})
         return SpanSurrogate(lead + result.text + trail, result.locale, result.gender)
 
+    def _context(self, scope: str, locale: str) -> SurrogateContext:
+        return SurrogateContext(locale=locale, script=self.script, shape=self.shape,
+                                date_shift=self.store.date_offset(scope),
+                                date_order=self.date_order, age_offset=self._age_offset(scope),
+                                language=self.language)
+
+    def _address_part(self, doc: Document, span: Span, address: Address, scope: str,
+                      original: str, locale: str) -> str | None:
+        """A STATE or ZIP of an address, from the row of the city's surrogate (see
+        ``fairdeid.replace.address``); None to fall back to the label's own generator."""
+        city = address.city
+        city_original = split_edges(doc.text[city.start : city.end])[1]
+        if not city_original:
+            return None
+        city_text = self._surrogate_core(doc, city, scope, city_original, {}, {}).text
+        place = place_of(locale, city_text)
+        if place is None or fold(city_text) == fold(city_original):
+            return None  # a kept or unknown city: a row would tell nothing true about it
+        ctx = self._context(scope, locale)
+        group = f"address:{span.label}:{locale}:{fold(place.city)}"
+        norm = fold(original)
+        cached = self.store.lookup(scope, group, norm)
+        if cached is not None:
+            return cached
+        text: str | None = None
+        for attempt in range(12):
+            rng = self.store.rng(scope, group, norm, str(attempt))
+            text = address_part(span.label, original, place, rng, ctx)
+            if text is None or span.label == "STATE":
+                return text  # the region of the place: shared by design, nothing to claim
+            if attempt < 11 and (text == original or _echoes(original, text)):
+                continue
+            if self.store.claim(scope, group, norm, text):
+                break
+        return text
+
     def _surrogate_core(self, doc: Document, span: Span, scope: str,
-                        original: str, persons: PersonGenders) -> SpanSurrogate:
+                        original: str, persons: PersonGenders,
+                        addresses: AddressIndex) -> SpanSurrogate:
         locale = self._locale(scope)
         label = span.label
         if not original or label in self.keep_labels or coarse_label(label) in self.keep_labels or (
@@ -248,16 +302,18 @@ class SurrogateEngine:
             text = maker.make(original, gender, single_is_given=single_is_given,
                               swap_titles=self.gender in ("female", "male"))
             return SpanSurrogate(text, locale, gender)
+        address = addresses.get((span.start, span.end))
+        if address is not None:
+            part = self._address_part(doc, span, address, scope, original, locale)
+            if part is not None:
+                return SpanSurrogate(part, locale)
         group = f"{coarse_label(label)}:{label}:{locale}"
         norm = fold(original)
         cached = self.store.lookup(scope, group, norm)
         if cached is not None:
             return SpanSurrogate(cached, locale)
         generator = generator_for(label)
-        ctx = SurrogateContext(locale=locale, script=self.script, shape=self.shape,
-                               date_shift=self.store.date_offset(scope),
-                               date_order=self.date_order, age_offset=self._age_offset(scope),
-                               language=self.language)
+        ctx = self._context(scope, locale)
         text = original
         for attempt in range(12):
             rng = self.store.rng(scope, label, norm, str(attempt))
@@ -278,7 +334,8 @@ class SurrogateEngine:
         try:
             ordered = sorted(spans, key=lambda s: (s.start, s.end))
             persons = self.person_genders(doc, ordered, scope) if self.gender == "keep" else {}
-            results = [self.surrogate(doc, s, scope, persons) for s in ordered]
+            addresses = find_addresses(doc.text, ordered)
+            results = [self.surrogate(doc, s, scope, persons, addresses) for s in ordered]
             text, moved = splice(doc.text, ordered, [r.text for r in results])
             for span, result in zip(ordered, results, strict=True):
                 self.store.note(scope, doc.id, span.label, doc.text[span.start : span.end],

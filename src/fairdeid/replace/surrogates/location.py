@@ -184,6 +184,11 @@ _MORE_POSTCODE_SHAPES: dict[str, tuple[str, ...]] = {
 }
 
 
+def postcode_shapes(pool: LocalePool) -> tuple[str, ...]:
+    """The postcode shapes of ``pool``'s country: the ones it generates and the ones kept."""
+    return pool.zip_formats + _MORE_POSTCODE_SHAPES.get(pool.country, ())
+
+
 def fits_format(value: str, fmt: str) -> bool:
     """Whether ``value`` could have been made from ``fmt`` (``#``/``%`` digit, ``?`` letter)."""
     if len(value) != len(fmt):
@@ -206,7 +211,7 @@ class Zips:
 
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
         pool = get_pool(ctx.locale)
-        shapes = pool.zip_formats + _MORE_POSTCODE_SHAPES.get(pool.country, ())
+        shapes = postcode_shapes(pool)
         if ctx.shape == "locale" or not any(fits_format(original, f) for f in shapes):
             # A US ZIP for a patient of another country would put the address in two countries.
             return pool.zip_code(rng)
