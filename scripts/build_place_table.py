@@ -179,7 +179,8 @@ _NATIVE_REGIONS = {
 _GB_COUNTIES = {
     "Leeds": "Yorkshire", "Sheffield": "Yorkshire", "Bradford": "Yorkshire", "York": "Yorkshire",
     "Hull": "Yorkshire", "Derby": "Derbyshire", "Plymouth": "Devon", "Exeter": "Devon",
-    "Norwich": "Norfolk", "Bath": "Somerset", "Aberdeen": "Aberdeenshire", "Belfast": "County Antrim",
+    "Norwich": "Norfolk", "Bath": "Somerset", "Aberdeen": "Aberdeenshire",
+    "Belfast": "County Antrim",
 }
 
 # -- postcodes ------------------------------------------------------------------------------

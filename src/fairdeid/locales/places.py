@@ -8,7 +8,7 @@ a city lies in) and public postal facts (which postcode prefixes a region or cit
 script's docstring lists the sources and licences.
 
 Data and lookups only: drawing an address from a row lives with the surrogates
-(``fairdeid.replace.address``).
+(``fairdeid.replace.surrogates.address``).
 """
 
 from __future__ import annotations

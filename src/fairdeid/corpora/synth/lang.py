@@ -37,6 +37,7 @@ from fairdeid.corpora.synth.builder import Builder
 from fairdeid.corpora.synth.people import PeopleMaker, Person, fresh_value
 from fairdeid.document import Document
 from fairdeid.locales import fill_format, get_pool
+from fairdeid.replace.surrogates.address import fresh_address
 from fairdeid.replace.surrogates.shape import to_ascii
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ class LangNoteGenerator:
             if rng.random() < 0.7:
                 relative.last = person.last
             relatives.append((rng.choice(data.vocab[f"relations_{gender}"]), relative))
+        address = fresh_address(local, rng)  # postcode and city of one place
         return LangPatient(
             pid=f"{self.id_prefix}-p{self.count:06d}",
             person=person,
@@ -166,8 +168,8 @@ class LangNoteGenerator:
             start=start,
             street=fmt["street"].format(street=rng.choice(self.pools[local].streets),
                                         no=rng.randint(1, 180)),
-            zip=fresh_value("ZIP", local, rng),
-            city=fresh_value("CITY", local, rng),
+            zip=address.postcode,
+            city=address.city,
             phone=fresh_value("PHONE", local, rng),
             email=rng.choice((f"{first}.{last}", f"{first[:1]}{last}{rng.randint(1, 99)}",
                               f"{last}.{first}")) + "@" + rng.choice(fmt["email_domains"]),

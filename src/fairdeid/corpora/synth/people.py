@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fairdeid.corpora.synth.vocab import id_formats, vocab
 from fairdeid.locales import fill_format
 from fairdeid.replace.surrogates import SurrogateContext, generator_for
+from fairdeid.replace.surrogates.address import fresh_address, hospital_city
 from fairdeid.replace.surrogates.shape import to_ascii
 
 if TYPE_CHECKING:
@@ -176,6 +177,8 @@ class PeopleMaker:
         user_base = to_ascii(person.first[:1] + person.last).lower() or "user"
         email_user = self._email_user(person)
         relatives = self._relatives(person)
+        address = fresh_address(person.locale, rng)  # city, state and ZIP of one place
+        hospital = fresh_value("HOSPITAL", site_locale, rng)
         vin = "".join(rng.choice(formats.vin_characters) for _ in range(17))
         return Patient(
             pid=f"{self.prefix}-p{self.count:06d}",
@@ -186,17 +189,17 @@ class PeopleMaker:
             healthplan=fill_format(rng.choice(formats.health_plan), rng),
             account=fill_format(rng.choice(formats.account), rng),
             street=f"{rng.randint(1, 9899)} {rng.choice(pool.streets)}",
-            city=fresh_value("CITY", person.locale, rng),
-            state=fresh_value("STATE", person.locale, rng),
-            zip=fresh_value("ZIP", person.locale, rng),
+            city=address.city,
+            state=address.state,
+            zip=address.postcode,
             country=fresh_value("COUNTRY", person.locale, rng),
             phone=fresh_value("PHONE", person.locale, rng),
             email=f"{email_user}@{rng.choice(words.email_domains)}",
             profession=rng.choice(words.professions),
             employer=f"{rng.choice(words.organization_heads)} "
             f"{rng.choice(words.organization_tails)}",
-            hospital=fresh_value("HOSPITAL", site_locale, rng),
-            site_city=fresh_value("CITY", site_locale, rng),
+            hospital=hospital,
+            site_city=hospital_city(hospital, site_locale, rng),
             site_locale=site_locale,
             relatives=relatives,
             doctors=[self.person() for _ in range(rng.randint(2, 5))],

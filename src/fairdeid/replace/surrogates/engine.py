@@ -15,7 +15,6 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.locales import ALL_LOCALE_CODES, Name, get_pool, infer_gender
 from fairdeid.locales.places import place_of
-from fairdeid.replace.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.base import Replacement, splice
 from fairdeid.replace.store import (
     DEFAULT_CACHE_SCOPES,
@@ -25,6 +24,7 @@ from fairdeid.replace.store import (
     resolve_key,
     scope_of,
 )
+from fairdeid.replace.surrogates.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.dates import note_language
 from fairdeid.replace.surrogates.names import (
@@ -253,7 +253,7 @@ class SurrogateEngine:
     def _address_part(self, doc: Document, span: Span, address: Address, scope: str,
                       original: str, locale: str) -> str | None:
         """A STATE or ZIP of an address, from the row of the city's surrogate (see
-        ``fairdeid.replace.address``); None to fall back to the label's own generator."""
+        ``fairdeid.replace.surrogates.address``); None to fall back to the label's own generator."""
         city = address.city
         city_original = split_edges(doc.text[city.start : city.end])[1]
         if not city_original:

@@ -43,6 +43,7 @@ __all__ = [
     "address_part",
     "find_addresses",
     "fresh_address",
+    "hospital_city",
     "postcode_at",
 ]
 
@@ -94,19 +95,22 @@ def find_addresses(text: str, spans: Sequence[Span]) -> dict[tuple[int, int], Ad
 # -- postcodes ------------------------------------------------------------------------------
 
 
-def _same_kind(ch: str, slot: str) -> bool:
-    """Whether ``ch`` (of a prefix) may stand where ``slot`` (of a shape or format) is."""
+def _same_kind(ch: str, slot: str, is_format: bool = False) -> bool:
+    """Whether ``ch`` (of a prefix) may stand where ``slot`` (of a postcode, or of a format
+    when ``is_format``: there a character other than ``#%?`` is a literal) is."""
+    if is_format and slot not in "#%?":
+        return ch == slot
     if ch.isdigit():
         return slot.isdigit() or slot in "#%"
     return (slot.isascii() and slot.isalpha()) or slot == "?"
 
 
-def _fits(prefix: str, template: str) -> bool:
+def _fits(prefix: str, template: str, is_format: bool = False) -> bool:
     """Whether ``template`` can start with ``prefix``; a letter prefix (a postcode area) must
     end where the template's letters do ("S" fits "S1 4DP", not "LS1 4AB")."""
     if len(template) <= len(prefix):
         return False
-    if not all(_same_kind(c, s) for c, s in zip(prefix, template, strict=False)):
+    if not all(_same_kind(c, s, is_format) for c, s in zip(prefix, template, strict=False)):
         return False
     after = template[len(prefix)]
     return not (prefix[-1].isalpha() and _same_kind("A", after))
@@ -125,7 +129,10 @@ def postcode_at(place: Place, pool: LocalePool, rng: random.Random, original: st
     prefix = rng.choice(place.postcode)
     if keep and original and _is_postcode(original, shapes) and _fits(prefix, original):
         return prefix + keep_shape(original[len(prefix):], rng)
-    fitting = [f for f in shapes if _fits(prefix, f)]
+    # The pool's own formats first: the kept extra shapes (London's "SW1A 1AA") are not
+    # everyone's.
+    fitting = [f for f in pool.zip_formats if _fits(prefix, f, is_format=True)] or [
+        f for f in shapes if _fits(prefix, f, is_format=True)]
     if not fitting:
         return pool.zip_code(rng)  # the build checks that every prefix fits a format
     return _fill(prefix, rng.choice(fitting), rng)
@@ -178,3 +185,15 @@ def fresh_address(locale: str, rng: random.Random, script: str = "romanised") ->
     state = place.region_in(script) or pool.place("states", rng, script)
     return FreshAddress(place.city_in(script), state, postcode_at(place, pool, rng, keep=False),
                         place)
+
+
+def hospital_city(hospital: str, locale: str, rng: random.Random,
+                  script: str = "romanised") -> str:
+    """The city a hospital's name places it in ("Akron General Hospital" → Akron), else a city
+    of ``locale`` drawn from ``rng``: a note must not put "Akron General Hospital" in Tulsa."""
+    folded = hospital.casefold()
+    for place in places(locale):
+        for name in (place.city, place.city_native):
+            if name and re.search(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", folded):
+                return place.city_in(script)
+    return get_pool(locale).place("cities", rng, script)
