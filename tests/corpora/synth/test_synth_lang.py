@@ -17,6 +17,8 @@ from fairdeid.corpora.synth.lang import (
     language_data,
 )
 from fairdeid.document import Document
+from fairdeid.locales.places import place_of
+from fairdeid.replace.surrogates.address import find_addresses
 from fairdeid.replace.surrogates.dates import shift_date
 from fairdeid.taxonomy import FINE_TO_COARSE
 
@@ -106,3 +108,19 @@ def test_cli_generate_lang(tmp_path: Path) -> None:
     mixed = CliRunner().invoke(app, ["generate", "--lang", "fr", "--locales", "en_US", "-n", "1",
                                      "-o", str(tmp_path / "y.jsonl")])
     assert mixed.exit_code != 0 and "English notes only" in mixed.output
+
+
+def test_postcode_and_city_of_an_address_are_one_place(notes: tuple[str, list[Document]]) -> None:
+    lang, docs = notes
+    locale = language_data(lang).locale
+    checked = 0
+    for doc in docs:
+        for address in set(find_addresses(doc.text, doc.spans).values()):
+            if address.zip is None:
+                continue
+            place = place_of(locale, doc.text[address.city.start : address.city.end])
+            postcode = doc.text[address.zip.start : address.zip.end]
+            assert place is not None and any(postcode.startswith(p) for p in place.postcode), (
+                doc.id, postcode)
+            checked += 1
+    assert checked > 5
