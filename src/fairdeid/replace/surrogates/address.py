@@ -8,18 +8,20 @@ the state and postcode follow the city's surrogate, through the place table
 with that place's prefix, in the original's shape.
 
 What counts as one address (``find_addresses``): CITY, STATE and ZIP spans that follow each
-other with nothing between two of them but spaces, tabs, commas and at most one line break
-("Houston, TX 77030", "Houston TX 77030", "10115 Berlin", "Houston\\nTexas\\n77030" in an
-address block). Each of the three labels appears at most once; a group needs a CITY and a STATE
-or a ZIP. Any other span or word between them ends the group. A STATE or ZIP outside such a group
-is replaced by its own generator, as before.
+other with nothing between two of them but spaces, tabs, commas, brackets and at most one line
+break ("Houston, TX 77030", "Houston TX 77030", "10115 Berlin", "Sevilla (41001)",
+"Houston\\nTexas\\n77030" in an address block). Each of the three labels appears at most once;
+a group needs a CITY and a STATE or a ZIP. Any other span or word between them ends the group. A
+STATE or ZIP outside such a group is replaced by its own generator, as before.
 
 Consistency: the city keeps its usual surrogate (keyed by the patient and the original city), so
 the same address gets the same surrogate in every note of a patient; the state is a function of
 that surrogate city, and the postcode's digits are keyed by the original postcode and the
 surrogate city. A postcode written inside an address and the same postcode written alone may
-therefore get different surrogates. Where the table has no row for the surrogate city, or the
-row has no region (most British cities), the part falls back to its own generator.
+therefore get different surrogates. Where the table has no row for the surrogate city, where
+the city is kept as written, or where the row has no region (most British cities), the part falls
+back to its own generator. A state code stays a code in surrogate mode; multicultural variants
+(``shape="locale"``) write the region's name, as they do for a lone state.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ __all__ = [
 #: The labels whose spans can form one address.
 ADDRESS_LABELS = ("CITY", "STATE", "ZIP")
 #: What may stand between two parts of one address.
-_JOINER = re.compile(r"[ \t\r,]*\n?[ \t\r,]*")
+_JOINER = re.compile(r"[ \t\r,()]*\n?[ \t\r,()]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +159,11 @@ def address_part(label: str, original: str, place: Place, rng: random.Random,
         return postcode_at(place, get_pool(ctx.locale), rng, original, keep=ctx.shape != "locale")
     if label != "STATE" or not place.region:
         return None
-    if _is_code(original.strip()) and place.code:
-        return place.code
+    code = _is_code(original.strip())
+    if code and place.code and ctx.shape != "locale":
+        return place.code  # a code stays a code (variants name the region, as ``States`` does)
     region = place.region_in(ctx.script)
-    return region if _is_code(original.strip()) else match_case(original, region)
+    return region if code else match_case(original, region)
 
 
 # -- synthetic addresses --------------------------------------------------------------------
