@@ -232,6 +232,37 @@ _MX_POST = {
     "Tamaulipas": ["87", "88", "89"], "Veracruz": ["91", "92", "93", "94", "95", "96"],
     "Yucatán": ["97"],
 }
+#: Finer prefixes for cities of the countries above whose postcodes follow regions: the USPS
+#: sectional centre of the city, Canada Post's first letter within Ontario and Quebec, Australia
+#: Post's ranges of regional New South Wales and Canberra (2600-2618 is the ACT, 2619-2739 NSW).
+_CITY_REFINED: dict[str, dict[str, list[str]]] = {
+    "US": {
+        "Springfield": ["656", "657", "658"], "Columbus": ["430", "431", "432"],
+        "Dayton": ["453", "454"], "Albany": ["120", "121", "122", "123"],
+        "Fresno": ["936", "937", "938"], "Tulsa": ["740", "741"], "Omaha": ["680", "681"],
+        "Tucson": ["856", "857"], "Boise": ["836", "837"], "Spokane": ["990", "991", "992"],
+        "Madison": ["537"], "Raleigh": ["275", "276"], "Richmond": ["230", "231", "232"],
+        "Savannah": ["313", "314"], "Knoxville": ["377", "378", "379"], "Lansing": ["488", "489"],
+        "Akron": ["442", "443"], "Wichita": ["670", "671", "672"], "Reno": ["894", "895"],
+        "Eugene": ["974"], "Portland": ["970", "971", "972"], "Denver": ["800", "801", "802"],
+        "Austin": ["786", "787"], "Baltimore": ["210", "211", "212"],
+        "Cleveland": ["440", "441"], "Pittsburgh": ["150", "151", "152"],
+        "Hartford": ["060", "061"], "Providence": ["029"], "Trenton": ["086"],
+        "Lexington": ["403", "404", "405"],
+    },
+    "CA": {
+        "Sudbury": ["P"], "Thunder Bay": ["P"], "Kingston": ["K"], "Guelph": ["N"],
+        "Oshawa": ["L"], "Barrie": ["L"], "Windsor": ["N"], "London": ["N"], "Hamilton": ["L"],
+        "Sherbrooke": ["J"], "Trois-Rivières": ["G"], "Gatineau": ["J"], "Laval": ["H"],
+        "Longueuil": ["J"],
+    },
+    "AU": {
+        "Wollongong": ["25"], "Newcastle": ["22", "23"], "Albury": ["264"],
+        "Wagga Wagga": ["265"], "Dubbo": ["283"], "Orange": ["280"], "Tamworth": ["234"],
+        "Canberra": ["260", "261"],
+    },
+}
+
 #: Postcode prefix by city, for countries whose postcodes follow cities (or their provinces).
 _CITY_POST: dict[str, dict[str, str]] = {
     "IN": {
@@ -337,6 +368,13 @@ _CITY_POST: dict[str, dict[str, str]] = {
 def _postcode_prefixes(country: str, city: str, region: str, code: str) -> list[str]:
     if country in _CITY_POST:
         return [_CITY_POST[country][city]]
+    refined = _CITY_REFINED.get(country, {}).get(city)
+    if refined is not None:
+        if country in ("US", "CA"):  # a city's prefixes lie inside its region's
+            broad = _US_ZIP[code] if country == "US" else _CA_POST[code]
+            if not all(p in broad for p in refined):
+                raise SystemExit(f"{country}: {city}'s prefixes {refined} are not {code}'s")
+        return refined
     if country == "US":
         return _US_ZIP[code]
     if country == "CA":
