@@ -68,6 +68,8 @@ def test_german_pack_finds(de: RuleDetector, text: str, part: str, label: str) -
 @pytest.mark.parametrize(("text", "part"), [
     ("Verordnung: KG 2x/Woche, MLD 1x/Woche.", "KG"),
     ("MRT mit T1 SE und T2 TSE Sequenzen.", "T1 SE"),
+    ("Befund: Läsion in T1w SE hypointens.", "T1w SE"),
+    ("Er studiert Medizin in Leipzig.", "Medizin"),
     ("Rentenantrag wird über die DRV gestellt.", "DRV"),
     ("Beruf: Rentner, früher selbstständig.", "Rentner"),
     ("Mutter: Mammakarzinom mit 60 Jahren.", "Mammakarzinom"),
@@ -95,7 +97,7 @@ def test_german_pack_leaves_alone(de: RuleDetector, text: str, part: str) -> Non
      "ORGANIZATION"),
     ("Mutuelle : MAAF Santé, contrat individuel.", "MAAF Santé", "ORGANIZATION"),
     ("Il livre des colis pour Chronopost.", "Chronopost", "ORGANIZATION"),
-    ("Le patient est agriculteur dans le Cantal.", "agriculteur", "PROFESSION"),
+    ("M. Roux travaille à Rungis, poissonnier de nuit.", "poissonnier", "PROFESSION"),
     ("Résident : Gilbert Roussel, chambre 12.", "Gilbert Roussel", "PATIENT"),
     ("Diagnostic posé à l'été 2019 par le rhumatologue.", "été 2019", "DATE"),
     ("Hospitalisé du lun. 4 mars au ven. 8 mars 2024.", "lun. 4 mars", "DATE"),
@@ -110,6 +112,7 @@ def test_french_pack_finds(fr: RuleDetector, text: str, part: str, label: str) -
     ("Ordonnance à retirer à la pharmacie de garde.", "pharmacie de garde"),
     ("Réunion de concertation pluridisciplinaire le 12 mars.", "Réunion"),
     ("Le traumatisme est mineur, pas de fracture.", "mineur"),
+    ("La patiente est mineure, accompagnée de sa mère.", "mineure"),
     ("Elle porte une mutuelle MAAF.", "mutuelle"),
 ])
 def test_french_pack_leaves_alone(fr: RuleDetector, text: str, part: str) -> None:
