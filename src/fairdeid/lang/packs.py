@@ -28,6 +28,7 @@ import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -117,16 +118,15 @@ def resolve_list_edits(
     list of strings, and for a removal of a word the list does not hold (a typo, or a packaged
     list that changed under the pack).
     """
-    from fairdeid.detect.rules.compiler import data_text
-
+    tables = [_read_rules(name) for name in extra]
+    if not any(key in table for table in tables for key in EDIT_KEYS):
+        return list(extra)
     merged: dict[str, dict[str, Any]] = {t: {} for t in LIST_TABLES}
-    bases = [_read_rules(p) for p in patterns] if patterns else [
-        tomllib.loads(data_text("patterns.toml"))]
+    bases = [_read_rules(p) for p in patterns] if patterns else [_packaged_rules()]
     for base in bases:
         _update(merged, base)
     out: list[str] = []
-    for name in extra:
-        table = _read_rules(name)
+    for name, table in zip(extra, tables, strict=True):
         _update(merged, table)
         out.append(name)
         edited = _apply_edits(name, table, merged)
@@ -134,6 +134,15 @@ def resolve_list_edits(
             _update(merged, edited)
             out.append(str(_write_generated(edited, cache)))
     return out
+
+
+@cache
+def _packaged_rules() -> dict[str, Any]:
+    """The packaged rule tables, read once: they do not change while the program runs (the
+    edits build new lists and never change these)."""
+    from fairdeid.detect.rules.compiler import data_text
+
+    return tomllib.loads(data_text("patterns.toml"))
 
 
 def _read_rules(path: str | Path) -> dict[str, Any]:
