@@ -23,6 +23,10 @@ Writes, for each pack under ``src/fairdeid/lang/packs/<code>/``:
 - ``states.txt``: the country's regions (Bundesländer, régions and départements, provincies,
   regioni and province, comunidades and provincias) from Faker's address providers (MIT),
   filtered like the cities;
+- ``countries.txt`` (packs whose spec asks for it): the names of the world's countries in the
+  language ("Polen", "Türkei"; "Algérie", "Royaume-Uni") from Babel's CLDR data (Unicode
+  licence), the packaged list being English; minus names that are also given names or surnames
+  ("Maurice", "Dominique": a person first) and ``EVERYDAY_COUNTRIES`` (ordinary words);
 - ``common_words.txt``: the language's most frequent words from ``wordfreq`` (code Apache-2.0,
   data CC BY-SA 4.0; see its README for the corpora): lower-case occurrences of these are never
   propagated as names.
@@ -103,9 +107,10 @@ MIN_POPULATION = 5000
 #: a foreign name this frequent in the language is one of its function words
 ZIPF_FUNCTION = 5.5
 #: big cities whose name is also an everyday noun of clinical text, which no frequency test
-#: tells from other big cities ("nach dem Essen": Essen is as frequent as München); the
-#: pattern rules still find them in addresses ("45127 Essen") and institution names
-EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",)}
+#: tells from other big cities ("nach dem Essen": Essen is as frequent as München), or regions
+#: ("Réunion de concertation"; "La Réunion" stays); the pattern rules still find them in
+#: addresses ("45127 Essen") and institution names
+EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",), "fr": ("Réunion",)}
 #: words that open letters, capitalised at the start of a line and followed by a capitalised
 #: word ("Caro Collega", "Gentile Dottore", "Cher Confrère", "Beste Collega"): a letter
 #: convention no frequency list shows. Names among them become ambiguous, places are dropped.
@@ -116,6 +121,15 @@ LETTER_WORDS: dict[str, tuple[str, ...]] = {
     "it": ("Caro", "Cara", "Cari", "Gentile", "Gentili", "Egregio", "Egregia", "Gentilissimo"),
     "es": ("Estimado", "Estimada", "Estimados", "Querido", "Querida", "Apreciado", "Apreciada"),
 }
+#: country names that are also everyday words of clinical text in the language ("Réunion de
+#: concertation" in German lists too; "Island" is German for Iceland but an English word;
+#: "jersey" is clothing)
+EVERYDAY_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "de": ("Island", "Réunion", "Jersey"),
+    "fr": ("Jersey",),
+}
+#: CLDR territory codes that are no country (the EU, the UN, the world, pseudo-regions)
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 #: the population a region's name is judged with (GeoNames has none for regions)
 REGION_POP = 1_000_000
 #: common_words.txt: this many most frequent words of the language
@@ -136,6 +150,8 @@ class PackSpec:
     #: Faker address locale and its attributes that list regions
     address_locale: str
     region_attrs: tuple[str, ...]
+    #: write countries.txt (country names in the language) for this pack
+    countries: bool = False
 
 
 SPECS: dict[str, PackSpec] = {
@@ -148,6 +164,7 @@ SPECS: dict[str, PackSpec] = {
             ("de_DE", "de_AT", "de_CH", "tr_TR", "pl_PL", "it_IT", "ro_RO", "hr_HR"),
             "de_DE",
             ("states",),
+            countries=True,
         ),
         PackSpec(
             "fr",
@@ -156,6 +173,7 @@ SPECS: dict[str, PackSpec] = {
             ("fr_FR", "fr_BE", "fr_CH", "fr_DZ", "pt_PT", "it_IT", "es_ES", "vi_VN"),
             "fr_FR",
             ("regions", "departments"),
+            countries=True,
         ),
         PackSpec(
             "nl",
@@ -440,6 +458,20 @@ def inflected_in_use(word: str, names: frozenset[str]) -> bool:
     return best >= ZIPF_INFLECTED or (best >= ZIPF_INFLECTED_LOW and own - best <= INFLECTED_GAP)
 
 
+def country_names(lang: str, people: frozenset[str]) -> set[str]:
+    """The countries' names in ``lang`` (CLDR via Babel), minus person names and everyday
+    words: a country-named person is a name first, and the list must not tag ordinary words."""
+    from babel import Locale
+
+    everyday = set(EVERYDAY_COUNTRIES.get(lang, ()))
+    return {
+        name
+        for code, name in Locale(lang).territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        and name not in everyday and name.lower() not in people
+    }
+
+
 def is_ordinary_place(name: str, lang: str, population: int) -> bool:
     """A place whose name is far more frequent in ``lang`` than its population explains."""
     own = zipf(name.lower(), lang)
@@ -543,7 +575,13 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
         r
         for r in faker_regions(spec)
         if not is_ordinary_place(r, spec.code, REGION_POP) and r.lower() not in letter
+        and r not in EVERYDAY_PLACES.get(spec.code, ())
     }
+
+    countries = (
+        country_names(spec.code, given_lower | own_lower | ambiguous_lower)
+        if spec.countries else set()
+    )
 
     name_src = (
         f"# names-by-country (CC0 1.0, sigpwned, Jul 2023), countries: {' '.join(used_cc)}\n"
@@ -583,6 +621,12 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
             f"{spec.address_locale} {' '.join(spec.region_attrs)}, minus ordinary words",
             *sorted(states),
         ],
+        **({"countries.txt": [
+            gen,
+            f"# country names in {spec.code}: Babel {version('babel')} (BSD; CLDR data, Unicode "
+            "licence), minus given names, surnames and everyday words",
+            *sorted(countries),
+        ]} if spec.countries else {}),
         "common_words.txt": [
             gen,
             f"# the {COMMON_WORDS} most frequent {spec.code} words (lower case, letters only):",
