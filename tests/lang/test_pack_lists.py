@@ -20,15 +20,10 @@ from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules.compiler import data_text, load_pattern_tables
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError
-from fairdeid.lang.packs import LIST_TABLES, available_languages, load_pack, resolve_list_edits
+from fairdeid.lang.packs import LIST_TABLES, available_languages, load_pack
 
 SNAPSHOT = Path(__file__).parent / "data" / "effective_lists.json"
 PACKAGED = tomllib.loads(data_text("patterns.toml"))
-
-
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def _effective_lists(rules: dict[str, Any]) -> dict[str, list[str]]:
@@ -94,27 +89,37 @@ def test_a_pack_extends_and_trims_a_packaged_list(tmp_path: Path) -> None:
     assert any(text[s.start:s.end] == "Quirinus Wendehals" for s in spans)
 
 
-def test_the_generated_lists_follow_the_file_that_edits_them(tmp_path: Path) -> None:
+def test_edits_apply_in_file_order(tmp_path: Path) -> None:
     first = tmp_path / "a.toml"
     second = tmp_path / "b.toml"
     first.write_text('[extend.names]\nparticles = ["zum"]\n', encoding="utf-8")
     second.write_text('[names]\nparticles = ["von"]\n', encoding="utf-8")
-    out = resolve_list_edits(None, [str(first), str(second)], cache=tmp_path / "c")
-    assert out[0] == str(first) and out[2] == str(second)
-    assert Path(out[1]).parent == tmp_path / "c"
-    # the later file's plain list still replaces the extended one, as before
-    assert load_pattern_tables(None, out)["names"]["particles"] == ["von"]
-    # an edit of a list an earlier file of the pack set builds on that list
+    packaged = PACKAGED["names"]["particles"]
+    assert load_pattern_tables(None, [first])["names"]["particles"] == [*packaged, "zum"]
+    # a later file's plain list still replaces the extended one, as before
+    assert load_pattern_tables(None, [first, second])["names"]["particles"] == ["von"]
+    # an edit builds on the list an earlier file set
     third = tmp_path / "c.toml"
     third.write_text('[extend.names]\nparticles = ["zur"]\n', encoding="utf-8")
-    out = resolve_list_edits(None, [str(second), str(third)], cache=tmp_path / "c")
-    assert load_pattern_tables(None, out)["names"]["particles"] == ["von", "zur"]
+    assert load_pattern_tables(None, [second, third])["names"]["particles"] == ["von", "zur"]
 
 
-def test_files_without_edits_pass_through_unchanged(tmp_path: Path) -> None:
-    plain = tmp_path / "a.toml"
-    plain.write_text('[names]\nparticles = ["von"]\n', encoding="utf-8")
-    assert resolve_list_edits(None, [str(plain)], cache=tmp_path / "c") == [str(plain)]
+def test_a_users_own_rule_file_can_extend_a_list(tmp_path: Path) -> None:
+    """Regression: edits were applied only through ``load_pack``; a user's own
+    ``extra_patterns`` file with ``[extend.names]`` was silently ignored."""
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[extend.names]\ntitles = ["Zunftmeister"]\n', encoding="utf-8")
+    detector = RuleDetector.from_config({"extra_patterns": [str(mine)]})
+    text = "Befund für Zunftmeister Quirinus Wendehals, ambulant."
+    spans = detector.detect(Document(text=text, id="n1"))
+    assert any(text[s.start:s.end] == "Quirinus Wendehals" for s in spans)
+
+
+def test_a_bad_edit_in_a_users_rule_file_is_refused(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[extend.names]\ntitels = ["Dr"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"mine.toml: \[extend.names\] titels"):
+        RuleDetector.from_config({"extra_patterns": [str(mine)]})
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fairdeid.detect.rules.list_edits import apply_list_edits
 from fairdeid.detect.rules.post import POST_STEPS, PostStep
 from fairdeid.detect.rules.validators import VALIDATORS, Validator
 from fairdeid.errors import ConfigError
@@ -105,14 +106,18 @@ def is_disabled(name: str, disabled: frozenset[str]) -> bool:
 def load_pattern_tables(
     paths: Sequence[str | Path] | None, extra: Sequence[str | Path]
 ) -> dict[str, Any]:
-    """Merge the base pattern TOML (packaged unless ``paths``) with extra files."""
-    tables: list[dict[str, Any]] = []
+    """Merge the base pattern TOML (packaged unless ``paths``) with extra files.
+
+    A later file's list replaces an earlier one; its ``[extend.*]``/``[remove.*]`` tables edit
+    the lists merged so far instead (``list_edits``).
+    """
+    tables: list[tuple[str, dict[str, Any]]] = []
     if paths:
         for p in paths:
-            tables.append(_read_toml(p))
+            tables.append((str(p), _read_toml(p)))
     else:
-        tables.append(tomllib.loads(data_text("patterns.toml")))
-    tables.extend(_read_toml(p) for p in extra)
+        tables.append(("patterns.toml", tomllib.loads(data_text("patterns.toml"))))
+    tables.extend((str(p), _read_toml(p)) for p in extra)
     merged: dict[str, Any] = {
         "macros": {},
         "context": {},
@@ -121,9 +126,11 @@ def load_pattern_tables(
         "professions": {},
         "places": {},
     }
-    for table in tables:
+    for name, table in tables:
         for key in ("macros", "context", "names", "professions", "places"):
             merged[key].update(table.get(key, {}))
+        for key, lists in apply_list_edits(name, table, merged).items():
+            merged[key].update(lists)
         by_name = {r["name"]: i for i, r in enumerate(merged["rule"])}
         for rule in table.get("rule", []):
             if rule.get("name") in by_name:  # a later file overrides a rule of the same name
