@@ -29,6 +29,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -48,6 +49,7 @@ _EXTRA_CASES: dict[int, tuple[int, ...]] = {
 _PLACEHOLDER = "\\x3f"
 _PER_DATABASE = 12
 
+_hs: Any
 try:  # the optional fast path: ``pip install fairdeid[fast]``
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised where hyperscan is absent
@@ -113,11 +115,11 @@ def _emit(tree: Any, dotall: bool, groups: dict[int, Any], depth: int = 0,
     out: list[str] = []
     for op, av in tree:
         if op is sre.LITERAL:
-            out.append(_class(lambda c, x=av: c == x, caseless) if caseless else _char(av))
+            out.append(_class(partial(_is, av), caseless) if caseless else _char(av))
         elif op is sre.NOT_LITERAL:
-            out.append(_class(lambda c, x=av: c != x))
+            out.append(_class(partial(_is_not, av)))
         elif op is sre.ANY:
-            out.append(_class(lambda c: True) if dotall else _class(lambda c: c != 10))
+            out.append(_class(_anything) if dotall else _class(partial(_is_not, 10)))
         elif op is sre.IN:
             out.append(_class(_in_test(av), caseless))
         elif op is sre.BRANCH:
@@ -186,6 +188,26 @@ _CATEGORY_TESTS: dict[Any, Callable[[str], bool]] = {
 }
 
 
+def _is(x: int, code: int) -> bool:
+    return code == x
+
+
+def _is_not(x: int, code: int) -> bool:
+    return code != x
+
+
+def _anything(code: int) -> bool:
+    return True
+
+
+def _between(lo: int, hi: int, code: int) -> bool:
+    return lo <= code <= hi
+
+
+def _in_category(test: Callable[[str], bool], code: int) -> bool:
+    return test(chr(code))
+
+
 def _in_test(items: Sequence[tuple[Any, Any]]) -> Callable[[int], bool]:
     """Membership in a parsed ``[...]`` class (or a bare ``\\d``/``\\w``/``\\s``)."""
     negate = False
@@ -194,11 +216,11 @@ def _in_test(items: Sequence[tuple[Any, Any]]) -> Callable[[int], bool]:
         if op is sre.NEGATE:
             negate = True
         elif op is sre.LITERAL:
-            tests.append(lambda c, x=av: c == x)
+            tests.append(partial(_is, av))
         elif op is sre.RANGE:
-            tests.append(lambda c, lo=av[0], hi=av[1]: lo <= c <= hi)
+            tests.append(partial(_between, av[0], av[1]))
         elif op is sre.CATEGORY and av in _CATEGORY_TESTS:
-            tests.append(lambda c, f=_CATEGORY_TESTS[av]: f(chr(c)))
+            tests.append(partial(_in_category, _CATEGORY_TESTS[av]))
         else:
             raise Untranslatable(f"class item {op}")
 
