@@ -34,6 +34,7 @@ TRICKY = "٣۵߁𝟘\x1c\x1f\x85\xa0\u2009\u3000ſıKéßÉ\u0130ǅ\ud800?_-/.,:
 def detectors(lang: str) -> tuple[RuleDetector, RuleDetector]:
     config = {} if lang == "en" else dict(load_pack(lang).config["detectors"]["rules"])
     fast = RuleDetector.from_config(config)
+    assert fast.prefilter.build()
     plain = RuleDetector.from_config({**config, "prefilter": False})
     return fast, plain
 
@@ -71,6 +72,7 @@ def test_same_spans_as_plain_re_on_language_pack_notes(lang: str) -> None:
 
 def test_a_long_note_in_windows_keeps_its_spans() -> None:
     fast = RuleDetector.from_config({"chunk_chars": 20_000})
+    assert fast.prefilter.build()
     plain = RuleDetector.from_config({"chunk_chars": 20_000, "prefilter": False})
     text = "\n\n".join(d.text for d in NoteGenerator(5, None).generate(60))
     assert len(text) > 2 * fast.chunk_chars
@@ -159,6 +161,17 @@ def test_every_non_ascii_letter_re_takes_as_ascii_without_case_is_listed() -> No
         ch = chr(code)
         if ch.lower() in letters or ch.upper() in letters:
             assert code in extra, hex(code)
+
+
+def test_the_automaton_is_built_once_enough_text_was_read() -> None:
+    """A detector that sees a few notes never pays the compile; a batch run does, once."""
+    rules = [("r.a", re.compile(r"\d{3}-\d{4}"), False), ("r.b", re.compile(r"IBAN"), False)]
+    lazy = pf.LazyPrefilter(rules, after_chars=100)
+    assert lazy.candidates("x" * 60, "x" * 60) is None
+    assert lazy.candidates("call 555-0100", "call 555-0100") is None
+    assert lazy.candidates("x" * 60, "x" * 60) == frozenset()
+    again = pf.LazyPrefilter(rules, after_chars=10**9)  # same rules: shares the automaton
+    assert again.candidates("call 555-0100", "call 555-0100") == frozenset({"r.a"})
 
 
 def test_without_hyperscan_every_rule_runs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -319,35 +319,55 @@ def _failing_index(exc: Exception, n: int) -> int | None:
 
 
 RuleKey = tuple[str, re.Pattern[str], bool]
+#: text a detector reads with plain ``re`` before it compiles its prefilter (~500 notes)
+BUILD_AFTER_CHARS = 1_000_000
 _BUILT: dict[tuple[tuple[str, str, int, bool], ...], RulePrefilter] = {}
 _BUILD_LOCK = threading.Lock()
 
 
 class LazyPrefilter:
-    """A detector's prefilter, compiled on the first note rather than at construction.
+    """A detector's prefilter, compiled once the detector has read enough text to repay it.
 
-    Why lazy and shared: building the automaton takes most of a second, and many detectors
-    are built and never run (config checks, ``with_disabled`` views, tests); detectors with
-    the same rules in one process share one automaton.
+    Why lazy: building the automaton takes most of a CPU second, more than ``re`` spends on a
+    few hundred notes, and many detectors only ever see a handful (config checks, tests, one
+    request); detectors with the same rules in one process share one automaton. Spans are the
+    same before and after the build, only the speed changes.
     """
 
-    def __init__(self, rules: Sequence[RuleKey], enabled: bool = True) -> None:
+    def __init__(
+        self, rules: Sequence[RuleKey], enabled: bool = True, after_chars: int = BUILD_AFTER_CHARS
+    ) -> None:
         self._rules = tuple(rules)
+        self._key = tuple((name, rx.pattern, rx.flags, on_lower) for name, rx, on_lower in rules)
         self.enabled = enabled and _hs is not None
+        self._after_chars = after_chars
+        self._seen = 0
         self._built: RulePrefilter | None = None
+
+    def build(self) -> bool:
+        """Compile now (a long-running service or a benchmark's warm-up); whether it is on."""
+        if self.enabled and self._built is None:
+            self._built = _shared(self._key, self._rules)
+        return self._built is not None
 
     def candidates(self, text: str, lower: str) -> frozenset[str] | None:
         """Names of the rules that may match ``text`` (``None``: run every rule)."""
-        if not self.enabled:
-            return None
         built = self._built
         if built is None:
-            built = self._built = _shared(self._rules)
+            if not self.enabled:
+                return None
+            built = _BUILT.get(self._key)  # another detector with these rules built it
+            if built is None:
+                self._seen += len(text)
+                if self._seen < self._after_chars:
+                    return None
+                built = _shared(self._key, self._rules)
+            self._built = built
         return built.candidates(text, lower)
 
 
-def _shared(rules: tuple[RuleKey, ...]) -> RulePrefilter:
-    key = tuple((name, regex.pattern, regex.flags, on_lower) for name, regex, on_lower in rules)
+def _shared(key: tuple[tuple[str, str, int, bool], ...], rules: tuple[RuleKey, ...]
+            ) -> RulePrefilter:
     with _BUILD_LOCK:
         built = _BUILT.get(key)
         if built is None:
