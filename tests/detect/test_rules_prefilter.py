@@ -149,6 +149,16 @@ def test_superset_of_re(pattern: str, flags: int, text: str) -> None:
     assert _may_match(pattern, text, flags)
 
 
+def test_a_pattern_hyperscan_refuses_always_runs_and_the_others_still_filter() -> None:
+    built = pf.RulePrefilter([
+        ("r.ok", re.compile("abc"), False),
+        ("r.huge", re.compile(r"\d{40000}"), False),  # "Pattern is too large", no index
+        ("r.other", re.compile("xyz"), False),
+    ])
+    assert built.always == frozenset({"r.huge"})
+    assert built.candidates("abc", "abc") == frozenset({"r.ok", "r.huge"})
+
+
 def test_no_match_means_no_candidate() -> None:
     assert not _may_match(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}", "no bank numbers here")
 

@@ -286,27 +286,39 @@ def _on_match(rule_id: int, _start: int, _end: int, _flags: int, hits: set[int])
 def _compile(entries: list[tuple[str, str]]) -> tuple[Any, list[str], list[str]]:
     """One block-mode database of ``entries``; patterns hyperscan refuses are left out."""
     refused: list[str] = []
-    flags = _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_ALLOWEMPTY
     while entries:
-        db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         try:
-            db.compile(
-                expressions=[p.encode("utf-8") for _, p in entries],
-                ids=list(range(len(entries))),
-                elements=len(entries),
-                flags=flags,
-            )
+            return _database(entries), [n for n, _ in entries], refused
         except _hs.error as exc:
             bad = _failing_index(exc, len(entries))
+            if bad is None and len(entries) > 1:
+                # the message names no pattern ("Pattern is too large."): try them one by one
+                bad = next(i for i, entry in enumerate(entries) if not _compiles(entry))
             if bad is None:
-                refused.extend(n for n, _ in entries)
-                return None, [], refused
+                bad = 0
             log.debug("prefilter: rule %s left out (%s)", entries[bad][0], exc)
             refused.append(entries[bad][0])
             entries = entries[:bad] + entries[bad + 1 :]
-            continue
-        return db, [n for n, _ in entries], refused
     return None, [], refused
+
+
+def _database(entries: list[tuple[str, str]]) -> Any:
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[p.encode("ascii") for _, p in entries],
+        ids=list(range(len(entries))),
+        elements=len(entries),
+        flags=_hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_ALLOWEMPTY,
+    )
+    return db
+
+
+def _compiles(entry: tuple[str, str]) -> bool:
+    try:
+        _database([entry])
+    except _hs.error:
+        return False
+    return True
 
 
 def _failing_index(exc: Exception, n: int) -> int | None:
