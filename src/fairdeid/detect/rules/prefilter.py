@@ -60,14 +60,9 @@ class Untranslatable(ValueError):
     """A regex construct the superset translation does not handle (the rule always runs)."""
 
 
-def available() -> bool:
-    """Whether the hyperscan fast path can be used in this environment."""
-    return _hs is not None
-
-
 def superset_pattern(pattern: str, flags: int = 0) -> str:
-    """A hyperscan (PCRE-syntax, UTF-8) pattern matching wherever ``re.compile(pattern,
-    flags)`` could match, and possibly elsewhere."""
+    """A hyperscan pattern (PCRE syntax, all ASCII, over the placeholder-encoded text) that
+    matches wherever ``re.compile(pattern, flags)`` could match, and possibly elsewhere."""
     known = re.VERBOSE | re.MULTILINE | re.DOTALL | re.UNICODE | re.IGNORECASE
     if flags & ~known:
         raise Untranslatable("flags")
