@@ -10,6 +10,7 @@ Config table (``[detectors.rules]`` in a pipeline TOML), every key optional::
     min_score = 0.0                        # drop proposals under this score
     window = 40                            # default context window, characters
     chunk_chars = 200000                   # longer texts run in line-aligned windows
+    prefilter = true                       # skip rules that cannot match a note (hyperscan)
 
 Unknown keys, rule groups or rules in ``disabled``, and values of the wrong type are a
 ``ConfigError`` at construction. ``with_disabled`` switches more groups or rules off for one
@@ -53,6 +54,7 @@ from fairdeid.detect.rules.dictionary import (
 )
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
+from fairdeid.detect.rules.prefilter import LazyPrefilter
 from fairdeid.detect.rules.windows import windows
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -66,6 +68,7 @@ _KNOWN_KEYS = {
     "min_score",
     "window",
     "chunk_chars",
+    "prefilter",
 }
 #: texts longer than this are detected in line-aligned windows (see ``windows``)
 DEFAULT_CHUNK_CHARS = 200_000
@@ -154,6 +157,7 @@ class RuleDetector(BaseDetector):
         min_score: float = 0.0,
         window: int = 40,
         chunk_chars: int = DEFAULT_CHUNK_CHARS,
+        prefilter: bool = True,
     ) -> None:
         self.disabled = frozenset(disabled)
         self.min_score = float(min_score)
@@ -164,6 +168,10 @@ class RuleDetector(BaseDetector):
         self._known = CODE_RULES | {str(r.get("name", "")) for r in tables["rule"]} - {""}
         _check_disabled(self.disabled, self._known)
         self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
+        # which rules may match a note, from one scan (only with hyperscan installed); views
+        # made by ``with_disabled`` share it, as its candidates are only ever filtered
+        self.prefilter = LazyPrefilter([(r.name, r.regex, r.on_lower) for r in self.rules],
+                                       enabled=prefilter)
         # a window's margin: far more than any rule looks around a match (context windows,
         # left extensions, name look-backs of 40-60 characters)
         reach = max([window, 64, *(max(r.window, r.before_window) for r in self.rules)])
@@ -316,8 +324,10 @@ class RuleDetector(BaseDetector):
         """Pattern, dictionary and name rules on one window (a whole note, mostly)."""
         lower = lower_same_length(text)
         spans: list[Span] = []
+        may_match = self.prefilter.candidates(text, lower)
         for rule in self.rules:
-            self._apply(rule, text, lower, spans)
+            if may_match is None or rule.name in may_match:
+                self._apply(rule, text, lower, spans)
         if not is_disabled("location.address_tail", self.disabled):
             self._address_tails(text, spans)
         hits = self.matcher.find(text, normalize(text))
@@ -503,8 +513,9 @@ def _check_types(config: Mapping[str, Any]) -> None:
     extra = config.get("extra_dictionaries")
     if extra is not None and not isinstance(extra, Mapping):
         raise ConfigError("extra_dictionaries must be a table: kind = [paths]")
-    if not isinstance(config.get("use_packaged_dictionaries", True), bool):
-        raise ConfigError("[detectors.rules] use_packaged_dictionaries must be true or false")
+    for key in ("use_packaged_dictionaries", "prefilter"):
+        if not isinstance(config.get(key, True), bool):
+            raise ConfigError(f"[detectors.rules] {key} must be true or false")
     score = config.get("min_score", 0.0)
     if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
         raise ConfigError("[detectors.rules] min_score must be a number from 0 to 1")

@@ -1,0 +1,382 @@
+"""A one-pass prefilter that tells which pattern rules may match a note.
+
+Why: most of the ~110 pattern rules find nothing in a given note (Spanish DNI, IBAN, VIN,
+plates, ...), yet Python's ``re`` walks the whole note once per rule to learn that. With
+`hyperscan <https://pypi.org/project/hyperscan/>`_ installed (the optional ``fast`` extra), all
+rules are compiled into one automaton that reads the note once and reports which rules *may*
+match; the detector then runs ``re`` only for those, so spans stay exactly those of ``re``.
+Without hyperscan every rule runs, as before.
+
+The automaton's patterns are *supersets* of the rules' patterns, written from Python's own
+parse of each pattern, so a rule is never skipped when ``re`` would have matched:
+
+* assertions (``\\b``, ``^``, look-arounds) are dropped, which can only widen a pattern;
+* a back-reference becomes its group's pattern again, an atomic group or possessive repeat a
+  plain one;
+* the automaton reads the note as ASCII with every other character replaced by one ``?``;
+  a character class (``[...]``, ``\\d``, ``\\w``, ``\\s``, ``.``) becomes the ASCII characters
+  Python's own tests accept, plus ``?``, and a non-ASCII literal becomes ``?``, so the Unicode
+  tables of the two engines never have to agree;
+* without case (``(?i:...)``), a letter also stands for its other case.
+
+A rule whose pattern cannot be translated (a construct the translation does not know, a
+pattern hyperscan refuses) simply always runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from functools import partial
+from re import _casefix  # type: ignore[attr-defined]
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: the automaton reads ``text.encode("ascii", "replace")``: every non-ASCII character becomes
+#: one "?", which every class and every non-ASCII literal of a superset pattern accepts
+_PLACEHOLDER_CODE = ord("?")
+#: non-ASCII characters ``re`` takes as an ASCII letter without case: "ſ" and "ı" (its extra
+#: cases) and the Kelvin sign (lower-cases to "k")
+_EXTRA_CASES: dict[int, tuple[int, ...]] = {
+    **{k: v for k, v in _casefix._EXTRA_CASES.items() if k < 0x80},
+    ord("k"): (0x212A,),
+}
+_PLACEHOLDER = "\\x3f"
+_PER_DATABASE = 12
+
+_hs: Any
+try:  # the optional fast path: ``pip install fairdeid[fast]``
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover - exercised where hyperscan is absent
+    _hs = None
+
+
+class Untranslatable(ValueError):
+    """A regex construct the superset translation does not handle (the rule always runs)."""
+
+
+def superset_pattern(pattern: str, flags: int = 0) -> str:
+    """A hyperscan pattern (PCRE syntax, all ASCII, over the placeholder-encoded text) that
+    matches wherever ``re.compile(pattern, flags)`` could match, and possibly elsewhere."""
+    known = re.VERBOSE | re.MULTILINE | re.DOTALL | re.UNICODE | re.IGNORECASE
+    if flags & ~known:
+        raise Untranslatable("flags")
+    tree = sre_parse.parse(pattern, flags)
+    groups = _group_trees(tree)
+    return _emit(tree, bool(flags & re.DOTALL), groups, caseless=bool(flags & re.IGNORECASE))
+
+
+def _group_trees(tree: Any) -> dict[int, Any]:
+    """Each capturing group's sub-tree, so a back-reference can be spelled as its group."""
+    found: dict[int, Any] = {}
+
+    def walk(node: Any) -> None:
+        for op, av in node:
+            if op is sre.SUBPATTERN:
+                if av[0] is not None:
+                    found[av[0]] = av[3]
+                walk(av[3])
+            elif op is sre.BRANCH:
+                for alt in av[1]:
+                    walk(alt)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+                walk(av[2])
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                walk(av[1])
+            elif op is sre.ATOMIC_GROUP:
+                walk(av)
+            elif op is sre.GROUPREF_EXISTS:
+                walk(av[1])
+                if av[2] is not None:
+                    walk(av[2])
+
+    walk(tree)
+    return found
+
+
+def _emit(tree: Any, dotall: bool, groups: dict[int, Any], depth: int = 0,
+          caseless: bool = False) -> str:
+    if depth > 20:
+        raise Untranslatable("nesting")
+
+    def inner(node: Any, all_dots: bool = dotall, no_case: bool = caseless) -> str:
+        return _emit(node, all_dots, groups, depth + 1, no_case)
+
+    out: list[str] = []
+    for op, av in tree:
+        if op is sre.LITERAL:
+            out.append(_class(partial(_is, av), caseless) if caseless else _char(av))
+        elif op is sre.NOT_LITERAL:
+            out.append(_class(partial(_is_not, av)))
+        elif op is sre.ANY:
+            out.append(_class(_anything) if dotall else _class(partial(_is_not, 10)))
+        elif op is sre.IN:
+            out.append(_class(_in_test(av), caseless))
+        elif op is sre.BRANCH:
+            out.append("(?:" + "|".join(inner(alt) for alt in av[1]) + ")")
+        elif op is sre.SUBPATTERN:
+            add, remove = av[1], av[2]
+            known = re.VERBOSE | re.DOTALL | re.MULTILINE | re.IGNORECASE
+            if add & ~known or remove & ~known:
+                raise Untranslatable("inline flags")
+            all_dots = (dotall or bool(add & re.DOTALL)) and not remove & re.DOTALL
+            no_case = (caseless or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            out.append("(?:" + inner(av[3], all_dots, no_case) + ")")
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            lo, hi, item = av
+            top = "" if hi is sre.MAXREPEAT else str(hi)
+            count = f"{{{lo}}}" if top == str(lo) else f"{{{lo},{top}}}"
+            out.append(f"(?:{inner(item)}){count}")
+        elif op is sre.ATOMIC_GROUP:
+            out.append("(?:" + inner(av) + ")")
+        elif op is sre.GROUPREF:
+            if av not in groups:
+                raise Untranslatable("back-reference")
+            out.append("(?:" + inner(groups[av]) + ")")
+        elif op is sre.GROUPREF_EXISTS:
+            no = inner(av[2]) if av[2] is not None else ""
+            out.append(f"(?:{inner(av[1])}|{no})")
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue  # dropping a zero-width assertion only widens the pattern
+        else:
+            raise Untranslatable(str(op))
+    return "".join(out)
+
+
+def _char(code: int) -> str:
+    """One character of the scanned bytes: ASCII as itself, the rest as the placeholder."""
+    return f"\\x{code:02x}" if code < 0x80 else _PLACEHOLDER
+
+
+def _class(test: Callable[[int], bool], caseless: bool = False) -> str:
+    """The ASCII characters that pass ``test`` (in either case when ``caseless``), and the
+    placeholder (any non-ASCII one: the Kelvin sign matches "k" without case)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x80):
+        ch = chr(code)
+        variants = (
+            (code, ord(ch.lower()), ord(ch.upper()), *_EXTRA_CASES.get(ord(ch.lower()), ()))
+            if caseless
+            else (code,)
+        )
+        if code == _PLACEHOLDER_CODE or any(test(v) for v in variants):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "[" + "".join(_char(a) if a == b else f"{_char(a)}-{_char(b)}" for a, b in ranges) + "]"
+
+
+_CATEGORY_TESTS: dict[Any, Callable[[str], bool]] = {
+    # the definitions of Python's ``re`` for str patterns (_sre.c: UNICODE_DIGIT, ...)
+    sre.CATEGORY_DIGIT: str.isdecimal,
+    sre.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdecimal(),
+    sre.CATEGORY_SPACE: str.isspace,
+    sre.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+    sre.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == "_",
+    sre.CATEGORY_NOT_WORD: lambda ch: not (ch.isalnum() or ch == "_"),
+}
+
+
+def _is(x: int, code: int) -> bool:
+    return code == x
+
+
+def _is_not(x: int, code: int) -> bool:
+    return code != x
+
+
+def _anything(code: int) -> bool:
+    return True
+
+
+def _between(lo: int, hi: int, code: int) -> bool:
+    return lo <= code <= hi
+
+
+def _in_category(test: Callable[[str], bool], code: int) -> bool:
+    return test(chr(code))
+
+
+def _in_test(items: Sequence[tuple[Any, Any]]) -> Callable[[int], bool]:
+    """Membership in a parsed ``[...]`` class (or a bare ``\\d``/``\\w``/``\\s``)."""
+    negate = False
+    tests: list[Callable[[int], bool]] = []
+    for op, av in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            tests.append(partial(_is, av))
+        elif op is sre.RANGE:
+            tests.append(partial(_between, av[0], av[1]))
+        elif op is sre.CATEGORY and av in _CATEGORY_TESTS:
+            tests.append(partial(_in_category, _CATEGORY_TESTS[av]))
+        else:
+            raise Untranslatable(f"class item {op}")
+
+    def test(code: int) -> bool:
+        return any(t(code) for t in tests) != negate
+
+    return test
+
+
+class RulePrefilter:
+    """Which rules may match a text, from one hyperscan scan per source text.
+
+    ``rules`` are (name, compiled regex, runs on the lower-cased text); a rule left out of the
+    automaton (untranslatable, refused) is always a candidate.
+    """
+
+    def __init__(self, rules: Sequence[tuple[str, re.Pattern[str], bool]]) -> None:
+        if _hs is None:
+            raise RuntimeError("hyperscan is not installed")
+        always: set[str] = set()
+        per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+        for name, regex, on_lower in rules:
+            try:
+                per_source[on_lower].append((name, superset_pattern(regex.pattern, regex.flags)))
+            except (Untranslatable, re.error, RecursionError):
+                always.add(name)
+        # several small databases: hyperscan's compile time grows faster than linearly with
+        # the number of patterns, and each extra scan of a note costs microseconds
+        self._dbs: list[tuple[bool, Any, list[str]]] = []
+        for on_lower, entries in per_source.items():
+            for i in range(0, len(entries), _PER_DATABASE):
+                db, names, refused = _compile(entries[i : i + _PER_DATABASE])
+                always.update(refused)
+                if db is not None:
+                    self._dbs.append((on_lower, db, names))
+        self.always: frozenset[str] = frozenset(always)
+        self._local = threading.local()
+
+    def candidates(self, text: str, lower: str) -> frozenset[str] | None:
+        """Names of the rules that may match (``None``: run every rule)."""
+        data = {False: text.encode("ascii", "replace"), True: lower.encode("ascii", "replace")}
+        found: set[str] = set(self.always)
+        scratches = self._scratches()
+        for (on_lower, db, names), scratch in zip(self._dbs, scratches, strict=True):
+            hits: set[int] = set()
+            db.scan(data[on_lower], match_event_handler=_on_match, context=hits, scratch=scratch)
+            found.update(names[i] for i in hits)
+        return frozenset(found)
+
+    def _scratches(self) -> list[Any]:
+        """This thread's scratch spaces, one per database (hyperscan's are not shareable)."""
+        scratches: list[Any] | None = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = [_hs.Scratch(db) for _, db, _ in self._dbs]
+        return scratches
+
+
+def _on_match(rule_id: int, _start: int, _end: int, _flags: int, hits: set[int]) -> bool | None:
+    hits.add(rule_id)
+    return None
+
+
+def _compile(entries: list[tuple[str, str]]) -> tuple[Any, list[str], list[str]]:
+    """One block-mode database of ``entries``; patterns hyperscan refuses are left out."""
+    refused: list[str] = []
+    while entries:
+        try:
+            return _database(entries), [n for n, _ in entries], refused
+        except _hs.error as exc:
+            bad = _failing_index(exc, len(entries))
+            if bad is None and len(entries) > 1:
+                # the message names no pattern ("Pattern is too large."): try them one by one
+                bad = next(i for i, entry in enumerate(entries) if not _compiles(entry))
+            if bad is None:
+                bad = 0
+            log.debug("prefilter: rule %s left out (%s)", entries[bad][0], exc)
+            refused.append(entries[bad][0])
+            entries = entries[:bad] + entries[bad + 1 :]
+    return None, [], refused
+
+
+def _database(entries: list[tuple[str, str]]) -> Any:
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[p.encode("ascii") for _, p in entries],
+        ids=list(range(len(entries))),
+        elements=len(entries),
+        flags=_hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_ALLOWEMPTY,
+    )
+    return db
+
+
+def _compiles(entry: tuple[str, str]) -> bool:
+    try:
+        _database([entry])
+    except _hs.error:
+        return False
+    return True
+
+
+def _failing_index(exc: Exception, n: int) -> int | None:
+    """Hyperscan names the failing expression by index in its message ("...at index 3")."""
+    found = re.search(r"index (\d+)", str(exc))
+    if found is None:
+        return None
+    index = int(found.group(1))
+    return index if 0 <= index < n else None
+
+
+RuleKey = tuple[str, re.Pattern[str], bool]
+#: text a detector reads with plain ``re`` before it compiles its prefilter (~500 notes)
+BUILD_AFTER_CHARS = 1_000_000
+_BUILT: dict[tuple[tuple[str, str, int, bool], ...], RulePrefilter] = {}
+_BUILD_LOCK = threading.Lock()
+
+
+class LazyPrefilter:
+    """A detector's prefilter, compiled once the detector has read enough text to repay it.
+
+    Why lazy: building the automaton takes most of a CPU second, more than ``re`` spends on a
+    few hundred notes, and many detectors only ever see a handful (config checks, tests, one
+    request); detectors with the same rules in one process share one automaton. Spans are the
+    same before and after the build, only the speed changes.
+    """
+
+    def __init__(
+        self, rules: Sequence[RuleKey], enabled: bool = True, after_chars: int = BUILD_AFTER_CHARS
+    ) -> None:
+        self._rules = tuple(rules)
+        self._key = tuple((name, rx.pattern, rx.flags, on_lower) for name, rx, on_lower in rules)
+        self.enabled = enabled and _hs is not None
+        self._after_chars = after_chars
+        self._seen = 0
+        self._built: RulePrefilter | None = None
+
+    def build(self) -> bool:
+        """Compile now (a long-running service or a benchmark's warm-up); whether it is on."""
+        if self.enabled and self._built is None:
+            self._built = _shared(self._key, self._rules)
+        return self._built is not None
+
+    def candidates(self, text: str, lower: str) -> frozenset[str] | None:
+        """Names of the rules that may match ``text`` (``None``: run every rule)."""
+        built = self._built
+        if built is None:
+            if not self.enabled:
+                return None
+            built = _BUILT.get(self._key)  # another detector with these rules built it
+            if built is None:
+                self._seen += len(text)
+                if self._seen < self._after_chars:
+                    return None
+                built = _shared(self._key, self._rules)
+            self._built = built
+        return built.candidates(text, lower)
+
+
+def _shared(key: tuple[tuple[str, str, int, bool], ...], rules: tuple[RuleKey, ...]
+            ) -> RulePrefilter:
+    with _BUILD_LOCK:
+        built = _BUILT.get(key)
+        if built is None:
+            built = _BUILT[key] = RulePrefilter(rules)
+        return built

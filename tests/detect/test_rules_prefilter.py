@@ -1,0 +1,206 @@
+"""The rule detector's hyperscan prefilter must never change a span: it may only skip a rule
+that ``re`` would not have matched in the note (detect/rules/prefilter.py)."""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fairdeid.corpora.markup import iter_markup
+from fairdeid.corpora.synth import NoteGenerator
+from fairdeid.corpora.synth.lang import LangNoteGenerator
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.detect.rules import prefilter as pf
+from fairdeid.detect.rules.dictionary import lower_same_length
+from fairdeid.document import Document
+from fairdeid.errors import ConfigError
+from fairdeid.lang.packs import load_pack
+
+pytest.importorskip("hyperscan")
+
+# characters where Python's re and a byte automaton could disagree: non-ASCII digits, spaces
+# and letters, the letters re matches without case ("ſ", "ı", the Kelvin sign), controls that
+# str.isspace() accepts, a lone surrogate
+TRICKY = "٣۵߁𝟘\x1c\x1f\x85\xa0\u2009\u3000ſıKéßÉ\u0130ǅ\ud800?_-/.,:#()'’"
+
+
+@cache
+def detectors(lang: str) -> tuple[RuleDetector, RuleDetector]:
+    config = {} if lang == "en" else dict(load_pack(lang).config["detectors"]["rules"])
+    fast = RuleDetector.from_config(config)
+    assert fast.prefilter.build()
+    plain = RuleDetector.from_config({**config, "prefilter": False})
+    return fast, plain
+
+
+def spans(detector: RuleDetector, text: str) -> list[tuple[int, int, str, str, float]]:
+    found = detector.detect(Document("t", text))
+    return sorted((s.start, s.end, s.label, s.source, s.score) for s in found)
+
+
+def test_the_fast_path_is_on_and_the_plain_one_off() -> None:
+    fast, plain = detectors("en")
+    assert fast.prefilter.enabled and not plain.prefilter.enabled
+    text = "Seen by Dr. Smith on 03/04/2021, MRN 12345678."
+    may = fast.prefilter.candidates(text, lower_same_length(text))
+    assert may is not None and "date.numeric" in may
+    assert "id.iban" not in may  # the point: most rules are skipped in most notes
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_same_spans_as_plain_re_on_generated_english_notes(seed: int) -> None:
+    fast, plain = detectors("en")
+    for doc in NoteGenerator(seed, None).generate(40):
+        assert spans(fast, doc.text) == spans(plain, doc.text), doc.id
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_same_spans_as_plain_re_on_language_pack_notes(lang: str) -> None:
+    fast, plain = detectors(lang)
+    notes = [d.text for d in LangNoteGenerator(lang, 3).generate(25)]
+    notes += [d.text for d in iter_markup(f"benchmarks/data/lang/{lang}.markup")
+              if isinstance(d, Document)]
+    for i, text in enumerate(notes):
+        assert spans(fast, text) == spans(plain, text), i
+
+
+def test_a_long_note_in_windows_keeps_its_spans() -> None:
+    fast = RuleDetector.from_config({"chunk_chars": 20_000})
+    assert fast.prefilter.build()
+    plain = RuleDetector.from_config({"chunk_chars": 20_000, "prefilter": False})
+    text = "\n\n".join(d.text for d in NoteGenerator(5, None).generate(60))
+    assert len(text) > 2 * fast.chunk_chars
+    assert spans(fast, text) == spans(plain, text)
+
+
+@cache
+def _note_pieces() -> list[str]:
+    texts = [d.text for d in NoteGenerator(11, None).generate(30)]
+    texts += [d.text for d in LangNoteGenerator("fr", 11).generate(10)]
+    return texts
+
+
+@st.composite
+def mutated_text(draw: st.DrawFn) -> str:
+    """A stretch of a generated note with tricky characters swapped in and inserted."""
+    pieces = _note_pieces()
+    text = pieces[draw(st.integers(0, len(pieces) - 1))]
+    start = draw(st.integers(0, max(0, len(text) - 200)))
+    chars = list(text[start : start + 200])
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    for _ in range(draw(st.integers(0, 12))):
+        pos = rng.randrange(len(chars) + 1)
+        ch = rng.choice(TRICKY + string.digits + string.ascii_letters + " \t\n")
+        if rng.random() < 0.5 and pos < len(chars):
+            chars[pos] = ch
+        else:
+            chars.insert(pos, ch)
+    return "".join(chars)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=mutated_text())
+def test_a_rule_re_matches_is_always_a_candidate(text: str) -> None:
+    """The superset property itself, rule by rule, on notes with hostile characters."""
+    for lang in ("en", "fr"):
+        fast, _ = detectors(lang)
+        lower = lower_same_length(text)
+        may = fast.prefilter.candidates(text, lower)
+        assert may is not None
+        for rule in fast.rules:
+            if rule.regex.search(lower if rule.on_lower else text):
+                assert rule.name in may, (lang, rule.name)
+
+
+def _may_match(pattern: str, text: str, flags: int = 0) -> bool:
+    built = pf.RulePrefilter([("r.x", re.compile(pattern, flags), False)])
+    assert not built.always
+    found = built.candidates(text, text.lower())
+    assert found is not None
+    return "r.x" in found
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"\b\d{3}\b", 0, "code ٣٤٥ here"),  # Arabic-Indic digits are \d to re
+        (r"a\sb", 0, "a\x1cb"),  # str.isspace() accepts the file separator
+        (r"(?i:kg)", 0, "5 \u212ag"),  # the Kelvin sign is "k" without case
+        (r"(?i:ms)", 0, "MſS"),
+        ("(?i:\u212ag)", 0, "5 kg"),  # and the other way round: a pattern's Kelvin sign
+        ("(?i:\u017f)t", 0, "St"),
+        (r"strasse", re.IGNORECASE, "STRASSE"),
+        (r"(?P<s>[/.-])\d\d(?P=s)\d\d", 0, "01.02.03"),
+        (r"(?<![\w])é\w+(?=\s)", 0, "x élan y"),
+        (r"(?>a+)b", 0, "aab"),
+        (r"x(a)?(?(1)b|c)", 0, "xc"),
+        (r"[^\d\s]{3}", 0, "\ud800\ud800\ud800"),  # lone surrogates: one "?" each
+        (r".{2}\Z", re.DOTALL, "a\n"),
+    ],
+)
+def test_superset_of_re(pattern: str, flags: int, text: str) -> None:
+    assert re.search(pattern, text, flags)
+    assert _may_match(pattern, text, flags)
+
+
+def test_a_pattern_hyperscan_refuses_always_runs_and_the_others_still_filter() -> None:
+    built = pf.RulePrefilter([
+        ("r.ok", re.compile("abc"), False),
+        ("r.huge", re.compile(r"\d{40000}"), False),  # "Pattern is too large", no index
+        ("r.other", re.compile("xyz"), False),
+    ])
+    assert built.always == frozenset({"r.huge"})
+    assert built.candidates("abc", "abc") == frozenset({"r.ok", "r.huge"})
+
+
+def test_no_match_means_no_candidate() -> None:
+    assert not _may_match(r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}", "no bank numbers here")
+
+
+def test_every_non_ascii_letter_re_takes_as_ascii_without_case_is_listed() -> None:
+    """Python's case tables, not a guess: the translation's extra cases are complete."""
+    letters = set(string.ascii_letters)
+    extra = {c for codes in pf._EXTRA_CASES.values() for c in codes}
+    for code in range(0x80, 0x110000):
+        ch = chr(code)
+        if ch.lower() in letters or ch.upper() in letters:
+            assert code in extra, hex(code)
+
+
+def test_the_automaton_is_built_once_enough_text_was_read() -> None:
+    """A detector that sees a few notes never pays the compile; a batch run does, once."""
+    rules = [("r.a", re.compile(r"\d{3}-\d{4}"), False), ("r.b", re.compile(r"IBAN"), False)]
+    lazy = pf.LazyPrefilter(rules, after_chars=100)
+    assert lazy.candidates("x" * 60, "x" * 60) is None
+    assert lazy.candidates("call 555-0100", "call 555-0100") is None
+    assert lazy.candidates("x" * 60, "x" * 60) == frozenset()
+    again = pf.LazyPrefilter(rules, after_chars=10**9)  # same rules: shares the automaton
+    assert again.candidates("call 555-0100", "call 555-0100") == frozenset({"r.a"})
+
+
+def test_without_hyperscan_every_rule_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pf, "_hs", None)
+    detector = RuleDetector.from_config({})
+    assert not detector.prefilter.enabled
+    assert detector.prefilter.candidates("x", "x") is None
+    text = "Seen by Dr. Smith on 03/04/2021."
+    assert spans(detector, text) == spans(detectors("en")[1], text)
+
+
+def test_views_share_the_prefilter() -> None:
+    fast, plain = detectors("en")
+    view = fast.with_disabled(["date"])
+    assert view.prefilter is fast.prefilter
+    text = "Seen on 03/04/2021 at 10:30, phone 617-555-0101."
+    assert spans(view, text) == spans(plain.with_disabled(["date"]), text)
+
+
+def test_prefilter_must_be_a_boolean() -> None:
+    with pytest.raises(ConfigError, match="prefilter"):
+        RuleDetector.from_config({"prefilter": "yes"})
