@@ -192,12 +192,15 @@ class Selector:
                     continue
                 initial = _initial(text, start, m.start())
                 p = probe.max_over(m.start(), m.end()) if probe else None
-                reason = self._reason(m.group(), initial, p)
+                dotted = text[m.end() : m.end() + 1] == "."
+                reason = self._reason(m.group(), initial, p, dotted)
                 if reason:
                     found.append(Trigger(m.start(), m.end(), reason))
         return sorted(found, key=lambda t: (t.start, t.end))
 
-    def _reason(self, word: str, initial: bool, p: float | None) -> str | None:
+    def _reason(
+        self, word: str, initial: bool, p: float | None, dotted: bool = False
+    ) -> str | None:
         on = self.triggers
         if "digits" in on and any(c.isdigit() for c in word):
             return "digits"
@@ -210,6 +213,8 @@ class Selector:
             return None
         if "capitalised" in on and word[0].isupper() and any(c.islower() for c in word):
             return None if self._ordinary(fold, initial, p) else "capitalised"
+        if "capitalised" in on and _name_initial(word, dotted, initial, p, self.unsure_above):
+            return "capitalised"
         letters = [c for c in word if c.isalpha()]
         if "all_caps" in on and len(letters) >= 2 and all(c.isupper() for c in letters):
             return "all_caps"
@@ -262,8 +267,10 @@ class Selector:
             last = bisect.bisect_left(starts, t.end) - 1  # last word starting before the end
             start, end = t.start, t.end
             if words:
-                start = min(start, words[max(0, min(first, len(words) - 1) - k)][0])
-                end = max(end, words[min(len(words) - 1, max(last, 0) + k)][1])
+                a = max(0, min(first, len(words) - 1) - k)
+                b = min(len(words) - 1, max(last, 0) + k)
+                a, b = _whole_names(text, words, a, b, max(2, k))
+                start, end = min(start, words[a][0]), max(end, words[b][1])
             out.append(_grow(start, end, spans))
         return out
 
@@ -285,6 +292,15 @@ class _Scores:
         return max(best) if best else None
 
 
+def _name_initial(
+    word: str, dotted: bool, initial: bool, p: float | None, unsure_above: float
+) -> bool:
+    """A lone capital with a full stop inside a sentence ("Dr. J.", "Anna S."): the initial of
+    a name, unless the encoder is sure it is not PHI."""
+    sure = p is not None and p < unsure_above
+    return len(word) == 1 and word.isupper() and dotted and not initial and not sure
+
+
 def _caseless(char: str) -> bool:
     """A letter of a script without upper and lower case (Han, Devanagari, Arabic ...)."""
     return char.isalpha() and not char.isupper() and not char.islower()
@@ -295,6 +311,25 @@ def _initial(text: str, unit_start: int, word_start: int) -> bool:
     ("Plan: Continue")."""
     before = text[unit_start:word_start]
     return not any(c.isalpha() for c in before) or before.rstrip().endswith(":")
+
+
+def _whole_names(
+    text: str, words: Sequence[tuple[int, int]], a: int, b: int, limit: int
+) -> tuple[int, int]:
+    """Move word indices ``a`` and ``b`` outwards (at most ``limit`` words each) while a run of
+    capitalised words or initials goes on past them: the model must see "Dr. J. Smith" or
+    "Houston Oncology Center" whole to name it, not cut at a window edge."""
+
+    def capital(i: int) -> bool:
+        return text[words[i][0]].isupper()
+
+    for _ in range(limit):
+        if a > 0 and capital(a) and capital(a - 1):
+            a -= 1
+    for _ in range(limit):
+        if b < len(words) - 1 and capital(b) and capital(b + 1):
+            b += 1
+    return a, b
 
 
 def _grow(start: int, end: int, spans: Sequence[Span]) -> tuple[int, int]:
