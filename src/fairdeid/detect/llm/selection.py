@@ -42,6 +42,8 @@ from fairdeid.errors import ConfigError
 TRIGGERS = ("capitalised", "caseless", "low_score", "unsure", "digits", "all_caps")
 DEFAULT_TRIGGERS = ("capitalised", "caseless", "low_score", "unsure")
 WINDOWS = ("context", "sentence", "line")
+#: Words a context window may grow by, each side, to keep a run of capitalised words whole.
+_NAME_RUN = 5
 
 #: ``(start, end, P(PHI))`` of one word, as a scoring detector reports it.
 WordScore = tuple[int, int, float]
@@ -269,7 +271,7 @@ class Selector:
             if words:
                 a = max(0, min(first, len(words) - 1) - k)
                 b = min(len(words) - 1, max(last, 0) + k)
-                a, b = _whole_names(text, words, a, b, max(2, k))
+                a, b = _whole_names(text, words, a, b, _NAME_RUN)
                 start, end = min(start, words[a][0]), max(end, words[b][1])
             out.append(_grow(start, end, spans))
         return out
