@@ -51,12 +51,19 @@ class HybridConfig:
     trusted: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     only_uncertain: bool = True
     uncertain_below: float = 0.5
-    #: A word the trusted encoder gives at least this PHI probability is sent (``unsure``).
+    #: A word a trusted encoder (``transformer``) gives at least this PHI probability is sent
+    #: (trigger ``unsure``); below it, the encoder is sure, and a capitalised word that starts
+    #: a sentence or is a common word is not sent.
     unsure_above: float = 0.05
+    #: What is sent around a trigger: ``context`` (``context_words`` words each side, within the
+    #: sentence), or the whole ``sentence`` or ``line``.
     window: str = "context"
     #: Words of context sent on each side of a trigger (``window = "context"``).
     context_words: int = 4
+    #: What sends a word: ``capitalised``, ``caseless``, ``low_score``, ``unsure``, ``digits``,
+    #: ``all_caps`` (see the module docstring of ``fairdeid.detect.llm.selection``).
     triggers: tuple[str, ...] = DEFAULT_TRIGGERS
+    #: Extra words never suspicious on their own (added to the built-in common words).
     ignore_words: tuple[str, ...] = ()
     emit_trusted: bool = True
 
