@@ -307,3 +307,10 @@ def test_transformer_word_scores_match_its_spans() -> None:
     by_word = {docs[0].text[s:e]: p for s, e, p in scores[0]}
     assert all(0.0 <= p <= 1.0 for p in by_word.values())
     assert by_word["Whitfield"] > 0.5 > by_word["seen"]
+
+
+def test_a_sentence_initial_compound_of_common_words_is_ordinary(server: ScriptedServer) -> None:
+    text = "Follow-up in two weeks. Follow-up with Kowalski-Nowak."
+    assert triggers(hybrid(server, Found(())), text, Found(())) == [
+        ("Kowalski-Nowak", "capitalised")
+    ]

@@ -224,7 +224,7 @@ class Selector:
 
     def _ordinary(self, fold: str, initial: bool, p: float | None) -> bool:
         """A capitalised word that is no reason to call the LLM (see the module docstring)."""
-        in_dictionary = fold in dictionary_words()
+        in_dictionary = _in_dictionary(fold)
         if p is not None and p < self.unsure_above:  # the encoder is sure it is not PHI
             return initial or in_dictionary
         return initial and in_dictionary
@@ -292,6 +292,13 @@ class _Scores:
         hi = bisect.bisect_left(self._starts, end)
         best = [p for s, e, p in self._items[lo:hi] if s < end and start < e]
         return max(best) if best else None
+
+
+def _in_dictionary(fold: str) -> bool:
+    """A common word, or a compound of common words ("follow-up", "x-ray")."""
+    words = dictionary_words()
+    parts = [p for p in re.split(r"['’\-]", fold) if p]
+    return fold in words or all(p in words or p in COMMON_WORDS for p in parts)
 
 
 def _name_initial(
