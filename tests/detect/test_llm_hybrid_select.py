@@ -19,7 +19,7 @@ from fairdeid.detect.llm import HybridConfig, HybridLLMDetector, LLMConfig, LLMD
 from fairdeid.detect.llm.selection import Selector, WordScorer
 from fairdeid.detect.tokens import words_of
 from fairdeid.document import Document, Span
-from fairdeid.errors import ConfigError
+from fairdeid.errors import ConfigError, RecordError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from llm_server import ScriptedServer, oracle, user_text  # noqa: E402
@@ -314,3 +314,18 @@ def test_a_sentence_initial_compound_of_common_words_is_ordinary(server: Scripte
     assert triggers(hybrid(server, Found(())), text, Found(())) == [
         ("Kowalski-Nowak", "capitalised")
     ]
+
+
+class FallibleEncoder(Encoder):
+    """A scoring detector that can also fail per document: its failures must win."""
+
+    def detect_batch_with_errors(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[RecordError]]:
+        return [[] for _ in docs], [RecordError(docs[0].id, "encoder down")]
+
+
+def test_a_fallible_scoring_detector_keeps_its_failures(server: ScriptedServer) -> None:
+    det = hybrid(server, FallibleEncoder((), {}))
+    _, errors = det.detect_batch_with_errors([Document("a", "Anna is well."), Document("b", "Ok.")])
+    assert [(e.record, e.reason) for e in errors] == [("a", "t: encoder down")]

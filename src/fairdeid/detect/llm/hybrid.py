@@ -21,7 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from fairdeid.detect.base import BaseDetector, Detector, build_detector, detect_with_errors
+from fairdeid.detect.base import (
+    BaseDetector,
+    Detector,
+    FallibleDetector,
+    build_detector,
+    detect_with_errors,
+)
 from fairdeid.detect.llm.align import chunk_text
 from fairdeid.detect.llm.client import LLMStats
 from fairdeid.detect.llm.config import LLMConfig
@@ -142,7 +148,7 @@ class HybridLLMDetector(BaseDetector):
         scores: list[list[WordScore]] = [[] for _ in docs]
         reasons: list[list[str]] = [[] for _ in docs]
         for name, detector in self.trusted.items():
-            if isinstance(detector, WordScorer):
+            if isinstance(detector, WordScorer) and not isinstance(detector, FallibleDetector):
                 # One pass gives the spans and how sure the encoder is of every word.
                 found_by, scored = detector.detect_batch_with_word_scores(docs)
                 for i, words in enumerate(scored):
