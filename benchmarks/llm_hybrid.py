@@ -1,12 +1,15 @@
 """Does the hybrid (LLM only on uncertain windows) buy recall cheaply?
 
-Runs three set-ups over the same notes against the scripted local server of
+Runs these set-ups over the same notes against the scripted local server of
 tests/detect/llm_server.py (127.0.0.1, no model, no network):
 
-- ``trusted``: the fast detector alone (``rules``; a small stand-in regex detector if the rules
-  detector is not available in this checkout);
+- ``trusted``: the fast detectors alone (``--trust``, default ``rules``; add ``transformer`` for
+  the shipped encoder; a small stand-in regex detector if the rules detector is not available);
 - ``ensemble``: trusted + ``llm`` on every chunk of every note;
-- ``hybrid``: ``llm_hybrid`` (trusted everywhere, LLM only on windows the trusted one is unsure of).
+- ``hybrid``: ``llm_hybrid`` (trusted everywhere, the LLM only on a few words of context around
+  the words the trusted detectors may have missed), and its variants (``HYBRIDS``): whole
+  sentences instead of context windows, without the caseless-script trigger, and ``strict``
+  (also numbers and all-capitals words).
 
 The server is an *oracle*: it answers every gold PHI string that occurs in the text it was sent,
 minus a deterministic ``--miss-rate`` share. So the recall numbers are an upper bound for a real
@@ -17,7 +20,8 @@ Notes are built from a canonical JSONL corpus (default: ASQ-PHI dev, one PHI-bea
 record) by grouping ``--per-note`` records and interleaving PHI-free clinical lines, so that notes
 look like notes: some windows certain, some not.
 
-    python benchmarks/llm_hybrid.py [--data FILE] [--per-note 6] [--miss-rate 0.0] [--json]
+    python benchmarks/llm_hybrid.py [--data FILE] [--per-note 6] [--miss-rate 0.0]
+        [--trust rules,transformer] [--context-words 4] [--json]
 """
 
 from __future__ import annotations
@@ -43,12 +47,22 @@ from fairdeid.detect.llm import HybridLLMDetector, LLMDetector  # noqa: E402
 from fairdeid.document import Document, Span  # noqa: E402
 from fairdeid.errors import ConfigError  # noqa: E402
 
-#: Hybrid variants compared: the default triggers, and a stricter set that also sends windows
-#: with uncovered numbers or all-capitals words (IDs, phone numbers, "UWMC").
-HYBRIDS: dict[str, dict[str, Any]] = {
-    "hybrid": {},
-    "hybrid_strict": {"triggers": ["capitalised", "caseless", "low_score", "digits", "all_caps"]},
+#: Hybrid variants compared (name -> settings, row label): the defaults (context windows);
+#: whole sentences; the defaults without the caseless-script trigger (what fairness costs); and a
+#: stricter set that also sends uncovered numbers and all-capitals words (IDs, "UWMC").
+HYBRIDS: dict[str, tuple[dict[str, Any], str]] = {
+    "hybrid": ({}, "llm_hybrid"),
+    "hybrid_sentence": ({"window": "sentence"}, "llm_hybrid (window = sentence)"),
+    "hybrid_no_caseless": (
+        {"triggers": ["capitalised", "low_score", "unsure"]},
+        "llm_hybrid (no caseless trigger)",
+    ),
+    "hybrid_strict": (
+        {"triggers": ["capitalised", "caseless", "low_score", "unsure", "digits", "all_caps"]},
+        "llm_hybrid (strict: + digits, all_caps)",
+    ),
 }
+ENCODER = {"model": "builtin:minilm-mc-deid", "backend": "auto"}
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "asq-phi" / "dev.jsonl"
 FILLER = [
     "BP 128/82, HR 76, afebrile.",
@@ -126,23 +140,40 @@ def _kept(text: str, miss_rate: float) -> bool:
     return digest[0] / 256 >= miss_rate
 
 
-def recall(notes: Sequence[Document], predicted: Sequence[Sequence[Span]]) -> dict[str, float]:
-    """Character recall of gold PHI and the share of gold spans covered completely."""
-    gold_chars = hit_chars = whole = total = 0
-    for doc, spans in zip(notes, predicted, strict=True):
-        mask = bytearray(len(doc.text))
-        for s in spans:
-            mask[s.start : s.end] = b"\x01" * (s.end - s.start)
+def recall(
+    notes: Sequence[Document],
+    predicted: Sequence[Sequence[Span]],
+    trusted: Sequence[Sequence[Span]] | None = None,
+) -> dict[str, float]:
+    """Character recall of gold PHI, the share of gold spans covered completely, and of the
+    gold spans the ``trusted`` spans do not touch at all (identifiers missed outright, not
+    boundaries such as a title left out), the share covered completely."""
+    gold_chars = hit_chars = whole = total = missed = caught = 0
+    for i, (doc, spans) in enumerate(zip(notes, predicted, strict=True)):
+        mask = _mask(doc, spans)
+        base = _mask(doc, trusted[i]) if trusted is not None else bytearray(len(doc.text))
         for g in doc.spans:
             covered = sum(mask[g.start : g.end])
             gold_chars += g.length
             hit_chars += covered
             whole += covered == g.length
             total += 1
+            if not any(base[g.start : g.end]):
+                missed += 1
+                caught += covered == g.length
     return {
         "char_recall": hit_chars / max(gold_chars, 1),
         "span_recall": whole / max(total, 1),
+        "missed_spans": missed,
+        "missed_caught": caught / max(missed, 1),
     }
+
+
+def _mask(doc: Document, spans: Sequence[Span]) -> bytearray:
+    mask = bytearray(len(doc.text))
+    for s in spans:
+        mask[s.start : s.end] = b"\x01" * (s.end - s.start)
+    return mask
 
 
 def trusted_detector() -> tuple[str, Detector]:
@@ -155,17 +186,38 @@ def trusted_detector() -> tuple[str, Detector]:
         return "standin", StandInRules()
 
 
-def run(data: Path, per_note: int, miss_rate: float, chunk_size: int) -> dict[str, Any]:
+def trusted_set(names: Sequence[str]) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The trusted detectors by name (``rules`` may become the stand-in) and their tables."""
+    out, tables = [], {}
+    for name in names:
+        if name == "rules":
+            out.append(trusted_detector()[0])
+        else:
+            out.append(name)
+            if name == "transformer":
+                tables[name] = dict(ENCODER)
+    return out, tables
+
+
+def run(
+    data: Path,
+    per_note: int,
+    miss_rate: float,
+    chunk_size: int,
+    trust: Sequence[str] = ("rules",),
+    context_words: int | None = None,
+) -> dict[str, Any]:
     notes = build_notes(read_jsonl(data), per_note)
-    trusted_name, trusted = trusted_detector()
+    names, tables = trusted_set(trust)
     words = sum(len(d.text.split()) for d in notes)
     results: dict[str, Any] = {
         "data": str(data),
         "notes": len(notes),
         "words": words,
-        "trusted": trusted_name,
+        "trusted": " + ".join(names),
         "miss_rate": miss_rate,
         "chunk_size": chunk_size,
+        "context_words": context_words,
     }
     with oracle_server(notes, miss_rate) as server:
         common: Mapping[str, Any] = {
@@ -178,20 +230,28 @@ def run(data: Path, per_note: int, miss_rate: float, chunk_size: int) -> dict[st
             "chunk_overlap": 100,
         }
         started = time.perf_counter()
-        base = trusted.detect_batch(notes)
-        results["trusted_only"] = {"wall_s": time.perf_counter() - started, **recall(notes, base)}
+        base: list[list[Span]] = [[] for _ in notes]
+        for name in names:
+            for i, spans in enumerate(
+                build_detector(name, tables.get(name, {})).detect_batch(notes)
+            ):
+                base[i].extend(spans)
+        wall = time.perf_counter() - started
+        results["trusted_only"] = {"wall_s": wall, **recall(notes, base, base)}
 
         llm = build_detector("llm", dict(common))
         assert isinstance(llm, LLMDetector)
         found = llm.detect_batch(notes)
         ensemble = [b + f for b, f in zip(base, found, strict=True)]
-        results["ensemble"] = {**recall(notes, ensemble), **_cost(llm.stats.as_dict())}
+        results["ensemble"] = {**recall(notes, ensemble, base), **_cost(llm.stats.as_dict())}
 
-        for name, extra in HYBRIDS.items():
-            hybrid = build_detector("llm_hybrid", {**common, "trust": [trusted_name], **extra})
+        context = {} if context_words is None else {"context_words": context_words}
+        for name, (extra, _) in HYBRIDS.items():
+            table = {**common, "trust": names, "trusted": tables, **context, **extra}
+            hybrid = build_detector("llm_hybrid", table)
             assert isinstance(hybrid, HybridLLMDetector)
             results[name] = {
-                **recall(notes, hybrid.detect_batch(notes)),
+                **recall(notes, hybrid.detect_batch(notes), base),
                 **_cost(hybrid.stats.as_dict()),
             }
     return results
@@ -214,24 +274,30 @@ def _cost(stats: Mapping[str, float]) -> dict[str, float]:
 
 def markdown(r: Mapping[str, Any]) -> str:
     rows = [
-        "| set-up | char recall | span recall | requests | text sent | tokens/note |",
-        "|---|---|---|---|---|---|",
+        "| set-up | char recall | span recall | missed spans caught | requests | text sent "
+        "| tokens/note |",
+        "|---|---|---|---|---|---|---|",
         f"| {r['trusted']} only | {r['trusted_only']['char_recall']:.3f} | "
-        f"{r['trusted_only']['span_recall']:.3f} | 0 | 0% | 0 |",
+        f"{r['trusted_only']['span_recall']:.3f} | 0/{r['trusted_only']['missed_spans']} "
+        "| 0 | 0% | 0 |",
     ]
-    labels = {"ensemble": "llm", "hybrid": "llm_hybrid", "hybrid_strict": "llm_hybrid (strict)"}
+    labels = {"ensemble": "llm", **{name: label for name, (_, label) in HYBRIDS.items()}}
     for name, label in labels.items():
         x = r[name]
         rows.append(
             f"| {r['trusted']} + {label} | "
-            f"{x['char_recall']:.3f} | {x['span_recall']:.3f} | {x['requests']:.0f} | "
+            f"{x['char_recall']:.3f} | {x['span_recall']:.3f} | "
+            f"{round(x['missed_caught'] * x['missed_spans'])}/{x['missed_spans']} | "
+            f"{x['requests']:.0f} | "
             f"{100 * x['sent_fraction']:.0f}% | {x['tokens_per_document']:.0f} |"
         )
+    sent = ", ".join(
+        f"{name} {r[name]['windows_sent']:.0f}/{r[name]['windows_total']:.0f}" for name in HYBRIDS
+    )
     head = (
         f"{r['notes']} notes, {r['words']} words from {Path(r['data']).name}; oracle LLM with "
-        f"miss rate {r['miss_rate']}; chunk_size {r['chunk_size']}. Windows sent: hybrid "
-        f"{r['hybrid']['windows_sent']:.0f}/{r['hybrid']['windows_total']:.0f}, strict "
-        f"{r['hybrid_strict']['windows_sent']:.0f}/{r['hybrid_strict']['windows_total']:.0f}."
+        f"miss rate {r['miss_rate']}; chunk_size {r['chunk_size']}. Sentences with a trigger: "
+        f"{sent}."
     )
     return head + "\n\n" + "\n".join(rows)
 
@@ -242,11 +308,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-note", type=int, default=6)
     parser.add_argument("--miss-rate", type=float, default=0.0)
     parser.add_argument("--chunk-size", type=int, default=2000)
+    parser.add_argument("--trust", default="rules", help="trusted detectors, comma-separated")
+    parser.add_argument("--context-words", type=int, default=None, help="hybrid context_words")
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         parser.error(f"data file not found: {args.data}")
-    result = run(args.data, args.per_note, args.miss_rate, args.chunk_size)
+    trust = [t for t in args.trust.split(",") if t]
+    result = run(
+        args.data, args.per_note, args.miss_rate, args.chunk_size, trust, args.context_words
+    )
     print(json.dumps(result, indent=2) if args.json else markdown(result))
     return 0
 

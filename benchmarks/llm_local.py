@@ -9,9 +9,14 @@ first ``--n`` notes of a gold JSONL corpus (default: ASQ-PHI dev) through:
 
 plus the trusted detectors alone (no LLM) as the reference the hybrid must not fall below.
 Scores are binary token recall / precision (the privacy numbers of docs/evaluation.md), partial
-span recall, and the leak rate; cost is words/s over the whole run (model already loaded), the
-share of characters sent to the model, and requests. Notes whose LLM requests failed are
+span recall, and the leak rate; cost is words/s over the whole run (model already loaded), CPU
+seconds (this process and the model server together: the honest figure on a shared machine),
+the share of characters sent to the model, and requests. Notes whose LLM requests failed are
 counted (``failed``) and scored with what they got.
+
+The hybrid's selection can be varied one setting at a time (``--window``, ``--context-words``,
+``--unsure-above``, ``--triggers``); each ``--hybrid NAME:KEY=VALUE,...`` adds one more hybrid
+row on the same server, e.g. ``--hybrid sentence:window=sentence``.
 
     python benchmarks/llm_local.py [--models smollm2-135m,gemma3-270m] [--n 40] [--json]
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -62,14 +68,57 @@ def trusted_tables(trust: Sequence[str]) -> dict[str, dict[str, Any]]:
     return {name: dict(ENCODER) for name in trust if name == "transformer"}
 
 
-def pipeline_config(mode: str, base_url: str, trust: Sequence[str]) -> dict[str, Any]:
+def pipeline_config(
+    mode: str, base_url: str, trust: Sequence[str], hybrid: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     llm = dict(LLM_SETTINGS, base_url=base_url)
     if mode == "llm":
         return {"pipeline": {"detectors": ["llm"]}, "detectors": {"llm": llm}}
-    if mode == "hybrid":
-        table = dict(llm, trust=list(trust), trusted=trusted_tables(trust))
+    if mode == "hybrid" or mode.startswith("hybrid "):
+        table = dict(llm, trust=list(trust), trusted=trusted_tables(trust), **(hybrid or {}))
         return {"pipeline": {"detectors": ["llm_hybrid"]}, "detectors": {"llm_hybrid": table}}
     raise ValueError(mode)
+
+
+#: ``--hybrid`` keys whose value is a list (items joined with ``+``).
+LIST_KEYS = ("triggers", "ignore_words")
+
+
+def parse_setting(key: str, text: str) -> Any:
+    """A ``--hybrid`` value: a list for ``LIST_KEYS``, else a number, true/false or a string."""
+    if key in LIST_KEYS:
+        return [t for t in text.split("+") if t]
+    if text in ("true", "false"):
+        return text == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_variant(text: str) -> tuple[str, dict[str, Any]]:
+    """``NAME:KEY=VALUE,KEY=VALUE`` -> (``hybrid NAME``, settings)."""
+    name, _, body = text.partition(":")
+    settings = {}
+    for item in filter(None, body.split(",")):
+        key, _, value = item.partition("=")
+        settings[key.strip()] = parse_setting(key.strip(), value.strip())
+    return f"hybrid {name}", settings
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system) of this process, plus those of ``pid`` (the server)."""
+    times = os.times()
+    total = times.user + times.system
+    if pid is not None:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def trusted_config(trust: Sequence[str]) -> dict[str, Any]:
@@ -77,12 +126,14 @@ def trusted_config(trust: Sequence[str]) -> dict[str, Any]:
 
 
 def score(
-    gold: Sequence[Document], pipeline: Pipeline, stats_of: str | None
+    gold: Sequence[Document], pipeline: Pipeline, stats_of: str | None, pid: int | None = None
 ) -> dict[str, Any]:
     docs = [Document(d.id, d.text, d.meta) for d in gold]
+    cpu = cpu_seconds(pid)
     started = time.perf_counter()
     detections = pipeline.detect_batch(docs)
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu
     totals = count_matrix(gold, [d.document for d in detections]).sum(axis=0)
     token = prf(totals, "token")
     partial = prf(totals, "partial")
@@ -94,6 +145,8 @@ def score(
         "leak_rate": float(leak_rate(totals)),
         "words_per_s": words / seconds if seconds else 0.0,
         "seconds": seconds,
+        "cpu_s": cpu,
+        "words_per_cpu_s": words / cpu if cpu else 0.0,
         "failed": sum(1 for d in detections if not d.ok),
         "notes": len(gold),
     }
@@ -105,6 +158,8 @@ def score(
             hallucinations=int(stats["hallucinations"]),
             truncated=int(stats["truncated"]),
             entities=int(stats["entities"]),
+            windows_sent=int(stats["windows_sent"]),
+            windows_total=int(stats["windows_total"]),
         )
     return row
 
@@ -115,6 +170,7 @@ def run_model(
     modes: Sequence[str],
     trust: Sequence[str],
     threads: int = 0,
+    variants: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     server = LocalServer(spec_for(model, port=0, threads=threads))
@@ -122,10 +178,12 @@ def run_model(
         loaded = time.perf_counter()
         server.wait_ready(300.0)
         load_s = time.perf_counter() - loaded
-        for mode in modes:
-            pipe = Pipeline.from_config(pipeline_config(mode, server.base_url, trust))
+        pid = server.process.pid if server.process else None
+        for mode in [*modes, *(variants or {})]:
+            extra = (variants or {}).get(mode)
+            pipe = Pipeline.from_config(pipeline_config(mode, server.base_url, trust, extra))
             name = "llm" if mode == "llm" else "llm_hybrid"
-            rows[f"{model} {mode}"] = dict(score(gold, pipe, name), load_s=load_s)
+            rows[f"{model} {mode}"] = dict(score(gold, pipe, name, pid), load_s=load_s)
             print(f"{model} {mode}: {json.dumps(rows[f'{model} {mode}'])}", file=sys.stderr)
     return rows
 
@@ -133,15 +191,15 @@ def run_model(
 def table(rows: Mapping[str, Mapping[str, Any]]) -> str:
     head = (
         "| set-up | token recall | token precision | span recall | leak rate | words/s "
-        "| text sent | requests | failed notes |"
+        "| CPU s | text sent | requests | failed notes |"
     )
-    lines = [head, "|" + "---|" * 9]
+    lines = [head, "|" + "---|" * 10]
     for name, r in rows.items():
         sent = f"{r['sent_fraction']:.0%}" if "sent_fraction" in r else "0%"
         lines.append(
             f"| {name} | {r['token_recall']:.3f} | {r['token_precision']:.3f} "
             f"| {r['span_recall']:.3f} | {r['leak_rate']:.3f} | {r['words_per_s']:.1f} "
-            f"| {sent} | {r.get('requests', 0)} | {r['failed']}/{r['notes']} |"
+            f"| {r['cpu_s']:.1f} | {sent} | {r.get('requests', 0)} | {r['failed']}/{r['notes']} |"
         )
     return "\n".join(lines)
 
@@ -155,18 +213,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--trust", default="rules,transformer")
     ap.add_argument("--threads", type=int, default=0, help="server CPU threads (0: all)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the no-LLM row")
+    ap.add_argument(
+        "--hybrid",
+        action="append",
+        default=[],
+        metavar="NAME:KEY=VALUE,...",
+        help="one more hybrid row with these [detectors.llm_hybrid] settings (repeatable); "
+        "lists are joined with +, e.g. old:window=sentence,triggers=capitalised+caseless",
+    )
     ap.add_argument("--json", action="store_true", help="print every counter as JSON")
     args = ap.parse_args(argv)
     gold = read_jsonl(args.data)[: args.n]
     trust = [t for t in args.trust.split(",") if t]
     modes = [m for m in args.modes.split(",") if m]
+    variants = dict(parse_variant(v) for v in args.hybrid)
     rows: dict[str, dict[str, Any]] = {}
     if not args.no_baseline:
         rows[" + ".join(trust) + " (no LLM)"] = score(
             gold, Pipeline.from_config(trusted_config(trust)), None
         )
     for model in [m for m in args.models.split(",") if m]:
-        rows.update(run_model(model, gold, modes, trust, args.threads))
+        rows.update(run_model(model, gold, modes, trust, args.threads, variants))
     words = sum(len(d.text.split()) for d in gold)
     print(f"{len(gold)} notes, {words} words from {args.data.name}")
     print(json.dumps(rows, indent=2) if args.json else table(rows))

@@ -49,6 +49,8 @@ NOTES = [
 ]
 #: No capitalised word outside the rules' spans: the hybrid must not send this one.
 CERTAIN = Document("n4", "BP 128/82, afebrile. Follow-up on 2021-04-01.")
+#: A surname the rules do not know: the hybrid must send it (with a few words of context).
+UNCERTAIN = Document("n5", "Her neighbour Wojciechowska-Ngata drove her home.")
 
 
 @pytest.fixture(autouse=True)
@@ -338,11 +340,12 @@ def test_llm_hybrid_real_model(served: str) -> None:
             "detectors": {"llm_hybrid": _llm_table(served, trust=["rules"])},
         }
     )
-    docs = [*NOTES, CERTAIN]
+    docs = [*NOTES, CERTAIN, UNCERTAIN]
     results = pipe.deidentify_batch(docs)
     detector: Any = pipe.detectors["llm_hybrid"]
     stats = detector.stats
-    assert 0 < stats.windows_sent < stats.windows_total
+    # Only n5 holds a trigger ("Follow-up" in n4 is a compound of common words).
+    assert stats.windows_sent == 1 < stats.windows_total
     assert 0 < stats.chars_sent < stats.chars_seen
     _assert_checked(results)
     for doc, result in zip(docs, results, strict=True):

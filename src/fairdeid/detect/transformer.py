@@ -331,17 +331,29 @@ class TransformerDetector(BaseDetector):
         return results
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        return self.detect_batch_with_word_scores(docs)[0]
+
+    def detect_batch_with_word_scores(
+        self, docs: Sequence[Document]
+    ) -> tuple[list[list[Span]], list[list[tuple[int, int, float]]]]:
+        """Spans, and per document each word's ``(start, end, P(PHI))`` with ``P(PHI) = 1 -
+        P(O)``, from one forward pass: the hybrid LLM sends the words the model is unsure of
+        and skips the capitalised words it is sure are not PHI (``detect/llm/selection.py``)."""
         out: list[list[Span]] = []
+        scored: list[list[tuple[int, int, float]]] = []
         for doc, (words, wp) in zip(docs, self.word_probs([d.text for d in docs]), strict=True):
             if not words:
                 out.append([])
+                scored.append([])
                 continue
             best = wp.argmax(axis=1)
             tags = [self.labels[i] for i in best]
             scores = wp[np.arange(len(best)), best]
             # The text goes along so spans end at line breaks the model never saw.
             out.append(spans_from_tags(words, tags, scores, source=self.source, text=doc.text))
-        return out
+            phi = 1.0 - wp[:, self.labels.index("O") if "O" in self.labels else 0]
+            scored.append([(w.start, w.end, float(p)) for w, p in zip(words, phi, strict=True)])
+        return out, scored
 
     def detect(self, doc: Document) -> list[Span]:
         return self.detect_batch([doc])[0]

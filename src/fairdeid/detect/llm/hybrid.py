@@ -1,65 +1,51 @@
-"""``llm_hybrid``: fast detectors first, the LLM only on the windows they are unsure about.
+"""``llm_hybrid``: fast detectors first, the LLM only on the words they may have missed.
 
 An LLM is the slowest and most expensive detector by far, and most of a clinical note is text no
 one disputes ("BP 120/80, lungs clear"). The hybrid runs the trusted detectors (``trust``, e.g.
-rules) on the whole note, splits it into windows (sentences or lines) and sends to the model only
-the windows where something may have been missed:
+rules and the transformer) on the whole note, finds the words where something may have been
+missed (triggers: an uncovered capitalised word that is not an ordinary one, a word in a script
+without case, a word the encoder is unsure of, a low-scoring trusted span; see
+``selection.py``) and sends the model only those words with ``context_words`` words of
+context each side (``window = "context"``), or their whole sentences or lines
+(``window = "sentence"`` / ``"line"``).
 
-- ``capitalised``: a capitalised word no confident span covers (and not a common word);
-- ``caseless``: a word in a script without case (Chinese, Devanagari, Arabic ...), where the
-  capitalisation cue does not exist; without this trigger the hybrid would be unfair to them;
-- ``low_score``: a trusted span scored below ``uncertain_below``;
-- ``digits`` (off by default): a number no span covers;
-- ``all_caps`` (off by default): an all-capitals word no span covers (names in headers).
-
-Uncertain windows are packed into requests of up to ``chunk_size`` characters. The output is the
-trusted spans plus the LLM's (``emit_trusted``), so ``detectors = ["llm_hybrid"]`` alone is a
-complete pipeline. With ``propagate`` (default) an entity the model finds in one window is also
-removed wherever else it occurs in the note, including windows that were never sent.
+Windows are packed into requests of up to ``chunk_size`` characters. The output is the trusted
+spans plus the LLM's (``emit_trusted``), so ``detectors = ["llm_hybrid"]`` alone is a complete
+pipeline. With ``propagate`` (default) an entity the model finds in one window is also removed
+wherever else it occurs in the note, including text that was never sent.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from fairdeid.detect.base import BaseDetector, Detector, build_detector, detect_with_errors
+from fairdeid.detect.base import (
+    BaseDetector,
+    Detector,
+    FallibleDetector,
+    build_detector,
+    detect_with_errors,
+)
 from fairdeid.detect.llm.align import chunk_text
 from fairdeid.detect.llm.client import LLMStats
 from fairdeid.detect.llm.config import LLMConfig
 from fairdeid.detect.llm.detector import LLMDetector
 from fairdeid.detect.llm.jobs import Job, run_sync
+from fairdeid.detect.llm.selection import (
+    COMMON_WORDS,
+    DEFAULT_TRIGGERS,
+    TRIGGERS,
+    Selection,
+    Selector,
+    WordScore,
+    WordScorer,
+)
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError, RecordError
 
-TRIGGERS = ("capitalised", "caseless", "low_score", "digits", "all_caps")
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-_BOUNDARY = re.compile(r"\n\s*|(?<=[.!?])\s+")
-_ABBREV = re.compile(
-    r"(?:^|\W)(?:dr|mr|mrs|ms|prof|st|jr|sr|mt|ft|dept|no|vs|approx|[a-z])\.$", re.IGNORECASE
-)
-
-#: Capitalised words that start sentences or headings in notes and are not identifiers.
-COMMON_WORDS = frozenset(
-    """a an the he she his her him they them their it its this that these those there here we i
-    you our your patient patients pt pts no not yes none on in at for with without of to from by
-    and or but if as is was were be been being has had have will would can could should may might
-    must after before during since then when while today yesterday tomorrow tonight now denies
-    reports reported states stated complains history hx exam examination plan assessment impression
-    diagnosis diagnoses medications medication meds allergies allergy vitals vital labs lab imaging
-    follow continue continued started stopped discharged discharge admitted admission seen noted
-    normal negative positive left right bilateral chief complaint present presenting illness past
-    medical surgical social family review systems physical general neck chest lungs lung heart
-    abdomen extremities neuro neurologic skin psych cardiovascular respiratory mr mrs ms dr doctor
-    nurse prof please also other all some any each per over under about above below mother father
-    daughter son wife husband sister brother parents child children spouse partner friend
-    note notes signed sincerely regards dear hospital course procedure procedures findings
-    results result recommendations recommend recommended return instructions disposition
-    temperature pulse blood pressure weight height ct mri cxr ekg ecg bp hr rr o2 sat spo2
-    mg ml kg cm mm iv po prn bid tid qid qd daily weekly monthly""".split()  # noqa: SIM905
-)
+__all__ = ["COMMON_WORDS", "TRIGGERS", "HybridConfig", "HybridLLMDetector"]
 
 
 @dataclass(frozen=True)
@@ -71,19 +57,35 @@ class HybridConfig:
     trusted: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     only_uncertain: bool = True
     uncertain_below: float = 0.5
-    window: str = "sentence"
-    triggers: tuple[str, ...] = ("capitalised", "caseless", "low_score")
+    #: A word a trusted encoder (``transformer``) gives at least this PHI probability is sent
+    #: (trigger ``unsure``); below it, the encoder is sure, and a capitalised word that starts
+    #: a sentence or is a common word is not sent.
+    unsure_above: float = 0.05
+    #: What is sent around a trigger: ``context`` (``context_words`` words each side, within the
+    #: sentence), or the whole ``sentence`` or ``line``.
+    window: str = "context"
+    #: Words of context sent on each side of a trigger (``window = "context"``).
+    context_words: int = 4
+    #: What sends a word: ``capitalised``, ``caseless``, ``low_score``, ``unsure``, ``digits``,
+    #: ``all_caps`` (see the module docstring of ``fairdeid.detect.llm.selection``).
+    triggers: tuple[str, ...] = DEFAULT_TRIGGERS
+    #: Extra words never suspicious on their own (added to the built-in common words).
     ignore_words: tuple[str, ...] = ()
     emit_trusted: bool = True
 
     def __post_init__(self) -> None:
-        if self.window not in ("sentence", "line"):
-            raise ConfigError("[detectors.llm_hybrid] window must be 'sentence' or 'line'")
-        bad = set(self.triggers) - set(TRIGGERS)
-        if bad:
-            raise ConfigError(
-                f"[detectors.llm_hybrid] unknown triggers {sorted(bad)}; known: {TRIGGERS}"
-            )
+        self.selector()
+
+    def selector(self) -> Selector:
+        """The selection settings (validated there, so a bad value fails at build time)."""
+        return Selector(
+            triggers=self.triggers,
+            uncertain_below=self.uncertain_below,
+            unsure_above=self.unsure_above,
+            window=self.window,
+            context_words=self.context_words,
+            ignore_words=frozenset(w.casefold() for w in self.ignore_words),
+        )
 
 
 class HybridLLMDetector(BaseDetector):
@@ -97,7 +99,7 @@ class HybridLLMDetector(BaseDetector):
         self.llm = llm
         self.trusted = dict(trusted)
         self.config = config or HybridConfig()
-        self._common = COMMON_WORDS | {w.casefold() for w in self.config.ignore_words}
+        self.selector = self.config.selector()
 
     @property
     def stats(self) -> LLMStats:
@@ -143,15 +145,23 @@ class HybridLLMDetector(BaseDetector):
         """``FallibleDetector``: spans per document and one ``RecordError`` (record = document
         id) per document a trusted detector or the LLM could not check."""
         base: list[list[Span]] = [[] for _ in docs]
+        scores: list[list[WordScore]] = [[] for _ in docs]
         reasons: list[list[str]] = [[] for _ in docs]
         for name, detector in self.trusted.items():
-            # A fallible trusted detector's failures must not vanish: the note was not
-            # fully checked even if the LLM answers for every window it is sent.
-            found_by, failed = detect_with_errors(detector, docs)
+            if isinstance(detector, WordScorer) and not isinstance(detector, FallibleDetector):
+                # One pass gives the spans and how sure the encoder is of every word.
+                found_by, scored = detector.detect_batch_with_word_scores(docs)
+                for i, words in enumerate(scored):
+                    scores[i].extend(words)
+                failed: list[RecordError] = []
+            else:
+                # A fallible trusted detector's failures must not vanish: the note was not
+                # fully checked even if the LLM answers for every window it is sent.
+                found_by, failed = detect_with_errors(detector, docs)
             _add_reasons(reasons, docs, failed, name)
             for i, spans in enumerate(found_by):
                 base[i].extend(spans)
-        jobs = self.plan(docs, base)
+        jobs = self.plan(docs, base, scores)
         found, llm_failed = run_sync(lambda: self.llm.arun_jobs(docs, jobs))
         _add_reasons(reasons, docs, llm_failed, None)
         errors = [
@@ -162,18 +172,23 @@ class HybridLLMDetector(BaseDetector):
             return [b + f for b, f in zip(base, found, strict=True)], errors
         return found, errors
 
-    def plan(self, docs: Sequence[Document], base: Sequence[Sequence[Span]]) -> list[Job]:
-        """The requests to make: uncertain windows of each document, packed up to chunk_size."""
+    def plan(
+        self,
+        docs: Sequence[Document],
+        base: Sequence[Sequence[Span]],
+        scores: Sequence[Sequence[WordScore]] | None = None,
+    ) -> list[Job]:
+        """The requests to make: the selected windows of each document, packed up to
+        chunk_size."""
         size = self.llm.config.chunk_size
         jobs: list[Job] = []
         for i, doc in enumerate(docs):
-            windows = self.windows(doc.text)
-            uncertain = [w for w in windows if self.uncertain(doc.text, w, base[i])]
-            self.llm.stats.windows_total += len(windows)
-            self.llm.stats.windows_sent += len(uncertain)
+            chosen = self.select(doc, base[i], scores[i] if scores else None)
+            self.llm.stats.windows_total += chosen.units
+            self.llm.stats.windows_sent += chosen.units_hit
             packs: list[list[tuple[int, int]]] = []
             used = size + 1
-            for start, end in uncertain:
+            for start, end in chosen.windows:
                 if end - start > size:
                     overlap = self.llm.config.chunk_overlap
                     for s, e in chunk_text(doc.text[start:end], size, overlap):
@@ -196,56 +211,18 @@ class HybridLLMDetector(BaseDetector):
                 jobs.append(Job(i, tuple(pack), f"window group {k + 1}/{len(packs)}"))
         return jobs
 
-    def windows(self, text: str) -> list[tuple[int, int]]:
-        """Sentences (or lines) as trimmed ``(start, end)``; abbreviations don't end a sentence."""
-        pattern = re.compile(r"\n\s*") if self.config.window == "line" else _BOUNDARY
-        cuts = [0]
-        for m in pattern.finditer(text):
-            if m.group().startswith("\n") or not _ABBREV.search(
-                text[max(0, m.start() - 8) : m.start()]
-            ):
-                cuts.extend((m.start(), m.end()))
-        cuts.append(len(text))
-        out = []
-        for start, end in zip(cuts[::2], cuts[1::2], strict=True):
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                out.append((start, end))
-        return out
-
-    def uncertain(self, text: str, window: tuple[int, int], spans: Sequence[Span]) -> bool:
-        """Whether a window needs the LLM (see the module docstring for the triggers)."""
+    def select(
+        self, doc: Document, spans: Sequence[Span], scores: Sequence[WordScore] | None = None
+    ) -> Selection:
+        """What of ``doc`` goes to the model (everything with ``only_uncertain = false``)."""
         if not self.config.only_uncertain:
-            return True
-        start, end = window
-        triggers = self.config.triggers
-        inside = [s for s in spans if s.start < end and start < s.end]
-        if "low_score" in triggers and any(s.score < self.config.uncertain_below for s in inside):
-            return True
-        confident = [s for s in inside if s.score >= self.config.uncertain_below]
-        for m in _WORD.finditer(text, start, end):
-            if any(s.start < m.end() and m.start() < s.end for s in confident):
-                continue
-            if self._suspicious(m.group(), triggers):
-                return True
-        return False
+            units = self.selector.units(doc.text)
+            return Selection(tuple(units), (), len(units), len(units))
+        return self.selector.select(doc.text, spans, scores)
 
-    def _suspicious(self, word: str, triggers: Sequence[str]) -> bool:
-        if "digits" in triggers and any(c.isdigit() for c in word):
-            return True
-        if "caseless" in triggers and any(
-            c.isalpha() and not c.isupper() and not c.islower() for c in word
-        ):
-            return True
-        if word.casefold() in self._common:
-            return False
-        if "capitalised" in triggers and word[0].isupper() and any(c.islower() for c in word):
-            return True
-        letters = [c for c in word if c.isalpha()]
-        return "all_caps" in triggers and len(letters) >= 2 and all(c.isupper() for c in letters)
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """Sentences (or lines) as trimmed ``(start, end)``: the units windows never leave."""
+        return self.selector.units(text)
 
 
 def _add_reasons(
