@@ -67,7 +67,9 @@ def apply_edits(doc: Document, edits: Sequence[Edit]) -> Document:
         hi = bisect.bisect_right(ends, span.end)
         for edit in ordered[max(lo - 1, 0) : hi + 1]:
             if _cuts(span, edit):
-                raise EditError(f"edit [{edit.start}, {edit.end}) cuts span [{span.start}, {span.end})")
+                raise EditError(
+                    f"edit [{edit.start}, {edit.end}) cuts span [{span.start}, {span.end})"
+                )
     pieces: list[str] = []
     pos = 0
     for edit in ordered:

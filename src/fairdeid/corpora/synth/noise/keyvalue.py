@@ -31,8 +31,9 @@ def _keyvalue(doc: Document, rng: random.Random, rate: float) -> list[Edit]:
         a, b = m.span(2)
         if rng.random() >= rate or not free(mask, m.start(1), b):
             continue
-        if upper and m.group(1).upper() != m.group(1) and len(m.group(1).upper()) == len(m.group(1)):
-            edits.append(Edit(m.start(1), m.end(1), m.group(1).upper()))
+        key = m.group(1)
+        if upper and key.upper() != key and len(key.upper()) == len(key):
+            edits.append(Edit(m.start(1), m.end(1), key.upper()))
         edits.append(Edit(a, b, sep))
         taken.update(range(a, b))
     for m in _GAP.finditer(text):
