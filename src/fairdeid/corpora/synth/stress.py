@@ -77,7 +77,8 @@ def stress_vocab() -> StressVocab:
 
 
 # --------------------------------------------------------------------------------------------
-# Slot handlers (registered in ``templates.SLOTS``)
+# Slot handlers (registered in ``templates.SLOTS``, which also holds ``PROF_SENTENCE``: it
+# renders a template, and this module must not import ``templates`` back)
 # --------------------------------------------------------------------------------------------
 
 
@@ -119,16 +120,9 @@ def _hard_negative(ctx: NoteContext) -> None:
     ctx.raw(ctx.rng.choice(stress_vocab().hard_negatives))
 
 
-def _prof_sentence(ctx: NoteContext) -> None:
-    from fairdeid.corpora.synth.templates import render
-
-    render(ctx, ctx.rng.choice(stress_vocab().profession_contexts))
-
-
 STRESS_SLOTS: dict[str, Callable[[NoteContext], None]] = {
     "AGE_ANY": _age_any,
     "PROF_ANY": _prof_any,
-    "PROF_SENTENCE": _prof_sentence,
     "INST": _institution,
     "NEG": _hard_negative,
 }

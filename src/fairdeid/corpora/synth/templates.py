@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from fairdeid.corpora.synth.context import MONTHS, WEEKDAYS, NoteContext
-from fairdeid.corpora.synth.stress import STRESS_SLOTS
+from fairdeid.corpora.synth.stress import STRESS_SLOTS, stress_vocab
 from fairdeid.corpora.synth.vocab import id_formats, vocab
 from fairdeid.locales import fill_format
 from fairdeid.replace.surrogates.shape import to_ascii
@@ -272,6 +272,7 @@ SLOTS: dict[str, Handler] = {
     # The stress profile's slots (ages in every shape, 500+ professions, institutions, hard
     # negatives); only the stress note types use them.
     **STRESS_SLOTS,
+    "PROF_SENTENCE": lambda ctx: render(ctx, ctx.rng.choice(stress_vocab().profession_contexts)),
 }
 
 _SLOT_RE = re.compile(r"\{([A-Z_]+)\}")
