@@ -1,5 +1,6 @@
-"""`fairdeid generate -n N -o OUT.jsonl --seed S [--locales en_US,zh_CN] [--lang de]`: synthetic
-gold notes, in English (the default) or in German, French, Dutch, Italian or Spanish."""
+"""`fairdeid generate -n N -o OUT.jsonl --seed S [--locales en_US,zh_CN] [--lang de]
+[--profile stress]`: synthetic gold notes, in English (the default) or in German, French, Dutch,
+Italian or Spanish; ``--profile stress`` makes English notes messier than real ones."""
 
 from __future__ import annotations
 
@@ -25,8 +26,20 @@ def generate(
         typer.Option(help="Comma-separated locale codes for names and places (default: all)."),
     ] = None,
     note_types: Annotated[
-        str | None, typer.Option(help="Comma-separated note types (default: all 11).")
+        str | None,
+        typer.Option(help="Comma-separated note types (default: all of the profile's)."),
     ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            help="English only. 'default': the 11 classic note types, clean layout (training "
+            "data). 'stress': all 15 note types (adds operative_note, email_chain, "
+            "medication_table, face_sheet) and every mess transform at a high rate (name "
+            "order, ALL-CAPS headers, key:value, tables, bullets, dropped punctuation, "
+            "lower-case dictation, OCR noise, hyphenated line ends), for evaluation.",
+        ),
+    ] = "default",
     lang: Annotated[
         str,
         typer.Option(
@@ -53,7 +66,7 @@ def generate(
     codes = [c.strip() for c in locales.split(",") if c.strip()] if locales else None
     kinds = [k.strip() for k in note_types.split(",") if k.strip()] if note_types else None
     try:
-        gen = _generator(lang, seed, codes, kinds)
+        gen = _generator(lang, seed, codes, kinds, profile)
     except (FairdeidError, ValueError) as exc:
         raise fail(str(exc)) from None
 
@@ -83,14 +96,19 @@ def generate(
     )
 
 
-def _generator(lang: str, seed: int, codes: list[str] | None, kinds: list[str] | None) -> Any:
-    """The English generator, or the one of ``lang``; ValueError for an unknown language."""
+def _generator(
+    lang: str, seed: int, codes: list[str] | None, kinds: list[str] | None, profile: str
+) -> Any:
+    """The English generator, or the one of ``lang``; ValueError for an unknown language or
+    profile."""
     from fairdeid.corpora.synth import NoteGenerator
 
     if lang == "en":
-        return NoteGenerator(seed, codes, note_types=kinds)
+        return NoteGenerator(seed, codes, note_types=kinds, profile=profile)
     from fairdeid.corpora.synth.lang import LangNoteGenerator
 
+    if profile != "default":
+        raise ValueError("--profile applies to English notes only")
     if codes:
         raise ValueError("--locales applies to English notes only; other languages draw names "
                          "from their own country's pools")

@@ -10,6 +10,12 @@ What makes it useful for training:
 * 11 note types (discharge summary, progress, nursing, radiology, pathology, ED triage, referral
   letter, consult letter, telephone encounter, medication list, lab report), each with several
   layouts (ALL-CAPS or Title Case or abbreviated headers, bullet styles, text tables, prose).
+* A ``stress`` profile (``profiles``) for evaluation sets harder than real notes: 4 more note
+  types (operative note, e-mail chain, medication table, face sheet) with 500+ professions in
+  context, ages in every shape, institutions of many countries and hard negatives (``stress``,
+  ``data/stress.toml``), then every ``noise`` transform (name order, ALL-CAPS headers, key:value,
+  tables, bullets, dropped punctuation, lower-case dictation, OCR noise, hyphenated line ends),
+  each of which moves the gold spans exactly.
 * Patients have several notes that share ``meta.patient_id``, name, DOB, MRN and address; ages
   are computed from DOB and note date, so they agree too.
 * Names come from the locale mix (``fairdeid.locales``) in many forms ("Mr. Zhang", "ZHANG, Wei",
@@ -48,11 +54,17 @@ informe de urgencias) from the templates and words of ``data/<lang>/notes.toml``
 from __future__ import annotations
 
 from fairdeid.corpora.synth.builder import Builder
-from fairdeid.corpora.synth.generator import NOTE_TYPES, NoteGenerator, generate_notes
+from fairdeid.corpora.synth.generator import (
+    ALL_NOTE_TYPES,
+    NOTE_TYPES,
+    NoteGenerator,
+    generate_notes,
+)
 from fairdeid.corpora.synth.lang import SYNTH_LANGUAGES, LangNoteGenerator, generate_lang_notes
 from fairdeid.corpora.synth.people import Patient, Person
 
 __all__ = [
+    "ALL_NOTE_TYPES",
     "NOTE_TYPES",
     "SYNTH_LANGUAGES",
     "Builder",

@@ -1,4 +1,5 @@
-"""The note generator: patients with 1-4 notes each, every note written by its type's writer."""
+"""The note generator: patients with 1-4 notes each, every note written by its type's writer,
+then (in the ``stress`` profile) messed up by the ``noise`` transforms."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from fairdeid.corpora.synth.context import NoteContext
-from fairdeid.corpora.synth.notes import WRITERS
+from fairdeid.corpora.synth.noise import add_noise
+from fairdeid.corpora.synth.notes import EXTRA_WRITERS, WRITERS
 from fairdeid.corpora.synth.people import Patient, PeopleMaker, Person
+from fairdeid.corpora.synth.profiles import get_profile
 from fairdeid.document import Document
 
 if TYPE_CHECKING:
@@ -17,6 +20,9 @@ if TYPE_CHECKING:
 
 #: The note types, in the order the generator draws them (part of the output for a seed).
 NOTE_TYPES: tuple[str, ...] = tuple(WRITERS)
+#: Every note type ``note_types=`` accepts: the default ones, then the stress profile's extras.
+ALL_NOTE_TYPES: tuple[str, ...] = (*WRITERS, *EXTRA_WRITERS)
+_ALL_WRITERS = {**WRITERS, **EXTRA_WRITERS}
 
 
 class NoteGenerator:
@@ -30,16 +36,19 @@ class NoteGenerator:
         note_types: Sequence[str] | None = None,
         with_text: bool = False,
         id_prefix: str | None = None,
+        profile: str = "default",
     ) -> None:
         from fairdeid.locales import LOCALE_CODES, get_pool
 
         self.rng = random.Random(seed)
         self.locales = list(locales) if locales else list(LOCALE_CODES)
         self.pools: dict[str, LocalePool] = {code: get_pool(code) for code in self.locales}
-        self.note_types = list(note_types) if note_types else list(NOTE_TYPES)
-        unknown = set(self.note_types) - set(NOTE_TYPES)
+        self.profile = get_profile(profile)
+        self.note_types = list(note_types) if note_types else list(self.profile.note_types)
+        unknown = set(self.note_types) - set(ALL_NOTE_TYPES)
         if unknown:
-            raise ValueError(f"unknown note types {sorted(unknown)}; known: {NOTE_TYPES}")
+            raise ValueError(f"unknown note types {sorted(unknown)}; known: {ALL_NOTE_TYPES}")
+        self.seed = seed
         self.with_text = with_text
         # The seed is part of every id so that sets made with different seeds (train/dev) can be
         # merged without two different patients sharing a patient_id.
@@ -71,23 +80,33 @@ class NoteGenerator:
     def note(self, patient: Patient, kind: str, day: dt.date, *, index: int = 0) -> Document:
         """One note of type ``kind`` about ``patient``, written on ``day``."""
         ctx = NoteContext(self, patient, day)
-        WRITERS[kind](ctx)
+        _ALL_WRITERS[kind](ctx)
         meta = {
             "patient_id": patient.pid,
             "note_type": kind,
             "generator": "fairdeid.synth",
             "locale": patient.person.locale,
         }
-        return Document(
+        if self.profile.name != "default":
+            meta["profile"] = self.profile.name
+        doc = Document(
             id=f"{patient.pid}-n{index + 1}",
             text=ctx.builder.text(),
             meta=meta,
             spans=ctx.builder.document_spans(with_text=self.with_text),
         )
+        # The noise transforms draw from their own streams (seed, transform, document id), so
+        # the notes' own draws are the same with or without them.
+        return add_noise(doc, self.profile.noise, self.seed) if self.profile.noise else doc
 
 
 def generate_notes(
-    n: int, *, seed: int = 0, locales: Sequence[str] | None = None, with_text: bool = False
+    n: int,
+    *,
+    seed: int = 0,
+    locales: Sequence[str] | None = None,
+    with_text: bool = False,
+    profile: str = "default",
 ) -> Iterator[Document]:
     """``n`` synthetic annotated notes (see the package docstring)."""
-    yield from NoteGenerator(seed, locales, with_text=with_text).generate(n)
+    yield from NoteGenerator(seed, locales, with_text=with_text, profile=profile).generate(n)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from fairdeid.corpora.synth.context import MONTHS, WEEKDAYS, NoteContext
+from fairdeid.corpora.synth.stress import STRESS_SLOTS, stress_vocab
 from fairdeid.corpora.synth.vocab import id_formats, vocab
 from fairdeid.locales import fill_format
 from fairdeid.replace.surrogates.shape import to_ascii
@@ -268,6 +269,10 @@ SLOTS: dict[str, Handler] = {
     "PT_NATIVE": _pt_native,
     "HIM_HER": lambda ctx: ctx.raw("her" if ctx.patient.person.gender == "female" else "him"),
     "ARRIVAL": lambda ctx: ctx.raw(ctx.rng.choice(("EMS", "walk-in", "private vehicle", "police"))),
+    # The stress profile's slots (ages in every shape, 500+ professions, institutions, hard
+    # negatives); only the stress note types use them.
+    **STRESS_SLOTS,
+    "PROF_SENTENCE": lambda ctx: render(ctx, ctx.rng.choice(stress_vocab().profession_contexts)),
 }
 
 _SLOT_RE = re.compile(r"\{([A-Z_]+)\}")
