@@ -43,7 +43,9 @@ NATIVE = ("zh_CN", "hi_IN", "bn_BD")
 RECORDS_PER_CALL = 32
 #: The baseline of ``--sweep``: the detector as shipped before issue 14 (onnxruntime defaults,
 #: so spinning on and one intra-op thread per core; window 256/64; bucketed batches of 16).
-BASELINE: dict[str, Any] = {"spinning": True}
+BASELINE: dict[str, Any] = {"spinning": True, "max_length": 256, "stride": 64, "batch_size": 16}
+#: The settings adopted from the sweep (the shipped defaults since issue 14).
+ADOPTED: dict[str, Any] = {"spinning": False, "max_length": 128, "stride": 32, "batch_size": 1}
 #: ``--sweep``: name -> [detectors.transformer] keys that differ from BASELINE.
 SWEEP: dict[str, dict[str, Any]] = {
     "baseline (shipped before)": {},
@@ -62,6 +64,10 @@ SWEEP: dict[str, dict[str, Any]] = {
     "batch 1": {"batch_size": 1},
     "batch 4": {"batch_size": 4},
     "batch 64": {"batch_size": 64},
+    "window 128/16": {"max_length": 128, "stride": 16},
+    "window 64/16": {"max_length": 64, "stride": 16},
+    "adopted: spinning off, window 128/32, batch 1": ADOPTED,
+    "adopted + threads 1": {**ADOPTED, "threads": 1},
 }
 
 
@@ -336,6 +342,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="Measure the named SWEEP settings (all when none are named).",
     )
     p.add_argument("--settings-notes", type=int, default=300)
+    p.add_argument(
+        "--table-only",
+        action="store_true",
+        help="Rebuild OUT/settings.md from OUT/settings.jsonl without measuring.",
+    )
     p.add_argument("--inter-threads", type=int, default=None)
     p.add_argument("--spinning", type=int, choices=(0, 1), default=None)
     p.add_argument("--graph-optimization", choices=("disable", "basic", "extended", "all"))
@@ -348,6 +359,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.settings:
         row = settings_child(_settings_table(args), args.dev, args.settings_notes)
         print(json.dumps(row))
+        return
+    if args.table_only:
+        lines = (args.out / "settings.jsonl").read_text("utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        (args.out / "settings.md").write_text(markdown(rows), "utf-8")
+        print(markdown(rows))
         return
     if args.sweep is not None:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -144,3 +144,33 @@ def test_bad_session_settings_are_config_errors(table: dict[str, Any]) -> None:
 
     with pytest.raises(ConfigError):
         TransformerDetector.from_config({"model": BUILTIN, "backend": "onnx", **table})
+
+
+def test_a_notes_spans_do_not_depend_on_the_other_notes_in_its_call() -> None:
+    """Regression (issue 14): padded batches changed the shipped int8 model's outputs.
+
+    The graph quantizes activations per tensor at run time, so padding and the other windows
+    of a batch moved every window's quantization range: the same note got other scores, and
+    some words other labels, depending on what it was batched with. The shipped default runs
+    one window per call (no padding, no neighbours).
+    """
+    pytest.importorskip("onnxruntime")
+    from fairdeid.detect.transformer import TransformerDetector
+    from fairdeid.pipeline import load_config
+
+    table = load_config()["detectors"]["transformer"]
+    det = TransformerDetector.from_config(table)
+    docs = list(generate_notes(8, seed=202))
+    together = det.detect_batch(docs)
+    alone = [det.detect_batch([doc])[0] for doc in docs]
+    assert together == alone
+
+
+def test_shipped_defaults_are_the_measured_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """benchmarks/README.md (model settings): spinning off, window 128/32, one window per call."""
+    from fairdeid.pipeline import load_config
+
+    table = load_config()["detectors"]["transformer"]
+    det, settings = _captured_settings(monkeypatch, table)
+    assert settings.spinning is False
+    assert (det.max_length, det.stride, det.batch_size) == (128, 32, 1)

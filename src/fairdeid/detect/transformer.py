@@ -42,6 +42,14 @@ META_FILE = "fairdeid_model.json"
 #: Preferred ONNX files, best first.
 ONNX_FILES = ("model.int8.onnx", "model.opt.onnx", "model.onnx")
 
+#: Windows per onnx call. One, because int8 graphs quantize activations per tensor at run time:
+#: padding and the other windows of a batch move each window's quantization range, so batching
+#: changed a note's labels with its neighbours; one window per call costs no more CPU
+#: (benchmarks/README.md, model settings).
+ONNX_BATCH_SIZE = 1
+#: Windows per torch call (fp32 and GPUs gain from batches, and padding is masked exactly).
+TORCH_BATCH_SIZE = 16
+
 #: (input_ids, attention_mask, token_type_ids) -> logits [batch, seq, labels]
 Runner = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -268,7 +276,7 @@ class TransformerDetector(BaseDetector):
         return cls.load(
             cfg["model"],
             backend=str(cfg.get("backend", "auto")),
-            batch_size=int(cfg.get("batch_size", 16)),
+            batch_size=None if cfg.get("batch_size") is None else int(cfg["batch_size"]),
             max_length=cfg.get("max_length"),
             stride=cfg.get("stride"),
             threads=cfg.get("threads"),
@@ -283,7 +291,7 @@ class TransformerDetector(BaseDetector):
         model: str | os.PathLike[str],
         *,
         backend: str = "auto",
-        batch_size: int = 16,
+        batch_size: int | None = None,
         max_length: int | None = None,
         stride: int | None = None,
         threads: int | None = None,
@@ -308,6 +316,8 @@ class TransformerDetector(BaseDetector):
             runner = torch_runner(path, device=device, threads=threads)
         else:
             raise ConfigError(f"unknown backend {backend!r}; use auto, onnx or torch")
+        if batch_size is None:
+            batch_size = ONNX_BATCH_SIZE if backend == "onnx" else TORCH_BATCH_SIZE
         return cls(
             tokenizer,
             runner,
