@@ -79,7 +79,7 @@ def _speed_child(model: str, backend: str, n_notes: int, threads: int | None) ->
     docs = list(generate_notes(n_notes, seed=4242))
     words = sum(len(d.text.split()) for d in docs)
     t0 = time.perf_counter()
-    det = TransformerDetector.load(model, backend=backend, threads=threads, batch_size=16)
+    det = TransformerDetector.load(model, backend=backend, threads=threads)
     load_s = time.perf_counter() - t0
     det.detect_batch(docs[:8])  # warm-up
     runs = []
@@ -154,7 +154,7 @@ def audit(model: str, n: int, seed: int) -> dict[str, Any]:
     from fairdeid.detect.transformer import TransformerDetector
     from fairdeid.locales import LOCALE_CODES
 
-    det = TransformerDetector.load(model, batch_size=16)
+    det = TransformerDetector.load(model)
     base = list(generate_notes(n, seed=seed, locales=["en_US"]))
     sets: dict[str, list[Document]] = {}
     for code in LOCALE_CODES:
