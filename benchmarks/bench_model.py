@@ -8,9 +8,17 @@ Everything the model card reports comes from this one script, so the numbers can
 * **accuracy** on an annotated dev file (default: ASQ-PHI dev) for the model alone, the rules
   alone and rules + model through the real ``Pipeline`` (resolve step included);
 * **audit**: NAME recall per locale (romanised and native script) and per gender on synthetic
-  en_US notes localized to every locale.
+  en_US notes localized to every locale;
+* **settings** (``--settings``): CPU seconds (process time, all threads) per 1,000 words of the
+  transformer detector alone and of the whole default pipeline, plus binary-token P/R of the
+  default pipeline on ASQ-PHI dev and on 300 synthetic notes of the dev seed 202 (never trained
+  on), for one setting of the detector given as options (``--spinning 0`` ...), or for every
+  setting of :data:`SWEEP` (``--sweep``), each in a fresh process and each differing from the
+  baseline in one setting only.
 
     python benchmarks/bench_model.py --model builtin:minilm-mc-deid --out build/bench-model
+    python benchmarks/bench_model.py --settings --spinning 1 --threads 2
+    python benchmarks/bench_model.py --sweep --out build/bench-settings
 """
 
 from __future__ import annotations
@@ -31,6 +39,37 @@ from fairdeid.document import Document, Span
 
 NATIVE = ("zh_CN", "hi_IN", "bn_BD")
 
+#: Records per ``Pipeline.detect_batch`` call in ``--settings`` (``fairdeid deidentify``'s default).
+RECORDS_PER_CALL = 32
+#: The baseline of ``--sweep``: the detector as shipped before issue 14 (onnxruntime defaults,
+#: so spinning on and one intra-op thread per core; window 256/64; bucketed batches of 16).
+BASELINE: dict[str, Any] = {"spinning": True, "max_length": 256, "stride": 64, "batch_size": 16}
+#: The settings adopted from the sweep (the shipped defaults since issue 14).
+ADOPTED: dict[str, Any] = {"spinning": False, "max_length": 128, "stride": 32, "batch_size": 1}
+#: ``--sweep``: name -> [detectors.transformer] keys that differ from BASELINE.
+SWEEP: dict[str, dict[str, Any]] = {
+    "baseline (shipped before)": {},
+    "spinning off": {"spinning": False},
+    "threads 1": {"threads": 1},
+    "threads 1, spinning off": {"threads": 1, "spinning": False},
+    "inter_threads 2, parallel": {"inter_threads": 2, "execution_mode": "parallel"},
+    "graph opt disable": {"graph_optimization": "disable"},
+    "graph opt basic": {"graph_optimization": "basic"},
+    "graph opt extended": {"graph_optimization": "extended"},
+    "window 128/32": {"max_length": 128, "stride": 32},
+    "window 256/32": {"max_length": 256, "stride": 32},
+    "window 384/64": {"max_length": 384, "stride": 64},
+    "window 512/64": {"max_length": 512, "stride": 64},
+    "no bucketing": {"bucket": False},
+    "batch 1": {"batch_size": 1},
+    "batch 4": {"batch_size": 4},
+    "batch 64": {"batch_size": 64},
+    "window 128/16": {"max_length": 128, "stride": 16},
+    "window 64/16": {"max_length": 64, "stride": 16},
+    "adopted: spinning off, window 128/32, batch 1": ADOPTED,
+    "adopted + threads 1": {**ADOPTED, "threads": 1},
+}
+
 
 def _speed_child(model: str, backend: str, n_notes: int, threads: int | None) -> None:
     """Runs in a subprocess: prints one JSON line with load time, words/s and peak RSS."""
@@ -40,7 +79,7 @@ def _speed_child(model: str, backend: str, n_notes: int, threads: int | None) ->
     docs = list(generate_notes(n_notes, seed=4242))
     words = sum(len(d.text.split()) for d in docs)
     t0 = time.perf_counter()
-    det = TransformerDetector.load(model, backend=backend, threads=threads, batch_size=16)
+    det = TransformerDetector.load(model, backend=backend, threads=threads)
     load_s = time.perf_counter() - t0
     det.detect_batch(docs[:8])  # warm-up
     runs = []
@@ -115,7 +154,7 @@ def audit(model: str, n: int, seed: int) -> dict[str, Any]:
     from fairdeid.detect.transformer import TransformerDetector
     from fairdeid.locales import LOCALE_CODES
 
-    det = TransformerDetector.load(model, batch_size=16)
+    det = TransformerDetector.load(model)
     base = list(generate_notes(n, seed=seed, locales=["en_US"]))
     sets: dict[str, list[Document]] = {}
     for code in LOCALE_CODES:
@@ -162,6 +201,129 @@ def _covered(n: int, spans: Sequence[Span]) -> list[bool]:
     return mask
 
 
+def _settings_corpora(dev: Path, n_notes: int) -> dict[str, list[Document]]:
+    from fairdeid.corpora.jsonl import read_jsonl
+    from fairdeid.corpora.synth import generate_notes
+
+    sets = {f"synthetic seed 202 ({n_notes})": list(generate_notes(n_notes, seed=202))}
+    if dev.is_file():
+        sets["ASQ-PHI dev"] = read_jsonl(dev)
+    return sets
+
+
+def settings_child(table: dict[str, Any], dev: Path, n_notes: int) -> dict[str, Any]:
+    """One setting in this process: model-alone and pipeline CPU-s per 1k words, P/R per set.
+
+    The transformer's own CPU time is read around its ``detect_batch`` inside the pipeline run,
+    so the model runs once per setting; process time counts every thread (spinning included).
+    """
+    from fairdeid.pipeline import Pipeline, load_config
+    from fairdeid.train.scoring import score
+
+    corpora = _settings_corpora(dev, n_notes)
+    config = load_config()  # the packaged default pipeline, this setting on its model table
+    config["detectors"]["transformer"] = {**config["detectors"]["transformer"], **table}
+    pipe = Pipeline.from_config(config)
+    det = pipe.detectors["transformer"]
+    model_cpu = [0.0]
+    model_wall = [0.0]
+    inner = det.detect_batch
+
+    def timed(docs: Sequence[Document]) -> list[list[Span]]:
+        c, w = time.process_time(), time.perf_counter()
+        try:
+            return inner(docs)
+        finally:
+            model_cpu[0] += time.process_time() - c
+            model_wall[0] += time.perf_counter() - w
+
+    det.detect_batch = timed  # type: ignore[method-assign]
+    warm = next(iter(corpora.values()))[:4]
+    pipe.detect_batch([Document(d.id, d.text, d.meta) for d in warm])
+    model_cpu[0] = model_wall[0] = 0.0
+    out: dict[str, Any] = {"setting": table}
+    words = cpu = wall = 0.0
+    for name, gold in corpora.items():
+        stripped = [Document(d.id, d.text, d.meta) for d in gold]
+        c, w = time.process_time(), time.perf_counter()
+        pred = []
+        for i in range(0, len(stripped), RECORDS_PER_CALL):
+            pred.extend(pipe.detect_batch(stripped[i : i + RECORDS_PER_CALL]))
+        cpu += time.process_time() - c
+        wall += time.perf_counter() - w
+        words += sum(len(d.text.split()) for d in gold)
+        sc = score(gold, [list(p.spans) for p in pred])
+        out[name] = {"recall": round(sc.recall, 4), "precision": round(sc.precision, 4)}
+    out.update(
+        words=int(words),
+        model_cpu_s_per_1k=round(1000 * model_cpu[0] / words, 4),
+        model_words_per_s=round(words / model_wall[0], 1),
+        pipeline_cpu_s_per_1k=round(1000 * cpu / words, 4),
+        pipeline_words_per_s=round(words / wall, 1),
+        pipeline_words_per_cpu_s=round(words / cpu, 1),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    )
+    return out
+
+
+def _settings_table(args: argparse.Namespace) -> dict[str, Any]:
+    table: dict[str, Any] = dict(BASELINE)
+    for key in ("threads", "inter_threads", "max_length", "stride", "batch_size"):
+        if getattr(args, key) is not None:
+            table[key] = getattr(args, key)
+    for key in ("graph_optimization", "execution_mode"):
+        if getattr(args, key) is not None:
+            table[key] = getattr(args, key)
+    if args.spinning is not None:
+        table["spinning"] = bool(args.spinning)
+    if args.bucket is not None:
+        table["bucket"] = bool(args.bucket)
+    return table
+
+
+def sweep(dev: Path, n_notes: int, names: Sequence[str], out: Path) -> list[dict[str, Any]]:
+    """Every named setting of SWEEP in a fresh process; appends JSON lines to ``out``."""
+    here = str(Path(__file__).parent)
+    rows = []
+    for name in names:
+        table = {**BASELINE, **SWEEP[name]}
+        code = (
+            f"import sys, json; sys.path.insert(0, {here!r}); import bench_model; "
+            f"from pathlib import Path; print(json.dumps(bench_model.settings_child("
+            f"{table!r}, Path({str(dev)!r}), {n_notes:d})))"
+        )
+        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if res.returncode != 0:
+            print(f"{name}: failed\n{res.stderr[-2000:]}", file=sys.stderr, flush=True)
+            continue
+        row = {"name": name, **json.loads(res.stdout.strip().splitlines()[-1])}
+        rows.append(row)
+        with out.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    return rows
+
+
+def markdown(rows: Sequence[dict[str, Any]]) -> str:
+    """The settings table of benchmarks/README.md and the model card."""
+    sets = [k for k in rows[0] if isinstance(rows[0][k], dict) and "recall" in rows[0][k]]
+    head = ["setting", "model CPU-s/1k words", "pipeline CPU-s/1k words", "pipeline words/s"]
+    for name in sets:
+        head += [f"{name} R", f"{name} P"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" + "---:|" * (len(head) - 1)]
+    for r in rows:
+        cells = [
+            r["name"],
+            f"{r['model_cpu_s_per_1k']:.3f}",
+            f"{r['pipeline_cpu_s_per_1k']:.3f}",
+            f"{r['pipeline_words_per_s']:,.0f}",
+        ]
+        for name in sets:
+            cells += [f"{r[name]['recall']:.4f}", f"{r[name]['precision']:.4f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", default="builtin:minilm-mc-deid")
@@ -171,7 +333,48 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--audit-notes", type=int, default=60)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--skip", default="", help="Comma list of parts to skip: speed,accuracy,audit")
+    p.add_argument("--settings", action="store_true", help="Measure one detector setting.")
+    p.add_argument(
+        "--sweep",
+        nargs="*",
+        default=None,
+        metavar="NAME",
+        help="Measure the named SWEEP settings (all when none are named).",
+    )
+    p.add_argument("--settings-notes", type=int, default=300)
+    p.add_argument(
+        "--table-only",
+        action="store_true",
+        help="Rebuild OUT/settings.md from OUT/settings.jsonl without measuring.",
+    )
+    p.add_argument("--inter-threads", type=int, default=None)
+    p.add_argument("--spinning", type=int, choices=(0, 1), default=None)
+    p.add_argument("--graph-optimization", choices=("disable", "basic", "extended", "all"))
+    p.add_argument("--execution-mode", choices=("sequential", "parallel"))
+    p.add_argument("--max-length", type=int, default=None)
+    p.add_argument("--stride", type=int, default=None)
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--bucket", type=int, choices=(0, 1), default=None)
     args = p.parse_args(argv)
+    if args.settings:
+        row = settings_child(_settings_table(args), args.dev, args.settings_notes)
+        print(json.dumps(row))
+        return
+    if args.table_only:
+        lines = (args.out / "settings.jsonl").read_text("utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        (args.out / "settings.md").write_text(markdown(rows), "utf-8")
+        print(markdown(rows))
+        return
+    if args.sweep is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
+        rows = sweep(
+            args.dev, args.settings_notes, args.sweep or list(SWEEP), args.out / "settings.jsonl"
+        )
+        if rows:
+            (args.out / "settings.md").write_text(markdown(rows), "utf-8")
+            print(markdown(rows))
+        return
     skip = set(args.skip.split(","))
     result: dict[str, Any] = {"model": args.model}
     if "speed" not in skip:

@@ -21,6 +21,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -40,6 +41,14 @@ from fairdeid.errors import ConfigError
 META_FILE = "fairdeid_model.json"
 #: Preferred ONNX files, best first.
 ONNX_FILES = ("model.int8.onnx", "model.opt.onnx", "model.onnx")
+
+#: Windows per onnx call. One, because int8 graphs quantize activations per tensor at run time:
+#: padding and the other windows of a batch move each window's quantization range, so batching
+#: changed a note's labels with its neighbours; one window per call costs no more CPU
+#: (benchmarks/README.md, model settings).
+ONNX_BATCH_SIZE = 1
+#: Windows per torch call (fp32 and GPUs gain from batches, and padding is masked exactly).
+TORCH_BATCH_SIZE = 16
 
 #: (input_ids, attention_mask, token_type_ids) -> logits [batch, seq, labels]
 Runner = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -126,6 +135,68 @@ def load_tokenizer(path: Path) -> Any:
     return tok
 
 
+#: ``graph_optimization`` config values -> onnxruntime ``GraphOptimizationLevel`` member names.
+GRAPH_OPTIMIZATION = {
+    "disable": "ORT_DISABLE_ALL",
+    "basic": "ORT_ENABLE_BASIC",
+    "extended": "ORT_ENABLE_EXTENDED",
+    "all": "ORT_ENABLE_ALL",
+}
+#: ``execution_mode`` config values -> onnxruntime ``ExecutionMode`` member names.
+EXECUTION_MODES = {"sequential": "ORT_SEQUENTIAL", "parallel": "ORT_PARALLEL"}
+
+
+@dataclass(frozen=True)
+class OrtSettings:
+    """onnxruntime session settings; they change speed and CPU use, never the output.
+
+    Why spinning is off by default: onnxruntime's idle pool threads busy-wait for the next op, so
+    with two threads on two cores the process burns CPU that the rules, the tokenizer, other
+    workers and other tenants need (``benchmarks/README.md``, model settings). ``None`` threads
+    keeps onnxruntime's own choice (one per physical core).
+    """
+
+    threads: int | None = None
+    inter_threads: int | None = None
+    spinning: bool = False
+    graph_optimization: str = "all"
+    execution_mode: str = "sequential"
+
+    def __post_init__(self) -> None:
+        if self.graph_optimization not in GRAPH_OPTIMIZATION:
+            raise ConfigError(
+                f"graph_optimization must be one of {sorted(GRAPH_OPTIMIZATION)}, "
+                f"not {self.graph_optimization!r}"
+            )
+        if self.execution_mode not in EXECUTION_MODES:
+            raise ConfigError(
+                f"execution_mode must be one of {sorted(EXECUTION_MODES)}, "
+                f"not {self.execution_mode!r}"
+            )
+        for key in ("threads", "inter_threads"):
+            value = getattr(self, key)
+            if value is not None and (isinstance(value, bool) or int(value) < 0):
+                raise ConfigError(f"{key} must be a whole number >= 0")
+
+    def session_options(self) -> Any:
+        """``onnxruntime.SessionOptions`` for these settings (imports onnxruntime)."""
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = getattr(
+            ort.GraphOptimizationLevel, GRAPH_OPTIMIZATION[self.graph_optimization]
+        )
+        opts.execution_mode = getattr(ort.ExecutionMode, EXECUTION_MODES[self.execution_mode])
+        if self.threads:
+            opts.intra_op_num_threads = int(self.threads)
+        if self.inter_threads:
+            opts.inter_op_num_threads = int(self.inter_threads)
+        spin = "1" if self.spinning else "0"
+        opts.add_session_config_entry("session.intra_op.allow_spinning", spin)
+        opts.add_session_config_entry("session.inter_op.allow_spinning", spin)
+        return opts
+
+
 @dataclass
 class _Window:
     doc: int
@@ -157,6 +228,7 @@ class TransformerDetector(BaseDetector):
         max_length: int | None = None,
         stride: int | None = None,
         backend: str = "custom",
+        bucket: bool = True,
     ) -> None:
         self.tokenizer = tokenizer
         self.runner = runner
@@ -170,6 +242,7 @@ class TransformerDetector(BaseDetector):
         if not 0 <= self.stride < self.max_length - 2:
             raise ConfigError("stride must be >= 0 and smaller than max_length - 2")
         self.backend = backend
+        self.bucket = bucket
         self.source = f"transformer:{meta.name}"
         specials = tokenizer.encode("", add_special_tokens=True).ids
         if len(specials) >= 2:
@@ -187,23 +260,29 @@ class TransformerDetector(BaseDetector):
         """Build from a ``[detectors.transformer]`` table.
 
         Keys: ``model`` (dir or ``builtin:NAME``, required), ``backend`` (``auto``|``onnx``|
-        ``torch``), ``batch_size``, ``max_length``, ``stride``, ``threads``, ``device`` (torch).
+        ``torch``), ``batch_size``, ``max_length``, ``stride``, ``bucket`` (batch windows of
+        similar length), ``threads``, ``device`` (torch); onnx session settings (see
+        :class:`OrtSettings`): ``inter_threads``, ``spinning``, ``graph_optimization``,
+        ``execution_mode``.
         """
         cfg = dict(config)
         if "model" not in cfg:
             raise ConfigError("[detectors.transformer] needs 'model' (a directory or builtin:NAME)")
         known = {"model", "backend", "batch_size", "max_length", "stride", "threads", "device"}
+        known |= {"bucket", *_ORT_KEYS}
         unknown = set(cfg) - known
         if unknown:
             raise ConfigError(f"unknown [detectors.transformer] keys: {sorted(unknown)}")
         return cls.load(
             cfg["model"],
             backend=str(cfg.get("backend", "auto")),
-            batch_size=int(cfg.get("batch_size", 16)),
+            batch_size=None if cfg.get("batch_size") is None else int(cfg["batch_size"]),
             max_length=cfg.get("max_length"),
             stride=cfg.get("stride"),
             threads=cfg.get("threads"),
             device=str(cfg.get("device", "cpu")),
+            bucket=_flag(cfg, "bucket", default=True),
+            ort=_ort_settings(cfg),
         )
 
     @classmethod
@@ -212,11 +291,13 @@ class TransformerDetector(BaseDetector):
         model: str | os.PathLike[str],
         *,
         backend: str = "auto",
-        batch_size: int = 16,
+        batch_size: int | None = None,
         max_length: int | None = None,
         stride: int | None = None,
         threads: int | None = None,
         device: str = "cpu",
+        bucket: bool = True,
+        ort: OrtSettings | None = None,
     ) -> TransformerDetector:
         path = resolve_model_path(model)
         meta = ModelMeta.load(path)
@@ -227,11 +308,16 @@ class TransformerDetector(BaseDetector):
         if backend == "onnx":
             if onnx_file is None:
                 raise ConfigError(f"{path} has no ONNX file ({', '.join(ONNX_FILES)})")
-            runner = onnx_runner(onnx_file, threads=threads)
+            settings = ort or OrtSettings()
+            if threads is not None:
+                settings = dataclasses.replace(settings, threads=int(threads))
+            runner = onnx_runner(onnx_file, settings=settings)
         elif backend == "torch":
             runner = torch_runner(path, device=device, threads=threads)
         else:
             raise ConfigError(f"unknown backend {backend!r}; use auto, onnx or torch")
+        if batch_size is None:
+            batch_size = ONNX_BATCH_SIZE if backend == "onnx" else TORCH_BATCH_SIZE
         return cls(
             tokenizer,
             runner,
@@ -240,6 +326,7 @@ class TransformerDetector(BaseDetector):
             max_length=max_length,
             stride=stride,
             backend=backend,
+            bucket=bucket,
         )
 
     # -- inference ------------------------------------------------------------------------------
@@ -275,7 +362,9 @@ class TransformerDetector(BaseDetector):
     def _run_windows(self, windows: list[_Window]) -> list[np.ndarray]:
         """Probabilities per window (content tokens only), batched by similar length."""
         out: list[np.ndarray] = [np.empty(0)] * len(windows)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+        order: list[int] = list(range(len(windows)))
+        if self.bucket:  # similar lengths share a batch: less padding to compute
+            order.sort(key=lambda i: len(windows[i].ids))
         for b in range(0, len(order), self.batch_size):
             idx = order[b : b + self.batch_size]
             width = max(len(windows[i].ids) for i in idx) + len(self._prefix) + len(self._suffix)
@@ -371,15 +460,40 @@ def _has_module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def onnx_runner(path: Path, *, threads: int | None = None) -> Runner:
+_ORT_KEYS = ("inter_threads", "spinning", "graph_optimization", "execution_mode")
+
+
+def _flag(cfg: Mapping[str, Any], key: str, *, default: bool) -> bool:
+    value = cfg.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"[detectors.transformer] {key} must be true or false")
+    return value
+
+
+def _ort_settings(cfg: Mapping[str, Any]) -> OrtSettings:
+    base = OrtSettings()
+    inter = cfg.get("inter_threads")
+    return OrtSettings(
+        threads=None,  # ``threads`` travels separately (the torch backend uses it too)
+        inter_threads=None if inter is None else int(inter),
+        spinning=_flag(cfg, "spinning", default=base.spinning),
+        graph_optimization=str(cfg.get("graph_optimization", base.graph_optimization)),
+        execution_mode=str(cfg.get("execution_mode", base.execution_mode)),
+    )
+
+
+def onnx_runner(
+    path: Path, *, threads: int | None = None, settings: OrtSettings | None = None
+) -> Runner:
     """An onnxruntime session as a Runner; feeds only the inputs the graph declares."""
     import onnxruntime as ort
 
-    opts = ort.SessionOptions()
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    if threads:
-        opts.intra_op_num_threads = int(threads)
-    session = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+    settings = settings or OrtSettings()
+    if threads is not None:
+        settings = dataclasses.replace(settings, threads=int(threads))
+    session = ort.InferenceSession(
+        str(path), sess_options=settings.session_options(), providers=["CPUExecutionProvider"]
+    )
     names = {i.name for i in session.get_inputs()}
     output = session.get_outputs()[0].name
 
