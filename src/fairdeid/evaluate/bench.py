@@ -4,7 +4,10 @@ Method (DESIGN.md "Metrics"): words are whitespace-delimited words of the *input
 is one ``detect_batch`` over every document (the resolve step included, replacement excluded,
 since replacement cost is the same for every detector); one warm-up pass runs first and is not
 timed (lazy model loading, caches, JIT); the median of ``repeat`` timed passes is reported, with
-the model-load seconds (building the pipeline) reported separately.
+the model-load seconds (building the pipeline) reported separately. CPU seconds are the process
+time of the timed passes (every thread of the measuring process, plus the model server a system
+talks to, such as the local LLM's), per 1,000 words: the figure that stays put on a loaded machine,
+where wall-clock words/s only say what share of the cores the other jobs left.
 
 Peak memory is ``ru_maxrss``, which only ever grows within a process; to make it mean something
 per system, each system runs in a fresh spawned process by default (``isolate=True``). In-process
@@ -15,12 +18,13 @@ process would not know.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,10 +43,14 @@ class System:
     """A system under test: a pipeline config, one detector, or both."""
 
     name: str
-    config: str | None = None
+    #: a TOML path, or a parsed config (a suite builds the local LLM's config at run time)
+    config: str | Mapping[str, Any] | None = None
     detector: str | None = None
     #: ``--lang``: ``None`` keeps the config's ``[pipeline] language``
     language: str | None = None
+    #: processes that do this system's work outside the measuring process (a model server):
+    #: their CPU seconds and peak RSS are added to the system's
+    servers: tuple[int, ...] = ()
 
 
 @dataclass
@@ -57,6 +65,8 @@ class BenchResult:
     tracemalloc_peak_mb: float | None = None
     isolated: bool = True
     evaluation: dict[str, Any] | None = field(default=None)
+    #: process time of each timed pass (servers included), same order as ``pass_seconds``
+    pass_cpu_seconds: list[float] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -66,6 +76,12 @@ class BenchResult:
     def words_per_second(self) -> float:
         return self.words / self.seconds if self.seconds > 0 else float("inf")
 
+    @property
+    def cpu_seconds_per_1k_words(self) -> float | None:
+        if not self.pass_cpu_seconds or not self.words:
+            return None
+        return statistics.median(self.pass_cpu_seconds) / self.words * 1000
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -74,6 +90,10 @@ class BenchResult:
             "words_per_second": round(self.words_per_second, 1),
             "seconds_median": round(self.seconds, 4),
             "pass_seconds": [round(s, 4) for s in self.pass_seconds],
+            "pass_cpu_seconds": [round(s, 4) for s in self.pass_cpu_seconds],
+            "cpu_seconds_per_1k_words": None
+            if (cpu := self.cpu_seconds_per_1k_words) is None
+            else round(cpu, 4),
             "load_seconds": round(self.load_seconds, 3),
             "warmup_seconds": round(self.warmup_seconds, 3),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
@@ -91,13 +111,50 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def _server_cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds of other processes so far (Linux ``/proc``; 0 elsewhere)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _server_peak_rss_mb(pids: Sequence[int]) -> float:
+    """Peak resident memory of other processes (``VmHWM``, Linux; 0 elsewhere)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def _cpu_now(servers: Sequence[int]) -> float:
+    return time.process_time() + _server_cpu_seconds(servers)
+
+
 def _failures(detections: Sequence[Detection]) -> dict[str, str]:
     return {d.id: "; ".join(d.errors) for d in detections if d.errors}
 
 
 def _measure(
-    config: str | None, detector: str | None, docs: Sequence[Document], repeat: int, trace: bool,
+    config: str | Mapping[str, Any] | None,
+    detector: str | None,
+    docs: Sequence[Document],
+    repeat: int,
+    trace: bool,
     language: str | None = None,
+    servers: Sequence[int] = (),
 ) -> dict[str, Any]:
     """Run in the measuring process: load, warm up, time ``repeat`` passes."""
     if trace:
@@ -112,12 +169,15 @@ def _measure(
     failed = _failures(detections)
     warm = [d.document for d in detections]
     passes = []
+    cpu = []
     for _ in range(max(1, repeat)):
         if failed:
             break
+        c0 = _cpu_now(servers)
         t0 = time.perf_counter()
         timed = pipeline.detect_batch(bare)
         passes.append(time.perf_counter() - t0)
+        cpu.append(_cpu_now(servers) - c0)
         failed = _failures(timed)  # a server that goes down mid-run makes a pass look fast
     if failed:
         # A detector that failed is not fast, it is broken: never time it. The failures travel
@@ -135,7 +195,8 @@ def _measure(
         "load": load,
         "warmup": warmup,
         "passes": passes,
-        "rss": _peak_rss_mb(),
+        "cpu": cpu,
+        "rss": _peak_rss_mb() + _server_peak_rss_mb(servers),
         "traced": traced,
         "spans": spans,
     }
@@ -158,9 +219,11 @@ def bench_system(
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
             raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace,
-                                        system.language))
+                                        system.language, system.servers))
     else:
-        raw = _measure(system.config, system.detector, docs, repeat, trace, system.language)
+        raw = _measure(
+            system.config, system.detector, docs, repeat, trace, system.language, system.servers
+        )
     if "failed" in raw:
         raise DetectionFailedError(raw["failed"], raw["total"])
     result = BenchResult(
@@ -170,6 +233,7 @@ def bench_system(
         load_seconds=raw["load"],
         warmup_seconds=raw["warmup"],
         pass_seconds=list(raw["passes"]),
+        pass_cpu_seconds=list(raw["cpu"]),
         peak_rss_mb=raw["rss"],
         tracemalloc_peak_mb=raw["traced"],
         isolated=isolate,
