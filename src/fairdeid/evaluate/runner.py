@@ -37,7 +37,9 @@ def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Docum
 
 
 def build_pipeline(
-    config: str | Path | Mapping[str, Any] | None = None, detector: str | None = None, language: str | None = None
+    config: str | Path | Mapping[str, Any] | None = None,
+    detector: str | None = None,
+    language: str | None = None,
 ) -> Pipeline:
     """The pipeline to evaluate: a TOML config, one detector on the default config, or the
     default. Tag mode, so ``leak_rate`` means what ``metrics.py`` says. ``language``: as

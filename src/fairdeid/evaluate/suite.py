@@ -242,6 +242,7 @@ def llm_systems(rows: Sequence[Row], server: Server) -> list[System]:
                 row.system,
                 config=llm_config(row.name, server.base_url),
                 servers=(server.pid,),
+                warmup=False,
             )
         )
     return out
