@@ -287,6 +287,12 @@ def _compact_number(x: float, _pos: int | None = None) -> str:
 _MARKERS = "osD^v<>pPXh*"
 
 
+def _point_name(b: dict[str, Any], most: int) -> str:
+    """A system measured on fewer documents than the others (``--llm-limit``) says so."""
+    docs = int(b.get("documents") or 0)
+    return f"{b['name']} ({docs} docs)" if 0 < docs < most else str(b["name"])
+
+
 def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
     """Figure 1: privacy recall vs warm throughput, log x, one marker per system in a legend
     beside the axes (name labels next to the points collide when systems are close)."""
@@ -295,6 +301,7 @@ def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
     fig, ax = _figure(width=_FIG_WIDTH + 1.5)
     points: list[tuple[float | None, Sequence[float | None] | None]] = []
     speeds: list[float] = []
+    most = max((int(b.get("documents") or 0) for b in bench), default=0)
     for i, b in enumerate(bench):
         ev = b.get("evaluation") or {}
         recall = (ev.get("binary_token") or {}).get("recall")
@@ -309,7 +316,7 @@ def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
             yerr=[[lo], [hi]],
             fmt=_MARKERS[i % len(_MARKERS)],
             capsize=3,
-            label=_wrap(b["name"], 28),
+            label=_wrap(_point_name(b, most), 28),
         )
         points.append((recall, ci))
         speeds.append(wps)
