@@ -240,3 +240,26 @@ def test_plot_names_a_row_measured_on_fewer_documents() -> None:
     fig = figure_throughput([row("rules", 351, 60000.0), row("llm", 10, 2.0)])
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert labels == ["rules", "llm (10 docs)"]
+
+
+def test_tolerated_failures_are_timed_scored_and_counted(gold_docs: list[Document]) -> None:
+    """A local LLM that loops on a note until max_tokens fails that note; its row must still
+    be measured (the note counted, scored with what it got), while every other system keeps
+    refusing to be timed with a failure."""
+    from evaluate_fakes import FLAKY_IDS
+
+    from fairdeid.errors import DetectionFailedError
+
+    with pytest.raises(DetectionFailedError):
+        bench_system(System("flaky", detector="flakylist"), gold_docs, repeat=1, isolate=False)
+    for warmup in (True, False):
+        system = System("flaky", detector="flakylist", warmup=warmup, tolerate_failures=True)
+        result = bench_system(system, gold_docs, repeat=2, isolate=False)
+        assert result.failed_documents == len(FLAKY_IDS) and len(result.pass_seconds) == 2
+        assert result.to_json()["failed_documents"] == len(FLAKY_IDS)
+        assert result.evaluation is not None
+    from fairdeid.evaluate.report import bench_rows
+
+    assert bench_rows([result.to_json()])[1][0][1] == f"12 ({len(FLAKY_IDS)} failed)"
+    assert all(s.tolerate_failures and not s.warmup for s in suites.llm_systems(
+        [r for r in suites.paper_rows() if r.llm], suites.Server("http://127.0.0.1:9", 1, 0.0)))

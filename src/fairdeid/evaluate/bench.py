@@ -55,6 +55,11 @@ class System:
     #: starts (a model server), where a second pass over every note would only double a slow
     #: run: the first timed pass is then the one scored
     warmup: bool = True
+    #: time and score the run even when the detector failed on some documents, counting them
+    #: (``failed_documents``; they are scored with whatever spans they got). For a local LLM,
+    #: where a note the model loops on until ``max_tokens`` is a result, not an outage; the
+    #: count shows an outage too (a server that died fails every remaining note)
+    tolerate_failures: bool = False
 
 
 @dataclass
@@ -71,6 +76,8 @@ class BenchResult:
     evaluation: dict[str, Any] | None = field(default=None)
     #: process time of each timed pass (servers included), same order as ``pass_seconds``
     pass_cpu_seconds: list[float] = field(default_factory=list)
+    #: documents the detector failed on (only with ``System.tolerate_failures``)
+    failed_documents: int = 0
 
     @property
     def seconds(self) -> float:
@@ -105,6 +112,7 @@ class BenchResult:
             if self.tracemalloc_peak_mb is None
             else round(self.tracemalloc_peak_mb, 1),
             "isolated": self.isolated,
+            "failed_documents": self.failed_documents,
             "evaluation": self.evaluation,
         }
 
@@ -160,6 +168,7 @@ def _measure(
     language: str | None = None,
     servers: Sequence[int] = (),
     warmup: bool = True,
+    tolerate: bool = False,
 ) -> dict[str, Any]:
     """Run in the measuring process: load, warm up, time ``repeat`` passes."""
     if trace:
@@ -171,16 +180,18 @@ def _measure(
     warm: list[Document] | None = None
     warmup_seconds = 0.0
     failed: dict[str, str] = {}
+    scored_failures: dict[str, str] = {}
     if warmup:
         t0 = time.perf_counter()
         detections = pipeline.detect_batch(bare)
         warmup_seconds = time.perf_counter() - t0
         failed = _failures(detections)
         warm = [d.document for d in detections]
+        scored_failures = failed
     passes = []
     cpu = []
     for _ in range(max(1, repeat)):
-        if failed:
+        if failed and not tolerate:
             break
         c0 = _cpu_now(servers)
         t0 = time.perf_counter()
@@ -190,7 +201,8 @@ def _measure(
         failed = _failures(timed)  # a server that goes down mid-run makes a pass look fast
         if warm is None:
             warm = [d.document for d in timed]
-    if failed:
+            scored_failures = failed
+    if failed and not tolerate:
         # A detector that failed is not fast, it is broken: never time it. The failures travel
         # back as data and the parent raises: this may run in a spawned process, and an
         # exception that cannot be rebuilt from its pickle would hang the pool's result thread.
@@ -210,6 +222,7 @@ def _measure(
         "rss": _peak_rss_mb() + _server_peak_rss_mb(servers),
         "traced": traced,
         "spans": spans,
+        "failed_documents": len(scored_failures),
     }
 
 
@@ -224,17 +237,19 @@ def bench_system(
 ) -> BenchResult:
     """Benchmark one system; if ``docs`` carry gold spans, also evaluate the warm-up predictions.
 
-    Raises ``DetectionFailedError`` (nothing timed) when a detector failed on any document.
+    Raises ``DetectionFailedError`` (nothing timed) when a detector failed on any document,
+    unless ``system.tolerate_failures``: then they are counted in ``failed_documents``.
     """
     if isolate:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
             raw = pool.apply(_measure, (system.config, system.detector, list(docs), repeat, trace,
-                                        system.language, system.servers, system.warmup))
+                                        system.language, system.servers, system.warmup,
+                                        system.tolerate_failures))
     else:
         raw = _measure(
             system.config, system.detector, docs, repeat, trace, system.language, system.servers,
-            system.warmup,
+            system.warmup, system.tolerate_failures,
         )
     if "failed" in raw:
         raise DetectionFailedError(raw["failed"], raw["total"])
@@ -246,6 +261,7 @@ def bench_system(
         warmup_seconds=raw["warmup"],
         pass_seconds=list(raw["passes"]),
         pass_cpu_seconds=list(raw["cpu"]),
+        failed_documents=raw["failed_documents"],
         peak_rss_mb=raw["rss"],
         tracemalloc_peak_mb=raw["traced"],
         isolated=isolate,

@@ -587,6 +587,11 @@ def _speed(words_per_second: float) -> str:
     return f"{words_per_second:,.0f}" if words_per_second >= 100 else f"{words_per_second:.1f}"
 
 
+def _documents(b: dict[str, Any]) -> str:
+    failed = int(b.get("failed_documents") or 0)
+    return f"{b.get('documents', '')}" + (f" ({failed} failed)" if failed else "")
+
+
 def bench_rows(
     bench: Sequence[dict[str, Any]], skipped: Sequence[dict[str, str]] = ()
 ) -> tuple[list[str], list[list[str]]]:
@@ -599,7 +604,7 @@ def bench_rows(
         cpu = b.get("cpu_seconds_per_1k_words")
         rows.append([
             b["name"],
-            str(b.get("documents", "")),
+            _documents(b),
             _speed(b["words_per_second"]),
             f"{b['load_seconds']:.2f}",
             f"{b['peak_rss_mb']:.0f}",
@@ -625,7 +630,9 @@ def _throughput_section(
     s.paragraphs.append(
         "CPU s / 1k words: process time of a timed pass (every thread, plus a model server the "
         "system talks to) per 1,000 words; it holds on a loaded machine, where words/s do not. "
-        "Recall, precision: binary token level; leak rate: share of gold PHI tokens left in."
+        "Recall, precision: binary token level; leak rate: share of gold PHI tokens left in. "
+        "Failed documents (LLM rows: a note the model looped on until max_tokens) are scored "
+        "with the spans they got and never released by fairdeid deidentify."
     )
     s.tables.append(bench_rows(bench, skipped))
     if any((b.get("evaluation") or {}).get("binary_token") for b in bench):

@@ -243,6 +243,7 @@ def llm_systems(rows: Sequence[Row], server: Server) -> list[System]:
                 config=llm_config(row.name, server.base_url),
                 servers=(server.pid,),
                 warmup=False,
+                tolerate_failures=True,
             )
         )
     return out
