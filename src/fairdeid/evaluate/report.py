@@ -583,8 +583,9 @@ BENCH_HEADER = (
 
 
 def _speed(words_per_second: float) -> str:
-    """Whole words/s for fast systems, one decimal for the slow ones (an LLM reads 2-8)."""
-    return f"{words_per_second:,.0f}" if words_per_second >= 100 else f"{words_per_second:.1f}"
+    """Whole words/s for fast systems, one decimal for the slow ones (an LLM reads 2-8); no
+    thousands separator, so the tab-separated table on stdout parses as numbers."""
+    return f"{words_per_second:.0f}" if words_per_second >= 100 else f"{words_per_second:.1f}"
 
 
 def _documents(b: dict[str, Any]) -> str:
