@@ -263,3 +263,36 @@ def test_tolerated_failures_are_timed_scored_and_counted(gold_docs: list[Documen
     assert bench_rows([result.to_json()])[1][0][1] == f"12 ({len(FLAKY_IDS)} failed)"
     assert all(s.tolerate_failures and not s.warmup for s in suites.llm_systems(
         [r for r in suites.paper_rows() if r.llm], suites.Server("http://127.0.0.1:9", 1, 0.0)))
+
+
+def test_a_server_that_does_not_start_loses_no_other_row(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, gold_docs: list[Document]
+) -> None:
+    """The rows measured before the LLM server failed are printed; the LLM rows say why they
+    have no numbers, and the exit code is 1."""
+    import contextlib
+    from dataclasses import replace
+
+    from fairdeid.errors import ConfigError
+
+    rows = suites.paper_rows()
+    chosen = [rows[0], *(replace(r, modules=(), distributions=()) for r in rows if r.llm)]
+    monkeypatch.setitem(suites.SUITES, "paper", lambda language: chosen)
+
+    @contextlib.contextmanager
+    def broken(threads: int = 0, timeout: float = 300.0) -> Any:
+        raise ConfigError("the llama.cpp server exited (code 1) before it was ready")
+        yield
+
+    monkeypatch.setattr(suites, "local_llm_server", broken)
+    path = tmp_path / "gold.jsonl"
+    write_jsonl(gold_docs, path)
+    result = CliRunner().invoke(
+        app, ["bench", str(path), "--suite", "paper", "--no-isolate", "-n", "1", "--json"]
+    )
+    assert result.exit_code == 1
+    out = json.loads(result.stdout.splitlines()[-1])
+    assert [r["name"] for r in out["systems"]] == ["rules"]
+    assert [s["name"] for s in out["skipped"]] == ["llm", "llm_hybrid"]
+    assert all(s["skipped"].startswith("failed: local LLM server: the llama.cpp server exited")
+               for s in out["skipped"])  # fmt: skip

@@ -481,6 +481,8 @@ def bench_cmd(
         if path is not None:
             note(f"error report written to {path}")
         raise typer.Exit(code=1)
+    if any(s["skipped"].startswith("failed:") for s in skipped):
+        raise typer.Exit(code=1)
 
 
 def _bench_all(
@@ -543,7 +545,13 @@ def _bench_suite(
                     repeat=repeat, isolate=isolate, trace=trace,
                 )  # fmt: skip
         except FairdeidError as exc:
-            raise fail(f"local LLM server: {exc}") from None
+            # The other rows are measured: keep them, and say why these ones are not (exit 1).
+            note(f"local LLM server: {exc}", "red")
+            skipped += [
+                {"name": row.name, "skipped": f"failed: local LLM server: {exc}"}
+                for row in chosen.llm_rows
+            ]
+            return results, failed, skipped
         results += suites.with_server_load(more, server)
         failed.update(more_failed)
     return results, failed, skipped
