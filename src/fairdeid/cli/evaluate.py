@@ -375,8 +375,33 @@ def bench_cmd(
     ] = None,
     old_detectors: Annotated[list[str] | None, typer.Option("--detector", hidden=True)] = None,
     lang: LangOpt = None,
+    suite: Annotated[
+        str | None,
+        typer.Option(
+            "--suite", metavar="NAME",
+            help="Measure a named set of systems: 'paper' = rules, crf, transformer, default, "
+            "presidio, pydeid, scrubadub, llm, llm_hybrid (local SmolLM2, started and stopped "
+            "here). Rows whose extra is missing are listed as skipped. -c/-d systems are added.",
+        ),
+    ] = None,
+    llm_limit: Annotated[
+        int | None,
+        typer.Option(
+            "--llm-limit", metavar="N", min=1,
+            help="With --suite: the LLM rows read only the first N documents (default: all).",
+        ),
+    ] = None,
+    llm_threads: Annotated[
+        int,
+        typer.Option(
+            "--llm-threads", metavar="N", min=0,
+            help="With --suite: CPU threads of the local LLM server (0: all cores; 1 is often "
+            "faster on a busy machine).",
+        ),
+    ] = 0,
 ) -> None:
-    """Warm words per second, model-load seconds and peak memory per system (median of runs).
+    """Warm words per second, model-load seconds, peak memory and CPU seconds per 1,000 words
+    per system (median of runs), with recall, precision and leak rate when INPUT has gold spans.
 
     A system whose detector failed on any document is not timed; it is listed with the failed
     documents and the exit code is 1 (the other systems are still measured).
@@ -403,23 +428,44 @@ def bench_cmd(
             check_language(lang)
         except FairdeidError as bad:
             raise fail(str(bad)) from None
-    systems = systems_from_options([str(p) for p in configs], detectors, lang)
-    results, failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
+    if (llm_limit is not None or llm_threads) and suite is None:
+        raise fail("--llm-limit and --llm-threads apply to the LLM rows of --suite")
+    results: list[dict[str, Any]] = []
+    failed: dict[str, DetectionFailedError] = {}
+    skipped: list[dict[str, str]] = []
+    if suite is not None:
+        results, failed, skipped = _bench_suite(
+            suite, docs, lang, (llm_limit, llm_threads), repeat=repeat, isolate=isolate,
+            trace=trace,
+        )
+    if suite is None or configs or detectors:
+        systems = systems_from_options([str(p) for p in configs], detectors, lang)
+        more, more_failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
+        results += more
+        failed.update(more_failed)
     if as_json:
         out: dict[str, Any] = {"systems": results}
+        if suite is not None:
+            out.update(suite=suite, llm_limit=llm_limit, skipped=skipped)
         if failed:
             out["failed"] = [
                 {"name": name, "documents": exc.total, "failed": _failure_rows(exc.failures)}
                 for name, exc in failed.items()
             ]
         print(json.dumps(out, ensure_ascii=False))
-    elif results:
-        _print_bench(results, len(docs))
-    if report is not None and results:
+    elif results or skipped:
+        _print_bench(results, len(docs), skipped)
+    if report is not None and (results or skipped):
         from fairdeid.evaluate.report import ReportData, write_report
 
         paths = write_report(
-            report, ReportData(title="fairdeid throughput benchmark", bench=results)
+            report,
+            ReportData(
+                title="fairdeid throughput benchmark",
+                bench=results,
+                bench_skipped=skipped,
+                notes=_suite_notes(suite, llm_limit, len(docs)),
+            ),
         )
         note(f"report written to {paths['report.html'].parent}")
     if failed:
@@ -434,6 +480,8 @@ def bench_cmd(
         path = _write_failures(report, merged)
         if path is not None:
             note(f"error report written to {path}")
+        raise typer.Exit(code=1)
+    if any(s["skipped"].startswith("failed:") for s in skipped):
         raise typer.Exit(code=1)
 
 
@@ -464,18 +512,69 @@ def _bench_all(
     return results, failed
 
 
-def _print_bench(results: list[dict[str, Any]], n_docs: int) -> None:
-    rows = []
-    for b in results:
-        ev = b.get("evaluation") or {}
-        rows.append([
-            b["name"],
-            f"{b['words_per_second']:.0f}",
-            f"{b['load_seconds']:.2f}",
-            f"{b['peak_rss_mb']:.0f}",
-            _pct((ev.get("binary_token") or {}).get("recall")),
-        ])
-    numbers = ("words/s", "load s", "peak RSS MB", "token recall %")
+def _bench_suite(
+    suite: str,
+    docs: list[Any],
+    lang: str | None,
+    llm: tuple[int | None, int],
+    *,
+    repeat: int,
+    isolate: bool,
+    trace: bool,
+) -> tuple[list[dict[str, Any]], dict[str, DetectionFailedError], list[dict[str, str]]]:
+    """The rows of ``suite``; the LLM rows against a local server started (and stopped) here,
+    on the first ``llm[0]`` documents (all if ``None``) with ``llm[1]`` server threads."""
+    from fairdeid.evaluate import suite as suites
+
+    llm_limit, llm_threads = llm
+    if suite not in suites.SUITES:
+        raise fail(f"unknown suite {suite!r}; suites: {', '.join(sorted(suites.SUITES))}")
+    chosen = suites.plan(suite, lang or "en")
+    skipped = [s.to_json() for s in chosen.skipped]
+    for s in chosen.skipped:
+        note(f"{s.name}: {s.reason}", "yellow")
+    systems = [r.system for r in chosen.other_rows if r.system is not None]
+    results, failed = _bench_all(systems, docs, repeat=repeat, isolate=isolate, trace=trace)
+    if chosen.llm_rows:
+        llm_docs = docs[:llm_limit] if llm_limit else docs
+        note(f"starting the local LLM server for {_plural(len(llm_docs), 'document')} ...")
+        try:
+            with suites.local_llm_server(llm_threads) as server:
+                more, more_failed = _bench_all(
+                    suites.llm_systems(chosen.llm_rows, server), llm_docs,
+                    repeat=repeat, isolate=isolate, trace=trace,
+                )  # fmt: skip
+        except FairdeidError as exc:
+            # The other rows are measured: keep them, and say why these ones are not (exit 1).
+            note(f"local LLM server: {exc}", "red")
+            skipped += [
+                {"name": row.name, "skipped": f"failed: local LLM server: {exc}"}
+                for row in chosen.llm_rows
+            ]
+            return results, failed, skipped
+        results += suites.with_server_load(more, server)
+        failed.update(more_failed)
+    return results, failed, skipped
+
+
+def _suite_notes(suite: str | None, llm_limit: int | None, n_docs: int) -> list[str]:
+    if suite is None:
+        return []
+    notes = [
+        f"suite {suite!r}: every row in a fresh process; the LLM rows start SmolLM2-135M "
+        "(llama-cpp-python) on loopback, whose start-up, CPU seconds and peak RSS count as theirs"
+    ]
+    if llm_limit and llm_limit < n_docs:
+        notes.append(f"LLM rows: the first {llm_limit} of {n_docs} documents (--llm-limit)")
+    return notes
+
+
+def _print_bench(
+    results: list[dict[str, Any]], n_docs: int, skipped: list[dict[str, str]] | None = None
+) -> None:
+    from fairdeid.evaluate.report import bench_rows
+
+    header, rows = bench_rows(results, skipped or [])
     emit_table(
-        f"throughput on {_plural(n_docs, 'document')}", ("system", *numbers), rows, right=numbers
+        f"throughput on {_plural(n_docs, 'document')}", header, rows, right=header[1:]
     )

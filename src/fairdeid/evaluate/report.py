@@ -40,6 +40,8 @@ class ReportData:
     missed: Sequence[MissedSpan] = ()
     audit: dict[str, Any] | None = None
     bench: Sequence[dict[str, Any]] = ()
+    #: systems of a bench suite that could not run here: ``{"name", "skipped"}`` (the reason)
+    bench_skipped: Sequence[dict[str, str]] = ()
     notes: list[str] = field(default_factory=list)
 
 
@@ -285,6 +287,12 @@ def _compact_number(x: float, _pos: int | None = None) -> str:
 _MARKERS = "osD^v<>pPXh*"
 
 
+def _point_name(b: dict[str, Any], most: int) -> str:
+    """A system measured on fewer documents than the others (``--llm-limit``) says so."""
+    docs = int(b.get("documents") or 0)
+    return f"{b['name']} ({docs} docs)" if 0 < docs < most else str(b["name"])
+
+
 def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
     """Figure 1: privacy recall vs warm throughput, log x, one marker per system in a legend
     beside the axes (name labels next to the points collide when systems are close)."""
@@ -293,6 +301,7 @@ def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
     fig, ax = _figure(width=_FIG_WIDTH + 1.5)
     points: list[tuple[float | None, Sequence[float | None] | None]] = []
     speeds: list[float] = []
+    most = max((int(b.get("documents") or 0) for b in bench), default=0)
     for i, b in enumerate(bench):
         ev = b.get("evaluation") or {}
         recall = (ev.get("binary_token") or {}).get("recall")
@@ -307,7 +316,7 @@ def figure_throughput(bench: Sequence[dict[str, Any]]) -> Figure:
             yerr=[[lo], [hi]],
             fmt=_MARKERS[i % len(_MARKERS)],
             capsize=3,
-            label=_wrap(b["name"], 28),
+            label=_wrap(_point_name(b, most), 28),
         )
         points.append((recall, ci))
         speeds.append(wps)
@@ -418,8 +427,8 @@ def _sections(data: ReportData) -> list[_Section]:
         out.append(_missed_section(data.missed))
     if data.audit:
         out += _audit_sections(data.audit)
-    if data.bench:
-        out.append(_throughput_section(data.bench))
+    if data.bench or data.bench_skipped:
+        out.append(_throughput_section(data.bench, data.bench_skipped))
     if data.notes:
         out.append(_Section("Notes", bullets=list(data.notes)))
     return out
@@ -567,27 +576,66 @@ def _gender_gap_section(au: dict[str, Any]) -> _Section:
     return s
 
 
-def _throughput_section(bench: Sequence[dict[str, Any]]) -> _Section:
+BENCH_HEADER = (
+    "system", "documents", "words/s", "load s", "peak RSS MB", "CPU s / 1k words",
+    "token recall %", "token precision %", "leak rate %",
+)  # fmt: skip
+
+
+def _speed(words_per_second: float) -> str:
+    """Whole words/s for fast systems, one decimal for the slow ones (an LLM reads 2-8); no
+    thousands separator, so the tab-separated table on stdout parses as numbers."""
+    return f"{words_per_second:.0f}" if words_per_second >= 100 else f"{words_per_second:.1f}"
+
+
+def _documents(b: dict[str, Any]) -> str:
+    failed = int(b.get("failed_documents") or 0)
+    return f"{b.get('documents', '')}" + (f" ({failed} failed)" if failed else "")
+
+
+def bench_rows(
+    bench: Sequence[dict[str, Any]], skipped: Sequence[dict[str, str]] = ()
+) -> tuple[list[str], list[list[str]]]:
+    """The bench table (``fairdeid bench`` on stdout and in the report): one row per system
+    measured, then one per system skipped, its reason in the first value column."""
+    rows = []
+    for b in bench:
+        ev = b.get("evaluation") or {}
+        token = ev.get("binary_token") or {}
+        cpu = b.get("cpu_seconds_per_1k_words")
+        rows.append([
+            b["name"],
+            _documents(b),
+            _speed(b["words_per_second"]),
+            f"{b['load_seconds']:.2f}",
+            f"{b['peak_rss_mb']:.0f}",
+            "" if cpu is None else f"{cpu:.3f}",
+            _pct(token.get("recall")),
+            _pct(token.get("precision")),
+            _pct((ev.get("leak_rate") or {}).get("value"), 2),
+        ])  # fmt: skip
+    for s in skipped:
+        rows.append([s["name"], s["skipped"], *([""] * (len(BENCH_HEADER) - 2))])
+    return list(BENCH_HEADER), rows
+
+
+def _throughput_section(
+    bench: Sequence[dict[str, Any]], skipped: Sequence[dict[str, str]] = ()
+) -> _Section:
     """Speed next to recall: a faster system is only better if it still finds the PHI."""
     s = _Section("Throughput")
     s.paragraphs.append(
         "Warm words per second (whitespace-delimited input words, one untimed warm-up pass, "
         "median of the timed passes); model load reported separately; peak RSS per process."
     )
-    rows = []
-    for b in bench:
-        ev_b = b.get("evaluation") or {}
-        rec = (ev_b.get("binary_token") or {}).get("recall")
-        rows.append(
-            [
-                b["name"],
-                f"{b['words_per_second']:.0f}",
-                f"{b['load_seconds']:.2f}",
-                f"{b['peak_rss_mb']:.0f}",
-                _pct(rec),
-            ]
-        )
-    s.tables.append((["system", "words/s", "load s", "peak RSS MB", "token recall %"], rows))
+    s.paragraphs.append(
+        "CPU s / 1k words: process time of a timed pass (every thread, plus a model server the "
+        "system talks to) per 1,000 words; it holds on a loaded machine, where words/s do not. "
+        "Recall, precision: binary token level; leak rate: share of gold PHI tokens left in. "
+        "Failed documents (LLM rows: a note the model looped on until max_tokens) are scored "
+        "with the spans they got and never released by fairdeid deidentify."
+    )
+    s.tables.append(bench_rows(bench, skipped))
     if any((b.get("evaluation") or {}).get("binary_token") for b in bench):
         s.images.append(("recall_vs_throughput.png", plot_throughput(bench)))
     return s

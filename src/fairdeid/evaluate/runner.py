@@ -6,10 +6,10 @@ Detectors only ever see documents *without* their gold spans, so no detector can
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fairdeid.document import Document
 from fairdeid.errors import DetectionFailedError
@@ -37,7 +37,9 @@ def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Docum
 
 
 def build_pipeline(
-    config: str | Path | None = None, detector: str | None = None, language: str | None = None
+    config: str | Path | Mapping[str, Any] | None = None,
+    detector: str | None = None,
+    language: str | None = None,
 ) -> Pipeline:
     """The pipeline to evaluate: a TOML config, one detector on the default config, or the
     default. Tag mode, so ``leak_rate`` means what ``metrics.py`` says. ``language``: as
