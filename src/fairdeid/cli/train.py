@@ -215,7 +215,7 @@ def _init_dir(init: str | None, kind: str) -> Path | None:
         note(
             f"--init {init}: torch weights rebuilt from its int8 graph ({report.onnx_file}, "
             f"dequantized); word labels agree with the graph on "
-            f"{report.word_label_agreement:.2%} of {report.words} words of "
+            f"{report.word_label_agreement:.2%} of {report.words:,} words of "
             f"{plural(report.notes, 'synthetic note')} (max probability difference "
             f"{report.max_prob_diff:.3f}); cached in {path}"
         )
