@@ -114,10 +114,40 @@ def test_rebuild_is_cached_by_the_graph_hash(tmp_path: Path, rebuilt_minilm: Pat
     assert rebuilt_dir(copy, copy / "model.int8.onnx").parent == rebuilt_minilm.parent
 
 
-def test_an_incomplete_cache_entry_is_not_used(tmp_path: Path) -> None:
-    """A rebuild that died half-way (no report) must not pass for a model."""
+def test_an_incomplete_cache_entry_is_rebuilt_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory without the report (a rebuild that died half-way) must not pass for a model."""
+    from fairdeid.train import from_onnx
+
     shipped = _shipped()
     target = rebuilt_dir(shipped, shipped / "model.int8.onnx", tmp_path)
     target.mkdir(parents=True)
-    (target / "config.json").write_text("{}", "utf-8")
-    assert RebuildReport.load(target) is None
+    (target / "config.json").write_text("{}", "utf-8")  # what a killed rebuild may leave
+    built: list[Path] = []
+
+    def fake_rebuild(model_dir: Path, onnx_file: Path, work: Path) -> None:
+        built.append(work)
+        (work / "model.safetensors").write_bytes(b"")
+        RebuildReport("model.int8.onnx", "0" * 64, 1, 1, 1.0, 0.0, 1).save(work)
+
+    monkeypatch.setattr(from_onnx, "_write_rebuild", fake_rebuild)
+    heard: list[str] = []
+    out = rebuild_from_onnx(shipped, shipped / "model.int8.onnx", root=tmp_path,
+                            note=heard.append)
+    assert out == target and len(built) == 1 and heard
+    assert (target / "model.safetensors").is_file() and RebuildReport.load(target) is not None
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no work dirs left behind
+    # Complete now: the next call uses it as it is.
+    assert rebuild_from_onnx(shipped, shipped / "model.int8.onnx", root=tmp_path) == target
+    assert len(built) == 1
+
+
+def test_an_unwritable_cache_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", "utf-8")
+    shipped = _shipped()
+    with pytest.raises(ConfigError, match="set XDG_CACHE_HOME to a writable directory"):
+        rebuild_from_onnx(shipped, shipped / "model.int8.onnx", root=blocker / "init")

@@ -337,18 +337,33 @@ def rebuild_from_onnx(
                               "into a trainable model")
     if note:
         note(f"rebuilding torch weights from {onnx_file.name} (once; cached in {target})")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the rebuilt model under {target.parent} "
+                          f"({exc.strerror}); set XDG_CACHE_HOME to a writable directory") from None
     try:
         _write_rebuild(model_dir, onnx_file, work)
-        try:
-            work.rename(target)
-        except OSError:
-            if RebuildReport.load(target) is None:  # not another process's finished rebuild
-                raise
+        _publish(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _publish(work: Path, target: Path) -> None:
+    """Move a finished rebuild into place in one rename, so readers never see half of one.
+
+    A leftover without a report (a rebuild killed by an older version, a hand-made directory)
+    is replaced; a complete one another process published meanwhile is kept.
+    """
+    if target.exists() and RebuildReport.load(target) is None:
+        shutil.rmtree(target)
+    try:
+        work.rename(target)
+    except OSError:
+        if RebuildReport.load(target) is None:
+            raise
 
 
 def _write_rebuild(model_dir: Path, onnx_file: Path, work: Path) -> None:
