@@ -47,8 +47,9 @@ class TrainConfig:
     out: Path
     base: Path
     name: str = ""
-    #: A fine-tuned token-classification model (torch weights) to continue training: its labels,
-    #: scheme and case features are kept, ``base`` and ``scheme`` are not used.
+    #: A fine-tuned token-classification model to continue training (torch weights, or a fused
+    #: ONNX graph they are rebuilt from: ``resolve_init``): its labels, scheme and case features
+    #: are kept, ``base`` and ``scheme`` are not used.
     init: Path | None = None
     epochs: float = 1.0
     max_steps: int | None = None
