@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,7 @@ def test_rebuild_is_cached_by_the_graph_hash(tmp_path: Path, rebuilt_minilm: Pat
     heard: list[str] = []
     again = rebuild_from_onnx(shipped, shipped / "model.int8.onnx", note=heard.append)
     assert again == rebuilt_minilm and heard == []  # reused, not rebuilt
+    assert stat.S_IMODE(rebuilt_minilm.stat().st_mode) == 0o700  # owner-only, like mkdtemp
     assert {p.name for p in rebuilt_minilm.iterdir()} >= {
         "model.safetensors", "config.json", "tokenizer.json", "fairdeid_model.json", REPORT_FILE
     }

@@ -326,7 +326,8 @@ def rebuild_from_onnx(
 
     The directory holds ``model.safetensors``, ``config.json``, the tokenizer, a
     ``fairdeid_model.json`` recording where its weights came from, and ``rebuild_report.json``
-    with the measured agreement between the graph and the rebuilt model.
+    with the measured agreement between the graph and the rebuilt model. It is built in a
+    private temporary directory (mode 0700, kept) beside the target and renamed into place.
     """
     target = rebuilt_dir(model_dir, onnx_file, root)
     if RebuildReport.load(target) is not None:
