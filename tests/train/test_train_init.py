@@ -94,15 +94,53 @@ def test_train_init_continues_a_fine_tuned_model(tmp_path: Path, corrected: Path
     assert (w2 - w1).abs().max() < 0.01 < (fresh - w1).abs().max()
 
 
-def test_train_init_builtin_says_torch_weights_are_not_shipped(
-    tmp_path: Path, corrected: Path
+def test_train_init_builtin_fine_tunes_the_shipped_model(
+    tmp_path: Path, corrected: Path, rebuilt_minilm: Path
 ) -> None:
+    """The last step of the annotation loop: the shipped (int8 ONNX only) model is the start."""
+    torch = pytest.importorskip("torch")
+    from safetensors.torch import load_file
+
+    from fairdeid.detect.transformer import ModelMeta, TransformerDetector
+    from fairdeid.document import Document
+
+    out = tmp_path / "model2"
+    code, stdout, output = _train("--kind", "transformer", "--train", str(corrected),
+                                  "--out", str(out), "--init", "builtin:minilm-mc-deid")
+    assert code == 0, output
+    text = " ".join(output.split())
+    assert "torch weights rebuilt from its int8 graph (model.int8.onnx" in text
+    assert "word labels agree with the graph on 99." in text
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    assert summary["steps"] == 2 and summary["init"] == "minilm-mc-deid"
+
+    meta = ModelMeta.load(out)
+    shipped = ModelMeta.load(rebuilt_minilm)
+    assert meta.labels == shipped.labels and meta.scheme == "coarse" and meta.case_features
+    assert meta.extra["init"] == "minilm-mc-deid"
+    assert "rebuilt from model.int8.onnx" in meta.extra["init_weights"]
+    # Started from the shipped weights (head moved a little), not from a fresh head.
+    w0 = load_file(str(rebuilt_minilm / "model.safetensors"))["classifier.weight"]
+    w2 = load_file(str(out / "model.safetensors"))["classifier.weight"]
+    torch.manual_seed(0)
+    assert (w2 - w0).abs().max() < 0.01 < (torch.randn_like(w0) * 0.02 - w0).abs().max()
+
+    # The transformer detector loads and runs the result.
+    detector = TransformerDetector.load(out)
+    (spans,) = detector.detect_batch([Document("x", str(CORRECTED[2]["text"]))])
+    assert any(s.label == "NAME" for s in spans)
+
+
+def test_train_init_without_weights_says_what_to_pass(tmp_path: Path, corrected: Path) -> None:
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "config.json").write_text("{}", "utf-8")
     code, _, output = _train("--train", str(corrected), "--out", str(tmp_path / "o"),
-                             "--init", "builtin:minilm-mc-deid")
+                             "--init", str(bare))
     assert code == 2
     text = " ".join(output.split())
-    assert "torch weights are not shipped" in text and "model.int8.onnx" in text
-    assert "--init DIR" in text and "--base" in text and "--labels coarse" in text
+    assert "holds no model weights" in text and "--init DIR" in text
+    assert "--base" in text and "--labels coarse" in text
     assert not (tmp_path / "o").exists()  # refused before anything was written
 
 

