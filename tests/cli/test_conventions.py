@@ -180,9 +180,12 @@ def test_version_and_completion_and_python_m() -> None:
 
 
 def test_help_reads_like_unix_metavars() -> None:
-    for command in ("deidentify", "batch", "bench", "evaluate", "convert"):
-        text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
-        assert "<bool>" not in text, command
+    commands = [[c] for c in ("deidentify", "batch", "bench", "evaluate", "convert", "audit",
+                              "train", "serve", "generate", "localize")] + [["llm", "serve"]]
+    for command in commands:
+        text = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).stdout
+        for typed in ("<bool>", "<int>", "<str>", "<float>"):  # Typer's own type names
+            assert typed not in text, (command, typed)
         assert "{" not in text.split("\n\n")[1], command  # the usage line: INPUT, not {input_path}
     text = runner.invoke(app, ["deidentify", "--help"], env={"COLUMNS": "200"}).stdout
     assert "[OPTIONS] INPUT" in text and "strict" in text  # --preset lists strict

@@ -22,12 +22,24 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
+#: Unix-style value names for options that set none (Typer would print ``<int>``, ``<str>``)
+_METAVARS = {"int": "N", "int range": "N", "float": "NUMBER", "float range": "NUMBER",
+             "str": "TEXT", "path": "PATH", "file": "FILE", "directory": "DIR"}
 
-def _plain_flags(params: list[Any]) -> list[Any]:
-    """Flags take no value, so their help shows no type (Typer would print ``<bool>``)."""
+
+def _plain_flags(params: list[Any], ctx: Any) -> list[Any]:
+    """Flags take no value, so their help shows no type (Typer would print ``<bool>``); other
+    options without a value name get one that reads like other Unix tools (``N``, ``TEXT``)."""
     for param in params:
-        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+        if not isinstance(param, TyperOption) or param.metavar is not None:
+            continue
+        if param.is_flag:
             param.metavar = ""
+            continue
+        shown = param.display_type(ctx) or ""
+        label = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
+        if label in _METAVARS:
+            param.metavar = _METAVARS[label]
     return params
 
 
@@ -35,7 +47,7 @@ class FairdeidCommand(TyperCommand):
     """A command whose help reads like other Unix tools: ``INPUT``, not ``{input_path}``."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _plain_flags(super().get_params(ctx))
+        return _plain_flags(super().get_params(ctx), ctx)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         return [
@@ -46,7 +58,7 @@ class FairdeidCommand(TyperCommand):
 
 class FairdeidGroup(TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
-        return _plain_flags(super().get_params(ctx))
+        return _plain_flags(super().get_params(ctx), ctx)
 
 
 app = typer.Typer(

@@ -12,17 +12,18 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from fairdeid.cli.app import app, console
+from fairdeid.cli.app import FairdeidCommand, FairdeidGroup, app, console
 
 llm_app = typer.Typer(
     name="llm",
+    cls=FairdeidGroup,
     help="Run a local LLM for the llm and llm_hybrid detectors.",
     no_args_is_help=True,
 )
 app.add_typer(llm_app, name="llm")
 
 
-@llm_app.command("serve")
+@llm_app.command("serve", cls=FairdeidCommand)
 def serve(
     model: Annotated[
         str,
