@@ -9,7 +9,6 @@ the user or a config file is escaped before Rich sees it, because Rich reads ``[
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import sys
@@ -155,22 +154,6 @@ def emit_table(
 def emit_line(text: str) -> None:
     """A plain result line on stdout (no markup)."""
     sys.stdout.write(text + "\n")
-
-
-# -- optional dependencies ------------------------------------------------------------------------
-
-
-def missing_modules(modules: Iterable[str]) -> list[str]:
-    """The modules of ``modules`` that cannot be imported here (checked without importing)."""
-    missing = []
-    for module in modules:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            missing.append(module)
-    return missing
 
 
 # -- third-party noise --------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fairdeid.cli.app import missing_modules
 from fairdeid.errors import FairdeidError
+from fairdeid.optional import missing_modules
 
 #: Top-level module → the extra of pyproject.toml that installs it.
 EXTRA_OF_MODULE: dict[str, str] = {

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from fairdeid.evaluate.bench import System
+from fairdeid.optional import missing_modules
 
 #: What the LLM rows run: the settings of ``configs/llm-local.toml`` (docs/llm.md, "A local
 #: model"), with the server's address filled in at run time. A test keeps the two equal.
@@ -89,14 +90,7 @@ class Skipped:
 
 def missing(modules: Sequence[str], distributions: Sequence[str] = ()) -> list[str]:
     """What of ``modules`` / ``distributions`` is not installed (checked without importing)."""
-    absent = []
-    for module in modules:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            absent.append(module)
+    absent = missing_modules(modules)
     for dist in distributions:
         try:
             importlib.metadata.distribution(dist)
