@@ -33,10 +33,15 @@ class Checkpoint:
     than the output does.
     """
 
-    def __init__(self, path: Path | None, fingerprint: Fingerprint | None = None) -> None:
+    def __init__(
+        self, path: Path | None, fingerprint: Fingerprint | None = None, *, retain: bool = True
+    ) -> None:
         #: ``None`` keeps progress in memory only (output to stdout: nothing to resume into).
         self.path = path
         self.fingerprint = fingerprint
+        #: ``False``: new outputs are only written to the file, not kept in ``outputs`` (a
+        #: streaming run writes each one out at once and must not hold them all).
+        self.retain = retain
         self.outputs: dict[int, str] = {}
         self.spans: dict[int, list[dict[str, Any]]] = {}
         #: per record: which language pack handled it (``LanguageChoice.to_dict()``)
@@ -111,13 +116,23 @@ class Checkpoint:
     ) -> None:
         """``language``: which language pack handled the record (kept for a resumed run's
         ``--spans-out`` and summary)."""
-        self.outputs[index] = text
-        self.spans[index] = spans
+        if self.retain:
+            self.outputs[index] = text
+            self.spans[index] = spans
         item: dict[str, Any] = {"index": index, "text": text, "spans": spans}
         if language is not None:
-            self.languages[index] = language
+            if self.retain:
+                self.languages[index] = language
             item["language"] = language
         self._write(item)
+
+    def take(self, index: int) -> tuple[str, list[dict[str, Any]], dict[str, Any] | None] | None:
+        """A loaded output (text, spans, language), forgotten once taken: a resumed run writes
+        each one out once and need not hold it afterwards."""
+        if index not in self.outputs:
+            return None
+        return (self.outputs.pop(index), self.spans.pop(index, []),
+                self.languages.pop(index, None))
 
     def add_error(self, index: int, error: RecordError) -> None:
         self.errors[index] = error
