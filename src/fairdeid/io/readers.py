@@ -400,13 +400,16 @@ class _Lines:
         if self._eof:
             return False
         block = self._handle.read(self._BLOCK)
+        at_end = not block
         if not self._started:
             self._started = True
+            while len(block) < len(_BOM) and (more := self._handle.read(self._BLOCK)):
+                block += more  # enough bytes to tell a BOM
             block = block[len(_BOM) :] if block.startswith(_BOM) else block
         data = self._rest + block
         pieces = data.splitlines(keepends=True)
         self._rest = b""
-        if not block:
+        if at_end:
             self._eof = True
         elif pieces and not pieces[-1].endswith(b"\n"):
             self._rest = pieces.pop()  # unfinished, or a "\r" whose "\n" may come next
