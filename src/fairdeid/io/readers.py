@@ -1,8 +1,10 @@
 """Readers of the user's records: every record becomes a ``Document`` or a ``RecordError``.
 
-Two callers share them. `fairdeid deidentify` reads a whole input (a .txt file, a directory of
-.txt files, a JSONL or a CSV file) into an ``InputSet`` whose records keep their raw form for
-shape-preserving output; locators are 1-based (``notes.jsonl:3``, ``notes.csv:row 2``).
+Two callers share them. `fairdeid deidentify` opens an input (a .txt file, a directory of .txt
+files, a JSONL or a CSV file) as an ``InputStream`` whose records are read one at a time, so a run
+holds a batch, not the input (``read_input`` gives all of them at once as an ``InputSet``); the
+records keep their raw form for shape-preserving output; locators are 1-based (``notes.jsonl:3``,
+``notes.csv:row 2``).
 `fairdeid batch` reads one chunk's rows at a time (JSONL, CSV, Parquet); its locators are 1-based
 like deidentify's (``notes.csv:row 1`` is the first row), while the ``row`` field of its part files
 and ``errors.jsonl`` stays the 0-based row number.
