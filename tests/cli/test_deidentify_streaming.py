@@ -211,3 +211,26 @@ def test_open_input_reads_nothing_before_it_is_asked(tmp_path: Path) -> None:
     assert stream.fingerprint == readers.read_input(src).fingerprint
     records = _iter_stream(src)
     assert next(records).locator == "notes.jsonl:1"
+
+
+def test_a_batch_also_closes_at_its_character_budget(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long notes: a batch of ``--batch-size`` records may not hold that many characters."""
+    import fairdeid.cli.deidentify as command
+
+    sizes: list[int] = []
+    real_run = runner_module.run_safely
+
+    def run_safely(pipeline: Any, docs: Any, **kwargs: Any) -> Any:
+        sizes.append(sum(len(d.text) for d in docs))
+        return real_run(pipeline, docs, **kwargs)
+
+    monkeypatch.setattr(runner_module, "run_safely", run_safely)
+    monkeypatch.setattr(command, "BATCH_CHARS", 3 * len(NOTE))
+    src = _notes(tmp_path / "notes.jsonl", 20)
+    result = runner.invoke(app, ["deidentify", str(src), "-o", str(tmp_path / "out.jsonl"),
+                                 "-c", str(toy_config_file), "--batch-size", "100"])
+    assert result.exit_code == 0, result.output
+    # a batch closes on the record that reaches the budget: at most 3 notes (each > NOTE)
+    assert len(sizes) >= 7 and max(sizes) < 4 * (len(NOTE) + 4)

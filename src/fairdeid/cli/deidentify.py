@@ -4,6 +4,10 @@ Everything that can be refused is refused before any work (exit 2): an output th
 the input, a path that cannot be written, a resume from other input or settings. Then every
 record ends in the output or in the error report (exit 1 when any failed).
 
+Memory stays bounded whatever the input size: records are read lazily, de-identified in batches
+of at most ``--batch-size`` records and ``BATCH_CHARS`` characters, and written out in input
+order batch by batch (a file output still appears complete or not at all).
+
 ``-`` reads the input from stdin (``--format`` or a sniff of the first byte says whether it is
 text or JSONL) and ``-o -`` writes to stdout, the default. ``--json`` prints a summary object to
 stdout, so it needs ``-o FILE``: the output and the summary never share one stream.
@@ -562,7 +566,10 @@ def deidentify(
         ),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, metavar="N", help="Records per batch")
+        int, typer.Option(
+            "--batch-size", min=1, metavar="N",
+            help="Records per batch (a batch also closes at 1,000,000 characters of notes)",
+        )
     ] = 32,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint")
