@@ -334,8 +334,7 @@ def _finish_batch(
     fresh = _run_batch(pipeline, ckpt, todo)
     for rec in window:
         sinks.tally.records += 1
-        taken = ckpt.take(rec.index)
-        done = fresh.get(rec.index) or (None if taken is None else _Done(*taken))
+        done = fresh.get(rec.index) or _earlier(ckpt, rec.index)
         if done is not None:
             _emit(rec, done, sinks)
         elif rec.index in ckpt.errors:
@@ -344,6 +343,12 @@ def _finish_batch(
             else:
                 sinks.tally.failed += 1
     ckpt.flush()
+
+
+def _earlier(ckpt: Checkpoint, index: int) -> _Done | None:
+    """The output an interrupted run already made for this record, if any."""
+    taken = ckpt.take(index)
+    return None if taken is None else _Done(*taken)
 
 
 def _run_batch(
