@@ -34,3 +34,23 @@ def test_the_checkpoint_sits_beside_the_output_and_none_for_stdout(tmp_path: Pat
     assert checkpoint_path(None) is None
     assert checkpoint_path(tmp_path / "out.jsonl") == (
         tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl")
+
+
+def test_a_streaming_checkpoint_holds_no_output_and_reads_each_back_once(tmp_path: Path) -> None:
+    """Issue 14: a resume loaded every earlier output into memory before writing any."""
+    path = tmp_path / "ckpt.jsonl"
+    first = Checkpoint(path, Fingerprint("in", "set"), retain=False)
+    first.open(append=False)
+    first.add_output(0, "Dr. [NAME] é", [{"start": 4, "end": 10, "label": "NAME"}],
+                     {"language": "en"})
+    first.add_output(1, "[DATE]", [])
+    first.add_error(2, RecordError("notes.jsonl:3", "malformed JSON"))
+    first.flush()
+    assert first.outputs == {}  # written out, not kept
+    again = Checkpoint(path, Fingerprint("in", "set"), retain=False)
+    assert again.load() == 3
+    assert again.outputs == {} and again.done(0) and again.done(2) and not again.done(3)
+    assert again.take(0) == (
+        "Dr. [NAME] é", [{"start": 4, "end": 10, "label": "NAME"}], {"language": "en"})
+    assert again.take(1) == ("[DATE]", [], None)
+    assert again.take(0) is None and again.take(2) is None

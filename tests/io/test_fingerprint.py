@@ -67,3 +67,14 @@ def test_key_check_depends_on_key_and_purpose_and_hides_the_key() -> None:
     check = key_check(key, b"one")
     assert check != key_check(key, b"two") and check != key_check(b"j" * 32, b"one")
     assert key.hex() not in check
+
+
+def test_a_file_hashed_while_streamed_counts_as_its_bytes() -> None:
+    """The streaming reader hashes files by digest: a checkpoint made from the bytes (an older
+    version) must still resume."""
+    import hashlib
+
+    whole, streamed = ContentHasher(), ContentHasher()
+    whole.add_file(b"Seen by Dr. Lee")
+    streamed.add_file_digest(hashlib.sha256(b"Seen by Dr. Lee").digest())
+    assert whole.hexdigest() == streamed.hexdigest()

@@ -4,6 +4,10 @@ Everything that can be refused is refused before any work (exit 2): an output th
 the input, a path that cannot be written, a resume from other input or settings. Then every
 record ends in the output or in the error report (exit 1 when any failed).
 
+Memory stays bounded whatever the input size: records are read lazily, de-identified in batches
+of at most ``--batch-size`` records and ``BATCH_CHARS`` characters, and written out in input
+order batch by batch (a file output still appears complete or not at all).
+
 ``-`` reads the input from stdin (``--format`` or a sniff of the first byte says whether it is
 text or JSONL) and ``-o -`` writes to stdout, the default. ``--json`` prints a summary object to
 stdout, so it needs ``-o FILE``: the output and the summary never share one stream.
@@ -19,9 +23,9 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -31,11 +35,16 @@ from fairdeid.errors import FairdeidError, RecordError
 
 if TYPE_CHECKING:
     from fairdeid.io.checkpoint import Checkpoint
-    from fairdeid.io.readers import InputRecord, InputSet
+    from fairdeid.io.readers import InputRecord, InputStream
+    from fairdeid.io.writers import OutputWriter
     from fairdeid.pipeline import Pipeline
 
 #: Errors listed on the terminal when they are also in a report file.
 _SHOWN_ERRORS = 20
+#: A batch is cut at ``--batch-size`` records or at this many characters of notes to process,
+#: whichever comes first, so that a run holds a bounded amount of input at once.
+BATCH_CHARS = 1_000_000
+_STDIN_BLOCK = 1 << 20
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -70,30 +79,55 @@ def _sniff(data: bytes) -> str:
     return "jsonl" if head == b"{" else "txt"
 
 
+def _stdin_head(source: IO[bytes]) -> bytes:
+    """The start of stdin, up to its first non-blank byte (enough for ``_sniff``)."""
+    head = b""
+    while not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
+        block = source.read(_STDIN_BLOCK)
+        if not block:
+            break
+        head += block
+    return head
+
+
+def _copy_stdin(head: bytes, source: IO[bytes], fd: int) -> None:
+    """Block by block: the process never holds the whole input."""
+    block = head
+    while block:
+        view = memoryview(block)
+        while view:
+            view = view[os.write(fd, view) :]
+        block = source.read(_STDIN_BLOCK)
+
+
 @contextmanager
 def _stdin_as_path(fmt: str | None) -> Iterator[Path]:
     """stdin, read once, behind a path the readers understand (``stdin.<format>``).
 
     On Linux the bytes stay in memory (a memfd) and only a symlink naming it touches the disk;
-    elsewhere they go to a private temporary file that is removed when the run ends.
+    elsewhere they go to a private temporary file that is removed when the run ends. They are
+    copied block by block, so the process itself never holds the whole input at once.
     """
-    data = sys.stdin.buffer.read()
-    suffix = _STDIN_FORMATS[fmt or _sniff(data)]
+    source = sys.stdin.buffer
+    head = _stdin_head(source)
+    suffix = _STDIN_FORMATS[fmt or _sniff(head)]
     with tempfile.TemporaryDirectory(prefix="fairdeid-stdin-") as tmp:
         path = Path(tmp) / f"stdin{suffix}"
         memfd = getattr(os, "memfd_create", None)
         if memfd is not None and Path("/proc/self/fd").is_dir():
             fd = memfd("fairdeid-stdin")
             try:
-                os.write(fd, data)
+                _copy_stdin(head, source, fd)
                 path.symlink_to(f"/proc/self/fd/{fd}")
                 yield path
             finally:
                 os.close(fd)
         else:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            try:
+                _copy_stdin(head, source, fd)
+            finally:
+                os.close(fd)
             yield path
 
 
@@ -222,13 +256,48 @@ def _warn_identifying(kind: str, keep: tuple[str, ...]) -> None:
             )
 
 
-def _process(pipeline: Pipeline, inputs: InputSet, ckpt: Checkpoint, batch_size: int) -> None:
+@dataclass
+class _Tally:
+    """What the run has seen so far, for the summary: counts only, never the records."""
+
+    records: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    unsupported: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class _Sinks:
+    """Where each finished record goes, in input order."""
+
+    output: OutputWriter
+    spans: IO[str] | None
+    tally: _Tally
+
+
+@dataclass(frozen=True)
+class _Done:
+    """One de-identified record, as the checkpoint keeps it."""
+
+    text: str
+    spans: list[dict[str, Any]]
+    language: dict[str, Any] | None
+
+
+def _process(
+    pipeline: Pipeline, inputs: InputStream, ckpt: Checkpoint, sinks: _Sinks, batch_size: int
+) -> None:
+    """Read, de-identify and write the records batch by batch, so at most one batch is held.
+
+    A batch closes at ``batch_size`` records (done, failed or to do) or ``BATCH_CHARS``
+    characters to de-identify; its records are written out in input order before the next
+    record is read.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    for rec in inputs.records:
-        if rec.error is not None and not ckpt.done(rec.index):
-            ckpt.add_error(rec.index, rec.error)
-    todo = [r for r in inputs.records if r.document is not None and not ckpt.done(r.index)]
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -236,48 +305,99 @@ def _process(pipeline: Pipeline, inputs: InputSet, ckpt: Checkpoint, batch_size:
         TimeElapsedColumn(),
         console=console,
         transient=True,
-        disable=len(todo) < 2,
+        disable=inputs.kind == "txt",
     ) as progress:
-        task = progress.add_task("de-identifying", total=len(todo))
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start : start + batch_size]
-            _run_batch(pipeline, ckpt, batch)
-            ckpt.flush()
-            progress.advance(task, len(batch))
+        task = progress.add_task("de-identifying", total=None)
+        window: list[InputRecord] = []
+        todo: list[InputRecord] = []
+        chars = 0
+        for rec in inputs.iter_records():
+            window.append(rec)
+            if rec.error is not None and not ckpt.done(rec.index):
+                ckpt.add_error(rec.index, rec.error)
+            elif rec.document is not None and not ckpt.done(rec.index):
+                todo.append(rec)
+                chars += len(rec.document.text)
+            if len(window) >= batch_size or chars >= BATCH_CHARS:
+                _finish_batch(pipeline, ckpt, window, todo, sinks)
+                progress.advance(task, len(todo))
+                window, todo, chars = [], [], 0
+        if window:
+            _finish_batch(pipeline, ckpt, window, todo, sinks)
+            progress.advance(task, len(todo))
 
 
-def _run_batch(pipeline: Pipeline, ckpt: Checkpoint, rec_batch: list[InputRecord]) -> None:
+def _finish_batch(
+    pipeline: Pipeline, ckpt: Checkpoint, window: list[InputRecord], todo: list[InputRecord],
+    sinks: _Sinks,
+) -> None:
+    fresh = _run_batch(pipeline, ckpt, todo)
+    for rec in window:
+        sinks.tally.records += 1
+        done = fresh.get(rec.index) or _earlier(ckpt, rec.index)
+        if done is not None:
+            _emit(rec, done, sinks)
+        elif rec.index in ckpt.errors:
+            if rec.error is not None:
+                sinks.tally.skipped += 1
+            else:
+                sinks.tally.failed += 1
+    ckpt.flush()
+
+
+def _earlier(ckpt: Checkpoint, index: int) -> _Done | None:
+    """The output an interrupted run already made for this record, if any."""
+    taken = ckpt.take(index)
+    return None if taken is None else _Done(*taken)
+
+
+def _run_batch(
+    pipeline: Pipeline, ckpt: Checkpoint, todo: list[InputRecord]
+) -> dict[int, _Done]:
     from fairdeid.runner import run_safely
 
-    todo = [(r, r.document) for r in rec_batch if r.document is not None]
-    outcomes = run_safely(
-        pipeline, [doc for _, doc in todo], locators=[r.locator for r, _ in todo]
-    )
-    for (rec, _), outcome in zip(todo, outcomes, strict=True):
+    docs = [r.document for r in todo if r.document is not None]
+    if not docs:
+        return {}
+    outcomes = run_safely(pipeline, docs, locators=[r.locator for r in todo])
+    fresh: dict[int, _Done] = {}
+    for rec, outcome in zip(todo, outcomes, strict=True):
         if isinstance(outcome, RecordError):
             ckpt.add_error(rec.index, outcome)
-        else:
-            choice = outcome.language_choice if pipeline.multilingual else None
-            ckpt.add_output(rec.index, outcome.text, [s.to_dict() for s in outcome.spans],
-                            None if choice is None else choice.to_dict())
+            continue
+        choice = outcome.language_choice if pipeline.multilingual else None
+        done = _Done(outcome.text, [s.to_dict() for s in outcome.spans],
+                     None if choice is None else choice.to_dict())
+        ckpt.add_output(rec.index, done.text, done.spans, done.language)
+        fresh[rec.index] = done
+    return fresh
 
 
-def _write_spans(inputs: InputSet, ckpt: Checkpoint, path: Path) -> None:
-    from fairdeid.io.writers import atomic_write
+def _emit(rec: InputRecord, done: _Done, sinks: _Sinks) -> None:
+    tally = sinks.tally
+    tally.done += 1
+    tally.labels.update(str(span.get("label")) for span in done.spans)
+    if done.language is not None:
+        tally.languages[str(done.language.get("language"))] += 1
+        if done.language.get("reason") in ("unsupported", "no_detector"):
+            tally.unsupported[str(done.language.get("detected"))] += 1
+    sinks.output.write(rec, done.text)
+    if sinks.spans is not None and rec.document is not None:
+        sinks.spans.write(_spans_line(rec, done))
 
-    lines = []
-    for rec in inputs.records:
-        if rec.index in ckpt.outputs and rec.document is not None:
-            record: dict[str, Any] = {"id": rec.document.id, "text": rec.document.text}
-            meta = dict(rec.document.meta)
-            if rec.index in ckpt.languages:
-                # which language pack handled the note: {"language", "reason", "detected"...}
-                meta["language"] = ckpt.languages[rec.index]
-            if meta:
-                record["meta"] = meta
-            record["spans"] = ckpt.spans[rec.index]
-            lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    atomic_write(path, "".join(lines))
+
+def _spans_line(rec: InputRecord, done: _Done) -> str:
+    """Canonical JSONL of the input record with the spans found (input coordinates)."""
+    assert rec.document is not None
+    record: dict[str, Any] = {"id": rec.document.id, "text": rec.document.text}
+    meta = dict(rec.document.meta)
+    if done.language is not None:
+        # which language pack handled the note: {"language", "reason", "detected"...}
+        meta["language"] = done.language
+    if meta:
+        record["meta"] = meta
+    record["spans"] = done.spans
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def _report(errors: list[RecordError], report: Path | None, total: int) -> None:
@@ -347,24 +467,16 @@ class _Summary:
         }
 
 
-def _summary(inputs: InputSet, ckpt: Checkpoint, req: _Request, seconds: float) -> _Summary:
+def _summary(tally: _Tally, ckpt: Checkpoint, req: _Request, seconds: float) -> _Summary:
     """Skipped: the input record itself was bad. Failed: it was read but not de-identified."""
-    bad_input = {rec.index for rec in inputs.records if rec.error is not None}
-    labels: Counter[str] = Counter(
-        str(span.get("label")) for spans in ckpt.spans.values() for span in spans
-    )
-    used: Counter[str] = Counter(str(c.get("language")) for c in ckpt.languages.values())
-    unsupported: Counter[str] = Counter(
-        str(c.get("detected")) for c in ckpt.languages.values()
-        if c.get("reason") in ("unsupported", "no_detector"))
     return _Summary(
-        languages=dict(used),
-        unsupported_languages=dict(unsupported),
-        records=len(inputs.records),
-        done=len(ckpt.outputs),
-        failed=len(set(ckpt.errors) - bad_input),
-        skipped=len(set(ckpt.errors) & bad_input),
-        labels=dict(labels),
+        languages=dict(tally.languages),
+        unsupported_languages=dict(tally.unsupported),
+        records=tally.records,
+        done=tally.done,
+        failed=tally.failed,
+        skipped=tally.skipped,
+        labels=dict(tally.labels),
         seconds=seconds,
         output=str(req.output),
         errors_report=str(req.errors_out) if ckpt.errors and req.errors_out else None,
@@ -459,7 +571,10 @@ def deidentify(
         ),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, metavar="N", help="Records per batch")
+        int, typer.Option(
+            "--batch-size", min=1, metavar="N",
+            help="Records per batch (a batch also closes at 1,000,000 characters of notes)",
+        )
     ] = 32,
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint")
@@ -535,8 +650,8 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     from fairdeid.cli.extras import missing_extra_is_an_error, require_pipeline
     from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
     from fairdeid.io.fingerprint import Fingerprint, settings_digest
-    from fairdeid.io.readers import detect_kind, read_input
-    from fairdeid.io.writers import check_targets, write_output
+    from fairdeid.io.readers import detect_kind, open_input
+    from fairdeid.io.writers import OutputWriter, atomic_text, check_targets
 
     started = time.perf_counter()
     kept_columns, kept_meta = _split(o.keep_columns), _split(o.keep_meta)
@@ -558,7 +673,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         )
         _check_paths(req)
         require_pipeline(o.config, _split(o.detectors))
-        inputs = read_input(
+        inputs = open_input(
             input_path, text_column=o.text_column, id_column=o.id_column,
             patient_column=o.patient_column, keep_columns=kept_columns or (),
             recursive=o.recursive,
@@ -577,7 +692,8 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             recursive=o.recursive,
         )
         ckpt = Checkpoint(
-            req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings))
+            req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings)),
+            retain=False,
         )
         n_done = ckpt.load() if o.resume else 0
     except FairdeidError as exc:
@@ -587,19 +703,23 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     _warn_identifying(inputs.kind, req.keep)
 
     ckpt.open(append=o.resume)
-    _process(pipeline, inputs, ckpt, o.batch_size)
-    write_output(inputs, ckpt.outputs, output, keep=req.keep)
-    if o.spans_out:
-        _write_spans(inputs, ckpt, o.spans_out)
+    tally = _Tally()
+    try:
+        with (
+            OutputWriter(inputs, output, keep=req.keep) as writer,
+            atomic_text(o.spans_out) as spans,
+        ):
+            _process(pipeline, inputs, ckpt, _Sinks(writer, spans, tally), o.batch_size)
+    except FairdeidError as exc:  # the input became unreadable mid-run: resumable
+        raise fail(str(exc)) from None
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
-    n_ok = len(ckpt.outputs)
-    summary = _summary(inputs, ckpt, req, time.perf_counter() - started)
+    summary = _summary(tally, ckpt, req, time.perf_counter() - started)
     ckpt.finish()
     _warn_languages(summary.unsupported_languages)
     if errors:
-        _report(errors, req.errors_out, len(inputs.records))
+        _report(errors, req.errors_out, tally.records)
     else:
-        console.print(f"[green]de-identified {plural(n_ok, 'record')}[/green]")
+        console.print(f"[green]de-identified {plural(tally.done, 'record')}[/green]")
     if o.as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
     if errors:

@@ -33,15 +33,22 @@ class Checkpoint:
     than the output does.
     """
 
-    def __init__(self, path: Path | None, fingerprint: Fingerprint | None = None) -> None:
+    def __init__(
+        self, path: Path | None, fingerprint: Fingerprint | None = None, *, retain: bool = True
+    ) -> None:
         #: ``None`` keeps progress in memory only (output to stdout: nothing to resume into).
         self.path = path
         self.fingerprint = fingerprint
+        #: ``False``: new outputs are only written to the file, not kept in ``outputs`` (a
+        #: streaming run writes each one out at once and must not hold them all).
+        self.retain = retain
         self.outputs: dict[int, str] = {}
         self.spans: dict[int, list[dict[str, Any]]] = {}
         #: per record: which language pack handled it (``LanguageChoice.to_dict()``)
         self.languages: dict[int, dict[str, Any]] = {}
         self.errors: dict[int, RecordError] = {}
+        #: without ``retain``: where each loaded output's line starts in the file
+        self._offsets: dict[int, int] = {}
         self._handle: TextIO | None = None
 
     def _check_header(self, line: str) -> None:
@@ -68,31 +75,39 @@ class Checkpoint:
             )
 
     def load(self) -> int:
-        """Read earlier progress; a torn last line (crash while writing) is ignored."""
+        """Read earlier progress; a torn last line (crash while writing) is ignored.
+
+        Without ``retain`` only where each finished record's line starts is kept (``take``
+        reads it back when the record's turn comes), so a resume holds no earlier output.
+        """
         if self.path is None or not self.path.exists():
             return 0
-        with self.path.open(encoding="utf-8") as handle:
+        with self.path.open("rb") as handle:
             first = handle.readline()
             if not first:
                 return 0  # created but nothing written: nothing to mix
-            self._check_header(first)
-            for line in handle:
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                index = int(item["index"])
-                if "error" in item:
-                    self.errors[index] = RecordError(item["record"], item["error"])
-                else:
-                    self.outputs[index] = item["text"]
-                    self.spans[index] = item["spans"]
-                    if isinstance(item.get("language"), dict):
-                        self.languages[index] = item["language"]
-        return len(self.outputs) + len(self.errors)
+            self._check_header(first.decode("utf-8", "replace"))
+            while line := handle.readline():
+                offset = handle.tell() - len(line)
+                item = _parse(line)
+                if item is not None:
+                    self._load_item(item, offset)
+        return len(self.outputs) + len(self._offsets) + len(self.errors)
+
+    def _load_item(self, item: dict[str, Any], offset: int) -> None:
+        index = int(item["index"])
+        if "error" in item:
+            self.errors[index] = RecordError(item["record"], item["error"])
+        elif not self.retain:
+            self._offsets[index] = offset
+        else:
+            self.outputs[index] = item["text"]
+            self.spans[index] = item["spans"]
+            if isinstance(item.get("language"), dict):
+                self.languages[index] = item["language"]
 
     def done(self, index: int) -> bool:
-        return index in self.outputs or index in self.errors
+        return index in self.outputs or index in self._offsets or index in self.errors
 
     def open(self, *, append: bool) -> None:
         if self.path is None:
@@ -111,13 +126,31 @@ class Checkpoint:
     ) -> None:
         """``language``: which language pack handled the record (kept for a resumed run's
         ``--spans-out`` and summary)."""
-        self.outputs[index] = text
-        self.spans[index] = spans
+        if self.retain:
+            self.outputs[index] = text
+            self.spans[index] = spans
         item: dict[str, Any] = {"index": index, "text": text, "spans": spans}
         if language is not None:
-            self.languages[index] = language
+            if self.retain:
+                self.languages[index] = language
             item["language"] = language
         self._write(item)
+
+    def take(self, index: int) -> tuple[str, list[dict[str, Any]], dict[str, Any] | None] | None:
+        """A loaded output (text, spans, language), forgotten once taken: a resumed run writes
+        each one out once and need not hold it afterwards."""
+        offset = self._offsets.pop(index, None)
+        if offset is not None and self.path is not None:
+            with self.path.open("rb") as handle:
+                handle.seek(offset)
+                item = _parse(handle.readline()) or {}
+            language = item.get("language")
+            return (str(item["text"]), list(item["spans"]),
+                    language if isinstance(language, dict) else None)
+        if index not in self.outputs:
+            return None
+        return (self.outputs.pop(index), self.spans.pop(index, []),
+                self.languages.pop(index, None))
 
     def add_error(self, index: int, error: RecordError) -> None:
         self.errors[index] = error
@@ -138,6 +171,15 @@ class Checkpoint:
             self._handle = None
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    """One progress line, or ``None`` for a torn or damaged one (it is simply done again)."""
+    try:
+        item = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return item if isinstance(item, dict) and "index" in item else None
 
 
 def checkpoint_path(output: Path | None) -> Path | None:

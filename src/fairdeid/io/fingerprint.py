@@ -60,6 +60,11 @@ class ContentHasher:
         """A whole file of a directory (its digest, so file boundaries count)."""
         self._hash.update(hashlib.sha256(data).digest())
 
+    def add_file_digest(self, digest: bytes) -> None:
+        """A whole file of a directory, given by its SHA-256 digest (hashed while streamed):
+        the same as ``add_file`` of its bytes."""
+        self._hash.update(digest)
+
     def add_entry(self, name: str, skipped: str | None) -> None:
         """A directory entry: its relative name and the reason it is skipped, if it is."""
         self._hash.update(os.fsencode(name) + b"\0" + (skipped or "").encode() + b"\0")

@@ -1,8 +1,10 @@
 """Readers of the user's records: every record becomes a ``Document`` or a ``RecordError``.
 
-Two callers share them. `fairdeid deidentify` reads a whole input (a .txt file, a directory of
-.txt files, a JSONL or a CSV file) into an ``InputSet`` whose records keep their raw form for
-shape-preserving output; locators are 1-based (``notes.jsonl:3``, ``notes.csv:row 2``).
+Two callers share them. `fairdeid deidentify` opens an input (a .txt file, a directory of .txt
+files, a JSONL or a CSV file) as an ``InputStream`` whose records are read one at a time, so a run
+holds a batch, not the input (``read_input`` gives all of them at once as an ``InputSet``); the
+records keep their raw form for shape-preserving output; locators are 1-based (``notes.jsonl:3``,
+``notes.csv:row 2``).
 `fairdeid batch` reads one chunk's rows at a time (JSONL, CSV, Parquet); its locators are 1-based
 like deidentify's (``notes.csv:row 1`` is the first row), while the ``row`` field of its part files
 and ``errors.jsonl`` stays the 0-based row number.
@@ -14,18 +16,19 @@ whatever writes it, and an error names the record and the reason, never the text
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, BinaryIO, Literal
 
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError, FairdeidError, RecordError
-from fairdeid.io.fingerprint import ContentHasher
+from fairdeid.io.fingerprint import ContentHasher, file_sha256
 from fairdeid.io.limits import allow_long_csv_fields
 
 InputKind = Literal["txt", "dir", "jsonl", "csv"]
@@ -128,6 +131,34 @@ class InputSet:
     #: Every path the input occupies (files read, entries skipped): output must land on none.
     sources: list[Path] = field(default_factory=list)
 
+    def iter_records(self) -> Iterator[InputRecord]:
+        return iter(self.records)
+
+
+@dataclass(frozen=True)
+class InputStream:
+    """An input for deidentify whose records are read lazily, one at a time, in order.
+
+    Why: a whole input held as ``InputRecord``s costs about 80 MB per million words, so a large
+    input would not fit a bounded-memory run. Everything that can refuse the input as a whole
+    (a missing column, an unreadable file, a directory without notes) is checked when the stream
+    is opened, before any work; ``fingerprint`` comes from a streaming hash pass over the bytes
+    (the same digest ``read_input`` gives), so it costs I/O, not memory.
+    """
+
+    kind: InputKind
+    path: Path
+    fingerprint: str
+    sources: tuple[Path, ...]
+    _open: Callable[[], Iterator[InputRecord]]
+    columns: tuple[str, ...] = ()
+    text_column: str | None = None
+    id_column: str | None = None
+
+    def iter_records(self) -> Iterator[InputRecord]:
+        """A fresh pass over the records (each call reads the input again)."""
+        return self._open()
+
 
 def detect_kind(path: Path) -> InputKind:
     if path.is_dir():
@@ -164,16 +195,21 @@ def _decode_text(data: bytes, locator: str) -> str:
     return text
 
 
-def _read_txt(path: Path, index: int, rel: str, hasher: ContentHasher) -> InputRecord:
+def _read_txt(path: Path, index: int, rel: str) -> InputRecord:
     locator = printable_name(rel)
     try:
-        data = _read_bytes(path, locator)
-        hasher.add_file(data)
-        text = _decode_text(data, locator)
+        text = _decode_text(_read_bytes(path, locator), locator)
     except RecordError as err:
         return InputRecord(index, locator, err, raw=rel)
     doc = Document(id=Path(locator).stem, text=text, meta={"source_file": locator})
     return InputRecord(index, locator, doc, raw=rel)
+
+
+def _add_txt_file(hasher: ContentHasher, path: Path) -> None:
+    """A text file's share of the fingerprint: its digest, when it can be read at all."""
+    # unreadable: its record is an error, and nothing of it was read
+    with contextlib.suppress(OSError):
+        hasher.add_file_digest(bytes.fromhex(file_sha256(path)))
 
 
 def _walk(root: Path, rel: str, recursive: bool) -> Iterator[tuple[Path, str, str | None]]:
@@ -207,23 +243,38 @@ def _walk(root: Path, rel: str, recursive: bool) -> Iterator[tuple[Path, str, st
             yield entry, name, None
 
 
-def _read_dir(path: Path, recursive: bool) -> InputSet:
-    hasher = ContentHasher()
-    records: list[InputRecord] = []
-    sources: list[Path] = []
-    for entry, rel, skipped in _walk(path, "", recursive):
-        sources.append(entry)
-        hasher.add_entry(rel, skipped)
-        index = len(records)
+def _dir_records(entries: Sequence[tuple[Path, str, str | None]]) -> Iterator[InputRecord]:
+    for index, (entry, rel, skipped) in enumerate(entries):
         if skipped is not None:
             locator = printable_name(rel)
-            records.append(InputRecord(index, locator, RecordError(locator, skipped)))
+            yield InputRecord(index, locator, RecordError(locator, skipped))
         else:
-            records.append(_read_txt(entry, index, rel, hasher))
-    if not any(r.raw is not None for r in records):
+            yield _read_txt(entry, index, rel)
+
+
+def _open_dir(path: Path, recursive: bool) -> InputStream:
+    """The tree is listed once (names only); each file is read when its record is reached."""
+    entries = list(_walk(path, "", recursive))
+    if all(skipped is not None for _, _, skipped in entries):
         hint = "" if recursive else " (subdirectories are read with --recursive)"
         raise FairdeidError(f"directory {path} has no .txt files{hint}")
-    return InputSet("dir", path, records, fingerprint=hasher.hexdigest(), sources=sources)
+    hasher = ContentHasher()
+    for entry, rel, skipped in entries:
+        hasher.add_entry(rel, skipped)
+        if skipped is None:
+            _add_txt_file(hasher, entry)
+    return InputStream(
+        "dir", path, hasher.hexdigest(), tuple(entry for entry, _, _ in entries),
+        lambda: _dir_records(entries),
+    )
+
+
+def _open_txt(path: Path) -> InputStream:
+    hasher = ContentHasher()
+    _add_txt_file(hasher, path)
+    return InputStream(
+        "txt", path, hasher.hexdigest(), (path,), lambda: iter([_read_txt(path, 0, path.name)])
+    )
 
 
 # -- JSONL ---------------------------------------------------------------------------------------
@@ -268,23 +319,34 @@ def _jsonl_record(index: int, raw: bytes, locator: str, default_id: str) -> Inpu
     return InputRecord(index, locator, doc, raw=obj)
 
 
-def _read_jsonl(path: Path) -> InputSet:
-    hasher = ContentHasher()
-    records: list[InputRecord] = []
-    name = printable_name(path.name)
+def _open_bytes(path: Path) -> BinaryIO:
     try:
-        handle = path.open("rb")
+        return path.open("rb")
     except OSError as exc:
-        raise FairdeidError(f"cannot read {name} ({exc.strerror})") from None
-    with handle:
+        raise FairdeidError(f"cannot read {printable_name(path.name)} ({exc.strerror})") from None
+
+
+def _jsonl_records(path: Path) -> Iterator[InputRecord]:
+    name = printable_name(path.name)
+    index = 0
+    with _open_bytes(path) as handle:
         for lineno, raw in enumerate(handle, start=1):
-            hasher.add_bytes(raw)
             line = raw[len(_BOM) :] if lineno == 1 and raw.startswith(_BOM) else raw
             if not line.strip():
                 continue
-            locator = f"{name}:{lineno}"
-            records.append(_jsonl_record(len(records), line, locator, f"{path.stem}-{lineno}"))
-    return InputSet("jsonl", path, records, fingerprint=hasher.hexdigest(), sources=[path])
+            yield _jsonl_record(index, line, f"{name}:{lineno}", f"{path.stem}-{lineno}")
+            index += 1
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        raise FairdeidError(f"cannot read {printable_name(path.name)} ({exc.strerror})") from None
+
+
+def _open_jsonl(path: Path) -> InputStream:
+    return InputStream("jsonl", path, _file_digest(path), (path,), lambda: _jsonl_records(path))
 
 
 # -- CSV -----------------------------------------------------------------------------------------
@@ -300,6 +362,69 @@ class CsvColumns:
     keep: tuple[str, ...] = ()
 
 
+class _Lines:
+    """The physical lines of a CSV file, decoded one by one as the parser reaches them.
+
+    Why lazy: the whole file as lines would cost memory in proportion to the input. Lines are
+    split as ``bytes.splitlines`` splits them (``\\n``, ``\\r\\n`` and a lone ``\\r``), whatever
+    the block boundaries; one undecodable line spoils its own record (``bad``), not the file.
+    Lines before the record being parsed are forgotten (``forget_before``).
+    """
+
+    _BLOCK = 1 << 16
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._lines: list[str] = []
+        self._base = 0
+        self._rest = b""
+        self._started = False
+        self._eof = False
+        #: positions (0-based, after the BOM) of lines that are not valid UTF-8
+        self.bad: set[int] = set()
+
+    def has(self, pos: int) -> bool:
+        while pos >= self._base + len(self._lines) and self._fill():
+            pass
+        return pos < self._base + len(self._lines)
+
+    def __getitem__(self, pos: int) -> str:
+        if pos < self._base or not self.has(pos):
+            raise IndexError(pos)
+        return self._lines[pos - self._base]
+
+    def forget_before(self, pos: int) -> None:
+        drop = min(max(pos - self._base, 0), len(self._lines))
+        del self._lines[:drop]
+        self._base += drop
+
+    def _fill(self) -> bool:
+        if self._eof:
+            return False
+        block = self._handle.read(self._BLOCK)
+        at_end = not block
+        if not self._started:
+            self._started = True
+            while len(block) < len(_BOM) and (more := self._handle.read(self._BLOCK)):
+                block += more  # enough bytes to tell a BOM
+            block = block[len(_BOM) :] if block.startswith(_BOM) else block
+        data = self._rest + block
+        pieces = data.splitlines(keepends=True)
+        self._rest = b""
+        if at_end:
+            self._eof = True
+        elif pieces and not pieces[-1].endswith(b"\n"):
+            self._rest = pieces.pop()  # unfinished, or a "\r" whose "\n" may come next
+        for raw in pieces:
+            pos = self._base + len(self._lines)
+            try:
+                self._lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                self._lines.append(raw.decode("utf-8", "surrogateescape"))
+                self.bad.add(pos)
+        return True
+
+
 class _LineFeed:
     """Physical lines handed to ``csv.reader`` one by one, remembering how far it read.
 
@@ -307,7 +432,7 @@ class _LineFeed:
     by restarting from the line after its first one, so the rows it swallowed are read again.
     """
 
-    def __init__(self, lines: Sequence[str], pos: int) -> None:
+    def __init__(self, lines: _Lines, pos: int) -> None:
         self.lines = lines
         self.pos = pos
 
@@ -315,7 +440,7 @@ class _LineFeed:
         return self
 
     def __next__(self) -> str:
-        if self.pos >= len(self.lines):
+        if not self.lines.has(self.pos):
             raise StopIteration
         self.pos += 1
         return self.lines[self.pos - 1]
@@ -327,7 +452,7 @@ def _shape(cell: str) -> str:
 
 
 def _swallowed_row(
-    lines: Sequence[str], start: int, end: int, cells: list[str], width: int, dialect: Any
+    lines: _Lines, start: int, end: int, cells: list[str], width: int, dialect: Any
 ) -> int | None:
     """The line (0-based) of a row that a quoted field seems to have swallowed, if any.
 
@@ -343,19 +468,6 @@ def _swallowed_row(
         if len(alone) == width and alone[0].strip() and _shape(alone[0]) == _shape(cells[0]):
             return pos
     return None
-
-
-def _csv_lines(data: bytes) -> tuple[list[str], set[int]]:
-    """Decode line by line: one undecodable line spoils its own record, not the file."""
-    lines: list[str] = []
-    bad: set[int] = set()
-    for pos, raw in enumerate(data.splitlines(keepends=True)):
-        try:
-            lines.append(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            lines.append(raw.decode("utf-8", "surrogateescape"))
-            bad.add(pos)
-    return lines, bad
 
 
 def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
@@ -374,9 +486,7 @@ def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
             raise FairdeidError(f"{locator}: column {name!r} appears more than once in the header")
 
 
-def _read_header(
-    lines: Sequence[str], bad: set[int], locator: str, dialect: Any
-) -> tuple[list[str], int]:
+def _read_header(lines: _Lines, locator: str, dialect: Any) -> tuple[list[str], int]:
     feed = _LineFeed(lines, 0)
     try:
         columns = next(csv.reader(feed, dialect=dialect, strict=True))
@@ -384,17 +494,16 @@ def _read_header(
         raise FairdeidError(f"{locator}: file is empty") from None
     except csv.Error as exc:
         raise FairdeidError(f"{locator}: the header line cannot be parsed ({exc})") from None
-    if bad & set(range(feed.pos)) or any("\x00" in c for c in columns):
+    if lines.bad & set(range(feed.pos)) or any("\x00" in c for c in columns):
         raise FairdeidError(f"{locator}: the header is not valid UTF-8 text")
     return columns, feed.pos
 
 
 def _csv_row_problem(
-    lines: Sequence[str], bad: set[int], start: int, end: int, cells: list[str], width: int,
-    dialect: Any,
+    lines: _Lines, start: int, end: int, cells: list[str], width: int, dialect: Any
 ) -> str | None:
     span = range(start, end)
-    bad_line = next((pos for pos in span if pos in bad), None)
+    bad_line = next((pos for pos in span if pos in lines.bad), None)
     if bad_line is not None:
         return f"row is not valid UTF-8 (line {bad_line + 1})"
     if any("\x00" in lines[pos] for pos in span):
@@ -417,50 +526,95 @@ def _csv_document(cells: list[str], columns: list[str], wanted: CsvColumns, n: i
     return Document(id=doc_id or f"row-{n}", text=row[wanted.text or ""], meta=meta)
 
 
-def _read_csv(path: Path, wanted: CsvColumns) -> InputSet:
+def _csv_dialect(path: Path) -> type[csv.Dialect]:
+    return csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+
+
+def _csv_record(
+    lines: _Lines, start: int, index: int, locator: str, columns: list[str], wanted: CsvColumns,
+    dialect: Any,
+) -> tuple[InputRecord | None, int] | None:
+    """The record starting at line ``start`` and where the next one starts (``None`` at the end);
+    a blank line gives no record."""
+    feed = _LineFeed(lines, start)
+    row_locator = f"{locator}:row {index + 1}"
+    try:
+        cells = next(csv.reader(feed, dialect=dialect, strict=True))
+    except StopIteration:
+        return None
+    except csv.Error as exc:
+        reason = f"row cannot be parsed ({exc}; starts at line {start + 1})"
+        if "unexpected end of data" in str(exc):
+            reason = f"unterminated quoted field (starts at line {start + 1})"
+        # re-read the lines the broken record swallowed
+        return InputRecord(index, row_locator, RecordError(row_locator, reason)), start + 1
+    if not cells:
+        return None, feed.pos  # blank line
+    problem = _csv_row_problem(lines, start, feed.pos, cells, len(columns), dialect)
+    item: Document | RecordError = (
+        RecordError(row_locator, problem) if problem is not None
+        else _csv_document(cells, columns, wanted, index + 1)
+    )
+    return InputRecord(index, row_locator, item, raw=cells), feed.pos
+
+
+def _csv_records(path: Path, wanted: CsvColumns) -> Iterator[InputRecord]:
+    locator = printable_name(path.name)
+    dialect = _csv_dialect(path)
+    with _open_bytes(path) as handle:
+        lines = _Lines(handle)
+        columns, pos = _read_header(lines, locator, dialect)
+        index = 0
+        while lines.has(pos):
+            lines.forget_before(pos)
+            found = _csv_record(lines, pos, index, locator, columns, wanted, dialect)
+            if found is None:
+                break
+            record, pos = found
+            if record is not None:
+                yield record
+                index += 1
+
+
+def _open_csv(path: Path, wanted: CsvColumns) -> InputStream:
     if not wanted.text:
         raise FairdeidError("CSV input needs --text-column (the column holding the note text)")
     locator = printable_name(path.name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FairdeidError(f"cannot read {locator} ({exc.strerror})") from None
-    hasher = ContentHasher()
-    hasher.add_bytes(data)
-    lines, bad = _csv_lines(data[len(_BOM) :] if data.startswith(_BOM) else data)
-    dialect: type[csv.Dialect] = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-    columns, pos = _read_header(lines, bad, locator, dialect)
+    with _open_bytes(path) as handle:
+        columns, _ = _read_header(_Lines(handle), locator, _csv_dialect(path))
     _check_header(locator, columns, wanted)
-    records: list[InputRecord] = []
-    while pos < len(lines):
-        start = pos
-        feed = _LineFeed(lines, start)
-        index = len(records)
-        row_locator = f"{locator}:row {index + 1}"
-        try:
-            cells = next(csv.reader(feed, dialect=dialect, strict=True))
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            reason = f"row cannot be parsed ({exc}; starts at line {start + 1})"
-            if "unexpected end of data" in str(exc):
-                reason = f"unterminated quoted field (starts at line {start + 1})"
-            records.append(InputRecord(index, row_locator, RecordError(row_locator, reason)))
-            pos = start + 1  # re-read the lines the broken record swallowed
-            continue
-        pos = feed.pos
-        if not cells:
-            continue  # blank line
-        problem = _csv_row_problem(lines, bad, start, pos, cells, len(columns), dialect)
-        item: Document | RecordError = (
-            RecordError(row_locator, problem) if problem is not None
-            else _csv_document(cells, columns, wanted, index + 1)
-        )
-        records.append(InputRecord(index, row_locator, item, raw=cells))
-    return InputSet(
-        "csv", path, records, columns=columns, text_column=wanted.text, id_column=wanted.id,
-        fingerprint=hasher.hexdigest(), sources=[path],
+    return InputStream(
+        "csv", path, _file_digest(path), (path,), lambda: _csv_records(path, wanted),
+        columns=tuple(columns), text_column=wanted.text, id_column=wanted.id,
     )
+
+
+def open_input(
+    path: str | Path,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    patient_column: str | None = None,
+    keep_columns: Sequence[str] = (),
+    recursive: bool = False,
+) -> InputStream:
+    """Open INPUT for deidentify without reading its records into memory.
+
+    File-level problems (missing column, unreadable) raise ``FairdeidError`` here, before any
+    work; record-level problems become ``InputRecord.error`` as the records are read.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FairdeidError(f"input not found: {path}")
+    kind = detect_kind(path)
+    if kind == "dir":
+        return _open_dir(path, recursive)
+    if kind == "jsonl":
+        return _open_jsonl(path)
+    if kind == "csv":
+        return _open_csv(path, CsvColumns(text_column, id_column, patient_column,
+                                          tuple(keep_columns)))
+    return _open_txt(path)
 
 
 def read_input(
@@ -472,22 +626,18 @@ def read_input(
     keep_columns: Sequence[str] = (),
     recursive: bool = False,
 ) -> InputSet:
-    """Read INPUT for deidentify. File-level problems (missing column, unreadable) raise
-    ``FairdeidError``; record-level problems become ``InputRecord.error``."""
-    path = Path(path)
-    if not path.exists():
-        raise FairdeidError(f"input not found: {path}")
-    kind = detect_kind(path)
-    if kind == "dir":
-        return _read_dir(path, recursive)
-    if kind == "jsonl":
-        return _read_jsonl(path)
-    if kind == "csv":
-        wanted = CsvColumns(text_column, id_column, patient_column, tuple(keep_columns))
-        return _read_csv(path, wanted)
-    hasher = ContentHasher()
-    record = _read_txt(path, 0, path.name, hasher)
-    return InputSet("txt", path, [record], fingerprint=hasher.hexdigest(), sources=[path])
+    """Read all of INPUT for deidentify (``open_input``, every record in memory). File-level
+    problems (missing column, unreadable) raise ``FairdeidError``; record-level problems become
+    ``InputRecord.error``."""
+    stream = open_input(
+        path, text_column=text_column, id_column=id_column, patient_column=patient_column,
+        keep_columns=keep_columns, recursive=recursive,
+    )
+    return InputSet(
+        stream.kind, stream.path, list(stream.iter_records()), columns=list(stream.columns),
+        text_column=stream.text_column, id_column=stream.id_column,
+        fingerprint=stream.fingerprint, sources=list(stream.sources),
+    )
 
 
 # -- batch: the rows of one chunk ---------------------------------------------------------------

@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import os
 import re
 import secrets
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO
 
 from fairdeid.errors import FairdeidError, RecordError
 from fairdeid.io.fingerprint import file_sha256
-from fairdeid.io.readers import InputRecord, InputSet
+from fairdeid.io.readers import InputRecord, InputSet, InputStream
 
 OutFormat = Literal["jsonl", "parquet"]
 TMP_SUFFIX = ".tmp"
@@ -72,6 +72,25 @@ def atomic_write(path: Path, content: str, *, mode: int = PRIVATE) -> None:
     """Write text (UTF-8, newlines as given) all or nothing."""
     payload = content.encode("utf-8")
     atomic_write_with(path, lambda handle: handle.write(payload), mode=mode)
+
+
+@contextmanager
+def atomic_text(path: Path | None) -> Iterator[TextIO | None]:
+    """A UTF-8 text file written bit by bit that appears at ``path`` complete or not at all
+    (kept only if the block ends without an exception); ``None`` writes nothing."""
+    if path is None:
+        yield None
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create_tmp(path, PRIVATE)
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def remove_stale_tmp(directory: Path) -> int:
@@ -135,21 +154,122 @@ def _jsonl_output(rec: InputRecord, text: str, keep: frozenset[str]) -> dict[str
     return out
 
 
-def _csv_output(
-    inputs: InputSet, ok: list[InputRecord], outputs: Mapping[int, str], keep: frozenset[str]
-) -> str:
-    fixed = {inputs.text_column, inputs.id_column}
-    chosen = [i for i, c in enumerate(inputs.columns) if c in fixed or c in keep]
-    text_at = inputs.columns.index(inputs.text_column or "")
-    buffer = io.StringIO(newline="")
-    dialect = csv.excel_tab if inputs.path.suffix.lower() == ".tsv" else csv.excel
-    writer = csv.writer(buffer, dialect=dialect)
-    writer.writerow([inputs.columns[i] for i in chosen])
-    for rec in ok:
-        cells = list(rec.raw)
-        cells[text_at] = outputs[rec.index]
-        writer.writerow([cells[i] for i in chosen])
-    return buffer.getvalue()
+class OutputWriter:
+    """Deidentify output in the input's shape, written record by record in input order.
+
+    Why streamed: holding every output until the end costs memory in proportion to the input.
+    A file target is still replaced all or nothing: the records go to an exclusively created
+    temporary file that ``commit`` renames over the target (a run that raises leaves only the
+    temporary file, which ``abort`` removes). A directory target gets one atomic file per
+    record as it arrives; stdout gets each record as it arrives.
+
+    Records that failed are never written (they are in the error report): a failed .txt gets no
+    output file at all. ``keep`` lists the CSV columns / JSONL keys and meta keys copied besides
+    id and text.
+    """
+
+    def __init__(
+        self,
+        inputs: InputSet | InputStream,
+        target: Path | None,
+        stdout: TextIO | None = None,
+        *,
+        keep: Iterable[str] = (),
+    ) -> None:
+        if inputs.kind == "dir" and target is None:
+            raise FairdeidError("directory input needs -o OUTPUT_DIR")
+        self._inputs = inputs
+        self._target = target
+        self._kept = frozenset(keep)
+        self._stdout = stdout
+        self._tmp: Path | None = None
+        self._handle: TextIO | None = None
+        self._txt: str | None = None
+        self._csv: Any = None
+        self._chosen: list[int] = []
+        self._text_at = 0
+
+    def __enter__(self) -> OutputWriter:
+        self.open()
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+    def open(self) -> None:
+        kind = self._inputs.kind
+        if kind == "dir":
+            assert self._target is not None
+            self._target.mkdir(parents=True, exist_ok=True)
+            return
+        if kind == "txt":
+            return  # one record: written at commit, and only if it succeeded
+        if self._target is None:
+            self._handle = self._stdout or sys.stdout
+        else:
+            self._target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = _create_tmp(self._target, PRIVATE)
+            self._handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        if kind == "csv":
+            self._open_csv(self._handle)
+
+    def _open_csv(self, handle: TextIO) -> None:
+        inputs = self._inputs
+        fixed = {inputs.text_column, inputs.id_column}
+        columns = list(inputs.columns)
+        self._chosen = [i for i, c in enumerate(columns) if c in fixed or c in self._kept]
+        self._text_at = columns.index(inputs.text_column or "")
+        dialect = csv.excel_tab if inputs.path.suffix.lower() == ".tsv" else csv.excel
+        self._csv = csv.writer(handle, dialect=dialect)
+        self._csv.writerow([columns[i] for i in self._chosen])
+
+    def write(self, rec: InputRecord, text: str) -> None:
+        """The de-identified ``text`` of ``rec``; call in input order."""
+        kind = self._inputs.kind
+        if kind == "dir":
+            assert self._target is not None
+            atomic_write(self._target / str(rec.raw), text)
+        elif kind == "txt":
+            self._txt = text
+        elif kind == "jsonl":
+            assert self._handle is not None
+            obj = _jsonl_output(rec, text, self._kept)
+            self._handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        else:
+            cells = list(rec.raw)
+            cells[self._text_at] = text
+            self._csv.writerow([cells[i] for i in self._chosen])
+
+    def commit(self) -> None:
+        """Make the output appear (complete) at its target."""
+        if self._inputs.kind == "txt":
+            if self._txt is None:
+                return  # never an empty file standing in for a failed note
+            if self._target is None:
+                (self._stdout or sys.stdout).write(self._txt)
+            else:
+                atomic_write(self._target, self._txt)
+            return
+        if self._tmp is None or self._handle is None or self._target is None:
+            return
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            os.replace(self._tmp, self._target)
+        finally:
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
+
+    def abort(self) -> None:
+        """Leave the target as it was: the temporary file goes."""
+        if self._tmp is not None and self._handle is not None:
+            self._handle.close()
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
 
 
 def write_output(
@@ -160,36 +280,16 @@ def write_output(
     *,
     keep: Iterable[str] = (),
 ) -> None:
-    """Write de-identified texts (by record index) in the shape of the input.
+    """Write de-identified texts (by record index) in the shape of the input, all at once.
 
     Records that failed are left out of the output (they are in the error report): a failed .txt
     gets no output file at all. For a directory, ``target`` is a directory mirroring the input's
     tree. ``keep`` lists the CSV columns / JSONL keys and meta keys copied besides id and text.
     """
-    kept = frozenset(keep)
-    ok = [r for r in inputs.records if r.index in outputs]
-    if inputs.kind == "dir":
-        if target is None:
-            raise FairdeidError("directory input needs -o OUTPUT_DIR")
-        target.mkdir(parents=True, exist_ok=True)
-        for rec in ok:
-            atomic_write(target / str(rec.raw), outputs[rec.index])
-        return
-    if inputs.kind == "txt":
-        if not ok:
-            return  # nothing to write: never an empty file standing in for a failed note
-        content = outputs[ok[0].index]
-    elif inputs.kind == "jsonl":
-        content = "".join(
-            json.dumps(_jsonl_output(rec, outputs[rec.index], kept), ensure_ascii=False) + "\n"
-            for rec in ok
-        )
-    else:
-        content = _csv_output(inputs, ok, outputs, kept)
-    if target is None:
-        (stdout or sys.stdout).write(content)
-    else:
-        atomic_write(target, content)
+    with OutputWriter(inputs, target, stdout, keep=keep) as writer:
+        for rec in inputs.records:
+            if rec.index in outputs:
+                writer.write(rec, outputs[rec.index])
 
 
 def error_lines(errors: Iterable[RecordError]) -> list[str]:
@@ -258,7 +358,7 @@ def check_apart(input_path: Path, written: Sequence[tuple[str, Path, bool]]) -> 
                 raise FairdeidError(f"{flag} and {other_flag} name the same path {path}")
 
 
-def check_targets(inputs: InputSet, target: Path | None) -> None:
+def check_targets(inputs: InputSet | InputStream, target: Path | None) -> None:
     """Refuse a directory run where a symlink makes an output file land on an input entry."""
     if inputs.kind != "dir" or target is None:
         return
@@ -267,7 +367,7 @@ def check_targets(inputs: InputSet, target: Path | None) -> None:
         taken.add(_entry(source))
         if source.exists():
             taken.add(source.resolve())
-    for rec in inputs.records:
+    for rec in inputs.iter_records():
         if rec.document is None:
             continue
         out = target / str(rec.raw)
