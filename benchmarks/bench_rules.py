@@ -228,7 +228,7 @@ def _load_language_model(pipeline: Pipeline) -> None:
     other start-up costs, not in the steady-state words per second."""
     router = pipeline.router
     if router is not None:
-        router.identifier.identify("Der Patient wurde gestern in die Klinik aufgenommen und ist stabil.")
+        router.identifier.identify("Der Patient wurde gestern in die Klinik aufgenommen.")
 
 
 def main() -> None:
