@@ -281,12 +281,18 @@ class Resolver:
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
         self._ignore = set(self.config.ignore_labels)
         self._not_phi = packaged_not_phi_words()
-        #: ``_splits`` per label: the answer only depends on the (fixed) preset and ignore list
+        #: ``_drops`` and ``_splits`` per label: the answers only depend on the (fixed) preset
+        #: and ignore list, and every span asks
+        self._drops_memo: dict[str, bool] = {}
         self._splits_memo: dict[str, bool] = {}
 
     def _drops(self, label: str) -> bool:
         """Whether spans with this label stay in the text (ignored or kept by the preset)."""
-        return label in self._ignore or not self.preset.removes(label)
+        found = self._drops_memo.get(label)
+        if found is None:
+            found = label in self._ignore or not self.preset.removes(label)
+            self._drops_memo[label] = found
+        return found
 
     def _splits(self, label: str) -> bool:
         """Whether this coarse label's fine labels get different decisions (then refine it)."""
