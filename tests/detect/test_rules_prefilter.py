@@ -204,3 +204,23 @@ def test_views_share_the_prefilter() -> None:
 def test_prefilter_must_be_a_boolean() -> None:
     with pytest.raises(ConfigError, match="prefilter"):
         RuleDetector.from_config({"prefilter": "yes"})
+
+
+def test_translating_classes_once_gives_the_same_patterns() -> None:
+    """``_in_class`` memoises each distinct ``[...]``: a warm cache translates as a cold one."""
+    rules = RuleDetector.from_config(load_pack("de").config["detectors"]["rules"]).rules
+
+    def translate() -> list[str | None]:
+        out: list[str | None] = []
+        for rule in rules:
+            try:
+                out.append(pf.superset_pattern(rule.regex.pattern, rule.regex.flags))
+            except pf.Untranslatable:
+                out.append(None)
+        return out
+
+    pf._in_class.cache_clear()
+    cold = translate()
+    assert pf._in_class.cache_info().hits > 0  # the same classes recur
+    warm = translate()
+    assert cold == warm

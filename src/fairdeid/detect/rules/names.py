@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from fairdeid.detect.rules.compiler import literal_alternation
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
 
@@ -89,8 +90,7 @@ class NameFinder:
         self.disabled = disabled
         titles = sorted(names_cfg.get("titles", ()), key=len, reverse=True)
         self.doctor_titles = frozenset(t.lower() for t in names_cfg.get("doctor_titles", ()))
-        cased = sorted(set(titles) | {t.upper() for t in titles}, key=len, reverse=True)
-        title_alt = "|".join(re.escape(t) for t in cased)
+        title_alt = literal_alternation({*titles, *(t.upper() for t in titles)})
         # titles are matched case-sensitively (Title and UPPER forms): the IGNORECASE flag
         # would make this scan several times slower, and "dr" in lower case is rare
         self.title_re = re.compile(
@@ -106,20 +106,18 @@ class NameFinder:
         self.header_words = max((len(h.split()) for h in self.headers), default=1)
         self.soft_doctor = frozenset(s.lower() for s in names_cfg.get("soft_doctor", ()))
         # naming cues are patient cues that need no dictionary evidence ("her son Rahul")
-        soft = sorted(
+        soft = (
             set(names_cfg.get("soft_patient", ()))
             | set(names_cfg.get("naming_cues", ()))
-            | set(names_cfg.get("soft_doctor", ())),
-            key=len,
-            reverse=True,
+            | set(names_cfg.get("soft_doctor", ()))
         )
         self.soft_re = re.compile(
-            rf"(?P<cue>{'|'.join(re.escape(s.lower()) for s in soft)})[ \t]*[:,]?[ \t]{{1,2}}"
+            rf"(?P<cue>{literal_alternation(s.lower() for s in soft)})[ \t]*[:,]?[ \t]{{1,2}}"
             r"(?=[^\W\d_])"
         )
-        creds = sorted(names_cfg.get("credentials", ()), key=len, reverse=True)
+        creds = names_cfg.get("credentials", ())
         # signatures are found from the credential (rare, literal) and extended to the left
-        self.cred_re = re.compile(rf"(?:{'|'.join(re.escape(c) for c in creds)})(?![\w-])")
+        self.cred_re = re.compile(rf"(?:{literal_alternation(creds)})(?![\w-])")
         self.cred_name_re = re.compile(
             rf"(?P<name>{_SIG_TOKEN}(?:[ \t]{{1,2}}{_SIG_TOKEN}){{1,3}})"
             r"[ \t]*,?[ \t]{1,2}$"

@@ -29,7 +29,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -116,7 +116,7 @@ def _emit(tree: Any, dotall: bool, groups: dict[int, Any], depth: int = 0,
         elif op is sre.ANY:
             out.append(_class(_anything) if dotall else _class(partial(_is_not, 10)))
         elif op is sre.IN:
-            out.append(_class(_in_test(av), caseless))
+            out.append(_in_class(tuple(av), caseless))
         elif op is sre.BRANCH:
             out.append("(?:" + "|".join(inner(alt) for alt in av[1]) + ")")
         elif op is sre.SUBPATTERN:
@@ -170,6 +170,13 @@ def _class(test: Callable[[int], bool], caseless: bool = False) -> str:
             else:
                 ranges.append((code, code))
     return "[" + "".join(_char(a) if a == b else f"{_char(a)}-{_char(b)}" for a, b in ranges) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _in_class(items: tuple[tuple[Any, Any], ...], caseless: bool) -> str:
+    """``_class`` of a parsed ``[...]``, once per distinct class: the rules repeat the same few
+    classes (``\\d``, letters with accents) hundreds of times, and each costs 128 tests."""
+    return _class(_in_test(items), caseless)
 
 
 _CATEGORY_TESTS: dict[Any, Callable[[str], bool]] = {

@@ -53,6 +53,7 @@ def _class_range(first: int, last: int) -> str:
 _MARKS = _mark_ranges()
 #: a maximal run of characters that continue a word: a name matches only a whole run
 RUN = re.compile(rf"[\w'’\-{_MARKS}]+")
+_RUN_CHAR = re.compile(rf"[\w'’\-{_MARKS}]")
 #: a name token inside a detected name: starts with a letter, ends with a letter or digit
 TOKEN = re.compile(rf"[^\W\d_][\w'’\-{_MARKS}]*[\w{_MARKS}]")
 _GAP = re.compile(r"[ \t]{1,3}")
@@ -62,6 +63,9 @@ MIN_FOLDED = 4
 #: a full name of more tokens than this is taken as a phrase, not a name
 _MAX_FULL = 4
 _MEMO_SIZE = 100_000
+#: notes up to this length are scanned by their distinct words (``Propagator._runs``); longer
+#: ones in one bounded-memory pass (a set of every word of a huge note would not be small)
+SHORT_TEXT = 200_000
 
 
 @lru_cache(maxsize=1 << 16)
@@ -156,24 +160,12 @@ class Propagator:
 
     def scan(self, text: str) -> Iterator[Occurrence]:
         """Every whole-word occurrence of a full name or a name token, left to right."""
-        # fold each distinct word once (a bounded memo: a huge note has millions of distinct
-        # numbers and codes); then most words cost one dictionary lookup
-        index = self._index
-        worth: dict[str, bool] = {}
+        runs = self._runs(text) if len(text) <= SHORT_TEXT else self._runs_long(text)
         covered = -1
-        for m in RUN.finditer(text):
-            run = m.group()
-            known = worth.get(run)
-            if known is None:
-                if len(worth) >= _MEMO_SIZE:
-                    worth.clear()
-                known = worth[run] = fold(run) in index
-            if not known:
-                continue
-            start = m.start()
+        for start, end, run in runs:
             if start < covered:
                 continue  # inside a full name already reported
-            found = self._full(text, m, run)
+            found = self._full(text, start, end, run)
             if found is not None:
                 covered = found.end
                 yield found
@@ -184,6 +176,41 @@ class Propagator:
                 hit = self._single(run)
             if hit is not None:
                 yield Occurrence(start, start + len(run), hit)
+
+    def _runs(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, run) of the runs worth a closer look, in text order: a note's distinct
+        words are looked up once, then only those are found again (``str.find``, kept where
+        they are whole runs), instead of a Python step for every word of the note."""
+        index = self._index
+        worth = [run for run in set(RUN.findall(text)) if fold(run) in index]
+        out: list[tuple[int, int, str]] = []
+        for run in worth:
+            start = text.find(run)
+            while start >= 0:
+                end = start + len(run)
+                if not (start and _RUN_CHAR.match(text, start - 1)) and not _RUN_CHAR.match(
+                    text, end
+                ):
+                    out.append((start, end, run))
+                start = text.find(run, start + 1)
+        out.sort()
+        return out
+
+    def _runs_long(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``_runs`` for a long note, in one pass with bounded memory: each distinct word is
+        folded once (a bounded memo: a huge note has millions of distinct numbers and codes),
+        then most words cost one dictionary lookup."""
+        index = self._index
+        worth: dict[str, bool] = {}
+        for m in RUN.finditer(text):
+            run = m.group()
+            known = worth.get(run)
+            if known is None:
+                if len(worth) >= _MEMO_SIZE:
+                    worth.clear()
+                known = worth[run] = fold(run) in index
+            if known:
+                yield m.start(), m.end(), run
 
     def _single(self, run: str) -> str | None:
         label = self.exact.get(run)
@@ -197,17 +224,17 @@ class Propagator:
             return None
         return single.label
 
-    def _full(self, text: str, first: re.Match[str], run: str) -> Occurrence | None:
+    def _full(self, text: str, start: int, first_end: int, run: str) -> Occurrence | None:
         options = self.fulls.get(fold(run))
         if not options:
             return None
         for full in options:
-            end = _match_rest(text, first.end(), full.keys[1:])
+            end = _match_rest(text, first_end, full.keys[1:])
             if end < 0:
                 continue
-            if not full.lower_ok and text[first.start() : end].islower():
+            if not full.lower_ok and text[start:end].islower():
                 continue
-            return Occurrence(first.start(), end, full.label)
+            return Occurrence(start, end, full.label)
         return None
 
 
