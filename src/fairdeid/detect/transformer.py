@@ -420,7 +420,7 @@ class TransformerDetector(BaseDetector):
         return results
 
     def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
-        return self.detect_batch_with_word_scores(docs)[0]
+        return self._detect(docs, with_scores=False)[0]
 
     def detect_batch_with_word_scores(
         self, docs: Sequence[Document]
@@ -428,8 +428,16 @@ class TransformerDetector(BaseDetector):
         """Spans, and per document each word's ``(start, end, P(PHI))`` with ``P(PHI) = 1 -
         P(O)``, from one forward pass: the hybrid LLM sends the words the model is unsure of
         and skips the capitalised words it is sure are not PHI (``detect/llm/selection.py``)."""
+        return self._detect(docs, with_scores=True)
+
+    def _detect(
+        self, docs: Sequence[Document], *, with_scores: bool
+    ) -> tuple[list[list[Span]], list[list[tuple[int, int, float]]]]:
+        """The spans, plus the per-word scores only when asked: building them is a Python loop
+        over every word, wasted on the ordinary (non-hybrid) path."""
         out: list[list[Span]] = []
         scored: list[list[tuple[int, int, float]]] = []
+        o_index = self.labels.index("O") if "O" in self.labels else 0
         for doc, (words, wp) in zip(docs, self.word_probs([d.text for d in docs]), strict=True):
             if not words:
                 out.append([])
@@ -440,8 +448,10 @@ class TransformerDetector(BaseDetector):
             scores = wp[np.arange(len(best)), best]
             # The text goes along so spans end at line breaks the model never saw.
             out.append(spans_from_tags(words, tags, scores, source=self.source, text=doc.text))
-            phi = 1.0 - wp[:, self.labels.index("O") if "O" in self.labels else 0]
-            scored.append([(w.start, w.end, float(p)) for w, p in zip(words, phi, strict=True)])
+            if with_scores:
+                phi = 1.0 - wp[:, o_index]
+                scored.append([(w.start, w.end, float(p))
+                               for w, p in zip(words, phi, strict=True)])
         return out, scored
 
     def detect(self, doc: Document) -> list[Span]:
