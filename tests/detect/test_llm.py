@@ -42,18 +42,6 @@ from llm_server import Reply, ScriptedServer, oracle, rejects_schema, user_text 
 NOTE = "Seen by Dr. Wei Zhang on 03/04/2021. Zhang called the daughter, Ana Lima."
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture
-def server():  # type: ignore[no-untyped-def]
-    with ScriptedServer() as srv:
-        yield srv
-
-
 def make(server: ScriptedServer, sleep: Any = None, **overrides: Any) -> LLMDetector:
     settings_: dict[str, Any] = {
         "model": "test-model",

@@ -38,12 +38,6 @@ RULES_FIND = ("12345678", "2021-03-04", "555-201-7788", "2021-04-01")
 DETECTOR_SETS = (("rules", "llm"), ("llm",))
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
 def pipeline(server: ScriptedServer, detectors: tuple[str, ...]) -> Pipeline:
     llm: dict[str, Any] = {
         "model": "test-model",

@@ -33,18 +33,6 @@ LONG_NOTE = " ".join(
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture
-def server():  # type: ignore[no-untyped-def]
-    with ScriptedServer() as srv:
-        yield srv
-
-
 def make(server: ScriptedServer, **overrides: Any) -> LLMDetector:
     settings: dict[str, Any] = {
         "model": "test-model",

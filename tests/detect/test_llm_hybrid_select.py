@@ -32,18 +32,6 @@ QUESTION = (
 QUESTION_PHI = ("Anna S.", "Methodist Hospital", "April 12, 2023")
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
-@pytest.fixture
-def server():  # type: ignore[no-untyped-def]
-    with ScriptedServer() as srv:
-        yield srv
-
-
 class Found:
     """A trusted detector that finds fixed strings (every occurrence) with a fixed score."""
 

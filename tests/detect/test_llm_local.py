@@ -53,12 +53,6 @@ CERTAIN = Document("n4", "BP 128/82, afebrile. Follow-up on 2021-04-01.")
 UNCERTAIN = Document("n5", "Her neighbour Wojciechowska-Ngata drove her home.")
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
-
-
 # -- without a model ---------------------------------------------------------------------------
 
 
