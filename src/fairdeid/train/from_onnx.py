@@ -27,7 +27,6 @@ stale weights.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -40,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from fairdeid.errors import ConfigError
+from fairdeid.io.fingerprint import file_sha256
 
 #: Written last into a rebuilt directory: its presence marks the rebuild complete.
 REPORT_FILE = "rebuild_report.json"
@@ -302,17 +302,9 @@ def cache_root() -> Path:
     return Path(base) / "fairdeid" / "init"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def rebuilt_dir(model_dir: Path, onnx_file: Path, root: Path | None = None) -> Path:
     """Where the rebuild of ``onnx_file`` lives: named by the model and the file's hash."""
-    return (root or cache_root()) / f"{model_dir.name}-{sha256_of(onnx_file)[:12]}"
+    return (root or cache_root()) / f"{model_dir.name}-{file_sha256(onnx_file)[:12]}"
 
 
 def rebuild_from_onnx(
@@ -399,7 +391,7 @@ def _write_rebuild(model_dir: Path, onnx_file: Path, work: Path) -> None:
     agreement = measure_agreement(model_dir, onnx_file, model)
     RebuildReport(
         onnx_file=onnx_file.name,
-        onnx_sha256=sha256_of(onnx_file),
+        onnx_sha256=file_sha256(onnx_file),
         tensors=len(tensors),
         **agreement,
     ).save(work)

@@ -18,7 +18,6 @@ log names requests, and a crash report could echo a prompt, which is a clinical 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -36,6 +35,7 @@ from pathlib import Path
 from types import TracebackType
 
 from fairdeid.errors import ConfigError
+from fairdeid.io.fingerprint import file_sha256
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -143,7 +143,7 @@ def _gemma_file(cache_dir: Path | None) -> Path:
         ) from None
     folder = _cache_dir(cache_dir)
     target = folder / _GEMMA_FILE
-    if target.is_file() and _sha256(target) == gemma.EXPECTED_SHA256:
+    if target.is_file() and file_sha256(target) == gemma.EXPECTED_SHA256:
         return target
     folder.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed, so an interrupted join leaves no half file.
@@ -177,14 +177,6 @@ def template_file(model: LocalModel, cache_dir: Path | None = None) -> Path | No
     }
     path.write_text(json.dumps(config, indent=1), encoding="utf-8")
     return path
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def free_port() -> int:
