@@ -595,3 +595,38 @@ def test_german_age_in_brackets_after_a_titled_name(
         assert "AGE" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        # particles of several words join the name (issue 12); before, "von der" ended it and
+        # "Heide" was taken for the town
+        ("Aufnahme von Frau Greta von der Heide, geb. 02.03.1950.", "Greta von der Heide"),
+        ("Hausarzt Dr. Jan van den Berg hat überwiesen.", "Jan van den Berg"),
+        ("Die Tochter, Frau Claire de la Fontaine, bittet um Rückruf.", "Claire de la Fontaine"),
+        ("Gutachten für Herrn Karl von und zu Guttenberg erstellt.", "Karl von und zu Guttenberg"),
+        # a title vouches for a name that starts with its particle
+        ("Rücksprache mit Herrn von Hagen am Telefon.", "von Hagen"),
+        ("Frau von der Leyen kam zur Kontrolle.", "von der Leyen"),
+    ],
+)
+def test_german_names_with_particles_are_whole(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert _covered(detector, text, part) & {"PATIENT", "DOCTOR"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Rücksprache mit Frau Schulz von der Krankenkasse.", "von der Krankenkasse"),
+        ("Befund an Dr. Braun von der Kardiologie geschickt.", "von der Kardiologie"),
+        ("Herr Weber von der Station wurde informiert.", "von der Station"),
+        ("Abgang der Arterie von der Aorta, Lösung von der Wand.", "von der Aorta"),
+    ],
+)
+def test_german_particles_before_a_department_or_noun_make_no_name(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)

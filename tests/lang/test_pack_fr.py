@@ -270,3 +270,37 @@ def test_recall_classes_leave_ordinary_french_alone(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # particles of several words and particles written onto the surname join the name
+        # (issue 12); before, "de la" and "d'" ended it after the given name
+        ("Mme Marie de la Fontaine, sa fille, est présente.", "Marie de la Fontaine", "PATIENT"),
+        ("Le Dr François d'Estaing a vu la patiente.", "François d'Estaing", "DOCTOR"),
+        ("Le Dr Luc d’Ornano est d'astreinte.", "Luc d’Ornano", "DOCTOR"),
+        ("Revu avec Mme d'Aubigny ce jour.", "d'Aubigny", "PATIENT"),
+        ("Adressé par le Dr Pieter van den Broeck.", "Pieter van den Broeck", "DOCTOR"),
+    ],
+)
+def test_french_names_with_particles_are_whole(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Vu par le Dr Martin d'accord avec la famille.", "d'accord"),
+        ("Avis du Dr Morel de la Réanimation ce jour.", "Réanimation"),
+        ("Ablation de la Sonde urinaire.", "Sonde"),
+    ],
+)
+def test_french_particles_before_a_word_make_no_name(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

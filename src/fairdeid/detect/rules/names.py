@@ -48,6 +48,50 @@ _PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 
 
+def _particle_runs(particles: Iterable[str], *, several: bool) -> re.Pattern[str] | None:
+    """Particles as one alternation: only those of several words ("von der", "de la", "van
+    den"), which the token-by-token extension cannot see, or all of them (for a name that
+    starts with its particle after a title: "Herr von Hagen"); a capitalised word must follow."""
+    runs = [p for p in particles if " " in p.strip() or not several]
+    runs = [p for p in runs if not p.endswith(("'", "’"))]
+    if not runs:
+        return None
+    alternation = "|".join(
+        r"[ \t]+".join(re.escape(w) for w in run.split())
+        for run in sorted(runs, key=len, reverse=True)
+    )
+    return re.compile(rf"(?i:{alternation})(?=[ \t]{{1,2}}[^\W\d_])")
+
+
+def _glued_particles(particles: Iterable[str]) -> tuple[str, ...]:
+    """Particles written onto the surname ("d'" of "d'Alembert", "d’Ornano")."""
+    return tuple(p for p in particles if p.endswith(("'", "’")) and " " not in p)
+
+
+def particle_run_end(text: str, pos: int, runs: re.Pattern[str] | None) -> int:
+    """The end of a particle of several words at ``pos`` when a capitalised word follows it
+    (so "von der Leber" in running text never starts one), else -1."""
+    if runs is None:
+        return -1
+    m = runs.match(text, pos)
+    if m is None:
+        return -1
+    nxt = _TOKEN.match(text, m.end())
+    if nxt is None or not nxt.group("word") or not is_capitalised(nxt.group("word")):
+        return -1
+    return m.end()
+
+
+def glued_particle(token: str, glued: tuple[str, ...]) -> bool:
+    """Whether ``token`` is a surname behind a particle written onto it: "d'Alembert", not
+    "d'accord"."""
+    low = token.lower()
+    for particle in glued:
+        if low.startswith(particle) and len(token) > len(particle):
+            return is_capitalised(token[len(particle) :])
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class NameCandidate:
     start: int
@@ -81,6 +125,9 @@ class NameFinder:
             names_cfg.get("calendar_breakers", ())
         )
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
+        self.particle_runs = _particle_runs(self.particles, several=True)
+        self.leading_particles = _particle_runs(self.particles, several=False)
+        self.glued_particles = _glued_particles(self.particles)
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
         # folded words whose lowercase occurrences are words, not names (see propagation)
@@ -171,7 +218,23 @@ class NameFinder:
             tok_start = m.start("init") if m.group("init") else m.start("word")
             if m.group("word"):
                 in_dict = kinds is not None and bool(kinds.get(tok_start, 0) & NAME_KINDS)
-                if tok.lower() in self.particles and words:
+                if words:
+                    run_end = particle_run_end(text, tok_start, self.particle_runs)
+                elif not soft and start < 0:
+                    run_end = particle_run_end(text, tok_start, self.leading_particles)
+                else:
+                    run_end = -1
+                if run_end > 0 and self._particle_surname(text, run_end, words, kinds):
+                    # "Lena von der Heide", "Herr von der Heide", "Mme de la Fontaine": the
+                    # particles join the name before the capitalised surname that follows them
+                    if start < 0:
+                        start = tok_start
+                    end = run_end
+                    m = _TOKEN.match(text, run_end)
+                    continue
+                if glued_particle(tok, self.glued_particles):
+                    pass  # "François d'Alembert": a name word behind its particle
+                elif tok.lower() in self.particles and words:
                     nxt = _TOKEN.match(text, m.end())
                     if (
                         nxt is None
@@ -215,6 +278,23 @@ class NameFinder:
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         return start, end, words, initial
+
+    def _particle_surname(
+        self, text: str, pos: int, words: int, kinds: Mapping[int, int] | None
+    ) -> bool:
+        """Whether the word after a particle run at ``pos`` is a surname: never a clinical or
+        breaker word the dictionaries do not list as a name ("Dr. Braun von der Station", but
+        "Jan van den Berg"); after a given name never an ordinary word of the language either
+        ("Frau Schulz von der Krankenkasse"): only a title or a header right before the
+        particle vouches for an unknown word ("Herr von der Leyen")."""
+        nxt = _TOKEN.match(text, pos)
+        if nxt is None or not nxt.group("word"):
+            return False
+        word = nxt.group("word")
+        in_dict = kinds is not None and bool(kinds.get(nxt.start("word"), 0) & NAME_KINDS)
+        if self._stop(word, soft=False) and not in_dict:
+            return False
+        return in_dict or not words or fold(word.split("-")[0]) not in self.common
 
     # -- rules ----------------------------------------------------------------------------
 
