@@ -630,3 +630,36 @@ def test_german_particles_before_a_department_or_noun_make_no_name(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        # care services named by a word of their own (issue 12: organisations without a cue)
+        ("Versorgung durch den ambulanten Pflegedienst Lichtblick.", "Pflegedienst Lichtblick"),
+        ("Die Sozialstation Abendrot übernimmt die Nacht.", "Sozialstation Abendrot"),
+        ("Tagespflege Sonnenhof an drei Tagen pro Woche.", "Tagespflege Sonnenhof"),
+        ("Pflegedienst Lebenshilfe Rhein-Main übernimmt.", "Pflegedienst Lebenshilfe Rhein-Main"),
+    ],
+)
+def test_german_care_services_by_their_own_name(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "ORGANIZATION" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Der Pflegedienst Grundpflege übernimmt die Körperpflege.", "Grundpflege"),
+        ("Pflegedienst Montag bis Freitag.", "Pflegedienst"),
+        ("Der Pflegedienst Pflegegrad 3 beantragt.", "Pflegegrad"),
+        ("Versorgung: ambulanter Pflegedienst.", "ambulanter"),
+        # a care task after the field name was taken for the service's name before
+        ("Ambulanter Pflegedienst: Grundpflege und Medikamentengabe.", "Grundpflege"),
+    ],
+)
+def test_what_a_care_service_does_is_no_name(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)

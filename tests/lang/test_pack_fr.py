@@ -304,3 +304,33 @@ def test_french_particles_before_a_word_make_no_name(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # local branches of social services and associations by their place, brands of two words
+        ("Aide à domicile par l'ADMR de Plouescat.", "ADMR de Plouescat"),
+        ("Dossier transmis à la MDPH du Morbihan.", "MDPH du Morbihan"),
+        ("Suivi au CMP de Quimperlé tous les mois.", "CMP de Quimperlé"),
+        ("Employeur : Carrefour Market.", "Carrefour Market"),
+        ("Suivi par l'APF France handicap.", "APF France handicap"),
+    ],
+)
+def test_french_local_services_and_brands(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    assert "ORGANIZATION" in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Dossier MDPH en cours.", "MDPH"),
+        ("Suivi CMP, puis CAF et PMI.", "CAF"),
+    ],
+)
+def test_french_service_acronyms_alone_stay(detector: RuleDetector, text: str, value: str) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
