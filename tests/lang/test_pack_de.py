@@ -663,3 +663,18 @@ def test_what_a_care_service_does_is_no_name(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        # an occupation in a social history line, among marital status and children, or before
+        # a change of job
+        ("Sozialanamnese: verheiratet, 2 Kinder, Elektriker bei den Stadtwerken.", "Elektriker"),
+        ("Beruflich im Schichtdienst, zuvor Verkäuferin.", "Verkäuferin"),
+    ],
+)
+def test_german_occupations_in_a_social_history_line(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "PROFESSION" in _covered(detector, text, part)

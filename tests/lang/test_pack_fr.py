@@ -334,3 +334,43 @@ def test_french_service_acronyms_alone_stay(detector: RuleDetector, text: str, v
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # an occupation in a social history line, among marital status and family
+        ("Mode de vie : marié, 3 enfants, plombier, non fumeur.", "plombier", "PROFESSION"),
+        ("Son mari est électricien.", "électricien", "PROFESSION"),
+        # care centres in lower case, hamlets of rural addresses, the site of a hospital
+        ("Séances au centre de dialyse de Saint-Brieuc.", "centre de dialyse de Saint-Brieuc",
+         "HOSPITAL"),
+        ("Centre de rééducation fonctionnelle de Kerpape.",
+         "Centre de rééducation fonctionnelle de Kerpape", "HOSPITAL"),
+        ("Lieu-dit Kerbiquet, 29400 Landivisiau", "Lieu-dit Kerbiquet", "STREET"),
+        ("Hameau des Granges, 05100 Briançon", "Hameau des Granges", "STREET"),
+        ("GHU Paris Psychiatrie et Neurosciences, site Sainte-Anne.", "site Sainte-Anne",
+         "HOSPITAL"),
+    ],
+)
+def test_french_social_history_care_centres_and_rural_addresses(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Transfert en centre de rééducation la semaine prochaine.", "rééducation"),
+        ("Infection du site opératoire.", "site"),
+        ("Voir le site Internet de la HAS.", "site Internet"),
+        ("Il est fatigué depuis une semaine.", "fatigué"),
+    ],
+)
+def test_french_care_kinds_and_sites_alone_stay(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
