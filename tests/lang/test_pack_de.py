@@ -678,3 +678,10 @@ def test_german_occupations_in_a_social_history_line(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert "PROFESSION" in _covered(detector, text, part)
+
+
+def test_a_birth_name_ends_a_sentence(detector: RuleDetector) -> None:
+    # the dot after the name made the rule refuse it
+    text = "Wir berichten über Frau Wiebke Sörensen, geb. Jacobsen."
+    assert "PATIENT" in _covered(detector, text, "Jacobsen")
+    assert _covered(detector, "Frau Meier, geb. Okt. 1950, kam.", "Okt. 1950") == {"DATE"}
