@@ -685,3 +685,31 @@ def test_a_birth_name_ends_a_sentence(detector: RuleDetector) -> None:
     text = "Wir berichten über Frau Wiebke Sörensen, geb. Jacobsen."
     assert "PATIENT" in _covered(detector, text, "Jacobsen")
     assert _covered(detector, "Frau Meier, geb. Okt. 1950, kam.", "Okt. 1950") == {"DATE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        # numeric ranges written with a dash, quarters of a year, month and two-digit year
+        ("Stationär vom 02.-09.02.2024 auf der Station.", "02.-09.02.2024"),
+        ("Aufenthalt 28.01.-30.01.2024 ohne Komplikationen.", "30.01.2024"),
+        ("Kontrolle im 2. Quartal 2024 geplant.", "2. Quartal 2024"),
+        ("Umsatzplanung für Q3/2023.", "Q3/2023"),
+        ("Erstdiagnose 03/21, seither stabil.", "03/21"),
+    ],
+)
+def test_german_date_ranges_quarters_and_short_month_years(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert _covered(detector, text, part) == {"DATE"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Score 03/21 Punkte, Trinkmenge 12/14.", "03/21"),
+        ("Dosis 1-2.3 ml nach Schema.", "1-2.3"),
+    ],
+)
+def test_german_fractions_stay(detector: RuleDetector, text: str, part: str) -> None:
+    assert not _touched(detector, text, part)

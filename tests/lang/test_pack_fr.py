@@ -374,3 +374,15 @@ def test_french_care_kinds_and_sites_alone_stay(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Hospitalisé du 02 au 09/02/2024.", "02"),
+        ("Le 5-6 mars, chute nocturne.", "5-6 mars"),
+        ("Contrôle au 2e trimestre 2024.", "2e trimestre 2024"),
+    ],
+)
+def test_french_day_ranges_and_quarters(detector: RuleDetector, text: str, value: str) -> None:
+    assert "DATE" in _labels_over(detector, text, value)
