@@ -713,3 +713,34 @@ def test_german_date_ranges_quarters_and_short_month_years(
 )
 def test_german_fractions_stay(detector: RuleDetector, text: str, part: str) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Betreuerin ist die Kanzlei Kraus & Partner in Gießen.", "Kanzlei Kraus & Partner",
+         "ORGANIZATION"),
+        ("Hausarzt: Dr. Ahmadi, Praxis am Dom, Erfurt", "Praxis am Dom", "ORGANIZATION"),
+        # "Sr." (Schwester) and "Pfl." (Pflege) are titles; before, the comma joined the next
+        # title to the name ("Martina, Pfl")
+        ("Anwesend: Sr. Martina, Pfl. Jonas Becker.", "Martina", "PATIENT"),
+    ],
+)
+def test_german_firms_practices_and_care_titles(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Anwesend: Sr. Martina, Pfl. Jonas Becker.", "Pfl"),
+        ("Termin in der Praxis am Montag.", "Praxis"),
+        ("Die Praxis im Haus ist geschlossen.", "Praxis im Haus"),
+    ],
+)
+def test_german_practice_words_and_titles_alone_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
