@@ -691,7 +691,8 @@ def test_a_birth_name_ends_a_sentence(detector: RuleDetector) -> None:
     ("text", "part"),
     [
         # numeric ranges written with a dash, quarters of a year, month and two-digit year
-        ("Stationär vom 02.-09.02.2024 auf der Station.", "02.-09.02.2024"),
+        ("Stationär vom 02.-09.02.2024 auf der Station.", "02."),
+        ("Stationär vom 02.-09.02.2024 auf der Station.", "09.02.2024"),
         ("Aufenthalt 28.01.-30.01.2024 ohne Komplikationen.", "30.01.2024"),
         ("Kontrolle im 2. Quartal 2024 geplant.", "2. Quartal 2024"),
         ("Umsatzplanung für Q3/2023.", "Q3/2023"),
@@ -744,3 +745,10 @@ def test_german_practice_words_and_titles_alone_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+def test_a_pronoun_after_a_header_is_no_name(detector: RuleDetector) -> None:
+    # "Betr.:" is a patient header; the possessive that starts the subject line was a name
+    text = "Betr.: Ihre Patientin Frau Anna Roth, geb. 01.02.1950"
+    assert not _touched(detector, text, "Ihre")
+    assert "PATIENT" in _covered(detector, text, "Anna Roth")

@@ -386,3 +386,19 @@ def test_french_care_kinds_and_sites_alone_stay(
 )
 def test_french_day_ranges_and_quarters(detector: RuleDetector, text: str, value: str) -> None:
     assert "DATE" in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # care staff named by their role abbreviation in nursing notes
+        ("Appel de l'IDE Julie à 3h.", "Julie"),
+        ("AS Mariama présente au change.", "Mariama"),
+        ("ASH Fatou au ménage.", "Fatou"),
+        ("IDE référente : Sandrine.", "Sandrine"),
+    ],
+)
+def test_french_care_staff_after_their_role_abbreviation(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    assert "DOCTOR" in _labels_over(detector, text, value)
