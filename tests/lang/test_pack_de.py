@@ -752,3 +752,21 @@ def test_a_pronoun_after_a_header_is_no_name(detector: RuleDetector) -> None:
     text = "Betr.: Ihre Patientin Frau Anna Roth, geb. 01.02.1950"
     assert not _touched(detector, text, "Ihre")
     assert "PATIENT" in _covered(detector, text, "Anna Roth")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        # whatever stands between an address field and the postal code is the address
+        ("Anschrift: Hof Kleeberg, Ortsteil Wahlen, 35321 Laubach", "Hof Kleeberg, Ortsteil Wahlen",
+         True),
+        # the address word is not part of the street (it was, at a line start)
+        ("Wohnhaft Lindenstr. 4, 35390 Gießen", "Wohnhaft", False),
+        ("Anschrift: Lindenstr. 4, 35390 Gießen", "Anschrift", False),
+    ],
+)
+def test_german_address_fields(detector: RuleDetector, text: str, part: str, found: bool) -> None:
+    if found:
+        assert "STREET" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)

@@ -402,3 +402,21 @@ def test_french_care_staff_after_their_role_abbreviation(
     detector: RuleDetector, text: str, value: str
 ) -> None:
     assert "DOCTOR" in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Adresse : La Croix Blanche, route de Saint-Pol, 29250 Saint-Pol-de-Léon",
+         "La Croix Blanche, route de Saint-Pol"),
+        ("Domicile : Les Hauts de Villiers, 12 impasse Pasteur, 94350 Villiers-sur-Marne",
+         "Les Hauts de Villiers, 12 impasse Pasteur"),
+    ],
+)
+def test_french_address_fields(detector: RuleDetector, text: str, value: str) -> None:
+    assert "STREET" in _labels_over(detector, text, value)
+
+
+def test_a_french_address_field_without_postal_code_stays(detector: RuleDetector) -> None:
+    text = "Domicile : retour prévu demain avec sa fille."
+    assert not detector.detect(Document("t", text))
