@@ -420,3 +420,24 @@ def test_french_address_fields(detector: RuleDetector, text: str, value: str) ->
 def test_a_french_address_field_without_postal_code_stays(detector: RuleDetector) -> None:
     text = "Domicile : retour prévu demain avec sa fille."
     assert not detector.detect(Document("t", text))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "found"),
+    [
+        ("Dr Isabelle Lefebvre, Maison médicale des Capucins, Angers.",
+         "Maison médicale des Capucins", True),
+        ("Pôle de santé du Val d'Orge.", "Pôle de santé du Val d'Orge", True),
+        ("Cabinet infirmier : passage matin et soir.", "Cabinet infirmier", False),
+        ("Revoir au cabinet médical demain.", "cabinet médical", False),
+    ],
+)
+def test_french_practices_named_by_a_place(
+    detector: RuleDetector, text: str, value: str, found: bool
+) -> None:
+    if found:
+        assert "HOSPITAL" in _labels_over(detector, text, value)
+    else:
+        start = text.index(value)
+        spans = detector.detect(Document("t", text))
+        assert not [s for s in spans if s.start < start + len(value) and s.end > start]
