@@ -770,3 +770,22 @@ def test_german_address_fields(detector: RuleDetector, text: str, part: str, fou
         assert "STREET" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        # institutions in the genitive
+        ("Vorbefunde des Klinikums Starnberg lagen vor.", "Klinikums Starnberg", "HOSPITAL"),
+        ("Befund des Deutschen Herzzentrums München.", "Herzzentrums München", "HOSPITAL"),
+        ("AHB beantragt (DRV Bayern Süd).", "DRV Bayern Süd", "ORGANIZATION"),
+    ],
+)
+def test_german_institutions_in_the_genitive(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+def test_an_institution_word_alone_in_the_genitive_stays(detector: RuleDetector) -> None:
+    assert not _touched(detector, "Die Befunde des Klinikums liegen vor.", "Klinikums")
