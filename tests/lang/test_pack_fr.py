@@ -441,3 +441,33 @@ def test_french_practices_named_by_a_place(
         start = text.index(value)
         spans = detector.detect(Document("t", text))
         assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("CENTRE HOSPITALIER DE MORLAIX\nService de médecine", "CENTRE HOSPITALIER DE MORLAIX",
+         "HOSPITAL"),
+        ("POLYCLINIQUE DE LA FORÊT – Service d'endoscopie", "POLYCLINIQUE DE LA FORÊT", "HOSPITAL"),
+        ("Elle vit seule dans sa maison de Plougasnou.", "Plougasnou", "CITY"),
+    ],
+)
+def test_french_letterheads_in_capitals_and_a_home_village(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("HÔPITAL DE JOUR – consultation", "HÔPITAL DE JOUR"),
+        ("Elle cherche une maison de Retraite.", "Retraite"),
+    ],
+)
+def test_french_units_in_capitals_and_home_words_stay(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
