@@ -789,3 +789,21 @@ def test_german_institutions_in_the_genitive(
 
 def test_an_institution_word_alone_in_the_genitive_stays(detector: RuleDetector) -> None:
     assert not _touched(detector, "Die Befunde des Klinikums liegen vor.", "Klinikums")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("UNIVERSITÄTSKLINIKUM ESSEN\nKlinik für Kardiologie", "UNIVERSITÄTSKLINIKUM ESSEN", True),
+        ("ST. JOSEF-HOSPITAL BOCHUM\nArztbrief", "ST. JOSEF-HOSPITAL BOCHUM", True),
+        ("KLINIKUM DER STADT LUDWIGSHAFEN AM RHEIN", "KLINIKUM DER STADT LUDWIGSHAFEN", True),
+        ("KLINIK FÜR KARDIOLOGIE\nStation 3", "KLINIK FÜR KARDIOLOGIE", False),
+    ],
+)
+def test_german_letterheads_in_capitals(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "HOSPITAL" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
