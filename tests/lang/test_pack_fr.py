@@ -471,3 +471,35 @@ def test_french_units_in_capitals_and_home_words_stay(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Suivi au CHU (groupe hospitalier Pellegrin).", "groupe hospitalier Pellegrin",
+         "HOSPITAL"),
+        ("Rendez-vous à l'hôpital de la Cavale Blanche.", "hôpital de la Cavale Blanche",
+         "HOSPITAL"),
+        ("Transport par les Ambulances Bretonnes.", "Ambulances Bretonnes", "ORGANIZATION"),
+    ],
+)
+def test_french_hospitals_in_lower_case_and_transport_firms(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Hospitalisation en hôpital de jour.", "hôpital"),
+        ("Retour à l'hôpital demain.", "hôpital"),
+        ("Taxi Conventionné demandé.", "Taxi"),
+    ],
+)
+def test_french_hospital_and_taxi_words_alone_stay(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
