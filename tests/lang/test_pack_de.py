@@ -807,3 +807,34 @@ def test_german_letterheads_in_capitals(
         assert "HOSPITAL" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Arbeitsplatz: Kassiererin im REWE-Markt Kassel-Nord.", "REWE-Markt Kassel-Nord",
+         "ORGANIZATION"),
+        ("Arbeitsplatz: Kassiererin im REWE-Markt Kassel-Nord.", "Kassiererin", "PROFESSION"),
+        ("Davor 20 Jahre bei Karstadt.", "Karstadt", "ORGANIZATION"),
+        ("Beihilfe über das Landesamt für Besoldung und Versorgung NRW.",
+         "Landesamt für Besoldung und Versorgung NRW", "ORGANIZATION"),
+        ("Fax +49 (0) 89 / 1234-567", "+49 (0) 89 / 1234-567", "FAX"),
+    ],
+)
+def test_german_employers_offices_and_phones(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Er fährt einen VW Golf.", "VW Golf"),
+        ("Die UPS-Lieferung kam nicht.", "UPS"),
+    ],
+)
+def test_cars_and_deliveries_are_no_employer(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
