@@ -503,3 +503,19 @@ def test_french_hospital_and_taxi_words_alone_stay(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("En stage à l'IUT de Lannion.", "IUT de Lannion", "ORGANIZATION"),
+        ("Agent au conseil départemental du Finistère.", "conseil départemental du Finistère",
+         "ORGANIZATION"),
+        ("Il travaille à la mairie de Brest.", "mairie de Brest", "ORGANIZATION"),
+        ("Enfants : Paul (45 ans) et Marie (42 ans).", "Paul", "PATIENT"),
+    ],
+)
+def test_french_schools_councils_and_family_headers(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
