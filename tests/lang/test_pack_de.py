@@ -838,3 +838,23 @@ def test_cars_and_deliveries_are_no_employer(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("Sie wohnt im Birkenweg 5 bei ihrer Tochter.", "Birkenweg 5", True),
+        ("Er lebt seit Jahren am Mühlenring 14 in Celle.", "Mühlenring 14", True),
+        ("Er wurde vor dem Haus Gartenstraße 7 gefunden.", "Gartenstraße 7", True),
+        ("Er wurde vor dem Haus Gartenstraße 7 gefunden.", "Haus", False),
+        ("Ausfall im Gesichtsfeld 2 Quadranten.", "Gesichtsfeld", False),
+        ("Termin im Stadtpark 2 mal pro Woche.", "Stadtpark", False),
+    ],
+)
+def test_german_streets_on_a_weak_ending_after_a_preposition(
+    detector: RuleDetector, text: str, part: str, found: bool
+) -> None:
+    if found:
+        assert "STREET" in _covered(detector, text, part)
+    else:
+        assert not _touched(detector, text, part)
