@@ -858,3 +858,32 @@ def test_german_streets_on_a_weak_ending_after_a_preposition(
         assert "STREET" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Einsatznummer: 24-0312-0815, Einsatzort: Wohnung", "24-0312-0815"),
+        ("Gutachten-Nr. 7734-22 vom 12.3.2024", "7734-22"),
+        ("Aktenzeichen der Pflegekasse: PK 12 3456 789; Kundennummer 55512", "PK 12 3456 789"),
+    ],
+)
+def test_german_case_numbers_after_their_keyword(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert "IDNUM" in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        # a specialty or a ward after "Dr. Name," is no given name (German nouns are capitalised)
+        ("Befund an Dr. Meier, Internist, zur Kenntnis.", "Internist"),
+        ("U7 bei Kinderarzt Dr. Yilmaz, Geburtsklinik: Frauenklinik.", "Geburtsklinik"),
+        ("Das Gutachten wurde erstellt. Aktenzeichen folgt.", "Aktenzeichen"),
+    ],
+)
+def test_german_specialties_after_a_name_and_keywords_alone_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
