@@ -574,6 +574,8 @@ def test_german_towns_after_a_residence_word(
         ("Kundenberater bei den Stadtwerken, jetzt Stadtwerke Ulm", "Stadtwerke Ulm"),
         ("engagiert in der Kirchengemeinde St. Martin", "Kirchengemeinde St. Martin"),
         ("Meldung an den Landkreis Harburg", "Landkreis Harburg"),
+        ("Alarmierung durch die Leitstelle Rhein-Erft.", "Leitstelle Rhein-Erft"),
+        ("Abholung an der Rettungswache Kerpen.", "Rettungswache Kerpen"),
     ],
 )
 def test_german_local_bodies_by_town(detector: RuleDetector, text: str, part: str) -> None:
