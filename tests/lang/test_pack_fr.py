@@ -519,3 +519,30 @@ def test_french_schools_councils_and_family_headers(
     detector: RuleDetector, text: str, value: str, label: str
 ) -> None:
     assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("N° d'intervention SMUR : 2024-03-1187.", "2024-03-1187"),
+        ("Déclaration faite, n° de sinistre AT : 24-118822.", "24-118822"),
+        ("N° de lot du vaccin : FK4532.", "FK4532"),
+    ],
+)
+def test_french_numbers_after_n_degree(detector: RuleDetector, text: str, value: str) -> None:
+    assert "IDNUM" in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("N° de chambre : 12, lit B.", "N° de chambre"),
+        ("Prise le 12/03/2024 (n° d'ordre : 3).", "3"),
+        # the health card was read as a first name and a surname
+        ("Carte Vitale non présentée.", "Carte Vitale"),
+    ],
+)
+def test_french_numbers_and_cards_that_stay(detector: RuleDetector, text: str, value: str) -> None:
+    start = text.rindex(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
