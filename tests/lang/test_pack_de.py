@@ -889,3 +889,19 @@ def test_german_specialties_after_a_name_and_keywords_alone_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("Bitte um Rückruf.\nViele Grüße\nMartina", "Martina", True),
+        ("Danke. Gruß Sabine Krause", "Sabine Krause", True),
+        ("Mit freundlichen Grüßen\n\nIhr Praxisteam", "Praxisteam", False),
+        ("Danke!\nSchwester Petra", "Schwester", False),
+    ],
+)
+def test_german_sign_offs(detector: RuleDetector, text: str, part: str, found: bool) -> None:
+    if found:
+        assert _covered(detector, text, part) & {"DOCTOR", "PATIENT"}
+    else:
+        assert not _touched(detector, text, part)

@@ -546,3 +546,30 @@ def test_french_numbers_and_cards_that_stay(detector: RuleDetector, text: str, v
     start = text.rindex(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Je te transmets le dossier. Bises, Soizic", "Soizic", "DOCTOR"),
+        ("Cordialement,\nSoizic Le Bras", "Soizic Le Bras", "DOCTOR"),
+        ("Revu jeudi 14 en consultation.", "jeudi 14", "DATE"),
+    ],
+)
+def test_french_sign_offs_and_weekday_days(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Cordialement,\nLe secrétariat", "secrétariat"),
+        ("Merci. Bonne journée.", "Bonne"),
+    ],
+)
+def test_french_closing_words_alone_stay(detector: RuleDetector, text: str, value: str) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
