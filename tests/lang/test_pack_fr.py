@@ -512,6 +512,9 @@ def test_french_hospital_and_taxi_words_alone_stay(
         ("Agent au conseil départemental du Finistère.", "conseil départemental du Finistère",
          "ORGANIZATION"),
         ("Il travaille à la mairie de Brest.", "mairie de Brest", "ORGANIZATION"),
+        ("Signalement à la gendarmerie de Lesneven.", "gendarmerie de Lesneven", "ORGANIZATION"),
+        ("Pompiers du centre de secours de Landerneau.", "centre de secours de Landerneau",
+         "ORGANIZATION"),
         ("Enfants : Paul (45 ans) et Marie (42 ans).", "Paul", "PATIENT"),
     ],
 )
