@@ -781,6 +781,7 @@ def test_german_address_fields(detector: RuleDetector, text: str, part: str, fou
         ("Vorbefunde des Klinikums Starnberg lagen vor.", "Klinikums Starnberg", "HOSPITAL"),
         ("Befund des Deutschen Herzzentrums München.", "Herzzentrums München", "HOSPITAL"),
         ("AHB beantragt (DRV Bayern Süd).", "DRV Bayern Süd", "ORGANIZATION"),
+        ("AHB danach im Reha-Zentrum Bad Driburg.", "Reha-Zentrum Bad Driburg", "HOSPITAL"),
     ],
 )
 def test_german_institutions_in_the_genitive(
