@@ -342,6 +342,9 @@ def test_french_service_acronyms_alone_stay(detector: RuleDetector, text: str, v
         # an occupation in a social history line, among marital status and family
         ("Mode de vie : marié, 3 enfants, plombier, non fumeur.", "plombier", "PROFESSION"),
         ("Son mari est électricien.", "électricien", "PROFESSION"),
+        ("Il est conducteur de travaux ; sa femme est ATSEM.", "ATSEM", "PROFESSION"),
+        ("Elle est professeure des écoles ; lui est artisan couvreur.", "artisan couvreur",
+         "PROFESSION"),
         # care centres in lower case, hamlets of rural addresses, the site of a hospital
         ("Séances au centre de dialyse de Saint-Brieuc.", "centre de dialyse de Saint-Brieuc",
          "HOSPITAL"),
