@@ -1,4 +1,5 @@
-"""Checkpoints and resume of transformer fine-tuning (tiny random BERT, one thread, a few steps).
+"""Checkpoints and resume of transformer fine-tuning (tiny random BERT, one thread, a few steps),
+in the library and through `fairdeid train --resume`.
 
 The contract: a run stopped by a signal (or a kill during a checkpoint write) and resumed ends
 with exactly the weights of a run that was never stopped, and a resume from other data or
@@ -17,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from fairdeid.corpora.jsonl import write_jsonl
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
@@ -282,3 +285,92 @@ def test_the_time_budget_schedule_continues_after_resume(base: Path, interrupted
     assert all(s["lr"] <= 0.1 * peak + 1e-12 for s in steps)
     record = json.loads((interrupted / "training.json").read_text())
     assert record["train_seconds"] >= 90.0
+
+
+def _train(*args: str) -> Any:
+    from fairdeid.cli import app
+
+    return CliRunner().invoke(app, ["train", *args])
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Path, list[str]]:
+    from fairdeid.train.tiny import make_tiny_base
+
+    train = tmp_path / "train.jsonl"
+    write_jsonl(_docs(12), train)
+    base = make_tiny_base(tmp_path / "base", [d.text for d in _docs(12)], max_position=64)
+    flags = ["--train", str(train), "--base", str(base), "--epochs", "3", "--batch-size", "4",
+             "--max-length", "32", "--stride", "8", "--threads", "1", "--no-export",
+             "--no-progress", "--json"]
+    return tmp_path, flags
+
+
+def test_cli_resume_after_sigterm_gives_the_uninterrupted_model(
+    setup: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fairdeid.train import finetune
+
+    tmp_path, flags = setup
+    reference, out = tmp_path / "reference", tmp_path / "model"
+    assert _train(*flags, "--out", str(reference)).exit_code == 0
+
+    real_step = finetune._train_step
+
+    def step_then_sigterm(run: Any, counters: Any, batch: Any) -> None:
+        real_step(run, counters, batch)
+        if counters.step == 4:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(finetune, "_train_step", step_then_sigterm)
+    stopped = _train(*flags, "--out", str(out))
+    monkeypatch.undo()
+    assert stopped.exit_code == 128 + signal.SIGTERM, stopped.output
+    assert "at step 4 of 9" in stopped.output and f"--resume {out}" in stopped.output
+    assert not (out / "model.safetensors").exists()
+
+    # refused: another run-shaping option, other data, another --out; none names a note's PHI
+    other = tmp_path / "other.jsonl"
+    write_jsonl(_docs(12, 1), other)
+    for args, reason in (
+        (["--lr", "0.001"], "--lr 0.001 differs"),
+        (["--limit", "6"], "--limit 6 differs"),
+        (["--train", str(other)], "train documents differ"),
+        (["--out", str(tmp_path / "elsewhere")], "leave out --out"),
+    ):
+        refused = _train("--resume", str(out), "--no-progress", *args)
+        assert refused.exit_code == 2, args
+        assert reason in refused.output
+        assert not any(name.split()[-1] in refused.output for name in NAMES)
+
+    resumed = _train("--resume", str(out), "--threads", "1", "--json")
+    assert resumed.exit_code == 0, resumed.output
+    summary = json.loads(resumed.stdout.strip().splitlines()[-1])
+    assert summary["steps"] == 9 and summary["segments"] == 2
+    _assert_same_weights(reference, out)
+    record = json.loads((out / "training.json").read_text())
+    first, second = (s["command"] for s in record["segments"])
+    assert first[:4] == ["fairdeid", "train", "--train", str(tmp_path / "train.jsonl")]
+    assert second == ["fairdeid", "train", "--threads", "1", "--resume", str(out), "--json"]
+    assert record["command"] == second
+    assert record["train_file"]["name"] == "train.jsonl"
+    assert len(record["train_file"]["sha256"]) == 64
+    assert record["train_documents"] == 12 and record["epochs_done"] == 3.0
+    events = [json.loads(line)["event"] for line in (out / "train_log.jsonl").open()]
+    assert events[0] == "start" and "resume" in events and events[-1] == "done"
+
+    # finished: nothing left to resume
+    again = _train("--resume", str(out), "--no-progress")
+    assert again.exit_code == 2 and "no checkpoint" in again.output
+
+
+def test_cli_train_needs_train_and_out_without_resume(setup: tuple[Path, list[str]]) -> None:
+    tmp_path, _ = setup
+    result = _train("--out", str(tmp_path / "m"), "--no-progress")
+    assert result.exit_code == 2 and "--train FILE and --out DIR are required" in result.output
+
+
+def test_cli_resume_is_for_transformers_only(setup: tuple[Path, list[str]]) -> None:
+    tmp_path, flags = setup
+    result = _train("--kind", "crf", *flags[:2], "--resume", str(tmp_path / "m"))
+    assert result.exit_code == 2 and "transformer only" in result.output

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from click.core import ParameterSource
 
 from fairdeid.cli.app import command, emit_table, fail, note, plural, quiet_third_party
 
@@ -279,6 +278,8 @@ def _resumed_args(ctx: typer.Context, resume: Path) -> dict[str, Any]:
     from fairdeid.train.checkpoint import find_checkpoint
 
     args = dict(ctx.params)
+    if args["kind"] != "transformer":
+        raise FairdeidError("--resume applies to --kind transformer only")
     if args["out"] is not None and Path(args["out"]).resolve() != resume.resolve():
         raise FairdeidError("--resume DIR continues the run in DIR: leave out --out")
     found = find_checkpoint(resume)
@@ -296,7 +297,7 @@ def _resumed_args(ctx: typer.Context, resume: Path) -> dict[str, Any]:
     for key, value in saved.items():
         if key not in args or key == "resume":
             continue
-        if ctx.get_parameter_source(key) is not ParameterSource.COMMANDLINE:
+        if not _given(ctx, key):
             args[key] = Path(value) if key in _PATH_ARGS and value is not None else value
         elif key not in _MAY_CHANGE | _DATA_ARGS and _jsonable({key: args[key]})[key] != value:
             raise FairdeidError(
@@ -306,6 +307,13 @@ def _resumed_args(ctx: typer.Context, resume: Path) -> dict[str, Any]:
             )
     args["out"] = resume
     return args
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was typed on this command line (not a default). By the source's
+    name: Typer ships its own copy of click, whose enum is not ``click.core.ParameterSource``."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def _jsonable(args: dict[str, Any]) -> dict[str, Any]:
@@ -326,7 +334,7 @@ def _command_line(ctx: typer.Context) -> list[str]:
     words = ["fairdeid", "train"]
     for param in ctx.command.params:
         name = param.name
-        if name is None or ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE:
+        if name is None or not _given(ctx, name):
             continue
         value = ctx.params[name]
         flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
