@@ -374,3 +374,20 @@ def test_cli_resume_is_for_transformers_only(setup: tuple[Path, list[str]]) -> N
     tmp_path, flags = setup
     result = _train("--kind", "crf", *flags[:2], "--resume", str(tmp_path / "m"))
     assert result.exit_code == 2 and "transformer only" in result.output
+
+
+def test_a_run_stopped_by_its_time_budget_keeps_its_checkpoint_and_goes_on(
+    base: Path, tmp_path: Path
+) -> None:
+    """The model is saved at the budget as before, and the checkpoint stays, so that a larger
+    --time-budget continues the same run to its planned end."""
+    out = tmp_path / "model"
+    first = train_transformer(_cfg(out, base, time_budget_s=1e-9), _docs(12), progress=False)
+    assert first["stopped_early"] and first["steps"] == 1
+    assert (out / "model.safetensors").is_file()
+    found = find_checkpoint(out)
+    assert found is not None and found.state["segments"][-1]["ended"] == "time budget"
+    summary = train_transformer(_cfg(out, base, resume=True, time_budget_s=3600.0), _docs(12),
+                                progress=False)
+    assert summary["steps"] == 9 and not summary["stopped_early"] and summary["segments"] == 2
+    assert find_checkpoint(out) is None

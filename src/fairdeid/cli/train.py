@@ -121,7 +121,9 @@ def train(
     time_budget: Annotated[
         float | None,
         typer.Option(
-            "--time-budget", help="Stop training after this many seconds (model is still saved)."
+            "--time-budget",
+            help="Stop training after this many seconds (model is still saved); with --resume, "
+            "the total over the whole run.",
         ),
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads.")] = None,

@@ -248,8 +248,13 @@ def train_transformer(
     """Fine-tune ``cfg.base`` on ``train_docs``; save a detector-ready model dir to ``cfg.out``.
 
     Returns a summary (steps, words/s, final dev scores). The output directory holds the Hugging
-    Face weights, ``tokenizer.json``, ``fairdeid_model.json`` and ``train_log.jsonl``; export it to
-    ONNX with :func:`fairdeid.train.export.export_onnx`.
+    Face weights, ``tokenizer.json``, ``fairdeid_model.json``, ``train_log.jsonl`` and the model
+    card ``training.json``; export it to ONNX with :func:`fairdeid.train.export.export_onnx`.
+
+    While training, checkpoints go to ``out/checkpoint/`` (removed once every planned step is
+    done). SIGTERM or SIGINT writes one and raises
+    :class:`~fairdeid.train.checkpoint.TrainingInterrupted`; ``cfg.resume`` continues from it,
+    with the same documents and settings (else :class:`ConfigError`).
     """
     torch = _import_torch_quietly()
     if not train_docs:
