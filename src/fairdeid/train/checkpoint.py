@@ -91,7 +91,7 @@ def write_checkpoint(out: Path, state: Mapping[str, Any], tensors: Mapping[str, 
             torch.save(dict(tensors), handle)
         full = {**state, "format": FORMAT, "tensors_sha256": file_sha256(temp / TENSORS_FILE)}
         with _private_file(temp / STATE_FILE) as handle:
-            handle.write(json.dumps(full).encode("utf-8"))
+            handle.write(json.dumps(full, default=str).encode("utf-8"))
         _fsync_dir(temp)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
