@@ -3,13 +3,18 @@
 Progress and notes go to stderr (Rich progress bars); the training log is JSON lines in
 ``OUT/train_log.jsonl``. The final summary goes to stdout: a table, or with ``--json`` one JSON
 object. The optional dependencies of the chosen ``--kind`` are checked before any data is read.
+
+A transformer run writes checkpoints to ``OUT/checkpoint/``; ``--resume OUT`` continues it with
+the data and settings it was started with (read from the checkpoint): options given again must
+agree with them, except the few that cannot change the weights (``_MAY_CHANGE``).
 """
 
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,20 +26,36 @@ _KIND_MODULES: dict[str, tuple[str, ...]] = {
     "crf": ("pycrfsuite",),
 }
 _EXPORT_MODULES = ("onnx", "onnxruntime")
+#: Options a resumed run may give anew: they change neither the batches nor the updates
+#: (``--time-budget`` is the total over the whole run, so a larger one extends it).
+_MAY_CHANGE = frozenset(
+    {"time_budget", "threads", "progress", "json_out", "verbose", "checkpoint_every",
+     "checkpoint_minutes", "export", "resume", "out"}
+)
+#: Options checked through the documents they load (their content), not as paths.
+_DATA_ARGS = frozenset({"train_path", "dev_path", "fmt"})
+#: Options that hold paths (saved as text in the checkpoint).
+_PATH_ARGS = frozenset({"train_path", "out", "dev_path", "base", "resume"})
 
 
 @command("train")
 def train(
+    ctx: typer.Context,
     train_path: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--train", metavar="FILE",
-            help="Annotated training data (JSONL or any readable format).",
+            help="Annotated training data (JSONL or any readable format). Required, except "
+            "with --resume.",
         ),
-    ],
+    ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", "--output", metavar="DIR", help="Output model directory.")
-    ],
+        Path | None,
+        typer.Option(
+            "--out", "-o", "--output", metavar="DIR",
+            help="Output model directory. Required, except with --resume.",
+        ),
+    ] = None,
     dev_path: Annotated[
         Path | None,
         typer.Option(
@@ -100,10 +121,37 @@ def train(
     time_budget: Annotated[
         float | None,
         typer.Option(
-            "--time-budget", help="Stop training after this many seconds (model is still saved)."
+            "--time-budget",
+            help="Stop training after this many seconds (model is still saved); with --resume, "
+            "the total over the whole run.",
         ),
     ] = None,
     threads: Annotated[int | None, typer.Option("--threads", help="torch CPU threads.")] = None,
+    checkpoint_every: Annotated[
+        int,
+        typer.Option(
+            "--checkpoint-every", metavar="N",
+            help="Checkpoint (OUT/checkpoint) every N optimizer steps; 0: off.",
+        ),
+    ] = 200,
+    checkpoint_minutes: Annotated[
+        float,
+        typer.Option(
+            "--checkpoint-minutes", metavar="M",
+            help="... and at least every M minutes of training; 0: off. A checkpoint is also "
+            "written at the time budget and on SIGTERM/SIGINT.",
+        ),
+    ] = 10.0,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume", metavar="DIR",
+            help="Continue the interrupted run whose --out is DIR, with its data and settings "
+            "(from DIR/checkpoint). Options given again must match them, except --time-budget "
+            "(total seconds over the whole run), --threads, --progress, --checkpoint-*, "
+            "--export and --json.",
+        ),
+    ] = None,
     export: Annotated[
         bool, typer.Option("--export/--no-export", help="Export fused int8 ONNX after training.")
     ] = True,
@@ -119,81 +167,194 @@ def train(
     ] = False,
 ) -> None:
     """Train a learned detector on annotated notes."""
-    from fairdeid.cli.extras import require
     from fairdeid.errors import FairdeidError
-    from fairdeid.train.augment import parse_locales
-    from fairdeid.train.data import limit_documents, load_documents
+    from fairdeid.train.checkpoint import TrainingInterrupted
 
     quiet_third_party(verbose)
     try:
-        if kind not in _KIND_MODULES:
-            raise FairdeidError(f"unknown --kind {kind!r}; use transformer or crf")
-        require(f"fairdeid train --kind {kind}", _KIND_MODULES[kind])
-        if kind == "transformer" and export:
-            require("--export (ONNX)", _EXPORT_MODULES)
-        if init is not None and (base is not None or scheme is not None):
-            raise FairdeidError(
-                "--init continues a fine-tuned model with its own encoder and labels; "
-                "leave out --base and --labels"
-            )
-        init_dir = _init_dir(init, kind)
-        train_docs = limit_documents(load_documents(train_path, fmt), limit, seed)
-        dev_docs = load_documents(dev_path, fmt) if dev_path else None
-        locales = parse_locales(augment_locales)
-        note(
-            f"training {kind} on {plural(len(train_docs), 'document')}"
-            + (f", dev {len(dev_docs)}" if dev_docs else "")
-            + (f", augmenting with {plural(len(locales), 'locale')}" if locales else "")
-            + (f", continuing from {init}" if init else "")
-        )
-        if kind == "crf":
-            from fairdeid.train.crf_train import CRFTrainConfig, train_crf
-
-            summary = train_crf(
-                CRFTrainConfig(
-                    out=out,
-                    seed=seed,
-                    epochs=max(1, int(epochs)),
-                    augment_locales=locales,
-                    name=name or out.name,
-                    scheme=scheme or "coarse",
-                ),
-                train_docs,
-                dev_docs,
-            )
-        else:  # transformer
-            from fairdeid.train.finetune import TrainConfig, default_base, train_transformer
-
-            cfg = TrainConfig(
-                out=out,
-                base=base or (init_dir if init_dir is not None else default_base()),
-                init=init_dir,
-                name=name or out.name,
-                epochs=epochs,
-                max_steps=max_steps,
-                batch_size=batch_size,
-                lr=lr,
-                max_length=max_length,
-                stride=stride,
-                seed=seed,
-                scheme=scheme or "coarse",
-                case_features=case_features,
-                augment_locales=locales,
-                threads=threads,
-                time_budget_s=time_budget,
-            )
-            summary = train_transformer(cfg, train_docs, dev_docs, progress=progress)
-            if export:
-                from fairdeid.train.export import export_onnx
-
-                note("exporting ONNX (fused, per-channel int8) ...")
-                summary["export"] = export_onnx(out)
+        args = _resumed_args(ctx, resume) if resume is not None else dict(ctx.params)
+        summary = _run(args, _command_line(ctx))
+    except TrainingInterrupted as exc:
+        note(str(exc), style="yellow")
+        raise typer.Exit(128 + signal.Signals[exc.signal_name].value) from None
     except FairdeidError as exc:
         raise fail(str(exc)) from None
     if json_out:
         print(json.dumps(summary))
     else:
         _print_summary(summary)
+
+
+def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
+    """Check the options, read the data, train (and export); ``a`` holds every option by its
+    parameter name (a resumed run's come from its checkpoint)."""
+    from fairdeid.cli.extras import require
+    from fairdeid.errors import FairdeidError
+    from fairdeid.train.augment import parse_locales
+    from fairdeid.train.data import limit_documents, load_documents
+
+    kind, init, out, train_path = a["kind"], a["init"], a["out"], a["train_path"]
+    if train_path is None or out is None:
+        raise FairdeidError("--train FILE and --out DIR are required (or --resume DIR)")
+    if kind not in _KIND_MODULES:
+        raise FairdeidError(f"unknown --kind {kind!r}; use transformer or crf")
+    if kind != "transformer" and a["resume"] is not None:
+        raise FairdeidError("--resume applies to --kind transformer only")
+    require(f"fairdeid train --kind {kind}", _KIND_MODULES[kind])
+    if kind == "transformer" and a["export"]:
+        require("--export (ONNX)", _EXPORT_MODULES)
+    if init is not None and (a["base"] is not None or a["scheme"] is not None):
+        raise FairdeidError(
+            "--init continues a fine-tuned model with its own encoder and labels; "
+            "leave out --base and --labels"
+        )
+    init_dir = _init_dir(init, kind)
+    train_docs = limit_documents(load_documents(train_path, a["fmt"]), a["limit"], a["seed"])
+    dev_docs = load_documents(a["dev_path"], a["fmt"]) if a["dev_path"] else None
+    locales = parse_locales(a["augment_locales"])
+    note(
+        f"{'resuming' if a['resume'] else 'training'} {kind} on "
+        f"{plural(len(train_docs), 'document')}"
+        + (f", dev {len(dev_docs)}" if dev_docs else "")
+        + (f", augmenting with {plural(len(locales), 'locale')}" if locales else "")
+        + (f", continuing from {init}" if init else "")
+    )
+    if kind == "crf":
+        from fairdeid.train.crf_train import CRFTrainConfig, train_crf
+
+        return train_crf(
+            CRFTrainConfig(
+                out=out,
+                seed=a["seed"],
+                epochs=max(1, int(a["epochs"])),
+                augment_locales=locales,
+                name=a["name"] or out.name,
+                scheme=a["scheme"] or "coarse",
+            ),
+            train_docs,
+            dev_docs,
+        )
+    from fairdeid.train.finetune import TrainConfig, default_base, train_transformer
+
+    cfg = TrainConfig(
+        out=out,
+        base=a["base"] or (init_dir if init_dir is not None else default_base()),
+        init=init_dir,
+        name=a["name"] or out.name,
+        epochs=a["epochs"],
+        max_steps=a["max_steps"],
+        batch_size=a["batch_size"],
+        lr=a["lr"],
+        max_length=a["max_length"],
+        stride=a["stride"],
+        seed=a["seed"],
+        scheme=a["scheme"] or "coarse",
+        case_features=a["case_features"],
+        augment_locales=locales,
+        threads=a["threads"],
+        time_budget_s=a["time_budget"],
+        checkpoint_every=a["checkpoint_every"],
+        checkpoint_minutes=a["checkpoint_minutes"],
+        resume=a["resume"] is not None,
+        record={
+            "command": command,
+            "cli": _jsonable(a),
+            "train_file": _file_record(train_path),
+            "dev_file": _file_record(a["dev_path"]) if a["dev_path"] else None,
+        },
+    )
+    summary = train_transformer(cfg, train_docs, dev_docs, progress=a["progress"])
+    if a["export"]:
+        from fairdeid.train.export import export_onnx
+
+        note("exporting ONNX (fused, per-channel int8) ...")
+        summary["export"] = export_onnx(out)
+    return summary
+
+
+def _resumed_args(ctx: typer.Context, resume: Path) -> dict[str, Any]:
+    """The options of the run being resumed (saved in its checkpoint), with those given on this
+    command line: a run-shaping one that differs is refused, so that one model is never made
+    from two sets of settings (the data is checked by content when training starts)."""
+    from fairdeid.errors import FairdeidError
+    from fairdeid.train.checkpoint import find_checkpoint
+
+    args = dict(ctx.params)
+    if args["kind"] != "transformer":
+        raise FairdeidError("--resume applies to --kind transformer only")
+    if args["out"] is not None and Path(args["out"]).resolve() != resume.resolve():
+        raise FairdeidError("--resume DIR continues the run in DIR: leave out --out")
+    found = find_checkpoint(resume)
+    if found is None:
+        raise FairdeidError(
+            f"cannot resume: {resume} holds no checkpoint (the run finished, which removes it, "
+            "or was stopped before its first one)"
+        )
+    saved = found.state.get("record", {}).get("cli")
+    if not isinstance(saved, dict):
+        raise FairdeidError(
+            f"cannot resume from the command line: {found.path} was not written by "
+            "`fairdeid train` (no options recorded); resume it with train_transformer(resume=True)"
+        )
+    for key, value in saved.items():
+        if key not in args or key == "resume":
+            continue
+        if not _given(ctx, key):
+            args[key] = Path(value) if key in _PATH_ARGS and value is not None else value
+        elif key not in _MAY_CHANGE | _DATA_ARGS and _jsonable({key: args[key]})[key] != value:
+            raise FairdeidError(
+                f"cannot resume: {_flag(ctx, key)} {args[key]} differs from the interrupted "
+                f"run's ({value}); give the same value or leave it out (only --time-budget, "
+                "--threads, --progress, --checkpoint-*, --export and --json may change)"
+            )
+    args["out"] = resume
+    return args
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was typed on this command line (not a default). By the source's
+    name: Typer ships its own copy of click, whose enum is not ``click.core.ParameterSource``."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _jsonable(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, Path) else v for k, v in args.items()}
+
+
+def _flag(ctx: typer.Context, name: str) -> str:
+    """The long option of parameter ``name`` (``lr`` -> ``--lr``)."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return next((o for o in param.opts if o.startswith("--")), param.opts[0])
+    return name
+
+
+def _command_line(ctx: typer.Context) -> list[str]:
+    """This run's command as typed (options given on the command line, in a canonical order):
+    for the model card. Paths and numbers only; notes never appear on a command line."""
+    words = ["fairdeid", "train"]
+    for param in ctx.command.params:
+        name = param.name
+        if name is None or not _given(ctx, name):
+            continue
+        value = ctx.params[name]
+        flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        if getattr(param, "is_flag", False):
+            secondary = getattr(param, "secondary_opts", [])
+            words.append(flag if value or not secondary else secondary[0])
+        else:
+            words += [flag, str(value)]
+    return words
+
+
+def _file_record(path: Path) -> dict[str, Any]:
+    """A data file's identity for the model card: name, size and SHA-256 (a directory: name)."""
+    from fairdeid.io.fingerprint import file_fingerprint
+
+    if path.is_file():
+        return {"name": path.name, **file_fingerprint(path)}
+    return {"name": path.name, "directory": True}
 
 
 def _init_dir(init: str | None, kind: str) -> Path | None:

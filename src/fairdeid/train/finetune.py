@@ -10,17 +10,25 @@ Choices, and why:
   speed and keeps the graph exportable and fusable.
 * **Length-bucketed batches** and a hard ``max_steps``/time budget, because CPU time is scarce.
 * Everything is seeded; the log (``train_log.jsonl``) records each step and each dev evaluation.
+* **Checkpoints** (:mod:`fairdeid.train.checkpoint`) every ``checkpoint_every`` steps or
+  ``checkpoint_minutes``, at the time budget and on SIGTERM/SIGINT: CPU runs take hours, and a
+  killed run resumed with ``resume=True`` ends with the weights an uninterrupted one would have
+  (same batches, same dropout masks, same learning-rate schedule).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import random
 import shutil
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +45,13 @@ from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import COARSE_LABELS, FINE_TO_COARSE
 from fairdeid.train.augment import Augmenter
 from fairdeid.train.bio import IGNORE, Example, encode_documents, length_bucketed_batches
+from fairdeid.train.checkpoint import (
+    Loaded,
+    TrainingInterrupted,
+    find_checkpoint,
+    remove_checkpoints,
+    write_checkpoint,
+)
 from fairdeid.train.scoring import score
 
 
@@ -69,6 +84,28 @@ class TrainConfig:
     time_budget_s: float | None = None
     eval_batch_size: int = 32
     freeze_word_embeddings: bool = True
+    #: Write a checkpoint every this many optimizer steps (0: only by time, budget and signal).
+    checkpoint_every: int = 200
+    #: ... and at least every this many minutes of training (0: only by steps).
+    checkpoint_minutes: float = 10.0
+    #: Continue the run whose checkpoint is in ``out`` (same data and settings, see
+    #: ``RESUME_MAY_CHANGE``) instead of starting one.
+    resume: bool = False
+    #: Where the run came from, for the model card (``training.json``): the command line, the
+    #: train file's fingerprint, the CLI's arguments. Never compared on resume.
+    record: dict[str, Any] = field(default_factory=dict)
+
+
+#: Settings a resumed run may change: they shape neither the batches nor the weights' updates
+#: (``time_budget_s`` extends the budget: the total over all segments).
+RESUME_MAY_CHANGE = frozenset(
+    {"out", "threads", "time_budget_s", "checkpoint_every", "checkpoint_minutes", "resume",
+     "record", "log_every"}
+)
+#: The CLI flag of a setting whose name is not the flag's.
+_FLAGS = {"scheme": "--labels", "time_budget_s": "--time-budget", "init": "--init"}
+#: The model card written next to the model.
+TRAINING_FILE = "training.json"
 
 
 class _Log:
@@ -211,24 +248,101 @@ def train_transformer(
     """Fine-tune ``cfg.base`` on ``train_docs``; save a detector-ready model dir to ``cfg.out``.
 
     Returns a summary (steps, words/s, final dev scores). The output directory holds the Hugging
-    Face weights, ``tokenizer.json``, ``fairdeid_model.json`` and ``train_log.jsonl``; export it to
-    ONNX with :func:`fairdeid.train.export.export_onnx`.
+    Face weights, ``tokenizer.json``, ``fairdeid_model.json``, ``train_log.jsonl`` and the model
+    card ``training.json``; export it to ONNX with :func:`fairdeid.train.export.export_onnx`.
+
+    While training, checkpoints go to ``out/checkpoint/`` (removed once every planned step is
+    done). SIGTERM or SIGINT writes one and raises
+    :class:`~fairdeid.train.checkpoint.TrainingInterrupted`; ``cfg.resume`` continues from it,
+    with the same documents and settings (else :class:`ConfigError`).
     """
     torch = _import_torch_quietly()
     if not train_docs:
         raise ConfigError("no training documents")
+    out = Path(cfg.out)
+    identity = _identity(cfg, train_docs, dev_docs)
+    resume = _checkpoint_to_resume(cfg, out, identity)
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     start = _start_from_init(cfg) if cfg.init is not None else _start_from_base(cfg)
-    out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "train_log.jsonl")
     try:
-        return _fine_tune(cfg, start, out, log, train_docs, dev_docs, progress, on_log)
+        return _fine_tune(
+            cfg, start, out, log, (train_docs, dev_docs), progress, on_log, (identity, resume)
+        )
     finally:
         log.close()
+
+
+def _identity(
+    cfg: TrainConfig, train_docs: Sequence[Document], dev_docs: Sequence[Document] | None
+) -> dict[str, Any]:
+    """What makes two segments one run: the settings that shape the weights and a digest of
+    the documents trained and scored on (their content: a path says nothing about it)."""
+    settings = {k: v for k, v in asdict(cfg).items() if k not in RESUME_MAY_CHANGE}
+    return {
+        "settings": json.loads(json.dumps(settings, default=str)),
+        "data": {"train": _documents_digest(train_docs), "dev": _documents_digest(dev_docs or [])},
+    }
+
+
+def _documents_digest(docs: Sequence[Document]) -> str:
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(json.dumps(doc.to_dict(), sort_keys=True, default=str).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _checkpoint_to_resume(cfg: TrainConfig, out: Path, identity: dict[str, Any]) -> Loaded | None:
+    """The checkpoint a resumed run continues from, checked to belong to the same run; None for
+    a new run, which must not silently overwrite an unfinished one's checkpoint."""
+    found = find_checkpoint(out)
+    if not cfg.resume:
+        if found is not None:
+            raise ConfigError(
+                f"{out} holds the checkpoint of an unfinished run (step "
+                f"{found.state['progress']['step']} of {found.state['plan']['total']}): continue "
+                f"it with --resume {out}, or delete {found.path} to start over"
+            )
+        return None
+    if found is None:
+        raise ConfigError(
+            f"cannot resume: {out} holds no checkpoint (the run finished, which removes it, or "
+            "was stopped before its first one)"
+        )
+    _check_same_run(found.state, identity)
+    spent = float(found.state["progress"]["elapsed_s"])
+    if cfg.time_budget_s is not None and spent >= cfg.time_budget_s:
+        raise ConfigError(
+            f"cannot resume: the time budget ({cfg.time_budget_s:g} s) is spent ({spent:.0f} s "
+            "trained); pass --time-budget with a larger total to go on"
+        )
+    return found
+
+
+def _check_same_run(state: dict[str, Any], identity: dict[str, Any]) -> None:
+    """Refuse to splice two different runs into one model. Messages name settings and files,
+    never document content."""
+    saved, now = state["settings"], identity["settings"]
+    for key in sorted(set(saved) | set(now)):
+        if saved.get(key) != now.get(key):
+            raise ConfigError(
+                f"cannot resume: {_FLAGS.get(key, '--' + key.replace('_', '-'))} differs from "
+                f"the interrupted run's ({saved.get(key)!r} then, {now.get(key)!r} now); use "
+                "the same settings (only --time-budget, --threads and --progress may change) "
+                "or train into a new --out"
+            )
+    for part, flag in (("train", "--train"), ("dev", "--dev")):
+        if state["data"][part] != identity["data"][part]:
+            raise ConfigError(
+                f"cannot resume: the {part} documents differ from the interrupted run's (the "
+                f"{flag} file's content, --format, --limit or --seed changed); use the same "
+                "data or train into a new --out"
+            )
 
 
 def _import_torch_quietly() -> Any:
@@ -266,16 +380,41 @@ def _plan_steps(cfg: TrainConfig, examples_per_epoch: int) -> _StepPlan:
 
 @dataclass
 class _Counters:
-    """What a run has done so far: reported on the bar, in the log and in the summary."""
+    """What a run has done so far, over all its segments when it was resumed: reported on the
+    bar, in the log, in the summary and in checkpoints."""
 
     step: int = 0
     words: int = 0
     running_loss: float = 0.0
     stopped_early: bool = False
     started: float = field(default_factory=time.perf_counter)
+    cpu_started: float = field(default_factory=time.process_time)
+    #: Training and CPU seconds of the earlier segments of a resumed run.
+    prior_s: float = 0.0
+    prior_cpu_s: float = 0.0
 
     def elapsed(self) -> float:
-        return time.perf_counter() - self.started
+        """Training seconds over all segments: the time-budget schedule runs on this clock, so a
+        resumed run continues the schedule instead of restarting it."""
+        return self.prior_s + time.perf_counter() - self.started
+
+    def cpu(self) -> float:
+        """CPU seconds over all segments (every thread of the process)."""
+        return self.prior_cpu_s + time.process_time() - self.cpu_started
+
+    def restart_clocks(self) -> None:
+        self.started, self.cpu_started = time.perf_counter(), time.process_time()
+
+
+@dataclass
+class _Position:
+    """Where the loop is in the run's batch order: enough to rebuild the rest of it exactly."""
+
+    epoch: int = 0
+    #: Batches of ``epoch`` done.
+    batch: int = 0
+    #: The batch-order RNG's state at the epoch's start (the epoch's batches are drawn from it).
+    epoch_rng: Any = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +430,41 @@ class _Run:
     pad_id: int
     uses_types: bool
     emit: Callable[..., None]
+    saver: _Saver
+    #: Draws each epoch's batch order.
+    order: random.Random
+    steps_per_epoch: int
+    augmenter: Augmenter | None
+
+
+class _StopSignal:
+    """Set by SIGTERM/SIGINT during training: the loop checkpoints after the step it is in."""
+
+    def __init__(self) -> None:
+        self.name: str | None = None
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[_StopSignal]:
+    """Turn SIGTERM and SIGINT into "checkpoint, then stop" for the loop's duration. A second
+    signal stops at once (the previous checkpoint stays usable). Signals can only be handled in
+    the main thread; elsewhere (a worker thread) training runs without the hook."""
+    stop = _StopSignal()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, _frame: object) -> None:
+        if stop.name is not None:
+            raise KeyboardInterrupt
+        stop.name = signal.Signals(signum).name
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 def _fine_tune(
@@ -298,19 +472,21 @@ def _fine_tune(
     start: _Start,
     out: Path,
     log: _Log,
-    train_docs: Sequence[Document],
-    dev_docs: Sequence[Document] | None,
+    docs: tuple[Sequence[Document], Sequence[Document] | None],
     progress: bool,
     on_log: Callable[[str, dict[str, Any]], None] | None,
+    resuming: tuple[dict[str, Any], Loaded | None],
 ) -> dict[str, Any]:
-    """Prepare the model and data, run the training loop, evaluate and save."""
+    """Prepare the model and data (and a resumed run's state), run the training loop, evaluate
+    and save."""
+    train_docs, dev_docs = docs
+    identity, resume = resuming
     if cfg.freeze_word_embeddings:
         # Half of MiniLM's weights are the word-embedding table; updating it costs CPU time and,
         # with a few thousand notes, mostly overfits the vocabulary of the training names.
         start.model.get_input_embeddings().weight.requires_grad_(False)
     augmenter = Augmenter(cfg.augment_locales, seed=cfg.seed) if cfg.augment_locales else None
     epoch_examples = _epoch_encoder(cfg, start, train_docs, augmenter)
-    rng = random.Random(cfg.seed)
     first = epoch_examples(0)
 
     def emit(event: str, **data: Any) -> None:
@@ -319,28 +495,182 @@ def _fine_tune(
             on_log(event, data)
 
     counters = _Counters()
+    saver = _Saver(out, cfg, identity, list(resume.state["segments"]) if resume else [])
     run = _prepare_run(cfg, start, _model_meta(cfg, start, cfg.name or out.name),
-                       _plan_steps(cfg, len(first)), counters, emit)
-    log.write(
-        "start",
-        config={k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
-        n_train_docs=len(train_docs),
-        n_dev_docs=len(dev_docs or []),
-        examples_per_epoch=len(first),
-        steps=run.plan.total,
-        labels=list(start.tags),
-        case_features=start.case_features,
-    )
-    counters.started = time.perf_counter()
-    _train_epochs(run, counters, first, epoch_examples, rng, dev_docs, progress)
+                       _plan_steps(cfg, len(first)), counters, emit, saver, augmenter,
+                       math.ceil(len(first) / cfg.batch_size))
+    position = _Position()
+    if resume is None:
+        log.write(
+            "start",
+            config={k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(cfg).items()},
+            n_train_docs=len(train_docs),
+            n_dev_docs=len(dev_docs or []),
+            examples_per_epoch=len(first),
+            steps=run.plan.total,
+            labels=list(start.tags),
+            case_features=start.case_features,
+        )
+        current = first
+    else:
+        current = _resume(run, counters, position, resume, epoch_examples, first)
+        log.write(
+            "resume",
+            step=counters.step,
+            epoch=position.epoch + 1,
+            steps=run.plan.total,
+            elapsed_s=round(counters.prior_s, 1),
+            threads=cfg.threads,
+            time_budget_s=cfg.time_budget_s,
+            checkpoint=resume.path.name,
+        )
+    saver.begin(counters)
+    counters.restart_clocks()
+    with _stop_on_signals() as stop:
+        _train_epochs(run, counters, position, current, epoch_examples, dev_docs, progress, stop)
     start.model.eval()
     summary = _summary(run, counters, augmenter)
     if dev_docs:
         summary["dev"] = evaluate_detector(_detector(run), dev_docs)
         emit("eval", step=counters.step, epoch="final", **summary["dev"])
     _save(run, out)
+    ended = "done" if counters.step >= run.plan.total else "time budget"
+    _write_training_record(run, counters, out, summary, (len(train_docs), len(dev_docs or [])),
+                           saver.segments(counters, ended))
+    if counters.step >= run.plan.total:
+        remove_checkpoints(out)  # the model is saved; a finished run has nothing to resume
     emit("done", **summary)
     return summary
+
+
+def _resume(
+    run: _Run,
+    counters: _Counters,
+    position: _Position,
+    resume: Loaded,
+    epoch_examples: Callable[[int], list[Example]],
+    first: list[Example],
+) -> list[Example]:
+    """Load a checkpoint into the fresh model, optimizer and schedule, and put the counters,
+    the batch position and every RNG back where the interrupted run had them. Returns the
+    examples of the epoch the run continues in."""
+    import numpy as np
+    import torch
+
+    state = resume.state
+    if state["plan"] != asdict(run.plan):
+        raise ConfigError(
+            f"cannot resume: the step plan differs from the interrupted run's ({state['plan']} "
+            f"then, {asdict(run.plan)} now)"
+        )
+    tensors = resume.tensors()
+    run.start.model.load_state_dict(tensors["model"])
+    run.optimizer.load_state_dict(tensors["optimizer"])
+    run.scheduler.load_state_dict(tensors["scheduler"])
+    progress = state["progress"]
+    counters.step, counters.words = int(progress["step"]), int(progress["words"])
+    counters.running_loss = float(progress["running_loss"])
+    counters.prior_s, counters.prior_cpu_s = float(progress["elapsed_s"]), float(progress["cpu_s"])
+    position.epoch, position.batch = int(progress["epoch"]), int(progress["batch"])
+    position.epoch_rng = _python_rng(progress["epoch_rng"])
+    current = first if position.epoch == 0 else epoch_examples(position.epoch)
+    if run.augmenter is not None:  # its draws are seeded per epoch; only the count is state
+        run.augmenter.failures = int(progress["augment_failures"])
+    rng = state["rng"]
+    random.setstate(_python_rng(rng["python"]))
+    name, keys, pos, has_gauss, cached = rng["numpy"]
+    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+    torch.set_rng_state(tensors["torch_rng"])
+    return current
+
+
+def _python_rng(state: Sequence[Any]) -> tuple[Any, ...]:
+    """A ``random.getstate()`` tuple back from its JSON form (lists)."""
+    version, internal, gauss = state
+    return (version, tuple(internal), gauss)
+
+
+@dataclass
+class _Saver:
+    """Writes checkpoints when they are due; knows the run's identity and its earlier segments
+    (each start or resume of the run is one segment, with its own command and clocks)."""
+
+    out: Path
+    cfg: TrainConfig
+    identity: dict[str, Any]
+    earlier: list[dict[str, Any]]
+    segment: dict[str, Any] = field(default_factory=dict)
+    last_step: int = 0
+    last_time: float = field(default_factory=time.perf_counter)
+
+    def begin(self, counters: _Counters) -> None:
+        import torch
+
+        self.segment = {
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "command": self.cfg.record.get("command"),
+            "threads": torch.get_num_threads(),
+            "time_budget_s": self.cfg.time_budget_s,
+            "first_step": counters.step,
+        }
+        self.last_step, self.last_time = counters.step, time.perf_counter()
+
+    def due(self, step: int, total: int) -> bool:
+        """Every ``checkpoint_every`` steps or ``checkpoint_minutes``, whichever comes first;
+        never at the last step (the model itself is saved right after it)."""
+        if step >= total:
+            return False
+        every, minutes = self.cfg.checkpoint_every, self.cfg.checkpoint_minutes
+        return (every > 0 and step - self.last_step >= every) or (
+            minutes > 0 and time.perf_counter() - self.last_time >= minutes * 60
+        )
+
+    def segments(self, counters: _Counters, ended: str) -> list[dict[str, Any]]:
+        """The earlier segments and this one as far as it got."""
+        now = {
+            **self.segment,
+            "last_step": counters.step,
+            "train_seconds": round(counters.elapsed() - counters.prior_s, 3),
+            "cpu_seconds": round(counters.cpu() - counters.prior_cpu_s, 3),
+            "ended": ended,
+        }
+        return [*self.earlier, now]
+
+    def save(self, run: _Run, counters: _Counters, position: _Position, reason: str) -> None:
+        import numpy as np
+        import torch
+
+        name, keys, pos, has_gauss, cached = np.random.get_state(legacy=True)  # type: ignore[misc]
+        state = {
+            **self.identity,
+            "plan": asdict(run.plan),
+            "record": self.cfg.record,
+            "progress": {
+                "step": counters.step,
+                "epoch": position.epoch,
+                "batch": position.batch,
+                "epoch_rng": position.epoch_rng,
+                "elapsed_s": counters.elapsed(),
+                "cpu_s": counters.cpu(),
+                "words": counters.words,
+                "running_loss": counters.running_loss,
+                "augment_failures": run.augmenter.failures if run.augmenter else 0,
+            },
+            "rng": {
+                "python": random.getstate(),
+                "numpy": [name, np.asarray(keys).tolist(), pos, has_gauss, cached],
+            },
+            "segments": self.segments(counters, reason),
+        }
+        tensors = {
+            "model": run.start.model.state_dict(),
+            "optimizer": run.optimizer.state_dict(),
+            "scheduler": run.scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+        }
+        write_checkpoint(self.out, state, tensors)
+        self.last_step, self.last_time = counters.step, time.perf_counter()
+        run.emit("checkpoint", step=counters.step, reason=reason)
 
 
 def _prepare_run(
@@ -350,6 +680,9 @@ def _prepare_run(
     plan: _StepPlan,
     counters: _Counters,
     emit: Callable[..., None],
+    saver: _Saver,
+    augmenter: Augmenter | None,
+    steps_per_epoch: int,
 ) -> _Run:
     """The optimiser, its schedule and the batch settings the model's inputs need."""
     import torch
@@ -362,36 +695,48 @@ def _prepare_run(
     # Models without a token-type table (or with one type) get no token_type_ids at all.
     uses_types = int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
     return _Run(cfg, start, meta, plan, optimizer, scheduler, _pad_id(start.tokenizer),
-                uses_types, emit)
+                uses_types, emit, saver, random.Random(cfg.seed), steps_per_epoch, augmenter)
 
 
 def _train_epochs(
     run: _Run,
     counters: _Counters,
-    first: list[Example],
+    position: _Position,
+    current: list[Example],
     epoch_examples: Callable[[int], list[Example]],
-    rng: random.Random,
     dev_docs: Sequence[Document] | None,
     progress: bool,
+    stop: _StopSignal,
 ) -> None:
     """The training loop: stops at the planned step count or when the time budget is spent,
-    and scores the dev set after every epoch but the last (the final score comes after)."""
+    and scores the dev set after every epoch but the last (the final score comes after). A
+    resumed run starts at ``position``: the epoch's batches are drawn again from the RNG state
+    the epoch started with, and the ones done are skipped."""
     cfg, plan, model = run.cfg, run.plan, run.start.model
+    first_epoch = position.epoch
+    resumed = position.epoch_rng is not None
     model.train()
     with _progress_bar(progress) as bar:
-        task = bar.add_task("train", total=plan.total, epoch=1, loss=0.0, wps=0.0)
-        for epoch in range(plan.epochs):
-            examples = first if epoch == 0 else epoch_examples(epoch)
-            for batch in length_bucketed_batches(examples, cfg.batch_size, rng):
+        task = bar.add_task("train", total=plan.total, completed=counters.step,
+                            epoch=first_epoch + 1, loss=counters.running_loss, wps=0.0)
+        for epoch in range(first_epoch, plan.epochs):
+            examples = current if epoch == first_epoch else epoch_examples(epoch)
+            if resumed and epoch == first_epoch:
+                run.order.setstate(position.epoch_rng)
+                skip = position.batch
+            else:
+                position.epoch_rng, skip = run.order.getstate(), 0
+            position.epoch, position.batch = epoch, skip
+            for batch in length_bucketed_batches(examples, cfg.batch_size, run.order)[skip:]:
                 if counters.step >= plan.total:
                     break
                 _train_step(run, counters, batch)
+                position.batch += 1
                 bar.update(task, advance=1, epoch=epoch + 1, loss=counters.running_loss,
                            wps=_words_per_second(counters))
                 if counters.step % cfg.log_every == 0 or counters.step == plan.total:
                     _log_step(run, counters, epoch)
-                if cfg.time_budget_s is not None and counters.elapsed() > cfg.time_budget_s:
-                    counters.stopped_early = True
+                if _after_step(run, counters, position, stop):
                     break
             if counters.stopped_early or counters.step >= plan.total:
                 break
@@ -400,6 +745,31 @@ def _train_epochs(
                 run.emit("eval", step=counters.step, epoch=epoch + 1,
                          **evaluate_detector(_detector(run), dev_docs))
                 model.train()
+                _stop_if_signalled(run, counters, position, stop)
+
+
+def _after_step(run: _Run, counters: _Counters, position: _Position, stop: _StopSignal) -> bool:
+    """Checkpoint when a signal came, the time budget is spent or one is due; True: stop."""
+    _stop_if_signalled(run, counters, position, stop)
+    budget = run.cfg.time_budget_s
+    if budget is not None and counters.elapsed() > budget:
+        counters.stopped_early = True
+        if counters.step < run.plan.total:  # kept, so that a larger budget can go on
+            run.saver.save(run, counters, position, "time budget")
+        return True
+    if run.saver.due(counters.step, run.plan.total):
+        run.saver.save(run, counters, position, "interval")
+    return False
+
+
+def _stop_if_signalled(
+    run: _Run, counters: _Counters, position: _Position, stop: _StopSignal
+) -> None:
+    if stop.name is None:
+        return
+    run.saver.save(run, counters, position, stop.name)
+    run.emit("interrupted", step=counters.step, signal=stop.name)
+    raise TrainingInterrupted(stop.name, counters.step, run.plan.total, run.saver.out)
 
 
 def _model_meta(cfg: TrainConfig, start: _Start, name: str) -> ModelMeta:
@@ -565,10 +935,49 @@ def _summary(run: _Run, counters: _Counters, augmenter: Augmenter | None) -> dic
         "train_words_per_s": round(counters.words / train_time, 1) if train_time else 0.0,
         "stopped_early": counters.stopped_early,
         "augment_failures": augmenter.failures if augmenter else 0,
+        "epochs_done": round(counters.step / run.steps_per_epoch, 4),
+        "train_cpu_seconds": round(counters.cpu(), 1),
+        "segments": len(run.saver.earlier) + 1,
     }
     if run.cfg.init is not None:
         summary["init"] = str(run.start.extra["init"])
     return summary
+
+
+def _write_training_record(
+    run: _Run,
+    counters: _Counters,
+    out: Path,
+    summary: dict[str, Any],
+    n_docs: tuple[int, int],
+    segments: list[dict[str, Any]],
+) -> None:
+    """``training.json``, what a model card needs: how the model was made (command lines, data
+    fingerprints, seeds, settings) and what it cost (steps, epochs, wall and CPU seconds over
+    every segment of a resumed run, threads). Numbers, settings and file names only."""
+    cfg = run.cfg
+    record = {
+        "command": cfg.record.get("command"),
+        "train_file": cfg.record.get("train_file"),
+        "dev_file": cfg.record.get("dev_file"),
+        "train_documents": n_docs[0],
+        "dev_documents": n_docs[1],
+        "data_digest": run.saver.identity["data"],
+        "seed": cfg.seed,
+        "augment_locales": cfg.augment_locales,
+        "epochs": cfg.epochs,
+        "epochs_done": summary["epochs_done"],
+        "steps": counters.step,
+        "steps_planned": run.plan.total,
+        "steps_per_epoch": run.steps_per_epoch,
+        "stopped_early": counters.stopped_early,
+        "train_seconds": round(counters.elapsed(), 1),
+        "train_cpu_seconds": round(counters.cpu(), 1),
+        "threads": sorted({s["threads"] for s in segments}),
+        "segments": segments,
+        "settings": run.saver.identity["settings"],
+    }
+    (out / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def _save(run: _Run, out: Path) -> None:
