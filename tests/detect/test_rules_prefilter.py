@@ -224,3 +224,41 @@ def test_translating_classes_once_gives_the_same_patterns() -> None:
     assert pf._in_class.cache_info().hits > 0  # the same classes recur
     warm = translate()
     assert cold == warm
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"[:=][ \t]*(?=[A-Z]{2})", "Name: SMITH"),
+        (r"id\s*(?P<phi>(?:#\s?)?(?=[a-z0-9/-]*\d)[a-z0-9]+)", "id ab12"),
+        (r"(?:x(?=\d))?y(?=z)z", "yz"),  # a look-ahead inside a repeat is no condition
+        (r"a(?=b)(?=bc)", "abc"),
+        (r"(?i:k(?=g))", "\u212ag"),
+    ],
+)
+def test_a_look_ahead_condition_keeps_every_match(pattern: str, text: str) -> None:
+    assert re.search(pattern, text)
+    assert _may_match(pattern, text)
+
+
+def test_a_look_ahead_condition_skips_a_rule_whose_look_ahead_cannot_hold() -> None:
+    """Dropping ``(?=...)`` alone let "Patient: Rahul Nguyen" through a capitals-only rule."""
+    pattern = r"[:=][ \t]*(?=[A-Z][A-Z'-]*[A-Z](?:[ \t][A-Z'-]+){0,2}[ \t]?,)"
+    assert pf.lookahead_conditions(pattern)
+    assert not _may_match(pattern, "Patient: Rahul Nguyen, seen today")
+    assert _may_match(pattern, "Patient: NGUYEN, Rahul")
+
+
+def test_look_ahead_conditions_are_top_level_only() -> None:
+    assert pf.lookahead_conditions(r"a(?=b)") == [pf.superset_pattern("a") + "(?:\\x62)"]
+    assert pf.lookahead_conditions(r"(?:a(?=b))?c") == []
+    assert pf.lookahead_conditions(r"(?:a(?=b))+") == []
+    assert pf.lookahead_conditions(r"a(?!b)") == []
+
+
+def test_english_rules_with_a_look_ahead_are_filtered_on_it() -> None:
+    fast, _ = detectors("en")
+    text = "Patient: Rahul Nguyen\nContinue metoprolol 25 mg PO BID and lisinopril 10 mg daily."
+    may = fast.prefilter.candidates(text, lower_same_length(text))
+    assert may is not None
+    assert not {"name.header_caps", "name.role_caps", "id.context"} & may

@@ -19,8 +19,15 @@ parse of each pattern, so a rule is never skipped when ``re`` would have matched
   tables of the two engines never have to agree;
 * without case (``(?i:...)``), a letter also stands for its other case.
 
+A rule can also have extra *conditions*, each a superset pattern of its own that must match
+too: a look-ahead ``(?=X)`` in the pattern's top-level sequence (groups without a repeat count
+as top level) says that X matches where the pattern's part before it ends, so that part
+followed by X must occur in the note ("an identifier cue, then a word with a digit", "a colon,
+then capitalised words"). Dropping the look-ahead lets such rules through on most notes.
+
 A rule whose pattern cannot be translated (a construct the translation does not know, a
-pattern hyperscan refuses) simply always runs.
+pattern hyperscan refuses) simply always runs; a condition that cannot be translated is left
+out (one condition fewer can only let more notes through).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from re import _casefix  # type: ignore[attr-defined]
@@ -69,6 +77,41 @@ def superset_pattern(pattern: str, flags: int = 0) -> str:
     tree = sre_parse.parse(pattern, flags)
     groups = _group_trees(tree)
     return _emit(tree, bool(flags & re.DOTALL), groups, caseless=bool(flags & re.IGNORECASE))
+
+
+def lookahead_conditions(pattern: str, flags: int = 0) -> list[str]:
+    """Superset patterns that must each match wherever ``re.compile(pattern, flags)`` matches:
+    for every positive look-ahead of the top-level sequence, the part before it followed by the
+    look-ahead's own pattern (the part's match ends where the look-ahead holds)."""
+    known = re.VERBOSE | re.MULTILINE | re.DOTALL | re.UNICODE | re.IGNORECASE
+    if flags & ~known:
+        return []
+    tree = sre_parse.parse(pattern, flags)
+    groups = _group_trees(tree)
+    dotall, caseless = bool(flags & re.DOTALL), bool(flags & re.IGNORECASE)
+    items = _top_level(tree)
+    out: list[str] = []
+    for k, (op, av) in enumerate(items):
+        if op is sre.ASSERT and av[0] == 1:
+            try:
+                before = _emit(items[:k], dotall, groups, caseless=caseless)
+                ahead = _emit(av[1], dotall, groups, 1, caseless)
+            except (Untranslatable, RecursionError):
+                continue
+            out.append(f"{before}(?:{ahead})")
+    return out
+
+
+def _top_level(tree: Any) -> list[tuple[Any, Any]]:
+    """The pattern as one sequence: groups without repeat or flags are spliced in, as their
+    items match one after the other like the rest."""
+    out: list[tuple[Any, Any]] = []
+    for op, av in tree:
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            out.extend(_top_level(av[3]))
+        else:
+            out.append((op, av))
+    return out
 
 
 def _group_trees(tree: Any) -> dict[int, Any]:
@@ -235,41 +278,50 @@ def _in_test(items: Sequence[tuple[Any, Any]]) -> Callable[[int], bool]:
 class RulePrefilter:
     """Which rules may match a text, from one hyperscan scan per source text.
 
-    ``rules`` are (name, compiled regex, runs on the lower-cased text); a rule left out of the
-    automaton (untranslatable, refused) is always a candidate.
+    ``rules`` are (name, compiled regex, runs on the lower-cased text). Each rule has one or
+    more conditions (its superset pattern, its look-ahead conditions), every one necessary; a
+    rule is a candidate when all of its conditions in the automaton matched. A rule with none
+    there (untranslatable, refused) is always a candidate.
     """
 
     def __init__(self, rules: Sequence[tuple[str, re.Pattern[str], bool]]) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
-        always: set[str] = set()
         per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
         for name, regex, on_lower in rules:
-            try:
-                per_source[on_lower].append((name, superset_pattern(regex.pattern, regex.flags)))
-            except (Untranslatable, re.error, RecursionError):
-                always.add(name)
+            per_source[on_lower].extend((name, p) for p in _conditions(regex))
         # several small databases: hyperscan's compile time grows faster than linearly with
         # the number of patterns, and each extra scan of a note costs microseconds
         self._dbs: list[tuple[bool, Any, list[str]]] = []
         for on_lower, entries in per_source.items():
             for i in range(0, len(entries), _PER_DATABASE):
-                db, names, refused = _compile(entries[i : i + _PER_DATABASE])
-                always.update(refused)
+                db, names, _refused = _compile(entries[i : i + _PER_DATABASE])
                 if db is not None:
                     self._dbs.append((on_lower, db, names))
-        self.always: frozenset[str] = frozenset(always)
+        compiled = Counter(name for _, _, names in self._dbs for name in names)
+        self.always: frozenset[str] = frozenset(name for name, _, _ in rules) - set(compiled)
+        #: rules with more than one condition: how many must match
+        self._needs: dict[str, int] = {name: n for name, n in compiled.items() if n > 1}
         self._local = threading.local()
 
     def candidates(self, text: str, lower: str) -> frozenset[str] | None:
         """Names of the rules that may match (``None``: run every rule)."""
         data = {False: text.encode("ascii", "replace"), True: lower.encode("ascii", "replace")}
         found: set[str] = set(self.always)
+        needs = self._needs
+        partial: list[str] = []
         scratches = self._scratches()
         for (on_lower, db, names), scratch in zip(self._dbs, scratches, strict=True):
             hits: set[int] = set()
             db.scan(data[on_lower], match_event_handler=_on_match, context=hits, scratch=scratch)
-            found.update(names[i] for i in hits)
+            for i in hits:
+                name = names[i]
+                if name in needs:
+                    partial.append(name)
+                else:
+                    found.add(name)
+        if partial:
+            found.update(name for name, n in Counter(partial).items() if n == needs[name])
         return frozenset(found)
 
     def _scratches(self) -> list[Any]:
@@ -278,6 +330,15 @@ class RulePrefilter:
         if scratches is None:
             scratches = self._local.scratches = [_hs.Scratch(db) for _, db, _ in self._dbs]
         return scratches
+
+
+def _conditions(regex: re.Pattern[str]) -> list[str]:
+    """The superset patterns that must all match for ``regex`` to match (none: untranslatable)."""
+    try:
+        main = [superset_pattern(regex.pattern, regex.flags)]
+    except (Untranslatable, re.error, RecursionError):
+        main = []
+    return main + lookahead_conditions(regex.pattern, regex.flags)
 
 
 def _on_match(rule_id: int, _start: int, _end: int, _flags: int, hits: set[int]) -> bool | None:
