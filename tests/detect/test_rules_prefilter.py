@@ -107,19 +107,22 @@ def mutated_text(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mutated_text())
 def test_a_rule_re_matches_is_always_a_candidate(text: str) -> None:
-    """The superset property itself, rule by rule, on notes with hostile characters."""
+    """The superset property itself, rule by rule, on notes with hostile characters: a rule
+    with a match that passes its lead is a candidate."""
     for lang in ("en", "fr"):
         fast, _ = detectors(lang)
         lower = lower_same_length(text)
         may = fast.prefilter.candidates(text, lower)
         assert may is not None
         for rule in fast.rules:
-            if rule.regex.search(lower if rule.on_lower else text):
+            source = lower if rule.on_lower else text
+            if any(rule.lead is None or rule.lead.match(source, m.start())
+                   for m in rule.regex.finditer(source)):
                 assert rule.name in may, (lang, rule.name)
 
 
 def _may_match(pattern: str, text: str, flags: int = 0) -> bool:
-    built = pf.RulePrefilter([("r.x", re.compile(pattern, flags), False)])
+    built = pf.RulePrefilter([("r.x", re.compile(pattern, flags), False, None)])
     assert not built.always
     found = built.candidates(text, text.lower())
     assert found is not None
@@ -151,9 +154,9 @@ def test_superset_of_re(pattern: str, flags: int, text: str) -> None:
 
 def test_a_pattern_hyperscan_refuses_always_runs_and_the_others_still_filter() -> None:
     built = pf.RulePrefilter([
-        ("r.ok", re.compile("abc"), False),
-        ("r.huge", re.compile(r"\d{40000}"), False),  # "Pattern is too large", no index
-        ("r.other", re.compile("xyz"), False),
+        ("r.ok", re.compile("abc"), False, None),
+        ("r.huge", re.compile(r"\d{40000}"), False, None),  # "Pattern is too large", no index
+        ("r.other", re.compile("xyz"), False, None),
     ])
     assert built.always == frozenset({"r.huge"})
     assert built.candidates("abc", "abc") == frozenset({"r.ok", "r.huge"})
@@ -175,7 +178,10 @@ def test_every_non_ascii_letter_re_takes_as_ascii_without_case_is_listed() -> No
 
 def test_the_automaton_is_built_once_enough_text_was_read() -> None:
     """A detector that sees a few notes never pays the compile; a batch run does, once."""
-    rules = [("r.a", re.compile(r"\d{3}-\d{4}"), False), ("r.b", re.compile(r"IBAN"), False)]
+    rules: list[pf.RuleKey] = [
+        ("r.a", re.compile(r"\d{3}-\d{4}"), False, None),
+        ("r.b", re.compile(r"IBAN"), False, None),
+    ]
     lazy = pf.LazyPrefilter(rules, after_chars=100)
     assert lazy.candidates("x" * 60, "x" * 60) is None
     assert lazy.candidates("call 555-0100", "call 555-0100") is None
@@ -262,3 +268,74 @@ def test_english_rules_with_a_look_ahead_are_filtered_on_it() -> None:
     may = fast.prefilter.candidates(text, lower_same_length(text))
     assert may is not None
     assert not {"name.header_caps", "name.role_caps", "id.context"} & may
+
+
+def _may_match_led(lead: str, pattern: str, text: str) -> bool:
+    built = pf.RulePrefilter([("r.x", re.compile(pattern), False, re.compile(lead))])
+    assert not built.always
+    found = built.candidates(text, text.lower())
+    assert found is not None
+    return "r.x" in found
+
+
+def _led_matches(lead: str, pattern: str, text: str) -> bool:
+    led = re.compile(lead)
+    return any(led.match(text, m.start()) for m in re.finditer(pattern, text))
+
+
+@pytest.mark.parametrize(
+    ("lead", "pattern", "text"),
+    [
+        (r"(?<![\w@.-])", r"(?:[a-z0-9-]+\.)+com", "see example.com"),
+        (r"(?<![\w@.-])", r"(?:[a-z0-9-]+\.)+com", "example.com at the start"),
+        (r"(?<![\w@.-])", r"(?:[a-z0-9-]+\.)+com", "«example.com»"),
+        (r"\b", r"(?:ni|nhs)\s?no", "x ni no"),
+        (r"\b", r"(?:ni|nhs)\s?no", "ni no at the start"),
+        (r"\b", r"(?:ni|nhs)\s?no", "—ni no"),  # a non-ASCII non-word character before
+        (r"\b", r"[A-Z]\d", "(A1)"),
+        (r"\b", r"[:;]x", "a:x"),  # a boundary before a non-word character: after a word one
+        (r"\b", r"[:;]x", "é:x"),
+        (r"(?<![^\n])", r"ab", "x\nab"),
+        (r"(?<![\d-])", r"\d{4}", "x٣1234"),  # "٣" is \d to re
+    ],
+)
+def test_a_lead_condition_keeps_every_match_that_passes_the_lead(
+    lead: str, pattern: str, text: str
+) -> None:
+    assert _led_matches(lead, pattern, text)
+    assert _may_match_led(lead, pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("lead", "pattern", "text"),
+    [
+        (r"(?<![\w@.-])", r"(?:[a-z0-9-]+\.)+com", "mail jane.doe@example.com now"),
+        (r"\b", r"(?:ni|nhs)\s?no", "tuni no"),
+        (r"\b", r"[:;]x", " :x"),
+    ],
+)
+def test_a_lead_condition_skips_a_rule_whose_lead_never_holds(
+    lead: str, pattern: str, text: str
+) -> None:
+    assert re.search(pattern, text) and not _led_matches(lead, pattern, text)
+    assert not _may_match_led(lead, pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("lead", "pattern"),
+    [
+        (r"\b", r"[A-Zé]\d"),  # "é" may start a match: \b depends on whether it is a word
+        (r"\b", r"[\w:]x"),  # a category: the first characters are not a short list
+        (r"\b", r"x?y"),
+        (r"(?<![\w.,/]|(?<!E)-)", r"\d+"),
+    ],
+)
+def test_a_lead_that_cannot_be_written_as_a_prefix_is_left_out(lead: str, pattern: str) -> None:
+    assert pf.lead_prefix(re.compile(lead), re.compile(pattern)) == ""
+
+
+def test_the_domain_rule_is_skipped_on_a_note_whose_only_domain_is_in_an_e_mail() -> None:
+    fast, _ = detectors("en")
+    text = "Contact: (617) 555-0101, jane.doe@example.com."
+    may = fast.prefilter.candidates(text, lower_same_length(text))
+    assert may is not None and "contact.email" in may and "contact.domain" not in may

@@ -25,6 +25,13 @@ as top level) says that X matches where the pattern's part before it ends, so th
 followed by X must occur in the note ("an identifier cue, then a word with a digit", "a colon,
 then capitalised words"). Dropping the look-ahead lets such rules through on most notes.
 
+A rule's *lead* (the leading ``\\b`` or one-character look-behind that the detector checks in
+Python at each match start, see ``compiler.split_lead``) is part of every condition when it
+can be written as what must come before the match: ``(?<![\\w@.-])`` as "the note's start or a
+character outside the class" (any non-ASCII one included), ``\\b`` the same when every
+character a match can start with is an ASCII word character (or the opposite when none is).
+Without it, "example.com" of every e-mail address let the domain rule through.
+
 A rule whose pattern cannot be translated (a construct the translation does not know, a
 pattern hyperscan refuses) simply always runs; a condition that cannot be translated is left
 out (one condition fewer can only let more notes through).
@@ -62,6 +69,11 @@ try:  # the optional fast path: ``pip install fairdeid[fast]``
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised where hyperscan is absent
     _hs = None
+
+
+#: a rule as the prefilter sees it: name, compiled pattern, whether it runs on the lower-cased
+#: text, and its lead (``PatternRule.lead``) or None
+RuleKey = tuple[str, re.Pattern[str], bool, re.Pattern[str] | None]
 
 
 class Untranslatable(ValueError):
@@ -284,12 +296,12 @@ class RulePrefilter:
     there (untranslatable, refused) is always a candidate.
     """
 
-    def __init__(self, rules: Sequence[tuple[str, re.Pattern[str], bool]]) -> None:
+    def __init__(self, rules: Sequence[RuleKey]) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
-        for name, regex, on_lower in rules:
-            per_source[on_lower].extend((name, p) for p in _conditions(regex))
+        for name, regex, on_lower, lead in rules:
+            per_source[on_lower].extend((name, p) for p in _conditions(regex, lead))
         # several small databases: hyperscan's compile time grows faster than linearly with
         # the number of patterns, and each extra scan of a note costs microseconds
         self._dbs: list[tuple[bool, Any, list[str]]] = []
@@ -299,7 +311,7 @@ class RulePrefilter:
                 if db is not None:
                     self._dbs.append((on_lower, db, names))
         compiled = Counter(name for _, _, names in self._dbs for name in names)
-        self.always: frozenset[str] = frozenset(name for name, _, _ in rules) - set(compiled)
+        self.always: frozenset[str] = frozenset(rule[0] for rule in rules) - set(compiled)
         #: rules with more than one condition: how many must match
         self._needs: dict[str, int] = {name: n for name, n in compiled.items() if n > 1}
         self._local = threading.local()
@@ -332,13 +344,104 @@ class RulePrefilter:
         return scratches
 
 
-def _conditions(regex: re.Pattern[str]) -> list[str]:
-    """The superset patterns that must all match for ``regex`` to match (none: untranslatable)."""
+def _conditions(regex: re.Pattern[str], lead: re.Pattern[str] | None = None) -> list[str]:
+    """The superset patterns that must all match for ``regex`` (after ``lead``) to match, each
+    after the lead's prefix (none: untranslatable)."""
     try:
         main = [superset_pattern(regex.pattern, regex.flags)]
     except (Untranslatable, re.error, RecursionError):
         main = []
-    return main + lookahead_conditions(regex.pattern, regex.flags)
+    prefix = lead_prefix(lead, regex) if lead is not None else ""
+    return [prefix + p for p in main + lookahead_conditions(regex.pattern, regex.flags)]
+
+
+def lead_prefix(lead: re.Pattern[str], regex: re.Pattern[str]) -> str:
+    """What must come before a match of ``regex`` whose start passes ``lead``, as a superset
+    pattern ("" when the lead cannot be written so: the conditions then go without it).
+
+    ``(?<![C])`` holds at the note's start or after a character outside C; ``\\b`` is the same
+    with C the word characters when a match must start with an ASCII word character, and the
+    opposite (after a word character, never at the start) when it must start with an ASCII
+    character that is not one. The placeholder stands for every non-ASCII character before.
+    """
+    if (lead.flags | regex.flags) & re.IGNORECASE:
+        return ""
+    tree = list(sre_parse.parse(lead.pattern, lead.flags))
+    if len(tree) != 1:
+        return ""
+    op, av = tree[0]
+    if op is sre.ASSERT_NOT and av[0] == -1:
+        inside = _one_char_test(list(av[1]))
+        if inside is None:
+            return ""
+        return f"(?:^|{_class(partial(_fails, inside))})"
+    if op is sre.AT and av is sre.AT_BOUNDARY:
+        first = _first_codes(list(sre_parse.parse(regex.pattern, regex.flags)))
+        if not first or any(code >= 0x80 for code in first):
+            return ""
+        if all(_is_word(code) for code in first):
+            return f"(?:^|{_class(partial(_fails, _is_word))})"
+        if not any(_is_word(code) for code in first):
+            return _class(_is_word)
+    return ""
+
+
+def _one_char_test(tree: list[tuple[Any, Any]]) -> Callable[[int], bool] | None:
+    """Membership in a one-character pattern (a literal, ``[^x]``, a class), else None."""
+    if len(tree) != 1:
+        return None
+    op, av = tree[0]
+    if op is sre.LITERAL:
+        return partial(_is, av)
+    if op is sre.NOT_LITERAL:
+        return partial(_is_not, av)
+    if op is sre.IN:
+        try:
+            return _in_test(tuple(av))
+        except Untranslatable:
+            return None
+    return None
+
+
+def _fails(test: Callable[[int], bool], code: int) -> bool:
+    return not test(code)
+
+
+def _is_word(code: int) -> bool:
+    ch = chr(code)
+    return ch.isalnum() or ch == "_"
+
+
+def _first_codes(tree: list[tuple[Any, Any]]) -> set[int] | None:
+    """Every character a match of ``tree`` can start with, when it is a short known list."""
+    if not tree:
+        return None
+    op, av = tree[0]
+    if op is sre.LITERAL:
+        return {av}
+    if op is sre.IN:
+        codes: set[int] = set()
+        for item_op, item in av:
+            if item_op is sre.LITERAL:
+                codes.add(item)
+            elif item_op is sre.RANGE and item[1] - item[0] < 0x80:
+                codes.update(range(item[0], item[1] + 1))
+            else:
+                return None
+        return codes
+    if op is sre.BRANCH:
+        out: set[int] = set()
+        for alt in av[1]:
+            found = _first_codes(list(alt))
+            if found is None:
+                return None
+            out |= found
+        return out
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _first_codes(list(av[3]))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _first_codes(list(av[2]))
+    return None
 
 
 def _on_match(rule_id: int, _start: int, _end: int, _flags: int, hits: set[int]) -> bool | None:
@@ -393,10 +496,9 @@ def _failing_index(exc: Exception, n: int) -> int | None:
     return index if 0 <= index < n else None
 
 
-RuleKey = tuple[str, re.Pattern[str], bool]
 #: text a detector reads with plain ``re`` before it compiles its prefilter (~500 notes)
 BUILD_AFTER_CHARS = 1_000_000
-_BUILT: dict[tuple[tuple[str, str, int, bool], ...], RulePrefilter] = {}
+_BUILT: dict[tuple[tuple[str, str, int, bool, str | None], ...], RulePrefilter] = {}
 _BUILD_LOCK = threading.Lock()
 
 
@@ -413,7 +515,10 @@ class LazyPrefilter:
         self, rules: Sequence[RuleKey], enabled: bool = True, after_chars: int = BUILD_AFTER_CHARS
     ) -> None:
         self._rules = tuple(rules)
-        self._key = tuple((name, rx.pattern, rx.flags, on_lower) for name, rx, on_lower in rules)
+        self._key = tuple(
+            (name, rx.pattern, rx.flags, on_lower, None if lead is None else lead.pattern)
+            for name, rx, on_lower, lead in rules
+        )
         self.enabled = enabled and _hs is not None
         self._after_chars = after_chars
         self._seen = 0
@@ -441,7 +546,7 @@ class LazyPrefilter:
         return built.candidates(text, lower)
 
 
-def _shared(key: tuple[tuple[str, str, int, bool], ...], rules: tuple[RuleKey, ...]
+def _shared(key: tuple[tuple[str, str, int, bool, str | None], ...], rules: tuple[RuleKey, ...]
             ) -> RulePrefilter:
     with _BUILD_LOCK:
         built = _BUILT.get(key)
