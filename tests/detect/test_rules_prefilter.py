@@ -17,6 +17,7 @@ from fairdeid.corpora.synth import NoteGenerator
 from fairdeid.corpora.synth.lang import LangNoteGenerator
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules import prefilter as pf
+from fairdeid.detect.rules.compiler import PatternRule
 from fairdeid.detect.rules.dictionary import lower_same_length
 from fairdeid.document import Document
 from fairdeid.errors import ConfigError
@@ -108,17 +109,32 @@ def mutated_text(draw: st.DrawFn) -> str:
 @given(text=mutated_text())
 def test_a_rule_re_matches_is_always_a_candidate(text: str) -> None:
     """The superset property itself, rule by rule, on notes with hostile characters: a rule
-    with a match that passes its lead is a candidate."""
+    with a match that passes its lead, left extension and continuation is a candidate."""
     for lang in ("en", "fr"):
         fast, _ = detectors(lang)
         lower = lower_same_length(text)
         may = fast.prefilter.candidates(text, lower)
         assert may is not None
         for rule in fast.rules:
-            source = lower if rule.on_lower else text
-            if any(rule.lead is None or rule.lead.match(source, m.start())
-                   for m in rule.regex.finditer(source)):
+            if _anchored(rule, text, lower):
                 assert rule.name in may, (lang, rule.name)
+
+
+def _anchored(rule: PatternRule, text: str, lower: str) -> bool:
+    """Whether a match of the rule passes its lead, left extension and continuation, the
+    checks ``RuleDetector._apply`` makes before any other."""
+    source = lower if rule.on_lower else text
+    for m in rule.regex.finditer(source):
+        if rule.lead is not None and not rule.lead.match(source, m.start()):
+            continue
+        if rule.before is not None and not rule.before.search(
+            text, max(0, m.start() - rule.before_window), m.start()
+        ):
+            continue
+        if rule.then is not None and not rule.then.match(text, m.end()):
+            continue
+        return True
+    return False
 
 
 def _may_match(pattern: str, text: str, flags: int = 0) -> bool:
@@ -339,3 +355,41 @@ def test_the_domain_rule_is_skipped_on_a_note_whose_only_domain_is_in_an_e_mail(
     text = "Contact: (617) 555-0101, jane.doe@example.com."
     may = fast.prefilter.candidates(text, lower_same_length(text))
     assert may is not None and "contact.email" in may and "contact.domain" not in may
+
+
+def _may_match_parts(pattern: str, text: str, *, before: str | None = None,
+                     then: str | None = None, on_lower: bool = False) -> bool:
+    rule = pf.RuleKey(
+        "r.x", re.compile(pattern), on_lower, None,
+        re.compile(f"(?:{before})\\Z") if before is not None else None,
+        re.compile(then) if then is not None else None,
+    )
+    built = pf.RulePrefilter([rule])
+    assert not built.always
+    found = built.candidates(text, lower_same_length(text))
+    assert found is not None
+    return "r.x" in found
+
+
+def test_a_left_extension_and_a_continuation_are_conditions() -> None:
+    """A short anchor ("h", ":") with the real evidence before or after it let the rule run on
+    every note; the parts around it now have to be there too."""
+    assert _may_match_parts(r"h\b", "at 1400 h", before=r"\d{4}\s?")
+    assert not _may_match_parts(r"h\b", "shortness of breath", before=r"\d{4}\s?")
+    assert _may_match_parts(r":", "fe80::1", before=r"[0-9a-f]{1,4}:?", then=r"[0-9a-f]{0,4}")
+    assert not _may_match_parts(r"by", "seen by him", then=r"\s+[A-Z]{2,}")
+    assert _may_match_parts(r"by", "seen by HIM", then=r"\s+[A-Z]{2,}")
+
+
+def test_a_lower_cased_rule_s_parts_match_the_original_case() -> None:
+    """``before``/``then`` read the original text, the anchor the lower-cased one."""
+    assert _may_match_parts("by", "Seen BY SMITH", then=r"\s+[A-Z]{2,}", on_lower=True)
+    assert _may_match_parts("by", "Dr. X by", before=r"Dr\.\s[A-Z]\s", on_lower=True)
+    assert _may_match_parts("k", "5 \u212aG", then=r"G", on_lower=True)  # Kelvin sign, lowered
+
+
+def test_english_rules_with_parts_are_skipped_where_the_parts_are_missing() -> None:
+    fast, _ = detectors("en")
+    text = "Patient denies chest pain, shortness of breath, nausea or vomiting."
+    may = fast.prefilter.candidates(text, lower_same_length(text))
+    assert may is not None and "time.military" not in may

@@ -48,7 +48,7 @@ from functools import lru_cache, partial
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +71,25 @@ except ImportError:  # pragma: no cover - exercised where hyperscan is absent
     _hs = None
 
 
-#: a rule as the prefilter sees it: name, compiled pattern, whether it runs on the lower-cased
-#: text, and its lead (``PatternRule.lead``) or None
-RuleKey = tuple[str, re.Pattern[str], bool, re.Pattern[str] | None]
+class RuleKey(NamedTuple):
+    """A rule as the prefilter sees it (the parts of ``compiler.PatternRule`` that say where it
+    can match)."""
+
+    name: str
+    regex: re.Pattern[str]
+    #: the pattern runs on the lower-cased text
+    on_lower: bool
+    #: checked at each match start (``PatternRule.lead``)
+    lead: re.Pattern[str] | None = None
+    #: must end where the match starts, on the original text (``PatternRule.before``)
+    before: re.Pattern[str] | None = None
+    #: must match where the match ends, on the original text (``PatternRule.then``)
+    then: re.Pattern[str] | None = None
+
+    def cache_key(self) -> tuple[Any, ...]:
+        return (self.name, self.on_lower,
+                *((p.pattern, p.flags) if p is not None else None
+                  for p in (self.regex, self.lead, self.before, self.then)))
 
 
 class Untranslatable(ValueError):
@@ -300,8 +316,9 @@ class RulePrefilter:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
-        for name, regex, on_lower, lead in rules:
-            per_source[on_lower].extend((name, p) for p in _conditions(regex, lead))
+        rules = [RuleKey(*rule) for rule in rules]
+        for rule in rules:
+            per_source[rule.on_lower].extend((rule.name, p) for p in _conditions(rule))
         # several small databases: hyperscan's compile time grows faster than linearly with
         # the number of patterns, and each extra scan of a note costs microseconds
         self._dbs: list[tuple[bool, Any, list[str]]] = []
@@ -311,7 +328,7 @@ class RulePrefilter:
                 if db is not None:
                     self._dbs.append((on_lower, db, names))
         compiled = Counter(name for _, _, names in self._dbs for name in names)
-        self.always: frozenset[str] = frozenset(rule[0] for rule in rules) - set(compiled)
+        self.always: frozenset[str] = frozenset(rule.name for rule in rules) - set(compiled)
         #: rules with more than one condition: how many must match
         self._needs: dict[str, int] = {name: n for name, n in compiled.items() if n > 1}
         self._local = threading.local()
@@ -344,15 +361,37 @@ class RulePrefilter:
         return scratches
 
 
-def _conditions(regex: re.Pattern[str], lead: re.Pattern[str] | None = None) -> list[str]:
-    """The superset patterns that must all match for ``regex`` (after ``lead``) to match, each
-    after the lead's prefix (none: untranslatable)."""
+def _conditions(rule: RuleKey) -> list[str]:
+    """The superset patterns that must all match for ``rule`` to match (none: untranslatable).
+
+    A left extension (``before``) comes before each condition, else the lead's prefix; a
+    continuation (``then``) after the whole pattern. Both are matched on the original text:
+    on a lower-cased rule they are translated without case, which accepts the lower-cased
+    text wherever the original matched.
+    """
+    regex = rule.regex
     try:
         main = [superset_pattern(regex.pattern, regex.flags)]
     except (Untranslatable, re.error, RecursionError):
         main = []
-    prefix = lead_prefix(lead, regex) if lead is not None else ""
-    return [prefix + p for p in main + lookahead_conditions(regex.pattern, regex.flags)]
+    conditions = main + lookahead_conditions(regex.pattern, regex.flags)
+    prefix = ""
+    if rule.before is not None:
+        prefix = _part(rule.before, rule.on_lower)
+    elif rule.lead is not None:
+        prefix = lead_prefix(rule.lead, regex)
+    if main and rule.then is not None:
+        conditions[0] += _part(rule.then, rule.on_lower)
+    return [prefix + p for p in conditions]
+
+
+def _part(regex: re.Pattern[str], caseless: bool) -> str:
+    """A left extension or continuation as a group of the conditions ("" if untranslatable)."""
+    flags = regex.flags | (re.IGNORECASE if caseless else 0)
+    try:
+        return f"(?:{superset_pattern(regex.pattern, flags)})"
+    except (Untranslatable, re.error, RecursionError):
+        return ""
 
 
 def lead_prefix(lead: re.Pattern[str], regex: re.Pattern[str]) -> str:
@@ -498,7 +537,7 @@ def _failing_index(exc: Exception, n: int) -> int | None:
 
 #: text a detector reads with plain ``re`` before it compiles its prefilter (~500 notes)
 BUILD_AFTER_CHARS = 1_000_000
-_BUILT: dict[tuple[tuple[str, str, int, bool, str | None], ...], RulePrefilter] = {}
+_BUILT: dict[tuple[tuple[Any, ...], ...], RulePrefilter] = {}
 _BUILD_LOCK = threading.Lock()
 
 
@@ -514,11 +553,8 @@ class LazyPrefilter:
     def __init__(
         self, rules: Sequence[RuleKey], enabled: bool = True, after_chars: int = BUILD_AFTER_CHARS
     ) -> None:
-        self._rules = tuple(rules)
-        self._key = tuple(
-            (name, rx.pattern, rx.flags, on_lower, None if lead is None else lead.pattern)
-            for name, rx, on_lower, lead in rules
-        )
+        self._rules = tuple(RuleKey(*rule) for rule in rules)
+        self._key = tuple(rule.cache_key() for rule in self._rules)
         self.enabled = enabled and _hs is not None
         self._after_chars = after_chars
         self._seen = 0
@@ -546,7 +582,7 @@ class LazyPrefilter:
         return built.candidates(text, lower)
 
 
-def _shared(key: tuple[tuple[str, str, int, bool, str | None], ...], rules: tuple[RuleKey, ...]
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...]
             ) -> RulePrefilter:
     with _BUILD_LOCK:
         built = _BUILT.get(key)
