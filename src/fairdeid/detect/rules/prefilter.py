@@ -35,20 +35,28 @@ Without it, "example.com" of every e-mail address let the domain rule through.
 A rule whose pattern cannot be translated (a construct the translation does not know, a
 pattern hyperscan refuses) simply always runs; a condition that cannot be translated is left
 out (one condition fewer can only let more notes through).
+
+The compiled databases are kept on disk between processes (``prefilter_cache.py``), keyed by
+the rules and this file's source.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
+from pathlib import Path
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
+
+from fairdeid.detect.rules import prefilter_cache
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,10 @@ _EXTRA_CASES: dict[int, tuple[int, ...]] = {
 }
 _PLACEHOLDER = "\\x3f"
 _PER_DATABASE = 12
+#: a left extension or continuation longer than this (translated) stays out of the conditions:
+#: the long word lists and capitalised-name shapes of the name rules cost hyperscan a tenth of
+#: a CPU second each to compile, more than they save on a million words
+_PART_CHARS = 1000
 
 _hs: Any
 try:  # the optional fast path: ``pip install fairdeid[fast]``
@@ -181,11 +193,11 @@ def _emit(tree: Any, dotall: bool, groups: dict[int, Any], depth: int = 0,
     out: list[str] = []
     for op, av in tree:
         if op is sre.LITERAL:
-            out.append(_class(partial(_is, av), caseless) if caseless else _char(av))
+            out.append(_literal_class(av) if caseless else _char(av))
         elif op is sre.NOT_LITERAL:
-            out.append(_class(partial(_is_not, av)))
+            out.append(_not_literal_class(av))
         elif op is sre.ANY:
-            out.append(_class(_anything) if dotall else _class(partial(_is_not, 10)))
+            out.append(_not_literal_class(-1) if dotall else _not_literal_class(10))
         elif op is sre.IN:
             out.append(_in_class(tuple(av), caseless))
         elif op is sre.BRANCH:
@@ -244,6 +256,18 @@ def _class(test: Callable[[int], bool], caseless: bool = False) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _literal_class(code: int) -> str:
+    """A literal without case (the continuations of lower-cased rules repeat the same few)."""
+    return _class(partial(_is, code), True)
+
+
+@lru_cache(maxsize=256)
+def _not_literal_class(code: int) -> str:
+    """Any character but ``code`` (``-1``: any character at all)."""
+    return _class(partial(_is_not, code))
+
+
+@lru_cache(maxsize=4096)
 def _in_class(items: tuple[tuple[Any, Any], ...], caseless: bool) -> str:
     """``_class`` of a parsed ``[...]``, once per distinct class: the rules repeat the same few
     classes (``\\d``, letters with accents) hundreds of times, and each costs 128 tests."""
@@ -267,10 +291,6 @@ def _is(x: int, code: int) -> bool:
 
 def _is_not(x: int, code: int) -> bool:
     return code != x
-
-
-def _anything(code: int) -> bool:
-    return True
 
 
 def _between(lo: int, hi: int, code: int) -> bool:
@@ -315,18 +335,14 @@ class RulePrefilter:
     def __init__(self, rules: Sequence[RuleKey]) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
-        per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
         rules = [RuleKey(*rule) for rule in rules]
-        for rule in rules:
-            per_source[rule.on_lower].extend((rule.name, p) for p in _conditions(rule))
-        # several small databases: hyperscan's compile time grows faster than linearly with
-        # the number of patterns, and each extra scan of a note costs microseconds
-        self._dbs: list[tuple[bool, Any, list[str]]] = []
-        for on_lower, entries in per_source.items():
-            for i in range(0, len(entries), _PER_DATABASE):
-                db, names, _refused = _compile(entries[i : i + _PER_DATABASE])
-                if db is not None:
-                    self._dbs.append((on_lower, db, names))
+        key = _cache_key(rules)
+        dbs = _load_cached(key) if key is not None else None
+        if dbs is None:
+            dbs = _compile_all(rules)
+            if key is not None:
+                prefilter_cache.store(key, [(low, _hs.dumpb(db), names) for low, db, names in dbs])
+        self._dbs: list[tuple[bool, Any, list[str]]] = dbs
         compiled = Counter(name for _, _, names in self._dbs for name in names)
         self.always: frozenset[str] = frozenset(rule.name for rule in rules) - set(compiled)
         #: rules with more than one condition: how many must match
@@ -361,6 +377,54 @@ class RulePrefilter:
         return scratches
 
 
+def _compile_all(rules: Sequence[RuleKey]) -> list[tuple[bool, Any, list[str]]]:
+    """Every rule's conditions in block-mode databases: (scans the lower-cased text, database,
+    the rule name of each of its patterns)."""
+    per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for rule in rules:
+        per_source[rule.on_lower].extend((rule.name, p) for p in _conditions(rule))
+    # several small databases: hyperscan's compile time grows faster than linearly with the
+    # number of patterns, and each extra scan of a note costs microseconds
+    dbs: list[tuple[bool, Any, list[str]]] = []
+    for on_lower, entries in per_source.items():
+        for i in range(0, len(entries), _PER_DATABASE):
+            db, names, _refused = _compile(entries[i : i + _PER_DATABASE])
+            if db is not None:
+                dbs.append((on_lower, db, names))
+    return dbs
+
+
+def _cache_key(rules: Sequence[RuleKey]) -> str | None:
+    """What the compiled databases are made of, hashed (None: the source cannot be read)."""
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256()
+    for part in (sys.version, str(getattr(_hs, "__version__", "")), source,
+                 repr([rule.cache_key() for rule in rules])):
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _load_cached(key: str) -> list[tuple[bool, Any, list[str]]] | None:
+    """The databases a previous process compiled for ``key``, if they load and scan here."""
+    stored = prefilter_cache.load(key)
+    if stored is None:
+        return None
+    dbs = []
+    try:
+        for on_lower, blob, names in stored:
+            db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+            db.scan(b"", match_event_handler=_on_match, context=set(), scratch=_hs.Scratch(db))
+            dbs.append((on_lower, db, names))
+    except _hs.error as exc:
+        log.debug("prefilter cache: compiled again (%s)", type(exc).__name__)
+        return None
+    return dbs
+
+
 def _conditions(rule: RuleKey) -> list[str]:
     """The superset patterns that must all match for ``rule`` to match (none: untranslatable).
 
@@ -386,12 +450,14 @@ def _conditions(rule: RuleKey) -> list[str]:
 
 
 def _part(regex: re.Pattern[str], caseless: bool) -> str:
-    """A left extension or continuation as a group of the conditions ("" if untranslatable)."""
+    """A left extension or continuation as a group of the conditions ("" if untranslatable or
+    longer than ``_PART_CHARS``)."""
     flags = regex.flags | (re.IGNORECASE if caseless else 0)
     try:
-        return f"(?:{superset_pattern(regex.pattern, flags)})"
+        part = superset_pattern(regex.pattern, flags)
     except (Untranslatable, re.error, RecursionError):
         return ""
+    return f"(?:{part})" if len(part) <= _PART_CHARS else ""
 
 
 def lead_prefix(lead: re.Pattern[str], regex: re.Pattern[str]) -> str:
