@@ -7,6 +7,7 @@ import random
 import re
 import string
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -192,8 +193,11 @@ def test_every_non_ascii_letter_re_takes_as_ascii_without_case_is_listed() -> No
             assert code in extra, hex(code)
 
 
-def test_the_automaton_is_built_once_enough_text_was_read() -> None:
+def test_the_automaton_is_built_once_enough_text_was_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A detector that sees a few notes never pays the compile; a batch run does, once."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # nothing cached yet
     rules: list[pf.RuleKey] = [
         ("r.a", re.compile(r"\d{3}-\d{4}"), False, None),
         ("r.b", re.compile(r"IBAN"), False, None),

@@ -168,3 +168,20 @@ def test_the_key_covers_patterns_flags_parts_and_the_translation_code(
     assert base not in keys and len(keys) == len(variants)
     monkeypatch.setattr(pf, "__file__", os.devnull)  # other translation code, other key
     assert pf._cache_key(RULES) not in {base, None}
+
+
+def test_a_cached_automaton_is_used_from_the_first_note(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the cache costs milliseconds, so the lazy prefilter does not wait for a million
+    characters of plain ``re`` when an earlier process left the automaton."""
+    monkeypatch.setattr(pf, "_BUILT", {})
+    rules = [*RULES, pf.RuleKey("r.lazy", re.compile("lazy"), False)]
+    cold = pf.LazyPrefilter(rules, after_chars=10**9)
+    assert cold.candidates("call 555-0100", "call 555-0100") is None  # nothing cached
+    pf.RulePrefilter(rules)  # an earlier process compiled and stored it
+    monkeypatch.setattr(pf, "_BUILT", {})
+    calls = _compiles(monkeypatch)
+    warm = pf.LazyPrefilter(rules, after_chars=10**9)
+    assert warm.candidates("call 555-0100", "call 555-0100") == frozenset({"r.phone"})
+    assert calls == []

@@ -54,7 +54,7 @@ from pathlib import Path
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from fairdeid.detect.rules import prefilter_cache
 
@@ -332,22 +332,37 @@ class RulePrefilter:
     there (untranslatable, refused) is always a candidate.
     """
 
-    def __init__(self, rules: Sequence[RuleKey]) -> None:
+    def __init__(
+        self, rules: Sequence[RuleKey], dbs: list[tuple[bool, Any, list[str]]] | None = None
+    ) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
         rules = [RuleKey(*rule) for rule in rules]
-        key = _cache_key(rules)
-        dbs = _load_cached(key) if key is not None else None
         if dbs is None:
-            dbs = _compile_all(rules)
-            if key is not None:
-                prefilter_cache.store(key, [(low, _hs.dumpb(db), names) for low, db, names in dbs])
+            key = _cache_key(rules)
+            dbs = _load_cached(key) if key is not None else None
+            if dbs is None:
+                dbs = _compile_all(rules)
+                if key is not None:
+                    prefilter_cache.store(
+                        key, [(low, _hs.dumpb(db), names) for low, db, names in dbs]
+                    )
         self._dbs: list[tuple[bool, Any, list[str]]] = dbs
         compiled = Counter(name for _, _, names in self._dbs for name in names)
         self.always: frozenset[str] = frozenset(rule.name for rule in rules) - set(compiled)
         #: rules with more than one condition: how many must match
         self._needs: dict[str, int] = {name: n for name, n in compiled.items() if n > 1}
         self._local = threading.local()
+
+    @classmethod
+    def from_cache(cls, rules: Sequence[RuleKey]) -> RulePrefilter | None:
+        """The prefilter a previous process compiled for ``rules``, None when not cached."""
+        if _hs is None:
+            return None
+        rules = [RuleKey(*rule) for rule in rules]
+        key = _cache_key(rules)
+        dbs = _load_cached(key) if key is not None else None
+        return cls(rules, dbs) if dbs is not None else None
 
     def candidates(self, text: str, lower: str) -> frozenset[str] | None:
         """Names of the rules that may match (``None``: run every rule)."""
@@ -612,8 +627,9 @@ class LazyPrefilter:
 
     Why lazy: building the automaton takes most of a CPU second, more than ``re`` spends on a
     few hundred notes, and many detectors only ever see a handful (config checks, tests, one
-    request); detectors with the same rules in one process share one automaton. Spans are the
-    same before and after the build, only the speed changes.
+    request); detectors with the same rules in one process share one automaton. An automaton
+    an earlier process left in the disk cache costs milliseconds to read, so it is used from
+    the first note. Spans are the same before and after the build, only the speed changes.
     """
 
     def __init__(
@@ -625,6 +641,7 @@ class LazyPrefilter:
         self._after_chars = after_chars
         self._seen = 0
         self._built: RulePrefilter | None = None
+        self._looked_in_cache = False
 
     def build(self) -> bool:
         """Compile now (a long-running service or a benchmark's warm-up); whether it is on."""
@@ -639,6 +656,9 @@ class LazyPrefilter:
             if not self.enabled:
                 return None
             built = _BUILT.get(self._key)  # another detector with these rules built it
+            if built is None and not self._looked_in_cache:
+                self._looked_in_cache = True
+                built = _shared(self._key, self._rules, cached_only=True)
             if built is None:
                 self._seen += len(text)
                 if self._seen < self._after_chars:
@@ -648,10 +668,23 @@ class LazyPrefilter:
         return built.candidates(text, lower)
 
 
-def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...]
-            ) -> RulePrefilter:
+@overload
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...]) -> RulePrefilter: ...
+
+
+@overload
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...], *, cached_only: bool
+            ) -> RulePrefilter | None: ...
+
+
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...], *,
+            cached_only: bool = False) -> RulePrefilter | None:
+    """This process's prefilter for ``rules``, built (or, ``cached_only``, read from the disk
+    cache) on first use."""
     with _BUILD_LOCK:
         built = _BUILT.get(key)
         if built is None:
-            built = _BUILT[key] = RulePrefilter(rules)
+            built = RulePrefilter.from_cache(rules) if cached_only else RulePrefilter(rules)
+            if built is not None:
+                _BUILT[key] = built
         return built
