@@ -185,3 +185,24 @@ def test_a_cached_automaton_is_used_from_the_first_note(
     warm = pf.LazyPrefilter(rules, after_chars=10**9)
     assert warm.candidates("call 555-0100", "call 555-0100") == frozenset({"r.phone"})
     assert calls == []
+
+
+def test_the_cache_keeps_the_most_recently_used_files(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prefilter_cache, "MAX_FILES", 3)
+    sets = [[pf.RuleKey(f"r.{i}", re.compile(f"word{i}"), False)] for i in range(5)]
+    pf.RulePrefilter(sets[0])
+    first = next(cache.glob("*.hsdb"))
+    os.utime(first, (1, 1))  # long unused
+    for rules in sets[1:3]:
+        pf.RulePrefilter(rules)
+    pf.RulePrefilter.from_cache(sets[0])  # used again: now the most recent
+    assert first.exists()
+    for rules in sets[3:]:
+        pf.RulePrefilter(rules)
+    assert len(list(cache.glob("*.hsdb"))) == 3
+    assert first.exists()  # recently read, kept
+    calls = _compiles(monkeypatch)
+    pf.RulePrefilter(sets[4])  # the newest is there
+    assert calls == []

@@ -30,6 +30,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _MAGIC = b"fairdeid-prefilter 1\n"
+#: files kept; writing one more removes the least recently used (each is 0.1-3 MB; a process
+#: builds one per distinct rule set, and tests or many site configs would otherwise pile up)
+MAX_FILES = 16
 #: set to "off" (or "0", "false", "no") to compile in memory every time
 ENV_SWITCH = "FAIRDEID_PREFILTER_CACHE"
 
@@ -62,6 +65,7 @@ def load(key: str) -> list[Entry] | None:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read()
+        os.utime(fd)  # recently used: the last to be removed
     except OSError:
         return None
     finally:
@@ -91,8 +95,22 @@ def store(key: str, entries: Sequence[Entry]) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _trim(folder, keep=f"{key}.hsdb")
     except OSError as exc:
         log.debug("prefilter cache: not written (%s)", exc.strerror or type(exc).__name__)
+
+
+def _trim(folder: Path, keep: str) -> None:
+    """Remove the least recently used files beyond ``MAX_FILES``."""
+    found = []
+    for path in folder.glob("*.hsdb"):
+        try:
+            found.append((path.stat().st_mtime, path.name != keep, path))
+        except OSError:
+            continue
+    found.sort(key=lambda item: (item[1], -item[0]))  # the new file first, then newest first
+    for _, _, path in found[MAX_FILES:]:
+        path.unlink(missing_ok=True)
 
 
 def _parse(data: bytes) -> list[Entry] | None:
