@@ -17,7 +17,10 @@ from fairdeid.errors import InvalidSpanError
 _CORE_SPAN_KEYS = frozenset({"start", "end", "label", "source", "score"})
 
 
-@dataclass(frozen=True, slots=True)
+_NO_ATTRS: Any = object()
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Span:
     """One stretch of PHI.
 
@@ -34,13 +37,30 @@ class Span:
     score: float = 1.0
     attrs: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.start, int) or not isinstance(self.end, int):
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        label: str,
+        source: str = "gold",
+        score: float = 1.0,
+        attrs: Mapping[str, Any] = _NO_ATTRS,
+    ) -> None:
+        # written out rather than generated: a frozen dataclass's ``__init__`` sets each field
+        # through ``object.__setattr__``, and a huge note or a batch builds millions of spans
+        # (the slot setters below cost half as much); the checks are the same
+        if not isinstance(start, int) or not isinstance(end, int):
             raise InvalidSpanError("span offsets must be integers")
-        if self.start < 0 or self.end <= self.start:
-            raise InvalidSpanError(f"span [{self.start}, {self.end}) is empty or negative")
-        if not self.label:
+        if start < 0 or end <= start:
+            raise InvalidSpanError(f"span [{start}, {end}) is empty or negative")
+        if not label:
             raise InvalidSpanError("span label is empty")
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_label(self, label)
+        _set_source(self, source)
+        _set_score(self, score)
+        _set_attrs(self, {} if attrs is _NO_ATTRS else attrs)
 
     @property
     def length(self) -> int:
@@ -85,6 +105,11 @@ class Span:
             score=float(data.get("score", 1.0)),
             attrs=attrs,
         )
+
+
+_set_start, _set_end, _set_label, _set_source, _set_score, _set_attrs = (
+    Span.__dict__[name].__set__ for name in ("start", "end", "label", "source", "score", "attrs")
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ from fairdeid.detect.rules.dictionary import (
 )
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
-from fairdeid.detect.rules.prefilter import LazyPrefilter
+from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
 from fairdeid.detect.rules.windows import windows
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -170,8 +170,10 @@ class RuleDetector(BaseDetector):
         self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
         # which rules may match a note, from one scan (only with hyperscan installed); views
         # made by ``with_disabled`` share it, as its candidates are only ever filtered
-        self.prefilter = LazyPrefilter([(r.name, r.regex, r.on_lower) for r in self.rules],
-                                       enabled=prefilter)
+        self.prefilter = LazyPrefilter(
+            [RuleKey(r.name, r.regex, r.on_lower, r.lead, r.before, r.then) for r in self.rules],
+            enabled=prefilter,
+        )
         # a window's margin: far more than any rule looks around a match (context windows,
         # left extensions, name look-backs of 40-60 characters)
         reach = max([window, 64, *(max(r.window, r.before_window) for r in self.rules)])

@@ -19,21 +19,44 @@ parse of each pattern, so a rule is never skipped when ``re`` would have matched
   tables of the two engines never have to agree;
 * without case (``(?i:...)``), a letter also stands for its other case.
 
+A rule can also have extra *conditions*, each a superset pattern of its own that must match
+too: a look-ahead ``(?=X)`` in the pattern's top-level sequence (groups without a repeat count
+as top level) says that X matches where the pattern's part before it ends, so that part
+followed by X must occur in the note ("an identifier cue, then a word with a digit", "a colon,
+then capitalised words"). Dropping the look-ahead lets such rules through on most notes.
+
+A rule's *lead* (the leading ``\\b`` or one-character look-behind that the detector checks in
+Python at each match start, see ``compiler.split_lead``) is part of every condition when it
+can be written as what must come before the match: ``(?<![\\w@.-])`` as "the note's start or a
+character outside the class" (any non-ASCII one included), ``\\b`` the same when every
+character a match can start with is an ASCII word character (or the opposite when none is).
+Without it, "example.com" of every e-mail address let the domain rule through.
+
 A rule whose pattern cannot be translated (a construct the translation does not know, a
-pattern hyperscan refuses) simply always runs.
+pattern hyperscan refuses) simply always runs; a condition that cannot be translated is left
+out (one condition fewer can only let more notes through).
+
+The compiled databases are kept on disk between processes (``prefilter_cache.py``), keyed by
+the rules and this file's source.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
+from pathlib import Path
 from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple, overload
+
+from fairdeid.detect.rules import prefilter_cache
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +70,41 @@ _EXTRA_CASES: dict[int, tuple[int, ...]] = {
     ord("k"): (0x212A,),
 }
 _PLACEHOLDER = "\\x3f"
-_PER_DATABASE = 12
+#: patterns per hyperscan database: 48 compiled faster than 12 and scans a note in 0.6x the
+#: CPU (English rules, 200,000 words: 11 databases 0.18 CPU-s, 4 databases 0.11; German
+#: 0.60 -> 0.22); one database for all compiles slower again
+_PER_DATABASE = 48
+#: a left extension or continuation longer than this (translated) stays out of the conditions:
+#: the long word lists and capitalised-name shapes of the name rules cost hyperscan a tenth of
+#: a CPU second each to compile, more than they save on a million words
+_PART_CHARS = 1000
 
 _hs: Any
 try:  # the optional fast path: ``pip install fairdeid[fast]``
     import hyperscan as _hs
 except ImportError:  # pragma: no cover - exercised where hyperscan is absent
     _hs = None
+
+
+class RuleKey(NamedTuple):
+    """A rule as the prefilter sees it (the parts of ``compiler.PatternRule`` that say where it
+    can match)."""
+
+    name: str
+    regex: re.Pattern[str]
+    #: the pattern runs on the lower-cased text
+    on_lower: bool
+    #: checked at each match start (``PatternRule.lead``)
+    lead: re.Pattern[str] | None = None
+    #: must end where the match starts, on the original text (``PatternRule.before``)
+    before: re.Pattern[str] | None = None
+    #: must match where the match ends, on the original text (``PatternRule.then``)
+    then: re.Pattern[str] | None = None
+
+    def cache_key(self) -> tuple[Any, ...]:
+        return (self.name, self.on_lower,
+                *((p.pattern, p.flags) if p is not None else None
+                  for p in (self.regex, self.lead, self.before, self.then)))
 
 
 class Untranslatable(ValueError):
@@ -69,6 +120,41 @@ def superset_pattern(pattern: str, flags: int = 0) -> str:
     tree = sre_parse.parse(pattern, flags)
     groups = _group_trees(tree)
     return _emit(tree, bool(flags & re.DOTALL), groups, caseless=bool(flags & re.IGNORECASE))
+
+
+def lookahead_conditions(pattern: str, flags: int = 0) -> list[str]:
+    """Superset patterns that must each match wherever ``re.compile(pattern, flags)`` matches:
+    for every positive look-ahead of the top-level sequence, the part before it followed by the
+    look-ahead's own pattern (the part's match ends where the look-ahead holds)."""
+    known = re.VERBOSE | re.MULTILINE | re.DOTALL | re.UNICODE | re.IGNORECASE
+    if flags & ~known:
+        return []
+    tree = sre_parse.parse(pattern, flags)
+    groups = _group_trees(tree)
+    dotall, caseless = bool(flags & re.DOTALL), bool(flags & re.IGNORECASE)
+    items = _top_level(tree)
+    out: list[str] = []
+    for k, (op, av) in enumerate(items):
+        if op is sre.ASSERT and av[0] == 1:
+            try:
+                before = _emit(items[:k], dotall, groups, caseless=caseless)
+                ahead = _emit(av[1], dotall, groups, 1, caseless)
+            except (Untranslatable, RecursionError):
+                continue
+            out.append(f"{before}(?:{ahead})")
+    return out
+
+
+def _top_level(tree: Any) -> list[tuple[Any, Any]]:
+    """The pattern as one sequence: groups without repeat or flags are spliced in, as their
+    items match one after the other like the rest."""
+    out: list[tuple[Any, Any]] = []
+    for op, av in tree:
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            out.extend(_top_level(av[3]))
+        else:
+            out.append((op, av))
+    return out
 
 
 def _group_trees(tree: Any) -> dict[int, Any]:
@@ -110,11 +196,11 @@ def _emit(tree: Any, dotall: bool, groups: dict[int, Any], depth: int = 0,
     out: list[str] = []
     for op, av in tree:
         if op is sre.LITERAL:
-            out.append(_class(partial(_is, av), caseless) if caseless else _char(av))
+            out.append(_literal_class(av) if caseless else _char(av))
         elif op is sre.NOT_LITERAL:
-            out.append(_class(partial(_is_not, av)))
+            out.append(_not_literal_class(av))
         elif op is sre.ANY:
-            out.append(_class(_anything) if dotall else _class(partial(_is_not, 10)))
+            out.append(_not_literal_class(-1) if dotall else _not_literal_class(10))
         elif op is sre.IN:
             out.append(_in_class(tuple(av), caseless))
         elif op is sre.BRANCH:
@@ -173,6 +259,18 @@ def _class(test: Callable[[int], bool], caseless: bool = False) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _literal_class(code: int) -> str:
+    """A literal without case (the continuations of lower-cased rules repeat the same few)."""
+    return _class(partial(_is, code), True)
+
+
+@lru_cache(maxsize=256)
+def _not_literal_class(code: int) -> str:
+    """Any character but ``code`` (``-1``: any character at all)."""
+    return _class(partial(_is_not, code))
+
+
+@lru_cache(maxsize=4096)
 def _in_class(items: tuple[tuple[Any, Any], ...], caseless: bool) -> str:
     """``_class`` of a parsed ``[...]``, once per distinct class: the rules repeat the same few
     classes (``\\d``, letters with accents) hundreds of times, and each costs 128 tests."""
@@ -196,10 +294,6 @@ def _is(x: int, code: int) -> bool:
 
 def _is_not(x: int, code: int) -> bool:
     return code != x
-
-
-def _anything(code: int) -> bool:
-    return True
 
 
 def _between(lo: int, hi: int, code: int) -> bool:
@@ -235,41 +329,62 @@ def _in_test(items: Sequence[tuple[Any, Any]]) -> Callable[[int], bool]:
 class RulePrefilter:
     """Which rules may match a text, from one hyperscan scan per source text.
 
-    ``rules`` are (name, compiled regex, runs on the lower-cased text); a rule left out of the
-    automaton (untranslatable, refused) is always a candidate.
+    ``rules`` are (name, compiled regex, runs on the lower-cased text). Each rule has one or
+    more conditions (its superset pattern, its look-ahead conditions), every one necessary; a
+    rule is a candidate when all of its conditions in the automaton matched. A rule with none
+    there (untranslatable, refused) is always a candidate.
     """
 
-    def __init__(self, rules: Sequence[tuple[str, re.Pattern[str], bool]]) -> None:
+    def __init__(
+        self, rules: Sequence[RuleKey], dbs: list[tuple[bool, Any, list[str]]] | None = None
+    ) -> None:
         if _hs is None:
             raise RuntimeError("hyperscan is not installed")
-        always: set[str] = set()
-        per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
-        for name, regex, on_lower in rules:
-            try:
-                per_source[on_lower].append((name, superset_pattern(regex.pattern, regex.flags)))
-            except (Untranslatable, re.error, RecursionError):
-                always.add(name)
-        # several small databases: hyperscan's compile time grows faster than linearly with
-        # the number of patterns, and each extra scan of a note costs microseconds
-        self._dbs: list[tuple[bool, Any, list[str]]] = []
-        for on_lower, entries in per_source.items():
-            for i in range(0, len(entries), _PER_DATABASE):
-                db, names, refused = _compile(entries[i : i + _PER_DATABASE])
-                always.update(refused)
-                if db is not None:
-                    self._dbs.append((on_lower, db, names))
-        self.always: frozenset[str] = frozenset(always)
+        rules = [RuleKey(*rule) for rule in rules]
+        if dbs is None:
+            key = _cache_key(rules)
+            dbs = _load_cached(key) if key is not None else None
+            if dbs is None:
+                dbs = _compile_all(rules)
+                if key is not None:
+                    prefilter_cache.store(
+                        key, [(low, _hs.dumpb(db), names) for low, db, names in dbs]
+                    )
+        self._dbs: list[tuple[bool, Any, list[str]]] = dbs
+        compiled = Counter(name for _, _, names in self._dbs for name in names)
+        self.always: frozenset[str] = frozenset(rule.name for rule in rules) - set(compiled)
+        #: rules with more than one condition: how many must match
+        self._needs: dict[str, int] = {name: n for name, n in compiled.items() if n > 1}
         self._local = threading.local()
+
+    @classmethod
+    def from_cache(cls, rules: Sequence[RuleKey]) -> RulePrefilter | None:
+        """The prefilter a previous process compiled for ``rules``, None when not cached."""
+        if _hs is None:
+            return None
+        rules = [RuleKey(*rule) for rule in rules]
+        key = _cache_key(rules)
+        dbs = _load_cached(key) if key is not None else None
+        return cls(rules, dbs) if dbs is not None else None
 
     def candidates(self, text: str, lower: str) -> frozenset[str] | None:
         """Names of the rules that may match (``None``: run every rule)."""
         data = {False: text.encode("ascii", "replace"), True: lower.encode("ascii", "replace")}
         found: set[str] = set(self.always)
+        needs = self._needs
+        partial: list[str] = []
         scratches = self._scratches()
         for (on_lower, db, names), scratch in zip(self._dbs, scratches, strict=True):
             hits: set[int] = set()
             db.scan(data[on_lower], match_event_handler=_on_match, context=hits, scratch=scratch)
-            found.update(names[i] for i in hits)
+            for i in hits:
+                name = names[i]
+                if name in needs:
+                    partial.append(name)
+                else:
+                    found.add(name)
+        if partial:
+            found.update(name for name, n in Counter(partial).items() if n == needs[name])
         return frozenset(found)
 
     def _scratches(self) -> list[Any]:
@@ -278,6 +393,178 @@ class RulePrefilter:
         if scratches is None:
             scratches = self._local.scratches = [_hs.Scratch(db) for _, db, _ in self._dbs]
         return scratches
+
+
+def _compile_all(rules: Sequence[RuleKey]) -> list[tuple[bool, Any, list[str]]]:
+    """Every rule's conditions in block-mode databases: (scans the lower-cased text, database,
+    the rule name of each of its patterns)."""
+    per_source: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for rule in rules:
+        per_source[rule.on_lower].extend((rule.name, p) for p in _conditions(rule))
+    # a few databases: hyperscan's compile time grows faster than linearly with the number of
+    # patterns, and each extra scan of a note costs microseconds
+    dbs: list[tuple[bool, Any, list[str]]] = []
+    for on_lower, entries in per_source.items():
+        for i in range(0, len(entries), _PER_DATABASE):
+            db, names, _refused = _compile(entries[i : i + _PER_DATABASE])
+            if db is not None:
+                dbs.append((on_lower, db, names))
+    return dbs
+
+
+def _cache_key(rules: Sequence[RuleKey]) -> str | None:
+    """What the compiled databases are made of, hashed (None: the source cannot be read)."""
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256()
+    for part in (sys.version, str(getattr(_hs, "__version__", "")), source,
+                 repr([rule.cache_key() for rule in rules])):
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _load_cached(key: str) -> list[tuple[bool, Any, list[str]]] | None:
+    """The databases a previous process compiled for ``key``, if they load and scan here."""
+    stored = prefilter_cache.load(key)
+    if stored is None:
+        return None
+    dbs = []
+    try:
+        for on_lower, blob, names in stored:
+            db = _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+            db.scan(b"", match_event_handler=_on_match, context=set(), scratch=_hs.Scratch(db))
+            dbs.append((on_lower, db, names))
+    except _hs.error as exc:
+        log.debug("prefilter cache: compiled again (%s)", type(exc).__name__)
+        return None
+    return dbs
+
+
+def _conditions(rule: RuleKey) -> list[str]:
+    """The superset patterns that must all match for ``rule`` to match (none: untranslatable).
+
+    A left extension (``before``) comes before each condition, else the lead's prefix; a
+    continuation (``then``) after the whole pattern. Both are matched on the original text:
+    on a lower-cased rule they are translated without case, which accepts the lower-cased
+    text wherever the original matched.
+    """
+    regex = rule.regex
+    try:
+        main = [superset_pattern(regex.pattern, regex.flags)]
+    except (Untranslatable, re.error, RecursionError):
+        main = []
+    conditions = main + lookahead_conditions(regex.pattern, regex.flags)
+    prefix = ""
+    if rule.before is not None:
+        prefix = _part(rule.before, rule.on_lower)
+    elif rule.lead is not None:
+        prefix = lead_prefix(rule.lead, regex)
+    if main and rule.then is not None:
+        conditions[0] += _part(rule.then, rule.on_lower)
+    return [prefix + p for p in conditions]
+
+
+def _part(regex: re.Pattern[str], caseless: bool) -> str:
+    """A left extension or continuation as a group of the conditions ("" if untranslatable or
+    longer than ``_PART_CHARS``)."""
+    flags = regex.flags | (re.IGNORECASE if caseless else 0)
+    try:
+        part = superset_pattern(regex.pattern, flags)
+    except (Untranslatable, re.error, RecursionError):
+        return ""
+    return f"(?:{part})" if len(part) <= _PART_CHARS else ""
+
+
+def lead_prefix(lead: re.Pattern[str], regex: re.Pattern[str]) -> str:
+    """What must come before a match of ``regex`` whose start passes ``lead``, as a superset
+    pattern ("" when the lead cannot be written so: the conditions then go without it).
+
+    ``(?<![C])`` holds at the note's start or after a character outside C; ``\\b`` is the same
+    with C the word characters when a match must start with an ASCII word character, and the
+    opposite (after a word character, never at the start) when it must start with an ASCII
+    character that is not one. The placeholder stands for every non-ASCII character before.
+    """
+    if (lead.flags | regex.flags) & re.IGNORECASE:
+        return ""
+    tree = list(sre_parse.parse(lead.pattern, lead.flags))
+    if len(tree) != 1:
+        return ""
+    op, av = tree[0]
+    if op is sre.ASSERT_NOT and av[0] == -1:
+        inside = _one_char_test(list(av[1]))
+        if inside is None:
+            return ""
+        return f"(?:^|{_class(partial(_fails, inside))})"
+    if op is sre.AT and av is sre.AT_BOUNDARY:
+        first = _first_codes(list(sre_parse.parse(regex.pattern, regex.flags)))
+        if not first or any(code >= 0x80 for code in first):
+            return ""
+        if all(_is_word(code) for code in first):
+            return f"(?:^|{_class(partial(_fails, _is_word))})"
+        if not any(_is_word(code) for code in first):
+            return _class(_is_word)
+    return ""
+
+
+def _one_char_test(tree: list[tuple[Any, Any]]) -> Callable[[int], bool] | None:
+    """Membership in a one-character pattern (a literal, ``[^x]``, a class), else None."""
+    if len(tree) != 1:
+        return None
+    op, av = tree[0]
+    if op is sre.LITERAL:
+        return partial(_is, av)
+    if op is sre.NOT_LITERAL:
+        return partial(_is_not, av)
+    if op is sre.IN:
+        try:
+            return _in_test(tuple(av))
+        except Untranslatable:
+            return None
+    return None
+
+
+def _fails(test: Callable[[int], bool], code: int) -> bool:
+    return not test(code)
+
+
+def _is_word(code: int) -> bool:
+    ch = chr(code)
+    return ch.isalnum() or ch == "_"
+
+
+def _first_codes(tree: list[tuple[Any, Any]]) -> set[int] | None:
+    """Every character a match of ``tree`` can start with, when it is a short known list."""
+    if not tree:
+        return None
+    op, av = tree[0]
+    if op is sre.LITERAL:
+        return {av}
+    if op is sre.IN:
+        codes: set[int] = set()
+        for item_op, item in av:
+            if item_op is sre.LITERAL:
+                codes.add(item)
+            elif item_op is sre.RANGE and item[1] - item[0] < 0x80:
+                codes.update(range(item[0], item[1] + 1))
+            else:
+                return None
+        return codes
+    if op is sre.BRANCH:
+        out: set[int] = set()
+        for alt in av[1]:
+            found = _first_codes(list(alt))
+            if found is None:
+                return None
+            out |= found
+        return out
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _first_codes(list(av[3]))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _first_codes(list(av[2]))
+    return None
 
 
 def _on_match(rule_id: int, _start: int, _end: int, _flags: int, hits: set[int]) -> bool | None:
@@ -332,10 +619,9 @@ def _failing_index(exc: Exception, n: int) -> int | None:
     return index if 0 <= index < n else None
 
 
-RuleKey = tuple[str, re.Pattern[str], bool]
 #: text a detector reads with plain ``re`` before it compiles its prefilter (~500 notes)
 BUILD_AFTER_CHARS = 1_000_000
-_BUILT: dict[tuple[tuple[str, str, int, bool], ...], RulePrefilter] = {}
+_BUILT: dict[tuple[tuple[Any, ...], ...], RulePrefilter] = {}
 _BUILD_LOCK = threading.Lock()
 
 
@@ -344,19 +630,21 @@ class LazyPrefilter:
 
     Why lazy: building the automaton takes most of a CPU second, more than ``re`` spends on a
     few hundred notes, and many detectors only ever see a handful (config checks, tests, one
-    request); detectors with the same rules in one process share one automaton. Spans are the
-    same before and after the build, only the speed changes.
+    request); detectors with the same rules in one process share one automaton. An automaton
+    an earlier process left in the disk cache costs milliseconds to read, so it is used from
+    the first note. Spans are the same before and after the build, only the speed changes.
     """
 
     def __init__(
         self, rules: Sequence[RuleKey], enabled: bool = True, after_chars: int = BUILD_AFTER_CHARS
     ) -> None:
-        self._rules = tuple(rules)
-        self._key = tuple((name, rx.pattern, rx.flags, on_lower) for name, rx, on_lower in rules)
+        self._rules = tuple(RuleKey(*rule) for rule in rules)
+        self._key = tuple(rule.cache_key() for rule in self._rules)
         self.enabled = enabled and _hs is not None
         self._after_chars = after_chars
         self._seen = 0
         self._built: RulePrefilter | None = None
+        self._looked_in_cache = False
 
     def build(self) -> bool:
         """Compile now (a long-running service or a benchmark's warm-up); whether it is on."""
@@ -371,6 +659,9 @@ class LazyPrefilter:
             if not self.enabled:
                 return None
             built = _BUILT.get(self._key)  # another detector with these rules built it
+            if built is None and not self._looked_in_cache:
+                self._looked_in_cache = True
+                built = _shared(self._key, self._rules, cached_only=True)
             if built is None:
                 self._seen += len(text)
                 if self._seen < self._after_chars:
@@ -380,10 +671,23 @@ class LazyPrefilter:
         return built.candidates(text, lower)
 
 
-def _shared(key: tuple[tuple[str, str, int, bool], ...], rules: tuple[RuleKey, ...]
-            ) -> RulePrefilter:
+@overload
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...]) -> RulePrefilter: ...
+
+
+@overload
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...], *, cached_only: bool
+            ) -> RulePrefilter | None: ...
+
+
+def _shared(key: tuple[tuple[Any, ...], ...], rules: tuple[RuleKey, ...], *,
+            cached_only: bool = False) -> RulePrefilter | None:
+    """This process's prefilter for ``rules``, built (or, ``cached_only``, read from the disk
+    cache) on first use."""
     with _BUILD_LOCK:
         built = _BUILT.get(key)
         if built is None:
-            built = _BUILT[key] = RulePrefilter(rules)
+            built = RulePrefilter.from_cache(rules) if cached_only else RulePrefilter(rules)
+            if built is not None:
+                _BUILT[key] = built
         return built
