@@ -87,6 +87,8 @@ CODE_RULES = frozenset(
         "name.initial",
         "name.cjk",
         "name.propagated",
+        "name.surname_initial",
+        "name.layout",
         "profession.dictionary",
         "location.address_tail",
         "location.city",
