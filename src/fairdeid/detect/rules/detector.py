@@ -219,6 +219,7 @@ class RuleDetector(BaseDetector):
             tables["names"].get("care_stopwords", ()),
             self.clinical,
             self._is_city,
+            self.names.common,
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
 
