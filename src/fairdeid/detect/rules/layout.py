@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from fairdeid.detect.rules.compiler import literal_alternation
+from fairdeid.detect.rules.propagation import fold
 
 #: what may precede a field or a sign-off on its line: spaces, bullets, quote marks, numbering
 LINE_PREFIX = r"[ \t]*(?:(?:[>·•*o\-]|\d{1,2}[.)])[ \t]*)*"
@@ -69,8 +70,8 @@ class LayoutCues:
             if items
             else None
         )
-        headers = {h.lower(): "PATIENT" for h in patient_headers}
-        headers.update({h.lower(): "DOCTOR" for h in doctor_headers})
+        headers = {fold(h): "PATIENT" for h in patient_headers}
+        headers.update({fold(h): "DOCTOR" for h in doctor_headers})
         return cls(closing, headers)
 
     def sign_offs(self, text: str) -> Iterator[int]:
@@ -115,13 +116,35 @@ class LayoutCues:
         if "|" not in line and "\t" not in line and "  " not in line:
             return None
         cells = _cells(text, start, end)
-        if len(cells) < 2:
-            return None
+        if len(cells) < 2 and not (cells and _continues_table(text, start)):
+            return None  # one cell is a header only on the wrapped end of a header row
         for k, (s, e) in enumerate(cells):
-            label = self.table_headers.get(text[s:e].lower().rstrip(":"))
+            label = self._header_label(text[s:e])
             if label is not None:
                 return (-1 if k == len(cells) - 1 else k), len(cells), label
         return None
+
+    def _header_label(self, cell: str) -> str | None:
+        """The label of a name column's header, allowing one wrong letter in a long header
+        word: OCR turns "Prescriber" into "Prescribcr" and "prescríber"."""
+        key = fold(cell.strip(" :"))
+        label = self.table_headers.get(key)
+        if label is not None or len(key) < 8:
+            return label
+        for header, found in self.table_headers.items():
+            if len(header) == len(key) and sum(
+                a != b for a, b in zip(header, key, strict=True)
+            ) <= 1:
+                return found
+        return None
+
+
+def _continues_table(text: str, start: int) -> bool:
+    """Whether the line before ``start`` is a table row of three or more cells."""
+    if start == 0:
+        return False
+    prev = text.rfind("\n", 0, start - 1) + 1
+    return len(_cells(text, prev, start - 1)) >= 3
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -518,6 +518,8 @@ class NameFinder:
         title = self.title_re.match(seg) or (
             self.lower_title_re.match(seg.lower()) if self.lower_title_re is not None else None
         )
+        if title is not None and len(title.group("title")) == 1:
+            title = None  # "M.\nProeter": a one-letter title is the name's initial here
         body_start = title.end() if title is not None else 0
         body = seg[body_start:].replace("-\n", "")
         if not body or not _FIELD_CHARS.fullmatch(body.replace("\n", " ")):
