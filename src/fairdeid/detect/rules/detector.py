@@ -310,6 +310,13 @@ class RuleDetector(BaseDetector):
             spans = [s for s in spans if s.score >= self.min_score]
         return spans
 
+    def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
+        """Propagate the names other detectors found (``resolve.AfterResolve``)."""
+        if is_disabled("name.propagated", self.disabled) or is_disabled("name", self.disabled):
+            return []
+        found = self.names.propagate_resolved(doc.text, spans, own=self.name)
+        return [self._span(c.start, c.end, c.label, c.rule, c.score) for c in found]
+
     def _detect_windows(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
         """A long text, window by window; each span comes from the window whose chunk it
         starts in, with offsets into the whole text."""

@@ -26,7 +26,7 @@ _LINE_PREFIX_ONLY = re.compile(rf"{LINE_PREFIX}\Z")
 #: table cells are separated by pipes, tabs or runs of 2+ spaces
 _CELL_SPLIT = re.compile(r"[ \t]*\|[ \t]*|\t+[ \t]*|[ ]{2,}")
 #: the opening of an e-mail address in angle brackets ("Rowe, L. <lrowe@...")
-_ANGLE_EMAIL = re.compile(r"[ \t]*\n?[ \t]*<[\w.+'-]+@")
+_ANGLE_EMAIL = re.compile(r"<[\w.+'-]+@")
 #: a "--" signature delimiter opening a line (not a "-----" rule)
 _SIG_DASHES = re.compile(r"(?m)^[ \t>]*--(?!-)[ \t]*(?:\n[ \t>]*)?")
 _MAX_TABLE_LINES = 80
@@ -56,6 +56,8 @@ class LayoutCues:
     closing: re.Pattern[str] | None
     #: lower-case table header cell -> label of the names in that column
     table_headers: dict[str, str]
+    #: the start of any header word, to find the lines worth splitting into cells
+    header_hint: re.Pattern[str] | None = None
 
     @classmethod
     def build(
@@ -72,7 +74,18 @@ class LayoutCues:
         )
         headers = {fold(h): "PATIENT" for h in patient_headers}
         headers.update({fold(h): "DOCTOR" for h in doctor_headers})
-        return cls(closing, headers)
+        # the first letters of each header word: a note without them has no name column to
+        # look at, whatever OCR did to the rest of the word
+        stems = sorted({h[:4] for h in headers}, key=len, reverse=True)
+        hint = (
+            re.compile(
+                rf"(?im)(?:^|[|\t]|[ ]{{2}})[ \t]*(?:{'|'.join(re.escape(h) for h in stems)})"
+                r"[^\s|]*(?:[ ][^\s|]+)?[ \t]*:?[ \t]*(?=[|\t\r\n]|[ ]{2}|$)"
+            )
+            if stems
+            else None
+        )
+        return cls(closing, headers, hint)
 
     def sign_offs(self, text: str) -> Iterator[int]:
         """Offsets where the name line after a sign-off or a "--" delimiter starts."""
@@ -86,13 +99,16 @@ class LayoutCues:
 
     def table_cells(self, text: str) -> Iterator[Cell]:
         """Cells in a name column ("Prescriber", "Patient") of the tables of ``text``."""
-        if not self.table_headers:
+        if not self.table_headers or self.header_hint is None:
+            return
+        hinted = {text.rfind("\n", 0, m.start()) + 1 for m in self.header_hint.finditer(text)}
+        if not hinted:
             return
         lines = _lines(text)
         i = 0
         while i < len(lines):
             start, end = lines[i]
-            column = self._name_column(text, start, end)
+            column = self._name_column(text, start, end) if start in hinted else None
             if column is None:
                 i += 1
                 continue
@@ -221,6 +237,12 @@ def email_display_names(text: str) -> Iterator[tuple[int, int]]:
     ("From Rowe, L. <...", "TO: Musa Okeke <...", "cc: a, b <..."), for the caller to check."""
     for m in _ANGLE_EMAIL.finditer(text):
         end = m.start()
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1
+        if end > 0 and text[end - 1] == "\n":  # the address wrapped to its own line
+            end -= 1
+            while end > 0 and text[end - 1] in " \t":
+                end -= 1
         line = text.rfind("\n", 0, end) + 1
         seg_start = max(line, end - 60)
         seg = text[seg_start:end]

@@ -25,6 +25,8 @@ from fairdeid.detect.rules.compiler import literal_alternation
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 from fairdeid.detect.rules.layout import LayoutCues, at_line_start, email_display_names
 from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
+from fairdeid.document import Span
+from fairdeid.taxonomy import coarse
 
 # initials written together: "S.", "P.C.", "J.W.M." (Dutch and Belgian signatures write every
 # given name as an initial), "H.-J." (German and French hyphenated given names)
@@ -56,10 +58,13 @@ _LOOSE_TOKEN = re.compile(
 # where a field's value ends: line end, a cell or list separator, an e-mail, a bracket, a comma
 _FIELD_END = re.compile(r"[ \t]*(?:\Z|[\r\n|\t;<(,]|[ ]{2}|-[ \t]|/)")
 # "Surname, I." / "surname, i." / "NAIR N." / "kader i." (the initial is not "i.e." or "e.g.")
-_SURNAME_INITIAL = re.compile(
-    r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}"
-    r"(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)"
+# (found from the initial, which is rarer than words, then the surname before it)
+_LONE_INITIAL = re.compile(r"(?<=[ \t])(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
+_SURNAME_BEFORE = re.compile(
+    r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}\Z"
 )
+# a word or initial of a name found by another detector: capitalised, letters only
+_CAPITALISED_PART = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
@@ -460,8 +465,11 @@ class NameFinder:
         initial. With the comma the shape is the evidence; without it (the capitalised form
         is ``name.initial``'s) the name must fill its field or be in the dictionaries."""
         out: list[NameCandidate] = []
-        for m in _SURNAME_INITIAL.finditer(text):
-            word, initial = m.group("s"), m.group("i")
+        for im in _LONE_INITIAL.finditer(text):
+            m = _SURNAME_BEFORE.search(text, max(0, im.start() - 40), im.start())
+            if m is None:
+                continue
+            word, initial = m.group("s"), im.group("i")
             if word.islower() != initial.islower():
                 continue
             if word.islower() or (word.isupper() and len(word) > 1):
@@ -475,9 +483,11 @@ class NameFinder:
                 if not (word.islower() or word.isupper()):
                     continue
                 in_dict = bool(kinds.get(m.start("s"), 0) & (Kind.FIRST | Kind.LAST))
-                if not in_dict and not self._field_ends(text, m.end()):
+                if not in_dict and not self._field_ends(text, im.end()):
                     continue
-            out.append(NameCandidate(m.start("s"), m.end(), "PATIENT", "name.surname_initial", 0.8))
+            out.append(
+                NameCandidate(m.start("s"), im.end(), "PATIENT", "name.surname_initial", 0.8)
+            )
         return out
 
     def _layout(self, text: str, kinds: Mapping[int, int]) -> list[NameCandidate]:
@@ -657,6 +667,32 @@ class NameFinder:
                     out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_last", 0.5))
         return out
 
+    def propagate_resolved(
+        self, text: str, spans: Iterable[Span], *, own: str
+    ) -> list[NameCandidate]:
+        """Occurrences of the names other detectors found (resolved spans whose source is not
+        ``own``), as ``propagate`` does for the rules' own names. Only capitalised,
+        name-shaped spans count: a model's stray NAME on a misspelt word ("eannot") or a drug
+        must not spread."""
+        sources = [
+            NameSource(text[s.start : s.end], s.label)
+            for s in spans
+            if coarse(s.label) == "NAME"
+            and not s.source.startswith(own + ":")
+            and _name_shaped(text[s.start : s.end])
+        ]
+        if not sources:
+            return []
+        propagator = Propagator(
+            sources, is_stop=lambda tok: self._stop(tok, soft=True), common=self.common
+        )
+        covered = [(s.start, s.end) for s in spans]
+        return [
+            NameCandidate(o.start, o.end, o.label, "name.propagated", 0.75)
+            for o in propagator.scan(text)
+            if not any(a <= o.start and o.end <= b for a, b in covered)
+        ]
+
     def propagate(self, text: str, found: Iterable[NameCandidate]) -> list[NameCandidate]:
         """Tag other occurrences of strongly evidenced names (see ``propagation``).
 
@@ -681,6 +717,15 @@ class NameFinder:
 def _has_initial(text: str, start: int, end: int) -> bool:
     """Whether a found name has a one-letter initial ("sisneros, c.", "j fan")."""
     return any(len(tok.rstrip(".")) == 1 for tok in text[start:end].replace(",", " ").split())
+
+
+def _name_shaped(text: str) -> bool:
+    """A name as a model or an LLM found it, worth looking for elsewhere: one to four
+    capitalised words or initials (not "eannot", "Januvia and", "MRN 123")."""
+    parts = text.split()
+    return 0 < len(parts) <= 4 and all(
+        _CAPITALISED_PART.fullmatch(p) is not None for p in parts
+    ) and any(len(p.rstrip(".,")) >= 3 for p in parts)
 
 
 def _skip_spaces(text: str, pos: int) -> int:
