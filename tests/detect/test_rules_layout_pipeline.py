@@ -75,3 +75,27 @@ def test_switched_off_with_name_propagation() -> None:
 def test_deidentify_uses_the_same_spans() -> None:
     result = _pipeline(["Qorvath"]).deidentify(TEXT)
     assert "orvath" not in result.text.lower()
+
+
+def test_a_word_cut_by_a_hyphenated_line_end_is_finished() -> None:
+    text = "Seen by Dr. Mina Kova-\ncs today."
+    detection = _pipeline([]).detect(text)
+    assert "Mina Kova-\ncs" in _covered(detection.document)
+
+
+def test_a_model_span_on_two_words_is_finished_across_the_break() -> None:
+    text = "A time-out was performed confirming patient D Va-\nrghese and site."
+    detection = _pipeline(["D Va"]).detect(text)
+    assert any(t.endswith("rghese") for t in _covered(detection.document))
+
+
+def test_a_model_guess_on_a_lone_fragment_is_not_grown() -> None:
+    text = "Pt tolera-\nted the procedure well."
+    detection = _pipeline(["tolera"]).detect(text)
+    assert _covered(detection.document) == ["tolera"]
+
+
+def test_hyphen_wrap_can_be_switched_off() -> None:
+    text = "A time-out was performed confirming patient D Va-\nrghese and site."
+    detection = _pipeline(["D Va"]).detect(text, disabled=["rules:layout.hyphen_wrap"])
+    assert _covered(detection.document) == ["D Va"]

@@ -52,6 +52,7 @@ from fairdeid.detect.rules.dictionary import (
     lower_same_length,
     normalize,
 )
+from fairdeid.detect.rules.layout import wrapped_words
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter
@@ -89,6 +90,7 @@ CODE_RULES = frozenset(
         "name.propagated",
         "name.surname_initial",
         "name.layout",
+        "layout.hyphen_wrap",
         "profession.dictionary",
         "location.address_tail",
         "location.city",
@@ -311,11 +313,29 @@ class RuleDetector(BaseDetector):
         return spans
 
     def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
-        """Propagate the names other detectors found (``resolve.AfterResolve``)."""
-        if is_disabled("name.propagated", self.disabled) or is_disabled("name", self.disabled):
-            return []
-        found = self.names.propagate_resolved(doc.text, spans, own=self.name)
-        return [self._span(c.start, c.end, c.label, c.rule, c.score) for c in found]
+        """Propagate the names other detectors found and finish words a hyphenated line
+        break cut, in any detector's span (``resolve.AfterResolve``)."""
+        text = doc.text
+        out: list[Span] = []
+        if not is_disabled("name.propagated", self.disabled) and not is_disabled(
+            "name", self.disabled
+        ):
+            found = self.names.propagate_resolved(text, spans, own=self.name)
+            out.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in found)
+        if not is_disabled("layout.hyphen_wrap", self.disabled):
+            # a learned detector's span on a lone word fragment ("tolera-") is mostly a guess
+            # set off by the fragment itself; the rules' spans and longer ones are finished
+            own = self.name + ":"
+            cut = [
+                s
+                for s in (*spans, *out)
+                if " " in text[s.start : s.end].strip()
+                or any(src.startswith(own) for src in (s.source, *s.attrs.get("also", ())))
+            ]
+            for s in cut:
+                for ws, we in wrapped_words(text, [(s.start, s.end)]):
+                    out.append(self._span(ws, we, s.label, "layout.hyphen_wrap", 0.7))
+        return out
 
     def _detect_windows(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
         """A long text, window by window; each span comes from the window whose chunk it

@@ -257,3 +257,31 @@ def email_display_names(text: str) -> Iterator[tuple[int, int]]:
             start += 1
         if end - start >= 2:
             yield start, end
+
+
+#: the rest of a word a line end cut after a hyphen ("Va-\nrghese", "health com-\nplex")
+_WRAP_TAIL = re.compile(r"-[ \t]*\r?\n[ \t>]*([^\W\d_][^\W_]*)")
+#: the start of a word a line end cut before a span ("Neuros-\nurgery" found as "urgery")
+_WRAP_HEAD = re.compile(r"([^\W\d_][^\W_]*)-[ \t]*\r?\n[ \t>]*\Z")
+
+
+def wrapped_words(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """For each span cut by a hyphenated line break, the span widened to the whole word.
+
+    Why: OCR and narrow exports break words at a line end with a hyphen ("gazipur upazila
+    health com-\nplex", "D Va-\nrghese"). A detector that stops at the break leaves the other
+    half of an identifier in the text, which reads back as the whole once the lines are
+    joined."""
+    for start, end in spans:
+        if end <= start:
+            continue
+        pos = end - 1 if text[end - 1] == "-" else end
+        if pos > start and text[pos - 1].isalpha():
+            tail = _WRAP_TAIL.match(text, pos)
+            if tail is not None:
+                yield start, tail.end(1)
+        if start and text[start].isalpha() and not text[start - 1].isalnum():
+            head = _WRAP_HEAD.search(text, max(0, start - 40), start)
+            if head is not None:
+                yield head.start(1), end
+
