@@ -201,7 +201,7 @@ class RuleDetector(BaseDetector):
             if " " not in w
         ]
         self.names = NameFinder(
-            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, common
+            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, common, eponyms
         )
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))

@@ -74,16 +74,11 @@ class LayoutCues:
         )
         headers = {fold(h): "PATIENT" for h in patient_headers}
         headers.update({fold(h): "DOCTOR" for h in doctor_headers})
-        # the first letters of each header word: a note without them has no name column to
-        # look at, whatever OCR did to the rest of the word
-        stems = sorted({h[:4] for h in headers}, key=len, reverse=True)
+        # the first or last letters of each header word: a note without them has no name
+        # column to look at, whatever OCR or a line break did to the rest of the word
+        stems = sorted({h[:3] for h in headers} | {h[-4:] for h in headers if len(h) >= 6})
         hint = (
-            re.compile(
-                rf"(?im)(?:^|[|\t]|[ ]{{2}})[ \t]*(?:{'|'.join(re.escape(h) for h in stems)})"
-                r"[^\s|]*(?:[ ][^\s|]+)?[ \t]*:?[ \t]*(?=[|\t\r\n]|[ ]{2}|$)"
-            )
-            if stems
-            else None
+            re.compile(rf"(?i){'|'.join(re.escape(h) for h in stems)}") if stems else None
         )
         return cls(closing, headers, hint)
 
@@ -107,13 +102,14 @@ class LayoutCues:
         lines = _lines(text)
         i = 0
         while i < len(lines):
-            start, end = lines[i]
-            column = self._name_column(text, start, end) if start in hinted else None
+            column = None
+            if lines[i][0] in hinted or (i + 1 < len(lines) and lines[i + 1][0] in hinted):
+                column = self._name_column(text, lines, i)
             if column is None:
                 i += 1
                 continue
-            index, count, label = column
-            i += 1
+            index, count, label, used = column
+            i += used
             rows: list[list[tuple[int, int]]] = []
             while i < len(lines) and len(rows) < _MAX_TABLE_LINES:
                 s, e = lines[i]
@@ -123,21 +119,43 @@ class LayoutCues:
                 i += 1
             yield from _column_cells(text, rows, index, count, label)
 
-    def _name_column(self, text: str, start: int, end: int) -> tuple[int, int, str] | None:
-        """(column index, number of columns, label) when this line is a table header with a
-        name column, else None. A name column that ends the line is reported with index -1:
-        the header may have been wrapped ("Sta-\nrted | Prescriber"), so only its being last
-        is known."""
+    def _name_column(
+        self, text: str, lines: list[tuple[int, int]], i: int
+    ) -> tuple[int, int, str, int] | None:
+        """(column index, number of columns, label, header lines) when line ``i`` starts a
+        table header with a name column, else None. A header row may wrap onto a second line
+        ("... | Started |\nPrescriber", "| started | pre-\nscriber |"), so the next line's
+        cells are read with it when this one alone has no name column. A name column that
+        ends the header is reported with index -1: after a wrap only its being last is known.
+        """
+        start, end = lines[i]
         line = text[start:end]
         if "|" not in line and "\t" not in line and "  " not in line:
             return None
-        cells = _cells(text, start, end)
-        if len(cells) < 2 and not (cells and _continues_table(text, start)):
-            return None  # one cell is a header only on the wrapped end of a header row
-        for k, (s, e) in enumerate(cells):
-            label = self._header_label(text[s:e])
+        cells = [text[s:e] for s, e in _cells(text, start, end)]
+        if len(cells) < 2:
+            return None
+        found = self._header_in(cells)
+        used = 1
+        if found is None and i + 1 < len(lines):
+            nxt = [text[s:e] for s, e in _cells(text, *lines[i + 1])]
+            if nxt and len(nxt) <= 2:
+                if cells[-1].endswith("-") and nxt[0].isalpha():
+                    cells = [*cells[:-1], cells[-1][:-1] + nxt[0], *nxt[1:]]
+                else:
+                    cells = [*cells, *nxt]
+                found = self._header_in(cells)
+                used = 2
+        if found is None:
+            return None
+        k, label = found
+        return (-1 if k == len(cells) - 1 else k), len(cells), label, used
+
+    def _header_in(self, cells: list[str]) -> tuple[int, str] | None:
+        for k, cell in enumerate(cells):
+            label = self._header_label(cell)
             if label is not None:
-                return (-1 if k == len(cells) - 1 else k), len(cells), label
+                return k, label
         return None
 
     def _header_label(self, cell: str) -> str | None:
@@ -153,14 +171,6 @@ class LayoutCues:
             ) <= 1:
                 return found
         return None
-
-
-def _continues_table(text: str, start: int) -> bool:
-    """Whether the line before ``start`` is a table row of three or more cells."""
-    if start == 0:
-        return False
-    prev = text.rfind("\n", 0, start - 1) + 1
-    return len(_cells(text, prev, start - 1)) >= 3
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

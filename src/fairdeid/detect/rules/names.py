@@ -96,12 +96,14 @@ class NameFinder:
         cjk_surnames: Iterable[str],
         disabled: frozenset[str],
         common_words: Iterable[str] = (),
+        eponyms: Iterable[str] = (),
     ) -> None:
         self.stopwords = stopwords  # lower case; common English words that are also names
         self.clinical = clinical  # lower case; never part of a name
         self.breakers = frozenset(names_cfg.get("name_breakers", ())) | frozenset(
             names_cfg.get("calendar_breakers", ())
         )
+        self.breakers_lower = frozenset(b.lower() for b in self.breakers)
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
@@ -109,6 +111,9 @@ class NameFinder:
         self.common = frozenset(
             fold(w) for w in (*stopwords, *clinical, *self.breakers, *common_words)
         )
+        # what a name standing alone in a field must not be: common words, but eponyms are
+        # surnames first ("Murphy", "Parkinson" in a prescriber column)
+        self.field_common = self.common - frozenset(fold(w) for w in eponyms)
         self.disabled = disabled
         titles = sorted(names_cfg.get("titles", ()), key=len, reverse=True)
         self.doctor_titles = frozenset(t.lower() for t in names_cfg.get("doctor_titles", ()))
@@ -446,12 +451,22 @@ class NameFinder:
         field words ("none", "po"), header and kinship words, titles."""
         low = word.lower()
         return (
-            fold(word) in self.common
+            fold(word) in self.field_common
             or low in self.value_stop
             or low in self.headers
             or low in self.naming_cues
             or low in self.lower_titles
             or len(low) < 2
+        )
+
+    def _field_word(self, word: str) -> bool:
+        """Words that say a field holds something else than a name ("po", "daily", "none")."""
+        low = word.lower()
+        return (
+            low in self.value_stop
+            or low in self.clinical
+            or low in self.headers
+            or low in self.breakers_lower
         )
 
     def _field_ends(self, text: str, end: int) -> bool:
@@ -538,7 +553,16 @@ class NameFinder:
         if not tokens or len(tokens) > 4:
             return None
         words = [t.rstrip(".") for t in tokens if len(t.rstrip(".")) >= 2]
-        if not words or any(self._not_loose(w) for w in words):
+        if not words:
+            return None
+        if table and len(words) >= 2:
+            # a name cell may hold a word that is also common ("power alyssa"); a cell of
+            # common words only, or with a field word in it, is no name
+            if all(self._not_loose(w) for w in words) or any(
+                self._field_word(w) for w in words
+            ):
+                return None
+        elif any(self._not_loose(w) for w in words):
             return None
         if table and title is None and len(words) == 1 and words[0].isupper():
             return None  # "PO", "BID", "IV" left in a name column by a wrapped row
