@@ -122,6 +122,11 @@ def test_surname_and_initial(det: RuleDetector, text: str, name: str) -> None:
     assert covering(det, text, name) == {"NAME"}
 
 
+def test_an_initial_before_a_capitalised_word_starts_the_next_name(det: RuleDetector) -> None:
+    text = "CNI G3b, HWI, Demenz vom Alzheimer-Typ, M. Parkinson, V.a. PMR"
+    assert "NAME" not in touched(det, text, "Alzheimer-Typ")
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

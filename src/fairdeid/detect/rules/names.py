@@ -65,6 +65,7 @@ _SURNAME_BEFORE = re.compile(
 )
 # a word or initial of a name found by another detector: capitalised, letters only
 _CAPITALISED_PART = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
+_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
@@ -487,6 +488,8 @@ class NameFinder:
             word, initial = m.group("s"), im.group("i")
             if word.islower() != initial.islower():
                 continue
+            if _NEXT_CAPITALISED.match(text, im.end()):
+                continue  # "Demenz vom Alzheimer-Typ, M. Parkinson": the initial starts a name
             if word.islower() or (word.isupper() and len(word) > 1):
                 if self._not_loose(word):
                     continue
