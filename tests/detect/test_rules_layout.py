@@ -369,3 +369,46 @@ def test_a_person_name_before_a_login_is_no_login(det: RuleDetector) -> None:
         if s.label == "USERNAME"
     ]
     assert logins == ["cmetcalfe6"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("- discussed with attending x. garrido who agrees", "x. garrido"),
+        ("caller: granddaughter brady, dorothy\n", "brady, dorothy"),
+        ("* ASSISTANT.....: Mridha F.\n", "Mridha F."),
+        ("preferred name = subomi\nhome phone = 0813", "subomi"),
+    ],
+)
+def test_more_field_and_cue_shapes(det: RuleDetector, text: str, name: str) -> None:
+    assert covering(det, text, name) == {"NAME"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pt requested a copy of records; identity verified.",
+        "Subject: Lab results - follow up",
+        "discussed with attending who agrees",
+    ],
+)
+def test_lower_case_after_cues_needs_a_dotted_initial(det: RuleDetector, text: str) -> None:
+    assert names_in(det, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Happy to. I have a slot on 2015-09-22 at 16:30 in ENT.", "ENT"),
+        ("Assigned to bed 22 Step-Down Unit.", "Step-Down Unit"),
+        ("federal medical centre bauchi - department of\ninfectious disease\nBauchi",
+         "infectious disease"),
+        ("dr. ahuja, m.\n* palliative care\nComilla Upazila Health Complex", "palliative care"),
+        ("the patient was brought\nto or 522 and placed supine", "522"),
+        ("1) The patient was brought to OR 1206\nand placed supine.", "1206"),
+        ("Operative Note - Hospital General de Zona No 1, Cancún\nPATIENT",
+         "Hospital General de Zona No 1, Cancún"),
+    ],
+)
+def test_more_place_shapes(det: RuleDetector, text: str, place: str) -> None:
+    assert covering(det, text, place) == {"LOCATION"}

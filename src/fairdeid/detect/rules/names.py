@@ -65,6 +65,8 @@ _SURNAME_BEFORE = re.compile(
 )
 # a word or initial of a name found by another detector: capitalised, letters only
 _CAPITALISED_PART = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
+_DOTTED_INITIAL = re.compile(r"(?<![\w.])[^\W\d_]\.(?![\w])")
+_KIN_WORD = re.compile(r"([^\W\d_]+)[ \t]+(?=[^\W\d_])")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -309,6 +311,9 @@ class NameFinder:
                 label = "DOCTOR" if head in self.header_doctor else "PATIENT"
                 if title is not None and title.group("title").lower() in self.doctor_titles:
                     label = "DOCTOR"
+                kin = _KIN_WORD.match(text, pos)
+                if title is None and kin is not None and kin.group(1).lower() in self.naming_cues:
+                    pos = kin.end()  # "caller: granddaughter brady, dorothy"
                 s, e, words, initial = self.extend(text, pos, soft=False, kinds=kinds)
                 if words:
                     if head in self.ambiguous_headers and title is None and not (
@@ -351,7 +356,15 @@ class NameFinder:
                     out.append(NameCandidate(s, e, "DOCTOR", "name.signature", 0.9))
         if on("name.cue"):
             for m in self.soft_re.finditer(lower):
-                if not text[m.end()].isupper() or (m.start() and _is_word(text[m.start() - 1])):
+                if m.start() and _is_word(text[m.start() - 1]):
+                    continue
+                if not text[m.end()].isupper():
+                    # "discussed with attending x. garrido": lower case, an initial as evidence
+                    if m.group("cue").lower() not in self.soft_doctor:
+                        continue  # "pt requested a copy": patient cues start sentences
+                    found = self.loose(text, m.end(), kinds, strict=False)
+                    if found is not None and _DOTTED_INITIAL.search(text, *found):
+                        out.append(NameCandidate(*found, "DOCTOR", "name.cue", 0.75))
                     continue
                 s, e, words, initial = self.extend(text, m.end(), soft=True, kinds=kinds)
                 if not words:
@@ -577,7 +590,7 @@ class NameFinder:
         for m in _DELIMITER.finditer(text):
             pos = m.start()
             base = max(0, pos - 40)
-            seg = lower[base:pos].rstrip()
+            seg = lower[base:pos].rstrip().rstrip(".").rstrip()  # "ASSISTANT.....: x"
             tokens = seg.split()
             for k in range(min(self.header_words, len(tokens)), 0, -1):
                 phrase = " ".join(tokens[-k:]).lstrip(_HEADER_PUNCT)
@@ -590,7 +603,7 @@ class NameFinder:
                 if _line_start(text, head_start) or at_line_start(text, head_start):
                     after = m.end()
                     # "cc:[W. Zhang]", "Patient: (Maria Garcia)": the bracket is not the name
-                    while after < len(text) and text[after] in " \t[(":
+                    while after < len(text) and text[after] in " \t[(|":
                         after += 1
                     out.append((phrase, after))
                 break
