@@ -27,6 +27,8 @@ _LINE_PREFIX_ONLY = re.compile(rf"{LINE_PREFIX}\Z")
 _CELL_SPLIT = re.compile(r"[ \t]*\|[ \t]*|\t+[ \t]*|[ ]{2,}")
 #: the opening of an e-mail address in angle brackets ("Rowe, L. <lrowe@...")
 _ANGLE_EMAIL = re.compile(r"<[\w.+'-]+@")
+#: an e-mail header word written without its colon ("From Rowe, L. <...")
+_MAIL_HEADER = re.compile(r"[ \t]*(?:[>·•*\-]|\d{1,2}\))?[ \t]*(?i:from|to|cc|bcc|sent by)[ \t]+")
 #: a "--" signature delimiter opening a line (not a "-----" rule)
 _SIG_DASHES = re.compile(r"(?m)^[ \t>]*--(?!-)[ \t]*(?:\n[ \t>]*)?")
 _MAX_TABLE_LINES = 80
@@ -224,9 +226,11 @@ def _column_cells(
         cell = Cell(s, e, label)
         if len(cells) == 1 and k:
             above = rows[k - 1]
-            line_end = text.rfind("\n", 0, s)
-            before = text[:line_end].rstrip(" ")
-            if before.endswith(("|", "\t")) or not above or _has_digit(text, *above[-1]):
+            if (
+                not above
+                or _ends_on_separator(text, text.rfind("\n", 0, s))
+                or _has_digit(text, *above[-1])
+            ):
                 pass  # the line above ended before its name: this cell is the name
             elif previous is not None and previous.end == above[-1][1]:
                 # the name above was cut by the line end: one name over two lines
@@ -236,6 +240,14 @@ def _column_cells(
                 continue
         previous = cell
         yield cell
+
+
+def _ends_on_separator(text: str, line_end: int) -> bool:
+    """Whether the line ending at ``line_end`` ends on a cell separator ("... | Jan 5 |")."""
+    i = line_end
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    return i > 0 and text[i - 1] in "|\t"
 
 
 def _has_digit(text: str, start: int, end: int) -> bool:
@@ -259,10 +271,9 @@ def email_display_names(text: str) -> Iterator[tuple[int, int]]:
         cut = max(seg.rfind(c) for c in ":=;>\t")
         start = seg_start + cut + 1
         # "From Rowe, L." / "to Lakshit SINGH": a header word without its colon
-        head = re.match(r"[ \t]*(?:[>·•*\-]|\d{1,2}\))?[ \t]*(?i:from|to|cc|bcc|sent by)[ \t]+",
-                        text[start:end])
+        head = _MAIL_HEADER.match(text, start, end)
         if head is not None:
-            start += head.end()
+            start = head.end()
         while start < end and text[start] in " \t·•*-,":
             start += 1
         if end - start >= 2:
