@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fairdeid.detect.rules.compiler import literal_alternation
 from fairdeid.detect.rules.propagation import fold
@@ -58,8 +58,8 @@ class LayoutCues:
     closing: re.Pattern[str] | None
     #: lower-case table header cell -> label of the names in that column
     table_headers: dict[str, str]
-    #: the start of any header word, to find the lines worth splitting into cells
-    header_hint: re.Pattern[str] | None = None
+    #: the same headers by length, for the one-wrong-letter comparison
+    headers_by_length: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -76,13 +76,10 @@ class LayoutCues:
         )
         headers = {fold(h): "PATIENT" for h in patient_headers}
         headers.update({fold(h): "DOCTOR" for h in doctor_headers})
-        # the first or last letters of each header word: a note without them has no name
-        # column to look at, whatever OCR or a line break did to the rest of the word
-        stems = sorted({h[:3] for h in headers} | {h[-4:] for h in headers if len(h) >= 6})
-        hint = (
-            re.compile(rf"(?i){'|'.join(re.escape(h) for h in stems)}") if stems else None
-        )
-        return cls(closing, headers, hint)
+        by_length: dict[int, list[tuple[str, str]]] = {}
+        for header, label in headers.items():
+            by_length.setdefault(len(header), []).append((header, label))
+        return cls(closing, headers, by_length)
 
     def sign_offs(self, text: str) -> Iterator[int]:
         """Offsets where the name line after a sign-off or a "--" delimiter starts."""
@@ -96,16 +93,13 @@ class LayoutCues:
 
     def table_cells(self, text: str) -> Iterator[Cell]:
         """Cells in a name column ("Prescriber", "Patient") of the tables of ``text``."""
-        if not self.table_headers or self.header_hint is None:
-            return
-        hinted = {text.rfind("\n", 0, m.start()) + 1 for m in self.header_hint.finditer(text)}
-        if not hinted:
+        if not self.table_headers or ("|" not in text and "\t" not in text and "  " not in text):
             return
         lines = _lines(text)
         i = 0
         while i < len(lines):
             column = None
-            if lines[i][0] in hinted or (i + 1 < len(lines) and lines[i + 1][0] in hinted):
+            if _table_like(text[lines[i][0] : lines[i][1]]):
                 column = self._name_column(text, lines, i)
             if column is None:
                 i += 1
@@ -165,14 +159,17 @@ class LayoutCues:
         word: OCR turns "Prescriber" into "Prescribcr" and "prescríber"."""
         key = fold(cell.strip(" :"))
         label = self.table_headers.get(key)
-        if label is not None or len(key) < 8:
+        if label is not None or len(key) < 8 or not key.isalpha():
             return label
-        for header, found in self.table_headers.items():
-            if len(header) == len(key) and sum(
-                a != b for a, b in zip(header, key, strict=True)
-            ) <= 1:
+        for header, found in self.headers_by_length.get(len(key), ()):
+            if sum(a != b for a, b in zip(header, key, strict=True)) <= 1:
                 return found
         return None
+
+
+def _table_like(line: str) -> bool:
+    """A line with a cell separator (a header row or a table row)."""
+    return "|" in line or "\t" in line or "  " in line
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
