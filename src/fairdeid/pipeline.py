@@ -49,7 +49,7 @@ from fairdeid.lang.routing import (
     pack_config,
 )
 from fairdeid.replace import Replacer, build_replacer
-from fairdeid.resolve import ResolveConfig, Resolver
+from fairdeid.resolve import AfterResolve, ResolveConfig, Resolver
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,10 +379,18 @@ class Pipeline:
     def _detect_here(
         self, docs: Sequence[Document], detectors: list[str] | None, disabled: list[str]
     ) -> list[Detection]:
-        return [
-            Detection(doc.with_spans(self.resolver.resolve(doc, list(p.spans))), p.errors)
-            for doc, p in zip(docs, self._propose_here(docs, detectors, disabled), strict=True)
-        ]
+        proposals = self._propose_here(docs, detectors, disabled)
+        # detectors that add spans once every detector's proposals are resolved (the rule
+        # detector's name propagation over the model's names, see ``resolve.AfterResolve``)
+        after = [d for d in self._active(detectors, disabled) if isinstance(d, AfterResolve)]
+        out = []
+        for doc, p in zip(docs, proposals, strict=True):
+            spans = self.resolver.resolve(doc, list(p.spans))
+            extra = [s for step in after for s in step.after_resolve(doc, spans)]
+            if extra:
+                spans = self.resolver.resolve(doc, [*p.spans, *extra])
+            out.append(Detection(doc.with_spans(spans), p.errors))
+        return out
 
     def detect(
         self,

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol, runtime_checkable
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -172,6 +173,22 @@ def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
         # a new Span rather than ``dataclasses.replace``: the same fields, a third of the cost
         merged.append(Span(start, end, label, winner.source, winner.score, attrs))
     return merged
+
+
+@runtime_checkable
+class AfterResolve(Protocol):
+    """A detector that adds spans once the pipeline has resolved every detector's proposals.
+
+    Why a step after resolve: some evidence only exists once all detectors have spoken. The
+    rule detector propagates names (a name found once is found everywhere in the note), but
+    it only sees its own findings; a name that only the model found ("Welch" in a table cell)
+    would stay in the note's other places. The pipeline calls ``after_resolve`` with the
+    resolved spans and resolves once more with what it returns added to the proposals.
+    """
+
+    def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
+        """Extra spans for ``doc`` given its resolved spans (none: an empty list)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from fairdeid.detect.rules.dictionary import (
     lower_same_length,
     normalize,
 )
+from fairdeid.detect.rules.layout import wrapped_words
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
@@ -87,6 +88,9 @@ CODE_RULES = frozenset(
         "name.initial",
         "name.cjk",
         "name.propagated",
+        "name.surname_initial",
+        "name.layout",
+        "layout.hyphen_wrap",
         "profession.dictionary",
         "location.address_tail",
         "location.city",
@@ -199,7 +203,7 @@ class RuleDetector(BaseDetector):
             if " " not in w
         ]
         self.names = NameFinder(
-            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, common
+            tables["names"], stop | eponyms, self.clinical, cjk, self.disabled, common, eponyms
         )
         prof = tables.get("professions", {})
         self._prof_context = context_regex(prof.get("context", ()))
@@ -219,6 +223,7 @@ class RuleDetector(BaseDetector):
             tables["names"].get("care_stopwords", ()),
             self.clinical,
             self._is_city,
+            self.names.common,
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
 
@@ -308,6 +313,31 @@ class RuleDetector(BaseDetector):
         if self.min_score > 0:
             spans = [s for s in spans if s.score >= self.min_score]
         return spans
+
+    def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
+        """Propagate the names other detectors found and finish words a hyphenated line
+        break cut, in any detector's span (``resolve.AfterResolve``)."""
+        text = doc.text
+        out: list[Span] = []
+        if not is_disabled("name.propagated", self.disabled) and not is_disabled(
+            "name", self.disabled
+        ):
+            found = self.names.propagate_resolved(text, spans, own=self.name)
+            out.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in found)
+        if not is_disabled("layout.hyphen_wrap", self.disabled):
+            # a learned detector's span on a lone word fragment ("tolera-") is mostly a guess
+            # set off by the fragment itself; the rules' spans and longer ones are finished
+            own = self.name + ":"
+            cut = [
+                s
+                for s in (*spans, *out)
+                if " " in text[s.start : s.end].strip()
+                or any(src.startswith(own) for src in (s.source, *s.attrs.get("also", ())))
+            ]
+            for s in cut:
+                for ws, we in wrapped_words(text, [(s.start, s.end)]):
+                    out.append(self._span(ws, we, s.label, "layout.hyphen_wrap", 0.7))
+        return out
 
     def _detect_windows(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
         """A long text, window by window; each span comes from the window whose chunk it

@@ -23,17 +23,21 @@ from dataclasses import dataclass
 
 from fairdeid.detect.rules.compiler import literal_alternation
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
+from fairdeid.detect.rules.layout import LayoutCues, at_line_start, email_display_names
 from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
+from fairdeid.document import Span
+from fairdeid.taxonomy import coarse
 
 # initials written together: "S.", "P.C.", "J.W.M." (Dutch and Belgian signatures write every
 # given name as an initial), "H.-J." (German and French hyphenated given names)
-_INITIALS = r"[A-Z]\.(?:-?[A-Z]\.){0,4}"
+_INITIALS = r"[A-ZÀ-ÖØ-Þ]\.(?:-?[A-ZÀ-ÖØ-Þ]\.){0,4}"
 # a name token: initials ("S.", "P.C."), or a word starting with a letter
 _TOKEN = re.compile(rf"[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _FIRST_TOKEN = re.compile(rf"(?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 # a word or initials of a signature ("Jane Doe, MD", "P.C. Ouwerkerk, internist")
-_SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS})"
-_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])")
+_SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS}|[A-Z](?=[ \t]))"
+# "Name: x", "Name = x", "Name - x", and the dotted leaders of key/value exports ("NAME.....: x")
+_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])|(?<=\w)\.{3,}(?![.:=])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
@@ -46,6 +50,27 @@ _PREV_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*\w)[ \t]$")
 _SURNAME_COMMA = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*[a-z])[ \t]?,[ \t]$")
 _PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
+# a name token of any case for the loose shapes ("j fan", "sisneros c.", "mina, b."): an
+# initial (one letter, optional dot) or a word; OCR digits inside a word are kept ("wo0ds")
+_LOOSE_TOKEN = re.compile(
+    r"(?P<sep>,?[ \t]{1,2})?(?:(?P<init>[^\W\d_])\.?(?![\w'’-])|(?P<word>[^\W\d_][\w'’-]*[^\W_]))"
+)
+# where a field's value ends: line end, a cell or list separator, an e-mail, a bracket, a comma
+_FIELD_END = re.compile(r"[ \t]*(?:\Z|[\r\n|\t;<(,]|[ ]{2}|-[ \t]|/)")
+# "Surname, I." / "surname, i." / "NAIR N." / "kader i." (the initial is not "i.e." or "e.g.")
+# (found from the initial, which is rarer than words, then the surname before it)
+_LONE_INITIAL = re.compile(r"(?<=[ \t])(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
+_SURNAME_BEFORE = re.compile(
+    r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}\Z"
+)
+# a word or initial of a name found by another detector: capitalised, letters only
+_CAPITALISED_PART = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
+_DOTTED_INITIAL = re.compile(r"(?<![\w.])[^\W\d_]\.(?![\w])")
+_KIN_WORD = re.compile(r"([^\W\d_]+)[ \t]+(?=[^\W\d_])")
+_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+# the words of a name that fills a whole field (an e-mail display name, a table cell)
+_FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
 
 
 def _particle_runs(particles: Iterable[str], *, several: bool) -> re.Pattern[str] | None:
@@ -118,12 +143,14 @@ class NameFinder:
         cjk_surnames: Iterable[str],
         disabled: frozenset[str],
         common_words: Iterable[str] = (),
+        eponyms: Iterable[str] = (),
     ) -> None:
         self.stopwords = stopwords  # lower case; common English words that are also names
         self.clinical = clinical  # lower case; never part of a name
         self.breakers = frozenset(names_cfg.get("name_breakers", ())) | frozenset(
             names_cfg.get("calendar_breakers", ())
         )
+        self.breakers_lower = frozenset(b.lower() for b in self.breakers)
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
         self.particle_runs = _particle_runs(self.particles, several=True)
         self.leading_particles = _particle_runs(self.particles, several=False)
@@ -134,6 +161,9 @@ class NameFinder:
         self.common = frozenset(
             fold(w) for w in (*stopwords, *clinical, *self.breakers, *common_words)
         )
+        # what a name standing alone in a field must not be: common words, but eponyms are
+        # surnames first ("Murphy", "Parkinson" in a prescriber column)
+        self.field_common = self.common - frozenset(fold(w) for w in eponyms)
         self.disabled = disabled
         titles = sorted(names_cfg.get("titles", ()), key=len, reverse=True)
         self.doctor_titles = frozenset(t.lower() for t in names_cfg.get("doctor_titles", ()))
@@ -141,7 +171,7 @@ class NameFinder:
         # titles are matched case-sensitively (Title and UPPER forms): the IGNORECASE flag
         # would make this scan several times slower, and "dr" in lower case is rare
         self.title_re = re.compile(
-            rf"(?P<title>{title_alt})(?:\.(?!\w)|(?=[ \t]))[ \t]{{0,2}}(?=\S)"
+            rf"(?P<title>{title_alt})(?:\.(?!\w)(?:[ \t]{{0,2}}(?=\S)|(?=\n))|[ \t]{{1,2}}(?=\S))"
         )
         hp = [h for h in names_cfg.get("headers_patient", ())]
         hd = [h for h in names_cfg.get("headers_doctor", ())]
@@ -161,6 +191,32 @@ class NameFinder:
         self.soft_re = re.compile(
             rf"(?P<cue>{literal_alternation(s.lower() for s in soft)})[ \t]*[:,]?[ \t]{{1,2}}"
             r"(?=[^\W\d_])"
+        )
+        # lower-case titles that still mark a name in dictation ("dr pont", "mrs aragón"); "mr"
+        # and "ms" are left out on purpose: lower-case they are mitral regurgitation and
+        # multiple sclerosis
+        lower_titles = sorted(names_cfg.get("lower_titles", ()), key=len, reverse=True)
+        self.lower_titles = frozenset(t.lower() for t in lower_titles)
+        self.lower_title_re = (
+            re.compile(
+                rf"(?<![\w.])(?P<title>{literal_alternation(lower_titles)})"
+                r"(?:\.(?!\w)|(?=[ \t]))[ \t]{0,2}(?=\S)"
+            )
+            if lower_titles
+            else None
+        )
+        # headers that also start other fields ("CC: dizziness" is a chief complaint, "Tech:
+        # Standard protocol" a technique): their value needs an initial, a title or a
+        # dictionary name
+        self.ambiguous_headers = frozenset(
+            h.lower() for h in names_cfg.get("ambiguous_headers", ())
+        )
+        # words that are never a name standing in a field ("none", "self", "po", "bid")
+        self.value_stop = frozenset(w.lower() for w in names_cfg.get("value_stopwords", ()))
+        self.layout = LayoutCues.build(
+            names_cfg.get("closings", ()),
+            names_cfg.get("table_headers_doctor", ()),
+            names_cfg.get("table_headers_patient", ()),
         )
         creds = names_cfg.get("credentials", ())
         # signatures are found from the credential (rare, literal) and extended to the left
@@ -306,23 +362,52 @@ class NameFinder:
             for m in self.title_re.finditer(text):
                 if m.start() and (_is_word(text[m.start() - 1]) or text[m.start() - 1] == "."):
                     continue
-                s, e, words, _ = self.extend(text, m.end(), soft=False, kinds=kinds)
+                pos = m.end()
+                if text.startswith("\n", pos) and text[pos - 1] == ".":
+                    pos = _skip_blanks(text, pos + 1)  # "Dr.\nLévy, C.": the line broke
+                s, e, words, _ = self.extend(text, pos, soft=False, kinds=kinds)
+                label = "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
                 if words:
-                    label = (
-                        "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
-                    )
                     out.append(NameCandidate(s, e, label, "name.title", 0.95))
+                elif (found := self.loose(text, pos, kinds, strict=False)) is not None:
+                    out.append(NameCandidate(*found, label, "name.title", 0.85))
+            if self.lower_title_re is not None:
+                for m in self.lower_title_re.finditer(lower):
+                    if not text[m.start()].islower():
+                        continue  # the Title and UPPER forms are the title rule's above
+                    found = self.loose(text, m.end(), kinds, strict=False)
+                    if found is not None:
+                        label = (
+                            "DOCTOR" if m.group("title") in self.doctor_titles else "PATIENT"
+                        )
+                        out.append(NameCandidate(*found, label, "name.title", 0.85))
         if on("name.header"):
             for head, pos in self._headers(text, lower):
                 title = self.title_re.match(text, pos)
+                if title is None and self.lower_title_re is not None:
+                    title = self.lower_title_re.match(lower, pos)
                 if title is not None:
                     pos = title.end()
-                s, e, words, _ = self.extend(text, pos, soft=False, kinds=kinds)
+                label = "DOCTOR" if head in self.header_doctor else "PATIENT"
+                if title is not None and title.group("title").lower() in self.doctor_titles:
+                    label = "DOCTOR"
+                kin = _KIN_WORD.match(text, pos)
+                if title is None and kin is not None and kin.group(1).lower() in self.naming_cues:
+                    pos = kin.end()  # "caller: granddaughter brady, dorothy"
+                s, e, words, initial = self.extend(text, pos, soft=False, kinds=kinds)
                 if words:
-                    label = "DOCTOR" if head in self.header_doctor else "PATIENT"
-                    if title is not None and title.group("title").lower() in self.doctor_titles:
-                        label = "DOCTOR"
+                    if head in self.ambiguous_headers and title is None and not (
+                        initial or self._has_name_word(s, e, kinds)
+                    ):
+                        continue  # "CC: Dizziness" (chief complaint), "Tech: Standard"
                     out.append(NameCandidate(s, e, label, "name.header", 0.9))
+                elif (found := self.loose(text, pos, kinds, strict=True)) is not None:
+                    # "surgeon: terán c.", "patient:sanchez o.": dictation lowers the value
+                    if head in self.ambiguous_headers and title is None and not (
+                        _has_initial(text, *found) or self._has_name_word(*found, kinds)
+                    ):
+                        continue
+                    out.append(NameCandidate(*found, label, "name.header", 0.85))
         if on("name.signature"):
             for cm in self.cred_re.finditer(text):
                 if cm.start() and _is_word(text[cm.start() - 1]):
@@ -337,6 +422,8 @@ class NameFinder:
                     if tok is None:
                         break
                     word = tok.group("word")
+                    if len(word or "") == 1 and word.isupper():
+                        break  # "A Ogindan MD": an initial without its dot
                     if word and (self._stop(word, soft=True) and not kinds.get(s, 0) & NAME_KINDS):
                         nxt = _TOKEN.match(text, tok.end())
                         if nxt is None:
@@ -349,7 +436,15 @@ class NameFinder:
                     out.append(NameCandidate(s, e, "DOCTOR", "name.signature", 0.9))
         if on("name.cue"):
             for m in self.soft_re.finditer(lower):
-                if not text[m.end()].isupper() or (m.start() and _is_word(text[m.start() - 1])):
+                if m.start() and _is_word(text[m.start() - 1]):
+                    continue
+                if not text[m.end()].isupper():
+                    # "discussed with attending x. garrido": lower case, an initial as evidence
+                    if m.group("cue").lower() not in self.soft_doctor:
+                        continue  # "pt requested a copy": patient cues start sentences
+                    found = self.loose(text, m.end(), kinds, strict=False)
+                    if found is not None and _DOTTED_INITIAL.search(text, *found):
+                        out.append(NameCandidate(*found, "DOCTOR", "name.cue", 0.75))
                     continue
                 s, e, words, initial = self.extend(text, m.end(), soft=True, kinds=kinds)
                 if not words:
@@ -376,10 +471,198 @@ class NameFinder:
                 if at_sentence_start and not kinds.get(wm.start(), 0) & (Kind.FIRST | Kind.LAST):
                     continue
                 out.append(NameCandidate(wm.start(), im.end(), "PATIENT", "name.initial", 0.7))
+        if on("name.surname_initial"):
+            out.extend(self._surname_initials(text, kinds))
+        if on("name.layout"):
+            out.extend(self._layout(text, kinds))
         if on("name.cjk") and self.cjk_re is not None and not text.isascii():
             for m in self.cjk_re.finditer(text):
                 out.append(NameCandidate(m.start(), m.end(), "PATIENT", "name.cjk", 0.6))
         return out
+
+    def loose(
+        self, text: str, pos: int, kinds: Mapping[int, int], *, strict: bool
+    ) -> tuple[int, int] | None:
+        """A name of any case at ``pos`` after a strong anchor: "j fan", "sisneros c.",
+        "mina, b.", "atkins, raymond", "wo0ds o.".
+
+        Dictation and messy exports lower-case names, so after a title or a header the shape
+        is the evidence: up to two leading initials, one or two words that are not common
+        words, a trailing initial; a comma only after the first word. ``strict`` (a header's
+        value, a table cell, a sign-off line) also needs the name to fill its field; without
+        it (after a title) a second word needs the dictionaries or the field's end.
+        """
+        toks: list[tuple[int, int, bool]] = []  # (start, end, is a word)
+        words = 0
+        i = pos
+        while len(toks) < 5:
+            m = _LOOSE_TOKEN.match(text, i)
+            if m is None:
+                break
+            sep = m.group("sep") or ""
+            if bool(toks) != bool(sep):
+                break
+            if "," in sep and not (len(toks) == 1 and toks[0][2]):
+                break
+            if m.group("word"):
+                if words == 2 or self._not_loose(m.group("word")):
+                    break
+                words += 1
+                toks.append((m.start("word"), m.end(), True))
+            else:
+                if not words and len(toks) == 2:
+                    break
+                toks.append((m.start("init"), m.end(), False))
+            i = m.end()
+            if words and (not toks[-1][2] or "," in sep):
+                break  # a trailing initial or the part after "Surname," ends the name
+        while toks and not toks[-1][2] and not words:
+            toks.pop()
+        if not words:
+            return None
+        start, end = toks[0][0], toks[-1][1]
+        if self._field_ends(text, end):
+            return start, end
+        if strict:
+            return None
+        word_toks = [t for t in toks if t[2]]
+        if len(word_toks) == 2 and not kinds.get(word_toks[1][0], 0) & NAME_KINDS:
+            # "dr smith recommends": the second word is not known as a name
+            end = word_toks[0][1]
+            first_init = [t for t in toks if not t[2] and t[0] < word_toks[0][0]]
+            start = first_init[0][0] if first_init else word_toks[0][0]
+        return start, end
+
+    @staticmethod
+    def _has_name_word(start: int, end: int, kinds: Mapping[int, int]) -> bool:
+        return any(
+            kinds.get(k, 0) & (Kind.FIRST | Kind.LAST) and not kinds.get(k, 0) & Kind.AMBIGUOUS
+            for k in range(start, end)
+        )
+
+    def _not_loose(self, word: str) -> bool:
+        """Words that never stand for a name on their own evidence: common and clinical words,
+        field words ("none", "po"), header and kinship words, titles."""
+        low = word.lower()
+        return (
+            fold(word) in self.field_common
+            or low in self.value_stop
+            or low in self.headers
+            or low in self.naming_cues
+            or low in self.lower_titles
+            or len(low) < 2
+        )
+
+    def _field_word(self, word: str) -> bool:
+        """Words that say a field holds something else than a name ("po", "daily", "none")."""
+        low = word.lower()
+        return (
+            low in self.value_stop
+            or low in self.clinical
+            or low in self.headers
+            or low in self.breakers_lower
+        )
+
+    def _field_ends(self, text: str, end: int) -> bool:
+        if _FIELD_END.match(text, end):
+            return True
+        cred = self.cred_re.match(text, _skip_spaces(text, end))
+        return cred is not None and cred.start() > end
+
+    def _surname_initials(self, text: str, kinds: Mapping[int, int]) -> list[NameCandidate]:
+        """ "Rowe, L.", "sisneros, c.", "NAIR N.", "kader i. (resident)": a surname and an
+        initial. With the comma the shape is the evidence; without it (the capitalised form
+        is ``name.initial``'s) the name must fill its field or be in the dictionaries."""
+        out: list[NameCandidate] = []
+        for im in _LONE_INITIAL.finditer(text):
+            m = _SURNAME_BEFORE.search(text, max(0, im.start() - 40), im.start())
+            if m is None:
+                continue
+            word, initial = m.group("s"), im.group("i")
+            if word.islower() != initial.islower():
+                continue
+            if _NEXT_CAPITALISED.match(text, im.end()):
+                continue  # "Demenz vom Alzheimer-Typ, M. Parkinson": the initial starts a name
+            if word.islower() or (word.isupper() and len(word) > 1):
+                if self._not_loose(word):
+                    continue
+            elif self._stop(word, soft=True) or word in self.breakers:
+                continue
+            if kinds.get(m.start("s"), 0) & _PLACE_KINDS:
+                continue
+            if m.group("comma") is None:
+                if not (word.islower() or word.isupper()):
+                    continue
+                in_dict = bool(kinds.get(m.start("s"), 0) & (Kind.FIRST | Kind.LAST))
+                if not in_dict and not self._field_ends(text, im.end()):
+                    continue
+            out.append(
+                NameCandidate(m.start("s"), im.end(), "PATIENT", "name.surname_initial", 0.8)
+            )
+        return out
+
+    def _layout(self, text: str, kinds: Mapping[int, int]) -> list[NameCandidate]:
+        """Names the layout gives away (``layout``): the line after a sign-off, an e-mail
+        display name, a cell of a name column."""
+        out: list[NameCandidate] = []
+        for pos in self.layout.sign_offs(text):
+            title = self.title_re.match(text, pos)
+            if title is None and self.lower_title_re is not None:
+                title = self.lower_title_re.match(text.lower(), pos)
+            if title is not None:
+                continue  # the title rule finds it
+            s, e, words, _ = self.extend(text, pos, soft=True, kinds=kinds)
+            if words and self._field_ends(text, e):
+                out.append(NameCandidate(s, e, "DOCTOR", "name.layout", 0.85))
+            elif (found := self.loose(text, pos, kinds, strict=True)) is not None:
+                out.append(NameCandidate(*found, "DOCTOR", "name.layout", 0.85))
+        for s, e in email_display_names(text):
+            found = self._field_name(text, s, e)
+            if found is not None:
+                out.append(NameCandidate(*found, "DOCTOR", "name.layout", 0.85))
+        for cell in self.layout.table_cells(text):
+            found = self._field_name(text, cell.start, cell.end, table=True)
+            if found is not None:
+                out.append(NameCandidate(*found, cell.label, "name.layout", 0.8))
+        return out
+
+    def _field_name(
+        self, text: str, start: int, end: int, *, table: bool = False
+    ) -> tuple[int, int] | None:
+        """The name filling ``text[start:end]`` (a title first allowed), or None when the
+        field holds anything else: digits, common or field words, more than four words."""
+        seg = text[start:end]
+        while seg and seg[-1] in " \t,'\"":
+            seg = seg[:-1]
+        while seg and seg[0] in " \t'\"":
+            seg, start = seg[1:], start + 1
+        title = self.title_re.match(seg) or (
+            self.lower_title_re.match(seg.lower()) if self.lower_title_re is not None else None
+        )
+        if title is not None and len(title.group("title")) == 1:
+            title = None  # "M.\nProeter": a one-letter title is the name's initial here
+        body_start = title.end() if title is not None else 0
+        body = seg[body_start:].replace("-\n", "")
+        if not body or not _FIELD_CHARS.fullmatch(body.replace("\n", " ")):
+            return None
+        tokens = _FIELD_WORD.findall(body)
+        if not tokens or len(tokens) > 4:
+            return None
+        words = [t.rstrip(".") for t in tokens if len(t.rstrip(".")) >= 2]
+        if not words:
+            return None
+        if table and len(words) >= 2:
+            # a name cell may hold a word that is also common ("power alyssa"); a cell of
+            # common words only, or with a field word in it, is no name
+            if all(self._not_loose(w) for w in words) or any(
+                self._field_word(w) for w in words
+            ):
+                return None
+        elif any(self._not_loose(w) for w in words):
+            return None
+        if table and title is None and len(words) == 1 and words[0].isupper():
+            return None  # "PO", "BID", "IV" left in a name column by a wrapped row
+        return start + body_start, start + len(seg)
 
     def _headers(self, text: str, lower: str) -> list[tuple[str, int]]:
         """(header phrase, offset after the delimiter and spaces) for "Header: value" fields."""
@@ -387,7 +670,7 @@ class NameFinder:
         for m in _DELIMITER.finditer(text):
             pos = m.start()
             base = max(0, pos - 40)
-            seg = lower[base:pos].rstrip()
+            seg = lower[base:pos].rstrip().rstrip(".").rstrip()  # "ASSISTANT.....: x"
             tokens = seg.split()
             for k in range(min(self.header_words, len(tokens)), 0, -1):
                 phrase = " ".join(tokens[-k:]).lstrip(_HEADER_PUNCT)
@@ -397,10 +680,10 @@ class NameFinder:
                 head_start = base + (tail.start() if tail else 0)
                 if tail:
                     head_start += len(tail.group(0)) - len(tail.group(0).lstrip(_HEADER_PUNCT))
-                if _line_start(text, head_start):
+                if _line_start(text, head_start) or at_line_start(text, head_start):
                     after = m.end()
                     # "cc:[W. Zhang]", "Patient: (Maria Garcia)": the bracket is not the name
-                    while after < len(text) and text[after] in " \t[(":
+                    while after < len(text) and text[after] in " \t[(|":
                         after += 1
                     out.append((phrase, after))
                 break
@@ -504,6 +787,32 @@ class NameFinder:
                     out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_last", 0.5))
         return out
 
+    def propagate_resolved(
+        self, text: str, spans: Iterable[Span], *, own: str
+    ) -> list[NameCandidate]:
+        """Occurrences of the names other detectors found (resolved spans whose source is not
+        ``own``), as ``propagate`` does for the rules' own names. Only capitalised,
+        name-shaped spans count: a model's stray NAME on a misspelt word ("eannot") or a drug
+        must not spread."""
+        sources = [
+            NameSource(text[s.start : s.end], s.label)
+            for s in spans
+            if coarse(s.label) == "NAME"
+            and not s.source.startswith(own + ":")
+            and _name_shaped(text[s.start : s.end])
+        ]
+        if not sources:
+            return []
+        propagator = Propagator(
+            sources, is_stop=lambda tok: self._stop(tok, soft=True), common=self.common
+        )
+        covered = [(s.start, s.end) for s in spans]
+        return [
+            NameCandidate(o.start, o.end, o.label, "name.propagated", 0.75)
+            for o in propagator.scan(text)
+            if not any(a <= o.start and o.end <= b for a, b in covered)
+        ]
+
     def propagate(self, text: str, found: Iterable[NameCandidate]) -> list[NameCandidate]:
         """Tag other occurrences of strongly evidenced names (see ``propagation``).
 
@@ -523,6 +832,32 @@ class NameFinder:
             NameCandidate(o.start, o.end, o.label, "name.propagated", 0.75)
             for o in propagator.scan(text)
         ]
+
+
+def _has_initial(text: str, start: int, end: int) -> bool:
+    """Whether a found name has a one-letter initial ("sisneros, c.", "j fan")."""
+    return any(len(tok.rstrip(".")) == 1 for tok in text[start:end].replace(",", " ").split())
+
+
+def _name_shaped(text: str) -> bool:
+    """A name as a model or an LLM found it, worth looking for elsewhere: one to four
+    capitalised words or initials (not "eannot", "Januvia and", "MRN 123")."""
+    parts = text.split()
+    return 0 < len(parts) <= 4 and all(
+        _CAPITALISED_PART.fullmatch(p) is not None for p in parts
+    ) and any(len(p.rstrip(".,")) >= 3 for p in parts)
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _skip_blanks(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t>·•*":
+        pos += 1
+    return pos
 
 
 def _is_word(ch: str) -> bool:

@@ -38,6 +38,11 @@ class PlaceWords:
     ambiguous_states: frozenset[str]
     #: whether a phrase is a known city (the detector's dictionary)
     is_city: Callable[[str], bool]
+    #: lower-case common words (stop lists, common English, clinical words), never the
+    #: distinct part of a lower-case place ("the local hospital")
+    common: frozenset[str] = frozenset()
+    #: lower-case words a lower-case place never starts with ("to", "the", "referred", "fyi")
+    lower_stop: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -46,7 +51,10 @@ class PlaceWords:
         care_stop: Iterable[str],
         clinical: frozenset[str],
         is_city: Callable[[str], bool],
+        common: frozenset[str] = frozenset(),
     ) -> PlaceWords:
+        generic = frozenset(w.lower() for w in places.get("generic_words", ()))
+        leads = frozenset(w.lower() for w in places.get("lead_words", ()))
         return cls(
             leads=_leads_regex(places.get("lead_words", ())),
             distinct=_distinct_regex(places.get("generic_words", ())),
@@ -54,6 +62,10 @@ class PlaceWords:
             clinical=clinical,
             ambiguous_states=frozenset(places.get("ambiguous_state_codes", ())),
             is_city=is_city,
+            common=common | clinical | generic | leads,
+            lower_stop=clinical
+            | leads
+            | frozenset(w.lower() for w in places.get("lower_place_stop", ())),
         )
 
 
@@ -115,12 +127,41 @@ def state_evidence(
     return (s, e) if words.is_city(city) else None
 
 
+def trim_common_lower(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """A lower-case place: the words right before the place word, read backwards up to a lead
+    word ("to", "the", "referred") or, once a distinct word is in, up to a common word ("he
+    fell near coutts nursing home" -> "coutts nursing home"). It needs a distinct word there
+    ("the local hospital", "to hospital" are no names) or a distinct place after a comma
+    ("government medical college and hospital, mathura")."""
+    if e <= s:
+        return None
+    start = m.start()
+    distinct = False
+    for w in reversed(list(_WORD.finditer(text, s, m.start()))):
+        word = w.group(0).lower()
+        if len(word) < 2 or word in words.lower_stop:
+            break
+        common = word in words.common
+        if common and distinct:
+            break
+        distinct = distinct or not common
+        start = w.start()
+    if not distinct:
+        tail = [w.group(0).lower().strip(",.") for w in _WORD.finditer(text, m.start(), e)]
+        if not ("," in text[m.start() : e] and tail and tail[-1] not in words.common):
+            return None
+    return start, e
+
+
 #: step name (the value in ``post``) -> (step, named groups the rule's pattern must have)
 POST_STEPS: dict[str, tuple[PostStep, frozenset[str]]] = {
     "trim_leads": (trim_leads, frozenset()),
     "needs_distinct_word": (needs_distinct_word, frozenset()),
     "trim_care_words": (trim_care_words, frozenset()),
     "state_evidence": (state_evidence, frozenset({"state"})),
+    "trim_common_lower": (trim_common_lower, frozenset()),
 }
 
 
