@@ -61,6 +61,14 @@ FOUND = [
     ("Ms. Abara is a crop-duster pilot.", "crop-duster pilot"),
     ("He was a\nmarine engineer until 2001.", "marine engineer"),
     ("Vusi is a health and safety inspector and cannot come in.", "health and safety inspector"),
+    # a field name with the usual OCR confusions, or followed by one space or a line break
+    ("OCCUPATI0N:    glassbl0wer\nNext of kin: none", "glassbl0wer"),
+    ("Occupatíon: sign writer |", "sign writer"),
+    ("Employnent: wheelwright, full\ntime", "wheelwright"),
+    ("OCCUPATION organ tuner\nPREFERRED PHARMACY: none", "organ tuner"),
+    ("intact Employment\nsaddler full time", "saddler"),
+    ("Occupational history: thatcher for 20 years", "thatcher"),
+    ("Pt is a pharmacist, injured at work.", "pharmacist"),
 ]
 
 
@@ -101,6 +109,11 @@ NOT_FOUND = [
     "He is a veteran and a known patient of Dr. Patel.",
     "Ex-wife at bedside; former partner called.",
     "Pt is a cashier, injured at work (Harbour Freight Depot).",
+    "Occupational therapy: consulted.",
+    "occupation exposure to asbestos was denied",
+    "Trade deficit noted.",
+    "Job well done by the team.",
+    "Employment\nFull time",
 ]
 
 
@@ -128,6 +141,8 @@ def test_spans_name_the_rule_that_found_them(det: RuleDetector) -> None:
     assert "rules:profession.retired_clause" in sources(det, "SH: retired signalm4n; alone.")
     assert "rules:profession.age" in sources(det, "Mrs. Ortiz, a 94 yo pharmacist, whom")
     assert "rules:profession.is_a" in sources(det, "Ms. Abara is a crop-duster pilot.")
+    assert "rules:profession.field_loose" in sources(det, "OCCUPATION organ tuner\n")
+    assert "rules:profession.patient_is_a" in sources(det, "Pt is a pharmacist, injured.")
 
 
 def test_profession_group_switches_every_profession_rule_off() -> None:
