@@ -69,6 +69,10 @@ FOUND = [
     ("intact Employment\nsaddler full time", "saddler"),
     ("Occupational history: thatcher for 20 years", "thatcher"),
     ("Pt is a pharmacist, injured at work.", "pharmacist"),
+    ("Oecupation = window dresser", "window dresser"),
+    # a head noun hyphenated over a line break, found from its agent-noun ending
+    ("Kofi was a harbour mas-\nter until 2001.", "harbour mas-\nter"),
+    ("She is a data an-\nalyst and cannot come in.", "data an-\nalyst"),
 ]
 
 
@@ -114,6 +118,8 @@ NOT_FOUND = [
     "Trade deficit noted.",
     "Job well done by the team.",
     "Employment\nFull time",
+    "She is a non-\nsmoker.",
+    "This is a follow-\nup visit.",
 ]
 
 
