@@ -120,6 +120,7 @@ NOT_FOUND = [
     "Employment\nFull time",
     "She is a non-\nsmoker.",
     "This is a follow-\nup visit.",
+    'Specimen labelled "colon" is a tan-pink tissue frag-\nment.',
 ]
 
 
