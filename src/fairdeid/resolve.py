@@ -340,12 +340,19 @@ class Resolver:
             out.extend(refine_coarse(text, span, (f for f in near if f.end > span.start)))
         return out
 
-    def _dropped(self, text: str, span: Span) -> bool:
-        """Step 1's filters after thresholds: ignored or kept labels, allow lists, young ages."""
+    def keeps(self, text: str, span: Span) -> bool:
+        """Whether the policy leaves ``span`` in the text: its label ignored or kept by the
+        preset, its text on the allow list, or (``safe_harbor``) an age under 90.
+
+        Public because evaluation scores against the gold a policy promises to remove
+        (``fairdeid evaluate --scope preset``), and it must ask the same question as here.
+        """
         if self._drops(span.label):
             return True
         if self._allow and text[span.start : span.end].casefold() in self._allow:
             return True
-        if self._not_phi.matches(span, text):
-            return True
         return self.preset.min_age is not None and _is_young_age(span, text, self.preset.min_age)
+
+    def _dropped(self, text: str, span: Span) -> bool:
+        """Step 1's filters after thresholds: the policy's, then the never-PHI words."""
+        return self.keeps(text, span) or self._not_phi.matches(span, text)
