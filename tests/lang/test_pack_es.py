@@ -354,12 +354,3 @@ def test_names_and_cities_end_before_form_words(
 def test_pack_cuts_merged_spans_at_the_crf_boundaries() -> None:
     assert load_pack("es").config["resolve"]["boundaries"] == ["crf"]
 
-
-def test_the_door_of_an_address_is_not_a_city(detector: RuleDetector) -> None:
-    """The packaged address tail read "Bajo A." as a city and took the full stop with it."""
-    text = "Domicilio: Calle Pedro Gonu, 28, Bajo A. Localidad/ Provincia: Madrid."
-    stop = text.index("A. Localidad") + 1
-    spans = detector.detect(Document("t", text))
-    assert not [s for s in spans if s.label == "CITY" and s.start < stop + 1 and s.end > stop - 1
-                and text[s.start : s.end] != "Madrid"]
-    assert not [s for s in spans if s.start <= stop < s.end]
