@@ -33,6 +33,7 @@ from typing import Any
 
 from fairdeid.corpora.meddocan import iter_meddocan
 from fairdeid.corpora.synth.lang import LangNoteGenerator
+from fairdeid.detect.crf import FEATURE_SETS
 from fairdeid.detect.rules.compiler import load_word_file
 from fairdeid.detect.tokens import words_of
 from fairdeid.document import Document
@@ -246,13 +247,15 @@ def train(lang: str, args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     if out.exists():
         shutil.rmtree(out)
     cfg = CRFTrainConfig(out=out, name=model_name(lang), seed=args.seeds[0], c1=args.c1,
-                         c2=args.c2, max_iterations=args.max_iterations)
+                         c2=args.c2, max_iterations=args.max_iterations,
+                         features=args.features,
+                         gazetteers=lang if args.features != "v1" else None)
     summary = train_crf(cfg, docs)
     meta = json.loads((out / "fairdeid_model.json").read_text("utf-8"))
     meta["training"] = {"language": lang, "notes_per_seed": args.notes, "seeds": args.seeds,
                         "documents": sources, "dropped_labels": sorted(args.drop),
                         "vary": args.vary, "c1": args.c1, "c2": args.c2,
-                        "max_iterations": args.max_iterations}
+                        "max_iterations": args.max_iterations, "features": args.features}
     (out / "fairdeid_model.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     return out, {**summary, "documents": sources}
 
@@ -288,12 +291,14 @@ def model_card(lang: str, meta: dict[str, Any], log: dict[str, Any],
         f"| {r['pipeline']} | {r['char_recall']:.3f} | {r['char_precision']:.3f} | "
         f"{r['token_recall']:.3f} | {r['token_precision']:.3f} |" for r in rows)
     dropped = ", ".join(training.get("dropped_labels", [])) or "none"
+    feature_set = training.get("features", "v1")
+    features = f" --features {feature_set}" if feature_set != "v1" else ""
     return f"""# {meta.get("name", target.name)}
 
 Linear-chain CRF (python-crfsuite; fairdeid's shape, casing, affix, dictionary and context
-features, `fairdeid.detect.crf`) tagging coarse PHI categories (BIO) in **{name}** clinical
-text, {size:.1f} MB. Written by `scripts/train_pack_crfs.py`. Meant to run beside the
-`{lang}` pack's rules with its spans kept from a score of {SHIPPED_THRESHOLD}
+features, set {feature_set}, `fairdeid.detect.crf`) tagging coarse PHI categories (BIO) in
+**{name}** clinical text, {size:.1f} MB. Written by `scripts/train_pack_crfs.py`. Meant to run
+beside the `{lang}` pack's rules with its spans kept from a score of {SHIPPED_THRESHOLD}
 (`[resolve] thresholds = {{ crf = {SHIPPED_THRESHOLD} }}` in the pack.toml), not alone.
 
 ## Data
@@ -313,7 +318,7 @@ cores; c1 {training.get("c1")}, c2 {training.get("c2")},
 {training.get("max_iterations")} iterations.
 ```bash
 python scripts/train_pack_crfs.py --langs {lang} --notes {training.get("notes_per_seed")} \\
-  --seeds {seeds} --vary {training.get("vary")} --install
+  --seeds {seeds} --vary {training.get("vary")}{features} --install
 ```
 
 ## Scores on the hand-written dev set (`benchmarks/data/lang/{lang}.markup`, 24 notes)
@@ -351,6 +356,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.05)
     parser.add_argument("--max-iterations", type=int, default=150)
+    parser.add_argument("--features", default="v1", choices=FEATURE_SETS,
+                        help="CRF feature set (fairdeid.detect.crf); v2 reads the pack's word "
+                        "lists as gazetteers")
     parser.add_argument("--meddocan", type=Path, default=MEDDOCAN_TRAIN,
                         help="MEDDOCAN train dir for Spanish ('' to leave it out)")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pack-crfs")

@@ -15,8 +15,13 @@ The overlap rule is privacy-first and deterministic:
    (``safe_harbor``) ages under 90.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
-3. The group's label is the label of its *winner*: the longest member, then the highest score,
-   then the label that comes first in the taxonomy order, then the smallest ``source`` string.
+   With ``[resolve] boundaries = ["crf"]``, a group is first cut where one of those detectors
+   ends one entity and starts the next with only punctuation or spaces between ("Hospital
+   Doctor Peset" and "Avda. Gaspar Aguilar, 90" inside a rule's one long span): each piece
+   becomes a span, and only the separator characters between them stay in the text.
+3. The group's (or piece's) label is the label of its *winner*: the longest member, then the
+   highest score, then the label that comes first in the taxonomy order, then the smallest
+   ``source`` string.
    A coarse winning label (``NAME``) is refined by the best fine label of the same category
    that another member carries (``DOCTOR``).
    The winner's source is kept and every other member's source is listed in ``attrs["also"]``.
@@ -145,8 +150,66 @@ def _glued(gap: str) -> bool:
     return gap == "" or (gap.isspace() and not _LINE_BREAK.search(gap))
 
 
-def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
-    """Union overlapping spans into one span each, labelled by the documented winner rule."""
+#: Longest run of separators between two entities a boundary detector tells apart
+_MAX_ENTITY_GAP = 3
+
+
+def entity_cuts(text: str, group: Sequence[Span], boundaries: frozenset[str]) -> list[int]:
+    """Offsets ``[end1, start2, end2, start3, ...]`` where a ``boundaries`` detector's spans in
+    ``group`` end one entity and start another, separated by 1-3 characters that are neither
+    letters nor digits.
+
+    Why: privacy first means a character any detector flagged is removed, so overlapping spans
+    are unioned; but a greedy rule running over two entities ("Hospital X Avda. Y, 90") would
+    make them one, and a word-level model trained on the corpus conventions knows where one
+    stops. Cutting there removes the same letters and digits; only the separators between the
+    two stay, and each entity keeps its own label.
+    """
+    ends = sorted({s.end for s in group if s.detector in boundaries})
+    starts = {s.start for s in group if s.detector in boundaries}
+    last = max(s.end for s in group)
+    cuts: list[int] = []
+    for end in ends:
+        if end >= last or (cuts and end <= cuts[-1]):
+            continue
+        for start in range(end + 1, min(end + _MAX_ENTITY_GAP, last - 1) + 1):
+            if start in starts and not any(ch.isalnum() for ch in text[end:start]):
+                cuts.extend((end, start))
+                break
+    return cuts
+
+
+def _merge_group(group: list[Span]) -> Span:
+    """One span covering ``group``, labelled by the documented winner rule."""
+    if len(group) == 1:
+        return group[0]
+    winner = min(group, key=_winner_key)
+    start = min(s.start for s in group)
+    end = max(s.end for s in group)
+    also = sorted({s.source for s in group if s.source != winner.source})
+    attrs = dict(winner.attrs)
+    if also:
+        attrs["also"] = also
+    label = _refine(winner.label, group)
+    # a new Span rather than ``dataclasses.replace``: the same fields, a third of the cost
+    return Span(start, end, label, winner.source, winner.score, attrs)
+
+
+def _pieces(group: list[Span], cuts: list[int]) -> list[list[Span]]:
+    """The members of ``group`` clipped to each piece between the cuts."""
+    bounds = [min(s.start for s in group), *cuts, max(s.end for s in group)]
+    out = []
+    for lo, hi in zip(bounds[::2], bounds[1::2], strict=True):
+        out.append([Span(max(s.start, lo), min(s.end, hi), s.label, s.source, s.score, s.attrs)
+                    for s in group if s.start < hi and lo < s.end])
+    return out
+
+
+def merge_overlaps(
+    spans: Iterable[Span], *, text: str = "", boundaries: frozenset[str] = frozenset()
+) -> list[Span]:
+    """Union overlapping spans into one span each, labelled by the documented winner rule;
+    with ``boundaries`` (and the ``text``), cut at those detectors' entity boundaries."""
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     groups: list[list[Span]] = []
     group_end = -1
@@ -159,19 +222,11 @@ def merge_overlaps(spans: Iterable[Span]) -> list[Span]:
             group_end = span.end
     merged: list[Span] = []
     for group in groups:
-        if len(group) == 1:
-            merged.append(group[0])
-            continue
-        winner = min(group, key=_winner_key)
-        start = min(s.start for s in group)
-        end = max(s.end for s in group)
-        also = sorted({s.source for s in group if s.source != winner.source})
-        attrs = dict(winner.attrs)
-        if also:
-            attrs["also"] = also
-        label = _refine(winner.label, group)
-        # a new Span rather than ``dataclasses.replace``: the same fields, a third of the cost
-        merged.append(Span(start, end, label, winner.source, winner.score, attrs))
+        cuts = entity_cuts(text, group, boundaries) if boundaries and len(group) > 1 else []
+        if cuts:
+            merged.extend(_merge_group(piece) for piece in _pieces(group, cuts))
+        else:
+            merged.append(_merge_group(group))
     return merged
 
 
@@ -206,6 +261,9 @@ class ResolveConfig:
     deny: Mapping[str, str] = field(default_factory=dict)
     #: Labels to drop entirely (on top of the preset).
     ignore_labels: Sequence[str] = ()
+    #: Detectors whose entity boundaries cut a union of overlapping spans (``merge_overlaps``):
+    #: a model trained on the target's conventions, beside greedier rules.
+    boundaries: Sequence[str] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:
@@ -297,6 +355,7 @@ class Resolver:
         self._allow = {a.casefold() for a in self.config.allow}
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
         self._ignore = set(self.config.ignore_labels)
+        self._boundaries = frozenset(self.config.boundaries)
         self._not_phi = packaged_not_phi_words()
         #: ``_drops`` and ``_splits`` per label: the answers only depend on the (fixed) preset
         #: and ignore list, and every span asks
@@ -336,7 +395,7 @@ class Resolver:
             for match in pattern.finditer(text):
                 if match.end() > match.start():
                     kept.append(Span(match.start(), match.end(), label, "deny:" + pattern.pattern))
-        merged = merge_overlaps(kept)
+        merged = merge_overlaps(kept, text=text, boundaries=self._boundaries)
         if not cut:
             return merged
         return [piece for span in merged for piece in split_at_blank_lines(text, span)]
@@ -357,12 +416,19 @@ class Resolver:
             out.extend(refine_coarse(text, span, (f for f in near if f.end > span.start)))
         return out
 
-    def _dropped(self, text: str, span: Span) -> bool:
-        """Step 1's filters after thresholds: ignored or kept labels, allow lists, young ages."""
+    def keeps(self, text: str, span: Span) -> bool:
+        """Whether the policy leaves ``span`` in the text: its label ignored or kept by the
+        preset, its text on the allow list, or (``safe_harbor``) an age under 90.
+
+        Public because evaluation scores against the gold a policy promises to remove
+        (``fairdeid evaluate --scope preset``), and it must ask the same question as here.
+        """
         if self._drops(span.label):
             return True
         if self._allow and text[span.start : span.end].casefold() in self._allow:
             return True
-        if self._not_phi.matches(span, text):
-            return True
         return self.preset.min_age is not None and _is_young_age(span, text, self.preset.min_age)
+
+    def _dropped(self, text: str, span: Span) -> bool:
+        """Step 1's filters after thresholds: the policy's, then the never-PHI words."""
+        return self.keeps(text, span) or self._not_phi.matches(span, text)

@@ -122,7 +122,7 @@ def pipeline() -> Pipeline:
             "C/. Galaxia 6, esc. 2, 2ºb",
             "STREET",
         ),
-        ("CIPA: nhc-739146.", "nhc-739146", "MEDICALRECORD"),
+        ("CIPA: nhc-739146.", "739146", "MEDICALRECORD"),
         ("Revisión el 03.03.21.", "03.03.21", "DATE"),
         (
             "Valorada por la Dra. Dolores Delgado.",
@@ -158,6 +158,7 @@ def test_rule_families_find_spanish_phi(
         ("Un vial de insulina 100 UI.", "vial de insulina 100"),
         ("Hace paseo diario 30 minutos.", "paseo diario 30"),
         ("Tomar 2 y 3 comprimidos al día.", "2 y 3"),
+        ("CIPA: nhc-739146.", "nhc-"),  # the form's prefix, not the number (MEDDOCAN)
     ],
 )
 def test_ordinary_spanish_is_not_phi(detector: RuleDetector, text: str, value: str) -> None:
@@ -304,3 +305,52 @@ def test_recall_classes_leave_ordinary_spanish_alone(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+# -- MEDDOCAN boundaries (issue 12): where one entity ends in address and signature blocks -------
+
+
+def _spans_of(detector: RuleDetector, text: str) -> set[tuple[str, str]]:
+    return {(text[s.start : s.end], s.label) for s in detector.detect(Document("t", text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "institution"),
+    [
+        ("Servicio de Urología Hospital Universitario Doctor Peset Avda. Gaspar Aguilar, 90",
+         "Hospital Universitario Doctor Peset"),
+        ("Servicio de Urología. Hospital Dr. Peset Av. Gaspar Aguilar, 90.", "Hospital Dr. Peset"),
+        ("Hospital Infanta Elena Ctra Sevilla Huelva s/n 21080 Huelva.", "Hospital Infanta Elena"),
+        ("Hospital Clínico San Carlos Paseo de la Castellana, 261", "Hospital Clínico San Carlos"),
+    ],
+)
+def test_institution_stops_before_the_street(
+    detector: RuleDetector, text: str, institution: str
+) -> None:
+    found = _spans_of(detector, text)
+    assert (institution, "HOSPITAL") in found
+    assert not any(label == "HOSPITAL" and value.startswith(institution + " ")
+                   for value, label in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Avda. Dr. Esquerdo, 46 28040 Madrid España E-mail: abc@hotmail.com", "E-mail"),
+        ("Pº de la Castellana 261 28046 Madrid Tlf. 917277336", "Tlf"),
+        ("Dr. Juan Pérez Avda. de Elvas s/n", "Avda"),
+    ],
+)
+def test_names_and_cities_end_before_form_words(
+    detector: RuleDetector, text: str, word: str
+) -> None:
+    """ "Madrid E-mail" was one PATIENT span, "Pérez Avda" one DOCTOR span."""
+    start = text.index(word)
+    for span in detector.detect(Document("t", text)):
+        if span.label in ("PATIENT", "DOCTOR", "CITY", "HOSPITAL"):
+            assert not span.start <= start < span.end, (text[span.start : span.end], span.label)
+
+
+def test_pack_cuts_merged_spans_at_the_crf_boundaries() -> None:
+    assert load_pack("es").config["resolve"]["boundaries"] == ["crf"]
+

@@ -58,6 +58,15 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for localization and 
 ResamplesOpt = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")]
 ProgressOpt = Annotated[bool, typer.Option("--progress/--no-progress", help="Progress bars.")]
 LangOpt = Annotated[str | None, lang_option()]
+ScopeOpt = Annotated[
+    str,
+    typer.Option(
+        "--scope", metavar="SCOPE",
+        help="Gold to score against: 'all' spans (default), or 'preset': only those the "
+        "policy (preset, ignored labels, ages under 90 for safe_harbor) removes; spans it "
+        "keeps leave gold and predictions, and the output says how many.",
+    ),
+]
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -203,6 +212,7 @@ def evaluate_cmd(
     resamples: ResamplesOpt = 1000,
     progress: ProgressOpt = True,
     lang: LangOpt = None,
+    scope: ScopeOpt = "all",
     old_pipeline: OldPipelineOpt = None,
     old_detector: OldDetectorOpt = None,
 ) -> None:
@@ -212,14 +222,18 @@ def evaluate_cmd(
     """
     from fairdeid.evaluate import evaluate_pipeline
     from fairdeid.evaluate.runner import progress_bar
+    from fairdeid.evaluate.scope import SCOPES
 
+    if scope not in SCOPES:
+        raise fail(f"--scope must be one of: {', '.join(SCOPES)} (got {scope!r})")
     config, names = _system(config, detectors, old_pipeline, old_detector)
     _check_first(config, names, report)
     docs = _load(gold, fmt)
     pipe = _pipeline(config, names, lang)
     try:
         with progress_bar(progress, console) as bar:
-            result, pred = evaluate_pipeline(pipe, docs, n_boot=resamples, seed=seed, progress=bar)
+            result, pred = evaluate_pipeline(
+                pipe, docs, n_boot=resamples, seed=seed, progress=bar, scope=scope)
     except DetectionFailedError as exc:
         raise _detection_failed(exc, as_json=as_json, report=report, what="metrics") from None
     except FairdeidError as exc:  # e.g. a detector emitting a label outside the taxonomy
@@ -230,6 +244,8 @@ def evaluate_cmd(
         print(json.dumps(out, ensure_ascii=False))
     else:
         _print_evaluation(out, f"{system} on {_plural(len(docs), 'document')}")
+        if "scope" in out:
+            _print_scope(out["scope"])
     if report is not None:
         from fairdeid.evaluate.missed import worst_missed
         from fairdeid.evaluate.report import ReportData, write_report
@@ -253,6 +269,19 @@ def _print_evaluation(out: dict[str, Any], title: str) -> None:
         f"leak_rate {_pct(out['leak_rate']['value'])}%   "
         f"retention {_pct(out['retention']['value'])}%   "
         f"{_plural(out['words'], 'word')} in {out['seconds']:.2f} s"
+    )
+
+
+def _print_scope(scope: dict[str, Any]) -> None:
+    """Say what ``--scope preset`` left out, so the numbers are never read as "all gold"."""
+
+    def counts(by_label: dict[str, int]) -> str:
+        return ", ".join(f"{label} {n}" for label, n in by_label.items()) or "none"
+
+    emit_line(
+        f"scope {scope['name']}: scored against the gold the policy removes; left out as kept "
+        f"by the policy: gold {counts(scope['gold_dropped'])}; predicted "
+        f"{counts(scope['pred_dropped'])}"
     )
 
 

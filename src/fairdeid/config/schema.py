@@ -27,7 +27,8 @@ SECTIONS = ("pipeline", "detectors", "resolve", "replace")
 
 PIPELINE_KEYS = ("detectors", "max_chunk_chars", "chunk_overlap_chars", "language")
 
-RESOLVE_KEYS = ("preset", "min_score", "thresholds", "allow", "deny", "ignore_labels")
+RESOLVE_KEYS = (
+    "preset", "min_score", "thresholds", "allow", "deny", "ignore_labels", "boundaries")
 
 #: ``[replace]`` keys of every mode (one file may hold the settings of several modes, as the
 #: packaged default does): see ``replace/__init__.py`` build_replacer, ``replace/tags.py`` and
@@ -140,6 +141,7 @@ def validate_resolve(table: Mapping[str, Any]) -> None:
     _string_list("resolve", "allow", table.get("allow", []))
     for label in _string_list("resolve", "ignore_labels", table.get("ignore_labels", [])):
         check_label("resolve", "ignore_labels", label)
+    _string_list("resolve", "boundaries", table.get("boundaries", []))
 
 
 def validate_replace(table: Mapping[str, Any], mode: str | None = None) -> None:
@@ -177,11 +179,15 @@ def validate_config(config: Mapping[str, Any], *, mode: str | None = None) -> No
 
 
 def validate_thresholds(table: Mapping[str, Any], detector_names: Iterable[str]) -> None:
-    """``[resolve] thresholds`` keys are detector names (a span's ``source`` prefix)."""
+    """``[resolve] thresholds`` keys and ``boundaries`` are detector names (a span's
+    ``source`` prefix)."""
     names = set(detector_names)
     for name in table.get("thresholds", {}) or {}:
         if name not in names:
             raise _fail_unknown("resolve", "detector in thresholds", name, names)
+    for name in table.get("boundaries", []) or []:
+        if name not in names:
+            raise _fail_unknown("resolve", "detector in boundaries", name, names)
 
 
 def _is_number(value: object) -> bool:

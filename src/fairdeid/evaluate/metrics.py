@@ -329,6 +329,8 @@ class EvalResult:
             "documents": self.documents,
             "words": self.words,
             "seconds": round(self.seconds, 3),
+            # only what a caller put there (``--scope preset``): the default object is unchanged
+            **self.extra,
         }
 
 

@@ -102,9 +102,25 @@ def predict(
 
     Raises ``DetectionFailedError`` when a detector failed on any document.
     """
+    out, _, seconds = predict_with_languages(
+        pipeline, docs, progress=progress, description=description, chunk=chunk)
+    return out, seconds
+
+
+def predict_with_languages(
+    pipeline: Pipeline,
+    docs: Sequence[Document],
+    *,
+    progress: Progress | None = None,
+    description: str = "detecting",
+    chunk: int = CHUNK,
+) -> tuple[list[Document], list[str], float]:
+    """As ``predict``, with the language whose pipeline handled each document (whose policy
+    judged it: ``--scope preset`` asks that policy again)."""
     bare = strip(docs)
     task = progress.add_task(description, total=len(bare)) if progress is not None else None
     out: list[Document] = []
+    languages: list[str] = []
     failures: dict[str, str] = {}
     seconds = 0.0
     for i in range(0, len(bare), chunk):
@@ -112,6 +128,7 @@ def predict(
         t0 = time.perf_counter()
         for detection in pipeline.detect_batch(batch):
             out.append(detection.document)
+            languages.append(detection.language)
             if detection.errors:
                 failures[detection.document.id] = "; ".join(detection.errors)
         seconds += time.perf_counter() - t0
@@ -123,4 +140,4 @@ def predict(
         # Scoring a document no detector could check as "found nothing" would report a recall
         # that never happened.
         raise DetectionFailedError(failures, len(bare))
-    return out, seconds
+    return out, languages, seconds

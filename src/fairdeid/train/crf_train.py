@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fairdeid.detect.crf import META_FILE, MODEL_FILE, CRFDetector, sentence_features
+from fairdeid.detect.crf import META_FILE, MODEL_FILE, CRFDetector, featurizer
 from fairdeid.detect.tokens import word_tags, words_of
 from fairdeid.document import Document
 from fairdeid.train.augment import Augmenter
@@ -34,6 +34,17 @@ class CRFTrainConfig:
     max_iterations: int = 150
     #: Keep the original notes next to the localized copies.
     keep_original: bool = True
+    #: Feature set (``fairdeid.detect.crf.FEATURE_SETS``), written into the model's metadata.
+    features: str = "v1"
+    #: With ``v2``: the language pack whose word lists are features (``None``: none).
+    gazetteers: str | None = None
+
+    def feature_meta(self) -> dict[str, Any]:
+        """What a loaded model needs to rebuild the features it was trained with."""
+        meta: dict[str, Any] = {"features": self.features}
+        if self.gazetteers:
+            meta["gazetteers"] = self.gazetteers
+        return meta
 
 
 def crf_training_docs(cfg: CRFTrainConfig, docs: Sequence[Document]) -> list[Document]:
@@ -56,12 +67,13 @@ def train_crf(
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     trainer = pycrfsuite.Trainer(verbose=False)
+    featurize = featurizer(cfg.feature_meta())
     n_words = 0
     for doc in crf_training_docs(cfg, train_docs):
         words = words_of(doc.text)
         if not words:
             continue
-        trainer.append(sentence_features(words), word_tags(words, doc.spans, cfg.scheme))
+        trainer.append(featurize(doc.text, words), word_tags(words, doc.spans, cfg.scheme))
         n_words += len(words)
     trainer.set_params(
         {
@@ -79,6 +91,7 @@ def train_crf(
         "scheme": cfg.scheme,
         "augment_locales": cfg.augment_locales,
         "seed": cfg.seed,
+        **cfg.feature_meta(),
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     summary: dict[str, Any] = {
