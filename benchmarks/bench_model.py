@@ -38,6 +38,7 @@ from typing import Any
 from fairdeid.document import Document, Span
 
 NATIVE = ("zh_CN", "hi_IN", "bn_BD")
+DEFAULT_MODEL = "builtin:minilm-mc-deid"
 
 #: Records per ``Pipeline.detect_batch`` call in ``--settings`` (``fairdeid deidentify``'s default).
 RECORDS_PER_CALL = 32
@@ -268,6 +269,8 @@ def settings_child(table: dict[str, Any], dev: Path, n_notes: int) -> dict[str, 
 
 def _settings_table(args: argparse.Namespace) -> dict[str, Any]:
     table: dict[str, Any] = dict(BASELINE)
+    if args.model != DEFAULT_MODEL:  # e.g. a copy of the model directory with another graph
+        table["model"] = args.model
     for key in ("threads", "inter_threads", "max_length", "stride", "batch_size"):
         if getattr(args, key) is not None:
             table[key] = getattr(args, key)
@@ -326,7 +329,7 @@ def markdown(rows: Sequence[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", default="builtin:minilm-mc-deid")
+    p.add_argument("--model", default=DEFAULT_MODEL)
     p.add_argument("--dev", type=Path, default=Path("/work/shared/data/asq-phi/dev.jsonl"))
     p.add_argument("--out", type=Path, default=Path("build/bench-model"))
     p.add_argument("--notes", type=int, default=150, help="Synthetic notes for the speed run.")
