@@ -47,6 +47,8 @@ RECORDS_PER_CALL = 32
 BASELINE: dict[str, Any] = {"spinning": True, "max_length": 256, "stride": 64, "batch_size": 16}
 #: The settings adopted from the sweep (the shipped defaults since issue 14).
 ADOPTED: dict[str, Any] = {"spinning": False, "max_length": 128, "stride": 32, "batch_size": 1}
+#: Issue 14, second pass: even windows (now the only layout) with a 16-token overlap.
+SHIPPED: dict[str, Any] = {**ADOPTED, "stride": 16}
 #: ``--sweep``: name -> [detectors.transformer] keys that differ from BASELINE.
 SWEEP: dict[str, dict[str, Any]] = {
     "baseline (shipped before)": {},
@@ -69,6 +71,10 @@ SWEEP: dict[str, dict[str, Any]] = {
     "window 64/16": {"max_length": 64, "stride": 16},
     "adopted: spinning off, window 128/32, batch 1": ADOPTED,
     "adopted + threads 1": {**ADOPTED, "threads": 1},
+    "window 128/8": {"max_length": 128, "stride": 8},
+    "window 160/16": {"max_length": 160, "stride": 16},
+    "window 96/16": {"max_length": 96, "stride": 16},
+    "shipped: spinning off, window 128/16, batch 1": SHIPPED,
 }
 
 
@@ -267,6 +273,38 @@ def settings_child(table: dict[str, Any], dev: Path, n_notes: int) -> dict[str, 
     return out
 
 
+def graph_parity(old: Path, new: Path, dev: Path, n_notes: int) -> dict[str, Any]:
+    """Two ONNX graphs of one model on the shipped detector's windows of the settings corpora:
+    max |logit difference| and argmax agreement over every real token (how the unfused graph
+    of issue 14 was checked against the fused one it replaced)."""
+    import numpy as np
+
+    from fairdeid.detect.transformer import OrtSettings, TransformerDetector, onnx_runner
+
+    det = TransformerDetector.load(DEFAULT_MODEL)
+    runners = [onnx_runner(path, settings=OrtSettings()) for path in (old, new)]
+    diff, agree, tokens, windows = 0.0, 0, 0, 0
+    for docs in _settings_corpora(dev, n_notes).values():
+        for i, doc in enumerate(docs):
+            for w in det._windows(i, det._encode(doc.text)):
+                ids = np.array([det._prefix + w.ids + det._suffix], dtype=np.int64)
+                types = np.zeros_like(ids)
+                types[0, len(det._prefix) : len(det._prefix) + len(w.case)] = w.case
+                a, b = (run(ids, np.ones_like(ids), types)[0] for run in runners)
+                diff = max(diff, float(np.abs(a - b).max()))
+                agree += int((a.argmax(-1) == b.argmax(-1)).sum())
+                tokens += len(a)
+                windows += 1
+    return {
+        "old": old.name,
+        "new": new.name,
+        "windows": windows,
+        "tokens": tokens,
+        "max_abs_logit_diff": round(diff, 4),
+        "argmax_agreement": round(agree / tokens, 6),
+    }
+
+
 def _settings_table(args: argparse.Namespace) -> dict[str, Any]:
     table: dict[str, Any] = dict(BASELINE)
     if args.model != DEFAULT_MODEL:  # e.g. a copy of the model directory with another graph
@@ -358,7 +396,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--stride", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--bucket", type=int, choices=(0, 1), default=None)
+    p.add_argument(
+        "--parity",
+        nargs=2,
+        type=Path,
+        metavar=("OLD_ONNX", "NEW_ONNX"),
+        help="Compare two graphs of the model on the settings corpora's windows.",
+    )
     args = p.parse_args(argv)
+    if args.parity:
+        print(json.dumps(graph_parity(*args.parity, args.dev, args.settings_notes)))
+        return
     if args.settings:
         row = settings_child(_settings_table(args), args.dev, args.settings_notes)
         print(json.dumps(row))
