@@ -305,6 +305,34 @@ def graph_parity(old: Path, new: Path, dev: Path, n_notes: int) -> dict[str, Any
     }
 
 
+def round_robin(variants: Sequence[str], dev: Path, n_notes: int, rounds: int) -> dict[str, Any]:
+    """CPU-s per 1k words of the detector alone for ``MODEL:MAX_LENGTH/STRIDE`` variants, run in
+    turn in one process for ``rounds`` rounds: on a shared machine, load drifts between
+    fresh-process runs; interleaving puts every variant under the same load."""
+    from fairdeid.detect.transformer import OrtSettings, TransformerDetector
+
+    docs = [d for ds in _settings_corpora(dev, n_notes).values() for d in ds]
+    words = sum(len(d.text.split()) for d in docs)
+    detectors = {}
+    for variant in variants:
+        model, _, window = variant.rpartition(":")
+        max_length, stride = (int(x) for x in window.split("/"))
+        det = TransformerDetector.load(
+            model, ort=OrtSettings(spinning=False), max_length=max_length, stride=stride
+        )
+        det.detect_batch(docs[:4])
+        detectors[variant] = det
+    runs: dict[str, list[float]] = {v: [] for v in detectors}
+    for _ in range(rounds):
+        for variant, det in detectors.items():
+            c = time.process_time()
+            for i in range(0, len(docs), RECORDS_PER_CALL):
+                det.detect_batch(docs[i : i + RECORDS_PER_CALL])
+            runs[variant].append(round(1000 * (time.process_time() - c) / words, 4))
+            print(variant, runs[variant][-1], file=sys.stderr, flush=True)
+    return {"words": words, "model_cpu_s_per_1k": runs}
+
+
 def _settings_table(args: argparse.Namespace) -> dict[str, Any]:
     table: dict[str, Any] = dict(BASELINE)
     if args.model != DEFAULT_MODEL:  # e.g. a copy of the model directory with another graph
@@ -403,7 +431,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar=("OLD_ONNX", "NEW_ONNX"),
         help="Compare two graphs of the model on the settings corpora's windows.",
     )
+    p.add_argument(
+        "--round-robin",
+        nargs="+",
+        metavar="MODEL:MAX_LENGTH/STRIDE",
+        help="Detector-alone CPU-s/1k of these variants, interleaved in one process.",
+    )
+    p.add_argument("--rounds", type=int, default=2)
     args = p.parse_args(argv)
+    if args.round_robin:
+        print(json.dumps(round_robin(args.round_robin, args.dev, args.settings_notes, args.rounds)))
+        return
     if args.parity:
         print(json.dumps(graph_parity(*args.parity, args.dev, args.settings_notes)))
         return

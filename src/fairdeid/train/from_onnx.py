@@ -201,6 +201,7 @@ def _dense_tensors(g: _Graph, node: Any, walk: _Walk, layers: int) -> dict[str, 
     """A dense layer's weight (as torch's [out, in]) and bias, named by its place in the walk."""
     weight, value, bias = _dense(g, node)
     user = g.only_consumer(value, f"dense {node.name}")
+    expect: tuple[str, ...]
     if walk.layer == layers - 1 and walk.dense == len(_LAYER_ROLES):
         name, expect = "classifier", ("Add",)
         walk.classifier = True
@@ -208,7 +209,8 @@ def _dense_tensors(g: _Graph, node: Any, walk: _Walk, layers: int) -> dict[str, 
         role = _LAYER_ROLES[walk.dense]
         name = f"bert.encoder.layer.{walk.layer}.{role}"
         # "Add": a SkipLayerNormalization unfused at export (train.export.unfuse_skip_layernorm)
-        expect = ("BiasGelu",) if role == "intermediate.dense" else ("SkipLayerNormalization", "Add")
+        norm = ("SkipLayerNormalization", "Add")
+        expect = ("BiasGelu",) if role == "intermediate.dense" else norm
     else:
         raise ConfigError(f"unsupported ONNX graph: unexpected dense op {node.name}")
     walk.dense += 1
