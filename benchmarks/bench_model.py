@@ -337,6 +337,48 @@ def round_robin(variants: Sequence[str], dev: Path, n_notes: int, rounds: int) -
     return {"words": words, "model_cpu_s_per_1k": runs}
 
 
+def skip_layernorm_microbench(runs: int = 2000) -> dict[str, float]:
+    """CPU µs per run of one ``SkipLayerNormalization`` over a 1×128×384 window against the
+    ``Add`` + ``Add`` + ``LayerNormalization`` it stands for (why the export unfuses it)."""
+    import numpy as np
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from fairdeid.detect.transformer import OrtSettings
+
+    shape = [1, 128, 384]
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(rng.normal(size=384).astype(np.float32), n)
+             for n in ("gamma", "beta", "bias")]
+    fused = [helper.make_node("SkipLayerNormalization", ["x", "skip", "gamma", "beta", "bias"],
+                              ["y"], domain="com.microsoft", epsilon=1e-12)]
+    plain = [helper.make_node("Add", ["x", "skip"], ["s"]),
+             helper.make_node("Add", ["s", "bias"], ["t"]),
+             helper.make_node("LayerNormalization", ["t", "gamma", "beta"], ["y"], axis=-1,
+                              epsilon=1e-12)]
+    feed = {n: rng.normal(size=shape).astype(np.float32) for n in ("x", "skip")}
+    out: dict[str, float] = {}
+    for name, nodes in (("SkipLayerNormalization", fused), ("Add+LayerNormalization", plain)):
+        graph = helper.make_graph(
+            nodes,
+            name,
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape) for n in ("x", "skip")],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
+            inits,
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                        helper.make_opsetid("com.microsoft", 1)])
+        sess = ort.InferenceSession(model.SerializeToString(), OrtSettings().session_options(),
+                                    providers=["CPUExecutionProvider"])
+        for _ in range(50):
+            sess.run(None, feed)
+        c = time.process_time()
+        for _ in range(runs):
+            sess.run(None, feed)
+        out[name] = round(1e6 * (time.process_time() - c) / runs, 1)
+    return out
+
+
 def _settings_table(args: argparse.Namespace) -> dict[str, Any]:
     table: dict[str, Any] = dict(BASELINE)
     if args.model != DEFAULT_MODEL:  # e.g. a copy of the model directory with another graph
@@ -442,7 +484,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="Detector-alone CPU-s/1k of these variants, interleaved in one process.",
     )
     p.add_argument("--rounds", type=int, default=2)
+    p.add_argument(
+        "--skip-layernorm-microbench",
+        action="store_true",
+        help="CPU µs of a fused SkipLayerNormalization against Add + LayerNormalization.",
+    )
     args = p.parse_args(argv)
+    if args.skip_layernorm_microbench:
+        print(json.dumps(skip_layernorm_microbench()))
+        return
     if args.round_robin:
         print(json.dumps(round_robin(args.round_robin, args.dev, args.settings_notes, args.rounds)))
         return
