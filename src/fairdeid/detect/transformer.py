@@ -6,9 +6,10 @@ Why it looks like this:
   the tokenizer only sees those words (``is_pretokenized``), each word takes the label of its first
   subword, and spans are rebuilt from the words' offsets in the original string. Offsets are
   therefore exact for any text (accents, CJK, Devanagari) whatever the tokenizer normalises.
-* **Long notes are windowed.** Windows of ``max_length`` tokens overlap by ``stride``; every subword
-  takes its prediction from the window where it sits furthest from an edge (most context), so a
-  word is labelled exactly once and no span is duplicated.
+* **Long notes are windowed.** The fewest windows of at most ``max_length`` tokens that overlap by
+  ``stride``, all of one length (:func:`window_bounds`); every subword takes its prediction from
+  the window where it sits furthest from an edge (most context), so a word is labelled exactly
+  once and no span is duplicated.
 * **Casing.** The default encoder is uncased, and casing is a strong PHI cue ("Rose" vs "rose").
   A model trained with ``case_features`` gets each word's case class (see ``CASE_CLASSES``) as its
   token-type id: the token-type embedding table is widened at training time, so the graph stays a
@@ -466,7 +467,8 @@ def window_bounds(n: int, size: int, overlap: int) -> list[tuple[int, int]]:
         return [(0, n)]
     k = -(-(n - overlap) // (size - overlap))  # ceil: the fewest windows that fit
     width = -(-(n + (k - 1) * overlap) // k)  # ceil: <= size because k windows fit
-    return [((i * (n - width)) // (k - 1), (i * (n - width)) // (k - 1) + width) for i in range(k)]
+    starts = [i * (n - width) // (k - 1) for i in range(k)]  # the last one ends at n
+    return [(start, start + width) for start in starts]
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
