@@ -38,6 +38,7 @@ from typing import Any
 from fairdeid.document import Document, Span
 
 NATIVE = ("zh_CN", "hi_IN", "bn_BD")
+DEFAULT_MODEL = "builtin:minilm-mc-deid"
 
 #: Records per ``Pipeline.detect_batch`` call in ``--settings`` (``fairdeid deidentify``'s default).
 RECORDS_PER_CALL = 32
@@ -46,6 +47,8 @@ RECORDS_PER_CALL = 32
 BASELINE: dict[str, Any] = {"spinning": True, "max_length": 256, "stride": 64, "batch_size": 16}
 #: The settings adopted from the sweep (the shipped defaults since issue 14).
 ADOPTED: dict[str, Any] = {"spinning": False, "max_length": 128, "stride": 32, "batch_size": 1}
+#: Issue 14, second pass: even windows (now the only layout) with a 16-token overlap.
+SHIPPED: dict[str, Any] = {**ADOPTED, "stride": 16}
 #: ``--sweep``: name -> [detectors.transformer] keys that differ from BASELINE.
 SWEEP: dict[str, dict[str, Any]] = {
     "baseline (shipped before)": {},
@@ -68,6 +71,10 @@ SWEEP: dict[str, dict[str, Any]] = {
     "window 64/16": {"max_length": 64, "stride": 16},
     "adopted: spinning off, window 128/32, batch 1": ADOPTED,
     "adopted + threads 1": {**ADOPTED, "threads": 1},
+    "window 128/8": {"max_length": 128, "stride": 8},
+    "window 160/16": {"max_length": 160, "stride": 16},
+    "window 96/16": {"max_length": 96, "stride": 16},
+    "shipped: spinning off, window 128/16, batch 1": SHIPPED,
 }
 
 
@@ -240,6 +247,10 @@ def settings_child(table: dict[str, Any], dev: Path, n_notes: int) -> dict[str, 
     det.detect_batch = timed  # type: ignore[method-assign]
     warm = next(iter(corpora.values()))[:4]
     pipe.detect_batch([Document(d.id, d.text, d.meta) for d in warm])
+    # The language identifier's model loads on the first note that is not plainly English (a
+    # one-off ~0.5-0.8 CPU-s, as in bench_rules.py): start-up, not cost per word.
+    if pipe.router is not None:
+        pipe.router.identifier.identify("Der Patient wurde gestern in die Klinik aufgenommen.")
     model_cpu[0] = model_wall[0] = 0.0
     out: dict[str, Any] = {"setting": table}
     words = cpu = wall = 0.0
@@ -266,8 +277,112 @@ def settings_child(table: dict[str, Any], dev: Path, n_notes: int) -> dict[str, 
     return out
 
 
+def graph_parity(old: Path, new: Path, dev: Path, n_notes: int) -> dict[str, Any]:
+    """Two ONNX graphs of one model on the shipped detector's windows of the settings corpora:
+    max |logit difference| and argmax agreement over every real token (how the unfused graph
+    of issue 14 was checked against the fused one it replaced)."""
+    import numpy as np
+
+    from fairdeid.detect.transformer import OrtSettings, TransformerDetector, onnx_runner
+
+    det = TransformerDetector.load(DEFAULT_MODEL)
+    runners = [onnx_runner(path, settings=OrtSettings()) for path in (old, new)]
+    diff, agree, tokens, windows = 0.0, 0, 0, 0
+    for docs in _settings_corpora(dev, n_notes).values():
+        for i, doc in enumerate(docs):
+            for w in det._windows(i, det._encode(doc.text)):
+                ids = np.array([det._prefix + w.ids + det._suffix], dtype=np.int64)
+                types = np.zeros_like(ids)
+                types[0, len(det._prefix) : len(det._prefix) + len(w.case)] = w.case
+                a, b = (run(ids, np.ones_like(ids), types)[0] for run in runners)
+                diff = max(diff, float(np.abs(a - b).max()))
+                agree += int((a.argmax(-1) == b.argmax(-1)).sum())
+                tokens += len(a)
+                windows += 1
+    return {
+        "old": old.name,
+        "new": new.name,
+        "windows": windows,
+        "tokens": tokens,
+        "max_abs_logit_diff": round(diff, 4),
+        "argmax_agreement": round(agree / tokens, 6),
+    }
+
+
+def round_robin(variants: Sequence[str], dev: Path, n_notes: int, rounds: int) -> dict[str, Any]:
+    """CPU-s per 1k words of the detector alone for ``MODEL:MAX_LENGTH/STRIDE`` variants, run in
+    turn in one process for ``rounds`` rounds: on a shared machine, load drifts between
+    fresh-process runs; interleaving puts every variant under the same load."""
+    from fairdeid.detect.transformer import OrtSettings, TransformerDetector
+
+    docs = [d for ds in _settings_corpora(dev, n_notes).values() for d in ds]
+    words = sum(len(d.text.split()) for d in docs)
+    detectors = {}
+    for variant in variants:
+        model, _, window = variant.rpartition(":")
+        max_length, stride = (int(x) for x in window.split("/"))
+        det = TransformerDetector.load(
+            model, ort=OrtSettings(spinning=False), max_length=max_length, stride=stride
+        )
+        det.detect_batch(docs[:4])
+        detectors[variant] = det
+    runs: dict[str, list[float]] = {v: [] for v in detectors}
+    for _ in range(rounds):
+        for variant, det in detectors.items():
+            c = time.process_time()
+            for i in range(0, len(docs), RECORDS_PER_CALL):
+                det.detect_batch(docs[i : i + RECORDS_PER_CALL])
+            runs[variant].append(round(1000 * (time.process_time() - c) / words, 4))
+            print(variant, runs[variant][-1], file=sys.stderr, flush=True)
+    return {"words": words, "model_cpu_s_per_1k": runs}
+
+
+def skip_layernorm_microbench(runs: int = 2000) -> dict[str, float]:
+    """CPU µs per run of one ``SkipLayerNormalization`` over a 1×128×384 window against the
+    ``Add`` + ``Add`` + ``LayerNormalization`` it stands for (why the export unfuses it)."""
+    import numpy as np
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    from fairdeid.detect.transformer import OrtSettings
+
+    shape = [1, 128, 384]
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(rng.normal(size=384).astype(np.float32), n)
+             for n in ("gamma", "beta", "bias")]
+    fused = [helper.make_node("SkipLayerNormalization", ["x", "skip", "gamma", "beta", "bias"],
+                              ["y"], domain="com.microsoft", epsilon=1e-12)]
+    plain = [helper.make_node("Add", ["x", "skip"], ["s"]),
+             helper.make_node("Add", ["s", "bias"], ["t"]),
+             helper.make_node("LayerNormalization", ["t", "gamma", "beta"], ["y"], axis=-1,
+                              epsilon=1e-12)]
+    feed = {n: rng.normal(size=shape).astype(np.float32) for n in ("x", "skip")}
+    out: dict[str, float] = {}
+    for name, nodes in (("SkipLayerNormalization", fused), ("Add+LayerNormalization", plain)):
+        graph = helper.make_graph(
+            nodes,
+            name,
+            [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape) for n in ("x", "skip")],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
+            inits,
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                        helper.make_opsetid("com.microsoft", 1)])
+        sess = ort.InferenceSession(model.SerializeToString(), OrtSettings().session_options(),
+                                    providers=["CPUExecutionProvider"])
+        for _ in range(50):
+            sess.run(None, feed)
+        c = time.process_time()
+        for _ in range(runs):
+            sess.run(None, feed)
+        out[name] = round(1e6 * (time.process_time() - c) / runs, 1)
+    return out
+
+
 def _settings_table(args: argparse.Namespace) -> dict[str, Any]:
     table: dict[str, Any] = dict(BASELINE)
+    if args.model != DEFAULT_MODEL:  # e.g. a copy of the model directory with another graph
+        table["model"] = args.model
     for key in ("threads", "inter_threads", "max_length", "stride", "batch_size"):
         if getattr(args, key) is not None:
             table[key] = getattr(args, key)
@@ -326,7 +441,7 @@ def markdown(rows: Sequence[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--model", default="builtin:minilm-mc-deid")
+    p.add_argument("--model", default=DEFAULT_MODEL)
     p.add_argument("--dev", type=Path, default=Path("/work/shared/data/asq-phi/dev.jsonl"))
     p.add_argument("--out", type=Path, default=Path("build/bench-model"))
     p.add_argument("--notes", type=int, default=150, help="Synthetic notes for the speed run.")
@@ -355,7 +470,35 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--stride", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--bucket", type=int, choices=(0, 1), default=None)
+    p.add_argument(
+        "--parity",
+        nargs=2,
+        type=Path,
+        metavar=("OLD_ONNX", "NEW_ONNX"),
+        help="Compare two graphs of the model on the settings corpora's windows.",
+    )
+    p.add_argument(
+        "--round-robin",
+        nargs="+",
+        metavar="MODEL:MAX_LENGTH/STRIDE",
+        help="Detector-alone CPU-s/1k of these variants, interleaved in one process.",
+    )
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument(
+        "--skip-layernorm-microbench",
+        action="store_true",
+        help="CPU µs of a fused SkipLayerNormalization against Add + LayerNormalization.",
+    )
     args = p.parse_args(argv)
+    if args.skip_layernorm_microbench:
+        print(json.dumps(skip_layernorm_microbench()))
+        return
+    if args.round_robin:
+        print(json.dumps(round_robin(args.round_robin, args.dev, args.settings_notes, args.rounds)))
+        return
+    if args.parity:
+        print(json.dumps(graph_parity(*args.parity, args.dev, args.settings_notes)))
+        return
     if args.settings:
         row = settings_child(_settings_table(args), args.dev, args.settings_notes)
         print(json.dumps(row))

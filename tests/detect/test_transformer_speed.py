@@ -167,10 +167,11 @@ def test_a_notes_spans_do_not_depend_on_the_other_notes_in_its_call() -> None:
 
 
 def test_shipped_defaults_are_the_measured_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    """benchmarks/README.md (model settings): spinning off, window 128/32, one window per call."""
+    """benchmarks/README.md (model settings): spinning off, window 128 with overlap 16 (second
+    pass), one window per call."""
     from fairdeid.pipeline import load_config
 
     table = load_config()["detectors"]["transformer"]
     det, settings = _captured_settings(monkeypatch, table)
     assert settings.spinning is False
-    assert (det.max_length, det.stride, det.batch_size) == (128, 32, 1)
+    assert (det.max_length, det.stride, det.batch_size) == (128, 16, 1)

@@ -6,9 +6,10 @@ Why it looks like this:
   the tokenizer only sees those words (``is_pretokenized``), each word takes the label of its first
   subword, and spans are rebuilt from the words' offsets in the original string. Offsets are
   therefore exact for any text (accents, CJK, Devanagari) whatever the tokenizer normalises.
-* **Long notes are windowed.** Windows of ``max_length`` tokens overlap by ``stride``; every subword
-  takes its prediction from the window where it sits furthest from an edge (most context), so a
-  word is labelled exactly once and no span is duplicated.
+* **Long notes are windowed.** The fewest windows of at most ``max_length`` tokens that overlap by
+  ``stride``, all of one length (:func:`window_bounds`); every subword takes its prediction from
+  the window where it sits furthest from an edge (most context), so a word is labelled exactly
+  once and no span is duplicated.
 * **Casing.** The default encoder is uncased, and casing is a strong PHI cue ("Rose" vs "rose").
   A model trained with ``case_features`` gets each word's case class (see ``CASE_CLASSES``) as its
   token-type id: the token-type embedding table is widened at training time, so the graph stays a
@@ -335,28 +336,23 @@ class TransformerDetector(BaseDetector):
         words = words_of(text)
         if not words:
             return _Encoded(words, [], [], [])
-        enc = self.tokenizer.encode(
-            [w.text for w in words], is_pretokenized=True, add_special_tokens=False
-        )
-        word_ids = [(-1 if w is None else int(w)) for w in enc.word_ids]
+        texts = [w.text for w in words]
+        enc = self.tokenizer.encode(texts, is_pretokenized=True, add_special_tokens=False)
+        word_ids = [(-1 if w is None else w) for w in enc.word_ids]
         if self.meta.case_features:
-            classes = [case_class(w.text) for w in words]
+            # Per distinct word: notes repeat most of their words (a third of the Python time).
+            known = {t: case_class(t) for t in set(texts)}
+            classes = [known[t] for t in texts]
             case = [classes[w] if w >= 0 else 0 for w in word_ids]
         else:
             case = [0] * len(word_ids)
-        return _Encoded(words, list(enc.ids), word_ids, case)
+        return _Encoded(words, enc.ids, word_ids, case)
 
     def _windows(self, doc_index: int, enc: _Encoded) -> list[_Window]:
         content = self.max_length - len(self._prefix) - len(self._suffix)
-        n = len(enc.ids)
-        if n <= content:
-            starts = [0]
-        else:
-            step = content - self.stride
-            starts = list(range(0, n - content, step)) + [n - content]
         return [
-            _Window(doc_index, s, enc.ids[s : s + content], enc.case[s : s + content])
-            for s in starts
+            _Window(doc_index, s, enc.ids[s:e], enc.case[s:e])
+            for s, e in window_bounds(len(enc.ids), content, self.stride)
         ]
 
     def _run_windows(self, windows: list[_Window]) -> list[np.ndarray]:
@@ -411,11 +407,11 @@ class TransformerDetector(BaseDetector):
         for enc, tp in zip(encoded, token_probs, strict=True):
             wp = np.zeros((len(enc.words), n_labels), dtype=np.float32)
             wp[:, 0] = 1.0  # words the tokenizer dropped entirely stay "O"
-            seen = np.zeros(len(enc.words), dtype=bool)
-            for t, w in enumerate(enc.word_ids):
-                if w >= 0 and not seen[w]:
-                    wp[w] = tp[t]
-                    seen[w] = True
+            word_ids = np.asarray(enc.word_ids, dtype=np.int64)
+            tokens = np.flatnonzero(word_ids >= 0)
+            # Each word takes the prediction of its first subword.
+            labelled, first = np.unique(word_ids[tokens], return_index=True)
+            wp[labelled] = tp[tokens[first]]
             results.append((enc.words, wp))
         return results
 
@@ -456,6 +452,23 @@ class TransformerDetector(BaseDetector):
 
     def detect(self, doc: Document) -> list[Span]:
         return self.detect_batch([doc])[0]
+
+
+def window_bounds(n: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the windows over ``n`` tokens: the fewest windows of at most ``size``
+    tokens that overlap by at least ``overlap``, all of one length and evenly spaced.
+
+    Why even: with one window per onnx call the cost is the tokens fed. Full windows with the
+    last one pinned to the end re-ran up to a whole window of tokens (a 200-token note cost 252);
+    even windows feed ``n + (k - 1) * overlap`` (and a few rounding tokens), and every window
+    keeps as much context as the next.
+    """
+    if n <= size:
+        return [(0, n)]
+    k = -(-(n - overlap) // (size - overlap))  # ceil: the fewest windows that fit
+    width = -(-(n + (k - 1) * overlap) // k)  # ceil: <= size because k windows fit
+    starts = [i * (n - width) // (k - 1) for i in range(k)]  # the last one ends at n
+    return [(start, start + width) for start in starts]
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -4,6 +4,10 @@ The recipe is the one DESIGN.md measured on this class of machine: unfused onnxr
 than torch, per-tensor int8 loses accuracy, while fused + per-channel int8 is faster than torch at
 a quarter of the size. Export uses ``attn_implementation="eager"`` because the fusion pass matches
 the eager attention subgraph, not SDPA.
+
+One fusion is undone afterwards (:func:`unfuse_skip_layernorm`): onnxruntime's CPU
+``SkipLayerNormalization`` kernel costs about five times its ``Add`` + ``LayerNormalization``
+equivalent, a quarter of the shipped graph's time (issue 14, ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -111,6 +115,8 @@ def export_onnx(
         report["max_abs_diff_int8"] = float(np.abs(q - ref)[real].max())
         report["argmax_agreement_int8"] = float((q.argmax(-1) == ref.argmax(-1))[real].mean())
         final = q_path
+    report["skip_layernorm_unfused"] = unfuse_skip_layernorm_file(final, final)
+    report["max_abs_diff_final"] = float(np.abs(_run(final, probe) - ref)[real].max())
     if not keep_intermediate:
         raw.unlink(missing_ok=True)
         if final != opt_path:
@@ -123,6 +129,75 @@ def export_onnx(
     report["size_mb"] = round(final.stat().st_size / 2**20, 2)
     (out / "export_report.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
     return report
+
+
+#: Outputs of ``SkipLayerNormalization`` after the first: mean, inverse std, input+skip+bias sum.
+_SLN_SUM_OUTPUT = 3
+#: ``LayerNormalization`` entered the default ONNX domain at opset 17.
+_LAYERNORM_OPSET = 17
+#: ``SkipLayerNormalization``'s epsilon when the attribute is absent (onnxruntime's default).
+_SLN_DEFAULT_EPSILON = 1e-12
+
+
+def unfuse_skip_layernorm(model: Any) -> int:
+    """Replace each ``SkipLayerNormalization`` of an ONNX ``ModelProto`` (in place) by
+    ``Add(input, skip)`` [``+ bias``] and ``LayerNormalization``; returns how many were replaced.
+
+    Why: the same arithmetic runs about five times faster on onnxruntime's CPU kernels this way
+    (``benchmarks/README.md``, model rows; onnxruntime 1.32), and nothing on CPU fuses it back.
+    Nodes whose mean / inverse-std outputs are used, and graphs below opset 17 (no
+    ``LayerNormalization``), are left as they are.
+    """
+    from onnx import helper
+
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+    if opset < _LAYERNORM_OPSET:
+        return 0
+    nodes: list[Any] = []
+    replaced = 0
+    for node in model.graph.node:
+        outputs = list(node.output) + [""] * (_SLN_SUM_OUTPUT + 1 - len(node.output))
+        if node.op_type != "SkipLayerNormalization" or any(outputs[1:_SLN_SUM_OUTPUT]):
+            nodes.append(node)
+            continue
+        x, skip, gamma = node.input[:3]
+        beta = node.input[3] if len(node.input) > 3 else ""
+        bias = node.input[4] if len(node.input) > 4 else ""
+        eps = next(
+            (a.f for a in node.attribute if a.name == "epsilon"), _SLN_DEFAULT_EPSILON
+        )
+        name = node.name or f"SkipLayerNormalization_{replaced}"
+        total = outputs[_SLN_SUM_OUTPUT] or f"{name}_sum"
+        added = f"{name}_input_skip" if bias else total
+        nodes.append(helper.make_node("Add", [x, skip], [added], name=f"{name}_add"))
+        if bias:
+            nodes.append(helper.make_node("Add", [added, bias], [total], name=f"{name}_bias"))
+        ln_inputs = [total, gamma] + ([beta] if beta else [])
+        nodes.append(
+            helper.make_node(
+                "LayerNormalization",
+                ln_inputs,
+                [outputs[0]],
+                name=f"{name}_layernorm",
+                axis=-1,
+                epsilon=eps,
+            )
+        )
+        replaced += 1
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    return replaced
+
+
+def unfuse_skip_layernorm_file(src: Path, dst: Path) -> int:
+    """:func:`unfuse_skip_layernorm` from one ONNX file to another (may be the same file)."""
+    import onnx
+
+    model = onnx.load(str(src))
+    replaced = unfuse_skip_layernorm(model)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+    return replaced
 
 
 def _probe_inputs(cfg: Any) -> dict[str, np.ndarray]:

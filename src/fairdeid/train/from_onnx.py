@@ -201,24 +201,37 @@ def _dense_tensors(g: _Graph, node: Any, walk: _Walk, layers: int) -> dict[str, 
     """A dense layer's weight (as torch's [out, in]) and bias, named by its place in the walk."""
     weight, value, bias = _dense(g, node)
     user = g.only_consumer(value, f"dense {node.name}")
+    expect: tuple[str, ...]
     if walk.layer == layers - 1 and walk.dense == len(_LAYER_ROLES):
         name, expect = "classifier", ("Add",)
         walk.classifier = True
     elif 0 <= walk.layer < layers and walk.dense < len(_LAYER_ROLES):
         role = _LAYER_ROLES[walk.dense]
         name = f"bert.encoder.layer.{walk.layer}.{role}"
-        expect = ("BiasGelu",) if role == "intermediate.dense" else ("SkipLayerNormalization",)
+        # "Add": a SkipLayerNormalization unfused at export (train.export.unfuse_skip_layernorm)
+        norm = ("SkipLayerNormalization", "Add")
+        expect = ("BiasGelu",) if role == "intermediate.dense" else norm
     else:
         raise ConfigError(f"unsupported ONNX graph: unexpected dense op {node.name}")
     walk.dense += 1
     if user.op_type not in expect:
         raise ConfigError(f"unsupported ONNX graph: {name} feeds {user.op_type}, not {expect[0]}")
     if bias is None:
-        bias_name = {"Add": next((i for i in user.input if i in g.init), ""),
+        bias_name = {"Add": _added_constant(g, user),
                      "BiasGelu": _input(user, 1),
                      "SkipLayerNormalization": _input(user, 4)}[user.op_type]
         bias = g.const(bias_name, f"{name}.bias")
     return {f"{name}.weight": np.ascontiguousarray(weight.T), f"{name}.bias": bias}
+
+
+def _added_constant(g: _Graph, add: Any) -> str:
+    """The initializer an ``Add`` adds, or (an unfused SkipLayerNormalization: dense + skip,
+    then + bias) the one its only consumer adds."""
+    found = next((i for i in add.input if i in g.init), "")
+    if found or add.output[0] in g.outputs:
+        return found
+    after = g.only_consumer(add.output[0], f"Add {add.name}")
+    return next((i for i in after.input if i in g.init), "") if after.op_type == "Add" else ""
 
 
 def _norm_tensors(g: _Graph, node: Any, walk: _Walk) -> dict[str, np.ndarray]:
@@ -227,8 +240,9 @@ def _norm_tensors(g: _Graph, node: Any, walk: _Walk) -> dict[str, np.ndarray]:
         raise ConfigError(f"unsupported ONNX graph: unexpected layer norm {node.name}")
     name = f"bert.encoder.layer.{walk.layer}.{role[walk.norms]}"
     walk.norms += 1
-    return {f"{name}.weight": g.const(_input(node, 2), f"{name}.weight"),
-            f"{name}.bias": g.const(_input(node, 3), f"{name}.bias")}
+    first = 2 if node.op_type == "SkipLayerNormalization" else 1  # LayerNormalization: 1
+    return {f"{name}.weight": g.const(_input(node, first), f"{name}.weight"),
+            f"{name}.bias": g.const(_input(node, first + 1), f"{name}.bias")}
 
 
 def graph_state_dict(onnx_model: Any, *, layers: int, heads: int) -> dict[str, np.ndarray]:
@@ -251,7 +265,7 @@ def graph_state_dict(onnx_model: Any, *, layers: int, heads: int) -> dict[str, n
             found.update(_attention(g, node, walk.layer, heads))
         elif _is_dense(g, node):
             found.update(_dense_tensors(g, node, walk, layers))
-        elif op == "SkipLayerNormalization":
+        elif op in ("SkipLayerNormalization", "LayerNormalization"):
             found.update(_norm_tensors(g, node, walk))
     if not walk.classifier:
         raise ConfigError("unsupported ONNX graph: no classifier after the last layer")
