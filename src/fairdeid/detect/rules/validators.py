@@ -203,6 +203,12 @@ def id_token(m: re.Match[str], text: str) -> bool:
     return digits >= 2 and any(c.isalpha() for c in value) and len(value) >= 4
 
 
+def grouped_id(m: re.Match[str], text: str) -> bool:
+    """A number printed in groups is an identifier only when it is long (8+ digits): after
+    "member" or "policy", "2 of 3" or "10 20" are counts, not numbers."""
+    return sum(c.isdigit() for c in _group_text(m, text, "phi")) >= 8
+
+
 def id_number(m: re.Match[str], text: str) -> bool:
     """Long digit runs are identifiers; "1000-1500" (a range) and "120-130" are not."""
     parts = _group_text(m, text).split("-")
@@ -468,6 +474,7 @@ VALIDATORS: dict[str, Validator] = {
     "phone_digits": phone_digits,
     "ssn": ssn,
     "id_token": id_token,
+    "grouped_id": grouped_id,
     "id_number": id_number,
     "age_over_89": age_over_89,
     "username": username,
