@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,9 @@ def test_train_init_builtin_fine_tunes_the_shipped_model(
     assert code == 0, output
     text = " ".join(output.split())
     assert "torch weights rebuilt from its int8 graph (model.int8.onnx" in text
-    assert "word labels agree with the graph on 99." in text
+    # the agreement is measured, not fixed: version 1 gave 99.84%, version 2 100%
+    agreement = re.search(r"word labels agree with the graph on ([\d.]+)%", text)
+    assert agreement is not None and float(agreement[1]) >= 99.0, text
     summary = json.loads(stdout.strip().splitlines()[-1])
     assert summary["steps"] == 2 and summary["init"] == "minilm-mc-deid"
 
