@@ -354,3 +354,82 @@ def test_names_and_cities_end_before_form_words(
 def test_pack_cuts_merged_spans_at_the_crf_boundaries() -> None:
     assert load_pack("es").config["resolve"]["boundaries"] == ["crf"]
 
+
+
+# Latin-American notes and form fields (issue 12, lang-nlites round): probe sentences written
+# for these rules, not taken from any dev or held-out set
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Paciente con C.C. 79.845.112 de Cali.", "79.845.112", "SSN"),
+        ("Cédula de ciudadanía 1020447318, EPS Sanitas.", "1020447318", "SSN"),
+        ("Titular: CUIL 20-28114907-6.", "20-28114907-6", "SSN"),
+        ("Firma: Dra. Paula Ríos, M.P. 31177.", "31177", "LICENSE"),
+        ("Dr. Héctor Luna, cédula profesional 7781204.", "7781204", "LICENSE"),
+        ("Registro médico 80112233, Cundinamarca.", "80112233", "LICENSE"),
+        ("Obra social IOMA, afiliado 4471-2290-03.", "4471-2290-03", "HEALTHPLAN"),
+        ("Obra social IOMA, afiliado 4471-2290-03.", "IOMA", "ORGANIZATION"),
+        ("Hija Rosa, 33 3615 2200 (casa).", "33 3615 2200", "PHONE"),
+        ("Avisar al esposo, 11 4471-0925, por la tarde.", "11 4471-0925", "PHONE"),
+        ("Madre (311 480 2271) acompaña.", "311 480 2271", "PHONE"),
+        (
+            "Vive en Col. Santa María la Ribera, C.P. 06400.",
+            "Santa María la Ribera",
+            "LOCATION_OTHER",
+        ),
+        ("Vive en Col. Santa María la Ribera, C.P. 06400.", "06400", "ZIP"),
+        (
+            "Dirección: Carrera 70 # 44-12, apto 301, Laureles.",
+            "Carrera 70 # 44-12, apto 301",
+            "STREET",
+        ),
+        ("Dirección: Cl. 10 Sur No. 43-21", "Cl. 10 Sur No. 43-21", "STREET"),
+        ("Domicilio: Lavalle 2241, 4º C, Balvanera.", "Lavalle 2241, 4º C", "STREET"),
+        ("Localidad/ Provincia: Villa María.", "Villa María", "CITY"),
+        ("Domicilio: Paseo de los olmos 12, 3B", "Paseo de los olmos 12, 3B", "STREET"),
+        ("CP: X5900.", "X5900", "ZIP"),
+        ("Fecha de nacimiento: 23-VII-1965.", "23-VII-1965", "DATE"),
+        (
+            "Córdoba, a veintidós de mayo de dos mil veintitrés.",
+            "veintidós de mayo de dos mil veintitrés",
+            "DATE",
+        ),
+        ("Extracción 7.MAR.2024, en ayunas.", "7.MAR.2024", "DATE"),
+        ("Atendido en la UMF No. 33 de Zapopan.", "UMF No. 33", "HOSPITAL"),
+        ("Derivada por el ISSSTE.", "ISSSTE", "ORGANIZATION"),
+        ("Mutua colaboradora: Egarsat.", "Egarsat", "ORGANIZATION"),
+        ("Empresa: Limpiezas Hermanos Gil, S.L.", "Limpiezas Hermanos Gil, S.L.", "ORGANIZATION"),
+        (
+            "Reparto para Transportes Olivares S.A. de C.V.",
+            "Transportes Olivares S.A. de C.V.",
+            "ORGANIZATION",
+        ),
+        ("Trabaja como cocinera para Grupo Vips.", "Grupo Vips", "ORGANIZATION"),
+        ("Profesora en la Universidad de Salamanca.", "Universidad de Salamanca", "ORGANIZATION"),
+    ],
+)
+def test_latin_american_and_form_shapes(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Se administran 10 cc de suero fisiológico.", "10 cc"),
+        ("CC 3 en la escala.", "3"),
+        ("IC 95% 1,2-3,4, CI 0,8.", "0,8"),
+        ("Lesión de 25 X 25 mm en flanco.", "25 X 25"),
+        ("Domicilio: vive con su hija.", "vive con su hija"),
+        ("Dirección General de Salud Pública informa.", "Dirección General"),
+        ("Dosis de 2 comprimidos cada 8 horas durante 10 días.", "8 horas"),
+        ("Universidad: estudios primarios.", "estudios"),
+    ],
+)
+def test_latin_american_rules_leave_ordinary_spanish_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

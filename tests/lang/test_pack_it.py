@@ -279,3 +279,46 @@ def test_recall_classes_leave_ordinary_italian_alone(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+# lang-nlites round: probe sentences written for these rules, not taken from any dev or held-out set
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Reperibile al cercapersone 447.", "447", "PHONE"),
+        ("Chiamare il bip 2231 in caso di urgenza.", "2231", "PHONE"),
+        ("Dott. Carlo Neri\nint. 3307", "3307", "PHONE"),
+        ("Trasferito in sala operatoria 4 alle 10.", "4", "ROOM"),
+        ("Intervento nel Blocco operatorio C.", "C", "ROOM"),
+        ("Controllo ven. 14/06 in ambulatorio.", "ven. 14/06", "DATE"),
+        ("Visita fissata per mer 9 ottobre 2024.", "mer 9 ottobre 2024", "DATE"),
+        ("Nato il 15.XI.1950 a Lodi.", "15.XI.1950", "DATE"),
+        ("Prescrittore cod. reg. 030441.", "030441", "LICENSE"),
+        ("Inserita nella Cooperativa sociale Il Ponte.", "Il Ponte", "ORGANIZATION"),
+        ("Ospite della Residenza Le Magnolie da due anni.", "Le Magnolie", "ORGANIZATION"),
+        ("Frequenta il Centro diurno Arcobaleno.", "Arcobaleno", "ORGANIZATION"),
+    ],
+)
+def test_pagers_theatres_dates_and_care_organisations(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Suona il bip 12 del monitor.", "12"),
+        ("La sala d'attesa era piena.", "sala"),
+        ("Sala gessi al piano terra.", "gessi"),
+        ("Assume Mar 5 mg di warfarin.", "5 mg"),
+        ("Diametro 25 X 25 mm.", "25 X 25"),
+        ("La residenza è lontana dal centro.", "lontana"),
+    ],
+)
+def test_pagers_theatres_and_dates_leave_ordinary_italian_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

@@ -447,3 +447,50 @@ def test_dutch_staff_initials_with_a_particle(
         assert "DOCTOR" in _covered(detector, text, part)
     else:
         assert not _touched(detector, text, part)
+
+
+# lang-nlites round: probe sentences written for these rules, not taken from any dev or held-out set
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Bij vragen: sein 5120 of toestel 2231.", "5120", "PHONE"),
+        ("Bij vragen: sein 5120 of toestel 2231.", "2231", "PHONE"),
+        ("Arts-assistent (pieper 318) ingelicht.", "318", "PHONE"),
+        ("Verwezen door Huisartsenpost Noord-Veluwe.", "Huisartsenpost Noord-Veluwe", "HOSPITAL"),
+        ("Overdracht naar Vivium en thuisbegeleiding.", "Vivium", "ORGANIZATION"),
+        ("Eerder behandeld bij Dimence, nu bij GGZ Drenthe.", "Dimence", "ORGANIZATION"),
+        ("Eerder behandeld bij Dimence, nu bij GGZ Drenthe.", "GGZ Drenthe", "ORGANIZATION"),
+        (
+            "Ziekgemeld bij de bedrijfsarts van Zorg van de Zaak.",
+            "Zorg van de Zaak",
+            "ORGANIZATION",
+        ),
+        (
+            "Werkgever Installatiebedrijf Kok B.V. is ingelicht.",
+            "Installatiebedrijf Kok B.V.",
+            "ORGANIZATION",
+        ),
+        ("Controle ma 14-10 op de poli.", "ma 14-10", "DATE"),
+        ("Afspraak vr 8 nov. 2024 om 10 uur.", "vr 8 nov. 2024", "DATE"),
+    ],
+)
+def test_dutch_extensions_care_organisations_and_weekday_dates(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Het interne beleid blijft.", "interne"),
+        ("Zo 3-4 keer per dag paracetamol.", "3-4"),
+        ("Di 2 dagen geen ontlasting gehad.", "2 dagen"),
+        ("Thuiszorg Buurtzorg komt 2x per dag.", "Thuiszorg"),
+        ("Het karakter van de pijn is stekend.", "karakter"),
+    ],
+)
+def test_dutch_extensions_and_weekday_dates_leave_ordinary_dutch_alone(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
