@@ -17,9 +17,9 @@ tokenizer cuts "03.02.1961" or "Müller-Lüdenscheidt". Binary token recall/prec
     python benchmarks/lang_devsets.py --pack --half odd    # notes with an odd number only
 
 ``--half odd`` is the half the packs' rules may be tuned on; the even half and the later
-held-out files (``<code>_heldout2.markup``, ``<code>_heldout3.markup``) stay unseen, so their
-scores are the honest ones. Every ``*.markup`` file of the folder is read, so a new held-out set
-is measured as soon as it is committed there.
+held-out files (``<code>_heldout2.markup``, ``<code>_heldout3.markup``; nl, it and es have a
+``_heldout2`` set too) stay unseen, so their scores are the honest ones. Every ``*.markup``
+file of the folder is read, so a new held-out set is measured as soon as it is committed there.
 
 Output names notes and labels only, never note text, so it is safe to paste anywhere.
 """
