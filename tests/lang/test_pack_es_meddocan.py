@@ -41,6 +41,11 @@ def resolved(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
          "C/ Manuel Caballero Venzala, 12, 2.º A"),
         ("Centro Penitenciario. Carretera Nacional 330 km 539 50800 Zuera.",
          "Carretera Nacional 330 km 539"),
+        # institutions named by a date or a quoted name stay one span
+        ("Remitido por: Dr. Heras. Hospital Universitario 12 de octubre. Avenida de Córdoba s/n",
+         "Hospital Universitario 12 de octubre"),
+        ("Servicio de Urología Hospital Provincial Universitario 'Saturnino Lara Torres' (Cuba)",
+         "Hospital Provincial Universitario 'Saturnino Lara Torres'"),
         # an address field holds the address whatever its words
         ("NASS: 28 123.\nDomicilio: Federico Moreno Torroba, 7, 2, B .\nCP: 28004.",
          "Federico Moreno Torroba, 7, 2, B"),
