@@ -77,6 +77,9 @@ def test_address_field_value_is_a_place_not_a_name(
         # Spanish names its institutions before "hospital": these are verbs
         ("Mujer que acudió al hospital por dolor en el hueco poplíteo.", "acudió"),
         ("Un año después reingresa en el hospital con recidiva.", "reingresa"),
+        # eponyms of two names are tests and syndromes, not people (the pack's allow list)
+        ("La proteinuria de Bence-Jones fue negativa.", "Bence-Jones"),
+        ("Antibiograma por el método de Kirby-Bauer en placas de Mueller-Hinton.", "Mueller-Hinton"),
         # the door "D." is not the title Don before the next field's name
         ("Domicilio: C/ Las Monjas, 23, 1 D.\nLocalidad/ Provincia: Córdoba.\n", "Localidad"),
     ],
