@@ -78,8 +78,9 @@ def test_address_field_value_is_a_place_not_a_name(
         ("Mujer que acudió al hospital por dolor en el hueco poplíteo.", "acudió"),
         ("Un año después reingresa en el hospital con recidiva.", "reingresa"),
         # eponyms of two names are tests and syndromes, not people (the pack's allow list)
-        ("La proteinuria de Bence-Jones fue negativa.", "Bence-Jones"),
-        ("Antibiograma por el método de Kirby-Bauer en placas de Mueller-Hinton.", "Mueller-Hinton"),
+        ("Los cuerpos de Wagner-Meissner son positivos.", "Wagner-Meissner"),
+        ("Serologías para Brucella: Rosa de Bengala +++; Test de Coombs.", "Rosa de Bengala"),
+        ("Linfadenitis necrotizante o enfermedad de Kikuchi-Fujimoto.", "Kikuchi-Fujimoto"),
         # the door "D." is not the title Don before the next field's name
         ("Domicilio: C/ Las Monjas, 23, 1 D.\nLocalidad/ Provincia: Córdoba.\n", "Localidad"),
     ],
