@@ -54,8 +54,9 @@ def folds(docs: Sequence[Document], k: int, seed: int) -> list[list[Document]]:
 
 
 def run_fold(train: list[Document], test: list[Document], features: str, c1: float, c2: float,
-             args: argparse.Namespace) -> dict[str, Any]:
+             args: argparse.Namespace, fold: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="crf-cv-"))
+    keep = (args.keep / f"{features}-{c1:g}-{c2:g}-fold{fold}") if args.keep else None
     try:
         cfg = CRFTrainConfig(out=work / "m", c1=c1, c2=c2, max_iterations=args.max_iterations,
                              features=features,
@@ -72,6 +73,11 @@ def run_fold(train: list[Document], test: list[Document], features: str, c1: flo
                 "token_p": out["binary_token"]["precision"], "train_words":
                 summary["train_words"], "cpu_seconds": round(cpu, 1)}
     finally:
+        if keep is not None and (work / "m").is_dir():
+            # the fold's model, to read the pipeline's errors on the notes it never saw
+            shutil.rmtree(keep, ignore_errors=True)
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(work / "m", keep)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -86,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-iterations", type=int, default=150)
     parser.add_argument("--only-fold", type=int, help="run one fold only (a quick look)")
     parser.add_argument("--json", type=Path, help="append one JSON line per setting here")
+    parser.add_argument("--keep", type=Path, help="keep each fold's model here "
+                        "(<features>-<c1>-<c2>-fold<i>): the pipeline's errors on the fold "
+                        "left out are then read with a model that never saw those notes")
     args = parser.parse_args(argv)
     args.gazetteers = args.gazetteers or None
 
@@ -100,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.only_fold is not None and i != args.only_fold:
                     continue
                 train = [d for j, part in enumerate(parts) if j != i for d in part]
-                row = run_fold(train, test, features, c1, c2, args)
+                row = run_fold(train, test, features, c1, c2, args, i)
                 rows.append(row)
                 print(f"{features:<9}{c1:>6g}{c2:>6g}{i:>5}{row['strict_f1']:>10.4f}"
                       f"{row['strict_p']:>7.3f}{row['strict_r']:>7.3f}{row['token_r']:>7.3f}"

@@ -77,3 +77,37 @@ def test_every_written_label_reads_back() -> None:
     from fairdeid.corpora.meddocan import MEDDOCAN_OUT
 
     assert set(MEDDOCAN_OUT.values()) <= set(MEDDOCAN_LABELS)
+
+
+def _write_brat(root: Path, text: str, spans: list[tuple[str, str]]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "n1.txt").write_text(text, encoding="utf-8")
+    lines = []
+    for i, (label, value) in enumerate(spans, 1):
+        start = text.index(value)
+        lines.append(f"T{i}\t{label} {start} {start + len(value)}\t{value}")
+    (root / "n1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_subject_trait_under_a_number_label_is_other(tmp_path: Path) -> None:
+    """The corpus files some traits ("viudo", "raza caucásica") as ID_SUJETO_ASISTENCIA, the
+    record-number label; the guidelines put traits under OTROS_SUJETO_ASISTENCIA (OTHER)."""
+    text = "NHC: 7384563.\nVarón viudo, de raza caucásica.\n"
+    _write_brat(tmp_path / "in", text, [("ID_SUJETO_ASISTENCIA", "7384563"),
+                                        ("ID_SUJETO_ASISTENCIA", "viudo"),
+                                        ("ID_SUJETO_ASISTENCIA", "raza caucásica")])
+    doc = next(d for d in iter_meddocan(tmp_path / "in") if isinstance(d, Document))
+    labels = {doc.span_text(s): s.label for s in doc.spans}
+    assert labels == {"7384563": "MEDICALRECORD", "viudo": "OTHER", "raza caucásica": "OTHER"}
+    # written back, each keeps the corpus's own label
+    write_meddocan([doc], tmp_path / "out")
+    assert _ann_labels(tmp_path / "out") == Counter({"ID_SUJETO_ASISTENCIA": 3})
+
+
+def test_no_record_number_of_the_corpus_lacks_a_digit() -> None:
+    for split in ("train", "dev"):
+        for doc in iter_meddocan(shared("meddocan", "brat", split)):
+            assert isinstance(doc, Document)
+            for span in doc.spans:
+                if span.label == "MEDICALRECORD":
+                    assert any(c.isdigit() for c in doc.span_text(span)), (doc.id, span.start)

@@ -5,15 +5,23 @@ map to a coarse label rather than guess a fine one: TERRITORIO covers cities, pr
 codes alike, so it becomes LOCATION. Labels that are not identifiers in our taxonomy (sex, family
 relations such as "madre", other subject traits) become OTHER; a preset decides whether to remove
 them. Every label seen in the train and dev splits is covered (tests check all 1,000 files).
+
+One label needs its text: the corpus files mark some subject traits -- race, nationality,
+marital status, life stage ("raza caucásica", "boliviano", "viudo", "Lactante"; 42 spans of
+train, 24 of dev) -- ID_SUJETO_ASISTENCIA, the label the guidelines give to the patient's record
+numbers, where the guidelines put traits under OTROS_SUJETO_ASISTENCIA. An identifier of the
+subject carries a digit; a span of that label without one is read as the trait it is (OTHER),
+so it is not scored as a record number nobody should find.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from fairdeid.corpora.brat import Discontinuous, iter_brat, write_brat
-from fairdeid.document import Document
+from fairdeid.document import Document, Span
 from fairdeid.errors import RecordError
 
 MEDDOCAN_LABELS: dict[str, str] = {
@@ -93,7 +101,24 @@ def iter_meddocan(
 ) -> Iterator[Document | RecordError]:
     """Read a MEDDOCAN BRAT directory (e.g. ``meddocan/brat/train``); spans keep
     ``attrs["corpus_label"]`` with the Spanish label."""
-    yield from iter_brat(path, MEDDOCAN_LABELS, discontinuous=discontinuous, check_text=check_text)
+    for item in iter_brat(path, MEDDOCAN_LABELS, discontinuous=discontinuous,
+                          check_text=check_text):
+        if isinstance(item, Document):
+            item = item.with_spans(tuple(_trait_as_other(item.text, s) for s in item.spans))
+        yield item
+
+
+#: MEDDOCAN labels of numbers: a span of one without a digit is a subject trait (module doc)
+NUMBER_LABELS = frozenset({"ID_SUJETO_ASISTENCIA"})
+
+
+def _trait_as_other(text: str, span: Span) -> Span:
+    """``span`` labelled OTHER when it is a subject trait filed under a number label."""
+    if span.attrs.get("corpus_label") in NUMBER_LABELS and not any(
+        c.isdigit() for c in text[span.start:span.end]
+    ):
+        return replace(span, label="OTHER")
+    return span
 
 
 def write_meddocan(docs: Iterable[Document], out_dir: str | Path) -> int:
