@@ -952,6 +952,13 @@ def test_german_sign_offs(detector: RuleDetector, text: str, part: str, found: b
         ("Rückruf unter Durchwahl 2231", "2231", "PHONE"),
         ("Prof.-Ernst-Nathan-Str. 1 · 90419 Nürnberg", "Prof.-Ernst-Nathan-Str. 1", "STREET"),
         ("Mit freundlichen Grüßen\nJ. Kowalski-Brandt, Logopädin", "J. Kowalski-Brandt", "DOCTOR"),
+        ("Physiotherapie bei Physio Vital in Kelheim", "Vital", "ORGANIZATION"),
+        # partial dates: no closing dot, two days of one month, the year after an event
+        ("Kontrolle am 3.4", "3.4", "DATE"),
+        ("am 24./25.03. im Dienst", "24./25.03.", "DATE"),
+        ("Z.n. Appendektomie 1998, Hüft-TEP re. 2015", "1998", "DATE"),
+        ("Z.n. Appendektomie 1998, Hüft-TEP re. 2015", "2015", "DATE"),
+        ("Stand: 04/24", "04/24", "DATE"),
     ],
 )
 def test_german_classes_of_the_fourth_round(
@@ -973,6 +980,11 @@ def test_german_classes_of_the_fourth_round(
         ("Quartal 5/23", "5/23"),
         ("Funk 25 mg", "25"),
         ("Schule am Vormittag", "Vormittag"),
+        ("Physiotherapie bei Bedarf, Verordnung von Physiotherapie Montag", "Bedarf"),
+        ("Kalium am 3.4 mmol/l", "3.4"),
+        ("Version 2.1 vom Hersteller", "2.1"),
+        ("Heparin 2000 IE nach Appendektomie", "2000"),
+        ("Op 2000 IE Heparin", "2000"),
     ],
 )
 def test_german_look_alikes_of_the_fourth_round_stay(

@@ -626,6 +626,14 @@ def test_french_closing_words_alone_stay(detector: RuleDetector, text: str, valu
         ("ancien ingénieur des travaux publics, accompagné", "ingénieur des travaux publics",
          "PROFESSION"),
         ("M. Paulo Ferreira da Silva (maçon) et Mme Silva", "maçon", "PROFESSION"),
+        # hospitals with their kind adjective, and the year after an event
+        ("Clinique psychiatrique des Glycines", "Clinique psychiatrique des Glycines", "HOSPITAL"),
+        ("transfert à l'Hôpital privé Jacques Cartier", "Hôpital privé Jacques Cartier",
+         "HOSPITAL"),
+        ("évacué vers l'HIA Bégin", "HIA Bégin", "HOSPITAL"),
+        ("ATCD : appendicectomie 1998, PTH droite 2015.", "1998", "DATE"),
+        ("ATCD : appendicectomie 1998, PTH droite 2015.", "2015", "DATE"),
+        ("au pavillon Charcot", "Charcot", "DEPARTMENT"),
     ],
 )
 def test_french_classes_of_the_fourth_round(
@@ -645,6 +653,8 @@ def test_french_classes_of_the_fourth_round(
         ("Conclusion, le 3 mars : stable", "Conclusion"),
         ("la chambre de la patiente", "chambre"),
         ("janvier et mars sans crise", "janvier"),
+        ("héparine 2000 UI après la chirurgie", "2000"),
+        ("hôpital de jour de rhumatologie", "hôpital de jour"),
     ],
 )
 def test_french_look_alikes_of_the_fourth_round_stay(
