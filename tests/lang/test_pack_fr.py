@@ -617,7 +617,8 @@ def test_french_closing_words_alone_stay(detector: RuleDetector, text: str, valu
         ("54-56 rue Pascal, 75013 Paris", "54-56 rue Pascal", "STREET"),
         ("chute dans la chambre (112) le lundi", "112", "ROOM"),
         ("Intervention n° 24-03-01187 du 9/3/24", "24-03-01187", "IDNUM"),
-        ("N° d'immatriculation : 2 77 11 59 350 128 87", "2 77 11 59 350 128 87", "SSN"),
+        # a form's "N° d'immatriculation" names the NIR; the context rule needs no valid key
+        ("N° d'immatriculation : 2 77 11 59 350 128 43", "2 77 11 59 350 128 43", "SSN"),
         ("Compte rendu trimestriel – janvier à mars 2024", "janvier", "DATE"),
         ("ronflements depuis la mi-2023.", "2023", "DATE"),
         # occupations after a form field or "le patient,", and a complement in -ic
