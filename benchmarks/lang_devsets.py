@@ -17,9 +17,10 @@ tokenizer cuts "03.02.1961" or "Müller-Lüdenscheidt". Binary token recall/prec
     python benchmarks/lang_devsets.py --pack --half odd    # notes with an odd number only
 
 ``--half odd`` is the half the packs' rules may be tuned on; the even half and the later
-held-out files (``<code>_heldout2.markup``, ``<code>_heldout3.markup``; nl, it and es have a
-``_heldout2`` set too) stay unseen, so their scores are the honest ones. Every ``*.markup``
-file of the folder is read, so a new held-out set is measured as soon as it is committed there.
+held-out files (``<code>_heldout2.markup`` to ``<code>_heldout4.markup`` for de and fr,
+``_heldout2`` for nl, it and es) stay unseen, so their scores are the honest ones. Every
+``*.markup`` file of the folder is read, so a new held-out set is measured as soon as it is
+committed there.
 
 Output names notes and labels only, never note text, so it is safe to paste anywhere.
 """
@@ -68,7 +69,7 @@ def overlapping(spans: Sequence[Span]) -> list[tuple[int, int]]:
 
 
 def language_of(path: Path) -> str:
-    """``de.markup``, ``de_heldout2.markup`` and ``de_heldout3.markup`` all hold German notes:
+    """``de.markup`` and ``de_heldout2.markup`` to ``de_heldout4.markup`` all hold German notes:
     the code is the file name up to the first underscore, so a later held-out set sits beside
     the first one."""
     return path.stem.split("_", 1)[0]
