@@ -128,6 +128,10 @@ _PLACE_KINDS = (
 # ", Comilla, Dhaka Division 5264" / " Nîmes, Nouvelle-Aquitaine 37640" / ", Leeds, Kent IG99 7ZK"
 
 
+#: two capitals in a row inside a word that is not all capitals ("MoCA", "CHlEF")
+_MIXED_CAPS = re.compile(r"[A-Z\u00C0-\u00DE]{2}")
+
+
 def _address_tail(region_words: Sequence[str]) -> re.Pattern[str]:
     """The "City, Region Postcode" tail; ``region_words`` join capitalised region words
     ("Provence-Alpes-Côte d'Azur", "Trinidad and Tobago"), tried in their listed order."""
@@ -473,6 +477,8 @@ class RuleDetector(BaseDetector):
                 continue
             if kind & Kind.HOSPITAL and word.isupper() is False and len(word) <= 4:
                 continue
+            if any(_MIXED_CAPS.search(w) and not w.isupper() for w in word.split()):
+                continue  # "MoCA", OCR'd "CHlEF": an acronym or noise, not "McAllen"
             for flag, label, rule, score in _PLACE_KINDS:
                 if kind & flag and not is_disabled(rule, self.disabled):
                     if kind & (Kind.FIRST | Kind.LAST) and flag != Kind.HOSPITAL:
