@@ -236,7 +236,8 @@ def gazetteer_cities(exclude: set[str], min_population: int = 50_000) -> set[str
 
 
 def _fold(name: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _city_ok(name: str, exclude: set[str]) -> bool:

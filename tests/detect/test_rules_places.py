@@ -112,7 +112,7 @@ def test_places_get_their_label(det: RuleDetector, text: str, place: str, label:
 @pytest.mark.parametrize(
     ("text", "department"),
     [
-        ("Nursing Shift Assessment - Infectious Disease\nDate/Time: 15.01.2010", "Infectious Disease"),
+        ("Nursing Shift Assessment - Infectious Disease\nDate: 15.01.2010", "Infectious Disease"),
         ("Telephone Call - Step-Down Unit\nDate: Jan 4, 2015", "Step-Down Unit"),
         ("telephone call - sicu\no Date: August 11, 2021", "sicu"),
         ("who presented to the Vascular Surgery on 20080709 with", "Vascular Surgery"),
