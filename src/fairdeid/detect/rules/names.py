@@ -356,7 +356,12 @@ class NameFinder:
 
     def find(self, text: str, lower: str, hits: Sequence[Hit]) -> list[NameCandidate]:
         out: list[NameCandidate] = []
-        kinds = {h.start: h.kind for h in hits if h.kind & NAME_KINDS}
+        # place kinds too: the name rules veto a "Surname, Given" whose surname is a place
+        # ("Plymouth, Devon"); every reader masks the bits it needs
+        kinds: dict[int, int] = {}
+        for h in hits:
+            if h.kind & (NAME_KINDS | _PLACE_KINDS):
+                kinds[h.start] = kinds.get(h.start, 0) | h.kind
         on = self._on
         if on("name.title"):
             for m in self.title_re.finditer(text):
