@@ -508,6 +508,9 @@ def _lines(name: str) -> frozenset[str]:
     )
 
 
+_WORD_SPLIT = re.compile(r"[^\w'’-]+")
+
+
 def country_line(m: re.Match[str], text: str) -> bool:
     """An address block's last line names a known country ("Norway 66455", "Cyprus (Greek)"):
     that is the evidence that the line above is a city, not a heading or a sentence."""
@@ -515,7 +518,8 @@ def country_line(m: re.Match[str], text: str) -> bool:
     city = _group_text(m, text, "phi").lower()
     if country not in _lines("countries.txt"):
         return False
-    return city not in _words("clinical_words.txt", "common_words.txt")
+    stop = _words("name_header_stopwords.txt", "clinical_words.txt", "common_words.txt")
+    return not any(w in stop for w in _WORD_SPLIT.split(city) if w)
 
 
 def payment_card(m: re.Match[str], text: str) -> bool:
