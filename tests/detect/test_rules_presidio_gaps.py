@@ -181,3 +181,21 @@ def test_iban_in_any_case(det: RuleDetector, iban: str) -> None:
 def test_iban_lower_case_needs_the_check(det: RuleDetector) -> None:
     # right shape, wrong check digits; and lower-case words of the shape are not IBANs
     assert "id.iban" not in sources(det, "iban gb28 nwbk 6016 1331 9268 19 and ab12 cdef ghij kl")
+
+
+def test_address_block_city_with_one_common_word(det: RuleDetector) -> None:
+    # "Green" alone is a common word; with "Smith's" before it the line is a place
+    text = "92 Hounslow Rd\nSuite 603\nSMITH'S GREEN\nUnited Kingdom"
+    assert covering(det, text, "SMITH'S GREEN") == {"LOCATION"}
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("9092 Avda. Generalísimo 6 Apt. 868", "9092 Avda. Generalísimo 6"),
+        ("lives at Gewerbepark 45 in Linz", "Gewerbepark 45"),
+        ("home: Præstevænget 15, 2nd floor", "Præstevænget 15"),
+    ],
+)
+def test_more_street_shapes(det: RuleDetector, text: str, part: str) -> None:
+    assert covering(det, text, part) == {"LOCATION"}

@@ -519,7 +519,8 @@ def country_line(m: re.Match[str], text: str) -> bool:
     if country not in _lines("countries.txt"):
         return False
     stop = _words("name_header_stopwords.txt", "clinical_words.txt", "common_words.txt")
-    return not any(w in stop for w in _WORD_SPLIT.split(city) if w)
+    # "Assessment" or "Follow Up" is a heading; "SMITH'S GREEN" is a place with a common word
+    return not all(w in stop for w in _WORD_SPLIT.split(city) if w)
 
 
 def payment_card(m: re.Match[str], text: str) -> bool:
