@@ -494,3 +494,54 @@ VALIDATORS: dict[str, Validator] = {
     "caps_name_line": caps_name_line,
     **NATIONAL_ID_VALIDATORS,
 }
+
+
+# -- presidio-gaps: identifiers of general text ------------------------------------------------
+
+
+@cache
+def _lines(name: str) -> frozenset[str]:
+    """Whole lower-cased entries of a packaged word list ("united kingdom" stays one entry)."""
+    text = resources.files("fairdeid.detect.rules").joinpath("data", name).read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+_WORD_SPLIT = re.compile(r"[^\w'’-]+")
+
+
+def country_line(m: re.Match[str], text: str) -> bool:
+    """An address block's last line names a known country ("Norway 66455", "Cyprus (Greek)"):
+    that is the evidence that the line above is a city, not a heading or a sentence."""
+    country = re.sub(r"\s*\([^)]*\)\s*$", "", _group_text(m, text, "country")).strip().lower()
+    city = _group_text(m, text, "phi").lower()
+    if country not in _lines("countries.txt"):
+        return False
+    stop = _words("name_header_stopwords.txt", "clinical_words.txt", "common_words.txt")
+    # "Assessment" or "Follow Up" is a heading; "SMITH'S GREEN" is a place with a common word
+    return not all(w in stop for w in _WORD_SPLIT.split(city) if w)
+
+
+def payment_card(m: re.Match[str], text: str) -> bool:
+    """A payment card number: 12 to 19 digits (Maestro cards have 12) and the Luhn checksum."""
+    digits = [c for c in _value(m, text) if c.isdigit()]
+    return 12 <= len(digits) <= 19 and luhn(m, text)
+
+
+def iban_any_case(m: re.Match[str], text: str) -> bool:
+    """ISO 13616 in any case and spacing. Written in capitals, the mod-97 check alone decides,
+    as it always did: a number with a typo in its country format still names an account. In
+    lower or mixed case more words fit the bare shape, so python-stdnum must also accept the
+    country's length and format."""
+    value = _value(m, text)
+    if value == value.upper():
+        return iban(m, text)
+    from stdnum import iban as stdnum_iban
+
+    return bool(stdnum_iban.is_valid(value))
+
+
+VALIDATORS.update(
+    {"country_line": country_line, "payment_card": payment_card, "iban_any_case": iban_any_case}
+)
