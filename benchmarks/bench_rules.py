@@ -10,6 +10,11 @@ and peak RSS.
     python benchmarks/bench_rules.py --words 200000
     python benchmarks/bench_rules.py --long-note-mb 50   # one 50 MB note vs the same as notes
     python benchmarks/bench_rules.py --lang de --words 200000   # a language pack's rules
+    python benchmarks/bench_rules.py --dump-spans build/spans-main.tsv   # then ``cmp`` two dumps
+
+``--dump-spans FILE`` writes every final span of the timed run (document id, start, end,
+label, source, score) and each output text's length, one line each: a speed change to the
+rules must leave two dumps byte-identical (``cmp``), over the whole corpus.
 
 ``--long-note-mb N`` times the rule detector alone on one note of N MB (``fairdeid generate``
 notes joined by blank lines) and on the same notes as separate documents, each in a fresh process so
@@ -19,14 +24,16 @@ that peak RSS belongs to that run: words per second should match and memory stay
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import random
 import resource
 import sys
 import time
+from collections.abc import Sequence
 
 from fairdeid.document import Document
-from fairdeid.pipeline import Pipeline
+from fairdeid.pipeline import Pipeline, Result
 
 FIRST = [
     "John",
@@ -231,6 +238,21 @@ def _load_language_model(pipeline: Pipeline) -> None:
         router.identifier.identify("Der Patient wurde gestern in die Klinik aufgenommen.")
 
 
+def _dump_spans(path: str, results: Sequence[Result]) -> None:
+    """Every final span and output length, one line each, in run order (for ``cmp``)."""
+    with open(path, "w", encoding="utf-8") as out:
+        for result in results:
+            doc = result.document
+            out.write(f"{doc.id}\ttext\t{len(result.text)}\t{hash_text(result.text)}\n")
+            for s in doc.spans:
+                fields = (doc.id, s.start, s.end, s.label, s.source, repr(s.score), dict(s.attrs))
+                out.write("\t".join(map(str, fields)) + "\n")
+
+
+def hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=1_000_000)
@@ -243,6 +265,11 @@ def main() -> None:
         type=float,
         default=0.0,
         help="time the rule detector on one note of this many MB vs the same as notes",
+    )
+    parser.add_argument(
+        "--dump-spans",
+        default=None,
+        help="write every final span of the timed run to this file (compare two with cmp)",
     )
     args = parser.parse_args()
     if args.long_note_mb > 0:
@@ -264,11 +291,16 @@ def main() -> None:
     t1 = time.perf_counter()
     c1 = time.process_time()
     n_spans = 0
+    results = []
     for i in range(0, len(docs), args.batch):
-        for result in pipeline.deidentify_batch(docs[i : i + args.batch]):
-            n_spans += len(result.spans)
+        batch = pipeline.deidentify_batch(docs[i : i + args.batch])
+        n_spans += sum(len(result.spans) for result in batch)
+        if args.dump_spans:
+            results.extend(batch)
     wall = time.perf_counter() - t1
     cpu = time.process_time() - c1
+    if args.dump_spans:
+        _dump_spans(args.dump_spans, results)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
     print(f"documents={len(docs)} words={n_words} spans={n_spans}")
