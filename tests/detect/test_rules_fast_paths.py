@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairdeid.detect.rules import names
+from fairdeid.detect.rules import RuleDetector, names
+from fairdeid.detect.rules import prefilter as pf
 
 #: the header delimiter as it was written before it was reordered for ``re``'s fast scan
 _PLAIN_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])|(?<=\w)\.{3,}(?![.:=])")
@@ -42,3 +44,37 @@ def test_delimiter_matches_the_plain_alternation() -> None:
 @given(_DELIMITER_ALPHABET)
 def test_delimiter_matches_the_plain_alternation_on_any_text(text: str) -> None:
     assert _spans(names._DELIMITER, text) == _spans(_PLAIN_DELIMITER, text)
+
+
+# -- the prefilter: long patterns are conditions by their leading part ----------------------
+
+
+def test_every_packaged_english_rule_has_a_condition_in_the_automaton() -> None:
+    """Hyperscan refused the whole patterns of three rules (department_address,
+    department_wrapped, profession.is_a), so they ran on every note; their leading parts
+    compile, and filter most notes."""
+    pytest.importorskip("hyperscan")
+    detector = RuleDetector.from_config({})
+    keys = [
+        pf.RuleKey(r.name, r.regex, r.on_lower, r.lead, r.before, r.then) for r in detector.rules
+    ]
+    assert pf.RulePrefilter(keys).always == frozenset()
+
+
+def test_a_long_pattern_is_a_condition_by_its_leading_part() -> None:
+    words = "|".join(f"{chr(97 + i % 26)}ord{i:04d}" for i in range(600))
+    pattern = rf"\b(?:works|worked)[ \t]+as[ \t]+(?:{words})\b"
+    assert len(pf.superset_pattern(pattern)) > pf._MAIN_CHARS
+    lead = pf.leading_part(pattern, 0, pf._MAIN_CHARS)
+    assert lead == pf.superset_pattern(r"\b(?:works|worked)[ \t]+as[ \t]+")
+    rule = pf.RuleKey("x.works_as", re.compile(pattern), False)
+    assert pf._conditions(rule) == [lead]
+
+
+def test_a_continuation_never_follows_a_leading_part() -> None:
+    words = "|".join(f"{chr(97 + i % 26)}ord{i:04d}" for i in range(600))
+    rule = pf.RuleKey(
+        "x.long", re.compile(rf"as[ \t]+(?:{words})"), False, then=re.compile(r"[ \t]+\d")
+    )
+    (condition,) = pf._conditions(rule)
+    assert condition == pf.superset_pattern(r"as[ \t]+")

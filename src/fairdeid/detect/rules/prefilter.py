@@ -78,6 +78,10 @@ _PER_DATABASE = 48
 #: the long word lists and capitalised-name shapes of the name rules cost hyperscan a tenth of
 #: a CPU second each to compile, more than they save on a million words
 _PART_CHARS = 1000
+#: a pattern longer than this (translated) is a condition by its leading part (``leading_part``):
+#: hyperscan refused three rules' whole patterns (so they ran on every note), and the occupation
+#: rules' word lists (~10,000 characters each) took 7 of the 10 CPU-seconds of the compile
+_MAIN_CHARS = 4000
 
 _hs: Any
 try:  # the optional fast path: ``pip install fairdeid[fast]``
@@ -447,13 +451,17 @@ def _conditions(rule: RuleKey) -> list[str]:
     """The superset patterns that must all match for ``rule`` to match (none: untranslatable).
 
     A left extension (``before``) comes before each condition, else the lead's prefix; a
-    continuation (``then``) after the whole pattern. Both are matched on the original text:
-    on a lower-cased rule they are translated without case, which accepts the lower-cased
-    text wherever the original matched.
+    continuation (``then``) after the whole pattern (not after a leading part of it). Both are
+    matched on the original text: on a lower-cased rule they are translated without case,
+    which accepts the lower-cased text wherever the original matched.
     """
     regex = rule.regex
+    whole = True
     try:
         main = [superset_pattern(regex.pattern, regex.flags)]
+        if len(main[0]) > _MAIN_CHARS:
+            main = [leading_part(regex.pattern, regex.flags, _MAIN_CHARS)]
+            whole = False
     except (Untranslatable, re.error, RecursionError):
         main = []
     conditions = main + lookahead_conditions(regex.pattern, regex.flags)
@@ -462,9 +470,27 @@ def _conditions(rule: RuleKey) -> list[str]:
         prefix = _part(rule.before, rule.on_lower)
     elif rule.lead is not None:
         prefix = lead_prefix(rule.lead, regex)
-    if main and rule.then is not None:
+    if main and whole and rule.then is not None:
         conditions[0] += _part(rule.then, rule.on_lower)
-    return [prefix + p for p in conditions]
+    # a look-ahead condition as long is left out: one condition fewer only lets more through
+    return [prefix + p for p in conditions if len(p) <= _MAIN_CHARS]
+
+
+def leading_part(pattern: str, flags: int, limit: int) -> str:
+    """The superset pattern of the longest leading part of ``pattern``'s top-level sequence
+    that translates to at most ``limit`` characters: whatever matches the pattern starts with
+    a match of that part, so it is a superset too ("" when not even the first item fits)."""
+    tree = sre_parse.parse(pattern, flags)
+    groups = _group_trees(tree)
+    items = _top_level(tree)
+    dotall, caseless = bool(flags & re.DOTALL), bool(flags & re.IGNORECASE)
+    best = ""
+    for k in range(1, len(items) + 1):
+        part = _emit(items[:k], dotall, groups, caseless=caseless)
+        if len(part) > limit:
+            break
+        best = part
+    return best
 
 
 def _part(regex: re.Pattern[str], caseless: bool) -> str:
