@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairdeid.detect.rules import RuleDetector, names
+from fairdeid.detect.rules import RuleDetector, layout, names
 from fairdeid.detect.rules import prefilter as pf
 
 #: the header delimiter as it was written before it was reordered for ``re``'s fast scan
@@ -78,3 +78,23 @@ def test_a_continuation_never_follows_a_leading_part() -> None:
     )
     (condition,) = pf._conditions(rule)
     assert condition == pf.superset_pattern(r"as[ \t]+")
+
+
+# -- hyphenated line breaks: one scan per note before a look at every span ------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab- \t\r\n>1", max_size=24))
+def test_a_note_without_a_hyphen_at_a_line_end_has_no_wrapped_word(text: str) -> None:
+    spans = [(i, j) for i in range(len(text)) for j in range(i + 1, len(text) + 1)]
+    if not layout.may_wrap(text):
+        assert list(layout.wrapped_words(text, spans)) == []
+
+
+def test_a_wrapped_word_is_still_finished() -> None:
+    text = "seen at gazipur upazila health com-\nplex today"
+    start = text.index("gazipur")
+    assert layout.may_wrap(text)
+    assert list(layout.wrapped_words(text, [(start, text.index("-"))])) == [
+        (start, text.index("plex") + 4)
+    ]

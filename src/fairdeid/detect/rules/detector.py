@@ -52,7 +52,7 @@ from fairdeid.detect.rules.dictionary import (
     lower_same_length,
     normalize,
 )
-from fairdeid.detect.rules.layout import wrapped_words
+from fairdeid.detect.rules.layout import may_wrap, wrapped_words
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
@@ -324,7 +324,7 @@ class RuleDetector(BaseDetector):
         ):
             found = self.names.propagate_resolved(text, spans, own=self.name)
             out.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in found)
-        if not is_disabled("layout.hyphen_wrap", self.disabled):
+        if not is_disabled("layout.hyphen_wrap", self.disabled) and may_wrap(text):
             # a learned detector's span on a lone word fragment ("tolera-") is mostly a guess
             # set off by the fragment itself; the rules' spans and longer ones are finished
             own = self.name + ":"
