@@ -98,3 +98,36 @@ def test_a_wrapped_word_is_still_finished() -> None:
     assert list(layout.wrapped_words(text, [(start, text.index("-"))])) == [
         (start, text.index("plex") + 4)
     ]
+
+
+# -- the prefilter: what must come before a match ------------------------------------------
+
+
+def test_leading_look_behinds_are_a_condition_on_the_text_before() -> None:
+    pattern = r"(?:^|(?<=[.;:\n])|(?<=[.;:][ \t]))[ \t]*(?i:retired)|(?<=[a-z][ \t])Retired"
+    condition = pf.start_condition(pattern)
+    assert condition is not None
+    pytest.importorskip("hyperscan")
+    db = pf._database([("x", condition)])
+
+    def passes(text: str) -> bool:
+        hits: set[int] = set()
+        db.scan(text.encode("ascii", "replace"), match_event_handler=pf._on_match, context=hits)
+        return bool(hits)
+
+    for text in ("retired nurse", "SH: retired nurse", "x.\tRetired", "she agrees Retired"):
+        assert re.search(pattern, text) and passes(text), text
+    # "retired" inside a sentence: no match, and the condition lets it pass no more
+    for text in ("a 67-year-old retired teacher", "He is RETIRED now"):
+        assert not re.search(pattern, text) and not passes(text), text
+
+
+def test_a_line_start_is_the_text_start_or_a_newline() -> None:
+    assert pf.start_condition(r"^ab", re.MULTILINE) == "(?:^|\\x0a)\\x61\\x62"
+    assert pf.start_condition(r"^ab") == "^\\x61\\x62"
+
+
+def test_no_start_condition_without_a_leading_look_behind() -> None:
+    assert pf.start_condition(r"ab") is None
+    assert pf.start_condition(r"(?<!x)ab") is None  # a negative one says nothing to require
+    assert pf.start_condition(r"a(?<=a)b") is None
