@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fairdeid.detect.rules import RuleDetector, layout, names
 from fairdeid.detect.rules import prefilter as pf
+from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind
 
 #: the header delimiter as it was written before it was reordered for ``re``'s fast scan
 _PLAIN_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])|(?<=\w)\.{3,}(?![.:=])")
@@ -131,3 +132,54 @@ def test_no_start_condition_without_a_leading_look_behind() -> None:
     assert pf.start_condition(r"ab") is None
     assert pf.start_condition(r"(?<!x)ab") is None  # a negative one says nothing to require
     assert pf.start_condition(r"a(?<=a)b") is None
+
+
+# -- dictionaries: hyperscan literals on ASCII notes ----------------------------------------
+
+
+def _matchers() -> tuple[DictionaryMatcher, DictionaryMatcher]:
+    pytest.importorskip("hyperscan")
+    fast, plain = DictionaryMatcher(), DictionaryMatcher(literals=False)
+    for matcher in (fast, plain):
+        matcher.add_many(["John", "Smith", "Mt. Sinai", "New York", "York", "Nuñez"], Kind.LAST)
+        matcher.add_many(["Boston", "new york"], Kind.CITY)
+        matcher.add("nurse", Kind.PROFESSION)
+        matcher.build()
+    assert fast.build_literals() and not plain.build_literals()
+    return fast, plain
+
+
+def test_literal_hits_are_the_automaton_hits() -> None:
+    fast, plain = _matchers()
+    texts = (
+        "John Smith (Mt Sinai, New York) saw Mt. Sinai's nurse; Johnson, SMITH-john, york",
+        "New  York\nYork-New York/Boston:nurse,nurses,Smith.",
+        "Nuñez and Nunez in New York",  # not ASCII: the automaton, the same hits
+        "",
+        "xJohn Johnx John_ 1John John1",
+    )
+    for text in texts:
+        assert fast.find(text) == plain.find(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" .,-\nJohnSmitNewYorkbsñ", max_size=40))
+def test_literal_hits_are_the_automaton_hits_on_any_text(text: str) -> None:
+    if not _MATCHERS:
+        _MATCHERS.extend(_matchers())
+    fast, plain = _MATCHERS
+    assert fast.find(text) == plain.find(text)
+
+
+_MATCHERS: list[DictionaryMatcher] = []
+
+
+def test_packaged_dictionaries_hit_the_same_on_generated_notes() -> None:
+    pytest.importorskip("hyperscan")
+    from fairdeid.corpora.synth import generate_notes
+
+    fast = RuleDetector.from_config({}).matcher
+    plain = RuleDetector.from_config({"prefilter": False}).matcher
+    assert fast.build_literals() and not plain.build_literals()
+    for doc in generate_notes(150, seed=11):
+        assert fast.find(doc.text) == plain.find(doc.text), doc.id

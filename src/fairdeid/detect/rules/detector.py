@@ -183,7 +183,7 @@ class RuleDetector(BaseDetector):
         reach = max([window, 64, *(max(r.window, r.before_window) for r in self.rules)])
         self.overlap = max(_MIN_OVERLAP, 16 * reach)
         words = self._load_dictionaries(extra_dictionaries or {}, use_packaged_dictionaries)
-        self.matcher = DictionaryMatcher()
+        self.matcher = DictionaryMatcher(literals=prefilter)  # hyperscan on ASCII notes
         for kind_name, entries in words.items():
             if kind_name in _SET_ONLY:  # looked up as sets; in the automaton they only cost hits
                 continue
