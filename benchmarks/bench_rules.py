@@ -186,7 +186,9 @@ def _time_rules(megabytes: float, as_one: bool) -> dict[str, float]:
     del texts
     detector = RuleDetector.from_config({})
     detector.prefilter.build()
-    detector.matcher.build_literals()
+    build_literals = getattr(detector.matcher, "build_literals", None)  # older sources lack it
+    if build_literals is not None:
+        build_literals()
     detector.detect(Document(id="warm", text=note(random.Random(1))))
     base_mb = _peak_rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -228,8 +230,8 @@ def _build_prefilter(pipeline: Pipeline) -> None:
     rules = pipeline.detectors.get("rules")
     prefilter = getattr(rules, "prefilter", None)
     built = prefilter is not None and prefilter.build()
-    matcher = getattr(rules, "matcher", None)
-    literals = matcher is not None and matcher.build_literals()
+    build_literals = getattr(getattr(rules, "matcher", None), "build_literals", None)
+    literals = build_literals is not None and build_literals()
     print(f"prefilter={'hyperscan' if built else 'off (plain re)'}", end=" ")
     print(f"dictionaries={'hyperscan literals' if literals else 'Aho-Corasick'}")
 
