@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fairdeid.detect.rules import RuleDetector, layout, names
 from fairdeid.detect.rules import prefilter as pf
+from fairdeid.detect.rules.compiler import PatternRule
 from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind
 
 #: the header delimiter as it was written before it was reordered for ``re``'s fast scan
@@ -183,3 +184,34 @@ def test_packaged_dictionaries_hit_the_same_on_generated_notes() -> None:
     assert fast.build_literals() and not plain.build_literals()
     for doc in generate_notes(150, seed=11):
         assert fast.find(doc.text) == plain.find(doc.text), doc.id
+
+
+# -- left extensions: searched only as far back as they can reach ----------------------------
+
+
+def test_a_short_left_extension_is_searched_over_its_reach() -> None:
+    rules = {r.name: r for r in RuleDetector.from_config({}).rules}
+    assert rules["date.numeric"].before_window == 24
+    assert rules["date.numeric"].before_reach == 2
+    assert rules["location.street"].before_reach == rules["location.street"].before_window
+
+
+_EXTENSION_TEXT = st.text(alphabet="0123456789/.-: \tNYMAnyab,\n", min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_EXTENSION_TEXT)
+def test_the_reach_finds_what_the_window_finds(text: str) -> None:
+    if not _RULES:
+        _RULES.extend(r for r in RuleDetector.from_config({}).rules if r.before is not None)
+    for rule in _RULES:
+        assert rule.before is not None
+        for end in range(len(text) + 1):
+            wide = rule.before.search(text, max(0, end - rule.before_window), end)
+            near = rule.before.search(text, max(0, end - rule.before_reach), end)
+            assert (wide and (wide.span(), wide.groupdict())) == (
+                near and (near.span(), near.groupdict())
+            ), (rule.name, text, end)
+
+
+_RULES: list[PatternRule] = []

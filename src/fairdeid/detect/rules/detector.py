@@ -385,7 +385,7 @@ class RuleDetector(BaseDetector):
                 continue
             before = then = None
             if rule.before is not None:
-                before = rule.before.search(text, max(0, m.start() - rule.before_window), m.start())
+                before = rule.before.search(text, max(0, m.start() - rule.before_reach), m.start())
                 if before is None:
                     continue
             if rule.then is not None:
