@@ -10,6 +10,12 @@ and peak RSS.
     python benchmarks/bench_rules.py --words 200000
     python benchmarks/bench_rules.py --long-note-mb 50   # one 50 MB note vs the same as notes
     python benchmarks/bench_rules.py --lang de --words 200000   # a language pack's rules
+    python benchmarks/bench_rules.py --dump-spans build/spans-main.tsv   # then ``cmp`` two dumps
+    python benchmarks/bench_rules.py --words 300000 --stages   # CPU-s per stage and rule
+
+``--dump-spans FILE`` writes every final span of the timed run (document id, start, end,
+label, source, score) and each output text's length, one line each: a speed change to the
+rules must leave two dumps byte-identical (``cmp``), over the whole corpus.
 
 ``--long-note-mb N`` times the rule detector alone on one note of N MB (``fairdeid generate``
 notes joined by blank lines) and on the same notes as separate documents, each in a fresh process so
@@ -19,14 +25,18 @@ that peak RSS belongs to that run: words per second should match and memory stay
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import random
 import resource
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from fairdeid.document import Document
-from fairdeid.pipeline import Pipeline
+from fairdeid.pipeline import Pipeline, Result
 
 FIRST = [
     "John",
@@ -179,6 +189,9 @@ def _time_rules(megabytes: float, as_one: bool) -> dict[str, float]:
     del texts
     detector = RuleDetector.from_config({})
     detector.prefilter.build()
+    build_literals = getattr(detector.matcher, "build_literals", None)  # older sources lack it
+    if build_literals is not None:
+        build_literals()
     detector.detect(Document(id="warm", text=note(random.Random(1))))
     base_mb = _peak_rss_mb()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -213,13 +226,17 @@ def long_note(megabytes: float) -> None:
 
 
 def _build_prefilter(pipeline: Pipeline) -> None:
-    """Compile the rules' hyperscan prefilter now (with the ``fast`` extra), as a run over many
-    notes would after its first million characters, so the timed loop is the steady state and
-    ``load_s`` holds the compile; without hyperscan every rule runs on every note."""
+    """Compile the rules' hyperscan prefilter and dictionary literals now (with the ``fast``
+    extra), as a run over many notes would after its first million characters, so the timed
+    loop is the steady state and ``load_s`` holds the compile; without hyperscan every rule
+    runs on every note and the dictionaries use their Aho-Corasick automaton."""
     rules = pipeline.detectors.get("rules")
     prefilter = getattr(rules, "prefilter", None)
     built = prefilter is not None and prefilter.build()
-    print(f"prefilter={'hyperscan' if built else 'off (plain re)'}")
+    build_literals = getattr(getattr(rules, "matcher", None), "build_literals", None)
+    literals = build_literals is not None and build_literals()
+    print(f"prefilter={'hyperscan' if built else 'off (plain re)'}", end=" ")
+    print(f"dictionaries={'hyperscan literals' if literals else 'Aho-Corasick'}")
 
 
 def _load_language_model(pipeline: Pipeline) -> None:
@@ -229,6 +246,71 @@ def _load_language_model(pipeline: Pipeline) -> None:
     router = pipeline.router
     if router is not None:
         router.identifier.identify("Der Patient wurde gestern in die Klinik aufgenommen.")
+
+
+def _time_stages(pipeline: Pipeline) -> Callable[[float], str]:
+    """Wrap the rules' stages in CPU timers (``--stages``); returns the report's printer.
+
+    Why wrappers rather than cProfile: cProfile's timer is wall-clock, which on a loaded
+    machine charges other jobs' time to whatever function was running; a wrapper costs about
+    1 microsecond per call."""
+    from fairdeid.detect.rules import detector, dictionary, names, prefilter
+
+    spent: dict[str, float] = defaultdict(float)  # CPU-seconds per stage
+
+    def wrap(owner: Any, attr: str, label: str | None = None) -> None:
+        original = getattr(owner, attr)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                key = label if label is not None else "rule " + args[1].name
+                spent[key] += time.process_time() - start
+
+        setattr(owner, attr, timed)
+
+    wrap(detector.RuleDetector, "_apply")
+    wrap(prefilter.RulePrefilter, "candidates", "prefilter")
+    wrap(dictionary.DictionaryMatcher, "find", "dictionaries")
+    wrap(names.NameFinder, "find", "name rules")
+    wrap(names.NameFinder, "_headers", "  name rules: header fields")
+    wrap(names.NameFinder, "propagate", "name propagation")
+    wrap(detector.RuleDetector, "_places", "places")
+    wrap(detector.RuleDetector, "_professions", "occupations")
+    wrap(detector.RuleDetector, "after_resolve", "after_resolve")
+    wrap(detector.RuleDetector, "detect", "detector (all of it)")
+    wrap(type(pipeline.resolver), "resolve", "resolve")
+    wrap(type(pipeline.replacer), "replace", "replacement")
+    if pipeline.router is not None:
+        wrap(type(pipeline.router), "choose", "language identification")
+
+    def report(total: float) -> str:
+        rules = sum(v for k, v in spent.items() if k.startswith("rule "))
+        rows = [("pattern rules (all)", rules), *sorted(spent.items(), key=lambda kv: -kv[1])]
+        return "\n".join(
+            f"{v:8.2f} CPU-s {100 * v / total:5.1f}%  {k}"
+            for k, v in rows
+            if not k.startswith("rule ") or v >= 0.01 * total
+        )
+
+    return report
+
+
+def _dump_spans(path: str, results: Sequence[Result]) -> None:
+    """Every final span and output length, one line each, in run order (for ``cmp``)."""
+    with open(path, "w", encoding="utf-8") as out:
+        for result in results:
+            doc = result.document
+            out.write(f"{doc.id}\ttext\t{len(result.text)}\t{hash_text(result.text)}\n")
+            for s in doc.spans:
+                fields = (doc.id, s.start, s.end, s.label, s.source, repr(s.score), dict(s.attrs))
+                out.write("\t".join(map(str, fields)) + "\n")
+
+
+def hash_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def main() -> None:
@@ -243,6 +325,16 @@ def main() -> None:
         type=float,
         default=0.0,
         help="time the rule detector on one note of this many MB vs the same as notes",
+    )
+    parser.add_argument(
+        "--stages",
+        action="store_true",
+        help="time each stage of the rules (CPU-s per stage and per rule over 1%%)",
+    )
+    parser.add_argument(
+        "--dump-spans",
+        default=None,
+        help="write every final span of the timed run to this file (compare two with cmp)",
     )
     args = parser.parse_args()
     if args.long_note_mb > 0:
@@ -261,14 +353,20 @@ def main() -> None:
     _build_prefilter(pipeline)
     _load_language_model(pipeline)
     load_s = time.perf_counter() - t0
+    stages = _time_stages(pipeline) if args.stages else None
     t1 = time.perf_counter()
     c1 = time.process_time()
     n_spans = 0
+    results = []
     for i in range(0, len(docs), args.batch):
-        for result in pipeline.deidentify_batch(docs[i : i + args.batch]):
-            n_spans += len(result.spans)
+        batch = pipeline.deidentify_batch(docs[i : i + args.batch])
+        n_spans += sum(len(result.spans) for result in batch)
+        if args.dump_spans:
+            results.extend(batch)
     wall = time.perf_counter() - t1
     cpu = time.process_time() - c1
+    if args.dump_spans:
+        _dump_spans(args.dump_spans, results)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak_mb = peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
     print(f"documents={len(docs)} words={n_words} spans={n_spans}")
@@ -276,6 +374,8 @@ def main() -> None:
     # on a shared machine wall time includes waiting for a core; CPU time shows the cost
     print(f"cpu_s={cpu:.2f} cpu_words_per_s={n_words / cpu:,.0f}")
     print(f"peak_rss_mb={peak_mb:.0f}")
+    if stages is not None:
+        print(stages(cpu))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from fairdeid.detect.rules.list_edits import apply_list_edits
@@ -114,6 +115,10 @@ class PatternRule:
     #: for within ``before_window`` characters
     before: re.Pattern[str] | None = None
     before_window: int = 64
+    #: how far back of the anchor a left extension can start: ``before_window``, or less when
+    #: ``before`` cannot match that many characters (it must end at the anchor, so a search
+    #: from there finds the same match while ``re`` tries fewer starts)
+    before_reach: int = 64
     #: skip the rule for a document whose lower-cased text contains none of these
     requires: tuple[str, ...] = ()
     #: the pattern's leading ``\\b`` or look-behind, checked at the match start in Python
@@ -270,10 +275,19 @@ def compile_rules(
                 requires=tuple(str(r).lower() for r in raw.get("requires", ())),
                 lead=lead,
                 before_window=int(raw.get("before_window", 64)),
+                before_reach=_reach(before, int(raw.get("before_window", 64))),
                 post=post,
             )
         )
     return rules
+
+
+def _reach(before: re.Pattern[str] | None, window: int) -> int:
+    """``PatternRule.before_reach``: the window, or the longest match ``before`` can make."""
+    if before is None:
+        return window
+    longest = sre_parse.parse(before.pattern, before.flags).getwidth()[1]
+    return max(0, min(window, longest))
 
 
 def find_validator(name: str) -> Validator | None:

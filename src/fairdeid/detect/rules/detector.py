@@ -52,7 +52,7 @@ from fairdeid.detect.rules.dictionary import (
     lower_same_length,
     normalize,
 )
-from fairdeid.detect.rules.layout import wrapped_words
+from fairdeid.detect.rules.layout import may_wrap, wrapped_words
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
@@ -187,7 +187,7 @@ class RuleDetector(BaseDetector):
         reach = max([window, 64, *(max(r.window, r.before_window) for r in self.rules)])
         self.overlap = max(_MIN_OVERLAP, 16 * reach)
         words = self._load_dictionaries(extra_dictionaries or {}, use_packaged_dictionaries)
-        self.matcher = DictionaryMatcher()
+        self.matcher = DictionaryMatcher(literals=prefilter)  # hyperscan on ASCII notes
         for kind_name, entries in words.items():
             if kind_name in _SET_ONLY:  # looked up as sets; in the automaton they only cost hits
                 continue
@@ -328,7 +328,7 @@ class RuleDetector(BaseDetector):
         ):
             found = self.names.propagate_resolved(text, spans, own=self.name)
             out.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in found)
-        if not is_disabled("layout.hyphen_wrap", self.disabled):
+        if not is_disabled("layout.hyphen_wrap", self.disabled) and may_wrap(text):
             # a learned detector's span on a lone word fragment ("tolera-") is mostly a guess
             # set off by the fragment itself; the rules' spans and longer ones are finished
             own = self.name + ":"
@@ -389,7 +389,7 @@ class RuleDetector(BaseDetector):
                 continue
             before = then = None
             if rule.before is not None:
-                before = rule.before.search(text, max(0, m.start() - rule.before_window), m.start())
+                before = rule.before.search(text, max(0, m.start() - rule.before_reach), m.start())
                 if before is None:
                     continue
             if rule.then is not None:

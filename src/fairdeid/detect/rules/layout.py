@@ -283,6 +283,16 @@ _WRAP_TAIL = re.compile(r"-[ \t]*\r?\n[ \t>]*([^\W\d_][^\W_]*)")
 _WRAP_HEAD = re.compile(r"([^\W\d_][^\W_]*)-[ \t]*\r?\n[ \t>]*\Z")
 
 
+#: what both of the above need somewhere in the note
+_WRAP = re.compile(r"-[ \t]*\r?\n")
+
+
+def may_wrap(text: str) -> bool:
+    """Whether ``wrapped_words`` can find anything in ``text``: most notes have no hyphen at
+    a line end, and one scan for it spares a look at every span."""
+    return _WRAP.search(text) is not None
+
+
 def wrapped_words(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """For each span cut by a hyphenated line break, the span widened to the whole word.
 

@@ -78,6 +78,12 @@ _PER_DATABASE = 48
 #: the long word lists and capitalised-name shapes of the name rules cost hyperscan a tenth of
 #: a CPU second each to compile, more than they save on a million words
 _PART_CHARS = 1000
+#: a pattern longer than this (translated) is a condition by its leading part (``leading_part``):
+#: hyperscan refused three rules' whole patterns (so they ran on every note), and the occupation
+#: rules' word lists (~10,000 characters each) took 7 of the 10 CPU-seconds of the compile
+_MAIN_CHARS = 4000
+#: a start condition (``start_condition``) is kept to this many characters
+_START_CHARS = 1000
 
 _hs: Any
 try:  # the optional fast path: ``pip install fairdeid[fast]``
@@ -143,6 +149,67 @@ def lookahead_conditions(pattern: str, flags: int = 0) -> list[str]:
                 continue
             out.append(f"{before}(?:{ahead})")
     return out
+
+
+def start_condition(pattern: str, flags: int = 0) -> str | None:
+    """A superset pattern of what ends where a match starts, followed by the match: the
+    pattern's leading look-behinds and line starts, which the superset drops, read as text
+    before it ("(?<=[.;:][ \t])retired" as "[.;:][ \t]retired"). None when the pattern starts
+    with neither (the condition would be the superset itself) or cannot be translated.
+
+    Why: a rule such as "retired at a clause start" let every note with "retired" through,
+    and ``re`` then tried it at every character of those notes."""
+    known = re.VERBOSE | re.MULTILINE | re.DOTALL | re.UNICODE | re.IGNORECASE
+    if flags & ~known:
+        return None
+    try:
+        tree = sre_parse.parse(pattern, flags)
+        groups = _group_trees(tree)
+        items = _top_level(tree)
+        if not items:
+            return None
+        emit = partial(_emit, dotall=bool(flags & re.DOTALL), groups=groups,
+                       caseless=bool(flags & re.IGNORECASE))
+        condition = _before_start([items[0]], emit, bool(flags & re.MULTILINE))
+        if condition is None or len(condition) > _START_CHARS:
+            return None
+        # then as much of the rest as stays short: the main condition checks all of it
+        for k in range(1, len(items)):
+            longer = condition + emit([items[k]])
+            if len(longer) > _START_CHARS:
+                break
+            condition = longer
+    except (Untranslatable, re.error, RecursionError):
+        return None
+    return condition
+
+
+def _before_start(seq: list[tuple[Any, Any]], emit: Callable[[Any], str],
+                  multiline: bool) -> str | None:
+    """``seq`` translated with its leading zero-width test as the text it needs before
+    (None when it has none): a look-behind as its own pattern, a line start as the text's
+    start or a newline; into groups and alternatives, each alternative on its own."""
+    if not seq:
+        return None
+    op, av = seq[0]
+    rest = seq[1:]
+    if op is sre.ASSERT and av[0] == -1:
+        return "(?:" + emit(av[1]) + ")" + emit(rest)
+    if op is sre.AT and av in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+        start = "(?:^|\\x0a)" if multiline and av is sre.AT_BEGINNING else "^"
+        return start + emit(rest)
+    if op is sre.SUBPATTERN and not av[1] and not av[2]:
+        return _before_start([*av[3], *rest], emit, multiline)
+    if op is sre.BRANCH:
+        alts = [_before_start(list(alt), emit, multiline) for alt in av[1]]
+        if all(alt is None for alt in alts):
+            return None
+        body = "|".join(
+            alt if alt is not None else emit(list(orig))
+            for alt, orig in zip(alts, av[1], strict=True)
+        )
+        return "(?:" + body + ")" + emit(rest)
+    return None
 
 
 def _top_level(tree: Any) -> list[tuple[Any, Any]]:
@@ -447,24 +514,50 @@ def _conditions(rule: RuleKey) -> list[str]:
     """The superset patterns that must all match for ``rule`` to match (none: untranslatable).
 
     A left extension (``before``) comes before each condition, else the lead's prefix; a
-    continuation (``then``) after the whole pattern. Both are matched on the original text:
-    on a lower-cased rule they are translated without case, which accepts the lower-cased
-    text wherever the original matched.
+    continuation (``then``) after the whole pattern (not after a leading part of it). Both are
+    matched on the original text: on a lower-cased rule they are translated without case,
+    which accepts the lower-cased text wherever the original matched.
     """
     regex = rule.regex
+    whole = True
     try:
         main = [superset_pattern(regex.pattern, regex.flags)]
+        if len(main[0]) > _MAIN_CHARS:
+            main = [leading_part(regex.pattern, regex.flags, _MAIN_CHARS)]
+            whole = False
     except (Untranslatable, re.error, RecursionError):
         main = []
     conditions = main + lookahead_conditions(regex.pattern, regex.flags)
+    start = start_condition(regex.pattern, regex.flags)
     prefix = ""
     if rule.before is not None:
         prefix = _part(rule.before, rule.on_lower)
     elif rule.lead is not None:
         prefix = lead_prefix(rule.lead, regex)
-    if main and rule.then is not None:
+    if main and whole and rule.then is not None:
         conditions[0] += _part(rule.then, rule.on_lower)
-    return [prefix + p for p in conditions]
+    # a look-ahead condition as long is left out: one condition fewer only lets more through
+    out = [prefix + p for p in conditions if len(p) <= _MAIN_CHARS]
+    # what precedes the match is its own condition: the left extension or lead ends where the
+    # pattern's look-behinds do, so the two cannot be put one after the other
+    return out if start is None else [*out, start]
+
+
+def leading_part(pattern: str, flags: int, limit: int) -> str:
+    """The superset pattern of the longest leading part of ``pattern``'s top-level sequence
+    that translates to at most ``limit`` characters: whatever matches the pattern starts with
+    a match of that part, so it is a superset too ("" when not even the first item fits)."""
+    tree = sre_parse.parse(pattern, flags)
+    groups = _group_trees(tree)
+    items = _top_level(tree)
+    dotall, caseless = bool(flags & re.DOTALL), bool(flags & re.IGNORECASE)
+    best = ""
+    for k in range(1, len(items) + 1):
+        part = _emit(items[:k], dotall, groups, caseless=caseless)
+        if len(part) > limit:
+            break
+        best = part
+    return best
 
 
 def _part(regex: re.Pattern[str], caseless: bool) -> str:
