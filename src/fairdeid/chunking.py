@@ -23,12 +23,20 @@ How the windows are cut:
 
 Detectors that handle long input themselves (document-wide name propagation in the rules) say
 so with ``handles_long_documents = True`` and always get the whole document.
+
+What detectors see: the text a reader sees. Invisible format characters (zero-width space and
+joiners, soft hyphen, word joiner, BOM, bidi marks) are dropped from the text handed to every
+detector, and spans are mapped back to the note's own offsets, so ``Jo<ZWSP>hn Smith`` is found
+as a name (covering the hidden character) instead of slipping past every pattern and model.
+A note without such characters reaches the detector unchanged (the same object).
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fairdeid.detect.base import Detector, detect_with_errors
@@ -142,7 +150,61 @@ def split_windows(text: str, policy: ChunkPolicy) -> list[Window]:
         start = _next_start(text, end, policy)
 
 
+#: Characters that render as nothing inside a word (Unicode format characters that fonts do
+#: not draw): soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width space,
+#: non-joiner and joiner, LRM/RLM, bidi embeddings and isolates, word joiner and invisible
+#: operators, zero-width no-break space (BOM).
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A document as detectors get it, and where its dropped characters were.
+
+    ``gaps[k]`` is the view offset the k-th dropped character sat before: memory grows with
+    the number of hidden characters, not with the note.
+    """
+
+    doc: Document
+    gaps: tuple[int, ...] = ()
+
+    def _note_offset(self, offset: int) -> int:
+        return offset + bisect_right(self.gaps, offset)
+
+    def to_note(self, span: Span) -> Span:
+        """``span`` (view offsets) in the note's offsets, covering hidden characters inside."""
+        if not self.gaps:
+            return span
+        start = self._note_offset(span.start)
+        end = self._note_offset(span.end - 1) + 1 if span.end > span.start else start
+        return replace(span, start=start, end=end)
+
+
+def visible_view(doc: Document) -> _View:
+    """``doc`` without invisible characters (``doc`` itself when it has none)."""
+    hidden = [m.start() for m in _INVISIBLE.finditer(doc.text)]
+    if not hidden:
+        return _View(doc)
+    gaps = tuple(pos - k for k, pos in enumerate(hidden))
+    return _View(Document(doc.id, _INVISIBLE.sub("", doc.text), doc.meta), gaps)
+
+
 def detect_windowed(
+    detector: Detector, docs: Sequence[Document], policy: ChunkPolicy
+) -> tuple[list[list[Span]], list[RecordError]]:
+    """Detector spans in note offsets: on the visible text, long notes cut into windows."""
+    views = [visible_view(doc) for doc in docs]
+    found, errors = _detect_windowed(detector, [v.doc for v in views], policy)
+    spans = [
+        [view.to_note(span) for span in doc_spans]
+        for view, doc_spans in zip(views, found, strict=True)
+    ]
+    return spans, errors
+
+
+def _detect_windowed(
     detector: Detector, docs: Sequence[Document], policy: ChunkPolicy
 ) -> tuple[list[list[Span]], list[RecordError]]:
     """``detect_with_errors`` with every over-long document cut into windows.
