@@ -213,8 +213,20 @@ def _build_pipeline(
     overrides: dict[str, dict[str, object]] = {"replace": replace} if replace else {}
     if preset:
         overrides["resolve"] = {"preset": preset}
-    return Pipeline.from_config(
-        config, detectors=_split(detectors), mode=mode, overrides=overrides, language=language)
+    try:
+        return Pipeline.from_config(
+            config, detectors=_split(detectors), mode=mode, overrides=overrides,
+            language=language)
+    except (FairdeidError, ModuleNotFoundError):
+        raise
+    except Exception as exc:  # noqa: BLE001  (a model file a library cannot load, etc.)
+        # Built from the config alone, before any note is read: the message names files only.
+        raise FairdeidError(f"cannot build the pipeline: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None], *,

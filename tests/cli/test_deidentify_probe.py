@@ -1,0 +1,53 @@
+"""`fairdeid deidentify` off the happy path: broken models, concurrent runs, private progress."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fairdeid.cli import app
+
+runner = CliRunner()
+NOTE = "Seen by Dr. Lee on 2021-03-04. MRN 1234567."
+MODEL = Path(__file__).resolve().parents[2] / "src" / "fairdeid" / "models" / "minilm-mc-deid"
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["deidentify", *args])
+
+
+@pytest.fixture
+def corrupt_model_config(tmp_path: Path) -> Path:
+    """A transformer config whose model directory holds a truncated ONNX file."""
+    pytest.importorskip("onnxruntime")
+    model = tmp_path / "model"
+    model.mkdir()
+    for item in MODEL.iterdir():
+        if item.suffix != ".onnx":
+            shutil.copy(item, model / item.name)
+    (model / "model.int8.onnx").write_bytes((MODEL / "model.int8.onnx").read_bytes()[:1000])
+    config = tmp_path / "corrupt.toml"
+    config.write_text(
+        '[pipeline]\ndetectors = ["transformer"]\nlanguage = "en"\n'
+        f'[detectors.transformer]\nmodel = "{model.as_posix()}"\nbackend = "onnx"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_a_corrupt_model_is_refused_before_any_work_with_exit_2(
+    tmp_path: Path, corrupt_model_config: Path
+) -> None:
+    src = tmp_path / "notes.jsonl"
+    src.write_text(json.dumps({"id": "n1", "text": NOTE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = _run(str(src), "-o", str(out), "--config", str(corrupt_model_config))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "cannot build the pipeline" in result.output
+    assert "Lee" not in result.output
+    assert not out.exists()
