@@ -33,8 +33,6 @@ A note without such characters reaches the detector unchanged (the same object).
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -42,6 +40,7 @@ from typing import Any
 from fairdeid.detect.base import Detector, detect_with_errors
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError, RecordError
+from fairdeid.invisible import Hidden
 
 #: Characters that end a word for the purpose of a cut (no regex: this runs on megabytes).
 _SPACES = (" ", "\t", "\r", "\f", "\v", "\xa0", "\u3000")
@@ -150,45 +149,27 @@ def split_windows(text: str, policy: ChunkPolicy) -> list[Window]:
         start = _next_start(text, end, policy)
 
 
-#: Characters that render as nothing inside a word (Unicode format characters that fonts do
-#: not draw): soft hyphen, Arabic letter mark, Mongolian vowel separator, zero-width space,
-#: non-joiner and joiner, LRM/RLM, bidi embeddings and isolates, word joiner and invisible
-#: operators, zero-width no-break space (BOM).
-_INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class _View:
-    """A document as detectors get it, and where its dropped characters were.
-
-    ``gaps[k]`` is the view offset the k-th dropped character sat before: memory grows with
-    the number of hidden characters, not with the note.
-    """
+    """A document as detectors get it, and how its offsets map back to the note's."""
 
     doc: Document
-    gaps: tuple[int, ...] = ()
-
-    def _note_offset(self, offset: int) -> int:
-        return offset + bisect_right(self.gaps, offset)
+    hidden: Hidden | None = None
 
     def to_note(self, span: Span) -> Span:
         """``span`` (view offsets) in the note's offsets, covering hidden characters inside."""
-        if not self.gaps:
+        if self.hidden is None:
             return span
-        start = self._note_offset(span.start)
-        end = self._note_offset(span.end - 1) + 1 if span.end > span.start else start
+        start, end = self.hidden.to_original(span.start, span.end)
         return replace(span, start=start, end=end)
 
 
 def visible_view(doc: Document) -> _View:
     """``doc`` without invisible characters (``doc`` itself when it has none)."""
-    hidden = [m.start() for m in _INVISIBLE.finditer(doc.text)]
-    if not hidden:
+    hidden = Hidden.of(doc.text)
+    if not hidden.any:
         return _View(doc)
-    gaps = tuple(pos - k for k, pos in enumerate(hidden))
-    return _View(Document(doc.id, _INVISIBLE.sub("", doc.text), doc.meta), gaps)
+    return _View(Document(doc.id, hidden.visible, doc.meta), hidden)
 
 
 def detect_windowed(
