@@ -51,3 +51,29 @@ def test_a_corrupt_model_is_refused_before_any_work_with_exit_2(
     assert "cannot build the pipeline" in result.output
     assert "Lee" not in result.output
     assert not out.exists()
+
+
+def test_a_second_run_into_the_same_output_is_refused(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    """Both runs used to exit 0 while the last one to finish replaced the other's output."""
+    from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
+    from fairdeid.io.fingerprint import Fingerprint
+
+    src = tmp_path / "notes.jsonl"
+    src.write_text(json.dumps({"id": "n1", "text": NOTE}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("the other run's output\n", encoding="utf-8")
+    running = Checkpoint(checkpoint_path(out), Fingerprint("in", "set"))
+    running.open(append=False)  # the other run, still going
+    try:
+        for extra in ((), ("--resume",)):
+            result = _run(str(src), "-o", str(out), "--config", str(toy_config_file), *extra)
+            assert result.exit_code == 2, result.output
+            assert "another fairdeid run" in result.output
+        assert out.read_text(encoding="utf-8") == "the other run's output\n"
+    finally:
+        running.finish()
+    result = _run(str(src), "-o", str(out), "--config", str(toy_config_file))
+    assert result.exit_code == 0, result.output
+    assert not checkpoint_path(out).exists()  # type: ignore[union-attr]

@@ -707,14 +707,18 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings)),
             retain=False,
         )
-        n_done = ckpt.load() if o.resume else 0
+        ckpt.open(append=o.resume)  # locked first: one run per output at a time
+        try:
+            n_done = ckpt.load() if o.resume else 0
+        except BaseException:
+            ckpt.close()
+            raise
     except FairdeidError as exc:
         raise fail(str(exc)) from None
     if n_done:
         console.print(f"resuming: {plural(n_done, 'record')} already done")
     _warn_identifying(inputs.kind, req.keep)
 
-    ckpt.open(append=o.resume)
     tally = _Tally()
     try:
         with (
@@ -722,8 +726,11 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             atomic_text(o.spans_out) as spans,
         ):
             _process(pipeline, inputs, ckpt, _Sinks(writer, spans, tally), o.batch_size)
-    except FairdeidError as exc:  # the input became unreadable mid-run: resumable
-        raise fail(str(exc)) from None
+    except BaseException as exc:
+        ckpt.close()  # progress kept for --resume; the output is free for the next run
+        if isinstance(exc, FairdeidError):  # the input became unreadable mid-run: resumable
+            raise fail(str(exc)) from None
+        raise
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
     summary = _summary(tally, ckpt, req, time.perf_counter() - started)
     ckpt.finish()
