@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fairdeid.document import Document
-from fairdeid.errors import RecordError
+from fairdeid.errors import FairdeidError, RecordError
 from fairdeid.io.readers import (
     Columns,
     csv_rows,
@@ -123,3 +123,42 @@ def test_input_record_is_a_document_or_an_error(tmp_path: Path) -> None:
     ok, bad = read_input(src).records
     assert ok.document is not None and ok.error is None
     assert bad.document is None and bad.error is not None and bad.item is bad.error
+
+
+# -- UTF-16 and UTF-32 with a byte-order mark ----------------------------------------------------
+
+_NOTE = "Seen by Dr. Lee on 2021-03-04.\r\nMRN 1234567 \u00e9"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-16-le", "utf-32"])
+def test_a_text_file_with_a_wide_byte_order_mark_is_read_as_text(
+    tmp_path: Path, codec: str
+) -> None:
+    """A Windows export saved as "Unicode" used to be skipped as "binary (contains NUL bytes)"."""
+    bom = {"utf-16-be": b"\xfe\xff", "utf-16-le": b"\xff\xfe"}.get(codec, b"")
+    src = tmp_path / "note.txt"
+    src.write_bytes(bom + _NOTE.encode(codec))
+    [record] = read_input(src).records
+    assert record.document is not None, record.error
+    assert record.document.text == _NOTE
+
+
+def test_a_wide_text_file_that_does_not_decode_is_a_clear_record_error(tmp_path: Path) -> None:
+    src = tmp_path / "note.txt"
+    src.write_bytes(b"\xff\xfe" + "Dr. Lee".encode("utf-16-le") + b"\x00\xd8")  # lone surrogate
+    [record] = read_input(src).records
+    assert record.error is not None
+    assert "not valid UTF-16" in record.error.reason and "Lee" not in record.error.reason
+
+
+@pytest.mark.parametrize("name", ["notes.jsonl", "notes.csv"])
+def test_a_wide_jsonl_or_csv_is_refused_up_front_naming_the_encoding(
+    tmp_path: Path, name: str
+) -> None:
+    """Lines split inside UTF-16 code units used to become one error per line fragment."""
+    src = tmp_path / name
+    body = '{"id": "a", "text": "Dr. Lee"}\n' if name.endswith("jsonl") else "id,text\na,Dr. Lee\n"
+    src.write_bytes(body.encode("utf-16"))
+    with pytest.raises(FairdeidError, match="UTF-16") as info:
+        read_input(src, text_column="text")
+    assert "save it as UTF-8" in str(info.value) and "Lee" not in str(info.value)

@@ -181,7 +181,38 @@ def _read_bytes(path: Path, locator: str) -> bytes:
         raise RecordError(locator, f"cannot read file ({exc.strerror})") from None
 
 
+#: Byte-order marks of the wide encodings (UTF-32 first: its little-endian mark starts with
+#: UTF-16's). Such a file is text even though it is full of NUL bytes.
+_WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``head`` (a file's first bytes) opens with that BOM."""
+    return next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
+
+
+def _decode_wide(data: bytes, encoding: str, locator: str) -> str:
+    """A text file saved as UTF-16/32 ("Unicode" in Windows editors): read, not called binary."""
+    try:
+        text = data.decode(encoding.lower().replace("-", ""))
+    except UnicodeDecodeError as exc:
+        raise RecordError(
+            locator, f"file is not valid {encoding} (byte offset {exc.start})"
+        ) from None
+    if not text.strip():
+        raise RecordError(locator, "file is empty")
+    if "\x00" in text[:_SNIFF]:
+        raise RecordError(locator, "file looks binary (contains NUL characters)")
+    return text
+
+
 def _decode_text(data: bytes, locator: str) -> str:
+    wide = wide_encoding(data[:4])
+    if wide is not None:
+        return _decode_wide(data, wide, locator)
     if not data.strip():
         raise RecordError(locator, "file is empty")
     if b"\x00" in data[:_SNIFF]:
@@ -338,6 +369,18 @@ def _jsonl_records(path: Path) -> Iterator[InputRecord]:
             index += 1
 
 
+def _refuse_wide(path: Path) -> None:
+    """JSONL and CSV are read line by line as bytes: a wide encoding would split inside its
+    code units, so such a file is refused as a whole, with the fix."""
+    with _open_bytes(path) as handle:
+        wide = wide_encoding(handle.read(4))
+    if wide is not None:
+        raise FairdeidError(
+            f"{printable_name(path.name)} is {wide} text (byte-order mark); save it as UTF-8 "
+            f"(e.g. iconv -f {wide} -t UTF-8)"
+        )
+
+
 def _file_digest(path: Path) -> str:
     try:
         return file_sha256(path)
@@ -346,6 +389,7 @@ def _file_digest(path: Path) -> str:
 
 
 def _open_jsonl(path: Path) -> InputStream:
+    _refuse_wide(path)
     return InputStream("jsonl", path, _file_digest(path), (path,), lambda: _jsonl_records(path))
 
 
@@ -580,6 +624,7 @@ def _open_csv(path: Path, wanted: CsvColumns) -> InputStream:
     if not wanted.text:
         raise FairdeidError("CSV input needs --text-column (the column holding the note text)")
     locator = printable_name(path.name)
+    _refuse_wide(path)
     with _open_bytes(path) as handle:
         columns, _ = _read_header(_Lines(handle), locator, _csv_dialect(path))
     _check_header(locator, columns, wanted)
