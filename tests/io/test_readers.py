@@ -162,3 +162,26 @@ def test_a_wide_jsonl_or_csv_is_refused_up_front_naming_the_encoding(
     with pytest.raises(FairdeidError, match="UTF-16") as info:
         read_input(src, text_column="text")
     assert "save it as UTF-8" in str(info.value) and "Lee" not in str(info.value)
+
+
+@pytest.mark.parametrize("odd", ["true", "{}", "[]", "1.5", '{"a": 1}'])
+@pytest.mark.parametrize("where", ["top", "meta"])
+def test_a_jsonl_patient_id_that_is_not_a_string_or_integer_is_a_record_error(
+    tmp_path: Path, odd: str, where: str
+) -> None:
+    """Such ids used to put unrelated records in one shared surrogate scope (one date shift)."""
+    pid = f'"patient_id": {odd}'
+    line = (f'{{"id": "a", "text": "Dr. Lee", {pid}}}' if where == "top"
+            else f'{{"id": "a", "text": "Dr. Lee", "meta": {{{pid}}}}}')
+    src = tmp_path / "notes.jsonl"
+    src.write_text(line + "\n" + '{"id": "b", "text": "Dr. Ng", "patient_id": 12}\n',
+                   encoding="utf-8")
+    first, second = read_input(src).records
+    assert first.error is not None
+    assert "patient_id must be a string or an integer" in first.error.reason
+    assert second.document is not None and second.document.patient_id == "12"
+    [row, other] = list(jsonl_rows(src, src.read_bytes(), 0))
+    if where == "meta":  # batch reads the canonical layout (meta.patient_id) only
+        assert isinstance(row, RecordError)
+        assert "patient_id must be a string or an integer" in row.reason
+    assert isinstance(other, Document)

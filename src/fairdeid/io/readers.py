@@ -94,6 +94,16 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: Why a record's patient id is refused (the service says the same).
+BAD_PATIENT_ID = "patient_id must be a string or an integer"
+
+
+def patient_id_ok(value: Any) -> bool:
+    """Whether ``value`` can name a patient: ``str()`` of ``true``, ``{}`` or ``1.0`` would put
+    every record holding it in one shared surrogate scope (one date shift for strangers)."""
+    return value is None or (isinstance(value, str | int) and not isinstance(value, bool))
+
+
 # -- deidentify: a whole input, in its shape ----------------------------------------------------
 
 
@@ -336,6 +346,8 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
     meta: dict[str, Any] = dict(raw_meta) if isinstance(raw_meta, dict) else {}
     if "patient_id" in obj and "patient_id" not in meta:
         meta = {**meta, "patient_id": obj["patient_id"]}
+    if not patient_id_ok(meta.get("patient_id")):
+        raise RecordError(locator, BAD_PATIENT_ID)
     doc_id = str(obj["id"]) if obj.get("id") is not None else default_id
     return Document(id=doc_id, text=text, meta=meta), obj
 
@@ -745,6 +757,8 @@ def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | Reco
             meta = data.get("meta")
             if isinstance(meta, dict) and "patient_id" in meta and _blank(meta["patient_id"]):
                 data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}
+            elif isinstance(meta, dict) and not patient_id_ok(meta.get("patient_id")):
+                raise FairdeidError(BAD_PATIENT_ID)
         doc = Document.from_dict(data, default_id=default_id)
     except (FairdeidError, TypeError, ValueError) as exc:
         return RecordError(where, str(exc))
