@@ -77,3 +77,31 @@ def test_a_second_run_into_the_same_output_is_refused(
     result = _run(str(src), "-o", str(out), "--config", str(toy_config_file))
     assert result.exit_code == 0, result.output
     assert not checkpoint_path(out).exists()  # type: ignore[union-attr]
+
+
+def test_a_note_that_fails_now_leaves_no_output_from_an_earlier_run(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    """The earlier run's file stood in for the failed note, as if it were its output."""
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(NOTE, encoding="utf-8")
+    (src / "b.txt").write_text("Dr. Kim on 2020-01-01", encoding="utf-8")
+    (src / "sub" / "c.txt").write_text("Dr. Ng", encoding="utf-8")
+    out = tmp_path / "out"
+    args = [str(src), "-o", str(out), "--config", str(toy_config_file), "--recursive"]
+    assert _run(*args).exit_code == 0
+    (out / "keep.md").write_text("the user's own file", encoding="utf-8")
+    (src / "b.txt").write_bytes(b"Dr. Kim\x00 binary now")
+    (src / "sub" / "c.txt").write_bytes(b"")
+    result = _run(*args)
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["a.txt", "keep.md"]
+
+    single = tmp_path / "note.txt"
+    single.write_text(NOTE, encoding="utf-8")
+    target = tmp_path / "note.out.txt"
+    assert _run(str(single), "-o", str(target), "--config", str(toy_config_file)).exit_code == 0
+    single.write_bytes(b"")
+    assert _run(str(single), "-o", str(target), "--config", str(toy_config_file)).exit_code == 1
+    assert not target.exists()

@@ -350,6 +350,7 @@ def _finish_batch(
         if done is not None:
             _emit(rec, done, sinks)
         elif rec.index in ckpt.errors:
+            sinks.output.withhold(rec)
             if rec.error is not None:
                 sinks.tally.skipped += 1
             else:
