@@ -105,3 +105,18 @@ def test_a_note_that_fails_now_leaves_no_output_from_an_earlier_run(
     single.write_bytes(b"")
     assert _run(str(single), "-o", str(target), "--config", str(toy_config_file)).exit_code == 1
     assert not target.exists()
+
+
+def test_a_clean_run_leaves_no_error_report_of_an_earlier_run(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    """The earlier report stayed beside the new output, listing failures of another run."""
+    src = tmp_path / "notes.jsonl"
+    src.write_text(json.dumps({"id": "n1", "text": NOTE}) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    report = tmp_path / "out.jsonl.errors.jsonl"
+    args = [str(src), "-o", str(out), "--config", str(toy_config_file)]
+    assert _run(*args).exit_code == 1 and report.exists()
+    src.write_text(json.dumps({"id": "n1", "text": NOTE}) + "\n", encoding="utf-8")
+    assert _run(*args).exit_code == 0
+    assert not report.exists()

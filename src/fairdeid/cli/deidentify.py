@@ -739,6 +739,8 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     if errors:
         _report(errors, req.errors_out, tally.records)
     else:
+        if req.errors_out is not None and req.errors_out.is_file():
+            req.errors_out.unlink()  # an earlier run's report: it lists another run's failures
         console.print(f"[green]de-identified {plural(tally.done, 'record')}[/green]")
     if o.as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
