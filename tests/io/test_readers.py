@@ -185,3 +185,20 @@ def test_a_jsonl_patient_id_that_is_not_a_string_or_integer_is_a_record_error(
         assert isinstance(row, RecordError)
         assert "patient_id must be a string or an integer" in row.reason
     assert isinstance(other, Document)
+
+
+@pytest.mark.parametrize("odd", ['{"name": "Ann Lee"}', '["Ann Lee"]', "true", "1.5"])
+def test_a_jsonl_id_that_is_not_a_string_or_integer_is_a_record_error(
+    tmp_path: Path, odd: str
+) -> None:
+    """The raw value was copied to the output as the id, with whatever it held."""
+    src = tmp_path / "notes.jsonl"
+    src.write_text(f'{{"id": {odd}, "text": "Dr. Lee"}}\n{{"id": 3, "text": "Dr. Ng"}}\n',
+                   encoding="utf-8")
+    first, second = read_input(src).records
+    assert first.error is not None
+    assert first.error.reason == "'id' must be a string or an integer"
+    assert second.document is not None and second.document.id == "3"
+    row, other = jsonl_rows(src, src.read_bytes(), 0)
+    assert isinstance(row, RecordError) and row.reason == "'id' must be a string or an integer"
+    assert isinstance(other, Document) and other.id == "3"

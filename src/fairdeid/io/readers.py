@@ -96,11 +96,15 @@ def _blank(value: Any) -> bool:
 
 #: Why a record's patient id is refused (the service says the same).
 BAD_PATIENT_ID = "patient_id must be a string or an integer"
+#: Why a record's id is refused: the id is copied to the output as it is, so a JSON object or
+#: list there would carry whatever it holds past the pipeline.
+BAD_ID = "'id' must be a string or an integer"
 
 
 def patient_id_ok(value: Any) -> bool:
-    """Whether ``value`` can name a patient: ``str()`` of ``true``, ``{}`` or ``1.0`` would put
-    every record holding it in one shared surrogate scope (one date shift for strangers)."""
+    """Whether ``value`` can name a patient (or a record): ``str()`` of ``true``, ``{}`` or
+    ``1.0`` would put every record holding it in one shared surrogate scope (one date shift for
+    strangers)."""
     return value is None or (isinstance(value, str | int) and not isinstance(value, bool))
 
 
@@ -348,6 +352,8 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
         meta = {**meta, "patient_id": obj["patient_id"]}
     if not patient_id_ok(meta.get("patient_id")):
         raise RecordError(locator, BAD_PATIENT_ID)
+    if not patient_id_ok(obj.get("id")):
+        raise RecordError(locator, BAD_ID)
     doc_id = str(obj["id"]) if obj.get("id") is not None else default_id
     return Document(id=doc_id, text=text, meta=meta), obj
 
@@ -752,6 +758,8 @@ def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | Reco
             raise FairdeidError("'text' is missing or not a string")
         if isinstance(data, dict):
             data = dict(data)
+            if not patient_id_ok(data.get("id")):
+                raise FairdeidError(BAD_ID)
             if _blank(data.get("id")):
                 data["id"] = default_id
             meta = data.get("meta")
