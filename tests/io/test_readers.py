@@ -202,3 +202,20 @@ def test_a_jsonl_id_that_is_not_a_string_or_integer_is_a_record_error(
     row, other = jsonl_rows(src, src.read_bytes(), 0)
     assert isinstance(row, RecordError) and row.reason == "'id' must be a string or an integer"
     assert isinstance(other, Document) and other.id == "3"
+
+
+def test_batch_rows_ignore_input_spans_so_their_values_never_reach_a_reason(
+    tmp_path: Path,
+) -> None:
+    """A bad span field used to fail the row with Python's message, which quotes the value
+    ("could not convert string to float: 'Ann Lee'"); the spans are dropped anyway."""
+    rows = [
+        {"id": "a", "text": "Dr. Lee", "spans": [{"start": 0, "end": 1, "label": "X",
+                                                   "score": "Ann Lee"}]},
+        {"id": "b", "text": "Dr. Lee", "spans": "Ann Lee"},
+        {"id": "c", "text": "Dr. Lee", "spans": [{"start": 0, "end": 99, "label": "X"}]},
+    ]
+    src = tmp_path / "notes.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = list(jsonl_rows(src, src.read_bytes(), 0))
+    assert all(isinstance(d, Document) and d.spans == () for d in out), out

@@ -767,10 +767,15 @@ def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | Reco
                 data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}
             elif isinstance(meta, dict) and not patient_id_ok(meta.get("patient_id")):
                 raise FairdeidError(BAD_PATIENT_ID)
+            # never parsed: Python's message for a bad value quotes it ("could not convert
+            # string to float: 'Ann Lee'"), and the spans would be dropped anyway
+            data.pop("spans", None)
         doc = Document.from_dict(data, default_id=default_id)
-    except (FairdeidError, TypeError, ValueError) as exc:
+    except FairdeidError as exc:  # our own messages name fields, never values
         return RecordError(where, str(exc))
-    return _checked(where, doc.with_spans(()))
+    except (TypeError, ValueError) as exc:
+        return RecordError(where, f"record does not fit the layout ({type(exc).__name__})")
+    return _checked(where, doc)
 
 
 def jsonl_rows(path: Path, data: bytes, first_row: int) -> Iterator[Document | RecordError]:
