@@ -120,3 +120,19 @@ def test_a_clean_run_leaves_no_error_report_of_an_earlier_run(
     src.write_text(json.dumps({"id": "n1", "text": NOTE}) + "\n", encoding="utf-8")
     assert _run(*args).exit_code == 0
     assert not report.exists()
+
+
+def test_removing_a_failed_notes_stale_output_never_reaches_through_a_symlink(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    """An output subdirectory that links into the input must not cost the user an input file."""
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(NOTE, encoding="utf-8")
+    (src / "sub" / "c.txt").write_bytes(b"")  # fails: empty
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sub").symlink_to(src / "sub", target_is_directory=True)
+    result = _run(str(src), "-o", str(out), "--config", str(toy_config_file), "--recursive")
+    assert result.exit_code == 1, result.output
+    assert (src / "sub" / "c.txt").exists()

@@ -7,13 +7,17 @@ original text, so it holds no more PHI than the output does.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from pathlib import Path
 from typing import Any, TextIO
 
 from fairdeid.errors import FairdeidError, RecordError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: runs are not locked against each other
+    fcntl = None  # type: ignore[assignment]
 from fairdeid.io.fingerprint import Fingerprint
 
 __all__ = ["Checkpoint", "CheckpointMismatch", "Fingerprint", "checkpoint_path"]
@@ -216,7 +220,8 @@ def _locked(path: Path) -> int:
                 ) from None
             raise FairdeidError(f"cannot write the checkpoint {path} ({exc.strerror})") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             raise FairdeidError(

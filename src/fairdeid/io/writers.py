@@ -252,10 +252,18 @@ class OutputWriter:
         """
         if self._inputs.kind == "dir" and self._target is not None and rec.raw is not None:
             stale = self._target / str(rec.raw)
-            if stale.is_file() or stale.is_symlink():
+            if (stale.is_file() or stale.is_symlink()) and self._own_entry(stale):
                 stale.unlink(missing_ok=True)
         elif self._inputs.kind == "txt":
             self._withheld = True
+
+    def _own_entry(self, path: Path) -> bool:
+        """Whether ``path`` is an entry of the output tree itself, not (through a symlinked
+        directory above it) one outside it or an input."""
+        assert self._target is not None
+        entry = _entry(path)
+        inputs = {_entry(source) for source in self._inputs.sources}
+        return entry.is_relative_to(self._target.resolve()) and entry not in inputs
 
     def commit(self) -> None:
         """Make the output appear (complete) at its target."""
