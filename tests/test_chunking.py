@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pytest
 
 from fairdeid import Document, Pipeline
-from fairdeid.chunking import ChunkPolicy, split_windows
+from fairdeid.chunking import ChunkPolicy, detect_windowed, split_windows
 from fairdeid.detect import Detector, build_detector
 from fairdeid.document import Span
 from fairdeid.errors import ConfigError, RecordError
@@ -199,3 +199,60 @@ def test_the_rules_get_whole_notes_so_names_propagate_across_the_pipelines_windo
     text = "Seen by Dr. Wei Zhang today.\n" + filler + "ZHANG signed the note.\n"
     out = pipeline.deidentify(text).text
     assert "Zhang" not in out and "ZHANG" not in out
+
+
+# -- invisible characters: detectors see the text a reader sees ------------------------------
+
+
+@pytest.mark.parametrize(
+    "hidden", ["\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff", "\u200e", "\u202e"]
+)
+def test_an_invisible_character_inside_phi_does_not_hide_it(hidden: str) -> None:
+    """"Jo<ZWSP>hn" reads as "John": a detector must get the chance to see it whole."""
+    h = hidden
+    text = f"Seen by Dr. Jo{h}hn Sm{h}ith on 2021-0{h}3-14, call 617-555-{h}1234."
+    doc = Document("d1", text)
+    [spans], errors = detect_windowed(_toy(), [doc], SMALL)
+    assert not errors
+    found = {(text[s.start : s.end], s.label) for s in spans}
+    assert found == {
+        (f"Jo{hidden}hn Sm{hidden}ith", "DOCTOR"),
+        (f"2021-0{hidden}3-14", "DATE"),
+        (f"617-555-{hidden}1234", "PHONE"),
+    }
+
+
+def test_invisible_characters_in_a_long_note_map_back_through_the_windows() -> None:
+    text = _note(3, True).replace("Dr. Anna", "Dr. An\u200bna")
+    assert "\u200b" in text
+    [spans], _ = detect_windowed(_toy(), [Document("d", text)], SMALL)
+    plain = text.replace("\u200b", "")
+    [expected], _ = detect_windowed(_toy(), [Document("d", plain)], SMALL)
+    assert sorted(text[s.start : s.end].replace("\u200b", "") for s in spans) == sorted(
+        plain[s.start : s.end] for s in expected
+    )
+    assert all(text[s.start] != "\u200b" and text[s.end - 1] != "\u200b" for s in spans)
+
+
+def test_a_note_without_invisible_characters_is_passed_unchanged() -> None:
+    seen: list[Document] = []
+
+    class _Keep:
+        name = "keep"
+
+        def detect(self, doc: Document) -> list[Span]:
+            return []
+
+        def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+            seen.extend(docs)
+            return [[] for _ in docs]
+
+    doc = Document("d", "Dr. Anna Lee")
+    detect_windowed(_Keep(), [doc], SMALL)  # type: ignore[arg-type]
+    assert seen == [doc] and seen[0] is doc
+
+
+def test_the_pipeline_removes_a_name_split_by_a_zero_width_joiner() -> None:
+    pipeline = Pipeline.from_config(detectors=["toy"], mode="tag", language="en")
+    out = pipeline.deidentify("Seen by Dr. Smi\u200dth Jones today.").text
+    assert out == "Seen by Dr. [NAME] today."

@@ -23,17 +23,24 @@ How the windows are cut:
 
 Detectors that handle long input themselves (document-wide name propagation in the rules) say
 so with ``handles_long_documents = True`` and always get the whole document.
+
+What detectors see: the text a reader sees. Invisible format characters (zero-width space and
+joiners, soft hyphen, word joiner, BOM, bidi marks) are dropped from the text handed to every
+detector, and spans are mapped back to the note's own offsets, so ``Jo<ZWSP>hn Smith`` is found
+as a name (covering the hidden character) instead of slipping past every pattern and model.
+A note without such characters reaches the detector unchanged (the same object).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fairdeid.detect.base import Detector, detect_with_errors
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError, RecordError
+from fairdeid.invisible import Hidden
 
 #: Characters that end a word for the purpose of a cut (no regex: this runs on megabytes).
 _SPACES = (" ", "\t", "\r", "\f", "\v", "\xa0", "\u3000")
@@ -142,7 +149,43 @@ def split_windows(text: str, policy: ChunkPolicy) -> list[Window]:
         start = _next_start(text, end, policy)
 
 
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A document as detectors get it, and how its offsets map back to the note's."""
+
+    doc: Document
+    hidden: Hidden | None = None
+
+    def to_note(self, span: Span) -> Span:
+        """``span`` (view offsets) in the note's offsets, covering hidden characters inside."""
+        if self.hidden is None:
+            return span
+        start, end = self.hidden.to_original(span.start, span.end)
+        return replace(span, start=start, end=end)
+
+
+def visible_view(doc: Document) -> _View:
+    """``doc`` without invisible characters (``doc`` itself when it has none)."""
+    hidden = Hidden.of(doc.text)
+    if not hidden.any:
+        return _View(doc)
+    return _View(Document(doc.id, hidden.visible, doc.meta), hidden)
+
+
 def detect_windowed(
+    detector: Detector, docs: Sequence[Document], policy: ChunkPolicy
+) -> tuple[list[list[Span]], list[RecordError]]:
+    """Detector spans in note offsets: on the visible text, long notes cut into windows."""
+    views = [visible_view(doc) for doc in docs]
+    found, errors = _detect_windowed(detector, [v.doc for v in views], policy)
+    spans = [
+        [view.to_note(span) for span in doc_spans]
+        for view, doc_spans in zip(views, found, strict=True)
+    ]
+    return spans, errors
+
+
+def _detect_windowed(
     detector: Detector, docs: Sequence[Document], policy: ChunkPolicy
 ) -> tuple[list[list[Span]], list[RecordError]]:
     """``detect_with_errors`` with every over-long document cut into windows.

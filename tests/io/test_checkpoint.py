@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fairdeid.errors import RecordError
+from fairdeid.errors import FairdeidError, RecordError
 from fairdeid.io.checkpoint import Checkpoint, CheckpointMismatch, checkpoint_path
 from fairdeid.io.fingerprint import Fingerprint
 
@@ -54,3 +54,49 @@ def test_a_streaming_checkpoint_holds_no_output_and_reads_each_back_once(tmp_pat
         "Dr. [NAME] é", [{"start": 4, "end": 10, "label": "NAME"}], {"language": "en"})
     assert again.take(1) == ("[DATE]", [], None)
     assert again.take(0) is None and again.take(2) is None
+
+
+def test_the_checkpoint_is_private_like_the_output(tmp_path: Path) -> None:
+    """It holds de-identified text and spans: readable by the owner only, as the output is."""
+    path = tmp_path / "ckpt.jsonl"
+    path.write_text("", encoding="utf-8")
+    path.chmod(0o644)
+    ckpt = Checkpoint(path, Fingerprint("in", "set"))
+    ckpt.open(append=False)
+    ckpt.add_output(0, "Dr. [NAME]", [])
+    ckpt.flush()
+    assert path.stat().st_mode & 0o777 == 0o600
+    ckpt.finish()
+    fresh = tmp_path / "fresh.jsonl"
+    other = Checkpoint(fresh, Fingerprint("in", "set"))
+    other.open(append=False)
+    assert fresh.stat().st_mode & 0o777 == 0o600
+    other.finish()
+
+
+def test_a_planted_symlink_cannot_redirect_the_checkpoint(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    path = tmp_path / "ckpt.jsonl"
+    path.symlink_to(victim)
+    with pytest.raises(FairdeidError, match="symlink"):
+        Checkpoint(path, Fingerprint("in", "set")).open(append=False)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_second_run_on_the_same_checkpoint_is_refused(tmp_path: Path) -> None:
+    """Two runs into one output would each replace the other's file and both report success."""
+    path = tmp_path / "ckpt.jsonl"
+    first = Checkpoint(path, Fingerprint("in", "set"))
+    first.open(append=False)
+    first.add_output(0, "Dr. [NAME]", [])
+    first.flush()
+    for append in (False, True):
+        with pytest.raises(FairdeidError, match="another fairdeid run"):
+            Checkpoint(path, Fingerprint("in", "set")).open(append=append)
+    assert Checkpoint(path, Fingerprint("in", "set")).load() == 1  # left intact
+    first.finish()
+    assert not path.exists()
+    again = Checkpoint(path, Fingerprint("in", "set"))
+    again.open(append=False)  # free once the first run is over
+    again.finish()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fairdeid.document import Document
-from fairdeid.errors import RecordError
+from fairdeid.errors import FairdeidError, RecordError
 from fairdeid.io.readers import (
     Columns,
     csv_rows,
@@ -123,3 +123,99 @@ def test_input_record_is_a_document_or_an_error(tmp_path: Path) -> None:
     ok, bad = read_input(src).records
     assert ok.document is not None and ok.error is None
     assert bad.document is None and bad.error is not None and bad.item is bad.error
+
+
+# -- UTF-16 and UTF-32 with a byte-order mark ----------------------------------------------------
+
+_NOTE = "Seen by Dr. Lee on 2021-03-04.\r\nMRN 1234567 \u00e9"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-16-le", "utf-32"])
+def test_a_text_file_with_a_wide_byte_order_mark_is_read_as_text(
+    tmp_path: Path, codec: str
+) -> None:
+    """A Windows export saved as "Unicode" used to be skipped as "binary (contains NUL bytes)"."""
+    bom = {"utf-16-be": b"\xfe\xff", "utf-16-le": b"\xff\xfe"}.get(codec, b"")
+    src = tmp_path / "note.txt"
+    src.write_bytes(bom + _NOTE.encode(codec))
+    [record] = read_input(src).records
+    assert record.document is not None, record.error
+    assert record.document.text == _NOTE
+
+
+def test_a_wide_text_file_that_does_not_decode_is_a_clear_record_error(tmp_path: Path) -> None:
+    src = tmp_path / "note.txt"
+    src.write_bytes(b"\xff\xfe" + "Dr. Lee".encode("utf-16-le") + b"\x00\xd8")  # lone surrogate
+    [record] = read_input(src).records
+    assert record.error is not None
+    assert "not valid UTF-16" in record.error.reason and "Lee" not in record.error.reason
+
+
+@pytest.mark.parametrize("name", ["notes.jsonl", "notes.csv"])
+def test_a_wide_jsonl_or_csv_is_refused_up_front_naming_the_encoding(
+    tmp_path: Path, name: str
+) -> None:
+    """Lines split inside UTF-16 code units used to become one error per line fragment."""
+    src = tmp_path / name
+    body = '{"id": "a", "text": "Dr. Lee"}\n' if name.endswith("jsonl") else "id,text\na,Dr. Lee\n"
+    src.write_bytes(body.encode("utf-16"))
+    with pytest.raises(FairdeidError, match="UTF-16") as info:
+        read_input(src, text_column="text")
+    assert "save it as UTF-8" in str(info.value) and "Lee" not in str(info.value)
+
+
+@pytest.mark.parametrize("odd", ["true", "{}", "[]", "1.5", '{"a": 1}'])
+@pytest.mark.parametrize("where", ["top", "meta"])
+def test_a_jsonl_patient_id_that_is_not_a_string_or_integer_is_a_record_error(
+    tmp_path: Path, odd: str, where: str
+) -> None:
+    """Such ids used to put unrelated records in one shared surrogate scope (one date shift)."""
+    pid = f'"patient_id": {odd}'
+    line = (f'{{"id": "a", "text": "Dr. Lee", {pid}}}' if where == "top"
+            else f'{{"id": "a", "text": "Dr. Lee", "meta": {{{pid}}}}}')
+    src = tmp_path / "notes.jsonl"
+    src.write_text(line + "\n" + '{"id": "b", "text": "Dr. Ng", "patient_id": 12}\n',
+                   encoding="utf-8")
+    first, second = read_input(src).records
+    assert first.error is not None
+    assert "patient_id must be a string or an integer" in first.error.reason
+    assert second.document is not None and second.document.patient_id == "12"
+    [row, other] = list(jsonl_rows(src, src.read_bytes(), 0))
+    if where == "meta":  # batch reads the canonical layout (meta.patient_id) only
+        assert isinstance(row, RecordError)
+        assert "patient_id must be a string or an integer" in row.reason
+    assert isinstance(other, Document)
+
+
+@pytest.mark.parametrize("odd", ['{"name": "Ann Lee"}', '["Ann Lee"]', "true", "1.5"])
+def test_a_jsonl_id_that_is_not_a_string_or_integer_is_a_record_error(
+    tmp_path: Path, odd: str
+) -> None:
+    """The raw value was copied to the output as the id, with whatever it held."""
+    src = tmp_path / "notes.jsonl"
+    src.write_text(f'{{"id": {odd}, "text": "Dr. Lee"}}\n{{"id": 3, "text": "Dr. Ng"}}\n',
+                   encoding="utf-8")
+    first, second = read_input(src).records
+    assert first.error is not None
+    assert first.error.reason == "'id' must be a string or an integer"
+    assert second.document is not None and second.document.id == "3"
+    row, other = jsonl_rows(src, src.read_bytes(), 0)
+    assert isinstance(row, RecordError) and row.reason == "'id' must be a string or an integer"
+    assert isinstance(other, Document) and other.id == "3"
+
+
+def test_batch_rows_ignore_input_spans_so_their_values_never_reach_a_reason(
+    tmp_path: Path,
+) -> None:
+    """A bad span field used to fail the row with Python's message, which quotes the value
+    ("could not convert string to float: 'Ann Lee'"); the spans are dropped anyway."""
+    rows = [
+        {"id": "a", "text": "Dr. Lee", "spans": [{"start": 0, "end": 1, "label": "X",
+                                                   "score": "Ann Lee"}]},
+        {"id": "b", "text": "Dr. Lee", "spans": "Ann Lee"},
+        {"id": "c", "text": "Dr. Lee", "spans": [{"start": 0, "end": 99, "label": "X"}]},
+    ]
+    src = tmp_path / "notes.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = list(jsonl_rows(src, src.read_bytes(), 0))
+    assert all(isinstance(d, Document) and d.spans == () for d in out), out

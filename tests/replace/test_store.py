@@ -8,7 +8,7 @@ import re
 import pytest
 
 from fairdeid.document import Document, Span
-from fairdeid.errors import ConfigError
+from fairdeid.errors import ConfigError, FairdeidError
 from fairdeid.replace import build_replacer
 from fairdeid.replace.mapping import read_mapping
 from fairdeid.replace.store import SurrogateStore, patient_scope, scope_of
@@ -181,3 +181,16 @@ def test_pipeline_requests_without_ids_do_not_share_a_date_shift(toy_config) -> 
     outs = {pipe.deidentify("Dr. Anna Lee saw her on 2021-03-04.").text for _ in range(20)}
     dates = {re.search(r"\d{4}-\d{2}-\d{2}", t).group(0) for t in outs}  # type: ignore[union-attr]
     assert len(dates) > 1
+
+
+@pytest.mark.parametrize("odd", [True, False, {}, [], 1.0, {"mrn": "1"}])
+def test_a_patient_id_that_is_not_a_string_or_integer_is_refused(odd: object) -> None:
+    """``str()`` of ``true``, ``{}`` or ``[]`` is the same for every record that has it: unrelated
+    notes shared one patient's date shift and surrogates."""
+    with pytest.raises(FairdeidError, match="patient_id must be a string or an integer"):
+        patient_scope(note("row-1", {"patient_id": odd}))
+
+
+@pytest.mark.parametrize("good", ["P1", 7, 0])
+def test_string_and_integer_patient_ids_keep_their_scope(good: object) -> None:
+    assert patient_scope(note("row-1", {"patient_id": good})) == f"patient:{good}"

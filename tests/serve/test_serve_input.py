@@ -71,3 +71,14 @@ def test_empty_detector_list_is_refused(client: TestClient, path: str) -> None:
     r = client.post(path, json={"text": "Dr. Lee", "detectors": []})
     assert r.status_code == 422
     assert r.json()["detail"][0]["loc"] == ["body", "detectors"]
+
+
+@pytest.mark.parametrize("path", ["/v1/deidentify", "/v1/detect"])
+def test_an_unknown_language_is_422_without_echoing_the_value(
+    client: TestClient, path: str
+) -> None:
+    """The 422 used to quote the client's value ("language 'Zebulon' is not one of ...")."""
+    r = client.post(path, json={"text": "ok", "language": "Zebulon"})
+    assert r.status_code == 422, r.text
+    assert "Zebulon" not in r.text
+    assert "'language'" in r.text and "en" in r.text

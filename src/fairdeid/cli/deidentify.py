@@ -213,8 +213,20 @@ def _build_pipeline(
     overrides: dict[str, dict[str, object]] = {"replace": replace} if replace else {}
     if preset:
         overrides["resolve"] = {"preset": preset}
-    return Pipeline.from_config(
-        config, detectors=_split(detectors), mode=mode, overrides=overrides, language=language)
+    try:
+        return Pipeline.from_config(
+            config, detectors=_split(detectors), mode=mode, overrides=overrides,
+            language=language)
+    except (FairdeidError, ModuleNotFoundError):
+        raise
+    except Exception as exc:  # noqa: BLE001  (a model file a library cannot load, etc.)
+        # Built from the config alone, before any note is read: the message names files only.
+        raise FairdeidError(f"cannot build the pipeline: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _settings(pipeline: Pipeline, preset: str | None, columns: list[str | None], *,
@@ -338,6 +350,7 @@ def _finish_batch(
         if done is not None:
             _emit(rec, done, sinks)
         elif rec.index in ckpt.errors:
+            sinks.output.withhold(rec)
             if rec.error is not None:
                 sinks.tally.skipped += 1
             else:
@@ -695,14 +708,18 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings)),
             retain=False,
         )
-        n_done = ckpt.load() if o.resume else 0
+        ckpt.open(append=o.resume)  # locked first: one run per output at a time
+        try:
+            n_done = ckpt.load() if o.resume else 0
+        except BaseException:
+            ckpt.close()
+            raise
     except FairdeidError as exc:
         raise fail(str(exc)) from None
     if n_done:
         console.print(f"resuming: {plural(n_done, 'record')} already done")
     _warn_identifying(inputs.kind, req.keep)
 
-    ckpt.open(append=o.resume)
     tally = _Tally()
     try:
         with (
@@ -710,8 +727,11 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             atomic_text(o.spans_out) as spans,
         ):
             _process(pipeline, inputs, ckpt, _Sinks(writer, spans, tally), o.batch_size)
-    except FairdeidError as exc:  # the input became unreadable mid-run: resumable
-        raise fail(str(exc)) from None
+    except BaseException as exc:
+        ckpt.close()  # progress kept for --resume; the output is free for the next run
+        if isinstance(exc, FairdeidError):  # the input became unreadable mid-run: resumable
+            raise fail(str(exc)) from None
+        raise
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
     summary = _summary(tally, ckpt, req, time.perf_counter() - started)
     ckpt.finish()
@@ -719,6 +739,8 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     if errors:
         _report(errors, req.errors_out, tally.records)
     else:
+        if req.errors_out is not None and req.errors_out.is_file():
+            req.errors_out.unlink()  # an earlier run's report: it lists another run's failures
         console.print(f"[green]de-identified {plural(tally.done, 'record')}[/green]")
     if o.as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")

@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from fairdeid.errors import FairdeidError, RecordError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: runs are not locked against each other
+    fcntl = None  # type: ignore[assignment]
 from fairdeid.io.fingerprint import Fingerprint
 
 __all__ = ["Checkpoint", "CheckpointMismatch", "Fingerprint", "checkpoint_path"]
+
+#: Owner-only, like the output it stands for (``io.writers.PRIVATE``).
+_PRIVATE = 0o600
 
 
 class CheckpointMismatch(FairdeidError):
@@ -110,11 +118,25 @@ class Checkpoint:
         return index in self.outputs or index in self._offsets or index in self.errors
 
     def open(self, *, append: bool) -> None:
+        """Start writing progress (``append``: after the loaded progress of a resumed run).
+
+        The file is owner-only like the output, never reached through a symlink, and locked
+        for the whole run: a second run into the same output is refused rather than left to
+        replace this run's output and report success.
+        """
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = not append or not self.path.exists() or self.path.stat().st_size == 0
-        self._handle = self.path.open("w" if fresh else "a", encoding="utf-8")
+        fd = _locked(self.path)
+        try:
+            os.fchmod(fd, _PRIVATE)
+            fresh = not append or os.fstat(fd).st_size == 0
+            if fresh:
+                os.ftruncate(fd, 0)
+            self._handle = open(fd, "a", encoding="utf-8")  # noqa: SIM115  (closed by finish)
+        except BaseException:
+            os.close(fd)
+            raise
         if fresh:
             fp = self.fingerprint or Fingerprint("", "")
             self._write({"checkpoint": 1, "input": fp.input, "settings": fp.settings})
@@ -165,12 +187,54 @@ class Checkpoint:
             self._handle.flush()
             os.fsync(self._handle.fileno())
 
-    def finish(self) -> None:
+    def close(self) -> None:
+        """Stop writing and release the lock, keeping the progress for ``--resume``."""
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+
+    def finish(self) -> None:
+        # unlinked while still locked: a run that starts now gets a new file, not this one
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _locked(path: Path) -> int:
+    """A descriptor of the checkpoint at ``path``, exclusively locked (``flock``) by this process.
+
+    The lock is released by the kernel when the process ends, even by SIGKILL, so a crashed run
+    never blocks its own resume. A file unlinked by a run that finished between our open and
+    our lock is not the checkpoint any more: open again.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        try:
+            fd = os.open(path, flags, _PRIVATE)
+        except OSError as exc:
+            if path.is_symlink():
+                raise FairdeidError(
+                    f"the checkpoint {path} is a symlink; remove it (a checkpoint is never one)"
+                ) from None
+            raise FairdeidError(f"cannot write the checkpoint {path} ({exc.strerror})") from None
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise FairdeidError(
+                f"another fairdeid run is writing to this output (its checkpoint {path} is "
+                "locked); wait for it to end or choose another output"
+            ) from None
+        try:
+            linked = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            linked = False
+        if linked:
+            return fd
+        os.close(fd)
 
 
 def _parse(line: bytes) -> dict[str, Any] | None:

@@ -94,6 +94,20 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: Why a record's patient id is refused (the service says the same).
+BAD_PATIENT_ID = "patient_id must be a string or an integer"
+#: Why a record's id is refused: the id is copied to the output as it is, so a JSON object or
+#: list there would carry whatever it holds past the pipeline.
+BAD_ID = "'id' must be a string or an integer"
+
+
+def patient_id_ok(value: Any) -> bool:
+    """Whether ``value`` can name a patient (or a record): ``str()`` of ``true``, ``{}`` or
+    ``1.0`` would put every record holding it in one shared surrogate scope (one date shift for
+    strangers)."""
+    return value is None or (isinstance(value, str | int) and not isinstance(value, bool))
+
+
 # -- deidentify: a whole input, in its shape ----------------------------------------------------
 
 
@@ -181,7 +195,38 @@ def _read_bytes(path: Path, locator: str) -> bytes:
         raise RecordError(locator, f"cannot read file ({exc.strerror})") from None
 
 
+#: Byte-order marks of the wide encodings (UTF-32 first: its little-endian mark starts with
+#: UTF-16's). Such a file is text even though it is full of NUL bytes.
+_WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``head`` (a file's first bytes) opens with that BOM."""
+    return next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
+
+
+def _decode_wide(data: bytes, encoding: str, locator: str) -> str:
+    """A text file saved as UTF-16/32 ("Unicode" in Windows editors): read, not called binary."""
+    try:
+        text = data.decode(encoding.lower().replace("-", ""))
+    except UnicodeDecodeError as exc:
+        raise RecordError(
+            locator, f"file is not valid {encoding} (byte offset {exc.start})"
+        ) from None
+    if not text.strip():
+        raise RecordError(locator, "file is empty")
+    if "\x00" in text[:_SNIFF]:
+        raise RecordError(locator, "file looks binary (contains NUL characters)")
+    return text
+
+
 def _decode_text(data: bytes, locator: str) -> str:
+    wide = wide_encoding(data[:4])
+    if wide is not None:
+        return _decode_wide(data, wide, locator)
     if not data.strip():
         raise RecordError(locator, "file is empty")
     if b"\x00" in data[:_SNIFF]:
@@ -305,6 +350,10 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
     meta: dict[str, Any] = dict(raw_meta) if isinstance(raw_meta, dict) else {}
     if "patient_id" in obj and "patient_id" not in meta:
         meta = {**meta, "patient_id": obj["patient_id"]}
+    if not patient_id_ok(meta.get("patient_id")):
+        raise RecordError(locator, BAD_PATIENT_ID)
+    if not patient_id_ok(obj.get("id")):
+        raise RecordError(locator, BAD_ID)
     doc_id = str(obj["id"]) if obj.get("id") is not None else default_id
     return Document(id=doc_id, text=text, meta=meta), obj
 
@@ -338,6 +387,18 @@ def _jsonl_records(path: Path) -> Iterator[InputRecord]:
             index += 1
 
 
+def _refuse_wide(path: Path) -> None:
+    """JSONL and CSV are read line by line as bytes: a wide encoding would split inside its
+    code units, so such a file is refused as a whole, with the fix."""
+    with _open_bytes(path) as handle:
+        wide = wide_encoding(handle.read(4))
+    if wide is not None:
+        raise FairdeidError(
+            f"{printable_name(path.name)} is {wide} text (byte-order mark); save it as UTF-8 "
+            f"(e.g. iconv -f {wide} -t UTF-8)"
+        )
+
+
 def _file_digest(path: Path) -> str:
     try:
         return file_sha256(path)
@@ -346,6 +407,7 @@ def _file_digest(path: Path) -> str:
 
 
 def _open_jsonl(path: Path) -> InputStream:
+    _refuse_wide(path)
     return InputStream("jsonl", path, _file_digest(path), (path,), lambda: _jsonl_records(path))
 
 
@@ -580,6 +642,7 @@ def _open_csv(path: Path, wanted: CsvColumns) -> InputStream:
     if not wanted.text:
         raise FairdeidError("CSV input needs --text-column (the column holding the note text)")
     locator = printable_name(path.name)
+    _refuse_wide(path)
     with _open_bytes(path) as handle:
         columns, _ = _read_header(_Lines(handle), locator, _csv_dialect(path))
     _check_header(locator, columns, wanted)
@@ -695,15 +758,24 @@ def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | Reco
             raise FairdeidError("'text' is missing or not a string")
         if isinstance(data, dict):
             data = dict(data)
+            if not patient_id_ok(data.get("id")):
+                raise FairdeidError(BAD_ID)
             if _blank(data.get("id")):
                 data["id"] = default_id
             meta = data.get("meta")
             if isinstance(meta, dict) and "patient_id" in meta and _blank(meta["patient_id"]):
                 data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}
+            elif isinstance(meta, dict) and not patient_id_ok(meta.get("patient_id")):
+                raise FairdeidError(BAD_PATIENT_ID)
+            # never parsed: Python's message for a bad value quotes it ("could not convert
+            # string to float: 'Ann Lee'"), and the spans would be dropped anyway
+            data.pop("spans", None)
         doc = Document.from_dict(data, default_id=default_id)
-    except (FairdeidError, TypeError, ValueError) as exc:
+    except FairdeidError as exc:  # our own messages name fields, never values
         return RecordError(where, str(exc))
-    return _checked(where, doc.with_spans(()))
+    except (TypeError, ValueError) as exc:
+        return RecordError(where, f"record does not fit the layout ({type(exc).__name__})")
+    return _checked(where, doc)
 
 
 def jsonl_rows(path: Path, data: bytes, first_row: int) -> Iterator[Document | RecordError]:

@@ -188,6 +188,7 @@ class OutputWriter:
         self._csv: Any = None
         self._chosen: list[int] = []
         self._text_at = 0
+        self._withheld = False
 
     def __enter__(self) -> OutputWriter:
         self.open()
@@ -243,11 +244,37 @@ class OutputWriter:
             cells[self._text_at] = text
             self._csv.writerow([cells[i] for i in self._chosen])
 
+    def withhold(self, rec: InputRecord) -> None:
+        """``rec`` failed: no output of an earlier run may stand in for it.
+
+        A directory target loses the file an earlier run wrote for this note (only a note's own
+        file: entries that never get output are not touched); a .txt target is removed at commit.
+        """
+        if self._inputs.kind == "dir" and self._target is not None and rec.raw is not None:
+            stale = self._target / str(rec.raw)
+            if (stale.is_file() or stale.is_symlink()) and self._own_entry(stale):
+                stale.unlink(missing_ok=True)
+        elif self._inputs.kind == "txt":
+            self._withheld = True
+
+    def _own_entry(self, path: Path) -> bool:
+        """Whether ``path`` is an entry of the output tree itself, not (through a symlinked
+        directory above it) one outside it or an input."""
+        assert self._target is not None
+        entry = _entry(path)
+        inputs = {_entry(source) for source in self._inputs.sources}
+        return entry.is_relative_to(self._target.resolve()) and entry not in inputs
+
     def commit(self) -> None:
         """Make the output appear (complete) at its target."""
         if self._inputs.kind == "txt":
             if self._txt is None:
-                return  # never an empty file standing in for a failed note
+                # never an empty file, nor an earlier run's output, standing in for a failed note
+                if self._withheld and self._target is not None and (
+                    self._target.is_file() or self._target.is_symlink()
+                ):
+                    self._target.unlink(missing_ok=True)
+                return
             if self._target is None:
                 (self._stdout or sys.stdout).write(self._txt)
             else:
@@ -290,6 +317,8 @@ def write_output(
         for rec in inputs.records:
             if rec.index in outputs:
                 writer.write(rec, outputs[rec.index])
+            else:
+                writer.withhold(rec)
 
 
 def error_lines(errors: Iterable[RecordError]) -> list[str]:

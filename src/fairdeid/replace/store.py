@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fairdeid.document import Document
-from fairdeid.errors import ConfigError
+from fairdeid.errors import ConfigError, FairdeidError
 
 log = logging.getLogger("fairdeid.replace")
 
@@ -52,6 +52,11 @@ def patient_scope(doc: Document) -> str | None:
 
     A blank id (an empty CSV cell) is no id: otherwise every such row would share one scope.
     """
+    raw = doc.meta.get("patient_id")
+    if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int)):
+        # str() of true, {} or 1.0 is the same for every record holding it: strangers would
+        # share one scope (one date shift), so such an id stops the document instead.
+        raise FairdeidError(f"document {doc.id!r}: patient_id must be a string or an integer")
     pid = doc.patient_id
     if pid is None or not pid.strip():
         return None

@@ -246,6 +246,13 @@ class _Work:
         asked for another)."""
         if language is None or not self.engine.ready:
             return
+        from fairdeid.lang.routing import language_choices
+
+        choices = language_choices()
+        if language not in choices:  # named, not quoted: 4xx bodies never echo the request
+            raise HTTPException(
+                422, f"unknown language in 'language'; choose one of: {', '.join(choices)}"
+            )
         try:
             self.engine.check_language(language)
         except ConfigError as exc:

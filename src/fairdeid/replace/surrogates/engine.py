@@ -8,11 +8,12 @@ to the same pseudonym in every note of a patient, a patient's dates all move by 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
+from fairdeid.invisible import Hidden
 from fairdeid.locales import ALL_LOCALE_CODES, Name, get_pool, infer_gender
 from fairdeid.locales.places import place_of
 from fairdeid.replace.base import Replacement, splice
@@ -333,9 +334,12 @@ class SurrogateEngine:
         scope = scope_of(doc)
         try:
             ordered = sorted(spans, key=lambda s: (s.start, s.end))
-            persons = self.person_genders(doc, ordered, scope) if self.gender == "keep" else {}
-            addresses = find_addresses(doc.text, ordered)
-            results = [self.surrogate(doc, s, scope, persons, addresses) for s in ordered]
+            # Surrogates come from the visible text: "Jo<ZWSP>hn" is John, in the same scope.
+            seen, seen_spans = _visible(doc, ordered)
+            persons = (self.person_genders(seen, seen_spans, scope) if self.gender == "keep"
+                       else {})
+            addresses = find_addresses(seen.text, seen_spans)
+            results = [self.surrogate(seen, s, scope, persons, addresses) for s in seen_spans]
             text, moved = splice(doc.text, ordered, [r.text for r in results])
             for span, result in zip(ordered, results, strict=True):
                 self.store.note(scope, doc.id, span.label, doc.text[span.start : span.end],
@@ -344,6 +348,18 @@ class SurrogateEngine:
             if patient_scope(doc) is None:
                 self.store.forget(scope)  # single use: nothing will ever look it up again
         return text, moved, results
+
+
+def _visible(doc: Document, spans: list[Span]) -> tuple[Document, list[Span]]:
+    """``doc`` and ``spans`` without invisible characters (the same objects when it has none)."""
+    hidden = Hidden.of(doc.text)
+    if not hidden.any:
+        return doc, spans
+    moved = []
+    for span in spans:
+        start, end = hidden.to_visible(span.start, span.end)
+        moved.append(replace(span, start=start, end=end))
+    return replace(doc, text=hidden.visible, spans=()), moved
 
 
 class SurrogateReplacer:
