@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from fairdeid.detect.rules.compiler import literal_alternation, load_pattern_tables
 from fairdeid.document import Span
 from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import COARSE_TO_FINE
@@ -58,6 +57,8 @@ class TitleWords:
     def build(cls, titles: Iterable[str], lower_titles: Iterable[str] = ()) -> TitleWords:
         """Titles as the rule detector matches them: as listed and in upper case ("Dr", "DR"),
         plus the lower-case forms of ``lower_titles`` ("dr" in dictation)."""
+        from fairdeid.detect.rules.compiler import literal_alternation
+
         words = {w for t in titles if t for w in (t, t.upper())}
         words |= {t.lower() for t in lower_titles if t}
         if not words:
@@ -86,6 +87,9 @@ def _as_list(value: Any) -> list[str]:
 
 @lru_cache(maxsize=16)
 def _cached(patterns: tuple[str, ...] | None, extra: tuple[str, ...]) -> TitleWords:
+    # imported here: replacers read ``title_chars`` without loading the rule detector
+    from fairdeid.detect.rules.compiler import load_pattern_tables
+
     names = load_pattern_tables(patterns, extra)["names"]
     return TitleWords.build(names.get("titles", ()), names.get("lower_titles", ()))
 
@@ -149,3 +153,16 @@ def title_chars(span: Span) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         return 0
     return value if 0 < value < span.length else 0
+
+
+def name_part(span: Span) -> Span:
+    """``span`` without its leading titles (itself when it has none), title attributes gone.
+
+    Why: surrogates, genders and consistency keys are decided on the name alone, exactly as
+    when the title stood outside the span, so "Dr. Smith" and a later "Smith" get one surrogate.
+    """
+    n = title_chars(span)
+    if not n:
+        return span
+    attrs = {k: v for k, v in span.attrs.items() if k not in (TITLE_CHARS, TITLE_ADDED)}
+    return Span(span.start + n, span.end, span.label, span.source, span.score, attrs)
