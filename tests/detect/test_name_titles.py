@@ -172,3 +172,18 @@ def test_the_spanish_pack_keeps_meddocan_convention() -> None:
     text = "Remitido por el Dr. Ignacio Navarro Cuéllar."
     spans = es.detect(text).spans
     assert "Dr." not in [text[s.start : s.end][:3] for s in spans]
+
+
+def test_a_users_choice_applies_to_every_language_and_packs_keep_theirs_otherwise() -> None:
+    from fairdeid.lang.routing import pack_config
+    from fairdeid.pipeline import load_config
+
+    # the packaged default leaves the key unset ("include"), so each pack keeps its own
+    assert "name_titles" not in load_config()["resolve"]
+    assert pack_config("es", load_config())["resolve"]["name_titles"] == "keep"
+    assert "name_titles" not in pack_config("fr", load_config())["resolve"]
+    # a user's config that sets it is the user's policy, for every language
+    for language in ("es", "fr"):
+        for mode in ("include", "keep"):
+            main = {"resolve": {"name_titles": mode}}
+            assert pack_config(language, main)["resolve"]["name_titles"] == mode
