@@ -46,7 +46,8 @@ def _spans(text: str, marks: Sequence[tuple[str, str]], **rules: object) -> list
 @pytest.mark.parametrize(
     ("text", "marks", "expected"),
     [
-        ("Seen at our Qaxwell clinic today.", [("Qaxwell", "CITY")], ("Qaxwell clinic", "HOSPITAL")),
+        ("Seen at our Qaxwell clinic today.", [("Qaxwell", "CITY")],
+         ("Qaxwell clinic", "HOSPITAL")),
         ("Call the Qaxwell Office.", [("Qaxwell", "CITY")], ("Qaxwell Office", "HOSPITAL")),
         ("the Qaxwell downtown practice", [("Qaxwell downtown", "LOCATION")],
          ("Qaxwell downtown practice", "HOSPITAL")),
