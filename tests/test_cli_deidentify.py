@@ -23,7 +23,7 @@ def test_txt_to_stdout(tmp_path: Path, toy_config_file: Path) -> None:
     src.write_text(NOTE, encoding="utf-8")
     result = _run(str(src), "--config", str(toy_config_file))
     assert result.exit_code == 0, result.output
-    assert "Seen by [NAME] on [DATE]. [ID]." in result.stdout
+    assert "Seen by Dr. [NAME] on [DATE]. [ID]." in result.stdout
 
 
 def test_directory_keeps_names_and_reports_bad_files(tmp_path: Path, toy_config_file: Path) -> None:
@@ -38,7 +38,7 @@ def test_directory_keeps_names_and_reports_bad_files(tmp_path: Path, toy_config_
     result = _run(str(src), "-o", str(out), "--config", str(toy_config_file))
     assert result.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == ["a.txt", "e.txt"]
-    assert (out / "e.txt").read_text() == "[NAME] on [DATE]"
+    assert (out / "e.txt").read_text() == "Dr. [NAME] on [DATE]"
     report = [json.loads(x) for x in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
     assert [r["record"] for r in report] == ["b.txt", "c.txt", "d.txt"]
     assert "UTF-8" in report[0]["reason"] and "empty" in report[1]["reason"]
@@ -106,7 +106,7 @@ def test_csv_requires_and_checks_text_column(tmp_path: Path, toy_config_file: Pa
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
     assert [r["note_id"] for r in rows] == ["1", "2"]
-    assert rows[1]["body"] == "[NAME]\nline two" and rows[1]["ward"] == "B"
+    assert rows[1]["body"] == "Dr. [NAME]\nline two" and rows[1]["ward"] == "B"
 
 
 def test_a_crashing_record_is_isolated(tmp_path: Path, toy_config_file: Path) -> None:
@@ -139,7 +139,7 @@ def test_mode_flag(tmp_path: Path, toy_config_file: Path) -> None:
     src = tmp_path / "n.txt"
     src.write_text("Dr. Lee", encoding="utf-8")
     result = _run(str(src), "--config", str(toy_config_file), "--mode", "redact")
-    assert result.stdout.strip() == "*******"
+    assert result.stdout.strip() == "Dr. ***"
 
 
 def test_crash_mid_batch_resumes_without_redoing_work(
@@ -170,7 +170,7 @@ def test_crash_mid_batch_resumes_without_redoing_work(
     assert ToyDetector.calls == 3  # only the three records not finished before the crash
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in records] == ["n0", "n1", "n2", "n3", "n4"]
-    assert all(r["text"].startswith("[NAME]") for r in records)
+    assert all(r["text"].startswith("Dr. [NAME]") for r in records)
     assert not (tmp_path / ".out.jsonl.fairdeid-checkpoint.jsonl").exists()
 
 

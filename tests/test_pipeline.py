@@ -10,14 +10,14 @@ from fairdeid.pipeline import load_config
 def test_pipeline_from_mapping(toy_config) -> None:  # type: ignore[no-untyped-def]
     pipe = Pipeline.from_config(toy_config)
     result = pipe.deidentify("Seen by Dr. Lee on 2021-03-04, call 555-123-4567.")
-    assert result.text == "Seen by [NAME] on [DATE], call [CONTACT]."
+    assert result.text == "Seen by Dr. [NAME] on [DATE], call [CONTACT]."
     assert [s.label for s in result.spans] == ["DOCTOR", "DATE", "PHONE"]
     assert all(s.source.startswith("toy:") for s in result.spans)
 
 
 def test_pipeline_from_toml_file_and_mode_override(toy_config_file) -> None:  # type: ignore[no-untyped-def]
     pipe = Pipeline.from_config(toy_config_file, mode="redact")
-    assert pipe.deidentify("Dr. Lee").text == "*******"
+    assert pipe.deidentify("Dr. Lee").text == "Dr. ***"
 
 
 def test_detect_batch_keeps_order_and_ids(toy_config) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +76,7 @@ def test_per_document_detector_failures_are_flagged(toy_config) -> None:  # type
     register_detector("flaky", lambda cfg: _FlakyDetector())
     pipe = Pipeline.from_config({"pipeline": {"detectors": ["toy", "flaky"]}})
     ok, bad = pipe.deidentify_batch([Document("a", "Dr. Lee"), Document("b", "Dr. Kim FAIL")])
-    assert ok.errors == () and ok.text == "[NAME]"
+    assert ok.errors == () and ok.text == "Dr. [NAME]"
     assert bad.errors == ("flaky: server error 500",)
 
 
