@@ -50,8 +50,11 @@ register_detector("toy", _toy_factory)
 
 #: ``name_titles = "keep"``: the toy configs stand in for I/O, CLI and service tests written for
 #: "Dr. [NAME]" outputs; titles inside name spans have their own tests (detect/test_name_titles.py)
-TOY_CONFIG: dict[str, Any] = {"pipeline": {"detectors": ["toy"]}, "resolve": {"name_titles": "keep"},
-                              "replace": {"mode": "tag"}}
+TOY_CONFIG: dict[str, Any] = {
+    "pipeline": {"detectors": ["toy"]},
+    "resolve": {"name_titles": "keep"},
+    "replace": {"mode": "tag"},
+}
 
 
 @pytest.fixture
