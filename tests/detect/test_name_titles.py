@@ -99,6 +99,12 @@ def test_a_span_that_starts_with_a_title_is_marked_not_extended() -> None:
     assert include_titles(text, [alone], WORDS) == [alone]
 
 
+def test_an_empty_title_list_includes_nothing() -> None:
+    text = "Dr. Zhang"
+    span = Span(4, 9, "DOCTOR", "x:y")
+    assert include_titles(text, [span], TitleWords.build([])) == [span]
+
+
 def test_name_part_and_title_chars() -> None:
     text = "Dr. Zhang"
     [out] = include_titles(text, [Span(4, 9, "DOCTOR", "x:y")], WORDS)

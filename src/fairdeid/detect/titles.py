@@ -29,7 +29,6 @@ from functools import lru_cache
 from typing import Any
 
 from fairdeid.document import Span
-from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import COARSE_TO_FINE
 
 #: span attribute: how many leading characters of a name span are title(s) and separator
@@ -61,9 +60,8 @@ class TitleWords:
 
         words = {w for t in titles if t for w in (t, t.upper())}
         words |= {t.lower() for t in lower_titles if t}
-        if not words:
-            raise ConfigError("[names] titles is empty: nothing to include in name spans")
-        alternation = literal_alternation(words)
+        # no titles listed (a site's rule file emptied the list): nothing ever matches
+        alternation = literal_alternation(words) if words else "(?!)"
         return cls(
             before=re.compile(rf"(?<!\w)(?:{alternation}){_SEPARATOR}\Z"),
             lead=re.compile(rf"(?:{alternation}){_SEPARATOR}(?=\w)"),
