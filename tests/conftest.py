@@ -48,7 +48,13 @@ def _toy_factory(config: Mapping[str, Any]) -> ToyDetector:
 
 register_detector("toy", _toy_factory)
 
-TOY_CONFIG: dict[str, Any] = {"pipeline": {"detectors": ["toy"]}, "replace": {"mode": "tag"}}
+#: ``name_titles = "keep"``: the toy configs stand in for I/O, CLI and service tests written for
+#: "Dr. [NAME]" outputs; titles inside name spans have their own tests (detect/test_name_titles.py)
+TOY_CONFIG: dict[str, Any] = {
+    "pipeline": {"detectors": ["toy"]},
+    "resolve": {"name_titles": "keep"},
+    "replace": {"mode": "tag"},
+}
 
 
 @pytest.fixture
@@ -59,5 +65,6 @@ def toy_config() -> dict[str, Any]:
 @pytest.fixture
 def toy_config_file(tmp_path):  # type: ignore[no-untyped-def]
     path = tmp_path / "toy.toml"
-    path.write_text('[pipeline]\ndetectors = ["toy"]\n[replace]\nmode = "tag"\n', encoding="utf-8")
+    path.write_text('[pipeline]\ndetectors = ["toy"]\n[resolve]\nname_titles = "keep"\n'
+                    '[replace]\nmode = "tag"\n', encoding="utf-8")
     return path

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from fairdeid.chunking import ChunkPolicy, detect_windowed
 from fairdeid.config.schema import validate_config, validate_thresholds
 from fairdeid.detect.base import Detector, build_detector
+from fairdeid.detect.titles import TitleWords, include_titles
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.lang.identify import LanguageChoice
@@ -189,6 +190,8 @@ class Pipeline:
         self.language = language
         #: sends notes in other languages to their packs (``None``: every note is ``language``)
         self.router = router
+        #: the titles ``[resolve] name_titles = "include"`` puts inside name spans (None: "keep")
+        self.titles = _title_words(self.resolver.config.name_titles, self.config)
 
     @property
     def multilingual(self) -> bool:
@@ -389,6 +392,8 @@ class Pipeline:
             extra = [s for step in after for s in step.after_resolve(doc, spans)]
             if extra:
                 spans = self.resolver.resolve(doc, [*p.spans, *extra])
+            if self.titles is not None:  # "Dr. Smith": see ``fairdeid.detect.titles``
+                spans = include_titles(doc.text, spans, self.titles)
             out.append(Detection(doc.with_spans(spans), p.errors))
         return out
 
@@ -504,6 +509,18 @@ def _without(name: str, detector: Detector, disabled: Sequence[str]) -> Detector
         raise ConfigError(f"detector {name!r} has no rule groups to disable per call")
     result: Detector = view(disabled)
     return result
+
+
+def _title_words(mode: str, config: Mapping[str, Any]) -> TitleWords | None:
+    """The title lists of this pipeline's rule detector (of the packaged rules when it has
+    none): the same words the rules read, in this pipeline's language."""
+    if mode != "include":
+        return None
+    tables = config.get("detectors", {})
+    names = config.get("pipeline", {}).get("detectors", list(tables))
+    rules = next((tables[n] for n in names
+                  if n in tables and tables[n].get("kind", n) == "rules"), None)
+    return TitleWords.from_rules_table(rules)
 
 
 def _kinds(tables: Mapping[str, Mapping[str, Any]]) -> set[str]:

@@ -264,6 +264,10 @@ class ResolveConfig:
     #: Detectors whose entity boundaries cut a union of overlapping spans (``merge_overlaps``):
     #: a model trained on the target's conventions, beside greedier rules.
     boundaries: Sequence[str] = ()
+    #: ``"include"``: a personal title right before a name ("Dr.", "Mrs.", "Herr", "Sra.") goes
+    #: inside the name span, since it tells profession and gender and corpora such as ASQ-PHI
+    #: annotate it; ``"keep"``: spans stay as the detectors found them (i2b2, MEDDOCAN gold).
+    name_titles: str = "include"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:

@@ -74,11 +74,11 @@ def test_analyzer_returns_our_entities_with_explanations(
 ) -> None:
     results = analyzer.analyze(TEXT, language="en", return_decision_process=True)
     ours = _ours(results, TEXT)
-    assert ours["Wei Zhang"].entity_type == "PERSON"  # type: ignore[attr-defined]
+    assert ours["Dr. Wei Zhang"].entity_type == "PERSON"  # type: ignore[attr-defined]
     assert ours["March 3, 2021"].entity_type == "DATE_TIME"  # type: ignore[attr-defined]
     assert ours["123-45-6789"].entity_type == "US_SSN"  # type: ignore[attr-defined]
     assert ours["212-555-0199"].entity_type == "PHONE_NUMBER"  # type: ignore[attr-defined]
-    name = ours["Wei Zhang"]
+    name = ours["Dr. Wei Zhang"]
     expl = name.analysis_explanation  # type: ignore[attr-defined]
     assert expl.recognizer == "FairdeidRecognizer"
     assert expl.pattern_name == "name.title"

@@ -36,7 +36,7 @@ def rules_nlp() -> Language:
 def test_add_pipe_sets_phi_spans_with_our_labels_and_provenance(rules_nlp: Language) -> None:
     doc = rules_nlp(TEXT)
     found = {s.text: s for s in doc.spans["phi"]}
-    assert found["Wei Zhang"].label_ == "DOCTOR"
+    assert found["Dr. Wei Zhang"].label_ == "DOCTOR"
     assert found["wz@example.org"].label_ == "EMAIL"
     assert found["123-45-6789"].label_ == "SSN"
     assert found["March 3, 2021"].label_ == "DATE"

@@ -166,8 +166,11 @@ def test_ordinary_italian_clinical_text_yields_no_span(pipeline: Pipeline) -> No
     assert [(CLINICAL_IT[s.start : s.end], s.source) for s in found] == []
 
 
-def test_recall_and_precision_floor_on_hand_written_italian_notes(pipeline: Pipeline) -> None:
-    recall, precision = _char_scores(pipeline, NOTES)
+def test_recall_and_precision_floor_on_hand_written_italian_notes() -> None:
+    # these notes' gold leaves titles out of names ("Dr [[DOCTOR:Lefèvre]]"), as i2b2 does
+    config = load_pack("it").config
+    kept = Pipeline.from_config({**config, "resolve": {**config["resolve"], "name_titles": "keep"}})
+    recall, precision = _char_scores(kept, NOTES)
     assert recall >= 0.95 and precision >= 0.95, (recall, precision)
 
 

@@ -3,7 +3,10 @@
 Each ``<category>.json`` holds cases ``{"id", "text", "phi": [substrings]}``: every listed
 substring is PHI (found in order in the text) and nothing else is. A case passes when the rule
 detector covers exactly the letters and digits of those substrings (punctuation at the edges is
-not judged, so "Sarah L." vs "Sarah L" does not matter).
+not judged, so "Sarah L." vs "Sarah L" does not matter). A case with ``"name_titles": "include"``
+is judged after the pipeline's title step (``fairdeid.detect.titles``, the default
+``[resolve] name_titles``): a title before a name is then part of the name; the other cases
+judge the rule detector's own spans, where titles stay outside (``"keep"``).
 
 ``known_failures`` lists the ids that fail today, and the test asserts that list EXACTLY: a known
 failure that starts passing fails the test too, so the list can only shrink on purpose.
@@ -24,6 +27,7 @@ from typing import Any
 import pytest
 
 from fairdeid.detect.rules import RuleDetector
+from fairdeid.detect.titles import TitleWords, include_titles
 from fairdeid.document import Document
 from fairdeid.resolve import merge_overlaps
 
@@ -63,6 +67,8 @@ def _gold_mask(text: str, phi: list[str]) -> list[bool]:
 def case_passes(detector: RuleDetector, case: dict[str, Any]) -> bool:
     text = case["text"]
     spans = merge_overlaps(detector.detect(Document(id=case["id"], text=text)))
+    if case.get("name_titles", "keep") == "include":
+        spans = include_titles(text, spans, TitleWords.from_rules_table(None))
     predicted = [False] * len(text)
     for span in spans:
         for i in range(span.start, span.end):

@@ -12,7 +12,9 @@ from fairdeid.document import Document, Span
 
 #: A distinctive fake name: if it ever shows up in a log line or an error body, PHI leaked.
 CANARY = "Zebulon Quixotefeather"
-TOY = {"pipeline": {"detectors": ["toy"]}, "replace": {"mode": "tag"}}
+# titles stay outside names here, as the expected outputs were written ("Dr. [NAME]")
+TOY = {"pipeline": {"detectors": ["toy"]}, "resolve": {"name_titles": "keep"},
+       "replace": {"mode": "tag"}}
 TOKEN = "test-token-123"
 
 

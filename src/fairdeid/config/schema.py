@@ -28,7 +28,11 @@ SECTIONS = ("pipeline", "detectors", "resolve", "replace")
 PIPELINE_KEYS = ("detectors", "max_chunk_chars", "chunk_overlap_chars", "language")
 
 RESOLVE_KEYS = (
-    "preset", "min_score", "thresholds", "allow", "deny", "ignore_labels", "boundaries")
+    "preset", "min_score", "thresholds", "allow", "deny", "ignore_labels", "boundaries",
+    "name_titles")
+#: ``[resolve] name_titles``: "include" puts a title before a name inside its span (the
+#: default), "keep" leaves spans as the detectors found them (``fairdeid.detect.titles``)
+NAME_TITLE_MODES = ("include", "keep")
 
 #: ``[replace]`` keys of every mode (one file may hold the settings of several modes, as the
 #: packaged default does): see ``replace/__init__.py`` build_replacer, ``replace/tags.py`` and
@@ -142,6 +146,8 @@ def validate_resolve(table: Mapping[str, Any]) -> None:
     for label in _string_list("resolve", "ignore_labels", table.get("ignore_labels", [])):
         check_label("resolve", "ignore_labels", label)
     _string_list("resolve", "boundaries", table.get("boundaries", []))
+    if table.get("name_titles", NAME_TITLE_MODES[0]) not in NAME_TITLE_MODES:
+        raise _fail_unknown("resolve", "name_titles", table["name_titles"], NAME_TITLE_MODES)
 
 
 def validate_replace(table: Mapping[str, Any], mode: str | None = None) -> None:

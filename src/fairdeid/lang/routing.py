@@ -30,8 +30,9 @@ AUTO = "auto"
 BASE_LANGUAGE = "en"
 #: [replace] keys that belong to the language (the pack's own value wins)
 _LANGUAGE_REPLACE_KEYS = frozenset({"locales", "date_order"})
-#: [resolve] keys that are the user's policy, carried into every pack (``preset``: the stricter)
-_POLICY_RESOLVE_KEYS = ("allow", "deny", "ignore_labels")
+#: [resolve] keys that are the user's policy, carried into every pack (``preset``: the stricter;
+#: ``name_titles`` only where the user's config sets it, else each pack keeps its own)
+_POLICY_RESOLVE_KEYS = ("allow", "deny", "ignore_labels", "name_titles")
 #: presets from the one that removes least to the one that removes most
 _PRESET_ORDER = ("limited_data_set", "safe_harbor", "strict")
 

@@ -52,7 +52,13 @@ from fairdeid.detect.rules.dictionary import (
     lower_same_length,
     normalize,
 )
-from fairdeid.detect.rules.layout import may_wrap, wrapped_words
+from fairdeid.detect.rules.layout import (
+    FACILITY_PLACE_LABELS,
+    facilities_after_places,
+    facility_nouns,
+    may_wrap,
+    wrapped_words,
+)
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
@@ -97,6 +103,7 @@ CODE_RULES = frozenset(
         "location.country",
         "location.state",
         "location.hospital_dict",
+        "location.place_facility",
     }
 )
 _DICT_FILES: dict[str, tuple[str, int, bool]] = {
@@ -230,6 +237,7 @@ class RuleDetector(BaseDetector):
             self.names.common,
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
+        self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
@@ -341,6 +349,25 @@ class RuleDetector(BaseDetector):
             for s in cut:
                 for ws, we in wrapped_words(text, [(s.start, s.end)]):
                     out.append(self._span(ws, we, s.label, "layout.hyphen_wrap", 0.7))
+        if self._facility_nouns is not None and not is_disabled(
+            "location.place_facility", self.disabled
+        ):
+            out.extend(self._facilities(text, spans))
+        return out
+
+    def _facilities(self, text: str, spans: Sequence[Span]) -> list[Span]:
+        """"our Dallas clinic": a facility noun right after a place any detector found; a
+        hospital or organization keeps its label, a town's facility is a HOSPITAL."""
+        assert self._facility_nouns is not None
+        out = []
+        for place in spans:
+            if place.label not in FACILITY_PLACE_LABELS:
+                continue
+            for start, end in facilities_after_places(
+                text, [(place.start, place.end)], self._facility_nouns
+            ):
+                label = place.label if place.label in ("HOSPITAL", "ORGANIZATION") else "HOSPITAL"
+                out.append(self._span(start, end, label, "location.place_facility", 0.8))
         return out
 
     def _detect_windows(self, text: str) -> tuple[list[Span], list[NameCandidate]]:

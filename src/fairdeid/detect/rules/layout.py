@@ -313,3 +313,34 @@ def wrapped_words(text: str, spans: Iterable[tuple[int, int]]) -> Iterator[tuple
             if head is not None:
                 yield head.start(1), end
 
+
+
+#: the labels of a place a facility may be named by ("our Dallas clinic", "NYU Langone clinic");
+#: not streets, ZIPs, rooms or departments ("Cardiology clinic" is a service, not a place)
+FACILITY_PLACE_LABELS = frozenset(
+    {"CITY", "STATE", "COUNTRY", "LOCATION", "LOCATION_OTHER", "HOSPITAL", "ORGANIZATION"}
+)
+
+
+def facility_nouns(nouns: Iterable[str]) -> re.Pattern[str] | None:
+    """One space and a facility noun ("clinic", "office"), matched where a place span ends."""
+    items = sorted({n.lower() for n in nouns if n}, key=len, reverse=True)
+    if not items:
+        return None
+    return re.compile(rf"[ \t](?i:{literal_alternation(items)})(?![\w-])")
+
+
+def facilities_after_places(
+    text: str, places: Iterable[tuple[int, int]], nouns: re.Pattern[str]
+) -> Iterator[tuple[int, int]]:
+    """For each place span followed directly by a facility noun, the span over both.
+
+    Why: "our Dallas clinic", "the Chicago office" name one facility by its town. The town alone
+    is found (by the dictionaries or a model), but the noun after it stays, and "Dallas" +
+    "clinic" reads back as the place the patient is treated; corpora annotate the pair as one
+    location. Only a place some detector already found counts, so "the Cardiology clinic" stays.
+    """
+    for start, end in places:
+        found = nouns.match(text, end)
+        if found is not None:
+            yield start, found.end()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from fairdeid.detect.titles import name_part
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.invisible import Hidden
@@ -33,6 +34,7 @@ from fairdeid.replace.surrogates.names import (
     NameMaker,
     gender_evidence,
     given_name_key,
+    swap_titles,
     tokenise_name,
 )
 from fairdeid.replace.surrogates.registry import coarse_label, generator_for
@@ -184,7 +186,8 @@ class SurrogateEngine:
         and surrogates must not (every note of a patient is decided from its own text, and the
         keyed draws are the same in every note).
         """
-        names = [s for s in sorted(spans, key=lambda s: (s.start, s.end)) if s.label in NAME_LABELS]
+        names = [name_part(s) for s in sorted(spans, key=lambda s: (s.start, s.end))
+                 if s.label in NAME_LABELS]
         full: list[tuple[Span, str]] = []
         for span in names:
             original = split_edges(doc.text[span.start : span.end])[1]
@@ -234,7 +237,17 @@ class SurrogateEngine:
         """The surrogate of one span. ``scope`` comes from ``scope_of(doc)`` (or the caller's
         own keyed scope), taken once per document: all of its spans must share it. ``persons``
         is ``person_genders`` of the spans being replaced (default: of ``doc.spans``);
-        ``addresses`` is ``find_addresses`` of those spans (default: of ``doc.spans``)."""
+        ``addresses`` is ``find_addresses`` of those spans (default: of ``doc.spans``).
+
+        A span with a title inside ("Dr. Smith", ``fairdeid.detect.titles``) keeps the title's
+        text and gets the surrogate of its name part, as if the title stood outside it."""
+        name = name_part(span)
+        if name is not span:
+            got = self.surrogate(doc, name, scope, persons, addresses)
+            title = doc.text[span.start : name.start]
+            if self.gender in ("female", "male"):
+                title = swap_titles(title, self.gender)
+            return SpanSurrogate(title + got.text, got.locale, got.gender)
         whole = doc.text[span.start : span.end]
         lead, original, trail = split_edges(whole)
         if persons is None and span.label in NAME_LABELS and self.gender == "keep":

@@ -270,6 +270,12 @@ class NameMaker:
         return lead + body + trail
 
 
+def swap_titles(text: str, gender: str) -> str:
+    """``text`` with its gendered titles that contradict ``gender`` made Mr/Ms (the title part
+    of a span with a title inside, when the gender is forced)."""
+    return "".join(_swap_title(tok, gender) for tok in tokenise_name(text))
+
+
 def _swap_title(tok: NameToken, gender: str | None) -> str:
     """A gendered title that contradicts a forced gender becomes the neutral-ish Mr/Ms."""
     if tok.kind != "title" or gender not in ("female", "male"):
