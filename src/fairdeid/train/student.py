@@ -60,9 +60,9 @@ def keep_encoder_layers(model: Any, layers: Sequence[int]) -> tuple[int, ...]:
     """
     import torch
 
-    encoder = getattr(getattr(model, "base_model", None), "encoder", None)
+    encoder: Any = getattr(getattr(model, "base_model", None), "encoder", None)
     stack = getattr(encoder, "layer", None)
-    if not isinstance(stack, torch.nn.ModuleList):
+    if encoder is None or not isinstance(stack, torch.nn.ModuleList):
         raise ConfigError("--keep-layers supports BERT-style encoders (encoder.layer) only")
     kept = check_layers(layers, len(stack))
     encoder.layer = torch.nn.ModuleList(stack[i] for i in kept)
