@@ -193,3 +193,26 @@ def test_cli_keep_layers(teacher: Path, tmp_path: Path) -> None:
         assert refused.exit_code == 2 and reason in refused.output, refused.output
     no_init = _train("--train", str(data), "--out", str(tmp_path / "x"), "--keep-layers", "0")
     assert no_init.exit_code == 2 and "give --init" in no_init.output
+
+
+def test_a_student_exports_and_rebuilds_with_its_layer_count(
+    teacher: Path, tmp_path: Path
+) -> None:
+    """The cut model is an ordinary model: the fused export holds its 2 layers, and
+    ``--init`` on the exported graph (``from_onnx``) rebuilds exactly its weights."""
+    pytest.importorskip("onnxruntime")
+    onnx = pytest.importorskip("onnx")
+    from fairdeid.train.export import export_onnx
+    from fairdeid.train.from_onnx import graph_state_dict
+
+    out = tmp_path / "student"
+    train_transformer(_cfg(out, teacher, init=teacher, keep_layers=(0, 3), max_steps=1),
+                      _docs(8), progress=False)
+    report = export_onnx(out, tmp_path / "onnx", quantize=False)
+    assert report["fused_operators"]["Attention"] == 2
+    rebuilt = graph_state_dict(onnx.load(str(tmp_path / "onnx" / "model.opt.onnx")), layers=2,
+                               heads=2)
+    weights = _state(out)
+    assert set(rebuilt) == {k for k in weights if not k.endswith("position_ids")}
+    for key, value in rebuilt.items():
+        assert torch.allclose(torch.tensor(value), weights[key], atol=1e-6), key
