@@ -174,7 +174,9 @@ def _train(*args: str) -> Any:
     return CliRunner().invoke(app, ["train", *args])
 
 
-def test_cli_keep_layers(teacher: Path, tmp_path: Path) -> None:
+def test_cli_keep_layers(
+    teacher: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "train.jsonl"
     write_jsonl(_docs(8), data)
     flags = ["--train", str(data), "--init", str(teacher), "--epochs", "1", "--batch-size", "4",
@@ -193,6 +195,28 @@ def test_cli_keep_layers(teacher: Path, tmp_path: Path) -> None:
         assert refused.exit_code == 2 and reason in refused.output, refused.output
     no_init = _train("--train", str(data), "--out", str(tmp_path / "x"), "--keep-layers", "0")
     assert no_init.exit_code == 2 and "give --init" in no_init.output
+
+    # stopped, then `--resume DIR` alone: the layer choice comes back from the checkpoint
+    from fairdeid.train import finetune
+
+    real_step = finetune._train_step
+
+    def step_then_sigterm(run: Any, counters: Any, batch: Any) -> None:
+        real_step(run, counters, batch)
+        if counters.step == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(finetune, "_train_step", step_then_sigterm)
+    stopped = tmp_path / "stopped"
+    first = _train(*flags, "--out", str(stopped), "--keep-layers", "0,3")
+    monkeypatch.undo()
+    assert first.exit_code == 128 + signal.SIGTERM, first.output
+    other = _train("--resume", str(stopped), "--keep-layers", "0,2", "--no-progress")
+    assert other.exit_code == 2 and "--keep-layers 0,2 differs" in other.output
+    resumed = _train("--resume", str(stopped), "--no-progress", "--json")
+    assert resumed.exit_code == 0, resumed.output
+    a, b = _state(out), _state(stopped)
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
 
 
 def test_a_student_exports_and_rebuilds_with_its_layer_count(
