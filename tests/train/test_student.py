@@ -240,3 +240,22 @@ def test_a_student_exports_and_rebuilds_with_its_layer_count(
     assert set(rebuilt) == {k for k in weights if not k.endswith("position_ids")}
     for key, value in rebuilt.items():
         assert torch.allclose(torch.tensor(value), weights[key], atol=1e-6), key
+
+
+def test_the_shipped_student_runs_in_configs_fast() -> None:
+    """``configs/fast.toml`` is the default pipeline with the shipped 3-layer student."""
+    pytest.importorskip("onnxruntime")
+    from fairdeid.detect.transformer import resolve_model_path
+    from fairdeid.pipeline import Pipeline
+
+    model = resolve_model_path("builtin:minilm-mc-deid-l3")
+    assert json.loads((model / "config.json").read_text())["num_hidden_layers"] == 3
+    assert (model / "MODEL_CARD.md").is_file()
+    root = Path(__file__).resolve().parents[2]
+    pipeline = Pipeline.from_config(root / "configs" / "fast.toml", mode="tag")
+    text = "Seen by Dr. Wei Zhang on 03/04/2021 in Leeds."
+    spans = pipeline.detect_batch([Document("t", text)])[0].spans
+    sources = {s.source for s in spans}
+    assert "transformer:minilm-mc-deid-l3" in sources
+    covered = {text[s.start:s.end] for s in spans}
+    assert {"Wei Zhang", "03/04/2021", "Leeds"} <= covered
