@@ -80,6 +80,15 @@ def train(
             "once, then cached). Keeps its labels; not with --base or --labels.",
         ),
     ] = None,
+    keep_layers: Annotated[
+        str | None,
+        typer.Option(
+            "--keep-layers", metavar="I,J,..",
+            help="With --init: keep only these encoder layers (0-based, increasing, e.g. "
+            "0,2,4), renumbered, with the embeddings and classifier: a smaller, faster "
+            "student to train.",
+        ),
+    ] = None,
     augment_locales: Annotated[
         str | None,
         typer.Option(
@@ -208,6 +217,9 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
             "--init continues a fine-tuned model with its own encoder and labels; "
             "leave out --base and --labels"
         )
+    if a["keep_layers"] is not None and init is None:
+        raise FairdeidError("--keep-layers cuts a fine-tuned model: give --init too")
+    keep_layers = _keep_layers(a["keep_layers"])
     init_dir = _init_dir(init, kind)
     train_docs = limit_documents(load_documents(train_path, a["fmt"]), a["limit"], a["seed"])
     dev_docs = load_documents(a["dev_path"], a["fmt"]) if a["dev_path"] else None
@@ -240,6 +252,7 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
         out=out,
         base=a["base"] or (init_dir if init_dir is not None else default_base()),
         init=init_dir,
+        keep_layers=keep_layers,
         name=a["name"] or out.name,
         epochs=a["epochs"],
         max_steps=a["max_steps"],
@@ -381,6 +394,15 @@ def _init_dir(init: str | None, kind: str) -> Path | None:
             f"{report.max_prob_diff:.3f}); cached in {path}"
         )
     return path
+
+
+def _keep_layers(spec: str | None) -> tuple[int, ...] | None:
+    """``--keep-layers`` parsed before any data is read (its range is checked on the model)."""
+    if spec is None:
+        return None
+    from fairdeid.train.student import parse_layers
+
+    return parse_layers(spec)
 
 
 def _print_summary(summary: dict[str, object]) -> None:

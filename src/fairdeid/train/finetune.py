@@ -66,6 +66,9 @@ class TrainConfig:
     #: ONNX graph they are rebuilt from: ``resolve_init``): its labels, scheme and case features
     #: are kept, ``base`` and ``scheme`` are not used.
     init: Path | None = None
+    #: Encoder layers of ``init`` to keep (a smaller student: :mod:`fairdeid.train.student`);
+    #: None keeps them all.
+    keep_layers: tuple[int, ...] | None = None
     epochs: float = 1.0
     max_steps: int | None = None
     batch_size: int = 16
@@ -103,7 +106,8 @@ RESUME_MAY_CHANGE = frozenset(
      "record", "log_every"}
 )
 #: The CLI flag of a setting whose name is not the flag's.
-_FLAGS = {"scheme": "--labels", "time_budget_s": "--time-budget", "init": "--init"}
+_FLAGS = {"scheme": "--labels", "time_budget_s": "--time-budget", "init": "--init",
+          "keep_layers": "--keep-layers"}
 #: The model card written next to the model.
 TRAINING_FILE = "training.json"
 
@@ -266,6 +270,8 @@ def train_transformer(
     torch.manual_seed(cfg.seed)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
+    if cfg.keep_layers is not None and cfg.init is None:
+        raise ConfigError("--keep-layers cuts a fine-tuned model: give --init too")
     start = _start_from_init(cfg) if cfg.init is not None else _start_from_base(cfg)
     out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "train_log.jsonl")
@@ -1045,6 +1051,12 @@ def _start_from_init(cfg: TrainConfig) -> _Start:
     )
     extra = {k: v for k, v in meta.extra.items() if k in ("base",)}
     extra["init"] = meta.name
+    if cfg.keep_layers is not None:
+        from fairdeid.train.student import keep_encoder_layers
+
+        teacher_layers = int(model.config.num_hidden_layers)
+        extra["student_of"] = {"model": meta.name, "layers": teacher_layers,
+                               "kept_layers": list(keep_encoder_layers(model, cfg.keep_layers))}
     if "weights" in meta.extra:  # e.g. rebuilt from a shipped int8 graph: say so downstream
         extra["init_weights"] = meta.extra["weights"]
     return _Start(model, tokenizer, meta.labels, meta.scheme, case_features, path, extra)
