@@ -325,3 +325,77 @@ def test_pagers_theatres_and_dates_leave_ordinary_italian_alone(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+# lang-itnl3 round: probe sentences written for these rules, not taken from any dev or held-out
+# set (the classes come from it_heldout2 and the odd notes of it.markup)
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # document numbers after the document's name, with an adjective between
+        ("Verbale di pronto soccorso n. 2023PS118877 del 4 maggio.", "2023PS118877", "IDNUM"),
+        ("Esame istologico n. B23-00417: adenoma tubulare.", "B23-00417", "IDNUM"),
+        ("SCHEDA DI SOCCORSO n. 23-MI-004417", "23-MI-004417", "IDNUM"),
+        # the Ordine without "di" before its city
+        ("Iscrizione Ordine Milano n. 40412", "40412", "LICENSE"),
+        # saints and dotted acronyms in institution names
+        ("Ricoverata presso l'Ospedale Santa Croce di Cuneo.", "Ospedale Santa Croce", "HOSPITAL"),
+        ("Trasferito all'Ospedale SS. Trinità di Borgomanero.", "SS. Trinità", "HOSPITAL"),
+        ("A.O.U. Careggi – Firenze", "A.O.U. Careggi", "HOSPITAL"),
+        ("ARNAS Garibaldi – Catania", "ARNAS Garibaldi", "HOSPITAL"),
+        # companies by their legal form
+        ("Dipendente della Ferraris Costruzioni S.r.l. dal 2010.", "Ferraris Costruzioni S.r.l.",
+         "ORGANIZATION"),
+        ("Trasporto a cura di Croce Azzurra Servizi snc.", "Croce Azzurra Servizi snc",
+         "ORGANIZATION"),
+        # a place and its province in brackets
+        ("Nata a Castellammare di Stabia (NA) il 3/2/1960.", "NA", "STATE"),
+        ("Nata a Castellammare di Stabia (NA) il 3/2/1960.", "Castellammare di Stabia", "CITY"),
+        # a street without a house number, a house number with a slash
+        ("Infortunio nel magazzino di via Emilia Est, Modena.", "via Emilia Est", "STREET"),
+        ("Residente in Via Marconi 14/3, Lodi.", "Via Marconi 14/3", "STREET"),
+        # a day and month opening a diary line
+        ("04/11 notte – paziente agitato, riorientato.", "04/11", "DATE"),
+        # "mansione" names the occupation
+        ("Mansione: saldatore", "saldatore", "PROFESSION"),
+        # Italian-speaking Switzerland
+        ("No. AVS 756.9217.0031.41", "756.9217.0031.41", "SSN"),
+        ("Via Varenna 7, 6600 Locarno", "6600", "ZIP"),
+        ("Via Varenna 7, 6600 Locarno", "Locarno", "CITY"),
+        ("Cassa malati: Visana, franchigia 300.-", "Visana", "ORGANIZATION"),
+        # a married woman's and a widow's surname
+        ("Visitata la Sig.ra Giovanna Ferri in Colombo.", "Giovanna Ferri in Colombo", "PATIENT"),
+        ("Presente la Signora Bassi ved. Moretti.", "Bassi ved. Moretti", "PATIENT"),
+        # the European health card after TEAM
+        ("TEAM n. 80276 0012 3456 7890 1234", "80276 0012 3456 7890 1234", "HEALTHPLAN"),
+        # cities GeoNames keeps under their English name, and San Marino
+        ("Controllo presso il centro di Borgo Maggiore.", "Borgo Maggiore", "CITY"),
+    ],
+)
+def test_itnl3_recall_classes_found_in_italian(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Pressione Arteriosa (PA) 140/90 mmHg.", "PA"),
+        ("Terapia:\n1/2 cp la sera", "1/2"),
+        ("Ciclo di terapia: intervento n. 2 di 3.", "2"),
+        ("Paziente in via di guarigione.", "via di guarigione"),
+        # the English hospital-suffix rule read "Generale" as "General"
+        ("Ricoverato in Chirurgia Generale, letto 4.", "Chirurgia Generale"),
+        ("Al Medico di Medicina Generale", "Medicina Generale"),
+        ("Il Sig. Mario Rossi in buone condizioni.", "in buone"),
+        ("Il team n. 3 del reparto.", "3"),
+        ("Egregio Signor Dottore Sandro Rusconi", "Dottore"),  # the title stays out
+    ],
+)
+def test_itnl3_recall_classes_leave_ordinary_italian_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

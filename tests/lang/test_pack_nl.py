@@ -494,3 +494,67 @@ def test_dutch_extensions_and_weekday_dates_leave_ordinary_dutch_alone(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+# lang-itnl3 round: probe sentences written for these rules, not taken from any dev or held-out
+# set (the classes come from nl_heldout2 and the odd notes of nl.markup, and Flemish letters)
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        # initials with the given name in brackets, "Hr." and "roepnaam"
+        ("Betreft: mw. A.M. (Anja) de Vries-Bakker, geb. 2-3-1950", "A.M. (Anja) de Vries-Bakker",
+         "PATIENT"),
+        ("Cliënt: Cornelis Smit (roepnaam Kees), 44 jaar", "Kees", "PATIENT"),
+        # a street before a postcode in a letterhead with | separators
+        ("Praktijk Oost | Kerkweg 12 | 3771 AB Barneveld", "Kerkweg 12", "STREET"),
+        # a room code opening a handover line
+        ("Overdracht:\nK204-2 mw. Jansen, pneumonie, stabiel.", "K204-2", "ROOM"),
+        ("Kankerinstituut:\nverwezen naar het Nederlands Kanker Instituut.",
+         "Nederlands Kanker Instituut", "HOSPITAL"),
+        # Flemish letters
+        ("INSZ 90.12.31-457.05", "90.12.31-457.05", "SSN"),
+        ("rijksregisternummer: 90123145705", "90123145705", "SSN"),
+        ("Dr. Els Peeters – RIZIV 1-23456-78-901", "1-23456-78-901", "LICENSE"),
+        ("aangesloten bij Helan, lidnummer 123-4567890-12", "123-4567890-12", "HEALTHPLAN"),
+        ("bereikbaar op 016/33 22 11 of 0495/12.34.56", "016/33 22 11", "PHONE"),
+        ("bereikbaar op 016/33 22 11 of 0495/12.34.56", "0495/12.34.56", "PHONE"),
+        ("opgenomen in AZ Heilig Hart Tienen", "AZ Heilig Hart Tienen", "HOSPITAL"),
+        ("Dokter Vlietinck kwam langs.", "Vlietinck", "DOCTOR"),
+        ("Graag uw advies over mijnheer Vlietinck.", "Vlietinck", "PATIENT"),
+        ("Controle in Tielt-Winge gepland.", "Tielt-Winge", "CITY"),
+        ("Verhuisd van Den Haag naar Gent.", "Den Haag", "CITY"),
+        ("Uitgezonden vanuit Oranjestad voor een TAVI.", "Oranjestad", "CITY"),
+    ],
+)
+def test_itnl3_dutch_and_flemish_classes(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Naam: Hr. K. Bosman", "Hr"),  # the title stays out of the name
+        ("pijn 3/10 in rust, 6/10 bij belasten", "6/10"),
+        ("verdenking ziekte van Kawasaki (4/5 criteria)", "4/5"),
+        # the English hospital-suffix rule read "VAS" as "VA" (a veterans' hospital)
+        ("Pijn VAS 6 bij bewegen.", "Pijn VA"),
+        ("Geel sputum opgehoest.", "Geel"),  # a Flemish town named like an ordinary word
+        ("Een boom viel op zijn been.", "boom"),
+    ],
+)
+def test_itnl3_dutch_and_flemish_classes_leave_ordinary_dutch_alone(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
+
+
+def test_itnl3_a_town_after_te_is_no_surname_after_a_flemish_hospital(
+    detector: RuleDetector,
+) -> None:
+    # "te Velde" is a surname, "AZ Vesalius te Tongeren" a hospital in a town
+    text = "Opgenomen in AZ Vesalius te Tongeren."
+    assert not [s for s in _spans(detector, text) if s.label == "PATIENT"]
+    assert "HOSPITAL" in _covered(detector, text, "AZ Vesalius")
+    assert "PATIENT" in _covered(detector, "Aan dhr. Gerrit te Velde.", "Gerrit te Velde")
