@@ -366,6 +366,9 @@ def test_pagers_theatres_and_dates_leave_ordinary_italian_alone(
         # a married woman's and a widow's surname
         ("Visitata la Sig.ra Giovanna Ferri in Colombo.", "Giovanna Ferri in Colombo", "PATIENT"),
         ("Presente la Signora Bassi ved. Moretti.", "Bassi ved. Moretti", "PATIENT"),
+        # titles written in lower case, as dictated notes write them
+        ("MMG dott.ssa Zorzetto, reperibile.", "Zorzetto", "DOCTOR"),
+        ("Riferisce il sig. Pagnin che la madre cade spesso.", "Pagnin", "PATIENT"),
         # the European health card after TEAM
         ("TEAM n. 80276 0012 3456 7890 1234", "80276 0012 3456 7890 1234", "HEALTHPLAN"),
         # cities GeoNames keeps under their English name, and San Marino
