@@ -369,6 +369,10 @@ def test_pagers_theatres_and_dates_leave_ordinary_italian_alone(
         # titles written in lower case, as dictated notes write them
         ("MMG dott.ssa Zorzetto, reperibile.", "Zorzetto", "DOCTOR"),
         ("Riferisce il sig. Pagnin che la madre cade spesso.", "Pagnin", "PATIENT"),
+        # identity documents and plates
+        ("Identificato con C.I. n. AX1234567 rilasciata dal Comune.", "AX1234567", "IDNUM"),
+        ("Documento: CB76543ZZ (carta elettronica)", "CB76543ZZ", "IDNUM"),
+        ("Investito da auto targata FG 456 HK.", "FG 456 HK", "VEHICLE"),
         # the European health card after TEAM
         ("TEAM n. 80276 0012 3456 7890 1234", "80276 0012 3456 7890 1234", "HEALTHPLAN"),
         # cities GeoNames keeps under their English name, and San Marino
