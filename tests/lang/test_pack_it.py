@@ -406,3 +406,47 @@ def test_itnl3_recall_classes_leave_ordinary_italian_alone(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+# lang-itnl3, second pass: classes read from it_heldout3 after its blind score was taken (that set
+# is a dev set from here on); the probe sentences are new
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Prof. Dr. med. Walter Gianella, primario", "Walter Gianella", "DOCTOR"),
+        ("Ricoverato all'Ente Ospedaliero Cantonale dal 3 marzo.", "Ente Ospedaliero Cantonale",
+         "HOSPITAL"),
+        ("Inviato all'Istituto per la Ricerca Oncologica di Candiolo.",
+         "Istituto per la Ricerca Oncologica", "HOSPITAL"),
+        ("Soccorritore: Marco Brambilla", "Marco Brambilla", "DOCTOR"),
+        ("Piano terzo, citofono Marchiori.", "Marchiori", "PATIENT"),
+        ("Ambulatorio al Padiglione 12, primo piano.", "12", "ROOM"),
+        ("Fornito deambulatore (ausilio n. DA-2023-0412).", "DA-2023-0412", "DEVICE"),
+        ("Turista alloggiato presso l'Albergo Miralago di Stresa.", "Miralago", "ORGANIZATION"),
+        ('Frequenta la scuola primaria "Don Milani".', "Don Milani", "ORGANIZATION"),
+        ("Borgo Maggiore (RSM), tel. 0549 123456", "RSM", "COUNTRY"),
+        ("Cassa malati Sanitas, no. assicurato 3301-4471.2", "3301-4471.2", "HEALTHPLAN"),
+        ("Chiamata gestita dalla SOREU della Pianura.", "SOREU della Pianura", "ORGANIZATION"),
+    ],
+)
+def test_itnl3_second_pass_classes_found_in_italian(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Prof. Dr. med. Walter Gianella, primario", "med"),  # part of the title
+        ("Dr.ssa med. Lara Keller", "med"),
+        ("Percorso per il Pronto Soccorso al piano terra.", "Pronto Soccorso"),
+        ("Il paziente è in pensione da due anni.", "pensione"),
+    ],
+)
+def test_itnl3_second_pass_leaves_ordinary_italian_alone(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
