@@ -800,6 +800,10 @@ def test_french_look_alikes_of_the_fifth_round_stay(
         ("ARM : Cyril. Bilan : douleur thoracique", "Cyril", "DOCTOR"),
         ("J'ai revu votre patient, employé de la STIB, pour le suivi.", "employé",
          "PROFESSION"),
+        # seen on synthetic French notes: the patient named after "votre patiente", a typist's
+        # login
+        ("Votre patiente FISCHER, Sophie, née le 05/05/1995", "FISCHER, Sophie", "PATIENT"),
+        ("Compte rendu frappé par ccosta", "ccosta", "USERNAME"),
     ],
 )
 def test_french_classes_found_on_the_fifth_set(
@@ -815,6 +819,8 @@ def test_french_classes_found_on_the_fifth_set(
         ("Retour de vacances en HAD.", "HAD"),
         ("Poids (72) stable, TA (120) normale.", "72"),  # a number in brackets is no postcode
         ("Le patient (infirmier) est vu.", "Le patient"),
+        ("Votre patient présente une dyspnée.", "présente"),
+        ("Compte rendu tapé par la secrétaire.", "la"),
     ],
 )
 def test_french_look_alikes_found_on_the_fifth_set_stay(
