@@ -821,6 +821,9 @@ def test_french_classes_found_on_the_fifth_set(
         ("Le patient (infirmier) est vu.", "Le patient"),
         ("Votre patient présente une dyspnée.", "présente"),
         ("Compte rendu tapé par la secrétaire.", "la"),
+        # "Centre", the old name of a region, opens names of centres
+        ("Centre Mémoire de Ressources et de Recherche", "Centre"),
+        ("SAMU 38 – Centre de réception et de régulation des appels", "Centre"),
     ],
 )
 def test_french_look_alikes_found_on_the_fifth_set_stay(
