@@ -804,6 +804,12 @@ def test_french_look_alikes_of_the_fifth_round_stay(
         # login
         ("Votre patiente FISCHER, Sophie, née le 05/05/1995", "FISCHER, Sophie", "PATIENT"),
         ("Compte rendu frappé par ccosta", "ccosta", "USERNAME"),
+        # probe sentences: clinics in lower case, names in French quotes, "F-" postcodes
+        ("Hospitalisée à la clinique Saint-Yves de Rennes en 2019.",
+         "clinique Saint-Yves de Rennes", "HOSPITAL"),
+        ("Résidente de l'EHPAD « Les Jardins d'Automne » depuis 2021.",
+         "Les Jardins d'Automne", "ORGANIZATION"),
+        ("Adresse : F-29200 Brest", "F-29200", "ZIP"),
     ],
 )
 def test_french_classes_found_on_the_fifth_set(
@@ -824,6 +830,8 @@ def test_french_classes_found_on_the_fifth_set(
         # "Centre", the old name of a region, opens names of centres
         ("Centre Mémoire de Ressources et de Recherche", "Centre"),
         ("SAMU 38 – Centre de réception et de régulation des appels", "Centre"),
+        ("Consultation à la clinique de la douleur.", "clinique"),
+        ("Accouchement à la maternité du CHU.", "maternité du CHU"),
     ],
 )
 def test_french_look_alikes_found_on_the_fifth_set_stay(
