@@ -810,6 +810,9 @@ def test_french_look_alikes_of_the_fifth_round_stay(
         ("Résidente de l'EHPAD « Les Jardins d'Automne » depuis 2021.",
          "Les Jardins d'Automne", "ORGANIZATION"),
         ("Adresse : F-29200 Brest", "F-29200", "ZIP"),
+        # care-staff and family headers of emergency, operative and psychiatric notes
+        ("IOA : Sandrine Le Gall", "Sandrine Le Gall", "DOCTOR"),
+        ("Fratrie : Léa (5 ans) et Tom (3 ans)", "Léa", "PATIENT"),
     ],
 )
 def test_french_classes_found_on_the_fifth_set(
@@ -832,6 +835,7 @@ def test_french_classes_found_on_the_fifth_set(
         ("SAMU 38 – Centre de réception et de régulation des appels", "Centre"),
         ("Consultation à la clinique de la douleur.", "clinique"),
         ("Accouchement à la maternité du CHU.", "maternité du CHU"),
+        ("Aide : APA versée depuis mars.", "APA"),  # "Aide" is no staff header
     ],
 )
 def test_french_look_alikes_found_on_the_fifth_set_stay(
