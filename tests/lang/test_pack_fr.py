@@ -813,6 +813,8 @@ def test_french_look_alikes_of_the_fifth_round_stay(
         # care-staff and family headers of emergency, operative and psychiatric notes
         ("IOA : Sandrine Le Gall", "Sandrine Le Gall", "DOCTOR"),
         ("Fratrie : Léa (5 ans) et Tom (3 ans)", "Léa", "PATIENT"),
+        ("Demande pour l'EHPAD Résidence du Parc à Chemillé, en attendant.", "Chemillé",
+         "CITY"),
     ],
 )
 def test_french_classes_found_on_the_fifth_set(
@@ -836,6 +838,7 @@ def test_french_classes_found_on_the_fifth_set(
         ("Consultation à la clinique de la douleur.", "clinique"),
         ("Accouchement à la maternité du CHU.", "maternité du CHU"),
         ("Aide : APA versée depuis mars.", "APA"),  # "Aide" is no staff header
+        ("Retour au Centre Hospitalier à J3.", "J3"),
     ],
 )
 def test_french_look_alikes_found_on_the_fifth_set_stay(
