@@ -108,9 +108,10 @@ MIN_POPULATION = 5000
 ZIPF_FUNCTION = 5.5
 #: big cities whose name is also an everyday noun of clinical text, which no frequency test
 #: tells from other big cities ("nach dem Essen": Essen is as frequent as München), or regions
-#: ("Réunion de concertation"; "La Réunion" stays); the pattern rules still find them in
+#: ("Réunion de concertation"; "La Réunion" stays; "Centre", the old name of Centre-Val de
+#: Loire, opens "Centre Mémoire", "Centre de santé"); the pattern rules still find them in
 #: addresses ("45127 Essen") and institution names
-EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",), "fr": ("Réunion",)}
+EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",), "fr": ("Réunion", "Centre")}
 #: words that open letters, capitalised at the start of a line and followed by a capitalised
 #: word ("Caro Collega", "Gentile Dottore", "Cher Confrère", "Beste Collega"): a letter
 #: convention no frequency list shows. Names among them become ambiguous, places are dropped.

@@ -667,3 +667,183 @@ def test_french_look_alikes_of_the_fourth_round_stay(
     start = text.index(value)
     spans = detector.detect(Document("t", text))
     assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+# issue 12, fifth round (lang-fr3): what real French notes carry that the first sets did not,
+# and letters from French-speaking Belgium, Switzerland and Québec
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        # married and birth names, titles without a dot, hospital numbers, rooms, postal boxes
+        ("Mme Josiane FABRE née ROUSSEL, née le 12/03/1950", "ROUSSEL", "PATIENT"),
+        ("Mme Josiane FABRE née ROUSSEL, née le 12/03/1950", "12/03/1950", "DATE"),
+        ("Mme Sylvie MARTIN épouse LEFEBVRE, 72 ans.", "LEFEBVRE", "PATIENT"),
+        ("Mme Durand veuve Poirier vit seule.", "Poirier", "PATIENT"),
+        ("Adressé par Dr Meziane pour avis.", "Meziane", "DOCTOR"),
+        ("Vu par le Pr Harlé ce jour.", "Harlé", "DOCTOR"),
+        ("Mlle Chloé Bertrand, 19 ans.", "Chloé Bertrand", "PATIENT"),
+        ("IPP 8001234567 NDA 2400123456", "2400123456", "MEDICALRECORD"),
+        ("NIP : 123456 ; IEP : 2301234", "123456", "MEDICALRECORD"),
+        ("RPPS 10101234567 ; ADELI 751234567", "751234567", "LICENSE"),
+        ("FINESS 750712184", "750712184", "LICENSE"),
+        ("Chambre 12 lit 2.", "12", "ROOM"),
+        ("Chambre 12 lit 2.", "2", "ROOM"),
+        ("BP 123, 59037 Lille Cedex", "BP 123", "STREET"),
+        ("BP 123, 59037 Lille Cedex", "Lille", "CITY"),
+        # a title and initials before a surname with a particle; signatures by initials
+        ("Biologiste : Dr A. Le Bihan", "A. Le Bihan", "DOCTOR"),
+        ("Dr A.-S. Le Bihan, biologiste", "A.-S. Le Bihan", "DOCTOR"),
+        ("Revue avec Mme M. Van Damme ce jour.", "M. Van Damme", "PATIENT"),
+        ("F. Agostini, MKDE", "F. Agostini", "DOCTOR"),
+        ("Cordialement,\nF. Z. Alaoui\n", "F. Z. Alaoui", "DOCTOR"),
+        # organisations by their whole name, employers in their field, estates of an address
+        ("CENTRE D'IMAGERIE MÉDICALE DU PARC", "CENTRE D'IMAGERIE MÉDICALE DU PARC",
+         "ORGANIZATION"),
+        ("Cabinet d'Anatomie et Cytologie Pathologiques du Lez",
+         "Cabinet d'Anatomie et Cytologie Pathologiques du Lez", "ORGANIZATION"),
+        ("Imagerie Médicale Pasteur, Clermont-Ferrand", "Imagerie Médicale Pasteur",
+         "ORGANIZATION"),
+        ("LABORATOIRE CERBALLIANCE NANTES EST", "CERBALLIANCE NANTES EST", "ORGANIZATION"),
+        ("Transporteur : Ambulances Limousines du Val de Vienne.",
+         "Ambulances Limousines du Val de Vienne", "ORGANIZATION"),
+        ("Employeur : Bouygues Bâtiment Sud-Est, 69003 Lyon", "Bouygues Bâtiment Sud-Est",
+         "ORGANIZATION"),
+        ("ZAC de la Buire, 69003 Lyon", "ZAC de la Buire", "STREET"),
+        ("Hôpital Lariboisière – AP-HP Nord-Université Paris Cité",
+         "AP-HP Nord-Université Paris Cité", "HOSPITAL"),
+        # the town after a doctor's name, a season of two years, an extension in two groups, an
+        # occupation in brackets
+        ("médecin traitant Dr Bernard Peyrat, Eymoutiers.", "Eymoutiers", "CITY"),
+        ("reprise du sport à la saison 2024-2025.", "2024-2025", "DATE"),
+        ("interne de médecine d'urgence – poste 41 872", "41 872", "PHONE"),
+        ("Arrêt de travail de 3 mois (maçon).", "maçon", "PROFESSION"),
+        ("M. Mendes da Silva, coffreur-boiseur, qui présente", "coffreur-boiseur", "PROFESSION"),
+        # Belgium: NISS, INAMI, streets with the number after the name, four-digit postcodes,
+        # phones
+        ("NISS : 63.02.14-117.24", "63.02.14-117.24", "SSN"),
+        ("Enfant né en 2005, n° national 05.09.14-021.47", "05.09.14-021.47", "SSN"),
+        ("Numéro de registre national : 63021411724", "63021411724", "SSN"),
+        ("Dr Anne Lambert – INAMI 1-23456-78-901", "1-23456-78-901", "LICENSE"),
+        ("Chaussée de Waterloo 1234, 1180 Uccle", "Chaussée de Waterloo 1234", "STREET"),
+        ("Chaussée de Waterloo 1234, 1180 Uccle", "1180", "ZIP"),
+        ("Chaussée de Waterloo 1234, 1180 Uccle", "Uccle", "CITY"),
+        ("Rue des Wallons 8\n1348 Louvain-la-Neuve", "1348", "ZIP"),
+        ("GSM : 0478 23 45 67", "0478 23 45 67", "PHONE"),
+        ("Secrétariat : 02 555 12 34", "02 555 12 34", "PHONE"),
+        ("Mutuelle : Mutualité chrétienne, Solidaris Liège", "Mutualité chrétienne",
+         "ORGANIZATION"),
+        # Switzerland: AVS, "Dresse", "Dr méd.", country letters before postcodes
+        ("N° AVS 756.3054.1287.77", "756.3054.1287.77", "SSN"),
+        ("assuré 756.3054.1287.77 auprès du Groupe Mutuel", "756.3054.1287.77", "SSN"),
+        ("Dresse Sophie Chappuis, cabinet médical", "Sophie Chappuis", "DOCTOR"),
+        ("Dr méd. Jean-Daniel Rochat, médecin adjoint", "Jean-Daniel Rochat", "DOCTOR"),
+        ("Avenue de la Gare 4, CH-1003 Lausanne", "CH-1003", "ZIP"),
+        ("Avenue de la Gare 4, CH-1003 Lausanne", "Avenue de la Gare 4", "STREET"),
+        # Québec: RAMQ, "Dre", postcodes with their space, CLSC, licence numbers
+        ("No RAMQ : GAGM 6512 0412", "GAGM 6512 0412", "HEALTHPLAN"),
+        ("carte GAGM 6512 0412 valide", "GAGM 6512 0412", "HEALTHPLAN"),
+        ("Montréal (Québec) H3T 1E2", "H3T 1E2", "ZIP"),
+        ("Dre Marie-Ève Gagnon du CLSC de Verdun", "Marie-Ève Gagnon", "DOCTOR"),
+        ("Dre Marie-Ève Gagnon du CLSC de Verdun", "CLSC de Verdun", "ORGANIZATION"),
+        ("Dr Paul Côté, permis 1-98765", "1-98765", "LICENSE"),
+    ],
+)
+def test_french_classes_of_the_fifth_round(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Dre Marie-Ève Gagnon du CLSC de Verdun", "du"),  # the body ends the name
+        ("Vu par le Dr Martin du CHU de Brest.", "du"),
+        ("Stade pT3N0M0, T2N 0M0 au scanner.", "T2N 0M0"),  # a stage, not a Canadian code
+        ("Vu avec le Dr Martin (cardiologue) ce jour.", "cardiologue"),  # a specialty
+        ("Avis du Dr Martin, Cardiologie.", "Cardiologie"),  # a ward, not a town
+        ("Place de la Gare 3 fois par semaine.", "3 fois"),
+        ("Héparine 5000 UI, 1200 mg de paracétamol.", "1200"),
+        ("Il a son permis de conduire depuis 2010.", "permis de conduire"),
+        ("Employeur : néant", "néant"),
+        ("Tabagisme 2010-2015 puis sevré.", "sevré"),
+        ("Numéro national à compléter.", "compléter"),
+        ("AVS à domicile, N° AVS non communiqué.", "non"),
+        # a key that does not check is no NISS or AVS number without its name
+        ("Prélèvement 63.02.14-117.25 reçu.", "63.02.14-117.25"),
+        ("Lot 756.3054.1287.78 du vaccin.", "756.3054.1287.78"),
+    ],
+)
+def test_french_look_alikes_of_the_fifth_round_stay(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]
+
+
+# classes found missing on fr_heldout5 once its honest score was taken (it is a dev set since)
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Commune de décès : Saint-Amand-les-Eaux (59230)", "59230", "ZIP"),
+        ("Code postal de résidence : 59100", "59100", "ZIP"),
+        ("Cliniques universitaires Saint-Luc, Bruxelles", "Cliniques universitaires Saint-Luc",
+         "HOSPITAL"),
+        ("Hôpitaux universitaires de Genève", "Hôpitaux universitaires de Genève", "HOSPITAL"),
+        ("suivi dans le canton du Valais dès l'été", "Valais", "STATE"),
+        ("Montréal (Québec) H2X 3E4", "Québec", "STATE"),
+        ("Adresse : 4520, avenue Papineau, app. 3, Montréal", "app. 3", "STREET"),
+        ("curatelle confiée à l'UDAF 49 depuis mars", "UDAF 49", "ORGANIZATION"),
+        ("APA versée par le Conseil départemental de Maine-et-Loire.",
+         "Conseil départemental de Maine-et-Loire", "ORGANIZATION"),
+        ("ARM : Cyril. Bilan : douleur thoracique", "Cyril", "DOCTOR"),
+        ("J'ai revu votre patient, employé de la STIB, pour le suivi.", "employé",
+         "PROFESSION"),
+        # seen on synthetic French notes: the patient named after "votre patiente", a typist's
+        # login
+        ("Votre patiente FISCHER, Sophie, née le 05/05/1995", "FISCHER, Sophie", "PATIENT"),
+        ("Compte rendu frappé par ccosta", "ccosta", "USERNAME"),
+        # probe sentences: clinics in lower case, names in French quotes, "F-" postcodes
+        ("Hospitalisée à la clinique Saint-Yves de Rennes en 2019.",
+         "clinique Saint-Yves de Rennes", "HOSPITAL"),
+        ("Résidente de l'EHPAD « Les Jardins d'Automne » depuis 2021.",
+         "Les Jardins d'Automne", "ORGANIZATION"),
+        ("Adresse : F-29200 Brest", "F-29200", "ZIP"),
+        # care-staff and family headers of emergency, operative and psychiatric notes
+        ("IOA : Sandrine Le Gall", "Sandrine Le Gall", "DOCTOR"),
+        ("Fratrie : Léa (5 ans) et Tom (3 ans)", "Léa", "PATIENT"),
+        ("Demande pour l'EHPAD Résidence du Parc à Chemillé, en attendant.", "Chemillé",
+         "CITY"),
+    ],
+)
+def test_french_classes_found_on_the_fifth_set(
+    detector: RuleDetector, text: str, value: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Transfert en attendant un séjour en SSR.", "SSR"),  # a kind of care, not a town
+        ("Retour de vacances en HAD.", "HAD"),
+        ("Poids (72) stable, TA (120) normale.", "72"),  # a number in brackets is no postcode
+        ("Le patient (infirmier) est vu.", "Le patient"),
+        ("Votre patient présente une dyspnée.", "présente"),
+        ("Compte rendu tapé par la secrétaire.", "la"),
+        # "Centre", the old name of a region, opens names of centres
+        ("Centre Mémoire de Ressources et de Recherche", "Centre"),
+        ("SAMU 38 – Centre de réception et de régulation des appels", "Centre"),
+        ("Consultation à la clinique de la douleur.", "clinique"),
+        ("Accouchement à la maternité du CHU.", "maternité du CHU"),
+        ("Aide : APA versée depuis mars.", "APA"),  # "Aide" is no staff header
+        ("Retour au Centre Hospitalier à J3.", "J3"),
+    ],
+)
+def test_french_look_alikes_found_on_the_fifth_set_stay(
+    detector: RuleDetector, text: str, value: str
+) -> None:
+    start = text.index(value)
+    spans = detector.detect(Document("t", text))
+    assert not [s for s in spans if s.start < start + len(value) and s.end > start]

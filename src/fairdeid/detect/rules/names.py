@@ -299,8 +299,9 @@ class NameFinder:
                         nxt is None
                         or not nxt.group("word")
                         or not is_capitalised(nxt.group("word"))
+                        or nxt.group("word") in self.breakers
                     ):
-                        break
+                        break  # "Dr Martin du CHU": a particle before a breaker is no name's
                 elif (
                     not is_capitalised(tok)
                     or (self._stop(tok, soft=soft) and not in_dict)

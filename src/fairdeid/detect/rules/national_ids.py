@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from stdnum.be import nn as _be_nn
+from stdnum.ch import ssn as _ch_ssn
+
 from fairdeid.locales.national_ids import is_valid
 
 Validator = Callable[[re.Match[str], str], bool]
@@ -55,6 +58,22 @@ gb_nhs = _one_of("gb.nhs")
 ca_sin = _one_of("ca.sin")
 nhs_number = gb_nhs
 
+
+def _stdnum(check: Callable[[str], bool], number: str) -> Validator:
+    """A validator on a python-stdnum ``is_valid`` for numbers the surrogates do not make (the
+    Belgian and Swiss numbers of notes from those countries, read by the French pack)."""
+
+    def validate(m: re.Match[str], text: str) -> bool:
+        return bool(check(_value(m, text)))
+
+    validate.__doc__ = f"A valid {number} (checksum included)."
+    return validate
+
+
+be_niss = _stdnum(_be_nn.is_valid, "Belgian national register number (NISS)")
+ch_avs = _stdnum(_ch_ssn.is_valid, "Swiss AVS/AHV number")
+
+
 def national_id_value(m: re.Match[str], text: str) -> bool:
     """The value after a national number's name: 6+ digits, or 8+ letters and digits with at
     least two digits (a codice fiscale, a KVNR). A year or a count after the name ("sécurité
@@ -79,5 +98,7 @@ NATIONAL_ID_VALIDATORS: dict[str, Validator] = {
     "gb_nhs": gb_nhs,
     "nhs_number": gb_nhs,
     "ca_sin": ca_sin,
+    "be_niss": be_niss,
+    "ch_avs": ch_avs,
     "national_id_value": national_id_value,
 }
