@@ -1091,3 +1091,48 @@ def test_a_saints_town_after_a_postal_code_is_one_city(
 ) -> None:
     """"9007 St." was a street and "Gallen" a town of its own: a surrogate would write two."""
     assert "CITY" in _labels_over(detector, text, town)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        # towns cities.txt lacks: German names GeoNames writes in English, Austria, Switzerland
+        ("Verlegung nach München zur Weiterbehandlung", "München", "CITY"),
+        ("Ehefrau Natali Salz in Nürnberg.", "Nürnberg", "CITY"),
+        ("Sie kommt aus Wien, arbeitet in Zürich.", "Wien", "CITY"),
+        ("Sie kommt aus Wien, arbeitet in Zürich.", "Zürich", "CITY"),
+        ("Kontrolle im Spital in Frauenfeld", "Frauenfeld", "CITY"),
+        # birthplaces, spa towns, streets named after people, logins
+        ("Pat. Schmidt, geb. 01.02.1940 in Danzig, verwitwet", "Danzig", "CITY"),
+        ("geboren am 3. Mai 1961 in Karaganda", "Karaganda", "CITY"),
+        ("Ihr Sohn Hr. Nikolić in Bad Homburg.", "Bad Homburg", "CITY"),
+        ("Klinikum Ulm · Sigurd-Junck-Platz 131 · Tel. 0731 50000", "Sigurd-Junck-Platz 131",
+         "STREET"),
+        ("Praxis am Ernst-Reuter-Platz 7, 2. OG", "Ernst-Reuter-Platz 7", "STREET"),
+        ("Erstellt von hschmidtke am 12.03.2024", "hschmidtke", "USERNAME"),
+        ("Geändert durch: m.keudel", "m.keudel", "USERNAME"),
+        ("Benutzer: SCHMIDTK", "SCHMIDTK", "USERNAME"),
+        ("Pflegekraft: Schw. Anja", "Anja", "PATIENT"),
+    ],
+)
+def test_german_towns_addresses_and_logins_of_the_fifth_round(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Sturz im Bad, in Bad und Küche keine Haltegriffe", "Bad"),
+        ("Erstellt von Dr. Meier am 12.03.2024", "Erstellt"),
+        ("Benutzer: keine Angabe", "keine"),
+        ("Baden und Duschen erlaubt, Zug fahren möglich", "Baden"),
+        ("Baden und Duschen erlaubt, Zug fahren möglich", "Zug"),
+        ("Patient, geb. 01.02.1940 in Begleitung der Tochter", "Begleitung"),
+    ],
+)
+def test_german_look_alikes_of_towns_and_logins_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
