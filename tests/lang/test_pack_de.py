@@ -1002,7 +1002,7 @@ def test_german_look_alikes_of_the_fourth_round_stay(
         ("Vorstand: Prim. Univ.-Prof. Dr. Rainer Schöfl-Aigner", "Rainer Schöfl-Aigner", "DOCTOR"),
         ("Befund an Mag. pharm. Huber", "Huber", "DOCTOR"),
         ("Übergabe an DGKP Maria Leitner", "Maria Leitner", "DOCTOR"),
-        ("Herrn Prof. Dr. Dr. h.c. mult. Hans Berger", "Hans Berger", "PATIENT"),
+        ("Herrn Prof. Dr. Dr. h.c. mult. Hans Berger", "Hans Berger", "DOCTOR"),
         ("AHV-Nr. 756.1324.1241.53", "756.1324.1241.53", "SSN"),
         ("Versicherter 756.7866.8656.84 laut Karte", "756.7866.8656.84", "SSN"),
         ("SV-Nr. 3802 140367, ÖGK", "3802 140367", "SSN"),
@@ -1135,4 +1135,39 @@ def test_german_towns_addresses_and_logins_of_the_fifth_round(
 def test_german_look_alikes_of_towns_and_logins_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
+    assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        # surnames in capitals with the letters of Germany's Turkish, Polish, Balkan families
+        ("Name: Erwin POPOVIĆ\nGeb.-Dat.: 16.12.1950", "Erwin POPOVIĆ", "PATIENT"),
+        ("Patient: Ayşe ŞAHIN, geb. 01.01.1980", "Ayşe ŞAHIN", "PATIENT"),
+        ("Name: Łukasz WÓJCIK", "Łukasz WÓJCIK", "PATIENT"),
+        ("Frau Gülşen YILDIRIM", "Gülşen YILDIRIM", "PATIENT"),
+        # habilitated doctors, reference lines
+        ("Frau Prof. Dr. med. habil. Müller", "Müller", "DOCTOR"),
+        ("PD Dr. med. habil. Kurt Lenz", "Kurt Lenz", "DOCTOR"),
+        ("Unser Zeichen: Wb/Kr   Datum: 12.03.2024", "Wb/Kr", "DOCTOR"),
+        ("Diktat: Dr. Me/ko", "Me/ko", "DOCTOR"),
+        ("Praxis-Eintrag: BM", "BM", "DOCTOR"),
+    ],
+)
+def test_german_capitalised_names_and_initials_of_the_fifth_round(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _labels_over(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Diagnose: Morbus CROHN", "CROHN"),
+        ("Befund: Keine ÄNDERUNG", "ÄNDERUNG"),
+        ("Frau Prof. Dr. med. habil. Müller", "habil"),
+        ("Zeichen: keine", "keine"),
+    ],
+)
+def test_german_capitalised_look_alikes_stay(detector: RuleDetector, text: str, part: str) -> None:
     assert not _touched(detector, text, part)
