@@ -1171,3 +1171,42 @@ def test_german_capitalised_names_and_initials_of_the_fifth_round(
 )
 def test_german_capitalised_look_alikes_stay(detector: RuleDetector, text: str, part: str) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("mit dem Rettungsdienst (BRK Kreisverband Bayreuth) eingeliefert",
+         "BRK Kreisverband Bayreuth", "ORGANIZATION"),
+        ("Er ist Mitglied im Gesangverein Liederkranz Bindlach.", "Gesangverein Liederkranz Bindlach",
+         "ORGANIZATION"),
+        ("aktiv in der Freiwillige Feuerwehr Kirchheim", "Freiwillige Feuerwehr Kirchheim",
+         "ORGANIZATION"),
+        ("Fremdanamnese durch Fr. Oguntoye (Drogenhilfe Schwaben):", "Schwaben",
+         "ORGANIZATION"),
+        ("Früher war er als Schreinermeister in eigener Werkstatt tätig.", "Schreinermeister",
+         "PROFESSION"),
+        ("Sie lebt mit ihrem Partner in Kaufbeuren-Neugablonz.", "Kaufbeuren-Neugablonz", "CITY"),
+        ("Umzug nach Lahr-Sulz geplant.", "Lahr-Sulz", "CITY"),
+    ],
+)
+def test_german_clubs_help_services_and_districts(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Zustand nach Billroth-Resektion 2019", "Billroth-Resektion"),
+        ("Anlage in Seldinger-Technik.", "Seldinger-Technik"),
+        ("Sie war als Kind oft krank.", "Kind"),
+        ("Selbsthilfegruppe für Angehörige empfohlen", "Angehörige"),
+        ("Suchtberatung Termin folgt", "Termin"),
+    ],
+)
+def test_german_procedures_and_kinds_of_help_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
