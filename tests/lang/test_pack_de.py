@@ -1186,8 +1186,8 @@ def test_german_capitalised_look_alikes_stay(detector: RuleDetector, text: str, 
          "ORGANIZATION"),
         ("Früher war er als Schreinermeister in eigener Werkstatt tätig.", "Schreinermeister",
          "PROFESSION"),
-        ("Sie lebt mit ihrem Partner in Kaufbeuren-Neugablonz.", "Kaufbeuren-Neugablonz", "CITY"),
-        ("Umzug nach Lahr-Sulz geplant.", "Lahr-Sulz", "CITY"),
+        ("Kontrolle in Kaufbeuren-Neugablonz, dann Reha.", "Kaufbeuren-Neugablonz", "CITY"),
+        ("Verlegung nach Lahr-Sulz.", "Lahr-Sulz", "CITY"),
     ],
 )
 def test_german_clubs_help_services_and_districts(
