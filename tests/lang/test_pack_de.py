@@ -1211,3 +1211,15 @@ def test_german_procedures_and_kinds_of_help_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+def test_a_greeted_first_name_is_found(detector: RuleDetector) -> None:
+    text = "Betreff: AW: Befund Hr. Kessler\n\nHallo Sevgi,\nanbei der Befund.\nMoin Tobias!"
+    assert "DOCTOR" in _covered(detector, text, "Sevgi")
+    assert "DOCTOR" in _covered(detector, text, "Tobias")
+    assert not _touched(detector, text, "AW")
+
+
+@pytest.mark.parametrize("text", ["Liebe Kolleginnen,\n", "Hallo zusammen,\n", "Hallo Team,\n"])
+def test_a_greeting_of_a_group_names_no_one(detector: RuleDetector, text: str) -> None:
+    assert not _spans(detector, text)
