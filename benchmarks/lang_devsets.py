@@ -18,7 +18,8 @@ tokenizer cuts "03.02.1961" or "Müller-Lüdenscheidt". Binary token recall/prec
 
 ``--half odd`` is the half the packs' rules may be tuned on; the even half and the later
 held-out files (``<code>_heldout2.markup`` to ``<code>_heldout4.markup`` for de and fr,
-``_heldout2`` for nl, it and es) stay unseen, so their scores are the honest ones. Every
+``_heldout2`` for nl and it, ``_heldout3`` for es; es_heldout2 became a dev set once measured)
+stay unseen, so their scores are the honest ones. Every
 ``*.markup`` file of the folder is read, so a new held-out set is measured as soon as it is
 committed there.
 
