@@ -44,6 +44,7 @@ _DELIMITER = re.compile(r":|=|-(?<=[ \t]-)(?=[ \t])|\.(?<=\w\.)\.{2,}(?![.:=])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
+_NAME_HEAD = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’]*(?:-|[ \t]))(?:[A-Z][\w'’]*(?:-|[ \t]))?\Z")
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
 _INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
 _WORD_BEFORE_INITIAL = re.compile(
@@ -159,6 +160,7 @@ class NameFinder:
         self.leading_particles = _particle_runs(self.particles, several=False)
         self.glued_particles = _glued_particles(self.particles)
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
+        self.eponym_before = _leaders_regex(names_cfg.get("eponym_leaders", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
         # folded words whose lowercase occurrences are words, not names (see propagation)
         self.common = frozenset(
@@ -698,7 +700,14 @@ class NameFinder:
         return out
 
     def _eponym(self, text: str, start: int, end: int) -> bool:
-        """ "Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names."""
+        """ "Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names,
+        nor, in languages that name the thing first, "enfermedad de Parkinson"."""
+        if self.eponym_before is not None:
+            # "Bence-Jones", "Miller Fisher": the noun is before the eponym's first part
+            head = _NAME_HEAD.search(text, max(0, start - _LEADER_WINDOW), start)
+            lead = head.start() if head else start
+            if self.eponym_before.search(text, max(0, lead - _LEADER_WINDOW), lead):
+                return True
         if self.eponym_after is None:
             return False
         compound = _HYPHEN_TAIL.match(text, end)
@@ -885,6 +894,28 @@ def _line_start(text: str, pos: int) -> bool:
 def _is_caps_name_context(text: str, end: int) -> bool:
     nxt = _TOKEN.match(text, end)
     return bool(nxt and nxt.group("word") and nxt.group("word").isupper())
+
+
+#: characters before a name searched for an eponym's leading noun ("grado 3c de Marsh")
+_LEADER_WINDOW = 60
+
+
+def _leaders_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    """The nouns that make the name-like word after them an eponym (Spanish, Italian, French
+    order: "enfermedad de Parkinson", "técnica de Anderson-Hynes", "drenaje tipo Blake"), as
+    one case-insensitive pattern that ends where the name starts: the noun right before it, or
+    the noun, up to three words ("cuestionario de depresión de Beck", "estadio D de Dukes") and
+    "de", with no sentence or clause break between. A name after any other word ("su hijo
+    Juan", "visto por Dr. Ruiz") is not matched."""
+    items = sorted({w.lower() for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    body = "|".join(re.escape(w) for w in items)
+    return re.compile(
+        rf"(?<![\w-])(?:{body})(?:(?:[ \t]+[^\s.,;:()]+){{0,3}}?[ \t]+(?:de|di|du|des|van|von))?"
+        r"[ \t]+\Z",
+        re.IGNORECASE,
+    )
 
 
 def _followers_regex(words: Iterable[str]) -> re.Pattern[str] | None:

@@ -1,0 +1,95 @@
+"""Spanish pack fixes of the meddocan3 round, each a class of error read on MEDDOCAN train or on
+es_heldout2 (a dev set since it was measured): the exact spans the pack's rules resolve to."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+
+
+def _spans(pipeline: Pipeline, text: str) -> set[str]:
+    return {text[s.start : s.end] for s in pipeline.detect(text).spans}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        # a full stop after the house number ends the field, it is not part of the street
+        ("Domicilio:  Calle Miguel Benitez 90.\nLocalidad/ Provincia: Madrid.",
+         "Calle Miguel Benitez 90", "Calle Miguel Benitez 90."),
+        ("Oncología Médica (9a planta) Avda. Ana de Viya 21. 11009 Cádiz.",
+         "Avda. Ana de Viya 21", "Avda. Ana de Viya 21."),
+        # the "C" of "C.P." is no letter door
+        ("Concepción Cuenca González Avda. Martín Lagos, s/n C.P. 28045 - Madrid",
+         "Avda. Martín Lagos, s/n", "Avda. Martín Lagos, s/n C.P"),
+        ("Centro de Salud Zona 4. C/ Seminario, 4. C.P. 02006. Albacete.",
+         "C/ Seminario, 4", "C/ Seminario, 4. C.P"),
+        # two fields on one line: the address ends before the next field
+        ("Domicilio: Brandsen 1034, 3º B, Barracas   Cel.: 11 5832-4417",
+         "Brandsen 1034, 3º B, Barracas", "Brandsen 1034, 3º B, Barracas   Cel.: 11 5832-4417"),
+        # a form field's name stays out of the insurer's span
+        ("Obra social: OSECAC – afiliado 150-332871-04", "OSECAC", "Obra social: OSECAC"),
+        ("Fecha: 07/12/1998     EPS: Nueva EPS, régimen contributivo", "Nueva EPS",
+         "EPS: Nueva EPS"),
+        # a Colombian cédula is no "C." street
+        ("Paciente: Yeison Restrepo     C.C. 1.036.654.982", "1.036.654.982", "C.C. 1"),
+        # the contact line after a university is not part of its name
+        ("Departamento de Medicina. Universidad de Alcalá E-mail: garribad@senefro.org",
+         "Universidad de Alcalá", "Universidad de Alcalá E-mail"),
+        # no dash at the end of an institution's name
+        ("previo consejo genético en el Hospital del Niño-. La técnica",
+         "Hospital del Niño", "Hospital del Niño-"),
+    ],
+)
+def test_boundaries(rules: Pipeline, text: str, expected: str, not_expected: str) -> None:
+    found = _spans(rules, text)
+    assert expected in found
+    assert not_expected not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Expediente: HGZ32-0094817     Cama: 412-B", "412-B"),
+        ("Expediente: HGZ32-0094817     Cama: 412-B", "HGZ32-0094817"),
+        ("Fecha: 14/03/2024   Nº de atención: G-2024-015733", "G-2024-015733"),
+        ("Se otorga certificado para la ART, siniestro 2024-88-04417.", "2024-88-04417"),
+        ("Madre: Cándida García, tel. 655 21 88 90.", "Cándida García"),
+    ],
+)
+def test_found(rules: Pipeline, text: str, value: str) -> None:
+    assert value in _spans(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # eponyms after the noun they name
+        "Cultivo de bacilo de Koch en orina con tinción negativa.",
+        "Se realizó pieloplastia según técnica de Anderson-Hynes.",
+        "Sospecha de síndrome de Dubin Johnson, se remite al servicio.",
+        "Atrofia vellositaria (grado 3c de Marsh) y linfocitosis.",
+        "Un drenaje tipo Blake fue dejado por el orificio.",
+        "Filtrado glomerular por fórmula de Schwarz normal.",
+        "Se completó el cuestionario de depresión de Beck.",
+        "Breslow 0,6 mm, nivel de Clark III, sin ulceración.",
+        # capitalised organisms and units
+        "El cultivo mostró crecimiento de Candida albicans.",
+        'Se deja "pig-tail" de 7 French como drenaje.',
+        # counts and lab values before a capitalised word are no postcode and town
+        "Creatinina normal (0.8 mg/dl), Leucocitos 17850 Neutrofilos 86% Hemoglobina 16.",
+        "Prótesis texturizada de 475cc (modelo 20636 Polytech).",
+        # a count after "consulta" is no room; "Clínica" after a specialty is no institution
+        "Fue revisado en consulta 3 meses después y refería mejoría.",
+        "Derivada a la Unidad de Nutrición Clínica y Dietética para su valoración.",
+    ],
+)
+def test_not_phi(rules: Pipeline, text: str) -> None:
+    assert not _spans(rules, text)
