@@ -93,3 +93,26 @@ def test_found(rules: Pipeline, text: str, value: str) -> None:
 )
 def test_not_phi(rules: Pipeline, text: str) -> None:
     assert not _spans(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # regions by their co-official and Latin American names (regions.txt)
+        ("Plaza de Cruces s/n, 48903 Barakaldo (Bizkaia)", "Bizkaia"),
+        ("E.S.E. Hospital San Vicente de Paúl – Caldas, Antioquia", "Antioquia"),
+        ("Vive en Tepic, Nayarit, con su madre.", "Nayarit"),
+        # an auxiliary's first name after her title
+        ("06:30 Aux. Macarena: aseo en cama, cambios posturales c/3 h", "Macarena"),
+    ],
+)
+def test_places_and_staff(rules: Pipeline, text: str, value: str) -> None:
+    assert value in _spans(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Atendido en la Guardia Externa por la tarde.", "RECETA MÉDICA – Sistema Nacional de Salud"],
+)
+def test_ward_and_health_system_words_are_no_names(rules: Pipeline, text: str) -> None:
+    assert not _spans(rules, text)
