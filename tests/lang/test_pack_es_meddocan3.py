@@ -43,6 +43,18 @@ def _spans(pipeline: Pipeline, text: str) -> set[str]:
         # the contact line after a university is not part of its name
         ("Departamento de Medicina. Universidad de Alcalá E-mail: garribad@senefro.org",
          "Universidad de Alcalá", "Universidad de Alcalá E-mail"),
+        # signatures: a form word glued to the name or after it is not part of it
+        ("Responsable clínico: Dr. Ignacio Sarra DominguezCorreo electrónico: ls@x.es",
+         "Ignacio Sarra Dominguez", "Ignacio Sarra DominguezCorreo"),
+        ("Médico: Gastón Demaría MartínezNºCol: 28 28 98702.", "Gastón Demaría Martínez",
+         "Gastón Demaría MartínezNºCol"),
+        ("Médico: Gastón Demaría MartínezNºCol: 28 28 98702.", "28 28 98702", "NºCol: 28 28 98702"),
+        ("Remitido por: Elena Mencía-Gutiérrez Correos electrónicos: em@x.es",
+         "Elena Mencía-Gutiérrez", "Correos"),
+        ("Remitido por: Dr. Armando Rincón Mayans Departament de Urología.",
+         "Armando Rincón Mayans", "Armando Rincón Mayans Departament"),
+        ("Médico: Beatriz Puerto Hernández NºCol: 28 28 93560.", "Beatriz Puerto Hernández",
+         "Hernández NºCol"),
         # no dash at the end of an institution's name
         ("previo consejo genético en el Hospital del Niño-. La técnica",
          "Hospital del Niño", "Hospital del Niño-"),
@@ -80,6 +92,7 @@ def test_found(rules: Pipeline, text: str, value: str) -> None:
         "Filtrado glomerular por fórmula de Schwarz normal.",
         "Se completó el cuestionario de depresión de Beck.",
         "Breslow 0,6 mm, nivel de Clark III, sin ulceración.",
+        "Angioresonancia de polígono de Willis; todas ellas normales.",
         # capitalised organisms and units
         "El cultivo mostró crecimiento de Candida albicans.",
         'Se deja "pig-tail" de 7 French como drenaje.',

@@ -155,6 +155,17 @@ class NameFinder:
             names_cfg.get("calendar_breakers", ())
         )
         self.breakers_lower = frozenset(b.lower() for b in self.breakers)
+        # breakers glued to the name's last word ("DominguezCorreo", "MartínezNºCol")
+        glued = sorted((b for b in self.breakers if len(b) >= 4 and b[:1].isupper()), key=len)
+        self._glued = (
+            re.compile(
+                r"[\w'’-]*[a-zà-ÿ](?P<glued>"
+                + "|".join(re.escape(b) for b in reversed(glued))
+                + ")"
+            )
+            if glued
+            else None
+        )
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
         self.particle_runs = _particle_runs(self.particles, several=True)
         self.leading_particles = _particle_runs(self.particles, several=False)
@@ -335,10 +346,21 @@ class NameFinder:
                 m = _COMMA_TOKEN.match(text, end)
         if start < 0:
             return -1, -1, 0, False
+        end = self._unglue(text, start, end)
         # "Smith's office": keep the possessive out of the name
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         return start, end, words, initial
+
+    def _unglue(self, text: str, start: int, end: int) -> int:
+        """The end of a name whose last word has a form word glued to it, as signatures of
+        converted PDFs have ("Dr. Ignacio Sarra DominguezCorreo electrónico:"): the name
+        ends where the breaker starts, if a lower-case letter comes before it."""
+        if self._glued is None:
+            return end
+        last = max(text.rfind(" ", start, end), text.rfind("\t", start, end)) + 1
+        m = self._glued.fullmatch(text, max(last, start), end)
+        return m.start("glued") if m is not None else end
 
     def _particle_surname(
         self, text: str, pos: int, words: int, kinds: Mapping[int, int] | None
