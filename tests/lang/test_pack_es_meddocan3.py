@@ -129,3 +129,15 @@ def test_places_and_staff(rules: Pipeline, text: str, value: str) -> None:
 )
 def test_ward_and_health_system_words_are_no_names(rules: Pipeline, text: str) -> None:
     assert not _spans(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En estos momentos el paciente es dependiente para funciones básicas.",
+        "Tras la retirada de la ventilación mecánica mejoró.",
+        "Se decidió su alta a sala de hospitalización.",
+    ],
+)
+def test_clinical_senses_are_no_occupation_or_name(rules: Pipeline, text: str) -> None:
+    assert not _spans(rules, text)
