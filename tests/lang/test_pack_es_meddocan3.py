@@ -93,6 +93,11 @@ def test_found(rules: Pipeline, text: str, value: str) -> None:
         "Se completó el cuestionario de depresión de Beck.",
         "Breslow 0,6 mm, nivel de Clark III, sin ulceración.",
         "Angioresonancia de polígono de Willis; todas ellas normales.",
+        # a one-letter title is also a letter of the text
+        "Con un envase de vitamina D. Tras la ingesta, el paciente vomitó.",
+        "Estadio D de Dukes y IV de Astler-Coller.",
+        "El cultivo fue positivo para M. bovis, presentando un absceso.",
+        "Bicarbonato 1 M. Asimismo, y de acuerdo con el protocolo.",
         # capitalised organisms and units
         "El cultivo mostró crecimiento de Candida albicans.",
         'Se deja "pig-tail" de 7 French como drenaje.',

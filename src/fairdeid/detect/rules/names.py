@@ -258,6 +258,12 @@ class NameFinder:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _common_first(self, text: str, s: int, e: int, kinds: Mapping[int, int]) -> bool:
+        """Whether the name's first word is an ordinary word the dictionaries do not list as a
+        name ("M. Asimismo, y de acuerdo con...")."""
+        first = text[s:e].split(None, 1)[0]
+        return fold(first) in self.common and not kinds.get(s, 0) & NAME_KINDS
+
     def _stop(self, word: str, *, soft: bool) -> bool:
         low = word.lower().rstrip(".")
         if word in self.breakers or low in self.clinical:
@@ -397,11 +403,19 @@ class NameFinder:
                 pos = m.end()
                 if text.startswith("\n", pos) and text[pos - 1] == ".":
                     pos = _skip_blanks(text, pos + 1)  # "Dr.\nLévy, C.": the line broke
-                s, e, words, _ = self.extend(text, pos, soft=False, kinds=kinds)
+                # a one-letter title ("D. Manuel", "M. Blanc") is also a letter of the text
+                # ("vitamina D. Tras la ingesta", "estadio D de Dukes", "M. bovis"): after it
+                # an ordinary word or a lower-case one is no name
+                letter = len(m.group("title").rstrip(".")) == 1
+                s, e, words, _ = self.extend(text, pos, soft=letter, kinds=kinds)
+                if letter and words and self._common_first(text, s, e, kinds):
+                    continue
                 label = "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
                 if words:
                     out.append(NameCandidate(s, e, label, "name.title", 0.95))
-                elif (found := self.loose(text, pos, kinds, strict=False)) is not None:
+                elif not letter and (
+                    found := self.loose(text, pos, kinds, strict=False)
+                ) is not None:
                     out.append(NameCandidate(*found, label, "name.title", 0.85))
             if self.lower_title_re is not None:
                 for m in self.lower_title_re.finditer(lower):
