@@ -59,7 +59,8 @@ def test_name_after_a_leading_noun_is_an_eponym(
     "text",
     [
         "Acude con su hija Ana García Pérez a urgencias.",
-        "Síndrome febril. Hijo de Juan García, que lo acompaña.",  # a sentence break ends the noun's reach
+        # a sentence break ends the noun's reach
+        "Síndrome febril. Hijo de Juan García, que lo acompaña.",
     ],
 )
 def test_names_elsewhere_stay_names(with_leaders: RuleDetector, text: str) -> None:
