@@ -74,6 +74,7 @@ def test_boundaries(rules: Pipeline, text: str, expected: str, not_expected: str
         ("Fecha: 14/03/2024   Nº de atención: G-2024-015733", "G-2024-015733"),
         ("Se otorga certificado para la ART, siniestro 2024-88-04417.", "2024-88-04417"),
         ("Madre: Cándida García, tel. 655 21 88 90.", "Cándida García"),
+        ("Solicitante: Dra. Pérez de Albéniz (Neurología, HU Basurto)", "HU Basurto"),
     ],
 )
 def test_found(rules: Pipeline, text: str, value: str) -> None:
