@@ -75,6 +75,7 @@ def test_boundaries(rules: Pipeline, text: str, expected: str, not_expected: str
         ("Se otorga certificado para la ART, siniestro 2024-88-04417.", "2024-88-04417"),
         ("Madre: Cándida García, tel. 655 21 88 90.", "Cándida García"),
         ("Solicitante: Dra. Pérez de Albéniz (Neurología, HU Basurto)", "HU Basurto"),
+        ("Calzada del Hueso s/n, Col. Ex Hacienda Coapa, Coyoacán", "Calzada del Hueso s/n"),
     ],
 )
 def test_found(rules: Pipeline, text: str, value: str) -> None:
