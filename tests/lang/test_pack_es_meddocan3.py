@@ -55,6 +55,11 @@ def _spans(pipeline: Pipeline, text: str) -> set[str]:
          "Armando Rincón Mayans", "Armando Rincón Mayans Departament"),
         ("Médico: Beatriz Puerto Hernández NºCol: 28 28 93560.", "Beatriz Puerto Hernández",
          "Hernández NºCol"),
+        # a street after an institution without a comma ("C/", "P.º")
+        ("Servicio de Anatomía Patológica Hospital POVISA C/Salamanca 5. 36211 Vigo",
+         "Hospital POVISA", "Hospital POVISA C/Salamanca 5"),
+        ("Pediátrica Complejo Hospitalario de Navarra C\\Irunlarrea, 4 31008 Pamplona",
+         "Complejo Hospitalario de Navarra", "Complejo Hospitalario de Navarra C"),
         # no dash at the end of an institution's name
         ("previo consejo genético en el Hospital del Niño-. La técnica",
          "Hospital del Niño", "Hospital del Niño-"),
