@@ -46,3 +46,11 @@ def test_glued_breaker_is_cut(detector: RuleDetector, text: str, name: str) -> N
 
 def test_camel_case_name_stays_whole(detector: RuleDetector) -> None:
     assert "McDonald" in _names(detector, "Seen by Dr. McDonald today.")
+
+
+def test_one_letter_before_a_slash_is_no_name_part(detector: RuleDetector) -> None:
+    """ "C/ Eduardo Rivas, 3" (Spanish "calle") after a signature's name is a street."""
+    text = "Signed: Dr. Luis Moyano Calvo C/ Eduardo Rivas, 3 28018 Madrid"
+    found = _names(detector, text)
+    assert "Luis Moyano Calvo" in found
+    assert not any(n.endswith(" C") for n in found)

@@ -60,6 +60,11 @@ def _spans(pipeline: Pipeline, text: str) -> set[str]:
          "Hospital POVISA", "Hospital POVISA C/Salamanca 5"),
         ("Pediátrica Complejo Hospitalario de Navarra C\\Irunlarrea, 4 31008 Pamplona",
          "Complejo Hospitalario de Navarra", "Complejo Hospitalario de Navarra C"),
+        # "C/" after a signature's name starts the street
+        ("Remitido por: Dr. Luis Moyano Calvo C/ Eduardo Rivas, 3 28018 Madrid.",
+         "Luis Moyano Calvo", "Luis Moyano Calvo C/ Eduardo Rivas, 3"),
+        ("Responsable clínico: Dr. Cesar Izquierdo-Rodriguez C/. Puerto de Pajares, 4",
+         "C/. Puerto de Pajares, 4", "Cesar Izquierdo-Rodriguez C/. Puerto de Pajares, 4"),
         # no dash at the end of an institution's name
         ("previo consejo genético en el Hospital del Niño-. La técnica",
          "Hospital del Niño", "Hospital del Niño-"),

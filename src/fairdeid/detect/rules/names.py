@@ -294,6 +294,8 @@ class NameFinder:
         while m is not None and n < max_tokens:
             tok = m.group("init") or m.group("word")
             tok_start = m.start("init") if m.group("init") else m.start("word")
+            if len(tok.rstrip(".")) == 1 and text[m.end() : m.end() + 1] in ("/", "\\"):
+                break  # "Dr. Luis Moyano C/ Eduardo Rivas, 3": "C/" is a street, no name part
             if m.group("word"):
                 in_dict = kinds is not None and bool(kinds.get(tok_start, 0) & NAME_KINDS)
                 if words:
