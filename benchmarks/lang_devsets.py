@@ -18,7 +18,7 @@ tokenizer cuts "03.02.1961" or "Müller-Lüdenscheidt". Binary token recall/prec
 
 ``--half odd`` is the half the packs' rules may be tuned on; the even half and the later
 held-out files (``<code>_heldout5.markup`` for de and fr, ``_heldout3`` for nl and it,
-``_heldout2`` for es) stay unseen, so their scores are the honest ones (a held-out set that was
+``_heldout3`` for es) stay unseen, so their scores are the honest ones (a held-out set that was
 measured and then tuned on becomes a dev set).
 Every ``*.markup`` file of the folder is read, so a new held-out set is measured as soon as it is
 committed there.

@@ -44,6 +44,7 @@ _DELIMITER = re.compile(r":|=|-(?<=[ \t]-)(?=[ \t])|\.(?<=\w\.)\.{2,}(?![.:=])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
+_NAME_HEAD = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’]*(?:-|[ \t]))(?:[A-Z][\w'’]*(?:-|[ \t]))?\Z")
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
 _INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
 _WORD_BEFORE_INITIAL = re.compile(
@@ -154,11 +155,23 @@ class NameFinder:
             names_cfg.get("calendar_breakers", ())
         )
         self.breakers_lower = frozenset(b.lower() for b in self.breakers)
+        # breakers glued to the name's last word ("DominguezCorreo", "MartínezNºCol")
+        glued = sorted((b for b in self.breakers if len(b) >= 4 and b[:1].isupper()), key=len)
+        self._glued = (
+            re.compile(
+                r"[\w'’-]*[a-zà-ÿ](?P<glued>"
+                + "|".join(re.escape(b) for b in reversed(glued))
+                + ")"
+            )
+            if glued
+            else None
+        )
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
         self.particle_runs = _particle_runs(self.particles, several=True)
         self.leading_particles = _particle_runs(self.particles, several=False)
         self.glued_particles = _glued_particles(self.particles)
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
+        self.eponym_before = _leaders_regex(names_cfg.get("eponym_leaders", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
         # folded words whose lowercase occurrences are words, not names (see propagation)
         self.common = frozenset(
@@ -245,6 +258,12 @@ class NameFinder:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _common_first(self, text: str, s: int, e: int, kinds: Mapping[int, int]) -> bool:
+        """Whether the name's first word is an ordinary word the dictionaries do not list as a
+        name ("M. Asimismo, y de acuerdo con...")."""
+        first = text[s:e].split(None, 1)[0]
+        return fold(first) in self.common and not kinds.get(s, 0) & NAME_KINDS
+
     def _stop(self, word: str, *, soft: bool) -> bool:
         low = word.lower().rstrip(".")
         if word in self.breakers or low in self.clinical:
@@ -275,6 +294,8 @@ class NameFinder:
         while m is not None and n < max_tokens:
             tok = m.group("init") or m.group("word")
             tok_start = m.start("init") if m.group("init") else m.start("word")
+            if len(tok.rstrip(".")) == 1 and text[m.end() : m.end() + 1] in ("/", "\\"):
+                break  # "Dr. Luis Moyano C/ Eduardo Rivas, 3": "C/" is a street, no name part
             if m.group("word"):
                 in_dict = kinds is not None and bool(kinds.get(tok_start, 0) & NAME_KINDS)
                 if words:
@@ -334,10 +355,21 @@ class NameFinder:
                 m = _COMMA_TOKEN.match(text, end)
         if start < 0:
             return -1, -1, 0, False
+        end = self._unglue(text, start, end)
         # "Smith's office": keep the possessive out of the name
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         return start, end, words, initial
+
+    def _unglue(self, text: str, start: int, end: int) -> int:
+        """The end of a name whose last word has a form word glued to it, as signatures of
+        converted PDFs have ("Dr. Ignacio Sarra DominguezCorreo electrónico:"): the name
+        ends where the breaker starts, if a lower-case letter comes before it."""
+        if self._glued is None:
+            return end
+        last = max(text.rfind(" ", start, end), text.rfind("\t", start, end)) + 1
+        m = self._glued.fullmatch(text, max(last, start), end)
+        return m.start("glued") if m is not None else end
 
     def _particle_surname(
         self, text: str, pos: int, words: int, kinds: Mapping[int, int] | None
@@ -374,11 +406,19 @@ class NameFinder:
                 pos = m.end()
                 if text.startswith("\n", pos) and text[pos - 1] == ".":
                     pos = _skip_blanks(text, pos + 1)  # "Dr.\nLévy, C.": the line broke
-                s, e, words, _ = self.extend(text, pos, soft=False, kinds=kinds)
+                # a one-letter title ("D. Manuel", "M. Blanc") is also a letter of the text
+                # ("vitamina D. Tras la ingesta", "estadio D de Dukes", "M. bovis"): after it
+                # an ordinary word or a lower-case one is no name
+                letter = len(m.group("title").rstrip(".")) == 1
+                s, e, words, _ = self.extend(text, pos, soft=letter, kinds=kinds)
+                if letter and words and self._common_first(text, s, e, kinds):
+                    continue
                 label = "DOCTOR" if m.group("title").lower() in self.doctor_titles else "PATIENT"
                 if words:
                     out.append(NameCandidate(s, e, label, "name.title", 0.95))
-                elif (found := self.loose(text, pos, kinds, strict=False)) is not None:
+                elif not letter and (
+                    found := self.loose(text, pos, kinds, strict=False)
+                ) is not None:
                     out.append(NameCandidate(*found, label, "name.title", 0.85))
             if self.lower_title_re is not None:
                 for m in self.lower_title_re.finditer(lower):
@@ -699,7 +739,14 @@ class NameFinder:
         return out
 
     def _eponym(self, text: str, start: int, end: int) -> bool:
-        """ "Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names."""
+        """ "Parkinson disease", "Stevens-Johnson syndrome", "Foley catheter" are not names,
+        nor, in languages that name the thing first, "enfermedad de Parkinson"."""
+        if self.eponym_before is not None:
+            # "Bence-Jones", "Miller Fisher": the noun is before the eponym's first part
+            head = _NAME_HEAD.search(text, max(0, start - _LEADER_WINDOW), start)
+            lead = head.start() if head else start
+            if self.eponym_before.search(text, max(0, lead - _LEADER_WINDOW), lead):
+                return True
         if self.eponym_after is None:
             return False
         compound = _HYPHEN_TAIL.match(text, end)
@@ -886,6 +933,28 @@ def _line_start(text: str, pos: int) -> bool:
 def _is_caps_name_context(text: str, end: int) -> bool:
     nxt = _TOKEN.match(text, end)
     return bool(nxt and nxt.group("word") and nxt.group("word").isupper())
+
+
+#: characters before a name searched for an eponym's leading noun ("grado 3c de Marsh")
+_LEADER_WINDOW = 60
+
+
+def _leaders_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    """The nouns that make the name-like word after them an eponym (Spanish, Italian, French
+    order: "enfermedad de Parkinson", "técnica de Anderson-Hynes", "drenaje tipo Blake"), as
+    one case-insensitive pattern that ends where the name starts: the noun right before it, or
+    the noun, up to three words ("cuestionario de depresión de Beck", "estadio D de Dukes") and
+    "de", with no sentence or clause break between. A name after any other word ("su hijo
+    Juan", "visto por Dr. Ruiz") is not matched."""
+    items = sorted({w.lower() for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    body = "|".join(re.escape(w) for w in items)
+    return re.compile(
+        rf"(?<![\w-])(?:{body})(?:(?:[ \t]+[^\s.,;:()]+){{0,3}}?[ \t]+(?:de|di|du|des|van|von))?"
+        r"[ \t]+\Z",
+        re.IGNORECASE,
+    )
 
 
 def _followers_regex(words: Iterable[str]) -> re.Pattern[str] | None:
