@@ -409,59 +409,78 @@ class RuleDetector(BaseDetector):
         if rule.requires and not any(r in lower for r in rule.requires):
             return
         source = lower if rule.on_lower else text
+        # the rule's parts as locals: this loop runs for every match of every rule (tens of
+        # thousands per million words), and each attribute read of the rule costs a lookup
         has_phi = "phi" in rule.regex.groupindex
         lead = rule.lead
+        before_re, then_re, reach = rule.before, rule.then, rule.before_reach
+        validator, context, window = rule.validator, rule.context, rule.window
+        negative_before, negative_after = rule.negative_before, rule.negative_after
+        context_label, trim, post = rule.context_label, rule.trim, rule.post
+        group_labels = rule.group_labels
+        src, score = _source(rule.name), rule.score
         for m in rule.regex.finditer(source):
-            if lead is not None and lead.match(source, m.start()) is None:
+            m_start = m.start()
+            if lead is not None and lead.match(source, m_start) is None:
                 continue
             before = then = None
-            if rule.before is not None:
-                before = rule.before.search(text, max(0, m.start() - rule.before_reach), m.start())
+            if before_re is not None:
+                before = before_re.search(text, max(0, m_start - reach), m_start)
                 if before is None:
                     continue
-            if rule.then is not None:
-                then = rule.then.match(text, m.end())
+            if then_re is not None:
+                then = then_re.match(text, m.end())
                 if then is None:
                     continue
-            start, end = _main_span(m, before, then, has_phi)
-            if rule.validator is not None:
-                view = m if before is None and then is None else _ExtendedMatch(m, before, then)
-                if not rule.validator(view, text):  # type: ignore[arg-type]
+            if before is None and then is None:
+                if has_phi:
+                    start, end = m.span("phi")
+                else:
+                    start, end = m.span()
+                anchor = m_start
+                if validator is not None and not validator(m, text):
                     continue
-            anchor = before.start() if before is not None else m.start()
-            if rule.context is not None and not rule.context.search(
-                lower, max(0, anchor - rule.window), anchor
-            ):
+            else:
+                start, end = _main_span(m, before, then, has_phi)
+                anchor = before.start() if before is not None else m_start
+                if validator is not None and not validator(
+                    _ExtendedMatch(m, before, then), text  # type: ignore[arg-type]
+                ):
+                    continue
+            if context is not None and not context.search(lower, max(0, anchor - window), anchor):
                 continue
-            if rule.negative_before is not None and rule.negative_before.search(
+            if negative_before is not None and negative_before.search(
                 lower, max(0, anchor - 14), anchor
             ):
                 continue
-            if rule.negative_after is not None and rule.negative_after.match(
-                lower, _skip_space(lower, m.end()), min(len(lower), m.end() + 14)
-            ):
-                continue
+            if negative_after is not None:
+                m_end = m.end()
+                if negative_after.match(
+                    lower, _skip_space(lower, m_end), min(len(lower), m_end + 14)
+                ):
+                    continue
             label = rule.label
-            if rule.context_label is not None and rule.context_label[0].search(
-                lower, max(0, anchor - rule.window), anchor
+            if context_label is not None and context_label[0].search(
+                lower, max(0, anchor - window), anchor
             ):
-                label = rule.context_label[1]
-            if rule.trim:
-                while end > start and text[end - 1] in rule.trim:
+                label = context_label[1]
+            if trim:
+                while end > start and text[end - 1] in trim:
                     end -= 1
-            if rule.post:
+            if post:
                 kept = self._post(rule, text, m, before, start, end)
                 if kept is None:
                     continue
                 start, end = kept
             if end > start:
-                out.append(self._span(start, end, label, rule.name, rule.score))
-            for group, group_label in rule.group_labels.items():
-                for match in (m, before):
-                    if match is not None and group in match.re.groupindex:
-                        gs, ge = match.span(group)
-                        if ge > gs >= 0:
-                            out.append(self._span(gs, ge, group_label, rule.name, rule.score))
+                out.append(Span(start, end, label, src, score))
+            if group_labels:
+                for group, group_label in group_labels.items():
+                    for match in (m, before):
+                        if match is not None and group in match.re.groupindex:
+                            gs, ge = match.span(group)
+                            if ge > gs >= 0:
+                                out.append(Span(gs, ge, group_label, src, score))
 
     def _address_tails(self, text: str, spans: list[Span]) -> None:
         """After a street address, "City, Region Postcode" follows in most countries' formats."""
