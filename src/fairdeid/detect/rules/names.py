@@ -45,7 +45,10 @@ _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
-_INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
+# (found from its dot, the rarest of its characters, and looking back: ``re`` then skips from
+# dot to dot instead of trying every space; the match is the dot, the initial starts 2 before)
+_INITIAL = re.compile(r"\.(?<=[ \t][A-Z]\.)(?=[\s,;:)?!]|$)")
+_INITIAL_BACK = 2
 _WORD_BEFORE_INITIAL = re.compile(
     r"(?<![\w.'’-])([A-Z][a-z\u00C0-\u024F]{2,}(?:-[A-Z][a-z\u00C0-\u024F]+)?)$"
 )
@@ -62,7 +65,8 @@ _LOOSE_TOKEN = re.compile(
 _FIELD_END = re.compile(r"[ \t]*(?:\Z|[\r\n|\t;<(,]|[ ]{2}|-[ \t]|/)")
 # "Surname, I." / "surname, i." / "NAIR N." / "kader i." (the initial is not "i.e." or "e.g.")
 # (found from the initial, which is rarer than words, then the surname before it)
-_LONE_INITIAL = re.compile(r"(?<=[ \t])(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
+# (found from its dot as ``_INITIAL``: the letter is the character before the match)
+_LONE_INITIAL = re.compile(r"\.(?<=[ \t][^\W\d_]\.)(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
 _SURNAME_BEFORE = re.compile(
     r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}\Z"
 )
@@ -472,7 +476,8 @@ class NameFinder:
             out.extend(self._dictionary(text, hits, kinds))
         if on("name.initial"):
             for im in _INITIAL.finditer(text):
-                wm = _WORD_BEFORE_INITIAL.search(text, max(0, im.start() - 40), im.start())
+                im_start = im.start() - _INITIAL_BACK
+                wm = _WORD_BEFORE_INITIAL.search(text, max(0, im_start - 40), im_start)
                 if wm is None:
                     continue
                 word = wm.group(1)
@@ -589,10 +594,11 @@ class NameFinder:
         is ``name.initial``'s) the name must fill its field or be in the dictionaries."""
         out: list[NameCandidate] = []
         for im in _LONE_INITIAL.finditer(text):
-            m = _SURNAME_BEFORE.search(text, max(0, im.start() - 40), im.start())
+            im_start = im.start() - 1  # the initial's letter
+            m = _SURNAME_BEFORE.search(text, max(0, im_start - 40), im_start)
             if m is None:
                 continue
-            word, initial = m.group("s"), im.group("i")
+            word, initial = m.group("s"), text[im_start]
             if word.islower() != initial.islower():
                 continue
             if _NEXT_CAPITALISED.match(text, im.end()):
