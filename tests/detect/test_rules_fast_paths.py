@@ -287,7 +287,8 @@ def _plain_title_spans(finder: names.NameFinder, text: str) -> list[tuple[int, i
 
 
 @pytest.mark.parametrize(
-    "text", ["xsr dr y", "adr dr x", "dr.dr x", "u.mr mrs. y", "srdr  z", "dr.med x", "_dr x", "dr\nx", ""]
+    "text",
+    ["xsr dr y", "adr dr x", "dr.dr x", "u.mr mrs. y", "srdr  z", "dr.med x", "_dr x", "dr\nx", ""],
 )
 def test_lower_titles_without_their_look_behind_are_the_joined_scan(text: str) -> None:
     finder = _lower_title_finder()
