@@ -191,6 +191,9 @@ class NameFinder:
         # literal scan, see config.lower_pattern); capitalisation is checked on the original
         self.headers = frozenset(h.lower() for h in (*hp, *hd))
         self.header_words = max((len(h.split()) for h in self.headers), default=1)
+        # the last word of every header: a header phrase before a delimiter ends with the word
+        # right before it, so most delimiters are passed over after one set lookup
+        self._header_last_words = frozenset(h.split()[-1] for h in self.headers if h.split())
         self.soft_doctor = frozenset(s.lower() for s in names_cfg.get("soft_doctor", ()))
         # naming cues are patient cues that need no dictionary evidence ("her son Rahul")
         soft = (
@@ -687,11 +690,17 @@ class NameFinder:
     def _headers(self, text: str, lower: str) -> list[tuple[str, int]]:
         """(header phrase, offset after the delimiter and spaces) for "Header: value" fields."""
         out: list[tuple[str, int]] = []
+        heads = self.headers
         for m in _DELIMITER.finditer(text):
             pos = m.start()
             base = max(0, pos - 40)
             seg = lower[base:pos].rstrip().rstrip(".").rstrip()  # "ASSISTANT.....: x"
             tokens = seg.split()
+            if not tokens:
+                continue
+            last = tokens[-1]
+            if last not in self._header_last_words and last.lstrip(_HEADER_PUNCT) not in heads:
+                continue  # no header ends with the word before the delimiter ("14:32")
             for k in range(min(self.header_words, len(tokens)), 0, -1):
                 phrase = " ".join(tokens[-k:]).lstrip(_HEADER_PUNCT)
                 if phrase not in self.headers:
