@@ -14,10 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fairdeid.corpora.synth import NoteGenerator
 from fairdeid.detect.rules import RuleDetector, layout, names
 from fairdeid.detect.rules import prefilter as pf
 from fairdeid.detect.rules.compiler import PatternRule
 from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind
+from fairdeid.document import Document
 
 #: the header delimiter as it was written before it was reordered for ``re``'s fast scan
 _PLAIN_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])|(?<=\w)\.{3,}(?![.:=])")
@@ -335,3 +337,36 @@ def test_near_table_headers_are_found_by_one_lookup_per_letter(cell: str) -> Non
 def test_near_table_headers_on_any_cell(cell: str) -> None:
     cues = layout.LayoutCues.build((), _HEADERS_DOCTOR, _HEADERS_PATIENT)
     assert cues._header_label(cell) == _plain_header_label(cues, cell)
+
+
+def _batch_notes() -> list[Document]:
+    notes = list(NoteGenerator(3, None).generate(40))
+    long_text = "\n\n".join(n.text for n in notes)
+    return [
+        *notes[:20],
+        Document(id="empty", text=""),
+        Document(id="long", text=long_text),  # over ``chunk_chars`` below: its own windows
+        *notes[20:],
+    ]
+
+
+@pytest.mark.parametrize("group_chars", [1, 5_000, 1_000_000])
+def test_detect_batch_by_stage_finds_what_detect_finds(
+    group_chars: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's stages (scans, each rule over a group, the rest) give each note the spans,
+    in the same order, that ``detect`` gives it alone, whatever the groups."""
+    from fairdeid.detect.rules import detector as rules_detector
+
+    monkeypatch.setattr(rules_detector, "_GROUP_CHARS", group_chars)
+    det = RuleDetector.from_config({"chunk_chars": 20_000})
+    notes = _batch_notes()
+    assert len(notes[21].text) > 20_000
+    alone = [det.detect(note) for note in notes]
+    assert det.detect_batch(notes) == alone
+    assert [[s.source for s in spans] for spans in det.detect_batch(notes)] == [
+        [s.source for s in spans] for spans in alone
+    ]
+    view = det.with_disabled(["date", "name.title"])
+    assert view.detect_batch(notes) == [view.detect(note) for note in notes]
+    assert sum(map(len, alone)) > 200
