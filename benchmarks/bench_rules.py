@@ -275,6 +275,8 @@ def _time_stages(pipeline: Pipeline) -> Callable[[float], str]:
     wrap(prefilter.RulePrefilter, "candidates", "prefilter")
     wrap(dictionary.DictionaryMatcher, "find", "dictionaries")
     wrap(names.NameFinder, "find", "name rules")
+    if "find_batch" in vars(names.NameFinder):  # older sources find note by note
+        wrap(names.NameFinder, "find_batch", "name rules")
     wrap(names.NameFinder, "_headers", "  name rules: header fields")
     wrap(names.NameFinder, "propagate", "name propagation")
     wrap(detector.RuleDetector, "_places", "places")

@@ -351,20 +351,31 @@ class RuleDetector(BaseDetector):
             for doc, scan, out in zip(docs, scans, found, strict=True):
                 if scan is not None and (scan.may_match is None or name in scan.may_match):
                     self._apply(rule, doc.text, scan.lower, out)
+        # and each name rule over the group's notes (``NameFinder.find_batch``)
+        scanned = [
+            (doc.text, scan.lower, scan.hits)
+            for doc, scan in zip(docs, scans, strict=True)
+            if scan is not None
+        ]
+        names = iter(self.names.find_batch(scanned))
         return [
-            self._finish(doc.text, scan, out)
+            self._finish(doc.text, scan, out, next(names) if scan is not None else None)
             for doc, scan, out in zip(docs, scans, found, strict=True)
         ]
 
     def _finish(
-        self, text: str, scan: _Scan | None, pattern_spans: list[Span] | None = None
+        self,
+        text: str,
+        scan: _Scan | None,
+        pattern_spans: list[Span] | None = None,
+        names: list[NameCandidate] | None = None,
     ) -> list[Span]:
-        """Every span of ``text``, from its scan and its pattern rules' spans when
-        ``detect_batch`` made them already."""
+        """Every span of ``text``, from its scan, its pattern rules' spans and its name
+        candidates when ``detect_batch`` made them already."""
         if not text:
             return []
         if len(text) <= self.chunk_chars:
-            spans, candidates = self._detect_window(text, scan, pattern_spans)
+            spans, candidates = self._detect_window(text, scan, pattern_spans, names)
         else:
             spans, candidates = self._detect_windows(text)
         if (
@@ -443,7 +454,11 @@ class RuleDetector(BaseDetector):
         return _Scan(lower, may_match, self.matcher.find(text, normalize(text)))
 
     def _detect_window(
-        self, text: str, scan: _Scan | None = None, pattern_spans: list[Span] | None = None
+        self,
+        text: str,
+        scan: _Scan | None = None,
+        pattern_spans: list[Span] | None = None,
+        names: list[NameCandidate] | None = None,
     ) -> tuple[list[Span], list[NameCandidate]]:
         """Pattern, dictionary and name rules on one window (a whole note, mostly)."""
         lower, may_match, hits = scan if scan is not None else self._scan(text)
@@ -459,7 +474,7 @@ class RuleDetector(BaseDetector):
         self._places(text, hits, spans)
         if not is_disabled("profession.dictionary", self.disabled):
             self._professions(text, lower, hits, spans)
-        return spans, self.names.find(text, lower, hits)
+        return spans, names if names is not None else self.names.find(text, lower, hits)
 
     @staticmethod
     def _span(start: int, end: int, label: str, rule: str, score: float) -> Span:

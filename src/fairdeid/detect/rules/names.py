@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from fairdeid.detect.rules.compiler import literal_alternation
@@ -134,6 +134,10 @@ class NameCandidate:
     label: str
     rule: str
     score: float
+
+
+#: one name rule: (text, lower-cased text, dictionary hits, kinds by offset, candidates so far)
+_Step = Callable[[str, str, Sequence[Hit], dict[int, int], list[NameCandidate]], None]
 
 
 def is_capitalised(token: str) -> bool:
@@ -372,12 +376,46 @@ class NameFinder:
 
     def find(self, text: str, lower: str, hits: Sequence[Hit]) -> list[NameCandidate]:
         out: list[NameCandidate] = []
-        # place kinds too: the name rules veto a "Surname, Given" whose surname is a place
-        # ("Plymouth, Devon"); every reader masks the bits it needs
-        kinds: dict[int, int] = {}
-        for h in hits:
-            if h.kind & (NAME_KINDS | _PLACE_KINDS):
-                kinds[h.start] = kinds.get(h.start, 0) | h.kind
+        kinds = _kinds(hits)
+        for step in self._steps():
+            step(text, lower, hits, kinds, out)
+        return out
+
+    def find_batch(
+        self, notes: Sequence[tuple[str, str, Sequence[Hit]]]
+    ) -> list[list[NameCandidate]]:
+        """``find`` on each (text, lower-cased text, dictionary hits), one name rule over all
+        the notes before the next, so that each rule's regexes stay in the CPU's caches (see
+        ``RuleDetector.detect_batch``); each note gets ``find``'s candidates in its order."""
+        kinds = [_kinds(hits) for _, _, hits in notes]
+        outs: list[list[NameCandidate]] = [[] for _ in notes]
+        for step in self._steps():
+            for (text, lower, hits), note_kinds, out in zip(notes, kinds, outs, strict=True):
+                step(text, lower, hits, note_kinds, out)
+        return outs
+
+    def _steps(self) -> tuple[_Step, ...]:
+        """The name rules in the order they report their candidates."""
+        return (
+            self._find_title,
+            self._find_header,
+            self._find_signature,
+            self._find_cue,
+            self._find_dictionary,
+            self._find_initial,
+            self._find_surname_initial,
+            self._find_layout,
+            self._find_cjk,
+        )
+
+    def _find_title(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
         on = self._on
         if on("name.title"):
             for m in self.title_re.finditer(text):
@@ -402,6 +440,16 @@ class NameFinder:
                             "DOCTOR" if m.group("title") in self.doctor_titles else "PATIENT"
                         )
                         out.append(NameCandidate(*found, label, "name.title", 0.85))
+
+    def _find_header(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.header"):
             for head, pos in self._headers(text, lower):
                 title = self.title_re.match(text, pos)
@@ -429,6 +477,16 @@ class NameFinder:
                     ):
                         continue
                     out.append(NameCandidate(*found, label, "name.header", 0.85))
+
+    def _find_signature(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.signature"):
             for cm in self.cred_re.finditer(text):
                 if cm.start() and _is_word(text[cm.start() - 1]):
@@ -455,6 +513,16 @@ class NameFinder:
                     break
                 if s < e and " " in text[s:e].strip():
                     out.append(NameCandidate(s, e, "DOCTOR", "name.signature", 0.9))
+
+    def _find_cue(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.cue"):
             for m in self.soft_re.finditer(lower):
                 if m.start() and _is_word(text[m.start() - 1]):
@@ -475,8 +543,28 @@ class NameFinder:
                 if has_dict or initial or cue in self.naming_cues:
                     label = "DOCTOR" if cue in self.soft_doctor else "PATIENT"
                     out.append(NameCandidate(s, e, label, "name.cue", 0.8 if has_dict else 0.7))
+
+    def _find_dictionary(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.dictionary"):
             out.extend(self._dictionary(text, hits, kinds))
+
+    def _find_initial(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.initial"):
             for im in _INITIAL.finditer(text):
                 im_start = im.start() - _INITIAL_BACK
@@ -493,14 +581,43 @@ class NameFinder:
                 if at_sentence_start and not kinds.get(wm.start(), 0) & (Kind.FIRST | Kind.LAST):
                     continue
                 out.append(NameCandidate(wm.start(), im.end(), "PATIENT", "name.initial", 0.7))
+
+    def _find_surname_initial(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.surname_initial"):
             out.extend(self._surname_initials(text, kinds))
+
+    def _find_layout(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.layout"):
             out.extend(self._layout(text, kinds))
+
+    def _find_cjk(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.cjk") and self.cjk_re is not None and not text.isascii():
             for m in self.cjk_re.finditer(text):
                 out.append(NameCandidate(m.start(), m.end(), "PATIENT", "name.cjk", 0.6))
-        return out
 
     def loose(
         self, text: str, pos: int, kinds: Mapping[int, int], *, strict: bool
@@ -879,6 +996,17 @@ def _lead_matches(
             continue
         yield m
         pos = m.end()
+
+
+def _kinds(hits: Sequence[Hit]) -> dict[int, int]:
+    """Dictionary kinds by start offset: name kinds, and place kinds too (the name rules veto
+    a "Surname, Given" whose surname is a place, "Plymouth, Devon"); every reader masks the
+    bits it needs."""
+    kinds: dict[int, int] = {}
+    for h in hits:
+        if h.kind & (NAME_KINDS | _PLACE_KINDS):
+            kinds[h.start] = kinds.get(h.start, 0) | h.kind
+    return kinds
 
 
 def _has_initial(text: str, start: int, end: int) -> bool:
