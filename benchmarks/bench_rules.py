@@ -275,12 +275,16 @@ def _time_stages(pipeline: Pipeline) -> Callable[[float], str]:
     wrap(prefilter.RulePrefilter, "candidates", "prefilter")
     wrap(dictionary.DictionaryMatcher, "find", "dictionaries")
     wrap(names.NameFinder, "find", "name rules")
+    if "find_batch" in vars(names.NameFinder):  # older sources find note by note
+        wrap(names.NameFinder, "find_batch", "name rules")
     wrap(names.NameFinder, "_headers", "  name rules: header fields")
     wrap(names.NameFinder, "propagate", "name propagation")
     wrap(detector.RuleDetector, "_places", "places")
     wrap(detector.RuleDetector, "_professions", "occupations")
     wrap(detector.RuleDetector, "after_resolve", "after_resolve")
     wrap(detector.RuleDetector, "detect", "detector (all of it)")
+    if "detect_batch" in vars(detector.RuleDetector):  # older sources detect note by note
+        wrap(detector.RuleDetector, "detect_batch", "detector (all of it)")
     wrap(type(pipeline.resolver), "resolve", "resolve")
     wrap(type(pipeline.replacer), "replace", "replacement")
     if pipeline.router is not None:

@@ -14,10 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fairdeid.corpora.synth import NoteGenerator
 from fairdeid.detect.rules import RuleDetector, layout, names
 from fairdeid.detect.rules import prefilter as pf
 from fairdeid.detect.rules.compiler import PatternRule
 from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind
+from fairdeid.document import Document
 
 #: the header delimiter as it was written before it was reordered for ``re``'s fast scan
 _PLAIN_DELIMITER = re.compile(r"[:=]|(?<=[ \t])-(?=[ \t])|(?<=\w)\.{3,}(?![.:=])")
@@ -215,3 +217,156 @@ def test_the_reach_finds_what_the_window_finds(text: str) -> None:
 
 
 _RULES: list[PatternRule] = []
+
+
+# -- fifth pass: scans rewritten to start on a rare character, near table headers -----------
+
+#: the initials' scans as they were written before they started from the dot
+_PLAIN_INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
+_PLAIN_LONE_INITIAL = re.compile(r"(?<=[ \t])(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
+_INITIAL_ALPHABET = st.text(alphabet=" \t\n.,;:)?!'’-AbZéÉ1_x", max_size=40)
+_INITIAL_TEXTS = (
+    "Dianne L. Smith, Rowe, L.\tNAIR N. kader i. (resident) J. a.b. x.\nT.",
+    "Anne-Marie B.? É. é.é. A.B. i.e. e.g. Z.\n",
+    "",
+    ".",
+    " A.",
+)
+
+
+def _initials(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Both initial scans as (start, end[, letter]) of the initial, read from the dot."""
+    capital = [(m.start() - names._INITIAL_BACK, m.end()) for m in names._INITIAL.finditer(text)]
+    lone = [
+        (m.start() - 1, m.end(), text[m.start() - 1]) for m in names._LONE_INITIAL.finditer(text)
+    ]
+    return capital, lone
+
+
+def _plain_initials(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    capital = [m.span() for m in _PLAIN_INITIAL.finditer(text)]
+    lone = [(m.start(), m.end(), m.group("i")) for m in _PLAIN_LONE_INITIAL.finditer(text)]
+    return capital, lone
+
+
+@pytest.mark.parametrize("text", _INITIAL_TEXTS)
+def test_initials_found_from_their_dot_are_the_plain_scans(text: str) -> None:
+    assert _initials(text) == _plain_initials(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_INITIAL_ALPHABET)
+def test_initials_found_from_their_dot_are_the_plain_scans_on_any_text(text: str) -> None:
+    assert _initials(text) == _plain_initials(text)
+
+
+def _lower_title_finder() -> names.NameFinder:
+    return names.NameFinder(
+        # "sr dr": a title with a space, so that a rejected match can hold a title that the
+        # look-behind accepts ("xsr dr y")
+        {"lower_titles": ["dr", "mrs", "prof", "sr", "sra", "dr.med", "sr dr"]},
+        frozenset(),
+        frozenset(),
+        (),
+        frozenset(),
+    )
+
+
+_TITLE_ALPHABET = st.text(alphabet="drmsoflae. \t\n_1é", max_size=40)
+
+
+def _title_spans(finder: names.NameFinder, text: str) -> list[tuple[int, int, str]]:
+    assert finder._lower_title_scan is not None
+    return [
+        (m.start(), m.end(), m.group("title"))
+        for m in names._lead_matches(finder._lower_title_scan, names._LOWER_TITLE_LEAD_RE, text)
+    ]
+
+
+def _plain_title_spans(finder: names.NameFinder, text: str) -> list[tuple[int, int, str]]:
+    assert finder.lower_title_re is not None
+    return [(m.start(), m.end(), m.group("title")) for m in finder.lower_title_re.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["xsr dr y", "adr dr x", "dr.dr x", "u.mr mrs. y", "srdr  z", "dr.med x", "_dr x", "dr\nx", ""],
+)
+def test_lower_titles_without_their_look_behind_are_the_joined_scan(text: str) -> None:
+    finder = _lower_title_finder()
+    assert _title_spans(finder, text) == _plain_title_spans(finder, text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TITLE_ALPHABET)
+def test_lower_titles_without_their_look_behind_on_any_text(text: str) -> None:
+    """A match the look-behind rejects is searched again from its next character, so a title
+    starting inside it ("sr" of "dsr"... "dr" of "ddr") is found as the joined scan finds it."""
+    finder = _lower_title_finder()
+    assert _title_spans(finder, text) == _plain_title_spans(finder, text)
+
+
+_HEADERS_DOCTOR = ("Prescriber", "Ordering provider", "Attending physician", "Provider")
+_HEADERS_PATIENT = ("Patient name", "Patientname", "Patient")
+
+
+def _plain_header_label(cues: layout.LayoutCues, cell: str) -> str | None:
+    """``LayoutCues._header_label`` as it was: each header of the cell's length compared."""
+    key = layout.fold(cell.strip(" :"))
+    label = cues.table_headers.get(key)
+    if label is not None or len(key) < 8 or not key.isalpha():
+        return label
+    for header, found in cues.headers_by_length.get(len(key), ()):
+        if sum(a != b for a, b in zip(header, key, strict=True)) <= 1:
+            return found
+    return None
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["Prescribcr", "prescríber", "Prescriber:", "Patientnane", "Patientnamx", "Provider",
+     "Providar", "Pravidar", "Attending physician", "Patient", "Patiant", "x" * 10, ""],
+)
+def test_near_table_headers_are_found_by_one_lookup_per_letter(cell: str) -> None:
+    cues = layout.LayoutCues.build((), _HEADERS_DOCTOR, _HEADERS_PATIENT)
+    assert cues._header_label(cell) == _plain_header_label(cues, cell)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="PrescibPatientnamvdo :é", max_size=14))
+def test_near_table_headers_on_any_cell(cell: str) -> None:
+    cues = layout.LayoutCues.build((), _HEADERS_DOCTOR, _HEADERS_PATIENT)
+    assert cues._header_label(cell) == _plain_header_label(cues, cell)
+
+
+def _batch_notes() -> list[Document]:
+    notes = list(NoteGenerator(3, None).generate(40))
+    long_text = "\n\n".join(n.text for n in notes)
+    return [
+        *notes[:20],
+        Document(id="empty", text=""),
+        Document(id="long", text=long_text),  # over ``chunk_chars`` below: its own windows
+        *notes[20:],
+    ]
+
+
+@pytest.mark.parametrize("group_chars", [1, 5_000, 1_000_000])
+def test_detect_batch_by_stage_finds_what_detect_finds(
+    group_chars: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's stages (scans, each rule over a group, the rest) give each note the spans,
+    in the same order, that ``detect`` gives it alone, whatever the groups."""
+    from fairdeid.detect.rules import detector as rules_detector
+
+    monkeypatch.setattr(rules_detector, "_GROUP_CHARS", group_chars)
+    det = RuleDetector.from_config({"chunk_chars": 20_000})
+    notes = _batch_notes()
+    assert len(notes[21].text) > 20_000
+    alone = [det.detect(note) for note in notes]
+    assert det.detect_batch(notes) == alone
+    assert [[s.source for s in spans] for spans in det.detect_batch(notes)] == [
+        [s.source for s in spans] for spans in alone
+    ]
+    view = det.with_disabled(["date", "name.title"])
+    assert view.detect_batch(notes) == [view.detect(note) for note in notes]
+    assert sum(map(len, alone)) > 200

@@ -32,6 +32,8 @@ _MAIL_HEADER = re.compile(r"[ \t]*(?:[>·•*\-]|\d{1,2}\))?[ \t]*(?i:from|to|cc
 #: a "--" signature delimiter opening a line (not a "-----" rule)
 _SIG_DASHES = re.compile(r"(?m)^[ \t>]*--(?!-)[ \t]*(?:\n[ \t>]*)?")
 _MAX_TABLE_LINES = 80
+#: header words this long may have one wrong letter in a cell (OCR)
+_NEAR_MIN = 8
 
 
 def at_line_start(text: str, pos: int) -> bool:
@@ -60,6 +62,9 @@ class LayoutCues:
     table_headers: dict[str, str]
     #: the same headers by length, for the one-wrong-letter comparison
     headers_by_length: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    #: each long header with one letter blanked out ("\0") -> (its place in the headers, its
+    #: label): a cell one letter off a header blanks to the same key at that letter
+    near_headers: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -77,9 +82,13 @@ class LayoutCues:
         headers = {fold(h): "PATIENT" for h in patient_headers}
         headers.update({fold(h): "DOCTOR" for h in doctor_headers})
         by_length: dict[int, list[tuple[str, str]]] = {}
-        for header, label in headers.items():
+        near: dict[str, tuple[int, str]] = {}
+        for order, (header, label) in enumerate(headers.items()):
             by_length.setdefault(len(header), []).append((header, label))
-        return cls(closing, headers, by_length)
+            if len(header) >= _NEAR_MIN:
+                for i in range(len(header)):
+                    near.setdefault(header[:i] + "\0" + header[i + 1 :], (order, label))
+        return cls(closing, headers, by_length, near)
 
     def sign_offs(self, text: str) -> Iterator[int]:
         """Offsets where the name line after a sign-off or a "--" delimiter starts."""
@@ -159,12 +168,17 @@ class LayoutCues:
         word: OCR turns "Prescriber" into "Prescribcr" and "prescríber"."""
         key = fold(cell.strip(" :"))
         label = self.table_headers.get(key)
-        if label is not None or len(key) < 8 or not key.isalpha():
+        if label is not None or len(key) < _NEAR_MIN or not key.isalpha():
             return label
-        for header, found in self.headers_by_length.get(len(key), ()):
-            if sum(a != b for a, b in zip(header, key, strict=True)) <= 1:
-                return found
-        return None
+        # the first header (in their order) one letter off: one lookup per letter of the
+        # cell rather than a letter-by-letter comparison with every header of its length
+        near = self.near_headers
+        best: tuple[int, str] | None = None
+        for i in range(len(key)):
+            found = near.get(key[:i] + "\0" + key[i + 1 :])
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        return best[1] if best is not None else None
 
 
 def _table_like(line: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from fairdeid.detect.rules.compiler import literal_alternation
@@ -46,7 +46,10 @@ _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\
 _HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
 _NAME_HEAD = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’]*(?:-|[ \t]))(?:[A-Z][\w'’]*(?:-|[ \t]))?\Z")
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
-_INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
+# (found from its dot, the rarest of its characters, and looking back: ``re`` then skips from
+# dot to dot instead of trying every space; the match is the dot, the initial starts 2 before)
+_INITIAL = re.compile(r"\.(?<=[ \t][A-Z]\.)(?=[\s,;:)?!]|$)")
+_INITIAL_BACK = 2
 _WORD_BEFORE_INITIAL = re.compile(
     r"(?<![\w.'’-])([A-Z][a-z\u00C0-\u024F]{2,}(?:-[A-Z][a-z\u00C0-\u024F]+)?)$"
 )
@@ -63,7 +66,8 @@ _LOOSE_TOKEN = re.compile(
 _FIELD_END = re.compile(r"[ \t]*(?:\Z|[\r\n|\t;<(,]|[ ]{2}|-[ \t]|/)")
 # "Surname, I." / "surname, i." / "NAIR N." / "kader i." (the initial is not "i.e." or "e.g.")
 # (found from the initial, which is rarer than words, then the surname before it)
-_LONE_INITIAL = re.compile(r"(?<=[ \t])(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
+# (found from its dot as ``_INITIAL``: the letter is the character before the match)
+_LONE_INITIAL = re.compile(r"\.(?<=[ \t][^\W\d_]\.)(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
 _SURNAME_BEFORE = re.compile(
     r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}\Z"
 )
@@ -75,6 +79,9 @@ _NEXT_CAPITALISED = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
+#: what must not come before a lower-case title ("dr" of "adr", "mr" of "u.mr")
+_LOWER_TITLE_LEAD = r"(?<![\w.])"
+_LOWER_TITLE_LEAD_RE = re.compile(_LOWER_TITLE_LEAD)
 
 
 def _particle_runs(particles: Iterable[str], *, several: bool) -> re.Pattern[str] | None:
@@ -128,6 +135,10 @@ class NameCandidate:
     label: str
     rule: str
     score: float
+
+
+#: one name rule: (text, lower-cased text, dictionary hits, kinds by offset, candidates so far)
+_Step = Callable[[str, str, Sequence[Hit], dict[int, int], list[NameCandidate]], None]
 
 
 def is_capitalised(token: str) -> bool:
@@ -197,6 +208,9 @@ class NameFinder:
         # literal scan, see config.lower_pattern); capitalisation is checked on the original
         self.headers = frozenset(h.lower() for h in (*hp, *hd))
         self.header_words = max((len(h.split()) for h in self.headers), default=1)
+        # the last word of every header: a header phrase before a delimiter ends with the word
+        # right before it, so most delimiters are passed over after one set lookup
+        self._header_last_words = frozenset(h.split()[-1] for h in self.headers if h.split())
         self.soft_doctor = frozenset(s.lower() for s in names_cfg.get("soft_doctor", ()))
         # naming cues are patient cues that need no dictionary evidence ("her son Rahul")
         soft = (
@@ -213,14 +227,17 @@ class NameFinder:
         # multiple sclerosis
         lower_titles = sorted(names_cfg.get("lower_titles", ()), key=len, reverse=True)
         self.lower_titles = frozenset(t.lower() for t in lower_titles)
-        self.lower_title_re = (
-            re.compile(
-                rf"(?<![\w.])(?P<title>{literal_alternation(lower_titles)})"
-                r"(?:\.(?!\w)|(?=[ \t]))[ \t]{0,2}(?=\S)"
-            )
-            if lower_titles
-            else None
+        lower_title = (
+            rf"(?P<title>{literal_alternation(lower_titles)})"
+            r"(?:\.(?!\w)|(?=[ \t]))[ \t]{0,2}(?=\S)"
         )
+        self.lower_title_re = (
+            re.compile(_LOWER_TITLE_LEAD + lower_title) if lower_titles else None
+        )
+        # the same without its leading look-behind, for the scan of a whole note: ``re`` then
+        # skips to the titles' first letters instead of trying every position (3x faster);
+        # ``_lower_titles`` checks the look-behind at each match
+        self._lower_title_scan = re.compile(lower_title) if lower_titles else None
         # headers that also start other fields ("CC: dizziness" is a chief complaint, "Tech:
         # Standard protocol" a technique): their value needs an initial, a title or a
         # dictionary name
@@ -392,12 +409,46 @@ class NameFinder:
 
     def find(self, text: str, lower: str, hits: Sequence[Hit]) -> list[NameCandidate]:
         out: list[NameCandidate] = []
-        # place kinds too: the name rules veto a "Surname, Given" whose surname is a place
-        # ("Plymouth, Devon"); every reader masks the bits it needs
-        kinds: dict[int, int] = {}
-        for h in hits:
-            if h.kind & (NAME_KINDS | _PLACE_KINDS):
-                kinds[h.start] = kinds.get(h.start, 0) | h.kind
+        kinds = _kinds(hits)
+        for step in self._steps():
+            step(text, lower, hits, kinds, out)
+        return out
+
+    def find_batch(
+        self, notes: Sequence[tuple[str, str, Sequence[Hit]]]
+    ) -> list[list[NameCandidate]]:
+        """``find`` on each (text, lower-cased text, dictionary hits), one name rule over all
+        the notes before the next, so that each rule's regexes stay in the CPU's caches (see
+        ``RuleDetector.detect_batch``); each note gets ``find``'s candidates in its order."""
+        kinds = [_kinds(hits) for _, _, hits in notes]
+        outs: list[list[NameCandidate]] = [[] for _ in notes]
+        for step in self._steps():
+            for (text, lower, hits), note_kinds, out in zip(notes, kinds, outs, strict=True):
+                step(text, lower, hits, note_kinds, out)
+        return outs
+
+    def _steps(self) -> tuple[_Step, ...]:
+        """The name rules in the order they report their candidates."""
+        return (
+            self._find_title,
+            self._find_header,
+            self._find_signature,
+            self._find_cue,
+            self._find_dictionary,
+            self._find_initial,
+            self._find_surname_initial,
+            self._find_layout,
+            self._find_cjk,
+        )
+
+    def _find_title(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
         on = self._on
         if on("name.title"):
             for m in self.title_re.finditer(text):
@@ -420,8 +471,8 @@ class NameFinder:
                     found := self.loose(text, pos, kinds, strict=False)
                 ) is not None:
                     out.append(NameCandidate(*found, label, "name.title", 0.85))
-            if self.lower_title_re is not None:
-                for m in self.lower_title_re.finditer(lower):
+            if self._lower_title_scan is not None:
+                for m in _lead_matches(self._lower_title_scan, _LOWER_TITLE_LEAD_RE, lower):
                     if not text[m.start()].islower():
                         continue  # the Title and UPPER forms are the title rule's above
                     found = self.loose(text, m.end(), kinds, strict=False)
@@ -430,6 +481,16 @@ class NameFinder:
                             "DOCTOR" if m.group("title") in self.doctor_titles else "PATIENT"
                         )
                         out.append(NameCandidate(*found, label, "name.title", 0.85))
+
+    def _find_header(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.header"):
             for head, pos in self._headers(text, lower):
                 title = self.title_re.match(text, pos)
@@ -457,6 +518,16 @@ class NameFinder:
                     ):
                         continue
                     out.append(NameCandidate(*found, label, "name.header", 0.85))
+
+    def _find_signature(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.signature"):
             for cm in self.cred_re.finditer(text):
                 if cm.start() and _is_word(text[cm.start() - 1]):
@@ -483,6 +554,16 @@ class NameFinder:
                     break
                 if s < e and " " in text[s:e].strip():
                     out.append(NameCandidate(s, e, "DOCTOR", "name.signature", 0.9))
+
+    def _find_cue(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.cue"):
             for m in self.soft_re.finditer(lower):
                 if m.start() and _is_word(text[m.start() - 1]):
@@ -503,11 +584,32 @@ class NameFinder:
                 if has_dict or initial or cue in self.naming_cues:
                     label = "DOCTOR" if cue in self.soft_doctor else "PATIENT"
                     out.append(NameCandidate(s, e, label, "name.cue", 0.8 if has_dict else 0.7))
+
+    def _find_dictionary(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.dictionary"):
             out.extend(self._dictionary(text, hits, kinds))
+
+    def _find_initial(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.initial"):
             for im in _INITIAL.finditer(text):
-                wm = _WORD_BEFORE_INITIAL.search(text, max(0, im.start() - 40), im.start())
+                im_start = im.start() - _INITIAL_BACK
+                wm = _WORD_BEFORE_INITIAL.search(text, max(0, im_start - 40), im_start)
                 if wm is None:
                     continue
                 word = wm.group(1)
@@ -520,14 +622,43 @@ class NameFinder:
                 if at_sentence_start and not kinds.get(wm.start(), 0) & (Kind.FIRST | Kind.LAST):
                     continue
                 out.append(NameCandidate(wm.start(), im.end(), "PATIENT", "name.initial", 0.7))
+
+    def _find_surname_initial(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.surname_initial"):
             out.extend(self._surname_initials(text, kinds))
+
+    def _find_layout(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.layout"):
             out.extend(self._layout(text, kinds))
+
+    def _find_cjk(
+        self,
+        text: str,
+        lower: str,
+        hits: Sequence[Hit],
+        kinds: dict[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        on = self._on
         if on("name.cjk") and self.cjk_re is not None and not text.isascii():
             for m in self.cjk_re.finditer(text):
                 out.append(NameCandidate(m.start(), m.end(), "PATIENT", "name.cjk", 0.6))
-        return out
 
     def loose(
         self, text: str, pos: int, kinds: Mapping[int, int], *, strict: bool
@@ -624,10 +755,11 @@ class NameFinder:
         is ``name.initial``'s) the name must fill its field or be in the dictionaries."""
         out: list[NameCandidate] = []
         for im in _LONE_INITIAL.finditer(text):
-            m = _SURNAME_BEFORE.search(text, max(0, im.start() - 40), im.start())
+            im_start = im.start() - 1  # the initial's letter
+            m = _SURNAME_BEFORE.search(text, max(0, im_start - 40), im_start)
             if m is None:
                 continue
-            word, initial = m.group("s"), im.group("i")
+            word, initial = m.group("s"), text[im_start]
             if word.islower() != initial.islower():
                 continue
             if _NEXT_CAPITALISED.match(text, im.end()):
@@ -716,11 +848,17 @@ class NameFinder:
     def _headers(self, text: str, lower: str) -> list[tuple[str, int]]:
         """(header phrase, offset after the delimiter and spaces) for "Header: value" fields."""
         out: list[tuple[str, int]] = []
+        heads = self.headers
         for m in _DELIMITER.finditer(text):
             pos = m.start()
             base = max(0, pos - 40)
             seg = lower[base:pos].rstrip().rstrip(".").rstrip()  # "ASSISTANT.....: x"
             tokens = seg.split()
+            if not tokens:
+                continue
+            last = tokens[-1]
+            if last not in self._header_last_words and last.lstrip(_HEADER_PUNCT) not in heads:
+                continue  # no header ends with the word before the delimiter ("14:32")
             for k in range(min(self.header_words, len(tokens)), 0, -1):
                 phrase = " ".join(tokens[-k:]).lstrip(_HEADER_PUNCT)
                 if phrase not in self.headers:
@@ -888,6 +1026,35 @@ class NameFinder:
             NameCandidate(o.start, o.end, o.label, "name.propagated", 0.75)
             for o in propagator.scan(text)
         ]
+
+
+def _lead_matches(
+    pattern: re.Pattern[str], lead: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    """What ``finditer`` of ``lead`` + ``pattern`` finds, with the zero-width ``lead`` checked
+    in Python: after a match the lead rejects, the search goes on from the next character
+    (not from the match's end), so overlapping matches are found as the joined pattern finds
+    them. ``pattern`` must not match the empty string."""
+    pos = 0
+    search = pattern.search
+    while (m := search(text, pos)) is not None:
+        start = m.start()
+        if lead.match(text, start) is None:
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end()
+
+
+def _kinds(hits: Sequence[Hit]) -> dict[int, int]:
+    """Dictionary kinds by start offset: name kinds, and place kinds too (the name rules veto
+    a "Surname, Given" whose surname is a place, "Plymouth, Devon"); every reader masks the
+    bits it needs."""
+    kinds: dict[int, int] = {}
+    for h in hits:
+        if h.kind & (NAME_KINDS | _PLACE_KINDS):
+            kinds[h.start] = kinds.get(h.start, 0) | h.kind
+    return kinds
 
 
 def _has_initial(text: str, start: int, end: int) -> bool:

@@ -181,6 +181,8 @@ class Propagator:
         """(start, end, run) of the runs worth a closer look, in text order: a note's distinct
         words are looked up once, then only those are found again (``str.find``, kept where
         they are whole runs), instead of a Python step for every word of the note."""
+        if text.isascii():
+            return self._runs_ascii(text)
         index = self._index
         worth = [run for run in set(RUN.findall(text)) if fold(run) in index]
         out: list[tuple[int, int, str]] = []
@@ -193,6 +195,24 @@ class Propagator:
                 ):
                     out.append((start, end, run))
                 start = text.find(run, start + 1)
+        out.sort()
+        return out
+
+    def _runs_ascii(self, text: str) -> list[tuple[int, int, str]]:
+        """``_runs`` for an ASCII note (nearly all): there a run's folded form is the run
+        lower-cased, so the index's keys are found in the lower-cased note directly (a few
+        ``str.find`` per name) instead of listing and folding every word of the note."""
+        lower = text.lower()
+        out: list[tuple[int, int, str]] = []
+        for key in self._index:
+            start = lower.find(key)
+            while start >= 0:
+                end = start + len(key)
+                if not (start and _RUN_CHAR.match(text, start - 1)) and not _RUN_CHAR.match(
+                    text, end
+                ):
+                    out.append((start, end, text[start:end]))
+                start = lower.find(key, start + 1)
         out.sort()
         return out
 
