@@ -29,6 +29,7 @@ from fairdeid.replace.store import (
 from fairdeid.replace.surrogates.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.dates import note_language
+from fairdeid.replace.surrogates.identity import draw, layout_free, pour, written
 from fairdeid.replace.surrogates.names import (
     NAME_LABELS,
     NameMaker,
@@ -321,6 +322,10 @@ class SurrogateEngine:
             part = self._address_part(doc, span, address, scope, original, locale)
             if part is not None:
                 return SpanSurrogate(part, locale)
+        if self.shape == "keep" and layout_free(label, coarse_label(label)):
+            text = self._by_value(label, scope, original, locale)
+            if text is not None:
+                return SpanSurrogate(text, locale)
         group = f"{coarse_label(label)}:{label}:{locale}"
         norm = fold(original)
         cached = self.store.lookup(scope, group, norm)
@@ -337,6 +342,26 @@ class SurrogateEngine:
             if self.store.claim(scope, group, norm, text) or attempt == 11:
                 break
         return SpanSurrogate(text, locale)
+
+    def _by_value(self, label: str, scope: str, original: str, locale: str) -> str | None:
+        """The surrogate of a phone, fax or identifier, keyed by its letters and digits so that
+        every layout of one value gets the same one (``identity.py``); None when it has none."""
+        value = written(label, original)
+        if value is None:
+            return None
+        group = f"{coarse_label(label)}:{label}:{locale}:value"
+        cached = self.store.lookup(scope, group, value.key)
+        if cached is not None:
+            return pour(value, cached)
+        surrogate = value.key
+        for attempt in range(12):
+            rng = self.store.rng(scope, label, "value", value.key, str(attempt))
+            surrogate = draw(label, value.key, rng, locale)
+            if attempt < 11 and surrogate == value.key:
+                continue
+            if self.store.claim(scope, group, value.key, surrogate) or attempt == 11:
+                break
+        return pour(value, surrogate)
 
     def _age_offset(self, scope: str) -> int:
         rng = self.store.rng(scope, "age-offset")
