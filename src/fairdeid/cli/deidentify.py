@@ -552,6 +552,14 @@ def deidentify(
         str | None,
         typer.Option("--patient-column", metavar="NAME", help="CSV column with the patient id"),
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter", metavar="CHAR",
+            help="CSV field separator: a character or comma | semicolon | tab | pipe "
+            "(default: tab for .tsv, else comma); the output uses it too",
+        ),
+    ] = None,
     keep_columns: Annotated[
         str | None,
         typer.Option(
@@ -627,7 +635,7 @@ def deidentify(
     options = _Options(
         mode, config, detectors, spans_out, text_column, id_column, patient_column,
         keep_columns, keep_meta, recursive, errors_out, preset, batch_size, resume,
-        mapping_file, as_json, lang,
+        mapping_file, as_json, lang, delimiter,
     )
     if input_path != STDIO:
         _run(input_path, output, options)
@@ -657,6 +665,7 @@ class _Options:
     mapping_file: Path | None
     as_json: bool
     lang: str | None = None
+    delimiter: str | None = None
 
 
 def _run(input_path: Path, output: Path | None, o: _Options) -> None:
@@ -689,7 +698,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         inputs = open_input(
             input_path, text_column=o.text_column, id_column=o.id_column,
             patient_column=o.patient_column, keep_columns=kept_columns or (),
-            recursive=o.recursive,
+            recursive=o.recursive, delimiter=o.delimiter,
         )
         check_targets(inputs, output)
         with missing_extra_is_an_error("this pipeline"):
@@ -700,10 +709,10 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         # Only CSV reads columns: other inputs keep the settings (and checkpoints) they had
         # before --text-column defaulted to "text".
         text_col = o.text_column if detect_kind(input_path) == "csv" else None
-        settings = _settings(
-            pipeline, o.preset, [text_col, o.id_column, o.patient_column],
-            recursive=o.recursive,
-        )
+        columns: list[str | None] = [text_col, o.id_column, o.patient_column]
+        if o.delimiter is not None:  # (absent when not given: earlier checkpoints stay valid)
+            columns.append(inputs.delimiter)
+        settings = _settings(pipeline, o.preset, columns, recursive=o.recursive)
         ckpt = Checkpoint(
             req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings)),
             retain=False,

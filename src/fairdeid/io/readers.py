@@ -41,6 +41,45 @@ _BOM = b"\xef\xbb\xbf"
 
 allow_long_csv_fields()
 
+#: Names a user may give ``--delimiter`` instead of the character (a tab is awkward to type).
+DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+
+
+def csv_delimiter(value: str | None, path: Path | None = None) -> str:
+    """The field separator of a CSV input: ``value`` (a character or a name from
+    ``DELIMITER_NAMES``), else a tab for ``.tsv`` and a comma for anything else.
+
+    Why explicit and not sniffed: a guess that reads a comma inside the first note as the
+    separator would split every row differently, and a wrong split loses notes; a European
+    export with semicolons says so with ``--delimiter ';'``.
+    """
+    if value is None or value == "":
+        return "\t" if path is not None and path.suffix.lower() == ".tsv" else ","
+    char = DELIMITER_NAMES.get(value.lower(), "\t" if value == "\\t" else value)
+    usable = len(char) == 1 and (char == "\t" or char.isprintable())
+    if not usable or char.isalnum() or char in "\"' ":
+        raise ConfigError(
+            "--delimiter must be one character other than a letter, digit, quote, space or "
+            f"line break, or one of {', '.join(DELIMITER_NAMES)}"
+        )
+    return char
+
+
+def _csv_dialect_for(delimiter: str) -> type[csv.Dialect]:
+    """Excel's CSV rules with ``delimiter`` between fields."""
+    return type("_Delimited", (csv.excel,), {"delimiter": delimiter})
+
+
+def single_column_hint(columns: list[str], delimiter: str) -> str:
+    """A hint when a one-column header holds another common separator (a semicolon CSV read
+    with commas), naming the flag that fixes it."""
+    if len(columns) != 1:
+        return ""
+    for name, char in DELIMITER_NAMES.items():
+        if char != delimiter and char in columns[0]:
+            return f"; the header looks separated by {name}s: pass --delimiter {name}"
+    return ""
+
 
 # -- shared by every reader ----------------------------------------------------------------------
 
@@ -168,6 +207,7 @@ class InputStream:
     columns: tuple[str, ...] = ()
     text_column: str | None = None
     id_column: str | None = None
+    delimiter: str = ","
 
     def iter_records(self) -> Iterator[InputRecord]:
         """A fresh pass over the records (each call reads the input again)."""
@@ -422,6 +462,7 @@ class CsvColumns:
     id: str | None = None
     patient: str | None = None
     keep: tuple[str, ...] = ()
+    delimiter: str = ","
 
 
 class _Lines:
@@ -543,6 +584,7 @@ def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
         if name and name not in columns:
             raise FairdeidError(
                 f"{locator}: column {name!r} given by {flag} is not in the header {columns}"
+                + single_column_hint(columns, wanted.delimiter)
             )
         if name and columns.count(name) > 1:
             raise FairdeidError(f"{locator}: column {name!r} appears more than once in the header")
@@ -588,10 +630,6 @@ def _csv_document(cells: list[str], columns: list[str], wanted: CsvColumns, n: i
     return Document(id=doc_id or f"row-{n}", text=row[wanted.text or ""], meta=meta)
 
 
-def _csv_dialect(path: Path) -> type[csv.Dialect]:
-    return csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
-
-
 def _csv_record(
     lines: _Lines, start: int, index: int, locator: str, columns: list[str], wanted: CsvColumns,
     dialect: Any,
@@ -622,7 +660,7 @@ def _csv_record(
 
 def _csv_records(path: Path, wanted: CsvColumns) -> Iterator[InputRecord]:
     locator = printable_name(path.name)
-    dialect = _csv_dialect(path)
+    dialect = _csv_dialect_for(wanted.delimiter)
     with _open_bytes(path) as handle:
         lines = _Lines(handle)
         columns, pos = _read_header(lines, locator, dialect)
@@ -644,11 +682,12 @@ def _open_csv(path: Path, wanted: CsvColumns) -> InputStream:
     locator = printable_name(path.name)
     _refuse_wide(path)
     with _open_bytes(path) as handle:
-        columns, _ = _read_header(_Lines(handle), locator, _csv_dialect(path))
+        columns, _ = _read_header(_Lines(handle), locator, _csv_dialect_for(wanted.delimiter))
     _check_header(locator, columns, wanted)
     return InputStream(
         "csv", path, _file_digest(path), (path,), lambda: _csv_records(path, wanted),
         columns=tuple(columns), text_column=wanted.text, id_column=wanted.id,
+        delimiter=wanted.delimiter,
     )
 
 
@@ -660,11 +699,13 @@ def open_input(
     patient_column: str | None = None,
     keep_columns: Sequence[str] = (),
     recursive: bool = False,
+    delimiter: str | None = None,
 ) -> InputStream:
     """Open INPUT for deidentify without reading its records into memory.
 
     File-level problems (missing column, unreadable) raise ``FairdeidError`` here, before any
     work; record-level problems become ``InputRecord.error`` as the records are read.
+    ``delimiter``: see ``csv_delimiter`` (CSV only).
     """
     path = Path(path)
     if not path.exists():
@@ -676,7 +717,7 @@ def open_input(
         return _open_jsonl(path)
     if kind == "csv":
         return _open_csv(path, CsvColumns(text_column, id_column, patient_column,
-                                          tuple(keep_columns)))
+                                          tuple(keep_columns), csv_delimiter(delimiter, path)))
     return _open_txt(path)
 
 
@@ -688,13 +729,14 @@ def read_input(
     patient_column: str | None = None,
     keep_columns: Sequence[str] = (),
     recursive: bool = False,
+    delimiter: str | None = None,
 ) -> InputSet:
     """Read all of INPUT for deidentify (``open_input``, every record in memory). File-level
     problems (missing column, unreadable) raise ``FairdeidError``; record-level problems become
     ``InputRecord.error``."""
     stream = open_input(
         path, text_column=text_column, id_column=id_column, patient_column=patient_column,
-        keep_columns=keep_columns, recursive=recursive,
+        keep_columns=keep_columns, recursive=recursive, delimiter=delimiter,
     )
     return InputSet(
         stream.kind, stream.path, list(stream.iter_records()), columns=list(stream.columns),
@@ -713,6 +755,7 @@ class Columns:
     text: str = "text"
     id: str | None = None
     patient: str | None = None
+    delimiter: str = ","
 
     def named(self) -> list[str]:
         return [c for c in (self.text, self.id, self.patient) if c]
@@ -794,11 +837,12 @@ def jsonl_rows(path: Path, data: bytes, first_row: int) -> Iterator[Document | R
         row += 1
 
 
-def csv_header(path: Path) -> tuple[list[str], int]:
+def csv_header(path: Path, delimiter: str = ",") -> tuple[list[str], int]:
     """The header's column names and its length in bytes (rows start after it)."""
     with path.open("rb") as handle:
         raw = handle.readline()
-    header = next(csv.reader([raw.decode("utf-8-sig", errors="replace")]), [])
+    header = next(csv.reader([raw.decode("utf-8-sig", errors="replace")], delimiter=delimiter),
+                  [])
     return [h.strip() for h in header], len(raw)
 
 
@@ -821,10 +865,10 @@ def csv_rows(
     path: Path, data: bytes, first_row: int, n_rows: int, columns: Columns
 ) -> Iterator[Document | RecordError]:
     """``n_rows`` records from ``data``, a slice of ``path`` that starts at row ``first_row``."""
-    header, _ = csv_header(path)
+    header, _ = csv_header(path, columns.delimiter)
     # Undecodable bytes become U+FFFD, as in planning, so both passes see the same records.
     text = data.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=columns.delimiter)
     for row in range(first_row, first_row + n_rows):
         where = row_locator(path, row)
         try:

@@ -223,8 +223,8 @@ class OutputWriter:
         columns = list(inputs.columns)
         self._chosen = [i for i, c in enumerate(columns) if c in fixed or c in self._kept]
         self._text_at = columns.index(inputs.text_column or "")
-        dialect = csv.excel_tab if inputs.path.suffix.lower() == ".tsv" else csv.excel
-        self._csv = csv.writer(handle, dialect=dialect)
+        # the input's separator: a semicolon file comes back with semicolons
+        self._csv = csv.writer(handle, dialect=csv.excel, delimiter=inputs.delimiter)
         self._csv.writerow([columns[i] for i in self._chosen])
 
     def write(self, rec: InputRecord, text: str) -> None:
