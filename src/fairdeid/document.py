@@ -157,7 +157,10 @@ class Document:
             raise InvalidSpanError("record is not a JSON object")
         if "text" not in data:
             raise InvalidSpanError("record has no 'text' field")
-        doc_id = data.get("id", default_id)
+        doc_id = data.get("id")
+        if doc_id is None or (default_id is not None and isinstance(doc_id, str)
+                              and not doc_id.strip()):
+            doc_id = default_id  # null or blank is no id: the caller's (a line's) id
         if doc_id is None:
             raise InvalidSpanError("record has no 'id' field")
         meta = data.get("meta") or {}

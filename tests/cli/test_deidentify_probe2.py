@@ -84,3 +84,96 @@ def test_batch_reads_a_semicolon_csv(tmp_path: Path) -> None:
             for r in rows if r.document] == [("n1", "a; b", "p1"), ("n2", "c, d", "p2")]
     with pytest.raises(ConfigError, match="--delimiter semicolon"):
         plan_chunks(src, "csv", 10, Columns(text="note"))
+
+
+# -- items 3 and 4: patient ids and null ids agree between deidentify and batch ------------------
+
+KEY = "probe2-key-Zq7Xv2Lp9Rk4Wm8Ty3Hn6Bc1Df5Gj0Ks"
+
+
+def _records() -> list[dict[str, object]]:
+    return [
+        {"id": "a1", "patient_id": "p1", "text": "Dr. Lee saw her on 2021-03-04."},
+        {"id": "a2", "patient_id": "p1", "text": "Dr. Lee again on 2021-03-09."},
+        {"id": "b1", "patient_id": "p2", "text": "Dr. Lee saw him on 2021-03-04."},
+        {"id": None, "text": "Dr. Lee, 2021-01-01."},
+        {"id": "", "text": "Dr. Lee, 2021-01-02."},
+        {"id": "   ", "text": "Dr. Lee, 2021-01-03."},
+    ]
+
+
+def _batch(tmp_path: Path, src: Path) -> dict[str, str]:
+    from fairdeid.pipeline import load_config
+    from fairdeid.scale.job import run_batch
+    from fairdeid.scale.worker import JobSpec
+
+    config = load_config({"pipeline": {"detectors": ["toy"]},
+                          "resolve": {"name_titles": "keep"}, "replace": {"mode": "surrogate"}})
+    spec = JobSpec(input=str(src), fmt="jsonl", output=str(tmp_path / "batch"), config=config)
+    run_batch(spec, chunk_size=10, engine="local")
+    rows = [json.loads(line) for part in sorted((tmp_path / "batch").glob("part-*.jsonl"))
+            for line in part.read_text("utf-8").splitlines()]
+    return {r["id"]: r["text"] for r in rows}
+
+
+def test_deidentify_and_batch_give_a_top_level_patient_id_one_date_shift(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAIRDEID_KEY", KEY)
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in _records()[:3]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = _run(str(src), "-o", str(out), "--config", str(toy_config_file),
+                  "--mode", "surrogate")
+    assert result.exit_code == 0, result.output
+    cli = {r["id"]: r["text"] for r in map(json.loads, out.read_text("utf-8").splitlines())}
+    batch = _batch(tmp_path, src)
+    # same key, same patient scope: both commands write the same surrogates and dates
+    assert batch == cli
+    # and the patient's two notes moved by one shift (5 days apart before and after)
+    import datetime as dt
+    import re
+
+    def day(text: str) -> dt.date:
+        found = re.search(r"\d{4}-\d{2}-\d{2}", text)
+        assert found is not None
+        return dt.date.fromisoformat(found.group(0))
+
+    assert (day(cli["a2"]) - day(cli["a1"])).days == 5
+
+
+def test_a_null_or_blank_id_is_no_id_in_every_reader(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    from fairdeid.corpora.jsonl import iter_jsonl
+    from fairdeid.scale.sources import Chunk, Columns, read_chunk
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in _records()[3:]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = _run(str(src), "-o", str(out), "--config", str(toy_config_file),
+                  "--spans-out", str(tmp_path / "spans.jsonl"))
+    assert result.exit_code == 0, result.output
+    ids = [json.loads(line)["id"] for line in out.read_text("utf-8").splitlines()]
+    assert ids == ["in-1", "in-2", "in-3"]
+    spans_ids = [json.loads(line)["id"]
+                 for line in (tmp_path / "spans.jsonl").read_text("utf-8").splitlines()]
+    assert spans_ids == ids
+    rows = read_chunk(src, "jsonl", Chunk(0, 0, 3, 0, src.stat().st_size), Columns())
+    assert [r.document.id for r in rows if r.document] == ["row-0", "row-1", "row-2"]
+    assert [d.id for d in iter_jsonl(src)] == ["in-1", "in-2", "in-3"]  # type: ignore[union-attr]
+
+
+def test_the_service_treats_a_blank_id_as_none(toy_config: dict[str, object]) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from fairdeid.pipeline import Pipeline
+    from fairdeid.serve.api import create_app
+
+    app_ = create_app(Pipeline.from_config(toy_config), background_load=False)
+    with TestClient(app_) as client:
+        body = {"documents": [{"id": "  ", "text": "Dr. Lee"}, {"id": None, "text": "x"}]}
+        got = client.post("/v1/deidentify", json=body)
+    assert got.status_code == 200, got.text
+    assert [d["id"] for d in got.json()["documents"]] == ["doc-0", "doc-1"]

@@ -394,7 +394,8 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
         raise RecordError(locator, BAD_PATIENT_ID)
     if not patient_id_ok(obj.get("id")):
         raise RecordError(locator, BAD_ID)
-    doc_id = str(obj["id"]) if obj.get("id") is not None else default_id
+    # null or blank is no id, as in batch and the service: the record gets its line's id
+    doc_id = default_id if _blank(obj.get("id")) else str(obj["id"])
     return Document(id=doc_id, text=text, meta=meta), obj
 
 
@@ -627,7 +628,8 @@ def _csv_document(cells: list[str], columns: list[str], wanted: CsvColumns, n: i
     row = dict(zip(columns, cells, strict=True))
     doc_id = row.get(wanted.id, "") if wanted.id else ""
     meta = {"patient_id": row[wanted.patient]} if wanted.patient else {}
-    return Document(id=doc_id or f"row-{n}", text=row[wanted.text or ""], meta=meta)
+    return Document(id=f"row-{n}" if _blank(doc_id) else doc_id, text=row[wanted.text or ""],
+                    meta=meta)
 
 
 def _csv_record(
@@ -790,11 +792,25 @@ def _checked(where: str, doc: Document) -> Document | RecordError:
     return doc
 
 
+def _lift_patient_id(data: dict[str, Any]) -> None:
+    """Move a top-level ``patient_id`` into ``meta`` unless ``meta`` names one already."""
+    if "patient_id" not in data:
+        return
+    top = data.pop("patient_id")
+    meta = data.get("meta")
+    if meta is None:
+        meta = {}
+    if isinstance(meta, dict) and "patient_id" not in meta:
+        data["meta"] = {**meta, "patient_id": top}
+
+
 def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | RecordError:
     """A JSONL record as a document; input spans are dropped (the pipeline finds its own).
 
     A blank or null ``id`` becomes ``default_id`` and a blank ``meta.patient_id`` is dropped:
-    either would otherwise put unrelated notes in one shared surrogate scope.
+    either would otherwise put unrelated notes in one shared surrogate scope. A top-level
+    ``patient_id`` counts when ``meta`` has none, as in deidentify: the two commands must give a
+    patient the same surrogates and date shift.
     """
     try:
         if isinstance(data, dict) and not isinstance(data.get("text"), str):
@@ -805,6 +821,7 @@ def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | Reco
                 raise FairdeidError(BAD_ID)
             if _blank(data.get("id")):
                 data["id"] = default_id
+            _lift_patient_id(data)
             meta = data.get("meta")
             if isinstance(meta, dict) and "patient_id" in meta and _blank(meta["patient_id"]):
                 data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}

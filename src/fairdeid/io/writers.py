@@ -139,12 +139,17 @@ def _jsonl_output(rec: InputRecord, text: str, keep: frozenset[str]) -> dict[str
     """
     obj: dict[str, Any] = rec.raw
     out: dict[str, Any] = {}
-    if "id" not in obj and rec.document is not None:
-        out["id"] = rec.document.id
+    raw_id = obj.get("id")
+    if raw_id is not None and not (isinstance(raw_id, str) and not raw_id.strip()):
+        out["id"] = raw_id  # as written (an integer stays one)
+    elif rec.document is not None:
+        out["id"] = rec.document.id  # the generated one: the record had none, null or ""
     for key, value in obj.items():
         if key == "text":
             out["text"] = text
-        elif key == "id" or (key in keep and key != "spans"):
+        elif key == "id":
+            continue
+        elif key in keep and key != "spans":
             # input-coordinate spans would be wrong for the new text: never kept
             out[key] = value
         elif key == "meta" and isinstance(value, dict):
