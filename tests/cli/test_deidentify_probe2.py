@@ -177,3 +177,60 @@ def test_the_service_treats_a_blank_id_as_none(toy_config: dict[str, object]) ->
         got = client.post("/v1/deidentify", json=body)
     assert got.status_code == 200, got.text
     assert [d["id"] for d in got.json()["documents"]] == ["doc-0", "doc-1"]
+
+
+# -- item 5: Ctrl-C says how to continue ---------------------------------------------------------
+
+
+def _crashing_input(tmp_path: Path) -> Path:
+    src = tmp_path / "in.jsonl"
+    texts = ["Dr. Lee 2021-01-01", "Dr. Kim 2021-01-02", "CRASH Dr. Ode", "Dr. Ray 2021-01-04"]
+    src.write_text("".join(json.dumps({"id": f"n{i}", "text": t}) + "\n"
+                           for i, t in enumerate(texts)), encoding="utf-8")
+    return src
+
+
+def test_ctrl_c_prints_the_exact_resume_command_and_it_finishes_the_run(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+    import sys
+
+    src = _crashing_input(tmp_path)
+    out = tmp_path / "out dir" / "out.jsonl"
+    args = ["deidentify", str(src), "-o", str(out), "--config", str(toy_config_file),
+            "--batch-size", "1"]
+    monkeypatch.setattr(sys, "argv", ["/usr/bin/fairdeid", *args])
+    monkeypatch.setenv("TOY_CRASH", "1")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 130
+    assert "interrupted after 2 records" in result.output
+    command = result.output.split("run the same command with --resume:")[1].split("\n")[1].strip()
+    assert command == "fairdeid " + shlex.join([*args, "--resume"])
+    assert "Lee" not in result.output and "Ode" not in result.output
+    monkeypatch.delenv("TOY_CRASH")
+    resumed = runner.invoke(app, shlex.split(command)[1:])
+    assert resumed.exit_code == 0, resumed.output
+    assert "resuming: 2 records already done" in resumed.output
+    assert [json.loads(x)["id"] for x in out.read_text("utf-8").splitlines()] == [
+        "n0", "n1", "n2", "n3"]
+
+
+def test_ctrl_c_without_an_output_file_says_nothing_was_saved(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOY_CRASH", "1")
+    result = _run(str(_crashing_input(tmp_path)), "--config", str(toy_config_file))
+    assert result.exit_code == 130
+    assert "nothing was saved to resume from (no -o)" in result.output
+
+
+def test_ctrl_c_with_a_random_surrogate_key_says_a_resume_cannot_work(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FAIRDEID_KEY", raising=False)
+    monkeypatch.setenv("TOY_CRASH", "1")
+    result = _run(str(_crashing_input(tmp_path)), "-o", str(tmp_path / "o.jsonl"),
+                  "--config", str(toy_config_file), "--mode", "surrogate")
+    assert result.exit_code == 130
+    assert "random surrogate key" in result.output and "without --resume" in result.output

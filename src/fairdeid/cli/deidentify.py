@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -641,7 +641,7 @@ def deidentify(
         _run(input_path, output, options)
         return
     with _stdin_as_path(fmt) as path:
-        _run(path, output, options)
+        _run(path, output, replace(options, stdin=True))
 
 
 @dataclass(frozen=True)
@@ -666,6 +666,52 @@ class _Options:
     as_json: bool
     lang: str | None = None
     delimiter: str | None = None
+    stdin: bool = False
+
+
+def _resume_hint(req: _Request, o: _Options, pipeline: Pipeline, done: int) -> str:
+    """What an interrupted run tells its user: how much is saved and the exact way on.
+
+    Why spelled out: the checkpoint is hidden beside the output, and a resume must repeat the
+    input, the output and every option (a changed one is refused), which nobody remembers after
+    a Ctrl-C.
+    """
+    head = f"interrupted after {plural(done, 'record')}"
+    if req.output is None or o.stdin:
+        where = "stdin input" if o.stdin else "no -o"
+        return f"{head}; nothing was saved to resume from ({where}): run the command again"
+    if pipeline.replacer.mode == "surrogate" and _random_key(pipeline):
+        return (f"{head}; progress was made with a random surrogate key, which a resume cannot "
+                "reuse: run the command again without --resume (set $FAIRDEID_KEY from "
+                "`fairdeid keygen` first so that re-runs agree)")
+    return (f"{head}; progress is saved beside {_printable(req.output)}. To continue, run the "
+            f"same command with --resume:\n  {_resume_command()}")
+
+
+def _random_key(pipeline: Pipeline) -> bool:
+    """Whether the surrogate key was drawn at random for this process (no key configured)."""
+    table = pipeline.config.get("replace")
+    table = table if isinstance(table, dict) else {}
+    if table.get("key"):
+        return False
+    return not os.environ.get(str(table.get("key_env") or "FAIRDEID_KEY"))
+
+
+def _resume_command() -> str:
+    """This command line with ``--resume`` (the generic form when it is not at hand)."""
+    import shlex
+
+    args = sys.argv[1:]
+    if "deidentify" not in args:
+        return "fairdeid deidentify INPUT -o OUTPUT [the same options] --resume"
+    if "--resume" not in args:
+        args = [*args, "--resume"]
+    return "fairdeid " + " ".join(shlex.quote(a) for a in args)
+
+
+def _printable(path: Path) -> str:
+    """A path safe to print (undecodable bytes escaped)."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _run(input_path: Path, output: Path | None, o: _Options) -> None:
@@ -740,6 +786,10 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         ckpt.close()  # progress kept for --resume; the output is free for the next run
         if isinstance(exc, FairdeidError):  # the input became unreadable mid-run: resumable
             raise fail(str(exc)) from None
+        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C: say how to go on (130 = SIGINT)
+            console.print(f"[yellow]{escape(_resume_hint(req, o, pipeline, tally.done))}"
+                          "[/yellow]", soft_wrap=True)
+            raise typer.Exit(130) from None
         raise
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
     summary = _summary(tally, ckpt, req, time.perf_counter() - started)
