@@ -57,7 +57,7 @@ def batch(
     delimiter: Annotated[
         str | None,
         typer.Option("--delimiter", metavar="CHAR", help="CSV field separator: a character or "
-                     "comma | semicolon | tab | pipe (default: comma)"),
+                     "comma | semicolon | tab | pipe (default: tab for .tsv, else comma)"),
     ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
@@ -162,7 +162,7 @@ def batch(
             fmt=detect_format(input_path, fmt),
             output=str(output.resolve()),
             columns=Columns(text=text_column, id=id_column, patient=patient_column,
-                            delimiter=csv_delimiter(delimiter)),
+                            delimiter=csv_delimiter(delimiter, input_path)),
             out_format=output_format,  # type: ignore[arg-type]
             config=load_config(config) if lang is None else with_language(config, lang),
             mode=mode,
