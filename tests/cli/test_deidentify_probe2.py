@@ -234,3 +234,20 @@ def test_ctrl_c_with_a_random_surrogate_key_says_a_resume_cannot_work(
                   "--config", str(toy_config_file), "--mode", "surrogate")
     assert result.exit_code == 130
     assert "random surrogate key" in result.output and "without --resume" in result.output
+
+
+def test_ctrl_c_during_batch_says_to_rerun_the_same_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fairdeid.scale.job as job
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(job, "run_batch", interrupted)
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Dr. Lee"}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(src), str(tmp_path / "out"), "--local",
+                                 "-d", "rules"])
+    assert result.exit_code == 130
+    assert "run the same command again (without --restart)" in result.output

@@ -33,8 +33,8 @@ def test_a_bad_score_in_a_csv_corpus_is_a_record_error_without_the_value(tmp_pat
 
     path = tmp_path / "gold.csv"
     spans = json.dumps([{"start": 0, "end": 7, "label": "PATIENT", "score": CANARY}])
-    path.write_text("id,text,spans\n" + f'g1,{CANARY} seen,"{spans.replace(chr(34), chr(34) * 2)}"\n'
-                    + "g2,fine,\n", encoding="utf-8")
+    quoted = spans.replace('"', '""')
+    path.write_text(f'id,text,spans\ng1,{CANARY} seen,"{quoted}"\ng2,fine,\n', encoding="utf-8")
     items = list(iter_csv(path, spans_column="spans"))
     assert isinstance(items[0], RecordError) and CANARY not in items[0].reason
     assert not isinstance(items[1], RecordError)

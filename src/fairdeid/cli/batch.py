@@ -217,6 +217,11 @@ def batch(
         raise fail(str(exc)) from None
     except IncompleteRunError as exc:
         raise fail(str(exc), code=1) from None
+    except KeyboardInterrupt:  # Ctrl-C: finished parts stay; say how to go on (130 = SIGINT)
+        note("interrupted: finished part files are kept in the output directory. To continue, "
+             "run the same command again (without --restart); its rows already done are not "
+             "redone.", "yellow")
+        raise typer.Exit(130) from None
     note(
         f"{plural(report.rows_ok, 'row')} de-identified, {report.rows_error:,} in errors.jsonl, "
         f"{plural(report.chunks, 'chunk')} ({report.chunks_skipped} resumed) in "
