@@ -103,3 +103,12 @@ def test_a_name_in_capitals_gets_the_same_name() -> None:
                                             ("John Smith", "PATIENT"), ("Smith", "PATIENT")])
     surname, given = a.split(", ")
     assert a.isupper() and b == f"{given.title()} {surname.title()}" and c == surname.title()
+
+
+def test_one_number_under_two_labels_gets_one_surrogate() -> None:
+    rep = replacer()
+    text = "Tel 617-555-0142, fax (617) 555-0142. MRN 4455667, ID 4455667."
+    tel, fax, mrn, idnum = surrogates(rep, text, [
+        ("617-555-0142", "PHONE"), ("(617) 555-0142", "FAX"),
+        ("4455667", "MEDICALRECORD"), ("4455667", "IDNUM")])
+    assert digits(tel) == digits(fax) and mrn == idnum != "4455667"

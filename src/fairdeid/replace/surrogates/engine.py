@@ -29,7 +29,7 @@ from fairdeid.replace.store import (
 from fairdeid.replace.surrogates.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.dates import note_language
-from fairdeid.replace.surrogates.identity import draw, layout_free, pour, written
+from fairdeid.replace.surrogates.identity import draw, family, layout_free, pour, written
 from fairdeid.replace.surrogates.names import (
     NAME_LABELS,
     NameMaker,
@@ -349,13 +349,14 @@ class SurrogateEngine:
         value = written(label, original)
         if value is None:
             return None
-        group = f"{coarse_label(label)}:{label}:{locale}:value"
+        kind = family(label, coarse_label(label))
+        group = f"{kind}:{locale}:value"
         cached = self.store.lookup(scope, group, value.key)
         if cached is not None:
             return pour(value, cached)
         surrogate = value.key
         for attempt in range(12):
-            rng = self.store.rng(scope, label, "value", value.key, str(attempt))
+            rng = self.store.rng(scope, kind, "value", value.key, str(attempt))
             surrogate = draw(label, value.key, rng, locale)
             if attempt < 11 and surrogate == value.key:
                 continue

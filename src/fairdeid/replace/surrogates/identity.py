@@ -8,6 +8,8 @@ is the value's letters and digits (upper-cased; for phones, after a "+CC" countr
 is kept as written): the surrogate is drawn once for that identity and then written in each
 original's own layout (separators in place, the original's case at each position).
 
+Phones and faxes share their surrogates, and so do all identifier labels (``family``).
+
 Which kind of national number a value is (a checksum to keep valid) is decided from the
 identity and the label only, never from the layout, so both spellings take the same path. The
 one number recognised by its layout alone, the US SSN, is therefore taken as one when the span
@@ -44,6 +46,13 @@ def layout_free(label: str, coarse: str) -> bool:
     """Whether spans of ``label`` (coarse group ``coarse``) are identified by value, not by
     their written layout."""
     return label in _NUMBER_LABELS or coarse == "ID"
+
+
+def family(label: str, coarse: str) -> str:
+    """The labels that share surrogates for one value: a number labelled PHONE in one note and
+    FAX in the next ("Tel/Fax: ..."), or MEDICALRECORD here and IDNUM there (a detector's fine
+    ID label is often a guess), is still one number."""
+    return "PHONE" if label in _NUMBER_LABELS else coarse
 
 
 def written(label: str, original: str) -> Written | None:
