@@ -251,3 +251,20 @@ def test_ctrl_c_during_batch_says_to_rerun_the_same_command(
                                  "-d", "rules"])
     assert result.exit_code == 130
     assert "run the same command again (without --restart)" in result.output
+
+
+def test_spans_out_says_it_holds_the_original_notes_and_is_owner_only(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    import os
+    import re
+
+    help_text = re.sub(r"[\s│]+", " ", runner.invoke(app, ["deidentify", "--help"]).output)
+    assert "the ORIGINAL notes (with their PHI and meta)" in help_text
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": NOTE}) + "\n", encoding="utf-8")
+    spans = tmp_path / "spans.jsonl"
+    result = _run(str(src), "-o", str(tmp_path / "o.jsonl"), "--config", str(toy_config_file),
+                  "--spans-out", str(spans))
+    assert result.exit_code == 0, result.output
+    assert os.stat(spans).st_mode & 0o077 == 0

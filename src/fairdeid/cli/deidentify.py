@@ -539,7 +539,9 @@ def deidentify(
     spans_out: Annotated[
         Path | None,
         typer.Option(
-            "--spans-out", metavar="FILE", help="Write canonical JSONL with detected spans"
+            "--spans-out", metavar="FILE",
+            help="Write canonical JSONL with detected spans: the ORIGINAL notes (with their PHI "
+            "and meta) and the spans found, for review; store it like the input (owner-only)",
         ),
     ] = None,
     text_column: Annotated[
