@@ -112,3 +112,11 @@ def test_one_number_under_two_labels_gets_one_surrogate() -> None:
         ("617-555-0142", "PHONE"), ("(617) 555-0142", "FAX"),
         ("4455667", "MEDICALRECORD"), ("4455667", "IDNUM")])
     assert digits(tel) == digits(fax) and mrn == idnum != "4455667"
+
+
+def test_spaces_around_a_patient_id_do_not_make_another_patient() -> None:
+    rep = replacer()
+    [a] = surrogates(rep, "Seen 2021-03-04.", [("2021-03-04", "DATE")], pid="p1")
+    [b] = surrogates(rep, "Seen 2021-03-04.", [("2021-03-04", "DATE")], pid=" p1 ")
+    [c] = surrogates(rep, "Seen 2021-03-04.", [("2021-03-04", "DATE")], pid="p1\t")
+    assert a == b == c
