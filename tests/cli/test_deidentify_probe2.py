@@ -268,3 +268,19 @@ def test_spans_out_says_it_holds_the_original_notes_and_is_owner_only(
                   "--spans-out", str(spans))
     assert result.exit_code == 0, result.output
     assert os.stat(spans).st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("flag", ["--id-column", "--patient-column"])
+def test_the_text_column_cannot_be_the_id_or_patient_column(
+    tmp_path: Path, toy_config_file: Path, flag: str
+) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(f'note,x\n"{NOTE}",1\n', encoding="utf-8")
+    result = _run(str(src), "-o", str(tmp_path / "o.csv"), "--config", str(toy_config_file),
+                  "--text-column", "note", flag, "note")
+    assert result.exit_code == 2 and f"{flag} names the text column" in result.output
+    out = tmp_path / "batch"
+    result = runner.invoke(app, ["batch", str(src), str(out), "--local", "-d", "rules",
+                                 "--text-column", "note", flag, "note"])
+    assert result.exit_code == 2 and f"{flag} names the text column" in result.output
+    assert not out.exists()

@@ -574,7 +574,19 @@ def _swallowed_row(
     return None
 
 
+def check_text_apart(text: str | None, id_column: str | None, patient: str | None) -> None:
+    """Refuse an id or patient column that is the text column: the note would be copied, as
+    it came in, into the output's id (or made a patient id)."""
+    for name, flag in ((id_column, "--id-column"), (patient, "--patient-column")):
+        if text and name == text:
+            raise ConfigError(
+                f"{flag} names the text column: the note itself would become the record's "
+                f"{'id, copied unchanged to the output' if flag == '--id-column' else 'patient id'}"
+            )
+
+
 def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
+    check_text_apart(wanted.text, wanted.id, wanted.patient)
     named = [
         (wanted.text, "--text-column"),
         (wanted.id, "--id-column"),
@@ -758,6 +770,9 @@ class Columns:
     id: str | None = None
     patient: str | None = None
     delimiter: str = ","
+
+    def __post_init__(self) -> None:
+        check_text_apart(self.text, self.id, self.patient)
 
     def named(self) -> list[str]:
         return [c for c in (self.text, self.id, self.patient) if c]
