@@ -284,3 +284,31 @@ def test_the_text_column_cannot_be_the_id_or_patient_column(
                                  "--text-column", "note", flag, "note"])
     assert result.exit_code == 2 and f"{flag} names the text column" in result.output
     assert not out.exists()
+
+
+def test_parquet_ids_and_patient_ids_of_other_types(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from fairdeid.scale.sources import Columns, plan_chunks, read_chunk
+
+    src = tmp_path / "in.parquet"
+    texts = ["a", "b", "c", "d"]
+    table = pa.table({
+        "text": texts,
+        "pid": pa.array([1.0, float("nan"), None, 2.5], pa.float64()),
+        "flag": [True, True, False, True],
+        "id": pa.array([{"name": "Ann Lee"}, None, None, None]),
+    })
+    pq.write_table(table, src)
+    floats = Columns(text="text", patient="pid")
+    [chunk] = plan_chunks(src, "parquet", 10, floats)
+    rows = read_chunk(src, "parquet", chunk, floats)
+    got = [r.document.patient_id if r.document else r.error for r in rows]
+    # 1.0 is patient "1" (as in a CSV); NaN and null are no patient; a fraction is refused
+    assert got[:3] == ["1", None, None] and "must be a string or an integer" in str(got[3])
+    booleans = read_chunk(src, "parquet", chunk, Columns(text="text", patient="flag"))
+    assert all(r.document is None for r in booleans)  # True would be one patient for all
+    structs = read_chunk(src, "parquet", chunk, Columns(text="text", id="id"))
+    assert structs[0].document is None and "Ann" not in str(structs[0].error)
+    assert [r.document.id for r in structs[1:]] == ["row-1", "row-2", "row-3"]  # type: ignore[union-attr]

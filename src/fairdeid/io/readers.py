@@ -20,6 +20,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -884,13 +885,38 @@ def _row_from_values(
     text = values.get(columns.text)
     if not isinstance(text, str):
         return RecordError(where, f"column {columns.text!r} is empty or not text")
-    raw_id = values.get(columns.id) if columns.id else None
+    raw_id = _cell_id(values.get(columns.id) if columns.id else None)
+    if raw_id is _NOT_AN_ID:
+        return RecordError(where, f"column {columns.id!r}: {BAD_ID}")
     doc_id = f"row-{row}" if _blank(raw_id) else str(raw_id)
     meta: dict[str, Any] = {}
     # Only a named patient column gives a patient scope; a blank cell gives none (never "").
-    if columns.patient and not _blank(values.get(columns.patient)):
-        meta["patient_id"] = str(values[columns.patient])
+    pid = _cell_id(values.get(columns.patient)) if columns.patient else None
+    if pid is _NOT_AN_ID:
+        return RecordError(where, f"column {columns.patient!r}: {BAD_PATIENT_ID}")
+    if not _blank(pid):
+        meta["patient_id"] = str(pid)
     return _checked(where, Document(id=doc_id, text=text, meta=meta))
+
+
+_NOT_AN_ID = object()
+
+
+def _cell_id(value: Any) -> Any:
+    """A Parquet cell as an id: a string or an integer as it is, a whole float as its integer
+    (``1.0`` is patient 1, as in a CSV), a missing one (``None``, NaN) as None; anything else
+    (a boolean, a fraction, a list, a struct) is ``_NOT_AN_ID``: ``str()`` of it would put every
+    row holding ``True`` or ``nan`` in one surrogate scope, and copy a struct's content into the
+    output's id."""
+    if value is None or isinstance(value, str) or (
+            isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return int(value)
+    return _NOT_AN_ID
 
 
 def csv_rows(
