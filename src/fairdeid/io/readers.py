@@ -184,6 +184,8 @@ class InputSet:
     fingerprint: str = ""
     #: Every path the input occupies (files read, entries skipped): output must land on none.
     sources: list[Path] = field(default_factory=list)
+    #: CSV only: the field separator (the output uses it too).
+    delimiter: str = ","
 
     def iter_records(self) -> Iterator[InputRecord]:
         return iter(self.records)
@@ -756,7 +758,7 @@ def read_input(
     return InputSet(
         stream.kind, stream.path, list(stream.iter_records()), columns=list(stream.columns),
         text_column=stream.text_column, id_column=stream.id_column,
-        fingerprint=stream.fingerprint, sources=list(stream.sources),
+        fingerprint=stream.fingerprint, sources=list(stream.sources), delimiter=stream.delimiter,
     )
 
 

@@ -323,9 +323,9 @@ class SurrogateEngine:
             if part is not None:
                 return SpanSurrogate(part, locale)
         if self.shape == "keep" and layout_free(label, coarse_label(label)):
-            text = self._by_value(label, scope, original, locale)
-            if text is not None:
-                return SpanSurrogate(text, locale)
+            by_value = self._by_value(label, scope, original, locale)
+            if by_value is not None:
+                return SpanSurrogate(by_value, locale)
         group = f"{coarse_label(label)}:{label}:{locale}"
         norm = fold(original)
         cached = self.store.lookup(scope, group, norm)
