@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +121,22 @@ def test_spaces_around_a_patient_id_do_not_make_another_patient() -> None:
     [b] = surrogates(rep, "Seen 2021-03-04.", [("2021-03-04", "DATE")], pid=" p1 ")
     [c] = surrogates(rep, "Seen 2021-03-04.", [("2021-03-04", "DATE")], pid="p1\t")
     assert a == b == c
+
+
+def test_the_mapping_file_is_never_written_through_a_symlink(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fairdeid.errors import ConfigError
+
+    monkeypatch.setenv("FAIRDEID_MAPPING_KEY", "a mapping passphrase for tests")
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("", encoding="utf-8")
+    link = tmp_path / "map.fdm"
+    link.symlink_to(target)
+    with pytest.raises(ConfigError, match="is a symlink"):
+        replacer(mapping_file=str(link))
+    dangling = tmp_path / "map2.fdm"
+    dangling.symlink_to(tmp_path / "created-through-the-link")
+    with pytest.raises(ConfigError, match="is a symlink"):
+        replacer(mapping_file=str(dangling))
+    assert target.read_text("utf-8") == "" and not (tmp_path / "created-through-the-link").exists()
