@@ -312,3 +312,23 @@ def test_parquet_ids_and_patient_ids_of_other_types(tmp_path: Path) -> None:
     structs = read_chunk(src, "parquet", chunk, Columns(text="text", id="id"))
     assert structs[0].document is None and "Ann" not in str(structs[0].error)
     assert [r.document.id for r in structs[1:]] == ["row-1", "row-2", "row-3"]  # type: ignore[union-attr]
+
+
+def test_a_resume_with_another_delimiter_is_refused_but_the_default_spelled_out_is_not(
+    tmp_path: Path, toy_config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in.csv"  # one column: it parses under any separator
+    src.write_text("text\nDr. Lee 2021-01-01\nCRASH\nDr. Kim\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    args = [str(src), "-o", str(out), "--config", str(toy_config_file), "--batch-size", "1"]
+    for first, other, same in ((";", "|", "semicolon"), (None, ";", "comma")):
+        monkeypatch.setenv("TOY_CRASH", "1")
+        given = [] if first is None else ["--delimiter", first]
+        assert _run(*args, *given).exit_code == 130
+        monkeypatch.delenv("TOY_CRASH")
+        refused = _run(*args, "--delimiter", other, "--resume")
+        assert refused.exit_code == 2 and "settings" in refused.output, refused.output
+        resumed = _run(*args, "--delimiter", same, "--resume")
+        assert resumed.exit_code == 0, resumed.output
+        assert "resuming: 1 record already done" in resumed.output
+        out.unlink()

@@ -720,7 +720,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     from fairdeid.cli.extras import missing_extra_is_an_error, require_pipeline
     from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
     from fairdeid.io.fingerprint import Fingerprint, settings_digest
-    from fairdeid.io.readers import detect_kind, open_input
+    from fairdeid.io.readers import csv_delimiter, detect_kind, open_input
     from fairdeid.io.writers import OutputWriter, atomic_text, check_targets
 
     started = time.perf_counter()
@@ -758,8 +758,8 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         # before --text-column defaulted to "text".
         text_col = o.text_column if detect_kind(input_path) == "csv" else None
         columns: list[str | None] = [text_col, o.id_column, o.patient_column]
-        if o.delimiter is not None:  # (absent when not given: earlier checkpoints stay valid)
-            columns.append(inputs.delimiter)
+        if inputs.kind == "csv" and inputs.delimiter != csv_delimiter(None, input_path):
+            columns.append(inputs.delimiter)  # only when not the default: old checkpoints stay
         settings = _settings(pipeline, o.preset, columns, recursive=o.recursive)
         ckpt = Checkpoint(
             req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings)),
