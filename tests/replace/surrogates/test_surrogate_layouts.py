@@ -140,3 +140,12 @@ def test_the_mapping_file_is_never_written_through_a_symlink(
     with pytest.raises(ConfigError, match="is a symlink"):
         replacer(mapping_file=str(dangling))
     assert target.read_text("utf-8") == "" and not (tmp_path / "created-through-the-link").exists()
+
+
+def test_a_zip_or_state_written_alone_gets_its_address_surrogate() -> None:
+    text = "ZIP 02114 first. Lives in Boston, MA 02114. ZIP 02114 again. State: MA."
+    lone_zip, city, state, zip_, zip2, lone_state = surrogates(replacer(), text, [
+        ("02114", "ZIP"), ("Boston", "CITY"), ("MA", "STATE"), ("02114", "ZIP"),
+        ("02114", "ZIP"), ("MA", "STATE")])
+    assert lone_zip == zip_ == zip2 != "02114"
+    assert lone_state == state

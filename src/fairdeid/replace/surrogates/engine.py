@@ -317,9 +317,14 @@ class SurrogateEngine:
             text = maker.make(original, gender, single_is_given=single_is_given,
                               swap_titles=self.gender in ("female", "male"))
             return SpanSurrogate(text, locale, gender)
-        address = addresses.get((span.start, span.end))
+        key = (span.start, span.end)
+        address = addresses.get(key)
+        if address is None and label in ("STATE", "ZIP"):
+            # the same ZIP (or state) written alone elsewhere in the note: the address's
+            # surrogate, not one of its own ("MA 02114" ... "ZIP 02114" is one ZIP)
+            key, address = _same_part_in_an_address(doc, label, original, addresses)
         if address is not None:
-            part = self._address_part(doc, span, address, scope, original, locale)
+            part = self._address_part(doc, Span(*key, label), address, scope, original, locale)
             if part is not None:
                 return SpanSurrogate(part, locale)
         if self.shape == "keep" and layout_free(label, coarse_label(label)):
@@ -387,6 +392,21 @@ class SurrogateEngine:
             if patient_scope(doc) is None:
                 self.store.forget(scope)  # single use: nothing will ever look it up again
         return text, moved, results
+
+
+def _same_part_in_an_address(
+    doc: Document, label: str, original: str, addresses: AddressIndex
+) -> tuple[tuple[int, int], Address | None]:
+    """The first (in text order) STATE or ZIP span of an address in ``doc`` whose text is
+    ``original``, with its address; ``((0, 0), None)`` when there is none."""
+    want = fold(original)
+    for key in sorted(addresses):
+        address = addresses[key]
+        part = address.zip if label == "ZIP" else address.state
+        if part is not None and (part.start, part.end) == key and fold(
+                split_edges(doc.text[part.start : part.end])[1]) == want:
+            return key, address
+    return (0, 0), None
 
 
 def _visible(doc: Document, spans: list[Span]) -> tuple[Document, list[Span]]:
