@@ -317,14 +317,15 @@ class SurrogateEngine:
             text = maker.make(original, gender, single_is_given=single_is_given,
                               swap_titles=self.gender in ("female", "male"))
             return SpanSurrogate(text, locale, gender)
-        key = (span.start, span.end)
-        address = addresses.get(key)
+        where: tuple[int, int] = (span.start, span.end)
+        address = addresses.get(where)
         if address is None and label in ("STATE", "ZIP"):
             # the same ZIP (or state) written alone elsewhere in the note: the address's
             # surrogate, not one of its own ("MA 02114" ... "ZIP 02114" is one ZIP)
-            key, address = _same_part_in_an_address(doc, label, original, addresses)
+            where, address = _same_part_in_an_address(doc, label, original, addresses)
         if address is not None:
-            part = self._address_part(doc, Span(*key, label), address, scope, original, locale)
+            part = self._address_part(doc, Span(where[0], where[1], label), address, scope,
+                                      original, locale)
             if part is not None:
                 return SpanSurrogate(part, locale)
         if self.shape == "keep" and layout_free(label, coarse_label(label)):
