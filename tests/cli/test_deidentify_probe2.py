@@ -332,3 +332,20 @@ def test_a_resume_with_another_delimiter_is_refused_but_the_default_spelled_out_
         assert resumed.exit_code == 0, resumed.output
         assert "resuming: 1 record already done" in resumed.output
         out.unlink()
+
+
+def test_a_meta_that_is_no_object_is_a_record_error_in_both_commands(
+    tmp_path: Path, toy_config_file: Path
+) -> None:
+    from fairdeid.scale.sources import Chunk, Columns, read_chunk
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "patient_id": "p1", "meta": "Ann Lee", "text": "x"})
+                   + "\n" + json.dumps({"id": "b", "text": "Dr. Lee"}) + "\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    result = _run(str(src), "-o", str(out), "--config", str(toy_config_file))
+    assert result.exit_code == 1
+    report = (tmp_path / "o.jsonl.errors.jsonl").read_text("utf-8")
+    assert "'meta' must be an object" in report and "Ann" not in report
+    rows = read_chunk(src, "jsonl", Chunk(0, 0, 2, 0, src.stat().st_size), Columns())
+    assert rows[0].document is None and "'meta' must be an object" in str(rows[0].error)

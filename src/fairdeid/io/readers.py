@@ -390,6 +390,9 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
     if not isinstance(text, str):
         raise RecordError(locator, "record has no string 'text' field")
     raw_meta = obj.get("meta")
+    if raw_meta is not None and not isinstance(raw_meta, dict):
+        # as in batch: a "meta" that is no object cannot hold the patient id it was meant to
+        raise RecordError(locator, "'meta' must be an object")
     meta: dict[str, Any] = dict(raw_meta) if isinstance(raw_meta, dict) else {}
     if "patient_id" in obj and "patient_id" not in meta:
         meta = {**meta, "patient_id": obj["patient_id"]}
