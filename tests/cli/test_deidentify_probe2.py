@@ -349,3 +349,51 @@ def test_a_meta_that_is_no_object_is_a_record_error_in_both_commands(
     assert "'meta' must be an object" in report and "Ann" not in report
     rows = read_chunk(src, "jsonl", Chunk(0, 0, 2, 0, src.stat().st_size), Columns())
     assert rows[0].document is None and "'meta' must be an object" in str(rows[0].error)
+
+
+class _TermDetector:
+    """Tags nothing; sends this process SIGTERM on a note holding "TERM" (a scheduler's stop)."""
+
+    name = "termtoy"
+
+    def detect(self, doc: object) -> list[object]:
+        import os
+        import signal
+
+        if "TERM" in getattr(doc, "text", ""):
+            os.kill(os.getpid(), signal.SIGTERM)
+        return []
+
+    def detect_batch(self, docs: list[object]) -> list[list[object]]:
+        return [self.detect(d) for d in docs]
+
+
+def test_sigterm_keeps_progress_removes_the_temporary_output_and_prints_the_resume_command(
+    tmp_path: Path
+) -> None:
+    import signal
+
+    from fairdeid.detect import register_detector
+
+    register_detector("termtoy", lambda cfg: _TermDetector())
+    config = tmp_path / "c.toml"
+    config.write_text('[pipeline]\ndetectors = ["termtoy"]\n[replace]\nmode = "tag"\n',
+                      encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"n{i}", "text": t}) + "\n"
+                           for i, t in enumerate(["a", "b", "TERM", "c"])), encoding="utf-8")
+    def unhandled(signum: int, frame: object) -> None:
+        # what a run without its own handler meets here (instead of dying with the test run)
+        raise RuntimeError("SIGTERM reached the default handler")
+
+    before = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        result = _run(str(src), "-o", str(tmp_path / "o.jsonl"), "--config", str(config),
+                      "--batch-size", "1")
+        assert signal.getsignal(signal.SIGTERM) is unhandled  # put back after the run
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert result.exit_code == 143, result.output
+    assert "interrupted after 2 records" in result.output and "--resume" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".o.jsonl.fairdeid-checkpoint.jsonl", "c.toml", "in.jsonl"]

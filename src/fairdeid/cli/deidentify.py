@@ -699,6 +699,32 @@ def _random_key(pipeline: Pipeline) -> bool:
     return not os.environ.get(str(table.get("key_env") or "FAIRDEID_KEY"))
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler stopping the job), handled like Ctrl-C."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While records are processed, SIGTERM unwinds like Ctrl-C: the temporary output is
+    removed, the checkpoint kept, and the resume command printed (the default action would
+    kill the process on the spot, leaving a temporary output file and saying nothing)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _resume_command() -> str:
     """This command line with ``--resume`` (the generic form when it is not at hand)."""
     import shlex
@@ -780,6 +806,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     tally = _Tally()
     try:
         with (
+            _terminate_as_interrupt(),
             OutputWriter(inputs, output, keep=req.keep) as writer,
             atomic_text(o.spans_out) as spans,
         ):
@@ -788,10 +815,10 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         ckpt.close()  # progress kept for --resume; the output is free for the next run
         if isinstance(exc, FairdeidError):  # the input became unreadable mid-run: resumable
             raise fail(str(exc)) from None
-        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C: say how to go on (130 = SIGINT)
+        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C or SIGTERM: say how to go on
             console.print(f"[yellow]{escape(_resume_hint(req, o, pipeline, tally.done))}"
                           "[/yellow]", soft_wrap=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(143 if isinstance(exc, _Terminated) else 130) from None
         raise
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
     summary = _summary(tally, ckpt, req, time.perf_counter() - started)
