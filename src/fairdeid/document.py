@@ -97,12 +97,19 @@ class Span:
         except KeyError as exc:
             raise InvalidSpanError(f"span is missing key {exc.args[0]!r}") from None
         attrs = {k: v for k, v in data.items() if k not in _CORE_SPAN_KEYS}
+        raw_score = data.get("score", 1.0)
+        if isinstance(raw_score, bool) or not isinstance(raw_score, int | float | str):
+            raise InvalidSpanError("span 'score' must be a number")
+        try:
+            score = float(raw_score)
+        except ValueError:  # Python's message would quote the value, which may be note text
+            raise InvalidSpanError("span 'score' must be a number") from None
         return cls(
             start=start,
             end=end,
             label=str(label),
             source=str(data.get("source", "gold")),
-            score=float(data.get("score", 1.0)),
+            score=score,
             attrs=attrs,
         )
 
@@ -157,7 +164,10 @@ class Document:
             raise InvalidSpanError("record is not a JSON object")
         if "text" not in data:
             raise InvalidSpanError("record has no 'text' field")
-        doc_id = data.get("id", default_id)
+        doc_id = data.get("id")
+        if doc_id is None or (default_id is not None and isinstance(doc_id, str)
+                              and not doc_id.strip()):
+            doc_id = default_id  # null or blank is no id: the caller's (a line's) id
         if doc_id is None:
             raise InvalidSpanError("record has no 'id' field")
         meta = data.get("meta") or {}

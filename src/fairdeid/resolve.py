@@ -43,6 +43,7 @@ from typing import Protocol, runtime_checkable
 
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
+from fairdeid.invisible import INVISIBLE
 from fairdeid.taxonomy import (
     ALL_LABELS,
     COARSE_TO_FINE,
@@ -81,8 +82,17 @@ def _refine(label: str, group: list[Span]) -> str:
 #: One line break (as ``str.splitlines`` counts them; ``\r\n`` is one).
 _BREAK = r"(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])"
 _LINE_BREAK = re.compile(_BREAK)
-#: A blank line: two or more line breaks with only other whitespace between them.
-_BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*{_BREAK})+")
+#: A blank line: two or more line breaks with only other whitespace between them, or invisible
+#: characters (a line holding only a zero-width space, a BOM or a soft hyphen looks blank to
+#: every reader, so it parts paragraphs as a blank line does).
+_BLANK_LINE = re.compile(
+    rf"{_BREAK}(?:(?:[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|{INVISIBLE.pattern})*{_BREAK})+"
+)
+
+
+def _blank_char(char: str) -> bool:
+    """Whitespace or an invisible character: nothing a reader sees at a piece's edge."""
+    return char.isspace() or INVISIBLE.match(char) is not None
 
 
 def split_at_blank_lines(text: str, span: Span) -> list[Span]:
@@ -97,9 +107,9 @@ def split_at_blank_lines(text: str, span: Span) -> list[Span]:
     bounds = [span.start, *(x for m in cuts for x in (m.start(), m.end())), span.end]
     pieces = []
     for start, end in zip(bounds[::2], bounds[1::2], strict=True):
-        while start < end and text[start].isspace():
+        while start < end and _blank_char(text[start]):
             start += 1
-        while end > start and text[end - 1].isspace():
+        while end > start and _blank_char(text[end - 1]):
             end -= 1
         if end > start:
             pieces.append(replace(span, start=start, end=end))

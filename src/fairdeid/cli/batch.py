@@ -54,6 +54,11 @@ def batch(
         str | None,
         typer.Option(metavar="NAME", help="CSV/Parquet patient id column (consistent surrogates)"),
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", metavar="CHAR", help="CSV field separator: a character or "
+                     "comma | semicolon | tab | pipe (default: tab for .tsv, else comma)"),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
     ] = None,
@@ -135,7 +140,7 @@ def batch(
 
     from fairdeid.cli.extras import require, require_pipeline
     from fairdeid.errors import ConfigError, FairdeidError
-    from fairdeid.io.readers import Columns, detect_format
+    from fairdeid.io.readers import Columns, csv_delimiter, detect_format
     from fairdeid.lang.routing import with_language
     from fairdeid.pipeline import load_config
     from fairdeid.scale.job import IncompleteRunError, run_batch
@@ -156,7 +161,8 @@ def batch(
             input=str(input_path.resolve()),
             fmt=detect_format(input_path, fmt),
             output=str(output.resolve()),
-            columns=Columns(text=text_column, id=id_column, patient=patient_column),
+            columns=Columns(text=text_column, id=id_column, patient=patient_column,
+                            delimiter=csv_delimiter(delimiter, input_path)),
             out_format=output_format,  # type: ignore[arg-type]
             config=load_config(config) if lang is None else with_language(config, lang),
             mode=mode,
@@ -211,6 +217,11 @@ def batch(
         raise fail(str(exc)) from None
     except IncompleteRunError as exc:
         raise fail(str(exc), code=1) from None
+    except KeyboardInterrupt:  # Ctrl-C: finished parts stay; say how to go on (130 = SIGINT)
+        note("interrupted: finished part files are kept in the output directory. To continue, "
+             "run the same command again (without --restart); its rows already done are not "
+             "redone.", "yellow")
+        raise typer.Exit(130) from None
     note(
         f"{plural(report.rows_ok, 'row')} de-identified, {report.rows_error:,} in errors.jsonl, "
         f"{plural(report.chunks, 'chunk')} ({report.chunks_skipped} resumed) in "

@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -539,7 +539,9 @@ def deidentify(
     spans_out: Annotated[
         Path | None,
         typer.Option(
-            "--spans-out", metavar="FILE", help="Write canonical JSONL with detected spans"
+            "--spans-out", metavar="FILE",
+            help="Write canonical JSONL with detected spans: the ORIGINAL notes (with their PHI "
+            "and meta) and the spans found, for review; store it like the input (owner-only)",
         ),
     ] = None,
     text_column: Annotated[
@@ -551,6 +553,14 @@ def deidentify(
     patient_column: Annotated[
         str | None,
         typer.Option("--patient-column", metavar="NAME", help="CSV column with the patient id"),
+    ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(
+            "--delimiter", metavar="CHAR",
+            help="CSV field separator: a character or comma | semicolon | tab | pipe "
+            "(default: tab for .tsv, else comma); the output uses it too",
+        ),
     ] = None,
     keep_columns: Annotated[
         str | None,
@@ -627,13 +637,13 @@ def deidentify(
     options = _Options(
         mode, config, detectors, spans_out, text_column, id_column, patient_column,
         keep_columns, keep_meta, recursive, errors_out, preset, batch_size, resume,
-        mapping_file, as_json, lang,
+        mapping_file, as_json, lang, delimiter,
     )
     if input_path != STDIO:
         _run(input_path, output, options)
         return
     with _stdin_as_path(fmt) as path:
-        _run(path, output, options)
+        _run(path, output, replace(options, stdin=True))
 
 
 @dataclass(frozen=True)
@@ -657,13 +667,86 @@ class _Options:
     mapping_file: Path | None
     as_json: bool
     lang: str | None = None
+    delimiter: str | None = None
+    stdin: bool = False
+
+
+def _resume_hint(req: _Request, o: _Options, pipeline: Pipeline, done: int) -> str:
+    """What an interrupted run tells its user: how much is saved and the exact way on.
+
+    Why spelled out: the checkpoint is hidden beside the output, and a resume must repeat the
+    input, the output and every option (a changed one is refused), which nobody remembers after
+    a Ctrl-C.
+    """
+    head = f"interrupted after {plural(done, 'record')}"
+    if req.output is None or o.stdin:
+        where = "stdin input" if o.stdin else "no -o"
+        return f"{head}; nothing was saved to resume from ({where}): run the command again"
+    if pipeline.replacer.mode == "surrogate" and _random_key(pipeline):
+        return (f"{head}; progress was made with a random surrogate key, which a resume cannot "
+                "reuse: run the command again without --resume (set $FAIRDEID_KEY from "
+                "`fairdeid keygen` first so that re-runs agree)")
+    return (f"{head}; progress is saved beside {_printable(req.output)}. To continue, run the "
+            f"same command with --resume:\n  {_resume_command()}")
+
+
+def _random_key(pipeline: Pipeline) -> bool:
+    """Whether the surrogate key was drawn at random for this process (no key configured)."""
+    table = pipeline.config.get("replace")
+    table = table if isinstance(table, dict) else {}
+    if table.get("key"):
+        return False
+    return not os.environ.get(str(table.get("key_env") or "FAIRDEID_KEY"))
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler stopping the job), handled like Ctrl-C."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While records are processed, SIGTERM unwinds like Ctrl-C: the temporary output is
+    removed, the checkpoint kept, and the resume command printed (the default action would
+    kill the process on the spot, leaving a temporary output file and saying nothing)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _resume_command() -> str:
+    """This command line with ``--resume`` (the generic form when it is not at hand)."""
+    import shlex
+
+    args = sys.argv[1:]
+    if "deidentify" not in args:
+        return "fairdeid deidentify INPUT -o OUTPUT [the same options] --resume"
+    if "--resume" not in args:
+        args = [*args, "--resume"]
+    return "fairdeid " + " ".join(shlex.quote(a) for a in args)
+
+
+def _printable(path: Path) -> str:
+    """A path safe to print (undecodable bytes escaped)."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     from fairdeid.cli.extras import missing_extra_is_an_error, require_pipeline
     from fairdeid.io.checkpoint import Checkpoint, checkpoint_path
     from fairdeid.io.fingerprint import Fingerprint, settings_digest
-    from fairdeid.io.readers import detect_kind, open_input
+    from fairdeid.io.readers import csv_delimiter, detect_kind, open_input
     from fairdeid.io.writers import OutputWriter, atomic_text, check_targets
 
     started = time.perf_counter()
@@ -689,7 +772,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         inputs = open_input(
             input_path, text_column=o.text_column, id_column=o.id_column,
             patient_column=o.patient_column, keep_columns=kept_columns or (),
-            recursive=o.recursive,
+            recursive=o.recursive, delimiter=o.delimiter,
         )
         check_targets(inputs, output)
         with missing_extra_is_an_error("this pipeline"):
@@ -700,10 +783,10 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         # Only CSV reads columns: other inputs keep the settings (and checkpoints) they had
         # before --text-column defaulted to "text".
         text_col = o.text_column if detect_kind(input_path) == "csv" else None
-        settings = _settings(
-            pipeline, o.preset, [text_col, o.id_column, o.patient_column],
-            recursive=o.recursive,
-        )
+        columns: list[str | None] = [text_col, o.id_column, o.patient_column]
+        if inputs.kind == "csv" and inputs.delimiter != csv_delimiter(None, input_path):
+            columns.append(inputs.delimiter)  # only when not the default: old checkpoints stay
+        settings = _settings(pipeline, o.preset, columns, recursive=o.recursive)
         ckpt = Checkpoint(
             req.checkpoint, Fingerprint(inputs.fingerprint, settings_digest(settings)),
             retain=False,
@@ -723,6 +806,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
     tally = _Tally()
     try:
         with (
+            _terminate_as_interrupt(),
             OutputWriter(inputs, output, keep=req.keep) as writer,
             atomic_text(o.spans_out) as spans,
         ):
@@ -731,6 +815,10 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
         ckpt.close()  # progress kept for --resume; the output is free for the next run
         if isinstance(exc, FairdeidError):  # the input became unreadable mid-run: resumable
             raise fail(str(exc)) from None
+        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C or SIGTERM: say how to go on
+            console.print(f"[yellow]{escape(_resume_hint(req, o, pipeline, tally.done))}"
+                          "[/yellow]", soft_wrap=True)
+            raise typer.Exit(143 if isinstance(exc, _Terminated) else 130) from None
         raise
     errors = [ckpt.errors[i] for i in sorted(ckpt.errors)]
     summary = _summary(tally, ckpt, req, time.perf_counter() - started)

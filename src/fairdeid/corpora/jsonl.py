@@ -34,8 +34,12 @@ def iter_jsonl(path: str | Path) -> Iterator[Document | RecordError]:
                 continue
             try:
                 yield Document.from_dict(data, default_id=f"{path.stem}-{lineno}")
-            except (FairdeidError, TypeError, ValueError) as exc:
+            except FairdeidError as exc:  # our messages name fields, never values
                 yield RecordError(where, str(exc))
+            except (TypeError, ValueError) as exc:
+                # Python's own message quotes the value ("could not convert string to float:
+                # 'Ann Lee'"): only its kind is reported
+                yield RecordError(where, f"record does not fit the layout ({type(exc).__name__})")
 
 
 def read_jsonl(path: str | Path) -> list[Document]:

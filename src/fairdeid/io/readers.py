@@ -20,6 +20,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,45 @@ _SNIFF = 8192
 _BOM = b"\xef\xbb\xbf"
 
 allow_long_csv_fields()
+
+#: Names a user may give ``--delimiter`` instead of the character (a tab is awkward to type).
+DELIMITER_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+
+
+def csv_delimiter(value: str | None, path: Path | None = None) -> str:
+    """The field separator of a CSV input: ``value`` (a character or a name from
+    ``DELIMITER_NAMES``), else a tab for ``.tsv`` and a comma for anything else.
+
+    Why explicit and not sniffed: a guess that reads a comma inside the first note as the
+    separator would split every row differently, and a wrong split loses notes; a European
+    export with semicolons says so with ``--delimiter ';'``.
+    """
+    if value is None or value == "":
+        return "\t" if path is not None and path.suffix.lower() == ".tsv" else ","
+    char = DELIMITER_NAMES.get(value.lower(), "\t" if value == "\\t" else value)
+    usable = len(char) == 1 and (char == "\t" or char.isprintable())
+    if not usable or char.isalnum() or char in "\"' ":
+        raise ConfigError(
+            "--delimiter must be one character other than a letter, digit, quote, space or "
+            f"line break, or one of {', '.join(DELIMITER_NAMES)}"
+        )
+    return char
+
+
+def _csv_dialect_for(delimiter: str) -> type[csv.Dialect]:
+    """Excel's CSV rules with ``delimiter`` between fields."""
+    return type("_Delimited", (csv.excel,), {"delimiter": delimiter})
+
+
+def single_column_hint(columns: list[str], delimiter: str) -> str:
+    """A hint when a one-column header holds another common separator (a semicolon CSV read
+    with commas), naming the flag that fixes it."""
+    if len(columns) != 1:
+        return ""
+    for name, char in DELIMITER_NAMES.items():
+        if char != delimiter and char in columns[0]:
+            return f"; the header looks separated by {name}s: pass --delimiter {name}"
+    return ""
 
 
 # -- shared by every reader ----------------------------------------------------------------------
@@ -144,6 +184,8 @@ class InputSet:
     fingerprint: str = ""
     #: Every path the input occupies (files read, entries skipped): output must land on none.
     sources: list[Path] = field(default_factory=list)
+    #: CSV only: the field separator (the output uses it too).
+    delimiter: str = ","
 
     def iter_records(self) -> Iterator[InputRecord]:
         return iter(self.records)
@@ -168,6 +210,7 @@ class InputStream:
     columns: tuple[str, ...] = ()
     text_column: str | None = None
     id_column: str | None = None
+    delimiter: str = ","
 
     def iter_records(self) -> Iterator[InputRecord]:
         """A fresh pass over the records (each call reads the input again)."""
@@ -347,6 +390,9 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
     if not isinstance(text, str):
         raise RecordError(locator, "record has no string 'text' field")
     raw_meta = obj.get("meta")
+    if raw_meta is not None and not isinstance(raw_meta, dict):
+        # as in batch: a "meta" that is no object cannot hold the patient id it was meant to
+        raise RecordError(locator, "'meta' must be an object")
     meta: dict[str, Any] = dict(raw_meta) if isinstance(raw_meta, dict) else {}
     if "patient_id" in obj and "patient_id" not in meta:
         meta = {**meta, "patient_id": obj["patient_id"]}
@@ -354,7 +400,8 @@ def _parse_jsonl_line(raw: bytes, locator: str, default_id: str) -> tuple[Docume
         raise RecordError(locator, BAD_PATIENT_ID)
     if not patient_id_ok(obj.get("id")):
         raise RecordError(locator, BAD_ID)
-    doc_id = str(obj["id"]) if obj.get("id") is not None else default_id
+    # null or blank is no id, as in batch and the service: the record gets its line's id
+    doc_id = default_id if _blank(obj.get("id")) else str(obj["id"])
     return Document(id=doc_id, text=text, meta=meta), obj
 
 
@@ -422,6 +469,7 @@ class CsvColumns:
     id: str | None = None
     patient: str | None = None
     keep: tuple[str, ...] = ()
+    delimiter: str = ","
 
 
 class _Lines:
@@ -532,7 +580,19 @@ def _swallowed_row(
     return None
 
 
+def check_text_apart(text: str | None, id_column: str | None, patient: str | None) -> None:
+    """Refuse an id or patient column that is the text column: the note would be copied, as
+    it came in, into the output's id (or made a patient id)."""
+    for name, flag in ((id_column, "--id-column"), (patient, "--patient-column")):
+        if text and name == text:
+            raise ConfigError(
+                f"{flag} names the text column: the note itself would become the record's "
+                f"{'id, copied unchanged to the output' if flag == '--id-column' else 'patient id'}"
+            )
+
+
 def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
+    check_text_apart(wanted.text, wanted.id, wanted.patient)
     named = [
         (wanted.text, "--text-column"),
         (wanted.id, "--id-column"),
@@ -543,6 +603,7 @@ def _check_header(locator: str, columns: list[str], wanted: CsvColumns) -> None:
         if name and name not in columns:
             raise FairdeidError(
                 f"{locator}: column {name!r} given by {flag} is not in the header {columns}"
+                + single_column_hint(columns, wanted.delimiter)
             )
         if name and columns.count(name) > 1:
             raise FairdeidError(f"{locator}: column {name!r} appears more than once in the header")
@@ -585,11 +646,8 @@ def _csv_document(cells: list[str], columns: list[str], wanted: CsvColumns, n: i
     row = dict(zip(columns, cells, strict=True))
     doc_id = row.get(wanted.id, "") if wanted.id else ""
     meta = {"patient_id": row[wanted.patient]} if wanted.patient else {}
-    return Document(id=doc_id or f"row-{n}", text=row[wanted.text or ""], meta=meta)
-
-
-def _csv_dialect(path: Path) -> type[csv.Dialect]:
-    return csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    return Document(id=f"row-{n}" if _blank(doc_id) else doc_id, text=row[wanted.text or ""],
+                    meta=meta)
 
 
 def _csv_record(
@@ -622,7 +680,7 @@ def _csv_record(
 
 def _csv_records(path: Path, wanted: CsvColumns) -> Iterator[InputRecord]:
     locator = printable_name(path.name)
-    dialect = _csv_dialect(path)
+    dialect = _csv_dialect_for(wanted.delimiter)
     with _open_bytes(path) as handle:
         lines = _Lines(handle)
         columns, pos = _read_header(lines, locator, dialect)
@@ -644,11 +702,12 @@ def _open_csv(path: Path, wanted: CsvColumns) -> InputStream:
     locator = printable_name(path.name)
     _refuse_wide(path)
     with _open_bytes(path) as handle:
-        columns, _ = _read_header(_Lines(handle), locator, _csv_dialect(path))
+        columns, _ = _read_header(_Lines(handle), locator, _csv_dialect_for(wanted.delimiter))
     _check_header(locator, columns, wanted)
     return InputStream(
         "csv", path, _file_digest(path), (path,), lambda: _csv_records(path, wanted),
         columns=tuple(columns), text_column=wanted.text, id_column=wanted.id,
+        delimiter=wanted.delimiter,
     )
 
 
@@ -660,11 +719,13 @@ def open_input(
     patient_column: str | None = None,
     keep_columns: Sequence[str] = (),
     recursive: bool = False,
+    delimiter: str | None = None,
 ) -> InputStream:
     """Open INPUT for deidentify without reading its records into memory.
 
     File-level problems (missing column, unreadable) raise ``FairdeidError`` here, before any
     work; record-level problems become ``InputRecord.error`` as the records are read.
+    ``delimiter``: see ``csv_delimiter`` (CSV only).
     """
     path = Path(path)
     if not path.exists():
@@ -676,7 +737,7 @@ def open_input(
         return _open_jsonl(path)
     if kind == "csv":
         return _open_csv(path, CsvColumns(text_column, id_column, patient_column,
-                                          tuple(keep_columns)))
+                                          tuple(keep_columns), csv_delimiter(delimiter, path)))
     return _open_txt(path)
 
 
@@ -688,18 +749,19 @@ def read_input(
     patient_column: str | None = None,
     keep_columns: Sequence[str] = (),
     recursive: bool = False,
+    delimiter: str | None = None,
 ) -> InputSet:
     """Read all of INPUT for deidentify (``open_input``, every record in memory). File-level
     problems (missing column, unreadable) raise ``FairdeidError``; record-level problems become
     ``InputRecord.error``."""
     stream = open_input(
         path, text_column=text_column, id_column=id_column, patient_column=patient_column,
-        keep_columns=keep_columns, recursive=recursive,
+        keep_columns=keep_columns, recursive=recursive, delimiter=delimiter,
     )
     return InputSet(
         stream.kind, stream.path, list(stream.iter_records()), columns=list(stream.columns),
         text_column=stream.text_column, id_column=stream.id_column,
-        fingerprint=stream.fingerprint, sources=list(stream.sources),
+        fingerprint=stream.fingerprint, sources=list(stream.sources), delimiter=stream.delimiter,
     )
 
 
@@ -713,6 +775,10 @@ class Columns:
     text: str = "text"
     id: str | None = None
     patient: str | None = None
+    delimiter: str = ","
+
+    def __post_init__(self) -> None:
+        check_text_apart(self.text, self.id, self.patient)
 
     def named(self) -> list[str]:
         return [c for c in (self.text, self.id, self.patient) if c]
@@ -747,11 +813,25 @@ def _checked(where: str, doc: Document) -> Document | RecordError:
     return doc
 
 
+def _lift_patient_id(data: dict[str, Any]) -> None:
+    """Move a top-level ``patient_id`` into ``meta`` unless ``meta`` names one already."""
+    if "patient_id" not in data:
+        return
+    top = data.pop("patient_id")
+    meta = data.get("meta")
+    if meta is None:
+        meta = {}
+    if isinstance(meta, dict) and "patient_id" not in meta:
+        data["meta"] = {**meta, "patient_id": top}
+
+
 def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | RecordError:
     """A JSONL record as a document; input spans are dropped (the pipeline finds its own).
 
     A blank or null ``id`` becomes ``default_id`` and a blank ``meta.patient_id`` is dropped:
-    either would otherwise put unrelated notes in one shared surrogate scope.
+    either would otherwise put unrelated notes in one shared surrogate scope. A top-level
+    ``patient_id`` counts when ``meta`` has none, as in deidentify: the two commands must give a
+    patient the same surrogates and date shift.
     """
     try:
         if isinstance(data, dict) and not isinstance(data.get("text"), str):
@@ -762,6 +842,7 @@ def _row_from_mapping(where: str, data: Any, default_id: str) -> Document | Reco
                 raise FairdeidError(BAD_ID)
             if _blank(data.get("id")):
                 data["id"] = default_id
+            _lift_patient_id(data)
             meta = data.get("meta")
             if isinstance(meta, dict) and "patient_id" in meta and _blank(meta["patient_id"]):
                 data["meta"] = {k: v for k, v in meta.items() if k != "patient_id"}
@@ -794,11 +875,12 @@ def jsonl_rows(path: Path, data: bytes, first_row: int) -> Iterator[Document | R
         row += 1
 
 
-def csv_header(path: Path) -> tuple[list[str], int]:
+def csv_header(path: Path, delimiter: str = ",") -> tuple[list[str], int]:
     """The header's column names and its length in bytes (rows start after it)."""
     with path.open("rb") as handle:
         raw = handle.readline()
-    header = next(csv.reader([raw.decode("utf-8-sig", errors="replace")]), [])
+    header = next(csv.reader([raw.decode("utf-8-sig", errors="replace")], delimiter=delimiter),
+                  [])
     return [h.strip() for h in header], len(raw)
 
 
@@ -808,23 +890,48 @@ def _row_from_values(
     text = values.get(columns.text)
     if not isinstance(text, str):
         return RecordError(where, f"column {columns.text!r} is empty or not text")
-    raw_id = values.get(columns.id) if columns.id else None
+    raw_id = _cell_id(values.get(columns.id) if columns.id else None)
+    if raw_id is _NOT_AN_ID:
+        return RecordError(where, f"column {columns.id!r}: {BAD_ID}")
     doc_id = f"row-{row}" if _blank(raw_id) else str(raw_id)
     meta: dict[str, Any] = {}
     # Only a named patient column gives a patient scope; a blank cell gives none (never "").
-    if columns.patient and not _blank(values.get(columns.patient)):
-        meta["patient_id"] = str(values[columns.patient])
+    pid = _cell_id(values.get(columns.patient)) if columns.patient else None
+    if pid is _NOT_AN_ID:
+        return RecordError(where, f"column {columns.patient!r}: {BAD_PATIENT_ID}")
+    if not _blank(pid):
+        meta["patient_id"] = str(pid)
     return _checked(where, Document(id=doc_id, text=text, meta=meta))
+
+
+_NOT_AN_ID = object()
+
+
+def _cell_id(value: Any) -> Any:
+    """A Parquet cell as an id: a string or an integer as it is, a whole float as its integer
+    (``1.0`` is patient 1, as in a CSV), a missing one (``None``, NaN) as None; anything else
+    (a boolean, a fraction, a list, a struct) is ``_NOT_AN_ID``: ``str()`` of it would put every
+    row holding ``True`` or ``nan`` in one surrogate scope, and copy a struct's content into the
+    output's id."""
+    if value is None or isinstance(value, str) or (
+            isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return int(value)
+    return _NOT_AN_ID
 
 
 def csv_rows(
     path: Path, data: bytes, first_row: int, n_rows: int, columns: Columns
 ) -> Iterator[Document | RecordError]:
     """``n_rows`` records from ``data``, a slice of ``path`` that starts at row ``first_row``."""
-    header, _ = csv_header(path)
+    header, _ = csv_header(path, columns.delimiter)
     # Undecodable bytes become U+FFFD, as in planning, so both passes see the same records.
     text = data.decode("utf-8", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=columns.delimiter)
     for row in range(first_row, first_row + n_rows):
         where = row_locator(path, row)
         try:

@@ -139,12 +139,17 @@ def _jsonl_output(rec: InputRecord, text: str, keep: frozenset[str]) -> dict[str
     """
     obj: dict[str, Any] = rec.raw
     out: dict[str, Any] = {}
-    if "id" not in obj and rec.document is not None:
-        out["id"] = rec.document.id
+    raw_id = obj.get("id")
+    if raw_id is not None and not (isinstance(raw_id, str) and not raw_id.strip()):
+        out["id"] = raw_id  # as written (an integer stays one)
+    elif rec.document is not None:
+        out["id"] = rec.document.id  # the generated one: the record had none, null or ""
     for key, value in obj.items():
         if key == "text":
             out["text"] = text
-        elif key == "id" or (key in keep and key != "spans"):
+        elif key == "id":
+            continue
+        elif key in keep and key != "spans":
             # input-coordinate spans would be wrong for the new text: never kept
             out[key] = value
         elif key == "meta" and isinstance(value, dict):
@@ -223,8 +228,8 @@ class OutputWriter:
         columns = list(inputs.columns)
         self._chosen = [i for i, c in enumerate(columns) if c in fixed or c in self._kept]
         self._text_at = columns.index(inputs.text_column or "")
-        dialect = csv.excel_tab if inputs.path.suffix.lower() == ".tsv" else csv.excel
-        self._csv = csv.writer(handle, dialect=dialect)
+        # the input's separator: a semicolon file comes back with semicolons
+        self._csv = csv.writer(handle, dialect=csv.excel, delimiter=inputs.delimiter)
         self._csv.writerow([columns[i] for i in self._chosen])
 
     def write(self, rec: InputRecord, text: str) -> None:

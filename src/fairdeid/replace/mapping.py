@@ -58,12 +58,18 @@ class MappingWriter:
         from cryptography.fernet import Fernet
 
         self.path = Path(path)
+        if self.path.is_symlink():
+            # Written through, a link planted (or left) at the path would send originals next
+            # to their surrogates wherever it points, and truncate what is there.
+            raise ConfigError(
+                f"the mapping file {self.path} is a symlink; name the file itself")
         if self.path.exists() and self.path.stat().st_size > 0:
             salt = _read_header(self.path.read_bytes().split(b"\n", 2))
         else:
             salt = secrets.token_bytes(16)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(self.path, flags, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(MAGIC + b"\n" + base64.b64encode(salt) + b"\n")
         self._fernet = Fernet(derive_key(passphrase, salt))

@@ -51,6 +51,7 @@ def patient_scope(doc: Document) -> str | None:
     """The keyed, deterministic scope of the document's patient; None without a patient id.
 
     A blank id (an empty CSV cell) is no id: otherwise every such row would share one scope.
+    Spaces around an id are not part of it.
     """
     raw = doc.meta.get("patient_id")
     if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int)):
@@ -60,7 +61,8 @@ def patient_scope(doc: Document) -> str | None:
     pid = doc.patient_id
     if pid is None or not pid.strip():
         return None
-    return f"patient:{pid}"
+    # " p1" (a padded CSV cell) is the same patient as "p1": one date shift, one set of names
+    return f"patient:{pid.strip()}"
 
 
 def scope_of(doc: Document) -> str:

@@ -134,7 +134,7 @@ def _settings(spec: JobSpec, chunk_size: int) -> dict[str, Any]:
     return {
         "input": file_fingerprint(Path(spec.input)),
         "format": spec.fmt,
-        "columns": asdict(spec.columns),
+        "columns": _columns(spec),
         "chunk_size": chunk_size,
         "out_format": spec.out_format,
         "config_sha256": _config_digest(spec.config),
@@ -144,6 +144,15 @@ def _settings(spec: JobSpec, chunk_size: int) -> dict[str, Any]:
         "keep_meta": spec.keep_meta,
         "key_id": _key_id(spec.key),
     }
+
+
+def _columns(spec: JobSpec) -> dict[str, Any]:
+    """The columns a resume must match; the default comma is left out, so runs started before
+    ``--delimiter`` existed still resume."""
+    columns = asdict(spec.columns)
+    if columns.get("delimiter") == ",":
+        del columns["delimiter"]
+    return columns
 
 
 _RESTART_HINT = "pass --restart to discard it and start over, or use a new output directory"

@@ -31,6 +31,7 @@ from fairdeid.io.readers import (
     jsonl_rows,
     parquet_rows,
     row_locator,
+    single_column_hint,
 )
 
 __all__ = [
@@ -147,14 +148,15 @@ class _LineFeed:
 
 
 def _csv_row_offsets(path: Path, columns: Columns) -> Iterator[tuple[int, int]]:
-    header, header_end = csv_header(path)
+    header, header_end = csv_header(path, columns.delimiter)
     missing = [c for c in columns.named() if c not in header]
     if missing:
-        raise ConfigError(f"CSV {path.name} has no column(s) {missing}; header: {header}")
+        raise ConfigError(f"CSV {path.name} has no column(s) {missing}; header: {header}"
+                          + single_column_hint(header, columns.delimiter))
     with path.open("rb") as handle:
         handle.seek(header_end)
         feed = _LineFeed(handle, header_end)  # type: ignore[arg-type]
-        reader = csv.reader(feed)
+        reader = csv.reader(feed, delimiter=columns.delimiter)
         while True:
             start = feed.position
             try:

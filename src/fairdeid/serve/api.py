@@ -281,7 +281,9 @@ class _Work:
             meta = item.meta
             if language is not None and language != "auto":
                 meta = {**meta, "language": language}
-            docs.append(Document(id=item.id or f"doc-{i}", text=item.text, meta=meta))
+            # null or blank is no id, as in deidentify and batch
+            doc_id = item.id if item.id and item.id.strip() else f"doc-{i}"
+            docs.append(Document(id=doc_id, text=item.text, meta=meta))
         total = sum(len(d.text) for d in docs)
         if total > limits.max_request_chars:
             raise HTTPException(

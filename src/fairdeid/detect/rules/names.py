@@ -936,6 +936,12 @@ class NameFinder:
                 and not _is_caps_name_context(text, hit.end)
             ):
                 continue  # ALL-CAPS words are section headers and acronyms more than names
+            if word.isupper() and len(word) > 1:
+                caps = self._caps_full_name(text, hit.start, kinds)
+                if caps is not None:
+                    out.append(caps)
+                    covered_to = caps.end
+                    continue
             if self._eponym(text, hit.start, hit.end):
                 continue
             s, e, words, initial = self.extend(text, hit.start, soft=True, kinds=kinds)
@@ -980,6 +986,46 @@ class NameFinder:
                 elif self._on("name.dictionary_last"):
                     out.append(NameCandidate(s, e, "PATIENT", "name.dictionary_last", 0.5))
         return out
+
+    def _caps_full_name(
+        self, text: str, start: int, kinds: Mapping[int, int]
+    ) -> NameCandidate | None:
+        """A name written in capitals in running text ("PATIENT JOHN SMITH WAS SEEN").
+
+        Why a rule of its own: a capitalised word is no evidence in an ALL-CAPS note, so the
+        usual growth stops at every capital word. Evidence here is the dictionaries alone: two
+        or three capital words, the first a given name, the last a surname, none of them an
+        ambiguous, clinical or stop word, so headers ("HISTORY OF PRESENT ILLNESS", "CHEST PAIN")
+        never qualify. An initial may stand between them ("JOHN Q SMITH").
+        """
+        words: list[tuple[int, int, int]] = []  # (start, end, kinds) of each word
+        m = _FIRST_TOKEN.match(text, start)
+        while m is not None and len(words) < 3:
+            tok = m.group("word") or m.group("init") or ""
+            tok_start = m.start()
+            if tok.isalpha() and len(tok) == 1 and tok.isupper() and words:
+                m = _TOKEN.match(text, m.end())  # a middle initial without a dot
+                continue
+            kind = kinds.get(m.start("word") if m.group("word") else tok_start, 0)
+            if (
+                not m.group("word")
+                or not tok.isupper()
+                or len(tok) < 2
+                or not kind & (Kind.FIRST | Kind.LAST)
+                or kind & (Kind.AMBIGUOUS | Kind.STOP | Kind.CLINICAL | Kind.EPONYM)
+                or self._stop(tok, soft=True)
+            ):
+                break
+            words.append((m.start("word"), m.end("word"), kind))
+            m = _TOKEN.match(text, m.end())
+        while len(words) >= 2 and not words[-1][2] & Kind.LAST:
+            words.pop()
+        if len(words) < 2 or not words[0][2] & Kind.FIRST:
+            return None
+        end = words[-1][1]
+        if self._eponym(text, words[0][0], end):
+            return None
+        return NameCandidate(words[0][0], end, "PATIENT", "name.dictionary", 0.85)
 
     def propagate_resolved(
         self, text: str, spans: Iterable[Span], *, own: str

@@ -29,6 +29,7 @@ from fairdeid.replace.store import (
 from fairdeid.replace.surrogates.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.dates import note_language
+from fairdeid.replace.surrogates.identity import draw, family, layout_free, pour, written
 from fairdeid.replace.surrogates.names import (
     NAME_LABELS,
     NameMaker,
@@ -316,11 +317,21 @@ class SurrogateEngine:
             text = maker.make(original, gender, single_is_given=single_is_given,
                               swap_titles=self.gender in ("female", "male"))
             return SpanSurrogate(text, locale, gender)
-        address = addresses.get((span.start, span.end))
+        where: tuple[int, int] = (span.start, span.end)
+        address = addresses.get(where)
+        if address is None and label in ("STATE", "ZIP"):
+            # the same ZIP (or state) written alone elsewhere in the note: the address's
+            # surrogate, not one of its own ("MA 02114" ... "ZIP 02114" is one ZIP)
+            where, address = _same_part_in_an_address(doc, label, original, addresses)
         if address is not None:
-            part = self._address_part(doc, span, address, scope, original, locale)
+            part = self._address_part(doc, Span(where[0], where[1], label), address, scope,
+                                      original, locale)
             if part is not None:
                 return SpanSurrogate(part, locale)
+        if self.shape == "keep" and layout_free(label, coarse_label(label)):
+            by_value = self._by_value(label, scope, original, locale)
+            if by_value is not None:
+                return SpanSurrogate(by_value, locale)
         group = f"{coarse_label(label)}:{label}:{locale}"
         norm = fold(original)
         cached = self.store.lookup(scope, group, norm)
@@ -337,6 +348,27 @@ class SurrogateEngine:
             if self.store.claim(scope, group, norm, text) or attempt == 11:
                 break
         return SpanSurrogate(text, locale)
+
+    def _by_value(self, label: str, scope: str, original: str, locale: str) -> str | None:
+        """The surrogate of a phone, fax or identifier, keyed by its letters and digits so that
+        every layout of one value gets the same one (``identity.py``); None when it has none."""
+        value = written(label, original)
+        if value is None:
+            return None
+        kind = family(label, coarse_label(label))
+        group = f"{kind}:{locale}:value"
+        cached = self.store.lookup(scope, group, value.key)
+        if cached is not None:
+            return pour(value, cached)
+        surrogate = value.key
+        for attempt in range(12):
+            rng = self.store.rng(scope, kind, "value", value.key, str(attempt))
+            surrogate = draw(label, value.key, rng, locale)
+            if attempt < 11 and surrogate == value.key:
+                continue
+            if self.store.claim(scope, group, value.key, surrogate) or attempt == 11:
+                break
+        return pour(value, surrogate)
 
     def _age_offset(self, scope: str) -> int:
         rng = self.store.rng(scope, "age-offset")
@@ -361,6 +393,21 @@ class SurrogateEngine:
             if patient_scope(doc) is None:
                 self.store.forget(scope)  # single use: nothing will ever look it up again
         return text, moved, results
+
+
+def _same_part_in_an_address(
+    doc: Document, label: str, original: str, addresses: AddressIndex
+) -> tuple[tuple[int, int], Address | None]:
+    """The first (in text order) STATE or ZIP span of an address in ``doc`` whose text is
+    ``original``, with its address; ``((0, 0), None)`` when there is none."""
+    want = fold(original)
+    for key in sorted(addresses):
+        address = addresses[key]
+        part = address.zip if label == "ZIP" else address.state
+        if part is not None and (part.start, part.end) == key and fold(
+                split_edges(doc.text[part.start : part.end])[1]) == want:
+            return key, address
+    return (0, 0), None
 
 
 def _visible(doc: Document, spans: list[Span]) -> tuple[Document, list[Span]]:

@@ -1,0 +1,108 @@
+"""One surrogate per value, whatever its layout: phones, faxes and identifiers.
+
+Why: a note (or a patient's notes) often writes one number twice, "(617) 555-0142" in the
+header and "617.555.0142" in the text, or an MRN with and without its dashes. Keyed on the
+written text, the two got unrelated surrogates, which both breaks the promise that a patient's
+surrogates are consistent and tells a reader the two were different numbers. Here the identity
+is the value's letters and digits (upper-cased; for phones, after a "+CC" country code, which
+is kept as written): the surrogate is drawn once for that identity and then written in each
+original's own layout (separators in place, the original's case at each position).
+
+Phones and faxes share their surrogates, and so do all identifier labels (``family``).
+
+Which kind of national number a value is (a checksum to keep valid) is decided from the
+identity and the label only, never from the layout, so both spellings take the same path. The
+one number recognised by its layout alone, the US SSN, is therefore taken as one when the span
+is labelled SSN; an MRN-labelled "123-45-6789" gets digits of its shape.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from fairdeid.locales.national_ids import NUMBERS, NationalNumber, identify
+from fairdeid.replace.surrogates.shape import keep_shape
+
+#: Labels outside the ID group whose value is a number written in a free layout.
+_NUMBER_LABELS = frozenset({"PHONE", "FAX"})
+_COUNTRY_CODE = re.compile(r"^\s*\+\d{1,3}(?=[\s\-(.])")
+_US_SSN = "us.ssn"
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A value split into what is kept as written (``head``), the part whose letters and
+    digits are replaced (``body``) and the identity of the value (``key``)."""
+
+    head: str
+    body: str
+    key: str
+
+
+def layout_free(label: str, coarse: str) -> bool:
+    """Whether spans of ``label`` (coarse group ``coarse``) are identified by value, not by
+    their written layout."""
+    return label in _NUMBER_LABELS or coarse == "ID"
+
+
+def family(label: str, coarse: str) -> str:
+    """The labels that share surrogates for one value: a number labelled PHONE in one note and
+    FAX in the next ("Tel/Fax: ..."), or MEDICALRECORD here and IDNUM there (a detector's fine
+    ID label is often a guess), is still one number."""
+    return "PHONE" if label in _NUMBER_LABELS else coarse
+
+
+def written(label: str, original: str) -> Written | None:
+    """``original`` split for ``label``; None when it holds no letter or digit (nothing to key
+    on: the caller's usual path handles it)."""
+    head = ""
+    if label in _NUMBER_LABELS:
+        m = _COUNTRY_CODE.match(original)
+        head = m.group(0) if m else ""
+    body = original[len(head):]
+    key = "".join(c for c in body if c.isalnum()).upper()
+    if not key:
+        return None
+    return Written(head, body, key)
+
+
+def _kind(label: str, key: str, country: str) -> NationalNumber | None:
+    if label in _NUMBER_LABELS:
+        return None
+    number = identify(key, [country] if country else [])
+    if number is not None:
+        return number
+    ssn = NUMBERS[_US_SSN]
+    return ssn if label == "SSN" and ssn.valid(key) else None
+
+
+def draw(label: str, key: str, rng: random.Random, locale: str) -> str:
+    """A replacement identity for ``key``: a valid number of the same kind for a national
+    number (see ``fairdeid.replace.surrogates.ids``), else letters for letters and digits for
+    digits. Same length as ``key``."""
+    number = _kind(label, key, locale.rpartition("_")[2])
+    if number is not None:
+        for _ in range(8):
+            value = number.make(rng)
+            if value != key and len(value) == len(key):
+                return value
+    return keep_shape(key, rng)
+
+
+def pour(value: Written, surrogate: str) -> str:
+    """``surrogate`` (an identity) written in ``value``'s layout: its head and separators kept,
+    each letter or digit replaced in order, in the original's case at that position."""
+    chars = iter(surrogate)
+    out = [value.head]
+    for ch in value.body:
+        if ch.isalnum():
+            new = next(chars)
+            out.append(new.lower() if ch.islower() else new)
+        elif unicodedata.category(ch)[0] == "M":
+            continue  # a combining mark of a replaced letter must not dangle
+        else:
+            out.append(ch)
+    return "".join(out)
