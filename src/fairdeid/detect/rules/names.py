@@ -28,14 +28,47 @@ from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
 from fairdeid.document import Span
 from fairdeid.taxonomy import coarse
 
+
+def _in_cased_scripts(code: int) -> bool:
+    """Latin (with its extensions and the Vietnamese block), Greek and Cyrillic: the cased
+    scripts of the name pools the audit draws from."""
+    return code < 0x530 or 0x1E00 <= code < 0x2000
+
+
+def letter_class(*, upper: bool) -> str:
+    """The body of a regex class of every capital (``upper``) or small letter of the cased
+    scripts: ``re`` has no ``\\p{Lu}``, and "[A-Z]" or "[A-ZÀ-Þ]" miss "Ł", "Ş", "Č", "Đ",
+    "Ø"... so a name starting with one of them lost its evidence (a fairness gap)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x2000):
+        ch = chr(code)
+        if not _in_cased_scripts(code):
+            continue
+        ok = (ch.isupper() or ch.istitle()) if upper else ch.islower() and ch.isalpha()
+        if not ok:
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(
+        chr(a) if a == b else f"{chr(a)}{chr(b)}" if b == a + 1 else f"{chr(a)}-{chr(b)}"
+        for a, b in ranges
+    )
+
+
+#: capital and small letters (class bodies, see ``letter_class``)
+UC = letter_class(upper=True)
+LC = letter_class(upper=False)
+
 # initials written together: "S.", "P.C.", "J.W.M." (Dutch and Belgian signatures write every
 # given name as an initial), "H.-J." (German and French hyphenated given names)
-_INITIALS = r"[A-ZÀ-ÖØ-Þ]\.(?:-?[A-ZÀ-ÖØ-Þ]\.){0,4}"
+_INITIALS = rf"[{UC}]\.(?:-?[{UC}]\.){{0,4}}"
 # a name token: initials ("S.", "P.C."), or a word starting with a letter
 _TOKEN = re.compile(rf"[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _FIRST_TOKEN = re.compile(rf"(?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 # a word or initials of a signature ("Jane Doe, MD", "P.C. Ouwerkerk, internist")
-_SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS}|[A-Z](?=[ \t]))"
+_SIG_TOKEN = rf"(?:[{UC}][\w'’-]*\w|{_INITIALS}|[{UC}](?=[ \t]))"
 # "Name: x", "Name = x", "Name - x", and the dotted leaders of key/value exports ("NAME.....: x")
 # (each alternative starts with its literal and checks what precedes it after, so that ``re``
 # skips to the next ":", "=", "-" or "." instead of trying a match at every character: 8x faster
@@ -43,14 +76,14 @@ _SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS}|[A-Z](?=[ \t]))"
 _DELIMITER = re.compile(r":|=|-(?<=[ \t]-)(?=[ \t])|\.(?<=\w\.)\.{2,}(?![.:=])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
-_HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
+_HYPHEN_TAIL = re.compile(rf"(?:-[{UC}][\w'’]*)+")
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
-_INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
+_INITIAL = re.compile(rf"[ \t][{UC}]\.(?=[\s,;:)?!]|$)")
 _WORD_BEFORE_INITIAL = re.compile(
-    r"(?<![\w.'’-])([A-Z][a-z\u00C0-\u024F]{2,}(?:-[A-Z][a-z\u00C0-\u024F]+)?)$"
+    rf"(?<![\w.'’-])([{UC}][{LC}]{{2,}}(?:-[{UC}][{LC}]+)?)$"
 )
 _PREV_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*\w)[ \t]$")
-_SURNAME_COMMA = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*[a-z])[ \t]?,[ \t]$")
+_SURNAME_COMMA = re.compile(rf"(?<![\w'’-])([{UC}][\w'’-]*[{LC}])[ \t]?,[ \t]$")
 _PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 # a name token of any case for the loose shapes ("j fan", "sisneros c.", "mina, b."): an
@@ -67,10 +100,10 @@ _SURNAME_BEFORE = re.compile(
     r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}\Z"
 )
 # a word or initial of a name found by another detector: capitalised, letters only
-_CAPITALISED_PART = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
+_CAPITALISED_PART = re.compile(rf"[{UC}][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
 _DOTTED_INITIAL = re.compile(r"(?<![\w.])[^\W\d_]\.(?![\w])")
 _KIN_WORD = re.compile(r"([^\W\d_]+)[ \t]+(?=[^\W\d_])")
-_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_NEXT_CAPITALISED = re.compile(rf"[ \t]+[{UC}][{LC}]")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
