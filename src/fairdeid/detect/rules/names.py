@@ -107,6 +107,8 @@ _NEXT_CAPITALISED = re.compile(rf"[ \t]+[{UC}][{LC}]")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
+#: the letters that head the lines of a SOAP (SOEP in Dutch) note
+_SOAP_LETTERS = frozenset("SOAEP")
 
 
 def _particle_runs(particles: Iterable[str], *, several: bool) -> re.Pattern[str] | None:
@@ -193,6 +195,12 @@ class NameFinder:
         self.glued_particles = _glued_particles(self.particles)
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
+        epithets = [e.lower() for e in names_cfg.get("organism_epithets", ()) if e]
+        self.organism_re = (
+            re.compile(rf"[ \t]{{1,2}}(?i:{literal_alternation(epithets)})(?![\w'’-])")
+            if epithets
+            else None
+        )
         # folded words whose lowercase occurrences are words, not names (see propagation)
         self.common = frozenset(
             fold(w) for w in (*stopwords, *clinical, *self.breakers, *common_words)
@@ -464,6 +472,11 @@ class NameFinder:
                         break
                     word = tok.group("word")
                     if len(word or "") == 1 and word.isupper():
+                        if _soap_letter(text, s, tok.end()):
+                            # "P  Gesprek NP", "A  Stabiel PA": the letter heads a SOAP/SOEP
+                            # line, what follows it is the note, not a signed name
+                            s = _skip_spaces(text, tok.end())
+                            continue
                         break  # "A Ogindan MD": an initial without its dot
                     if word and (self._stop(word, soft=True) and not kinds.get(s, 0) & NAME_KINDS):
                         nxt = _TOKEN.match(text, tok.end())
@@ -499,6 +512,8 @@ class NameFinder:
             out.extend(self._dictionary(text, hits, kinds))
         if on("name.initial"):
             for im in _INITIAL.finditer(text):
+                if self._organism(text, im.end()):
+                    continue  # "Urosepsis E. coli"
                 wm = _WORD_BEFORE_INITIAL.search(text, max(0, im.start() - 40), im.start())
                 if wm is None:
                     continue
@@ -622,6 +637,8 @@ class NameFinder:
             word, initial = m.group("s"), im.group("i")
             if word.islower() != initial.islower():
                 continue
+            if self._organism(text, im.end()):
+                continue  # "Urosepsis, E. coli": a genus initial and its species
             if _NEXT_CAPITALISED.match(text, im.end()):
                 continue  # "Demenz vom Alzheimer-Typ, M. Parkinson": the initial starts a name
             if word.islower() or (word.isupper() and len(word) > 1):
@@ -641,6 +658,13 @@ class NameFinder:
                 NameCandidate(m.start("s"), im.end(), "PATIENT", "name.surname_initial", 0.8)
             )
         return out
+
+    def _organism(self, text: str, pos: int) -> bool:
+        """Whether a species epithet ("coli", "aureus", "pylori") follows the initial ending
+        at ``pos``: "E. coli", "S. aureus" are organisms, never a name's initial."""
+        if self.organism_re is None:
+            return False
+        return self.organism_re.match(text, pos) is not None
 
     def _layout(self, text: str, kinds: Mapping[int, int]) -> list[NameCandidate]:
         """Names the layout gives away (``layout``): the line after a sign-off, an e-mail
@@ -887,6 +911,16 @@ def _name_shaped(text: str) -> bool:
     return 0 < len(parts) <= 4 and all(
         _CAPITALISED_PART.fullmatch(p) is not None for p in parts
     ) and any(len(p.rstrip(".,")) >= 3 for p in parts)
+
+
+def _soap_letter(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the letter of a SOAP/SOEP line ("S  pijn", "P\tplan"):
+    S, O, A, E or P first on its line, then a tab or two blanks."""
+    return (
+        text[start:end] in _SOAP_LETTERS
+        and at_line_start(text, start)
+        and (text.startswith("\t", end) or text.startswith("  ", end))
+    )
 
 
 def _skip_spaces(text: str, pos: int) -> int:
