@@ -64,6 +64,8 @@ def test_the_hospital_suffix_needs_a_whole_word(detector: RuleDetector, text: st
         ("Transferred from Boston General.", "Boston General"),
         ("Seen at Mercy Hospital yesterday.", "Mercy Hospital"),
         ("Followed at Boise VA, stable.", "Boise VA"),
+        # Spanish "Hospitalario": the old partial match of "Hospital" inside it found these
+        ("Followed at Complejo Hospitalario, stable.", "Complejo Hospitalario"),
     ],
 )
 def test_whole_hospital_suffixes_still_match(
