@@ -28,14 +28,47 @@ from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
 from fairdeid.document import Span
 from fairdeid.taxonomy import coarse
 
+
+def _in_cased_scripts(code: int) -> bool:
+    """Latin (with its extensions and the Vietnamese block), Greek and Cyrillic: the cased
+    scripts of the name pools the audit draws from."""
+    return code < 0x530 or 0x1E00 <= code < 0x2000
+
+
+def letter_class(*, upper: bool) -> str:
+    """The body of a regex class of every capital (``upper``) or small letter of the cased
+    scripts: ``re`` has no ``\\p{Lu}``, and "[A-Z]" or "[A-ZÀ-Þ]" miss "Ł", "Ş", "Č", "Đ",
+    "Ø"... so a name starting with one of them lost its evidence (a fairness gap)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x2000):
+        ch = chr(code)
+        if not _in_cased_scripts(code):
+            continue
+        ok = (ch.isupper() or ch.istitle()) if upper else ch.islower() and ch.isalpha()
+        if not ok:
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(
+        chr(a) if a == b else f"{chr(a)}{chr(b)}" if b == a + 1 else f"{chr(a)}-{chr(b)}"
+        for a, b in ranges
+    )
+
+
+#: capital and small letters (class bodies, see ``letter_class``)
+UC = letter_class(upper=True)
+LC = letter_class(upper=False)
+
 # initials written together: "S.", "P.C.", "J.W.M." (Dutch and Belgian signatures write every
 # given name as an initial), "H.-J." (German and French hyphenated given names)
-_INITIALS = r"[A-ZÀ-ÖØ-Þ]\.(?:-?[A-ZÀ-ÖØ-Þ]\.){0,4}"
+_INITIALS = rf"[{UC}]\.(?:-?[{UC}]\.){{0,4}}"
 # a name token: initials ("S.", "P.C."), or a word starting with a letter
 _TOKEN = re.compile(rf"[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 _FIRST_TOKEN = re.compile(rf"(?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w|[^\W\d_]))")
 # a word or initials of a signature ("Jane Doe, MD", "P.C. Ouwerkerk, internist")
-_SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS}|[A-Z](?=[ \t]))"
+_SIG_TOKEN = rf"(?:[{UC}][\w'’-]*\w|{_INITIALS}|[{UC}](?=[ \t]))"
 # "Name: x", "Name = x", "Name - x", and the dotted leaders of key/value exports ("NAME.....: x")
 # (each alternative starts with its literal and checks what precedes it after, so that ``re``
 # skips to the next ":", "=", "-" or "." instead of trying a match at every character: 8x faster
@@ -43,18 +76,20 @@ _SIG_TOKEN = rf"(?:[A-Z][\w'’-]*\w|{_INITIALS}|[A-Z](?=[ \t]))"
 _DELIMITER = re.compile(r":|=|-(?<=[ \t]-)(?=[ \t])|\.(?<=\w\.)\.{2,}(?![.:=])")
 _HEADER_PUNCT = "([|;*-\u2022"
 _COMMA_TOKEN = re.compile(rf",[ \t](?:(?P<init>{_INITIALS})(?!\w)|(?P<word>[^\W\d_][\w'’-]*\w))")
-_HYPHEN_TAIL = re.compile(r"(?:-[A-Z][\w'’]*)+")
-_NAME_HEAD = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’]*(?:-|[ \t]))(?:[A-Z][\w'’]*(?:-|[ \t]))?\Z")
+_HYPHEN_TAIL = re.compile(rf"(?:-[{UC}][\w'’]*)+")
+_NAME_HEAD = re.compile(
+    rf"(?<![\w'’-])(?:[{UC}][\w'’]*(?:-|[ \t]))(?:[{UC}][\w'’]*(?:-|[ \t]))?\Z"
+)
 # "Dianne L." / "Anne-Marie B.": a capitalised word then an initial ending the phrase
 # (found from its dot, the rarest of its characters, and looking back: ``re`` then skips from
 # dot to dot instead of trying every space; the match is the dot, the initial starts 2 before)
-_INITIAL = re.compile(r"\.(?<=[ \t][A-Z]\.)(?=[\s,;:)?!]|$)")
+_INITIAL = re.compile(rf"\.(?<=[ \t][{UC}]\.)(?=[\s,;:)?!]|$)")
 _INITIAL_BACK = 2
 _WORD_BEFORE_INITIAL = re.compile(
-    r"(?<![\w.'’-])([A-Z][a-z\u00C0-\u024F]{2,}(?:-[A-Z][a-z\u00C0-\u024F]+)?)$"
+    rf"(?<![\w.'’-])([{UC}][{LC}]{{2,}}(?:-[{UC}][{LC}]+)?)$"
 )
 _PREV_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*\w)[ \t]$")
-_SURNAME_COMMA = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]*[a-z])[ \t]?,[ \t]$")
+_SURNAME_COMMA = re.compile(rf"(?<![\w'’-])([{UC}][\w'’-]*[{LC}])[ \t]?,[ \t]$")
 _PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 # a name token of any case for the loose shapes ("j fan", "sisneros c.", "mina, b."): an
@@ -72,16 +107,18 @@ _SURNAME_BEFORE = re.compile(
     r"(?<![\w'’.-])(?P<s>[^\W\d_][\w'’-]*[^\W\d_])(?P<comma>[ \t]?,)?[ \t]{1,2}\Z"
 )
 # a word or initial of a name found by another detector: capitalised, letters only
-_CAPITALISED_PART = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
+_CAPITALISED_PART = re.compile(rf"[{UC}][^\W\d_]*(?:['’-][^\W\d_]+)*[.,]?")
 _DOTTED_INITIAL = re.compile(r"(?<![\w.])[^\W\d_]\.(?![\w])")
 _KIN_WORD = re.compile(r"([^\W\d_]+)[ \t]+(?=[^\W\d_])")
-_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_NEXT_CAPITALISED = re.compile(rf"[ \t]+[{UC}][{LC}]")
 # the words of a name that fills a whole field (an e-mail display name, a table cell)
 _FIELD_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _FIELD_CHARS = re.compile(r"[\w'’.,\- \t]+")
 #: what must not come before a lower-case title ("dr" of "adr", "mr" of "u.mr")
 _LOWER_TITLE_LEAD = r"(?<![\w.])"
 _LOWER_TITLE_LEAD_RE = re.compile(_LOWER_TITLE_LEAD)
+#: the letters that head the lines of a SOAP (SOEP in Dutch) note
+_SOAP_LETTERS = frozenset("SOAEP")
 
 
 def _particle_runs(particles: Iterable[str], *, several: bool) -> re.Pattern[str] | None:
@@ -184,6 +221,12 @@ class NameFinder:
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.eponym_before = _leaders_regex(names_cfg.get("eponym_leaders", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
+        epithets = [e.lower() for e in names_cfg.get("organism_epithets", ()) if e]
+        self.organism_re = (
+            re.compile(rf"[ \t]{{1,2}}(?i:{literal_alternation(epithets)})(?![\w'’-])")
+            if epithets
+            else None
+        )
         # folded words whose lowercase occurrences are words, not names (see propagation)
         self.common = frozenset(
             fold(w) for w in (*stopwords, *clinical, *self.breakers, *common_words)
@@ -543,6 +586,11 @@ class NameFinder:
                         break
                     word = tok.group("word")
                     if len(word or "") == 1 and word.isupper():
+                        if _soap_letter(text, s, tok.end()):
+                            # "P  Gesprek NP", "A  Stabiel PA": the letter heads a SOAP/SOEP
+                            # line, what follows it is the note, not a signed name
+                            s = _skip_spaces(text, tok.end())
+                            continue
                         break  # "A Ogindan MD": an initial without its dot
                     if word and (self._stop(word, soft=True) and not kinds.get(s, 0) & NAME_KINDS):
                         nxt = _TOKEN.match(text, tok.end())
@@ -609,6 +657,8 @@ class NameFinder:
         if on("name.initial"):
             for im in _INITIAL.finditer(text):
                 im_start = im.start() - _INITIAL_BACK
+                if self._organism(text, im.end()):
+                    continue  # "Urosepsis E. coli"
                 wm = _WORD_BEFORE_INITIAL.search(text, max(0, im_start - 40), im_start)
                 if wm is None:
                     continue
@@ -762,6 +812,8 @@ class NameFinder:
             word, initial = m.group("s"), text[im_start]
             if word.islower() != initial.islower():
                 continue
+            if self._organism(text, im.end()):
+                continue  # "Urosepsis, E. coli": a genus initial and its species
             if _NEXT_CAPITALISED.match(text, im.end()):
                 continue  # "Demenz vom Alzheimer-Typ, M. Parkinson": the initial starts a name
             if word.islower() or (word.isupper() and len(word) > 1):
@@ -781,6 +833,13 @@ class NameFinder:
                 NameCandidate(m.start("s"), im.end(), "PATIENT", "name.surname_initial", 0.8)
             )
         return out
+
+    def _organism(self, text: str, pos: int) -> bool:
+        """Whether a species epithet ("coli", "aureus", "pylori") follows the initial ending
+        at ``pos``: "E. coli", "S. aureus" are organisms, never a name's initial."""
+        if self.organism_re is None:
+            return False
+        return self.organism_re.match(text, pos) is not None
 
     def _layout(self, text: str, kinds: Mapping[int, int]) -> list[NameCandidate]:
         """Names the layout gives away (``layout``): the line after a sign-off, an e-mail
@@ -1115,6 +1174,16 @@ def _name_shaped(text: str) -> bool:
     return 0 < len(parts) <= 4 and all(
         _CAPITALISED_PART.fullmatch(p) is not None for p in parts
     ) and any(len(p.rstrip(".,")) >= 3 for p in parts)
+
+
+def _soap_letter(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the letter of a SOAP/SOEP line ("S  pijn", "P\tplan"):
+    S, O, A, E or P first on its line, then a tab or two blanks."""
+    return (
+        text[start:end] in _SOAP_LETTERS
+        and at_line_start(text, start)
+        and (text.startswith("\t", end) or text.startswith("  ", end))
+    )
 
 
 def _skip_spaces(text: str, pos: int) -> int:

@@ -68,13 +68,18 @@ _MEMO_SIZE = 100_000
 SHORT_TEXT = 200_000
 
 
+#: after case-folding: the Turkish dotless i, and the typographic apostrophe
+_FOLD_MORE = str.maketrans({"ı": "i", "’": "'"})
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Case-fold and strip combining marks: "José", "JOSE" and "jose" share one key."""
+    """Case-fold and strip combining marks: "José", "JOSE" and "jose" share one key; the
+    Turkish dotless "ı" folds to "i" too, as "IŞIK" (capital I) and "Işık" are one name."""
     if word.isascii():
         return word.lower()
     folded = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c)).replace("’", "'")
+    return "".join(c for c in folded if not unicodedata.combining(c)).translate(_FOLD_MORE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from fairdeid.detect.rules.national_ids import NATIONAL_ID_VALIDATORS
 from fairdeid.detect.rules.national_ids import es_dni as es_dni
 from fairdeid.detect.rules.national_ids import fr_nir as fr_nir
 from fairdeid.detect.rules.national_ids import nhs_number as nhs_number
+from fairdeid.detect.rules.propagation import fold
 
 Validator = Callable[[re.Match[str], str], bool]
 
@@ -460,7 +461,8 @@ def caps_name_line(m: re.Match[str], text: str) -> bool:
     if words is None:
         return False
     names = _words("names_first.txt", "names_last.txt")
-    return any(w in names for w in words)
+    # the lists spell many names without their diacritics ("jiri"): "JIŘÍ" counts as "JIRI"
+    return any(w in names or fold(w) in names for w in words)
 
 
 VALIDATORS: dict[str, Validator] = {
