@@ -221,8 +221,9 @@ _RULES: list[PatternRule] = []
 
 # -- fifth pass: scans rewritten to start on a rare character, near table headers -----------
 
-#: the initials' scans as they were written before they started from the dot
-_PLAIN_INITIAL = re.compile(r"[ \t][A-Z]\.(?=[\s,;:)?!]|$)")
+#: the initials' scans as they were written before they started from the dot (capitals of any
+#: script: ``names.UC``)
+_PLAIN_INITIAL = re.compile(rf"[ \t][{names.UC}]\.(?=[\s,;:)?!]|$)")
 _PLAIN_LONE_INITIAL = re.compile(r"(?<=[ \t])(?P<i>[^\W\d_])\.(?![\w'’-])(?![ \t]?[^\W\d_]\.)")
 _INITIAL_ALPHABET = st.text(alphabet=" \t\n.,;:)?!'’-AbZéÉ1_x", max_size=40)
 _INITIAL_TEXTS = (
