@@ -35,7 +35,7 @@ def _words() -> TitleWords:
     return words
 
 
-# ------------------------------------------------------------------ the default follows the pipeline
+# ------------------------------------------------------------- the default follows the pipeline
 
 
 def test_english_gold_puts_titles_inside_names_by_default() -> None:
