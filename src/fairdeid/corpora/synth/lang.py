@@ -6,10 +6,12 @@ headers, letter formulas and note layouts are data; this module only knows how t
 That keeps a language reviewable by someone who reads it, and adding one means adding a folder.
 
 Slots that write PHI (each becomes one gold span, recorded while it is written, so offsets are
-exact by construction): PATIENT, PATIENT_LAST (title outside the span), PATIENT_FIRST, DOCTOR,
-DOCTOR_LAST, RELATIVE, DATE, DATE_SHORT, DATE_PAST, DOB, AGE, HOSPITAL, HOSPITAL_OTHER,
+exact by construction): PATIENT, PATIENT_LAST (title written outside the span), PATIENT_FIRST,
+DOCTOR, DOCTOR_LAST, RELATIVE, DATE, DATE_SHORT, DATE_PAST, DOB, AGE, HOSPITAL, HOSPITAL_OTHER,
 DEPARTMENT, ROOM, STREET, ZIP, CITY, CITY_OTHER, STATE, COUNTRY, PHONE, FAX, EMAIL, URL, MRN,
-CASE, INSURANCE, NATID, PROFESSION, ORGANIZATION, USERNAME.
+CASE, INSURANCE, NATID, PROFESSION, ORGANIZATION, USERNAME. Titles stay outside the gold names
+(the packs' "keep") unless ``name_titles="include"``, when ``titles`` takes them in as the
+pipeline would.
 Slots that write plain words: ``{G:female|male}`` (by the patient's gender), ``{V:list}`` (one
 word of ``[vocab] list``), ``{LIST:list:min:max}`` (a list in the note's bullet style),
 ``{H:Header}`` (a section header in the note's style), ``{DRUG}``, ``{LAB}``, ``{N:lo:hi}``.
