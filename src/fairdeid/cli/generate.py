@@ -118,6 +118,8 @@ def generate(
         f"wrote {plural(written, 'note')} ({plural(sum(labels.values()), 'span')}, "
         f"{plural(len(labels), 'label')}) to {out} in {elapsed:.1f} s"
     )
+    where = "inside" if gen.titles.mode == "include" else "outside"
+    note(f"titles before names are {where} the name spans (--name-titles {gen.titles.mode})")
 
 
 def _generator(

@@ -222,5 +222,7 @@ def test_cli_name_titles(tmp_path: Path) -> None:
         result = runner.invoke(app, ["generate", "-n", "20", "--seed", "7", "-o", str(out), *args])
         assert result.exit_code == 0, result.output
         assert (_titled(out) > 0) == titled, args
+        mode = "include" if titled else "keep"
+        assert f"--name-titles {mode}" in " ".join(result.output.split()), result.output
     result = runner.invoke(app, ["generate", "-n", "2", "-o", str(out), "--name-titles", "x"])
     assert result.exit_code != 0 and "name_titles" in result.output
