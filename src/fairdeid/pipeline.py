@@ -514,13 +514,7 @@ def _without(name: str, detector: Detector, disabled: Sequence[str]) -> Detector
 def _title_words(mode: str, config: Mapping[str, Any]) -> TitleWords | None:
     """The title lists of this pipeline's rule detector (of the packaged rules when it has
     none): the same words the rules read, in this pipeline's language."""
-    if mode != "include":
-        return None
-    tables = config.get("detectors", {})
-    names = config.get("pipeline", {}).get("detectors", list(tables))
-    rules = next((tables[n] for n in names
-                  if n in tables and tables[n].get("kind", n) == "rules"), None)
-    return TitleWords.from_rules_table(rules)
+    return TitleWords.from_config(config) if mode == "include" else None
 
 
 def _kinds(tables: Mapping[str, Mapping[str, Any]]) -> set[str]:

@@ -220,6 +220,19 @@ def test_forced_gender_swaps_titles_inside_span() -> None:
     assert out.span_text(out.spans[0]).startswith("Mr. ")
 
 
+def test_forced_gender_keeps_title_chars_on_the_title() -> None:
+    """A span with ``title_chars`` (the generator's gold, issue 16) whose title the forced
+    gender shortened ("Mrs. " -> "Mr. ") says where the new title ends, not the old one."""
+    doc = Document("d", "Seen: Mrs. Jones today.",
+                   spans=(Span(6, 16, "PATIENT", attrs={"title_chars": 5}),))
+    out = localize_document(doc, "en_GB", gender="male")
+    (span,) = out.spans
+    text = out.span_text(span)
+    assert text.startswith("Mr. ") and span.attrs["title_chars"] == 4
+    kept = localize_document(doc, "en_GB", gender="female").spans[0]
+    assert kept.attrs["title_chars"] == 5
+
+
 def test_the_former_module_name_still_imports() -> None:
     # `fairdeid.corpora.localize` was this module's name; scripts and cli/localize.py import it.
     from fairdeid.corpora import localize, multicultural

@@ -1,6 +1,8 @@
 """`fairdeid generate -n N -o OUT.jsonl --seed S [--locales en_US,zh_CN] [--lang de]
-[--profile stress]`: synthetic gold notes, in English (the default) or in German, French, Dutch,
-Italian or Spanish; ``--profile stress`` makes English notes messier than real ones."""
+[--profile stress] [--name-titles include|keep] [-c CONFIG]`: synthetic gold notes, in English
+(the default) or in German, French, Dutch, Italian or Spanish; ``--profile stress`` makes English
+notes messier than real ones. A title before a name is inside or outside the gold name as the
+pipeline that scores the notes puts it (``corpora/synth/titles.py``)."""
 
 from __future__ import annotations
 
@@ -49,6 +51,28 @@ def generate(
             "names from their country's pools; --locales applies to English only.",
         ),
     ] = "en",
+    name_titles: Annotated[
+        str | None,
+        typer.Option(
+            "--name-titles",
+            metavar="include|keep",
+            help="A personal title right before a name ('Dr. Smith', 'Mrs. Lee', 'Herr "
+            "Weber') in the gold: 'include' puts it inside the name span, 'keep' leaves it "
+            "outside. Default: the config's [resolve] name_titles for --lang, as the pipeline "
+            "that scores the notes does (built-in: include for English, keep for de, fr, nl, "
+            "it, es).",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            metavar="FILE",
+            help="Pipeline TOML whose [resolve] name_titles and title lists the gold follows "
+            "(default: built-in).",
+        ),
+    ] = None,
     old_n: Annotated[int | None, typer.Option("--n", min=1, hidden=True)] = None,
 ) -> None:
     """Generate annotated synthetic clinical notes (canonical JSONL)."""
@@ -66,7 +90,7 @@ def generate(
     codes = [c.strip() for c in locales.split(",") if c.strip()] if locales else None
     kinds = [k.strip() for k in note_types.split(",") if k.strip()] if note_types else None
     try:
-        gen = _generator(lang, seed, codes, kinds, profile)
+        gen = _generator(lang, seed, codes, kinds, profile, name_titles, config)
     except (FairdeidError, ValueError) as exc:
         raise fail(str(exc)) from None
 
@@ -94,17 +118,26 @@ def generate(
         f"wrote {plural(written, 'note')} ({plural(sum(labels.values()), 'span')}, "
         f"{plural(len(labels), 'label')}) to {out} in {elapsed:.1f} s"
     )
+    where = "inside" if gen.titles.mode == "include" else "outside"
+    note(f"titles before names are {where} the name spans (--name-titles {gen.titles.mode})")
 
 
 def _generator(
-    lang: str, seed: int, codes: list[str] | None, kinds: list[str] | None, profile: str
+    lang: str,
+    seed: int,
+    codes: list[str] | None,
+    kinds: list[str] | None,
+    profile: str,
+    name_titles: str | None = None,
+    config: Path | None = None,
 ) -> Any:
     """The English generator, or the one of ``lang``; ValueError for an unknown language or
-    profile."""
+    profile, ConfigError for a bad ``name_titles`` or config."""
     from fairdeid.corpora.synth import NoteGenerator
 
     if lang == "en":
-        return NoteGenerator(seed, codes, note_types=kinds, profile=profile)
+        return NoteGenerator(seed, codes, note_types=kinds, profile=profile,
+                             name_titles=name_titles, config=config)
     from fairdeid.corpora.synth.lang import LangNoteGenerator
 
     if profile != "default":
@@ -112,4 +145,5 @@ def _generator(
     if codes:
         raise ValueError("--locales applies to English notes only; other languages draw names "
                          "from their own country's pools")
-    return LangNoteGenerator(lang, seed, note_types=kinds)
+    return LangNoteGenerator(lang, seed, note_types=kinds, name_titles=name_titles,
+                             config=config)

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from fairdeid.detect.titles import TITLE_CHARS, title_chars
 from fairdeid.document import Document, Span
 from fairdeid.locales import get_pool
 from fairdeid.replace.store import SurrogateStore
 from fairdeid.replace.surrogates import SurrogateEngine
+from fairdeid.replace.surrogates.names import swap_titles
 
 __all__ = ["localize_document", "localize_documents"]
 
@@ -60,6 +62,8 @@ def _localize(engine: SurrogateEngine, doc: Document) -> Document:
             attrs["gender"] = result.gender
         if "text" in attrs:
             attrs["text"] = text
+        if TITLE_CHARS in attrs:
+            _move_title_chars(attrs, doc.text[span.start : span.start + title_chars(span)], text)
         new_spans.append(Span(out_len, out_len + len(text), span.label, span.source, span.score,
                               attrs))
         out_len += len(text)
@@ -68,6 +72,16 @@ def _localize(engine: SurrogateEngine, doc: Document) -> Document:
     meta = dict(doc.meta)
     meta["locale"] = engine.locale
     return Document(doc.id, "".join(pieces), meta, tuple(new_spans))
+
+
+def _move_title_chars(attrs: dict[str, object], title: str, text: str) -> None:
+    """``title_chars`` for the rewritten span ``text``: a forced gender may have changed the
+    title's length ("Mrs. " became "Mr. "); dropped when the title is no longer recognisable."""
+    for new in (title, swap_titles(title, "male"), swap_titles(title, "female")):
+        if new and text.startswith(new) and len(new) < len(text):
+            attrs[TITLE_CHARS] = len(new)
+            return
+    attrs.pop(TITLE_CHARS, None)
 
 
 def localize_document(

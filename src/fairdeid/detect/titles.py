@@ -78,6 +78,18 @@ class TitleWords:
             None if patterns is None else tuple(_as_list(patterns)), tuple(_as_list(extra))
         )
 
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> TitleWords:
+        """The title lists of the rule detector of pipeline config ``config`` (the first
+        ``rules`` detector it runs; the packaged rules when it runs none): what the pipeline
+        built from ``config`` puts inside name spans, and what ``fairdeid generate`` puts
+        inside its gold names."""
+        tables = config.get("detectors", {})
+        names = config.get("pipeline", {}).get("detectors", list(tables))
+        rules = next((tables[n] for n in names
+                      if n in tables and tables[n].get("kind", n) == "rules"), None)
+        return cls.from_rules_table(rules)
+
 
 def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]

@@ -20,8 +20,10 @@ What makes it useful for training:
   are computed from DOB and note date, so they agree too.
 * Names come from the locale mix (``fairdeid.locales``) in many forms ("Mr. Zhang", "ZHANG, Wei",
   "Dr. W. Zhang", "Zhang Wei", occasionally lower-case or misspelt); name spans carry ``locale``
-  and ``gender`` attrs for the fairness audit. Titles ("Dr.", "Mr.") stay outside spans, as in
-  i2b2. Names that are also common words are resampled most of the time.
+  and ``gender`` attrs for the fairness audit. A title right before a name ("Dr.", "Mr.") is
+  inside the gold span where the pipeline that scores the notes puts it (``titles``: English
+  "include", the language packs "keep", as ``[resolve] name_titles``; ``name_titles="keep"``
+  gives the i2b2 convention). Names that are also common words are resampled most of the time.
 * All 30 i2b2 fine labels occur; every AGE is labelled (i2b2 does; Safe Harbor only needs > 89).
   Family members' names are labelled PATIENT, as i2b2 does.
 * Hard negatives everywhere: eponyms that are surnames (Parkinson, Foley, Wilson), doses, 5/5
@@ -35,6 +37,7 @@ Layout (imports only point down this list, so nothing here imports the generator
 * ``templates``: ``{SLOT}`` sentence templates and the slot handlers that fill them.
 * ``context``: ``NoteContext``, the note's house style and PHI renderers.
 * ``people``: ``Person``, ``Patient`` and the maker that draws them.
+* ``titles``: ``TitleConvention``, the pipeline's title step applied to each finished note.
 * ``builder``: ``Builder`` (also used by the MIMIC filler).
 * ``vocab`` with ``data/*.toml``: word lists and ID formats.
 

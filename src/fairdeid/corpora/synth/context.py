@@ -201,7 +201,8 @@ class NoteContext:
     def name(
         self, person: Person, label: str, form: str | None = None, *, title: bool = True
     ) -> None:
-        """Write a name in one of many forms; titles stay outside the span."""
+        """Write a name in one of many forms; titles are written outside the span (the
+        generator's ``TitleConvention`` takes them in afterwards, as the pipeline does)."""
         rng = self.rng
         if form is None:
             if label == "DOCTOR":

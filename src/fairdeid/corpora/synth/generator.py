@@ -13,6 +13,7 @@ from fairdeid.corpora.synth.noise import add_noise
 from fairdeid.corpora.synth.notes import EXTRA_WRITERS, WRITERS
 from fairdeid.corpora.synth.people import Patient, PeopleMaker, Person
 from fairdeid.corpora.synth.profiles import get_profile
+from fairdeid.corpora.synth.titles import ConfigSource, TitleConvention
 from fairdeid.document import Document
 
 if TYPE_CHECKING:
@@ -37,7 +38,13 @@ class NoteGenerator:
         with_text: bool = False,
         id_prefix: str | None = None,
         profile: str = "default",
+        name_titles: str | None = None,
+        config: ConfigSource = None,
     ) -> None:
+        """``name_titles`` ("include" or "keep") and ``config`` (a pipeline config: path,
+        mapping, or None for the packaged one) choose whether a title before a name is inside
+        its gold span (``TitleConvention``): by default as the packaged English pipeline does
+        ("include")."""
         from fairdeid.locales import LOCALE_CODES, get_pool
 
         self.rng = random.Random(seed)
@@ -54,6 +61,7 @@ class NoteGenerator:
         # merged without two different patients sharing a patient_id.
         self.id_prefix = id_prefix if id_prefix is not None else f"synth{seed}"
         self.people = PeopleMaker(self.rng, self.locales, self.pools, self.id_prefix)
+        self.titles = TitleConvention.of("en", name_titles, config)
 
     def pool(self, locale: str) -> LocalePool:
         return self.pools[locale]
@@ -96,8 +104,12 @@ class NoteGenerator:
             spans=ctx.builder.document_spans(with_text=self.with_text),
         )
         # The noise transforms draw from their own streams (seed, transform, document id), so
-        # the notes' own draws are the same with or without them.
-        return add_noise(doc, self.profile.noise, self.seed) if self.profile.noise else doc
+        # the notes' own draws are the same with or without them. Titles go in last, where
+        # the pipeline would see them: after the mess ("DR. SMITH", "dr smith", a title
+        # wrapped to the line before).
+        if self.profile.noise:
+            doc = add_noise(doc, self.profile.noise, self.seed)
+        return self.titles.apply(doc)
 
 
 def generate_notes(
@@ -107,6 +119,11 @@ def generate_notes(
     locales: Sequence[str] | None = None,
     with_text: bool = False,
     profile: str = "default",
+    name_titles: str | None = None,
+    config: ConfigSource = None,
 ) -> Iterator[Document]:
     """``n`` synthetic annotated notes (see the package docstring)."""
-    yield from NoteGenerator(seed, locales, with_text=with_text, profile=profile).generate(n)
+    yield from NoteGenerator(
+        seed, locales, with_text=with_text, profile=profile, name_titles=name_titles,
+        config=config,
+    ).generate(n)

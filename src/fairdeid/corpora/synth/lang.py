@@ -6,10 +6,12 @@ headers, letter formulas and note layouts are data; this module only knows how t
 That keeps a language reviewable by someone who reads it, and adding one means adding a folder.
 
 Slots that write PHI (each becomes one gold span, recorded while it is written, so offsets are
-exact by construction): PATIENT, PATIENT_LAST (title outside the span), PATIENT_FIRST, DOCTOR,
-DOCTOR_LAST, RELATIVE, DATE, DATE_SHORT, DATE_PAST, DOB, AGE, HOSPITAL, HOSPITAL_OTHER,
+exact by construction): PATIENT, PATIENT_LAST (title written outside the span), PATIENT_FIRST,
+DOCTOR, DOCTOR_LAST, RELATIVE, DATE, DATE_SHORT, DATE_PAST, DOB, AGE, HOSPITAL, HOSPITAL_OTHER,
 DEPARTMENT, ROOM, STREET, ZIP, CITY, CITY_OTHER, STATE, COUNTRY, PHONE, FAX, EMAIL, URL, MRN,
-CASE, INSURANCE, NATID, PROFESSION, ORGANIZATION, USERNAME.
+CASE, INSURANCE, NATID, PROFESSION, ORGANIZATION, USERNAME. Titles stay outside the gold names
+(the packs' "keep") unless ``name_titles="include"``, when ``titles`` takes them in as the
+pipeline would.
 Slots that write plain words: ``{G:female|male}`` (by the patient's gender), ``{V:list}`` (one
 word of ``[vocab] list``), ``{LIST:list:min:max}`` (a list in the note's bullet style),
 ``{H:Header}`` (a section header in the note's style), ``{DRUG}``, ``{LAB}``, ``{N:lo:hi}``.
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from fairdeid.corpora.synth.builder import Builder
 from fairdeid.corpora.synth.people import PeopleMaker, Person, fresh_value
+from fairdeid.corpora.synth.titles import ConfigSource, TitleConvention
 from fairdeid.document import Document
 from fairdeid.locales import fill_format, get_pool
 from fairdeid.replace.surrogates.address import fresh_address
@@ -119,7 +122,10 @@ class LangNoteGenerator:
     """Annotated notes of one language; ``generate(n)`` is deterministic for a seed."""
 
     def __init__(self, lang: str, seed: int = 0, *, note_types: list[str] | None = None,
-                 with_text: bool = False, id_prefix: str | None = None) -> None:
+                 with_text: bool = False, id_prefix: str | None = None,
+                 name_titles: str | None = None, config: ConfigSource = None) -> None:
+        """``name_titles`` and ``config`` as for ``NoteGenerator``; by default the gold
+        follows ``lang``'s pack ("keep": titles outside the names, as its annotated sets)."""
         self.data = language_data(lang)
         self.rng = random.Random(f"{lang}:{seed}")
         known = tuple(self.data.note_types)
@@ -133,6 +139,7 @@ class LangNoteGenerator:
         self.pools: dict[str, LocalePool] = {c: get_pool(c) for c in self.locales}
         self.people = PeopleMaker(self.rng, self.locales, self.pools, self.id_prefix)
         self.count = 0
+        self.titles = TitleConvention.of(lang, name_titles, config)
 
     def person(self, gender: str | None = None) -> Person:
         """Mostly the country's pool; ``other_share`` of people come from the other pools."""
@@ -208,9 +215,10 @@ class LangNoteGenerator:
             writer.template(self.rng.choice(self.data.parts[name]))
         meta = {"patient_id": patient.pid, "note_type": kind, "generator": "fairdeid.synth",
                 "language": self.data.code, "locale": patient.person.locale}
-        return Document(id=f"{patient.pid}-n{index + 1}", text=writer.builder.text().strip("\n")
-                        + "\n", meta=meta,
-                        spans=writer.builder.document_spans(with_text=self.with_text))
+        doc = Document(id=f"{patient.pid}-n{index + 1}", text=writer.builder.text().strip("\n")
+                       + "\n", meta=meta,
+                       spans=writer.builder.document_spans(with_text=self.with_text))
+        return self.titles.apply(doc)
 
 
 _HEADER_STYLES = ("caps_colon", "title_colon", "caps", "title", "underline", "inline")
@@ -472,7 +480,8 @@ def _swap_letters(word: str, rng: random.Random) -> str:
 
 
 def generate_lang_notes(lang: str, n: int, *, seed: int = 0, with_text: bool = False,
-                        note_types: list[str] | None = None) -> Iterator[Document]:
+                        note_types: list[str] | None = None, name_titles: str | None = None,
+                        config: ConfigSource = None) -> Iterator[Document]:
     """``n`` synthetic annotated notes in ``lang`` (one of ``SYNTH_LANGUAGES``)."""
-    yield from LangNoteGenerator(lang, seed, note_types=note_types,
-                                 with_text=with_text).generate(n)
+    yield from LangNoteGenerator(lang, seed, note_types=note_types, with_text=with_text,
+                                 name_titles=name_titles, config=config).generate(n)
