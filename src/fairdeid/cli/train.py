@@ -151,6 +151,30 @@ def train(
             "written at the time budget and on SIGTERM/SIGINT.",
         ),
     ] = 10.0,
+    eval_every: Annotated[
+        int,
+        typer.Option(
+            "--eval-every", metavar="N",
+            help="Score --dev every N optimizer steps (train_log.jsonl, training.json) and save "
+            "the best model by dev binary-token F2, not the last; 0: score after each epoch and "
+            "save the last.",
+        ),
+    ] = 0,
+    patience: Annotated[
+        int,
+        typer.Option(
+            "--patience", metavar="K",
+            help="With --eval-every: stop (converged) when dev F2 has not improved by more than "
+            "--min-delta for K evaluations in a row; 0: never.",
+        ),
+    ] = 0,
+    min_delta: Annotated[
+        float,
+        typer.Option(
+            "--min-delta", metavar="D",
+            help="The improvement of dev F2 (0-1 scale) --patience waits for.",
+        ),
+    ] = 0.0,
     resume: Annotated[
         Path | None,
         typer.Option(
@@ -220,6 +244,7 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
     if a["keep_layers"] is not None and init is None:
         raise FairdeidError("--keep-layers cuts a fine-tuned model: give --init too")
     keep_layers = _keep_layers(a["keep_layers"])
+    _check_selection(a, kind)
     init_dir = _init_dir(init, kind)
     train_docs = limit_documents(load_documents(train_path, a["fmt"]), a["limit"], a["seed"])
     dev_docs = load_documents(a["dev_path"], a["fmt"]) if a["dev_path"] else None
@@ -268,6 +293,9 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
         time_budget_s=a["time_budget"],
         checkpoint_every=a["checkpoint_every"],
         checkpoint_minutes=a["checkpoint_minutes"],
+        eval_every=a.get("eval_every", 0),
+        patience=a.get("patience", 0),
+        min_delta=a.get("min_delta", 0.0),
         resume=a["resume"] is not None,
         record={
             "command": command,
@@ -283,6 +311,21 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
         note("exporting ONNX (fused, per-channel int8) ...")
         summary["export"] = export_onnx(out)
     return summary
+
+
+def _check_selection(a: dict[str, Any], kind: str) -> None:
+    """--eval-every/--patience/--min-delta checked before any data is read."""
+    from fairdeid.errors import FairdeidError
+
+    selection = (a.get("eval_every", 0), a.get("patience", 0), a.get("min_delta", 0.0))
+    if kind != "transformer":
+        if any(selection):
+            raise FairdeidError("--eval-every, --patience and --min-delta apply to --kind "
+                                "transformer only")
+        return
+    from fairdeid.train.finetune import check_selection
+
+    check_selection(*selection, has_dev=a["dev_path"] is not None)
 
 
 def _resumed_args(ctx: typer.Context, resume: Path) -> dict[str, Any]:

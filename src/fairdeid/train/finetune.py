@@ -10,6 +10,11 @@ Choices, and why:
   speed and keeps the graph exportable and fusable.
 * **Length-bucketed batches** and a hard ``max_steps``/time budget, because CPU time is scarce.
 * Everything is seeded; the log (``train_log.jsonl``) records each step and each dev evaluation.
+* **Convergence by a stated rule** (``eval_every``, ``patience``, ``min_delta``): the dev set is
+  scored every N steps, the best model by dev binary-token F2 is the one saved, and a run stops
+  when F2 has not improved by ``min_delta`` for ``patience`` evaluations. F2, not F1 or recall:
+  a missed identifier is a leak and costs more than an over-redacted word, so recall weighs
+  twice; recall alone would call a model that tags everything the best.
 * **Checkpoints** (:mod:`fairdeid.train.checkpoint`) every ``checkpoint_every`` steps or
   ``checkpoint_minutes``, at the time budget and on SIGTERM/SIGINT: CPU runs take hours, and a
   killed run resumed with ``resume=True`` ends with the weights an uninterrupted one would have
@@ -87,6 +92,14 @@ class TrainConfig:
     time_budget_s: float | None = None
     eval_batch_size: int = 32
     freeze_word_embeddings: bool = True
+    #: Score the dev set every this many optimizer steps, keep the best model by
+    #: ``SELECTION_METRIC`` and save that one, not the last (0: score after each epoch only and
+    #: save the last model, as before).
+    eval_every: int = 0
+    #: Stop when ``SELECTION_METRIC`` has not improved by more than ``min_delta`` for this many
+    #: evaluations in a row: the run has converged (0: never; needs ``eval_every``).
+    patience: int = 0
+    min_delta: float = 0.0
     #: Write a checkpoint every this many optimizer steps (0: only by time, budget and signal).
     checkpoint_every: int = 200
     #: ... and at least every this many minutes of training (0: only by steps).
@@ -110,6 +123,21 @@ _FLAGS = {"scheme": "--labels", "time_budget_s": "--time-budget", "init": "--ini
           "keep_layers": "--keep-layers"}
 #: The model card written next to the model.
 TRAINING_FILE = "training.json"
+#: The dev metric that picks the saved model and decides convergence (see the module docstring).
+SELECTION_METRIC = "binary_token_f2"
+
+
+def check_selection(eval_every: int, patience: int, min_delta: float, has_dev: bool) -> None:
+    """Refuse model-selection settings that cannot work, before any data or model is loaded."""
+    if eval_every < 0 or patience < 0 or min_delta < 0 or not math.isfinite(min_delta):
+        raise ConfigError("--eval-every, --patience and --min-delta must be >= 0")
+    if (eval_every or patience) and not has_dev:
+        flag = "--patience" if patience else "--eval-every"
+        raise ConfigError(f"{flag} scores the dev set: give --dev FILE")
+    if patience and not eval_every:
+        raise ConfigError("--patience counts dev evaluations: give --eval-every N too")
+    if min_delta and not patience:
+        raise ConfigError("--min-delta is the improvement --patience waits for: give --patience K")
 
 
 class _Log:
@@ -263,6 +291,7 @@ def train_transformer(
     torch = _import_torch_quietly()
     if not train_docs:
         raise ConfigError("no training documents")
+    check_selection(cfg.eval_every, cfg.patience, cfg.min_delta, bool(dev_docs))
     out = Path(cfg.out)
     identity = _identity(cfg, train_docs, dev_docs)
     resume = _checkpoint_to_resume(cfg, out, identity)
@@ -293,6 +322,19 @@ def _identity(
         "settings": json.loads(json.dumps(settings, default=str)),
         "data": {"train": _documents_digest(train_docs), "dev": _documents_digest(dev_docs or [])},
     }
+
+
+def _identity_defaults() -> dict[str, Any]:
+    """Every setting's default, in the identity's JSON form."""
+    from dataclasses import MISSING, fields
+
+    out: dict[str, Any] = {}
+    for f in fields(TrainConfig):
+        if f.default is not MISSING:
+            out[f.name] = json.loads(json.dumps(f.default, default=str))
+        elif f.default_factory is not MISSING:
+            out[f.name] = json.loads(json.dumps(f.default_factory(), default=str))
+    return out
 
 
 def _documents_digest(docs: Sequence[Document]) -> str:
@@ -334,8 +376,10 @@ def _check_same_run(state: dict[str, Any], identity: dict[str, Any]) -> None:
     """Refuse to splice two different runs into one model. Messages name settings and files,
     never document content."""
     saved, now = state["settings"], identity["settings"]
+    defaults = _identity_defaults()
     for key in sorted(set(saved) | set(now)):
-        if saved.get(key) != now.get(key):
+        # a setting newer than the checkpoint had its default then
+        if saved.get(key, defaults.get(key)) != now.get(key):
             raise ConfigError(
                 f"cannot resume: {_FLAGS.get(key, '--' + key.replace('_', '-'))} differs from "
                 f"the interrupted run's ({saved.get(key)!r} then, {now.get(key)!r} now); use "
@@ -412,6 +456,58 @@ class _Counters:
         self.started, self.cpu_started = time.perf_counter(), time.process_time()
 
 
+def _f2(precision: float, recall: float) -> float:
+    """F-beta with beta 2: recall counts twice as much as precision."""
+    return 5 * precision * recall / (4 * precision + recall) if precision + recall else 0.0
+
+
+@dataclass
+class _Selection:
+    """The dev evaluations of a run, its best model so far and the patience count: checkpointed,
+    so that a resumed run stops (and exports) exactly where an uninterrupted one would."""
+
+    patience: int
+    min_delta: float
+    history: list[dict[str, Any]] = field(default_factory=list)
+    best_score: float | None = None
+    best_step: int | None = None
+    #: Evaluations since the best one (the patience counter).
+    since_best: int = 0
+    #: A copy of the best model's weights (None until the first evaluation).
+    best_weights: dict[str, Any] | None = None
+
+    @property
+    def converged(self) -> bool:
+        return self.patience > 0 and self.since_best >= self.patience
+
+    def add(self, entry: dict[str, Any], weights: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Record one evaluation; copy the weights when it is the best by more than
+        ``min_delta``. Returns the entry as logged (with ``best`` and ``since_best``)."""
+        value = float(entry[SELECTION_METRIC])
+        improved = self.best_score is None or value > self.best_score + self.min_delta
+        if improved:
+            self.best_score, self.best_step, self.since_best = value, int(entry["step"]), 0
+            self.best_weights = weights()
+        else:
+            self.since_best += 1
+        logged = {**entry, "best": improved, "since_best": self.since_best}
+        self.history.append(logged)
+        return logged
+
+    def evaluated_at(self, step: int) -> bool:
+        return bool(self.history) and self.history[-1]["step"] == step
+
+    def state(self) -> dict[str, Any]:
+        return {"history": self.history, "best_score": self.best_score,
+                "best_step": self.best_step, "since_best": self.since_best}
+
+    def restore(self, state: dict[str, Any], best_weights: dict[str, Any] | None) -> None:
+        self.history = list(state["history"])
+        self.best_score, self.best_step = state["best_score"], state["best_step"]
+        self.since_best = int(state["since_best"])
+        self.best_weights = best_weights
+
+
 @dataclass
 class _Position:
     """Where the loop is in the run's batch order: enough to rebuild the rest of it exactly."""
@@ -441,6 +537,7 @@ class _Run:
     order: random.Random
     steps_per_epoch: int
     augmenter: Augmenter | None
+    selection: _Selection
 
 
 class _StopSignal:
@@ -536,17 +633,51 @@ def _fine_tune(
         _train_epochs(run, counters, position, current, epoch_examples, dev_docs, progress, stop)
     start.model.eval()
     summary = _summary(run, counters, augmenter)
-    if dev_docs:
+    if dev_docs and cfg.eval_every:
+        summary.update(_keep_best(run, counters, dev_docs))
+    elif dev_docs:
         summary["dev"] = evaluate_detector(_detector(run), dev_docs)
         emit("eval", step=counters.step, epoch="final", **summary["dev"])
     _save(run, out)
-    ended = "done" if counters.step >= run.plan.total else "time budget"
+    ended = _ended(run, counters)
+    summary["stopped_by"] = ended
     _write_training_record(run, counters, out, summary, (len(train_docs), len(dev_docs or [])),
                            saver.segments(counters, ended))
-    if counters.step >= run.plan.total:
+    if ended in ("done", "converged"):
         remove_checkpoints(out)  # the model is saved; a finished run has nothing to resume
     emit("done", **summary)
     return summary
+
+
+def _keep_best(run: _Run, counters: _Counters, dev_docs: Sequence[Document]) -> dict[str, Any]:
+    """Score the last model unless its step was just scored, then put the best model's weights
+    back into the model that is saved. Returns the summary's selection part."""
+    selection = run.selection
+    if not selection.evaluated_at(counters.step):
+        _evaluate(run, counters, dev_docs)
+        run.start.model.eval()
+    best = next(e for e in selection.history if e["step"] == selection.best_step and e["best"])
+    if selection.best_step != counters.step and selection.best_weights is not None:
+        run.start.model.load_state_dict(selection.best_weights)
+    return {
+        "dev": {k: v for k, v in best.items() if k.startswith(("binary_", "strict_", "recall_"))},
+        "selection": {
+            "metric": SELECTION_METRIC,
+            "best_step": selection.best_step,
+            "best": selection.best_score,
+            "evaluations": len(selection.history),
+            "since_best": selection.since_best,
+            "patience": run.cfg.patience,
+            "min_delta": run.cfg.min_delta,
+        },
+    }
+
+
+def _ended(run: _Run, counters: _Counters) -> str:
+    """Why the run ended: converged (patience), done (every planned step) or time budget."""
+    if run.selection.converged:
+        return "converged"
+    return "done" if counters.step >= run.plan.total else "time budget"
 
 
 def _resume(
@@ -587,6 +718,8 @@ def _resume(
     name, keys, pos, has_gauss, cached = rng["numpy"]
     np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
     torch.set_rng_state(tensors["torch_rng"])
+    if "selection" in state:
+        run.selection.restore(state["selection"], tensors.get("best_model"))
     return current
 
 
@@ -667,6 +800,7 @@ class _Saver:
                 "numpy": [name, np.asarray(keys).tolist(), pos, has_gauss, cached],
             },
             "segments": self.segments(counters, reason),
+            "selection": run.selection.state(),
         }
         tensors = {
             "model": run.start.model.state_dict(),
@@ -674,6 +808,8 @@ class _Saver:
             "scheduler": run.scheduler.state_dict(),
             "torch_rng": torch.get_rng_state(),
         }
+        if run.selection.best_weights is not None:
+            tensors["best_model"] = run.selection.best_weights
         write_checkpoint(self.out, state, tensors)
         self.last_step, self.last_time = counters.step, time.perf_counter()
         run.emit("checkpoint", step=counters.step, reason=reason)
@@ -701,7 +837,8 @@ def _prepare_run(
     # Models without a token-type table (or with one type) get no token_type_ids at all.
     uses_types = int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
     return _Run(cfg, start, meta, plan, optimizer, scheduler, _pad_id(start.tokenizer),
-                uses_types, emit, saver, random.Random(cfg.seed), steps_per_epoch, augmenter)
+                uses_types, emit, saver, random.Random(cfg.seed), steps_per_epoch, augmenter,
+                _Selection(cfg.patience, cfg.min_delta))
 
 
 def _train_epochs(
@@ -714,8 +851,9 @@ def _train_epochs(
     progress: bool,
     stop: _StopSignal,
 ) -> None:
-    """The training loop: stops at the planned step count or when the time budget is spent,
-    and scores the dev set after every epoch but the last (the final score comes after). A
+    """The training loop: stops at the planned step count, when the time budget is spent or when
+    the dev metric has converged (``patience``); scores the dev set every ``eval_every`` steps,
+    else after every epoch but the last (the final score comes after). A
     resumed run starts at ``position``: the epoch's batches are drawn again from the RNG state
     the epoch started with, and the ones done are skipped."""
     cfg, plan, model = run.cfg, run.plan, run.start.model
@@ -742,16 +880,49 @@ def _train_epochs(
                            wps=_words_per_second(counters))
                 if counters.step % cfg.log_every == 0 or counters.step == plan.total:
                     _log_step(run, counters, epoch)
+                if dev_docs and cfg.eval_every and counters.step % cfg.eval_every == 0:
+                    _evaluate(run, counters, dev_docs)
+                    if run.selection.converged:
+                        break
                 if _after_step(run, counters, position, stop):
                     break
-            if counters.stopped_early or counters.step >= plan.total:
+            if counters.stopped_early or counters.step >= plan.total or run.selection.converged:
                 break
-            if dev_docs and epoch + 1 < plan.epochs:
+            if dev_docs and not cfg.eval_every and epoch + 1 < plan.epochs:
                 model.eval()
                 run.emit("eval", step=counters.step, epoch=epoch + 1,
                          **evaluate_detector(_detector(run), dev_docs))
                 model.train()
                 _stop_if_signalled(run, counters, position, stop)
+
+
+def _evaluate(run: _Run, counters: _Counters, dev_docs: Sequence[Document]) -> dict[str, Any]:
+    """Score the dev set with the model as it is now, and record it for selection and
+    patience. Only numbers are logged."""
+    model = run.start.model
+    model.eval()
+    scores = evaluate_detector(_detector(run), dev_docs)
+    model.train()
+    entry: dict[str, Any] = {
+        "step": counters.step,
+        "epochs_done": round(counters.step / run.steps_per_epoch, 4),
+        "elapsed_s": round(counters.elapsed(), 1),
+        SELECTION_METRIC: round(
+            _f2(scores["binary_token_precision"], scores["binary_token_recall"]), 4
+        ),
+        **scores,
+    }
+    logged = run.selection.add(entry, lambda: _copy_weights(model))
+    run.emit("eval", **logged)
+    if run.selection.converged:
+        run.emit("converged", step=counters.step, best_step=run.selection.best_step,
+                 best=run.selection.best_score, patience=run.cfg.patience,
+                 min_delta=run.cfg.min_delta)
+    return logged
+
+
+def _copy_weights(model: Any) -> dict[str, Any]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
 def _after_step(run: _Run, counters: _Counters, position: _Position, stop: _StopSignal) -> bool:
@@ -977,6 +1148,9 @@ def _write_training_record(
         "steps_planned": run.plan.total,
         "steps_per_epoch": run.steps_per_epoch,
         "stopped_early": counters.stopped_early,
+        "stopped_by": summary["stopped_by"],
+        "selection": summary.get("selection"),
+        "evaluations": run.selection.history,
         "train_seconds": round(counters.elapsed(), 1),
         "train_cpu_seconds": round(counters.cpu(), 1),
         "threads": sorted({s["threads"] for s in segments}),
