@@ -112,6 +112,23 @@ def score(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, Any]:
     }
 
 
+def label_char_recall(gold: Sequence[Document], pred: Sequence[Document]) -> dict[str, float]:
+    """Character recall per gold label (non-space characters of the label's gold spans that any
+    predicted span covers, whatever its label): where a set's missed characters are."""
+    counts: dict[str, list[int]] = {}
+    for g, p in zip(gold, pred, strict=True):
+        covered = bytearray(len(g.text))
+        for span in p.spans:
+            covered[span.start : span.end] = b"\x01" * (span.end - span.start)
+        for span in g.spans:
+            total = counts.setdefault(span.label, [0, 0])
+            for i in range(span.start, span.end):
+                if not g.text[i].isspace():
+                    total[0] += 1
+                    total[1] += covered[i]
+    return {label: hit / n for label, (n, hit) in sorted(counts.items()) if n}
+
+
 def note_number(doc_id: str) -> int | None:
     """The number that ends a note id ("de-017" -> 17, "fr-h2-04" -> 4), or None."""
     match = re.search(r"(\d+)$", doc_id)
@@ -166,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--half", choices=("odd", "even"),
                         help="score only the notes whose number is odd (tuning) or even")
     parser.add_argument("--json", type=Path, help="write the scores here as JSON")
+    parser.add_argument("--by-label", action="store_true",
+                        help="also print each set's character recall per gold label, worst first")
     args = parser.parse_args(argv)
     if args.pack and args.config:
         parser.error("--pack and --config are alternatives")
@@ -192,6 +211,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{dev.path.stem:<13}{result['notes']:>6}{_fmt(result['char_recall']):>8}"
               f"{_fmt(result['char_precision']):>8}{_fmt(result['token_recall']):>8}"
               f"{_fmt(result['token_precision']):>8}")
+        if args.by_label:
+            by_label = label_char_recall(dev.notes, pred)
+            result["char_recall_by_label"] = by_label
+            worst = sorted(by_label.items(), key=lambda item: item[1])
+            print("    " + ", ".join(f"{label} {value:.2f}" for label, value in worst if value < 1))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")

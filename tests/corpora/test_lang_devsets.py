@@ -100,3 +100,15 @@ def test_a_later_held_out_file_counts_as_its_language_and_halves_split_by_number
     assert [n.id for n in script.half(dev, "odd").notes] == ["de-h2-01"]
     assert [n.id for n in script.half(dev, "even").notes] == ["de-h2-02"]
     assert script.half(dev, None) is dev
+
+
+def test_label_char_recall_counts_each_gold_labels_covered_characters() -> None:
+    script = _script()
+    text = "Anna Weber lives in Bonn, Hauptstr. 5."
+    gold = Document(text=text, id="n1", spans=(
+        Span(0, 10, "PATIENT"), Span(20, 24, "CITY"), Span(26, 37, "STREET"),
+    ))
+    # the prediction covers "Anna" only (another label: labels are ignored) and the whole street
+    pred = Document(text=text, id="n1", spans=(Span(0, 4, "DOCTOR"), Span(26, 37, "STREET")))
+    by_label = script.label_char_recall([gold], [pred])
+    assert by_label == {"CITY": 0.0, "PATIENT": 4 / 9, "STREET": 1.0}  # the space is not counted
