@@ -31,6 +31,7 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Il paziente, camionista, giunge per dolore toracico.", "camionista", "PROFESSION"),
         ("La sua paziente, frontaliera, riferisce diplopia.", "frontaliera", "PROFESSION"),
         ("Donna, parrucchiera, vive con il compagno.", "parrucchiera", "PROFESSION"),
+        ("Il padre, agricoltore, è deceduto per IMA.", "agricoltore", "PROFESSION"),
         ("Vedovo, ex fabbro, autonomo nelle ADL.", "fabbro", "PROFESSION"),
         ("Giovane carabiniere di 29 anni con febbre.", "carabiniere", "PROFESSION"),
         ("Anziano ex ferroviere, cadute ripetute.", "ferroviere", "PROFESSION"),
@@ -56,6 +57,16 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Ha soggiornato all'Hotel Miramonti, camera 12.", "Hotel Miramonti", "ORGANIZATION"),
         ("Logopedia presso il Centro Il Sorriso.", "Centro Il Sorriso", "ORGANIZATION"),
         ("rsa villa gemma – nucleo ortensie – cremona", "rsa villa gemma", "ORGANIZATION"),
+        ("Insegna al Liceo Classico Ugo Foscolo di Pavia.", "Liceo Classico Ugo Foscolo di Pavia",
+         "ORGANIZATION"),
+        ("Frequenta l'Istituto Comprensivo n. 2 di Lodi.", "Istituto Comprensivo n. 2 di Lodi",
+         "ORGANIZATION"),
+        ("Dottoranda all'Università degli Studi di Pavia.", "Università degli Studi di Pavia",
+         "ORGANIZATION"),
+        ("Segnalato al Tribunale per i Minorenni di Trento.",
+         "Tribunale per i Minorenni di Trento", "ORGANIZATION"),
+        ("Agente del Comando di Polizia Locale di Prato.", "Comando di Polizia Locale di Prato",
+         "ORGANIZATION"),
         ("AREU Lombardia – AAT 118 Lecco", "AAT 118 Lecco", "ORGANIZATION"),
         # hospitals: numbered authorities, sites after a comma, Sant'... names
         ("Distretto della ULSS n. 7 Pedemontana.", "ULSS n. 7 Pedemontana", "HOSPITAL"),
@@ -112,6 +123,8 @@ def test_round4_classes_found_in_italian(
         ("Nucleo familiare composto da moglie e due figli.", "familiare"),
         ("lesione del nucleo caudato – controllo", "caudato"),
         ("rsa di provenienza – dimessa", "provenienza"),
+        ("Il figlio, presente al colloquio, riferisce.", "presente"),
+        ("Ha frequentato la scuola fino alla terza media.", "scuola"),
         ("Il paziente lavora presso il nostro ospedale.", "nostro"),
         ("Proseguire terapia presso il Centro Trasfusionale.", "Centro Trasfusionale"),
         ("Ex fumatore presso il SerD per dipendenza.", "SerD"),
@@ -136,3 +149,9 @@ def test_round4_shapes_leave_ordinary_italian_alone(
     detector: RuleDetector, text: str, value: str
 ) -> None:
     assert not _overlapping(detector, text, value)
+
+
+def test_a_care_home_is_no_named_ward(detector: RuleDetector) -> None:
+    """"Residenza X" names the home (ORGANIZATION), not a ward inside it."""
+    text = "Ospite della Residenza Anni Azzurri San Faustino."
+    assert "DEPARTMENT" not in _overlapping(detector, text, "Anni Azzurri")
