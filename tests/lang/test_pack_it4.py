@@ -99,6 +99,12 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("medicato il sacro. inf. l. ferrero", "l. ferrero", "DOCTOR"),
         ("medicato il sacro. inf. Giorgio Ferrero", "Giorgio Ferrero", "DOCTOR"),
         ("ospite: bassi anna maria  stanza 3", "bassi anna maria", "PATIENT"),
+        ("Paziente: Carla Fumagalli ved. Brambilla", "Carla Fumagalli ved. Brambilla", "PATIENT"),
+        ("Paziente: Sig.ra Fumagalli Carla in Sala, nata il 3/3/1940", "Fumagalli Carla in Sala",
+         "PATIENT"),
+        ("Paz. BRAMBATI ERSILIA, 81 aa", "BRAMBATI ERSILIA", "PATIENT"),
+        ("CORTI ADELMO nato il 02/02/1939 a Lecco", "CORTI ADELMO", "PATIENT"),
+        ("Inf. Coord. Rosanna Vailati", "Rosanna Vailati", "DOCTOR"),
     ],
 )
 def test_round4_classes_found_in_italian(
@@ -138,6 +144,8 @@ def test_round4_classes_found_in_italian(
         ("Secondo protocollo FOLFOX-4 ogni 14 giorni.", "FOLFOX-4"),
         ("Impegnativa per visita cardiologica.", "visita"),
         ("inf. triage: codice giallo", "triage"),
+        ("Neonato Maschio nato il 3/3/2024 alle 10:00", "Neonato Maschio"),
+        ("Inf. Coord. Rosanna Vailati", "Coord"),
         ("Giovane donna con febbre.", "donna"),
         ("Pensionato, vive con la moglie.", "vive"),
         ("Frazione di eiezione 55%.", "eiezione"),
@@ -155,3 +163,11 @@ def test_a_care_home_is_no_named_ward(detector: RuleDetector) -> None:
     """"Residenza X" names the home (ORGANIZATION), not a ward inside it."""
     text = "Ospite della Residenza Anni Azzurri San Faustino."
     assert "DEPARTMENT" not in _overlapping(detector, text, "Anni Azzurri")
+
+
+def test_a_name_stops_before_an_institution(detector: RuleDetector) -> None:
+    """"dott.ssa Laura Pozzi del Comune di Segrate": "del Comune" is no particle of her name."""
+    text = "Assistente sociale dott.ssa Laura Pozzi del Comune di Segrate."
+    start = text.index("Comune")
+    names = [s for s in detector.detect(Document("t", text)) if s.label in {"DOCTOR", "PATIENT"}]
+    assert names and all(s.end <= start for s in names)
