@@ -78,6 +78,7 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         # named wards, lower-case units between the dashes of a header
         ("Ricoverata in Reparto Arcobaleno, letto 3.", "Arcobaleno", "DEPARTMENT"),
         ("Ospite del nucleo Mimosa da marzo.", "Mimosa", "DEPARTMENT"),
+        ("Visto al Cardiocentro Ticino per aritmia.", "Cardiocentro Ticino", "DEPARTMENT"),
         ("casa di riposo villa maria – nucleo tulipani – asti", "tulipani", "DEPARTMENT"),
         # places
         ("Abita in frazione Sant'Ambrogio di Torino.", "Sant'Ambrogio di Torino", "CITY"),
@@ -90,6 +91,7 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Protocollo 2025/0047731-U del fascicolo.", "2025/0047731-U", "IDNUM"),
         ("ISS n. SM 044127", "SM 044127", "HEALTHPLAN"),
         ("La TC del 7.10. mostra versamento.", "7.10.", "DATE"),
+        ("Ricovero dal 28.2 al 9.3.2025 in Medicina.", "28.2", "DATE"),
         ("Chiamare il figlio al 339 4412 087.", "339 4412 087", "PHONE"),
         ("Chiamare la figlia al 328 44 12 087.", "328 44 12 087", "PHONE"),
         ("Referente infermieristico (int. 3318).", "3318", "PHONE"),
@@ -140,6 +142,7 @@ def test_round4_classes_found_in_italian(
         ("Ospedale San Paolo, sede di ricovero.", "ricovero"),
         ("Glicemia del 3.11 mg/dl non pervenuta.", "3.11"),
         ("Aumento del 5.2. Controllo.", "5.2."),
+        ("PCR scesa dal 22.3 al 5.1 mg/dl.", "22.3"),
         ("Mezzo di contrasto iodato.", "contrasto"),
         ("Secondo protocollo FOLFOX-4 ogni 14 giorni.", "FOLFOX-4"),
         ("Impegnativa per visita cardiologica.", "visita"),
