@@ -40,6 +40,9 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Anamnesi lavorativa: saldatore in cantiere navale.", "saldatore", "PROFESSION"),
         ("Quesito: infermiera di 44 anni, lombalgia.", "infermiera", "PROFESSION"),
         ("Lavora come libera professionista.", "libera professionista", "PROFESSION"),
+        ("Pensionata (ex maestra elementare).", "maestra elementare", "PROFESSION"),
+        ("Ex maresciallo dei Carabinieri, vive solo.", "maresciallo", "PROFESSION"),
+        ("Esposizione ad amianto (ex operaio Eternit).", "Eternit", "ORGANIZATION"),
         # employers after an article, after an occupation; public bodies, banks, associations
         ("Impiegata presso la Banca Popolare di Sondrio.", "Banca Popolare di Sondrio",
          "ORGANIZATION"),
@@ -150,6 +153,7 @@ def test_round4_classes_found_in_italian(
         ("Neonato Maschio nato il 3/3/2024 alle 10:00", "Neonato Maschio"),
         ("Inf. Coord. Rosanna Vailati", "Coord"),
         ("Giovane donna con febbre.", "donna"),
+        ("Ha lavorato per 30 anni in fonderia.", "30"),
         ("Pensionato, vive con la moglie.", "vive"),
         ("Frazione di eiezione 55%.", "eiezione"),
         ("Località della lesione: regione temporale.", "lesione"),
