@@ -86,6 +86,10 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         # places
         ("Abita in frazione Sant'Ambrogio di Torino.", "Sant'Ambrogio di Torino", "CITY"),
         ("Residente in località Case Nuove.", "Case Nuove", "CITY"),
+        ("Indirizzo: loc. Pratovecchio 12, 52015 Pratovecchio Stia", "loc. Pratovecchio 12",
+         "STREET"),
+        ("Domicilio: Str. Comunale 41, Bra", "Str. Comunale 41", "STREET"),
+        ("Via delle Ortensie snc, 84043 Agropoli", "Via delle Ortensie snc", "STREET"),
         ("Caduta al mercato di Piazza Vittorio.", "Piazza Vittorio", "LOCATION_OTHER"),
         ("Trovato sul lido di Jesolo.", "Jesolo", "LOCATION_OTHER"),
         # vehicles, numbers, dates, phones
@@ -178,3 +182,22 @@ def test_a_name_stops_before_an_institution(detector: RuleDetector) -> None:
     start = text.index("Comune")
     names = [s for s in detector.detect(Document("t", text)) if s.label in {"DOCTOR", "PATIENT"}]
     assert names and all(s.end <= start for s in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Residente in via Cavour 18 - 27100 Pavia (PV)", "via Cavour 18"),
+        ("Abita in località Ponte Nuovo 5, Perugia", "località Ponte Nuovo 5"),
+    ],
+)
+def test_a_numbered_address_is_not_cut_into_a_shorter_place(
+    detector: RuleDetector, text: str, name: str
+) -> None:
+    """The numberless street and hamlet rules once backtracked into "via Cavou" and "Ponte":
+    every span over the address is the whole address or lies outside it."""
+    start = text.index(name)
+    end = start + len(name)
+    inside = [s for s in detector.detect(Document("t", text)) if s.start < end and s.end > start]
+    assert inside and all(s.start <= start and s.end >= end for s in inside
+                          if s.label in {"STREET", "CITY"})
