@@ -71,6 +71,8 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Agente del Comando di Polizia Locale di Prato.", "Comando di Polizia Locale di Prato",
          "ORGANIZATION"),
         ("AREU Lombardia – AAT 118 Lecco", "AAT 118 Lecco", "ORGANIZATION"),
+        ("Regione Autonoma della Sardegna – ricetta SSN", "Regione Autonoma della Sardegna",
+         "ORGANIZATION"),
         # hospitals: numbered authorities, sites after a comma, Sant'... names
         ("Distretto della ULSS n. 7 Pedemontana.", "ULSS n. 7 Pedemontana", "HOSPITAL"),
         ("Inviato dalla ASL Napoli 2 Nord.", "ASL Napoli 2 Nord", "HOSPITAL"),
@@ -99,6 +101,8 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("ISS n. SM 044127", "SM 044127", "HEALTHPLAN"),
         ("La TC del 7.10. mostra versamento.", "7.10.", "DATE"),
         ("Ricovero dal 28.2 al 9.3.2025 in Medicina.", "28.2", "DATE"),
+        ("ECG Holter (14-15/05/2023): extrasistolia.", "14-15/05/2023", "DATE"),
+        ("data visita: 4.7.23", "4.7.23", "DATE"),
         ("Chiamare il figlio al 339 4412 087.", "339 4412 087", "PHONE"),
         ("Chiamare la figlia al 328 44 12 087.", "328 44 12 087", "PHONE"),
         ("Referente infermieristico (int. 3318).", "3318", "PHONE"),
@@ -150,6 +154,8 @@ def test_round4_classes_found_in_italian(
         ("Glicemia del 3.11 mg/dl non pervenuta.", "3.11"),
         ("Aumento del 5.2. Controllo.", "5.2."),
         ("PCR scesa dal 22.3 al 5.1 mg/dl.", "22.3"),
+        ("Installata la versione 12.3.21 del software.", "12.3.21"),
+        ("Ipodensità della regione temporale destra.", "regione"),
         ("Mezzo di contrasto iodato.", "contrasto"),
         ("Secondo protocollo FOLFOX-4 ogni 14 giorni.", "FOLFOX-4"),
         ("Impegnativa per visita cardiologica.", "visita"),
@@ -201,3 +207,13 @@ def test_a_numbered_address_is_not_cut_into_a_shorter_place(
     inside = [s for s in detector.detect(Document("t", text)) if s.start < end and s.end > start]
     assert inside and all(s.start <= start and s.end >= end for s in inside
                           if s.label in {"STREET", "CITY"})
+
+
+
+def test_a_sentence_end_dot_stays_out_of_a_day_month(detector: RuleDetector) -> None:
+    """"il 19.10." closing a sentence: the date is "19.10"; "del 3.11. mostra": "3.11." """
+    end = "Immunoprofilassi eseguita il 19.10."
+    mid = "La RM del 3.11. mostra due lesioni."
+    assert {(s.start, s.end) for s in detector.detect(Document("t", end)) if s.label == "DATE"} \
+        == {(end.index("19.10"), end.index("19.10") + 5)}
+    assert "DATE" in _labels_over(detector, mid, "3.11.")
