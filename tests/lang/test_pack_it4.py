@@ -96,6 +96,7 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Trovato sul lido di Jesolo.", "Jesolo", "LOCATION_OTHER"),
         # vehicles, numbers, dates, phones
         ("Mezzo di soccorso: MSA Delta 4", "Delta 4", "VEHICLE"),
+        ("Investito da un'auto targa TI 204511.", "TI 204511", "VEHICLE"),
         ("Impegnativa n. 150A2 3318 7720 45", "150A2 3318 7720 45", "IDNUM"),
         ("Protocollo 2025/0047731-U del fascicolo.", "2025/0047731-U", "IDNUM"),
         ("ISS n. SM 044127", "SM 044127", "HEALTHPLAN"),
