@@ -71,6 +71,8 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Agente del Comando di Polizia Locale di Prato.", "Comando di Polizia Locale di Prato",
          "ORGANIZATION"),
         ("AREU Lombardia – AAT 118 Lecco", "AAT 118 Lecco", "ORGANIZATION"),
+        ("Datore di lavoro: Migros Ticino, Sant'Antonino", "Migros Ticino", "ORGANIZATION"),
+        ("ADI – Cooperativa Sociale Il Melograno", "Il Melograno", "ORGANIZATION"),
         ("Regione Autonoma della Sardegna – ricetta SSN", "Regione Autonoma della Sardegna",
          "ORGANIZATION"),
         # hospitals: numbered authorities, sites after a comma, Sant'... names
@@ -145,6 +147,7 @@ def test_round4_classes_found_in_italian(
         ("rsa di provenienza – dimessa", "provenienza"),
         ("Il figlio, presente al colloquio, riferisce.", "presente"),
         ("Ha frequentato la scuola fino alla terza media.", "scuola"),
+        ("Caduto nel cantiere di via Verdi 10 a Desenzano.", " a "),
         ("Il paziente lavora presso il nostro ospedale.", "nostro"),
         ("Proseguire terapia presso il Centro Trasfusionale.", "Centro Trasfusionale"),
         ("Ex fumatore presso il SerD per dipendenza.", "SerD"),
