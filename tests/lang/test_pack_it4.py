@@ -102,6 +102,8 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("Impegnativa n. 150A2 3318 7720 45", "150A2 3318 7720 45", "IDNUM"),
         ("Protocollo 2025/0047731-U del fascicolo.", "2025/0047731-U", "IDNUM"),
         ("ISS n. SM 044127", "SM 044127", "HEALTHPLAN"),
+        ("N. verbale PS: 2024/118822  Triage ore 07:40", "2024/118822", "IDNUM"),
+        ("N. missione: 2024-0044871", "2024-0044871", "IDNUM"),
         ("La TC del 7.10. mostra versamento.", "7.10.", "DATE"),
         ("Ricovero dal 28.2 al 9.3.2025 in Medicina.", "28.2", "DATE"),
         ("ECG Holter (14-15/05/2023): extrasistolia.", "14-15/05/2023", "DATE"),
