@@ -57,6 +57,17 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("N° de passage : 2026-118873", "2026-118873", "ACCOUNT"),
         # a dictated note in lower case names people after a title
         ("je vois ce jour madame nadège fabre pour une otite.", "nadège fabre", "PATIENT"),
+        ("irm faite au chru de lille hôpital salengro la veille.", "chru de lille hôpital salengro",
+         "HOSPITAL"),
+        # towns whose article merges with "à" or "de"
+        ("Il est boulanger au Havre depuis 20 ans.", "Havre", "CITY"),
+        ("Vacances aux Sables-d'Olonne en août.", "Sables-d'Olonne", "CITY"),
+        # an occupation after "chez un(e)", "le patient est", a relative's word
+        ("Gonarthrose chez un chauffeur de bus de 58 ans.", "chauffeur de bus", "PROFESSION"),
+        ("le patient est plombier depuis vingt ans.", "plombier", "PROFESSION"),
+        ("Veuve d'un cheminot, elle vit seule.", "cheminot", "PROFESSION"),
+        ("Sa fille, infirmière libérale, passe matin et soir.", "infirmière libérale",
+         "PROFESSION"),
     ],
 )
 def test_french_classes_of_round_four(
@@ -90,6 +101,11 @@ def test_french_classes_of_round_four(
         ("Dr Paul Roche, chef de clinique     Anne Morel, interne", "clinique"),
         # a room written with its number only is location.fr_room's; a bed letter is not a room
         ("Intervention en salle de réveil.", "réveil"),
+        # "chez un(e)" before a person who is no occupation; "ULIS" is a school class
+        ("Fréquent chez un patient diabétique.", "patient"),
+        ("Scolarisé en ULIS collège.", "ULIS"),
+        # a CHU "de garde" or "de référence" is no place
+        ("transfert vers le chu de référence régional.", "chu de référence"),
     ],
 )
 def test_french_look_alikes_of_round_four_stay(
