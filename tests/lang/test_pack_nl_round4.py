@@ -56,6 +56,15 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("RAV Hollands Midden — ritformulier", "RAV Hollands Midden", "ORGANIZATION"),
         ("Werkzaam bij Hoveniersbedrijf Bos v.o.f. als hovenier.",
          "Hoveniersbedrijf Bos v.o.f.", "ORGANIZATION"),
+        # foundations and associations by their kind word; big employers without a cue
+        ("Begeleid door Stichting De Hoop sinds 2020.", "Stichting De Hoop", "ORGANIZATION"),
+        ("Bewindvoering via Bureau Schuldhulp Noord.", "Bureau Schuldhulp Noord",
+         "ORGANIZATION"),
+        ("Haar werkgever is Albert Heijn.", "Albert Heijn", "ORGANIZATION"),
+        # everyday Dutch and Flemish occupations the list lacked
+        ("Voormalig leerkracht, nu met pensioen.", "leerkracht", "PROFESSION"),
+        ("Beroep: bediende bij de Vlaamse overheid.", "bediende", "PROFESSION"),
+        ("Zij werkt als poetsvrouw bij particulieren.", "poetsvrouw", "PROFESSION"),
     ],
 )
 def test_dutch_classes_of_round_four(
@@ -82,6 +91,10 @@ def test_dutch_classes_of_round_four(
         ("Zij was eerder bij Parnassia in behandeling.", "eerder"),
         # a street word alone, without a name before it, is no street
         ("Zij staat elke zaterdag op de Markt met groente.", "Markt"),
+        # a desk, a foundation's word in lower case
+        ("Brief ligt op het bureau van de arts.", "bureau"),
+        # a staff role without an occupation cue stays
+        ("De vroedvrouw belt morgen terug.", "vroedvrouw"),
         # a team word alone names no organisation
         ("Besproken in het team van de afdeling.", "team"),
     ],
