@@ -68,6 +68,15 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Veuve d'un cheminot, elle vit seule.", "cheminot", "PROFESSION"),
         ("Sa fille, infirmière libérale, passe matin et soir.", "infirmière libérale",
          "PROFESSION"),
+        # hospitals of Switzerland, Belgium and Québec by their acronym or group name; an
+        # institute named by its specialty and town; foundations
+        ("Transfert au CHUV pour avis neurochirurgical.", "CHUV", "HOSPITAL"),
+        ("Suivie aux HUG depuis 2020.", "HUG", "HOSPITAL"),
+        ("Il est suivi au CHC MontLégia à Liège.", "CHC MontLégia", "HOSPITAL"),
+        ("Rendez-vous à l'Institut de cardiologie de Montréal en mai.",
+         "Institut de cardiologie de Montréal", "HOSPITAL"),
+        ("Accompagnement par la Fondation Phénix à Genève.", "Fondation Phénix",
+         "ORGANIZATION"),
     ],
 )
 def test_french_classes_of_round_four(
@@ -106,6 +115,9 @@ def test_french_classes_of_round_four(
         ("Scolarisé en ULIS collège.", "ULIS"),
         # a CHU "de garde" or "de référence" is no place
         ("transfert vers le chu de référence régional.", "chu de référence"),
+        # a day hospital of a specialty is no institute of a town; a foundation's purpose
+        ("Suivi en Hôpital de jour de Pédiatrie le mardi.", "Pédiatrie"),
+        ("Don à la fondation pour la recherche médicale.", "fondation"),
     ],
 )
 def test_french_look_alikes_of_round_four_stay(
