@@ -61,6 +61,18 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Bewindvoering via Bureau Schuldhulp Noord.", "Bureau Schuldhulp Noord",
          "ORGANIZATION"),
         ("Haar werkgever is Albert Heijn.", "Albert Heijn", "ORGANIZATION"),
+        # Flemish hospitals and homes by their acronym or kind; one-word hospital names; care
+        # and welfare organisations by name
+        ("Consult in OLV Aalst, dienst cardiologie.", "OLV Aalst", "HOSPITAL"),
+        ("Opname in PZ Duffel voor ontwenning.", "PZ Duffel", "HOSPITAL"),
+        ("Zij woont in rusthuis Sint-Vincentius in Deinze.", "Sint-Vincentius", "HOSPITAL"),
+        ("Verblijft sinds mei in het Sint-Elisabethziekenhuis.", "Sint-Elisabethziekenhuis",
+         "HOSPITAL"),
+        ("Zij komt van de Maartenskliniek voor revalidatie.", "Maartenskliniek", "HOSPITAL"),
+        ("Thuisverpleging via Wit-Gele Kruis Limburg.", "Wit-Gele Kruis Limburg",
+         "ORGANIZATION"),
+        ("Begeleiding door het CAW Oost-Vlaanderen.", "CAW Oost-Vlaanderen", "ORGANIZATION"),
+        ("Leefloon via het OCMW Gent.", "OCMW Gent", "ORGANIZATION"),
         # everyday Dutch and Flemish occupations the list lacked
         ("Voormalig leerkracht, nu met pensioen.", "leerkracht", "PROFESSION"),
         ("Beroep: bediende bij de Vlaamse overheid.", "bediende", "PROFESSION"),
@@ -95,6 +107,10 @@ def test_dutch_classes_of_round_four(
         ("Brief ligt op het bureau van de arts.", "bureau"),
         # a staff role without an occupation cue stays
         ("De vroedvrouw belt morgen terug.", "vroedvrouw"),
+        # a kind of clinic is no hospital's name; a computer is no hospital
+        ("Controle op de Polikliniek over twee weken.", "Polikliniek"),
+        ("Verwezen naar de Pijnkliniek voor infiltratie.", "Pijnkliniek"),
+        ("De PC op de kamer werkt niet.", "PC"),
         # a team word alone names no organisation
         ("Besproken in het team van de afdeling.", "team"),
     ],
