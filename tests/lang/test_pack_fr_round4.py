@@ -66,7 +66,8 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Gonarthrose chez un chauffeur de bus de 58 ans.", "chauffeur de bus", "PROFESSION"),
         ("le patient est plombier depuis vingt ans.", "plombier", "PROFESSION"),
         ("Veuve d'un cheminot, elle vit seule.", "cheminot", "PROFESSION"),
-        ("Sa fille, infirmière libérale, passe matin et soir.", "infirmière libérale",
+        ("Sa fille, femme au foyer, passe matin et soir.", "femme au foyer", "PROFESSION"),
+        ("Sa compagne, infirmière à domicile, l'accompagne.", "infirmière à domicile",
          "PROFESSION"),
         # hospitals of Switzerland, Belgium and Québec by their acronym or group name; an
         # institute named by its specialty and town; foundations
@@ -113,6 +114,9 @@ def test_french_classes_of_round_four(
         # "chez un(e)" before a person who is no occupation; "ULIS" is a school class
         ("Fréquent chez un patient diabétique.", "patient"),
         ("Scolarisé en ULIS collège.", "ULIS"),
+        # a home nurse who removes stitches is staff, not an occupation of the patient's ("fils"
+        # are the stitches here)
+        ("Ablation des fils à J10 par l'infirmière à domicile.", "infirmière"),
         # a CHU "de garde" or "de référence" is no place
         ("transfert vers le chu de référence régional.", "chu de référence"),
         # a day hospital of a specialty is no institute of a town; a foundation's purpose
