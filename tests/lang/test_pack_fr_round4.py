@@ -69,6 +69,11 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Sa fille, femme au foyer, passe matin et soir.", "femme au foyer", "PROFESSION"),
         ("Sa compagne, infirmière à domicile, l'accompagne.", "infirmière à domicile",
          "PROFESSION"),
+        # an occupation right before "chez" and its employer, without another cue
+        ("Agent de piste chez Air Austral depuis dix ans.", "Agent de piste", "PROFESSION"),
+        ("Développeur informatique chez Capgemini, télétravail.", "Développeur informatique",
+         "PROFESSION"),
+        ("Caissière chez Carrefour Market.", "Caissière", "PROFESSION"),
         # hospitals of Switzerland, Belgium and Québec by their acronym or group name; an
         # institute named by its specialty and town; foundations
         ("Transfert au CHUV pour avis neurochirurgical.", "CHUV", "HOSPITAL"),
@@ -122,6 +127,10 @@ def test_french_classes_of_round_four(
         # a day hospital of a specialty is no institute of a town; a foundation's purpose
         ("Suivi en Hôpital de jour de Pédiatrie le mardi.", "Pédiatrie"),
         ("Don à la fondation pour la recherche médicale.", "fondation"),
+        # a symptom or a stay "chez" someone is no occupation
+        ("Douleur chez Mme Martin depuis hier.", "Douleur"),
+        ("Rougeur chez Lucas au niveau du genou.", "Rougeur"),
+        ("Séjour chez Emma pendant les vacances.", "Séjour"),
     ],
 )
 def test_french_look_alikes_of_round_four_stay(
