@@ -73,6 +73,11 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
          "ORGANIZATION"),
         ("Begeleiding door het CAW Oost-Vlaanderen.", "CAW Oost-Vlaanderen", "ORGANIZATION"),
         ("Leefloon via het OCMW Gent.", "OCMW Gent", "ORGANIZATION"),
+        # an occupation in apposition after a relative, or alone in brackets
+        ("Ouders: Eva Bos (moeder, leerkracht op een basisschool)", "leerkracht", "PROFESSION"),
+        ("Zijn vrouw Ans, kapster, komt dagelijks.", "kapster", "PROFESSION"),
+        ("Slaapt slecht, piekert over werk (verpleegkundige).", "verpleegkundige",
+         "PROFESSION"),
         # everyday Dutch and Flemish occupations the list lacked
         ("Voormalig leerkracht, nu met pensioen.", "leerkracht", "PROFESSION"),
         ("Beroep: bediende bij de Vlaamse overheid.", "bediende", "PROFESSION"),
@@ -111,6 +116,9 @@ def test_dutch_classes_of_round_four(
         ("Controle op de Polikliniek over twee weken.", "Polikliniek"),
         ("Verwezen naar de Pijnkliniek voor infiltratie.", "Pijnkliniek"),
         ("De PC op de kamer werkt niet.", "PC"),
+        # a doctor's specialty in brackets is no occupation of the patient's
+        ("Gezien door dr. Jansen (cardioloog) gisteren.", "cardioloog"),
+        ("Overleg met collega (internist) volgt.", "internist"),
         # a team word alone names no organisation
         ("Besproken in het team van de afdeling.", "team"),
     ],
