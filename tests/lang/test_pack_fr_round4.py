@@ -69,6 +69,11 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Sa fille, femme au foyer, passe matin et soir.", "femme au foyer", "PROFESSION"),
         ("Sa compagne, infirmière à domicile, l'accompagne.", "infirmière à domicile",
          "PROFESSION"),
+        # a Swiss post-office box; a four-digit postcode opening a line or after a comma
+        ("Case postale 88, 1211 Genève 14", "Case postale 88", "STREET"),
+        ("Case postale 88, 1211 Genève 14", "1211", "ZIP"),
+        ("1003 Lausanne", "1003", "ZIP"),
+        ("Dr Anne Roux, 1205 Genève", "Genève", "CITY"),
         # an occupation right before "chez" and its employer, without another cue
         ("Agent de piste chez Air Austral depuis dix ans.", "Agent de piste", "PROFESSION"),
         ("Développeur informatique chez Capgemini, télétravail.", "Développeur informatique",
@@ -127,6 +132,9 @@ def test_french_classes_of_round_four(
         # a day hospital of a specialty is no institute of a town; a foundation's purpose
         ("Suivi en Hôpital de jour de Pédiatrie le mardi.", "Pédiatrie"),
         ("Don à la fondation pour la recherche médicale.", "fondation"),
+        # a history line of years is no address
+        ("2019 Pneumopathie, 2020 Fracture du poignet", "2020"),
+        ("2019 Pneumopathie, 2020 Fracture du poignet", "Pneumopathie"),
         # a symptom or a stay "chez" someone is no occupation
         ("Douleur chez Mme Martin depuis hier.", "Douleur"),
         ("Rougeur chez Lucas au niveau du genou.", "Rougeur"),
