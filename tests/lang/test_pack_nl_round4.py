@@ -78,6 +78,9 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Zijn vrouw Ans, kapster, komt dagelijks.", "kapster", "PROFESSION"),
         ("Slaapt slecht, piekert over werk (verpleegkundige).", "verpleegkundige",
          "PROFESSION"),
+        # an insurance number by its Dutch and Flemish words
+        ("Zorgverzekeringsnummer: 193847561", "193847561", "HEALTHPLAN"),
+        ("Ziekenfonds CM, aansluitingsnummer: 117-4410293", "117-4410293", "HEALTHPLAN"),
         # everyday Dutch and Flemish occupations the list lacked
         ("Voormalig leerkracht, nu met pensioen.", "leerkracht", "PROFESSION"),
         ("Beroep: bediende bij de Vlaamse overheid.", "bediende", "PROFESSION"),
