@@ -81,6 +81,10 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         # an insurance number by its Dutch and Flemish words
         ("Zorgverzekeringsnummer: 193847561", "193847561", "HEALTHPLAN"),
         ("Ziekenfonds CM, aansluitingsnummer: 117-4410293", "117-4410293", "HEALTHPLAN"),
+        # a practice or pharmacy named in lower case in a GP journal, ending its field
+        ("p: recept naar apotheek hofplein.", "hofplein", "ORGANIZATION"),
+        ("verwijzing fysiotherapie de brug, ctrl 2 wk", "de brug", "ORGANIZATION"),
+        ("huisartsenpraktijk oost-end – almelo", "oost-end", "ORGANIZATION"),
         # everyday Dutch and Flemish occupations the list lacked
         ("Voormalig leerkracht, nu met pensioen.", "leerkracht", "PROFESSION"),
         ("Beroep: bediende bij de Vlaamse overheid.", "bediende", "PROFESSION"),
@@ -122,6 +126,11 @@ def test_dutch_classes_of_round_four(
         # a doctor's specialty in brackets is no occupation of the patient's
         ("Gezien door dr. Jansen (cardioloog) gisteren.", "cardioloog"),
         ("Overleg met collega (internist) volgt.", "internist"),
+        # what follows a practice word in lower case is mostly a verb, an adverb or a kind
+        ("Medicatie via apotheek doorgegeven.", "doorgegeven"),
+        ("apotheek gebeld.", "gebeld"),
+        ("Start fysiotherapie bekkenbodem.", "bekkenbodem"),
+        ("Recept naar apotheek vandaag.", "vandaag"),
         # a team word alone names no organisation
         ("Besproken in het team van de afdeling.", "team"),
     ],
