@@ -74,6 +74,12 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Case postale 88, 1211 Genève 14", "1211", "ZIP"),
         ("1003 Lausanne", "1003", "ZIP"),
         ("Dr Anne Roux, 1205 Genève", "Genève", "CITY"),
+        # ambulatory mental-health structures of France, Switzerland and Belgium by their
+        # acronym and name
+        ("Suivi : CAPPI Pâquis, rendez-vous le 3 mars.", "CAPPI Pâquis", "HOSPITAL"),
+        ("Prise en charge au CATTP Les Tilleuls deux fois par semaine.", "CATTP Les Tilleuls",
+         "HOSPITAL"),
+        ("Suivi au SSM Le Méridien à Saint-Josse.", "SSM Le Méridien", "HOSPITAL"),
         # an occupation right before "chez" and its employer, without another cue
         ("Agent de piste chez Air Austral depuis dix ans.", "Agent de piste", "PROFESSION"),
         ("Développeur informatique chez Capgemini, télétravail.", "Développeur informatique",
