@@ -59,6 +59,9 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("je vois ce jour madame nadège fabre pour une otite.", "nadège fabre", "PATIENT"),
         ("irm faite au chru de lille hôpital salengro la veille.", "chru de lille hôpital salengro",
          "HOSPITAL"),
+        # a doctor's title written in lower case inside a sentence
+        ("Patiente adressée par le docteur Mathieu Escande pour une surdité.", "Mathieu Escande",
+         "DOCTOR"),
         # towns whose article merges with "à" or "de"
         ("Il est boulanger au Havre depuis 20 ans.", "Havre", "CITY"),
         ("Vacances aux Sables-d'Olonne en août.", "Sables-d'Olonne", "CITY"),
@@ -138,6 +141,8 @@ def test_french_classes_of_round_four(
         # a day hospital of a specialty is no institute of a town; a foundation's purpose
         ("Suivi en Hôpital de jour de Pédiatrie le mardi.", "Pédiatrie"),
         ("Don à la fondation pour la recherche médicale.", "fondation"),
+        # a title word without a name after it
+        ("Le docteur de garde a été appelé.", "garde"),
         # a history line of years is no address
         ("2019 Pneumopathie, 2020 Fracture du poignet", "2020"),
         ("2019 Pneumopathie, 2020 Fracture du poignet", "Pneumopathie"),
