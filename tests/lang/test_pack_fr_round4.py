@@ -59,6 +59,10 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("je vois ce jour madame nadège fabre pour une otite.", "nadège fabre", "PATIENT"),
         ("irm faite au chru de lille hôpital salengro la veille.", "chru de lille hôpital salengro",
          "HOSPITAL"),
+        # a birth name after a name dictated in lower case; a "grande rue" address
+        ("je revois madame nadège fabre née cazals ce jour.", "cazals", "PATIENT"),
+        ("Adresse : 12 grande rue de la Guillotière, 69007 Lyon", "12 grande rue de la Guillotière",
+         "STREET"),
         # a doctor's title written in lower case inside a sentence
         ("Patiente adressée par le docteur Mathieu Escande pour une surdité.", "Mathieu Escande",
          "DOCTOR"),
@@ -141,6 +145,9 @@ def test_french_classes_of_round_four(
         # a day hospital of a specialty is no institute of a town; a foundation's purpose
         ("Suivi en Hôpital de jour de Pédiatrie le mardi.", "Pédiatrie"),
         ("Don à la fondation pour la recherche médicale.", "fondation"),
+        # a lower-case birth date or place after "née" is no name
+        ("je revois madame nadège fabre née le 3 mars 1960.", "née le"),
+        ("madame nadège fabre née à brest en 1960.", "brest"),
         # a title word without a name after it
         ("Le docteur de garde a été appelé.", "garde"),
         # a history line of years is no address
