@@ -78,6 +78,10 @@ def _untouched(detector: RuleDetector, text: str, value: str) -> bool:
         ("Zijn vrouw Ans, kapster, komt dagelijks.", "kapster", "PROFESSION"),
         ("Slaapt slecht, piekert over werk (verpleegkundige).", "verpleegkundige",
          "PROFESSION"),
+        # the subject of a student or teacher belongs to the occupation
+        ("22-jarige studente rechten aan de UvA, val van trap.", "studente rechten",
+         "PROFESSION"),
+        ("Zij is lerares Engels op een middelbare school.", "lerares Engels", "PROFESSION"),
         # an insurance number by its Dutch and Flemish words
         ("Zorgverzekeringsnummer: 193847561", "193847561", "HEALTHPLAN"),
         ("Ziekenfonds CM, aansluitingsnummer: 117-4410293", "117-4410293", "HEALTHPLAN"),
