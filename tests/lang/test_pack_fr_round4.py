@@ -148,6 +148,8 @@ def test_french_classes_of_round_four(
         # a lower-case birth date or place after "née" is no name
         ("je revois madame nadège fabre née le 3 mars 1960.", "née le"),
         ("madame nadège fabre née à brest en 1960.", "brest"),
+        # a kind of care before a clinic's name is not part of it
+        ("Sortie prévue vers le SSR Clinique du Lac demain.", "SSR"),
         # a title word without a name after it
         ("Le docteur de garde a été appelé.", "garde"),
         # a history line of years is no address
