@@ -1339,3 +1339,48 @@ def test_jobs_txt_is_a_fresh_build() -> None:
     )
     assert {"Dachdecker", "Dachdeckerin", "Orgelbauerin"} <= jobs
     assert not {"Arzt", "Pflegekraft", "Betreuer", "Werkstofftechnik"} & jobs
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Diktatzeichen: Dr. Kl/mö, Schreibkraft: rs/tw", "rs/tw", "DOCTOR"),
+        ("Betreuungsbeschluss AG Passau Az. XII 2231/24 liegt vor.", "XII 2231/24", "IDNUM"),
+        ("Betreuungsbeschluss AG Passau Az. XII 2231/24 liegt vor.", "AG Passau",
+         "ORGANIZATION"),
+        ("Doktorand an der RWTH, wohnt im Studentenheim.", "RWTH", "ORGANIZATION"),
+        ("Die Tochter besucht die HTL Leoben.", "HTL Leoben", "ORGANIZATION"),
+        ("Bringt den Pat.: Rotkreuz Landshut 72/83-1, Notarzt vor Ort.",
+         "Rotkreuz Landshut 72/83-1", "VEHICLE"),
+        ("Übernahme vom RTH Christoph 27, Pat. intubiert.", "Christoph 27", "VEHICLE"),
+        ("Transport durch den BRK-Kreisverband.", "BRK", "ORGANIZATION"),
+        ("Aufn.-Zahl 25/0041177   Versicherungsträger: ÖGK", "25/0041177", "ACCOUNT"),
+        ("Juckreiz seit ca. Frühjahr, zunehmend.", "Frühjahr", "DATE"),
+        ("schmerzen seit ende oktober", "oktober", "DATE"),
+        ("einweisung in das klinikum ingolstadt komma station", "klinikum ingolstadt",
+         "HOSPITAL"),
+        ("vorbefunde aus dem st. josef-hospital", "st. josef-hospital", "HOSPITAL"),
+    ],
+)
+def test_german_ids_vehicles_schools_and_dictation_of_the_blind_set(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Siemens Healthineers AG Erlangen liefert das Gerät.", "AG Erlangen"),
+        # "AG" before a town and a file number is the local court, not a firm's legal form
+        ("Betreuungsbeschluss AG Passau Az. XII 2231/24 liegt vor.", "Betreuungsbeschluss"),
+        ("Im Winter vermehrt Infekte.", "Winter"),
+        ("Visite: Diktat folgt", "folgt"),
+        ("V. a. MS Schub, Kontrolle", "MS Schub"),
+        ("einweisung ins klinikum wegen fieber", "klinikum wegen"),
+    ],
+)
+def test_german_look_alikes_of_ids_schools_and_seasons_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not ({"ORGANIZATION", "DATE", "DOCTOR", "HOSPITAL"} & _labels_over(detector, text, part))
