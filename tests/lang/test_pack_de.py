@@ -1384,3 +1384,43 @@ def test_german_look_alikes_of_ids_schools_and_seasons_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not ({"ORGANIZATION", "DATE", "DOCTOR", "HOSPITAL"} & _labels_over(detector, text, part))
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        # Austrian, Swiss and South Tyrolean address shapes
+        ("Anschrift: Lauben 22, I-39012 Meran", "I-39012", "ZIP"),
+        ("Anschrift: Lauben 22, I-39012 Meran", "Meran", "CITY"),
+        ("Hauptplatz 9\n8600 Bruck an der Mur", "8600", "ZIP"),
+        ("Kirchgasse 4, 8180 Bülach ZH", "8180", "ZIP"),
+        ("Thaliastraße 104/3/21, 1160 Wien", "Thaliastraße 104/3/21", "STREET"),
+        ("Thaliastraße 104/3/21, 1160 Wien", "1160", "ZIP"),
+        ("Zuweiser: 1090 Wien, Spitalgasse 23", "1090", "ZIP"),
+        ("Rossauer Lände 3, 1090 Wien", "Rossauer Lände 3", "STREET"),
+        ("Margaretengürtel 12/Top 4, 1050 Wien", "Margaretengürtel 12/Top 4", "STREET"),
+        ("PLZ/Ort: 6460 Imst", "6460", "ZIP"),
+        ("Ort: Oberperfuss\n", "Oberperfuss", "CITY"),
+        ("Eigene Wohnung in Floridsdorf, 3. Stock ohne Lift.", "Floridsdorf", "CITY"),
+        ("Geburtsort: Brixen, Südtirol", "Brixen", "CITY"),
+    ],
+)
+def test_austrian_swiss_and_south_tyrolean_addresses(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Ramipril 5 mg 1-0-0\n2000 Einheiten Heparin s.c.", "2000"),
+        ("Gewicht 78 kg, 1800 Kalorien Diät", "1800"),
+        ("Ort: unbekannt\n", "unbekannt"),
+        ("Ort der Untersuchung: Ambulanz", "Ambulanz"),
+    ],
+)
+def test_numbers_and_words_that_only_look_like_austrian_addresses_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
