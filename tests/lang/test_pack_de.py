@@ -1401,7 +1401,8 @@ def test_german_look_alikes_of_ids_schools_and_seasons_stay(
         ("Margaretengürtel 12/Top 4, 1050 Wien", "Margaretengürtel 12/Top 4", "STREET"),
         ("PLZ/Ort: 6460 Imst", "6460", "ZIP"),
         ("Ort: Oberperfuss\n", "Oberperfuss", "CITY"),
-        ("Eigene Wohnung in Floridsdorf, 3. Stock ohne Lift.", "Floridsdorf", "CITY"),
+        ("Eigene Wohnung in Josefstadt, 3. Stock ohne Lift.", "Josefstadt", "CITY"),
+        ("Skiunfall bei Bruneck, Transport mit dem RTH.", "Bruneck", "CITY"),
         ("Geburtsort: Brixen, Südtirol", "Brixen", "CITY"),
     ],
 )
