@@ -1425,3 +1425,35 @@ def test_numbers_and_words_that_only_look_like_austrian_addresses_stay(
     detector: RuleDetector, text: str, part: str
 ) -> None:
     assert not _touched(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "label"),
+    [
+        ("Telefonnotiz, angenommen von: Svenja (MFA)", "Svenja", "DOCTOR"),
+        ("Info durch Frank Geißler (Sozialdienst) erhalten.", "Frank Geißler", "DOCTOR"),
+        ("Die Enkel (Matteo, Zoé) kommen am Wochenende.", "Matteo", "PATIENT"),
+        ("Die Enkel (Matteo, Zoé) kommen am Wochenende.", "Zoé", "PATIENT"),
+        ("Kind: Yaren, geb. am 4. Juni 2025 um 3:10 Uhr", "Yaren", "PATIENT"),
+    ],
+)
+def test_german_staff_children_and_newborns_by_first_name(
+    detector: RuleDetector, text: str, part: str, label: str
+) -> None:
+    assert label in _covered(detector, text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Verlauf (Pflege) unauffällig, Kontrolle (Anmeldung) erfolgt.", "Kontrolle"),
+        ("Kinder (Zwillinge) gesund.", "Zwillinge"),
+        ("Kind: Junge, 3400 g, APGAR 9/10/10", "Junge"),
+        ("Ergotherapie 2x/Woche, MT und KG verordnet.", "Woche"),
+        ("Die Kinder (Lotta, Bent) reisen nach.", ", "),
+    ],
+)
+def test_german_look_alikes_of_staff_and_children_stay(
+    detector: RuleDetector, text: str, part: str
+) -> None:
+    assert not _touched(detector, text, part)
