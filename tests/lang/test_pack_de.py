@@ -1238,6 +1238,9 @@ def test_a_greeting_of_a_group_names_no_one(detector: RuleDetector, text: str) -
         # a job the lists lack, before "im Ruhestand"
         ("Herr Brandes, Kanallotse im Ruhestand, kommt zur Kontrolle.", "Kanallotse",
          "PROFESSION"),
+        # a pupil or apprentice opening a clause of the social history
+        ("SA: Schülerin, 9. Klasse Realschule, wohnt bei den Eltern.", "Schülerin",
+         "PROFESSION"),
         # the subject of a student or teacher
         ("22-jährige Studentin der Zahnmedizin, Sturz beim Joggen.",
          "Studentin der Zahnmedizin", "PROFESSION"),
@@ -1283,6 +1286,7 @@ def test_german_classes_of_the_blind_set(
     ("text", "part"),
     [
         # the care team's roles and a guardian are no occupation of the patient
+        ("Die PJ-Studentin hat Blut abgenommen.", "PJ-Studentin"),
         ("Der Sohn ist gesetzlicher Betreuer, Rücksprache erfolgt.", "Betreuer"),
         ("Visite mit der Stationsärztin, die Pflegekraft war dabei.", "Stationsärztin"),
         # an employer after the occupation stays out of it, and the article joins no name
