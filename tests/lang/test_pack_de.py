@@ -1253,6 +1253,7 @@ def test_a_greeting_of_a_group_names_no_one(detector: RuleDetector, text: str) -
          "PATIENT"),
         ("patientin ayse demir geb 1.2.90 stellt sich vor", "ayse demir", "PATIENT"),
         ("telefonat mit frau obermeier komma sie bittet um rückruf", "obermeier", "PATIENT"),
+        ("diktat: herr nowak komma maurer komma seit gestern fieber", "maurer", "PROFESSION"),
         # towns of a trip, a Swiss place of origin, a doctor's town in brackets
         ("Beschwerden seit einem Urlaub in Sirmione.", "Sirmione", "CITY"),
         ("Die Nichte ist zu Besuch aus Cluj-Napoca.", "Cluj-Napoca", "CITY"),
