@@ -1257,6 +1257,12 @@ def test_a_greeting_of_a_group_names_no_one(detector: RuleDetector, text: str) -
         # towns of a trip, a Swiss place of origin, a doctor's town in brackets
         ("Beschwerden seit einem Urlaub in Sirmione.", "Sirmione", "CITY"),
         ("Die Nichte ist zu Besuch aus Cluj-Napoca.", "Cluj-Napoca", "CITY"),
+        ("Der Bruder (aus Timișoara, seit Mai hier) übersetzt.", "Timișoara", "CITY"),
+        ("Sie ist gebürtig aus Tuzla.", "Tuzla", "CITY"),
+        ("Danach Kurzzeitpflege im Haus am Lindenbach geplant.", "Haus am Lindenbach",
+         "ORGANIZATION"),
+        ("Herr Pohl (Betreuungsverein der Diakonie Herford) ist Betreuer.",
+         "Betreuungsverein der Diakonie", "ORGANIZATION"),
         ("Frau Vreni Aebi, 12.03.1941, von Trogen, wohnhaft im Dorf", "Trogen", "CITY"),
         ("Bürgerort: Schwellbrunn", "Schwellbrunn", "CITY"),
         ("Zuweisung durch Hausarzt Dr. Thomas Imhof (Herisau) wegen Fieber.", "Herisau",
@@ -1295,6 +1301,8 @@ def test_german_classes_of_the_blind_set(
         # no name before the birth date, no trip town, no firm, no doctor's town
         ("Pat. ist geb. 3.4.51 in einem Dorf", "ist"),
         ("Urlaub in den Dolomiten, danach Kur in der Klinik.", "Dolomiten"),
+        ("Die Pflege (aus Sicht der Station) ist gesichert.", "Sicht"),
+        ("Sie wohnt im Haus am Ende der Straße.", "Ende"),
         ("Urlaub in den Dolomiten, danach Kur in der Klinik.", "Klinik"),
         ("Dr. Maria Berger (Nephrologie) wurde informiert.", "Nephrologie"),
         ("Die Bäckerei Montag bis Freitag geöffnet.", "Bäckerei"),
