@@ -1254,6 +1254,7 @@ def test_a_greeting_of_a_group_names_no_one(detector: RuleDetector, text: str) -
         ("patientin ayse demir geb 1.2.90 stellt sich vor", "ayse demir", "PATIENT"),
         ("telefonat mit frau obermeier komma sie bittet um rückruf", "obermeier", "PATIENT"),
         ("diktat: herr nowak komma maurer komma seit gestern fieber", "maurer", "PROFESSION"),
+        ("mitbehandlung durch dr. jasper wiegand komma neurologie", "jasper wiegand", "DOCTOR"),
         # towns of a trip, a Swiss place of origin, a doctor's town in brackets
         ("Beschwerden seit einem Urlaub in Sirmione.", "Sirmione", "CITY"),
         ("Die Nichte ist zu Besuch aus Cluj-Napoca.", "Cluj-Napoca", "CITY"),
@@ -1309,6 +1310,7 @@ def test_german_classes_of_the_blind_set(
         ("Das Jugendamt informiert die Eltern.", "informiert"),
         # lower-case words that only look like titles and streets
         ("frau und kind wohlauf", "und"),
+        ("befund an dr. meier komma bitte um rückruf", "komma"),
         ("der weg 3 km zur praxis", "weg 3"),
     ],
 )
