@@ -1310,6 +1310,7 @@ def test_german_classes_of_the_blind_set(
         ("Das Jugendamt informiert die Eltern.", "informiert"),
         # lower-case words that only look like titles and streets
         ("frau und kind wohlauf", "und"),
+        ("die frau klagt über schwindel", "klagt"),
         ("befund an dr. meier komma bitte um rückruf", "komma"),
         ("der weg 3 km zur praxis", "weg 3"),
     ],
