@@ -27,6 +27,10 @@ Writes, for each pack under ``src/fairdeid/lang/packs/<code>/``:
   language ("Polen", "Türkei"; "Algérie", "Royaume-Uni") from Babel's CLDR data (Unicode
   licence), the packaged list being English; minus names that are also given names or surnames
   ("Maurice", "Dominique": a person first) and ``EVERYDAY_COUNTRIES`` (ordinary words);
+- ``jobs.txt`` (packs whose spec names job locales): occupations from Faker's job providers
+  (MIT), each in its masculine and feminine form ("Dachdecker*in" gives "Dachdecker" and
+  "Dachdeckerin"), one word each, minus ``JOB_EXCLUDE`` (the care team's own roles and words
+  notes use for other things): read as ``professions``, so they need occupation context;
 - ``common_words.txt``: the language's most frequent words from ``wordfreq`` (code Apache-2.0,
   data CC BY-SA 4.0; see its README for the corpora): lower-case occurrences of these are never
   propagated as names.
@@ -129,6 +133,28 @@ EVERYDAY_COUNTRIES: dict[str, tuple[str, ...]] = {
     "de": ("Island", "Réunion", "Jersey"),
     "fr": ("Jersey",),
 }
+#: occupations left out of jobs.txt: the care team's roles, which a note names for the staff
+#: far more often than for the patient ("Stationsarzt", "Pflegekraft": docs/rules.md,
+#: Professions), and job titles that are also words for something else in notes ("Betreuer" is
+#: a legal guardian, "Begleiter" an escort, "Assistenz" a task, "Coach" a device maker's role)
+JOB_EXCLUDE: dict[str, frozenset[str]] = {
+    "de": frozenset({
+        "Arzt", "Ärztin", "Pfleger", "Pflegerin", "Assistent", "Assistentin", "Betreuer",
+        "Betreuerin", "Begleiter", "Begleiterin", "Berater", "Beraterin", "Vormund", "Amtsvormund",
+        "Patient", "Patientin", "Helfer", "Helferin", "Leiter", "Leiterin", "Therapeut",
+        "Therapeutin", "Coach", "Trainer", "Trainerin", "Facharzt", "Fachärztin", "Oberarzt",
+        "Oberärztin", "Chefarzt", "Chefärztin", "Assistenzarzt", "Assistenzärztin",
+        "Stationsarzt", "Stationsärztin", "Notarzt", "Notärztin", "Pflegefachkraft",
+        "Pflegekraft", "Pflegehelfer", "Pflegehelferin", "Sanitäter", "Sanitäterin",
+        "Rettungssanitäter", "Rettungssanitäterin", "Notfallsanitäter", "Notfallsanitäterin",
+        "Physiotherapeut", "Physiotherapeutin", "Ergotherapeut", "Ergotherapeutin", "Logopäde",
+        "Logopädin", "Psychologe", "Psychologin", "Psychotherapeut", "Psychotherapeutin",
+        "Sozialarbeiter", "Sozialarbeiterin", "Hebamme", "Entbindungspfleger", "Seelsorger",
+        "Seelsorgerin", "Dolmetscher", "Dolmetscherin", "Gutachter", "Gutachterin", "Artist",
+        "Clown", "Agent", "Agentin", "Bote", "Botin", "Kurier", "Kurierin", "Experte",
+        "Expertin", "Spezialist", "Spezialistin", "Fachkraft", "Mitarbeiter", "Mitarbeiterin",
+    }),
+}
 #: CLDR territory codes that are no country (the EU, the UN, the world, pseudo-regions)
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 #: the population a region's name is judged with (GeoNames has none for regions)
@@ -153,6 +179,8 @@ class PackSpec:
     region_attrs: tuple[str, ...]
     #: write countries.txt (country names in the language) for this pack
     countries: bool = False
+    #: Faker job locales whose occupations make jobs.txt (none: no jobs.txt)
+    job_locales: tuple[str, ...] = ()
 
 
 SPECS: dict[str, PackSpec] = {
@@ -166,6 +194,7 @@ SPECS: dict[str, PackSpec] = {
             "de_DE",
             ("states",),
             countries=True,
+            job_locales=("de_AT", "de_DE"),
         ),
         PackSpec(
             "fr",
@@ -317,6 +346,46 @@ def _entries(values: Iterable[str] | Mapping[str, float]) -> Iterable[str]:
         name = clean(str(value))
         if name is not None:
             yield from sorted(with_plain(name))
+
+
+_JOB_WORD = re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ]?[a-zäöüß]+)*$")
+_FEMININE_ENDINGS = ("er", "ist", "iker", "ant", "eur", "ent", "or", "ologe", "wirt", "naut")
+#: endings of a trade or field rather than a person ("Werkstofftechnik", "Bildhauerei"): Faker's
+#: de_AT list names some apprenticeships by their field
+_FIELD_ENDINGS = ("technik", "ung", "ei", "tion", "ik", "schaft", "wesen", "bau", "handel", "ie",
+                  "tät", "logie", "design", "service", "assistenz", "produktion", "kunde",
+                  "fahrt", "verkauf", "pflege", "ity")
+
+
+def _job_forms(title: str) -> set[str]:
+    """Both forms of one Faker job title, one word each: "Dachdecker*in" -> Dachdecker,
+    Dachdeckerin; "Amtsgehilfe / Amtsgehilfin" -> both; "Abfallbeauftragte*r" -> both. A
+    masculine title alone (Faker's de_DE list) gets its "-in" form when its ending takes one."""
+    title = re.sub(r"\s*\([^)]*\)", "", title).strip()
+    forms: set[str] = set()
+    for part in re.split(r"\s*/\s*", title):
+        if part.endswith("*in"):
+            forms |= {part[:-3], part[:-3] + "in"}
+        elif part.endswith("*r"):
+            forms |= {part[:-2], part[:-2] + "r"}
+        elif "*" not in part:
+            forms.add(part)
+            if "/" not in title and part.endswith(_FEMININE_ENDINGS):
+                forms.add(part[:-1] + "in" if part.endswith("e") else part + "in")
+    return {
+        f for f in forms
+        if len(f) >= 4 and _JOB_WORD.match(f) and not f.lower().endswith(_FIELD_ENDINGS)
+    }
+
+
+def faker_jobs(spec: PackSpec) -> set[str]:
+    """The occupations of the spec's Faker job locales, both forms, minus ``JOB_EXCLUDE``."""
+    jobs: set[str] = set()
+    for locale in spec.job_locales:
+        provider = importlib.import_module(f"faker.providers.job.{locale}").Provider
+        for title in _listed(provider, "jobs"):
+            jobs |= _job_forms(str(title))
+    return jobs - JOB_EXCLUDE.get(spec.code, frozenset())
 
 
 def faker_regions(spec: PackSpec) -> set[str]:
@@ -628,6 +697,12 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
             "licence), minus given names, surnames and everyday words",
             *sorted(countries),
         ]} if spec.countries else {}),
+        **({"jobs.txt": [
+            gen,
+            f"# occupations, both forms: Faker {version('Faker')} (MIT) job locales "
+            f"{' '.join(spec.job_locales)}, minus the care team's roles (JOB_EXCLUDE)",
+            *sorted(faker_jobs(spec)),
+        ]} if spec.job_locales else {}),
         "common_words.txt": [
             gen,
             f"# the {COMMON_WORDS} most frequent {spec.code} words (lower case, letters only):",
