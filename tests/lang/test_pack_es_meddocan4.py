@@ -51,6 +51,9 @@ def _texts(pipeline: Pipeline, text: str) -> set[str]:
          "Centro de Diagnóstico Genético de Aragón", "Centro de Diagnóstico Genético de Aragón, que"),
         ("Unidad Docente. Facultad de Enfermería Universidad de Lleida Avda. Rovira, 44",
          "Facultad de Enfermería", "Facultad de Enfermería Universidad de Lleida"),
+        # the town after "de" is the name's, and a full stop ends the name before the street
+        ("Dra. Ana Gil. Facultad de Farmacia de Granada. Cartuja, s/n 18071 Granada",
+         "Facultad de Farmacia de Granada", "Facultad de Farmacia de"),
         # a saint's word is whole: "Sanguínea" is no "San"
         ("estudio en el Centro de Hemoterapia Sanguínea de Castilla, sin hallazgos",
          "Centro de Hemoterapia Sanguínea de Castilla", "Centro de Hemoterapia San"),
@@ -152,3 +155,22 @@ def test_street_with_its_door(rules: Pipeline, text: str, street: str) -> None:
 def test_compound_particles_join_the_surname(rules: Pipeline, name: str) -> None:
     text = f"Médico: {name} NºCol: 28 28 41234.\nHistoria Actual: varón de 50 años."
     assert (name, "DOCTOR") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the patient's own health centre or a referral centre is no name
+        "Acudió a Urgencias de su Centro de Salud por fiebre.",
+        "En el Centro de Referencia se realiza TC torácica.",
+    ],
+)
+def test_generic_centres_are_no_institution(rules: Pipeline, text: str) -> None:
+    assert not any(label == "HOSPITAL" for _, label in _found(rules, text))
+
+
+def test_surname_del_barrio_is_no_district(rules: Pipeline) -> None:
+    text = "Médico: Olga Pardo del Barrio  NºCol: 08 08 51234.\nHistoria Actual: mujer."
+    found = _found(rules, text)
+    assert ("Olga Pardo del Barrio", "DOCTOR") in found
+    assert not any(label == "LOCATION_OTHER" for _, label in found)
