@@ -114,3 +114,16 @@ def test_care_home_as_address_is_an_institution(rules: Pipeline) -> None:
 def test_generic_unit_and_abbreviation_are_allowed(rules: Pipeline, allowed: str) -> None:
     # a model's span on the whole word stays in the text
     assert rules.resolver.keeps(allowed, Span(0, len(allowed), "HOSPITAL", "crf:m", 0.99))
+
+
+@pytest.mark.parametrize(
+    ("text", "occupation"),
+    [
+        # occupations of Faker's list and common trades, in the apposition after the age
+        ("Mujer de 51 años, manipuladora de alimentos, sin alergias.", "manipuladora de alimentos"),
+        ("Varón de 38 años, chofer de autobús, fumador.", "chofer de autobús"),
+        ("Su hermano Luis Prado, traductor, la acompaña.", "traductor"),
+    ],
+)
+def test_occupation_from_the_extended_list(rules: Pipeline, text: str, occupation: str) -> None:
+    assert (occupation, "PROFESSION") in _found(rules, text)
