@@ -42,13 +42,15 @@ def _texts(pipeline: Pipeline, text: str) -> set[str]:
          "Hospital Clínico San"),
         # a provincial capital at the end of the signature line is the town
         ("Hospital Universitario Central del Norte Oviedo Asturias. (España).",
-         "Hospital Universitario Central del Norte", "Hospital Universitario Central del Norte Oviedo"),
+         "Hospital Universitario Central del Norte",
+         "Hospital Universitario Central del Norte Oviedo"),
         # ... unless "de" makes it part of the name
         ("Servicio de Urología. Hospital General de Valencia. Tres Cruces, 2",
          "Hospital General de Valencia", "Hospital General de"),
         # any centre, faculty or university school with a capitalised name
         ("Se remitió la muestra al Centro de Diagnóstico Genético de Aragón, que confirmó",
-         "Centro de Diagnóstico Genético de Aragón", "Centro de Diagnóstico Genético de Aragón, que"),
+         "Centro de Diagnóstico Genético de Aragón",
+         "Centro de Diagnóstico Genético de Aragón, que"),
         ("Unidad Docente. Facultad de Enfermería Universidad de Lleida Avda. Rovira, 44",
          "Facultad de Enfermería", "Facultad de Enfermería Universidad de Lleida"),
         # the town after "de" is the name's, and a full stop ends the name before the street
