@@ -176,3 +176,28 @@ def test_surname_del_barrio_is_no_district(rules: Pipeline) -> None:
     found = _found(rules, text)
     assert ("Olga Pardo del Barrio", "DOCTOR") in found
     assert not any(label == "LOCATION_OTHER" for _, label in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "institution"),
+    [
+        # a street without its kind word after the institution's full stop or comma, known by
+        # its number and the postcode and town after it
+        ("Servicio de Hematología. Hospital Universitario Príncipe de Asturias. Obispo Ruiz, 12, "
+         "28805 Alcalá de Henares.", "Obispo Ruiz, 12",
+         "Hospital Universitario Príncipe de Asturias"),
+        ("Unidad de Mama. Hospital Clínico Universitario. Los Sauces s/n. 47012 Valladolid",
+         "Los Sauces s/n", "Hospital Clínico Universitario"),
+    ],
+)
+def test_bare_street_after_an_institution(
+    rules: Pipeline, text: str, street: str, institution: str
+) -> None:
+    found = _found(rules, text)
+    assert (street, "STREET") in found
+    assert (institution, "HOSPITAL") in found
+
+
+def test_bare_street_needs_the_postcode(rules: Pipeline) -> None:
+    found = _found(rules, "Antecedentes: Juan Pérez, 45 años. Tabla Uno, 12 pacientes.")
+    assert not any(label == "STREET" for _, label in found)
