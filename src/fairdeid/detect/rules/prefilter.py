@@ -87,7 +87,7 @@ _START_CHARS = 1000
 #: the first (or last) letters of a long word list (``_cut_pattern``) are kept to this many
 #: characters (translated), and at most this many letters of each word: 4 letters leave out
 #: as many notes as 8 and scan faster (English, 300,000 words: 25.0 -> 20.0 rules per note,
-#: the scans 0.02-0.05 CPU-s slower, the pattern rules 0.12 faster)
+#: the scans 0.01-0.06 CPU-s slower, the pattern rules 0.12 faster)
 _CUT_ROOM = 3000
 _CUT_CHARS = (4, 3)
 #: an item translated to at most this many characters goes into a cut whole
