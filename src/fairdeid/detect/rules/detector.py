@@ -346,11 +346,20 @@ class RuleDetector(BaseDetector):
         # then each pattern rule over the batch, so that its regex and checks stay cached too;
         # each document's spans come in rule order, as in ``detect``
         found: list[list[Span]] = [[] for _ in docs]
+        every = [i for i, scan in enumerate(scans) if scan is not None and scan.may_match is None]
+        by_rule: dict[str, list[int]] = {}  # the notes each rule may match, in note order
+        for i, scan in enumerate(scans):
+            if scan is not None and scan.may_match is not None:
+                for name in scan.may_match:
+                    by_rule.setdefault(name, []).append(i)
         for rule in self.rules:
-            name = rule.name
-            for doc, scan, out in zip(docs, scans, found, strict=True):
-                if scan is not None and (scan.may_match is None or name in scan.may_match):
-                    self._apply(rule, doc.text, scan.lower, out)
+            notes = by_rule.get(rule.name, [])
+            if every:
+                notes = sorted({*notes, *every})
+            for i in notes:
+                scan = scans[i]
+                assert scan is not None
+                self._apply(rule, docs[i].text, scan.lower, found[i])
         # and each name rule over the group's notes (``NameFinder.find_batch``)
         scanned = [
             (doc.text, scan.lower, scan.hits)

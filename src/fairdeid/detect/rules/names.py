@@ -136,6 +136,16 @@ def _particle_runs(particles: Iterable[str], *, several: bool) -> re.Pattern[str
     return re.compile(rf"(?i:{alternation})(?=[ \t]{{1,2}}[^\W\d_])")
 
 
+def _run_first_words(particles: Iterable[str], *, several: bool) -> frozenset[str] | None:
+    """The lower-cased first words of ``_particle_runs``' runs, or None when one of them is
+    not plain ASCII letters and digits (the set then cannot stand for the regex)."""
+    runs = [p for p in particles if " " in p.strip() or not several]
+    firsts = {run.split()[0].lower() for run in runs if not run.endswith(("'", "’"))}
+    if not all(w.isascii() and w.isalnum() for w in firsts):
+        return None
+    return frozenset(firsts)
+
+
 def _glued_particles(particles: Iterable[str]) -> tuple[str, ...]:
     """Particles written onto the surname ("d'" of "d'Alembert", "d’Ornano")."""
     return tuple(p for p in particles if p.endswith(("'", "’")) and " " not in p)
@@ -218,6 +228,8 @@ class NameFinder:
         self.particle_runs = _particle_runs(self.particles, several=True)
         self.leading_particles = _particle_runs(self.particles, several=False)
         self.glued_particles = _glued_particles(self.particles)
+        self._run_firsts = _run_first_words(self.particles, several=True)
+        self._leading_firsts = _run_first_words(self.particles, several=False)
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.eponym_before = _leaders_regex(names_cfg.get("eponym_leaders", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
@@ -349,19 +361,28 @@ class NameFinder:
         words = 0
         initial = False
         first_upper: bool | None = None
+        # this loop runs for every name candidate (tens of thousands per million words): the
+        # finder's word sets as locals, each token's groups read once
+        breakers, particles, glued = self.breakers, self.particles, self.glued_particles
+        clinical, stopwords = self.clinical, self.stopwords
         m = _FIRST_TOKEN.match(text, pos)
         n = 0
         while m is not None and n < max_tokens:
-            tok = m.group("init") or m.group("word")
-            tok_start = m.start("init") if m.group("init") else m.start("word")
-            if len(tok.rstrip(".")) == 1 and text[m.end() : m.end() + 1] in ("/", "\\"):
+            init, word = m.groups()
+            if init:
+                tok, tok_start = init, m.start(1)
+            else:
+                tok, tok_start = word, m.start(2)
+            m_end = m.end()
+            if len(tok.rstrip(".")) == 1 and text[m_end : m_end + 1] in ("/", "\\"):
                 break  # "Dr. Luis Moyano C/ Eduardo Rivas, 3": "C/" is a street, no name part
-            if m.group("word"):
+            if word:
                 in_dict = kinds is not None and bool(kinds.get(tok_start, 0) & NAME_KINDS)
+                low = tok.lower()
                 if words:
-                    run_end = particle_run_end(text, tok_start, self.particle_runs)
+                    run_end = self._run_end(text, tok_start, low, several=True)
                 elif not soft and start < 0:
-                    run_end = particle_run_end(text, tok_start, self.leading_particles)
+                    run_end = self._run_end(text, tok_start, low, several=False)
                 else:
                     run_end = -1
                 if run_end > 0 and self._particle_surname(text, run_end, words, kinds):
@@ -372,21 +393,25 @@ class NameFinder:
                     end = run_end
                     m = _TOKEN.match(text, run_end)
                     continue
-                if glued_particle(tok, self.glued_particles):
+                if glued and low.startswith(glued) and glued_particle(tok, glued):
                     pass  # "François d'Alembert": a name word behind its particle
-                elif tok.lower() in self.particles and words:
-                    nxt = _TOKEN.match(text, m.end())
+                elif low in particles and words:
+                    nxt = _TOKEN.match(text, m_end)
                     if (
                         nxt is None
                         or not nxt.group("word")
                         or not is_capitalised(nxt.group("word"))
-                        or nxt.group("word") in self.breakers
+                        or nxt.group("word") in breakers
                     ):
                         break  # "Dr Martin du CHU": a particle before a breaker is no name's
                 elif (
                     not is_capitalised(tok)
-                    or (self._stop(tok, soft=soft) and not in_dict)
-                    or tok in self.breakers
+                    or tok in breakers
+                    or (
+                        # ``_stop``, inlined
+                        not in_dict
+                        and ((stem := low.rstrip(".")) in clinical or (soft and stem in stopwords))
+                    )
                 ):
                     break
                 elif (
@@ -405,11 +430,11 @@ class NameFinder:
                 initial = True
             if start < 0:
                 start = tok_start
-            end = m.end()
+            end = m_end
             n += 1
             if tok.endswith(("'s", "’s")):
                 break  # "Bulgakov's Cautionary Tales": a possessive ends the name
-            m = _TOKEN.match(text, m.end())
+            m = _TOKEN.match(text, m_end)
             if m is None and not soft and words == 1 and n == 1:
                 # "Patient: GOUGH, ELIZABETH" / "Attending: Grant, Emma": surname first
                 m = _COMMA_TOKEN.match(text, end)
@@ -420,6 +445,23 @@ class NameFinder:
         if text[end - 2 : end] in ("'s", "’s"):
             end -= 2
         return start, end, words, initial
+
+    def _run_end(self, text: str, pos: int, low: str, *, several: bool) -> int:
+        """``particle_run_end`` with the runs of several words (``several``) or of any, asked
+        only when the word at ``pos`` (``low``, lower-cased) can start one.
+
+        Why the check: a run starts with its first word, then a blank, so the word token there
+        is that word; for ASCII words compared with ASCII runs, ``re``'s case-insensitive match
+        is lower-case equality, and most words start no run (one set lookup instead of a
+        regex match per word of every name)."""
+        runs, firsts = (
+            (self.particle_runs, self._run_firsts)
+            if several
+            else (self.leading_particles, self._leading_firsts)
+        )
+        if runs is None or (firsts is not None and low.isascii() and low not in firsts):
+            return -1
+        return particle_run_end(text, pos, runs)
 
     def _unglue(self, text: str, start: int, end: int) -> int:
         """The end of a name whose last word has a form word glued to it, as signatures of

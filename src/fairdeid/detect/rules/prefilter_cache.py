@@ -24,6 +24,7 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -65,7 +66,11 @@ def load(key: str) -> list[Entry] | None:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read()
-        os.utime(fd)  # recently used: the last to be removed
+        # recently used: the last to be removed. The clock's own reading, not the file
+        # system's (``os.utime(fd)``), whose coarse ticks gave a file read just now the
+        # same time as one written a moment before, so the oldest could be kept instead
+        now = time.time_ns()
+        os.utime(fd, ns=(now, now))
     except OSError:
         return None
     finally:
