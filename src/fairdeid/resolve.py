@@ -26,6 +26,10 @@ The overlap rule is privacy-first and deterministic:
    that another member carries (``DOCTOR``).
    The winner's source is kept and every other member's source is listed in ``attrs["also"]``.
 
+4. With ``[resolve] clock_times = "keep"`` (the default except under ``strict``), a clock time
+   at either end of a DATE span is cut off and a DATE span that is only a time is dropped
+   (``fairdeid.clock_times``): Safe Harbor lists date elements, not times of day.
+
 Same input, same output, whatever order detectors ran in. The final spans are cut at blank lines
 once more, because a union of spans that each stay inside a paragraph can still bridge one.
 """
@@ -41,6 +45,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Protocol, runtime_checkable
 
+from fairdeid.clock_times import KEEP, PRESET_DEFAULTS, keep_clock_times
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.invisible import INVISIBLE
@@ -278,6 +283,11 @@ class ResolveConfig:
     #: inside the name span, since it tells profession and gender and corpora such as ASQ-PHI
     #: annotate it; ``"keep"``: spans stay as the detectors found them (i2b2, MEDDOCAN gold).
     name_titles: str = "include"
+    #: ``"keep"``: a clock time next to a date stays in the text, outside the DATE span, and a
+    #: time alone is not removed (Safe Harbor lists date elements, not times of day);
+    #: ``"remove"``: it goes with the date. Unset: ``"remove"`` under ``strict``, else ``"keep"``
+    #: (``fairdeid.clock_times``).
+    clock_times: str | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:
@@ -371,6 +381,9 @@ class Resolver:
         self._ignore = set(self.config.ignore_labels)
         self._boundaries = frozenset(self.config.boundaries)
         self._not_phi = packaged_not_phi_words()
+        clock = self.config.clock_times or PRESET_DEFAULTS.get(self.preset.name, KEEP)
+        #: trim clock times off DATE spans (``fairdeid.clock_times``)
+        self.keep_clock_times = clock == KEEP
         #: ``_drops`` and ``_splits`` per label: the answers only depend on the (fixed) preset
         #: and ignore list, and every span asks
         self._drops_memo: dict[str, bool] = {}
@@ -410,9 +423,11 @@ class Resolver:
                 if match.end() > match.start():
                     kept.append(Span(match.start(), match.end(), label, "deny:" + pattern.pattern))
         merged = merge_overlaps(kept, text=text, boundaries=self._boundaries)
-        if not cut:
-            return merged
-        return [piece for span in merged for piece in split_at_blank_lines(text, span)]
+        if cut:
+            merged = [piece for span in merged for piece in split_at_blank_lines(text, span)]
+        if self.keep_clock_times:
+            merged = keep_clock_times(text, merged)
+        return merged
 
     def _refined(self, text: str, spans: list[Span]) -> list[Span]:
         """Coarse spans the preset cannot judge re-cut along overlapping fine spans (step 1)."""
