@@ -70,9 +70,12 @@ _RANGE = rf"(?:[ \t]*(?:-|–|to|bis|tot|à|a|al)[ \t]*{_time(named=False)})?"
 #: nothing, so digits glued to the date ("03042025") are never read as a time
 _JOIN = r"(?:(?:[ \t]*[,;][ \t]*|[ \t]+)(?:-[ \t]+)?|[ \t]*\n[ \t]*)"
 
+#: cues after which a bare hour is a time ("alle ore 14", "a las 9", "às 14")
+_HOUR_CUE = r"(?:alle[ \t]+ore|ore|a[ \t]+las|a[ \t]+la|às|ás|kl\.?)"
+
 _TRAILING = re.compile(
-    rf"(?P<join>{_JOIN}(?:(?P<cue>{_CUE})[ \t]*)?|[ \t]*(?P<at>@)[ \t]*)"
-    rf"(?P<time>{_TIME}{_RANGE})[ \t]*\.?\Z",
+    rf"(?:(?P<join>{_JOIN}(?:(?P<cue>{_CUE})[ \t]*)?|[ \t]*(?P<at>@)[ \t]*)(?P<time>{_TIME}{_RANGE})"
+    rf"|{_JOIN}{_HOUR_CUE}[ \t]+{_HOUR}(?![\w:.,]\w)){_ZONE}?[ \t]*\.?\Z",
     re.IGNORECASE,
 )
 _LEADING = re.compile(
@@ -136,8 +139,9 @@ def _trim_text(text: str) -> tuple[int, int] | None:
                 start += leading.end()
                 continue
         break
-    while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)":
-        end -= 1  # "03/04/2025," once ", 14:32" is cut: no separator left at the edge
+    if end < len(text):  # "03/04/2025," once ", 14:32" is cut: no separator left at the edge
+        while end > start and not text[end - 1].isalnum() and text[end - 1] not in ".)":
+            end -= 1
     return (start, end) if end > start else None
 
 
