@@ -176,3 +176,24 @@ def test_a_date_span_without_a_time_keeps_its_edges() -> None:
     """Only a cut leaves a separator to tidy: "OT/" (a model's piece of an identifier) stays."""
     assert _trimmed("OT/") == "OT/"
     assert _trimmed("03/04/2025,") == "03/04/2025,"
+
+
+def test_a_dotted_day_and_month_is_not_a_time() -> None:
+    """ "19.10" alone is the 19th of October (a detector called it a date), and so is "19.10"
+    with a period after it, even behind another date."""
+    assert _trimmed("19.10") == "19.10"
+    text = "controllo il 3.10. e il 19.10. in ambulatorio"
+    for piece in ("19.10", "3.10. e il 19.10"):
+        start = text.index(piece)
+        span = Span(start, start + len(piece), "DATE", "crf:m")
+        assert trim_clock_times(text, span) is span
+
+
+def test_a_time_another_detector_calls_something_else_is_still_removed() -> None:
+    """Trimming happens per proposal, before the union: a phone number that a model labelled
+    DATE ("030 - 256 1211" ends like a time of day) stays whole because a rule says PHONE."""
+    text = "Tel. 030 - 256 1211 (secretariaat)"
+    start, end = 5, 19
+    spans = Resolver().resolve(Document("d", text), [
+        Span(start, end, "DATE", "crf:m", 0.9), Span(start, end, "PHONE", "rules:phone", 0.9)])
+    assert [(s.start, s.end) for s in spans] == [(start, end)]

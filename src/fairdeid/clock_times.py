@@ -45,11 +45,12 @@ _ZONE = r"(?:[ \t]?(?:Z|UTC|GMT|[ECMP][SD]T|CES?T|BST|IST|AEST|AEDT)\b|[+-](?:0\
 
 def _time(named: bool) -> str:
     """One clock time; ``named``: with the groups ``hhmm`` (a four-digit time written without
-    anything else) and ``hword`` (its hour word), which only one copy in a pattern may carry."""
-    hhmm, hword = ("?P<hhmm>", "?P<hword>") if named else ("?:", "?:")
+    anything else), ``hword`` (its hour word) and ``dot`` (matched, empty, when the time is
+    "14.30" with nothing after it), which only one copy in a pattern may carry."""
+    hhmm, hword, dot = ("?P<hhmm>", "?P<hword>", "?P<dot>") if named else ("?:",) * 3
     return (
         rf"(?:{_HOUR}:{_MIN}(?::{_MIN}(?:[.,]\d{{1,6}})?)?(?:[ \t]?{_AMPM}|[ \t]?{_HOUR_WORD})?"
-        rf"|{_HOUR}\.{_MIN}(?:[ \t]?{_AMPM}|[ \t]?{_HOUR_WORD}|(?![.,]?\d)(?!\.))"
+        rf"|{_HOUR}\.{_MIN}(?:[ \t]?{_AMPM}|[ \t]?{_HOUR_WORD}|({dot}(?![.,]?\d)(?!\.)))"
         rf"|{_HOUR}[hH]{_MIN}?\b"
         rf"|(?:1[0-2]|0?[1-9])[ \t]?{_AMPM}"
         rf"|{_HOUR}[ \t]?(?:[Uu]hr|uur|hrs?)\b\.?"
@@ -85,15 +86,23 @@ _LEADING = re.compile(
 )
 #: the whole span is a time (a cue may lead)
 _ALONE = re.compile(rf"\A(?:(?P<cue>{_CUE})[ \t]+)?(?:{_TIME}{_RANGE})[ \t]*\.?\Z", re.IGNORECASE)
+#: a cue word right before a span (``trim_clock_times`` reads it with the span)
+_CUE_BEFORE = re.compile(rf"(?<![^\W\d_])(?P<cue>{_CUE})[ \t]*\Z", re.IGNORECASE)
+#: an hour word right after a span
+_WORD_AFTER = re.compile(rf"[ \t]?{_HOUR_WORD}", re.IGNORECASE)
 _ISO_T = re.compile(r"(?<=\d)T(?=(?:[01]\d|2[0-3]):[0-5]\d)")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 _DATE_EVIDENCE = re.compile(r"\d|[^\W\d_]{3,}")
 
 
-def _bare_year(match: re.Match[str], rest: str) -> bool:
-    """Whether a bare four-digit "time" could be the date's year ("Nov 24 1930")."""
-    hhmm = match.group("hhmm")
+def _bare_year(match: re.Match[str], rest: str, after: str = "") -> bool:
+    """Whether a bare "time" could be part of the date: a four-digit one its year ("Nov 24
+    1930"), a dotted one with a period after it or with no date before it its day and month
+    ("il 19.10.", "19.10")."""
     cued = match.groupdict().get("cue") or match.groupdict().get("at")
+    if match.groupdict().get("dot") is not None and not cued:
+        return after.startswith(".") or not rest
+    hhmm = match.groupdict().get("hhmm")
     if hhmm is None or match.group("hword") or cued:
         return False
     if hhmm.startswith("0") or _YEAR.search(rest):
@@ -101,7 +110,7 @@ def _bare_year(match: re.Match[str], rest: str) -> bool:
     return 1800 <= int(hhmm) <= 2100
 
 
-def _trailing_cut(piece: str) -> int | None:
+def _trailing_cut(piece: str, after: str) -> int | None:
     """Where a trailing clock time (with its separator) starts in ``piece``, if the part before
     it still says something of a date; the shortest such time is tried last ("2025 à 14h30" is
     a year and a time, not a range)."""
@@ -111,16 +120,17 @@ def _trailing_cut(piece: str) -> int | None:
         if match is None:
             return None
         rest = piece[: match.start()]
-        if _DATE_EVIDENCE.search(rest) and not _bare_year(match, rest):
+        if _DATE_EVIDENCE.search(rest) and not _bare_year(match, rest, after):
             return match.start()
         pos = match.start() + 1
 
 
-def _trim_text(text: str) -> tuple[int, int] | None:
-    """Offsets inside ``text`` (a DATE span's text) of what is left once leading and trailing
-    clock times are cut; ``None`` when nothing but times is left."""
+def _trim_text(text: str, after: str = "") -> tuple[int, int] | None:
+    """Offsets inside ``text`` (a DATE span's text, ``after``: the character after it) of what
+    is left once leading and trailing clock times are cut; ``None`` when nothing but times is
+    left."""
     alone = _ALONE.match(text)
-    if alone is not None and not _bare_year(alone, ""):
+    if alone is not None and not _bare_year(alone, "", after):
         return None
     start, end = 0, len(text)
     iso = _ISO_T.search(text)
@@ -128,7 +138,7 @@ def _trim_text(text: str) -> tuple[int, int] | None:
         end = iso.start()
     while True:
         piece = text[start:end]
-        cut = _trailing_cut(piece)
+        cut = _trailing_cut(piece, after if end == len(text) else text[end : end + 1])
         if cut is not None:
             end = start + cut
             continue
@@ -153,13 +163,21 @@ def trim_clock_times(text: str, span: Span) -> Span | None:
     """
     if coarse(span.label) != "DATE":
         return span
-    kept = _trim_text(text[span.start : span.end])
+    # a detector may leave the cue or the hour word out of its span ("om [14.30] uur"): they
+    # are read with it, so "14.30" is known for a time and "19.10" (no cue) for a date
+    cue = _CUE_BEFORE.search(text, max(0, span.start - 16), span.start)
+    word = _WORD_AFTER.match(text, span.end)
+    lo = cue.start("cue") if cue is not None else span.start
+    hi = word.end() if word is not None else span.end
+    kept = _trim_text(text[lo:hi], text[hi : hi + 1])
     if kept is None:
         return None
-    lo, hi = kept
-    if lo == 0 and hi == span.end - span.start:
+    start, end = max(span.start, lo + kept[0]), min(span.end, lo + kept[1])
+    if end <= start:
+        return None
+    if start == span.start and end == span.end:
         return span
-    return replace(span, start=span.start + lo, end=span.start + hi)
+    return replace(span, start=start, end=end)
 
 
 def keep_clock_times(text: str, spans: list[Span]) -> list[Span]:

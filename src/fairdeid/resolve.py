@@ -12,7 +12,11 @@ The overlap rule is privacy-first and deterministic:
    separators between pieces are dropped. Then drop spans whose text is on the allow list,
    spans from learned detectors whose whole text is a never-PHI word of ``config/not_phi.toml``
    ("Mon/Thu", "Email:", "admitted"), spans whose label the preset keeps, and
-   (``safe_harbor``) ages under 90.
+   (``safe_harbor``) ages under 90. With ``[resolve] clock_times = "keep"`` (the default
+   except under ``strict``), a clock time at either end of a DATE proposal is cut off and a
+   DATE proposal that is only a time is dropped (``fairdeid.clock_times``): Safe Harbor lists
+   date elements, not times of day. This happens before the union, so a time that any
+   detector proposed as something else (a phone number a model called a date) is still removed.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
    With ``[resolve] boundaries = ["crf"]``, a group is first cut where one of those detectors
@@ -25,10 +29,6 @@ The overlap rule is privacy-first and deterministic:
    A coarse winning label (``NAME``) is refined by the best fine label of the same category
    that another member carries (``DOCTOR``).
    The winner's source is kept and every other member's source is listed in ``attrs["also"]``.
-
-4. With ``[resolve] clock_times = "keep"`` (the default except under ``strict``), a clock time
-   at either end of a DATE span is cut off and a DATE span that is only a time is dropped
-   (``fairdeid.clock_times``): Safe Harbor lists date elements, not times of day.
 
 Same input, same output, whatever order detectors ran in. The final spans are cut at blank lines
 once more, because a union of spans that each stay inside a paragraph can still bridge one.
@@ -422,12 +422,12 @@ class Resolver:
             for match in pattern.finditer(text):
                 if match.end() > match.start():
                     kept.append(Span(match.start(), match.end(), label, "deny:" + pattern.pattern))
-        merged = merge_overlaps(kept, text=text, boundaries=self._boundaries)
-        if cut:
-            merged = [piece for span in merged for piece in split_at_blank_lines(text, span)]
         if self.keep_clock_times:
-            merged = keep_clock_times(text, merged)
-        return merged
+            kept = keep_clock_times(text, kept)
+        merged = merge_overlaps(kept, text=text, boundaries=self._boundaries)
+        if not cut:
+            return merged
+        return [piece for span in merged for piece in split_at_blank_lines(text, span)]
 
     def _refined(self, text: str, spans: list[Span]) -> list[Span]:
         """Coarse spans the preset cannot judge re-cut along overlapping fine spans (step 1)."""
