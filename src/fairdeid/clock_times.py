@@ -75,7 +75,8 @@ _JOIN = r"(?:(?:[ \t]*[,;][ \t]*|[ \t]+)(?:-[ \t]+)?|[ \t]*\n[ \t]*)"
 _HOUR_CUE = r"(?:alle[ \t]+ore|ore|a[ \t]+las|a[ \t]+la|às|ás|kl\.?)"
 
 _TRAILING = re.compile(
-    rf"(?:(?P<join>{_JOIN}(?:(?P<cue>{_CUE})[ \t]*)?|[ \t]*(?P<at>@)[ \t]*)(?P<time>{_TIME}{_RANGE})"
+    rf"(?:(?P<join>{_JOIN}(?:(?P<cue>{_CUE})[ \t]*)?|[ \t]*(?P<at>@)[ \t]*)"
+    rf"(?P<time>{_TIME}{_RANGE})"
     rf"|{_JOIN}{_HOUR_CUE}[ \t]+{_HOUR}(?![\w:.,]\w)){_ZONE}?[ \t]*\.?\Z",
     re.IGNORECASE,
 )
