@@ -197,3 +197,13 @@ def test_a_time_another_detector_calls_something_else_is_still_removed() -> None
     spans = Resolver().resolve(Document("d", text), [
         Span(start, end, "DATE", "crf:m", 0.9), Span(start, end, "PHONE", "rules:phone", 0.9)])
     assert [(s.start, s.end) for s in spans] == [(start, end)]
+
+
+def test_a_pattern_that_runs_into_a_cut_time_ends_where_the_time_starts() -> None:
+    """ "2013-04-22 04" read as a phone number in a timestamp: once the time is kept, the
+    misread piece must not leave half a time behind ("[PHONE]:15")."""
+    text = "PHONE NOTE 2013-04-22 04:15 called back"
+    date = Span(11, 27, "DATE", "rules:date.iso", 0.95)
+    phone = Span(11, 24, "PHONE", "rules:contact.phone_context", 0.75)
+    spans = Resolver().resolve(Document("d", text), [date, phone])
+    assert [text[s.start : s.end] for s in spans] == ["2013-04-22"]

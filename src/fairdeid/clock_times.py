@@ -182,16 +182,40 @@ def trim_clock_times(text: str, span: Span) -> Span | None:
 
 
 def keep_clock_times(text: str, spans: list[Span]) -> list[Span]:
-    """Every span of a resolved set with clock times cut off its DATE spans (see module).
+    """Every proposal with clock times cut off its DATE spans (see module).
 
-    A span a ``[resolve] deny`` pattern won is the site's explicit order and stays whole.
+    A span a ``[resolve] deny`` pattern made is the site's explicit order and stays whole. A
+    proposal of another label that runs from before a cut time into its middle ("2013-04-22 04"
+    read as a phone number in "2013-04-22 04:15") is a pattern that misread the timestamp: it
+    ends where the time starts. One that covers the whole time, or starts inside it, stays: a
+    detector saw something else there ("030 - 256 1211" is a phone number).
     """
-    out = []
+    out: list[Span] = []
+    cuts: list[tuple[int, int]] = []
     for span in spans:
         if span.source.startswith("deny:"):
             out.append(span)
             continue
         trimmed = trim_clock_times(text, span)
+        if trimmed is not span:
+            lo, hi = (span.end, span.end) if trimmed is None else (trimmed.start, trimmed.end)
+            cuts += [(a, b) for a, b in ((span.start, lo), (hi, span.end)) if b > a]
         if trimmed is not None:
             out.append(trimmed)
-    return out
+    if not cuts:
+        return out
+    return [_clip_to_cuts(text, span, cuts) for span in out]
+
+
+def _clip_to_cuts(text: str, span: Span, cuts: list[tuple[int, int]]) -> Span:
+    """``span`` ended where a cut time starts, if it runs into the middle of one (see above)."""
+    if coarse(span.label) == "DATE":
+        return span
+    for start, end in cuts:
+        if span.start < start < span.end < end:
+            cut = start
+            while cut > span.start and not text[cut - 1].isalnum():
+                cut -= 1
+            if cut > span.start:
+                return replace(span, end=cut)
+    return span
