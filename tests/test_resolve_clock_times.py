@@ -33,6 +33,8 @@ def _trimmed(text: str) -> str | None:
         ("November 19, 2026 11:37 PM", "November 19, 2026"),
         ("18-Nov-2026 at 14:12", "18-Nov-2026"),
         ("Mar 3, 2021 at 0800 hrs", "Mar 3, 2021"),
+        ("Mar 3 2019 0930", "Mar 3 2019"),
+        ("Mar 3 2019 2245", "Mar 3 2019"),
         ("Nov 24 1015", "Nov 24"),
         ("3/4/2025 14:00-15:30", "3/4/2025"),
         ("3/4/2025 14:32 EST", "3/4/2025"),
@@ -73,6 +75,9 @@ def test_a_clock_time_at_either_end_of_a_date_is_cut_off(span: str, date: str) -
         "03042025",  # digits glued to a date are never a time
         "Nov 24 1930",  # could be the year: privacy first, it stays in the span
         "11/27 1900",
+        "Mar 3 2019 1930",
+        "entre 2001 y 2005",  # a range or list of years, never a year and a time
+        "1999 y 2002",
     ],
 )
 def test_a_date_is_never_split(span: str) -> None:

@@ -15,7 +15,7 @@ hour word, a zone) joined to the rest by a separator or a cue word ("at", "um", 
 and a number that could still be part of the date stays. "14.3." is a date, not a time (a time
 written with a period needs two-digit minutes and no period after them); a bare four-digit
 "1930" after a day and month could be a year, so it is taken as a time only with an hour word
-("hrs", "h", "Uhr"), a cue word, a leading zero, or when the date already has its year. An ISO
+("hrs", "h", "Uhr"), a cue word or a leading zero ("0930"); "1015" or "2230" is a time. An ISO
 timestamp ("2025-03-04T14:32:00Z") is cut at its "T": the date goes, "T14:32:00Z" stays, so
 surrogate mode writes the shifted date with the original time.
 """
@@ -92,23 +92,20 @@ _CUE_BEFORE = re.compile(rf"(?<![^\W\d_])(?P<cue>{_CUE})[ \t]*\Z", re.IGNORECASE
 #: an hour word right after a span
 _WORD_AFTER = re.compile(rf"[ \t]?{_HOUR_WORD}", re.IGNORECASE)
 _ISO_T = re.compile(r"(?<=\d)T(?=(?:[01]\d|2[0-3]):[0-5]\d)")
-_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2}(?!\d)")
 _DATE_EVIDENCE = re.compile(r"\d|[^\W\d_]{3,}")
 
 
 def _bare_year(match: re.Match[str], rest: str, after: str = "") -> bool:
-    """Whether a bare "time" could be part of the date: a four-digit one its year ("Nov 24
-    1930"), a dotted one with a period after it or with no date before it its day and month
-    ("il 19.10.", "19.10")."""
+    """Whether a bare "time" could be part of the date: a four-digit one a year ("Nov 24 1930",
+    "entre 2001 y 2005": even after a year, as in a list or range of years), a dotted one with a
+    period after it or with no date before it its day and month ("il 19.10.", "19.10")."""
     cued = match.groupdict().get("cue") or match.groupdict().get("at")
     if match.groupdict().get("dot") is not None and not cued:
         return after.startswith(".") or not rest
     hhmm = match.groupdict().get("hhmm")
     if hhmm is None or match.group("hword") or cued:
         return False
-    if hhmm.startswith("0") or _YEAR.search(rest):
-        return False
-    return 1800 <= int(hhmm) <= 2100
+    return not hhmm.startswith("0") and 1800 <= int(hhmm) <= 2100
 
 
 def _trailing_cut(piece: str, after: str) -> int | None:
