@@ -12,7 +12,11 @@ The overlap rule is privacy-first and deterministic:
    separators between pieces are dropped. Then drop spans whose text is on the allow list,
    spans from learned detectors whose whole text is a never-PHI word of ``config/not_phi.toml``
    ("Mon/Thu", "Email:", "admitted"), spans whose label the preset keeps, and
-   (``safe_harbor``) ages under 90.
+   (``safe_harbor``) ages under 90. With ``[resolve] clock_times = "keep"`` (the default
+   except under ``strict``), a clock time at either end of a DATE proposal is cut off and a
+   DATE proposal that is only a time is dropped (``fairdeid.clock_times``): Safe Harbor lists
+   date elements, not times of day. This happens before the union, so a time that any
+   detector proposed as something else (a phone number a model called a date) is still removed.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
    With ``[resolve] boundaries = ["crf"]``, a group is first cut where one of those detectors
@@ -41,6 +45,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Protocol, runtime_checkable
 
+from fairdeid.clock_times import KEEP, PRESET_DEFAULTS, keep_clock_times
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.invisible import INVISIBLE
@@ -278,6 +283,11 @@ class ResolveConfig:
     #: inside the name span, since it tells profession and gender and corpora such as ASQ-PHI
     #: annotate it; ``"keep"``: spans stay as the detectors found them (i2b2, MEDDOCAN gold).
     name_titles: str = "include"
+    #: ``"keep"``: a clock time next to a date stays in the text, outside the DATE span, and a
+    #: time alone is not removed (Safe Harbor lists date elements, not times of day);
+    #: ``"remove"``: it goes with the date. Unset: ``"remove"`` under ``strict``, else ``"keep"``
+    #: (``fairdeid.clock_times``).
+    clock_times: str | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:
@@ -371,6 +381,9 @@ class Resolver:
         self._ignore = set(self.config.ignore_labels)
         self._boundaries = frozenset(self.config.boundaries)
         self._not_phi = packaged_not_phi_words()
+        clock = self.config.clock_times or PRESET_DEFAULTS.get(self.preset.name, KEEP)
+        #: trim clock times off DATE spans (``fairdeid.clock_times``)
+        self.keep_clock_times = clock == KEEP
         #: ``_drops`` and ``_splits`` per label: the answers only depend on the (fixed) preset
         #: and ignore list, and every span asks
         self._drops_memo: dict[str, bool] = {}
@@ -409,6 +422,8 @@ class Resolver:
             for match in pattern.finditer(text):
                 if match.end() > match.start():
                     kept.append(Span(match.start(), match.end(), label, "deny:" + pattern.pattern))
+        if self.keep_clock_times:
+            kept = keep_clock_times(text, kept)
         merged = merge_overlaps(kept, text=text, boundaries=self._boundaries)
         if not cut:
             return merged

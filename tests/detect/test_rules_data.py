@@ -175,7 +175,9 @@ def test_unknown_per_call_names_are_refused(det: RuleDetector) -> None:
 
 
 def test_pipeline_disables_rule_groups_per_call() -> None:
-    pipeline = Pipeline.from_config(None, detectors=["rules"])
+    # strict: a clock time alone is removed (safe_harbor keeps it, see test_resolve_clock_times)
+    pipeline = Pipeline.from_config(
+        None, detectors=["rules"], overrides={"resolve": {"preset": "strict"}})
     text = "Seen on 03/04/2021 by Dr. Wei Zhang. The fall happened at 14:30 today."
     every = {text[s.start : s.end] for s in pipeline.detect(text).document.spans}
     no_time = pipeline.detect(text, disabled=["rules:time"]).document.spans

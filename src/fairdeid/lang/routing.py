@@ -31,8 +31,9 @@ BASE_LANGUAGE = "en"
 #: [replace] keys that belong to the language (the pack's own value wins)
 _LANGUAGE_REPLACE_KEYS = frozenset({"locales", "date_order"})
 #: [resolve] keys that are the user's policy, carried into every pack (``preset``: the stricter;
-#: ``name_titles`` only where the user's config sets it, else each pack keeps its own)
-_POLICY_RESOLVE_KEYS = ("allow", "deny", "ignore_labels", "name_titles")
+#: ``name_titles`` and ``clock_times`` only where the user's config sets them, else each pack
+#: keeps its own)
+_POLICY_RESOLVE_KEYS = ("allow", "deny", "ignore_labels", "name_titles", "clock_times")
 #: presets from the one that removes least to the one that removes most
 _PRESET_ORDER = ("limited_data_set", "safe_harbor", "strict")
 
