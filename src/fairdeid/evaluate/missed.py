@@ -61,7 +61,8 @@ class PhiMasker:
 
     def __init__(self, strings: Iterable[str]) -> None:
         self._auto = ahocorasick.Automaton()
-        long_, short = set(), set()
+        long_: set[str] = set()
+        short: set[str] = set()
         for s in {s.strip().casefold() for s in strings}:
             if s:
                 (long_ if len(s) >= SHORT else short).add(s)
