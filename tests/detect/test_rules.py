@@ -16,9 +16,9 @@ from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules.compiler import lower_pattern, split_lead
 from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind, normalize
 from fairdeid.document import Document, Span
-from fairdeid.resolve import ResolveConfig, Resolver
 from fairdeid.errors import ConfigError
 from fairdeid.pipeline import Pipeline
+from fairdeid.resolve import ResolveConfig, Resolver
 from fairdeid.taxonomy import ALL_LABELS, coarse
 
 
