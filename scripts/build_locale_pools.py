@@ -136,6 +136,17 @@ CITIES: dict[str, list[Any]] = {
               "Reggio Calabria", "Reggio Emilia", "Perugia", "Livorno", "Ravenna", "Cagliari",
               "Foggia", "Rimini", "Salerno", "Ferrara", "Sassari", "Latina", "Monza", "Pescara",
               "Bergamo", "Vicenza", "Trento", "Novara", "Ancona", "Lecce", "Udine"],
+    "tr_TR": ["İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Konya", "Gaziantep",
+              "Şanlıurfa", "Kocaeli", "Mersin", "Diyarbakır", "Kayseri", "Eskişehir",
+              "Samsun", "Denizli", "Malatya", "Kahramanmaraş", "Erzurum", "Van", "Batman",
+              "Elazığ", "Sivas", "Manisa", "Trabzon", "Balıkesir", "Muğla", "Çorum", "Aydın",
+              "Tekirdağ", "Kütahya", "Uşak", "Isparta", "Iğdır", "Çanakkale", "Düzce"],
+    "pl_PL": ["Warszawa", "Kraków", "Łódź", "Wrocław", "Poznań", "Gdańsk", "Szczecin",
+              "Bydgoszcz", "Lublin", "Białystok", "Katowice", "Gdynia", "Częstochowa",
+              "Radom", "Toruń", "Sosnowiec", "Rzeszów", "Kielce", "Gliwice", "Olsztyn",
+              "Zabrze", "Bielsko-Biała", "Bytom", "Zielona Góra", "Rybnik", "Ruda Śląska",
+              "Opole", "Tychy", "Gorzów Wielkopolski", "Elbląg", "Płock", "Wałbrzych",
+              "Włocławek", "Tarnów", "Chorzów", "Koszalin", "Kalisz", "Legnica", "Łomża"],
 }
 
 STATES: dict[str, list[Any]] = {
@@ -204,6 +215,15 @@ STATES: dict[str, list[Any]] = {
               "Umbria", "Marche", "Lazio", "Abruzzo", "Molise", "Campania", "Puglia",
               "Basilicata", "Calabria", "Sicilia", "Sardegna", "Trentino-Alto Adige",
               "Friuli-Venezia Giulia", "Valle d'Aosta"],
+    "tr_TR": ["İstanbul", "Ankara", "İzmir", "Bursa", "Antalya", "Konya", "Gaziantep",
+              "Şanlıurfa", "Kocaeli", "Mersin", "Diyarbakır", "Kayseri", "Eskişehir",
+              "Samsun", "Denizli", "Malatya", "Kahramanmaraş", "Erzurum", "Van", "Batman",
+              "Elazığ", "Sivas", "Manisa", "Trabzon", "Balıkesir", "Muğla", "Çorum", "Aydın",
+              "Tekirdağ", "Kütahya", "Uşak", "Isparta", "Iğdır", "Çanakkale", "Düzce"],
+    "pl_PL": ["mazowieckie", "małopolskie", "łódzkie", "dolnośląskie", "wielkopolskie",
+              "pomorskie", "zachodniopomorskie", "kujawsko-pomorskie", "lubelskie",
+              "podlaskie", "śląskie", "świętokrzyskie", "podkarpackie",
+              "warmińsko-mazurskie", "opolskie", "lubuskie"],
 }
 
 COUNTRY: dict[str, Pair] = {
@@ -214,6 +234,7 @@ COUNTRY: dict[str, Pair] = {
     "es_MX": ("México", "Mexico"), "fr_FR": ("France", "France"),
     "de_DE": ("Deutschland", "Germany"), "nl_NL": ("Nederland", "Netherlands"),
     "it_IT": ("Italia", "Italy"),
+    "tr_TR": ("Türkiye", "Turkey"), "pl_PL": ("Polska", "Poland"),
 }
 
 PHONES: dict[str, list[str]] = {
@@ -240,6 +261,10 @@ PHONES: dict[str, list[str]] = {
               "+31 (0)30 %######"],
     "it_IT": ["+39 3## ### ####", "3## #######", "06 %#######", "02 %#######", "+39 0%# #######",
               "0%# #######"],
+    "tr_TR": ["+90 5## ### ## ##", "05## ### ## ##", "0 (5##) ### ## ##", "0212 ### ## ##",
+              "+90 312 ### ## ##", "0232 ### ## ##"],
+    "pl_PL": ["+48 5## ### ###", "6## ### ###", "+48 22 ### ## ##", "(12) ### ## ##",
+              "7## ### ###", "+48 71 ### ## ##"],
 }
 
 IDS: dict[str, list[str]] = {
@@ -258,6 +283,8 @@ IDS: dict[str, list[str]] = {
     "de_DE": ["?#########", "## ### ### ###", "##########"],  # KVNR, Steuer-ID, Fallnummer
     "nl_NL": ["#########", "####.##.###", "%#######"],  # BSN, patient number
     "it_IT": ["??????##?##?###?", "80380###########", "########"],  # CF, tessera sanitaria
+    "tr_TR": ["%##########", "########"],  # T.C. kimlik no (11 digits), file number
+    "pl_PL": ["###########", "???######", "########"],  # PESEL, ID card, file number
 }
 
 ZIPS: dict[str, list[str]] = {
@@ -266,6 +293,7 @@ ZIPS: dict[str, list[str]] = {
     "zh_CN": ["%#####"], "hi_IN": ["%#####"], "bn_BD": ["%###"], "es_ES": ["%####"],
     "es_MX": ["%####"], "fr_FR": ["%####"], "de_DE": ["%####", "0%###"],
     "nl_NL": ["%### ??", "%###??"], "it_IT": ["%####", "0%###"],
+    "tr_TR": ["%####", "0%###"], "pl_PL": ["##-###"],
 }
 
 SAINTS_EN = ["Mary", "Joseph", "Luke", "Vincent", "Francis", "John", "Michael", "Anne",
@@ -281,6 +309,11 @@ SAINTS_OTHER = {
               "Anna", "Gerardus", "Radboud"],
     "it_IT": ["Raffaele", "Giovanni", "Giuseppe", "Camillo", "Martino", "Paolo", "Carlo",
               "Luca", "Matteo", "Francesco"],
+    "tr_TR": ["Atatürk", "Fatih", "Kanuni", "Mimar Sinan", "Yunus Emre", "Mevlana",
+              "Hacettepe", "Cerrahpaşa", "Haseki", "Bakırköy"],
+    "pl_PL": ["św. Łukasza", "św. Wojciecha", "św. Jana Pawła II", "św. Rafała",
+              "św. Barbary", "św. Anny", "św. Józefa", "św. Jadwigi", "św. Elżbiety",
+              "św. Wincentego"],
 }
 
 HOSPITAL_PATTERNS: dict[str, list[str]] = {
@@ -318,6 +351,12 @@ HOSPITAL_PATTERNS: dict[str, list[str]] = {
     "it_IT": ["Ospedale di {city}", "Azienda Ospedaliera di {city}", "Ospedale San {saint}",
               "Policlinico di {city}", "Casa di Cura {surname}", "Ospedale Civile di {city}",
               "ASST di {city}", "Azienda Ospedaliero-Universitaria di {city}"],
+    "tr_TR": ["{city} Devlet Hastanesi", "{city} Şehir Hastanesi",
+              "{city} Eğitim ve Araştırma Hastanesi", "{saint} Hastanesi",
+              "Özel {surname} Hastanesi", "{city} Üniversitesi Tıp Fakültesi Hastanesi"],
+    "pl_PL": ["Szpital Wojewódzki w {city}", "Szpital Miejski w {city}",
+              "Szpital Specjalistyczny im. {saint}", "Uniwersytecki Szpital Kliniczny w {city}",
+              "Szpital Powiatowy w {city}", "Centrum Medyczne {surname}"],
 }
 #: Non-Latin locales: (native pattern, romanised pattern).
 HOSPITAL_PATTERNS_NATIVE: dict[str, list[Pair]] = {
@@ -344,6 +383,7 @@ STREET_SUFFIXES: dict[str, list[str]] = {
     "en_AU": ["Street", "Road", "Avenue", "Parade", "Crescent", "Terrace", "Close", "Drive"],
     "en_CA": ["Street", "Avenue", "Road", "Boulevard", "Crescent", "Drive"],
     "en_NG": ["Street", "Road", "Close", "Crescent", "Avenue", "Way"],
+    "tr_TR": ["Sokak", "Caddesi", "Bulvarı", "Sokağı", "Yolu"],
 }
 STREET_SUFFIXES_NATIVE: dict[str, list[Pair]] = {
     "zh_CN": [("路", "Road"), ("街", "Street"), ("大道", "Avenue"), ("巷", "Lane")],
@@ -487,6 +527,20 @@ def build_names(code: str, forenames: list[dict[str, str]], surnames: list[dict[
         nbc(code[-2:])
         for country in IMMIGRANT_ORIGINS[code]:
             nbc(country)
+    elif code in ("tr_TR", "pl_PL"):
+        # Faker's own lists, then the country's popular names (names-by-country); Faker pl_PL
+        # keeps its surnames in unisex and masculine lists (feminine forms are derived at
+        # run time by Faker, not listed), both taken
+        faker_first(code)
+        faker_last(code)
+        if code == "pl_PL":
+            family.extend(latin(faker_list(code, "unisex_last_names")))
+            family.extend(latin(faker_list(code, "male_last_names")))
+            sources.append("Faker `pl_PL` unisex and masculine surnames")
+        nbc(code[-2:])
+        # Faker tr_TR has a few mangled entries ("N˜zamett˜n"): Latin letters only
+        first = {g: [p for p in v if is_latin(p[1])] for g, v in first.items()}
+        family[:] = [p for p in family if is_latin(p[1])]
     elif code == "en_AU":
         # Faker en_AU has no person provider (falls back to en_US): Australian popular names
         # from names-by-country, with British, Irish and New Zealand pools (closest naming).
@@ -552,7 +606,8 @@ IMMIGRANT_ORIGINS: dict[str, tuple[str, ...]] = {
     "it_IT": ("RO", "AL", "MA", "UA", "TN"),
 }
 #: Pools whose street names come from Faker's address provider.
-FAKER_STREETS = ("en_US", "en_GB", "es_ES", "es_MX", "fr_FR", "de_DE", "nl_NL", "it_IT")
+FAKER_STREETS = ("en_US", "en_GB", "es_ES", "es_MX", "fr_FR", "de_DE", "nl_NL", "it_IT",
+                 "pl_PL")
 
 
 def build_streets(code: str, rng: random.Random, surnames: Sequence[Pair],

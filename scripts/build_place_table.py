@@ -45,7 +45,7 @@ OUT = LOCALE_DATA / "places.json"
 COUNTRY_OF = {
     "en_US": "US", "en_GB": "GB", "en_IN": "IN", "en_AU": "AU", "en_CA": "CA", "en_NG": "NG",
     "zh_CN": "CN", "hi_IN": "IN", "bn_BD": "BD", "es_ES": "ES", "es_MX": "MX", "fr_FR": "FR",
-    "de_DE": "DE", "nl_NL": "NL", "it_IT": "IT",
+    "de_DE": "DE", "nl_NL": "NL", "it_IT": "IT", "tr_TR": "TR", "pl_PL": "PL",
 }
 
 # -- regions: geonames admin1 code → (name, abbreviation or "") ------------------------------
@@ -149,6 +149,28 @@ ADMIN1: dict[str, dict[str, tuple[str, str]]] = {
         "15": ("Sicilia", ""), "16": ("Toscana", ""), "17": ("Trentino-Alto Adige", ""),
         "18": ("Umbria", ""), "20": ("Veneto", ""),
     },
+    # Turkey: the province (il), as addresses write it ("Kadıköy/İstanbul")
+    "TR": {
+        "34": ("İstanbul", ""), "68": ("Ankara", ""), "35": ("İzmir", ""), "16": ("Bursa", ""),
+        "07": ("Antalya", ""), "71": ("Konya", ""), "83": ("Gaziantep", ""),
+        "63": ("Şanlıurfa", ""), "41": ("Kocaeli", ""), "32": ("Mersin", ""),
+        "21": ("Diyarbakır", ""), "38": ("Kayseri", ""), "26": ("Eskişehir", ""),
+        "55": ("Samsun", ""), "20": ("Denizli", ""), "44": ("Malatya", ""),
+        "46": ("Kahramanmaraş", ""), "25": ("Erzurum", ""), "65": ("Van", ""),
+        "76": ("Batman", ""), "23": ("Elazığ", ""), "58": ("Sivas", ""), "45": ("Manisa", ""),
+        "61": ("Trabzon", ""), "10": ("Balıkesir", ""), "48": ("Muğla", ""), "19": ("Çorum", ""),
+        "09": ("Aydın", ""), "59": ("Tekirdağ", ""), "43": ("Kütahya", ""), "64": ("Uşak", ""),
+        "33": ("Isparta", ""), "88": ("Iğdır", ""), "17": ("Çanakkale", ""), "93": ("Düzce", ""),
+    },
+    # Poland: the voivodeship, as the official lower-case adjective ("mazowieckie")
+    "PL": {
+        "72": ("dolnośląskie", ""), "73": ("kujawsko-pomorskie", ""), "74": ("łódzkie", ""),
+        "75": ("lubelskie", ""), "76": ("lubuskie", ""), "77": ("małopolskie", ""),
+        "78": ("mazowieckie", ""), "79": ("opolskie", ""), "80": ("podkarpackie", ""),
+        "81": ("podlaskie", ""), "82": ("pomorskie", ""), "83": ("śląskie", ""),
+        "84": ("świętokrzyskie", ""), "85": ("warmińsko-mazurskie", ""),
+        "86": ("wielkopolskie", ""), "87": ("zachodniopomorskie", ""),
+    },
 }
 
 #: Pool cities whose geonames match is ambiguous or missing: country → city → admin1 code.
@@ -159,6 +181,7 @@ _CITY_ADMIN1: dict[str, dict[str, str]] = {
     "BD": {"Noakhali": "84"},
     "ES": {"Salamanca": "55"},  # the geonames match is a district of Madrid
     "NL": {"Sittard-Geleen": "05"},
+    "TR": {"Kocaeli": "41"},  # the province; its city is İzmit
 }
 
 #: Region names in native script, for pools that write places natively.
@@ -352,6 +375,28 @@ _CITY_POST: dict[str, dict[str, str]] = {
         "Ferrara": "44", "Sassari": "07", "Latina": "04", "Monza": "20", "Pescara": "65",
         "Bergamo": "24", "Vicenza": "36", "Trento": "38", "Novara": "28", "Ancona": "60",
         "Lecce": "73", "Udine": "33",
+    },
+    # PTT: the first two digits are the province's plate code
+    "TR": {
+        "İstanbul": "34", "Ankara": "06", "İzmir": "35", "Bursa": "16", "Antalya": "07",
+        "Konya": "42", "Gaziantep": "27", "Şanlıurfa": "63", "Kocaeli": "41", "Mersin": "33",
+        "Diyarbakır": "21", "Kayseri": "38", "Eskişehir": "26", "Samsun": "55", "Denizli": "20",
+        "Malatya": "44", "Kahramanmaraş": "46", "Erzurum": "25", "Van": "65", "Batman": "72",
+        "Elazığ": "23", "Sivas": "58", "Manisa": "45", "Trabzon": "61", "Balıkesir": "10",
+        "Muğla": "48", "Çorum": "19", "Aydın": "09", "Tekirdağ": "59", "Kütahya": "43",
+        "Uşak": "64", "Isparta": "32", "Iğdır": "76", "Çanakkale": "17", "Düzce": "81",
+    },
+    # Poczta Polska: the first two digits of the city's PNA
+    "PL": {
+        "Warszawa": "00", "Kraków": "30", "Łódź": "90", "Wrocław": "50", "Poznań": "60",
+        "Gdańsk": "80", "Szczecin": "70", "Bydgoszcz": "85", "Lublin": "20", "Białystok": "15",
+        "Katowice": "40", "Gdynia": "81", "Częstochowa": "42", "Radom": "26", "Toruń": "87",
+        "Sosnowiec": "41", "Rzeszów": "35", "Kielce": "25", "Gliwice": "44", "Olsztyn": "10",
+        "Zabrze": "41", "Bielsko-Biała": "43", "Bytom": "41", "Zielona Góra": "65",
+        "Rybnik": "44", "Ruda Śląska": "41", "Opole": "45", "Tychy": "43",
+        "Gorzów Wielkopolski": "66", "Elbląg": "82", "Płock": "09", "Wałbrzych": "58",
+        "Włocławek": "87", "Tarnów": "33", "Chorzów": "41", "Koszalin": "75", "Kalisz": "62",
+        "Legnica": "59", "Łomża": "18",
     },
 }
 

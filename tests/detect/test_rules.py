@@ -18,6 +18,7 @@ from fairdeid.detect.rules.dictionary import DictionaryMatcher, Kind, normalize
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 from fairdeid.pipeline import Pipeline
+from fairdeid.resolve import ResolveConfig, Resolver
 from fairdeid.taxonomy import ALL_LABELS, coarse
 
 
@@ -177,8 +178,12 @@ def test_ages_over_89(det: RuleDetector, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["A 70 yo man.", "An 89-year-old.", "Aged 45.", "Age: 65"])
-def test_ages_under_90_kept(det: RuleDetector, text: str) -> None:
-    assert "AGE" not in found(det, text)
+def test_ages_under_90_proposed_and_kept_by_safe_harbor(det: RuleDetector, text: str) -> None:
+    """The rules propose every age with a cue; the preset decides (safe_harbor keeps it)."""
+    assert "AGE" in found(det, text)
+    spans = det.detect(Document("t", text))
+    kept = Resolver(ResolveConfig(preset="safe_harbor")).resolve(Document("t", text), spans)
+    assert not [s for s in kept if s.label == "AGE"]
 
 
 # -- locations ----------------------------------------------------------------------------

@@ -227,8 +227,6 @@ def test_keyword_words_without_a_number_stay(detector: RuleDetector) -> None:
         ("Frau Petrova, 91 J., seit gestern verwirrt.", "91", True),
         ("Der 94-jährige Patient ist desorientiert.", "94", True),
         ("im Alter von 95 Jahren verstorben", "95", True),
-        ("Die 85-jährige Patientin wurde eingewiesen.", "85", False),
-        ("Der 64-jährige Patient stellte sich vor.", "64", False),
         ("Therapie mit 100 mg ASS und mit 95 ml NaCl.", "100", False),
         ("Alter: 96", "96", True),
     ],
@@ -587,7 +585,6 @@ def test_german_local_bodies_by_town(detector: RuleDetector, text: str, part: st
     ("text", "part", "found"),
     [
         ("Frau Berta Krause (94) lebt allein", "94", True),
-        ("Herr Lenz (62) lebt allein", "62", False),
         ("Kalium (95) im Verlauf", "95", False),
     ],
 )

@@ -109,7 +109,6 @@ def test_rule_families_find_french_phi(
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("Patiente âgée de 76 ans, autonome.", "76"),  # ages under 90 stay (Safe Harbor)
         ("Hémoglobine 10,2 g/dl, plaquettes 250 G/l.", "250"),
         ("Adressée en Hôpital de Jour d'oncologie.", "Hôpital de Jour"),
         ("Un passage aux Urgences la veille.", "passage aux Urgences"),

@@ -123,7 +123,6 @@ def test_rule_families_find_italian_phi(
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("Paziente di 68 anni, in pensione.", "68"),  # ages under 90 stay (Safe Harbor)
         ("Dimesso dalla Clinica Chirurgica in buone condizioni.", "Clinica Chirurgica"),
         ("Stadio T3N0M0 alla stadiazione.", "T3N0M0"),
         ("Emoglobina 13,8 g/dl, piastrine 240.000/mmc.", "240.000"),

@@ -171,6 +171,13 @@ def batch(
             batch_size=batch_size,
             keep_meta=keep_meta,
         )
+        if (spec.config.get("replace") or {}).get("mapping_file"):
+            # workers in other processes would each open it (two new files race on the salt),
+            # and redone chunks would file their entries twice
+            raise ConfigError(
+                "[replace] mapping_file is not supported by fairdeid batch: its workers cannot "
+                "share one mapping file; write mappings with fairdeid deidentify --mapping-file"
+            )
     except FairdeidError as exc:
         raise fail(str(exc)) from None
 

@@ -198,6 +198,22 @@ def _check_paths(req: _Request) -> None:
     check_apart(req.input_path, written)
 
 
+def _check_mapping(config: Path | None, mapping_file: Path | None, *, resume: bool) -> None:
+    """A fresh run refuses a mapping file that holds an earlier run's entries (exit 2)."""
+    from fairdeid.pipeline import load_config
+    from fairdeid.replace.mapping import check_fresh_mapping
+
+    if resume:
+        return
+    if mapping_file is not None:
+        check_fresh_mapping(mapping_file)
+        return
+    table = load_config(config).get("replace", {})
+    configured = table.get("mapping_file") if isinstance(table, dict) else None
+    if configured:
+        check_fresh_mapping(configured, "[replace] mapping_file")
+
+
 def _build_pipeline(
     config: Path | None, detectors: str | None, mode: str, preset: str | None,
     mapping_file: Path | None, *, resume: bool, language: str | None = None,
@@ -768,6 +784,7 @@ def _run(input_path: Path, output: Path | None, o: _Options) -> None:
             keep=tuple(kept_columns or kept_meta or ()),
         )
         _check_paths(req)
+        _check_mapping(o.config, o.mapping_file, resume=o.resume)
         require_pipeline(o.config, _split(o.detectors))
         inputs = open_input(
             input_path, text_column=o.text_column, id_column=o.id_column,

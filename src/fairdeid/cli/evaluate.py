@@ -294,9 +294,9 @@ def audit_cmd(
         str,
         typer.Option(
             "--locales", "-l", metavar="CODES",
-            help="Comma-separated locales; en_US is the reference.",
+            help="Comma-separated locales, or 'all' for every pool; en_US is the reference.",
         ),
-    ] = "en_US,en_GB,en_IN,zh_CN,hi_IN,es_MX,en_NG",
+    ] = "en_US,en_GB,en_IN,zh_CN,hi_IN,es_MX,en_NG,tr_TR,pl_PL",
     genders: Annotated[
         bool, typer.Option("--genders", help="Also measure the gender gap.")
     ] = False,
@@ -323,7 +323,9 @@ def audit_cmd(
     _check_first(config, names, report)
     docs = _load(gold, fmt)
     pipe = _pipeline(config, names, lang)
-    wanted = [loc.strip() for loc in locales.split(",") if loc.strip()]
+    from fairdeid.locales import expand_locales
+
+    wanted = expand_locales(locales)
     try:
         with progress_bar(progress, console) as bar:
             result = run_audit(

@@ -25,7 +25,8 @@ def generate(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same notes).")] = 0,
     locales: Annotated[
         str | None,
-        typer.Option(help="Comma-separated locale codes for names and places (default: all)."),
+        typer.Option(help="Comma-separated locale codes for names and places, or 'all' for "
+                     "every pool (default: the 12 locales of the synthetic mix)."),
     ] = None,
     note_types: Annotated[
         str | None,
@@ -87,7 +88,9 @@ def generate(
     if old_n is not None:
         deprecated("--n", "-n/--count")
         n = old_n
-    codes = [c.strip() for c in locales.split(",") if c.strip()] if locales else None
+    from fairdeid.locales import expand_locales
+
+    codes = expand_locales(locales) if locales else None
     kinds = [k.strip() for k in note_types.split(",") if k.strip()] if note_types else None
     try:
         gen = _generator(lang, seed, codes, kinds, profile, name_titles, config)

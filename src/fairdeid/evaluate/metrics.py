@@ -45,9 +45,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from fairdeid.detect.tokens import words_of
-from fairdeid.document import Document, Span
-from fairdeid.errors import InvalidSpanError
-from fairdeid.taxonomy import COARSE_LABELS, coarse
+from fairdeid.document import Document
+from fairdeid.errors import InvalidSpanError, UnknownLabelError
+from fairdeid.taxonomy import COARSE_LABELS, coarse, is_label
 
 #: Count columns of the document-level matrix, before the per-label ones.
 BASE_COLUMNS: tuple[str, ...] = (
@@ -93,8 +93,30 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-def _coarse_spans(spans: Sequence[Span]) -> list[tuple[int, int, str]]:
-    return sorted({(s.start, s.end, coarse(s.label)) for s in spans})
+def unknown_label_error(doc: Document, side: str = "gold") -> UnknownLabelError | None:
+    """The error for the first span of ``doc`` whose label is outside the taxonomy, or None.
+
+    It names the document and the span's position, never the label: an unknown "label" is
+    whatever stood in the label field, which in a shifted column or a hand-made file is the
+    annotated text itself ("Mary"), and messages end up in logs.
+    """
+    for index, span in enumerate(doc.spans, 1):
+        if not is_label(span.label):
+            return UnknownLabelError(
+                f"document {doc.id!r}: {side} span {index} (characters {span.start}-{span.end})"
+                " has a label outside the fairdeid taxonomy (not shown: it may be note text);"
+                " map the corpus labels first (a label map, or fairdeid convert)"
+            )
+    return None
+
+
+def _coarse_spans(doc: Document, side: str) -> list[tuple[int, int, str]]:
+    try:
+        return sorted({(s.start, s.end, coarse(s.label)) for s in doc.spans})
+    except UnknownLabelError:
+        raise unknown_label_error(doc, side) or InvalidSpanError(
+            f"document {doc.id!r}: a {side} label could not be read"
+        ) from None
 
 
 def _coverage(
@@ -118,8 +140,8 @@ def document_counts(gold: Document, pred: Document) -> FloatArray:
     if gold.text != pred.text:
         raise InvalidSpanError(f"document {gold.id!r}: gold and predicted texts differ")
     row = np.zeros(len(COLUMNS), dtype=np.float64)
-    g = _coarse_spans(gold.spans)
-    p = _coarse_spans(pred.spans)
+    g = _coarse_spans(gold, "gold")
+    p = _coarse_spans(pred, "predicted")
     n = len(gold.text)
 
     gset = set(g)

@@ -2,12 +2,14 @@
 
 A report is read by people who must not see the notes, so the context around a missed span is
 masked in four layers: the missed span itself becomes ``■■■``; every gold span in the window
-becomes ``[LABEL]``; every occurrence of *any* gold string of the corpus (3+ characters,
-case-insensitive) becomes ``[PHI]``, which catches a name the annotators marked once but not
-twice; and every digit becomes ``#``, which catches unannotated dates and numbers. The window is
-widened to whole words so no half-masked identifier shows at its edges, and every mask covers
-whole words (``detect.tokens`` boundaries): a gold string found inside a longer word masks that
-word, since "Pati[PHI]" would still show part of a word next to PHI.
+becomes ``[LABEL]``; every occurrence of *any* gold string of the corpus, whatever its length
+(case-insensitive; strings of one or two characters, such as initials, a state code or the
+surname "Wu", as whole words only, since inside words they would mask most of the text),
+becomes ``[PHI]``, which catches a name the annotators marked once but not twice; and every
+digit becomes ``#``, which catches unannotated dates and numbers. The window is widened to
+whole words so no half-masked identifier shows at its edges, and every mask covers whole words
+(``detect.tokens`` boundaries): a gold string found inside a longer word masks that word, since
+"Pati[PHI]" would still show part of a word next to PHI.
 """
 
 from __future__ import annotations
@@ -45,27 +47,46 @@ class MissedSpan:
         }
 
 
-class PhiMasker:
-    """Masks every known gold string (and digits) in free text; built once per corpus."""
+#: gold strings shorter than this are masked as whole words only (``PhiMasker``)
+SHORT = 3
 
-    def __init__(self, strings: Iterable[str], min_len: int = 3) -> None:
+
+class PhiMasker:
+    """Masks every known gold string (and digits) in free text; built once per corpus.
+
+    Every gold string counts, whatever its length: a two-letter surname or an initial is as
+    identifying as a long name. Strings of 3+ characters are found anywhere (the word around
+    them is masked); shorter ones only where they stand as a word of their own.
+    """
+
+    def __init__(self, strings: Iterable[str]) -> None:
         self._auto = ahocorasick.Automaton()
-        n = 0
-        for s in {s.casefold() for s in strings if len(s.strip()) >= min_len}:
+        long_: set[str] = set()
+        short: set[str] = set()
+        for s in {s.strip().casefold() for s in strings}:
+            if s:
+                (long_ if len(s) >= SHORT else short).add(s)
+        for s in long_:
             self._auto.add_word(s, len(s))
-            n += 1
-        self._empty = n == 0
+        self._empty = not long_
         if not self._empty:
             self._auto.make_automaton()
+        # longest first, so "j." wins over "j" at the same place
+        alternatives = "|".join(re.escape(s) for s in sorted(short, key=len, reverse=True))
+        self._short = (
+            re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if short else None
+        )
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """Where known gold strings occur in ``text`` (case-insensitive), unmerged."""
+        found = [m.span() for m in self._short.finditer(text)] if self._short else []
         if self._empty:
-            return []
+            return found
         folded = text.casefold()
         if len(folded) != len(text):  # rare characters whose casefold changes length
             folded = text
-        return [(end - length + 1, end + 1) for end, length in self._auto.iter(folded)]
+        found += [(end - length + 1, end + 1) for end, length in self._auto.iter(folded)]
+        return found
 
     def mask(self, text: str) -> str:
         """``text`` with every known gold string as [PHI] and every digit as #; a hit inside a

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fairdeid.document import Document
-from fairdeid.errors import DetectionFailedError
+from fairdeid.errors import DetectionFailedError, UnknownLabelError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,11 +28,18 @@ CHUNK = 32
 def load_documents(path: str | Path, fmt: str | None = None) -> tuple[list[Document], list[str]]:
     """Read annotated documents; returns them and the locators of records that were skipped.
 
-    Locators name file and line, never content.
+    Locators name file and line, never content. A gold label outside the taxonomy fails the
+    whole read (``UnknownLabelError`` naming the documents, never the label): scoring the rest
+    would hide a mapping problem, and the label may be note text.
     """
     from fairdeid.corpora.formats import load_documents as load
+    from fairdeid.evaluate.metrics import unknown_label_error
 
     docs, skipped = load(path, fmt)
+    bad = [error for error in map(unknown_label_error, docs) if error is not None]
+    if bad:
+        more = f" ({len(bad) - 1} more documents too)" if len(bad) > 1 else ""
+        raise UnknownLabelError(f"{bad[0]}{more}")
     return docs, [error.record for error in skipped]
 
 

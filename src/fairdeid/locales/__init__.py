@@ -30,11 +30,13 @@ from fairdeid.errors import FairdeidError
 
 __all__ = [
     "ALL_LOCALE_CODES",
+    "AUDIT_LOCALE_CODES",
     "GENDERS",
     "LOCALE_CODES",
     "LocalePool",
     "Name",
     "UnknownLocaleError",
+    "expand_locales",
     "fill_format",
     "get_pool",
     "infer_gender",
@@ -59,14 +61,27 @@ LOCALE_CODES: tuple[str, ...] = (
 )
 #: The pools of the language packs' countries that are not in ``LOCALE_CODES``.
 LANGUAGE_LOCALE_CODES: tuple[str, ...] = ("de_DE", "nl_NL", "it_IT")
+#: Pools for the fairness audit only: names in Latin letters outside ASCII (Turkish "Ş", "Ğ",
+#: dotted and dotless "İ", "ı"; Polish "Ł", "Ż", "ó"), which no model was trained on; not in
+#: ``LOCALE_CODES``, so training data, the CRF's name lists and the synthetic mix do not move.
+AUDIT_LOCALE_CODES: tuple[str, ...] = ("tr_TR", "pl_PL")
 #: Every locale with a pool.
-ALL_LOCALE_CODES: tuple[str, ...] = LOCALE_CODES + LANGUAGE_LOCALE_CODES
+ALL_LOCALE_CODES: tuple[str, ...] = LOCALE_CODES + LANGUAGE_LOCALE_CODES + AUDIT_LOCALE_CODES
 GENDERS: tuple[str, ...] = ("female", "male")
 SCRIPTS: tuple[str, ...] = ("romanised", "native")
 
 
 class UnknownLocaleError(FairdeidError, ValueError):
     """A locale code has no pool."""
+
+
+def expand_locales(codes: str) -> list[str]:
+    """Comma-separated locale codes from a command line, ``all`` standing for every pool
+    (``ALL_LOCALE_CODES``), in order and without repeats."""
+    out: list[str] = []
+    for code in (c.strip() for c in codes.split(",")):
+        out.extend(ALL_LOCALE_CODES if code == "all" else [code] if code else [])
+    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True, slots=True)

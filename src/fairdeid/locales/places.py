@@ -77,7 +77,9 @@ def places(locale: str) -> tuple[Place, ...]:
 
 
 def _key(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    # Turkish dotless "ı" is the small letter of "I" ("IĞDIR" is "Iğdır"); casefold keeps it
+    folded = " ".join(name.split()).casefold().replace("ı", "i")
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

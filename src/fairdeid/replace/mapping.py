@@ -51,6 +51,23 @@ def derive_key(passphrase: str | bytes, salt: bytes) -> bytes:
     return base64.urlsafe_b64encode(kdf.derive(secret))
 
 
+def check_fresh_mapping(path: str | Path, flag: str = "--mapping-file") -> None:
+    """Refuse a fresh run whose mapping file already holds an earlier run's entries.
+
+    Appending would file the new run's originals with the earlier run's (another passphrase
+    check, another output), and truncating would destroy the only way back from an output that
+    may still be in use; so the caller must say which: ``--resume`` continues the earlier run,
+    another file (or deleting this one) starts over. Names the flag and the file only.
+    """
+    target = Path(path)
+    if target.is_file() and target.stat().st_size > 0:
+        raise ConfigError(
+            f"{flag} {target} already holds a mapping from an earlier run; a fresh run never "
+            "appends to it or overwrites it: pass --resume to continue that run, or name a new "
+            "file (or delete this one) to start over"
+        )
+
+
 class MappingWriter:
     """Appends encrypted batches of ``MappingEntry`` to ``path`` (created with a new salt)."""
 

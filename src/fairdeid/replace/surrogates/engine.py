@@ -178,14 +178,17 @@ class SurrogateEngine:
         return found.gender, found.strength
 
     def person_genders(self, doc: Document, spans: Sequence[Span], scope: str) -> PersonGenders:
-        """One gender per person (given name) for a whole note: the strongest evidence among all
-        of the person's mentions (first mention on a tie), else a keyed draw per given name.
+        """One gender per person (given name) for the whole scope: a gender given with a span
+        (``attrs["gender"]``), else the one the name lists agree on, else a keyed draw per given
+        name in the scope.
 
-        Why per note and not per mention: "Mr. Anil Shah" and, later, "Anil" next to his wife's
-        "she" are one man; deciding each mention alone made the second one a woman's name. Why
-        not carried across notes: the result would then depend on the order notes arrive in,
-        and surrogates must not (every note of a patient is decided from its own text, and the
-        keyed draws are the same in every note).
+        Why not the note's context words (titles, pronouns): they differ between a patient's
+        notes, so a unisex name ("Alex", "Jean") took a man's surrogate in one note and a
+        woman's in the next, which both breaks one patient's consistent surrogates and tells a
+        reader the two are one person written twice. Decided from the name and the scope alone,
+        the answer is the same in every note and in any order. Titles and pronouns stay as
+        written, so a unisex name's surrogate may disagree with them ("Mrs. Alex Roe" ->
+        "Mrs. Omar Vance"): consistency across a patient's notes comes first.
         """
         names = [name_part(s) for s in sorted(spans, key=lambda s: (s.start, s.end))
                  if s.label in NAME_LABELS]
@@ -200,18 +203,21 @@ class SurrogateEngine:
             word = _lone_word(doc, span)
             if word is not None and _looks_given(doc, span, givens):
                 full.append((span, word))
-        best: dict[str, tuple[int, int, str | None]] = {}
-        for span, key in full:
-            gender, strength = self._evidence(doc, span)
-            rank = (strength, -span.start)
-            if key not in best or rank > best[key][:2]:
-                best[key] = (strength, -span.start, gender)
         out: dict[str, str] = {}
-        for key, (_, _, gender) in best.items():
-            if gender is None:
-                gender = self.store.rng(scope, "gender", key).choice(("female", "male"))
-            out[key] = gender
+        for span, key in full:
+            given = span.attrs.get("gender")
+            if given in ("female", "male") and key not in out:
+                out[key] = str(given)
+        for _, key in full:
+            if key not in out:
+                out[key] = self._person_gender(scope, key)
         return out
+
+    def _person_gender(self, scope: str, key: str) -> str:
+        """The gender of the given name ``key`` in ``scope``, from the name and the key only."""
+        return infer_gender(key) or self.store.rng(scope, "gender", key).choice(
+            ("female", "male")
+        )
 
     def _persons_of(self, doc: Document, scope: str) -> PersonGenders:
         """``person_genders`` over ``doc.spans`` for callers that go span by span (localize),
@@ -307,8 +313,11 @@ class SurrogateEngine:
             single_is_given = _looks_given(doc, span, persons)
             key = given_name_key(original, single_is_given=single_is_given)
             gender = self.gender_for(doc, span)
-            if self.gender == "keep" and key is not None and key in persons:
-                gender = persons[key]  # the person's gender, whatever this mention suggests
+            if self.gender == "keep" and key is not None:
+                # the person's gender in the scope, whatever this mention's context suggests
+                gender = persons.get(key) or (
+                    gender if span.attrs.get("gender") in ("female", "male")
+                    else self._person_gender(scope, key))
             if gender is None:
                 # Deterministic, recorded assignment so the variant says what it used.
                 rng = self.store.rng(scope, "gender", fold(original))

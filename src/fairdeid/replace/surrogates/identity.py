@@ -4,9 +4,17 @@ Why: a note (or a patient's notes) often writes one number twice, "(617) 555-014
 header and "617.555.0142" in the text, or an MRN with and without its dashes. Keyed on the
 written text, the two got unrelated surrogates, which both breaks the promise that a patient's
 surrogates are consistent and tells a reader the two were different numbers. Here the identity
-is the value's letters and digits (upper-cased; for phones, after a "+CC" country code, which
-is kept as written): the surrogate is drawn once for that identity and then written in each
-original's own layout (separators in place, the original's case at each position).
+is the value's letters and digits (upper-cased; for phones, after a "+CC" country code and a
+trunk prefix, both kept as written): the surrogate is drawn once for that identity and then
+written in each original's own layout (separators in place, the original's case at each
+position).
+
+A phone's identity is its national number: "0161 496 0000", "+44 161 496 0000", "+44 (0)161
+496 0000" and "(0161) 4960000" are one number, as are "06 12 34 56 78" and "+33 6 12 34 56 78",
+and "1-555-201-0142", "+1 555 201 0142" and "555-201-0142". The trunk prefix (a leading 0; the
+1 of an 11-digit number written without "+") is written back as it was, so each layout keeps
+its own prefix. The same rule applies to every spelling, so numbers whose 0 belongs to the
+number (Italy's "02 ...") still match their "+39 02 ..." spelling.
 
 Phones and faxes share their surrogates, and so do all identifier labels (``family``).
 
@@ -40,6 +48,8 @@ class Written:
     head: str
     body: str
     key: str
+    #: leading letters and digits of ``body`` written back unchanged (a phone's trunk prefix)
+    kept: int = 0
 
 
 def layout_free(label: str, coarse: str) -> bool:
@@ -66,7 +76,20 @@ def written(label: str, original: str) -> Written | None:
     key = "".join(c for c in body if c.isalnum()).upper()
     if not key:
         return None
-    return Written(head, body, key)
+    kept = _trunk(key, international=bool(head)) if label in _NUMBER_LABELS else 0
+    if kept >= len(key):
+        kept = 0
+    return Written(head, body, key[kept:], kept)
+
+
+def _trunk(digits: str, *, international: bool) -> int:
+    """How many leading digits of a phone are its trunk prefix: a 0 ("0161 ...", "+44 (0)161
+    ..."), or the 1 of an 11-digit North American number written without "+" ("1-555-...")."""
+    if digits.startswith("0") and not digits.startswith("00"):
+        return 1
+    if not international and len(digits) == 11 and digits.startswith("1"):
+        return 1
+    return 0
 
 
 def _kind(label: str, key: str, country: str) -> NationalNumber | None:
@@ -97,8 +120,12 @@ def pour(value: Written, surrogate: str) -> str:
     each letter or digit replaced in order, in the original's case at that position."""
     chars = iter(surrogate)
     out = [value.head]
+    kept = value.kept
     for ch in value.body:
-        if ch.isalnum():
+        if ch.isalnum() and kept:
+            kept -= 1
+            out.append(ch)
+        elif ch.isalnum():
             new = next(chars)
             out.append(new.lower() if ch.islower() else new)
         elif unicodedata.category(ch)[0] == "M":
