@@ -50,7 +50,7 @@ PY
   exit 0
 fi
 WORK=${1:-build/distill}
-BUDGET=${2:-2700}
+BUDGET=${2:-3900}
 mkdir -p "$WORK"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
