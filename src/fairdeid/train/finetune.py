@@ -57,6 +57,7 @@ from fairdeid.train.checkpoint import (
     remove_checkpoints,
     write_checkpoint,
 )
+from fairdeid.train.distill import Teacher
 from fairdeid.train.scoring import score
 
 
@@ -351,7 +352,7 @@ def _teacher_dir(cfg: TrainConfig) -> Path | None:
     return resolve_init(cfg.distill_from)
 
 
-def _load_teacher(cfg: TrainConfig, directory: Path, start: _Start) -> Any:
+def _load_teacher(cfg: TrainConfig, directory: Path, start: _Start) -> Teacher:
     from fairdeid.train.distill import load_teacher
 
     return load_teacher(
@@ -583,8 +584,8 @@ class _Run:
     steps_per_epoch: int
     augmenter: Augmenter | None
     selection: _Selection
-    #: The model distilled from (:class:`fairdeid.train.distill.Teacher`); None: gold only.
-    teacher: Any = None
+    #: The model distilled from; None: gold labels only.
+    teacher: Teacher | None = None
 
 
 class _StopSignal:
@@ -626,7 +627,7 @@ def _fine_tune(
     progress: bool,
     on_log: Callable[[str, dict[str, Any]], None] | None,
     resuming: tuple[dict[str, Any], Loaded | None],
-    teacher: Any = None,
+    teacher: Teacher | None = None,
 ) -> dict[str, Any]:
     """Prepare the model and data (and a resumed run's state), run the training loop, evaluate
     and save."""
@@ -873,7 +874,7 @@ def _prepare_run(
     saver: _Saver,
     augmenter: Augmenter | None,
     steps_per_epoch: int,
-    teacher: Any = None,
+    teacher: Teacher | None = None,
 ) -> _Run:
     """The optimiser, its schedule and the batch settings the model's inputs need."""
     import torch
