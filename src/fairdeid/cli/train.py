@@ -89,6 +89,32 @@ def train(
             "student to train.",
         ),
     ] = None,
+    distill_from: Annotated[
+        str | None,
+        typer.Option(
+            "--distill-from", metavar="MODEL",
+            help="Distil from this fine-tuned teacher (a dir with torch weights or "
+            "builtin:NAME, rebuilt as for --init) with the same labels and tokenizer: the loss "
+            "adds the KL divergence to its softened word-label distributions "
+            "(docs/training.md).",
+        ),
+    ] = None,
+    distill_weight: Annotated[
+        float | None,
+        typer.Option(
+            "--distill-weight", metavar="A",
+            help="With --distill-from: loss = (1-A)*CE(gold) + A*T^2*KL(teacher || student); "
+            "0-1, default 0.5.",
+        ),
+    ] = None,
+    distill_temperature: Annotated[
+        float | None,
+        typer.Option(
+            "--distill-temperature", metavar="T",
+            help="With --distill-from: softmax temperature of both models in the KL term "
+            "(> 0, default 2).",
+        ),
+    ] = None,
     augment_locales: Annotated[
         str | None,
         typer.Option(
@@ -245,7 +271,9 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
         raise FairdeidError("--keep-layers cuts a fine-tuned model: give --init too")
     keep_layers = _keep_layers(a["keep_layers"])
     _check_selection(a, kind)
+    distill = _distill_settings(a, kind)
     init_dir = _init_dir(init, kind)
+    teacher_dir = _init_dir(a.get("distill_from"), kind, "--distill-from")
     train_docs = limit_documents(load_documents(train_path, a["fmt"]), a["limit"], a["seed"])
     dev_docs = load_documents(a["dev_path"], a["fmt"]) if a["dev_path"] else None
     locales = parse_locales(a["augment_locales"])
@@ -278,6 +306,9 @@ def _run(a: dict[str, Any], command: list[str]) -> dict[str, Any]:
         base=a["base"] or (init_dir if init_dir is not None else default_base()),
         init=init_dir,
         keep_layers=keep_layers,
+        distill_from=teacher_dir,
+        distill_weight=distill[0],
+        distill_temperature=distill[1],
         name=a["name"] or out.name,
         epochs=a["epochs"],
         max_steps=a["max_steps"],
@@ -326,6 +357,28 @@ def _check_selection(a: dict[str, Any], kind: str) -> None:
     from fairdeid.train.finetune import check_selection
 
     check_selection(*selection, has_dev=a["dev_path"] is not None)
+
+
+def _distill_settings(a: dict[str, Any], kind: str) -> tuple[float, float]:
+    """--distill-weight and --distill-temperature (defaults 0.5 and 2), checked before any data
+    is read; refused without --distill-from, where they would silently do nothing."""
+    from fairdeid.errors import FairdeidError
+    from fairdeid.train.distill import check_distill
+    from fairdeid.train.finetune import TrainConfig
+
+    weight, temperature = a.get("distill_weight"), a.get("distill_temperature")
+    if a.get("distill_from") is None:
+        if weight is not None or temperature is not None:
+            raise FairdeidError(
+                "--distill-weight and --distill-temperature shape distillation: give "
+                "--distill-from MODEL too"
+            )
+    elif kind != "transformer":
+        raise FairdeidError("--distill-from applies to --kind transformer only")
+    weight = TrainConfig.distill_weight if weight is None else float(weight)
+    temperature = TrainConfig.distill_temperature if temperature is None else float(temperature)
+    check_distill(weight, temperature)
+    return weight, temperature
 
 
 def _resumed_args(ctx: typer.Context, resume: Path) -> dict[str, Any]:
@@ -413,7 +466,7 @@ def _file_record(path: Path) -> dict[str, Any]:
     return {"name": path.name, "directory": True}
 
 
-def _init_dir(init: str | None, kind: str) -> Path | None:
+def _init_dir(init: str | None, kind: str, flag: str = "--init") -> Path | None:
     """Check ``--init`` before the data is read. A shipped ONNX-only model gets its torch
     weights rebuilt from the int8 graph here, and the user is told so, with the measured
     agreement: the run starts from a close copy of the shipped model, not from it exactly."""
@@ -422,7 +475,7 @@ def _init_dir(init: str | None, kind: str) -> Path | None:
     from fairdeid.errors import FairdeidError
 
     if kind != "transformer":
-        raise FairdeidError("--init applies to --kind transformer only")
+        raise FairdeidError(f"{flag} applies to --kind transformer only")
     from fairdeid.train.finetune import resolve_init
     from fairdeid.train.from_onnx import RebuildReport
 
@@ -430,7 +483,7 @@ def _init_dir(init: str | None, kind: str) -> Path | None:
     report = RebuildReport.load(path)
     if report is not None:
         note(
-            f"--init {init}: torch weights rebuilt from its int8 graph ({report.onnx_file}, "
+            f"{flag} {init}: torch weights rebuilt from its int8 graph ({report.onnx_file}, "
             f"dequantized); word labels agree with the graph on "
             f"{report.word_label_agreement:.2%} of {report.words:,} words of "
             f"{plural(report.notes, 'synthetic note')} (max probability difference "

@@ -57,6 +57,7 @@ from fairdeid.train.checkpoint import (
     remove_checkpoints,
     write_checkpoint,
 )
+from fairdeid.train.distill import Teacher
 from fairdeid.train.scoring import score
 
 
@@ -74,6 +75,13 @@ class TrainConfig:
     #: Encoder layers of ``init`` to keep (a smaller student: :mod:`fairdeid.train.student`);
     #: None keeps them all.
     keep_layers: tuple[int, ...] | None = None
+    #: A fine-tuned model to distil from (:mod:`fairdeid.train.distill`; a directory with torch
+    #: weights or a fused ONNX graph, as ``init``); None: gold labels only.
+    distill_from: Path | None = None
+    #: The soft (teacher) term's share A of the loss, 0-1; used only with ``distill_from``.
+    distill_weight: float = 0.5
+    #: The softmax temperature T of both models' distributions in the soft term.
+    distill_temperature: float = 2.0
     epochs: float = 1.0
     max_steps: int | None = None
     batch_size: int = 16
@@ -292,8 +300,9 @@ def train_transformer(
     if not train_docs:
         raise ConfigError("no training documents")
     check_selection(cfg.eval_every, cfg.patience, cfg.min_delta, bool(dev_docs))
+    teacher_dir = _teacher_dir(cfg)
     out = Path(cfg.out)
-    identity = _identity(cfg, train_docs, dev_docs)
+    identity = _identity(cfg, train_docs, dev_docs, teacher_dir)
     resume = _checkpoint_to_resume(cfg, out, identity)
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
@@ -302,26 +311,58 @@ def train_transformer(
     if cfg.keep_layers is not None and cfg.init is None:
         raise ConfigError("--keep-layers cuts a fine-tuned model: give --init too")
     start = _start_from_init(cfg) if cfg.init is not None else _start_from_base(cfg)
+    teacher = _load_teacher(cfg, teacher_dir, start) if teacher_dir is not None else None
     out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "train_log.jsonl")
     try:
         return _fine_tune(
-            cfg, start, out, log, (train_docs, dev_docs), progress, on_log, (identity, resume)
+            cfg, start, out, log, (train_docs, dev_docs), progress, on_log, (identity, resume),
+            teacher,
         )
     finally:
         log.close()
 
 
 def _identity(
-    cfg: TrainConfig, train_docs: Sequence[Document], dev_docs: Sequence[Document] | None
+    cfg: TrainConfig,
+    train_docs: Sequence[Document],
+    dev_docs: Sequence[Document] | None,
+    teacher_dir: Path | None = None,
 ) -> dict[str, Any]:
     """What makes two segments one run: the settings that shape the weights and a digest of
-    the documents trained and scored on (their content: a path says nothing about it)."""
+    the documents trained and scored on (their content: a path says nothing about it), and of
+    the teacher's weights when distilling."""
     settings = {k: v for k, v in asdict(cfg).items() if k not in RESUME_MAY_CHANGE}
-    return {
-        "settings": json.loads(json.dumps(settings, default=str)),
-        "data": {"train": _documents_digest(train_docs), "dev": _documents_digest(dev_docs or [])},
-    }
+    data = {"train": _documents_digest(train_docs), "dev": _documents_digest(dev_docs or [])}
+    if teacher_dir is not None:
+        from fairdeid.train.distill import teacher_digest
+
+        data["teacher"] = teacher_digest(teacher_dir)
+    return {"settings": json.loads(json.dumps(settings, default=str)), "data": data}
+
+
+def _teacher_dir(cfg: TrainConfig) -> Path | None:
+    """The teacher's directory with torch weights (a shipped graph rebuilt once, as for
+    ``--init``), its settings checked first; None without ``distill_from``."""
+    if cfg.distill_from is None:
+        return None
+    from fairdeid.train.distill import check_distill
+
+    check_distill(cfg.distill_weight, cfg.distill_temperature)
+    return resolve_init(cfg.distill_from)
+
+
+def _load_teacher(cfg: TrainConfig, directory: Path, start: _Start) -> Teacher:
+    from fairdeid.train.distill import load_teacher
+
+    return load_teacher(
+        directory,
+        tags=start.tags,
+        vocab=start.tokenizer.get_vocab(),
+        type_vocab_size=int(getattr(start.model.config, "type_vocab_size", 0) or 0),
+        weight=cfg.distill_weight,
+        temperature=cfg.distill_temperature,
+    )
 
 
 def _identity_defaults() -> dict[str, Any]:
@@ -386,6 +427,11 @@ def _check_same_run(state: dict[str, Any], identity: dict[str, Any]) -> None:
                 "the same settings (only --time-budget, --threads and --progress may change) "
                 "or train into a new --out"
             )
+    if state["data"].get("teacher") != identity["data"].get("teacher"):
+        raise ConfigError(
+            "cannot resume: the --distill-from teacher's weights differ from the interrupted "
+            "run's; use the same teacher or train into a new --out"
+        )
     for part, flag in (("train", "--train"), ("dev", "--dev")):
         if state["data"][part] != identity["data"][part]:
             raise ConfigError(
@@ -538,6 +584,8 @@ class _Run:
     steps_per_epoch: int
     augmenter: Augmenter | None
     selection: _Selection
+    #: The model distilled from; None: gold labels only.
+    teacher: Teacher | None = None
 
 
 class _StopSignal:
@@ -579,6 +627,7 @@ def _fine_tune(
     progress: bool,
     on_log: Callable[[str, dict[str, Any]], None] | None,
     resuming: tuple[dict[str, Any], Loaded | None],
+    teacher: Teacher | None = None,
 ) -> dict[str, Any]:
     """Prepare the model and data (and a resumed run's state), run the training loop, evaluate
     and save."""
@@ -601,7 +650,7 @@ def _fine_tune(
     saver = _Saver(out, cfg, identity, list(resume.state["segments"]) if resume else [])
     run = _prepare_run(cfg, start, _model_meta(cfg, start, cfg.name or out.name),
                        _plan_steps(cfg, len(first)), counters, emit, saver, augmenter,
-                       math.ceil(len(first) / cfg.batch_size))
+                       math.ceil(len(first) / cfg.batch_size), teacher)
     position = _Position()
     if resume is None:
         log.write(
@@ -825,6 +874,7 @@ def _prepare_run(
     saver: _Saver,
     augmenter: Augmenter | None,
     steps_per_epoch: int,
+    teacher: Teacher | None = None,
 ) -> _Run:
     """The optimiser, its schedule and the batch settings the model's inputs need."""
     import torch
@@ -838,7 +888,7 @@ def _prepare_run(
     uses_types = int(getattr(model.config, "type_vocab_size", 0) or 0) > 1
     return _Run(cfg, start, meta, plan, optimizer, scheduler, _pad_id(start.tokenizer),
                 uses_types, emit, saver, random.Random(cfg.seed), steps_per_epoch, augmenter,
-                _Selection(cfg.patience, cfg.min_delta))
+                _Selection(cfg.patience, cfg.min_delta), teacher)
 
 
 def _train_epochs(
@@ -1064,7 +1114,11 @@ def _train_step(run: _Run, counters: _Counters, batch: Sequence[Example]) -> Non
     import torch
 
     model = run.start.model
-    loss = model(**_collate(batch, run.pad_id, run.uses_types)).loss
+    inputs = _collate(batch, run.pad_id, run.uses_types)
+    output = model(**inputs)
+    loss = output.loss
+    if run.teacher is not None:
+        loss = run.teacher.loss(output.logits, inputs, loss)
     loss.backward()
     torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
     run.optimizer.step()
@@ -1156,8 +1210,25 @@ def _write_training_record(
         "threads": sorted({s["threads"] for s in segments}),
         "segments": segments,
         "settings": run.saver.identity["settings"],
+        "distillation": _distillation_record(run),
     }
     (out / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def _distillation_record(run: _Run) -> dict[str, Any] | None:
+    """The teacher of a distilled run, for the model card: its name, weights digest and where
+    its torch weights came from (a rebuild from a shipped graph says so)."""
+    teacher = run.teacher
+    if teacher is None:
+        return None
+    return {
+        "teacher": teacher.name,
+        "teacher_digest": teacher.digest,
+        "teacher_spec": str(run.cfg.record.get("cli", {}).get("distill_from") or teacher.directory),
+        "weight": teacher.weight,
+        "temperature": teacher.temperature,
+        "loss": "(1-A)*CE(gold) + A*T^2*KL(teacher_T || student_T), labelled positions",
+    }
 
 
 def _save(run: _Run, out: Path) -> None:
