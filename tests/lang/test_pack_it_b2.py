@@ -41,8 +41,8 @@ def _labels(detector: RuleDetector, text: str, value: str) -> dict[str, str]:
         ("Vive in contrada Serra Lunga con il fratello.", "contrada Serra Lunga", "LOCATION_OTHER"),
         ("Gestisce il Rifugio Monte Grappa in estate.", "Rifugio Monte Grappa", "LOCATION_OTHER"),
         # bodies by their type word
-        ("ASL Taranto – Distretto Socio Sanitario di Manduria", "Distretto Socio Sanitario di Manduria",
-         "ORGANIZATION"),
+        ("ASL Taranto – Distretto Socio Sanitario di Manduria",
+         "Distretto Socio Sanitario di Manduria", "ORGANIZATION"),
         ("Portuale della Compagnia Portuale di Livorno.", "Compagnia Portuale di Livorno",
          "ORGANIZATION"),
         ("Dr. Paolo Ferri\nStudio medico Val Seriana\n24021 Albino", "Studio medico Val Seriana",
@@ -54,10 +54,12 @@ def _labels(detector: RuleDetector, text: str, value: str) -> dict[str, str]:
          "rilegatrice", "PROFESSION"),
         ("Riferisce di lavorare come barista nel fine settimana.", "barista", "PROFESSION"),
         # a hospital site
-        ("Trasferita al P.O. Vittorio Emanuele di Gela per TC.", "P.O. Vittorio Emanuele", "HOSPITAL"),
+        ("Trasferita al P.O. Vittorio Emanuele di Gela per TC.", "P.O. Vittorio Emanuele",
+         "HOSPITAL"),
         # streets: "ai", "alle", lower-case type words
         ("Residente in Via ai Campi 12, Lugano.", "Via ai Campi 12", "STREET"),
-        ("Abita in salita Santa Caterina 4/2, 16123 Genova.", "salita Santa Caterina 4/2", "STREET"),
+        ("Abita in salita Santa Caterina 4/2, 16123 Genova.", "salita Santa Caterina 4/2",
+         "STREET"),
         # countries, also in a note typed without capitals
         ("la sorella vive in slovenia da anni.", "slovenia", "COUNTRY"),
         ("il cognato lavora in austria, rientra a natale.", "austria", "COUNTRY"),
@@ -81,6 +83,8 @@ def test_finds_the_class(detector: RuleDetector, text: str, value: str, label: s
         # a laboratory protein value is no protocol number
         ("Prot. 6,8 g/dl, albumina 3,9 g/dl.", "6,8", "IDNUM"),
         ("Prot. 1500 mg nelle 24 ore.", "1500", "IDNUM"),
+        # a protocol of treatment is no file number
+        ("Trattata secondo protocollo GIMEMA-2019 in prima linea.", "GIMEMA-2019", "IDNUM"),
         # a house number makes a contrada a street, not a place
         ("Residente in Contrada Fiumara 18, Catanzaro.", "Contrada Fiumara", "LOCATION_OTHER"),
         # a country word that is also a name or an Italian word, in lower case
@@ -91,6 +95,7 @@ def test_finds_the_class(detector: RuleDetector, text: str, value: str, label: s
         # a lower-case staff cue followed by a shift word is no name
         ("inf. di turno: parametri stabili.", "turno", "DOCTOR"),
         ("dott. del reparto: rivalutare domani.", "reparto", "DOCTOR"),
+        ("inf. coordinatrice: richiesta presidi.", "coordinatrice", "DOCTOR"),
         # a bracketed participle before "presso" is no occupation
         ("Il figlio Luca Sala (ricoverato presso altra struttura).", "ricoverato", "PROFESSION"),
         # a theatre's decimal is no room
@@ -104,3 +109,14 @@ def test_leaves_the_lookalike(detector: RuleDetector, text: str, value: str, lab
 def test_iban_span_is_the_number_only(detector: RuleDetector) -> None:
     text = "Bonifico su IBAN: IT12A0306909606100000012345."
     assert _labels(detector, text, "IT12A")["ACCOUNT"] == "IT12A0306909606100000012345"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("ASUFC – distretto 3 – servizio infermieristico domiciliare", "ASUFC", "ORGANIZATION"),
+        ("SEUS 118 Messina – centrale operativa", "SEUS 118 Messina", "ORGANIZATION"),
+    ],
+)
+def test_names_the_service(detector: RuleDetector, text: str, value: str, label: str) -> None:
+    assert _labels(detector, text, value).get(label) == value
