@@ -95,7 +95,6 @@ def test_finds_the_class(detector: RuleDetector, text: str, value: str, label: s
         # a lower-case staff cue followed by a shift word is no name
         ("inf. di turno: parametri stabili.", "turno", "DOCTOR"),
         ("dott. del reparto: rivalutare domani.", "reparto", "DOCTOR"),
-        ("inf. coordinatrice: richiesta presidi.", "coordinatrice", "DOCTOR"),
         # a bracketed participle before "presso" is no occupation
         ("Il figlio Luca Sala (ricoverato presso altra struttura).", "ricoverato", "PROFESSION"),
         # a theatre's decimal is no room
