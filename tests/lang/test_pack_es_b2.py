@@ -1,0 +1,76 @@
+"""Spanish pack classes of the es-b2 round read on the es_blind2 misses (a dev set since it was
+measured): occupations of relatives in brackets, in household tables and after a working life,
+collegiate and Latin-American licence numbers written in more shapes, regional health cards
+(SIP, CIC, TIS, PAMI beneficio), operating rooms and coded beds, the Galician title "Dna.".
+Every sentence is invented in the shape of another hospital's notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+
+
+def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
+    return {(text[s.start : s.end], s.label) for s in pipeline.detect(text).spans}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative's occupation in brackets, capitalised or dictated in lower case
+        ("Cuidadora principal: su sobrina, Rocío Beltrán Gil (costurera), que vive cerca.",
+         ("costurera", "PROFESSION")),
+        ("vive con la mamá marta lucía henao (modista) y dos hermanos.",
+         ("modista", "PROFESSION")),
+        # a household table: relation and age, then the occupation
+        ("Carlos Díaz | hijo | 41 | albañil\n", ("albañil", "PROFESSION")),
+        ("Rosa Díaz | esposa | 66 | ama de casa\n", ("ama de casa", "PROFESSION")),
+        ("Lucas Díaz | nieto | 22 | empleado de comercio\n",
+         ("empleado de comercio", "PROFESSION")),
+        # words between the verb and "como"
+        ("Trabajó durante cuarenta años como labrador en la aldea.",
+         ("labrador", "PROFESSION")),
+        ("Su marido, Sr. Aurelio Ruiz, jornalero agrícola, la acompaña.",
+         ("jornalero agrícola", "PROFESSION")),
+        ("ingresos: pensión del titular (ex contratista de obra).",
+         ("contratista de obra", "PROFESSION")),
+        # collegiate numbers: province-number, and "Col." with the number right after it
+        ("Enf. responsable: Marta Climent – nº col. 03-22817", ("03-22817", "LICENSE")),
+        ("Fdo. J. Etxeberria – Col. 4801234", ("4801234", "LICENSE")),
+        # Latin-American licences: "Cédula prof.", lower-case "rm" after a name
+        ("Pasante: Dr. Iván Ruiz     Cédula prof. 11928374", ("11928374", "LICENSE")),
+        ("médico de turno: andrés gómez rm 3-1145-09", ("3-1145-09", "LICENSE")),
+        # regional health cards and the PAMI beneficio
+        ("SIP: 3348172     NHC: 77120", ("3348172", "HEALTHPLAN")),
+        ("HC: 0911245     CIC: TXAB600312K09", ("TXAB600312K09", "HEALTHPLAN")),
+        ("Obra social: PAMI – N° beneficio 14-1122334-5-01", ("14-1122334-5-01", "HEALTHPLAN")),
+        # the Galician "Dna." is a title, outside the name
+        ("Paciente: Dna. Xosefa Vilar Mouriño", ("Xosefa Vilar Mouriño", "PATIENT")),
+    ],
+)
+def test_classes(rules: Pipeline, text: str, expected: tuple[str, str]) -> None:
+    assert expected in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a profession word alone in a clinical sentence, a staff role, a lab value, a scan
+        "Valorada por farmacéutica de planta, ajusta la dosis.",
+        "col. total 212 mg/dl, HDL 40",
+        "rm cerebral sin hallazgos",
+        "sin beneficio clínico con el tratamiento",
+        "Paciente: Dna. Xosefa Vilar Mouriño",
+    ],
+)
+def test_not_phi(rules: Pipeline, text: str) -> None:
+    found = _found(rules, text)
+    assert not {f for f in found if f[1] in {"PROFESSION", "LICENSE", "HEALTHPLAN"}}
+    assert ("Dna", "PATIENT") not in found
