@@ -74,3 +74,30 @@ def test_not_phi(rules: Pipeline, text: str) -> None:
     found = _found(rules, text)
     assert not {f for f in found if f[1] in {"PROFESSION", "LICENSE", "HEALTHPLAN"}}
     assert ("Dna", "PATIENT") not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Galician articles inside a street name, the rural "Lugar de"
+        ("Enderezo: Rúa dos Loureiros 7, 1º B, Lugo", ("Rúa dos Loureiros 7, 1º B", "STREET")),
+        ("Enderezo: Lugar de Vilanova, 22, Ordes", ("Lugar de Vilanova, 22", "STREET")),
+        # Basque streets put the type after the name, floor and side after the number
+        ("Helbidea: Zubieta kalea 12, 3. esk.", ("Zubieta kalea 12, 3. esk.", "STREET")),
+        ("Vive en Ategorrieta hiribidea 5 con su hija.", ("Ategorrieta hiribidea 5", "STREET")),
+        # operating rooms and beds coded with their unit's letters
+        ("Hora de entrada: 08:10     Quirófano: B-3\n", ("B-3", "ROOM")),
+        ("traslado a quirófano 4.", ("4", "ROOM")),
+        ("ingresa en reanimación, cama REA-12, estable", ("REA-12", "ROOM")),
+    ],
+)
+def test_streets_and_rooms(rules: Pipeline, text: str, expected: tuple[str, str]) -> None:
+    assert expected in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Permanece en quirófano 2 horas.", "Ingresa en UCI, plaza libre.", "Rúa tranquila, sin ruido"],
+)
+def test_streets_and_rooms_not_phi(rules: Pipeline, text: str) -> None:
+    assert not {f for f in _found(rules, text) if f[1] in {"STREET", "ROOM"}}
