@@ -80,7 +80,8 @@ def test_not_phi(rules: Pipeline, text: str) -> None:
     ("text", "expected"),
     [
         # Galician articles inside a street name, the rural "Lugar de"
-        ("Enderezo: Rúa dos Loureiros 7, 1º B, Lugo", ("Rúa dos Loureiros 7, 1º B", "STREET")),
+        ("Vive na Rúa da Fonte, s/n, Melide", ("Rúa da Fonte, s/n", "STREET")),
+        ("Entrega en Travesía do Porto 3.", ("Travesía do Porto 3", "STREET")),
         ("Enderezo: Lugar de Vilanova, 22, Ordes", ("Lugar de Vilanova, 22", "STREET")),
         # Basque streets put the type after the name, floor and side after the number
         ("Helbidea: Zubieta kalea 12, 3. esk.", ("Zubieta kalea 12, 3. esk.", "STREET")),
