@@ -102,3 +102,42 @@ def test_streets_and_rooms(rules: Pipeline, text: str, expected: tuple[str, str]
 )
 def test_streets_and_rooms_not_phi(rules: Pipeline, text: str) -> None:
     assert not {f for f in _found(rules, text) if f[1] in {"STREET", "ROOM"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Mexican public health services by their state
+        ("IMSS-BIENESTAR – Servicios de Salud de Chiapas\n",
+         ("Servicios de Salud de Chiapas", "ORGANIZATION")),
+        ("Unidad adscrita a IMSS-BIENESTAR.", ("IMSS-BIENESTAR", "ORGANIZATION")),
+        # care homes, guilds, cooperatives and associations, over a saint's name read as a person
+        ("Procede de la Residència Sant Pere (Alzira).", ("Residència Sant Pere", "ORGANIZATION")),
+        ("Socio de la Cofradía de Pescadores de Bermeo.",
+         ("Cofradía de Pescadores de Bermeo", "ORGANIZATION")),
+        ("Socia de la Cooperativa Vinícola San Roque.",
+         ("Cooperativa Vinícola San Roque", "ORGANIZATION")),
+        ("Delegado del Sindicato Labrego Galego.", ("Sindicato Labrego Galego", "ORGANIZATION")),
+        # a Colombian EPS in a note dictated in lower case
+        ("afiliado a eps nueva eps, régimen contributivo", ("eps nueva eps", "ORGANIZATION")),
+        ("eps eps salud total\n", ("eps salud total", "ORGANIZATION")),
+        # rural places: paraje, ranchería, aldea
+        ("Domicilio: paraje Ndua Yuu, Santiago Juxtlahuaca", ("Ndua Yuu", "LOCATION_OTHER")),
+        ("Vive en la ranchería El Zapote con su madre.", ("El Zapote", "LOCATION_OTHER")),
+    ],
+)
+def test_organisations_and_places(rules: Pipeline, text: str, expected: tuple[str, str]) -> None:
+    assert expected in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Residencia habitual en el domicilio.", "la eps autoriza el traslado", "Sin eps."],
+)
+def test_organisations_not_phi(rules: Pipeline, text: str) -> None:
+    assert not {f for f in _found(rules, text) if f[1] == "ORGANIZATION"}
+
+
+def test_fundacion_stays_a_hospital(rules: Pipeline) -> None:
+    text = "Remitido desde la Fundación Jiménez Díaz."
+    assert ("Fundación Jiménez Díaz", "HOSPITAL") in _found(rules, text)
