@@ -141,3 +141,33 @@ def test_organisations_not_phi(rules: Pipeline, text: str) -> None:
 def test_fundacion_stays_a_hospital(rules: Pipeline) -> None:
     text = "Remitido desde la Fundación Jiménez Díaz."
     assert ("Fundación Jiménez Díaz", "HOSPITAL") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lower-case notes: a patient with the identity number after a comma, staff after their
+        # role as a field, a doctor's three-word name before a bracket or a field gap
+        ("paciente: luis ángel mora ríos, cc 1.020.333.444, 31 años",
+         ("luis ángel mora ríos", "PATIENT")),
+        ("intensivista: ana maría cano ruiz rm 4-1187-02", ("ana maría cano ruiz", "DOCTOR")),
+        ("residente: pedro pablo gil   turno noche", ("pedro pablo gil", "DOCTOR")),
+        ("drenaje colocado por dr. luis fernando arango)", ("luis fernando arango", "DOCTOR")),
+    ],
+)
+def test_lower_case_names(rules: Pipeline, text: str, expected: tuple[str, str]) -> None:
+    assert expected in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paciente: mujer hipertensa, 67 años",
+        "paciente: refiere dolor abdominal, 3 días",
+        "valorado por dr. gómez en urgencias, estable",
+        "residente: se comenta con adjunto",
+    ],
+)
+def test_lower_case_not_names(rules: Pipeline, text: str) -> None:
+    found = _found(rules, text)
+    assert not {f for f in found if f[1] in {"PATIENT", "DOCTOR"} and " " in f[0]}
