@@ -111,8 +111,9 @@ def test_streets_and_rooms_not_phi(rules: Pipeline, text: str) -> None:
         ("IMSS-BIENESTAR – Servicios de Salud de Chiapas\n",
          ("Servicios de Salud de Chiapas", "ORGANIZATION")),
         ("Unidad adscrita a IMSS-BIENESTAR.", ("IMSS-BIENESTAR", "ORGANIZATION")),
-        # care homes, guilds, cooperatives and associations, over a saint's name read as a person
-        ("Procede de la Residència Sant Pere (Alzira).", ("Residència Sant Pere", "ORGANIZATION")),
+        # care homes (HOSPITAL, the pack's convention), guilds, cooperatives and unions, over a
+        # saint's name read as a person
+        ("Procede de la Residència Sant Pere (Alzira).", ("Residència Sant Pere", "HOSPITAL")),
         ("Socio de la Cofradía de Pescadores de Bermeo.",
          ("Cofradía de Pescadores de Bermeo", "ORGANIZATION")),
         ("Socia de la Cooperativa Vinícola San Roque.",
