@@ -172,3 +172,19 @@ def test_lower_case_names(rules: Pipeline, text: str, expected: tuple[str, str])
 def test_lower_case_not_names(rules: Pipeline, text: str) -> None:
     found = _found(rules, text)
     assert not {f for f in found if f[1] in {"PATIENT", "DOCTOR"} and " " in f[0]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CURP: GAPL850712HOCRRS05     Edad: 41 años", ("GAPL850712HOCRRS05", "SSN")),
+        ("acompañante con curp MEHA021130MDFNRNA3", ("MEHA021130MDFNRNA3", "SSN")),
+        ("paciente: ana gil, cc 1.020.555.731, 24 años", ("1.020.555.731", "SSN")),
+    ],
+)
+def test_national_ids(rules: Pipeline, text: str, expected: tuple[str, str]) -> None:
+    assert expected in _found(rules, text)
+
+
+def test_volume_is_no_national_id(rules: Pipeline) -> None:
+    assert not {f for f in _found(rules, "se pasan 10 cc 1.000.000 ui") if f[1] == "SSN"}
