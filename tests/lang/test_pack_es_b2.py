@@ -188,3 +188,14 @@ def test_national_ids(rules: Pipeline, text: str, expected: tuple[str, str]) -> 
 
 def test_volume_is_no_national_id(rules: Pipeline) -> None:
     assert not {f for f in _found(rules, "se pasan 10 cc 1.000.000 ui") if f[1] == "SSN"}
+
+
+def test_surname_estrada_is_no_street(rules: Pipeline) -> None:
+    """"Estrada" is a Galician street word and a common surname: only "Rúa" and "Lugar" are read."""
+    text = "Remitido por: Dr. Ramón Estrada Pino. Ruiz Soto 6"
+    assert not {f for f in _found(rules, text) if f[1] == "STREET"}
+
+
+def test_paraje_in_a_street_is_no_district(rules: Pipeline) -> None:
+    text = "Hospital Comarcal. Av. Paraje Montesol, S/N. Cáceres"
+    assert not {f for f in _found(rules, text) if f[1] == "LOCATION_OTHER"}
