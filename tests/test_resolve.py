@@ -221,6 +221,8 @@ def _not_phi(text: str, label: str, source: str = "transformer:m") -> bool:
         ("E-mail", "CONTACT"),
         ("Phone:", "NAME"),
         ("Recheck", "NAME"),
+        ("PharmD", "PROFESSION"),  # a signature's credential: the writer's role, not PHI
+        ("MD, PhD", "PROFESSION"),
     ],
 )
 def test_not_phi_words_from_learned_detectors(text: str, label: str) -> None:
@@ -240,6 +242,9 @@ def test_not_phi_words_from_learned_detectors(text: str, label: str) -> None:
         ("Recheck Smith", "NAME", "transformer:m"),
         ("Cardiology", "LOCATION", "transformer:m"),  # gold DEPARTMENT in our corpora
         ("/", "DATE", "transformer:m"),  # no word at all
+        ("PharmD", "PROFESSION", "rules:profession.x"),  # rules are never second-guessed
+        ("pharmacist", "PROFESSION", "transformer:m"),  # an occupation, not a credential
+        ("MD", "STATE", "transformer:m"),  # Maryland: the credential entry is PROFESSION only
     ],
 )
 def test_not_phi_words_keep_everything_else(text: str, label: str, source: str) -> None:
