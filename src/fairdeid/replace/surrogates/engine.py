@@ -166,16 +166,11 @@ class SurrogateEngine:
         """The gender a name surrogate should have (None: not a name or unknown)."""
         if self.gender in ("female", "male"):
             return self.gender
-        return self._evidence(doc, span)[0]
-
-    @staticmethod
-    def _evidence(doc: Document, span: Span) -> tuple[str | None, int]:
         given = span.attrs.get("gender")
         if given in ("female", "male"):
-            return str(given), 4
-        found = gender_evidence(doc.text, span.start, span.end,
-                                use_pronouns=span.label in ("PATIENT", "NAME"))
-        return found.gender, found.strength
+            return str(given)
+        return gender_evidence(doc.text, span.start, span.end,
+                               use_pronouns=span.label in ("PATIENT", "NAME")).gender
 
     def person_genders(self, doc: Document, spans: Sequence[Span], scope: str) -> PersonGenders:
         """One gender per person (given name) for the whole scope: a gender given with a span
