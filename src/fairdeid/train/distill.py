@@ -110,8 +110,10 @@ def load_teacher(
     type_vocab_size: int,
     weight: float,
     temperature: float,
+    digest: str | None = None,
 ) -> Teacher:
-    """The teacher in ``directory`` (torch weights: :func:`fairdeid.train.finetune.resolve_init`
+    """The teacher in ``directory`` (``digest``: its :func:`teacher_digest`, when the caller
+    has hashed it already) (torch weights: :func:`fairdeid.train.finetune.resolve_init`
     has rebuilt a shipped graph already), checked to speak the student's language: the same
     labels in the same order, the same subword vocabulary and the same token-type (case
     feature) table, since it reads the student's batches as they are. Loaded under a forked
@@ -146,4 +148,5 @@ def load_teacher(
         )
     model.eval()
     model.requires_grad_(False)
-    return Teacher(model, meta.name, directory, teacher_digest(directory), weight, temperature)
+    digest = digest or teacher_digest(directory)
+    return Teacher(model, meta.name, directory, digest, weight, temperature)

@@ -311,7 +311,11 @@ def train_transformer(
     if cfg.keep_layers is not None and cfg.init is None:
         raise ConfigError("--keep-layers cuts a fine-tuned model: give --init too")
     start = _start_from_init(cfg) if cfg.init is not None else _start_from_base(cfg)
-    teacher = _load_teacher(cfg, teacher_dir, start) if teacher_dir is not None else None
+    teacher = (
+        _load_teacher(cfg, teacher_dir, start, identity["data"]["teacher"])
+        if teacher_dir is not None
+        else None
+    )
     out.mkdir(parents=True, exist_ok=True)
     log = _Log(out / "train_log.jsonl")
     try:
@@ -352,7 +356,8 @@ def _teacher_dir(cfg: TrainConfig) -> Path | None:
     return resolve_init(cfg.distill_from)
 
 
-def _load_teacher(cfg: TrainConfig, directory: Path, start: _Start) -> Teacher:
+def _load_teacher(cfg: TrainConfig, directory: Path, start: _Start, digest: str) -> Teacher:
+    """The teacher, with the digest ``_identity`` computed (its weights are hashed once)."""
     from fairdeid.train.distill import load_teacher
 
     return load_teacher(
@@ -362,6 +367,7 @@ def _load_teacher(cfg: TrainConfig, directory: Path, start: _Start) -> Teacher:
         type_vocab_size=int(getattr(start.model.config, "type_vocab_size", 0) or 0),
         weight=cfg.distill_weight,
         temperature=cfg.distill_temperature,
+        digest=digest,
     )
 
 
