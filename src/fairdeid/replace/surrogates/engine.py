@@ -29,7 +29,14 @@ from fairdeid.replace.store import (
 from fairdeid.replace.surrogates.address import Address, AddressIndex, address_part, find_addresses
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.dates import note_language
-from fairdeid.replace.surrogates.identity import draw, family, layout_free, pour, written
+from fairdeid.replace.surrogates.identity import (
+    Written,
+    draw,
+    family,
+    layout_free,
+    pour,
+    written,
+)
 from fairdeid.replace.surrogates.names import (
     NAME_LABELS,
     NameMaker,
@@ -39,7 +46,7 @@ from fairdeid.replace.surrogates.names import (
     tokenise_name,
 )
 from fairdeid.replace.surrogates.registry import coarse_label, generator_for
-from fairdeid.replace.surrogates.shape import fold, split_edges
+from fairdeid.replace.surrogates.shape import fold, keep_shape, split_edges
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,9 +368,10 @@ class SurrogateEngine:
             return None
         kind = family(label, coarse_label(label))
         group = f"{kind}:{locale}:value"
+        tail = self._extension(scope, kind, value)
         cached = self.store.lookup(scope, group, value.key)
         if cached is not None:
-            return pour(value, cached)
+            return pour(value, cached, tail)
         surrogate = value.key
         for attempt in range(12):
             rng = self.store.rng(scope, kind, "value", value.key, str(attempt))
@@ -372,7 +380,19 @@ class SurrogateEngine:
                 continue
             if self.store.claim(scope, group, value.key, surrogate) or attempt == 11:
                 break
-        return pour(value, surrogate)
+        return pour(value, surrogate, tail)
+
+    def _extension(self, scope: str, kind: str, value: Written) -> str:
+        """Digits for a phone's extension, keyed by the number and the extension so that one
+        extension of one number reads the same in every note of the scope."""
+        if not value.tail_key:
+            return ""
+        rng = self.store.rng(scope, kind, "extension", value.key, value.tail_key)
+        for _ in range(8):
+            digits = keep_shape(value.tail_key, rng)
+            if digits != value.tail_key:
+                return digits
+        return digits
 
     def _age_offset(self, scope: str) -> int:
         rng = self.store.rng(scope, "age-offset")

@@ -16,6 +16,11 @@ and "1-555-201-0142", "+1 555 201 0142" and "555-201-0142". The trunk prefix (a 
 its own prefix. The same rule applies to every spelling, so numbers whose 0 belongs to the
 number (Italy's "02 ...") still match their "+39 02 ..." spelling.
 
+A phone's extension ("617-555-0142 ext. 214", "x12", "poste 23", "Durchwahl 17") is not part of
+its identity: the number with and without it is one value with one surrogate. The extension's
+word is written back as it was and its digits get their own keyed surrogate (one per number and
+extension), so "ext." never turns into random letters.
+
 Phones and faxes share their surrogates, and so do all identifier labels (``family``).
 
 Which kind of national number a value is (a checksum to keep valid) is decided from the
@@ -37,6 +42,16 @@ from fairdeid.replace.surrogates.shape import keep_shape
 #: Labels outside the ID group whose value is a number written in a free layout.
 _NUMBER_LABELS = frozenset({"PHONE", "FAX"})
 _COUNTRY_CODE = re.compile(r"^\s*\+\d{1,3}(?=[\s\-(.])")
+#: A trailing extension: its word (English, French, German, Dutch, Italian, Spanish) and 1-6
+#: digits. "x" needs no space before it ("0142x12"); the words do.
+_EXTENSION = re.compile(
+    r"(?:\s*[,;/]?\s*(?:(?<=[\s,;/])(?:ext|extn|extension|poste|durchwahl|dw|toestel|tst|"
+    r"interno|int|anexo|ext\.?)\.?|x)\s*[:.#-]?\s*)(\d{1,6})\s*$",
+    re.IGNORECASE,
+)
+_TAIL_DIGITS = re.compile(r"\d+(?=\s*$)")
+#: Digits the number must keep before an extension is split off (a short code is no phone).
+_MIN_NUMBER_DIGITS = 7
 _US_SSN = "us.ssn"
 
 
@@ -50,6 +65,10 @@ class Written:
     key: str
     #: leading letters and digits of ``body`` written back unchanged (a phone's trunk prefix)
     kept: int = 0
+    #: a phone's extension as written ("" when none): its word kept, its digits replaced
+    tail: str = ""
+    #: the extension's digits
+    tail_key: str = ""
 
 
 def layout_free(label: str, coarse: str) -> bool:
@@ -73,13 +92,28 @@ def written(label: str, original: str) -> Written | None:
         m = _COUNTRY_CODE.match(original)
         head = m.group(0) if m else ""
     body = original[len(head):]
+    tail = tail_key = ""
+    if label in _NUMBER_LABELS:
+        body, tail, tail_key = _split_extension(body)
     key = "".join(c for c in body if c.isalnum()).upper()
     if not key:
         return None
     kept = _trunk(key, international=bool(head)) if label in _NUMBER_LABELS else 0
     if kept >= len(key):
         kept = 0
-    return Written(head, body, key[kept:], kept)
+    return Written(head, body, key[kept:], kept, tail, tail_key)
+
+
+def _split_extension(body: str) -> tuple[str, str, str]:
+    """``body`` cut before a trailing extension: (number, extension as written, its digits);
+    the extension is "" when there is none or the number before it is too short to be one."""
+    m = _EXTENSION.search(body)
+    if m is None or m.start() == 0:
+        return body, "", ""
+    number = body[: m.start()]
+    if sum(c.isdigit() for c in number) < _MIN_NUMBER_DIGITS or not number[-1:].isalnum():
+        return body, "", ""
+    return number, body[m.start():], m.group(1)
 
 
 def _trunk(digits: str, *, international: bool) -> int:
@@ -115,9 +149,22 @@ def draw(label: str, key: str, rng: random.Random, locale: str) -> str:
     return keep_shape(key, rng)
 
 
-def pour(value: Written, surrogate: str) -> str:
+def pour(value: Written, surrogate: str, tail_surrogate: str = "") -> str:
     """``surrogate`` (an identity) written in ``value``'s layout: its head and separators kept,
-    each letter or digit replaced in order, in the original's case at that position."""
+    each letter or digit replaced in order, in the original's case at that position; a phone's
+    extension follows with its word kept and its digits taken from ``tail_surrogate``."""
+    return _pour_body(value, surrogate) + _pour_tail(value.tail, tail_surrogate)
+
+
+def _pour_tail(tail: str, digits: str) -> str:
+    """The extension's last digit run replaced by ``digits`` (its word and spacing kept)."""
+    m = _TAIL_DIGITS.search(tail)
+    if m is None:
+        return tail
+    return tail[: m.start()] + digits + tail[m.end():]
+
+
+def _pour_body(value: Written, surrogate: str) -> str:
     chars = iter(surrogate)
     out = [value.head]
     kept = value.kept
