@@ -1,0 +1,127 @@
+"""The first-character search hint (``first_chars``): faster, never different."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.detect.rules.dictionary import lower_same_length
+from fairdeid.detect.rules.first_chars import first_chars, with_first_chars
+
+
+def _chars(pattern: str) -> set[str] | None:
+    """The first characters ``first_chars`` allows, as a set of one-character strings (ASCII
+    and a few non-ASCII probes), None when it gives up."""
+    items = first_chars(pattern)
+    if items is None:
+        return None
+    sample = [chr(c) for c in range(32, 127)] + ["é", "٣", "\n"]
+    allowed = set()
+    for ch in sample:
+        if any(_item_accepts(op, av, ch) for op, av in items):
+            allowed.add(ch)
+    return allowed
+
+
+def _item_accepts(op: object, av: object, ch: str) -> bool:
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    if op is sre.LITERAL:
+        return ord(ch) == av
+    if op is sre.RANGE:
+        lo, hi = av  # type: ignore[misc]
+        return bool(lo <= ord(ch) <= hi)
+    if op is sre.CATEGORY:
+        return {
+            sre.CATEGORY_DIGIT: ch.isdecimal(),
+            sre.CATEGORY_SPACE: ch.isspace(),
+            sre.CATEGORY_WORD: ch.isalnum() or ch == "_",
+        }.get(av, True)
+    return True
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\d{5}(?:-\d{4})?", set("0123456789") | {"٣"}),
+        (r"\(?\d{2,5}", set("0123456789(") | {"٣"}),
+        (r"(?<![\w.])(?:19|20)\d\d", {"1", "2"}),
+        (r"(?:a|b?)c", {"a", "b", "c"}),
+        (r"\b(?=x)[xy]z", {"x", "y"}),
+    ],
+)
+def test_first_chars_are_every_possible_start(pattern: str, expected: set[str]) -> None:
+    assert _chars(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"a?",  # can match the empty string
+        r"(?i)abc",  # case-insensitive: the search's class would be case-sensitive
+        r".x",  # any character
+        r"[^a]x",  # a negated class
+        r"(a)\1",  # starts with a literal: Python scans for it already
+    ],
+)
+def test_unknown_or_useless_starts_keep_the_pattern(pattern: str) -> None:
+    regex = re.compile(pattern)
+    assert with_first_chars(regex) is regex
+
+
+def test_a_pattern_python_already_scans_fast_is_kept() -> None:
+    regex = re.compile(r"mrn\s*:\s*\d+")  # a literal prefix
+    assert with_first_chars(regex) is regex
+    regex = re.compile(r"[A-Z]\d+")  # a class first
+    assert with_first_chars(regex) is regex
+
+
+def test_recompiled_pattern_reads_as_the_original() -> None:
+    regex = re.compile(r"(?P<phi>\d{5}(?:-(?P<plus>\d{4}))?)(?![\w-])")
+    fast = with_first_chars(regex)
+    assert fast is not regex  # the hint was added
+    assert fast.pattern == regex.pattern
+    assert fast.flags == regex.flags
+    assert fast.groupindex == regex.groupindex
+    assert fast.groups == regex.groups
+    text = "ZIP 02115-1234, 99 Main St, 12345 and x12345 and 123456"
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in regex.finditer(text)]
+    assert [m.groupdict() for m in fast.finditer(text)] == [
+        m.groupdict() for m in regex.finditer(text)
+    ]
+
+
+def _notes(n: int) -> list[str]:
+    """Generated notes plus noise: digits, punctuation and non-ASCII around PHI shapes."""
+    from fairdeid.corpora.synth import generate_notes
+
+    rng = random.Random(7)
+    noise = "0123456789 ()-./:,;#\n\tABCxyzéÉ٣٤\u00a0'’"
+    notes = [doc.text for doc in generate_notes(n, seed=3)]
+    for _ in range(n):
+        notes.append("".join(rng.choice(noise) for _ in range(400)))
+    return notes
+
+
+def test_every_rule_matches_as_before_on_generated_notes() -> None:
+    """Each compiled rule (anchor and left extension) finds exactly what the same pattern
+    compiled by Python finds: spans and groups, on the text the rule reads."""
+    detector = RuleDetector.from_config({})
+    notes = _notes(60)
+    lowers = [lower_same_length(t) for t in notes]
+    hinted = 0
+    for rule in detector.rules:
+        pairs = [(rule.regex, rule.on_lower)]
+        if rule.before is not None:
+            pairs.append((rule.before, False))
+        for regex, on_lower in pairs:
+            plain = re.compile(regex.pattern, regex.flags)
+            hinted += with_first_chars(plain) is not plain
+            for text in lowers if on_lower else notes:
+                got = [(m.span(), m.groups()) for m in regex.finditer(text)]
+                want = [(m.span(), m.groups()) for m in plain.finditer(text)]
+                assert got == want, rule.name
+    assert hinted > 0  # the hint is in use for some rules at least
