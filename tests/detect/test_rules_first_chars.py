@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 import pytest
 
@@ -26,13 +27,13 @@ def _chars(pattern: str) -> set[str] | None:
     return allowed
 
 
-def _item_accepts(op: object, av: object, ch: str) -> bool:
+def _item_accepts(op: object, av: Any, ch: str) -> bool:
     from re import _constants as sre  # type: ignore[attr-defined]
 
     if op is sre.LITERAL:
         return ord(ch) == av
     if op is sre.RANGE:
-        lo, hi = av  # type: ignore[misc]
+        lo, hi = av
         return bool(lo <= ord(ch) <= hi)
     if op is sre.CATEGORY:
         return {
