@@ -19,9 +19,9 @@ from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-from fairdeid.detect.rules.first_chars import with_first_chars
 from fairdeid.detect.rules.list_edits import apply_list_edits
 from fairdeid.detect.rules.post import POST_STEPS, PostStep
+from fairdeid.detect.rules.regex_speed import faster_regex
 from fairdeid.detect.rules.validators import VALIDATORS, Validator
 from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import is_label
@@ -61,7 +61,7 @@ def context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     if not items:
         return None
     body = "|".join(re.escape(w) for w in items)
-    return with_first_chars(re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])"))
+    return faster_regex(re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])"))
 
 
 def literal_alternation(words: Iterable[str]) -> str:
@@ -234,11 +234,11 @@ def compile_rules(
                 pattern, flags = lower_pattern(pattern), flags & ~re.IGNORECASE
             lead_text, pattern = split_lead(pattern)
             # the searched regexes skip, in C, the characters no match starts with
-            regex = with_first_chars(re.compile(pattern, flags))
+            regex = faster_regex(re.compile(pattern, flags))
             lead = re.compile(lead_text, flags) if lead_text else None
             then = re.compile(expand(str(raw["then"]))) if "then" in raw else None
             before = (
-                with_first_chars(re.compile(f"(?:{expand(str(raw['before']))})\\Z"))
+                faster_regex(re.compile(f"(?:{expand(str(raw['before']))})\\Z"))
                 if "before" in raw
                 else None
             )

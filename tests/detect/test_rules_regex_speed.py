@@ -1,4 +1,4 @@
-"""The first-character search hint (``first_chars``): faster, never different."""
+"""Rule regexes compiled for speed (``regex_speed``): faster, never different."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules.dictionary import lower_same_length
-from fairdeid.detect.rules.first_chars import first_chars, with_first_chars
+from fairdeid.detect.rules.regex_speed import factor_branches, faster_regex, first_chars
 
 
 def _chars(pattern: str) -> set[str] | None:
@@ -68,21 +68,21 @@ def test_first_chars_are_every_possible_start(pattern: str, expected: set[str]) 
         r"(a)\1",  # starts with a literal: Python scans for it already
     ],
 )
-def test_unknown_or_useless_starts_keep_the_pattern(pattern: str) -> None:
+def test_unknown_or_useless_starts_get_no_hint(pattern: str) -> None:
     regex = re.compile(pattern)
-    assert with_first_chars(regex) is regex
+    assert faster_regex(regex) is regex  # and no alternation to factor either
 
 
 def test_a_pattern_python_already_scans_fast_is_kept() -> None:
     regex = re.compile(r"mrn\s*:\s*\d+")  # a literal prefix
-    assert with_first_chars(regex) is regex
+    assert faster_regex(regex) is regex
     regex = re.compile(r"[A-Z]\d+")  # a class first
-    assert with_first_chars(regex) is regex
+    assert faster_regex(regex) is regex
 
 
 def test_recompiled_pattern_reads_as_the_original() -> None:
     regex = re.compile(r"(?P<phi>\d{5}(?:-(?P<plus>\d{4}))?)(?![\w-])")
-    fast = with_first_chars(regex)
+    fast = faster_regex(regex)
     assert fast is not regex  # the hint was added
     assert fast.pattern == regex.pattern
     assert fast.flags == regex.flags
@@ -120,9 +120,57 @@ def test_every_rule_matches_as_before_on_generated_notes() -> None:
             pairs.append((rule.before, False))
         for regex, on_lower in pairs:
             plain = re.compile(regex.pattern, regex.flags)
-            hinted += with_first_chars(plain) is not plain
+            hinted += faster_regex(plain) is not plain
             for text in lowers if on_lower else notes:
                 got = [(m.span(), m.groups()) for m in regex.finditer(text)]
                 want = [(m.span(), m.groups()) for m in plain.finditer(text)]
                 assert got == want, rule.name
     assert hinted > 0  # the hint is in use for some rules at least
+
+
+def _dump(pattern: str) -> str:
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    parsed = sre_parse.parse(pattern)
+    factor_branches(parsed)
+    return repr(parsed.data)
+
+
+def test_alternatives_are_grouped_by_first_letter_in_order() -> None:
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    # "Street|Summit|St" under "S" in their order, "Harbour" alone, before and after
+    assert _dump(r"(?:Harbour|Street|Summit|St|Hill)\b") == repr(
+        sre_parse.parse(r"(?:H(?:arbour|ill)|S(?:t(?:reet|)|ummit))\b").data
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "texts"),
+    [
+        # order decides which alternative wins: "St" before "Street" stops at "St"
+        (r"(?:St|Street|Sq)", ["Street", "Sq St Stx", "Main Street"]),
+        (r"(?:Street|St)(?P<dot>\.)?", ["St. Street. Stre"]),
+        # an alternative not led by a letter is a barrier: "s" of "[sS]un" must come before
+        # the later "s" alternatives, as written
+        (r"(?:sat|[sS]un|sun\w|s)", ["sunny sat s sun", "Sun sunset"]),
+        # backtracking into the next alternative when what follows fails
+        (r"(?:ab|a|abc)c", ["abc", "ac", "abcc"]),
+        (r"(?P<x>ab|a)(?P=x)", ["abab", "aa", "aba"]),
+        (r"(?:in|inn|i)(?=n)", ["inn", "innn"]),
+    ],
+)
+def test_factored_alternations_match_as_written(pattern: str, texts: list[str]) -> None:
+    plain = re.compile(pattern)
+    fast = faster_regex(plain)
+    for text in texts:
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+            (m.span(), m.groups()) for m in plain.finditer(text)
+        ]
+
+
+def test_case_insensitive_alternations_are_left_alone() -> None:
+    regex = re.compile(r"(?:Street|st|Sq)\b", re.IGNORECASE)
+    assert faster_regex(regex) is regex
+    scoped = re.compile(r"(?i:Street|st|Sq)\b")
+    assert faster_regex(scoped) is scoped
