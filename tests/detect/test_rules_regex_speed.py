@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules.dictionary import lower_same_length
@@ -174,3 +176,34 @@ def test_case_insensitive_alternations_are_left_alone() -> None:
     assert faster_regex(regex) is regex
     scoped = re.compile(r"(?i:Street|st|Sq)\b")
     assert faster_regex(scoped) is scoped
+
+
+def _patterns() -> st.SearchStrategy[str]:
+    """Small regexes of the constructs the recompilation touches: literals, classes, optional
+    and repeated items, alternations (literal-led or not), groups, look-arounds."""
+    atoms = st.sampled_from(["a", "b", "S", "t", "1", r"\d", "[ab]", "[St]", r"\b", "(?<!a)"])
+
+    def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        seqs = st.lists(inner, min_size=1, max_size=3).map("".join)
+        return st.one_of(
+            seqs,
+            st.lists(seqs, min_size=2, max_size=5).map(lambda alts: "(?:" + "|".join(alts) + ")"),
+            st.lists(seqs, min_size=2, max_size=4).map(lambda alts: "(" + "|".join(alts) + ")"),
+            st.tuples(seqs, st.sampled_from(["?", "*", "+", "{1,2}", "??"])).map(
+                lambda p: "(?:" + p[0] + ")" + p[1]
+            ),
+            seqs.map(lambda p: "(?=" + p + ")"),
+        )
+
+    return st.recursive(atoms, extend, max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=_patterns(), texts=st.lists(st.text("abSt1 x", max_size=30), max_size=4))
+def test_recompiled_patterns_match_as_python_compiles_them(pattern: str, texts: list[str]) -> None:
+    plain = re.compile(pattern)
+    fast = faster_regex(plain)
+    for text in [*texts, "Sta1 abS tSbt", "aSt b1Sa"]:
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+            (m.span(), m.groups()) for m in plain.finditer(text)
+        ], pattern
