@@ -21,6 +21,7 @@ from typing import Any
 
 from fairdeid.detect.rules.list_edits import apply_list_edits
 from fairdeid.detect.rules.post import POST_STEPS, PostStep
+from fairdeid.detect.rules.regex_speed import faster_regex
 from fairdeid.detect.rules.validators import VALIDATORS, Validator
 from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import is_label
@@ -60,7 +61,7 @@ def context_regex(words: Iterable[str]) -> re.Pattern[str] | None:
     if not items:
         return None
     body = "|".join(re.escape(w) for w in items)
-    return re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])")
+    return faster_regex(re.compile(rf"(?<![\w]){'(?:' + body + ')'}(?![\w])"))
 
 
 def literal_alternation(words: Iterable[str]) -> str:
@@ -232,10 +233,15 @@ def compile_rules(
                 # equivalent because lower-casing keeps offsets (dictionary.lower_same_length)
                 pattern, flags = lower_pattern(pattern), flags & ~re.IGNORECASE
             lead_text, pattern = split_lead(pattern)
-            regex = re.compile(pattern, flags)
+            # the searched regexes skip, in C, the characters no match starts with
+            regex = faster_regex(re.compile(pattern, flags))
             lead = re.compile(lead_text, flags) if lead_text else None
             then = re.compile(expand(str(raw["then"]))) if "then" in raw else None
-            before = re.compile(f"(?:{expand(str(raw['before']))})\\Z") if "before" in raw else None
+            before = (
+                faster_regex(re.compile(f"(?:{expand(str(raw['before']))})\\Z"))
+                if "before" in raw
+                else None
+            )
         except (KeyError, re.error) as exc:
             raise ConfigError(f"rule {name!r}: bad or missing pattern ({exc})") from None
         validator = None

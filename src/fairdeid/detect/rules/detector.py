@@ -186,6 +186,8 @@ class RuleDetector(BaseDetector):
         self._known = CODE_RULES | {str(r.get("name", "")) for r in tables["rule"]} - {""}
         _check_disabled(self.disabled, self._known)
         self.rules: list[PatternRule] = compile_rules(tables, self.disabled, window)
+        # each rule's parts as ``_apply`` reads them (views share it: their rules are these)
+        self._plans = {rule.name: _plan(rule) for rule in self.rules}
         # which rules may match a note, from one scan (only with hyperscan installed); views
         # made by ``with_disabled`` share it, as its candidates are only ever filtered
         self.prefilter = LazyPrefilter(
@@ -494,18 +496,72 @@ class RuleDetector(BaseDetector):
     def _apply(self, rule: PatternRule, text: str, lower: str, out: list[Span]) -> None:
         if rule.requires and not any(r in lower for r in rule.requires):
             return
-        source = lower if rule.on_lower else text
-        # the rule's parts as locals: this loop runs for every match of every rule (tens of
-        # thousands per million words), and each attribute read of the rule costs a lookup
-        has_phi = "phi" in rule.regex.groupindex
-        lead = rule.lead
-        before_re, then_re, reach = rule.before, rule.then, rule.before_reach
-        validator, context, window = rule.validator, rule.context, rule.window
-        negative_before, negative_after = rule.negative_before, rule.negative_after
-        context_label, trim, post = rule.context_label, rule.trim, rule.post
-        group_labels = rule.group_labels
-        src, score = _source(rule.name), rule.score
-        for m in rule.regex.finditer(source):
+        plan = self._plans.get(rule.name)
+        if plan is None or plan.rule is not rule:  # a rule this detector did not compile
+            plan = _plan(rule)
+        if plan.before is None and plan.then is None:
+            self._apply_anchor(plan, text, lower, out)
+        else:
+            self._apply_extended(plan, text, lower, out)
+
+    def _apply_anchor(self, plan: _Plan, text: str, lower: str, out: list[Span]) -> None:
+        """``_apply`` for a rule of one pattern (no left extension, no continuation).
+
+        Why apart from ``_apply_extended``: this loop runs for every match of most rules (tens
+        of thousands per million words); without the extension parts it tests less at each
+        match, and the rule's parts come from its plan as locals, read once per call."""
+        (rule, regex, has_phi, lead, _, _, _, validator, context, window, negative_before,
+         negative_after, context_label, trim, post, group_labels, src, score, label0,
+         on_lower) = plan
+        source = lower if on_lower else text
+        append = out.append
+        for m in regex.finditer(source):
+            m_start = m.start()
+            if lead is not None and lead.match(source, m_start) is None:
+                continue
+            start, end = m.span("phi") if has_phi else m.span()
+            if validator is not None and not validator(m, text):
+                continue
+            if context is not None and not context.search(
+                lower, max(0, m_start - window), m_start
+            ):
+                continue
+            if negative_before is not None and negative_before.search(
+                lower, max(0, m_start - 14), m_start
+            ):
+                continue
+            if negative_after is not None:
+                m_end = m.end()
+                if negative_after.match(
+                    lower, _skip_space(lower, m_end), min(len(lower), m_end + 14)
+                ):
+                    continue
+            label = label0
+            if context_label is not None and context_label[0].search(
+                lower, max(0, m_start - window), m_start
+            ):
+                label = context_label[1]
+            if trim:
+                while end > start and text[end - 1] in trim:
+                    end -= 1
+            if post:
+                kept = self._post(rule, text, m, None, start, end)
+                if kept is None:
+                    continue
+                start, end = kept
+            if end > start:
+                append(Span(start, end, label, src, score))
+            if group_labels:
+                _group_spans(group_labels, (m,), src, score, out)
+
+    def _apply_extended(self, plan: _Plan, text: str, lower: str, out: list[Span]) -> None:
+        """``_apply`` for a rule with a left extension (``before``) or a continuation
+        (``then``): both must match around the anchor."""
+        (rule, regex, has_phi, lead, before_re, then_re, reach, validator, context, window,
+         negative_before, negative_after, context_label, trim, post, group_labels, src, score,
+         label0, on_lower) = plan
+        source = lower if on_lower else text
+        for m in regex.finditer(source):
             m_start = m.start()
             if lead is not None and lead.match(source, m_start) is None:
                 continue
@@ -518,21 +574,12 @@ class RuleDetector(BaseDetector):
                 then = then_re.match(text, m.end())
                 if then is None:
                     continue
-            if before is None and then is None:
-                if has_phi:
-                    start, end = m.span("phi")
-                else:
-                    start, end = m.span()
-                anchor = m_start
-                if validator is not None and not validator(m, text):
-                    continue
-            else:
-                start, end = _main_span(m, before, then, has_phi)
-                anchor = before.start() if before is not None else m_start
-                if validator is not None and not validator(
-                    _ExtendedMatch(m, before, then), text  # type: ignore[arg-type]
-                ):
-                    continue
+            start, end = _main_span(m, before, then, has_phi)
+            anchor = before.start() if before is not None else m_start
+            if validator is not None and not validator(
+                _ExtendedMatch(m, before, then), text  # type: ignore[arg-type]
+            ):
+                continue
             if context is not None and not context.search(lower, max(0, anchor - window), anchor):
                 continue
             if negative_before is not None and negative_before.search(
@@ -545,7 +592,7 @@ class RuleDetector(BaseDetector):
                     lower, _skip_space(lower, m_end), min(len(lower), m_end + 14)
                 ):
                     continue
-            label = rule.label
+            label = label0
             if context_label is not None and context_label[0].search(
                 lower, max(0, anchor - window), anchor
             ):
@@ -561,12 +608,7 @@ class RuleDetector(BaseDetector):
             if end > start:
                 out.append(Span(start, end, label, src, score))
             if group_labels:
-                for group, group_label in group_labels.items():
-                    for match in (m, before):
-                        if match is not None and group in match.re.groupindex:
-                            gs, ge = match.span(group)
-                            if ge > gs >= 0:
-                                out.append(Span(gs, ge, group_label, src, score))
+                _group_spans(group_labels, (m, before), src, score, out)
 
     def _address_tails(self, text: str, spans: list[Span]) -> None:
         """After a street address, "City, Region Postcode" follows in most countries' formats."""
@@ -713,10 +755,16 @@ class _ExtendedMatch:
     ``groupdict``, which this provides (group 0 is the whole stretch).
     """
 
+    __slots__ = ("_parts", "_span0")
+
     def __init__(
         self, m: re.Match[str], before: re.Match[str] | None, then: re.Match[str] | None
     ) -> None:
-        self._parts = [x for x in (m, before, then) if x is not None]
+        self._parts: tuple[re.Match[str], ...] = (
+            (m, before, then)
+            if before is not None and then is not None
+            else (m, before) if before is not None else (m, then) if then is not None else (m,)
+        )
         self._span0 = (
             before.start() if before is not None else m.start(),
             then.end() if then is not None else m.end(),
@@ -760,6 +808,73 @@ def _main_span(
     start = before.start() if before is not None else m.start()
     end = then.end() if then is not None else m.end()
     return start, end
+
+
+class _Plan(NamedTuple):
+    """A pattern rule's parts as ``_apply`` reads them, made once per rule (see ``_plan``)."""
+
+    rule: PatternRule
+    regex: re.Pattern[str]
+    has_phi: bool
+    lead: re.Pattern[str] | None
+    before: re.Pattern[str] | None
+    then: re.Pattern[str] | None
+    reach: int
+    validator: Any
+    context: re.Pattern[str] | None
+    window: int
+    negative_before: re.Pattern[str] | None
+    negative_after: re.Pattern[str] | None
+    context_label: tuple[re.Pattern[str], str] | None
+    trim: str
+    post: tuple[Any, ...]
+    group_labels: Mapping[str, str]
+    source: str
+    score: float
+    label: str
+    on_lower: bool
+
+
+def _plan(rule: PatternRule) -> _Plan:
+    return _Plan(
+        rule,
+        rule.regex,
+        "phi" in rule.regex.groupindex,
+        rule.lead,
+        rule.before,
+        rule.then,
+        rule.before_reach,
+        rule.validator,
+        rule.context,
+        rule.window,
+        rule.negative_before,
+        rule.negative_after,
+        rule.context_label,
+        rule.trim,
+        rule.post,
+        rule.group_labels,
+        _source(rule.name),
+        rule.score,
+        rule.label,
+        rule.on_lower,
+    )
+
+
+def _group_spans(
+    group_labels: Mapping[str, str],
+    matches: tuple[re.Match[str] | None, ...],
+    src: str,
+    score: float,
+    out: list[Span],
+) -> None:
+    """The spans of a rule's labelled groups (``group_labels``) in the anchor or its left
+    extension."""
+    for group, group_label in group_labels.items():
+        for match in matches:
+            if match is not None and group in match.re.groupindex:
+                gs, ge = match.span(group)
+                if ge > gs >= 0:
+                    out.append(Span(gs, ge, group_label, src, score))
 
 
 @lru_cache(maxsize=1024)

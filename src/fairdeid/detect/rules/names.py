@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from fairdeid.detect.rules.compiler import literal_alternation
 from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 from fairdeid.detect.rules.layout import LayoutCues, at_line_start, email_display_names
-from fairdeid.detect.rules.propagation import NameSource, Propagator, fold
+from fairdeid.detect.rules.propagation import NameParts, NameSource, Propagator, fold
 from fairdeid.document import Span
 from fairdeid.taxonomy import coarse
 
@@ -224,6 +224,7 @@ class NameFinder:
             if glued
             else None
         )
+        self._glued_words = tuple(glued)
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
         self.particle_runs = _particle_runs(self.particles, several=True)
         self.leading_particles = _particle_runs(self.particles, several=False)
@@ -247,6 +248,9 @@ class NameFinder:
         # surnames first ("Murphy", "Parkinson" in a prescriber column)
         self.field_common = self.common - frozenset(fold(w) for w in eponyms)
         self.disabled = disabled
+        # each strongly evidenced name's parts for propagation, kept between documents (the
+        # same names recur note after note); ``_stop`` and ``common`` never change
+        self._name_parts: dict[str, NameParts] = {}
         titles = sorted(names_cfg.get("titles", ()), key=len, reverse=True)
         self.doctor_titles = frozenset(t.lower() for t in names_cfg.get("doctor_titles", ()))
         title_alt = literal_alternation({*titles, *(t.upper() for t in titles)})
@@ -467,8 +471,8 @@ class NameFinder:
         """The end of a name whose last word has a form word glued to it, as signatures of
         converted PDFs have ("Dr. Ignacio Sarra DominguezCorreo electrónico:"): the name
         ends where the breaker starts, if a lower-case letter comes before it."""
-        if self._glued is None:
-            return end
+        if self._glued is None or not text.endswith(self._glued_words, start, end):
+            return end  # the name ends with no breaker: nothing is glued (one C call)
         last = max(text.rfind(" ", start, end), text.rfind("\t", start, end)) + 1
         m = self._glued.fullmatch(text, max(last, start), end)
         return m.start("glued") if m is not None else end
@@ -1145,7 +1149,10 @@ class NameFinder:
         if not sources:
             return []
         propagator = Propagator(
-            sources, is_stop=lambda tok: self._stop(tok, soft=True), common=self.common
+            sources,
+            is_stop=lambda tok: self._stop(tok, soft=True),
+            common=self.common,
+            memo=self._name_parts,
         )
         covered = [(s.start, s.end) for s in spans]
         return [
@@ -1165,7 +1172,10 @@ class NameFinder:
         strong = sorted((c for c in found if c.score >= 0.8), key=lambda c: (-c.score, c.start))
         sources = [NameSource(text[c.start : c.end], c.label) for c in strong]
         propagator = Propagator(
-            sources, is_stop=lambda tok: self._stop(tok, soft=True), common=self.common
+            sources,
+            is_stop=lambda tok: self._stop(tok, soft=True),
+            common=self.common,
+            memo=self._name_parts,
         )
         if not propagator:
             return []

@@ -112,6 +112,44 @@ class NameSource:
     label: str
 
 
+#: what a name text adds to a ``Propagator``, whatever its label: tokens matched as spelled,
+#: (folded key, lower-case occurrences count) of the longer ones, the full name's folded keys
+#: and whether its lower-case form counts (see ``name_parts``)
+NameParts = tuple[
+    tuple[str, ...], tuple[tuple[str, bool], ...], tuple[tuple[str, ...], bool] | None
+]
+#: name texts a finder remembers the parts of (``Propagator``'s ``memo``)
+_MEMO_NAMES = 4096
+
+
+def name_parts(text: str, is_stop: Callable[[str], bool], common: frozenset[str]) -> NameParts:
+    """The tokens of one strongly evidenced name as ``Propagator`` indexes them.
+
+    Why apart from the label: the same names (the patient's, the clinicians') are found in
+    note after note, and their tokens are cut, guarded and folded the same way each time; a
+    finder keeps these parts by name text and replays them."""
+    tokens = TOKEN.findall(text)
+    exact: list[str] = []
+    singles: list[tuple[str, bool]] = []
+    for tok in tokens:
+        if len(tok) < 2 or is_stop(tok) or (tok.isupper() and len(tok) <= 3):
+            continue
+        key = fold(tok)
+        if len(key) < MIN_FOLDED:
+            if tok.islower() and key in common:
+                continue  # "del", "di", "von" of "María del Carmen": words everywhere else
+            exact.append(tok)
+        else:
+            singles.append((key, key not in common))
+    full: tuple[tuple[str, ...], bool] | None = None
+    parts = text.split()
+    if 2 <= len(parts) <= _MAX_FULL and parts == tokens and all(len(p) >= 2 for p in parts):
+        keys = tuple(fold(p) for p in parts)
+        if not all(len(k) < MIN_FOLDED for k in keys):  # "Ng Li": short tokens one by one
+            full = (keys, not any(k in common for k in keys))
+    return tuple(exact), tuple(singles), full
+
+
 class Propagator:
     """The names of one document, ready to be looked for in its text."""
 
@@ -121,14 +159,24 @@ class Propagator:
         *,
         is_stop: Callable[[str], bool],
         common: frozenset[str],
+        memo: dict[str, NameParts] | None = None,
     ) -> None:
         """``is_stop`` is the finder's guard for single tokens; ``common`` holds folded
-        common lowercase words (a lowercase occurrence of those is not a name)."""
+        common lowercase words (a lowercase occurrence of those is not a name). ``memo`` keeps
+        each name text's parts between documents; it must only ever see the same ``is_stop``
+        and ``common``."""
         self.singles: dict[str, _Single] = {}
         self.exact: dict[str, str] = {}
         self.fulls: dict[str, list[_FullName]] = {}
         for name in dict.fromkeys(names):  # the same name is often found by several rules
-            self._add(name, is_stop, common)
+            parts = memo.get(name.text) if memo is not None else None
+            if parts is None:
+                parts = name_parts(name.text, is_stop, common)
+                if memo is not None:
+                    if len(memo) >= _MEMO_NAMES:
+                        memo.clear()
+                    memo[name.text] = parts
+            self._add(parts, name.label)
         for options in self.fulls.values():
             options.sort(key=lambda f: len(f.keys), reverse=True)
         # every folded form a run can have to be worth a closer look (possessives included):
@@ -139,29 +187,18 @@ class Propagator:
     def __bool__(self) -> bool:
         return bool(self.singles or self.exact or self.fulls)
 
-    def _add(
-        self, name: NameSource, is_stop: Callable[[str], bool], common: frozenset[str]
-    ) -> None:
-        tokens = TOKEN.findall(name.text)
-        for tok in tokens:
-            if len(tok) < 2 or is_stop(tok) or (tok.isupper() and len(tok) <= 3):
-                continue
-            key = fold(tok)
-            if len(key) < MIN_FOLDED:
-                if tok.islower() and key in common:
-                    continue  # "del", "di", "von" of "María del Carmen": words everywhere else
-                self.exact.setdefault(tok, name.label)
-            elif key not in self.singles:
-                self.singles[key] = _Single(name.label, key not in common)
-        parts = name.text.split()
-        if 2 <= len(parts) <= _MAX_FULL and parts == tokens and all(len(p) >= 2 for p in parts):
-            keys = tuple(fold(p) for p in parts)
-            if all(len(k) < MIN_FOLDED for k in keys):
-                return  # "Ng Li": short tokens are matched as spelled, one by one
-            lower_ok = not any(k in common for k in keys)
+    def _add(self, parts: NameParts, label: str) -> None:
+        exact, singles, full = parts
+        for tok in exact:
+            self.exact.setdefault(tok, label)
+        for key, lower_ok in singles:
+            if key not in self.singles:
+                self.singles[key] = _Single(label, lower_ok)
+        if full is not None:
+            keys, lower_ok = full
             options = self.fulls.setdefault(keys[0], [])
             if all(f.keys != keys for f in options):
-                options.append(_FullName(keys, name.label, lower_ok))
+                options.append(_FullName(keys, label, lower_ok))
 
     def scan(self, text: str) -> Iterator[Occurrence]:
         """Every whole-word occurrence of a full name or a name token, left to right."""
