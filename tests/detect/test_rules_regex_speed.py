@@ -207,3 +207,12 @@ def test_recompiled_patterns_match_as_python_compiles_them(pattern: str, texts: 
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
             (m.span(), m.groups()) for m in plain.finditer(text)
         ], pattern
+
+
+def test_an_unchecked_python_keeps_every_regex_as_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fairdeid.detect.rules.regex_speed as regex_speed
+
+    regex = re.compile(r"\d{5}(?:Street|St|Summit)")
+    assert regex_speed.faster_regex(regex) is not regex
+    monkeypatch.setattr(regex_speed, "CHECKED_PYTHONS", frozenset({(2, 7)}))
+    assert regex_speed.faster_regex(regex) is regex
