@@ -1,0 +1,122 @@
+"""Spanish pack fixes of the es-med5 round, each a class of error read on MEDDOCAN train (never
+dev): a signature's street written right after the institution's name, with no kind word and
+no comma between; the CRF's one span over both cut at the rules' boundaries; years written with
+"año"; places named with their kind word. The sentences are written for the tests, in the
+shapes the corpus uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairdeid.document import Document, Span
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+from fairdeid.resolve import ResolveConfig, Resolver
+from fairdeid.taxonomy import coarse
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+
+
+def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
+    return {(text[s.start : s.end], coarse(s.label)) for s in pipeline.detect(text).spans}
+
+
+@pytest.mark.parametrize(
+    ("text", "institution", "street"),
+    [
+        ("Servicio de Radiología Hospital Comarcal Monte Alto Riego de Agua s/n (15009) Ferrol.",
+         "Hospital Comarcal Monte Alto", "Riego de Agua s/n"),
+        ("Unidad del Dolor. Hospital de Segovia Lirios Altos, s/n 40002 Segovia",
+         "Hospital de Segovia", "Lirios Altos, s/n"),
+        ("Dr. Iñaki Ugarte Servicio de Nefrología Complejo Hospitalario de Soria Tejera, 12, "
+         "42005 Soria", "Complejo Hospitalario de Soria", "Tejera, 12"),
+        # after a qualifier the first word may already be the street's
+        ("Urología Hospital General Universitario Reyes Católicos, s/n 03203 Elche",
+         "Hospital General Universitario", "Reyes Católicos, s/n"),
+        # without a qualifier the first word is the institution's
+        ("Hospital CALDE Mirasierra, 5 - 36211 Vigo", "Hospital CALDE", "Mirasierra, 5"),
+        # a foundation or clinic too, with a town after the postcode
+        ("Dra. Elena Martí Fundación Oftalmológica Levante Pintor Sorolla 8 46002 Valencia",
+         "Fundación Oftalmológica Levante", "Pintor Sorolla 8"),
+    ],
+)
+def test_street_right_after_an_institution(
+    rules: Pipeline, text: str, institution: str, street: str
+) -> None:
+    found = _found(rules, text)
+    assert (street, "LOCATION") in found, found
+    assert (institution, "LOCATION") in found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no postcode after the number: a count, a room, not a signature's street
+        "Ingresó en el Hospital Comarcal Monte Alto Riego 2 veces el último año.",
+        "Trasladado al Hospital Santa Lucía Box 3 de urgencias.",
+        # a word after "de", an article or a saint's title belongs to the name
+        "Hospital de León 24071 León",
+    ],
+)
+def test_no_street_without_a_signature_shape(rules: Pipeline, text: str) -> None:
+    spans = rules.detect(text).spans
+    assert not [s for s in spans if s.source == "rules:location.es_street_after_institution"]
+
+
+def test_the_crf_span_over_institution_and_street_is_cut() -> None:
+    """The model's one LOCATION span over both ("Hospital X Street, 5") is cut where the
+    institution rule ends and the street rule starts; every letter stays covered."""
+    text = "Hospital Comarcal Monte Alto Riego de Agua s/n (15009) Ferrol."
+    cfg = load_pack("es").config["resolve"]
+    resolver = Resolver(ResolveConfig.from_mapping(
+        {"boundaries": cfg["boundaries"], "name_titles": "keep"}))
+    pipe = Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+    proposals = list(pipe.propose([Document("t", text)])[0].spans)
+    joined = "Hospital Comarcal Monte Alto Riego de Agua s/n"
+    proposals.append(Span(0, len(joined), "LOCATION", "crf:m", 0.95))
+    out = {text[s.start : s.end] for s in resolver.resolve(Document("t", text), proposals)}
+    assert {"Hospital Comarcal Monte Alto", "Riego de Agua s/n"} <= out, out
+    # without the rules' boundaries the union stays one span
+    plain = Resolver(ResolveConfig(boundaries=["crf"], name_titles="keep"))
+    assert joined in {text[s.start : s.end] for s in plain.resolve(Document("t", text), proposals)}
+
+
+def test_the_pack_cuts_at_anchored_rules_too() -> None:
+    boundaries = load_pack("es").config["resolve"]["boundaries"]
+    assert boundaries[0] == "crf"
+    assert {"rules:location.es_institution", "rules:location.es_street",
+            "rules:name.title"} <= set(boundaries)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Colecistectomía en el año 1994, sin incidencias.", "año 1994"),
+        ("Desde el año de 2011 sigue controles.", "año de 2011"),
+    ],
+)
+def test_year_keeps_its_word(rules: Pipeline, text: str, value: str) -> None:
+    assert (value, "DATE") in _found(rules, text)
+
+
+def test_a_duration_in_years_is_no_date(rules: Pipeline) -> None:
+    assert not [s for s in rules.detect("Fumador de un paquete al día durante un año 20 "
+                                        "cigarrillos.").spans if coarse(s.label) == "DATE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Paciente natural de la República Dominicana, residente en Murcia.",
+         "República Dominicana"),
+        ("Nacida en la República de Chile.", "República de Chile"),
+        ("Trasladada desde Ciudad de Panamá hace dos años.", "Ciudad de Panamá"),
+        ("Vive en las Islas Baleares con su hija.", "Islas Baleares"),
+        ("Veraneaba en la Isla de La Gomera.", "Isla de La Gomera"),
+    ],
+)
+def test_place_with_its_kind_word(rules: Pipeline, text: str, place: str) -> None:
+    assert (place, "LOCATION") in _found(rules, text)
