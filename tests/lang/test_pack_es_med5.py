@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from fairdeid.detect.rules.names import NameFinder
 from fairdeid.document import Document, Span
+from fairdeid.errors import ConfigError
 from fairdeid.lang.packs import load_pack
 from fairdeid.pipeline import Pipeline
 from fairdeid.resolve import ResolveConfig, Resolver
@@ -120,3 +122,46 @@ def test_a_duration_in_years_is_no_date(rules: Pipeline) -> None:
 )
 def test_place_with_its_kind_word(rules: Pipeline, text: str, place: str) -> None:
     assert (place, "LOCATION") in _found(rules, text)
+
+
+# -- long names: two given names, two surnames and their particles ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Paciente: José Luis Fernández de Córdoba y Salazar, de 45 años.",
+         "José Luis Fernández de Córdoba y Salazar"),
+        ("Nombre: Ana Isabel Ruiz de Alda y Gómez.", "Ana Isabel Ruiz de Alda y Gómez"),
+    ],
+)
+def test_long_name_with_particles_is_one_span(rules: Pipeline, text: str, name: str) -> None:
+    assert (name, "NAME") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Firmado: Dr. Juan Ramón Delgado Pérez Jefe de Servicio de Oncología.",
+         "Juan Ramón Delgado Pérez"),
+        ("Dra. Lucía Serna Higuita Grupo de Investigación en Nefrología.",
+         "Lucía Serna Higuita"),
+    ],
+)
+def test_a_staff_role_ends_a_name(rules: Pipeline, text: str, name: str) -> None:
+    assert (name, "NAME") in _found(rules, text)
+
+
+def test_a_name_never_ends_on_a_particle() -> None:
+    """With the packaged limit of four tokens, the name stops before a dangling "de"."""
+    pack = Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+    finder = pack.detectors["rules"].names  # type: ignore[attr-defined]
+    text = "Paciente: Juan Carlos Fernández de Córdoba, de 45 años."
+    start, end, _, _ = finder.extend(text, text.index("Juan"), max_tokens=4, soft=False)
+    assert text[start:end] == "Juan Carlos Fernández"
+
+
+@pytest.mark.parametrize("bad", [1, 40, "6", True])
+def test_max_name_tokens_is_checked(bad: object) -> None:
+    with pytest.raises(ConfigError, match="max_name_tokens"):
+        NameFinder({"max_name_tokens": bad}, frozenset(), frozenset(), (), frozenset())  # type: ignore[dict-item]
