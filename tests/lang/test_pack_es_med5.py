@@ -165,3 +165,32 @@ def test_a_name_never_ends_on_a_particle() -> None:
 def test_max_name_tokens_is_checked(bad: object) -> None:
     with pytest.raises(ConfigError, match="max_name_tokens"):
         NameFinder({"max_name_tokens": bad}, frozenset(), frozenset(), (), frozenset())  # type: ignore[dict-item]
+
+
+# -- a postcode with its country letter after the house number --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "street", "postcode"),
+    [
+        ("Neurología Hospital Comarcal Av. Doctor Fleming, 12 E-25198 Lleida",
+         "Av. Doctor Fleming, 12", "E-25198"),
+        ("Unidad de Ictus. Ronda de Segovia, 40 E-28005 Madrid", "Ronda de Segovia, 40",
+         "E-28005"),
+    ],
+)
+def test_country_letter_of_a_postcode_is_no_door(
+    rules: Pipeline, text: str, street: str, postcode: str
+) -> None:
+    found = {text[s.start : s.end] for s in rules.detect(text).spans}
+    assert {street, postcode} <= found, found
+
+
+def test_a_door_with_a_dash_stays_in_the_street(rules: Pipeline) -> None:
+    text = "Domicilio: Urbanización Los Pinos 188 A-6, 03540 Alicante."
+    assert "Urbanización Los Pinos 188 A-6" in {text[s.start : s.end]
+                                                for s in rules.detect(text).spans}
+
+
+def test_a_town_after_its_postcode_cuts_the_model_span() -> None:
+    assert "rules:location.es_cp_city" in load_pack("es").config["resolve"]["boundaries"]
