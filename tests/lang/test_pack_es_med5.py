@@ -194,3 +194,61 @@ def test_a_door_with_a_dash_stays_in_the_street(rules: Pipeline) -> None:
 
 def test_a_town_after_its_postcode_cuts_the_model_span() -> None:
     assert "rules:location.es_cp_city" in load_pack("es").config["resolve"]["boundaries"]
+
+
+# -- es_blind1/es_blind2 classes (dev sets): relatives, signatures, planned dates --------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Se explica la evolución a su marido, Iñaki Zubizarreta, que está conforme.",
+         "Iñaki Zubizarreta"),
+        ("Pasa la noche acompañada por su nieta Uxue.", "Uxue"),
+        ("Hablamos con la mamá, Yuliana Restrepo, por teléfono.", "Yuliana Restrepo"),
+    ],
+)
+def test_a_relative_named_after_the_kinship_word(rules: Pipeline, text: str, name: str) -> None:
+    assert (name, "NAME") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a title after the kinship word stays out of the name
+        "Viene con su hijo, D. Tomás Aranda, que firma el consentimiento.",
+    ],
+)
+def test_a_relative_with_a_title_keeps_the_title_out(rules: Pipeline, text: str) -> None:
+    names = {v for v, label in _found(rules, text) if label == "NAME"}
+    assert names == {"Tomás Aranda"}, names
+
+
+def test_kinship_word_without_a_name_is_no_name(rules: Pipeline) -> None:
+    text = "Antecedentes familiares: su madre, DM tipo 2; su padre, HTA. Su hermano En paro."
+    assert not [s for s in rules.detect(text).spans
+                if s.source == "rules:name.es_relative"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Fdo. R. Etxeberria", "R. Etxeberria"),
+        ("Sin incidencias en el recuento (firmado L. Garmendia).", "L. Garmendia"),
+    ],
+)
+def test_initial_and_surname_after_a_signature_word(
+    rules: Pipeline, text: str, name: str
+) -> None:
+    assert (name, "NAME") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Herida limpia; alta prevista 14/12 si no hay fiebre.", "14/12"),
+        ("Apósito seco, última cura 9/12 con plata.", "9/12"),
+    ],
+)
+def test_day_and_month_of_a_planned_event(rules: Pipeline, text: str, value: str) -> None:
+    assert (value, "DATE") in _found(rules, text)
