@@ -252,3 +252,30 @@ def test_initial_and_surname_after_a_signature_word(
 )
 def test_day_and_month_of_a_planned_event(rules: Pipeline, text: str, value: str) -> None:
     assert (value, "DATE") in _found(rules, text)
+
+
+# -- countries by their short Spanish names; a month with a two-digit year --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Estudiante de intercambio en el Reino Unido desde hace un año.", "Reino Unido"),
+        ("Reside en Estados Unidos con su familia.", "Estados Unidos"),
+        ("Lente intraocular (Alcon Laboratories, EE. UU.) sin incidencias.", "EE. UU."),
+        ("Procede de Rumanía; trabaja en Inglaterra.", "Rumanía"),
+    ],
+)
+def test_country_by_its_short_name(rules: Pipeline, text: str, country: str) -> None:
+    assert (country, "LOCATION") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("El PSA se normalizó en Marzo 07 y repuntó en octubre 08.", "Marzo 07"),
+        ("El PSA se normalizó en Marzo 07 y repuntó en octubre 08.", "octubre 08"),
+    ],
+)
+def test_month_with_a_two_digit_year(rules: Pipeline, text: str, value: str) -> None:
+    assert (value, "DATE") in _found(rules, text)
