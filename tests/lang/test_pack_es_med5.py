@@ -279,3 +279,33 @@ def test_country_by_its_short_name(rules: Pipeline, text: str, country: str) -> 
 )
 def test_month_with_a_two_digit_year(rules: Pipeline, text: str, value: str) -> None:
     assert (value, "DATE") in _found(rules, text)
+
+
+# -- regional shapes: Basque hospitals, Galician dates, numbered centres, Mexican states -------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Traslado a Gurutzeta Unibertsitate Ospitalea para cateterismo.",
+         "Gurutzeta Unibertsitate Ospitalea", "LOCATION"),
+        ("Próxima revisión: 4-out-2026 en consultas externas.", "4-out-2026", "DATE"),
+        ("Nacida o 9 de setembro de 1950 en Ribeira.", "9 de setembro de 1950", "DATE"),
+        ("Seguimiento en el Cesfam N° 12 de su comuna.", "Cesfam N° 12", "LOCATION"),
+        ("Originaria de Santiago Tlaxiaco, Oax., vive con su hija.", "Oax.", "LOCATION"),
+    ],
+)
+def test_regional_shapes(rules: Pipeline, text: str, value: str, label: str) -> None:
+    assert (value, label) in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Se mantiene out of range el INR; dec. de decúbito.",
+        "Ver. protocolo; Col. Roma Norte, Ciudad de México.",
+    ],
+)
+def test_regional_shapes_need_their_context(rules: Pipeline, text: str) -> None:
+    sources = {s.source for s in rules.detect(text).spans}
+    assert not sources & {"rules:date.es_galician", "rules:location.es_mx_state_abbrev"}
