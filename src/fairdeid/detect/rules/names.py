@@ -380,9 +380,10 @@ class NameFinder:
         m = _FIRST_TOKEN.match(text, pos)
         n = 0
         limit = self.max_tokens if max_tokens is None else max_tokens
-        before_particle = -1  # the name's end before a trailing particle the limit left
+        before_particle = -1  # the name's end before its last token, when that is a particle
         while m is not None and n < limit:
             init, word = m.groups()
+            particle = False
             if init:
                 tok, tok_start = init, m.start(1)
             else:
@@ -410,6 +411,7 @@ class NameFinder:
                 if glued and low.startswith(glued) and glued_particle(tok, glued):
                     pass  # "François d'Alembert": a name word behind its particle
                 elif low in particles and words:
+                    particle = True
                     nxt = _TOKEN.match(text, m_end)
                     if (
                         nxt is None
@@ -444,7 +446,7 @@ class NameFinder:
                 initial = True
             if start < 0:
                 start = tok_start
-            before_particle = end if word and words and tok.lower() in particles else -1
+            before_particle = end if particle else -1
             end = m_end
             n += 1
             if tok.endswith(("'s", "’s")):
@@ -456,8 +458,8 @@ class NameFinder:
         if start < 0:
             return -1, -1, 0, False
         if before_particle > start:
-            # the limit stopped the name right after "de"/"y": no name ends on a particle
-            # ("Juan Carlos Fernández de [Córdoba]")
+            # the limit (or an acronym) stopped the name right after "de"/"y"/"du": no name
+            # ends on a particle ("Juan Carlos Fernández de [Córdoba]", "Martin du CHU")
             end = before_particle
         end = self._unglue(text, start, end)
         # "Smith's office": keep the possessive out of the name
