@@ -93,3 +93,33 @@ def test_boundaries_config_is_checked() -> None:
     pipe = Pipeline.from_config({"pipeline": {"detectors": ["rules"]},
                                  "resolve": {"boundaries": ["rules"]}})
     assert pipe.resolver.config.boundaries == ["rules"]
+
+
+# -- a boundary entry naming some of a detector's rules by their source prefix ----------------
+
+#: the model joins institution and street itself; a street rule anchored on the house number
+#: ends where the corpus does
+JOINED = _at("Hospital Doctor Peset Avda. Gaspar Aguilar, 90", "LOCATION", "crf:m", 0.9)
+INSTITUTION = _at("Hospital Doctor Peset", "HOSPITAL", "rules:location.inst", 0.85)
+ANCHORED_STREET = _at("Avda. Gaspar Aguilar, 90", "STREET", "rules:location.street_num", 0.9)
+
+
+def test_a_source_prefix_cuts_with_those_rules_only() -> None:
+    spans = [JOINED, INSTITUTION, ANCHORED_STREET]
+    named = frozenset({"crf", "rules:location.inst", "rules:location.street"})
+    by_prefix = merge_overlaps(spans, text=TEXT, boundaries=named)
+    assert _texts(by_prefix) == ["Hospital Doctor Peset", "Avda. Gaspar Aguilar, 90"]
+    assert _alnum_covered(by_prefix) == _alnum_covered(spans)
+    # the model alone, or one end only from a named rule, leaves the union whole
+    for names in ({"crf"}, {"crf", "rules:location.street"}, {"crf", "rules:location.zip"}):
+        assert len(merge_overlaps(spans, text=TEXT, boundaries=frozenset(names))) == 1
+
+
+def test_a_source_prefix_in_boundaries_is_checked() -> None:
+    pipe = Pipeline.from_config({"pipeline": {"detectors": ["rules"]},
+                                 "resolve": {"boundaries": ["rules:location.es_street"]}})
+    assert pipe.resolver.config.boundaries == ["rules:location.es_street"]
+    for bad in ("crff:location", "rules:"):
+        with pytest.raises(ConfigError, match="boundaries"):
+            Pipeline.from_config({"pipeline": {"detectors": ["rules"]},
+                                  "resolve": {"boundaries": [bad]}})

@@ -22,7 +22,8 @@ The overlap rule is privacy-first and deterministic:
    With ``[resolve] boundaries = ["crf"]``, a group is first cut where one of those detectors
    ends one entity and starts the next with only punctuation or spaces between ("Hospital
    Doctor Peset" and "Avda. Gaspar Aguilar, 90" inside a rule's one long span): each piece
-   becomes a span, and only the separator characters between them stay in the text.
+   becomes a span, and only the separator characters between them stay in the text. An entry
+   may also name a source prefix ("rules:location.es_street"): those rules' spans cut too.
 3. The group's (or piece's) label is the label of its *winner*: the longest member, then the
    highest score, then the label that comes first in the taxonomy order, then the smallest
    ``source`` string.
@@ -169,6 +170,19 @@ def _glued(gap: str) -> bool:
 _MAX_ENTITY_GAP = 3
 
 
+def is_boundary_source(span: Span, boundaries: frozenset[str]) -> bool:
+    """Whether ``span`` comes from a ``boundaries`` entry: a detector name (``"crf"``) or a
+    source prefix naming some of a detector's rules (``"rules:location.es_street"``).
+
+    Why rules by prefix: a word-level model can join two entities itself ("Hospital X. Doctor
+    Y, 46"), while a few anchored rules (a street before its postcode, a name after a title)
+    end exactly where the corpus does; the rule detector as a whole is too greedy to cut by.
+    """
+    if span.detector in boundaries:
+        return True
+    return any(":" in entry and span.source.startswith(entry) for entry in boundaries)
+
+
 def entity_cuts(text: str, group: Sequence[Span], boundaries: frozenset[str]) -> list[int]:
     """Offsets ``[end1, start2, end2, start3, ...]`` where a ``boundaries`` detector's spans in
     ``group`` end one entity and start another, separated by 1-3 characters that are neither
@@ -180,8 +194,9 @@ def entity_cuts(text: str, group: Sequence[Span], boundaries: frozenset[str]) ->
     stops. Cutting there removes the same letters and digits; only the separators between the
     two stay, and each entity keeps its own label.
     """
-    ends = sorted({s.end for s in group if s.detector in boundaries})
-    starts = {s.start for s in group if s.detector in boundaries}
+    members = [s for s in group if is_boundary_source(s, boundaries)]
+    ends = sorted({s.end for s in members})
+    starts = {s.start for s in members}
     last = max(s.end for s in group)
     cuts: list[int] = []
     for end in ends:
@@ -277,7 +292,8 @@ class ResolveConfig:
     #: Labels to drop entirely (on top of the preset).
     ignore_labels: Sequence[str] = ()
     #: Detectors whose entity boundaries cut a union of overlapping spans (``merge_overlaps``):
-    #: a model trained on the target's conventions, beside greedier rules.
+    #: a model trained on the target's conventions, beside greedier rules; or source prefixes
+    #: naming a few anchored rules (``"rules:location.es_street"``).
     boundaries: Sequence[str] = ()
     #: ``"include"``: a personal title right before a name ("Dr.", "Mrs.", "Herr", "Sra.") goes
     #: inside the name span, since it tells profession and gender and corpora such as ASQ-PHI

@@ -39,14 +39,17 @@ def _plain_extend(
     soft: bool,
     kinds: Mapping[int, int] | None = None,
 ) -> tuple[int, int, int, bool]:
-    """``NameFinder.extend`` as it was written before this pass (the reference)."""
+    """``NameFinder.extend`` as it was written before this pass (the reference), with the
+    es-med5 rule that no name ends on a particle."""
     start = end = -1
     words = 0
     initial = False
     first_upper: bool | None = None
     m = names._FIRST_TOKEN.match(text, pos)
     n = 0
+    before_particle = -1  # es-med5: no name ends on a particle
     while m is not None and n < max_tokens:
+        particle = False
         tok = m.group("init") or m.group("word")
         tok_start = m.start("init") if m.group("init") else m.start("word")
         if len(tok.rstrip(".")) == 1 and text[m.end() : m.end() + 1] in ("/", "\\"):
@@ -62,12 +65,13 @@ def _plain_extend(
             if run_end > 0 and finder._particle_surname(text, run_end, words, kinds):
                 if start < 0:
                     start = tok_start
-                end = run_end
+                end, before_particle = run_end, -1
                 m = names._TOKEN.match(text, run_end)
                 continue
             if names.glued_particle(tok, finder.glued_particles):
                 pass
             elif tok.lower() in finder.particles and words:
+                particle = True
                 nxt = names._TOKEN.match(text, m.end())
                 if (
                     nxt is None
@@ -96,6 +100,7 @@ def _plain_extend(
             initial = True
         if start < 0:
             start = tok_start
+        before_particle = end if particle else -1
         end = m.end()
         n += 1
         if tok.endswith(("'s", "’s")):
@@ -105,6 +110,8 @@ def _plain_extend(
             m = names._COMMA_TOKEN.match(text, end)
     if start < 0:
         return -1, -1, 0, False
+    if before_particle > start:
+        end = before_particle
     end = finder._unglue(text, start, end)
     if text[end - 2 : end] in ("'s", "’s"):
         end -= 2

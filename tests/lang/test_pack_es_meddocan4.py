@@ -104,7 +104,7 @@ def test_serial_number_with_a_colon_is_still_found(rules: Pipeline) -> None:
     ("text", "spans"),
     [
         ("con latanoprost (Xalatan®, Pfizer, Nueva York, EE.UU.) cada noche",
-         {("Pfizer", "ORGANIZATION"), ("Nueva York", "LOCATION"), ("EE.UU.", "LOCATION")}),
+         {("Pfizer", "ORGANIZATION"), ("Nueva York", "LOCATION"), ("EE.UU.", "COUNTRY")}),
         ("con dorzolamida (Trusopt®, Merck Sharp & Dohme) y timolol",
          {("Merck Sharp & Dohme", "ORGANIZATION")}),
         ("se administró (Urbason®, Sanofi-España) por vía oral",

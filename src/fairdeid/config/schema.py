@@ -189,13 +189,15 @@ def validate_config(config: Mapping[str, Any], *, mode: str | None = None) -> No
 
 def validate_thresholds(table: Mapping[str, Any], detector_names: Iterable[str]) -> None:
     """``[resolve] thresholds`` keys and ``boundaries`` are detector names (a span's
-    ``source`` prefix)."""
+    ``source`` prefix); a ``boundaries`` entry may also be a longer source prefix
+    (``"rules:location.es_street"``) whose detector is known."""
     names = set(detector_names)
     for name in table.get("thresholds", {}) or {}:
         if name not in names:
             raise _fail_unknown("resolve", "detector in thresholds", name, names)
     for name in table.get("boundaries", []) or []:
-        if name not in names:
+        # "rules:location.es_street": some of a detector's rules, by their source prefix
+        if name.split(":", 1)[0] not in names or name.endswith(":"):
             raise _fail_unknown("resolve", "detector in boundaries", name, names)
 
 

@@ -26,6 +26,7 @@ from fairdeid.detect.rules.dictionary import NAME_KINDS, Hit, Kind
 from fairdeid.detect.rules.layout import LayoutCues, at_line_start, email_display_names
 from fairdeid.detect.rules.propagation import NameParts, NameSource, Propagator, fold
 from fairdeid.document import Span
+from fairdeid.errors import ConfigError
 from fairdeid.taxonomy import coarse
 
 
@@ -194,6 +195,14 @@ def is_capitalised(token: str) -> bool:
     return first.isupper() or (first.isalpha() and not first.islower() and len(token) > 1)
 
 
+def _token_limit(value: object) -> int:
+    """``[names] max_name_tokens``, checked: a whole number from 2 to 12."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 2 <= value <= 12:
+        raise ConfigError(f"[names] max_name_tokens must be a whole number from 2 to 12, "
+                          f"not {value!r}")
+    return value
+
+
 class NameFinder:
     """Find person names in one document. Built once per detector from config data."""
 
@@ -226,6 +235,9 @@ class NameFinder:
         )
         self._glued_words = tuple(glued)
         self.particles = frozenset(p.lower() for p in names_cfg.get("particles", ()))
+        # tokens one name may hold, particles counted ("de", "y"); a pack whose names run longer
+        # (Spanish: two given names, two surnames and their particles) raises it
+        self.max_tokens = _token_limit(names_cfg.get("max_name_tokens", 4))
         self.particle_runs = _particle_runs(self.particles, several=True)
         self.leading_particles = _particle_runs(self.particles, several=False)
         self.glued_particles = _glued_particles(self.particles)
@@ -351,7 +363,7 @@ class NameFinder:
         text: str,
         pos: int,
         *,
-        max_tokens: int = 4,
+        max_tokens: int | None = None,
         soft: bool,
         kinds: Mapping[int, int] | None = None,
     ) -> tuple[int, int, int, bool]:
@@ -371,8 +383,11 @@ class NameFinder:
         clinical, stopwords = self.clinical, self.stopwords
         m = _FIRST_TOKEN.match(text, pos)
         n = 0
-        while m is not None and n < max_tokens:
+        limit = self.max_tokens if max_tokens is None else max_tokens
+        before_particle = -1  # the name's end before its last token, when that is a particle
+        while m is not None and n < limit:
             init, word = m.groups()
+            particle = False
             if init:
                 tok, tok_start = init, m.start(1)
             else:
@@ -394,12 +409,13 @@ class NameFinder:
                     # particles join the name before the capitalised surname that follows them
                     if start < 0:
                         start = tok_start
-                    end = run_end
+                    end, before_particle = run_end, -1
                     m = _TOKEN.match(text, run_end)
                     continue
                 if glued and low.startswith(glued) and glued_particle(tok, glued):
                     pass  # "François d'Alembert": a name word behind its particle
                 elif low in particles and words:
+                    particle = True
                     nxt = _TOKEN.match(text, m_end)
                     if (
                         nxt is None
@@ -434,6 +450,7 @@ class NameFinder:
                 initial = True
             if start < 0:
                 start = tok_start
+            before_particle = end if particle else -1
             end = m_end
             n += 1
             if tok.endswith(("'s", "’s")):
@@ -444,6 +461,10 @@ class NameFinder:
                 m = _COMMA_TOKEN.match(text, end)
         if start < 0:
             return -1, -1, 0, False
+        if before_particle > start:
+            # the limit (or an acronym) stopped the name right after "de"/"y"/"du": no name
+            # ends on a particle ("Juan Carlos Fernández de [Córdoba]", "Martin du CHU")
+            end = before_particle
         end = self._unglue(text, start, end)
         # "Smith's office": keep the possessive out of the name
         if text[end - 2 : end] in ("'s", "’s"):
