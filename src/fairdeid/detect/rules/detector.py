@@ -146,9 +146,12 @@ def _address_tail(region_words: Sequence[str]) -> re.Pattern[str]:
     """The "City, Region Postcode" tail; ``region_words`` join capitalised region words
     ("Provence-Alpes-Côte d'Azur", "Trinidad and Tobago"), tried in their listed order."""
     joins = "".join(f"|{re.escape(w)}" for w in region_words)
+    # a city word ends before a full stop that ends the sentence ("Lives Wale Street, Bo-Kaap.
+    # Works as ..."): a dot stays inside a word only before a letter or after St/Mt/Ft
+    city_word = r"(?:(?:St|Ste|Mt|Ft)\.|[A-Z\u00C0-\u00DD](?:[\w'’-]|\.(?=\w))*)"
     return re.compile(
-        r",?[ \t]{1,2}(?P<city>[A-Z\u00C0-\u00DD][\w'’.-]*"
-        r"(?:[ \t-][A-Z\u00C0-\u00DD][\w'’.-]*){0,2})"
+        rf",?[ \t]{{1,2}}(?P<city>{city_word}"
+        rf"(?:[ \t-]{city_word}){{0,2}})"
         r"(?:,[ \t]{1,2}(?P<region>[A-Z\u00C0-\u00DD][\w'’.-]*"
         rf"(?:[ \t-](?:[A-Z\u00C0-\u00DD][\w'’.-]*{joins})){{0,4}}))?"
         r"(?:,?[ \t]{1,2}(?P<post>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d"
