@@ -110,3 +110,13 @@ def test_a_broken_note_stops_the_run_named_by_file(sets: tuple[Path, Path],
     with pytest.raises(SystemExit, match="de_bad.markup") as stop:
         _script().read_markup([bad])
     assert "Lukas" not in str(stop.value)
+
+
+def test_numbered_wards_marked_by_a_writer_are_not_trained_on() -> None:
+    from fairdeid.document import Document, Span
+
+    script = _script()
+    text = "Station 2 Ost, Station Lindenhof"
+    doc = Document("t", text, spans=(Span(0, 13, "DEPARTMENT"), Span(15, 32, "DEPARTMENT")))
+    assert [text[s.start:s.end] for s in script.packs_convention(doc).spans] == \
+        ["Station Lindenhof"]
