@@ -75,7 +75,7 @@ PHI_LISTS = ("first_names.txt", "surnames.txt", "ambiguous_names.txt", "cities.t
 WORD_LISTS = ("common_words.txt", "clinical_words.txt")
 #: words either side of a PHI span that vocabulary variation leaves alone (the cues)
 CUE_WINDOW = 3
-#: the CRF threshold the packs ship with (docs/language-packs.md, Models)
+#: the threshold a model card names without --threshold (each pack sets its own: pack.toml)
 SHIPPED_THRESHOLD = 0.8
 #: CRF thresholds tried when it runs beside the rules
 THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.9)

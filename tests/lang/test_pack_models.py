@@ -65,7 +65,7 @@ def _covers(spans: list[Span], text: str, part: str) -> set[str]:
 
 
 def test_some_pack_ships_a_model() -> None:
-    assert shipped(), "no crf-<code>-synth model under src/fairdeid/models"
+    assert shipped(), "no crf-<code>-{synth,mw} model under src/fairdeid/models"
 
 
 @pytest.mark.parametrize("model", shipped())
