@@ -1,11 +1,11 @@
 """Train one CRF per language pack on synthetic and hand-written notes, then score it held out.
 
 Why a CRF per pack: the packs' rules and dictionaries miss names and places that are in no list
-and written in no fixed shape; a CRF learns the context ("Patient: ..., geb.") from synthetic notes
-of the language, small (a few MB) and fast, offline. The dev sets
-(``benchmarks/data/lang/<code>.markup``) are the measurement only: nothing here trains or tunes on
-them. They score three pipelines per language -- the pack's rules alone, the CRF alone, rules +
-CRF at several CRF thresholds -- so the decision to ship a model rests on the numbers printed.
+and written in no fixed shape; a CRF learns the context ("Patient: ..., geb.") from notes of the
+language, small (a few MB) and fast, offline. Each run scores three pipelines per language on
+sets it did not train on (``--eval``; by default the dev set ``benchmarks/data/lang/<code>.markup``)
+-- the pack's rules alone, the CRF alone, rules + CRF at several CRF thresholds -- so the decision
+to ship a model rests on the numbers printed (docs/language-packs.md, "Models", has the protocol).
 
     python scripts/train_pack_crfs.py                          # every pack, defaults below
     python scripts/train_pack_crfs.py --langs de fr --notes 1000 --seeds 1 2
