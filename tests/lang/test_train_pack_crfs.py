@@ -120,3 +120,14 @@ def test_numbered_wards_marked_by_a_writer_are_not_trained_on() -> None:
     doc = Document("t", text, spans=(Span(0, 13, "DEPARTMENT"), Span(15, 32, "DEPARTMENT")))
     assert [text[s.start:s.end] for s in script.packs_convention(doc).spans] == \
         ["Station Lindenhof"]
+
+
+def test_a_run_trained_on_the_dev_set_without_eval_scores_nothing(tmp_path: Path) -> None:
+    """With no --eval the dev set is scored; a run that trained on it must not print its
+    (meaningless) scores as if they were held out."""
+    script = _script()
+    report = tmp_path / "report.json"
+    dev = ROOT / "benchmarks" / "data" / "lang" / "de.markup"
+    script.main(["--langs", "de", "--notes", "0", "--markup", str(dev), "--max-iterations", "2",
+                 "--work", str(tmp_path / "work"), "--json", str(report)])
+    assert json.loads(report.read_text("utf-8"))["de"]["dev"] == []
