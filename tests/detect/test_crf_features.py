@@ -87,7 +87,7 @@ def test_a_v2_model_records_its_features_and_loads_with_them(tmp_path: Path) -> 
         CRFDetector.load(out)
 
 
-@pytest.mark.parametrize("model", ["crf-de-synth", "crf-en-synth", "crf-meddocan-es"])
+@pytest.mark.parametrize("model", ["crf-en-synth", "crf-meddocan-es"])
 def test_shipped_models_without_a_feature_set_load_as_v1(model: str) -> None:
     pytest.importorskip("pycrfsuite")
     det = CRFDetector.load(f"builtin:{model}")

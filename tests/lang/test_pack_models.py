@@ -1,8 +1,10 @@
 """The CRFs shipped with the language packs: each loads offline, finds a name, a date and a
 city in a short note of its language, and its pack's pipeline builds with it.
 
-The models are found on disk (``models/crf-<code>-synth``) rather than listed here, so a model
-added later is tested without editing this file; a pack whose pack.toml names a CRF must ship it.
+The models are found on disk (``models/crf-<code>-synth``, synthetic notes only, and
+``models/crf-<code>-mw``, many writers' notes too) rather than listed here, so a model added later
+is tested without editing this file; a pack whose pack.toml names a CRF must ship it, and a pack
+model that no pack.toml names does not ship.
 """
 
 from __future__ import annotations
@@ -42,9 +44,14 @@ NOTES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+#: the kinds of pack model: synthetic notes only, many writers' notes too
+KINDS = ("synth", "mw")
+
+
 def shipped() -> list[str]:
-    """Languages with a ``crf-<code>-synth`` model directory."""
-    return sorted(code for code in NOTES if (MODELS / f"crf-{code}-synth").is_dir())
+    """Model directories ``crf-<code>-<kind>`` of the packs' languages."""
+    return sorted(f"crf-{code}-{kind}" for code in NOTES for kind in KINDS
+                  if (MODELS / f"crf-{code}-{kind}").is_dir())
 
 
 def _covers(spans: list[Span], text: str, part: str) -> set[str]:
@@ -58,22 +65,22 @@ def _covers(spans: list[Span], text: str, part: str) -> set[str]:
 
 
 def test_some_pack_ships_a_model() -> None:
-    assert shipped(), "no crf-<code>-synth model under src/fairdeid/models"
+    assert shipped(), "no crf-<code>-{synth,mw} model under src/fairdeid/models"
 
 
-@pytest.mark.parametrize("code", shipped())
-def test_model_finds_name_date_city(code: str) -> None:
-    text, name, date, city = NOTES[code]
-    detector = CRFDetector.load(MODELS / f"crf-{code}-synth")
+@pytest.mark.parametrize("model", shipped())
+def test_model_finds_name_date_city(model: str) -> None:
+    text, name, date, city = NOTES[model.split("-")[1]]
+    detector = CRFDetector.load(MODELS / model)
     spans = detector.detect(Document("t", text))
     assert _covers(spans, text, name) & {"NAME", "PATIENT"}
     assert "DATE" in _covers(spans, text, date)
     assert _covers(spans, text, city) & {"LOCATION", "CITY"}
 
 
-@pytest.mark.parametrize("code", shipped())
-def test_model_is_small_and_documented(code: str) -> None:
-    folder = MODELS / f"crf-{code}-synth"
+@pytest.mark.parametrize("model", shipped())
+def test_model_is_small_and_documented(model: str) -> None:
+    folder = MODELS / model
     size = sum(f.stat().st_size for f in folder.iterdir())
     assert size <= 30 * 2**20
     assert (folder / "MODEL_CARD.md").is_file()
@@ -94,6 +101,14 @@ def test_pack_pipeline_builds_with_its_model(code: str) -> None:
     text, name, _, _ = NOTES[code]
     result = pipeline.deidentify(Document("t", text))
     assert name not in result.text
+
+
+@pytest.mark.parametrize("model", shipped())
+def test_every_pack_model_is_named_by_its_pack(model: str) -> None:
+    """A model no pack runs or offers is dead weight in the wheel: each one is its pack's
+    ``[detectors.crf]`` model (run by default or opted into with ``-d rules,crf``)."""
+    code = model.split("-")[1]
+    assert load_pack(code).config["detectors"]["crf"]["model"] == f"builtin:{model}"
 
 
 def _train_script() -> Any:

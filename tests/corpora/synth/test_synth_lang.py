@@ -124,3 +124,15 @@ def test_postcode_and_city_of_an_address_are_one_place(notes: tuple[str, list[Do
                 doc.id, postcode)
             checked += 1
     assert checked > 5
+
+
+def test_numbered_wards_are_written_but_not_gold() -> None:
+    """The packs keep numbered wards ("Station 4 Nord", docs/security.md): the German gold must
+    not mark them DEPARTMENT, or a model trained on it learns the opposite convention. Named
+    departments stay gold, and the text is what the seed always wrote."""
+    docs = list(generate_lang_notes("de", 200, seed=3, with_text=True))
+    texts = "".join(d.text for d in docs)
+    assert "Station 4 Nord" in texts or "Intensivstation 3B" in texts
+    gold = {d.span_text(s) for d in docs for s in d.spans if s.label == "DEPARTMENT"}
+    assert gold, "named departments are still gold"
+    assert not {g for g in gold if any(c.isdigit() for c in g)}

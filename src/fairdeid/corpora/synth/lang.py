@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 SYNTH_LANGUAGES: tuple[str, ...] = ("de", "fr", "nl", "it", "es")
 
 _SLOT = re.compile(r"\{([A-Z_]+)(?::([^{}]*))?\}")
+#: a ward or unit named by a number or code ("Station 4 Nord", "Intensivstation 3B"): not PHI
+_NUMBERED_WARD = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -255,7 +257,7 @@ class LangNoteWriter:
             "AGE": lambda a: self.phi(str(self.age), "AGE"),
             "HOSPITAL": lambda a: self.phi(patient.hospital, "HOSPITAL"),
             "HOSPITAL_OTHER": lambda a: self.phi(self.fresh("HOSPITAL"), "HOSPITAL"),
-            "DEPARTMENT": lambda a: self.phi(self.word("departments"), "DEPARTMENT"),
+            "DEPARTMENT": lambda a: self.department(),
             "ROOM": lambda a: self.phi(self.room(), "ROOM"),
             "STREET": lambda a: self.phi(patient.street, "STREET"),
             "ZIP": lambda a: self.phi(patient.zip, "ZIP"),
@@ -311,6 +313,20 @@ class LangNoteWriter:
 
     def word(self, name: str) -> str:
         return self.rng.choice(self.data.vocab[name])
+
+    def department(self) -> None:
+        """A department from the language's list; a numbered ward ("Station 4 Nord",
+        "Intensivstation 3B") is written as plain text, not PHI.
+
+        Why: the packs keep numbered wards (docs/security.md, "Numbered wards are kept"), so
+        gold that marks them teaches a model the opposite convention. The ward is added without
+        the typo pass, as a PHI piece was, so every seed writes the same text as before.
+        """
+        text = self.word("departments")
+        if _NUMBERED_WARD.search(text):
+            self.builder.add(text)
+        else:
+            self.phi(text, "DEPARTMENT")
 
     def fresh(self, label: str) -> str:
         return fresh_value(label, self.data.locale, self.rng)

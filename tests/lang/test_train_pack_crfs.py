@@ -1,0 +1,133 @@
+"""scripts/train_pack_crfs.py with hand-written notes: --markup, --markup-weight, --eval.
+
+A tiny run (3 invented German notes, a handful of iterations, no synthetic notes) checks that the
+notes reach the model, that the held-out set is what gets scored, and that a set is never both
+trained on and scored on, nor a blind set kept for the last measurement trained on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+NOTES = """Invented notes for a test; no real person.
+
+### de-t-01 lang=de type=brief
+Sehr geehrte Frau Kollegin, wir berichten über Herrn [[PATIENT:Lukas Brandstätter]], geb. am
+[[DATE:14.03.1957]], wohnhaft in [[CITY:Regensburg]].
+
+### de-t-02 lang=de type=brief
+Patientin: [[PATIENT:Greta Hohenfeld]], geb. [[DATE:02.11.1948]], aus [[CITY:Passau]].
+Befund: unauffällig.
+
+### de-t-03 lang=de type=befund
+Untersuchung von Herrn [[PATIENT:Jonas Wiesmeier]] am [[DATE:05.06.2023]] in [[CITY:Landshut]].
+"""
+
+HELD_OUT = """Invented held-out note.
+
+### de-h-01 lang=de type=brief
+Wir berichten über Frau [[PATIENT:Anna Leitner]], geb. [[DATE:21.07.1961]], aus [[CITY:Straubing]].
+"""
+
+
+def _script() -> Any:
+    path = ROOT / "scripts" / "train_pack_crfs.py"
+    spec = importlib.util.spec_from_file_location("train_pack_crfs_options", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture()
+def sets(tmp_path: Path) -> tuple[Path, Path]:
+    train = tmp_path / "de_writer1.markup"
+    held = tmp_path / "de_writer2.markup"
+    train.write_text(NOTES, "utf-8")
+    held.write_text(HELD_OUT, "utf-8")
+    return train, held
+
+
+def test_tiny_run_trains_on_markup_and_scores_the_held_out_set(
+        sets: tuple[Path, Path], tmp_path: Path) -> None:
+    train, held = sets
+    script = _script()
+    report = tmp_path / "report.json"
+    rc = script.main(["--langs", "de", "--notes", "0", "--markup", str(train),
+                      "--markup-weight", "3", "--eval", str(held), "--thresholds", "0.5",
+                      "--max-iterations", "5", "--work", str(tmp_path / "work"),
+                      "--json", str(report)])
+    assert rc == 0
+    model = tmp_path / "work" / "crf-de-mw"
+    meta = json.loads((model / "fairdeid_model.json").read_text("utf-8"))
+    assert meta["training"]["documents"] == {"synthetic": 0, "markup": 3}
+    assert meta["training"]["markup_sets"] == [train.name]
+    assert meta["training"]["markup_weight"] == 3
+    # 3 notes repeated 3 times: the words of 9 notes
+    words = json.loads((model / "train_log.jsonl").read_text("utf-8").splitlines()[-1])
+    one_pass = sum(len(script.words_of(n.text)) for n in script.read_markup([train]))
+    assert words["train_words"] == 3 * one_pass
+    scores = json.loads(report.read_text("utf-8"))["de"]
+    assert scores["eval_sets"] == [held.name]
+    assert [r["pipeline"] for r in scores["dev"]] == ["rules", "crf", "rules+crf@0.5"]
+    assert {r["notes"] for r in scores["dev"]} == {1}
+
+
+def test_markup_files_go_to_the_language_they_are_named_after(sets: tuple[Path, Path]) -> None:
+    script = _script()
+    train, held = sets
+    fr = train.with_name("fr_writer1.markup")
+    assert script.files_of("de", [train, fr, held]) == [train, held]
+    assert script.files_of("fr", [train, fr, held]) == [fr]
+
+
+def test_a_set_is_never_trained_on_and_scored_on(sets: tuple[Path, Path]) -> None:
+    train, held = sets
+    with pytest.raises(SystemExit, match="trained on and scored on: de_writer1.markup"):
+        _script().main(["--langs", "de", "--notes", "0", "--markup", str(train), str(held),
+                        "--eval", str(train)])
+
+
+def test_the_last_blind_set_is_never_trained_on(sets: tuple[Path, Path]) -> None:
+    train, _ = sets
+    blind = train.with_name("de_blind3.markup")
+    blind.write_text(HELD_OUT, "utf-8")
+    with pytest.raises(SystemExit, match="never trained on .*de_blind3.markup"):
+        _script().main(["--langs", "de", "--notes", "0", "--markup", str(blind)])
+
+
+def test_a_broken_note_stops_the_run_named_by_file(sets: tuple[Path, Path],
+                                                  tmp_path: Path) -> None:
+    bad = tmp_path / "de_bad.markup"
+    bad.write_text("### de-x lang=de\nHerr [[PATIENT:Lukas\n", "utf-8")
+    with pytest.raises(SystemExit, match="de_bad.markup") as stop:
+        _script().read_markup([bad])
+    assert "Lukas" not in str(stop.value)
+
+
+def test_numbered_wards_marked_by_a_writer_are_not_trained_on() -> None:
+    from fairdeid.document import Document, Span
+
+    script = _script()
+    text = "Station 2 Ost, Station Lindenhof"
+    doc = Document("t", text, spans=(Span(0, 13, "DEPARTMENT"), Span(15, 32, "DEPARTMENT")))
+    assert [text[s.start:s.end] for s in script.packs_convention(doc).spans] == \
+        ["Station Lindenhof"]
+
+
+def test_a_run_trained_on_the_dev_set_without_eval_scores_nothing(tmp_path: Path) -> None:
+    """With no --eval the dev set is scored; a run that trained on it must not print its
+    (meaningless) scores as if they were held out."""
+    script = _script()
+    report = tmp_path / "report.json"
+    dev = ROOT / "benchmarks" / "data" / "lang" / "de.markup"
+    script.main(["--langs", "de", "--notes", "0", "--markup", str(dev), "--max-iterations", "2",
+                 "--work", str(tmp_path / "work"), "--json", str(report)])
+    assert json.loads(report.read_text("utf-8"))["de"]["dev"] == []
