@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="builtin:minilm-mc-deid")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
-    parser.add_argument("--only", help="glob of set names, e.g. '*_blind*'", default="*")  # fnmatch on the file stem
+    parser.add_argument("--only", default="*", help="fnmatch glob of set names: '*_blind*'")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     out: dict[str, Any] = {"model": args.model, "languages": {}}
