@@ -5,7 +5,8 @@ The overlap rule is privacy-first and deterministic:
 0. Cut every proposal at blank lines (dropping whitespace-only pieces): a paragraph break is
    never inside one identifier, whatever a detector (a word-level model, an LLM, a greedy
    pattern) proposed, and a span that ran over one would hide the next paragraph's words.
-1. Drop spans under their detector's score threshold. Where the preset keeps some fine labels of
+1. Drop spans under their detector's score threshold, and spans whose label their detector
+   is not trusted with (``[resolve] detector_labels``). Where the preset keeps some fine labels of
    a category but not the category itself (``limited_data_set`` keeps CITY/STATE/ZIP but not
    LOCATION), refine each coarse span with the fine spans overlapping it: the covered parts take
    the fine labels, the uncovered words stay coarse (and so are removed: privacy first), and
@@ -284,6 +285,11 @@ class ResolveConfig:
     min_score: float = 0.0
     #: Per-detector thresholds, e.g. ``{"transformer": 0.6}``; they override ``min_score``.
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    #: Per-detector label allow-lists, e.g. ``{"transformer": ["NAME", "LOCATION"]}``: that
+    #: detector's other spans are dropped with the thresholds (a fine label passes when it or
+    #: its group is listed). For a model trusted on some labels only: the English encoder on
+    #: German notes finds places well but reads capitalised nouns as names.
+    detector_labels: Mapping[str, Sequence[str]] = field(default_factory=dict)
     #: Exact strings (case-insensitive) that are never PHI in this deployment (a clinic's own
     #: department names that appear in every note, say).
     allow: Sequence[str] = ()
@@ -396,6 +402,8 @@ class Resolver:
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
         self._ignore = set(self.config.ignore_labels)
         self._boundaries = frozenset(self.config.boundaries)
+        self._detector_labels = {
+            name: frozenset(labels) for name, labels in self.config.detector_labels.items()}
         self._not_phi = packaged_not_phi_words()
         clock = self.config.clock_times or PRESET_DEFAULTS.get(self.preset.name, KEEP)
         #: trim clock times off DATE spans (``fairdeid.clock_times``)
@@ -431,6 +439,7 @@ class Resolver:
             piece
             for span in proposals
             if span.score >= self.config.thresholds.get(span.detector, self.config.min_score)
+            and self._label_allowed(span)
             for piece in (split_at_blank_lines(text, span) if cut else (span,))
         ]
         kept = [span for span in self._refined(text, scored) if not self._dropped(text, span)]
@@ -444,6 +453,11 @@ class Resolver:
         if not cut:
             return merged
         return [piece for span in merged for piece in split_at_blank_lines(text, span)]
+
+    def _label_allowed(self, span: Span) -> bool:
+        """Whether ``[resolve] detector_labels`` lets ``span``'s detector give its label."""
+        allowed = self._detector_labels.get(span.detector)
+        return allowed is None or span.label in allowed or coarse(span.label) in allowed
 
     def _refined(self, text: str, spans: list[Span]) -> list[Span]:
         """Coarse spans the preset cannot judge re-cut along overlapping fine spans (step 1)."""

@@ -29,8 +29,8 @@ SECTIONS = ("pipeline", "detectors", "resolve", "replace")
 PIPELINE_KEYS = ("detectors", "max_chunk_chars", "chunk_overlap_chars", "language")
 
 RESOLVE_KEYS = (
-    "preset", "min_score", "thresholds", "allow", "deny", "ignore_labels", "boundaries",
-    "name_titles", "clock_times")
+    "preset", "min_score", "thresholds", "detector_labels", "allow", "deny", "ignore_labels",
+    "boundaries", "name_titles", "clock_times")
 #: ``[resolve] name_titles``: "include" puts a title before a name inside its span (the
 #: default), "keep" leaves spans as the detectors found them (``fairdeid.detect.titles``)
 NAME_TITLE_MODES = ("include", "keep")
@@ -129,6 +129,12 @@ def validate_resolve(table: Mapping[str, Any]) -> None:
     for name, score in thresholds.items():
         if not _is_number(score):
             raise ConfigError(f"[resolve] thresholds.{name} must be a number")
+    detector_labels = table.get("detector_labels", {})
+    if not isinstance(detector_labels, Mapping):
+        raise ConfigError("[resolve] detector_labels must be a table: detector name = [labels]")
+    for name, labels in detector_labels.items():
+        for label in _string_list("resolve", f"detector_labels.{name}", labels):
+            check_label("resolve", f"detector_labels.{name}", label)
     deny = table.get("deny", {})
     if not isinstance(deny, Mapping):
         raise ConfigError("[resolve] deny must be a table: 'regular expression' = LABEL")
@@ -188,9 +194,9 @@ def validate_config(config: Mapping[str, Any], *, mode: str | None = None) -> No
 
 
 def validate_thresholds(table: Mapping[str, Any], detector_names: Iterable[str]) -> None:
-    """``[resolve] thresholds`` keys and ``boundaries`` are detector names (a span's
-    ``source`` prefix); a ``boundaries`` entry may also be a longer source prefix
-    (``"rules:location.es_street"``) whose detector is known."""
+    """``[resolve] thresholds`` and ``detector_labels`` keys and ``boundaries`` are detector
+    names (a span's ``source`` prefix); a ``boundaries`` entry may also be a longer source
+    prefix (``"rules:location.es_street"``) whose detector is known."""
     names = set(detector_names)
     for name in table.get("thresholds", {}) or {}:
         if name not in names:
@@ -199,6 +205,9 @@ def validate_thresholds(table: Mapping[str, Any], detector_names: Iterable[str])
         # "rules:location.es_street": some of a detector's rules, by their source prefix
         if name.split(":", 1)[0] not in names or name.endswith(":"):
             raise _fail_unknown("resolve", "detector in boundaries", name, names)
+    for name in table.get("detector_labels", {}) or {}:
+        if name not in names:
+            raise _fail_unknown("resolve", "detector in detector_labels", name, names)
 
 
 def _is_number(value: object) -> bool:
