@@ -144,3 +144,15 @@ def test_ordinary_words_leave_out_the_packs_names_and_places() -> None:
     words = set(script.ordinary_words("de"))
     assert "leber" in words or "befund" in words
     assert not {"berlin", "müller", "koch"} & words
+
+
+@pytest.mark.parametrize("old", ["crf-de-synth", "crf-fr-synth", "crf-nl-synth"])
+def test_a_replaced_builtin_name_still_loads_its_successor(
+    old: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from fairdeid.detect.transformer import REPLACED_BUILTINS, resolve_model_path
+
+    with caplog.at_level("WARNING"):
+        path = resolve_model_path(f"builtin:{old}")
+    assert path.name == REPLACED_BUILTINS[old] and path.is_dir()
+    assert "replaced" in caplog.text

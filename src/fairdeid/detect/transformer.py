@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,8 @@ from fairdeid.detect.base import BaseDetector
 from fairdeid.detect.tokens import Word, case_class, spans_from_tags, words_of
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 #: File in a model directory that describes it to fairdeid (labels, windowing, casing).
 META_FILE = "fairdeid_model.json"
@@ -55,11 +58,24 @@ TORCH_BATCH_SIZE = 16
 Runner = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
+#: Built-in models that were replaced: a config written for the old name keeps working, with a
+#: warning, on the model that took its place (the packs' CRFs trained on many writers' notes).
+REPLACED_BUILTINS: dict[str, str] = {
+    "crf-de-synth": "crf-de-mw",
+    "crf-fr-synth": "crf-fr-mw",
+    "crf-nl-synth": "crf-nl-mw",
+}
+
+
 def resolve_model_path(model: str | os.PathLike[str]) -> Path:
     """A local model directory; ``builtin:NAME`` means ``fairdeid/models/NAME`` in the package."""
     text = str(model)
     if text.startswith("builtin:"):
         name = text.split(":", 1)[1]
+        if name in REPLACED_BUILTINS:
+            log.warning("built-in model %r was replaced by %r; using it (update the config)",
+                        name, REPLACED_BUILTINS[name])
+            name = REPLACED_BUILTINS[name]
         path = Path(str(resources.files("fairdeid").joinpath("models", name)))
         if not path.is_dir():
             raise ConfigError(f"no built-in model {name!r} in this installation")
