@@ -102,6 +102,16 @@ def model_name(lang: str, suffix: str = "synth") -> str:
     return f"crf-{lang}-{suffix}"
 
 
+def set_name(path: Path) -> str:
+    """A markup set's path under ``benchmarks/data/lang`` (``train/de_w1.markup``), so that the
+    card's command names the writers' training notes where they live."""
+    lang_dir = (ROOT / "benchmarks" / "data" / "lang").resolve()
+    try:
+        return path.resolve().relative_to(lang_dir).as_posix()
+    except ValueError:
+        return path.name
+
+
 def markup_language(path: Path) -> str:
     """``de.markup`` and ``de_heldout2.markup`` hold German notes (the name up to ``_``)."""
     return path.stem.split("_", 1)[0]
@@ -346,7 +356,7 @@ def train(lang: str, args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
                         "documents": sources, "dropped_labels": sorted(args.drop),
                         "vary": args.vary, "c1": args.c1, "c2": args.c2,
                         "max_iterations": args.max_iterations, "features": args.features,
-                        "markup_sets": [p.name for p in markup],
+                        "markup_sets": [set_name(p) for p in markup],
                         "markup_weight": args.markup_weight if markup else 0}
     (out / "fairdeid_model.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     return out, {**summary, "documents": sources}
@@ -379,8 +389,9 @@ def _data_lines(lang: str, training: dict[str, Any]) -> str:
             f"- {docs.get('markup', 0)} hand-written notes, each repeated "
             f"{training.get('markup_weight')} times: {', '.join(training['markup_sets'])} "
             "(`benchmarks/data/lang/`). Invented notes, each set by a different writer (the "
-            "first dev set, held-out sets 2-5 and blind sets 1-2 of issue 12), annotated by "
-            "hand in the packs' convention; no real patient text. DEPARTMENT spans that name a "
+            "first dev set, held-out sets 2-5 and blind sets 1-2 of issue 12; "
+            "`train/<code>_w1..4`: four training-only writers), annotated by hand in the packs' "
+            "convention; no real patient text. DEPARTMENT spans that name a "
             "ward by a number or code (\"Station 2 Ost\") are dropped from them: the packs keep "
             "numbered wards.")
     if "meddocan_train" in docs:

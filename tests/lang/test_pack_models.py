@@ -144,3 +144,18 @@ def test_ordinary_words_leave_out_the_packs_names_and_places() -> None:
     words = set(script.ordinary_words("de"))
     assert "leber" in words or "befund" in words
     assert not {"berlin", "müller", "koch"} & words
+
+
+def test_card_command_names_the_writers_training_notes_where_they_live() -> None:
+    """The writers' training notes live in ``benchmarks/data/lang/train/``; a card whose command
+    read ``benchmarks/data/lang/de_w1.markup`` would not rerun."""
+    script = _train_script()
+    lang_dir = MODELS.parents[2] / "benchmarks" / "data" / "lang"
+    sets = [script.set_name(lang_dir / "de.markup"),
+            script.set_name(lang_dir / "train" / "de_w1.markup")]
+    assert sets == ["de.markup", "train/de_w1.markup"]
+    command = script._command("de", {"notes_per_seed": 1000, "seeds": [1], "vary": 0.3,
+                                     "markup_sets": sets, "markup_weight": 5}, 0.5)
+    for name in sets:
+        assert (MODELS.parents[2] / "benchmarks" / "data" / "lang" / name).is_file()
+        assert f"benchmarks/data/lang/{name}" in command
