@@ -287,10 +287,14 @@ def _devsets() -> Any:
     return module
 
 
-def pack_config(lang: str, model: Path | None, threshold: float | None) -> dict[str, Any]:
-    """The pack's config with its detectors set to rules, crf or both (``model`` absolute)."""
+def pack_config(lang: str, model: Path | None, threshold: float | None,
+                leave_out: Sequence[str] = ()) -> dict[str, Any]:
+    """The pack's config with its detectors set to rules, crf or both (``model`` absolute);
+    ``leave_out`` drops other detectors (the encoder), so a table made before a pack ran them
+    can be compared like for like."""
     config = json.loads(json.dumps(load_pack(lang).config))  # deep copy of plain TOML data
-    detectors = [d for d in config["pipeline"]["detectors"] if d != "crf"]
+    detectors = [d for d in config["pipeline"]["detectors"]
+                 if d != "crf" and d not in leave_out]
     if model is not None:
         config.setdefault("detectors", {})["crf"] = {"model": str(model)}
         detectors = [*detectors, "crf"]
@@ -304,7 +308,7 @@ def pack_config(lang: str, model: Path | None, threshold: float | None) -> dict[
 
 
 def evaluate(lang: str, model: Path | None, thresholds: Iterable[float],
-             held_out: Sequence[Path] = ()) -> list[dict[str, Any]]:
+             held_out: Sequence[Path] = (), leave_out: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Scores of the pack alone, the CRF alone and rules + CRF at each threshold, on the notes
     of ``held_out`` together (default: the language's dev set)."""
     from fairdeid.evaluate import predict
@@ -312,13 +316,13 @@ def evaluate(lang: str, model: Path | None, thresholds: Iterable[float],
     devsets = _devsets()
     notes = read_markup(held_out or [devsets.DEV_DIR / f"{lang}.markup"])
     runs: list[tuple[str, Pipeline]] = [
-        ("rules", Pipeline.from_config(pack_config(lang, None, None), mode="tag"))]
+        ("rules", Pipeline.from_config(pack_config(lang, None, None, leave_out), mode="tag"))]
     if model is not None:
-        runs.append(("crf", Pipeline.from_config(pack_config(lang, model, None),
+        runs.append(("crf", Pipeline.from_config(pack_config(lang, model, None, leave_out),
                                                  detectors=["crf"], mode="tag")))
         for t in thresholds:
             runs.append((f"rules+crf@{t:g}",
-                         Pipeline.from_config(pack_config(lang, model, t), mode="tag")))
+                         Pipeline.from_config(pack_config(lang, model, t, leave_out), mode="tag")))
     rows = []
     for name, pipeline in runs:
         pred, _ = predict(pipeline, notes)
@@ -511,6 +515,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the threshold the model card says the pack uses")
     parser.add_argument("--suffix", help="model name crf-<code>-<suffix> (default: 'mw' with "
                         "--markup, else 'synth')")
+    parser.add_argument("--leave-out", nargs="*", default=[], metavar="DETECTOR",
+                        help="pack detectors left out when scoring (transformer: compare with "
+                             "a table made before the pack ran its encoder)")
     parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.05)
     parser.add_argument("--max-iterations", type=int, default=150)
@@ -548,13 +555,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             model, summary = train(lang, args)
         held_out = files_of(lang, args.eval)
         rows = [] if trains_on_default_dev(lang, args.markup, held_out) else \
-            evaluate(lang, model, args.thresholds, held_out)
+            evaluate(lang, model, args.thresholds, held_out, args.leave_out)
         for row in rows:
             print(f"{lang:<5}{row['pipeline']:<16}{_fmt(row['char_recall']):>8}"
                   f"{_fmt(row['char_precision']):>8}{_fmt(row['token_recall']):>8}"
                   f"{_fmt(row['token_precision']):>8}", flush=True)
         report[lang] = {"train": summary, "dev": rows,
                         "eval_sets": [p.name for p in held_out],
+                        "left_out": list(args.leave_out),
                         "seconds": round(time.perf_counter() - t0, 1),
                         "cpu_seconds": round(time.process_time() - c0, 1)}
         if args.install:

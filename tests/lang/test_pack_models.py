@@ -159,3 +159,14 @@ def test_card_command_names_the_writers_training_notes_where_they_live() -> None
     for name in sets:
         assert (MODELS.parents[2] / "benchmarks" / "data" / "lang" / name).is_file()
         assert f"benchmarks/data/lang/{name}" in command
+
+
+def test_scoring_can_leave_the_encoder_out_for_a_like_for_like_table() -> None:
+    """fr runs its encoder now; the crf-many table was made without it, so a held-out row that
+    is compared with it must be scored without it too."""
+    script = _train_script()
+    assert "transformer" in script.pack_config("fr", None, None)["pipeline"]["detectors"]
+    config = script.pack_config("fr", Path("/m"), 0.7, ["transformer"])
+    assert "transformer" not in config["pipeline"]["detectors"]
+    assert "crf" in config["pipeline"]["detectors"]
+    assert config["resolve"]["thresholds"]["crf"] == 0.7
