@@ -490,7 +490,17 @@ def card_scores(args: argparse.Namespace, lang: str,
                 "note": ""}
     earlier = json.loads(args.card_scores.read_text("utf-8"))[lang]
     return {"sets": earlier.get("eval_sets", []), "rows": earlier["dev"],
-            "note": PROTOCOL}
+            "note": PROTOCOL + left_out_note(earlier.get("left_out", []))}
+
+
+def left_out_note(left_out: Sequence[str]) -> str:
+    """Says which of the pack's detectors the scores ran without, so that a card's `rules` row
+    is not read as the whole pack."""
+    if not left_out:
+        return ""
+    return (f" Scored without the pack's {', '.join(left_out)} detector (`--leave-out`), like "
+            "for like with the tables made before the pack ran it; the pack runs it beside "
+            "these.")
 
 
 def build_parser() -> argparse.ArgumentParser:

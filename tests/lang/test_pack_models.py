@@ -170,3 +170,9 @@ def test_scoring_can_leave_the_encoder_out_for_a_like_for_like_table() -> None:
     assert "transformer" not in config["pipeline"]["detectors"]
     assert "crf" in config["pipeline"]["detectors"]
     assert config["resolve"]["thresholds"]["crf"] == 0.7
+
+
+def test_card_says_which_detectors_its_scores_ran_without() -> None:
+    script = _train_script()
+    assert script.left_out_note([]) == ""
+    assert "transformer detector" in script.left_out_note(["transformer"])
