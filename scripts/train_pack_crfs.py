@@ -102,6 +102,16 @@ def model_name(lang: str, suffix: str = "synth") -> str:
     return f"crf-{lang}-{suffix}"
 
 
+def set_name(path: Path) -> str:
+    """A markup set's path under ``benchmarks/data/lang`` (``train/de_w1.markup``), so that the
+    card's command names the writers' training notes where they live."""
+    lang_dir = (ROOT / "benchmarks" / "data" / "lang").resolve()
+    try:
+        return path.resolve().relative_to(lang_dir).as_posix()
+    except ValueError:
+        return path.name
+
+
 def markup_language(path: Path) -> str:
     """``de.markup`` and ``de_heldout2.markup`` hold German notes (the name up to ``_``)."""
     return path.stem.split("_", 1)[0]
@@ -277,10 +287,14 @@ def _devsets() -> Any:
     return module
 
 
-def pack_config(lang: str, model: Path | None, threshold: float | None) -> dict[str, Any]:
-    """The pack's config with its detectors set to rules, crf or both (``model`` absolute)."""
+def pack_config(lang: str, model: Path | None, threshold: float | None,
+                leave_out: Sequence[str] = ()) -> dict[str, Any]:
+    """The pack's config with its detectors set to rules, crf or both (``model`` absolute);
+    ``leave_out`` drops other detectors (the encoder), so a table made before a pack ran them
+    can be compared like for like."""
     config = json.loads(json.dumps(load_pack(lang).config))  # deep copy of plain TOML data
-    detectors = [d for d in config["pipeline"]["detectors"] if d != "crf"]
+    detectors = [d for d in config["pipeline"]["detectors"]
+                 if d != "crf" and d not in leave_out]
     if model is not None:
         config.setdefault("detectors", {})["crf"] = {"model": str(model)}
         detectors = [*detectors, "crf"]
@@ -294,7 +308,7 @@ def pack_config(lang: str, model: Path | None, threshold: float | None) -> dict[
 
 
 def evaluate(lang: str, model: Path | None, thresholds: Iterable[float],
-             held_out: Sequence[Path] = ()) -> list[dict[str, Any]]:
+             held_out: Sequence[Path] = (), leave_out: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Scores of the pack alone, the CRF alone and rules + CRF at each threshold, on the notes
     of ``held_out`` together (default: the language's dev set)."""
     from fairdeid.evaluate import predict
@@ -302,13 +316,13 @@ def evaluate(lang: str, model: Path | None, thresholds: Iterable[float],
     devsets = _devsets()
     notes = read_markup(held_out or [devsets.DEV_DIR / f"{lang}.markup"])
     runs: list[tuple[str, Pipeline]] = [
-        ("rules", Pipeline.from_config(pack_config(lang, None, None), mode="tag"))]
+        ("rules", Pipeline.from_config(pack_config(lang, None, None, leave_out), mode="tag"))]
     if model is not None:
-        runs.append(("crf", Pipeline.from_config(pack_config(lang, model, None),
+        runs.append(("crf", Pipeline.from_config(pack_config(lang, model, None, leave_out),
                                                  detectors=["crf"], mode="tag")))
         for t in thresholds:
             runs.append((f"rules+crf@{t:g}",
-                         Pipeline.from_config(pack_config(lang, model, t), mode="tag")))
+                         Pipeline.from_config(pack_config(lang, model, t, leave_out), mode="tag")))
     rows = []
     for name, pipeline in runs:
         pred, _ = predict(pipeline, notes)
@@ -346,7 +360,7 @@ def train(lang: str, args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
                         "documents": sources, "dropped_labels": sorted(args.drop),
                         "vary": args.vary, "c1": args.c1, "c2": args.c2,
                         "max_iterations": args.max_iterations, "features": args.features,
-                        "markup_sets": [p.name for p in markup],
+                        "markup_sets": [set_name(p) for p in markup],
                         "markup_weight": args.markup_weight if markup else 0}
     (out / "fairdeid_model.json").write_text(json.dumps(meta, indent=2) + "\n", "utf-8")
     return out, {**summary, "documents": sources}
@@ -379,8 +393,9 @@ def _data_lines(lang: str, training: dict[str, Any]) -> str:
             f"- {docs.get('markup', 0)} hand-written notes, each repeated "
             f"{training.get('markup_weight')} times: {', '.join(training['markup_sets'])} "
             "(`benchmarks/data/lang/`). Invented notes, each set by a different writer (the "
-            "first dev set, held-out sets 2-5 and blind sets 1-2 of issue 12), annotated by "
-            "hand in the packs' convention; no real patient text. DEPARTMENT spans that name a "
+            "first dev set, held-out sets 2-5 and blind sets 1-2 of issue 12; "
+            "`train/<code>_w1..4`: four training-only writers), annotated by hand in the packs' "
+            "convention; no real patient text. DEPARTMENT spans that name a "
             "ward by a number or code (\"Station 2 Ost\") are dropped from them: the packs keep "
             "numbered wards.")
     if "meddocan_train" in docs:
@@ -475,7 +490,17 @@ def card_scores(args: argparse.Namespace, lang: str,
                 "note": ""}
     earlier = json.loads(args.card_scores.read_text("utf-8"))[lang]
     return {"sets": earlier.get("eval_sets", []), "rows": earlier["dev"],
-            "note": PROTOCOL}
+            "note": PROTOCOL + left_out_note(earlier.get("left_out", []))}
+
+
+def left_out_note(left_out: Sequence[str]) -> str:
+    """Says which of the pack's detectors the scores ran without, so that a card's `rules` row
+    is not read as the whole pack."""
+    if not left_out:
+        return ""
+    return (f" Scored without the pack's {', '.join(left_out)} detector (`--leave-out`), like "
+            "for like with the tables made before the pack ran it; the pack runs it beside "
+            "these.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -500,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the threshold the model card says the pack uses")
     parser.add_argument("--suffix", help="model name crf-<code>-<suffix> (default: 'mw' with "
                         "--markup, else 'synth')")
+    parser.add_argument("--leave-out", nargs="*", default=[], metavar="DETECTOR",
+                        help="pack detectors left out when scoring (transformer: compare with "
+                             "a table made before the pack ran its encoder)")
     parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.05)
     parser.add_argument("--max-iterations", type=int, default=150)
@@ -537,13 +565,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             model, summary = train(lang, args)
         held_out = files_of(lang, args.eval)
         rows = [] if trains_on_default_dev(lang, args.markup, held_out) else \
-            evaluate(lang, model, args.thresholds, held_out)
+            evaluate(lang, model, args.thresholds, held_out, args.leave_out)
         for row in rows:
             print(f"{lang:<5}{row['pipeline']:<16}{_fmt(row['char_recall']):>8}"
                   f"{_fmt(row['char_precision']):>8}{_fmt(row['token_recall']):>8}"
                   f"{_fmt(row['token_precision']):>8}", flush=True)
         report[lang] = {"train": summary, "dev": rows,
                         "eval_sets": [p.name for p in held_out],
+                        "left_out": list(args.leave_out),
                         "seconds": round(time.perf_counter() - t0, 1),
                         "cpu_seconds": round(time.process_time() - c0, 1)}
         if args.install:

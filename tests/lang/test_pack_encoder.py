@@ -41,7 +41,8 @@ def test_the_pack_with_the_encoder_finds_a_lower_case_name_the_rules_miss(
     assert "transformer" in pipeline.detectors
     assert ("NAME", name, "transformer") in _found(pipeline, text)
     rules = Pipeline.from_config(None, language=code, detectors=_without_encoder(code))
-    assert _found(rules, text) == []
+    # the rules miss it; the nl CRF, trained on more writers' lower-case notes, may find it too
+    assert all(detector == "crf" for _, _, detector in _found(rules, text))
 
 
 @pytest.mark.parametrize("code, text, name", LOWER_CASE_NAMES)

@@ -156,3 +156,34 @@ def test_a_replaced_builtin_name_still_loads_its_successor(
         path = resolve_model_path(f"builtin:{old}")
     assert path.name == REPLACED_BUILTINS[old] and path.is_dir()
     assert "replaced" in caplog.text
+
+def test_card_command_names_the_writers_training_notes_where_they_live() -> None:
+    """The writers' training notes live in ``benchmarks/data/lang/train/``; a card whose command
+    read ``benchmarks/data/lang/de_w1.markup`` would not rerun."""
+    script = _train_script()
+    lang_dir = MODELS.parents[2] / "benchmarks" / "data" / "lang"
+    sets = [script.set_name(lang_dir / "de.markup"),
+            script.set_name(lang_dir / "train" / "de_w1.markup")]
+    assert sets == ["de.markup", "train/de_w1.markup"]
+    command = script._command("de", {"notes_per_seed": 1000, "seeds": [1], "vary": 0.3,
+                                     "markup_sets": sets, "markup_weight": 5}, 0.5)
+    for name in sets:
+        assert (MODELS.parents[2] / "benchmarks" / "data" / "lang" / name).is_file()
+        assert f"benchmarks/data/lang/{name}" in command
+
+
+def test_scoring_can_leave_the_encoder_out_for_a_like_for_like_table() -> None:
+    """fr runs its encoder now; the crf-many table was made without it, so a held-out row that
+    is compared with it must be scored without it too."""
+    script = _train_script()
+    assert "transformer" in script.pack_config("fr", None, None)["pipeline"]["detectors"]
+    config = script.pack_config("fr", Path("/m"), 0.7, ["transformer"])
+    assert "transformer" not in config["pipeline"]["detectors"]
+    assert "crf" in config["pipeline"]["detectors"]
+    assert config["resolve"]["thresholds"]["crf"] == 0.7
+
+
+def test_card_says_which_detectors_its_scores_ran_without() -> None:
+    script = _train_script()
+    assert script.left_out_note([]) == ""
+    assert "transformer detector" in script.left_out_note(["transformer"])
