@@ -23,8 +23,9 @@ DEV_DIR = ROOT / "benchmarks" / "data" / "lang"
 #: Files that must exist; every other *.markup in the folder is checked too (glob below).
 EXPECTED = ("de", "fr", "nl")
 MIN_NOTES = 20
-#: a later held-out set (``<code>_heldout2.markup``: 12 notes, ``_heldout3``: 6) may be smaller
-MIN_HELDOUT_NOTES = 6
+#: a later held-out set (``<code>_heldout2.markup``: 12 notes, ``_heldout3``: 6; ``_blind3c``: 5
+#: notes in unusual formats) may be smaller
+MIN_HELDOUT_NOTES = 5
 FILES = sorted(DEV_DIR.glob("*.markup"))
 #: hand-written training notes for the learned models (never scored): as sound as the dev sets
 TRAIN_FILES = sorted((DEV_DIR / "train").glob("*.markup"))
