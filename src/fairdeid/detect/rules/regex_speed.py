@@ -63,6 +63,11 @@ def first_chars(pattern: str, flags: int = 0) -> list[tuple[Any, Any]] | None:
         parsed = sre_parse.parse(pattern, flags)
     except (re.error, RecursionError):
         return None
+    return _first_items(parsed, flags)
+
+
+def _first_items(parsed: Any, flags: int) -> list[tuple[Any, Any]] | None:
+    """``first_chars`` of a pattern ``re`` has already parsed (unfactored)."""
     if (parsed.state.flags | flags) & (re.IGNORECASE | re.LOCALE):
         return None
     items: list[tuple[Any, Any]] = []
@@ -134,6 +139,8 @@ def faster_regex(regex: re.Pattern[str]) -> re.Pattern[str]:
 def _recompiled(regex: re.Pattern[str]) -> re.Pattern[str]:
     parsed = sre_parse.parse(regex.pattern, regex.flags)
     flags = parsed.state.flags | regex.flags
+    # read before factoring, which rewrites ``parsed`` in place: one parse serves both
+    items = _first_items(parsed, regex.flags)
     factored = False
     if not flags & (re.IGNORECASE | re.LOCALE):
         factored = factor_branches(parsed)
@@ -142,16 +149,14 @@ def _recompiled(regex: re.Pattern[str]) -> re.Pattern[str]:
         return regex
     mask, low, high = code[2], code[3], code[4]
     hinted = False
-    if not mask & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET) and low > 0:
-        items = first_chars(regex.pattern, regex.flags)
-        if items is not None:
-            charset, cased = sre_compile._optimize_charset(items)
-            if not cased:
-                head = [sre.INFO, 0, mask | sre.SRE_INFO_CHARSET, low, high]
-                sre_compile._compile_charset(charset, flags, head)
-                head[1] = len(head) - 1
-                code = head + code[1 + code[1] :]
-                hinted = True
+    if not mask & (sre.SRE_INFO_PREFIX | sre.SRE_INFO_CHARSET) and low > 0 and items is not None:
+        charset, cased = sre_compile._optimize_charset(items)
+        if not cased:
+            head = [sre.INFO, 0, mask | sre.SRE_INFO_CHARSET, low, high]
+            sre_compile._compile_charset(charset, flags, head)
+            head[1] = len(head) - 1
+            code = head + code[1 + code[1] :]
+            hinted = True
     if not factored and not hinted:
         return regex
     groupindex = parsed.state.groupdict
