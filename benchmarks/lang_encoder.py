@@ -9,8 +9,9 @@ same proposals under several ways of keeping the encoder's spans:
 * ``+name@T``: only NAME spans (PATIENT/DOCTOR/USERNAME come out of the coarse model as NAME);
 * ``+nameloc@T``: NAME and LOCATION spans.
 
-Resolution is the pipeline's own (``Resolver.resolve``, the rule detector's name propagation
-after resolve, titles), so a name only the encoder found is propagated as in production.
+Resolution is the pipeline's own (``Pipeline.resolve_proposals``: resolve, the rule detector's
+name propagation after resolve, titles), so a name only the encoder found is propagated as in
+production.
 Output names sets, options and labels only, never note text.
 
     python benchmarks/lang_encoder.py --json build/enc-lang/minilm.json
@@ -69,22 +70,10 @@ def _propose(pipeline: Any, names: Sequence[str], notes: Sequence[Document]
 
 def _resolve(pipeline: Any, own: Sequence[str], notes: Sequence[Document],
              spans: Sequence[Sequence[Span]]) -> list[Document]:
-    """``Pipeline._detect_here`` on given proposals: resolve, propagate names, titles."""
-    from fairdeid.detect.titles import include_titles
-    from fairdeid.resolve import AfterResolve
-
-    after = [d for name, d in pipeline.detectors.items()
-             if name in own and isinstance(d, AfterResolve)]
-    out = []
-    for doc, proposed in zip(notes, spans, strict=True):
-        resolved = pipeline.resolver.resolve(doc, list(proposed))
-        extra = [s for step in after for s in step.after_resolve(doc, resolved)]
-        if extra:
-            resolved = pipeline.resolver.resolve(doc, [*proposed, *extra])
-        if pipeline.titles is not None:
-            resolved = include_titles(doc.text, resolved, pipeline.titles)
-        out.append(doc.with_spans(resolved))
-    return out
+    """The pipeline's own finish on given proposals (resolve, the pack detectors' name
+    propagation, titles): ``Pipeline.resolve_proposals``."""
+    return [doc.with_spans(pipeline.resolve_proposals(doc, proposed, own))
+            for doc, proposed in zip(notes, spans, strict=True)]
 
 
 def _keep(labels: frozenset[str] | None, threshold: float) -> Callable[[Span], bool]:

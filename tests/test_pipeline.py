@@ -86,3 +86,15 @@ def test_narrowing_to_a_detector_the_config_lacks_says_so() -> None:
     with pytest.raises(ConfigError, match=r"detector 'crf' is not configured in this pipeline "
                                           r"\(it runs rules, transformer"):
         Pipeline.from_config(None, detectors=["crf"])
+
+
+def test_resolve_proposals_finishes_proposals_as_detect_does() -> None:
+    # the rule detector's name propagation runs after resolve: "Okafor" alone is found only
+    # because "Dr. Adaeze Okafor" was, so the finish must include the after-resolve steps
+    pipe = Pipeline.from_config({"pipeline": {"detectors": ["rules"]}})
+    doc = Document("n1", "Seen by Dr. Adaeze Okafor on 03/04/2021. Okafor will call back.")
+    detected = pipe.detect(doc).spans
+    proposed = pipe.propose([doc])[0].spans
+    assert pipe.resolve_proposals(doc, proposed) == list(detected)
+    assert pipe.resolve_proposals(doc, proposed, ["rules"]) == list(detected)
+    assert sum(doc.text[s.start : s.end] == "Okafor" for s in detected) == 1

@@ -383,19 +383,44 @@ class Pipeline:
         self, docs: Sequence[Document], detectors: list[str] | None, disabled: list[str]
     ) -> list[Detection]:
         proposals = self._propose_here(docs, detectors, disabled)
+        after = self._after_resolve(detectors, disabled)
+        return [
+            Detection(doc.with_spans(self._finish(doc, p.spans, after)), p.errors)
+            for doc, p in zip(docs, proposals, strict=True)
+        ]
+
+    def resolve_proposals(
+        self,
+        doc: Document,
+        proposals: Sequence[Span],
+        detectors: Iterable[str] | None = None,
+        disabled: Iterable[str] | None = None,
+    ) -> list[Span]:
+        """The final spans of ``doc`` from given proposals, as ``detect`` makes them: resolve,
+        then the after-resolve steps of the active detectors (the rule detector's name
+        propagation over every detector's names, ``resolve.AfterResolve``), then titles.
+
+        Why public: a benchmark that tries several ways of mixing detectors' proposals
+        (``benchmarks/lang_encoder.py``) must finish them exactly as production does."""
+        return self._finish(doc, proposals, self._after_resolve(detectors, disabled))
+
+    def _after_resolve(
+        self, detectors: Iterable[str] | None, disabled: Iterable[str] | None
+    ) -> list[AfterResolve]:
         # detectors that add spans once every detector's proposals are resolved (the rule
         # detector's name propagation over the model's names, see ``resolve.AfterResolve``)
-        after = [d for d in self._active(detectors, disabled) if isinstance(d, AfterResolve)]
-        out = []
-        for doc, p in zip(docs, proposals, strict=True):
-            spans = self.resolver.resolve(doc, list(p.spans))
-            extra = [s for step in after for s in step.after_resolve(doc, spans)]
-            if extra:
-                spans = self.resolver.resolve(doc, [*p.spans, *extra])
-            if self.titles is not None:  # "Dr. Smith": see ``fairdeid.detect.titles``
-                spans = include_titles(doc.text, spans, self.titles)
-            out.append(Detection(doc.with_spans(spans), p.errors))
-        return out
+        return [d for d in self._active(detectors, disabled) if isinstance(d, AfterResolve)]
+
+    def _finish(
+        self, doc: Document, proposals: Sequence[Span], after: Sequence[AfterResolve]
+    ) -> list[Span]:
+        spans = self.resolver.resolve(doc, list(proposals))
+        extra = [s for step in after for s in step.after_resolve(doc, spans)]
+        if extra:
+            spans = self.resolver.resolve(doc, [*proposals, *extra])
+        if self.titles is not None:  # "Dr. Smith": see ``fairdeid.detect.titles``
+            spans = include_titles(doc.text, spans, self.titles)
+        return spans
 
     def detect(
         self,
