@@ -29,6 +29,8 @@ MIN_HELDOUT_NOTES = 5
 FILES = sorted(DEV_DIR.glob("*.markup"))
 #: hand-written training notes for the learned models (never scored): as sound as the dev sets
 TRAIN_FILES = sorted((DEV_DIR / "train").glob("*.markup"))
+#: English training notes for a later learned-model round (never scored)
+EN_TRAIN_FILES = sorted((ROOT / "benchmarks" / "data" / "en_train").glob("en_*.markup"))
 
 
 def _script() -> ModuleType:
@@ -76,6 +78,15 @@ def test_every_note_parses_and_is_sound(path: Path) -> None:
 @pytest.mark.parametrize("path", TRAIN_FILES, ids=[p.stem for p in TRAIN_FILES])
 def test_every_training_note_parses_and_is_sound(path: Path) -> None:
     assert len(_sound_notes(path, min_words=20)) >= MIN_HELDOUT_NOTES
+
+
+@pytest.mark.parametrize("path", EN_TRAIN_FILES, ids=[p.stem for p in EN_TRAIN_FILES])
+def test_every_english_training_note_parses_and_is_sound(path: Path) -> None:
+    assert len(_sound_notes(path, min_words=20)) >= MIN_HELDOUT_NOTES
+
+
+def test_there_are_english_training_notes() -> None:
+    assert EN_TRAIN_FILES
 
 
 def test_there_are_training_notes_for_every_pack_language() -> None:
