@@ -1,0 +1,140 @@
+"""Spanish pack fixes of the es-med6 round, each a class of error read on MEDDOCAN train folds
+(never dev): ages written in words, a signature's town written right after the institution's
+name with no comma between, roads with their kilometre point and "S/N" streets. The sentences
+are written for the tests, in the shapes the corpus uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairdeid.document import Document, Span
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+from fairdeid.resolve import ResolveConfig, Resolver
+from fairdeid.taxonomy import coarse
+
+
+@pytest.fixture(scope="module")
+def rules() -> Pipeline:
+    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+
+
+def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
+    return {(text[s.start : s.end], coarse(s.label)) for s in pipeline.detect(text).spans}
+
+
+# -- ages in words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Historia Actual: Mujer de cuarenta y siete años con hipertensión.",
+         "cuarenta y siete años"),
+        ("Lactante varón de un mes de vida que acude por fiebre.", "un mes"),
+        ("Informe clínico: niña de nueve años traída por su madre.", "nueve años"),
+        ("Recién nacido de cinco días con ictericia.", "cinco días"),
+        ("Adolescente de diecisiete años sin antecedentes.", "diecisiete años"),
+        ("Seguimos la evolución hasta los seis años de edad.", "seis años"),
+        ("A los veintidós meses de vida camina sin apoyo.", "veintidós meses"),
+    ],
+)
+def test_age_written_in_words(rules: Pipeline, text: str, age: str) -> None:
+    # the preset cannot read a number in words, so it keeps no such age in the text
+    assert (age, "AGE") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refiere dolor lumbar desde hace tres años.",
+        "Tratamiento durante seis meses con buena respuesta.",
+        "Control en dos semanas.",
+        "Tras un mes de tratamiento la lesión desapareció.",
+    ],
+)
+def test_a_duration_in_words_is_no_age(rules: Pipeline, text: str) -> None:
+    assert not [s for s in rules.detect(text).spans if coarse(s.label) == "AGE"]
+
+
+def test_an_age_in_words_is_removed_under_safe_harbor(rules: Pipeline) -> None:
+    """An age in digits under 90 stays (Safe Harbor); one in words cannot be read, so the
+    policy removes it whatever its value (resolve fails safe)."""
+    text = "Mujer de 63 años y su hermana, mujer de sesenta y tres años."
+    found = _found(rules, text)
+    assert ("sesenta y tres años", "AGE") in found
+    assert not [value for value, label in found if label == "AGE" and "63" in value]
+
+
+# -- a signature's town right after the institution ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "institution", "town"),
+    [
+        ("Servicio de Cardiología Hospital Universitario Virgen de las Nieves Granada "
+         "E-mail: x@y.es", "Hospital Universitario Virgen de las Nieves", "Granada"),
+        ("Medicina Interna Hospital San Telmo Córdoba, Argentina", "Hospital San Telmo",
+         "Córdoba"),
+        ("Dra. Ana Gil Clínica Los Olmos Valladolid.", "Clínica Los Olmos", "Valladolid"),
+    ],
+)
+def test_town_right_after_an_institution(
+    rules: Pipeline, text: str, institution: str, town: str
+) -> None:
+    found = _found(rules, text)
+    assert (institution, "LOCATION") in found, found
+    assert (town, "LOCATION") in found, found
+
+
+def test_town_after_an_institution_cuts_a_name_run_over_both() -> None:
+    """A name rule or the model running one span over the institution's last words and the
+    town ("... Valdecilla Santander") no longer joins the two entities."""
+    text = "Hospital Universitario Ramón Gómez Santander E-mail: x@y.es"
+    pipe = Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+    proposals = list(pipe.propose([Document("t", text)])[0].spans)
+    proposals.append(Span(text.index("Ramón"), text.index(" E-mail"), "NAME", "rules:x", 0.85))
+    cfg = load_pack("es").config["resolve"]
+    resolver = Resolver(ResolveConfig.from_mapping(
+        {"boundaries": cfg["boundaries"], "name_titles": "keep"}))
+    out = {text[s.start : s.end] for s in resolver.resolve(Document("t", text), proposals)}
+    assert {"Hospital Universitario Ramón Gómez", "Santander"} <= out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # after "de" the town is part of the name
+        "Hospital Clínico de Valencia. Servicio de Urología",
+        # a town in running text is no signature's town
+        "Se trasladó a Madrid en 2010.",
+    ],
+)
+def test_no_signature_town_without_its_shape(rules: Pipeline, text: str) -> None:
+    assert not [s for s in rules.detect(text).spans
+                if s.source == "rules:location.es_institution_town"]
+
+
+# -- roads and their kilometre point, "S/N" --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Hospital del Sur. Ctra. de Valdemoro, km 4,200. 28300 Aranjuez",
+         "Ctra. de Valdemoro, km 4,200"),
+        ("Servicio de Pediatría Carretera de Burgos km. 12,500 28100 Alcobendas",
+         "Carretera de Burgos km. 12,500"),
+        ("Hospital Comarcal. A-4, km. 211. 13300 Valdepeñas", "A-4, km. 211"),
+        ("Hospital de la Costa, Carretera de Almería, S/N, 04700 El Ejido",
+         "Carretera de Almería, S/N"),
+        ("Remitido por: Dr. Luis Ros. Calle Real S/N, 11001 Cádiz", "Calle Real S/N"),
+    ],
+)
+def test_road_with_its_kilometre_point(rules: Pipeline, text: str, street: str) -> None:
+    assert (street, "LOCATION") in _found(rules, text)
+
+
+def test_a_distance_in_km_is_no_road(rules: Pipeline) -> None:
+    text = "Camina 3 km al día; la A4 de la escala es normal."
+    assert not [s for s in rules.detect(text).spans if coarse(s.label) == "LOCATION"]
