@@ -138,3 +138,36 @@ def test_road_with_its_kilometre_point(rules: Pipeline, text: str, street: str) 
 def test_a_distance_in_km_is_no_road(rules: Pipeline) -> None:
     text = "Camina 3 km al día; la A4 de la escala es normal."
     assert not [s for s in rules.detect(text).spans if coarse(s.label) == "LOCATION"]
+
+
+def test_no_town_after_an_article_of_the_name(rules: Pipeline) -> None:
+    text = "Sección de Neumología. Hospital General de La Palma. C/ Mayor, s/n."
+    assert ("Hospital General de La Palma", "LOCATION") in _found(rules, text)
+
+
+def test_paraje_is_a_street_kind(rules: Pipeline) -> None:
+    text = "Vive en el Paraje Los Llanos, s/n. Acude por dolor."
+    found = _found(rules, text)
+    assert ("Paraje Los Llanos, s/n", "LOCATION") in found, found
+
+
+# -- form fields and signatures ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Localidad/ Provincia: Holguín.\nCP: 80 100.\nNHC: 1234567.", "80 100"),
+        ("Localidad/ Provincia: Toledo.\nCP: 45 45 61234.\nDatos asistenciales.", "45 45 61234"),
+        ("CP: C1009\n", "C1009"),
+        ("CP: 28045\nDatos asistenciales.", "28045"),
+    ],
+)
+def test_postcode_field_value_is_the_postcode(rules: Pipeline, text: str, code: str) -> None:
+    assert (code, "LOCATION") in _found(rules, text)
+
+
+def test_a_form_word_ends_a_titled_compound_name(rules: Pipeline) -> None:
+    text = "Remitido por: Dra. María del Carmen Ruiz-Tagle Blanco Email: a@b.es"
+    found = _found(rules, text)
+    assert ("María del Carmen Ruiz-Tagle Blanco", "NAME") in found, found
