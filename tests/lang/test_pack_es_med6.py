@@ -171,3 +171,34 @@ def test_a_form_word_ends_a_titled_compound_name(rules: Pipeline) -> None:
     text = "Remitido por: Dra. María del Carmen Ruiz-Tagle Blanco Email: a@b.es"
     found = _found(rules, text)
     assert ("María del Carmen Ruiz-Tagle Blanco", "NAME") in found, found
+
+
+# -- streets: lower-case names, the Colombian grid -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Remitido por: Javier Ruiz. Paseo de san francisco 19. Tolosa.",
+         "Paseo de san francisco 19"),
+        ("Remitido por: Dr. Pedro Gil. Av. melchor fernandez almagro 12. Madrid.",
+         "Av. melchor fernandez almagro 12"),
+        ("Remitido por: Dr. José Vera Calle 25 no 1g-89, Bogotá", "Calle 25 no 1g-89"),
+        ("Clínica del Norte Calle 78b Numero 69-240 Medellín", "Calle 78b Numero 69-240"),
+    ],
+)
+def test_street_in_lower_case_or_on_the_grid(rules: Pipeline, text: str, street: str) -> None:
+    assert (street, "LOCATION") in _found(rules, text)
+
+
+def test_a_walk_in_lower_case_is_no_street(rules: Pipeline) -> None:
+    text = "Realiza paseo diario de 30 minutos y avenida la dieta."
+    assert not [s for s in rules.detect(text).spans if coarse(s.label) == "LOCATION"]
+
+
+def test_institution_ends_before_a_grid_street(rules: Pipeline) -> None:
+    text = "Servicio de Cirugía Hospital Militar Central Carrera 3 # 49-00 Bogotá"
+    found = _found(rules, text)
+    assert ("Hospital Militar Central", "LOCATION") in found, found
+    assert ("Carrera 3 # 49-00", "LOCATION") in found, found
+    assert "rules:location.es_co_street" in load_pack("es").config["resolve"]["boundaries"]
