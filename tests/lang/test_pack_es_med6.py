@@ -202,3 +202,18 @@ def test_institution_ends_before_a_grid_street(rules: Pipeline) -> None:
     assert ("Hospital Militar Central", "LOCATION") in found, found
     assert ("Carrera 3 # 49-00", "LOCATION") in found, found
     assert "rules:location.es_co_street" in load_pack("es").config["resolve"]["boundaries"]
+
+
+@pytest.mark.parametrize(
+    ("text", "street"),
+    [
+        ("Unidad del Dolor, Complejo Hospitalario de Soria, Pedro Gil Abad, 8, 5C, 42003, Soria",
+         "Pedro Gil Abad, 8, 5C"),
+        ("Responsable clínico: Marta Sobas. Monte da Vila, 41 15898 Santiago de Compostela",
+         "Monte da Vila, 41"),
+        ("Hospital del Mar. Sant Josep Maria i Claret, 167. 08025 Barcelona.",
+         "Sant Josep Maria i Claret, 167"),
+    ],
+)
+def test_bare_street_with_particles_and_door(rules: Pipeline, text: str, street: str) -> None:
+    assert (street, "LOCATION") in _found(rules, text)
