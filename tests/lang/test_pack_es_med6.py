@@ -217,3 +217,40 @@ def test_institution_ends_before_a_grid_street(rules: Pipeline) -> None:
 )
 def test_bare_street_with_particles_and_door(rules: Pipeline, text: str, street: str) -> None:
     assert (street, "LOCATION") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "institution"),
+    [
+        ('Trasladado al Hospital Universitario Central de la Marina "Pérez Galdós" sin '
+         "incidencias.", 'Hospital Universitario Central de la Marina "Pérez Galdós"'),
+        ("Servicio de Urología Hospital Provincial Universitario 'Ramón López Rey' Holguín.",
+         "Hospital Provincial Universitario 'Ramón López Rey'"),
+        ('Cirugía del Hospital General del Este "Dr. Luis Ortega Díaz" (CBMF-HGE).',
+         'Hospital General del Este "Dr. Luis Ortega Díaz"'),
+    ],
+)
+def test_quoted_name_after_the_institution_words(
+    rules: Pipeline, text: str, institution: str
+) -> None:
+    assert (institution, "LOCATION") in _found(rules, text)
+
+
+def test_quoted_name_is_not_cut_off_by_a_model_name() -> None:
+    """The model (trained on the corpus) reads the quoted words as a person; the institution
+    rule's own span now ends after the quote, so no boundary falls before them."""
+    text = 'Ingresa en el Hospital General del Este "Luis Ortega Díaz" tras la caída.'
+    pipe = Pipeline.from_config(load_pack("es").config, detectors=["rules"])
+    proposals = list(pipe.propose([Document("t", text)])[0].spans)
+    start = text.index("Luis")
+    proposals.append(Span(start, start + len("Luis Ortega Díaz"), "DOCTOR", "crf:m", 0.95))
+    cfg = load_pack("es").config["resolve"]
+    resolver = Resolver(ResolveConfig.from_mapping(
+        {"boundaries": cfg["boundaries"], "name_titles": "keep"}))
+    out = {text[s.start : s.end] for s in resolver.resolve(Document("t", text), proposals)}
+    assert 'Hospital General del Este "Luis Ortega Díaz"' in out, out
+
+
+def test_sn_without_its_slash(rules: Pipeline) -> None:
+    text = "Hospital Insular Avda. Marítima del Norte, sn. 35016 Las Palmas"
+    assert ("Avda. Marítima del Norte, sn", "LOCATION") in _found(rules, text)
