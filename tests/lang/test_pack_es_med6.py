@@ -37,6 +37,7 @@ def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
         ("Adolescente de diecisiete años sin antecedentes.", "diecisiete años"),
         ("Seguimos la evolución hasta los seis años de edad.", "seis años"),
         ("A los veintidós meses de vida camina sin apoyo.", "veintidós meses"),
+        ("Informe clínico: varón de cuatro años y medio con fiebre.", "cuatro años y medio"),
     ],
 )
 def test_age_written_in_words(rules: Pipeline, text: str, age: str) -> None:
@@ -254,3 +255,10 @@ def test_quoted_name_is_not_cut_off_by_a_model_name() -> None:
 def test_sn_without_its_slash(rules: Pipeline) -> None:
     text = "Hospital Insular Avda. Marítima del Norte, sn. 35016 Las Palmas"
     assert ("Avda. Marítima del Norte, sn", "LOCATION") in _found(rules, text)
+
+
+def test_dotted_paseo_abbreviation_starts_a_street(rules: Pipeline) -> None:
+    text = "Dra. Ana Gil. Hospital Miguel Servet P.º Isabel la Católica, 1 50009 Zaragoza"
+    found = _found(rules, text)
+    assert ("P.º Isabel la Católica, 1", "LOCATION") in found, found
+    assert ("Hospital Miguel Servet", "LOCATION") in found, found
