@@ -38,6 +38,8 @@ def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
         ("Seguimos la evolución hasta los seis años de edad.", "seis años"),
         ("A los veintidós meses de vida camina sin apoyo.", "veintidós meses"),
         ("Informe clínico: varón de cuatro años y medio con fiebre.", "cuatro años y medio"),
+        ("Historia Actual: Varón de un año y cinco meses de edad, remitido.",
+         "un año y cinco meses"),
     ],
 )
 def test_age_written_in_words(rules: Pipeline, text: str, age: str) -> None:
@@ -109,6 +111,11 @@ def test_town_after_an_institution_cuts_a_name_run_over_both() -> None:
         "Hospital Clínico de Valencia. Servicio de Urología",
         # a town in running text is no signature's town
         "Se trasladó a Madrid en 2010.",
+        # a surname that is a town
+        "Nombre: Pedro.\nApellidos: Gil Cuenca.\nNHC: 1234567.",
+        "Remitido por: Dr. Luis Roberto León, Email: l@x.com",
+        # a street named after a town, after the institution
+        "Clínica Los Álamos c/ Arturo Soria, 329, 28033 Madrid",
     ],
 )
 def test_no_signature_town_without_its_shape(rules: Pipeline, text: str) -> None:
