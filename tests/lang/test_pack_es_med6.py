@@ -269,3 +269,17 @@ def test_dotted_paseo_abbreviation_starts_a_street(rules: Pipeline) -> None:
     found = _found(rules, text)
     assert ("P.º Isabel la Católica, 1", "LOCATION") in found, found
     assert ("Hospital Miguel Servet", "LOCATION") in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("31008 Pamplona. Navarra E-mail.ana.gil@correo.es", "ana.gil@correo.es"),
+        ("Servicio de Urología. Email-pgil@hospital.es", "pgil@hospital.es"),
+        # an address whose local part holds the letters of the form word stays whole
+        ("Contacto: e.mail.x@y.es", "e.mail.x@y.es"),
+        ("Contacto: emailer@x.com", "emailer@x.com"),
+    ],
+)
+def test_email_glued_to_its_form_word(rules: Pipeline, text: str, email: str) -> None:
+    assert (email, "CONTACT") in _found(rules, text)
