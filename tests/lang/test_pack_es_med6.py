@@ -283,3 +283,32 @@ def test_dotted_paseo_abbreviation_starts_a_street(rules: Pipeline) -> None:
 )
 def test_email_glued_to_its_form_word(rules: Pipeline, text: str, email: str) -> None:
     assert (email, "CONTACT") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "region"),
+    [
+        ("C/ Real 3, 39770 Laredo Cantabria", "Laredo", "Cantabria"),
+        ("Calle Mayor, 56 - 3ºA 38760 Los Llanos de Aridane Tenerife. (España).",
+         "Los Llanos de Aridane", "Tenerife"),
+        ("Avda. Sur 2, 50800 Zuera Zaragoza E-mail: a@b.es", "Zuera", "Zaragoza"),
+    ],
+)
+def test_town_and_province_after_a_postcode_are_two_places(
+    rules: Pipeline, text: str, town: str, region: str
+) -> None:
+    found = _found(rules, text)
+    assert (town, "LOCATION") in found, found
+    assert (region, "LOCATION") in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("C/ Real 3, 07014 Palma de Mallorca", "Palma de Mallorca"),
+        ("C/ Real 3, 35016 Las Palmas de Gran Canaria", "Las Palmas de Gran Canaria"),
+        ("C/ Real 3, 15009 La Coruña. España", "La Coruña"),
+    ],
+)
+def test_a_province_after_de_is_the_towns(rules: Pipeline, text: str, town: str) -> None:
+    assert (town, "LOCATION") in _found(rules, text)
