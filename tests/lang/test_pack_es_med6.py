@@ -312,3 +312,34 @@ def test_town_and_province_after_a_postcode_are_two_places(
 )
 def test_a_province_after_de_is_the_towns(rules: Pipeline, text: str, town: str) -> None:
     assert (town, "LOCATION") in _found(rules, text)
+
+
+# -- makers in a product's brackets -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "maker"),
+    [
+        ("Se obturó con un cemento provisional (Cavit, Espe) sin incidencias.", "Espe"),
+        ("Se colocó un balón (CRE Balloon Dilator; Boston Scientific Corporation) sin dolor.",
+         "Boston Scientific Corporation"),
+        ("Hemostasia con Surgicel (Johnson & Johnson, New Brunswick, NJ) y compresión.",
+         "Johnson & Johnson"),
+        ("Se aplicó hidróxido de calcio (Calxyl, Septodont) en el conducto.", "Septodont"),
+    ],
+)
+def test_known_maker_in_a_products_brackets(rules: Pipeline, text: str, maker: str) -> None:
+    assert (maker, "LOCATION") in _found(rules, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a maker with its own mark is a brand
+        "Se usó un clavo T2 (Stryker®) en la fractura.",
+        # outside a product's brackets a firm's name is left alone
+        "Trabajó años en Roche como técnico.",
+    ],
+)
+def test_no_maker_outside_a_products_list(rules: Pipeline, text: str) -> None:
+    assert not [s for s in rules.detect(text).spans if s.source == "rules:org.es_known_maker"]
