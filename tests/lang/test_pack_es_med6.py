@@ -314,7 +314,7 @@ def test_a_province_after_de_is_the_towns(rules: Pipeline, text: str, town: str)
     assert (town, "LOCATION") in _found(rules, text)
 
 
-# -- makers in a product's brackets -----------------------------------------------------------------
+# -- makers in a product's brackets -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
