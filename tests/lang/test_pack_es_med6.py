@@ -343,3 +343,8 @@ def test_known_maker_in_a_products_brackets(rules: Pipeline, text: str, maker: s
 )
 def test_no_maker_outside_a_products_list(rules: Pipeline, text: str) -> None:
     assert not [s for s in rules.detect(text).spans if s.source == "rules:org.es_known_maker"]
+
+
+def test_retinal_detachment_after_dr_is_no_doctor(rules: Pipeline) -> None:
+    text = "Presenta una hemorragia vítrea y un DR traccional inferior en el OD."
+    assert not [s for s in rules.detect(text).spans if coarse(s.label) == "NAME"]
