@@ -548,6 +548,15 @@ def _render_weekday(weekday: int, template: str, lang: str = "en") -> str:
     return match_case(template, name) if template.isupper() or template.islower() else name
 
 
+def spoken_in_digits(original: str, language: str) -> str:
+    """``original`` with its day and year in words written in digits, by the language's
+    ``[spoken]`` number words (``detect/rules/spoken.py``); unchanged without such words."""
+    from fairdeid.detect.rules.spoken import finder_for
+
+    finder = finder_for(language)
+    return original if finder is None else finder.digits_for(original)
+
+
 _FRESH_FIRST = dt.date(1950, 1, 1).toordinal()
 _FRESH_LAST = dt.date(2030, 12, 31).toordinal()
 
@@ -559,7 +568,15 @@ class Dates:
         days = ctx.date_shift if ctx.date_shift is not None else \
             pick_nonzero((-365, 365), rng.getrandbits(64))
         shifted = shift_date(original, days, order=ctx.date_order, lang=ctx.language)
-        return shifted if shifted is not None else _unparsed_date(original, rng)
+        if shifted is not None:
+            return shifted
+        # a date in words ("dritten März zweitausendfünfundzwanzig") is moved in digits
+        # ("17. April 2025"): its number words never reach the output
+        in_digits = spoken_in_digits(original, ctx.language)
+        if in_digits != original:
+            shifted = shift_date(in_digits, days, order=ctx.date_order, lang=ctx.language)
+            return shifted if shifted is not None else _unparsed_date(in_digits, rng)
+        return _unparsed_date(original, rng)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:
         day = dt.date.fromordinal(rng.randint(_FRESH_FIRST, _FRESH_LAST))
