@@ -225,18 +225,34 @@ class NumberReader:
         # nothing (German, Dutch and Italian compounds: "zweitausend", "duemilaventi")
         self.joint = rf"(?:[ \t]*-[ \t]*{joiners}|{_SPACE}|)"
         self.run = f"{self.word}(?:{self.joint}{self.word})*"
-        self._word_re = re.compile(self.word)
+        self._by_first: dict[str, list[str]] = {}
+        for word in ordered:
+            self._by_first.setdefault(word[0], []).append(word)
+        self._joint_re = re.compile(self.joint)
         self._run_re = re.compile(self.run)
         # a run that ends where the text ends (searched in the stretch before an anchor)
         self._run_before = re.compile(rf"(?<![\w])(?:{self.run})\Z")
 
     def parts(self, lower: str, start: int, end: int) -> list[Part]:
-        """The number words of a run the run regex matched, in order."""
-        out = []
-        for m in self._word_re.finditer(lower, start, end):
-            value, kind = self._kinds[m.group()]
-            out.append(Part(m.start(), m.end(), value, kind))
-        return out
+        """The number words of a run from ``start`` to ``end``, split as the run regex can
+        match them ("cent" + "ottanta" when "cento" leaves "ttanta"); empty when none."""
+        return self._split(lower, start, end) or []
+
+    def _split(self, lower: str, pos: int, end: int) -> list[Part] | None:
+        for word in self._by_first.get(lower[pos], ()) if pos < end else ():
+            stop = pos + len(word)
+            if stop > end or not lower.startswith(word, pos):
+                continue
+            part = Part(pos, stop, *self._kinds[word])
+            if stop == end:
+                return [part]
+            joint = self._joint_re.match(lower, stop, end)
+            after = joint.end() if joint is not None else stop
+            for nxt in (after, stop) if after > stop else (stop,):
+                rest = self._split(lower, nxt, end) if nxt < end else None
+                if rest is not None:
+                    return [part, *rest]
+        return None
 
     def run_at(self, lower: str, pos: int) -> tuple[int, int] | None:
         """The run of number words starting at ``pos`` (the longest one that ends a word)."""
