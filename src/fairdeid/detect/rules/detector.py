@@ -248,7 +248,7 @@ class RuleDetector(BaseDetector):
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
         self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))
         # dates, ages and dictated numbers in words (rules/spoken.py, ``[spoken]`` tables)
-        self.spoken = SpokenFinder.from_tables(tables)
+        self.spoken = SpokenFinder.from_tables(tables, prefilter=prefilter)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
