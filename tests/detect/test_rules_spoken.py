@@ -320,3 +320,22 @@ def test_safe_harbor_removes_spoken_dates_and_old_ages() -> None:
     out = pipe.deidentify(text).text
     for word in ("ninth", "fifty", "ninety", "zero six"):
         assert word not in out
+
+
+def test_a_match_inside_a_word_does_not_hide_the_one_after_it() -> None:
+    """The anchors are searched without a look-behind (speed): a match that starts inside a
+    word ("stone") is skipped and the search goes on from the next character."""
+    text = "Ref stone two three four five six seven."
+    assert ("two three four five six seven", "IDNUM", "rules:spoken.number") in found("en", text)
+
+
+def test_the_prefilter_changes_no_span() -> None:
+    text = ("Seen july ninth nineteen fifty two. Aged ninety-one. Call zero six one two three "
+            "four five six. Nothing else in may or march.")
+    with_hs = RuleDetector(prefilter=True)
+    with_hs.spoken._prefilter.build()
+    without = RuleDetector(prefilter=False)
+    doc = Document(id="t", text=text)
+    spoken = [s for s in with_hs.detect(doc) if s.source.startswith("rules:spoken")]
+    assert len(spoken) == 3
+    assert set(with_hs.detect(doc)) == set(without.detect(doc))
