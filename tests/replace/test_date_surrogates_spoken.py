@@ -1,4 +1,4 @@
-"""Date surrogates for dates written in words: moved by the patient's shift, written in digits.
+"""Surrogates for dates and ages written in words: dates moved and written in digits, ages "90+".
 
 A date in words ("dritten März zweitausendfünfundzwanzig") used to fall to the same-shape
 fallback: random letters of the same length, which kept the note unreadable and the shift
@@ -13,6 +13,7 @@ import random
 
 import pytest
 
+from fairdeid.replace.surrogates.age import Ages
 from fairdeid.replace.surrogates.context import SurrogateContext
 from fairdeid.replace.surrogates.dates import Dates, spoken_in_digits
 
@@ -59,3 +60,14 @@ def test_an_unreadable_date_in_words_never_echoes_its_numbers() -> None:
     out = Dates().like("Ostern neunzehnhundertzweiundfünfzig", random.Random(3), ctx)
     assert "neunzehnhundert" not in out.lower()
     assert "1952" not in out
+
+
+@pytest.mark.parametrize(("lang", "original"), [("en", "ninety-three"), ("de", "vierundneunzig"),
+                                                ("fr", "nonante-deux"), ("es", "ciento dos")])
+def test_an_age_in_words_becomes_ninety_plus(lang: str, original: str) -> None:
+    """An age of 90 or more in words gets the same "90+" as one in digits, not random
+    letters of its shape."""
+    ctx = SurrogateContext(language=lang)
+    assert Ages().like(original, random.Random(2), ctx) == "90+"
+    # words that are no number keep the same-shape fallback
+    assert Ages().like("hochbetagt", random.Random(2), SurrogateContext(language="de")) != "90+"

@@ -153,11 +153,11 @@ class Part(NamedTuple):
 
 
 class Reading(NamedTuple):
-    """Numbers read from a run of number words: what each stretch is and its value."""
+    """A day or a year read from number words: where it is written and its value."""
 
     start: int
     end: int
-    role: str  # "day", "year" or "age"
+    role: str  # "day" or "year"
     value: int
     ordinal: bool
 
@@ -367,7 +367,6 @@ class SpokenFinder:
                 r"(?![\w])"))
             if digit else None
         )
-        self._digit_word = re.compile(digit) if digit else None
         self._phone = context_regex(words.phone_cues)
         self._record = context_regex(words.record_cues)
         # which anchors a note holds, from one hyperscan scan (when installed): most notes have
@@ -552,6 +551,14 @@ class SpokenFinder:
             pos = cursor
         out.append(text[cursor:])
         return "".join(out)
+
+    def number(self, text: str) -> int | None:
+        """The number ``text`` says when it is number words and nothing else ("vierundneunzig"
+        -> 94), else None (for the age surrogate)."""
+        lower = lower_same_length(text.strip())
+        parts = self.reader.parts(lower, 0, len(lower)) if lower else []
+        read = value_of(parts) if parts else None
+        return read[0] if read is not None and not read[1] else None
 
     def _digits(self, reading: Reading) -> str:
         if reading.role == "year":
