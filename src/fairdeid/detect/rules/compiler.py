@@ -159,9 +159,10 @@ def load_pattern_tables(
         "names": {},
         "professions": {},
         "places": {},
+        "spoken": {},  # numbers in words (rules/spoken.py): a later file's key replaces it
     }
     for name, table in tables:
-        for key in ("macros", "context", "names", "professions", "places"):
+        for key in ("macros", "context", "names", "professions", "places", "spoken"):
             merged[key].update(table.get(key, {}))
         for key, lists in apply_list_edits(name, table, merged).items():
             merged[key].update(lists)

@@ -62,6 +62,7 @@ from fairdeid.detect.rules.layout import (
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
+from fairdeid.detect.rules.spoken import SPOKEN_RULES, SpokenFinder
 from fairdeid.detect.rules.windows import windows
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -108,7 +109,7 @@ CODE_RULES = frozenset(
         "location.hospital_dict",
         "location.place_facility",
     }
-)
+) | SPOKEN_RULES
 _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     # kind name -> (packaged file, Kind, split on whitespace rather than lines)
     "first_names": ("names_first.txt", Kind.FIRST, False),
@@ -246,6 +247,8 @@ class RuleDetector(BaseDetector):
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
         self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))
+        # dates, ages and dictated numbers in words (rules/spoken.py, ``[spoken]`` tables)
+        self.spoken = SpokenFinder.from_tables(tables, prefilter=prefilter)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None = None) -> RuleDetector:
@@ -488,6 +491,8 @@ class RuleDetector(BaseDetector):
         self._places(text, hits, spans)
         if not is_disabled("profession.dictionary", self.disabled):
             self._professions(text, lower, hits, spans)
+        if not is_disabled("spoken", self.disabled):
+            self.spoken.find(text, lower, self.disabled, spans)
         return spans, names if names is not None else self.names.find(text, lower, hits)
 
     @staticmethod

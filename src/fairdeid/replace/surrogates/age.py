@@ -31,10 +31,21 @@ def _age(original: str, rng: random.Random, offset: int | None) -> str:
     return original[: m.start()] + new + original[m.end():]
 
 
+def _spoken_value(original: str, language: str) -> int:
+    """The age ``original`` writes in words (``detect/rules/spoken.py``), or -1."""
+    from fairdeid.detect.rules.spoken import finder_for
+
+    finder = finder_for(language)
+    value = finder.number(original) if finder is not None else None
+    return -1 if value is None else value
+
+
 class Ages:
     """AGE: ``ctx.age_offset`` is the patient's offset (drawn from ``rng`` when None)."""
 
     def like(self, original: str, rng: random.Random, ctx: SurrogateContext) -> str:
+        if _AGE_NUMBER.search(original) is None and _spoken_value(original, ctx.language) >= 90:
+            return "90+"  # "ninety-three", "vierundneunzig": the rules propose only 90 and over
         return _age(original, rng, ctx.age_offset)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:

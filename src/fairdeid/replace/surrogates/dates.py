@@ -391,7 +391,8 @@ def _full_year(value: int, role: str) -> int:
     return 2000 + value if value < 50 else 1900 + value
 
 
-def shift_date(original: str, days: int, *, order: str = "MDY", lang: str = "en") -> str | None:
+def shift_date(original: str, days: int, *, order: str = "MDY", lang: str = "en",
+               unpadded: bool = False) -> str | None:
     """Move the date written in ``original`` by ``days``, re-emitting the same format.
 
     Handles numeric dates (03/04/2021, 3-4-21, 2021-03-04, 20210304), month names in English,
@@ -400,6 +401,8 @@ def shift_date(original: str, days: int, *, order: str = "MDY", lang: str = "en"
     re-emitted in its own language and form (Babel's names). ``order`` resolves 03/04 as MDY
     or DMY; ``lang`` is the note's language (see ``parse_date``). Returns None when the text is
     not a date this parser knows (the caller falls back to a same-shape surrogate).
+    ``unpadded`` writes days and months without a leading zero (a date read from words has no
+    padding to copy).
     """
     parsed = parse_date(original, order, lang)
     if parsed is None:
@@ -410,9 +413,9 @@ def shift_date(original: str, days: int, *, order: str = "MDY", lang: str = "en"
         if base is None:
             return None
         new = base + dt.timedelta(days=days)
-        return _render(parsed, new, new.weekday())
+        return _render(parsed, new, new.weekday(), unpadded)
     # A weekday alone: only the weekday moves.
-    return _render(parsed, None, (fields["weekday"] + days) % 7)
+    return _render(parsed, None, (fields["weekday"] + days) % 7, unpadded)
 
 
 def _anchor_date(parsed: ParsedDate) -> dt.date | None:
@@ -434,14 +437,15 @@ def _anchor_date(parsed: ParsedDate) -> dt.date | None:
         return None
 
 
-def _render(parsed: ParsedDate, new: dt.date | None, new_weekday: int) -> str:
+def _render(parsed: ParsedDate, new: dt.date | None, new_weekday: int,
+            unpadded: bool = False) -> str:
     """Write ``new`` with the pieces of the original: each field piece rewritten in its own
     style (padding, month word, two-digit year, ordinal suffix), every other piece copied."""
     tokens = parsed.tokens
     has_day = "day" in parsed.fields
     day_month = [t.text for t in tokens if t.role in ("day", "month") and t.kind == "num"]
     # "3/4/2021" stays unpadded, "03/04/2021" padded; "12/25/2021" gives no sign: pad.
-    padded = not any(len(x) == 1 for x in day_month)
+    padded = not unpadded and not any(len(x) == 1 for x in day_month)
     out = []
     drop_dot = False
     for i, t in enumerate(tokens):
@@ -548,6 +552,15 @@ def _render_weekday(weekday: int, template: str, lang: str = "en") -> str:
     return match_case(template, name) if template.isupper() or template.islower() else name
 
 
+def spoken_in_digits(original: str, language: str) -> str:
+    """``original`` with its day and year in words written in digits, by the language's
+    ``[spoken]`` number words (``detect/rules/spoken.py``); unchanged without such words."""
+    from fairdeid.detect.rules.spoken import finder_for
+
+    finder = finder_for(language)
+    return original if finder is None else finder.digits_for(original)
+
+
 _FRESH_FIRST = dt.date(1950, 1, 1).toordinal()
 _FRESH_LAST = dt.date(2030, 12, 31).toordinal()
 
@@ -559,7 +572,16 @@ class Dates:
         days = ctx.date_shift if ctx.date_shift is not None else \
             pick_nonzero((-365, 365), rng.getrandbits(64))
         shifted = shift_date(original, days, order=ctx.date_order, lang=ctx.language)
-        return shifted if shifted is not None else _unparsed_date(original, rng)
+        if shifted is not None:
+            return shifted
+        # a date in words ("dritten März zweitausendfünfundzwanzig") is moved in digits
+        # ("17. April 2025"): its number words never reach the output
+        in_digits = spoken_in_digits(original, ctx.language)
+        if in_digits != original:
+            shifted = shift_date(in_digits, days, order=ctx.date_order, lang=ctx.language,
+                                 unpadded=True)
+            return shifted if shifted is not None else _unparsed_date(in_digits, rng)
+        return _unparsed_date(original, rng)
 
     def fresh(self, rng: random.Random, ctx: SurrogateContext) -> str:
         day = dt.date.fromordinal(rng.randint(_FRESH_FIRST, _FRESH_LAST))
