@@ -16,6 +16,7 @@ Output names sets, options and labels only, never note text.
 
     python benchmarks/lang_encoder.py --json build/enc-lang/minilm.json
     python benchmarks/lang_encoder.py --model builtin:minilm-mc-deid-l3 --lang de
+    python benchmarks/lang_encoder.py --lang it --pool '*_blind3*'   # blind3 + blind3c pooled
 """
 
 from __future__ import annotations
@@ -82,10 +83,11 @@ def _keep(labels: frozenset[str] | None, threshold: float) -> Callable[[Span], b
     return keep
 
 
-def measure(language: str, model: str, paths: Sequence[Path]) -> dict[str, Any]:
+def measure(language: str, model: str, paths: Sequence[Path],
+            pool: str = "*_blind*") -> dict[str, Any]:
     pipeline, own = _pipeline(language, model)
     results: dict[str, Any] = {}
-    #: per option, (gold, predicted) notes of every blind set, scored pooled at the end
+    #: per option, (gold, predicted) notes of every set matching ``pool``, scored pooled at the end
     pooled: dict[str, tuple[list[Document], list[Document]]] = {}
     for path in paths:
         dev = read_devset(path)
@@ -104,7 +106,7 @@ def measure(language: str, model: str, paths: Sequence[Path]) -> dict[str, Any]:
             result = score(notes, pred)
             result["by_label"] = label_char_recall(notes, pred)
             options[option] = result
-            if "_blind" in path.stem:
+            if fnmatch(path.stem, pool):
                 gold_notes, pred_notes = pooled.setdefault(option, ([], []))
                 gold_notes.extend(notes)
                 pred_notes.extend(pred)
@@ -126,7 +128,7 @@ def measure(language: str, model: str, paths: Sequence[Path]) -> dict[str, Any]:
         blind = {option: {**score(g, p), "by_label": label_char_recall(g, p)}
                  for option, (g, p) in pooled.items()}
         results["blind_pooled"] = {"options": blind}
-        print(f"{language} blind sets pooled:")
+        print(f"{language} sets {pool} pooled:")
         for option, r in blind.items():
             print(f"    {option:<16} R {r['char_recall']:.3f} P {r['char_precision']:.3f}",
                   flush=True)
@@ -138,13 +140,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default="builtin:minilm-mc-deid")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
     parser.add_argument("--only", default="*", help="fnmatch glob of set names: '*_blind*'")
+    parser.add_argument("--pool", default="*_blind*",
+                        help="fnmatch glob of the sets scored pooled ('blind_pooled'): "
+                             "'*_blind3*' for the held-out writers of the blind3 round")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     out: dict[str, Any] = {"model": args.model, "languages": {}}
     for language in args.lang or LANGUAGES:
         paths = sorted(p for p in DEV_DIR.glob(f"{language}*.markup")
                        if p.stem.split("_", 1)[0] == language and fnmatch(p.stem, args.only))
-        out["languages"][language] = measure(language, args.model, paths)
+        out["languages"][language] = measure(language, args.model, paths, args.pool)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(out, indent=2) + "\n", "utf-8")

@@ -81,18 +81,20 @@ SHIPPED_THRESHOLD = 0.8
 THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.9)
 #: files of a trained model that ship (train_log.jsonl holds timings only and stays behind)
 MODEL_FILES = ("crf.model", "fairdeid_model.json")
-#: markup sets that are never trained on: the third writer's blind set is measured once, at the end
-NEVER_TRAIN = ("_blind3",)
+#: markup sets that are never trained on: the third writer's blind sets (``_blind3``, ``_blind3c``)
+#: are this round's held-out sets, and the fourth writer's (``_blind4*``) are measured once, at the
+#: end, by nothing trained on them
+NEVER_TRAIN = ("_blind3", "_blind4")
 #: how the held-out scores of a shipped many-writers model were measured (its card says so)
 PROTOCOL = (
-    "Protocol: a model trained the same way on the synthetic notes and every hand-written set "
-    "of the language except these (never trained on for these numbers) was scored on them; the "
-    "pack runs its CRF only where rules + CRF raise recall by at least 1 point with precision at "
-    "least 0.94 here, at the lowest threshold that does and keeps the pack's own test floors "
-    "(`tests/lang`). The shipped model was then retrained "
-    "on every hand-written set, these included (a third writer's `_blind3` set never). The "
-    "threshold was read off these sets, which are dev sets for the rules too: the figures are "
-    "optimistic for the pipeline; `_blind3` gives the honest one.")
+    "Protocol: this model, trained on the synthetic notes and every hand-written set of the "
+    "language except these, was scored on them; no CRF was trained on them (nor on the fourth "
+    "writer's `_blind4` sets, kept for a last measurement). The pack runs its CRF only where "
+    "rules + CRF raise recall here by at least 1 point with precision at least 0.93, at the "
+    "lowest threshold that does and keeps the pack's own test floors (`tests/lang`) and "
+    "precision of at least 0.90 on every other set of the language. The threshold was read off "
+    "these sets, so the pipeline's figures here are mildly optimistic; the model's are held "
+    "out.")
 #: a digit: a ward or unit named by it is not PHI in the packs
 NUMBERED = re.compile(r"\d")
 
@@ -104,12 +106,13 @@ def model_name(lang: str, suffix: str = "synth") -> str:
 
 def set_name(path: Path) -> str:
     """A markup set's path under ``benchmarks/data/lang`` (``train/de_w1.markup``), so that the
-    card's command names the writers' training notes where they live."""
-    lang_dir = (ROOT / "benchmarks" / "data" / "lang").resolve()
-    try:
-        return path.resolve().relative_to(lang_dir).as_posix()
-    except ValueError:
-        return path.name
+    card's command names the writers' training notes where they live -- also when they were
+    read from another checkout of the repository (a file merged there first)."""
+    parts = path.resolve().parts
+    for i in range(len(parts) - 3, -1, -1):
+        if parts[i:i + 3] == ("benchmarks", "data", "lang"):
+            return "/".join(parts[i + 3:])
+    return path.name
 
 
 def markup_language(path: Path) -> str:
@@ -394,7 +397,7 @@ def _data_lines(lang: str, training: dict[str, Any]) -> str:
             f"{training.get('markup_weight')} times: {', '.join(training['markup_sets'])} "
             "(`benchmarks/data/lang/`). Invented notes, each set by a different writer (the "
             "first dev set, held-out sets 2-5 and blind sets 1-2 of issue 12; "
-            "`train/<code>_w1..4`: four training-only writers), annotated by hand in the packs' "
+            "`train/<code>_w1..8`: eight training-only writers), annotated by hand in the packs' "
             "convention; no real patient text. DEPARTMENT spans that name a "
             "ward by a number or code (\"Station 2 Ost\") are dropped from them: the packs keep "
             "numbered wards.")

@@ -172,6 +172,17 @@ def test_card_command_names_the_writers_training_notes_where_they_live() -> None
         assert f"benchmarks/data/lang/{name}" in command
 
 
+def test_card_names_training_notes_read_from_another_checkout_where_they_live(
+        tmp_path: Path) -> None:
+    """Writers' notes merged into the main checkout first are read from there; the card must
+    still name them ``train/de_w5.markup`` (under ``benchmarks/data/lang``), not by file name."""
+    script = _train_script()
+    other = tmp_path / "main" / "benchmarks" / "data" / "lang"
+    assert script.set_name(other / "train" / "de_w5.markup") == "train/de_w5.markup"
+    assert script.set_name(other / "de_blind1.markup") == "de_blind1.markup"
+    assert script.set_name(tmp_path / "site_notes" / "de_site.markup") == "de_site.markup"
+
+
 def test_scoring_can_leave_the_encoder_out_for_a_like_for_like_table() -> None:
     """fr runs its encoder now; the crf-many table was made without it, so a held-out row that
     is compared with it must be scored without it too."""

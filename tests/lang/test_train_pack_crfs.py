@@ -95,11 +95,12 @@ def test_a_set_is_never_trained_on_and_scored_on(sets: tuple[Path, Path]) -> Non
                         "--eval", str(train)])
 
 
-def test_the_last_blind_set_is_never_trained_on(sets: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize("name", ["de_blind3", "de_blind3c", "de_blind4", "de_blind4c"])
+def test_the_last_blind_sets_are_never_trained_on(sets: tuple[Path, Path], name: str) -> None:
     train, _ = sets
-    blind = train.with_name("de_blind3.markup")
+    blind = train.with_name(f"{name}.markup")
     blind.write_text(HELD_OUT, "utf-8")
-    with pytest.raises(SystemExit, match="never trained on .*de_blind3.markup"):
+    with pytest.raises(SystemExit, match=f"never trained on .*{name}.markup"):
         _script().main(["--langs", "de", "--notes", "0", "--markup", str(blind)])
 
 
