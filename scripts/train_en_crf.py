@@ -33,7 +33,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,9 @@ MODELS_DIR = ROOT / "src" / "fairdeid" / "models"
 PACK_SCRIPT = ROOT / "scripts" / "train_pack_crfs.py"
 #: markup sets that are never trained on nor scored here: the last, once-only measurement
 NEVER_USED = ("_blind4",)
+#: generator seeds of the English dev and guard-rail sets (synthetic dev 202, layout-stress 303,
+#: threshold calibration 777001): never trained on, or those guard rails would read training notes
+DEV_SEEDS = frozenset({202, 303, 777001})
 #: CRF thresholds tried beside the default pipeline
 THRESHOLDS = (0.5, 0.7, 0.9)
 #: files of a trained model that ship (train_log.jsonl holds timings only and stays behind)
@@ -84,6 +87,13 @@ def check_split(markup: Sequence[Path], held_out: Sequence[Path]) -> None:
     other = sorted(p.name for p in (*markup, *held_out) if p.stem.split("_", 1)[0] != "en")
     if other:
         raise SystemExit(f"not English sets (the name must start with en_): {', '.join(other)}")
+
+
+def check_seed(seed: int) -> None:
+    """Refuse a seed whose default (``seed``) or stress (``seed + 1``) notes are a dev set."""
+    used = sorted({seed, seed + 1} & DEV_SEEDS)
+    if used:
+        raise SystemExit(f"seed {seed} would train on the dev set of seed {used[0]}")
 
 
 def _age_below_phi(text: str) -> bool:
@@ -191,6 +201,30 @@ def evaluate(model: Path, thresholds: Iterable[float], held_out: Sequence[Path],
     return rows
 
 
+def run_with_crf(model: Path, threshold: float, script: Sequence[str]) -> None:
+    """Run a benchmark script (``script[0]``, its options after it) with the CRF beside the
+    packaged default pipeline, as if ``src/fairdeid/config/default.toml`` ran it: the guard
+    rails of issue 12 (``benchmarks/bench_model.py --settings``, ``benchmarks/layout_stress.py``)
+    measure "the default pipeline", and this measures the proposed one the same way."""
+    import runpy
+
+    import fairdeid.pipeline as pipeline_module
+
+    original = pipeline_module.load_config
+
+    def with_crf(source: str | Path | Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return crf_config(model, threshold) if source is None else original(source)
+
+    pipeline_module.load_config = with_crf  # type: ignore[assignment]
+    path = Path(script[0])
+    sys.path.insert(0, str(path.resolve().parent))
+    sys.argv = [str(path), *script[1:]]
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    finally:
+        pipeline_module.load_config = original
+
+
 def install(model: Path, target_dir: Path = MODELS_DIR) -> Path:
     """Copy the model files into the package (the model card is written by hand: it cites
     held-out runs of other models, which this run cannot know)."""
@@ -230,12 +264,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--install", action="store_true",
                         help="copy the trained model into src/fairdeid/models/")
     parser.add_argument("--json", type=Path, help="write every score here")
+    parser.add_argument("--model", type=Path,
+                        help="with --bench: the CRF model directory (default: --work/--name)")
+    parser.add_argument("--threshold", type=float, default=0.7,
+                        help="with --bench: the CRF threshold")
+    parser.add_argument("--bench", nargs=argparse.REMAINDER, metavar="SCRIPT ...",
+                        help="run this benchmark script (and the options after it) with the "
+                        "CRF beside the packaged default pipeline; trains and scores nothing")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.bench:
+        run_with_crf(args.model or args.work / args.name, args.threshold, args.bench)
+        return 0
     check_split(args.markup, args.eval)
+    check_seed(args.seed)
     pack = _pack_script()
     t0, c0 = time.perf_counter(), time.process_time()
     model = args.work / args.name

@@ -120,3 +120,30 @@ def test_the_crf_config_is_the_default_plus_the_crf_at_its_threshold() -> None:
     assert with_crf["detectors"]["crf"] == {"model": "/m/crf-en-mw"}
     assert with_crf["resolve"]["thresholds"] == {**default["resolve"]["thresholds"], "crf": 0.7}
     assert "crf" not in default["pipeline"]["detectors"]
+
+
+@pytest.mark.parametrize("seed", [202, 302, 303])
+def test_the_guard_rails_dev_seeds_are_never_trained_on(seed: int) -> None:
+    with pytest.raises(SystemExit, match="dev set of seed"):
+        _script().main(["--notes", "1", "--seed", str(seed)])
+
+
+def test_bench_runs_a_script_with_the_crf_beside_the_default_pipeline(tmp_path: Path) -> None:
+    """The guard rails measure "the default pipeline" (``Pipeline.from_config(None)``); --bench
+    makes that the default + the CRF, and leaves explicit configs alone."""
+    probe = tmp_path / "probe.py"
+    out = tmp_path / "out.json"
+    probe.write_text(
+        "import json, sys\n"
+        "from fairdeid.pipeline import load_config\n"
+        "json.dump([load_config()['pipeline']['detectors'], load_config()['resolve'],"
+        " load_config({'a': 1})], open(sys.argv[1], 'w'))\n", "utf-8")
+    _script().main(["--model", "/m/crf-en-mw", "--threshold", "0.9",
+                    "--bench", str(probe), str(out)])
+    detectors, resolve, explicit = json.loads(out.read_text("utf-8"))
+    assert detectors[-1] == "crf"
+    assert resolve["thresholds"]["crf"] == 0.9
+    assert explicit == {"a": 1}
+    from fairdeid.pipeline import load_config
+
+    assert "crf" not in load_config()["pipeline"]["detectors"]  # patched only during the run
