@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import random
 import re
 import shutil
 import sys
@@ -59,6 +60,12 @@ MODEL_FILES = ("crf.model", "fairdeid_model.json")
 PHI_AGE = 90
 #: a year alone, a date element the hand-written sets (and Safe Harbor) leave in the text
 YEAR_ONLY = re.compile(r"(?:19|20)\d\d|'\d\d")
+#: the rules' English word lists: ordinary words, and the lists of words that may be PHI
+RULES_DATA = ROOT / "src" / "fairdeid" / "detect" / "rules" / "data"
+WORD_LISTS = ("common_words.txt", "clinical_words.txt")
+PHI_LISTS = ("names_first.txt", "names_last.txt", "names_ambiguous.txt", "cities.txt",
+             "cities_seed.txt", "states.txt", "countries.txt", "hospitals.txt",
+             "professions.txt", "professions_seed.txt", "professions_clinical.txt")
 #: the first number of an age span ("94", "94-year-old", "94 y/o")
 AGE_NUMBER = re.compile(r"\d+")
 
@@ -127,6 +134,18 @@ def synthetic_notes(default: int, stress: int, seed: int) -> list[Document]:
     return [english_convention(d) for d in docs]
 
 
+def ordinary_words() -> list[str]:
+    """The rules' common and clinical English words that no name, place, hospital or
+    profession list holds, sorted: what ``--vary`` swaps into the synthetic notes."""
+    from fairdeid.detect.rules.compiler import load_word_file
+
+    def words(names: Iterable[str]) -> set[str]:
+        return {w.lower() for name in names if (RULES_DATA / name).is_file()
+                for w in load_word_file(RULES_DATA / name, split_lines_only=False)}
+
+    return sorted(w for w in words(WORD_LISTS) - words(PHI_LISTS) if w.isalpha() and len(w) >= 3)
+
+
 def set_name(path: Path) -> str:
     """A set's path under benchmarks/data, for the model card."""
     try:
@@ -137,6 +156,12 @@ def set_name(path: Path) -> str:
 
 def train(args: argparse.Namespace, pack: Any) -> tuple[Path, dict[str, Any]]:
     docs = synthetic_notes(args.notes, args.stress_notes, args.seed)
+    if args.vary > 0:
+        # the packs' vocabulary variation (scripts/train_pack_crfs.py): without it a CRF reads
+        # an unseen capitalised word where a header stands ("Guidelines for ...") as a name
+        rng = random.Random(args.seed)
+        pool = ordinary_words()
+        docs = [pack.vary_vocabulary(d, pool, rng, args.vary) for d in docs]
     sources = {"synthetic": len(docs)}
     written = pack.read_markup(args.markup) if args.markup else []
     if written:
@@ -150,7 +175,7 @@ def train(args: argparse.Namespace, pack: Any) -> tuple[Path, dict[str, Any]]:
     summary = train_crf(cfg, docs)
     meta = json.loads((out / "fairdeid_model.json").read_text("utf-8"))
     meta["training"] = {"language": "en", "default_notes": args.notes,
-                        "stress_notes": args.stress_notes, "seed": args.seed,
+                        "stress_notes": args.stress_notes, "seed": args.seed, "vary": args.vary,
                         "documents": sources, "c1": args.c1, "c2": args.c2,
                         "max_iterations": args.max_iterations,
                         "markup_sets": [set_name(p) for p in args.markup],
@@ -246,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stress-notes", type=int, default=300,
                         help="synthetic notes of the stress profile")
     parser.add_argument("--seed", type=int, default=404)
+    parser.add_argument("--vary", type=float, default=0.0,
+                        help="share of the synthetic notes' non-PHI words swapped for ordinary "
+                        "English words (0: none)")
     parser.add_argument("--markup", type=Path, nargs="*", default=[],
                         help="hand-written English .markup sets to train on too")
     parser.add_argument("--markup-weight", type=int, default=5,

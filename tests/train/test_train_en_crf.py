@@ -63,7 +63,8 @@ def test_tiny_run_trains_on_markup_and_scores_default_with_and_without_the_crf(
     train, held = sets
     script = _script()
     report = tmp_path / "report.json"
-    rc = script.main(["--notes", "4", "--stress-notes", "2", "--markup", str(train),
+    rc = script.main(["--notes", "4", "--stress-notes", "2", "--vary", "0.3",
+                      "--markup", str(train),
                       "--markup-weight", "3", "--eval", str(held), "--thresholds", "0.5", "0.9",
                       "--max-iterations", "5", "--work", str(tmp_path / "work"),
                       "--json", str(report)])
@@ -72,6 +73,7 @@ def test_tiny_run_trains_on_markup_and_scores_default_with_and_without_the_crf(
     meta = json.loads((model / "fairdeid_model.json").read_text("utf-8"))
     assert meta["training"]["documents"] == {"synthetic": 6, "markup": 3}
     assert meta["training"]["markup_weight"] == 3
+    assert meta["training"]["vary"] == 0.3
     scores = json.loads(report.read_text("utf-8"))
     assert scores["eval_sets"] == [held.name]
     assert [r["pipeline"] for r in scores["rows"]] == \
@@ -147,3 +149,16 @@ def test_bench_runs_a_script_with_the_crf_beside_the_default_pipeline(tmp_path: 
     from fairdeid.pipeline import load_config
 
     assert "crf" not in load_config()["pipeline"]["detectors"]  # patched only during the run
+
+
+def test_vocabulary_variation_swaps_in_ordinary_words_that_are_never_names() -> None:
+    """--vary teaches the CRF that an unseen capitalised word is not PHI by itself (ASQ-PHI's
+    questions start "Guidelines for ..."); a name or place swapped in would teach the opposite."""
+    from fairdeid.detect.rules.compiler import load_word_file
+
+    script = _script()
+    pool = script.ordinary_words()
+    assert {"ability", "abdomen"} <= set(pool)
+    names = {w.lower() for f in ("names_first.txt", "names_last.txt", "cities.txt")
+             for w in load_word_file(script.RULES_DATA / f, split_lines_only=False)}
+    assert not names & set(pool)
