@@ -52,6 +52,8 @@ NEVER_USED = ("_blind4",)
 #: generator seeds of the English dev and guard-rail sets (synthetic dev 202, layout-stress 303,
 #: threshold calibration 777001): never trained on, or those guard rails would read training notes
 DEV_SEEDS = frozenset({202, 303, 777001})
+#: the English guard-rail set of benchmarks/bench_model.py --settings
+ASQ_DEV = Path("/work/shared/data/asq-phi/dev.jsonl")
 #: CRF thresholds tried beside the default pipeline
 THRESHOLDS = (0.5, 0.7, 0.9)
 #: files of a trained model that ship (train_log.jsonl holds timings only and stays behind)
@@ -250,6 +252,26 @@ def run_with_crf(model: Path, threshold: float, script: Sequence[str]) -> None:
         pipeline_module.load_config = original
 
 
+def crf_speed(model: Path, dev: Path = ASQ_DEV, notes: int = 300) -> dict[str, Any]:
+    """CPU seconds per 1,000 words of the CRF alone on ``benchmarks/bench_model.py
+    --settings``'s corpora (``notes`` synthetic notes of seed 202, ASQ-PHI dev when present):
+    what the CRF adds to the default pipeline's cost, measured without the encoder's noise."""
+    from fairdeid.corpora.jsonl import read_jsonl
+    from fairdeid.corpora.synth import generate_notes
+    from fairdeid.detect.crf import CRFDetector
+
+    detector = CRFDetector.load(model)
+    docs = list(generate_notes(notes, seed=202))
+    if dev.is_file():
+        docs.extend(read_jsonl(dev))
+    detector.detect_batch(docs[:4])  # warm: feature caches, gazetteers
+    words = sum(len(d.text.split()) for d in docs)
+    cpu = time.process_time()
+    detector.detect_batch(docs)
+    cpu = time.process_time() - cpu
+    return {"words": words, "crf_cpu_s_per_1k": round(1000 * cpu / words, 4)}
+
+
 def install(model: Path, target_dir: Path = MODELS_DIR) -> Path:
     """Copy the model files into the package (the model card is written by hand: it cites
     held-out runs of other models, which this run cannot know)."""
@@ -296,6 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --bench: the CRF model directory (default: --work/--name)")
     parser.add_argument("--threshold", type=float, default=0.7,
                         help="with --bench: the CRF threshold")
+    parser.add_argument("--speed", action="store_true",
+                        help="print the CRF's own CPU seconds per 1,000 words on the guard-rail "
+                        "corpora (with --model); trains and scores nothing")
     parser.add_argument("--bench", nargs=argparse.REMAINDER, metavar="SCRIPT ...",
                         help="run this benchmark script (and the options after it) with the "
                         "CRF beside the packaged default pipeline; trains and scores nothing")
@@ -304,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.speed:
+        print(json.dumps(crf_speed(args.model or args.work / args.name)))
+        return 0
     if args.bench:
         run_with_crf(args.model or args.work / args.name, args.threshold, args.bench)
         return 0

@@ -80,6 +80,8 @@ def test_tiny_run_trains_on_markup_and_scores_default_with_and_without_the_crf(
         ["default", "crf", "default+crf@0.5", "default+crf@0.9"]
     assert {r["notes"] for r in scores["rows"]} == {1}
     assert all(held.name in r for r in scores["rows"])
+    speed = script.crf_speed(model, dev=tmp_path / "no-such.jsonl", notes=3)
+    assert speed["words"] > 0 and speed["crf_cpu_s_per_1k"] >= 0
 
 
 def test_a_set_is_never_trained_on_and_scored_on(sets: tuple[Path, Path]) -> None:
