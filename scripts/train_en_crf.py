@@ -14,6 +14,17 @@ pipeline + CRF at several CRF thresholds (character and binary-token recall/prec
         --eval benchmarks/data/en_blind2.markup benchmarks/data/en_blind3.markup \\
         --json build/en-crf/fold1.json
 
+The guard rails of issue 12 measure "the default pipeline"; ``--bench`` runs such a script with
+the CRF beside it, and ``--speed`` times the CRF alone on the same corpora:
+
+    python scripts/train_en_crf.py --model build/en-crf/fold1/crf-en-mw --threshold 0.6 \\
+        --bench benchmarks/layout_stress.py
+    python scripts/train_en_crf.py --model build/en-crf/fold1/crf-en-mw --speed
+
+Measured so far (docs/training.md, "English: a CRF trained on many writers' notes"): +1.1-1.4
+points of held-out recall, but the guard rails fail (ASQ-PHI and layout-stress precision, CPU),
+so no English many-writers CRF ships.
+
 A file is never both trained on and scored on, and ``en_blind4`` (another writer's set, measured
 once at the end by the maintainer) is neither trained on nor scored: the script refuses it.
 
@@ -45,7 +56,6 @@ from fairdeid.pipeline import Pipeline, load_config
 from fairdeid.train.crf_train import CRFTrainConfig, train_crf
 
 ROOT = Path(__file__).resolve().parents[1]
-MODELS_DIR = ROOT / "src" / "fairdeid" / "models"
 PACK_SCRIPT = ROOT / "scripts" / "train_pack_crfs.py"
 #: markup sets that are never trained on nor scored here: the last, once-only measurement
 NEVER_USED = ("_blind4",)
@@ -56,8 +66,6 @@ DEV_SEEDS = frozenset({202, 303, 777001})
 ASQ_DEV = Path("/work/shared/data/asq-phi/dev.jsonl")
 #: CRF thresholds tried beside the default pipeline
 THRESHOLDS = (0.5, 0.7, 0.9)
-#: files of a trained model that ship (train_log.jsonl holds timings only and stays behind)
-MODEL_FILES = ("crf.model", "fairdeid_model.json")
 #: ages from this one up are PHI under safe_harbor; the hand-written sets mark only those
 PHI_AGE = 90
 #: a year alone, a date element the hand-written sets (and Safe Harbor) leave in the text
@@ -272,16 +280,6 @@ def crf_speed(model: Path, dev: Path = ASQ_DEV, notes: int = 300) -> dict[str, A
     return {"words": words, "crf_cpu_s_per_1k": round(1000 * cpu / words, 4)}
 
 
-def install(model: Path, target_dir: Path = MODELS_DIR) -> Path:
-    """Copy the model files into the package (the model card is written by hand: it cites
-    held-out runs of other models, which this run cannot know)."""
-    target = target_dir / model.name
-    target.mkdir(parents=True, exist_ok=True)
-    for name in MODEL_FILES:
-        shutil.copy2(model / name, target / name)
-    return target
-
-
 def _fmt(x: float | None) -> str:
     return "  n/a" if x is None else f"{x:.3f}"
 
@@ -311,8 +309,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "en-crf")
     parser.add_argument("--eval-only", action="store_true",
                         help="score the model already under --work, train nothing")
-    parser.add_argument("--install", action="store_true",
-                        help="copy the trained model into src/fairdeid/models/")
     parser.add_argument("--json", type=Path, help="write every score here")
     parser.add_argument("--model", type=Path,
                         help="with --bench: the CRF model directory (default: --work/--name)")
@@ -355,8 +351,6 @@ def main(argv: Sequence[str] | None = None) -> int:
               "markup_sets": [p.name for p in args.markup], "markup_weight": args.markup_weight,
               "seconds": round(time.perf_counter() - t0, 1),
               "cpu_seconds": round(time.process_time() - c0, 1)}
-    if args.install:
-        print(f"installed {install(model)}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
