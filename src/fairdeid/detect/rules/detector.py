@@ -50,7 +50,7 @@ from fairdeid.detect.rules.dictionary import (
     Hit,
     Kind,
     lower_same_length,
-    normalize,
+    normalize_lower,
 )
 from fairdeid.detect.rules.layout import (
     FACILITY_PLACE_LABELS,
@@ -465,7 +465,7 @@ class RuleDetector(BaseDetector):
         """The hyperscan part of a window's detection: which rules may match, dictionary hits."""
         lower = lower_same_length(text)
         may_match = self.prefilter.candidates(text, lower)
-        return _Scan(lower, may_match, self.matcher.find(text, normalize(text)))
+        return _Scan(lower, may_match, self.matcher.find(text, normalize_lower(lower)))
 
     def _detect_window(
         self,
