@@ -226,7 +226,9 @@ def _merge_group(group: list[Span]) -> Span:
     # groups come in start order (``merge_overlaps`` sorts, ``_pieces`` keeps the order)
     start = group[0].start
     end = max([s.end for s in group])
-    also = sorted({s.source for s in group if s.source != winner.source})
+    sources = {s.source for s in group}
+    sources.discard(winner.source)
+    also = sorted(sources)
     attrs = dict(winner.attrs)
     if also:
         attrs["also"] = also
@@ -256,17 +258,22 @@ def merge_overlaps(
     with ``boundaries`` (and the ``text``), cut at those detectors' entity boundaries."""
     ordered = sorted(spans, key=_START_END)
     groups: list[list[Span]] = []
+    group: list[Span] = []
     group_end = -1
     for span in ordered:
-        if groups and span.start < group_end:
-            groups[-1].append(span)
-            group_end = max(group_end, span.end)
+        if span.start < group_end:  # (the first span never: its start is >= 0)
+            group.append(span)
+            if span.end > group_end:
+                group_end = span.end
         else:
-            groups.append([span])
+            group = [span]
+            groups.append(group)
             group_end = span.end
+    if not boundaries:  # one span per group (most groups hold one span: returned as is)
+        return [group[0] if len(group) == 1 else _merge_group(group) for group in groups]
     merged: list[Span] = []
     for group in groups:
-        cuts = entity_cuts(text, group, boundaries) if boundaries and len(group) > 1 else []
+        cuts = entity_cuts(text, group, boundaries) if len(group) > 1 else []
         if cuts:
             merged.extend(_merge_group(piece) for piece in _pieces(group, cuts))
         else:
