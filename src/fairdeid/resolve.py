@@ -521,7 +521,7 @@ class Resolver:
 
     def _refined(self, text: str, spans: list[Span]) -> list[Span]:
         """Coarse spans the preset cannot judge re-cut along overlapping fine spans (step 1)."""
-        if not any(self._splits(s.label) for s in spans):
+        if not any(map(self._splits, {s.label for s in spans})):  # each label asked once
             return spans
         fines = sorted((s for s in spans if s.label in FINE_TO_COARSE), key=lambda s: s.start)
         starts = [s.start for s in fines]
