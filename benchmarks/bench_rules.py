@@ -266,12 +266,16 @@ def _time_stages(pipeline: Pipeline) -> Callable[[float], str]:
             try:
                 return original(*args, **kwargs)
             finally:
-                key = label if label is not None else "rule " + args[1].name
+                key = label if label is not None else "rule " + _rule_name(args[1])
                 spent[key] += time.process_time() - start
 
         setattr(owner, attr, timed)
 
-    wrap(detector.RuleDetector, "_apply")
+    if "_runner" in vars(detector.RuleDetector):  # batches call the match loops directly
+        wrap(detector.RuleDetector, "_apply_anchor")
+        wrap(detector.RuleDetector, "_apply_extended")
+    else:
+        wrap(detector.RuleDetector, "_apply")
     wrap(prefilter.RulePrefilter, "candidates", "prefilter")
     wrap(dictionary.DictionaryMatcher, "find", "dictionaries")
     wrap(names.NameFinder, "find", "name rules")
@@ -300,6 +304,12 @@ def _time_stages(pipeline: Pipeline) -> Callable[[float], str]:
         )
 
     return report
+
+
+def _rule_name(rule_or_plan: Any) -> str:
+    """The rule's name from ``_apply``'s rule or a match loop's plan (which holds the rule)."""
+    rule = getattr(rule_or_plan, "rule", rule_or_plan)
+    return str(rule.name)
 
 
 def _dump_spans(path: str, results: Sequence[Result]) -> None:

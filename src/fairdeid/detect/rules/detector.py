@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -50,7 +50,7 @@ from fairdeid.detect.rules.dictionary import (
     Hit,
     Kind,
     lower_same_length,
-    normalize,
+    normalize_lower,
 )
 from fairdeid.detect.rules.layout import (
     FACILITY_PLACE_LABELS,
@@ -364,10 +364,19 @@ class RuleDetector(BaseDetector):
             notes = by_rule.get(rule.name, [])
             if every:
                 notes = sorted({*notes, *every})
+            if not notes:
+                continue
+            # ``_apply`` for each note, with the rule's plan and loop looked up once per group
+            # (tens of thousands of calls per million words)
+            plan, run = self._runner(rule)
+            requires = rule.requires
             for i in notes:
                 scan = scans[i]
                 assert scan is not None
-                self._apply(rule, docs[i].text, scan.lower, found[i])
+                lower = scan.lower
+                if requires and not any(r in lower for r in requires):
+                    continue
+                run(plan, docs[i].text, lower, found[i])
         # and each name rule over the group's notes (``NameFinder.find_batch``)
         scanned = [
             (doc.text, scan.lower, scan.hits)
@@ -468,7 +477,7 @@ class RuleDetector(BaseDetector):
         """The hyperscan part of a window's detection: which rules may match, dictionary hits."""
         lower = lower_same_length(text)
         may_match = self.prefilter.candidates(text, lower)
-        return _Scan(lower, may_match, self.matcher.find(text, normalize(text)))
+        return _Scan(lower, may_match, self.matcher.find(text, normalize_lower(lower)))
 
     def _detect_window(
         self,
@@ -504,13 +513,19 @@ class RuleDetector(BaseDetector):
     def _apply(self, rule: PatternRule, text: str, lower: str, out: list[Span]) -> None:
         if rule.requires and not any(r in lower for r in rule.requires):
             return
+        plan, run = self._runner(rule)
+        run(plan, text, lower, out)
+
+    def _runner(
+        self, rule: PatternRule
+    ) -> tuple[_Plan, Callable[[_Plan, str, str, list[Span]], None]]:
+        """The rule's plan and the match loop that runs it (``_apply`` without its checks)."""
         plan = self._plans.get(rule.name)
         if plan is None or plan.rule is not rule:  # a rule this detector did not compile
             plan = _plan(rule)
         if plan.before is None and plan.then is None:
-            self._apply_anchor(plan, text, lower, out)
-        else:
-            self._apply_extended(plan, text, lower, out)
+            return plan, self._apply_anchor
+        return plan, self._apply_extended
 
     def _apply_anchor(self, plan: _Plan, text: str, lower: str, out: list[Span]) -> None:
         """``_apply`` for a rule of one pattern (no left extension, no continuation).

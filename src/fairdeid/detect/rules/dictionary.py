@@ -78,9 +78,21 @@ def lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+#: ``_TABLE`` for ASCII text as bytes: ``bytes.translate`` reads a 256-byte table where
+#: ``str.translate`` looks each character up in a dict (a fifth of the time per note)
+_ASCII_TABLE = bytes(ord(_TABLE.get(i, chr(i))) for i in range(128)) + bytes(range(128, 256))
+
+
 def normalize(text: str) -> str:
     """Lower-case and turn punctuation into spaces, keeping every offset."""
-    return lower_same_length(text).translate(_TABLE)
+    return normalize_lower(lower_same_length(text))
+
+
+def normalize_lower(lower: str) -> str:
+    """``normalize`` of a text from its ``lower_same_length`` (the rule detector has it)."""
+    if lower.isascii():
+        return lower.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
+    return lower.translate(_TABLE)
 
 
 @dataclass(frozen=True, slots=True)
