@@ -248,20 +248,25 @@ def _phone(text: str, comps: list[Region], label: str | None, where: str, seps: 
     equipment = _comp(comps, 2)
     kind = text[equipment[0] : equipment[1]].strip().upper() if equipment else ""
     number = "FAX" if kind == "FX" else "PHONE"
-    first = _comp(comps, 0)
-    if first is not None:
-        value = text[first[0] : first[1]]
-        yield _one(text, first, "EMAIL" if "@" in value else number, where)
+    first = comps[0]
+    if "@" in text[first[0] : first[1]]:
+        yield _one(text, first, "EMAIL", where)
+    else:
+        yield _digits(_one(text, first, number, where), text)
     yield _one(text, _comp(comps, 3), "EMAIL", where)
-    yield _joined(text, comps, 4, 7, number, where)
-    yield _one(text, _comp(comps, 11), number, where)
+    yield _digits(_joined(text, comps, 4, 7, number, where), text)
+    yield _digits(_one(text, _comp(comps, 11), number, where), text)
 
 
-def _date(text: str, region: Region | None, where: str) -> Hit | None:
-    found = _one(text, region, "DATE", where)
+def _digits(found: Hit | None, text: str) -> Hit | None:
+    """``found`` if it holds a digit: a number field with words in it is a writer's note."""
     if found is None or not any(ch.isdigit() for ch in text[found.start : found.end]):
         return None
     return found
+
+
+def _date(text: str, region: Region | None, where: str) -> Hit | None:
+    return _digits(_one(text, region, "DATE", where), text)
 
 
 def _timestamp(text: str, comps: list[Region], label: str | None, where: str,

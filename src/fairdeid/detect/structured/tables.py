@@ -34,6 +34,9 @@ _SEGMENT = re.compile(r"[ \t]*([A-Z][A-Z0-9]{2})\|")
 _NUMERIC = frozenset({"DATE", "AGE", "ZIP", "PHONE", "FAX", "MEDICALRECORD", "ACCOUNT", "SSN",
                       "HEALTHPLAN", "LICENSE", "IDNUM", "ROOM"})
 _NAMES = frozenset({"PATIENT", "DOCTOR"})
+#: a cell longer than this, or a name cell of more words, is prose and is left to the others
+_MAX_CELL = 60
+_MAX_NAME_WORDS = 5
 _KINDS = ("cells", "words", "weak", "id_suffixes")
 
 Region = tuple[int, int]
@@ -54,6 +57,12 @@ class HeaderWords:
     words: Mapping[str, str]
     weak: Mapping[str, str]
     id_suffixes: Mapping[str, str]
+
+    def whole(self, header: str) -> tuple[str, str] | None:
+        """(label, entry) when the whole cell is a known header (weak ones too)."""
+        key = normalise(header)
+        label = self.cells.get(key) or self.weak.get(key)
+        return None if label is None else (label, key)
 
     def label(self, header: str) -> tuple[str, str, bool] | None:
         """(label, the entry that matched, whether it is weak) for a header cell."""
@@ -145,6 +154,8 @@ def _lines(text: str) -> list[Region]:
 def _table_at(
     text: str, lines: Sequence[Region], i: int, headers: HeaderWords
 ) -> tuple[list[Hit], int]:
+    """The hits of a headed table starting at line ``i`` and the lines it took; else the
+    key-value pairs of line ``i`` alone ("Name | Smith | DOB | 01.02.1950")."""
     start, end = lines[i]
     line = text[start:end]
     if _is_segment(line):
@@ -153,14 +164,16 @@ def _table_at(
         if delim not in line:
             continue
         cells = split_cells(text, (start, end), delim)
-        if len(cells) < 2:
+        if len(cells) < 2 or not all(_header_like(text[a:b]) for a, b in cells):
             continue
         columns = _columns(text, cells, headers)
-        if not columns:
+        # a comma is in most prose lines, and a two-cell line whose second cell is no header
+        # is a key and its value ("Profession | retired tailor"): both need every cell known
+        if len(columns) < (2 if delim == "," or len(cells) == 2 else 1):
             continue
         rows = list(_rows(text, lines, i + 1, delim, len(cells)))
-        if not rows:
-            continue
+        if not rows or any(headers.whole(text[a:b]) for a, b in (row[0] for row in rows)):
+            continue  # no rows, or the rows are keys too: a key-value list, read below
         hits = [
             found
             for row in rows
@@ -168,7 +181,34 @@ def _table_at(
             if (found := _cell(text, row[index], label, entry)) is not None
         ]
         return hits, 1 + _consumed(lines, i + 1, rows)
-    return [], 1
+    return _pairs(text, (start, end), headers), 1
+
+
+def _header_like(cell: str) -> bool:
+    """A header cell is a short label, not a sentence that happens to hold a delimiter."""
+    return len(cell) <= 40 and len(cell.split()) <= 5
+
+
+def _pairs(text: str, region: Region, headers: HeaderWords) -> list[Hit]:
+    """Key-value cells on one line: a cell that is a whole known header labels the next one
+    ("Patiente | NDIAYE Aminata", "NIR | 2 63 ... | Prénom | Thi Hoa")."""
+    line = text[region[0] : region[1]]
+    for delim in ("|", "\t", ";"):
+        if delim not in line:
+            continue
+        cells = split_cells(text, region, delim)
+        if len(cells) < 2:
+            continue
+        out: list[Hit] = []
+        for (a, b), value in zip(cells, cells[1:], strict=False):
+            key = headers.whole(text[a:b])
+            if key is None or headers.whole(text[value[0] : value[1]]) is not None:
+                continue
+            found = _cell(text, value, *key)
+            if found is not None:
+                out.append(found)
+        return out
+    return []
 
 
 def _is_segment(line: str) -> bool:
@@ -275,6 +315,8 @@ def _cell(text: str, region: Region, label: str, entry: str) -> Hit | None:
     if found is None:
         return None
     value = text[found.start : found.end]
+    if len(value) > _MAX_CELL or (label in _NAMES and len(value.split()) > _MAX_NAME_WORDS):
+        return None  # prose in a cell, not the value its header promises
     if label in _NUMERIC and not any(ch.isdigit() for ch in value):
         return None
     if label in _NAMES and not any(ch.isalpha() for ch in value):
