@@ -128,13 +128,16 @@ def _entries(entries: object, where: str, kind: str) -> Iterable[str]:
 
 
 def find(text: str, headers: HeaderWords | None = None) -> list[Hit]:
-    """Every cell of every headed table in ``text`` whose column header is known."""
+    """Every cell of every headed table in ``text`` whose column header is known, and every
+    value of a key-value list ("Patient | Ana Duarte") whose key is."""
     headers = headers or load_headers()
     lines = _lines(text)
     hits: list[Hit] = []
     i = 0
     while i < len(lines):
         found, used = _table_at(text, lines, i, headers)
+        if not used:
+            found, used = _pairs(text, lines, i, headers)
         hits.extend(found)
         i += max(used, 1)
     return hits
@@ -154,8 +157,7 @@ def _lines(text: str) -> list[Region]:
 def _table_at(
     text: str, lines: Sequence[Region], i: int, headers: HeaderWords
 ) -> tuple[list[Hit], int]:
-    """The hits of a headed table starting at line ``i`` and the lines it took; else the
-    key-value pairs of line ``i`` alone ("Name | Smith | DOB | 01.02.1950")."""
+    """The hits of a headed table starting at line ``i`` and the lines it took (0: none)."""
     start, end = lines[i]
     line = text[start:end]
     if _is_segment(line):
@@ -181,7 +183,7 @@ def _table_at(
             if (found := _cell(text, row[index], label, entry)) is not None
         ]
         return hits, 1 + _consumed(lines, i + 1, rows)
-    return _pairs(text, (start, end), headers), 1
+    return [], 0
 
 
 def _header_like(cell: str) -> bool:
@@ -189,26 +191,47 @@ def _header_like(cell: str) -> bool:
     return len(cell) <= 40 and len(cell.split()) <= 5
 
 
-def _pairs(text: str, region: Region, headers: HeaderWords) -> list[Hit]:
-    """Key-value cells on one line: a cell that is a whole known header labels the next one
-    ("Patiente | NDIAYE Aminata", "NIR | 2 63 ... | Prénom | Thi Hoa")."""
-    line = text[region[0] : region[1]]
+def _pairs(
+    text: str, lines: Sequence[Region], i: int, headers: HeaderWords
+) -> tuple[list[Hit], int]:
+    """Key-value cells from line ``i``: a cell that is a whole known header labels the next.
+
+    A block of two-cell lines is a key-value list ("Patient | Ana Duarte" above "Phone | ...");
+    a line on its own may alternate keys and values ("NIR | 2 63 ... | Prénom | Thi Hoa"). A
+    wider grid whose header was not known is left alone: its first row is a header, not keys.
+    Weak keys ("Name") count only beside a strong one, as in a headed table.
+    """
+    start, end = lines[i]
+    line = text[start:end]
     for delim in ("|", "\t", ";"):
         if delim not in line:
             continue
-        cells = split_cells(text, region, delim)
-        if len(cells) < 2:
+        width = len(split_cells(text, (start, end), delim))
+        if width < 2:
             continue
-        out: list[Hit] = []
-        for (a, b), value in zip(cells, cells[1:], strict=False):
-            key = headers.whole(text[a:b])
-            if key is None or headers.whole(text[value[0] : value[1]]) is not None:
-                continue
-            found = _cell(text, value, *key)
-            if found is not None:
-                out.append(found)
-        return out
-    return []
+        block = [split_cells(text, lines[i], delim)]
+        while i + len(block) < len(lines):
+            cells = split_cells(text, lines[i + len(block)], delim)
+            if len(cells) != width or not text[slice(*lines[i + len(block)])].strip():
+                break
+            block.append(cells)
+        if width > 2 and len(block) > 1:
+            return [], len(block)
+        found: list[tuple[Hit, bool]] = []
+        for cells in block:
+            pairs = [(cells[0], cells[1])] if width == 2 else list(zip(cells, cells[1:],
+                                                                         strict=False))
+            for (a, b), value in pairs:
+                key = headers.label(text[a:b])
+                whole = headers.whole(text[a:b])
+                if key is None or whole is None or headers.whole(text[slice(*value)]):
+                    continue
+                cell = _cell(text, value, whole[0], whole[1])
+                if cell is not None:
+                    found.append((cell, key[2]))
+        strong = any(not weak for _, weak in found)
+        return [h for h, weak in found if strong or not weak], len(block)
+    return [], 1
 
 
 def _is_segment(line: str) -> bool:
