@@ -30,7 +30,8 @@ NOTE = (
 
 def _spans(text: str, **config: object) -> list[tuple[str, str, str]]:
     detector = StructuredDetector.from_config(config)
-    return [(s.label, text[s.start : s.end], s.source) for s in detector.detect(Document("d", text))]
+    spans = detector.detect(Document("d", text))
+    return [(s.label, text[s.start : s.end], s.source) for s in spans]
 
 
 def test_registered_and_built_from_config() -> None:
