@@ -55,7 +55,7 @@ def test_pipe_export_with_an_underscored_header() -> None:
         ("Apellidos|Nombre|Fecha de nacimiento|NHC", "Ruiz Vera|Alba|1999-09-09|HC7781",
          "MEDICALRECORD", "HC7781"),
         ("Fallnummer|Arzt|Zimmer", "F-2025-88|Dr. Kaya|12B", "ACCOUNT", "F-2025-88"),
-        ("Fallnummer|Arzt|Zimmer", "F-2025-88|Dr. Kaya|12B", "DOCTOR", "Dr. Kaya"),
+        ("Fallnummer|Arzt|Zimmer", "F-2025-88|Dr. Kaya|12B", "DOCTOR", "Kaya"),
         ("Operateur;Eingriff;Datum", "Brandt;Appendektomie;3.3.", "DOCTOR", "Brandt"),
         ("Médecin;Chirurgien;Date", "Roux;Petit;01/02/2025", "DOCTOR", "Petit"),
         ("Arts|Cirujano|Medico", "Visser|Gómez|Bianchi", "DOCTOR", "Gómez"),
@@ -136,6 +136,16 @@ def test_bad_header_files_are_config_errors(tmp_path: Path, content: str) -> Non
     with pytest.raises(ConfigError) as info:
         tables.load_headers((str(bad),))
     assert "x" not in str(info.value).replace(str(bad), "") or "NOTALABEL" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [("Dr. Kaya", "Kaya"), ("dott. Nicola Russo", "Nicola Russo"), ("Prof. Dr. Abel", "Abel"),
+     ("Sig.ra Bianca Neri", "Bianca Neri"), ("J. Smith", "J. Smith")],
+)
+def test_titles_stay_outside_name_cells(cell: str, name: str) -> None:
+    text = f"Patient|MRN\n{cell}|5501\n"
+    assert ("PATIENT", name) in _found(text)
 
 
 def test_normalise() -> None:

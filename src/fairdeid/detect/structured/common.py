@@ -8,6 +8,7 @@ span's provenance.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -44,6 +45,24 @@ def hit(text: str, start: int, end: int, label: str, where: str) -> Hit | None:
     if bounds is None or not any(ch.isalnum() for ch in text[bounds[0] : bounds[1]]):
         return None
     return Hit(bounds[0], bounds[1], label, where)
+
+
+#: abbreviations with a period before a name ("Dr.", "dott.", "Prof. Dr.", "Sig.ra"): titles,
+#: which the resolve step's ``name_titles`` policy adds to a name span or leaves out; a single
+#: letter with a period is an initial and stays
+_TITLES = re.compile(r"(?:[^\W\d_]{2,6}\.(?:[^\W\d_]{1,3})?[ \t]*)+(?=[^\W\d_])")
+NAME_LABELS = frozenset({"PATIENT", "DOCTOR"})
+
+
+def name_hit(text: str, start: int, end: int, label: str, where: str) -> Hit | None:
+    """``hit`` for a value that may begin with a personal title: the title stays out."""
+    found = hit(text, start, end, label, where)
+    if found is None or label not in NAME_LABELS:
+        return found
+    title = _TITLES.match(text, found.start, found.end)
+    if title is None or title.end() >= found.end:
+        return found
+    return Hit(title.end(), found.end, label, where)
 
 
 def load_data(name: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fairdeid.detect.structured import hl7
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data
+from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit
 from fairdeid.detect.structured.jsonscan import Obj, Str, Value, parse_object
 
 _WS = " \t\r\n"
@@ -108,7 +108,7 @@ class _Walker:
         self.hits: list[Hit] = []
 
     def add(self, value: Str, label: str, where: str) -> None:
-        found = hit(self.text, value.start, value.end, label, f"fhir.{where}")
+        found = name_hit(self.text, value.start, value.end, label, f"fhir.{where}")
         if found is not None and (label != "DATE" or any(c.isdigit() for c in value.value)):
             self.hits.append(found)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data
+from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit
 from fairdeid.errors import ConfigError
 
 _DELIMITERS = ("\t", "|", ";", ",")
@@ -334,7 +334,7 @@ def _closing_quote(text: str, pos: int, end: int) -> int | None:
 
 
 def _cell(text: str, region: Region, label: str, entry: str) -> Hit | None:
-    found = hit(text, region[0], region[1], label, "table." + entry.replace(" ", "_"))
+    found = name_hit(text, region[0], region[1], label, "table." + entry.replace(" ", "_"))
     if found is None:
         return None
     value = text[found.start : found.end]
