@@ -65,8 +65,11 @@ class StructuredDetector(BaseDetector):
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
-        """``[detectors.structured]``: ``formats`` (default all three; ``[]`` reads none),
-        ``header_words`` (more header-word files, same format as the packaged ones), ``score``."""
+        """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
+        ``"fhir"``, ``"table"`` to read; default all three, ``[]`` reads none), ``header_words``
+        (more header-word files for tables, in the format of the packaged ones), ``score`` (of
+        every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
+        call. What each format labels: docs/structured-formats.md."""
         unknown = set(config) - _KEYS
         if unknown:
             raise ConfigError(f"unknown [detectors.structured] keys: {sorted(unknown)}; "

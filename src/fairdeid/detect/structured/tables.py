@@ -44,9 +44,11 @@ Region = tuple[int, int]
 
 def normalise(header: str) -> str:
     """A header as the word lists hold it: casefolded, accents off, punctuation as spaces."""
-    folded = unicodedata.normalize("NFKD", header.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(_PUNCT.sub(" ", plain).split())
+    folded = header.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_PUNCT.sub(" ", folded).split())
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def _table_at(
         cells = split_cells(text, (start, end), delim)
         if len(cells) < 2 or not all(_header_like(text[a:b]) for a, b in cells):
             continue
+        if not _next_row_fits(text, lines, i + 1, delim, len(cells)):
+            continue  # checked first: most lines with a delimiter start no table
         columns = _columns(text, cells, headers)
         # a comma is in most prose lines, and a two-cell line whose second cell is no header
         # is a key and its value ("Profession | retired tailor"): both need every cell known
@@ -184,6 +188,12 @@ def _table_at(
         ]
         return hits, 1 + _consumed(lines, i + 1, rows)
     return [], 0
+
+
+def _next_row_fits(
+    text: str, lines: Sequence[Region], first: int, delim: str, width: int
+) -> bool:
+    return next(iter(_rows(text, lines, first, delim, width)), None) is not None
 
 
 def _header_like(cell: str) -> bool:
@@ -222,13 +232,12 @@ def _pairs(
             pairs = [(cells[0], cells[1])] if width == 2 else list(zip(cells, cells[1:],
                                                                          strict=False))
             for (a, b), value in pairs:
-                key = headers.label(text[a:b])
-                whole = headers.whole(text[a:b])
-                if key is None or whole is None or headers.whole(text[slice(*value)]):
+                whole = headers.whole(text[a:b]) if _header_like(text[a:b]) else None
+                if whole is None or headers.whole(text[slice(*value)]):
                     continue
                 cell = _cell(text, value, whole[0], whole[1])
                 if cell is not None:
-                    found.append((cell, key[2]))
+                    found.append((cell, whole[1] in headers.weak))
         strong = any(not weak for _, weak in found)
         return [h for h, weak in found if strong or not weak], len(block)
     return [], 1
