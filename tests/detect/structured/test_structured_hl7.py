@@ -192,6 +192,12 @@ def test_broken_segments_never_raise(text: str) -> None:
         assert 0 <= h.start < h.end <= len(text)
 
 
+def test_identifier_type_codes_decide_the_label() -> None:
+    text = seg("PID", {3: "A1^^^^MR~A2^^^^NNFRA~A3^^^^JHN~A4^^^^XX~A5^^^^AN~A6"})
+    assert _labels(text) == {"A1": "MEDICALRECORD", "A2": "SSN", "A3": "HEALTHPLAN",
+                             "A4": "IDNUM", "A5": "ACCOUNT", "A6": "MEDICALRECORD"}
+
+
 def test_phone_fields_need_a_digit() -> None:
     assert _labels(seg("PID", {13: "unknown^PRN^PH"})) == {}
 

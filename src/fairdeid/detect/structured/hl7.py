@@ -228,7 +228,10 @@ def _identifier(text: str, comps: list[Region], label: str | None, where: str,
                 seps: Separators, spec: Hl7Spec) -> Iterator[Hit | None]:
     code_region = _comp(comps, 4)
     code = text[code_region[0] : code_region[1]].strip().upper() if code_region else ""
-    yield _one(text, comps[0], spec.id_label(code, label or "IDNUM"), where)
+    # no type code: the field says what it holds (PID-3 lists the patient's record numbers);
+    # a code this table does not know names some other identifier
+    default = (label or "IDNUM") if not code else "IDNUM"
+    yield _one(text, comps[0], spec.id_label(code, default), where)
     if code in spec.authority_types:
         for i in (3, 5):
             region = _comp(comps, i)
