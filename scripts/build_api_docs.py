@@ -293,7 +293,7 @@ def class_section(cls: type, title: str | None = None) -> str:
 
 
 def _detector_sections() -> list[str]:
-    from fairdeid.detect import crf, peers, transformer
+    from fairdeid.detect import crf, peers, structured, transformer
     from fairdeid.detect.llm.config import LLMConfig
     from fairdeid.detect.llm.hybrid import HybridConfig
     from fairdeid.detect.rules import detector as rules
@@ -318,6 +318,10 @@ def _detector_sections() -> list[str]:
         "### `transformer`",
         "",
         docstring(transformer.TransformerDetector.from_config),
+        "",
+        "### `structured`",
+        "",
+        docstring(structured.StructuredDetector.from_config),
         "",
         "### `llm`",
         "",

@@ -93,6 +93,12 @@ _CUE_BEFORE = re.compile(rf"(?<![^\W\d_])(?P<cue>{_CUE})[ \t]*\Z", re.IGNORECASE
 _WORD_AFTER = re.compile(rf"[ \t]?{_HOUR_WORD}", re.IGNORECASE)
 _ISO_T = re.compile(r"(?<=\d)T(?=(?:[01]\d|2[0-3]):[0-5]\d)")
 _DATE_EVIDENCE = re.compile(r"\d|[^\W\d_]{3,}")
+#: a compact timestamp (HL7 v2 DTM, ISO 8601 basic): a whole span of a valid YYYYMMDD with the
+#: time glued to it ("20261126031402", "202611250640+0100"): the time starts after 8 digits
+_COMPACT = re.compile(
+    r"\A(?:1[89]|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"(?=(?:[01]\d|2[0-3])(?:[0-5]\d(?:[0-5]\d(?:\.\d{1,4})?)?)?(?:[+-]\d{4})?\Z)"
+)
 
 
 def _bare_year(match: re.Match[str], rest: str, after: str = "") -> bool:
@@ -127,6 +133,9 @@ def _trim_text(text: str, after: str = "") -> tuple[int, int] | None:
     """Offsets inside ``text`` (a DATE span's text, ``after``: the character after it) of what
     is left once leading and trailing clock times are cut; ``None`` when nothing but times is
     left."""
+    compact = _COMPACT.match(text)
+    if compact is not None:
+        return 0, compact.end()
     alone = _ALONE.match(text)
     if alone is not None and not _bare_year(alone, "", after):
         return None

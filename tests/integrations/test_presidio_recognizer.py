@@ -115,7 +115,7 @@ def test_predefined_false_leaves_presidios_recognizers_out_even_when_empty(
 def test_no_arguments_is_the_default_pipeline() -> None:
     recognizer = FairdeidRecognizer()
     assert isinstance(recognizer, EntityRecognizer)
-    assert list(recognizer.pipeline.detectors) == ["rules", "transformer"]
+    assert list(recognizer.pipeline.detectors) == ["rules", "transformer", "structured"]
     assert recognizer.supported_language == "en"
     assert set(recognizer.supported_entities) == set(ENTITY_TYPES.values())
 

@@ -75,6 +75,7 @@ DetectorFactory = Callable[[Mapping[str, Any]], Detector]
 _BUILTIN: dict[str, str] = {
     "rules": "fairdeid.detect.rules:RuleDetector.from_config",
     "crf": "fairdeid.detect.crf:CRFDetector.from_config",
+    "structured": "fairdeid.detect.structured:StructuredDetector.from_config",
     "transformer": "fairdeid.detect.transformer:TransformerDetector.from_config",
     "llm": "fairdeid.detect.llm:LLMDetector.from_config",
     "llm_hybrid": "fairdeid.detect.llm:HybridLLMDetector.from_config",

@@ -1,0 +1,80 @@
+"""What the structured-format readers share: a found stretch of PHI and how it becomes a span.
+
+Each reader (HL7 v2, FHIR JSON, delimited tables) knows where a value sits by the format's
+structure, not by what the value looks like; what they return is a ``Hit``: offsets into the
+note, a fine label and the structural position it came from (``hl7.PID-5``), which becomes the
+span's provenance.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from fairdeid.taxonomy import ALL_LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One value a format's structure marks as PHI (offsets into the note, end exclusive)."""
+
+    start: int
+    end: int
+    label: str
+    where: str
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without surrounding whitespace; ``None`` when nothing is left.
+
+    Why: a cell or field often pads its value ("| Smith |"), and the padding is not PHI.
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def hit(text: str, start: int, end: int, label: str, where: str) -> Hit | None:
+    """A ``Hit`` over the non-blank part of ``[start, end)`` that holds a letter or a digit."""
+    bounds = trimmed(text, start, end)
+    if bounds is None or not any(ch.isalnum() for ch in text[bounds[0] : bounds[1]]):
+        return None
+    return Hit(bounds[0], bounds[1], label, where)
+
+
+#: abbreviations with a period before a name ("Dr.", "dott.", "Prof. Dr.", "Sig.ra"): titles,
+#: which the resolve step's ``name_titles`` policy adds to a name span or leaves out; a single
+#: letter with a period is an initial and stays
+_TITLES = re.compile(r"(?:[^\W\d_]{2,6}\.(?:[^\W\d_]{1,3})?[ \t]*)+(?=[^\W\d_])")
+NAME_LABELS = frozenset({"PATIENT", "DOCTOR"})
+
+
+def name_hit(text: str, start: int, end: int, label: str, where: str) -> Hit | None:
+    """``hit`` for a value that may begin with a personal title: the title stays out."""
+    found = hit(text, start, end, label, where)
+    if found is None or label not in NAME_LABELS:
+        return found
+    title = _TITLES.match(text, found.start, found.end)
+    if title is None or title.end() >= found.end:
+        return found
+    return Hit(title.end(), found.end, label, where)
+
+
+def load_data(name: str) -> dict[str, Any]:
+    """A TOML file of this package's ``data`` folder."""
+    source = resources.files("fairdeid.detect.structured").joinpath("data", name)
+    return tomllib.loads(source.read_text("utf-8"))
+
+
+def check_label(label: str, where: str) -> str:
+    """``label`` if the taxonomy knows it; data files are checked when they load, not per note."""
+    if label not in ALL_LABELS:
+        from fairdeid.errors import ConfigError
+
+        raise ConfigError(f"{where}: unknown label {label!r}")
+    return label

@@ -1,0 +1,154 @@
+"""Delimited tables with a header row, labelled by header words (data, one file per pack)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairdeid.detect.structured import tables
+from fairdeid.errors import ConfigError
+
+
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(h.label, text[h.start : h.end]) for h in tables.find(text)]
+
+
+def test_pipe_export_with_an_underscored_header() -> None:
+    text = (
+        "Ward list\n"
+        "PT_NAME|MRN|DOB|SEX|ROOM|ATTENDING\n"
+        "ABARA, CHIDI|5520117|03/09/1961|M|7E-14|QUINN, ROSA\n"
+        "LINDQVIST, EVA|5520118|1990-11-02|F|7E-15|QUINN, ROSA\n"
+        "\n"
+        "ABARA improving.\n"
+    )
+    found = _found(text)
+    assert ("PATIENT", "ABARA, CHIDI") in found
+    assert ("PATIENT", "LINDQVIST, EVA") in found
+    assert ("MEDICALRECORD", "5520117") in found
+    assert ("DATE", "1990-11-02") in found
+    assert ("ROOM", "7E-14") in found
+    assert ("DOCTOR", "QUINN, ROSA") in found
+    assert ("M" not in {t for _, t in found}) and ("F" not in {t for _, t in found})
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "label", "value"),
+    [
+        ("Nachname;Vorname;Geb.-Datum;PLZ;Ort", "Wirth;Lena;02.03.1977;80331;München",
+         "PATIENT", "Wirth"),
+        ("Nachname;Vorname;Geb.-Datum;PLZ;Ort", "Wirth;Lena;02.03.1977;80331;München",
+         "DATE", "02.03.1977"),
+        ("Nachname;Vorname;Geb.-Datum;PLZ;Ort", "Wirth;Lena;02.03.1977;80331;München",
+         "ZIP", "80331"),
+        ("Nachname;Vorname;Geb.-Datum;PLZ;Ort", "Wirth;Lena;02.03.1977;80331;München",
+         "CITY", "München"),
+        ("Nom\tPrénom\tDate de naissance\tIPP", "Lemaire\tHugo\t05/06/1948\t80011223",
+         "MEDICALRECORD", "80011223"),
+        ("Nom\tPrénom\tDate de naissance\tIPP", "Lemaire\tHugo\t05/06/1948\t80011223",
+         "PATIENT", "Hugo"),
+        ("Achternaam,Voornaam,Geboortedatum,BSN", "Bakker,Sanne,12-01-1983,123456782",
+         "SSN", "123456782"),
+        ("Cognome;Nome;Data di nascita;Codice fiscale",
+         "Greco;Marta;21/04/1969;GRCMRT69D61H501X", "SSN", "GRCMRT69D61H501X"),
+        ("Apellidos|Nombre|Fecha de nacimiento|NHC", "Ruiz Vera|Alba|1999-09-09|HC7781",
+         "MEDICALRECORD", "HC7781"),
+        ("Fallnummer|Arzt|Zimmer", "F-2025-88|Dr. Kaya|12B", "ACCOUNT", "F-2025-88"),
+        ("Fallnummer|Arzt|Zimmer", "F-2025-88|Dr. Kaya|12B", "DOCTOR", "Kaya"),
+        ("Operateur;Eingriff;Datum", "Brandt;Appendektomie;3.3.", "DOCTOR", "Brandt"),
+        ("Médecin;Chirurgien;Date", "Roux;Petit;01/02/2025", "DOCTOR", "Petit"),
+        ("Arts|Cirujano|Medico", "Visser|Gómez|Bianchi", "DOCTOR", "Gómez"),
+    ],
+)
+def test_header_words_of_every_pack(header: str, row: str, label: str, value: str) -> None:
+    assert (label, value) in _found(f"{header}\n{row}\n")
+
+
+def test_quoted_csv_cells_and_markdown_tables() -> None:
+    text = (
+        'Name,DOB,Phone\n"Said, Omar",1970-01-01,"(555) 010-4455"\n\n'
+        "| Patient | Date of birth |\n|---|---|\n| Ines Moreau | 04/04/1944 |\n"
+    )
+    found = _found(text)
+    assert ("PATIENT", "Said, Omar") in found
+    assert ("PHONE", "(555) 010-4455") in found
+    assert ("PATIENT", "Ines Moreau") in found
+    assert ("DATE", "04/04/1944") in found
+
+
+def test_weak_headers_alone_do_not_make_a_table() -> None:
+    text = "Name|Dose|Route\nMetformin|500 mg|PO\n"
+    assert _found(text) == []
+    assert ("PATIENT", "Okafor") in _found("Name|MRN\nOkafor|7712\n")
+
+
+def test_prose_with_commas_is_no_table() -> None:
+    text = ("Patient seen today, doing well, plans discussed.\n"
+            "Address concerns next week, phone follow-up, no changes.\n")
+    assert _found(text) == []
+
+
+def test_key_value_lines() -> None:
+    text = ("Field | Value\nPatient | Ana Duarte\nPhone | 555 201 7788\n"
+            "NIR | 1 85 02 75 123 456 78 | Prénom | Élise\n")
+    found = _found(text)
+    assert ("PATIENT", "Ana Duarte") in found
+    assert ("PHONE", "555 201 7788") in found
+    assert ("SSN", "1 85 02 75 123 456 78") in found
+    assert ("PATIENT", "Élise") in found
+    assert "Phone" not in {t for _, t in found}
+
+
+def test_cells_must_look_like_their_header() -> None:
+    text = "Patient|DOB|Phone\n123|unknown|none\n"
+    assert _found(text) == []
+
+
+def test_hl7_segments_are_not_header_rows() -> None:
+    assert _found("PID|1||77^^^^MR\nPV1|1|I|W^1^2\n") == []
+    assert ("PATIENT", "Rahim") in _found("PID|Name\n4411|Rahim\n")
+
+
+def test_every_pack_has_a_header_words_file() -> None:
+    from fairdeid.lang.packs import available_languages
+
+    assert {p.parent.name for p in tables.pack_files()} == set(available_languages())
+
+
+def test_a_new_language_is_one_data_file(tmp_path: Path) -> None:
+    extra = tmp_path / "table_headers.toml"
+    extra.write_text('[cells]\nPATIENT = ["jina la mgonjwa"]\n', "utf-8")
+    headers = tables.load_headers((str(extra),))
+    text = "Jina la mgonjwa|Simu|MRN\nAsha Mwangi|0712 000 111|55102\n"
+    assert ("PATIENT", "Asha Mwangi") in [(h.label, text[h.start : h.end])
+                                          for h in tables.find(text, headers)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ['[cells]\nNOTALABEL = ["x"]\n', '[colums]\nPATIENT = ["x"]\n', '[cells]\nPATIENT = "x"\n',
+     "not toml ["],
+)
+def test_bad_header_files_are_config_errors(tmp_path: Path, content: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content, "utf-8")
+    with pytest.raises(ConfigError) as info:
+        tables.load_headers((str(bad),))
+    assert "x" not in str(info.value).replace(str(bad), "") or "NOTALABEL" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [("Dr. Kaya", "Kaya"), ("dott. Nicola Russo", "Nicola Russo"), ("Prof. Dr. Abel", "Abel"),
+     ("Sig.ra Bianca Neri", "Bianca Neri"), ("J. Smith", "J. Smith")],
+)
+def test_titles_stay_outside_name_cells(cell: str, name: str) -> None:
+    text = f"Patient|MRN\n{cell}|5501\n"
+    assert ("PATIENT", name) in _found(text)
+
+
+def test_normalise() -> None:
+    assert tables.normalise("Geb.-Datum") == "geb datum"
+    assert tables.normalise("PAT_NAME") == "pat name"
+    assert tables.normalise(" Prénom ") == "prenom"
