@@ -55,24 +55,28 @@ if [ "${1:-}" = continue ]; then
   # version 2 when this ran) on more stress-profile notes, names and places from every locale
   # pool (--locales all), new seeds; lower lr for a continuation; dev mostly stress notes so
   # the best-model export follows what the layout-stress set measures.
+  # The environment may shrink it (tests/train/test_distill_script.py: a tiny teacher and
+  # student, a few notes): TEACHER, N_STRESS, N_DEFAULT, N_DEV_STRESS, N_DEV_DEFAULT, LR,
+  # DISTILL_WEIGHT, DISTILL_T, TRAIN_EXTRA (more `fairdeid train` options, word-split).
   WORK=${2:-build/distill3}
   BUDGET=${3:-4700}
   INIT=${4:-builtin:minilm-mc-deid-l3}
   mkdir -p "$WORK"
   G=(--name-titles keep --locales all)
-  fairdeid generate -n 5000 --seed 14151 --profile stress "${G[@]}" -o "$WORK/stress.jsonl"
-  fairdeid generate -n 1000 --seed 14152 "${G[@]}" -o "$WORK/default.jsonl"
-  fairdeid generate -n 100 --seed 14153 --profile stress "${G[@]}" -o "$WORK/dev-stress.jsonl"
-  fairdeid generate -n 30 --seed 14154 "${G[@]}" -o "$WORK/dev-default.jsonl"
+  fairdeid generate -n "${N_STRESS:-5000}" --seed 14151 --profile stress "${G[@]}" -o "$WORK/stress.jsonl"
+  fairdeid generate -n "${N_DEFAULT:-1000}" --seed 14152 "${G[@]}" -o "$WORK/default.jsonl"
+  fairdeid generate -n "${N_DEV_STRESS:-100}" --seed 14153 --profile stress "${G[@]}" -o "$WORK/dev-stress.jsonl"
+  fairdeid generate -n "${N_DEV_DEFAULT:-30}" --seed 14154 "${G[@]}" -o "$WORK/dev-default.jsonl"
   cat "$WORK/stress.jsonl" "$WORK/default.jsonl" > "$WORK/train.jsonl"
   cat "$WORK/dev-stress.jsonl" "$WORK/dev-default.jsonl" > "$WORK/dev.jsonl"
+  # shellcheck disable=SC2086  # TRAIN_EXTRA is a list of options
   nice -n 10 fairdeid train --train "$WORK/train.jsonl" --dev "$WORK/dev.jsonl" \
     --out "$WORK/model" --name minilm-mc-deid-l3 --kind transformer \
-    --init "$INIT" --distill-from builtin:minilm-mc-deid \
+    --init "$INIT" --distill-from "${TEACHER:-builtin:minilm-mc-deid}" \
     --distill-weight "${DISTILL_WEIGHT:-0.5}" --distill-temperature "${DISTILL_T:-2}" \
     --augment-locales all --epochs 1 --seed 31 --batch-size 16 --lr "${LR:-2e-5}" \
     --max-length 128 --stride 32 --eval-every 50 --patience 6 --time-budget "$BUDGET" \
-    --threads 1 --checkpoint-minutes 10 --json --no-progress > "$WORK/summary.json"
+    --threads 1 --checkpoint-minutes 10 --json --no-progress ${TRAIN_EXTRA:-} > "$WORK/summary.json"
   exit 0
 fi
 WORK=${1:-build/distill}
