@@ -53,12 +53,8 @@ def test_continue_mode_writes_its_data_and_trains_with_the_stated_settings(
 ) -> None:
     teacher, student = models
     work = tmp_path / "work"
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "TEACHER": str(teacher), "N_STRESS": "3", "N_DEFAULT": "2", "N_DEV_STRESS": "2",
-        "N_DEV_DEFAULT": "1", "TRAIN_EXTRA": "--max-steps 2 --no-export",
-    }
+    env = _env(TEACHER=str(teacher), N_STRESS="3", N_DEFAULT="2", N_DEV_STRESS="2",
+               N_DEV_DEFAULT="1", TRAIN_EXTRA="--max-steps 2 --no-export")
     done = subprocess.run(["bash", str(SCRIPT), "continue", str(work), "600", str(student)],
                           env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -83,3 +79,34 @@ def test_continue_mode_writes_its_data_and_trains_with_the_stated_settings(
     assert command[command.index("--augment-locales") + 1] == "all"
     assert record["steps"] == 2 and record["train_documents"] == 5
     assert json.loads((work / "summary.json").read_text())  # the run's JSON summary
+
+
+def _env(**extra: str) -> dict[str, str]:
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {**os.environ, "PATH": path, **extra}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_threshold_mode_applies_the_calibration_rule_to_both_dev_sets(
+    models: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, student = models
+    fast = (SCRIPT.parents[1] / "configs" / "fast.toml").read_text("utf-8")
+    config = tmp_path / "tiny.toml"
+    config.write_text(fast.replace('model = "builtin:minilm-mc-deid-l3"', f'model = "{student}"')
+                      .replace('backend = "auto"', 'backend = "torch"'), "utf-8")
+    work = tmp_path / "work"
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "threshold", str(work), "tiny", str(config)],
+        env=_env(N_CAL="4", N_STRESS_CAL="3", GRID="0.6,0.3"), cwd=SCRIPT.parents[1],
+        capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    record = json.loads((work / "eval" / "tiny-threshold.json").read_text())
+    rows = record["stress"]["rows"]
+    assert [r["threshold"] for r in rows] == [0.3, 0.6] and record["stress"]["n"] == 3
+    best = max(r["recall"] for r in rows)
+    assert record["stress"]["chosen"] == max(
+        r["threshold"] for r in rows if r["recall"] >= best - 0.002)
+    default = json.loads((work / "eval" / "tiny-threshold-default.json").read_text())
+    assert default["seed"] == 777001 and default["n"] == 4
+    assert record["chosen"] == min(record["stress"]["chosen"], default["chosen"])
