@@ -266,3 +266,21 @@ def test_the_shipped_student_runs_in_configs_fast() -> None:
     covered = {text[s.start:s.end] for s in spans}
     # the title step (name_titles = "include", the default) takes "Dr." into the name
     assert {"Dr. Wei Zhang", "03/04/2021", "Leeds"} <= covered
+
+
+def test_configs_fast_is_the_default_with_the_students_model_and_threshold() -> None:
+    """Only the model and its calibrated threshold (`scripts/distill_student.sh threshold`:
+    0.50 for version 2, MODEL_CARD.md "Threshold") differ from the packaged default, so the
+    student's scores compare with the default's."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    fast = tomllib.loads((root / "configs" / "fast.toml").read_text("utf-8"))
+    packaged = root / "src" / "fairdeid" / "config" / "default.toml"
+    default = tomllib.loads(packaged.read_text("utf-8"))
+    assert fast["detectors"]["transformer"]["model"] == "builtin:minilm-mc-deid-l3"
+    assert fast["resolve"]["thresholds"] == {"transformer": 0.50}
+    assert default["resolve"]["thresholds"]["transformer"] == 0.52
+    for key in ("preset", "min_score"):
+        assert fast["resolve"][key] == default["resolve"][key]
+    assert fast["pipeline"]["detectors"] == default["pipeline"]["detectors"]
