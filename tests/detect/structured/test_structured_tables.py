@@ -152,3 +152,28 @@ def test_normalise() -> None:
     assert tables.normalise("Geb.-Datum") == "geb datum"
     assert tables.normalise("PAT_NAME") == "pat name"
     assert tables.normalise(" Prénom ") == "prenom"
+
+
+def test_a_cell_gives_only_the_value_its_header_promises() -> None:
+    """Credentials, licence numbers and ages in brackets share cells with names and dates; they
+    are no PHI of that label (found on generated layout-stress tables: "MD" and "(Age 68)" were
+    removed with the cell, precision fell 0.5 points)."""
+    found = _found("Patient | Surgeon | Pathologist | DOB\n"
+                   "Ana Duarte | J Xin, MD | i bird md | 27.05.1947 (Age 68)\n")
+    assert ("DOCTOR", "J Xin") in found and ("DOCTOR", "i bird") in found
+    assert ("DATE", "27.05.1947") in found
+    found = _found("Name | Prescriber | DOB\n"
+                   "Duarte, Ana | J Villanueva, DEA# RN-413286 | 12/25/1963\n")
+    assert ("PATIENT", "Duarte, Ana") in found  # surname first keeps its comma
+    assert ("DOCTOR", "J Villanueva") in found
+
+
+def test_cells_that_do_not_fit_their_column_are_left_alone() -> None:
+    """A shifted column: an age and sex under "MRN", an account number under "DOB"."""
+    found = _found("Patient | MRN | DOB\nAna Duarte | 36F | Acct# ACCT-72831387\n")
+    assert [label for label, _ in found] == ["PATIENT"]
+
+
+def test_pt_alone_is_prothrombin_time_not_a_patient() -> None:
+    assert _found("troponin i|0.79 ng/ml\nPT|22.1 s\nphos|2.6 mg/dl\n") == []
+    assert ("PATIENT", "Ana Duarte") in _found("PT | Ana Duarte\nMRN | 4471920\n")

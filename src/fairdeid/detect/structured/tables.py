@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit
+from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit, trimmed
 from fairdeid.errors import ConfigError
 
 _DELIMITERS = ("\t", "|", ";", ",")
@@ -37,6 +37,22 @@ _NAMES = frozenset({"PATIENT", "DOCTOR"})
 #: a cell longer than this, or a name cell of more words, is prose and is left to the others
 _MAX_CELL = 60
 _MAX_NAME_WORDS = 5
+#: identifier columns whose cells must hold at least this many digits ("36F" under "MRN" is a
+#: shifted column, an age and sex, not a record number)
+_ID_LABELS = frozenset({"MEDICALRECORD", "ACCOUNT", "SSN", "HEALTHPLAN", "LICENSE", "IDNUM"})
+_MIN_ID_DIGITS = 3
+#: where a name cell's value ends: a parenthesis, a semicolon, or a comma before more text that
+#: holds a digit or a '#' ("J Villanueva, DEA# RN-413286", "Denis Hutchinson, MD, 55 2797");
+#: "Duarte, Ana" (surname first) keeps its comma
+_NAME_END = re.compile(r"[ \t]*(?:[(\[;]|,(?=[^,]*[\d#]))")
+#: credentials after a name ("N Sodhi, M.D", "i bird md", "Xin Hua, DO"): not PHI
+_CREDENTIALS = re.compile(
+    r"(?i)(?:,?[ \t]+(?:md|m\.d\.?|do|d\.o\.?|rn|np|pa(?:-c)?|phd|ph\.d\.?|dds|mbbs|frcp|"
+    r"frcs|mrcp|mrcgp|lpn|crna|aprn|fnp(?:-c)?|dnp|pharmd))+[ \t.]*$")
+#: where a date cell's value ends: "27.05.1947 (Age 68)" -- an age under 90 is no date element
+_DATE_END = re.compile(r"[ \t]*[(\[;|]")
+#: a date cell starts with a digit or with a month word and a digit ("Nov 5 2015", "3 mars")
+_DATE_START = re.compile(r"\d|[^\W\d_]{3,10}\.?[ \t]*\d")
 _KINDS = ("cells", "words", "weak", "id_suffixes")
 
 Region = tuple[int, int]
@@ -353,4 +369,36 @@ def _cell(text: str, region: Region, label: str, entry: str) -> Hit | None:
         return None
     if label in _NAMES and not any(ch.isalpha() for ch in value):
         return None
-    return found
+    return _value_part(text, found)
+
+
+def _value_part(text: str, found: Hit) -> Hit | None:
+    """The part of a cell its header promises: a cell often holds more than the value.
+
+    Why: a name cell carries credentials and licence numbers ("J Xin, MD", "J Villanueva, DEA#
+    RN-413286") and a birth-date cell the age in brackets; taking the whole cell removed words
+    that are no PHI ("MD", an age under 90) and gave a licence number the name's label. What
+    does not fit the header's shape at all (a record-number cell without digits enough, a date
+    cell that does not start like a date) is a shifted column and is left to the other detectors.
+    """
+    start, end = found.start, found.end
+    value = text[start:end]
+    if found.label in _NAMES:
+        cut = _NAME_END.search(value)
+        if cut is not None:
+            end = start + cut.start()
+        credentials = _CREDENTIALS.search(text, start, end)
+        if credentials is not None and credentials.start() > start:
+            end = credentials.start()
+    elif found.label == "DATE":
+        if "#" in value or _DATE_START.match(value) is None:
+            return None
+        cut = _DATE_END.search(value)
+        if cut is not None:
+            end = start + cut.start()
+    elif found.label in _ID_LABELS and sum(ch.isdigit() for ch in value) < _MIN_ID_DIGITS:
+        return None
+    bounds = trimmed(text, start, end)
+    if bounds is None or not any(ch.isalnum() for ch in text[bounds[0] : bounds[1]]):
+        return None
+    return Hit(bounds[0], bounds[1], found.label, found.where)
