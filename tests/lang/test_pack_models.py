@@ -146,7 +146,8 @@ def test_ordinary_words_leave_out_the_packs_names_and_places() -> None:
     assert not {"berlin", "müller", "koch"} & words
 
 
-@pytest.mark.parametrize("old", ["crf-de-synth", "crf-fr-synth", "crf-nl-synth"])
+@pytest.mark.parametrize("old", [
+    "crf-de-synth", "crf-fr-synth", "crf-nl-synth", "crf-es-synth"])
 def test_a_replaced_builtin_name_still_loads_its_successor(
     old: str, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -64,6 +64,7 @@ REPLACED_BUILTINS: dict[str, str] = {
     "crf-de-synth": "crf-de-mw",
     "crf-fr-synth": "crf-fr-mw",
     "crf-nl-synth": "crf-nl-mw",
+    "crf-es-synth": "crf-es-mw",
 }
 
 
