@@ -71,7 +71,7 @@ def test_pipeline_errors_scores_the_pack_with_a_given_model(crf_cv: ModuleType) 
     gold = Document("n3", text, spans=(
         Span(0, 5, "OTHER", "gold", 1.0), Span(9, 16, "AGE", "gold", 1.0),
         Span(start, start + len("Luis Gil Pérez"), "DOCTOR", "gold", 1.0)))
-    model = ROOT / "src" / "fairdeid" / "models" / "crf-es-synth"
+    model = ROOT / "src" / "fairdeid" / "models" / "crf-es-mw"
     f1, counts = crf_cv.pipeline_errors([gold], model)
     assert 0.0 <= f1 <= 1.0
     assert all(side in {"FN", "FP"} for _, _, side in counts)
