@@ -481,12 +481,16 @@ def abroad_places(spec: PackSpec) -> dict[str, int]:
             if city["countrycode"] not in countries or city["population"] < min_population:
                 continue
             for name in _place_forms(_ABROAD_SUFFIX.sub("", city["name"])):
-                out[name] = max(out.get(name, 0), int(city["population"]))
+                # Romanian is written with the comma below ("Iași") as often as GeoNames'
+                # cedilla ("Iaşi"): both
+                for form in {name, name.translate(_COMMA_BELOW)}:
+                    out[form] = max(out.get(form, 0), int(city["population"]))
     return out
 
 
 # GeoNames writes some towns with a suffix their notes leave out ("Girardot City")
 _ABROAD_SUFFIX = re.compile(r"\s+City$")
+_COMMA_BELOW = str.maketrans("ŞşŢţ", "ȘșȚț")
 
 _PLACE_TAIL = re.compile(
     r"\s+(?:\(.*\)|(?:am|an der|im|in der|in|bei|ob der|sur|sous|lès|les|en|aan de|aan den"
