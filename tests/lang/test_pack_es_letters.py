@@ -80,7 +80,8 @@ def test_organisations(rules: Pipeline, text: str, expected: set[tuple[str, str]
         ("No puedo ir, soy repartidora y trabajo hasta tarde.", {("repartidora", "PROFESSION")}),
         ("Lo trae su hijo, que es mototaxista.", {("mototaxista", "PROFESSION")}),
         # Faker's occupations (jobs.txt), in the feminine form the build derives
-        ("Acude con su madre, Elena Ríos, fotógrafa de prensa.", {("fotógrafa de prensa", "PROFESSION")}),
+        ("Acude con su madre, Elena Ríos, fotógrafa de prensa.",
+         {("fotógrafa de prensa", "PROFESSION")}),
     ],
 )
 def test_professions(rules: Pipeline, text: str, expected: set[tuple[str, str]]) -> None:
