@@ -118,7 +118,13 @@ ZIPF_FUNCTION = 5.5
 #: ("Réunion de concertation"; "La Réunion" stays; "Centre", the old name of Centre-Val de
 #: Loire, opens "Centre Mémoire", "Centre de santé"); the pattern rules still find them in
 #: addresses ("45127 Essen") and institution names
-EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",), "fr": ("Réunion", "Centre")}
+EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {
+    "de": ("Essen",),
+    "fr": ("Réunion", "Centre"),
+    # the address words of Latin America that are also towns there ("Colonia" in Uruguay): a
+    # district's kind word before its name
+    "es": ("Colonia", "Barrio", "Sector", "Reparto", "Comuna", "Vereda", "Localidad"),
+}
 #: words that open letters, capitalised at the start of a line and followed by a capitalised
 #: word ("Caro Collega", "Gentile Dottore", "Cher Confrère", "Beste Collega"): a letter
 #: convention no frequency list shows. Names among them become ambiguous, places are dropped.
@@ -476,16 +482,27 @@ def abroad_places(spec: PackSpec) -> dict[str, int]:
     """Place name -> largest population among the towns of ``spec.abroad_cities``, each
     country group above its own population bar."""
     out: dict[str, int] = {}
+    # a short form several towns share is a generic head ("Villa" of "Villa de Álvarez" and
+    # "Villa del Rosario"), no town: only the full names of those
+    heads: dict[str, set[str]] = {}
     for countries, min_population in spec.abroad_cities:
         for city in _geonames_cities():
             if city["countrycode"] not in countries or city["population"] < min_population:
                 continue
-            for name in _place_forms(_ABROAD_SUFFIX.sub("", city["name"])):
+            forms = _place_forms(_ABROAD_SUFFIX.sub("", city["name"]))
+            full = forms[0] if forms else ""
+            for name in forms:
+                if name != full:
+                    heads.setdefault(name, set()).add(full)
                 # Romanian is written with the comma below ("Iași") as often as GeoNames'
                 # cedilla ("Iaşi"): both
                 for form in {name, name.translate(_COMMA_BELOW)}:
                     out[form] = max(out.get(form, 0), int(city["population"]))
-    return out
+    towns = {full for fulls in heads.values() for full in fulls} | {
+        clean(city["name"]) for city in _geonames_cities()
+    }
+    shared = {head for head, fulls in heads.items() if len(fulls) >= 2 and head not in towns}
+    return {name: pop for name, pop in out.items() if name not in shared}
 
 
 # GeoNames writes some towns with a suffix their notes leave out ("Girardot City")
