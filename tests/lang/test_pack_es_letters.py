@@ -75,6 +75,9 @@ def test_organisations(rules: Pipeline, text: str, expected: set[tuple[str, str]
         # a relative's identity number, then the occupation
         ("Recoge: sobrina Marta, DNI 51234567, maestra de primaria en Getafe.",
          {("maestra de primaria", "PROFESSION")}),
+        # origin or nationality set off by commas
+        ("Mujer de origen rumano, limpiadora en un hotel, acude sola.",
+         {("limpiadora", "PROFESSION")}),
         # a later job, "soy" and a Latin-American trade of the data files
         ("Fue pescadora y luego cocinera en un bar del puerto.", {("cocinera", "PROFESSION")}),
         ("No puedo ir, soy repartidora y trabajo hasta tarde.", {("repartidora", "PROFESSION")}),
