@@ -18,15 +18,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.structured import fhir, hl7, tables
+from fairdeid.detect.structured import fhir, fields, hl7, tables
 from fairdeid.detect.structured.common import Hit
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "table")
+FORMATS = ("hl7", "fhir", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
-_MARKS = frozenset("|^{;\t,")
+_MARKS = frozenset("|^{;\t,:\\")
 #: the score of a span found by structure: the standards and headers are explicit, but a
 #: pasted fragment can be mislabelled by its writer, so it stays below a rule's certainty
 DEFAULT_SCORE = 0.9
@@ -61,7 +61,8 @@ class StructuredDetector(BaseDetector):
         # every data file is read and checked now: a bad file fails when the pipeline is built
         self._hl7 = hl7.load_spec() if "hl7" in chosen else None
         self._fhir = fhir.load_spec() if "fhir" in chosen else None
-        self._headers = tables.load_headers(self.header_words) if "table" in chosen else None
+        self._headers = (tables.load_headers(self.header_words)
+                         if "table" in chosen or "fields" in chosen else None)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
@@ -102,8 +103,10 @@ class StructuredDetector(BaseDetector):
             hits += hl7.find(text, self._hl7)
         if self._fhir is not None and "{" in text:
             hits += fhir.find(text, self._fhir)
-        if self._headers is not None:
+        if self._headers is not None and "table" in self.formats:
             hits += tables.find(text, self._headers)
+        if self._headers is not None and "fields" in self.formats:
+            hits += fields.find(text, self._headers)
         seen: set[tuple[int, int, str]] = set()
         spans: list[Span] = []
         for h in sorted(hits, key=lambda h: (h.start, h.end, h.label)):
