@@ -50,6 +50,9 @@ _PARTICLES = frozenset({"von", "van", "der", "den", "de", "del", "della", "di", 
                         "des", "la", "le", "lo", "y", "e", "zu", "ten", "ter", "dos", "das",
                         "do", "al", "el", "bin", "ben", "née", "nee", "geb", "geb.", "ép."})
 _MIN_AGE = 90
+#: a word that ends an identifier or an age: lower-case letters, maybe with a period
+_UNIT = re.compile(r"[^\W\d_A-Z]+\.?")
+_ID_LABELS = frozenset({"MEDICALRECORD", "ACCOUNT", "SSN", "HEALTHPLAN", "LICENSE", "IDNUM"})
 
 
 def find(text: str, headers: HeaderWords) -> list[Hit]:
@@ -156,13 +159,18 @@ def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
         login = _LOGIN.match(value)
         if login is None:
             return None
-        rest = value[login.end():]
-        if not _LOGIN_MARK.search(login.group()) and not _LOGIN_END.match(rest):
-            return None
-        return Hit(a + login.start(), a + login.end(), label, where)
+        name = login.group().rstrip(".-")
+        rest = value[len(name):]
+        if len(name) < 3 or (not _LOGIN_MARK.search(name) and not _LOGIN_END.match(rest)):
+            return None  # "dr. Reijnen": a title, not a login
+        return Hit(a, a + len(name), label, where)
     found = _cell(text, (a, b), label, entry)
     if found is None:
         return None
+    if label in _ID_LABELS or label == "AGE":
+        found = _id_part(text, found)
+        if found is None:
+            return None
     shown = text[found.start:found.end]
     if label in {"PATIENT", "DOCTOR"} and not _is_name(shown):
         return None
@@ -175,6 +183,21 @@ def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
         if digits is None or int(digits.group()) < _MIN_AGE:
             return None
     return Hit(found.start, found.end, found.label, where)
+
+
+def _id_part(text: str, found: Hit) -> Hit | None:
+    """An identifier or an age without what an export prints after it: a bracket
+    ("7260119344 (stationär)"), a word in lower case ("JEAM 4856 1213 exp. 2028-06",
+    "93 jr", "91 a.")."""
+    end = found.start
+    for token in re.finditer(r"\S+", text[found.start:found.end]):
+        word = token.group()
+        if word.startswith(("(", "[")) or _UNIT.fullmatch(word):
+            break
+        end = found.start + token.end()
+    if end == found.start:
+        return None
+    return Hit(found.start, end, found.label, found.where)
 
 
 def _is_name(value: str) -> bool:

@@ -213,7 +213,9 @@ def _next_row_fits(
 
 
 def _header_like(cell: str) -> bool:
-    """A header cell is a short label, not a sentence that happens to hold a delimiter."""
+    """A header cell is a short label, not a sentence that happens to hold a delimiter; the
+    padding of a fixed-width export ("Bemerkung" and 35 spaces) is no part of it."""
+    cell = cell.strip()
     return len(cell) <= 40 and len(cell.split()) <= 5
 
 
