@@ -8,8 +8,10 @@ timestamps, and no sentence says what a value is. But the format itself says it,
 language. This detector reads that structure and nothing else; the other detectors still read
 the prose around it, and resolve merges all proposals as for any detector.
 
-Cost: a note with none of ``|``, ``^``, ``{``, ``;``, tab or ``,`` is left at once, and each
-format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON) before reading lines.
+Cost: tables are read only in a note with one of ``|``, ``^``, ``{``, ``;``, tab or ``,``, and
+each format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON) before reading
+lines; export fields and logins (``fields``) are read in every note, since a dictation's footer
+("operatore lbaldoni2") has no punctuation at all, with one set lookup per word.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from fairdeid.errors import ConfigError
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
 FORMATS = ("hl7", "fhir", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
-_MARKS = frozenset("|^{;\t,:\\")
+_MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
 #: pasted fragment can be mislabelled by its writer, so it stays below a rule's certainty
 DEFAULT_SCORE = 0.9
@@ -96,14 +98,15 @@ class StructuredDetector(BaseDetector):
 
     def detect(self, doc: Document) -> list[Span]:
         text = doc.text
-        if not self.formats or _MARKS.isdisjoint(text):
+        if not self.formats:
             return []
+        marked = not _MARKS.isdisjoint(text)
         hits: list[Hit] = []
         if self._hl7 is not None and ("|" in text or "MSH" in text):
             hits += hl7.find(text, self._hl7)
         if self._fhir is not None and "{" in text:
             hits += fhir.find(text, self._fhir)
-        if self._headers is not None and "table" in self.formats:
+        if self._headers is not None and "table" in self.formats and marked:
             hits += tables.find(text, self._headers)
         if self._headers is not None and "fields" in self.formats:
             hits += fields.find(text, self._headers)

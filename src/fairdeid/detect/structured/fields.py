@@ -21,17 +21,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit
-from fairdeid.detect.structured.tables import HeaderWords, _cell, _lines
+from fairdeid.detect.structured.common import Hit, load_data
+from fairdeid.detect.structured.tables import (
+    HeaderWords,
+    _cell,
+    _is_segment,
+    _lines,
+    normalise,
+)
+from fairdeid.errors import ConfigError
 
 #: where one field of a line ends: a pipe, a tab, a middle dot, or two or more spaces
 _SEPARATOR = re.compile(r"[ \t]*\|[ \t]*|\t+| +· +|[ \t]{2,}")
 #: a field: a short label, then a dotted leader and/or a colon, then the value (maybe empty:
 #: "Station/Zi ....| value" has its value in the next cell)
-_FIELD = re.compile(
-    r"(?P<label>[^\W\d_][^\W\d_ .'/()-]*(?:[ .'/()-]{1,3}[^\W\d_]+){0,4}\.?)"
-    r"(?P<leader>[ \t]*\.{2,}[ \t]*:?|[ \t]*:)[ \t]*")
+_LABEL = r"(?P<label>[^\W\d_][^\W\d_ .'/()-]*(?:[ .'/()-]{1,3}[^\W\d_]+){0,4}\.?)"
+_FIELD = re.compile(_LABEL + r"(?P<leader>[ \t]*\.{2,}[ \t]*:?|[ \t]*:)[ \t]*")
+#: a cell that is a label and nothing else, before a pipe ("REPARTO / LETTO | Cardiologia U")
+_BARE = re.compile(_LABEL + r"(?P<leader>)[ \t]*(?=\|)")
 #: a Windows domain login ("GENO\tmeyer04"): a short domain, a backslash, the account
 _DOMAIN_LOGIN = re.compile(
     r"(?<![\w\\])[A-Za-z][A-Za-z0-9-]{1,15}\\[A-Za-z][A-Za-z0-9._-]{1,30}(?![\w\\])")
@@ -63,9 +73,12 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
         line = text[start:end]
         if not line.strip():
             continue
-        if ":" in line or "." in line:
+        if (":" in line or "." in line or "|" in line) and not _is_segment(line):
             hits.extend(_fields(text, start, end, headers))
         hits.extend(_user_logins(text, start, end, headers))
+        sender = _chat_sender(text, start, end)
+        if sender is not None:
+            hits.append(sender)
     hits.extend(Hit(m.start(), m.end(), "USERNAME", "field.login")
                 for m in _DOMAIN_LOGIN.finditer(text))
     return hits
@@ -94,22 +107,31 @@ def _fields(text: str, start: int, end: int, headers: HeaderWords) -> list[Hit]:
     found: list[tuple[str, str, tuple[int, int], bool]] = []
     known = 0
     for index, (a, b) in enumerate(segments):
-        match = _FIELD.match(text, a, b)
-        if match is None:
+        match = _FIELD.match(text, a, b) or _BARE.match(text, a, b + 2)
+        if match is None or match.end("label") > b:
             continue
-        whole = headers.whole(match.group("label"))
-        if whole is None:
+        label_text = match.group("label")
+        whole = headers.whole(label_text)
+        parts = [headers.whole(part) for part in _SLASH.split(label_text)]
+        if whole is None and (len(parts) < 2 or not any(parts)):
             continue
         known += 1
         dotted = "." in match.group("leader")
         value: tuple[int, int] | None = (match.end(), b) if match.end() < b else None
-        if value is None and index + 1 < len(segments) and (dotted or text[b:b + 1] != " "):
-            nxt = segments[index + 1]
-            if _FIELD.match(text, *nxt) is None or headers.whole(
-                    _FIELD.match(text, *nxt).group("label")) is None:  # type: ignore[union-attr]
-                value = nxt
-        if value is not None:
+        bare = not match.group("leader")
+        if value is None and index + 1 < len(segments) and (dotted or bare
+                                                             or text[b:b + 1] != " "):
+            nxt = _FIELD.match(text, *segments[index + 1])
+            if headers.whole(text[slice(*segments[index + 1])]) is None and (
+                    nxt is None or headers.whole(nxt.group("label")) is None):
+                value = segments[index + 1]  # not the next label of a header row
+        if value is None:
+            continue
+        if whole is not None:
             found.append((whole[0], whole[1], value, dotted))
+        else:
+            found.extend((part[0], part[1], region, dotted)
+                         for part, region in _slash_values(text, value, parts))
     export = "|" in line or ".." in line or known >= 2
     hits: list[Hit] = []
     for label, entry, (a, b), dotted in found:
@@ -130,7 +152,11 @@ def _user_logins(text: str, start: int, end: int, headers: HeaderWords) -> Itera
     """A login after a user key of one or two words, with or without a colon ("usr
     SAS\\mrbenitez2", "operatore lbaldoni2", "codé par dim_mlouisy", "auteur msoubrier]")."""
     words = list(_WORD.finditer(text, start, end))
+    last_words = _login_key_ends(headers)
     for i, word in enumerate(words):
+        folded = word.group().casefold()
+        if (folded if folded.isascii() else normalise(folded)) not in last_words:
+            continue
         keys = [word.group()]
         if i > 0 and text[words[i - 1].end():word.start()].strip() in ("", "-"):
             keys.insert(0, text[words[i - 1].start():word.end()])
@@ -151,6 +177,42 @@ def _user_logins(text: str, start: int, end: int, headers: HeaderWords) -> Itera
             yield found
 
 
+_KEY_ENDS: dict[int, tuple[HeaderWords, frozenset[str]]] = {}
+
+
+def _login_key_ends(headers: HeaderWords) -> frozenset[str]:
+    """The last words of the user and staff keys: a word not among them starts no login, so
+    each word of a note costs one set lookup."""
+    cached = _KEY_ENDS.get(id(headers))
+    if cached is None or cached[0] is not headers:
+        ends = frozenset(entry.split()[-1] for entry, label in
+                         (*headers.cells.items(), *headers.weak.items())
+                         if label in ("USERNAME", "DOCTOR") and entry)
+        cached = _KEY_ENDS[id(headers)] = (headers, ends)
+    return cached[1]
+
+
+_SLASH = re.compile(r"[ \t]*/[ \t]*")
+
+
+def _slash_values(
+    text: str, value: tuple[int, int], parts: list[tuple[str, str] | None]
+) -> Iterator[tuple[tuple[str, str], tuple[int, int]]]:
+    """The values of a composite field ("Servicio/Cama: Neumología / planta 4ª / 412-A"):
+    the label's parts name the value's parts from the right, the last part the last value;
+    a value without as many slashes is not split and gives nothing."""
+    cuts = [value[0]]
+    for match in _SLASH.finditer(text, *value):
+        cuts += [match.start(), match.end()]
+    cuts.append(value[1])
+    pieces = list(zip(cuts[::2], cuts[1::2], strict=True))
+    if len(pieces) < len(parts):
+        return
+    for part, piece in zip(reversed(parts), reversed(pieces), strict=False):
+        if part is not None:
+            yield part, piece
+
+
 def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
     """The value of one field when it has the shape its label promises."""
     where = "field." + entry.replace(" ", "_")
@@ -169,8 +231,16 @@ def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
         return None
     if label in _ID_LABELS or label == "AGE":
         found = _id_part(text, found)
-        if found is None:
-            return None
+    elif label in {"PATIENT", "DOCTOR"}:
+        found = _untitled(text, found)
+    elif label == "STREET":
+        found = _street_part(text, found)
+    elif label == "DATE":
+        numeric = _NUMERIC_DATE.match(text, found.start, found.end)
+        if numeric is not None:
+            found = Hit(found.start, numeric.end(), label, found.where)
+    if found is None:
+        return None
     shown = text[found.start:found.end]
     if label in {"PATIENT", "DOCTOR"} and not _is_name(shown):
         return None
@@ -195,9 +265,42 @@ def _id_part(text: str, found: Hit) -> Hit | None:
         if word.startswith(("(", "[")) or _UNIT.fullmatch(word):
             break
         end = found.start + token.end()
-    if end == found.start:
-        return None
+    while end > found.start and text[end - 1] in " \t-–—,;:":
+        end -= 1
+    if not any(ch.isdigit() for ch in text[found.start:end]):
+        return None  # "MGEN – adhérent 0291847730": a name before the number, not the number
     return Hit(found.start, end, found.label, found.where)
+
+
+#: a date written in digits: the value ends with it ("12/03/1951 a Napoli")
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def _street_part(text: str, found: Hit) -> Hit:
+    """A street up to the first comma after both its name and its number ("Via Duomo 218,
+    80138 Napoli"); a number first ("2215, chemin Sainte-Foy, app. 8") keeps its name."""
+    pos = found.start
+    while (comma := text.find(",", pos, found.end)) >= 0:
+        before = text[found.start:comma]
+        if any(ch.isdigit() for ch in before) and any(ch.isalpha() for ch in before):
+            return Hit(found.start, comma, found.label, found.where)
+        pos = comma + 1
+    return found
+
+
+def _untitled(text: str, found: Hit) -> Hit | None:
+    """A name without the form of address or title before it ("M. GIRAUD Bernard",
+    "D.ª Encarnación Sáez"): the resolve step's ``name_titles`` decides about titles."""
+    words = chat_words()
+    title = _TITLE.match(text, found.start, found.end)
+    if title is None:
+        return found
+    key = normalise(text[title.start():title.end()])
+    rest = text[title.end():found.end].split()
+    if (key in words.person_titles or key in words.doctor_titles) and len(rest) >= 1 and (
+            len(key) > 1 or len(rest) >= 2):
+        return Hit(title.end(), found.end, found.label, found.where)
+    return found
 
 
 def _is_name(value: str) -> bool:
@@ -217,3 +320,65 @@ def _is_name(value: str) -> bool:
             return False
         capital += 1
     return capital > 0
+
+
+#: a chat or SMS message header: a day and month (maybe a year), a time, a bracket or a dash,
+#: the sender, a colon ("[24/11/26, 20:15] Bryan Moreira:", "22/11/26, 07:41 - Vicky Lau:")
+_CHAT = re.compile(
+    r"(?<![^\s\[(])\[?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
+    r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\][ \t]*(?:[-–—][ \t]*)?|[ \t]*[-–—][ \t]*)"
+    r"(?P<sender>[^:\n\d]{2,40}?)[ \t]*:(?:[ \t]|$)")
+_TITLE = re.compile(r"[^\W\d_]+(?:[ .]?[^\W\d_]{1,3})?\.?[ \t]+")
+
+
+@dataclass(frozen=True)
+class ChatWords:
+    """Titles and non-names of message senders (``data/chat.toml``), normalised."""
+
+    doctor_titles: frozenset[str]
+    person_titles: frozenset[str]
+    not_names: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def chat_words() -> ChatWords:
+    """The packaged sender words, read and checked once."""
+    data = load_data("chat.toml")
+    lists = {}
+    for key in ("doctor_titles", "person_titles", "not_names"):
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"structured data chat.toml: {key} must be a list of strings")
+        lists[key] = frozenset(normalise(v) for v in value)
+    return ChatWords(**lists)
+
+
+def _not_name(word: str, words: ChatWords) -> bool:
+    """A role, a place or a pronoun, or a compound ending in one ("Hausarztpraxis")."""
+    return word in words.not_names or any(
+        word.endswith(role) for role in words.not_names if len(role) >= 5)
+
+
+def _chat_sender(text: str, start: int, end: int) -> Hit | None:
+    """The sender of a message header on this line, as DOCTOR after a doctor's title and as
+    PATIENT otherwise; a sender that is a role, a pronoun or no name is left alone."""
+    match = _CHAT.search(text, start, end)
+    if match is None:
+        return None
+    words = chat_words()
+    a, b = match.span("sender")
+    label = "PATIENT"
+    title = _TITLE.match(text, a, b)
+    if title is not None:
+        key = normalise(text[title.start():title.end()])
+        if key in words.doctor_titles:
+            label, a = "DOCTOR", title.end()
+        elif key in words.person_titles:
+            a = title.end()
+    name = text[a:b].strip()
+    if not _is_name(name) or any(_not_name(normalise(w), words) for w in name.split()):
+        return None
+    if label == "PATIENT" and title is None and len(name.split()) < 2:
+        return None  # one capitalised word ("Visite", "Jana") is too often a role or a word
+    return Hit(a, a + len(name), label, "field.chat_sender")

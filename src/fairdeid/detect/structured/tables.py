@@ -34,6 +34,7 @@ _SEGMENT = re.compile(r"[ \t]*([A-Z][A-Z0-9]{2})\|")
 _NUMERIC = frozenset({"DATE", "AGE", "ZIP", "PHONE", "FAX", "MEDICALRECORD", "ACCOUNT", "SSN",
                       "HEALTHPLAN", "LICENSE", "IDNUM", "ROOM"})
 _NAMES = frozenset({"PATIENT", "DOCTOR"})
+_ORGANISATIONS = frozenset({"ORGANIZATION", "HOSPITAL"})
 #: a cell longer than this, or a name cell of more words, is prose and is left to the others
 _MAX_CELL = 60
 _MAX_NAME_WORDS = 5
@@ -385,7 +386,8 @@ def _value_part(text: str, found: Hit) -> Hit | None:
     """
     start, end = found.start, found.end
     value = text[start:end]
-    if found.label in _NAMES:
+    if found.label in _NAMES or found.label in _ORGANISATIONS:
+        # an insurer cell holds its member number too ("AOK PLUS, Vers.-Nr. R118842903")
         cut = _NAME_END.search(value)
         if cut is not None:
             end = start + cut.start()
