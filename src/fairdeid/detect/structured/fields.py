@@ -52,6 +52,7 @@ _LOGIN = re.compile(
     r"|[a-z][a-z0-9._-]{2,30}|[A-Z][A-Z0-9_]{4,19}")
 #: a login has one of these, or is followed by the end of its field
 _LOGIN_MARK = re.compile(r"[\d_\\.]")
+_BEFORE_NAME = re.compile(r"\.?[ \t]+[^\W\d_a-z]")
 _LOGIN_END = re.compile(r"[ \t]*(?:$|[|·\])},;]|[–—-][ \t]|\n)")
 #: a personal name: capitalised words, initials, lower-case particles ("van der", "de la")
 _NAME_WORD = re.compile(
@@ -79,7 +80,7 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
         sender = _chat_sender(text, start, end)
         if sender is not None:
             hits.append(sender)
-    hits.extend(Hit(m.start(), m.end(), "USERNAME", "field.login")
+    hits.extend(Hit(m.start(), m.end(), "USERNAME", "fields.login")
                 for m in _DOMAIN_LOGIN.finditer(text))
     return hits
 
@@ -125,8 +126,8 @@ def _fields(text: str, start: int, end: int, headers: HeaderWords) -> list[Hit]:
             if headers.whole(text[slice(*segments[index + 1])]) is None and (
                     nxt is None or headers.whole(nxt.group("label")) is None):
                 value = segments[index + 1]  # not the next label of a header row
-        if value is None:
-            continue
+        if value is None or (bare and whole is not None):
+            continue  # "Nombre | Vínculo | Edad": a header row; key-value cells: tables.py
         if whole is not None:
             found.append((whole[0], whole[1], value, dotted))
         else:
@@ -215,7 +216,7 @@ def _slash_values(
 
 def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
     """The value of one field when it has the shape its label promises."""
-    where = "field." + entry.replace(" ", "_")
+    where = "fields." + entry.replace(" ", "_")
     value = text[a:b]
     if label == "USERNAME":
         login = _LOGIN.match(value)
@@ -225,6 +226,8 @@ def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
         rest = value[len(name):]
         if len(name) < 3 or (not _LOGIN_MARK.search(name) and not _LOGIN_END.match(rest)):
             return None  # "dr. Reijnen": a title, not a login
+        if _BEFORE_NAME.match(rest):
+            return None  # "mmg dr.ssa Frison": a title before a name
         return Hit(a, a + len(name), label, where)
     found = _cell(text, (a, b), label, entry)
     if found is None:
@@ -233,6 +236,13 @@ def _value(text: str, a: int, b: int, label: str, entry: str) -> Hit | None:
         found = _id_part(text, found)
     elif label in {"PATIENT", "DOCTOR"}:
         found = _untitled(text, found)
+    elif label in {"CITY", "PROFESSION"}:
+        # "Willemstad, Curaçao", "Rentner (früher Schlosser)": the first value only
+        cut = re.search(r"[ \t]*[(,;]", text[found.start:found.end])
+        if cut is not None:
+            found = Hit(found.start, found.start + cut.start(), label, found.where)
+        if len(text[found.start:found.end].split()) > 4:
+            return None
     elif label == "STREET":
         found = _street_part(text, found)
     elif label == "DATE":
@@ -357,7 +367,8 @@ def chat_words() -> ChatWords:
 def _not_name(word: str, words: ChatWords) -> bool:
     """A role, a place or a pronoun, or a compound ending in one ("Hausarztpraxis")."""
     return word in words.not_names or any(
-        word.endswith(role) for role in words.not_names if len(role) >= 5)
+        word.endswith(role) or word.startswith(role)
+        for role in words.not_names if len(role) >= 5)
 
 
 def _chat_sender(text: str, start: int, end: int) -> Hit | None:
@@ -376,9 +387,9 @@ def _chat_sender(text: str, start: int, end: int) -> Hit | None:
             label, a = "DOCTOR", title.end()
         elif key in words.person_titles:
             a = title.end()
-    name = text[a:b].strip()
+    name = text[a:b].split("(")[0].strip()  # "Kristine (Kris)": the name before a bracket
     if not _is_name(name) or any(_not_name(normalise(w), words) for w in name.split()):
         return None
     if label == "PATIENT" and title is None and len(name.split()) < 2:
         return None  # one capitalised word ("Visite", "Jana") is too often a role or a word
-    return Hit(a, a + len(name), label, "field.chat_sender")
+    return Hit(a, a + len(name), label, "fields.chat_sender")
