@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fairdeid.detect.structured import fields, tables
-from fairdeid.detect.structured import StructuredDetector
+from fairdeid.detect.structured import StructuredDetector, fields, tables
 from fairdeid.document import Document
 
 
