@@ -48,6 +48,10 @@ def test_dotted_export_fields_take_the_value_part_only() -> None:
         ("REPARTO / LETTO | Cardiologia U / letto 22", "ROOM", "letto 22"),
         (" opnamenr.........: OPN-2026-118203 | afd: Geriatrie Hondsrug | kamer/bed: C2.14-2",
          "ROOM", "C2.14-2"),
+        (" adres............: Hoofdstraat 84 | 7872 PE | Valthe", "ZIP", "7872 PE"),
+        (" adres............: Hoofdstraat 84 | 7872 PE | Valthe", "CITY", "Valthe"),
+        ("Anschrift......: Vor dem Steintor 118 | 28203 Bremen (Ostertor)", "CITY", "Bremen"),
+        ("anestesista: Dott.ssa Ciavattini R. | strum.: Pantalone", "DOCTOR", "Pantalone"),
     ],
 )
 def test_inline_fields_in_each_language(line: str, label: str, value: str) -> None:
@@ -64,12 +68,20 @@ def test_inline_fields_in_each_language(line: str, label: str, value: str) -> No
         "Alter: 45 | Geschlecht: m",                            # an age under 90
         "Mutuelle : MGEN – adhérent 0291847730 | NIR : 2 32 02", # a name before the number
         "PID|||80291147^^^APHM^PI||ABDALLAH^ZAHARIA^^^^^L",     # HL7: the HL7 reader's
+        "Nombre | Vínculo | Edad | Ocupación",                 # a header row
     ],
 )
 def test_what_is_no_field_value(line: str) -> None:
     found = _found(line)
-    assert all(label not in {"PATIENT", "AGE", "HEALTHPLAN", "MEDICALRECORD"}
+    assert all(label not in {"PATIENT", "AGE", "HEALTHPLAN", "MEDICALRECORD", "CITY"}
                for label, _ in found), found
+
+
+def test_an_address_ends_at_the_next_field_or_a_cell_that_is_no_postcode() -> None:
+    found = _found("Adresse: Rue X 3 | Bâtiment B | 75012 Paris\n"
+                   "Adresse: Rue Y 4 | Tel: 01 23 45 67 89\n")
+    assert ("STREET", "Rue X 3") in found and ("STREET", "Rue Y 4") in found
+    assert all(label not in {"ZIP", "CITY"} for label, _ in found), found
 
 
 @pytest.mark.parametrize(

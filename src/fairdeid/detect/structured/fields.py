@@ -130,6 +130,9 @@ def _fields(text: str, start: int, end: int, headers: HeaderWords) -> list[Hit]:
             continue  # "Nombre | Vínculo | Edad": a header row; key-value cells: tables.py
         if whole is not None:
             found.append((whole[0], whole[1], value, dotted))
+            if whole[0] == "STREET" and value[1] == b:
+                found.extend(_address_rest(text, segments[index + 1:index + 3], whole[1],
+                                           headers, dotted))
         else:
             found.extend((part[0], part[1], region, dotted)
                          for part, region in _slash_values(text, value, parts))
@@ -191,6 +194,35 @@ def _login_key_ends(headers: HeaderWords) -> frozenset[str]:
                          if label in ("USERNAME", "DOCTOR") and entry)
         cached = _KEY_ENDS[id(headers)] = (headers, ends)
     return cached[1]
+
+
+#: the cells after a street in an export ("adres....: Hoofdstraat 84 | 7872 PE | Valthe"): a
+#: postcode (Dutch with its letters, or with a country prefix), maybe with the town after it
+_POSTCODE = re.compile(r"(?:[A-Z]{1,2}-)?\d{4,5}(?: ?[A-Z]{2}(?![^\W\d_]))?")
+
+
+def _address_rest(
+    text: str, following: list[tuple[int, int]], entry: str, headers: HeaderWords,
+    dotted: bool,
+) -> Iterator[tuple[str, str, tuple[int, int], bool]]:
+    """ZIP and CITY from the unlabelled cells after an address field: a cell that starts
+    with a postcode, then a cell of capitalised words after it (the town)."""
+    zip_seen = False
+    for a, b in following:
+        label = _FIELD.match(text, a, b)
+        if label is not None and headers.whole(label.group("label")) is not None:
+            return  # the next field
+        code = _POSTCODE.match(text, a, b)
+        if code is not None:
+            zip_seen = True
+            yield "ZIP", entry, (a, code.end()), dotted
+            if code.end() < b:
+                yield "CITY", entry, (code.end(), b), dotted
+        elif zip_seen:
+            yield "CITY", entry, (a, b), dotted
+            return
+        else:
+            return
 
 
 _SLASH = re.compile(r"[ \t]*/[ \t]*")
