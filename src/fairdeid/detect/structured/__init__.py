@@ -1,4 +1,5 @@
-"""The structured-formats detector: HL7 v2 segments, FHIR JSON and headed tables inside notes.
+"""The structured-formats detector: HL7 v2 segments, FHIR JSON, headed tables and export fields
+("Name.......: value | PID: value", logins, chat senders) inside notes.
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
 (an ADT message, a FHIR resource, an exported list), where the prose rules and the learned
@@ -69,8 +70,9 @@ class StructuredDetector(BaseDetector):
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"table"`` to read; default all three, ``[]`` reads none), ``header_words``
-        (more header-word files for tables, in the format of the packaged ones), ``score`` (of
+        ``"fhir"``, ``"table"``, ``"fields"`` to read; default all four, ``[]`` reads none),
+        ``header_words`` (more header-word files for tables and export fields, in the format of
+        the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
         call. What each format labels: docs/structured-formats.md."""
         unknown = set(config) - _KEYS
