@@ -20,7 +20,7 @@ more fields. A lone "Patient: ..." in a letter is left to the prose rules, and a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,20 +68,20 @@ _ID_LABELS = frozenset({"MEDICALRECORD", "ACCOUNT", "SSN", "HEALTHPLAN", "LICENS
 
 def find(text: str, headers: HeaderWords) -> list[Hit]:
     """Every field value of an export line whose label is a known header, every login after
-    a user key, and every domain login."""
+    a user key, every domain login and every chat sender."""
     hits: list[Hit] = []
-    for start, end in _lines(text):
-        line = text[start:end]
-        if not line.strip():
-            continue
-        if (":" in line or "." in line or "|" in line) and not _is_segment(line):
-            hits.extend(_fields(text, start, end, headers))
-        hits.extend(_user_logins(text, start, end, headers))
-        sender = _chat_sender(text, start, end)
-        if sender is not None:
-            hits.append(sender)
-    hits.extend(Hit(m.start(), m.end(), "USERNAME", "fields.login")
-                for m in _DOMAIN_LOGIN.finditer(text))
+    if ":" in text or "|" in text or ".." in text:
+        for start, end in _lines(text):
+            line = text[start:end]
+            if (":" in line or "|" in line or ".." in line) and not _is_segment(line):
+                hits.extend(_fields(text, start, end, headers))
+    hits.extend(_user_logins(text, headers))
+    if "\\" in text:
+        hits.extend(Hit(m.start(), m.end(), "USERNAME", "fields.login")
+                    for m in _DOMAIN_LOGIN.finditer(text))
+    if ":" in text:
+        hits.extend(sender for match in _CHAT.finditer(text)
+                    if (sender := _chat_sender(text, match)) is not None)
     return hits
 
 
@@ -149,31 +149,30 @@ def _fields(text: str, start: int, end: int, headers: HeaderWords) -> list[Hit]:
     return hits
 
 
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _user_logins(text: str, start: int, end: int, headers: HeaderWords) -> Iterator[Hit]:
+def _user_logins(text: str, headers: HeaderWords) -> Iterator[Hit]:
     """A login after a user key of one or two words, with or without a colon ("usr
     SAS\\mrbenitez2", "operatore lbaldoni2", "codé par dim_mlouisy", "auteur msoubrier]")."""
-    words = list(_WORD.finditer(text, start, end))
-    last_words = _login_key_ends(headers)
-    for i, word in enumerate(words):
-        folded = word.group().casefold()
-        if (folded if folded.isascii() else normalise(folded)) not in last_words:
-            continue
-        keys = [word.group()]
-        if i > 0 and text[words[i - 1].end():word.start()].strip() in ("", "-"):
-            keys.insert(0, text[words[i - 1].start():word.end()])
-        found_key = next((whole for key in keys if (whole := headers.whole(key)) is not None
+    keys = _login_keys(headers)
+    if keys is None:
+        return
+    for word in keys.finditer(text):
+        candidates = [word.group()]
+        # bounded look-arounds: a note without line breaks must not be scanned once per key
+        line_start = text.rfind("\n", max(0, word.start() - 40), word.start()) + 1
+        previous = _PREVIOUS_WORD.search(text, max(line_start, word.start() - 40),
+                                         word.start())
+        if previous is not None:
+            candidates.insert(0, text[previous.start():word.end()])
+        found_key = next((whole for key in candidates if (whole := headers.whole(key)) is not None
                           and whole[0] in ("USERNAME", "DOCTOR")), None)
         if found_key is None:
             continue
-        entry = found_key[1]
-        after = re.compile(r"[ \t]*:?[ \t]*").match(text, word.end(), end)
-        pos = after.end() if after is not None else word.end()
-        if pos == word.end() or pos >= end:
+        line_end = text.find("\n", word.end(), word.end() + _LOGIN_WINDOW)
+        line_end = min(len(text), word.end() + _LOGIN_WINDOW) if line_end < 0 else line_end
+        pos = _KEY_GAP.match(text, word.end(), line_end).end()  # type: ignore[union-attr]
+        if pos == word.end() or pos >= line_end:
             continue
-        found = _value(text, pos, end, "USERNAME", entry)
+        found = _value(text, pos, line_end, "USERNAME", found_key[1])
         # a staff key ("operatore") is followed by a name as often as by a login: only a
         # login with a digit, "_", "." or a backslash counts there
         if found is not None and (found_key[0] == "USERNAME"
@@ -181,18 +180,56 @@ def _user_logins(text: str, start: int, end: int, headers: HeaderWords) -> Itera
             yield found
 
 
-_KEY_ENDS: dict[int, tuple[HeaderWords, frozenset[str]]] = {}
+#: how far after a user key its login may sit (a login is at most 31 characters)
+_LOGIN_WINDOW = 80
+_PREVIOUS_WORD = re.compile(r"[^\W\d_]+[ \t-]*$")
+_KEY_GAP = re.compile(r"[ \t]*:?[ \t]*")
+#: accented letters a key word may be written with ("codé", "Kürzel"); keys are stored
+#: without accents
+_ACCENTED = {"a": "aàáâäãå", "e": "eèéêë", "i": "iìíîï", "o": "oòóôöõ", "u": "uùúûü",
+             "c": "cç", "n": "nñ"}
+_KEY_PATTERNS: dict[int, tuple[HeaderWords, re.Pattern[str] | None]] = {}
 
 
-def _login_key_ends(headers: HeaderWords) -> frozenset[str]:
-    """The last words of the user and staff keys: a word not among them starts no login, so
-    each word of a note costs one set lookup."""
-    cached = _KEY_ENDS.get(id(headers))
+def _trie_pattern(words: Iterable[str]) -> str:
+    """An alternation of ``words`` nested by common prefixes ("co(?:der|ded)"): the regex
+    engine then fails on the first letter at most places, not once per word."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_node(trie)
+
+
+def _trie_node(node: dict) -> str:  # type: ignore[type-arg]
+    branches = []
+    optional = False
+    for ch, child in sorted(node.items()):
+        if ch == "":
+            optional = True
+            continue
+        letter = f"[{_ACCENTED[ch]}]" if ch in _ACCENTED else re.escape(ch)
+        branches.append(letter + _trie_node(child))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if optional:
+        body = f"(?:{body})?" if len(branches) > 1 or len(body) > 1 else body + "?"
+    return body
+
+
+def _login_keys(headers: HeaderWords) -> re.Pattern[str] | None:
+    """One pattern for the last words of the user and staff keys: the note is scanned once,
+    in C, instead of word by word."""
+    cached = _KEY_PATTERNS.get(id(headers))
     if cached is None or cached[0] is not headers:
-        ends = frozenset(entry.split()[-1] for entry, label in
-                         (*headers.cells.items(), *headers.weak.items())
-                         if label in ("USERNAME", "DOCTOR") and entry)
-        cached = _KEY_ENDS[id(headers)] = (headers, ends)
+        ends = sorted({entry.split()[-1] for entry, label in
+                       (*headers.cells.items(), *headers.weak.items())
+                       if label in ("USERNAME", "DOCTOR") and entry}, key=lambda w: (-len(w), w))
+        pattern = (re.compile(r"(?i)\b(?:" + _trie_pattern(ends) + r")\b") if ends else None)
+        cached = _KEY_PATTERNS[id(headers)] = (headers, pattern)
     return cached[1]
 
 
@@ -403,12 +440,9 @@ def _not_name(word: str, words: ChatWords) -> bool:
         for role in words.not_names if len(role) >= 5)
 
 
-def _chat_sender(text: str, start: int, end: int) -> Hit | None:
-    """The sender of a message header on this line, as DOCTOR after a doctor's title and as
-    PATIENT otherwise; a sender that is a role, a pronoun or no name is left alone."""
-    match = _CHAT.search(text, start, end)
-    if match is None:
-        return None
+def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
+    """The sender of a message header, as DOCTOR after a doctor's title and as PATIENT
+    otherwise; a sender that is a role, a pronoun or no name is left alone."""
     words = chat_words()
     a, b = match.span("sender")
     label = "PATIENT"

@@ -59,8 +59,10 @@ _KINDS = ("cells", "words", "weak", "id_suffixes")
 Region = tuple[int, int]
 
 
+@lru_cache(maxsize=8192)
 def normalise(header: str) -> str:
-    """A header as the word lists hold it: casefolded, accents off, punctuation as spaces."""
+    """A header as the word lists hold it: casefolded, accents off, punctuation as spaces.
+    Cached: the same labels ("Name", "DOB", "Tel.") come back in every note."""
     folded = header.casefold()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
