@@ -177,3 +177,18 @@ def test_fields_can_be_turned_off() -> None:
     doc = Document("d", "Benutzer: GENO\\tmeyer04 | PID..: 30418827")
     assert StructuredDetector().detect(doc)
     assert not StructuredDetector().with_disabled(["fields"]).detect(doc)
+
+
+def test_mail_header_names_before_an_address() -> None:
+    text = (
+        "Von: Corinne Wälti <corinne.waelti@stadt-zuerich.ch>\n"
+        "De : Nathalie Schaeffer <nathalie.schaeffer@chru-strasbourg.fr>\n"
+        'From: "Dr. Jane Miller" <jm@example.org>\n'
+        "À : Secrétariat Cardio HTP <secret.cardio.htp@chru-strasbourg.fr>\n"
+        "Betreff: Befund <x@example.de>\n"
+    )
+    found = _found(text)
+    assert ("DOCTOR", "Corinne Wälti") in found
+    assert ("DOCTOR", "Nathalie Schaeffer") in found
+    assert ("DOCTOR", "Jane Miller") in found
+    assert all("Secrétariat" not in value and value != "Befund" for _, value in found), found

@@ -82,6 +82,9 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
     if ":" in text:
         hits.extend(sender for match in _CHAT.finditer(text)
                     if (sender := _chat_sender(text, match)) is not None)
+    if "@" in text:
+        hits.extend(person for match in _MAIL.finditer(text)
+                    if (person := _mail_person(text, match)) is not None)
     return hits
 
 
@@ -418,6 +421,7 @@ class ChatWords:
     doctor_titles: frozenset[str]
     person_titles: frozenset[str]
     not_names: frozenset[str]
+    mail_keys: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -425,7 +429,7 @@ def chat_words() -> ChatWords:
     """The packaged sender words, read and checked once."""
     data = load_data("chat.toml")
     lists = {}
-    for key in ("doctor_titles", "person_titles", "not_names"):
+    for key in ("doctor_titles", "person_titles", "not_names", "mail_keys"):
         value = data.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"structured data chat.toml: {key} must be a list of strings")
@@ -459,3 +463,29 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     if label == "PATIENT" and title is None and len(name.split()) < 2:
         return None  # one capitalised word ("Visite", "Jana") is too often a role or a word
     return Hit(a, a + len(name), label, "fields.chat_sender")
+
+
+#: an e-mail header line: a short key, a colon, a name, an address in angle brackets
+_MAIL = re.compile(
+    r"(?m)^[ \t>]*(?P<key>[^\W\d_]{1,12}(?: [^\W\d_]{1,12})?)[ \t]*:[ \t]*"
+    r"(?P<name>[^<>\n:@]{2,60}?)[ \t]*<[^<>\s@]+@[^<>\s]+>")
+
+
+def _mail_person(text: str, match: re.Match[str]) -> Hit | None:
+    """The name before the address of a From/To/Von/De/Van/Da header, DOCTOR; a role or a
+    service ("Secrétariat Cardio") is left alone."""
+    words = chat_words()
+    if normalise(match.group("key")) not in words.mail_keys:
+        return None
+    a, b = match.span("name")
+    while a < b and text[a] in "\"'":
+        a += 1
+    while b > a and text[b - 1] in "\"' ":
+        b -= 1
+    found = _untitled(text, Hit(a, b, "DOCTOR", "fields.mail_name"))
+    if found is None:
+        return None
+    name = text[found.start:found.end]
+    if not _is_name(name) or any(_not_name(normalise(w), words) for w in name.split()):
+        return None
+    return found
