@@ -374,14 +374,15 @@ def _untitled(text: str, found: Hit) -> Hit | None:
     """A name without the form of address or title before it ("M. GIRAUD Bernard",
     "D.ª Encarnación Sáez"): the resolve step's ``name_titles`` decides about titles."""
     words = chat_words()
-    title = _TITLE.match(text, found.start, found.end)
-    if title is None:
-        return found
-    key = normalise(text[title.start():title.end()])
-    rest = text[title.end():found.end].split()
-    if (key in words.person_titles or key in words.doctor_titles) and len(rest) >= 1 and (
-            len(key) > 1 or len(rest) >= 2):
-        return Hit(title.end(), found.end, found.label, found.where)
+    for pattern in (_TITLE_WORD, _TITLE):  # "Dr C. Vasseur": "Dr", not "Dr C."
+        title = pattern.match(text, found.start, found.end)
+        if title is None:
+            continue
+        key = normalise(text[title.start():title.end()])
+        rest = text[title.end():found.end].split()
+        if (key in words.person_titles or key in words.doctor_titles) and len(rest) >= 1 and (
+                len(key) > 1 or len(rest) >= 2):
+            return Hit(title.end(), found.end, found.label, found.where)
     return found
 
 
@@ -411,6 +412,7 @@ _CHAT = re.compile(
     r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
     r"(?:\][ \t]*(?:[-–—][ \t]*)?|[ \t]*[-–—][ \t]*)"
     r"(?P<sender>[^:\n\d]{2,40}?)[ \t]*:(?:[ \t]|$)")
+_TITLE_WORD = re.compile(r"[^\W\d_]+\.?[ \t]+")
 _TITLE = re.compile(r"[^\W\d_]+(?:[ .]?[^\W\d_]{1,3})?\.?[ \t]+")
 
 
@@ -449,18 +451,20 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     otherwise; a sender that is a role, a pronoun or no name is left alone."""
     words = chat_words()
     a, b = match.span("sender")
-    label = "PATIENT"
-    title = _TITLE.match(text, a, b)
-    if title is not None:
+    label, titled = "PATIENT", False
+    for pattern in (_TITLE_WORD, _TITLE):
+        title = pattern.match(text, a, b)
+        if title is None:
+            continue
         key = normalise(text[title.start():title.end()])
-        if key in words.doctor_titles:
-            label, a = "DOCTOR", title.end()
-        elif key in words.person_titles:
-            a = title.end()
+        if key in words.doctor_titles or key in words.person_titles:
+            label = "DOCTOR" if key in words.doctor_titles else label
+            a, titled = title.end(), True
+            break
     name = text[a:b].split("(")[0].strip()  # "Kristine (Kris)": the name before a bracket
     if not _is_name(name) or any(_not_name(normalise(w), words) for w in name.split()):
         return None
-    if label == "PATIENT" and title is None and len(name.split()) < 2:
+    if not titled and len(name.split()) < 2:
         return None  # one capitalised word ("Visite", "Jana") is too often a role or a word
     return Hit(a, a + len(name), label, "fields.chat_sender")
 
