@@ -442,8 +442,8 @@ def chat_words() -> ChatWords:
 def _not_name(word: str, words: ChatWords) -> bool:
     """A role, a place or a pronoun, or a compound ending in one ("Hausarztpraxis")."""
     return word in words.not_names or any(
-        word.endswith(role) or word.startswith(role)
-        for role in words.not_names if len(role) >= 5)
+        (word.endswith(role) and len(role) >= 5) or (word.startswith(role) and len(role) >= 6)
+        for role in words.not_names)
 
 
 def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
