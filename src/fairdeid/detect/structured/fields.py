@@ -1,4 +1,5 @@
-"""Inline export fields ("Name.......: Rohlfs, Hinrich | PID: 304188") and login names.
+"""Inline export fields ("Name.......: Rohlfs, Hinrich | PID: 304188"), logins, and the
+senders of chat messages and e-mails.
 
 Why: an EHR export printed as text (ORBIS, HiX, Diraya, Axigate ...) has no header row, so the
 table reader never sees it; it puts several "label: value" fields on one line, separated by
@@ -10,7 +11,10 @@ an identifier has digits), and only the value part: the clinical text after it s
 
 Two more shapes are read here because exports print them in their headers and footers: a
 login after a user key ("Benutzer: GENO\\tmeyer04", "usuario: jlacasa", "codé par dim_mlouisy")
-and a Windows domain login anywhere ("WIGEV\\pkrenn01"), which no prose rule knows.
+and a Windows domain login anywhere ("WIGEV\\pkrenn01"), which no prose rule knows. Threads
+pasted into a note name their writers in message headers ("[24/11/26, 20:15] Bryan Moreira:")
+and mail headers ("Von: Corinne Wälti <c.waelti@...>"); titles, roles and specialty words that
+are no names are data (``data/chat.toml``).
 
 Only lines that look like an export are read: a line with a dotted leader, a pipe, or two or
 more fields. A lone "Patient: ..." in a letter is left to the prose rules, and a clinical field
