@@ -72,11 +72,12 @@ def test_inline_fields_in_each_language(line: str, label: str, value: str) -> No
         "Mutuelle : MGEN – adhérent 0291847730 | NIR : 2 32 02", # a name before the number
         "PID|||80291147^^^APHM^PI||ABDALLAH^ZAHARIA^^^^^L",     # HL7: the HL7 reader's
         "Nombre | Vínculo | Edad | Ocupación",                 # a header row
+        "Domicilio: C/ Vitruvio, 2..",                          # ".." ends a value: no leader
     ],
 )
 def test_what_is_no_field_value(line: str) -> None:
     found = _found(line)
-    assert all(label not in {"PATIENT", "AGE", "HEALTHPLAN", "MEDICALRECORD", "CITY"}
+    assert all(label not in {"PATIENT", "AGE", "HEALTHPLAN", "MEDICALRECORD", "CITY", "STREET"}
                for label, _ in found), found
 
 

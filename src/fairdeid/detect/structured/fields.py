@@ -143,7 +143,8 @@ def _fields(text: str, start: int, end: int, headers: HeaderWords) -> list[Hit]:
         else:
             found.extend((part[0], part[1], region, dotted)
                          for part, region in _slash_values(text, value, parts))
-    export = "|" in line or ".." in line or known >= 2
+    # a dotted leader ("Name.......:"), not any ".." ("Domicilio: C/ Vitruvio, 2..")
+    export = "|" in line or any(dotted for *_, dotted in found) or known >= 2
     hits: list[Hit] = []
     for label, entry, (a, b), dotted in found:
         if label == "USERNAME" or not export:
