@@ -14,10 +14,11 @@ The overlap rule is privacy-first and deterministic:
    spans from learned detectors whose whole text is a never-PHI word of ``config/not_phi.toml``
    ("Mon/Thu", "Email:", "admitted"), spans whose label the preset keeps, and
    (``safe_harbor``) ages under 90, in digits or in words (``fairdeid.age_values``). With
-   ``[resolve] clock_times = "keep"`` (the default except under ``strict``), a clock time at either end of a DATE proposal is cut off and a
-   DATE proposal that is only a time is dropped (``fairdeid.clock_times``): Safe Harbor lists
-   date elements, not times of day. This happens before the union, so a time that any
-   detector proposed as something else (a phone number a model called a date) is still removed.
+   ``[resolve] clock_times = "keep"`` (the default except under ``strict``), a clock time at
+   either end of a DATE proposal is cut off and a DATE proposal that is only a time is dropped
+   (``fairdeid.clock_times``): Safe Harbor lists date elements, not times of day. This happens
+   before the union, so a time that any detector proposed as something else (a phone number a
+   model called a date) is still removed.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
    With ``[resolve] boundaries = ["crf"]``, a group is first cut where one of those detectors
