@@ -79,6 +79,26 @@ def test_an_age_span_has_the_value_its_words_say(language: str, text: str, value
     assert age_value(span, note, language) == value
 
 
+@pytest.mark.parametrize(
+    ("text", "part", "value"),
+    [
+        ("Seen this week, one hundred and two-yr-old on oxygen.", "one", 102),
+        ("Seen this week, one hundred and\ntwo-yr-old on oxygen.", "one", 100),
+        ("Ms Greig forty-seven-year-old, osteoarthritis.", "seven", 47),
+        ("A 102-year-old.", "10", 102),
+    ],
+)
+def test_a_span_over_part_of_a_number_has_the_whole_numbers_value(text: str, part: str,
+                                                                   value: int) -> None:
+    """A model may tag one word of an age: "one" alone would make a 102-year-old young and
+    keep a word of it under Safe Harbor."""
+    start = text.index(part)
+    span = Span(start, start + len(part), "AGE", "transformer:x")
+    assert age_value(span, text, "en") == value
+    resolver = _pipeline("safe_harbor", "en").resolver
+    assert resolver.keeps(text, span) is (value < 90)
+
+
 def test_no_value_where_the_span_says_no_number() -> None:
     """"Adolescente" is an age to MEDDOCAN but no number: no value, so no preset keeps it."""
     assert read_age("Adolescente", "es") is None

@@ -17,12 +17,17 @@ text no longer holds.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from fairdeid.document import Span
 from fairdeid.taxonomy import coarse
 
+if TYPE_CHECKING:
+    from fairdeid.detect.rules.spoken import SpokenFinder
+
 _DIGITS = re.compile(r"\d+")
+#: characters either side of an AGE span searched for the rest of its number
+_REACH = 60
 
 
 class AgeReading(NamedTuple):
@@ -41,11 +46,7 @@ def read_age(text: str, language: str) -> AgeReading | None:
     digits = _DIGITS.search(text)
     if digits is not None:
         return AgeReading(int(digits.group()), digits.start(), digits.end(), False)
-    if not any(c.isalpha() for c in text):
-        return None
-    from fairdeid.detect.rules.spoken import finder_for  # the rules import the documents
-
-    finder = finder_for(language) or finder_for("en")
+    finder = _finder(language) if any(c.isalpha() for c in text) else None
     found = finder.first_number(text) if finder is not None else None
     if found is None:
         return None
@@ -54,11 +55,31 @@ def read_age(text: str, language: str) -> AgeReading | None:
 
 
 def age_value(span: Span, text: str, language: str) -> int | None:
-    """The age in years an AGE span of ``text`` says, or None (another label, or no number)."""
+    """The age in years an AGE span of ``text`` says, or None (another label, or no number).
+
+    The whole number the span touches is read, not only the span's part of it: a model may
+    tag "one" of "one hundred and two" or "forty" of "forty-seven", and the part alone would
+    make a 102-year-old young. Where several numbers touch the span, the largest counts."""
     if coarse(span.label) != "AGE":
         return None
-    found = read_age(text[span.start : span.end], language)
-    return None if found is None else found.value
+    start, end = span.start, span.end
+    digits = _DIGITS.search(text, start, end)
+    if digits is not None:
+        lo, hi = digits.start(), digits.end()
+        while lo > 0 and text[lo - 1].isdigit():
+            lo -= 1
+        while hi < len(text) and text[hi].isdigit():
+            hi += 1
+        return int(text[lo:hi])
+    finder = _finder(language) if any(c.isalpha() for c in text[start:end]) else None
+    if finder is None:
+        return None
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    while lo > 0 and text[lo - 1].isalnum():  # from a word's start
+        lo -= 1
+    values = [value for value, s, e in finder.numbers_in(text[lo:hi])
+              if s + lo < end and e + lo > start]
+    return max(values, default=None)
 
 
 def is_young_age(span: Span, text: str, min_age: int, language: str) -> bool:
@@ -66,3 +87,10 @@ def is_young_age(span: Span, text: str, min_age: int, language: str) -> bool:
     under Safe Harbor); an age without a readable value is never young."""
     value = age_value(span, text, language)
     return value is not None and value < min_age
+
+
+def _finder(language: str) -> SpokenFinder | None:
+    """The language's number words (English where its pack has none)."""
+    from fairdeid.detect.rules.spoken import finder_for  # the rules import the documents
+
+    return finder_for(language) or finder_for("en")

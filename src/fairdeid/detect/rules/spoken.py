@@ -598,23 +598,34 @@ class SpokenFinder:
 
     def first_number(self, text: str) -> tuple[int, int, int] | None:
         """(value, start, end) of the first number in words of ``text`` that is no ordinal
-        ("sesenta y tres años" -> 63 over "sesenta y tres"), or None: how resolve and the
-        age surrogate read an AGE span written in words (``fairdeid.age_values``)."""
+        ("sesenta y tres años" -> 63 over "sesenta y tres"), or None: how the age surrogate
+        reads an AGE span written in words (``fairdeid.age_values``)."""
+        return next(self.numbers_in(text), None)
+
+    def numbers_in(self, text: str, start: int = 0,
+                   end: int | None = None) -> Iterator[tuple[int, int, int]]:
+        """(value, start, end) of each number in words of ``text[start:end]`` that is no
+        ordinal, in order; a number glued to an age word counts ("vierundneunzig" of
+        "vierundneunzigjährige")."""
         lower = lower_same_length(text)
+        stop = len(lower) if end is None else end
         reader = self.reader
-        for pos in range(len(lower)):
+        pos = start
+        while pos < stop:
             if _after_word(lower, pos) or not lower[pos].isalpha():
+                pos += 1
                 continue
             run = reader.run_at(lower, pos)
             if run is None and self._age_suffix is not None:
                 run = reader.run_glued(lower, pos, self._age_suffix)
-            if run is None:
+            read = (_longest(reader.parts(lower, *run), _not_ordinal, from_end=False)
+                    if run is not None and run[1] <= stop else None)
+            if read is None:
+                pos += 1
                 continue
-            read = _longest(reader.parts(lower, *run), _not_ordinal, from_end=False)
-            if read is not None:
-                chunk, value, _ = read
-                return value, chunk[0].start, chunk[-1].end
-        return None
+            chunk, value, _ = read
+            yield value, chunk[0].start, chunk[-1].end
+            pos = chunk[-1].end
 
     def _digits(self, reading: Reading) -> str:
         if reading.role == "year":
