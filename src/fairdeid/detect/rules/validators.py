@@ -453,6 +453,20 @@ def ocr_date_ymd(m: re.Match[str], text: str) -> bool:
     return parts is not None and _valid_md(parts[1], parts[2])
 
 
+def ocr_phone(m: re.Match[str], text: str) -> bool:
+    """A trunk-prefixed phone number with a letter or two for digits ("04 O0 2l 24 86",
+    "(02) 7362 B355"): read back as digits it must pass ``phone_digits``, and at most one
+    character in four may be a letter (more is words, not a number)."""
+    value = _group_text(m, text)
+    chars = [c for c in value if c.isalnum()]
+    letters = sum(c.isalpha() for c in chars)
+    if not letters or letters * 4 > len(chars):
+        return False
+    digits = value.translate(_OCR_DIGITS)
+    match = re.fullmatch(r".*", digits)
+    return match is not None and phone_digits(match, digits)
+
+
 # -- capitalised EHR headers ("HERNANDEZ, MARIA", "Maria HERNANDEZ") --------------------------
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -517,6 +531,7 @@ VALIDATORS: dict[str, Validator] = {
     "username": username,
     "ocr_date": ocr_date,
     "ocr_date_ymd": ocr_date_ymd,
+    "ocr_phone": ocr_phone,
     "uk_postcode": uk_postcode,
     "saint": saint,
     "ip_address": ip_address,
