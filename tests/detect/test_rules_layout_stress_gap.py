@@ -54,6 +54,8 @@ def _found(rules: RuleDetector, text: str, source: str) -> list[str]:
          "Northgate Insurance"),
         ("works at St. Mary's Hospital", "rules:location.employer_works_for",
          "St. Mary's Hospital"),
+        ("works at Atlas Mining Corp. and has", "rules:location.employer_works_for",
+         "Atlas Mining Corp."),
     ],
 )
 def test_messy_layout_shapes_are_found(
