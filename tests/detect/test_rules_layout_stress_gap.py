@@ -56,6 +56,13 @@ def _found(rules: RuleDetector, text: str, source: str) -> list[str]:
          "St. Mary's Hospital"),
         ("works at Atlas Mining Corp. and has", "rules:location.employer_works_for",
          "Atlas Mining Corp."),
+        ("o centre hospitalier de rimouski - department of",
+         "rules:location.hospital_prefix_lower", "centre hospitalier de rimouski"),
+        ("referred from ospedale civile\ndi lucca. pt is", "rules:location.hospital_prefix_lower",
+         "ospedale civile\ndi lucca"),
+        ("sent to hôpital d'instruction des armées de\nbrest went out",
+         "rules:location.hospital_prefix_lower", "hôpital d'instruction des armées de\nbrest"),
+        ("1) clínica soler", "rules:location.hospital_prefix_lower", "clínica soler"),
     ],
 )
 def test_messy_layout_shapes_are_found(
@@ -79,6 +86,10 @@ def test_messy_layout_shapes_are_found(
         ("code lOlOOlOl here", "rules:date.ocr_compact"),
         ("version 2.O1.20 here", "rules:date.ocr_numeric"),
         ("2016-13-2B is no date", "rules:date.ocr_iso"),
+        # a facility word with no name after it, or only a particle and a function word
+        ("pt seen at the clinique today", "rules:location.hospital_prefix_lower"),
+        ("ospedale di\nthe next", "rules:location.hospital_prefix_lower"),
+        ("Referred from Centre Hospitalier de Laval", "rules:location.hospital_prefix_lower"),
         ("took 05 OS 10 mg", "rules:contact.phone_trunk_ocr"),
         ("call 04 00 21 24 86", "rules:contact.phone_trunk_ocr"),
         ("lot 0123 SOLO OBOE", "rules:contact.phone_trunk_ocr"),
