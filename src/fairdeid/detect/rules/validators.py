@@ -418,6 +418,55 @@ def yymmdd(m: re.Match[str], text: str) -> bool:
     return _valid_md(month, day)
 
 
+# -- dates read by OCR ("2O18-03-15", "22.O1.2024") ------------------------------------------
+
+#: letters a scanner puts for digits; the translation gives the digit back
+_OCR_DIGITS = str.maketrans("OoQDlI|BSZ", "0000111852")
+
+
+def _ocr_parts(m: re.Match[str]) -> tuple[int, int, int] | None:
+    """Year and the two other parts of an OCR'd numeric date, read back as digits; None unless
+    one part holds a letter (dates of digits alone are the plain date rules' job) and most of
+    the characters are digits (a run of letters is a word, not a date)."""
+    raw = m.group("y") + m.group("a") + m.group("b")
+    letters = sum(c.isalpha() for c in raw)
+    if not letters or letters * 2 > len(raw):
+        return None
+    y, a, b = (m.group(k).translate(_OCR_DIGITS) for k in ("y", "a", "b"))
+    if not (y + a + b).isdigit() or not 1900 <= int(y) <= 2100:
+        return None
+    return int(y), int(a), int(b)
+
+
+def ocr_date(m: re.Match[str], text: str) -> bool:
+    """A numeric date with a letter for a digit ("22.O1.2024"), day or month first.
+
+    Why: scanned letters turn "0" into "O" and "8" into "B"; the date rules read digits only, so
+    such dates stayed in the text. Groups ``a``, ``b``, ``y`` as in ``month_day_year``."""
+    parts = _ocr_parts(m)
+    return parts is not None and (_valid_md(parts[1], parts[2]) or _valid_md(parts[2], parts[1]))
+
+
+def ocr_date_ymd(m: re.Match[str], text: str) -> bool:
+    """As ``ocr_date``, year first ("2O18-03-15", "2O180315"): ``a`` is the month."""
+    parts = _ocr_parts(m)
+    return parts is not None and _valid_md(parts[1], parts[2])
+
+
+def ocr_phone(m: re.Match[str], text: str) -> bool:
+    """A trunk-prefixed phone number with a letter or two for digits ("04 O0 2l 24 86",
+    "(02) 7362 B355"): read back as digits it must pass ``phone_digits``, and at most one
+    character in four may be a letter (more is words, not a number)."""
+    value = _group_text(m, text)
+    chars = [c for c in value if c.isalnum()]
+    letters = sum(c.isalpha() for c in chars)
+    if not letters or letters * 4 > len(chars):
+        return False
+    digits = value.translate(_OCR_DIGITS)
+    match = re.fullmatch(r".*", digits)
+    return match is not None and phone_digits(match, digits)
+
+
 # -- capitalised EHR headers ("HERNANDEZ, MARIA", "Maria HERNANDEZ") --------------------------
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -480,6 +529,9 @@ VALIDATORS: dict[str, Validator] = {
     "id_number": id_number,
     "age_over_89": age_over_89,
     "username": username,
+    "ocr_date": ocr_date,
+    "ocr_date_ymd": ocr_date_ymd,
+    "ocr_phone": ocr_phone,
     "uk_postcode": uk_postcode,
     "saint": saint,
     "ip_address": ip_address,
