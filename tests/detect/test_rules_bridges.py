@@ -77,6 +77,9 @@ def test_pieces_joined_by_a_bridge_word_are_one_name(
          [("Leeds", "LOCATION"), ("Bradford", "LOCATION")]),
         # a city is no piece of an institution
         ("Mercy Clinic of Dallas", [("Mercy Clinic", "HOSPITAL"), ("Dallas", "CITY")]),
+        # a one-word first piece: two names ("PCSO and Malasakit Center")
+        ("referred to PCSO and Malasakit Center for aid",
+         [("PCSO", "ORGANIZATION"), ("Malasakit Center", "ORGANIZATION")]),
         # another word between the pieces
         ("Acme Foods and then Beta Corp", [("Acme Foods", "ORGANIZATION"),
                                            ("Beta Corp", "ORGANIZATION")]),

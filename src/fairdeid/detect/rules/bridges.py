@@ -6,9 +6,10 @@ Institute" and a model "National Kidney". The joining word is part of the name, 
 sees "[...] and [...]" on a letterhead still learns the shape of it. After resolve, two spans of
 an institution's labels that only such a word separates, on one line, become one span.
 
-Not joined: a first piece that already ends in a facility's head noun ("Mercy Hospital and St
-Mary's Hospital" are two hospitals), a second piece that starts in lower case, and two pieces of
-the generic place label that are both single words ("Leeds and Bradford": two towns, not a name).
+Not joined: a first piece of one word ("PCSO and Malasakit Center", "Leeds and Bradford": two
+names) or one that already ends in a facility's head noun ("Mercy Hospital and St Mary's
+Hospital" are two hospitals), a second piece that starts in lower case, and a one-word second
+piece when neither piece carries an institution's label.
 The words are data (``[places] bridge_words`` and ``complete_heads`` of ``patterns.toml``).
 """
 
@@ -52,12 +53,10 @@ def institution_bridges(
     for (a0, a1, a_label), (b0, b1, b_label) in zip(pieces, pieces[1:], strict=False):
         if b0 <= a1 or not text[b0].isupper() or gap.fullmatch(text, a1, b0) is None:
             continue
-        first = text[a0:a1]
-        if complete is not None and complete.search(first):
+        first = text[a0:a1].strip()
+        if " " not in first or (complete is not None and complete.search(first)):
             continue
-        if a_label not in _NAMED and b_label not in _NAMED and (
-            " " not in first.strip() or " " not in text[b0:b1].strip()
-        ):
+        if a_label not in _NAMED and b_label not in _NAMED and " " not in text[b0:b1].strip():
             continue
         label = a_label if a_label in _NAMED else b_label if b_label in _NAMED else a_label
         yield a0, b1, label
