@@ -1,4 +1,5 @@
-"""en-b4 rules: occupations in apposition, the month's abbreviation point, the 'dra' title.
+"""en-b4 rules: occupations in apposition, the month's abbreviation point, the 'dra' and
+'mister' titles, licence numbers with a letter series, names spelled out in dictation.
 
 Occupations set off by a comma, colon or bracket after a relative ("husband Arnel Bautista,
 jeepney driver,") or after a titled name with "a" ("Mr Wojcik, a HGV driver for ...") are the
@@ -86,3 +87,43 @@ def test_dra_is_a_lower_case_title(det: RuleDetector) -> None:
     found = {(text[s.start : s.end], s.label, s.source)
              for s in det.detect(Document(id="t", text=text))}
     assert ("cristina villanueva", "DOCTOR", "rules:name.title") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("NPI 1538294076   CA License A 148832", "A 148832"),
+        ("discussed with registrar Dr Johan Merwe, HPCSA MP 0843217", "MP 0843217"),
+        ("DEA AB1234567 on file", "AB1234567"),
+    ],
+)
+def test_licence_numbers_keep_their_letter_series(
+    det: RuleDetector, text: str, number: str
+) -> None:
+    assert number in texts(det, text, "LICENSE")
+
+
+def test_a_short_word_is_no_letter_series(det: RuleDetector) -> None:
+    assert texts(det, "her license in 2019 lapsed", "LICENSE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("patient name nguyen van thanh spelled n g u y e n first name", "n g u y e n"),
+        ("surname spelt K-O-W-A-L-S-K-I, date of birth", "K-O-W-A-L-S-K-I"),
+    ],
+)
+def test_names_spelled_out_in_dictation(det: RuleDetector, text: str, name: str) -> None:
+    assert name in texts(det, text, "PATIENT")
+
+
+@pytest.mark.parametrize("text", ["he spelled a word wrong", "spelling is poor, reads well"])
+def test_spelling_without_letters_is_text(det: RuleDetector, text: str) -> None:
+    assert "rules:name.spelled" not in sources(det, text)
+
+
+def test_mister_is_a_lower_case_title(det: RuleDetector) -> None:
+    text = "indications mister nguyen is a retired man"
+    found = {(text[s.start : s.end], s.source) for s in det.detect(Document(id="t", text=text))}
+    assert ("nguyen", "rules:name.title") in found
