@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from fairdeid.detect.base import BaseDetector
+from fairdeid.detect.rules.bridges import bridge_gap, complete_head, institution_bridges
 from fairdeid.detect.rules.compiler import (
     PatternRule,
     compile_rules,
@@ -108,6 +109,7 @@ CODE_RULES = frozenset(
         "location.state",
         "location.hospital_dict",
         "location.place_facility",
+        "location.institution_bridge",
     }
 ) | SPOKEN_RULES
 _DICT_FILES: dict[str, tuple[str, int, bool]] = {
@@ -247,6 +249,14 @@ class RuleDetector(BaseDetector):
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
         self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))
+        # "Blue Cross" and "Blue Shield of Illinois" as one name after resolve (rules/bridges.py)
+        self._bridge_gap = bridge_gap(tables["places"].get("bridge_words", ()))
+        self._complete_head = complete_head(
+            [
+                *tables["places"].get("facility_nouns", ()),
+                *tables["places"].get("complete_heads", ()),
+            ]
+        )
         # dates, ages and dictated numbers in words (rules/spoken.py, ``[spoken]`` tables)
         self.spoken = SpokenFinder.from_tables(tables, prefilter=prefilter)
 
@@ -417,8 +427,9 @@ class RuleDetector(BaseDetector):
         return spans
 
     def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
-        """Propagate the names other detectors found and finish words a hyphenated line
-        break cut, in any detector's span (``resolve.AfterResolve``)."""
+        """Propagate the names other detectors found, finish words a hyphenated line break
+        cut, add a facility noun after a place and join an institution's name around "and"/"of"
+        (``rules/bridges.py``), in any detector's spans (``resolve.AfterResolve``)."""
         text = doc.text
         out: list[Span] = []
         if not is_disabled("name.propagated", self.disabled) and not is_disabled(
@@ -443,6 +454,14 @@ class RuleDetector(BaseDetector):
             "location.place_facility", self.disabled
         ):
             out.extend(self._facilities(text, spans))
+        if self._bridge_gap is not None and not is_disabled(
+            "location.institution_bridge", self.disabled
+        ):
+            pieces = [(s.start, s.end, s.label) for s in spans]
+            for start, end, label in institution_bridges(
+                text, pieces, self._bridge_gap, self._complete_head
+            ):
+                out.append(self._span(start, end, label, "location.institution_bridge", 0.8))
         return out
 
     def _facilities(self, text: str, spans: Sequence[Span]) -> list[Span]:
