@@ -1,0 +1,170 @@
+"""Trim the words a learned detector puts at the edges of a name or place that are never PHI.
+
+Why: the packs' CRFs and the multilingual encoder read capitalised nouns, titles and kinship
+words as parts of names ("Mme Françoise Vasseur", "son mari Karim", "Dr Élodie Sarr, pédiatre")
+and tag whole ordinary words of the language as names or places ("Mutuelle", "chambre",
+"Maladie de"). The rules already know these words: a language pack's ``stopwords`` and
+``clinical_words`` lists are words never taken as a name, and its ``common_words`` the most
+frequent words of the language. Measured on the hand-written sets of the five packs
+(``benchmarks/lang_devsets.py``), these edges were the largest share of the packs' false
+positive characters.
+
+Only spans of learned detectors (``LEARNED``) with a name or place label are trimmed, before
+resolve, so a rule that finds the same words still removes them; a span left with no word is
+dropped. A leading word is kept when it is a name particle before a capitalised word ("de
+Vries", "van der Berg"), and a common word is only trimmed when it is in no name or place list
+(``jean``, ``mari`` in French stay). Enabled per pipeline by ``[resolve] trim_learned = true``
+(the language packs set it); English is untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fairdeid.detect.titles import TitleWords
+from fairdeid.document import Span
+from fairdeid.taxonomy import COARSE_TO_FINE, coarse
+
+#: detectors whose spans are trimmed (source prefixes): models, not rules written per word
+LEARNED = frozenset({"crf", "transformer"})
+#: labels trimmed: persons' names and places (dates, numbers and codes have no such edges)
+_LABELS = frozenset(
+    {"NAME", "LOCATION", *COARSE_TO_FINE["NAME"], *COARSE_TO_FINE["LOCATION"]}
+)
+#: words and numbers of a span (a span with a number in it is left alone)
+_TOKEN = re.compile(r"\w(?:[\w'’-]*\w)?")
+#: particles that start a surname ("de Vries", "van der Berg", "di Stefano", "von Arnim"):
+#: kept at the start of a span when a capitalised word follows
+_PARTICLES = frozenset(
+    "d de del della dei degli di da das do dos du des la le lo van von der den ter ten te "
+    "zu vom zum y e el al ben bin ibn mac mc st san santa".split()
+)
+#: dictionary kinds of ``[detectors.rules] extra_dictionaries`` read as never-PHI words
+_NEVER = ("stopwords", "clinical_words")
+_COMMON = ("common_words",)
+_NAMES = ("first_names", "surnames", "ambiguous_names", "cities", "countries", "states")
+
+
+@dataclass(frozen=True)
+class LearnedTrim:
+    """The word sets of one pack: trimmed always, trimmed unless a name or place, and names."""
+
+    #: lower-case words never part of a name (the pack's stopwords and clinical words)
+    never: frozenset[str]
+    #: lower-case frequent words of the language (trimmed when not in ``names``)
+    common: frozenset[str]
+    #: lower-case words of the pack's name and place lists
+    names: frozenset[str]
+    #: the rule detector's titles: a word right after one is a name ("dr. koppen")
+    titles: TitleWords | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
+        """The word lists of the first rule detector of pipeline ``config`` (its
+        ``extra_dictionaries``: the pack's own lists, not the packaged English ones)."""
+        from fairdeid.detect.rules.compiler import load_word_file
+
+        tables = config.get("detectors", {})
+        order = config.get("pipeline", {}).get("detectors", list(tables))
+        rules = next((tables[n] for n in order
+                      if n in tables and tables[n].get("kind", n) == "rules"), {})
+        files: Mapping[str, Any] = rules.get("extra_dictionaries", {}) or {}
+
+        def words(kinds: Iterable[str], split: bool) -> frozenset[str]:
+            out: set[str] = set()
+            for kind in kinds:
+                paths = files.get(kind, ())
+                for path in [paths] if isinstance(paths, str) else paths:
+                    for entry in load_word_file(path, split_lines_only=not split):
+                        out.update(w.lower() for w in entry.split())
+            return frozenset(out)
+
+        from fairdeid.detect.crf import gazetteers
+
+        pools = gazetteers()  # the locale pools' names and places, as the CRF reads them
+        names = words(_NAMES, False) | pools["first"] | pools["last"] | pools["place"]
+        return cls(words(_NEVER, True), words(_COMMON, True), names,
+                   TitleWords.from_rules_table(rules))
+
+    def is_edge_word(self, word: str) -> bool:
+        """Whether ``word`` may be trimmed off the edge of a learned name or place span."""
+        low = word.lower()
+        if low in self.never:
+            return True
+        return low in self.common and low not in self.names
+
+    def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
+        """``spans`` with learned name and place spans trimmed (dropped when no word is left)."""
+        out: list[Span] = []
+        for span in spans:
+            if span.label not in _LABELS or span.source.split(":", 1)[0] not in LEARNED:
+                out.append(span)
+                continue
+            trimmed = self.trim(text, span)
+            if trimmed is not None:
+                out.append(trimmed)
+        return out
+
+    def _after_title(self, text: str, pos: int) -> bool:
+        """Whether a title of the language ends right before ``pos`` on its line ("dr. koppen":
+        a word after a title is a name, whatever else it means)."""
+        if self.titles is None:
+            return False
+        line = text.rfind("\n", 0, pos) + 1
+        return self.titles.before.search(text, max(line, pos - 48), pos) is not None
+
+    def trim(self, text: str, span: Span) -> Span | None:
+        """``span`` without never-PHI words at its edges; None when nothing of it is left.
+
+        Places (the CRF's coarse LOCATION covers streets, hospitals and organisations, whose
+        names are made of ordinary words: "Maison de repos et de soins ...") are never cut,
+        only dropped when they are one ordinary word or words of the never lists alone."""
+        tokens = list(_TOKEN.finditer(text, span.start, span.end))
+        if not tokens or any(not t.group()[:1].isalpha() for t in tokens):
+            return span  # numbers, codes: not a word the lists can judge
+        if coarse(span.label) != "NAME":
+            if len(tokens) == 1:
+                word = tokens[0].group()
+                # a capitalised frequent word may be a place ("Marokko", "Geel"): only the
+                # never lists, or a frequent word in lower case ("chambre"), are dropped
+                return None if word.lower() in self.never or (
+                    word.islower() and self.is_edge_word(word)) else span
+            return None if all(t.group().lower() in self.never for t in tokens) else span
+        keep = [not self.is_edge_word(t.group()) or self._after_title(text, t.start())
+                or _initial(text, t) for t in tokens]
+        first = next((i for i, k in enumerate(keep) if k), None)
+        if first is None:
+            return None
+        last = max(i for i, k in enumerate(keep) if k)
+        # a particle right before the first kept word belongs to the name ("de Vries")
+        while (first > 0 and tokens[first - 1].group().lower() in _PARTICLES
+               and tokens[first].group()[:1].isupper()):
+            first -= 1
+        # a comma inside a name span ends the name when lower case follows ("Sarr, pédiatre")
+        for i in range(first + 1, last + 1):
+            gap = text[tokens[i - 1].end() : tokens[i].start()]
+            if ("," in gap and tokens[i].group()[:1].islower()
+                    and self.is_edge_word(tokens[i].group())):
+                last = i - 1
+                break
+        start, end = tokens[first].start(), tokens[last].end()
+        # an initial keeps its period ("M. K.")
+        if end < span.end and text[end] == "." and len(tokens[last].group()) == 1:
+            end += 1
+        if (start, end) == (span.start, span.end):
+            return span
+        return Span(start, end, span.label, span.source, span.score, span.attrs)
+
+
+def _initial(text: str, token: re.Match[str]) -> bool:
+    """Whether ``token`` is an initial: one capital letter and a period ("R. A.")."""
+    word = token.group()
+    return len(word) == 1 and word.isupper() and text[token.end() : token.end() + 1] == "."
+
+
+def trim_learned(text: str, spans: Sequence[Span], trim: LearnedTrim | None) -> list[Span]:
+    """``trim.apply`` when the pipeline trims learned spans, else ``spans`` as they are."""
+    return list(spans) if trim is None else trim.apply(text, spans)
