@@ -116,6 +116,34 @@ class LearnedTrim:
         line = text.rfind("\n", 0, pos) + 1
         return self.titles.before.search(text, max(line, pos - 48), pos) is not None
 
+    def _place_stays(self, tokens: Sequence[re.Match[str]]) -> bool:
+        """Whether a learned place is kept: one word of the never lists goes ("chambre",
+        "Pôle"), as do a function word and never words alone ("de clinique"); a frequent word
+        may be a place ("Marokko", "Geel", dictated "aleppo") and stays, and so does a run of
+        never words that does not start with a function word ("hôpital nord")."""
+        words = [t.group() for t in tokens]
+        if len(words) == 1:
+            return words[0].lower() not in self.never
+        return not (words[0].lower() in _PARTICLES
+                    and all(w.lower() in self.never for w in words))
+
+    def _name_word(self, text: str, tokens: Sequence[re.Match[str]], i: int) -> bool:
+        """Whether word ``i`` of a learned name stays: a word of no list, a word right after a
+        title ("dr. koppen"), an initial ("R. A.", "SK"); a capitalised frequent word stays
+        inside a longer name ("Le Petit Saigon") and alone unless it opens a line, clause or
+        cell ("Mutuelle |", "Cher collègue": a name alone there is a header word)."""
+        token = tokens[i]
+        word = token.group()
+        if not self.is_edge_word(word) or self._after_title(text, token.start()):
+            return True
+        if self.titles is not None and self.titles.lead.match(text, token.start()):
+            return False  # "M. LAFFARGUE", "Mme Chen": the title stays outside (name_titles)
+        if _initial(text, token) or (word.isupper() and len(word) <= 3):
+            return True
+        if word.lower() in self.never or word.islower():
+            return False
+        return len(tokens) > 1 or not _opens_clause(text, token.start())
+
     def trim(self, text: str, span: Span) -> Span | None:
         """``span`` without never-PHI words at its edges; None when nothing of it is left.
 
@@ -126,15 +154,8 @@ class LearnedTrim:
         if not tokens or any(not t.group()[:1].isalpha() for t in tokens):
             return span  # numbers, codes: not a word the lists can judge
         if coarse(span.label) != "NAME":
-            if len(tokens) == 1:
-                word = tokens[0].group()
-                # a capitalised frequent word may be a place ("Marokko", "Geel"): only the
-                # never lists, or a frequent word in lower case ("chambre"), are dropped
-                return None if word.lower() in self.never or (
-                    word.islower() and self.is_edge_word(word)) else span
-            return None if all(t.group().lower() in self.never for t in tokens) else span
-        keep = [not self.is_edge_word(t.group()) or self._after_title(text, t.start())
-                or _initial(text, t) for t in tokens]
+            return span if self._place_stays(tokens) else None
+        keep = [self._name_word(text, tokens, i) for i in range(len(tokens))]
         first = next((i for i, k in enumerate(keep) if k), None)
         if first is None:
             return None
@@ -143,11 +164,12 @@ class LearnedTrim:
         while (first > 0 and tokens[first - 1].group().lower() in _PARTICLES
                and tokens[first].group()[:1].isupper()):
             first -= 1
-        # a comma inside a name span ends the name when lower case follows ("Sarr, pédiatre")
+        # a comma inside a name span ends the name when a never-PHI word in lower case
+        # follows ("Sarr, pédiatre"; a patient's occupation, "Goffinet, garde forestier", is
+        # PHI and stays)
         for i in range(first + 1, last + 1):
             gap = text[tokens[i - 1].end() : tokens[i].start()]
-            if ("," in gap and tokens[i].group()[:1].islower()
-                    and self.is_edge_word(tokens[i].group())):
+            if "," in gap and tokens[i].group() in self.never:
                 last = i - 1
                 break
         start, end = tokens[first].start(), tokens[last].end()
@@ -163,6 +185,12 @@ def _initial(text: str, token: re.Match[str]) -> bool:
     """Whether ``token`` is an initial: one capital letter and a period ("R. A.")."""
     word = token.group()
     return len(word) == 1 and word.isupper() and text[token.end() : token.end() + 1] == "."
+
+
+def _opens_clause(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts a line, a sentence, a field value or a table cell."""
+    before = text[:pos].rstrip(" \t")
+    return not before or before[-1] in "\n.:;|!?\u2013\u2014-"
 
 
 def trim_learned(text: str, spans: Sequence[Span], trim: LearnedTrim | None) -> list[Span]:
