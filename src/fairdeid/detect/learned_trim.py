@@ -156,6 +156,13 @@ class LearnedTrim:
         if coarse(span.label) != "NAME":
             return span if self._place_stays(tokens) else None
         keep = [self._name_word(text, tokens, i) for i in range(len(tokens))]
+        # after a comma comes an apposition: a patient's occupation ("Goffinet, garde
+        # forestier") is PHI and stays, a clinician's specialty ("Sarr, pédiatre") goes
+        comma = next((i for i in range(1, len(tokens))
+                      if "," in text[tokens[i - 1].end() : tokens[i].start()]), len(tokens))
+        tail = [t.group().lower() in self.never for t in tokens[comma:]]
+        if tail and not all(tail):
+            keep[comma:] = [k or not never for k, never in zip(keep[comma:], tail, strict=True)]
         first = next((i for i, k in enumerate(keep) if k), None)
         if first is None:
             return None
@@ -164,14 +171,6 @@ class LearnedTrim:
         while (first > 0 and tokens[first - 1].group().lower() in _PARTICLES
                and tokens[first].group()[:1].isupper()):
             first -= 1
-        # a comma inside a name span ends the name when a never-PHI word in lower case
-        # follows ("Sarr, pédiatre"; a patient's occupation, "Goffinet, garde forestier", is
-        # PHI and stays)
-        for i in range(first + 1, last + 1):
-            gap = text[tokens[i - 1].end() : tokens[i].start()]
-            if "," in gap and tokens[i].group() in self.never:
-                last = i - 1
-                break
         start, end = tokens[first].start(), tokens[last].end()
         # an initial keeps its period ("M. K.")
         if end < span.end and text[end] == "." and len(tokens[last].group()) == 1:
@@ -182,9 +181,8 @@ class LearnedTrim:
 
 
 def _initial(text: str, token: re.Match[str]) -> bool:
-    """Whether ``token`` is an initial: one capital letter and a period ("R. A.")."""
-    word = token.group()
-    return len(word) == 1 and word.isupper() and text[token.end() : token.end() + 1] == "."
+    """Whether ``token`` is an initial: one letter and a period ("R. A.", dictated "m.l.")."""
+    return len(token.group()) == 1 and text[token.end() : token.end() + 1] == "."
 
 
 def _opens_clause(text: str, pos: int) -> bool:
