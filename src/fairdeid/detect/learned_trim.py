@@ -36,12 +36,6 @@ _LABELS = frozenset(
 )
 #: words and numbers of a span (a span with a number in it is left alone)
 _TOKEN = re.compile(r"\w(?:[\w'’-]*\w)?")
-#: particles that start a surname ("de Vries", "van der Berg", "di Stefano", "von Arnim"):
-#: kept at the start of a span when a capitalised word follows
-_PARTICLES = frozenset(
-    "d de del della dei degli di da das do dos du des la le lo van von der den ter ten te "
-    "zu vom zum y e el al ben bin ibn mac mc st san santa".split()
-)
 #: dictionary kinds of ``[detectors.rules] extra_dictionaries`` read as never-PHI words
 _NEVER = ("stopwords", "clinical_words")
 _COMMON = ("common_words",)
@@ -60,16 +54,20 @@ class LearnedTrim:
     names: frozenset[str]
     #: the rule detector's titles: a word right after one is a name ("dr. koppen")
     titles: TitleWords | None = None
+    #: lower-case name particles of the rules (``[names] particles``): one right before a
+    #: capitalised word starts the surname ("de Vries", "van der Berg") and stays
+    particles: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
         """The word lists of the first rule detector of pipeline ``config`` (its
         ``extra_dictionaries``: the pack's own lists, not the packaged English ones)."""
-        from fairdeid.detect.rules.compiler import load_word_file
+        from fairdeid.detect.crf import gazetteers
+        from fairdeid.detect.rules.compiler import load_pattern_tables, load_word_file
 
         tables = config.get("detectors", {})
         order = config.get("pipeline", {}).get("detectors", list(tables))
-        rules = next((tables[n] for n in order
+        rules: Mapping[str, Any] = next((tables[n] for n in order
                       if n in tables and tables[n].get("kind", n) == "rules"), {})
         files: Mapping[str, Any] = rules.get("extra_dictionaries", {}) or {}
 
@@ -82,12 +80,16 @@ class LearnedTrim:
                         out.update(w.lower() for w in entry.split())
             return frozenset(out)
 
-        from fairdeid.detect.crf import gazetteers
-
         pools = gazetteers()  # the locale pools' names and places, as the CRF reads them
         names = words(_NAMES, False) | pools["first"] | pools["last"] | pools["place"]
+        patterns = rules.get("patterns")
+        extra = rules.get("extra_patterns", ())
+        pattern_tables = load_pattern_tables(
+            None if patterns is None else list(_as_list(patterns)), list(_as_list(extra)))
+        particles = frozenset(w.lower() for p in pattern_tables["names"].get("particles", ())
+                              for w in str(p).split())
         return cls(words(_NEVER, True), words(_COMMON, True), names,
-                   TitleWords.from_rules_table(rules))
+                   TitleWords.from_rules_table(rules), particles)
 
     def is_edge_word(self, word: str) -> bool:
         """Whether ``word`` may be trimmed off the edge of a learned name or place span."""
@@ -124,7 +126,7 @@ class LearnedTrim:
         words = [t.group() for t in tokens]
         if len(words) == 1:
             return words[0].lower() not in self.never
-        return not (words[0].lower() in _PARTICLES
+        return not (words[0].lower() in self.particles
                     and all(w.lower() in self.never for w in words))
 
     def _name_word(self, text: str, tokens: Sequence[re.Match[str]], i: int) -> bool:
@@ -168,7 +170,7 @@ class LearnedTrim:
             return None
         last = max(i for i, k in enumerate(keep) if k)
         # a particle right before the first kept word belongs to the name ("de Vries")
-        while (first > 0 and tokens[first - 1].group().lower() in _PARTICLES
+        while (first > 0 and tokens[first - 1].group().lower() in self.particles
                and tokens[first].group()[:1].isupper()):
             first -= 1
         start, end = tokens[first].start(), tokens[last].end()
@@ -189,6 +191,10 @@ def _opens_clause(text: str, pos: int) -> bool:
     """Whether ``pos`` starts a line, a sentence, a field value or a table cell."""
     before = text[:pos].rstrip(" \t")
     return not before or before[-1] in "\n.:;|!?\u2013\u2014-"
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
 def trim_learned(text: str, spans: Sequence[Span], trim: LearnedTrim | None) -> list[Span]:
