@@ -332,7 +332,7 @@ class ResolveConfig:
     clock_times: str | None = None
     #: trim never-PHI words (a language's stop, clinical and common words, titles, kinship
     #: words) off the edges of learned detectors' names and places before resolve, and drop
-    #: those left with no word (``fairdeid.detect.learned_trim``); the language packs set it
+    #: those left with no word (``fairdeid.detect.learned_trim``); the fr and nl packs set it
     trim_learned: bool = False
 
     @classmethod

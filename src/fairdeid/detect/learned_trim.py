@@ -5,16 +5,19 @@ words as parts of names ("Mme Françoise Vasseur", "son mari Karim", "Dr Élodie
 and tag whole ordinary words of the language as names or places ("Mutuelle", "chambre",
 "Maladie de"). The rules already know these words: a language pack's ``stopwords`` and
 ``clinical_words`` lists are words never taken as a name, and its ``common_words`` the most
-frequent words of the language. Measured on the hand-written sets of the five packs
-(``benchmarks/lang_devsets.py``), these edges were the largest share of the packs' false
-positive characters.
+frequent words of the language. On the hand-written sets (``benchmarks/lang_devsets.py``), the encoder's
+spans were the largest single source of the fr and nl packs' false-positive characters (1,450 of
+3,280), most of them ordinary words, titles and kinship words (docs/language-packs.md,
+"Precision").
 
-Only spans of learned detectors (``LEARNED``) with a name or place label are trimmed, before
-resolve, so a rule that finds the same words still removes them; a span left with no word is
-dropped. A leading word is kept when it is a name particle before a capitalised word ("de
-Vries", "van der Berg"), and a common word is only trimmed when it is in no name or place list
-(``jean``, ``mari`` in French stay). Enabled per pipeline by ``[resolve] trim_learned = true``
-(the language packs set it); English is untouched.
+Only spans of learned detectors (``LEARNED``) with a name or place label are judged, before
+resolve, so a rule that finds the same words still removes them. Names lose their edge words
+and are dropped when none is left; a word right after a title, an initial, a particle before a
+capitalised word ("de Vries", the rules' ``[names] particles``) and a word of a name or place
+list stay. Places are never cut (organisations and streets are made of ordinary words), only
+dropped when they are one never word ("chambre") or a function word and never words ("de
+clinique"). Enabled per pipeline by ``[resolve] trim_learned = true`` (the fr and nl packs; de,
+es and it gained no precision from it); English is untouched.
 """
 
 from __future__ import annotations
