@@ -5,10 +5,10 @@ words as parts of names ("Mme Françoise Vasseur", "son mari Karim", "Dr Élodie
 and tag whole ordinary words of the language as names or places ("Mutuelle", "chambre",
 "Maladie de"). The rules already know these words: a language pack's ``stopwords`` and
 ``clinical_words`` lists are words never taken as a name, and its ``common_words`` the most
-frequent words of the language. On the hand-written sets (``benchmarks/lang_devsets.py``), the encoder's
-spans were the largest single source of the fr and nl packs' false-positive characters (1,450 of
-3,280), most of them ordinary words, titles and kinship words (docs/language-packs.md,
-"Precision").
+frequent words of the language. On the hand-written sets (``benchmarks/lang_devsets.py``), the
+encoder's spans were the largest single source of the fr and nl packs' false-positive characters
+(1,450 of 3,280), most of them ordinary words, titles and kinship words
+(docs/language-packs.md, "Precision").
 
 Only spans of learned detectors (``LEARNED``) with a name or place label are judged, before
 resolve, so a rule that finds the same words still removes them. Names lose their edge words
