@@ -48,6 +48,8 @@ def _trimmed(text: str, part: str, label: str = "PATIENT",
         ("vu par jean martin", "jean martin", "jean martin"),
         ("Pt R. A. (IPP 123)", "R. A.", "R. A."),
         ("echo (dr. valeur): normaal", "valeur", "valeur"),
+        # no letter or digit at all: a form's box or cross
+        ("Signature patient : ✗", "✗", None),
         # a capitalised frequent word inside a longer name stays
         ("au restaurant « Petit Saigon »", "Petit Saigon", "Petit Saigon"),
     ],

@@ -156,7 +156,10 @@ class LearnedTrim:
         names are made of ordinary words: "Maison de repos et de soins ...") are never cut,
         only dropped when they are one ordinary word or words of the never lists alone."""
         tokens = list(_TOKEN.finditer(text, span.start, span.end))
-        if not tokens or any(not t.group()[:1].isalpha() for t in tokens):
+        if not tokens:
+            # a box, a cross, a dash: no letter or digit is no name nor place ("✗", "☐")
+            return None
+        if any(not t.group()[:1].isalpha() for t in tokens):
             return span  # numbers, codes: not a word the lists can judge
         if coarse(span.label) != "NAME":
             return span if self._place_stays(tokens) else None
