@@ -18,9 +18,10 @@ WORDS = LearnedTrim(
     never=frozenset(["de", "la", "le", "m", "mme", "dr", "mari", "clinique", "chambre",
                      "pédiatre"]),
     common=frozenset(["jean", "valeur", "mutuelle", "salle", "garde", "forestier", "petit"]),
-    names=frozenset({"jean"}),
+    names=frozenset({"jean", "petit", "neveu"}),
     titles=TitleWords.build(["M", "Mme", "Dr"], ["dr"]),
     particles=frozenset(["de", "van", "le"]),
+    soft=frozenset(["neveu", "petit"]),
 )
 
 
@@ -36,6 +37,10 @@ def _trimmed(text: str, part: str, label: str = "PATIENT",
     [
         ("Patient : Mme Chen Xiaoling, 58 ans", "Mme Chen Xiaoling", "Chen Xiaoling"),
         ("son mari Karim attend", "mari Karim", "Karim"),
+        # a stopword that is also a name: trimmed in lower case before a capitalised name,
+        # kept after one ("julien petit", a surname)
+        ("son neveu Kévin Wahoulo", "neveu Kévin Wahoulo", "Kévin Wahoulo"),
+        ("Contact : julien petit (frère)", "julien petit", "julien petit"),
         ("Dr Élodie Sarr, pédiatre\n", "Élodie Sarr, pédiatre", "Élodie Sarr"),
         # a patient's occupation after a comma is PHI: it stays with the name
         ("contact : Benoît Goffinet, garde forestier", "Benoît Goffinet, garde forestier",
@@ -77,7 +82,8 @@ def test_rule_spans_and_other_labels_are_left_alone() -> None:
 
 def test_the_pack_lists_are_read_from_the_rules_table() -> None:
     words = LearnedTrim.from_config(load_pack("fr").config)
-    assert {"clinique", "pédiatre", "mari"} <= words.never
+    assert {"clinique", "pédiatre"} <= words.never
+    assert {"mari", "petit"} <= words.soft and "petit" not in words.never
     assert "jean" in words.names and not words.is_edge_word("Jean")
     assert {"de", "van"} <= words.particles
 

@@ -39,8 +39,6 @@ _LABELS = frozenset(
 )
 #: words and numbers of a span (a span with a number in it is left alone)
 _TOKEN = re.compile(r"\w(?:[\w'’-]*\w)?")
-#: dictionary kinds of ``[detectors.rules] extra_dictionaries`` read as never-PHI words
-_NEVER = ("stopwords", "clinical_words")
 _COMMON = ("common_words",)
 _NAMES = ("first_names", "surnames", "ambiguous_names", "cities", "countries", "states")
 
@@ -49,7 +47,8 @@ _NAMES = ("first_names", "surnames", "ambiguous_names", "cities", "countries", "
 class LearnedTrim:
     """The word sets of one pack: trimmed always, trimmed unless a name or place, and names."""
 
-    #: lower-case words never part of a name (the pack's stopwords and clinical words)
+    #: lower-case words never part of a name (the pack's clinical words, and its stopwords that
+    #: no name list holds)
     never: frozenset[str]
     #: lower-case frequent words of the language (trimmed when not in ``names``)
     common: frozenset[str]
@@ -60,6 +59,10 @@ class LearnedTrim:
     #: lower-case name particles of the rules (``[names] particles``): one right before a
     #: capitalised word starts the surname ("de Vries", "van der Berg") and stays
     particles: frozenset[str] = frozenset()
+    #: lower-case stopwords that a name list also holds ("mari", "neveu", "petit" in French):
+    #: trimmed only written in lower case before a capitalised word ("son mari Karim"), never
+    #: after a name ("julien petit")
+    soft: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
@@ -91,8 +94,13 @@ class LearnedTrim:
             None if patterns is None else list(_as_list(patterns)), list(_as_list(extra)))
         particles = frozenset(w.lower() for p in pattern_tables["names"].get("particles", ())
                               for w in str(p).split())
-        return cls(words(_NEVER, True), words(_COMMON, True), names,
-                   TitleWords.from_rules_table(rules), particles)
+        # a stopword is never a bare name but may be part of one ("julien petit", "de
+        # Vries"): only those of no name list are never-PHI here; clinical words are never
+        # part of a name at all
+        stop = words(("stopwords",), True)
+        never = words(("clinical_words",), True) | (stop - names)
+        return cls(never, words(_COMMON, True), names,
+                   TitleWords.from_rules_table(rules), particles, stop & names)
 
     def is_edge_word(self, word: str) -> bool:
         """Whether ``word`` may be trimmed off the edge of a learned name or place span."""
@@ -130,7 +138,8 @@ class LearnedTrim:
         if len(words) == 1:
             return words[0].lower() not in self.never
         return not (words[0].lower() in self.particles
-                    and all(w.lower() in self.never for w in words))
+                    and all(w.lower() in self.never or w.lower() in self.particles
+                            for w in words[1:]))
 
     def _name_word(self, text: str, tokens: Sequence[re.Match[str]], i: int) -> bool:
         """Whether word ``i`` of a learned name stays: a word of no list, a word right after a
@@ -139,10 +148,16 @@ class LearnedTrim:
         cell ("Mutuelle |", "Cher collègue": a name alone there is a header word)."""
         token = tokens[i]
         word = token.group()
+        if (i + 1 < len(tokens) and self.titles is not None
+                and self.titles.lead.match(text, token.start())):
+            return False  # "M. LAFFARGUE", "Mme Chen": the title stays outside (name_titles)
+        if word.lower() in self.particles:
+            return False  # a particle never ends a name; one before a capital is taken back
+        if (word.islower() and word in self.soft and i + 1 < len(tokens)
+                and tokens[i + 1].group()[:1].isupper()):
+            return False  # "son mari Karim", "neveu Kévin Wahoulo"
         if not self.is_edge_word(word) or self._after_title(text, token.start()):
             return True
-        if self.titles is not None and self.titles.lead.match(text, token.start()):
-            return False  # "M. LAFFARGUE", "Mme Chen": the title stays outside (name_titles)
         if _initial(text, token) or (word.isupper() and len(word) <= 3):
             return True
         if word.lower() in self.never or word.islower():
