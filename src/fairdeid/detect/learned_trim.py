@@ -13,7 +13,7 @@ encoder's spans were the largest single source of the fr and nl packs' false-pos
 Only spans of learned detectors (``LEARNED``) with a name or place label are judged, before
 resolve, so a rule that finds the same words still removes them. Names lose their edge words
 and are dropped when none is left; a word right after a title, an initial, a particle before a
-capitalised word ("de Vries", the rules' ``[names] particles``) and a word of a name or place
+name ("de Vries", the rules' ``[names] particles``) and a word of a name or place
 list stay. Places are never cut (organisations and streets are made of ordinary words), only
 dropped when they are one never word ("chambre") or a function word and never words ("de
 clinique"). Enabled per pipeline by ``[resolve] trim_learned = true`` (the fr and nl packs; de,
@@ -56,8 +56,8 @@ class LearnedTrim:
     names: frozenset[str]
     #: the rule detector's titles: a word right after one is a name ("dr. koppen")
     titles: TitleWords | None = None
-    #: lower-case name particles of the rules (``[names] particles``): one right before a
-    #: capitalised word starts the surname ("de Vries", "van der Berg") and stays
+    #: lower-case name particles of the rules (``[names] particles``): one right before the
+    #: name starts the surname ("de Vries", "van der Berg") and stays
     particles: frozenset[str] = frozenset()
     #: lower-case stopwords that a name list also holds ("mari", "neveu", "petit" in French):
     #: trimmed only written in lower case before a capitalised word ("son mari Karim"), never
@@ -152,7 +152,7 @@ class LearnedTrim:
                 and self.titles.lead.match(text, token.start())):
             return False  # "M. LAFFARGUE", "Mme Chen": the title stays outside (name_titles)
         if word.lower() in self.particles:
-            return False  # a particle never ends a name; one before a capital is taken back
+            return False  # a particle never ends a name; one before the name is taken back
         if (word.islower() and word in self.soft and i + 1 < len(tokens)
                 and tokens[i + 1].group()[:1].isupper()):
             return False  # "son mari Karim", "neveu Kévin Wahoulo"
@@ -190,9 +190,9 @@ class LearnedTrim:
         if first is None:
             return None
         last = max(i for i, k in enumerate(keep) if k)
-        # a particle right before the first kept word belongs to the name ("de Vries")
-        while (first > 0 and tokens[first - 1].group().lower() in self.particles
-               and tokens[first].group()[:1].isupper()):
+        # a particle right before the first kept word belongs to the name ("de Vries", dictated
+        # "madame el amrani")
+        while first > 0 and tokens[first - 1].group().lower() in self.particles:
             first -= 1
         start, end = tokens[first].start(), tokens[last].end()
         # an initial keeps its period ("M. K.")
