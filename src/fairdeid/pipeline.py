@@ -180,7 +180,7 @@ class Pipeline:
         if not detectors:
             raise ConfigError("a pipeline needs at least one detector")
         self.detectors = dict(detectors)
-        self.resolver = resolver or Resolver()
+        self.resolver = resolver or Resolver(language=language)
         self.replacer = replacer or build_replacer({"mode": "tag"})
         self.config = dict(config or {})
         #: How long documents are cut into windows for detectors (see ``fairdeid.chunking``);
@@ -256,13 +256,14 @@ class Pipeline:
     ) -> Pipeline:
         config = pack_config(language, main, detectors=detectors, root=root)
         validate_config(config, mode=mode)
-        pipeline = cls._build(config, None, mode)
+        pipeline = cls._build(config, None, mode, language=language)
         pipeline.language = language
         return pipeline
 
     @classmethod
     def _build(
-        cls, config: Mapping[str, Any], detectors: Sequence[str] | None, mode: str | None
+        cls, config: Mapping[str, Any], detectors: Sequence[str] | None, mode: str | None,
+        *, language: str = BASE_LANGUAGE,
     ) -> Pipeline:
         configured = list(config.get("pipeline", {}).get("detectors", ["rules"]))
         names = list(detectors or configured)
@@ -287,7 +288,8 @@ class Pipeline:
         # thresholds for others stays valid) or any source prefix a built detector emits.
         known = {*configured, *names, *detector_tables, *_kinds(detector_tables)}
         validate_thresholds(config.get("resolve", {}), known | _sources(built.values()))
-        resolver = Resolver(ResolveConfig.from_mapping(config.get("resolve", {})))
+        resolver = Resolver(ResolveConfig.from_mapping(config.get("resolve", {})),
+                            language=language)
         replace_table = dict(config.get("replace", {}))
         replacer = build_replacer(replace_table, mode=mode)
         chunking = ChunkPolicy.from_mapping(config.get("pipeline", {}))

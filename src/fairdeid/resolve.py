@@ -13,11 +13,12 @@ The overlap rule is privacy-first and deterministic:
    separators between pieces are dropped. Then drop spans whose text is on the allow list,
    spans from learned detectors whose whole text is a never-PHI word of ``config/not_phi.toml``
    ("Mon/Thu", "Email:", "admitted"), spans whose label the preset keeps, and
-   (``safe_harbor``) ages under 90. With ``[resolve] clock_times = "keep"`` (the default
-   except under ``strict``), a clock time at either end of a DATE proposal is cut off and a
-   DATE proposal that is only a time is dropped (``fairdeid.clock_times``): Safe Harbor lists
-   date elements, not times of day. This happens before the union, so a time that any
-   detector proposed as something else (a phone number a model called a date) is still removed.
+   (``safe_harbor``) ages under 90, in digits or in words (``fairdeid.age_values``). With
+   ``[resolve] clock_times = "keep"`` (the default except under ``strict``), a clock time at
+   either end of a DATE proposal is cut off and a DATE proposal that is only a time is dropped
+   (``fairdeid.clock_times``): Safe Harbor lists date elements, not times of day. This happens
+   before the union, so a time that any detector proposed as something else (a phone number a
+   model called a date) is still removed.
 2. Group spans that overlap (transitively). Each group becomes **one** span covering the union of
    its members, so a character any detector flagged is removed.
    With ``[resolve] boundaries = ["crf"]``, a group is first cut where one of those detectors
@@ -48,6 +49,7 @@ from importlib import resources
 from operator import attrgetter
 from typing import Protocol, runtime_checkable
 
+from fairdeid.age_values import is_young_age
 from fairdeid.clock_times import KEEP, PRESET_DEFAULTS, keep_clock_times
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -344,8 +346,6 @@ class ResolveConfig:
         return cls(**data)  # type: ignore[arg-type]
 
 
-_NUMBER = re.compile(r"\d+")
-
 #: What may join never-PHI words inside one span ("Mon/Thu", "Email:", "Mon, Wed & Fri").
 _NOT_PHI_SEP = r"[\s/,&+\-:;.]"
 
@@ -405,22 +405,13 @@ def packaged_not_phi_words() -> NotPhiWords:
     return NotPhiWords.from_mapping(tomllib.loads(source.read_text("utf-8")))
 
 
-def _is_young_age(span: Span, text: str, min_age: int) -> bool:
-    """An AGE span whose first number is below ``min_age`` ("34-year-old" under Safe Harbor).
-
-    Ages written without digits ("ninety") are kept as PHI: failing safe beats parsing words.
-    """
-    if coarse(span.label) != "AGE":
-        return False
-    match = _NUMBER.search(text, span.start, span.end)
-    return match is not None and int(match.group()) < min_age
-
-
 class Resolver:
     """The resolve step: thresholds, allow/deny lists, preset, overlap merging."""
 
-    def __init__(self, config: ResolveConfig | None = None) -> None:
+    def __init__(self, config: ResolveConfig | None = None, *, language: str = "en") -> None:
         self.config = config or ResolveConfig()
+        #: whose number words an age in words is read with (``fairdeid.age_values``)
+        self.language = language
         self.preset: Preset = get_preset(self.config.preset)
         self._allow = {a.casefold() for a in self.config.allow}
         self._deny = [(re.compile(p), label) for p, label in self.config.deny.items()]
@@ -509,7 +500,7 @@ class Resolver:
                 continue
             if allow and text[span.start : span.end].casefold() in allow:
                 continue
-            if min_age is not None and _is_young_age(span, text, min_age):
+            if min_age is not None and is_young_age(span, text, min_age, self.language):
                 continue
             if self._detector_of(span.source) in not_phi.detectors and not_phi.matches(
                 span, text
@@ -541,7 +532,8 @@ class Resolver:
 
     def keeps(self, text: str, span: Span) -> bool:
         """Whether the policy leaves ``span`` in the text: its label ignored or kept by the
-        preset, its text on the allow list, or (``safe_harbor``) an age under 90.
+        preset, its text on the allow list, or (``safe_harbor``) an age under 90, in digits
+        or in the words of the resolver's language.
 
         Public because evaluation scores against the gold a policy promises to remove
         (``fairdeid evaluate --scope preset``), and it must ask the same question as here.
@@ -550,7 +542,8 @@ class Resolver:
             return True
         if self._allow and text[span.start : span.end].casefold() in self._allow:
             return True
-        return self.preset.min_age is not None and _is_young_age(span, text, self.preset.min_age)
+        return self.preset.min_age is not None and is_young_age(
+            span, text, self.preset.min_age, self.language)
 
     def _dropped(self, text: str, span: Span) -> bool:
         """Step 1's filters after thresholds: the policy's, then the never-PHI words."""

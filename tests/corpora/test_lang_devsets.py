@@ -6,13 +6,12 @@ two gold spans claiming the same characters would bend every figure reported fro
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.corpora.markup import iter_markup
 from fairdeid.document import Document, Span
 from fairdeid.errors import RecordError
@@ -34,13 +33,7 @@ EN_TRAIN_FILES = sorted((ROOT / "benchmarks" / "data" / "en_train").glob("en_*.m
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lang_devsets", ROOT / "benchmarks" /
-                                                  "lang_devsets.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/lang_devsets.py")
 
 
 def _overlaps(spans: tuple[Span, ...]) -> bool:

@@ -135,18 +135,38 @@ def test_an_age_of_ninety_or_more_in_words(code: str, text: str, age: str) -> No
 
 
 YOUNG = [
-    ("en", "A forty-five-year-old man."),
-    ("de", "Er ist vierzig Jahre alt und raucht seit zwanzig Jahren."),
-    ("fr", "Patiente de quatre-vingt-deux ans."),
-    ("nl", "Een vijfenzestigjarige vrouw."),
-    ("it", "Paziente di ottantanove anni."),
-    ("es", "Varón de setenta y cinco años."),
+    ("en", "A forty-five-year-old man.", "forty-five"),
+    ("en", "He is aged sixty and works.", "sixty"),
+    ("de", "Er ist vierzig Jahre alt und raucht seit zwanzig Jahren.", "vierzig"),
+    ("fr", "Homme âgé de quarante ans, fumeur depuis trois ans.", "quarante"),
+    ("nl", "Een vijfenzestigjarige vrouw.", "vijfenzestig"),
+    ("es", "Varón de setenta y cinco años de edad.", "setenta y cinco"),
 ]
 
 
-@pytest.mark.parametrize(("code", "text"), YOUNG)
-def test_ages_under_ninety_are_not_proposed(code: str, text: str) -> None:
-    """Resolve cannot read an age in words, so it would keep one under every preset."""
+@pytest.mark.parametrize(("code", "text", "age"), YOUNG)
+def test_an_age_under_ninety_is_proposed_next_to_an_age_only_word(code: str, text: str,
+                                                                  age: str) -> None:
+    """Resolve reads its value (``fairdeid.age_values``) and the preset decides; the
+    durations in the same sentences ("seit zwanzig Jahren") are not ages."""
+    assert found(code, text) == {(age, "AGE", "rules:spoken.age")}
+
+
+DURATIONS = [
+    ("en", "She smoked for thirty years."),
+    ("de", "Raucht seit zwanzig Jahren."),
+    ("fr", "Patiente de quatre-vingt-deux ans."),
+    ("it", "Paziente di ottantanove anni."),
+    ("nl", "Sinds twintig jaar rookt hij."),
+    ("es", "Desde hace tres años, a los cinco años del alta."),
+]
+
+
+@pytest.mark.parametrize(("code", "text"), DURATIONS)
+def test_an_age_word_that_measures_time_proposes_no_age_under_ninety(code: str,
+                                                                     text: str) -> None:
+    """``duration_words``: "thirty years" is as often a duration as an age; the French and
+    Italian sentences are ages only a person word tells, which these words do not read."""
     assert found(code, text) == set()
 
 

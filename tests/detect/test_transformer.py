@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _scripts import load_script
 from fairdeid.detect.tokens import bio_labels, words_of
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -250,15 +251,7 @@ def test_shipped_builtin_model_finds_names() -> None:
 
 
 def _calibration_module():  # type: ignore[no-untyped-def]
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "calibrate_threshold.py"
-    spec = importlib.util.spec_from_file_location("calibrate_threshold", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being built
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/calibrate_threshold.py")
 
 
 def test_calibration_picks_the_highest_threshold_within_the_recall_tolerance() -> None:

@@ -4,7 +4,6 @@ error report, hand-written notes are repeated, blind sets are never trained on."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ from types import ModuleType
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.corpora.formats import read_documents
 from fairdeid.document import Document, Span
 
@@ -31,13 +31,7 @@ Vorgestellt bei Dr. [[DOCTOR:Kessler]] am [[DATE:4.5.2023]].
 
 
 def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_multilingual_train", SCRIPTS / "build_multilingual_train.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/build_multilingual_train.py")
 
 
 def _inputs(tmp_path: Path) -> tuple[Path, Path]:

@@ -8,8 +8,6 @@ tests check which notes reach the pooled score, not the model.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -17,19 +15,13 @@ from typing import Any
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.document import Document
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lang_encoder", BENCH / "lang_encoder.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/lang_encoder.py")
 
 
 def test_main_passes_the_pool_glob_and_the_chosen_sets(

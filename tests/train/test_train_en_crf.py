@@ -8,16 +8,14 @@ and that the kept last set (``en_blind4``) is neither trained on nor scored.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from _scripts import load_script
 from fairdeid.document import Document, Span
-
-ROOT = Path(__file__).resolve().parents[2]
 
 NOTES = """Invented notes for a test; no real person.
 
@@ -41,12 +39,7 @@ Dear [[DOCTOR:Dr. Fenwick]], thank you for seeing [[PATIENT:Martin Oduya]] from 
 
 
 def _script() -> Any:
-    path = ROOT / "scripts" / "train_en_crf.py"
-    spec = importlib.util.spec_from_file_location("train_en_crf", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/train_en_crf.py")
 
 
 @pytest.fixture()

@@ -25,6 +25,7 @@ NOTE = (
     '"name": [{"family": "Valdez", "given": ["Marisol"]}]}\n'
     "Name|MRN|Bed\nVALDEZ, MARISOL|4410022|3B-07\n"
     "Plan: continue current treatment.\n"
+    "Printed by: jdoe2 | 2025-06-02\n"
 )
 
 

@@ -155,6 +155,24 @@ def trim_common_lower(
     return start, e
 
 
+def known_city(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """Keep the longest run of leading words that the city dictionary knows, whatever its
+    case: a dictated note writes "natural de juliaca, puno" in lower case, where no capital
+    marks the town, so only the dictionary can tell "juliaca" from "casa" or "pareja"."""
+    if e <= s:
+        return None
+    spans = [
+        (w.start(), w.start() + len(w.group(0).rstrip(".,;:"))) for w in _WORD.finditer(text, s, e)
+    ]
+    for n in range(len(spans), 0, -1):
+        end = spans[n - 1][1]
+        if words.is_city(text[s:end]):
+            return s, end
+    return None
+
+
 #: step name (the value in ``post``) -> (step, named groups the rule's pattern must have)
 POST_STEPS: dict[str, tuple[PostStep, frozenset[str]]] = {
     "trim_leads": (trim_leads, frozenset()),
@@ -162,6 +180,7 @@ POST_STEPS: dict[str, tuple[PostStep, frozenset[str]]] = {
     "trim_care_words": (trim_care_words, frozenset()),
     "state_evidence": (state_evidence, frozenset({"state"})),
     "trim_common_lower": (trim_common_lower, frozenset()),
+    "known_city": (known_city, frozenset()),
 }
 
 

@@ -16,9 +16,12 @@ What it proposes (sources ``rules:spoken.*``):
   where the language allows it, with an optional year in words or digits. At least one part is
   in words; dates written in digits are the date rules' job.
 * ``spoken.month_year``: a month name and a year in words ("März zweitausendfünfundzwanzig").
-* ``spoken.age``: an age in words of 90 or more next to an age word ("ninety-three years old",
-  "vierundneunzigjährig"). Younger ages are not proposed: resolve cannot read a word age, so it
-  would keep them under every preset (``resolve._is_young_age``).
+* ``spoken.age``: an age in words next to an age word ("ninety-three years old",
+  "vierundneunzigjährig", "forty-five-year-old"). Resolve reads its value like that of an age in
+  digits (``fairdeid.age_values``), so the preset decides on both alike: Safe Harbor keeps ages
+  under 90, ``strict`` removes every one. An age word that also measures time ("years", "Jahren",
+  "ans": ``duration_words``) proposes only 90 and over: "for three years" is no age, "ninety
+  years" almost always is, and failing safe there costs a kept word at most.
 * ``spoken.number``: six or more digit words in a row ("vier vier null neun ..."), a PHONE
   after a phone word, a MEDICALRECORD after a record word, else an IDNUM.
 
@@ -56,8 +59,10 @@ DATA_FILE = "spoken.toml"
 #: a plausible year in words: birth years and dates of care
 YEARS = range(1800, 2100)
 DAYS = range(1, 32)
-#: ages in words proposed; under 90 they are not PHI under Safe Harbor (see the module doc)
-AGES = range(90, 126)
+#: ages in words proposed next to an age-only word ("years old", "jährig", "âgé de")
+AGES = range(1, 126)
+#: ages proposed next to an age word that also measures time ("years", "Jahren", "ans")
+OLD_AGES = range(90, 126)
 #: digit words in a row that make a dictated number
 MIN_DIGITS = 6
 #: characters before a dictated number searched for a phone or record word
@@ -65,8 +70,8 @@ CUE_WINDOW = 40
 _SCORES = {"spoken.date": 0.85, "spoken.month_year": 0.8, "spoken.age": 0.85,
            "spoken.number": 0.7}
 _LIST_KEYS = ("joiners", "day_month_words", "month_year_words", "ambiguous_months",
-              "month_macros", "age_before", "age_after", "age_suffixes", "phone_cues",
-              "record_cues")
+              "month_macros", "age_before", "age_after", "age_suffixes", "duration_words",
+              "phone_cues", "record_cues")
 _TABLE_KEYS = ("numbers", "multipliers", "ordinals", "digits")
 _KNOWN_KEYS = {*_LIST_KEYS, *_TABLE_KEYS, "language", "month_first", "ordinal_digits"}
 # separators inside one number ("twenty-one", "vingt et un" takes a joiner word)
@@ -101,6 +106,9 @@ class SpokenWords:
     age_after: tuple[str, ...]
     #: age words glued to the number ("vierundneunzigjährig", "negentigjarige")
     age_suffixes: tuple[str, ...]
+    #: the age words that also measure time ("years", "Jahren", "ans"): next to one of them
+    #: only an age of 90 or more is proposed ("for three years" is no age)
+    duration_words: tuple[str, ...]
     phone_cues: tuple[str, ...]
     record_cues: tuple[str, ...]
     #: the day may follow the month ("July ninth")
@@ -266,6 +274,18 @@ class NumberReader:
             parts.pop()  # "sept" of "septembre": a run ends with a word
         return (pos, parts[-1].end) if parts else None
 
+    def run_glued(self, lower: str, pos: int,
+                  suffix: re.Pattern[str]) -> tuple[int, int] | None:
+        """The run of number words at ``pos`` glued to a word ``suffix`` matches
+        ("vierundneunzig" of "vierundneunzigjährige"), or None."""
+        m = self._run_re.match(lower, pos)
+        if m is None:
+            return None
+        parts = self.parts(lower, pos, m.end())
+        while parts and suffix.match(lower, parts[-1].end) is None:
+            parts.pop()
+        return (pos, parts[-1].end) if parts else None
+
     def run_before(self, lower: str, end: int, reach: int = 80) -> tuple[int, int] | None:
         """The longest run of number words ending at ``end``."""
         # cheap test first: any such run holds the whole last word, which must be one alone
@@ -308,6 +328,14 @@ def _is_year(value: int, ordinal: bool) -> bool:
 
 def _is_age(value: int, ordinal: bool) -> bool:
     return value in AGES and not ordinal
+
+
+def _is_old_age(value: int, ordinal: bool) -> bool:
+    return value in OLD_AGES and not ordinal
+
+
+def _not_ordinal(value: int, ordinal: bool) -> bool:
+    return not ordinal
 
 
 def read_after_month(reader: NumberReader, lower: str, pos: int,
@@ -359,6 +387,7 @@ class SpokenFinder:
         self._age_after = _word_regex(words.age_after, attached=False)
         self._age_suffix = _word_regex(words.age_suffixes, attached=True)
         self._age_before = _word_regex(words.age_before, attached=False)
+        self._durations = frozenset(words.duration_words)
         digits = sorted(words.digits, key=len, reverse=True)
         digit = f"(?:{literal_alternation(digits)})" if digits else None
         self._digit_run = (
@@ -482,8 +511,13 @@ class SpokenFinder:
         return None
 
     def ages(self, lower: str) -> Iterator[tuple[int, int]]:
-        """The number words of each age of 90 or more next to an age word, once each."""
+        """The number words of each age next to an age word, once each (90 and over only
+        next to a word that also measures time)."""
         return iter(sorted(set(self._ages(lower))))
+
+    def _accept(self, cue: str) -> Callable[[int, bool], bool]:
+        """Which values an age word ``cue`` (as matched) makes an age."""
+        return _is_old_age if cue in self._durations else _is_age
 
     def _ages(self, lower: str) -> Iterator[tuple[int, int]]:
         reader = self.reader
@@ -498,7 +532,8 @@ class SpokenFinder:
                 run = reader.run_before(lower, end)
                 if run is None:
                     continue
-                age = _longest(reader.parts(lower, *run), _is_age, from_end=True)
+                age = _longest(reader.parts(lower, *run), self._accept(m.group()),
+                               from_end=True)
                 if age is not None:
                     yield age[0][0].start, age[0][-1].end
         if self._age_before is not None:
@@ -509,7 +544,8 @@ class SpokenFinder:
                 run = reader.run_at(lower, pos)
                 if run is None:
                     continue
-                age = _longest(reader.parts(lower, *run), _is_age, from_end=False)
+                age = _longest(reader.parts(lower, *run), self._accept(m.group()),
+                               from_end=False)
                 if age is not None:
                     yield age[0][0].start, age[0][-1].end
 
@@ -554,11 +590,42 @@ class SpokenFinder:
 
     def number(self, text: str) -> int | None:
         """The number ``text`` says when it is number words and nothing else ("vierundneunzig"
-        -> 94), else None (for the age surrogate)."""
+        -> 94), else None."""
         lower = lower_same_length(text.strip())
         parts = self.reader.parts(lower, 0, len(lower)) if lower else []
         read = value_of(parts) if parts else None
         return read[0] if read is not None and not read[1] else None
+
+    def first_number(self, text: str) -> tuple[int, int, int] | None:
+        """(value, start, end) of the first number in words of ``text`` that is no ordinal
+        ("sesenta y tres años" -> 63 over "sesenta y tres"), or None: how the age surrogate
+        reads an AGE span written in words (``fairdeid.age_values``)."""
+        return next(self.numbers_in(text), None)
+
+    def numbers_in(self, text: str, start: int = 0,
+                   end: int | None = None) -> Iterator[tuple[int, int, int]]:
+        """(value, start, end) of each number in words of ``text[start:end]`` that is no
+        ordinal, in order; a number glued to an age word counts ("vierundneunzig" of
+        "vierundneunzigjährige")."""
+        lower = lower_same_length(text)
+        stop = len(lower) if end is None else end
+        reader = self.reader
+        pos = start
+        while pos < stop:
+            if _after_word(lower, pos) or not lower[pos].isalpha():
+                pos += 1
+                continue
+            run = reader.run_at(lower, pos)
+            if run is None and self._age_suffix is not None:
+                run = reader.run_glued(lower, pos, self._age_suffix)
+            read = (_longest(reader.parts(lower, *run), _not_ordinal, from_end=False)
+                    if run is not None and run[1] <= stop else None)
+            if read is None:
+                pos += 1
+                continue
+            chunk, value, _ = read
+            yield value, chunk[0].start, chunk[-1].end
+            pos = chunk[-1].end
 
     def _digits(self, reading: Reading) -> str:
         if reading.role == "year":

@@ -1,4 +1,5 @@
-"""The structured-formats detector: HL7 v2 segments, FHIR JSON and headed tables inside notes.
+"""The structured-formats detector: HL7 v2 segments, FHIR JSON, headed tables and export fields
+("Name.......: value | PID: value", logins, chat senders) inside notes.
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
 (an ADT message, a FHIR resource, an exported list), where the prose rules and the learned
@@ -8,8 +9,10 @@ timestamps, and no sentence says what a value is. But the format itself says it,
 language. This detector reads that structure and nothing else; the other detectors still read
 the prose around it, and resolve merges all proposals as for any detector.
 
-Cost: a note with none of ``|``, ``^``, ``{``, ``;``, tab or ``,`` is left at once, and each
-format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON) before reading lines.
+Cost: tables are read only in a note with one of ``|``, ``^``, ``{``, ``;``, tab or ``,``, and
+each format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON) before reading
+lines; export fields and logins (``fields``) are read in every note, since a dictation's footer
+("operatore lbaldoni2") has no punctuation at all, with one set lookup per word.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.structured import fhir, hl7, tables
+from fairdeid.detect.structured import fhir, fields, hl7, tables
 from fairdeid.detect.structured.common import Hit
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "table")
+FORMATS = ("hl7", "fhir", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -61,13 +64,15 @@ class StructuredDetector(BaseDetector):
         # every data file is read and checked now: a bad file fails when the pipeline is built
         self._hl7 = hl7.load_spec() if "hl7" in chosen else None
         self._fhir = fhir.load_spec() if "fhir" in chosen else None
-        self._headers = tables.load_headers(self.header_words) if "table" in chosen else None
+        self._headers = (tables.load_headers(self.header_words)
+                         if "table" in chosen or "fields" in chosen else None)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"table"`` to read; default all three, ``[]`` reads none), ``header_words``
-        (more header-word files for tables, in the format of the packaged ones), ``score`` (of
+        ``"fhir"``, ``"table"``, ``"fields"`` to read; default all four, ``[]`` reads none),
+        ``header_words`` (more header-word files for tables and export fields, in the format of
+        the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
         call. What each format labels: docs/structured-formats.md."""
         unknown = set(config) - _KEYS
@@ -95,15 +100,18 @@ class StructuredDetector(BaseDetector):
 
     def detect(self, doc: Document) -> list[Span]:
         text = doc.text
-        if not self.formats or _MARKS.isdisjoint(text):
+        if not self.formats:
             return []
+        marked = not _MARKS.isdisjoint(text)
         hits: list[Hit] = []
         if self._hl7 is not None and ("|" in text or "MSH" in text):
             hits += hl7.find(text, self._hl7)
         if self._fhir is not None and "{" in text:
             hits += fhir.find(text, self._fhir)
-        if self._headers is not None:
+        if self._headers is not None and "table" in self.formats and marked:
             hits += tables.find(text, self._headers)
+        if self._headers is not None and "fields" in self.formats:
+            hits += fields.find(text, self._headers)
         seen: set[tuple[int, int, str]] = set()
         spans: list[Span] = []
         for h in sorted(hits, key=lambda h: (h.start, h.end, h.label)):

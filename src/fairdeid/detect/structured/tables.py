@@ -34,6 +34,7 @@ _SEGMENT = re.compile(r"[ \t]*([A-Z][A-Z0-9]{2})\|")
 _NUMERIC = frozenset({"DATE", "AGE", "ZIP", "PHONE", "FAX", "MEDICALRECORD", "ACCOUNT", "SSN",
                       "HEALTHPLAN", "LICENSE", "IDNUM", "ROOM"})
 _NAMES = frozenset({"PATIENT", "DOCTOR"})
+_ORGANISATIONS = frozenset({"ORGANIZATION", "HOSPITAL"})
 #: a cell longer than this, or a name cell of more words, is prose and is left to the others
 _MAX_CELL = 60
 _MAX_NAME_WORDS = 5
@@ -58,8 +59,10 @@ _KINDS = ("cells", "words", "weak", "id_suffixes")
 Region = tuple[int, int]
 
 
+@lru_cache(maxsize=8192)
 def normalise(header: str) -> str:
-    """A header as the word lists hold it: casefolded, accents off, punctuation as spaces."""
+    """A header as the word lists hold it: casefolded, accents off, punctuation as spaces.
+    Cached: the same labels ("Name", "DOB", "Tel.") come back in every note."""
     folded = header.casefold()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
@@ -213,7 +216,9 @@ def _next_row_fits(
 
 
 def _header_like(cell: str) -> bool:
-    """A header cell is a short label, not a sentence that happens to hold a delimiter."""
+    """A header cell is a short label, not a sentence that happens to hold a delimiter; the
+    padding of a fixed-width export ("Bemerkung" and 35 spaces) is no part of it."""
+    cell = cell.strip()
     return len(cell) <= 40 and len(cell.split()) <= 5
 
 
@@ -383,7 +388,8 @@ def _value_part(text: str, found: Hit) -> Hit | None:
     """
     start, end = found.start, found.end
     value = text[start:end]
-    if found.label in _NAMES:
+    if found.label in _NAMES or found.label in _ORGANISATIONS:
+        # an insurer cell holds its member number too ("AOK PLUS, Vers.-Nr. R118842903")
         cut = _NAME_END.search(value)
         if cut is not None:
             end = start + cut.start()
