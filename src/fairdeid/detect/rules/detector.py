@@ -212,6 +212,13 @@ class RuleDetector(BaseDetector):
             self.matcher.add_many(entries, _DICT_FILES[kind_name][1])
         self.matcher.build()
         self.clinical = frozenset(w.lower() for w in words["clinical_words"])
+        # the packaged city list is the world's and holds ordinary words of other languages
+        # ("Fiche", "Registro"): a word a site's or pack's own stop or clinical list names is
+        # no city (the packaged English lists are left out: English is measured with them)
+        self._not_cities = frozenset(
+            w.lower() for kind in ("stopwords", "clinical_words")
+            for path in _as_paths((extra_dictionaries or {}).get(kind, ()))
+            for entry in load_word_file(path, split_lines_only=False) for w in entry.split())
         stop = frozenset(w.lower() for w in words["stopwords"]) | frozenset(
             w.lower() for w in words["ambiguous_names"]
         )
@@ -679,6 +686,9 @@ class RuleDetector(BaseDetector):
                 continue
             if any(_MIXED_CAPS.search(w) and not w.isupper() for w in word.split()):
                 continue  # "MoCA", OCR'd "CHlEF": an acronym or noise, not "McAllen"
+            if (kind & (Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL) == Kind.CITY
+                    and word.lower() in self._not_cities):
+                continue  # "Fiche de liaison", "Registro de enfermería"
             for flag, label, rule, score in _PLACE_KINDS:
                 if kind & flag and not is_disabled(rule, self.disabled):
                     if kind & (Kind.FIRST | Kind.LAST) and flag != Kind.HOSPITAL:
@@ -737,6 +747,11 @@ class _Scan(NamedTuple):
     #: names of the rules that may match (None: every rule runs)
     may_match: frozenset[str] | None
     hits: list[Hit]
+
+
+def _as_paths(value: str | Sequence[str]) -> list[str]:
+    """``extra_dictionaries`` paths of one kind: one path or a list."""
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _check_disabled(disabled: frozenset[str], rules: frozenset[str]) -> None:
