@@ -260,7 +260,9 @@ def test_packaged_not_phi_list_is_small_and_explained() -> None:
     )
     assert "rules" not in data["detectors"]
     assert all(entry["why"] for entry in data["entry"])
-    assert sum(len(entry["words"]) for entry in data["entry"]) < 40
+    # en-b4 raised 40 -> 72 for care-team roles, clinician registers and languages, each
+    # entry measured on the English sets (CHANGELOG)
+    assert sum(len(entry["words"]) for entry in data["entry"]) < 72
     assert "sun" not in {w for entry in data["entry"] for w in entry["words"]}
 
 

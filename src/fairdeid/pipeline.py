@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 from fairdeid.chunking import ChunkPolicy, detect_windowed
 from fairdeid.config.schema import validate_config, validate_thresholds
 from fairdeid.detect.base import Detector, build_detector
+from fairdeid.detect.learned_trim import LearnedTrim, trim_learned
 from fairdeid.detect.titles import TitleWords, include_titles
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -192,6 +193,9 @@ class Pipeline:
         self.router = router
         #: the titles ``[resolve] name_titles = "include"`` puts inside name spans (None: "keep")
         self.titles = _title_words(self.resolver.config.name_titles, self.config)
+        #: the pack's never-PHI words trimmed off learned spans (None: ``trim_learned`` off)
+        self.learned_trim = (
+            LearnedTrim.from_config(self.config) if self.resolver.config.trim_learned else None)
 
     @property
     def multilingual(self) -> bool:
@@ -416,6 +420,7 @@ class Pipeline:
     def _finish(
         self, doc: Document, proposals: Sequence[Span], after: Sequence[AfterResolve]
     ) -> list[Span]:
+        proposals = trim_learned(doc.text, proposals, self.learned_trim)
         spans = self.resolver.resolve(doc, list(proposals))
         extra = [s for step in after for s in step.after_resolve(doc, spans)]
         if extra:

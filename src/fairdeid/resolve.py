@@ -332,6 +332,10 @@ class ResolveConfig:
     #: ``"remove"``: it goes with the date. Unset: ``"remove"`` under ``strict``, else ``"keep"``
     #: (``fairdeid.clock_times``).
     clock_times: str | None = None
+    #: trim never-PHI words (a language's stop, clinical and common words, titles, kinship
+    #: words) off the edges of learned detectors' names and places before resolve, and drop
+    #: those left with no word (``fairdeid.detect.learned_trim``); the fr and nl packs set it
+    trim_learned: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:

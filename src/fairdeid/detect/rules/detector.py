@@ -35,6 +35,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from fairdeid.detect.base import BaseDetector
+from fairdeid.detect.rules.bridges import bridge_gap, complete_head, institution_bridges
 from fairdeid.detect.rules.compiler import (
     PatternRule,
     compile_rules,
@@ -108,6 +109,7 @@ CODE_RULES = frozenset(
         "location.state",
         "location.hospital_dict",
         "location.place_facility",
+        "location.institution_bridge",
     }
 ) | SPOKEN_RULES
 _DICT_FILES: dict[str, tuple[str, int, bool]] = {
@@ -210,6 +212,13 @@ class RuleDetector(BaseDetector):
             self.matcher.add_many(entries, _DICT_FILES[kind_name][1])
         self.matcher.build()
         self.clinical = frozenset(w.lower() for w in words["clinical_words"])
+        # the packaged city list is the world's and holds ordinary words of other languages
+        # ("Fiche", "Registro"): a word a site's or pack's own stop or clinical list names is
+        # no city (the packaged English lists are left out: English is measured with them)
+        self._not_cities = frozenset(
+            w.lower() for kind in ("stopwords", "clinical_words")
+            for path in _as_paths((extra_dictionaries or {}).get(kind, ()))
+            for entry in load_word_file(path, split_lines_only=False) for w in entry.split())
         stop = frozenset(w.lower() for w in words["stopwords"]) | frozenset(
             w.lower() for w in words["ambiguous_names"]
         )
@@ -247,6 +256,14 @@ class RuleDetector(BaseDetector):
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
         self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))
+        # "Blue Cross" and "Blue Shield of Illinois" as one name after resolve (rules/bridges.py)
+        self._bridge_gap = bridge_gap(tables["places"].get("bridge_words", ()))
+        self._complete_head = complete_head(
+            [
+                *tables["places"].get("facility_nouns", ()),
+                *tables["places"].get("complete_heads", ()),
+            ]
+        )
         # dates, ages and dictated numbers in words (rules/spoken.py, ``[spoken]`` tables)
         self.spoken = SpokenFinder.from_tables(tables, prefilter=prefilter)
 
@@ -417,8 +434,9 @@ class RuleDetector(BaseDetector):
         return spans
 
     def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
-        """Propagate the names other detectors found and finish words a hyphenated line
-        break cut, in any detector's span (``resolve.AfterResolve``)."""
+        """Propagate the names other detectors found, finish words a hyphenated line break
+        cut, add a facility noun after a place and join an institution's name around "and"/"of"
+        (``rules/bridges.py``), in any detector's spans (``resolve.AfterResolve``)."""
         text = doc.text
         out: list[Span] = []
         if not is_disabled("name.propagated", self.disabled) and not is_disabled(
@@ -443,6 +461,14 @@ class RuleDetector(BaseDetector):
             "location.place_facility", self.disabled
         ):
             out.extend(self._facilities(text, spans))
+        if self._bridge_gap is not None and not is_disabled(
+            "location.institution_bridge", self.disabled
+        ):
+            pieces = [(s.start, s.end, s.label) for s in spans]
+            for start, end, label in institution_bridges(
+                text, pieces, self._bridge_gap, self._complete_head
+            ):
+                out.append(self._span(start, end, label, "location.institution_bridge", 0.8))
         return out
 
     def _facilities(self, text: str, spans: Sequence[Span]) -> list[Span]:
@@ -660,6 +686,9 @@ class RuleDetector(BaseDetector):
                 continue
             if any(_MIXED_CAPS.search(w) and not w.isupper() for w in word.split()):
                 continue  # "MoCA", OCR'd "CHlEF": an acronym or noise, not "McAllen"
+            if (kind & (Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL) == Kind.CITY
+                    and word.lower() in self._not_cities):
+                continue  # "Fiche de liaison", "Registro de enfermería"
             for flag, label, rule, score in _PLACE_KINDS:
                 if kind & flag and not is_disabled(rule, self.disabled):
                     if kind & (Kind.FIRST | Kind.LAST) and flag != Kind.HOSPITAL:
@@ -718,6 +747,11 @@ class _Scan(NamedTuple):
     #: names of the rules that may match (None: every rule runs)
     may_match: frozenset[str] | None
     hits: list[Hit]
+
+
+def _as_paths(value: str | Sequence[str]) -> list[str]:
+    """``extra_dictionaries`` paths of one kind: one path or a list."""
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _check_disabled(disabled: frozenset[str], rules: frozenset[str]) -> None:
