@@ -86,6 +86,19 @@ def test_there_are_training_notes_for_every_pack_language() -> None:
     assert {p.stem.split("_")[0] for p in TRAIN_FILES} >= {"de", "fr", "nl", "it", "es"}
 
 
+#: training-only writers per pack language (train/README.md: w1-w4, w5-w8, w9-w10)
+TRAIN_WRITERS = 10
+
+
+@pytest.mark.parametrize("code", ["de", "fr", "nl", "it", "es"])
+def test_every_training_writer_wrote_for_every_pack_language(code: str) -> None:
+    """The packs' CRFs are trained on every writer (scripts/train_pack_crfs.py); a writer's
+    file missing for one language would leave that model a writer short without a word."""
+    written = {int(p.stem.split("_w", 1)[1]) for p in TRAIN_FILES
+               if p.stem.startswith(f"{code}_w")}
+    assert written == set(range(1, TRAIN_WRITERS + 1))
+
+
 def test_the_overlap_check_sees_an_overlap() -> None:
     spans = (Span(0, 5, "PATIENT"), Span(10, 12, "DATE"), Span(4, 8, "CITY"))
     assert _overlaps(spans)
