@@ -58,7 +58,7 @@ from fairdeid.train.crf_train import CRFTrainConfig, train_crf
 ROOT = Path(__file__).resolve().parents[1]
 PACK_SCRIPT = ROOT / "scripts" / "train_pack_crfs.py"
 #: markup sets that are never trained on nor scored here: the last, once-only measurement
-NEVER_USED = ("_blind4",)
+NEVER_USED = ("_blind4", "_blind5")
 #: generator seeds of the English dev and guard-rail sets (synthetic dev 202, layout-stress 303,
 #: threshold calibration 777001): never trained on, or those guard rails would read training notes
 DEV_SEEDS = frozenset({202, 303, 777001})

@@ -300,3 +300,21 @@ def test_default_pipeline_keeps_recheck_and_dosing_days_in_the_examples() -> Non
     results = Pipeline.from_config().deidentify_batch([texts["tel-001"], texts["prog-002"]])
     assert "Recheck at" in results[0].text
     assert "2.5 mg on Mon/Thu." in results[1].text
+
+
+def test_spans_of_punctuation_alone_are_never_phi() -> None:
+    """A model reading an export's ruler line proposed it as an ID (de_blind5c); no identifier
+    is made of punctuation, so resolve drops such a span, and keeps one with a letter or digit."""
+    text = "Meldebogen\n______________\nPID 4471 | -- | (Dr.)"
+    ruler = text.index("_")
+    dashes = text.index("--")
+    pid = text.index("4471")
+    dr = text.index("Dr.")
+    proposals = [
+        Span(ruler, ruler + 14, "IDNUM", "crf:m", 0.9),
+        Span(dashes, dashes + 2, "ID", "transformer:m", 0.9),
+        Span(pid, pid + 4, "IDNUM", "crf:m", 0.9),
+        Span(dr, dr + 3, "DOCTOR", "crf:m", 0.9),
+    ]
+    kept = Resolver().resolve(Document("d", text), proposals)
+    assert [text[s.start : s.end] for s in kept] == ["4471", "Dr."]

@@ -102,6 +102,10 @@ _LINE_BREAK = re.compile(_BREAK)
 #: ``re``'s search header, so the search for a blank line, run on every note, skips to line
 #: breaks instead of trying a match at each position (less than half the time).
 _BREAK_HEAD = r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029](?:(?<=\r)\n)?"
+# A letter or a digit: no identifier is made of punctuation alone, but a learned model, read on
+# an export's ruler line ("______", "----|----") or a lone bracket, may propose one.
+_WORD_CHAR = re.compile(r"[^\W_]")
+
 _BLANK_LINE = re.compile(
     rf"{_BREAK_HEAD}(?:(?:[^\S\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|{INVISIBLE.pattern})*{_BREAK})+"
 )
@@ -495,8 +499,11 @@ class Resolver:
         out = []
         drops, min_age, not_phi = self._drops, self.preset.min_age, self._not_phi
         allow = self._allow
+        word_char = _WORD_CHAR.search
         for span in spans:
             if drops(span.label):
+                continue
+            if word_char(text, span.start, span.end) is None:
                 continue
             if allow and text[span.start : span.end].casefold() in allow:
                 continue

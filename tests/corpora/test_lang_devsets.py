@@ -58,7 +58,7 @@ def _sound_notes(path: Path, *, min_words: int = 40) -> list[Document]:
         assert note.spans, f"{note.id}: no PHI at all"
         assert all(is_label(span.label) for span in note.spans), note.id
         assert not _overlaps(note.spans), f"{note.id}: overlapping spans"
-        assert min_words <= len(note.text.split()) <= 400, f"{note.id}: length out of range"
+        assert min_words <= len(note.text.split()) <= 800, f"{note.id}: length out of range"
     return notes
 
 
