@@ -667,8 +667,26 @@ class NameFinder:
                         s = nxt.start("init") if nxt.group("init") else nxt.start("word")
                         continue
                     break
+                e = self._without_credentials(text, s, e)
                 if s < e and " " in text[s:e].strip():
                     out.append(NameCandidate(s, e, "DOCTOR", "name.signature", 0.9))
+
+    def _without_credentials(self, text: str, s: int, e: int) -> int:
+        """Where a signed name ends before the credentials that precede the one found.
+
+        Why: a row of credentials is found from its last ("S. Jayawardena MBBS, MD"), and the
+        name grown to its left takes the capitalised ones before it ("MBBS"), which are not PHI.
+        """
+        while e > s:
+            head = text[s:e].rstrip(" \t,")
+            cut = head.rfind(" ")
+            if cut < 0:
+                break
+            last = head[cut + 1 :]
+            if self.cred_re.fullmatch(last) is None:
+                break
+            e = s + len(head[:cut].rstrip(" \t,"))
+        return e
 
     def _find_cue(
         self,

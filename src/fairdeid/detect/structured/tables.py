@@ -46,10 +46,12 @@ _MIN_ID_DIGITS = 3
 #: holds a digit or a '#' ("J Villanueva, DEA# RN-413286", "Denis Hutchinson, MD, 55 2797");
 #: "Duarte, Ana" (surname first) keeps its comma
 _NAME_END = re.compile(r"[ \t]*(?:[(\[;]|,(?=[^,]*[\d#]))")
-#: credentials after a name ("N Sodhi, M.D", "i bird md", "Xin Hua, DO"): not PHI
+#: credentials after a name ("N Sodhi, M.D", "i bird md", "Xin Hua, DO", "K. Wong RN CDE",
+#: "M. Torres RD"): not PHI; every one of a row of them goes, so each must be listed
 _CREDENTIALS = re.compile(
     r"(?i)(?:,?[ \t]+(?:md|m\.d\.?|do|d\.o\.?|rn|np|pa(?:-c)?|phd|ph\.d\.?|dds|mbbs|frcp|"
-    r"frcs|mrcp|mrcgp|lpn|crna|aprn|fnp(?:-c)?|dnp|pharmd))+[ \t.]*$")
+    r"frcs|mrcp|mrcgp|lpn|crna|aprn|fnp(?:-c)?|dnp|pharmd|rd|cde|lcsw|msw|rpn|cnm|rph|bsn|msn))+"
+    r"[ \t.]*$")
 #: where a date cell's value ends: "27.05.1947 (Age 68)" -- an age under 90 is no date element
 _DATE_END = re.compile(r"[ \t]*[(\[;|]")
 #: a date cell starts with a digit or with a month word and a digit ("Nov 5 2015", "3 mars")
