@@ -220,3 +220,9 @@ def test_separators_at_a_span_edge_are_left_out_inner_ones_stay() -> None:
 def test_a_span_of_separators_only_is_dropped() -> None:
     text = "call - now"
     assert _decode(text, ["O", "B-DATE", "O"]) == []
+
+
+def test_a_separator_between_two_spans_of_one_code_stays() -> None:
+    text = "Plan 317/0228419/58 ok"
+    assert _decode(text, ["O", "B-ID", "I-ID", "B-ID", "I-ID", "I-ID", "O"]) == [
+        ("317/", "ID", 1.0), ("0228419/58", "ID", 1.0)]

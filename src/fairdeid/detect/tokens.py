@@ -225,13 +225,19 @@ _EDGE_PUNCTUATION = ",;:/-–—"
 
 
 def _without_edge_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
-    """``start, end`` moved inward past separators and spaces at the edges of a model's span.
+    """``start, end`` moved inward past separators and spaces at the edges of a model's span,
+    unless a letter or digit touches that edge from outside (a separator inside a number or code
+    split over two spans, "317/0228419/58", stays covered).
 
     Why: binary-token scoring and the tag-mode output count a comma as a token; on the fifth
     blind set the model's names and dates ended in one several times ("Dr Sunita Rao,").
     """
+    if end < len(text) and text[end].isalnum():
+        return start, end  # "317/" before "0228419": the number's own slash, another span's
     while end > start and (text[end - 1] in _EDGE_PUNCTUATION or text[end - 1].isspace()):
         end -= 1
+    if start > 0 and text[start - 1].isalnum():
+        return start, end
     while start < end and (text[start] in _EDGE_PUNCTUATION or text[start].isspace()):
         start += 1
     return start, end
