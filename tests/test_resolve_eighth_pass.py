@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from fairdeid.clock_times import keep_clock_times
 from fairdeid.document import Document, Span
+from fairdeid.edge_separators import trim_edge_separators
 from fairdeid.invisible import INVISIBLE
 from fairdeid.resolve import (
     _BLANK_LINE,
@@ -139,7 +140,7 @@ def _reference(resolver: Resolver, doc: Document, proposals: list[Span]) -> list
     kept = [s for s in resolver._refined(text, scored) if not resolver._dropped(text, s)]
     if resolver.keep_clock_times:
         kept = keep_clock_times(text, kept)
-    merged = merge_overlaps(kept)
+    merged = trim_edge_separators(text, merge_overlaps(kept))
     if not cut:
         return merged
     return [piece for span in merged for piece in split_at_blank_lines(text, span)]

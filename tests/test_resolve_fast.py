@@ -14,6 +14,7 @@ import random
 import pytest
 
 from fairdeid.document import Document, Span
+from fairdeid.edge_separators import trim_edge_separators
 from fairdeid.resolve import ResolveConfig, Resolver, merge_overlaps, split_at_blank_lines
 
 _LABELS = ("NAME", "PATIENT", "DOCTOR", "LOCATION", "CITY", "STATE", "ZIP", "DATE", "AGE")
@@ -24,7 +25,8 @@ def _reference(resolver: Resolver, doc: Document, proposals: list[Span]) -> list
     text = doc.text
     scored = [piece for span in proposals for piece in split_at_blank_lines(text, span)]
     kept = [s for s in resolver._refined(text, scored) if not resolver._dropped(text, s)]
-    return [piece for span in merge_overlaps(kept) for piece in split_at_blank_lines(text, span)]
+    merged = trim_edge_separators(text, merge_overlaps(kept))
+    return [piece for span in merged for piece in split_at_blank_lines(text, span)]
 
 
 def _case(rng: random.Random) -> tuple[Document, list[Span]]:

@@ -52,6 +52,7 @@ from typing import Protocol, runtime_checkable
 from fairdeid.age_values import is_young_age
 from fairdeid.clock_times import KEEP, PRESET_DEFAULTS, keep_clock_times
 from fairdeid.document import Document, Span
+from fairdeid.edge_separators import trim_edge_separators
 from fairdeid.errors import ConfigError
 from fairdeid.invisible import INVISIBLE
 from fairdeid.taxonomy import (
@@ -467,6 +468,8 @@ class Resolver:
         if self.keep_clock_times:
             kept = keep_clock_times(text, kept)
         merged = merge_overlaps(kept, text=text, boundaries=self._boundaries)
+        if self.language == "en":
+            merged = trim_edge_separators(text, merged)
         if not cut:
             return merged
         return [piece for span in merged for piece in split_at_blank_lines(text, span)]
@@ -553,5 +556,10 @@ class Resolver:
             span, text, self.preset.min_age, self.language)
 
     def _dropped(self, text: str, span: Span) -> bool:
-        """Step 1's filters after thresholds: the policy's, then the never-PHI words."""
-        return self.keeps(text, span) or self._not_phi.matches(span, text)
+        """Step 1's filters after thresholds: no letter or digit, the policy's, then the
+        never-PHI words (the same decisions as ``_not_dropped``, one span at a time)."""
+        return (
+            _WORD_CHAR.search(text, span.start, span.end) is None
+            or self.keeps(text, span)
+            or self._not_phi.matches(span, text)
+        )

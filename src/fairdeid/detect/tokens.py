@@ -194,13 +194,8 @@ def spans_from_tags(
     cur_score = 1.0
 
     def flush() -> None:
-        if cur_label is None:
-            return
-        start, end = cur_start, cur_end
-        if text is not None:
-            start, end = _without_edge_punctuation(text, start, end)
-        if end > start:
-            out.append(Span(start, end, cur_label, source, float(cur_score)))
+        if cur_label is not None and cur_end > cur_start:
+            out.append(Span(cur_start, cur_end, cur_label, source, float(cur_score)))
 
     for i, (word, tag) in enumerate(zip(words, tags, strict=True)):
         p = 1.0 if scores is None else float(scores[i])
@@ -217,30 +212,6 @@ def spans_from_tags(
             cur_score = min(cur_score, p)
     flush()
     return out
-
-
-#: separators a model tags as the edge of an entity ("Dr Sunita Rao," "Nov -", "24/") though no
-#: annotated corpus puts them there; a span's own inner punctuation ("Duarte, Ana") stays
-_EDGE_PUNCTUATION = ",;:/-–—"
-
-
-def _without_edge_punctuation(text: str, start: int, end: int) -> tuple[int, int]:
-    """``start, end`` moved inward past separators and spaces at the edges of a model's span,
-    unless a letter or digit touches that edge from outside (a separator inside a number or code
-    split over two spans, "317/0228419/58", stays covered).
-
-    Why: binary-token scoring and the tag-mode output count a comma as a token; on the fifth
-    blind set the model's names and dates ended in one several times ("Dr Sunita Rao,").
-    """
-    if end < len(text) and text[end].isalnum():
-        return start, end  # "317/" before "0228419": the number's own slash, another span's
-    while end > start and (text[end - 1] in _EDGE_PUNCTUATION or text[end - 1].isspace()):
-        end -= 1
-    if start > 0 and text[start - 1].isalnum():
-        return start, end
-    while start < end and (text[start] in _EDGE_PUNCTUATION or text[start].isspace()):
-        start += 1
-    return start, end
 
 
 def _cut(text: str | None, end: int, start: int, label: str, multiline: Collection[str]) -> bool:
