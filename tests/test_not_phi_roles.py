@@ -52,3 +52,33 @@ def test_roles_registers_and_languages_alone_are_dropped(text: str, label: str) 
 )
 def test_jobs_numbers_and_rule_spans_are_kept(text: str, label: str, source: str) -> None:
     assert not _dropped(text, label, source)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("WhatsApp", "NAME"),
+        ("viber", "LOCATION"),
+        ("Hindu", "LOCATION"),
+        ("Muslim", "NAME"),
+        ("Arabic", "NAME"),
+        ("Russian", "LOCATION"),
+        ("ortho", "NAME"),
+        ("neurosurg", "NAME"),
+    ],
+)
+def test_apps_religions_languages_and_team_names_alone_are_dropped(text: str, label: str) -> None:
+    """en-b5: the model's tags on the fifth blind set's chat export and psychiatry note."""
+    assert _dropped(text, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("ortho", "LOCATION"),  # the team word is dropped as a name only
+        ("Muslim Aid", "ORGANIZATION"),  # another word: an organisation
+        ("WhatsApp Rashid", "NAME"),
+    ],
+)
+def test_a_team_word_as_a_place_or_with_a_name_stays(text: str, label: str) -> None:
+    assert not _dropped(text, label)

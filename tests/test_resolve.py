@@ -261,8 +261,9 @@ def test_packaged_not_phi_list_is_small_and_explained() -> None:
     assert "rules" not in data["detectors"]
     assert all(entry["why"] for entry in data["entry"])
     # en-b4 raised 40 -> 72 for care-team roles, clinician registers and languages, each
-    # entry measured on the English sets (CHANGELOG)
-    assert sum(len(entry["words"]) for entry in data["entry"]) < 72
+    # entry measured on the English sets (CHANGELOG); en-b5 72 -> 80 for two languages, two
+    # messaging apps, two religions and two team names of the fifth blind set
+    assert sum(len(entry["words"]) for entry in data["entry"]) < 80
     assert "sun" not in {w for entry in data["entry"] for w in entry["words"]}
 
 
