@@ -32,7 +32,7 @@ _GDT_LINE = re.compile(r"^(\d{3})(\d{4})(.*?)\r?$", re.MULTILINE)
 _XML_TAG = re.compile(r"</?[A-Za-z_][\w:.-]*|/?>")
 _XML_ATTR = re.compile(r"(?<=\s)[A-Za-z_][\w:.-]*=\"")
 #: inside one XML tag (attributes between ``<name`` and ``>``)
-_XML_ELEMENT = re.compile(r"<[A-Za-z_][\w:.-]*(?:\s[^<>]*)?/?>")
+_XML_ELEMENT = re.compile(r"</?[A-Za-z_][\w:.-]*(?:\s[^<>]*)?/?>")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,20 @@ class MachineSyntax:
     never_phi_fields: frozenset[str]
     min_gdt_lines: int = 2
     min_arcs: int = 5
+    #: XML attributes whose values are codes, never PHI ("code", "codeSystem")
+    code_attributes: frozenset[str] = frozenset()
+    #: what an HL7 / CDA timestamp follows ("|", ``value="``); empty: none is read
+    timestamp_after: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
         """Settings from the table layout of ``structured/data/machine_syntax.toml``."""
         gdt, oid = data.get("gdt", {}), data.get("oid", {})
+        xml, stamp = data.get("xml", {}), data.get("timestamp", {})
         return cls(frozenset(str(f) for f in gdt.get("never_phi_fields", ())),
-                   int(gdt.get("min_lines", 2)), int(oid.get("min_arcs", 5)))
+                   int(gdt.get("min_lines", 2)), int(oid.get("min_arcs", 5)),
+                   frozenset(str(a) for a in xml.get("code_attributes", ())),
+                   tuple(str(a) for a in stamp.get("after", ())))
 
     def mask(self, text: str) -> tuple[bytearray, list[tuple[int, int]]]:
         """A per-character mask of ``text`` (1: syntax, never PHI), and the (start, end) of
@@ -70,6 +77,18 @@ class MachineSyntax:
             for m in (*_XML_TAG.finditer(body), *_XML_ATTR.finditer(body)):
                 start, end = element.start() + m.start(), element.start() + m.end()
                 mask[start:end] = b"\x01" * (end - start)
+                name = m.group()[:-2]
+                if m.group().endswith('="') and name in self.code_attributes:
+                    close = body.find('"', m.end())
+                    if close > 0:  # the code itself: a span on it is dropped whole
+                        dropped.append((end, element.start() + close))
+        if self.timestamp_after:
+            after = "|".join(re.escape(a) for a in self.timestamp_after)
+            stamp = re.compile(rf"(?:{after})"
+                               r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                               r"((?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[+-]\d{4})?)(?!\d)")
+            for m in stamp.finditer(text):
+                mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
         return mask, dropped
 
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
@@ -83,14 +102,14 @@ class MachineSyntax:
             if span.source.split(":", 1)[0] not in LEARNED:
                 out.append(span)
                 continue
-            if any(s <= span.start and span.end <= e for s, e in dropped):
-                continue
             start, end = span.start, span.end
             while start < end and (mask[start] or text[start].isspace()):
                 start += 1
             while end > start and (mask[end - 1] or text[end - 1].isspace()):
                 end -= 1
             if start == end or not any(c.isalnum() for c in text[start:end]):
+                continue
+            if any(s <= start and end <= e for s, e in dropped):
                 continue
             out.append(span if (start, end) == (span.start, span.end)
                        else Span(start, end, span.label, span.source, span.score, span.attrs))
