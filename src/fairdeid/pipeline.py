@@ -195,8 +195,7 @@ class Pipeline:
         #: the titles ``[resolve] name_titles = "include"`` puts inside name spans (None: "keep")
         self.titles = _title_words(self.resolver.config.name_titles, self.config)
         #: the pack's never-PHI words trimmed off learned spans (None: ``trim_learned`` off)
-        self.learned_trim = (
-            LearnedTrim.from_config(self.config) if self.resolver.config.trim_learned else None)
+        self.learned_trim = _learned_trim(self.config, self.resolver.config)
         #: machine syntax learned spans are trimmed off (None: ``machine_syntax`` off)
         self.machine_syntax = (
             packaged_machine_syntax() if self.resolver.config.machine_syntax else None)
@@ -569,6 +568,16 @@ def _sources(detectors: Iterable[Detector]) -> set[str]:
             out.add(str(inner.name))
         out |= _sources(getattr(detector, "trusted", {}).values())
     return out
+
+
+def _learned_trim(config: Mapping[str, Any], resolve: ResolveConfig) -> LearnedTrim | None:
+    """The learned-span trimmer ``[resolve]`` asks for: every span (``trim_learned``), those
+    scoring under ``trim_learned_below``, or none."""
+    if resolve.trim_learned:
+        return LearnedTrim.from_config(config)
+    if resolve.trim_learned_below is not None:
+        return replace(LearnedTrim.from_config(config), below=resolve.trim_learned_below)
+    return None
 
 
 def _as_document(doc: Document | str, index: int = 0) -> Document:

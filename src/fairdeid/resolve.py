@@ -344,6 +344,9 @@ class ResolveConfig:
     #: attribute names) and drop those on never-PHI GDT fields
     #: (``fairdeid.detect.machine_syntax``); the de, es and it packs set it
     machine_syntax: bool = False
+    #: trim as ``trim_learned`` does, but only learned spans scoring under this (a CRF's
+    #: low-confidence common words: "Unterschrift", "Sitzungszimmer"); None: off
+    trim_learned_below: float | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:

@@ -80,6 +80,15 @@ def test_hl7_timestamps_keep_their_date_lose_their_time() -> None:
         "20261127", "20261126", "202611261530"]
 
 
+def test_the_generic_long_number_rule_is_trimmed_too() -> None:
+    start = GDT.index("017310312031957")
+    rule = Span(start, start + 15, "IDNUM", "rules:id.long_number", 0.55)
+    start = GDT.index("01380006310")
+    record = Span(start, start + 11, "IDNUM", "rules:id.long_number", 0.55)
+    out = packaged_machine_syntax().apply(GDT, [rule, record])
+    assert [GDT[s.start : s.end] for s in out] == ["12031957"]
+
+
 def test_rule_spans_are_untouched() -> None:
     text = GDT
     start = text.index("0143101Bauer")

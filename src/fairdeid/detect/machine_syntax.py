@@ -9,8 +9,9 @@ characters is ever PHI, whatever the language, so they are masked and each learn
 masked characters at its edges; a span left with none, or lying on a GDT line whose field is
 never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
 Masked characters inside a span stay in it (privacy first). Rules and the structured readers
-are untouched: they know the syntax they match. Enabled per pipeline by ``[resolve]
-machine_syntax = true`` (the de, es and it packs).
+are untouched (they know the syntax they match), but for the generic long-number rule, which
+reads any digit run as an identifier (``sources`` in the data file). Enabled per pipeline by
+``[resolve] machine_syntax = true`` (the de, es and it packs).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class MachineSyntax:
     code_attributes: frozenset[str] = frozenset()
     #: what an HL7 / CDA timestamp follows ("|", ``value="``); empty: none is read
     timestamp_after: tuple[str, ...] = ()
+    #: whose spans are trimmed: detector names ("crf") or source prefixes
+    #: ("rules:id.long_number"); empty: the learned detectors
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -55,7 +59,15 @@ class MachineSyntax:
         return cls(frozenset(str(f) for f in gdt.get("never_phi_fields", ())),
                    int(gdt.get("min_lines", 2)), int(oid.get("min_arcs", 5)),
                    frozenset(str(a) for a in xml.get("code_attributes", ())),
-                   tuple(str(a) for a in stamp.get("after", ())))
+                   tuple(str(a) for a in stamp.get("after", ())),
+                   tuple(str(a) for a in data.get("sources", ())))
+
+    def judges(self, span: Span) -> bool:
+        """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
+        if not self.sources:
+            return span.source.split(":", 1)[0] in LEARNED
+        return any(span.source == s or span.source.startswith(s if ":" in s else s + ":")
+                   for s in self.sources)
 
     def mask(self, text: str) -> tuple[bytearray, list[tuple[int, int]]]:
         """A per-character mask of ``text`` (1: syntax, never PHI), and the (start, end) of
@@ -93,13 +105,12 @@ class MachineSyntax:
 
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` with learned spans trimmed off syntax (dropped when nothing is left)."""
-        learned = [s for s in spans if s.source.split(":", 1)[0] in LEARNED]
-        if not learned:
+        if not any(self.judges(s) for s in spans):
             return list(spans)
         mask, dropped = self.mask(text)
         out: list[Span] = []
         for span in spans:
-            if span.source.split(":", 1)[0] not in LEARNED:
+            if not self.judges(span):
                 out.append(span)
                 continue
             start, end = span.start, span.end
