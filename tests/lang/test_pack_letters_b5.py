@@ -1,0 +1,68 @@
+"""Letters of the fifth writers (issue 12): the classes their letters showed missing in fr and
+it (the author of a lower-case care diary's entry, a short weekday before a numeric date, an
+occupation after "in precedenza"), each with look-alikes that must stay. Every sentence is
+invented for this file."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from pack_notes import labels_over, touched
+
+from fairdeid.detect.rules import RuleDetector
+from fairdeid.lang.packs import load_pack
+
+
+@cache
+def _detector(code: str) -> RuleDetector:
+    return RuleDetector.from_config(load_pack(code).config["detectors"]["rules"])
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value", "label"),
+    [
+        # fr: the diary entry's author, with an hour, an initial or a role after the name
+        ("fr", "ras.\n\nsam 14/03 8h15 – morgane t. ide\npansement refait.", "morgane t.",
+         "DOCTOR"),
+        ("fr", "dim 15/03 – yannick as\ntoilette faite.", "yannick", "DOCTOR"),
+        ("fr", "16/03 nuit – ide corentin\nnuit calme.", "corentin", "DOCTOR"),
+        ("fr", "note du mer. 18.03 : appel du fils", "mer. 18.03", "DATE"),
+        # it: the diary entry's author, before or after a role word
+        ("it", "valutazione.\n\ngio 12/03 – tonetto\ncolloquio breve.", "tonetto", "DOCTOR"),
+        ("it", "sab 14 mar – as pellizzari\nvisita domiciliare.", "pellizzari", "DOCTOR"),
+        ("it", "15/03 pomeriggio – f. dalcin\nriposa.", "f. dalcin", "DOCTOR"),
+    ],
+)
+def test_letters_b5_classes(code: str, text: str, value: str, label: str) -> None:
+    assert label in labels_over(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value"),
+    [
+        # a care word after the entry's dash is its subject, not its author
+        ("fr", "24/03 – visite\nras.", "visite"),
+        ("fr", "25/03 nuit – calme\n", "calme"),
+        ("fr", "ven 27/03 – toilette au lit, change\n", "toilette"),
+        ("it", "25/03 – medico\nvisita.", "medico"),
+        ("it", "26/03 notte – tranquilla\n", "tranquilla"),
+        ("it", "27/03 – colloquio con la figlia\n", "colloquio"),
+        # a dash in running text, not at a diary line's start
+        ("it", "pressione 12/8 – stabile", "stabile"),
+    ],
+)
+def test_letters_b5_look_alikes_stay(code: str, text: str, value: str) -> None:
+    assert not touched(_detector(code), text, value)
+
+
+def test_it_lower_patient_header_before_a_dash() -> None:
+    """A lower-case patient header whose line goes on after a dash ("utente: x y – cartella")."""
+    text = "utente: bortoluzzi mirco – cartella 2231"
+    assert "PATIENT" in labels_over(_detector("it"), text, "bortoluzzi mirco")
+    assert not touched(_detector("it"), "utente: non collaborante – rivalutare", "collaborante")
+
+
+def test_it_occupation_after_in_precedenza() -> None:
+    text = "attualmente disoccupato, in precedenza falegname in una ditta locale"
+    assert "PROFESSION" in labels_over(_detector("it"), text, "falegname")
