@@ -66,3 +66,31 @@ def test_it_lower_patient_header_before_a_dash() -> None:
 def test_it_occupation_after_in_precedenza() -> None:
     text = "attualmente disoccupato, in precedenza falegname in una ditta locale"
     assert "PROFESSION" in labels_over(_detector("it"), text, "falegname")
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value", "label"),
+    [
+        ("it", "seguito dal serd. nato a treviso il 2/5/80, disoccupato", "treviso", "CITY"),
+        ("it", "la figlia vive con la nonna a belluno", "belluno", "CITY"),
+        ("de", "hausbesuch\nmutter: nadia haddad (geb. saleh), *1995\nkind: gesund",
+         "nadia haddad", "PATIENT"),
+        ("de", "vater: karim haddad, maler\n", "karim haddad", "PATIENT"),
+    ],
+)
+def test_lower_case_note_people_and_towns(code: str, text: str, value: str, label: str) -> None:
+    assert label in labels_over(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value"),
+    [
+        ("it", "il paziente vive a casa da solo", "casa"),
+        ("it", "nato a termine, parto eutocico", "termine"),
+        ("de", "mutter: rr 118/74, puls 80", "rr"),
+        ("de", "vater: lebt noch, gesund\n", "lebt noch"),
+        ("de", "mutter: sehr müde, weint viel\n", "sehr müde"),
+    ],
+)
+def test_lower_case_look_alikes_stay(code: str, text: str, value: str) -> None:
+    assert not touched(_detector(code), text, value)
