@@ -94,3 +94,35 @@ def test_lower_case_note_people_and_towns(code: str, text: str, value: str, labe
 )
 def test_lower_case_look_alikes_stay(code: str, text: str, value: str) -> None:
     assert not touched(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value", "label"),
+    [
+        ("de", "Sie war bis 2019 Inhaberin einer Blumenhandlung in Kassel.",
+         "Inhaberin einer Blumenhandlung", "PROFESSION"),
+        ("de", "Ehemann Betreiber eines kleinen Imbisses am Bahnhof",
+         "Betreiber eines kleinen Imbisses", "PROFESSION"),
+        ("it", "Già titolare di una ferramenta a Treviso.", "titolare di una ferramenta",
+         "PROFESSION"),
+        ("it", "la madre, titolare di un negozio di scarpe in centro",
+         "titolare di un negozio di scarpe", "PROFESSION"),
+        ("it", "padre Sig. Omar Diallo, mediatore culturale, presente", "mediatore culturale",
+         "PROFESSION"),
+        ("it", "ora disoccupato, prima falegname in un mobilificio", "falegname", "PROFESSION"),
+    ],
+)
+def test_occupations_of_owners_and_cues(code: str, text: str, value: str, label: str) -> None:
+    assert label in labels_over(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value"),
+    [
+        ("de", "Der Inhaber einer Vollmacht ist die Tochter.", "Inhaber einer"),
+        ("it", "titolare di una pensione di invalidità", "titolare"),
+        ("it", "titolare di un permesso di soggiorno", "titolare"),
+    ],
+)
+def test_owner_look_alikes_stay(code: str, text: str, value: str) -> None:
+    assert not touched(_detector(code), text, value)
