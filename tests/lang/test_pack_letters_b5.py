@@ -126,3 +126,30 @@ def test_occupations_of_owners_and_cues(code: str, text: str, value: str, label:
 )
 def test_owner_look_alikes_stay(code: str, text: str, value: str) -> None:
     assert not touched(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value", "label"),
+    [
+        ("de", "Die Lehrerin der Grundschule „Am Mühlbach“ rief an.", "Grundschule „Am Mühlbach“",
+         "ORGANIZATION"),
+        ("de", "betreut vom Pflegedienst „Sonnenschein Mobil“ seit 2024", "Sonnenschein Mobil",
+         "ORGANIZATION"),
+        ("de", "Er führt den Betrieb \"Elektro Brandl\" allein.", "Elektro Brandl", "ORGANIZATION"),
+        ("it", "Domicilio: CAS \"La Quercia\", Via Roma 3", "La Quercia", "ORGANIZATION"),
+    ],
+)
+def test_quoted_names_after_their_kind(code: str, text: str, value: str, label: str) -> None:
+    assert label in labels_over(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value"),
+    [
+        ("de", "Die Schule „macht ihm Angst“, sagt er.", "macht ihm Angst"),
+        ("de", "der Pflegedienst „kommt zu spät“, klagt sie", "kommt zu spät"),
+        ("it", "al bar \"mi sento osservato\" riferisce", "mi sento osservato"),
+    ],
+)
+def test_quoted_speech_stays(code: str, text: str, value: str) -> None:
+    assert not touched(_detector(code), text, value)
