@@ -153,3 +153,26 @@ def test_quoted_names_after_their_kind(code: str, text: str, value: str, label: 
 )
 def test_quoted_speech_stays(code: str, text: str, value: str) -> None:
     assert not touched(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value", "label"),
+    [
+        ("fr", "pt : mme orsini jeanne (94 a) – soins palliatifs", "94", "AGE"),
+        ("fr", "domicile : hameau des pins, 20117 ocana – fils joignable", "ocana", "CITY"),
+    ],
+)
+def test_fr_lower_case_age_and_town(code: str, text: str, value: str, label: str) -> None:
+    assert label in labels_over(_detector(code), text, value)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "value"),
+    [
+        ("fr", "plaquettes 90 (a) normales", "90"),
+        ("fr", "bilan : hb 9, 45000 plaquettes, crp 12", "plaquettes"),
+        ("fr", "mme orsini (64 a) – soins", "64"),
+    ],
+)
+def test_fr_lower_case_look_alikes_stay(code: str, text: str, value: str) -> None:
+    assert not touched(_detector(code), text, value)
