@@ -176,3 +176,9 @@ def test_fr_lower_case_age_and_town(code: str, text: str, value: str, label: str
 )
 def test_fr_lower_case_look_alikes_stay(code: str, text: str, value: str) -> None:
     assert not touched(_detector(code), text, value)
+
+
+def test_it_cui_code() -> None:
+    text = "Permesso in rinnovo, Codice CUI: 07KX4M2, questura di Sassari"
+    assert "IDNUM" in labels_over(_detector("it"), text, "07KX4M2")
+    assert not touched(_detector("it"), "CUI non disponibile, ASSENTE in banca dati", "ASSENTE")
