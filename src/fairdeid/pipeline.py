@@ -37,6 +37,7 @@ from fairdeid.chunking import ChunkPolicy, detect_windowed
 from fairdeid.config.schema import validate_config, validate_thresholds
 from fairdeid.detect.base import Detector, build_detector
 from fairdeid.detect.learned_trim import LearnedTrim, trim_learned
+from fairdeid.detect.machine_syntax import packaged_machine_syntax, trim_machine_syntax
 from fairdeid.detect.titles import TitleWords, include_titles
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -194,8 +195,10 @@ class Pipeline:
         #: the titles ``[resolve] name_titles = "include"`` puts inside name spans (None: "keep")
         self.titles = _title_words(self.resolver.config.name_titles, self.config)
         #: the pack's never-PHI words trimmed off learned spans (None: ``trim_learned`` off)
-        self.learned_trim = (
-            LearnedTrim.from_config(self.config) if self.resolver.config.trim_learned else None)
+        self.learned_trim = _learned_trim(self.config, self.resolver.config)
+        #: machine syntax learned spans are trimmed off (None: ``machine_syntax`` off)
+        self.machine_syntax = (
+            packaged_machine_syntax() if self.resolver.config.machine_syntax else None)
 
     @property
     def multilingual(self) -> bool:
@@ -421,6 +424,7 @@ class Pipeline:
         self, doc: Document, proposals: Sequence[Span], after: Sequence[AfterResolve]
     ) -> list[Span]:
         proposals = trim_learned(doc.text, proposals, self.learned_trim)
+        proposals = trim_machine_syntax(doc.text, proposals, self.machine_syntax)
         spans = self.resolver.resolve(doc, list(proposals))
         extra = [s for step in after for s in step.after_resolve(doc, spans)]
         if extra:
@@ -564,6 +568,16 @@ def _sources(detectors: Iterable[Detector]) -> set[str]:
             out.add(str(inner.name))
         out |= _sources(getattr(detector, "trusted", {}).values())
     return out
+
+
+def _learned_trim(config: Mapping[str, Any], resolve: ResolveConfig) -> LearnedTrim | None:
+    """The learned-span trimmer ``[resolve]`` asks for: every span (``trim_learned``), those
+    scoring under ``trim_learned_below``, or none."""
+    if resolve.trim_learned:
+        return LearnedTrim.from_config(config)
+    if resolve.trim_learned_below is not None:
+        return replace(LearnedTrim.from_config(config), below=resolve.trim_learned_below)
+    return None
 
 
 def _as_document(doc: Document | str, index: int = 0) -> Document:

@@ -341,6 +341,13 @@ class ResolveConfig:
     #: words) off the edges of learned detectors' names and places before resolve, and drop
     #: those left with no word (``fairdeid.detect.learned_trim``); the fr and nl packs set it
     trim_learned: bool = False
+    #: trim learned detectors' spans off machine syntax (GDT field prefixes, OIDs, XML tag and
+    #: attribute names) and drop those on never-PHI GDT fields
+    #: (``fairdeid.detect.machine_syntax``); the de, es and it packs set it
+    machine_syntax: bool = False
+    #: trim as ``trim_learned`` does, but only learned spans scoring under this (a CRF's
+    #: low-confidence common words: "Unterschrift", "Sitzungszimmer"); None: off
+    trim_learned_below: float | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:

@@ -5,12 +5,14 @@ through the packs that must come out untouched while the names beside them stay 
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 
 import pytest
 
 from fairdeid.detect.learned_trim import LearnedTrim
 from fairdeid.detect.titles import TitleWords
 from fairdeid.document import Span
+from fairdeid.errors import ConfigError
 from fairdeid.lang.packs import load_pack
 from fairdeid.pipeline import Pipeline
 
@@ -133,3 +135,25 @@ def test_clinical_words_come_out_untouched(code: str) -> None:
         before = untrimmed.detect(text).document.spans
         assert any(text.index(w) < s.end and s.start < text.index(w) + len(w)
                    for w in clinical for s in before)
+
+
+def test_trim_learned_below_trims_only_low_scoring_spans() -> None:
+    # the de CRF's low-confidence ordinary words ("Unterschrift" at 0.52) go; the same word at
+    # a high score stays (trim_learned_below: only spans scoring under it are judged)
+    trim = replace(LearnedTrim.from_config(load_pack("de").config), below=0.6)
+    text = "kommt selbst ins Klinikum\nUnterschrift NA: F. Oelschlaeger"
+    start = text.index("Unterschrift")
+    low = Span(start, start + 12, "LOCATION", "crf:crf-de-mw", 0.52)
+    high = Span(start, start + 12, "LOCATION", "crf:crf-de-mw", 0.81)
+    assert trim.apply(text, [low]) == []
+    assert trim.apply(text, [high]) == [high]
+
+
+def test_the_packs_set_trim_learned_below() -> None:
+    for code in ("de", "it"):  # es gained nothing from it (docs/language-packs.md)
+        pipeline = Pipeline.from_config(load_pack(code).config, mode="tag")
+        assert pipeline.learned_trim is not None and pipeline.learned_trim.below == 0.6
+    config = copy.deepcopy(load_pack("de").config)
+    config["resolve"]["trim_learned_below"] = 1.5
+    with pytest.raises(ConfigError):
+        Pipeline.from_config(config, mode="tag")

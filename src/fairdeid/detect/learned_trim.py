@@ -63,6 +63,8 @@ class LearnedTrim:
     #: trimmed only written in lower case before a capitalised word ("son mari Karim"), never
     #: after a name ("julien petit")
     soft: frozenset[str] = frozenset()
+    #: only spans scoring under this are trimmed (``[resolve] trim_learned_below``; None: all)
+    below: float | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
@@ -113,7 +115,8 @@ class LearnedTrim:
         """``spans`` with learned name and place spans trimmed (dropped when no word is left)."""
         out: list[Span] = []
         for span in spans:
-            if span.label not in _LABELS or span.source.split(":", 1)[0] not in LEARNED:
+            if (span.label not in _LABELS or span.source.split(":", 1)[0] not in LEARNED
+                    or (self.below is not None and span.score >= self.below)):
                 out.append(span)
                 continue
             trimmed = self.trim(text, span)

@@ -1,0 +1,142 @@
+"""Keep learned detectors' spans off machine syntax: GDT field prefixes, OIDs, XML markup.
+
+Why: notes pasted from device exports and clinical documents carry syntax that a CRF or an
+encoder trained on prose reads as identifiers. On the fifth writers' German format set
+(``de_blind5c``) the CRF tagged the 7-digit "length + field id" prefixes of GDT record lines
+("0183101Lo Presti", "01380006310"), dotted object identifiers in CDA XML
+("2.16.756.5.30.1.1.10.1.10" as a DATE) and XML attribute names (``root="``). None of these
+characters is ever PHI, whatever the language, so they are masked and each learned span loses
+masked characters at its edges; a span left with none, or lying on a GDT line whose field is
+never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
+Masked characters inside a span stay in it (privacy first). Rules and the structured readers
+are untouched (they know the syntax they match), but for the generic long-number rule, which
+reads any digit run as an identifier (``sources`` in the data file). Enabled per pipeline by
+``[resolve] machine_syntax = true`` (the de, es and it packs).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from fairdeid.detect.learned_trim import LEARNED
+from fairdeid.document import Span
+
+#: a GDT record line: 3 digits length, 4 digits field id, the value (checked against the length)
+_GDT_LINE = re.compile(r"^(\d{3})(\d{4})(.*?)\r?$", re.MULTILINE)
+#: the tag name of an XML start or end tag, and an attribute name with its ``="``
+_XML_TAG = re.compile(r"</?[A-Za-z_][\w:.-]*|/?>")
+_XML_ATTR = re.compile(r"(?<=\s)[A-Za-z_][\w:.-]*=\"")
+#: inside one XML tag (attributes between ``<name`` and ``>``)
+_XML_ELEMENT = re.compile(r"</?[A-Za-z_][\w:.-]*(?:\s[^<>]*)?/?>")
+
+
+@dataclass(frozen=True)
+class MachineSyntax:
+    """What syntax is masked: GDT fields never PHI, and the arcs an OID needs."""
+
+    never_phi_fields: frozenset[str]
+    min_gdt_lines: int = 2
+    min_arcs: int = 5
+    #: XML attributes whose values are codes, never PHI ("code", "codeSystem")
+    code_attributes: frozenset[str] = frozenset()
+    #: what an HL7 / CDA timestamp follows ("|", ``value="``); empty: none is read
+    timestamp_after: tuple[str, ...] = ()
+    #: whose spans are trimmed: detector names ("crf") or source prefixes
+    #: ("rules:id.long_number"); empty: the learned detectors
+    sources: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
+        """Settings from the table layout of ``structured/data/machine_syntax.toml``."""
+        gdt, oid = data.get("gdt", {}), data.get("oid", {})
+        xml, stamp = data.get("xml", {}), data.get("timestamp", {})
+        return cls(frozenset(str(f) for f in gdt.get("never_phi_fields", ())),
+                   int(gdt.get("min_lines", 2)), int(oid.get("min_arcs", 5)),
+                   frozenset(str(a) for a in xml.get("code_attributes", ())),
+                   tuple(str(a) for a in stamp.get("after", ())),
+                   tuple(str(a) for a in data.get("sources", ())))
+
+    def judges(self, span: Span) -> bool:
+        """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
+        if not self.sources:
+            return span.source.split(":", 1)[0] in LEARNED
+        return any(span.source == s or span.source.startswith(s if ":" in s else s + ":")
+                   for s in self.sources)
+
+    def mask(self, text: str) -> tuple[bytearray, list[tuple[int, int]]]:
+        """A per-character mask of ``text`` (1: syntax, never PHI), and the (start, end) of
+        GDT lines whose field is never PHI."""
+        mask = bytearray(len(text))
+        dropped: list[tuple[int, int]] = []
+        lines = [m for m in _GDT_LINE.finditer(text)
+                 if int(m.group(1)) == len(m.group(0).rstrip("\r")) + 2]
+        if len(lines) >= self.min_gdt_lines:
+            for m in lines:
+                mask[m.start() : m.start(3)] = b"\x01" * 7
+                if m.group(2) in self.never_phi_fields:
+                    dropped.append((m.start(), m.end()))
+        oid = re.compile(rf"(?<![\w.])\d+(?:\.\d+){{{self.min_arcs - 1},}}(?![\w]|\.\d)")
+        for m in oid.finditer(text):
+            mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        for element in _XML_ELEMENT.finditer(text):
+            body = element.group()
+            for m in (*_XML_TAG.finditer(body), *_XML_ATTR.finditer(body)):
+                start, end = element.start() + m.start(), element.start() + m.end()
+                mask[start:end] = b"\x01" * (end - start)
+                name = m.group()[:-2]
+                if m.group().endswith('="') and name in self.code_attributes:
+                    close = body.find('"', m.end())
+                    if close > 0:  # the code itself: a span on it is dropped whole
+                        dropped.append((end, element.start() + close))
+        if self.timestamp_after:
+            after = "|".join(re.escape(a) for a in self.timestamp_after)
+            stamp = re.compile(rf"(?:{after})"
+                               r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                               r"((?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[+-]\d{4})?)(?!\d)")
+            for m in stamp.finditer(text):
+                mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+        return mask, dropped
+
+    def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
+        """``spans`` with learned spans trimmed off syntax (dropped when nothing is left)."""
+        if not any(self.judges(s) for s in spans):
+            return list(spans)
+        mask, dropped = self.mask(text)
+        out: list[Span] = []
+        for span in spans:
+            if not self.judges(span):
+                out.append(span)
+                continue
+            start, end = span.start, span.end
+            while start < end and (mask[start] or text[start].isspace()):
+                start += 1
+            while end > start and (mask[end - 1] or text[end - 1].isspace()):
+                end -= 1
+            if start == end or not any(c.isalnum() for c in text[start:end]):
+                continue
+            if any(s <= start and end <= e for s, e in dropped):
+                continue
+            out.append(span if (start, end) == (span.start, span.end)
+                       else Span(start, end, span.label, span.source, span.score, span.attrs))
+        return out
+
+
+@lru_cache(maxsize=1)
+def packaged_machine_syntax() -> MachineSyntax:
+    """The settings shipped in ``structured/data/machine_syntax.toml`` (read once)."""
+    source = resources.files("fairdeid.detect.structured").joinpath(
+        "data", "machine_syntax.toml")
+    return MachineSyntax.from_mapping(tomllib.loads(source.read_text("utf-8")))
+
+
+def trim_machine_syntax(
+    text: str, spans: Sequence[Span], syntax: MachineSyntax | None
+) -> list[Span]:
+    """``syntax.apply`` when the pipeline trims machine syntax, else ``spans`` as they are."""
+    return list(spans) if syntax is None else syntax.apply(text, spans)

@@ -1,0 +1,116 @@
+"""Learned spans trimmed off machine syntax: GDT prefixes, OIDs, XML markup, HL7 clock times."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from fairdeid.detect.machine_syntax import packaged_machine_syntax, trim_machine_syntax
+from fairdeid.document import Span
+from fairdeid.errors import ConfigError
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+# an invented GDT export: the length counts the line's CR LF ("0143101Bauer": 14)
+GDT = ("01380006310\r\n014810000439\r\n0143101Bauer\r\n0163102Annelie\r\n"
+       "017310312031957\r\n0103110W\r\n0148402LZEKG\r\n")
+
+
+def _learned(text: str, part: str, label: str = "ID", occurrence: int = 0) -> Span:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(part, start + 1)
+    return Span(start, start + len(part), label, "crf:crf-de-mw", 0.9)
+
+
+def _apply(text: str, *spans: Span) -> list[str]:
+    out = packaged_machine_syntax().apply(text, list(spans))
+    return [text[s.start : s.end] for s in out]
+
+
+def test_gdt_prefixes_are_trimmed_and_never_phi_fields_dropped() -> None:
+    assert _apply(GDT, _learned(GDT, "0143101Bauer"), _learned(GDT, "017310312031957"),
+                  _learned(GDT, "01380006310"), _learned(GDT, "0103110W"),
+                  _learned(GDT, "0148402LZEKG")) == ["Bauer", "12031957"]
+
+
+def test_a_line_whose_length_does_not_match_is_not_gdt() -> None:
+    # "0183101Lo Presti" is 16 characters: a GDT length of 018 counts its CR LF; 017 does not
+    text = "0173101Lo Presti\n0173102Annelie12\n"
+    span = _learned(text, "0173101Lo Presti")
+    assert _apply(text, span) == ["0173101Lo Presti"]
+
+
+def test_a_single_gdt_shaped_line_is_not_a_record() -> None:
+    text = "Befund\n0143101Bauer\nsonst nichts"
+    assert _apply(text, _learned(text, "0143101Bauer")) == ["0143101Bauer"]
+
+
+def test_oids_are_never_dates_but_dates_and_ipv4_stay() -> None:
+    text = ('<templateId root="2.16.756.5.30.1.1.10.1.10"/> am 25.11.2026 von 10.2.3.4\n'
+            '<id root="2.16.840.1.113883.2.9.2.21.4.4" extension="A1"/>')
+    assert _apply(text, _learned(text, "2.16.756.5.30.1.1.10.1.10", "DATE"),
+                  _learned(text, "25.11.2026", "DATE"), _learned(text, "10.2.3.4", "IPADDR"),
+                  _learned(text, "2.16.840.1.113883.2.9.2.21", "DATE")) == [
+        "25.11.2026", "10.2.3.4"]
+
+
+def test_xml_tag_and_attribute_names_are_trimmed_off_values() -> None:
+    text = ('<Centro codigo_centro="350005">Klinik</Centro><postalCode>39054</postalCode>\n'
+            '<id root="2.16.756.5.32" extension="756.1234.5678.97"/>')
+    assert _apply(text, _learned(text, 'Centro codigo_centro="350005'),
+                  _learned(text, "postalCode>39054"),
+                  _learned(text, 'root="2.16.756.5.32'),
+                  _learned(text, "756.1234.5678.97")) == ["350005", "39054", "756.1234.5678.97"]
+
+
+def test_terminology_codes_in_code_attributes_are_dropped() -> None:
+    text = '<code code="11535-2" codeSystem="2.16.840.1.113883.6.1"/>\n<x nr="11535"/>'
+    assert _apply(text, _learned(text, "11535", "LOCATION"),
+                  _learned(text, "11535", "LOCATION", occurrence=1)) == ["11535"]
+
+
+def test_hl7_timestamps_keep_their_date_lose_their_time() -> None:
+    text = ('EVN|A01|20261127031900|||X\n<effectiveTime value="202611261530+0100"/>\n'
+            "Konto 202611261530 bezahlt")
+    assert _apply(text, _learned(text, "20261127031900", "IDNUM"),
+                  _learned(text, "202611261530+0100", "ACCOUNT"),
+                  _learned(text, "202611261530", "ACCOUNT", occurrence=1)) == [
+        "20261127", "20261126", "202611261530"]
+
+
+def test_the_generic_long_number_rule_is_trimmed_too() -> None:
+    start = GDT.index("017310312031957")
+    rule = Span(start, start + 15, "IDNUM", "rules:id.long_number", 0.55)
+    start = GDT.index("01380006310")
+    record = Span(start, start + 11, "IDNUM", "rules:id.long_number", 0.55)
+    out = packaged_machine_syntax().apply(GDT, [rule, record])
+    assert [GDT[s.start : s.end] for s in out] == ["12031957"]
+
+
+def test_rule_spans_are_untouched() -> None:
+    text = GDT
+    start = text.index("0143101Bauer")
+    rule = Span(start, start + 12, "PATIENT", "rules:name.x", 0.9)
+    assert trim_machine_syntax(text, [rule], packaged_machine_syntax()) == [rule]
+    assert trim_machine_syntax(text, [rule], None) == [rule]
+
+
+@pytest.mark.parametrize("code", ["de", "es", "it"])
+def test_the_packs_trim_machine_syntax(code: str) -> None:
+    config = load_pack(code).config
+    assert config["resolve"]["machine_syntax"] is True
+    pipeline = Pipeline.from_config(config, mode="tag")
+    text = ('<ClinicalDocument>\n  <templateId root="2.16.756.5.30.1.1.10.1.10"/>\n'
+            '  <id root="2.16.840.1.113883.2.9.4.3.2" extension="X"/>\n</ClinicalDocument>\n')
+    spans = pipeline.detect(text).document.spans
+    oid = text.index("2.16.756")
+    assert not any(s.start < oid + 25 and oid < s.end for s in spans), spans
+
+
+def test_machine_syntax_must_be_a_boolean() -> None:
+    config = copy.deepcopy(load_pack("de").config)
+    config["resolve"]["machine_syntax"] = "yes"
+    with pytest.raises(ConfigError):
+        Pipeline.from_config(config, mode="tag")
