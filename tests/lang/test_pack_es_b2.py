@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from fairdeid.lang.packs import load_pack
+from _packs import found as _found
+from _packs import pack_rules
 from fairdeid.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")
 def rules() -> Pipeline:
-    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
-
-
-def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
-    return {(text[s.start : s.end], s.label) for s in pipeline.detect(text).spans}
+    return pack_rules("es")
 
 
 @pytest.mark.parametrize(

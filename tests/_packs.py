@@ -1,0 +1,20 @@
+"""Helpers shared by the language-pack rule tests: a pack's rules-only pipeline, built once per
+language, and the (text, label) pairs it finds in a sentence."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from fairdeid.lang.packs import load_pack
+from fairdeid.pipeline import Pipeline
+
+
+@cache
+def pack_rules(code: str) -> Pipeline:
+    """The ``code`` pack's rules alone (no learned model: the tests pin the rules' behaviour)."""
+    return Pipeline.from_config(load_pack(code).config, detectors=["rules"])
+
+
+def found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
+    """Each final span of ``text`` as its covered text and label."""
+    return {(text[s.start : s.end], s.label) for s in pipeline.detect(text).spans}
