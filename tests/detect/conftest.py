@@ -1,4 +1,5 @@
-"""Fixtures shared by the LLM detector tests: no proxy, and a scripted local server."""
+"""Fixtures shared by the detector tests: the English rules (built once), no proxy, and a scripted
+local server for the LLM detector."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from llm_server import ScriptedServer  # noqa: E402
+
+from fairdeid.detect.rules import RuleDetector  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def det() -> RuleDetector:
+    """The English rules with the default settings; building them costs a second, so once."""
+    return RuleDetector.from_config({})
 
 
 @pytest.fixture(autouse=True)

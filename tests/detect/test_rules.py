@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _rules import labels_at
 from fairdeid.detect.base import Detector, build_detector
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules.compiler import lower_pattern, split_lead
@@ -22,11 +23,6 @@ from fairdeid.resolve import ResolveConfig, Resolver
 from fairdeid.taxonomy import ALL_LABELS, coarse
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def found(det: RuleDetector, text: str) -> dict[str, set[str]]:
     """Detected substrings by coarse label."""
     out: dict[str, set[str]] = {}
@@ -36,14 +32,7 @@ def found(det: RuleDetector, text: str) -> dict[str, set[str]]:
 
 
 def covered(det: RuleDetector, text: str, part: str) -> set[str]:
-    """Coarse labels of spans that fully cover ``part`` (first occurrence)."""
-    start = text.index(part)
-    end = start + len(part)
-    return {
-        coarse(s.label)
-        for s in det.detect(Document(id="t", text=text))
-        if s.start <= start and s.end >= end
-    }
+    return labels_at(det, text, part, merged=False)
 
 
 def nothing(det: RuleDetector, text: str) -> bool:

@@ -17,11 +17,6 @@ from fairdeid.document import Document
 from fairdeid.resolve import merge_overlaps
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def texts(det: RuleDetector, text: str, label: str) -> list[str]:
     spans = [s for s in det.detect(Document(id="t", text=text)) if s.label == label]
     return [text[s.start : s.end] for s in merge_overlaps(spans)]

@@ -13,11 +13,6 @@ from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document, Span
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def bridged(det: RuleDetector, text: str, pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
     spans = []
     for piece, label in pieces:

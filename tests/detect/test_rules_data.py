@@ -26,11 +26,6 @@ NOTE = (
 )
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def spans(det: RuleDetector, text: str) -> list[Span]:
     return sorted(det.detect(Document(id="t", text=text)), key=lambda s: (s.start, s.source))
 

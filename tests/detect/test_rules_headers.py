@@ -9,25 +9,14 @@ from __future__ import annotations
 
 import pytest
 
+from _rules import labels_at
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document
-from fairdeid.resolve import merge_overlaps
 from fairdeid.taxonomy import coarse
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def coarse_covering(det: RuleDetector, text: str, part: str) -> set[str]:
-    start = text.index(part)
-    end = start + len(part)
-    return {
-        coarse(s.label)
-        for s in merge_overlaps(det.detect(Document(id="t", text=text)))
-        if s.start <= start and s.end >= end
-    }
+    return labels_at(det, text, part)
 
 
 def coarse_found(det: RuleDetector, text: str) -> set[str]:

@@ -11,25 +11,14 @@ import re
 
 import pytest
 
+from _rules import labels_at
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.detect.rules import validators as v
 from fairdeid.document import Document
-from fairdeid.resolve import merge_overlaps
-
-
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
 
 
 def labels_covering(det: RuleDetector, text: str, part: str) -> set[str]:
-    start = text.index(part)
-    end = start + len(part)
-    return {
-        s.label
-        for s in merge_overlaps(det.detect(Document(id="t", text=text)))
-        if s.start <= start and s.end >= end
-    }
+    return labels_at(det, text, part, fine=True)
 
 
 def spans_of(det: RuleDetector, text: str) -> list[str]:

@@ -12,26 +12,13 @@ from __future__ import annotations
 
 import pytest
 
+from _rules import labels_at
 from fairdeid.detect.rules import RuleDetector
-from fairdeid.document import Document
-from fairdeid.resolve import merge_overlaps
 from fairdeid.taxonomy import coarse
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def labels_over(det: RuleDetector, text: str, part: str) -> set[str]:
-    """Fine labels of the resolved spans that overlap ``part``."""
-    start = text.index(part)
-    end = start + len(part)
-    return {
-        s.label
-        for s in merge_overlaps(det.detect(Document(id="t", text=text)))
-        if s.start < end and start < s.end
-    }
+    return labels_at(det, text, part, whole=False, fine=True)
 
 
 def coarse_over(det: RuleDetector, text: str, part: str) -> set[str]:

@@ -12,26 +12,13 @@ import re
 
 import pytest
 
+from _rules import labels_at
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document
-from fairdeid.resolve import merge_overlaps
-from fairdeid.taxonomy import coarse
-
-
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
 
 
 def covering(det: RuleDetector, text: str, part: str) -> set[str]:
-    """Coarse labels of the merged spans that cover all of ``part``."""
-    start = text.index(part)
-    end = start + len(part)
-    return {
-        coarse(s.label)
-        for s in merge_overlaps(det.detect(Document(id="t", text=text)))
-        if s.start <= start and s.end >= end
-    }
+    return labels_at(det, text, part)
 
 
 def sources(det: RuleDetector, text: str) -> dict[str, str]:

@@ -14,11 +14,6 @@ from fairdeid.document import Document
 from fairdeid.resolve import merge_overlaps
 
 
-@pytest.fixture(scope="module")
-def det() -> RuleDetector:
-    return RuleDetector.from_config({})
-
-
 def professions(det: RuleDetector, text: str) -> list[str]:
     """The PROFESSION texts after overlapping proposals merge, as resolve would merge them."""
     spans = [s for s in det.detect(Document(id="t", text=text)) if s.label == "PROFESSION"]
