@@ -98,6 +98,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 _LOOSE_TOKEN = re.compile(
     r"(?P<sep>,?[ \t]{1,2})?(?:(?P<init>[^\W\d_])\.?(?![\w'’-])|(?P<word>[^\W\d_][\w'’-]*[^\W_]))"
 )
+# one-letter words of the Romance languages ("a", "à", "e", "è", "o", "y"): written without a dot
+# after a lower-case name they are the sentence going on, not an initial
+_LETTER_WORDS = frozenset("aàeèéoóyu")
 # a lower-case word behind an elided article or preposition: "d'annonce", "l'équipe", "dell'ala"
 _ELIDED_WORD = re.compile(r"(?:[dlnsjcm]|qu|dell|all|dall|nell|sull)['’][a-zß-öø-ÿ]")
 # where a field's value ends: line end, a cell or list separator, an e-mail, a bracket, a comma
@@ -829,6 +832,8 @@ class NameFinder:
             else:
                 if not words and len(toks) == 2:
                     break
+                if words and m.group("init") in _LETTER_WORDS and text[m.end() - 1] != ".":
+                    break  # "mme santoni a parlé": a one-letter verb or conjunction, no initial
                 toks.append((m.start("init"), m.end(), False))
             i = m.end()
             if words and (not toks[-1][2] or "," in sep):
