@@ -5,6 +5,7 @@ Every sentence is invented for this file."""
 from __future__ import annotations
 
 import pytest
+
 from _packs import found, pack_rules
 
 
@@ -33,6 +34,27 @@ from _packs import found, pack_rules
         # a hospital by a "CH" acronym of its own, the overseas funds by theirs
         ("fr", "adressée au Dr Lima, pédiatre, CHAR, pour avis", "CHAR", "HOSPITAL"),
         ("fr", "dossier de prise en charge déposé à la CGSS en mai", "CGSS", "ORGANIZATION"),
+        # de: the typist's initials at a letter's end, a patient number with its site's letters
+        ("de", "Mit freundlichen Grüßen\ndiktiert 02.03. / geschr. 03.03. tb", "tb", "DOCTOR"),
+        ("de", "Aufnahme 12.01.2026 · Pat.-Nr. KSW 4471120\nBehandelnder Arzt: Dr. Roth",
+         "KSW 4471120", "MEDICALRECORD"),
+        # a Swiss occupation with its diploma, a theatre named as a room
+        ("de", "Die Tochter arbeitet als Fachfrau HF in Chur.", "Fachfrau HF", "PROFESSION"),
+        ("de", "Eingriff am 03.02. im OP-Zentrum, Raum OP 2", "OP 2", "ROOM"),
+        # lower case: a country after a slash or "über", a town before "/country", a child
+        ("de", "geb. in mossul/irak, lebt seit 2016 hier", "irak", "COUNTRY"),
+        ("de", "geb. in mossul/irak, lebt seit 2016 hier", "mossul", "CITY"),
+        ("de", "erzählt von der flucht über griechenland", "griechenland", "COUNTRY"),
+        ("de", "wochenbett tag 3\nkind: mila, weibl., geb. 02.02.2026", "mila", "PATIENT"),
+        ("de", "G3/P3, 2. kind jonas (4 j.) ist in der kita", "jonas", "PATIENT"),
+        # fr: the town of a PMI, a street without a number before its postcode, in lower case
+        ("fr", "Centre de PMI de Saint-Benoît – tél 0262 50 11 22", "Saint-Benoît", "CITY"),
+        ("fr", "Dr Anne Roux, pédiatre, rue Schœlcher, 97300 Cayenne", "rue Schœlcher", "STREET"),
+        # a note typed without capitals: a street after "domicile", a rural locality
+        ("fr", "domicile : chemin du moulin, lieu-dit a funtana, 20167 mezzavia",
+         "chemin du moulin", "STREET"),
+        ("fr", "domicile : chemin du moulin, lieu-dit a funtana, 20167 mezzavia", "a funtana",
+         "LOCATION_OTHER"),
     ],
 )
 def test_classes_found(code: str, text: str, value: str, label: str) -> None:
@@ -59,6 +81,14 @@ def test_classes_found(code: str, text: str, value: str, label: str) -> None:
         ("de", "Schulung der Mutter, Diätassistentin Fr. Petra Lenz, am Dienstag.",
          "Diätassistentin"),
         ("de", "mutter entlastet, dolmetscherin fr. ana petrov vom dienst", "dolmetscherin"),
+        # fr: a one-letter verb after a lower-case name is no initial ("mme rossi a parlé")
+        ("fr", "effleurage, mme rossi a parlé avec son fils", "rossi a"),
+        # a "PMI" is a public service, only its town is PHI
+        ("fr", "Centre de PMI de Saint-Benoît – tél 0262 50 11 22", "PMI de Saint-Benoît"),
+        # de: a staff signature with a diploma, a finding in a child's field
+        ("de", "Eva Roth, dipl. Sozialarbeiterin FH\nTel. 061 000 00 00", "Sozialarbeiterin FH"),
+        ("de", "wochenbett tag 3\nkind: ikterisch, 3 tage alt", "ikterisch"),
+        ("de", "Pat.-Nr. 4471120, Fallzahl der 2024 behandelten", "der 2024"),
         # lower case: "fr." before a time of day is Friday, "geb. am" a birth date
         ("de", "termin fr. früh in der ambulanz", "früh"),
         ("de", "kind geb. am 3.4.2026, wohlauf", "am"),

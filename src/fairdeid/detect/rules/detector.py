@@ -761,7 +761,8 @@ class _Scan(NamedTuple):
 # a score or a class written right after a word: "8/9", "12/15" (not a date: the first number is
 # not above the second and nothing follows), "A2 L3 B1p"
 _SCORE_AFTER = re.compile(
-    r"[ \t]+(?:(?P<num>\d{1,2})/(?P<den>\d{1,2})(?![\d/.,:-])|[A-Z]\d[a-z]?(?:[ \t]+[A-Z]\d[a-z]?)+\b)"
+    r"[ \t]+(?:(?P<num>\d{1,2})/(?P<den>\d{1,2})(?![\d/.,:-])"
+    r"|[A-Z]\d[a-z]?(?:[ \t]+[A-Z]\d[a-z]?)+\b)"
 )
 
 
