@@ -47,7 +47,10 @@ from _packs import found, pack_rules
         ("de", "erzählt von der flucht über griechenland", "griechenland", "COUNTRY"),
         ("de", "wochenbett tag 3\nkind: mila, weibl., geb. 02.02.2026", "mila", "PATIENT"),
         ("de", "G3/P3, 2. kind jonas (4 j.) ist in der kita", "jonas", "PATIENT"),
-        # fr: the town of a PMI, a street without a number before its postcode, in lower case
+        # fr: a staff member with an initial and a particle surname further along a staff list
+        ("fr", "IDE : Laure Guivarc'h, T. Le Bihan\nAppareil : gastroscope", "T. Le Bihan",
+         "DOCTOR"),
+        # the town of a PMI, a street without a number before its postcode, in lower case
         ("fr", "Centre de PMI de Saint-Benoît – tél 0262 50 11 22", "Saint-Benoît", "CITY"),
         ("fr", "Dr Anne Roux, pédiatre, rue Schœlcher, 97300 Cayenne", "rue Schœlcher", "STREET"),
         # a note typed without capitals: a street after "domicile", a rural locality
@@ -81,7 +84,9 @@ def test_classes_found(code: str, text: str, value: str, label: str) -> None:
         ("de", "Schulung der Mutter, Diätassistentin Fr. Petra Lenz, am Dienstag.",
          "Diätassistentin"),
         ("de", "mutter entlastet, dolmetscherin fr. ana petrov vom dienst", "dolmetscherin"),
-        # fr: a one-letter verb after a lower-case name is no initial ("mme rossi a parlé")
+        # fr: blood pressure after a comma in a care field is no staff member
+        ("fr", "IDE : pansement refait, T. A. normale", "T. A."),
+        # a one-letter verb after a lower-case name is no initial ("mme rossi a parlé")
         ("fr", "effleurage, mme rossi a parlé avec son fils", "rossi a"),
         # a "PMI" is a public service, only its town is PHI
         ("fr", "Centre de PMI de Saint-Benoît – tél 0262 50 11 22", "PMI de Saint-Benoît"),
