@@ -90,7 +90,10 @@ def test_classes_found(code: str, text: str, value: str, label: str) -> None:
         ("fr", "effleurage, mme rossi a parlé avec son fils", "rossi a"),
         # a "PMI" is a public service, only its town is PHI
         ("fr", "Centre de PMI de Saint-Benoît – tél 0262 50 11 22", "PMI de Saint-Benoît"),
-        # de: a staff signature with a diploma, a finding in a child's field
+        # de: "Standort" introduces a hospital's site and stays outside its name
+        ("de", "Spitalzentrum Oberwallis | Standort Spital Brig\nInnere Medizin",
+         "Standort Spital Brig"),
+        # a staff signature with a diploma, a finding in a child's field
         ("de", "Eva Roth, dipl. Sozialarbeiterin FH\nTel. 061 000 00 00", "Sozialarbeiterin FH"),
         ("de", "wochenbett tag 3\nkind: ikterisch, 3 tage alt", "ikterisch"),
         ("de", "Pat.-Nr. 4471120, Fallzahl der 2024 behandelten", "der 2024"),
