@@ -177,3 +177,14 @@ def test_cells_that_do_not_fit_their_column_are_left_alone() -> None:
 def test_pt_alone_is_prothrombin_time_not_a_patient() -> None:
     assert _found("troponin i|0.79 ng/ml\nPT|22.1 s\nphos|2.6 mg/dl\n") == []
     assert ("PATIENT", "Ana Duarte") in _found("PT | Ana Duarte\nMRN | 4471920\n")
+
+
+def test_a_form_field_with_commas_is_no_header_row() -> None:
+    # "Adresse : ..." is one field whose value holds commas: its parts are no column headers,
+    # and the lines under it (a prescriber, a copy) are no rows of a table
+    text = (
+        "Adresse : 12, rue des Tilleuls, L-4320 Esch-sur-Alzette\n"
+        "Prescripteur : Dr Luc Weber, cardiologue, Hôpital Kirchberg\n"
+        "Copie : Dr Anne Muller, médecin généraliste, Mersch\n"
+    )
+    assert _found(text) == []

@@ -247,6 +247,11 @@ class RuleDetector(BaseDetector):
         # "secrétaire médicale", "conductor de autobús"), matched right after the listed words
         complement = prof.get("complement")
         self._prof_complement = re.compile(complement) if complement else None
+        # what follows an occupation that is the role of the person named right after it
+        # ("Diätassistentin Fr. Rux", "dolmetscherin fr. ayaz"): a care team's or a service's
+        # role, not the occupation of the patient or a relative
+        role = prof.get("role_before_name")
+        self._prof_role_before_name = re.compile(role) if role else None
         self._place_words = PlaceWords.build(
             tables["places"],
             tables["names"].get("care_stopwords", ()),
@@ -687,8 +692,8 @@ class RuleDetector(BaseDetector):
             if any(_MIXED_CAPS.search(w) and not w.isupper() for w in word.split()):
                 continue  # "MoCA", OCR'd "CHlEF": an acronym or noise, not "McAllen"
             if (kind & (Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL) == Kind.CITY
-                    and word.lower() in self._not_cities):
-                continue  # "Fiche de liaison", "Registro de enfermería"
+                    and (word.lower() in self._not_cities or _names_a_score(text, hit.end))):
+                continue  # "Fiche de liaison", "Registro de enfermería", "Boston 8/9"
             for flag, label, rule, score in _PLACE_KINDS:
                 if kind & flag and not is_disabled(rule, self.disabled):
                     if kind & (Kind.FIRST | Kind.LAST) and flag != Kind.HOSPITAL:
@@ -717,6 +722,10 @@ class RuleDetector(BaseDetector):
             if not weak:
                 continue
             end = self._prof_end(text, hit.end)
+            if self._prof_role_before_name is not None and self._prof_role_before_name.match(
+                text, end
+            ):
+                continue
             out.append(
                 self._span(
                     hit.start,
@@ -747,6 +756,24 @@ class _Scan(NamedTuple):
     #: names of the rules that may match (None: every rule runs)
     may_match: frozenset[str] | None
     hits: list[Hit]
+
+
+# a score or a class written right after a word: "8/9", "12/15" (not a date: the first number is
+# not above the second and nothing follows), "A2 L3 B1p"
+_SCORE_AFTER = re.compile(
+    r"[ \t]+(?:(?P<num>\d{1,2})/(?P<den>\d{1,2})(?![\d/.,:-])"
+    r"|[A-Z]\d[a-z]?(?:[ \t]+[A-Z]\d[a-z]?)+\b)"
+)
+
+
+def _names_a_score(text: str, end: int) -> bool:
+    """Whether the city that ends at ``end`` names a score or a classification: scales and
+    classifications are named after the town where they were agreed ("Boston 8/9" for bowel
+    preparation, "Montréal A2 L3 B1" for Crohn's disease), and the score follows the name."""
+    m = _SCORE_AFTER.match(text, end)
+    if m is None:
+        return False
+    return m.group("num") is None or int(m.group("num")) <= int(m.group("den"))
 
 
 def _as_paths(value: str | Sequence[str]) -> list[str]:

@@ -98,6 +98,11 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 _LOOSE_TOKEN = re.compile(
     r"(?P<sep>,?[ \t]{1,2})?(?:(?P<init>[^\W\d_])\.?(?![\w'’-])|(?P<word>[^\W\d_][\w'’-]*[^\W_]))"
 )
+# one-letter words of the Romance languages ("a", "à", "e", "è", "o", "y"): written without a dot
+# after a lower-case name they are the sentence going on, not an initial
+_LETTER_WORDS = frozenset("aàeèéoóyu")
+# a lower-case word behind an elided article or preposition: "d'annonce", "l'équipe", "dell'ala"
+_ELIDED_WORD = re.compile(r"(?:[dlnsjcm]|qu|dell|all|dall|nell|sull)['’][a-zß-öø-ÿ]")
 # where a field's value ends: line end, a cell or list separator, an e-mail, a bracket, a comma
 _FIELD_END = re.compile(r"[ \t]*(?:\Z|[\r\n|\t;<(,]|[ ]{2}|-[ \t]|/)")
 # "Surname, I." / "surname, i." / "NAIR N." / "kader i." (the initial is not "i.e." or "e.g.")
@@ -827,6 +832,8 @@ class NameFinder:
             else:
                 if not words and len(toks) == 2:
                     break
+                if words and m.group("init") in _LETTER_WORDS and text[m.end() - 1] != ".":
+                    break  # "mme santoni a parlé": a one-letter verb or conjunction, no initial
                 toks.append((m.start("init"), m.end(), False))
             i = m.end()
             if words and (not toks[-1][2] or "," in sep):
@@ -866,6 +873,9 @@ class NameFinder:
             or low in self.naming_cues
             or low in self.lower_titles
             or len(low) < 2
+            # an elided article or preposition before a lower-case word ("IDE d'annonce",
+            # "médecin d'astreinte", "infermiera dell'ambulatorio") is an ordinary phrase
+            or _ELIDED_WORD.match(word) is not None
         )
 
     def _field_word(self, word: str) -> bool:

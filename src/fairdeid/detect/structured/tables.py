@@ -29,6 +29,9 @@ _DELIMITERS = ("\t", "|", ";", ",")
 _PUNCT = re.compile(r"[\W_]+")
 _RULE_LINE = re.compile(r"[\s|:+=-]*")
 #: an HL7 segment line ("PID|1||..."): read by the HL7 reader, never a header row
+# a "Label : value" cell: a field of a form line ("Adresse : 45, rue de Hollerich, L-1741 ..."),
+# whose commas separate the parts of one value, not the cells of a header row
+_FIELD_CELL = re.compile(r"[^\W\d_][^:]*?[ \t]?:[ \t]*\S")
 _SEGMENT = re.compile(r"[ \t]*([A-Z][A-Z0-9]{2})\|")
 #: labels a cell must hold a digit for
 _NUMERIC = frozenset({"DATE", "AGE", "ZIP", "PHONE", "FAX", "MEDICALRECORD", "ACCOUNT", "SSN",
@@ -191,6 +194,8 @@ def _table_at(
         cells = split_cells(text, (start, end), delim)
         if len(cells) < 2 or not all(_header_like(text[a:b]) for a, b in cells):
             continue
+        if delim == "," and _FIELD_CELL.match(text, *cells[0]):
+            continue  # "Adresse : 45, rue X, 1741 Y": a form field's value, not a header row
         if not _next_row_fits(text, lines, i + 1, delim, len(cells)):
             continue  # checked first: most lines with a delimiter start no table
         columns = _columns(text, cells, headers)
