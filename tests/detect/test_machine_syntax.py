@@ -111,6 +111,7 @@ def test_code_system_urls_and_namespaces_are_no_urls_but_a_url_in_prose_is() -> 
     spans = [_rule(text, url, "rules:contact.url") for url in (
         "https://salud.example.es/cip", "http://loinc.org", "http://10.20.30.40/fhir",
         "http://www.ehealth.example.be/kmehr/schema/v1", "https://mi-portal.example.es/citas")]
+    spans.append(_rule(text, "loinc.org", "rules:contact.domain"))
     assert _apply(text, *spans) == ["http://10.20.30.40/fhir",
                                     "https://mi-portal.example.es/citas"]
 

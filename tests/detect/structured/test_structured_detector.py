@@ -26,6 +26,7 @@ NOTE = (
     "Name|MRN|Bed\nVALDEZ, MARISOL|4410022|3B-07\n"
     "(0010,0030) DA [19640229]                      #   8, 1 PatientBirthDate\n"
     "<recordTarget><patient><birthTime value=\"19640229\"/></patient></recordTarget>\n"
+    "UNH+M1+MEDVRI:1:1:MD'\nPNA+PAT+123456782:BSN++1:Valdez+2:Marisol'\n"
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )

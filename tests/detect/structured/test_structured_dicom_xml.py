@@ -6,7 +6,7 @@ R2 header, a KMEHR patient, a lab system's export with element names in the note
 
 from __future__ import annotations
 
-from fairdeid.detect.structured import StructuredDetector, dicom, tables, xml
+from fairdeid.detect.structured import StructuredDetector, dicom, edifact, tables, xml
 from fairdeid.document import Document
 
 DCMDUMP = (
@@ -121,3 +121,45 @@ def test_the_detector_reads_dicom_and_xml_and_turns_them_off() -> None:
     assert {"structured:dicom", "structured:xml"} <= sources
     off = StructuredDetector().with_disabled(["dicom", "xml"]).detect(doc)
     assert not {s.source.split(".")[0] for s in off} & {"structured:dicom", "structured:xml"}
+
+
+MEDVRI = (
+    "Bericht ontvangen via Zorgmail:\n"
+    "UNA:+.? '\n"
+    "UNB+UNOA:1+01234567:30+07654321:30+250412:0930+REF0001'\n"
+    "UNH+REF0001+MEDVRI:1:1:MD:MEDVRI'\n"
+    "BGM+VRI::MD+HA-25-04-0112'\n"
+    "DTM+137:20250412:102'\n"
+    "PNA+PAT+123456782:BSN++1:Bakker+2:Anouk+3:van Dijk'\n"
+    "DTM+329:19610817:102'\n"
+    "NAD+PAT+++Kerkstraat 12+Sneek++8601 AB'\n"
+    "COM+0515123456:TE'\n"
+    "PNA+PRF+01234567:AGB++1:de Boer+2:H.J.'\n"
+    "NAD+PRF++Huisartsenpraktijk De Brug+Brugstraat 3+Sneek'\n"
+    "RFF+POL:998877665'\n"
+    "FTX+VRI+++Graag beoordeling i.v.m. dyspnoe d?'effort.'\n"
+    "UNT+12+REF0001'\n"
+    "UNZ+1+REF0001'\n"
+    "\n"
+    "Met vriendelijke groet, de assistente. Zie ook NAD+ en PNA+ hierboven.\n"
+)
+
+
+def test_edifact_referral_by_segment_and_qualifier() -> None:
+    found = [(h.label, MEDVRI[h.start : h.end]) for h in edifact.find(MEDVRI)]
+    for expected in [("SSN", "123456782"), ("PATIENT", "Bakker"), ("PATIENT", "Anouk"),
+                     ("PATIENT", "van Dijk"), ("DATE", "19610817"), ("DATE", "20250412"),
+                     ("STREET", "Kerkstraat 12"), ("CITY", "Sneek"), ("ZIP", "8601 AB"),
+                     ("PHONE", "0515123456"), ("LICENSE", "01234567"), ("DOCTOR", "de Boer"),
+                     ("DOCTOR", "H.J."), ("ORGANIZATION", "Huisartsenpraktijk De Brug"),
+                     ("HEALTHPLAN", "998877665"), ("DATE", "250412"),
+                     ("IDNUM", "HA-25-04-0112")]:
+        assert expected in found, expected
+    values = {v for _, v in found}
+    # qualifiers, formats, message types and the free text are no PHI here
+    assert not values & {"PAT", "PRF", "102", "MEDVRI", "0930", "VRI", "TE"}
+    assert not any("dyspnoe" in v for v in values)
+
+
+def test_plus_signs_in_prose_are_no_edifact() -> None:
+    assert edifact.find("Labor: CRP+ und PCT+ erhöht, NAD+PAT+ Kommentar 'ok'") == []
