@@ -9,9 +9,17 @@ characters is ever PHI, whatever the language, so they are masked and each learn
 masked characters at its edges; a span left with none, or lying on a GDT line whose field is
 never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
 Masked characters inside a span stay in it (privacy first). Rules and the structured readers
-are untouched (they know the syntax they match), but for the generic long-number rule, which
-reads any digit run as an identifier (``sources`` in the data file). Enabled per pipeline by
-``[resolve] machine_syntax = true`` (the de, es and it packs).
+are untouched (they know the syntax they match), but for the rules that match a shape without
+reading the syntax around it: any long digit run, any 12-19 digits, any URL, domain or dotted
+quad (``sources`` in the data file).
+
+The fifth writers' format sets of the other packs showed the same class in other standards:
+the CRF read the tags of DICOM dumps ("(0008,0020)") as places, the rules read the code-system
+URLs of FHIR ("system": "http://loinc.org") and XML namespaces as URLs, an OID ``root`` as an
+IP address, and LOINC codes and names of HL7 OBX-3 as dates and places. DICOM tags are masked;
+a span inside the value of a JSON code key (``system``), a code attribute (``root``,
+``xmlns``, KMEHR ``S``/``SV``) or an HL7 code field (OBX-3, OBR-4, MSH-9) is dropped. Enabled
+per pipeline by ``[resolve] machine_syntax = true`` (every language pack).
 """
 
 from __future__ import annotations

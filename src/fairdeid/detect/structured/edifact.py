@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data
+from fairdeid.detect.structured.common import Hit, hit, labels, load_data
 
 #: where a message starts: a service segment at the start of a line
 _START = re.compile(r"^[ \t]*(UNA|UNB|UNH)(?=[^\w])", re.MULTILINE)
@@ -37,8 +37,9 @@ class EdifactSpec:
     rff: Mapping[str, str]
 
 
-def _labels(table: Mapping[str, object], name: str) -> dict[str, str]:
-    return {str(k): check_label(str(v), f"edifact.toml [{name}]") for k, v in table.items()}
+
+def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
+    return labels(table, f"edifact.toml [{name}]")
 
 
 @lru_cache(maxsize=1)
@@ -48,12 +49,12 @@ def load_spec() -> EdifactSpec:
     pna, nad = t.get("pna", {}), t.get("nad", {})
     return EdifactSpec(
         date_segments=frozenset(t.get("date_segments", ())),
-        positions=_labels(t.get("positions", {}), "positions"),
+        positions=_table(t.get("positions", {}), "positions"),
         pna_patients=frozenset(pna.get("patients", ())),
-        pna_id_types=_labels(pna.get("id_types", {}), "pna.id_types"),
+        pna_id_types=_table(pna.get("id_types", {}), "pna.id_types"),
         nad_patients=frozenset(nad.get("patients", ())),
-        com=_labels(t.get("com", {}), "com"),
-        rff=_labels(t.get("rff", {}), "rff"),
+        com=_table(t.get("com", {}), "com"),
+        rff=_table(t.get("rff", {}), "rff"),
     )
 
 
@@ -74,8 +75,8 @@ def find(text: str, spec: EdifactSpec | None = None) -> list[Hit]:
         seps = _Separators()
         begin = start.start(1)
         if start.group(1) == "UNA" and len(text) >= begin + 9:
-            c, e, _decimal, r, _reserved, t = text[begin + 3 : begin + 9]
-            seps = _Separators(c, e, r, t)
+            una = text[begin + 3 : begin + 9]  # component, element, decimal, release, -, end
+            seps = _Separators(una[0], una[1], una[3], una[5])
             begin = begin + 9
         end = begin
         for seg_start, seg_end in _segments(text, begin, seps):
@@ -190,11 +191,9 @@ def _segment(
                 add(part, label)
     elif tag == "COM" and (parts := comps(1)):
         channel = value(parts[1]) if len(parts) > 1 else ""
-        label = spec.com.get(channel)
-        if label is not None:
-            add(parts[0], label)
+        if (found_label := spec.com.get(channel)) is not None:
+            add(parts[0], found_label)
     elif tag == "RFF" and len(parts := comps(1)) >= 2:
-        label = spec.rff.get(value(parts[0]))
-        if label is not None:
-            add(parts[1], label)
+        if (found_label := spec.rff.get(value(parts[0]))) is not None:
+            add(parts[1], found_label)
     return out

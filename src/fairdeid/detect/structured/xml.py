@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fairdeid.detect.structured import fhir
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data
+from fairdeid.detect.structured.common import Hit, hit, labels, load_data
 from fairdeid.detect.structured.tables import HeaderWords
 
 #: a start, end or empty tag: (slash, name, attributes, empty slash)
@@ -43,8 +43,9 @@ class XmlSpec:
     coded: Mapping[str, str]
 
 
-def _labels(table: Mapping[str, object], name: str) -> dict[str, str]:
-    return {str(k): check_label(str(v), f"xml.toml [{name}]") for k, v in table.items()}
+
+def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
+    return labels(table, f"xml.toml [{name}]")
 
 
 @lru_cache(maxsize=1)
@@ -55,11 +56,11 @@ def load_spec() -> XmlSpec:
         names=frozenset(t.get("names", ())),
         person_elements=frozenset(t.get("person_elements", ())),
         staff_elements=frozenset(t.get("staff_elements", ())),
-        organisations=_labels(t.get("organisations", {}), "organisations"),
-        elements=_labels(t.get("elements", {}), "elements"),
+        organisations=_table(t.get("organisations", {}), "organisations"),
+        elements=_table(t.get("elements", {}), "elements"),
         dates=frozenset(t.get("dates", {}).get("elements", ())),
-        telecom=_labels(t.get("telecom", {}), "telecom"),
-        coded=_labels(t.get("coded", {}), "coded"),
+        telecom=_table(t.get("telecom", {}), "telecom"),
+        coded=_table(t.get("coded", {}), "coded"),
     )
 
 
