@@ -177,3 +177,15 @@ def test_cells_that_do_not_fit_their_column_are_left_alone() -> None:
 def test_pt_alone_is_prothrombin_time_not_a_patient() -> None:
     assert _found("troponin i|0.79 ng/ml\nPT|22.1 s\nphos|2.6 mg/dl\n") == []
     assert ("PATIENT", "Ana Duarte") in _found("PT | Ana Duarte\nMRN | 4471920\n")
+
+
+def test_the_consultant_column_of_a_consult_log_makes_a_table() -> None:
+    # "Data" alone is too weak to read a table; the consultant column names its people, and
+    # with it the dates of the weak column are read too
+    text = ("Data\tOra\tConsulente\tServizio\tEsito\n"
+            "03-mar\t11:20\tDott.ssa Marta Ferri\tCardiologia\tecocardio in giornata\n"
+            "05-mar\t09:00\tDott. Enzo Rinaldi\tNefrologia\tnessuna modifica\n")
+    found = [(h.label, text[h.start : h.end]) for h in tables.find(text)]
+    assert ("DOCTOR", "Marta Ferri") in found and ("DOCTOR", "Enzo Rinaldi") in found
+    assert ("DATE", "03-mar") in found and ("DATE", "05-mar") in found
+    assert all(v not in {"Cardiologia", "11:20"} for _, v in found), found
