@@ -37,7 +37,6 @@ class EdifactSpec:
     rff: Mapping[str, str]
 
 
-
 def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
     return labels(table, f"edifact.toml [{name}]")
 
@@ -193,7 +192,7 @@ def _segment(
         channel = value(parts[1]) if len(parts) > 1 else ""
         if (found_label := spec.com.get(channel)) is not None:
             add(parts[0], found_label)
-    elif tag == "RFF" and len(parts := comps(1)) >= 2:
-        if (found_label := spec.rff.get(value(parts[0]))) is not None:
-            add(parts[1], found_label)
+    elif (tag == "RFF" and len(parts := comps(1)) >= 2
+          and (found_label := spec.rff.get(value(parts[0]))) is not None):
+        add(parts[1], found_label)
     return out

@@ -38,7 +38,6 @@ class FhirSpec:
     identifier_words: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-
 def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
     return labels(table, f"fhir.toml [{name}]")
 

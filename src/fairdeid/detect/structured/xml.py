@@ -43,7 +43,6 @@ class XmlSpec:
     coded: Mapping[str, str]
 
 
-
 def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
     return labels(table, f"xml.toml [{name}]")
 
