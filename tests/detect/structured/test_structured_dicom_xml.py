@@ -115,6 +115,14 @@ def test_kmehr_and_exports_in_the_packs_words() -> None:
     assert not {v for _, v in found} & {"M", "Neumonía"}
 
 
+def test_a_weak_header_element_counts_only_beside_a_strong_one() -> None:
+    text = ("<Medicacion><Nombre>Enalapril</Nombre><Dosis>10 mg</Dosis></Medicacion>\n"
+            "<Paciente><Nombre>Lucía</Nombre><NHC>448102</NHC></Paciente>\n")
+    found = _xml(text)
+    assert ("PATIENT", "Lucía") in found
+    assert all(v != "Enalapril" for _, v in found), found
+
+
 def test_the_detector_reads_dicom_and_xml_and_turns_them_off() -> None:
     doc = Document("d", DCMDUMP + CDA)
     sources = {s.source.split(".")[0] for s in StructuredDetector().detect(doc)}

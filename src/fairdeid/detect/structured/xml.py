@@ -70,6 +70,11 @@ def find(text: str, headers: HeaderWords, spec: XmlSpec | None = None) -> list[H
     spec = spec or load_spec()
     hits: list[Hit] = []
     stack: list[str] = []
+    opened: list[int] = []  # where each element of ``stack`` starts: its identity
+    # a weak header word (<Name>, <Fecha>) counts only beside a strong one in the same parent,
+    # as in a headed table: <Name> alone is as often a drug's or a test's
+    weak: list[tuple[int, Hit]] = []
+    strong_parents: set[int] = set()
     tags = list(_TAG.finditer(text))
     for index, tag in enumerate(tags):
         closing, raw, attrs, empty = tag.groups()
@@ -77,14 +82,16 @@ def find(text: str, headers: HeaderWords, spec: XmlSpec | None = None) -> list[H
         if closing:
             if local in stack:  # pop to the element closed; a stray end tag is ignored
                 while stack and stack.pop() != local:
-                    pass
+                    opened.pop()
+                opened.pop()
             continue
         hits.extend(_attributes(text, tag, local, stack, spec))
         if empty:
             continue
         stack.append(local)
+        opened.append(tag.start())
         if len(stack) > 64:
-            del stack[0]
+            del stack[0], opened[0]
         nxt = tags[index + 1] if index + 1 < len(tags) else None
         if nxt is None or nxt.group(1) != "/" or nxt.group(2) != raw:
             continue  # no text of its own: a container
@@ -96,7 +103,13 @@ def find(text: str, headers: HeaderWords, spec: XmlSpec | None = None) -> list[H
             whole = headers.whole(_CAMEL.sub(" ", raw.rsplit(":", 1)[-1]))
             if whole is None or whole[0] == "USERNAME":
                 continue
+            parent = opened[-2] if len(opened) >= 2 else -1
             found = _value(text, start, end, whole[0], whole[1])
+            if whole[1] in headers.weak:
+                if found is not None:
+                    weak.append((parent, Hit(found.start, found.end, found.label, f"xml.{local}")))
+                continue
+            strong_parents.add(parent)
             if found is not None:
                 hits.append(Hit(found.start, found.end, found.label, f"xml.{local}"))
             continue
@@ -106,7 +119,7 @@ def find(text: str, headers: HeaderWords, spec: XmlSpec | None = None) -> list[H
                 hits.append(Hit(found.start, found.end, label, f"xml.{local}"))
         elif (found := hit(text, start, end, label, f"xml.{local}")) is not None:
             hits.append(found)
-    return hits
+    return hits + [found for parent, found in weak if parent in strong_parents]
 
 
 def _person_label(stack: list[str], spec: XmlSpec) -> str:
