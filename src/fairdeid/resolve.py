@@ -342,8 +342,8 @@ class ResolveConfig:
     #: those left with no word (``fairdeid.detect.learned_trim``); the fr and nl packs set it
     trim_learned: bool = False
     #: trim learned detectors' spans off machine syntax (GDT field prefixes, OIDs, XML tag and
-    #: attribute names) and drop those on never-PHI GDT fields
-    #: (``fairdeid.detect.machine_syntax``); the de, es and it packs set it
+    #: attribute names, DICOM tags) and drop those on never-PHI GDT fields and code values
+    #: (``fairdeid.detect.machine_syntax``); every language pack sets it
     machine_syntax: bool = False
     #: trim as ``trim_learned`` does, but only learned spans scoring under this (a CRF's
     #: low-confidence common words: "Unterschrift", "Sitzungszimmer"); None: off

@@ -97,7 +97,56 @@ def test_rule_spans_are_untouched() -> None:
     assert trim_machine_syntax(text, [rule], None) == [rule]
 
 
-@pytest.mark.parametrize("code", ["de", "es", "it"])
+def _rule(text: str, part: str, source: str, label: str = "URL") -> Span:
+    start = text.index(part)
+    return Span(start, start + len(part), label, source, 0.9)
+
+
+def test_code_system_urls_and_namespaces_are_no_urls_but_a_url_in_prose_is() -> None:
+    text = ('{"identifier": [{"system": "https://salud.example.es/cip", "value": "X77"}],\n'
+            ' "code": {"coding": [{"system": "http://loinc.org", "code": "2160-0"}]},\n'
+            ' "meta": {"source": "http://10.20.30.40/fhir"}}\n'
+            '<kmehrmessage xmlns="http://www.ehealth.example.be/kmehr/schema/v1">\n'
+            "Portal: https://mi-portal.example.es/citas")
+    spans = [_rule(text, url, "rules:contact.url") for url in (
+        "https://salud.example.es/cip", "http://loinc.org", "http://10.20.30.40/fhir",
+        "http://www.ehealth.example.be/kmehr/schema/v1", "https://mi-portal.example.es/citas")]
+    spans.append(_rule(text, "loinc.org", "rules:contact.domain"))
+    assert _apply(text, *spans) == ["http://10.20.30.40/fhir",
+                                    "https://mi-portal.example.es/citas"]
+
+
+def test_an_oid_root_is_no_ip_address() -> None:
+    text = '<id root="2.51.1.3" extension="7601000418221"/> Server 10.2.3.4'
+    spans = [_rule(text, "2.51.1.3", "rules:contact.ipv4", "IPADDR"),
+             _rule(text, "10.2.3.4", "rules:contact.ipv4", "IPADDR")]
+    assert _apply(text, *spans) == ["10.2.3.4"]
+
+
+def test_hl7_code_fields_hold_no_phi() -> None:
+    text = ("MSH|^~\\&|LIS|HOSP|EPR|HOSP|20250301080000||ORU^R01|M1|P|2.5\n"
+            "OBX|1|NM|2823-3^Kalium^LN||5.9|mmol/L|3.5-5.1|H|||F\n"
+            "PV1|1|I|STA2^12^B||||||||||||||||7712004\n")
+    assert _apply(text, _learned(text, "Kalium", "LOCATION"),
+                  _learned(text, "2823-3", "DATE"), _learned(text, "ORU", "ID"),
+                  _learned(text, "7712004", "ACCOUNT")) == ["7712004"]
+
+
+def test_dicom_tags_are_syntax() -> None:
+    text = ("(0010,0010) PN [OKAFOR^CHIDI]        #  12, 1 PatientName\n"
+            "(0008,0090) PN [BRUNNER^ELISABETH]   #  18, 1 ReferringPhysicianName\n")
+    assert _apply(text, _learned(text, "0010", "LOCATION"),
+                  _learned(text, "0008", "LOCATION"),
+                  _learned(text, "PN [OKAFOR", "PATIENT")) == ["OKAFOR"]
+
+
+def test_a_payment_card_shaped_timestamp_keeps_its_date() -> None:
+    text = '<effectiveTime value="202611261530+0100"/>'
+    span = _rule(text, "202611261530", "rules:id.payment_card_any", "ACCOUNT")
+    assert _apply(text, span) == ["20261126"]
+
+
+@pytest.mark.parametrize("code", ["de", "es", "it", "fr", "nl"])
 def test_the_packs_trim_machine_syntax(code: str) -> None:
     config = load_pack(code).config
     assert config["resolve"]["machine_syntax"] is True

@@ -9,9 +9,17 @@ characters is ever PHI, whatever the language, so they are masked and each learn
 masked characters at its edges; a span left with none, or lying on a GDT line whose field is
 never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
 Masked characters inside a span stay in it (privacy first). Rules and the structured readers
-are untouched (they know the syntax they match), but for the generic long-number rule, which
-reads any digit run as an identifier (``sources`` in the data file). Enabled per pipeline by
-``[resolve] machine_syntax = true`` (the de, es and it packs).
+are untouched (they know the syntax they match), but for the rules that match a shape without
+reading the syntax around it: any long digit run, any 12-19 digits, any URL, domain or dotted
+quad (``sources`` in the data file).
+
+The fifth writers' format sets of the other packs showed the same class in other standards:
+the CRF read the tags of DICOM dumps ("(0008,0020)") as places, the rules read the code-system
+URLs of FHIR ("system": "http://loinc.org") and XML namespaces as URLs, an OID ``root`` as an
+IP address, and LOINC codes and names of HL7 OBX-3 as dates and places. DICOM tags are masked;
+a span inside the value of a JSON code key (``system``), a code attribute (``root``,
+``xmlns``, KMEHR ``S``/``SV``) or an HL7 code field (OBX-3, OBR-4, MSH-9) is dropped. Enabled
+per pipeline by ``[resolve] machine_syntax = true`` (every language pack).
 """
 
 from __future__ import annotations
@@ -34,6 +42,13 @@ _XML_TAG = re.compile(r"</?[A-Za-z_][\w:.-]*|/?>")
 _XML_ATTR = re.compile(r"(?<=\s)[A-Za-z_][\w:.-]*=\"")
 #: inside one XML tag (attributes between ``<name`` and ``>``)
 _XML_ELEMENT = re.compile(r"</?[A-Za-z_][\w:.-]*(?:\s[^<>]*)?/?>")
+#: a JSON key and its string value ("system": "http://loinc.org"), value in group 2
+_JSON_PAIR = re.compile(r'"([A-Za-z_][\w-]*)"[ \t]*:[ \t]*"((?:[^"\\\n]|\\.)*)"')
+#: an HL7 v2 segment line with the standard field separator ("OBX|1|NM|2823-3^K^LN|...")
+_HL7_LINE = re.compile(r"^[ \t]*([A-Z][A-Z0-9]{2})\|[^\n]*", re.MULTILINE)
+#: a DICOM dump's tag, value representation and opening bracket ("(0010,0010) PN [")
+_DICOM_TAG = re.compile(
+    r"\([0-9A-Fa-f]{4},[ \t]*[0-9A-Fa-f]{4}\)(?:[ \t]+[A-Z]{2}(?![\w])(?:[ \t]+\[)?)?")
 
 
 @dataclass(frozen=True)
@@ -50,17 +65,27 @@ class MachineSyntax:
     #: whose spans are trimmed: detector names ("crf") or source prefixes
     #: ("rules:id.long_number"); empty: the learned detectors
     sources: tuple[str, ...] = ()
+    #: JSON keys whose string values are code systems or system URIs ("system"), never PHI
+    json_code_keys: frozenset[str] = frozenset()
+    #: HL7 v2 fields holding table or terminology codes ("OBX-3"), never PHI
+    hl7_never_phi: frozenset[str] = frozenset()
+    #: whether DICOM dump tags and value representations ("(0010,0010) PN") are masked
+    dicom_tags: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
         """Settings from the table layout of ``structured/data/machine_syntax.toml``."""
         gdt, oid = data.get("gdt", {}), data.get("oid", {})
         xml, stamp = data.get("xml", {}), data.get("timestamp", {})
+        json, hl7, dicom = data.get("json", {}), data.get("hl7", {}), data.get("dicom", {})
         return cls(frozenset(str(f) for f in gdt.get("never_phi_fields", ())),
                    int(gdt.get("min_lines", 2)), int(oid.get("min_arcs", 5)),
                    frozenset(str(a) for a in xml.get("code_attributes", ())),
                    tuple(str(a) for a in stamp.get("after", ())),
-                   tuple(str(a) for a in data.get("sources", ())))
+                   tuple(str(a) for a in data.get("sources", ())),
+                   frozenset(str(k) for k in json.get("code_keys", ())),
+                   frozenset(str(f) for f in hl7.get("never_phi_fields", ())),
+                   bool(dicom.get("tag_mask", False)))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -90,10 +115,20 @@ class MachineSyntax:
                 start, end = element.start() + m.start(), element.start() + m.end()
                 mask[start:end] = b"\x01" * (end - start)
                 name = m.group()[:-2]
-                if m.group().endswith('="') and name in self.code_attributes:
+                if m.group().endswith('="') and (name in self.code_attributes
+                                                 or name.split(":")[0] in self.code_attributes):
                     close = body.find('"', m.end())
                     if close > 0:  # the code itself: a span on it is dropped whole
                         dropped.append((end, element.start() + close))
+        if self.json_code_keys and '"' in text:
+            for m in _JSON_PAIR.finditer(text):
+                if m.group(1) in self.json_code_keys:
+                    dropped.append(m.span(2))
+        if self.hl7_never_phi and "|" in text:
+            dropped.extend(self._hl7_fields(text))
+        if self.dicom_tags and "(" in text:
+            for m in _DICOM_TAG.finditer(text):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.timestamp_after:
             after = "|".join(re.escape(a) for a in self.timestamp_after)
             stamp = re.compile(rf"(?:{after})"
@@ -102,6 +137,25 @@ class MachineSyntax:
             for m in stamp.finditer(text):
                 mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
         return mask, dropped
+
+    def _hl7_fields(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of every HL7 v2 field on the never-PHI list (MSH counts its field
+        separator as MSH-1, so its n-th cell after the id is MSH-(n+1))."""
+        out: list[tuple[int, int]] = []
+        for line in _HL7_LINE.finditer(text):
+            segment = line.group(1)
+            first = 2 if segment == "MSH" else 1
+            pos = line.start() + line.group().index("|") + 1
+            number = first
+            while pos <= line.end():
+                bar = text.find("|", pos, line.end())
+                end = line.end() if bar < 0 else bar
+                if f"{segment}-{number}" in self.hl7_never_phi:
+                    out.append((pos, end))
+                if bar < 0:
+                    break
+                pos, number = bar + 1, number + 1
+        return out
 
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` with learned spans trimmed off syntax (dropped when nothing is left)."""

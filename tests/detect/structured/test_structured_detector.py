@@ -24,6 +24,9 @@ NOTE = (
     'FHIR: {"resourceType": "Patient", "birthDate": "1964-02-29", '
     '"name": [{"family": "Valdez", "given": ["Marisol"]}]}\n'
     "Name|MRN|Bed\nVALDEZ, MARISOL|4410022|3B-07\n"
+    "(0010,0030) DA [19640229]                      #   8, 1 PatientBirthDate\n"
+    "<recordTarget><patient><birthTime value=\"19640229\"/></patient></recordTarget>\n"
+    "UNH+M1+MEDVRI:1:1:MD'\nPNA+PAT+123456782:BSN++1:Valdez+2:Marisol'\n"
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )
@@ -52,7 +55,7 @@ def test_spans_carry_provenance_and_score() -> None:
 
 @pytest.mark.parametrize(
     "config",
-    [{"formats": ["hl7", "xml"]}, {"formats": "hl7"}, {"header_words": "x.toml"},
+    [{"formats": ["hl7", "csv"]}, {"formats": "hl7"}, {"header_words": "x.toml"},
      {"score": "high"}, {"score": 2.0}, {"colour": 1}],
 )
 def test_bad_config_is_refused(config: dict[str, object]) -> None:

@@ -198,3 +198,34 @@ def test_mail_header_names_before_an_address() -> None:
     assert ("DOCTOR", "Jane Miller") in found
     assert all("Secrétariat" not in value and "HUMS" not in value and value != "Befund"
                for _, value in found), found
+
+
+@pytest.mark.parametrize(
+    ("line", "login"),
+    [
+        ("03/12/2025 09:14 marco_r: buongiorno dottore, la glicemia è 180", "marco_r"),
+        ("03/12/2025 09:20 anna.verdi71: ok grazie", "anna.verdi71"),
+        ("[03/12/25, 09:21] k.demir: merci docteur", "k.demir"),
+    ],
+)
+def test_chat_senders_in_login_shape_are_usernames(line: str, login: str) -> None:
+    assert ("USERNAME", login) in _found(line)
+
+
+def test_a_plain_log_entry_is_no_login_sender() -> None:
+    # no bracket or dash before the sender: only a login shape counts, never a word
+    for line in ("12.03. 14:00 visite: stabil", "12.03.2025 14:00 Visite: Patient stabil"):
+        assert all(label != "USERNAME" for label, _ in _found(line)), _found(line)
+
+
+def test_mail_from_a_system_or_a_service_is_no_person() -> None:
+    text = (
+        "Von: MyCareLink Benachrichtigung <alerts@example-devices.at>\n"
+        "From: Ana Ortega <noreply@portal.example.org>\n"
+        "À : Identito-vigilance <idv@chu-example.fr>\n"
+        "De : Claire Dubois <claire.dubois@chu-example.fr>\n"
+    )
+    found = _found(text)
+    assert ("DOCTOR", "Claire Dubois") in found
+    assert all(v not in {"MyCareLink Benachrichtigung", "Ana Ortega", "Identito-vigilance"}
+               for _, v in found), found

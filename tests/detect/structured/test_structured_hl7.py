@@ -102,8 +102,9 @@ def test_header_facilities_and_dates() -> None:
 
 def test_orders_observations_insurance_guarantor() -> None:
     text = "\n".join([
-        seg("ORC", {1: "NW", 12: "40011^FERREIRA^LUIS^^^DR"}),
-        seg("OBR", {1: "1", 4: "CBC", 7: "202503140800", 16: "50022^ADEYEMI^TOLU",
+        seg("ORC", {1: "NW", 2: "PL-55120^EPR", 12: "40011^FERREIRA^LUIS^^^DR"}),
+        seg("OBR", {1: "1", 2: "PL-55120^EPR", 3: "LAB25-0091834^LIS", 4: "CBC",
+                    7: "202503140800", 10: "70044^QUISPE^ROSA", 16: "50022^ADEYEMI^TOLU",
                     32: "60033&MARTIN&CLAIRE&&&DR"}),
         seg("OBX", {1: "1", 2: "NM", 3: "HGB", 5: "13.2", 6: "g/dL", 11: "F",
                     14: "202503141015"}),
@@ -117,6 +118,11 @@ def test_orders_observations_insurance_guarantor() -> None:
     assert ("DATE", "202503140800", "hl7.OBR-7") in found
     assert ("DOCTOR", "ADEYEMI^TOLU", "hl7.OBR-16") in found
     assert ("DOCTOR", "MARTIN&CLAIRE", "hl7.OBR-32") in found  # NDL: subcomponents
+    # order numbers (EI: the identifier, not its namespace) and the specimen's collector
+    assert ("IDNUM", "PL-55120", "hl7.ORC-2") in found
+    assert ("IDNUM", "PL-55120", "hl7.OBR-2") in found
+    assert ("IDNUM", "LAB25-0091834", "hl7.OBR-3") in found
+    assert ("DOCTOR", "QUISPE^ROSA", "hl7.OBR-10") in found
     assert ("DATE", "202503141015", "hl7.OBX-14") in found
     assert ("ORGANIZATION", "ACME HEALTH INSURANCE", "hl7.IN1-4") in found
     assert ("HEALTHPLAN", "GRP-5511", "hl7.IN1-8") in found

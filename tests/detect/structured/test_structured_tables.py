@@ -188,3 +188,15 @@ def test_a_form_field_with_commas_is_no_header_row() -> None:
         "Copie : Dr Anne Muller, médecin généraliste, Mersch\n"
     )
     assert _found(text) == []
+
+
+def test_the_consultant_column_of_a_consult_log_makes_a_table() -> None:
+    # "Data" alone is too weak to read a table; the consultant column names its people, and
+    # with it the dates of the weak column are read too
+    text = ("Data\tOra\tConsulente\tServizio\tEsito\n"
+            "03-mar\t11:20\tDott.ssa Marta Ferri\tCardiologia\tecocardio in giornata\n"
+            "05-mar\t09:00\tDott. Enzo Rinaldi\tNefrologia\tnessuna modifica\n")
+    found = [(h.label, text[h.start : h.end]) for h in tables.find(text)]
+    assert ("DOCTOR", "Marta Ferri") in found and ("DOCTOR", "Enzo Rinaldi") in found
+    assert ("DATE", "03-mar") in found and ("DATE", "05-mar") in found
+    assert all(v not in {"Cardiologia", "11:20"} for _, v in found), found

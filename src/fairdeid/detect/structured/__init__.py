@@ -1,18 +1,21 @@
-"""The structured-formats detector: HL7 v2 segments, FHIR JSON, headed tables and export fields
-("Name.......: value | PID: value", logins, chat senders) inside notes.
+"""The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
+KMEHR), EDIFACT messages, headed tables and export fields ("Name.......: value | PID: value",
+logins, chat senders) inside notes.
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
 (an ADT message, a FHIR resource, an exported list), where the prose rules and the learned
 models lose 10-25 points of recall: names sit between ``^`` or quotes, dates are compact
 timestamps, and no sentence says what a value is. But the format itself says it, by position
-(HL7 v2 field numbers), by element (FHIR paths) or by column header, the same in every
-language. This detector reads that structure and nothing else; the other detectors still read
-the prose around it, and resolve merges all proposals as for any detector.
+(HL7 v2 field numbers), by element (FHIR paths, XML), by tag (DICOM), by segment (EDIFACT) or
+by column header, the same in every language. This detector reads that structure and nothing
+else; the other detectors still read the prose around it, and resolve merges all proposals as
+for any detector.
 
 Cost: tables are read only in a note with one of ``|``, ``^``, ``{``, ``;``, tab or ``,``, and
-each format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON) before reading
-lines; export fields and logins (``fields``) are read in every note, since a dictation's footer
-("operatore lbaldoni2") has no punctuation at all, with one set lookup per word.
+each format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON, ``(`` for
+DICOM, ``</`` for XML, ``UNB``/``UNH`` for EDIFACT) before reading lines; export fields and
+logins (``fields``) are read in every note, since a dictation's footer ("operatore
+lbaldoni2") has no punctuation at all, with one set lookup per word.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.structured import fhir, fields, hl7, tables
+from fairdeid.detect.structured import dicom, edifact, fhir, fields, hl7, tables, xml
 from fairdeid.detect.structured.common import Hit
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "table", "fields")
+FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -64,13 +67,17 @@ class StructuredDetector(BaseDetector):
         # every data file is read and checked now: a bad file fails when the pipeline is built
         self._hl7 = hl7.load_spec() if "hl7" in chosen else None
         self._fhir = fhir.load_spec() if "fhir" in chosen else None
+        self._dicom = dicom.load_spec() if "dicom" in chosen else None
+        self._xml = xml.load_spec() if "xml" in chosen else None
+        self._edifact = edifact.load_spec() if "edifact" in chosen else None
         self._headers = (tables.load_headers(self.header_words)
-                         if "table" in chosen or "fields" in chosen else None)
+                         if {"table", "fields", "xml"} & set(chosen) else None)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"table"``, ``"fields"`` to read; default all four, ``[]`` reads none),
+        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"table"``, ``"fields"`` to read;
+        default all seven, ``[]`` reads none),
         ``header_words`` (more header-word files for tables and export fields, in the format of
         the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -108,6 +115,12 @@ class StructuredDetector(BaseDetector):
             hits += hl7.find(text, self._hl7)
         if self._fhir is not None and "{" in text:
             hits += fhir.find(text, self._fhir)
+        if self._dicom is not None and "(" in text:
+            hits += dicom.find(text, self._dicom)
+        if self._edifact is not None and ("UNB" in text or "UNH" in text):
+            hits += edifact.find(text, self._edifact)
+        if self._xml is not None and self._headers is not None and "</" in text:
+            hits += xml.find(text, self._headers, self._xml)
         if self._headers is not None and "table" in self.formats and marked:
             hits += tables.find(text, self._headers)
         if self._headers is not None and "fields" in self.formats:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -69,6 +70,11 @@ def load_data(name: str) -> dict[str, Any]:
     """A TOML file of this package's ``data`` folder."""
     source = resources.files("fairdeid.detect.structured").joinpath("data", name)
     return tomllib.loads(source.read_text("utf-8"))
+
+
+def labels(table: Mapping[str, object], where: str) -> dict[str, str]:
+    """A data file's ``key = "LABEL"`` table, each label checked against the taxonomy."""
+    return {str(k): check_label(str(v), where) for k, v in table.items()}
 
 
 def check_label(label: str, where: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fairdeid.detect.structured import hl7
-from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit
+from fairdeid.detect.structured.common import Hit, check_label, labels, load_data, name_hit
 from fairdeid.detect.structured.jsonscan import Obj, Str, Value, parse_object
 
 _WS = " \t\r\n"
@@ -38,8 +38,8 @@ class FhirSpec:
     identifier_words: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _labels(table: Mapping[str, object], name: str) -> dict[str, str]:
-    return {str(k): check_label(str(v), f"fhir.toml [{name}]") for k, v in table.items()}
+def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
+    return labels(table, f"fhir.toml [{name}]")
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +53,7 @@ def load_spec() -> FhirSpec:
     return FhirSpec(
         dates=frozenset(t.get("dates", ())),
         periods=frozenset(t.get("periods", ())),
-        **{name: _labels(t.get(name, {}), name) for name in (
+        **{name: _table(t.get(name, {}), name) for name in (
             "person_resources", "named_resources", "references", "reference_elements",
             "resource_ids", "address", "telecom", "identifier_oids")},
         identifier_words=words,

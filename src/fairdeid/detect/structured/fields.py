@@ -86,6 +86,9 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
     if ":" in text:
         hits.extend(sender for match in _CHAT.finditer(text)
                     if (sender := _chat_sender(text, match)) is not None)
+        hits.extend(Hit(*match.span("sender"), "USERNAME", "fields.chat_login")
+                    for match in _CHAT_PLAIN.finditer(text)
+                    if _is_sender_login(match.group("sender")))
     if "@" in text:
         hits.extend(person for match in _MAIL.finditer(text)
                     if (person := _mail_person(text, match)) is not None)
@@ -416,7 +419,21 @@ _CHAT = re.compile(
     r"(?<![^\s\[(])\[?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
     r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
     r"(?:\][ \t]*(?:[-–—][ \t]*)?|[ \t]*[-–—][ \t]*)"
-    r"(?P<sender>[^:\n\d]{2,40}?)[ \t]*:(?:[ \t]|$)")
+    r"(?P<sender>[^:\n\d]{2,40}?|[A-Za-z][\w.\\-]{2,30}?)[ \t]*:(?:[ \t]|$)")
+#: the same header with only spaces between the time and the sender: read only for a
+#: sender in login shape ("26/11/2026 10:03 dilani_f: ..."), where no prose word fits
+_CHAT_PLAIN = re.compile(
+    r"(?<![^\s\[(])\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
+    r"\d{1,2}[:.h]\d{2}(?::\d{2})?[ \t]+(?P<sender>[a-z][\w.-]{2,30}?):(?:[ \t]|$)")
+#: a sender that is an account, not a name ("dilani_f", "nimal.fernando58"): portal and
+#: messenger exports print the login of the writer; lower case with a digit, "_" or "."
+_SENDER_LOGIN = re.compile(r"[a-z][a-z0-9]*(?:[._-]?[a-z0-9]+)*")
+
+
+def _is_sender_login(sender: str) -> bool:
+    """A message sender in account shape: lower case with a digit, "_" or "."."""
+    return (len(sender) >= 4 and _SENDER_LOGIN.fullmatch(sender) is not None
+            and _LOGIN_MARK.search(sender) is not None)
 _TITLE_WORD = re.compile(r"[^\W\d_]+\.?[ \t]+")
 _TITLE = re.compile(r"[^\W\d_]+(?:[ .]?[^\W\d_]{1,3})?\.?[ \t]+")
 
@@ -456,6 +473,8 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     otherwise; a sender that is a role, a pronoun or no name is left alone."""
     words = chat_words()
     a, b = match.span("sender")
+    if _is_sender_login(text[a:b]):
+        return Hit(a, b, "USERNAME", "fields.chat_login")
     label, titled = "PATIENT", False
     for pattern in (_TITLE_WORD, _TITLE):
         title = pattern.match(text, a, b)
@@ -477,7 +496,7 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
 #: an e-mail header line: a short key, a colon, a name, an address in angle brackets
 _MAIL = re.compile(
     r"(?m)^[ \t>]*(?P<key>[^\W\d_]{1,12}(?: [^\W\d_]{1,12})?)[ \t]*:[ \t]*"
-    r"(?P<name>[^<>\n:@]{2,60}?)[ \t]*<[^<>\s@]+@[^<>\s]+>")
+    r"(?P<name>[^<>\n:@]{2,60}?)[ \t]*<(?P<local>[^<>\s@]+)@[^<>\s]+>")
 
 
 def _mail_person(text: str, match: re.Match[str]) -> Hit | None:
@@ -486,6 +505,8 @@ def _mail_person(text: str, match: re.Match[str]) -> Hit | None:
     words = chat_words()
     if normalise(match.group("key")) not in words.mail_keys:
         return None
+    if normalise(match.group("local")) in words.not_names:
+        return None  # "noreply@...": a system's notification, not a person
     a, b = match.span("name")
     while a < b and text[a] in "\"'":
         a += 1
