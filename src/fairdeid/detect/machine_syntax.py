@@ -4,7 +4,10 @@ Why: notes pasted from device exports and clinical documents carry syntax that a
 encoder trained on prose reads as identifiers. On the fifth writers' German format set
 (``de_blind5c``) the CRF tagged the 7-digit "length + field id" prefixes of GDT record lines
 ("0183101Lo Presti", "01380006310"), dotted object identifiers in CDA XML
-("2.16.756.5.30.1.1.10.1.10" as a DATE) and XML attribute names (``root="``). None of these
+("2.16.756.5.30.1.1.10.1.10" as a DATE) and XML attribute names (``root="``); on the fifth
+writers' Italian and Spanish letters, the numbers of laws a certificate cites ("L. 104/92",
+"D.Lgs. 82/2005", "Ley Orgánica 3/2018") as dates (a cue word of the language before
+"number/year", ``[citation] cues`` in the data file). None of these
 characters is ever PHI, whatever the language, so they are masked and each learned span loses
 masked characters at its edges; a span left with none, or lying on a GDT line whose field is
 never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
@@ -50,6 +53,8 @@ class MachineSyntax:
     #: whose spans are trimmed: detector names ("crf") or source prefixes
     #: ("rules:id.long_number"); empty: the learned detectors
     sources: tuple[str, ...] = ()
+    #: the words that cite a law or a regulation before its "number/year" ("L.", "Ley")
+    citation_cues: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -60,7 +65,8 @@ class MachineSyntax:
                    int(gdt.get("min_lines", 2)), int(oid.get("min_arcs", 5)),
                    frozenset(str(a) for a in xml.get("code_attributes", ())),
                    tuple(str(a) for a in stamp.get("after", ())),
-                   tuple(str(a) for a in data.get("sources", ())))
+                   tuple(str(a) for a in data.get("sources", ())),
+                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -101,6 +107,9 @@ class MachineSyntax:
                                r"((?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[+-]\d{4})?)(?!\d)")
             for m in stamp.finditer(text):
                 mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+        if self.citation_cues:
+            for m in _citation(self.citation_cues).finditer(text):
+                mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
         return mask, dropped
 
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
@@ -125,6 +134,16 @@ class MachineSyntax:
             out.append(span if (start, end) == (span.start, span.end)
                        else Span(start, end, span.label, span.source, span.score, span.attrs))
         return out
+
+
+@lru_cache(maxsize=8)
+def _citation(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """A law's "number/year" (group 1) after one of ``cues``: "L. 104/92", "D.Lgs. n. 82/2005",
+    "Reg. (UE) 2016/679", "Ley Orgánica 3/2018"; the cue is matched case-sensitively, as
+    printed, so "l." in running text does not start one."""
+    cue = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{cue})[ \t]*(?:\(?UE\)?[ \t]*)?(?:n(?:\.|°|º|r\.)?[ \t]*)?"
+                      r"(\d{1,4}/(?:19|20)?\d{2,3})(?![\w/])")
 
 
 @lru_cache(maxsize=1)

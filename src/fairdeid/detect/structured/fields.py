@@ -14,7 +14,10 @@ login after a user key ("Benutzer: GENO\\tmeyer04", "usuario: jlacasa", "codé p
 and a Windows domain login anywhere ("WIGEV\\pkrenn01"), which no prose rule knows. Threads
 pasted into a note name their writers in message headers ("[24/11/26, 20:15] Bryan Moreira:")
 and mail headers ("Von: Corinne Wälti <c.waelti@...>"); titles, roles and specialty words that
-are no names are data (``data/chat.toml``).
+are no names are data (``data/chat.toml``). A portal or app thread names its writers by their
+handles instead ("26/11/2026 10:03 dilani_f: ..."): a sender with a login's shape (joined by "_"
+or ".", or ending in digits) is a USERNAME, and so is every other occurrence of that handle in
+the note (the participants' list above the thread).
 
 Only lines that look like an export are read: a line with a dotted leader, a pipe, or two or
 more fields. A lone "Patient: ..." in a letter is left to the prose rules, and a clinical field
@@ -86,6 +89,7 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
     if ":" in text:
         hits.extend(sender for match in _CHAT.finditer(text)
                     if (sender := _chat_sender(text, match)) is not None)
+        hits.extend(_chat_handles(text))
     if "@" in text:
         hits.extend(person for match in _MAIL.finditer(text)
                     if (person := _mail_person(text, match)) is not None)
@@ -417,6 +421,12 @@ _CHAT = re.compile(
     r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
     r"(?:\][ \t]*(?:[-–—][ \t]*)?|[ \t]*[-–—][ \t]*)"
     r"(?P<sender>[^:\n\d]{2,40}?)[ \t]*:(?:[ \t]|$)")
+#: a message header whose sender is a handle: a date, a time, maybe a bracket or a dash, then
+#: a login-shaped word and a colon ("26/11/2026 10:03 dilani_f:", "[24/11 20:15] maria.r82:")
+_CHAT_HANDLE = re.compile(
+    r"(?m)^[ \t]*\[?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
+    r"\d{1,2}[:.h]\d{2}(?::\d{2})?\]?[ \t]*(?:[-–—][ \t]*)?"
+    r"(?P<handle>[^\W\d_][^\W_]*(?:[._][^\W_]+)+|[^\W\d_]{2,}\d{2,})[ \t]*:(?:[ \t]|$)")
 _TITLE_WORD = re.compile(r"[^\W\d_]+\.?[ \t]+")
 _TITLE = re.compile(r"[^\W\d_]+(?:[ .]?[^\W\d_]{1,3})?\.?[ \t]+")
 
@@ -472,6 +482,17 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     if not titled and len(name.split()) < 2:
         return None  # one capitalised word ("Visite", "Jana") is too often a role or a word
     return Hit(a, a + len(name), label, "fields.chat_sender")
+
+
+def _chat_handles(text: str) -> list[Hit]:
+    """Each handle that writes a message of the note, at every place it stands as a whole
+    word (a handle is a login: it names one person wherever it is written)."""
+    handles = {m.group("handle") for m in _CHAT_HANDLE.finditer(text)}
+    hits: list[Hit] = []
+    for handle in sorted(handles):
+        for m in re.finditer(rf"(?<![\w.@]){re.escape(handle)}(?![\w@]|\.\w)", text):
+            hits.append(Hit(m.start(), m.end(), "USERNAME", "fields.chat_handle"))
+    return hits
 
 
 #: an e-mail header line: a short key, a colon, a name, an address in angle brackets
