@@ -188,3 +188,77 @@ def test_chat_handle_senders_and_their_other_mentions() -> None:
 def test_what_is_no_chat_handle(line: str) -> None:
     hits = [(h.label, line[h.start : h.end]) for h in fields.find(line, tables.load_headers())]
     assert all(label != "USERNAME" for label, _ in hits), hits
+
+
+def test_xml_elements_named_by_a_header_word() -> None:
+    text = ('<addr use="H"><streetAddressLine>Via Lunga 7</streetAddressLine>'
+            "<city>Collalbo</city><postalCode>39054</postalCode></addr>\n"
+            "<Paciente><Apellido1>MORENO</Apellido1><Sexo>M</Sexo>"
+            "<Diagnostico>Neumonía</Diagnostico></Paciente>\n"
+            '<code code="38445-3" displayName="Potassio">x</code>')
+    hits = {(h.label, text[h.start : h.end]) for h in fields.find(text, tables.load_headers())}
+    assert {("STREET", "Via Lunga 7"), ("CITY", "Collalbo"), ("ZIP", "39054"),
+            ("PATIENT", "MORENO")} <= hits
+    assert not {v for _, v in hits} & {"M", "Neumonía", "x"}
+
+
+# -- Spanish shapes of other regions: Catalan dates, second city names, CPA, court cases --------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Revisió: consulta 3, el 1 de desembre a les 12:15 h.", "1 de desembre", "DATE"),
+        ("Data de l'accident: dilluns 16/11/2026, 10:45 h", "dilluns 16/11/2026", "DATE"),
+        ("C/ Major, 3 · 31008 Pamplona/Iruña", "Iruña", "CITY"),
+        ("Av. Rivadavia 2351 - C1120AAR - CABA", "C1120AAR", "ZIP"),
+        ("Ingreso involuntario (autos de internamiento nº 1402/2026).", "1402/2026", "IDNUM"),
+        ("Especialista en Neumoloxía · Nº Colexiado 36/07518", "36/07518", "LICENSE"),
+        ("Intervención: 24 NOV 2026      Quirófano Q7", "Q7", "ROOM"),
+        ("Hospital de Día, sillón 12, a las 8:30.", "12", "ROOM"),
+    ],
+)
+def test_es_regional_shapes(text: str, value: str, label: str) -> None:
+    assert (value, label) in found(pack_rules("es"), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el juicio clínico nº 2 del 12/11",                  # a heading's number, no case
+        "lote A1234BCD caducidad 2027",                      # a lot code, no street number
+        "tratamiento tópico 2 veces al día en consulta 3 semanas",
+    ],
+)
+def test_es_regional_look_alikes_stay(text: str) -> None:
+    labels = {label for _, label in found(pack_rules("es"), text)}
+    assert not labels & {"IDNUM", "ZIP", "ROOM"}, found(pack_rules("es"), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("Renzo Quispe Huamán (Emergencia, tópico 4)", "4", "ROOM"),
+        ("Dra. Laura Solís Quesada - cód. médico 8841", "8841", "LICENSE"),
+        ("EBAIS de adscripción: EBAIS Pavas 2 - Área de Salud Alajuelita",
+         "Área de Salud Alajuelita", "ORGANIZATION"),
+        ("su hermano es cocinero en el chifa Wa Lok desde hace años", "chifa Wa Lok",
+         "ORGANIZATION"),
+        ("Hospital de Día Médico, pabellón Gurtubay, sillón 12.", "Gurtubay", "DEPARTMENT"),
+    ],
+)
+def test_es_latin_american_and_basque_shapes(text: str, value: str, label: str) -> None:
+    assert (value, label) in found(pack_rules("es"), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "corticoide tópico 2 veces al día, tópico 0,05% por la noche",
+        "Hospital Universitario de Navarra - Área de Salud Mental",
+        "Ingresa en el pabellón Central, pabellón A.",
+    ],
+)
+def test_es_latin_american_look_alikes_stay(text: str) -> None:
+    labels = {label for _, label in found(pack_rules("es"), text)}
+    assert not labels & {"ROOM", "ORGANIZATION", "DEPARTMENT"}, found(pack_rules("es"), text)

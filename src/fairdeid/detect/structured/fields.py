@@ -17,7 +17,9 @@ and mail headers ("Von: Corinne Wälti <c.waelti@...>"); titles, roles and speci
 are no names are data (``data/chat.toml``). A portal or app thread names its writers by their
 handles instead ("26/11/2026 10:03 dilani_f: ..."): a sender with a login's shape (joined by "_"
 or ".", or ending in digits) is a USERNAME, and so is every other occurrence of that handle in
-the note (the participants' list above the thread).
+the note (the participants' list above the thread). Hand-made XML exports and CDA documents
+name a value by its element ("<Apellido1>BETANCOR</Apellido1>", "<city>Collalbo</city>"): an
+element holding text only is read as a field whose label is its tag's words.
 
 Only lines that look like an export are read: a line with a dotted leader, a pipe, or two or
 more fields. A lone "Patient: ..." in a letter is left to the prose rules, and a clinical field
@@ -93,6 +95,33 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
     if "@" in text:
         hits.extend(person for match in _MAIL.finditer(text)
                     if (person := _mail_person(text, match)) is not None)
+    if "</" in text:
+        hits.extend(_xml_values(text, headers))
+    return hits
+
+
+#: an XML element that holds text only, on one line ("<Apellido1>BETANCOR</Apellido1>")
+_XML_VALUE = re.compile(
+    r"<(?P<name>[A-Za-z_][\w:.-]*)(?:\s[^<>]*)?>(?P<value>[^<>\n]{1,120})</(?P=name)>")
+
+
+def _xml_values(text: str, headers: HeaderWords) -> list[Hit]:
+    """Each XML element whose tag, split into words ("streetAddressLine", "Apellido1",
+    "pat:birthDate"), is a known header, and whose text has the shape the label promises."""
+    hits: list[Hit] = []
+    for m in _XML_VALUE.finditer(text):
+        name = m.group("name").rsplit(":", 1)[-1]
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])|[_.\d-]+", " ", name)
+        found = headers.label(words)
+        if found is None or found[2]:
+            continue
+        a, b = m.span("value")
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b and (hit := _value(text, a, b, found[0], found[1])) is not None:
+            hits.append(hit)
     return hits
 
 
