@@ -262,3 +262,38 @@ def test_es_latin_american_and_basque_shapes(text: str, value: str, label: str) 
 def test_es_latin_american_look_alikes_stay(text: str) -> None:
     labels = {label for _, label in found(pack_rules("es"), text)}
     assert not labels & {"ROOM", "ORGANIZATION", "DEPARTMENT"}, found(pack_rules("es"), text)
+
+
+# -- Italian institutions, rooms and date lines --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "label"),
+    [
+        ("seguita presso la UO di Reumatologia dell'A.O. \"Mariano Santo\" di Cosenza",
+         'A.O. "Mariano Santo"', "HOSPITAL"),
+        ("emottisi il 19 novembre → PS SS. Trinità, poi ricovero.", "SS. Trinità", "HOSPITAL"),
+        ("Ricoverato il 24/11/2026    Stanza a pressione negativa n. 12", "12", "ROOM"),
+        ("serd mestre – aulss 3 serenissima – dip. dipendenze", "aulss 3 serenissima",
+         "ORGANIZATION"),
+    ],
+)
+def test_it_institutions_and_rooms(text: str, value: str, label: str) -> None:
+    assert (value, label) in found(pack_rules("it"), text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ricoverata il 24/11/2026 per dispnea.",
+        "Dimesso il 3 marzo 2024 in buone condizioni.",
+        "seguito dalla asl di zona e dal medico curante",
+    ],
+)
+def test_it_participles_and_generic_services_are_no_places(text: str) -> None:
+    labels = {label for _, label in found_coarse(pack_rules("it"), text)}
+    assert not labels & {"LOCATION", "ORGANIZATION"}, found(pack_rules("it"), text)
+
+
+def test_it_date_line_with_li_stays() -> None:
+    assert ("Cosenza", "CITY") in found(pack_rules("it"), "Cosenza lì 26 novembre 2026")
