@@ -297,3 +297,13 @@ def test_it_participles_and_generic_services_are_no_places(text: str) -> None:
 
 def test_it_date_line_with_li_stays() -> None:
     assert ("Cosenza", "CITY") in found(pack_rules("it"), "Cosenza lì 26 novembre 2026")
+
+
+def test_fhir_code_system_urls_are_no_phi_but_other_urls_stay() -> None:
+    text = ('{ "meta": { "source": "http://10.48.212.36/fhir" },\n'
+            '  "identifier": [ { "system": "https://salud.ejemplo.es/cic",\n'
+            '                    "value": "8463920017" } ],\n'
+            '  "code": { "coding": [ { "system": "http://loinc.org", "code": "38445-3" } ] } }\n'
+            "Más información en https://www.paciente-abc.es/citas")
+    urls = {v for v, label in found(pack_rules("es"), text) if label == "URL"}
+    assert urls == {"http://10.48.212.36/fhir", "https://www.paciente-abc.es/citas"}

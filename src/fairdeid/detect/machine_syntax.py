@@ -7,7 +7,8 @@ encoder trained on prose reads as identifiers. On the fifth writers' German form
 ("2.16.756.5.30.1.1.10.1.10" as a DATE) and XML attribute names (``root="``); on the fifth
 writers' Italian and Spanish letters, the numbers of laws a certificate cites ("L. 104/92",
 "D.Lgs. 82/2005", "Ley Orgánica 3/2018") as dates (a cue word of the language before
-"number/year", ``[citation] cues`` in the data file). None of these
+"number/year", ``[citation] cues`` in the data file), and the URL rule read the code systems
+of FHIR resources (``"system": "http://loinc.org"``: ``[json] code_keys``). None of these
 characters is ever PHI, whatever the language, so they are masked and each learned span loses
 masked characters at its edges; a span left with none, or lying on a GDT line whose field is
 never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
@@ -55,6 +56,8 @@ class MachineSyntax:
     sources: tuple[str, ...] = ()
     #: the words that cite a law or a regulation before its "number/year" ("L.", "Ley")
     citation_cues: tuple[str, ...] = ()
+    #: JSON keys whose string values name a code system or a profile, never PHI ("system")
+    json_code_keys: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -66,7 +69,8 @@ class MachineSyntax:
                    frozenset(str(a) for a in xml.get("code_attributes", ())),
                    tuple(str(a) for a in stamp.get("after", ())),
                    tuple(str(a) for a in data.get("sources", ())),
-                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())))
+                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())),
+                   tuple(str(k) for k in data.get("json", {}).get("code_keys", ())))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -106,6 +110,10 @@ class MachineSyntax:
                                r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
                                r"((?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[+-]\d{4})?)(?!\d)")
             for m in stamp.finditer(text):
+                mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+        if self.json_code_keys and '"' in text:
+            keys = "|".join(re.escape(k) for k in self.json_code_keys)
+            for m in re.finditer(rf'"(?:{keys})"[ \t]*:[ \t]*"([^"\n]{{1,200}})"', text):
                 mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
         if self.citation_cues:
             for m in _citation(self.citation_cues).finditer(text):
