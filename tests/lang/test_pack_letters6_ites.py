@@ -245,6 +245,9 @@ def test_es_regional_look_alikes_stay(text: str) -> None:
         ("su hermano es cocinero en el chifa Wa Lok desde hace años", "chifa Wa Lok",
          "ORGANIZATION"),
         ("Hospital de Día Médico, pabellón Gurtubay, sillón 12.", "Gurtubay", "DEPARTMENT"),
+        ("domicilio: manzana 3 lote 9, b° san vicente, córdoba capital", "san vicente",
+         "LOCATION_OTHER"),
+        ("dra. m. sosa – medica generalista – mp 41207/2", "41207/2", "LICENSE"),
     ],
 )
 def test_es_latin_american_and_basque_shapes(text: str, value: str, label: str) -> None:
