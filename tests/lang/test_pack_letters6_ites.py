@@ -45,6 +45,7 @@ FOUND = [
     ("es", "Especialista en Neumoloxía · Nº Colexiado 36/07518", "36/07518", "ID"),
     ("es", "Intervención: 24 NOV 2026      Quirófano Q7", "Q7", "LOCATION"),
     ("es", "Hospital de Día, sillón 12, a las 8:30.", "12", "LOCATION"),
+    ("es", "Ingresa en la habitación 2.3 de la segunda planta.", "2.3", "LOCATION"),
     # es: Latin-American and Basque shapes
     ("es", "Renzo Quispe Huamán (Emergencia, tópico 4)", "4", "LOCATION"),
     ("es", "Dra. Laura Solís Quesada - cód. médico 8841", "8841", "ID"),
