@@ -193,3 +193,11 @@ def test_fhir_code_system_urls_are_no_phi_but_other_urls_stay() -> None:
             "Más información en https://www.paciente-abc.es/citas")
     urls = {v for v, label in found(pack_rules("es"), text) if label == "URL"}
     assert urls == {"http://10.48.212.36/fhir", "https://www.paciente-abc.es/citas"}
+
+
+@pytest.mark.parametrize("text", ["Diagnosi: DM 03/2015 in terapia", "Reg. 14/11 in reparto"])
+def test_a_date_after_a_disease_or_a_register_word_is_kept(text: str) -> None:
+    start = text.index("/") - 2
+    end = text.index(" ", start + 3)
+    span = Span(start, end, "DATE", "crf:crf-it-mw", 0.8)
+    assert packaged_machine_syntax().apply(text, [span]) == [span]

@@ -148,10 +148,11 @@ class MachineSyntax:
 def _citation(cues: tuple[str, ...]) -> re.Pattern[str]:
     """A law's "number/year" (group 1) after one of ``cues``: "L. 104/92", "D.Lgs. n. 82/2005",
     "Reg. (UE) 2016/679", "Ley Orgánica 3/2018"; the cue is matched case-sensitively, as
-    printed, so "l." in running text does not start one."""
+    printed, so "l." in running text does not start one. With a short year the number must be
+    one no day can be (32 or more): "Reg. 14/11" may be a day and a month."""
     cue = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
     return re.compile(rf"(?<![\w.])(?:{cue})[ \t]*(?:\(?UE\)?[ \t]*)?(?:n(?:\.|°|º|r\.)?[ \t]*)?"
-                      r"(\d{1,4}/(?:19|20)?\d{2,3})(?![\w/])")
+                      r"(\d{1,4}/(?:19|20)\d{2}|(?:3[2-9]|[4-9]\d|\d{3,4})/\d{2,3})(?![\w/])")
 
 
 @lru_cache(maxsize=1)
