@@ -72,6 +72,11 @@ FOUND = [
     ("it", "Ricoverato il 24/11/2026    Stanza a pressione negativa n. 12", "12", "LOCATION"),
     ("it", "serd mestre – aulss 3 serenissima – dip. dipendenze", "aulss 3 serenissima",
      "LOCATION"),
+    # es, it: a lower-case relative's name that the name lists know, from a given name on
+    ("es", "acude acompañada de su marido costel que es albañil", "costel", "NAME"),
+    ("es", "en villa belgrano; pareja jonathan ezequiel ledesma, albañil",
+     "jonathan ezequiel ledesma", "NAME"),
+    ("it", "il marito giorgio è in cassa integrazione", "giorgio", "NAME"),
     # it: the surname "Medici" with a first name, a date line with "lì"
     ("it", "il Sig. Giovanni Medici, nato a Prato", "Giovanni Medici", "NAME"),
     ("it", "Cosenza lì 26 novembre 2026", "Cosenza", "LOCATION"),
@@ -107,6 +112,10 @@ NOT_FOUND = [
     ("it", "Ricoverata il 24/11/2026 per dispnea.", {"LOCATION"}),
     ("it", "Dimesso il 3 marzo 2024 in buone condizioni.", {"LOCATION"}),
     ("it", "seguito dalla asl di zona e dal medico curante", {"LOCATION"}),
+    ("es", "su hijo mayor trabaja en el campo; su marido trabaja de noche", {"NAME"}),
+    ("es", "la madre de la paciente refiere dolor; su hijo de 3 años", {"NAME"}),
+    ("it", "la moglie lavora in banca; il figlio maggiore studia; la figlia era presente",
+     {"NAME"}),
 ]
 
 
@@ -201,3 +210,11 @@ def test_a_date_after_a_disease_or_a_register_word_is_kept(text: str) -> None:
     end = text.index(" ", start + 3)
     span = Span(start, end, "DATE", "crf:crf-it-mw", 0.8)
     assert packaged_machine_syntax().apply(text, [span]) == [span]
+
+
+def test_post_step_kinds_match_the_dictionary() -> None:
+    from fairdeid.detect.rules import post
+    from fairdeid.detect.rules.dictionary import Kind
+
+    assert (post._FIRST, post._LAST) == (Kind.FIRST, Kind.LAST)
+    assert post._NOT_NAME == Kind.AMBIGUOUS | Kind.EPONYM | Kind.STOP | Kind.CLINICAL

@@ -253,6 +253,7 @@ class RuleDetector(BaseDetector):
             self.clinical,
             self._is_city,
             self.names.common,
+            self.matcher.kind_of,
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
         self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))
