@@ -114,6 +114,7 @@ NOT_FOUND = [
     ("it", "seguito dalla asl di zona e dal medico curante", {"LOCATION"}),
     ("es", "su hijo mayor trabaja en el campo; su marido trabaja de noche", {"NAME"}),
     ("es", "la madre de la paciente refiere dolor; su hijo de 3 años", {"NAME"}),
+    ("es", "problemas de coagulación de la madre durante el embarazo", {"NAME"}),
     ("it", "la moglie lavora in banca; il figlio maggiore studia; la figlia era presente",
      {"NAME"}),
 ]

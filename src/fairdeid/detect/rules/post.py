@@ -45,6 +45,8 @@ class PlaceWords:
     lower_stop: frozenset[str] = frozenset()
     #: the dictionary kinds of a word (``Kind`` flags: first name, surname, ambiguous, ...)
     kind_of: Callable[[str], int] = lambda _word: 0
+    #: lower-case words never taken as a bare name (the name stopwords: "durante", "con")
+    name_stop: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -55,6 +57,7 @@ class PlaceWords:
         is_city: Callable[[str], bool],
         common: frozenset[str] = frozenset(),
         kind_of: Callable[[str], int] | None = None,
+        name_stop: frozenset[str] = frozenset(),
     ) -> PlaceWords:
         generic = frozenset(w.lower() for w in places.get("generic_words", ()))
         leads = frozenset(w.lower() for w in places.get("lead_words", ()))
@@ -70,6 +73,7 @@ class PlaceWords:
             | leads
             | frozenset(w.lower() for w in places.get("lower_place_stop", ())),
             kind_of=kind_of or (lambda _word: 0),
+            name_stop=name_stop,
         )
 
 
@@ -189,14 +193,15 @@ def known_given_name(
     name: a note typed without capitals writes "su marido costel", "pareja jonathan ezequiel
     ledesma", where no capital marks the name, so only the lists can tell "thiago" from "mayor"
     or "trabaja". A word the lists hold as ambiguous (a name that is also an ordinary word of
-    the language), an eponym, a stop or a clinical word ends the run; a run that does not start
-    with a given name is no name."""
+    the language), an eponym, a stop or a clinical word, or one of the language's name
+    stopwords ("la madre durante el embarazo": "Durante" is also a surname) ends the run; a
+    run that does not start with a given name is no name."""
     end = s
     for i, w in enumerate(_WORD.finditer(text, s, e)):
         word = w.group(0).rstrip(".,;:")
         kind = words.kind_of(word)
         wanted = _FIRST if i == 0 else _FIRST | _LAST
-        if not kind & wanted or kind & _NOT_NAME:
+        if not kind & wanted or kind & _NOT_NAME or word.lower() in words.name_stop:
             break
         end = w.start() + len(word)
     return (s, end) if end > s else None
