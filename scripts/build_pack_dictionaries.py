@@ -135,6 +135,13 @@ LETTER_WORDS: dict[str, tuple[str, ...]] = {
     "it": ("Caro", "Cara", "Cari", "Gentile", "Gentili", "Egregio", "Egregia", "Gentilissimo"),
     "es": ("Estimado", "Estimada", "Estimados", "Querido", "Querida", "Apreciado", "Apreciada"),
 }
+#: plural nouns capitalised inside the name of a professional body or a role that notes print in
+#: every signature ("Ordine dei Medici di Cosenza", "Medici di Medicina Generale"): a surname
+#: spelled so is tagged only with other evidence (a first name, a title). Names among them
+#: become ambiguous.
+INSTITUTION_WORDS: dict[str, tuple[str, ...]] = {
+    "it": ("Medici",),
+}
 #: country names that are also everyday words of clinical text in the language ("Réunion de
 #: concertation" in German lists too; "Island" is German for Iceland but an English word;
 #: "jersey" is clothing)
@@ -701,10 +708,12 @@ def build_pack(spec: PackSpec, names_dir: Path) -> PackFiles:
     candidates = {n for n in firsts | lasts | packaged if " " not in n}
     every_name = given_lower | own_lower
     letter = {w.lower() for w in LETTER_WORDS.get(spec.code, ())}
+    institution = {w.lower() for w in INSTITUTION_WORDS.get(spec.code, ())}
     ambiguous = {
         n
         for n in candidates
-        if n.lower() in letter or is_ordinary_name(n, spec.code, given_lower, own_lower, every_name)
+        if n.lower() in letter | institution
+        or is_ordinary_name(n, spec.code, given_lower, own_lower, every_name)
     }
     # the language's function words among them ("Im", "Um", "Nur" in German) are never names
     particles = frozenset(packaged_particles())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from _packs import found_coarse, pack_rules
 from fairdeid.detect.rules.names import NameFinder
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
@@ -19,11 +20,7 @@ from fairdeid.taxonomy import coarse
 
 @pytest.fixture(scope="module")
 def rules() -> Pipeline:
-    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
-
-
-def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
-    return {(text[s.start : s.end], coarse(s.label)) for s in pipeline.detect(text).spans}
+    return pack_rules("es")
 
 
 @pytest.mark.parametrize(
@@ -48,7 +45,7 @@ def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
 def test_street_right_after_an_institution(
     rules: Pipeline, text: str, institution: str, street: str
 ) -> None:
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert (street, "LOCATION") in found, found
     assert (institution, "LOCATION") in found, found
 
@@ -101,7 +98,7 @@ def test_the_pack_cuts_at_anchored_rules_too() -> None:
     ],
 )
 def test_year_keeps_its_word(rules: Pipeline, text: str, value: str) -> None:
-    assert (value, "DATE") in _found(rules, text)
+    assert (value, "DATE") in found_coarse(rules, text)
 
 
 def test_a_duration_in_years_is_no_date(rules: Pipeline) -> None:
@@ -121,7 +118,7 @@ def test_a_duration_in_years_is_no_date(rules: Pipeline) -> None:
     ],
 )
 def test_place_with_its_kind_word(rules: Pipeline, text: str, place: str) -> None:
-    assert (place, "LOCATION") in _found(rules, text)
+    assert (place, "LOCATION") in found_coarse(rules, text)
 
 
 # -- long names: two given names, two surnames and their particles ----------------------------
@@ -136,7 +133,7 @@ def test_place_with_its_kind_word(rules: Pipeline, text: str, place: str) -> Non
     ],
 )
 def test_long_name_with_particles_is_one_span(rules: Pipeline, text: str, name: str) -> None:
-    assert (name, "NAME") in _found(rules, text)
+    assert (name, "NAME") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +146,7 @@ def test_long_name_with_particles_is_one_span(rules: Pipeline, text: str, name: 
     ],
 )
 def test_a_staff_role_ends_a_name(rules: Pipeline, text: str, name: str) -> None:
-    assert (name, "NAME") in _found(rules, text)
+    assert (name, "NAME") in found_coarse(rules, text)
 
 
 def test_a_name_never_ends_on_a_particle() -> None:
@@ -209,7 +206,7 @@ def test_a_town_after_its_postcode_cuts_the_model_span() -> None:
     ],
 )
 def test_a_relative_named_after_the_kinship_word(rules: Pipeline, text: str, name: str) -> None:
-    assert (name, "NAME") in _found(rules, text)
+    assert (name, "NAME") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -220,7 +217,7 @@ def test_a_relative_named_after_the_kinship_word(rules: Pipeline, text: str, nam
     ],
 )
 def test_a_relative_with_a_title_keeps_the_title_out(rules: Pipeline, text: str) -> None:
-    names = {v for v, label in _found(rules, text) if label == "NAME"}
+    names = {v for v, label in found_coarse(rules, text) if label == "NAME"}
     assert names == {"Tomás Aranda"}, names
 
 
@@ -240,7 +237,7 @@ def test_kinship_word_without_a_name_is_no_name(rules: Pipeline) -> None:
 def test_initial_and_surname_after_a_signature_word(
     rules: Pipeline, text: str, name: str
 ) -> None:
-    assert (name, "NAME") in _found(rules, text)
+    assert (name, "NAME") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -251,7 +248,7 @@ def test_initial_and_surname_after_a_signature_word(
     ],
 )
 def test_day_and_month_of_a_planned_event(rules: Pipeline, text: str, value: str) -> None:
-    assert (value, "DATE") in _found(rules, text)
+    assert (value, "DATE") in found_coarse(rules, text)
 
 
 # -- countries by their short Spanish names; a month with a two-digit year --------------------
@@ -267,7 +264,7 @@ def test_day_and_month_of_a_planned_event(rules: Pipeline, text: str, value: str
     ],
 )
 def test_country_by_its_short_name(rules: Pipeline, text: str, country: str) -> None:
-    assert (country, "LOCATION") in _found(rules, text)
+    assert (country, "LOCATION") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -278,7 +275,7 @@ def test_country_by_its_short_name(rules: Pipeline, text: str, country: str) -> 
     ],
 )
 def test_month_with_a_two_digit_year(rules: Pipeline, text: str, value: str) -> None:
-    assert (value, "DATE") in _found(rules, text)
+    assert (value, "DATE") in found_coarse(rules, text)
 
 
 # -- regional shapes: Basque hospitals, Galician dates, numbered centres, Mexican states -------
@@ -296,7 +293,7 @@ def test_month_with_a_two_digit_year(rules: Pipeline, text: str, value: str) -> 
     ],
 )
 def test_regional_shapes(rules: Pipeline, text: str, value: str, label: str) -> None:
-    assert (value, label) in _found(rules, text)
+    assert (value, label) in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from _packs import found_coarse, pack_rules
 from fairdeid.document import Document, Span
 from fairdeid.lang.packs import load_pack
 from fairdeid.pipeline import Pipeline
@@ -16,11 +17,7 @@ from fairdeid.taxonomy import coarse
 
 @pytest.fixture(scope="module")
 def rules() -> Pipeline:
-    return Pipeline.from_config(load_pack("es").config, detectors=["rules"])
-
-
-def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
-    return {(text[s.start : s.end], coarse(s.label)) for s in pipeline.detect(text).spans}
+    return pack_rules("es")
 
 
 # -- ages in words -------------------------------------------------------------------------------
@@ -44,7 +41,7 @@ def _found(pipeline: Pipeline, text: str) -> set[tuple[str, str]]:
 )
 def test_age_written_in_words(rules: Pipeline, text: str, age: str) -> None:
     # the preset cannot read a number in words, so it keeps no such age in the text
-    assert (age, "AGE") in _found(rules, text)
+    assert (age, "AGE") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +61,7 @@ def test_an_age_in_words_is_removed_under_safe_harbor(rules: Pipeline) -> None:
     """An age in digits under 90 stays (Safe Harbor); one in words cannot be read, so the
     policy removes it whatever its value (resolve fails safe)."""
     text = "Mujer de 63 años y su hermana, mujer de sesenta y tres años."
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert ("sesenta y tres años", "AGE") in found
     assert not [value for value, label in found if label == "AGE" and "63" in value]
 
@@ -85,7 +82,7 @@ def test_an_age_in_words_is_removed_under_safe_harbor(rules: Pipeline) -> None:
 def test_town_right_after_an_institution(
     rules: Pipeline, text: str, institution: str, town: str
 ) -> None:
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert (institution, "LOCATION") in found, found
     assert (town, "LOCATION") in found, found
 
@@ -140,7 +137,7 @@ def test_no_signature_town_without_its_shape(rules: Pipeline, text: str) -> None
     ],
 )
 def test_road_with_its_kilometre_point(rules: Pipeline, text: str, street: str) -> None:
-    assert (street, "LOCATION") in _found(rules, text)
+    assert (street, "LOCATION") in found_coarse(rules, text)
 
 
 def test_a_distance_in_km_is_no_road(rules: Pipeline) -> None:
@@ -150,12 +147,12 @@ def test_a_distance_in_km_is_no_road(rules: Pipeline) -> None:
 
 def test_no_town_after_an_article_of_the_name(rules: Pipeline) -> None:
     text = "Sección de Neumología. Hospital General de La Palma. C/ Mayor, s/n."
-    assert ("Hospital General de La Palma", "LOCATION") in _found(rules, text)
+    assert ("Hospital General de La Palma", "LOCATION") in found_coarse(rules, text)
 
 
 def test_paraje_is_a_street_kind(rules: Pipeline) -> None:
     text = "Vive en el Paraje Los Llanos, s/n. Acude por dolor."
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert ("Paraje Los Llanos, s/n", "LOCATION") in found, found
 
 
@@ -172,12 +169,12 @@ def test_paraje_is_a_street_kind(rules: Pipeline) -> None:
     ],
 )
 def test_postcode_field_value_is_the_postcode(rules: Pipeline, text: str, code: str) -> None:
-    assert (code, "LOCATION") in _found(rules, text)
+    assert (code, "LOCATION") in found_coarse(rules, text)
 
 
 def test_a_form_word_ends_a_titled_compound_name(rules: Pipeline) -> None:
     text = "Remitido por: Dra. María del Carmen Ruiz-Tagle Blanco Email: a@b.es"
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert ("María del Carmen Ruiz-Tagle Blanco", "NAME") in found, found
 
 
@@ -196,7 +193,7 @@ def test_a_form_word_ends_a_titled_compound_name(rules: Pipeline) -> None:
     ],
 )
 def test_street_in_lower_case_or_on_the_grid(rules: Pipeline, text: str, street: str) -> None:
-    assert (street, "LOCATION") in _found(rules, text)
+    assert (street, "LOCATION") in found_coarse(rules, text)
 
 
 def test_a_walk_in_lower_case_is_no_street(rules: Pipeline) -> None:
@@ -206,7 +203,7 @@ def test_a_walk_in_lower_case_is_no_street(rules: Pipeline) -> None:
 
 def test_institution_ends_before_a_grid_street(rules: Pipeline) -> None:
     text = "Servicio de Cirugía Hospital Militar Central Carrera 3 # 49-00 Bogotá"
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert ("Hospital Militar Central", "LOCATION") in found, found
     assert ("Carrera 3 # 49-00", "LOCATION") in found, found
     assert "rules:location.es_co_street" in load_pack("es").config["resolve"]["boundaries"]
@@ -224,7 +221,7 @@ def test_institution_ends_before_a_grid_street(rules: Pipeline) -> None:
     ],
 )
 def test_bare_street_with_particles_and_door(rules: Pipeline, text: str, street: str) -> None:
-    assert (street, "LOCATION") in _found(rules, text)
+    assert (street, "LOCATION") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -241,7 +238,7 @@ def test_bare_street_with_particles_and_door(rules: Pipeline, text: str, street:
 def test_quoted_name_after_the_institution_words(
     rules: Pipeline, text: str, institution: str
 ) -> None:
-    assert (institution, "LOCATION") in _found(rules, text)
+    assert (institution, "LOCATION") in found_coarse(rules, text)
 
 
 def test_quoted_name_is_not_cut_off_by_a_model_name() -> None:
@@ -261,12 +258,12 @@ def test_quoted_name_is_not_cut_off_by_a_model_name() -> None:
 
 def test_sn_without_its_slash(rules: Pipeline) -> None:
     text = "Hospital Insular Avda. Marítima del Norte, sn. 35016 Las Palmas"
-    assert ("Avda. Marítima del Norte, sn", "LOCATION") in _found(rules, text)
+    assert ("Avda. Marítima del Norte, sn", "LOCATION") in found_coarse(rules, text)
 
 
 def test_dotted_paseo_abbreviation_starts_a_street(rules: Pipeline) -> None:
     text = "Dra. Ana Gil. Hospital Miguel Servet P.º Isabel la Católica, 1 50009 Zaragoza"
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert ("P.º Isabel la Católica, 1", "LOCATION") in found, found
     assert ("Hospital Miguel Servet", "LOCATION") in found, found
 
@@ -282,7 +279,7 @@ def test_dotted_paseo_abbreviation_starts_a_street(rules: Pipeline) -> None:
     ],
 )
 def test_email_glued_to_its_form_word(rules: Pipeline, text: str, email: str) -> None:
-    assert (email, "CONTACT") in _found(rules, text)
+    assert (email, "CONTACT") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(
@@ -297,7 +294,7 @@ def test_email_glued_to_its_form_word(rules: Pipeline, text: str, email: str) ->
 def test_town_and_province_after_a_postcode_are_two_places(
     rules: Pipeline, text: str, town: str, region: str
 ) -> None:
-    found = _found(rules, text)
+    found = found_coarse(rules, text)
     assert (town, "LOCATION") in found, found
     assert (region, "LOCATION") in found, found
 
@@ -311,7 +308,7 @@ def test_town_and_province_after_a_postcode_are_two_places(
     ],
 )
 def test_a_province_after_de_is_the_towns(rules: Pipeline, text: str, town: str) -> None:
-    assert (town, "LOCATION") in _found(rules, text)
+    assert (town, "LOCATION") in found_coarse(rules, text)
 
 
 # -- makers in a product's brackets -------------------------------------------------------------
@@ -329,7 +326,7 @@ def test_a_province_after_de_is_the_towns(rules: Pipeline, text: str, town: str)
     ],
 )
 def test_known_maker_in_a_products_brackets(rules: Pipeline, text: str, maker: str) -> None:
-    assert (maker, "LOCATION") in _found(rules, text)
+    assert (maker, "LOCATION") in found_coarse(rules, text)
 
 
 @pytest.mark.parametrize(

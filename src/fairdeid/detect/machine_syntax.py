@@ -4,7 +4,11 @@ Why: notes pasted from device exports and clinical documents carry syntax that a
 encoder trained on prose reads as identifiers. On the fifth writers' German format set
 (``de_blind5c``) the CRF tagged the 7-digit "length + field id" prefixes of GDT record lines
 ("0183101Lo Presti", "01380006310"), dotted object identifiers in CDA XML
-("2.16.756.5.30.1.1.10.1.10" as a DATE) and XML attribute names (``root="``). None of these
+("2.16.756.5.30.1.1.10.1.10" as a DATE) and XML attribute names (``root="``); on the fifth
+writers' Italian and Spanish letters, the numbers of laws a certificate cites ("L. 104/92",
+"D.Lgs. 82/2005", "Ley Orgánica 3/2018") as dates (a cue word of the language before
+"number/year", ``[citation] cues`` in the data file), and the URL rule read the code systems
+of FHIR resources (``"system": "http://loinc.org"``: ``[json] code_keys``). None of these
 characters is ever PHI, whatever the language, so they are masked and each learned span loses
 masked characters at its edges; a span left with none, or lying on a GDT line whose field is
 never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml``), is dropped.
@@ -71,6 +75,8 @@ class MachineSyntax:
     hl7_never_phi: frozenset[str] = frozenset()
     #: whether DICOM dump tags and value representations ("(0010,0010) PN") are masked
     dicom_tags: bool = False
+    #: the words that cite a law or a regulation before its "number/year" ("L.", "Ley")
+    citation_cues: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -85,7 +91,8 @@ class MachineSyntax:
                    tuple(str(a) for a in data.get("sources", ())),
                    frozenset(str(k) for k in json.get("code_keys", ())),
                    frozenset(str(f) for f in hl7.get("never_phi_fields", ())),
-                   bool(dicom.get("tag_mask", False)))
+                   bool(dicom.get("tag_mask", False)),
+                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -136,6 +143,9 @@ class MachineSyntax:
                                r"((?:[01]\d|2[0-3])[0-5]\d(?:[0-5]\d)?(?:[+-]\d{4})?)(?!\d)")
             for m in stamp.finditer(text):
                 mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+        if self.citation_cues:
+            for m in _citation(self.citation_cues).finditer(text):
+                mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
         return mask, dropped
 
     def _hl7_fields(self, text: str) -> list[tuple[int, int]]:
@@ -179,6 +189,17 @@ class MachineSyntax:
             out.append(span if (start, end) == (span.start, span.end)
                        else Span(start, end, span.label, span.source, span.score, span.attrs))
         return out
+
+
+@lru_cache(maxsize=8)
+def _citation(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """A law's "number/year" (group 1) after one of ``cues``: "L. 104/92", "D.Lgs. n. 82/2005",
+    "Reg. (UE) 2016/679", "Ley Orgánica 3/2018"; the cue is matched case-sensitively, as
+    printed, so "l." in running text does not start one. With a short year the number must be
+    one no day can be (32 or more): "Reg. 14/11" may be a day and a month."""
+    cue = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{cue})[ \t]*(?:\(?UE\)?[ \t]*)?(?:n(?:\.|°|º|r\.)?[ \t]*)?"
+                      r"(\d{1,4}/(?:19|20)\d{2}|(?:3[2-9]|[4-9]\d|\d{3,4})/\d{2,3})(?![\w/])")
 
 
 @lru_cache(maxsize=1)

@@ -258,6 +258,8 @@ class RuleDetector(BaseDetector):
             self.clinical,
             self._is_city,
             self.names.common,
+            self.matcher.kind_of,
+            self.names.stopwords,
         )
         self._address_tail = _address_tail(tables["places"].get("region_words", ()))
         self._facility_nouns = facility_nouns(tables["places"].get("facility_nouns", ()))

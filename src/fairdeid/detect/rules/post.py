@@ -43,6 +43,10 @@ class PlaceWords:
     common: frozenset[str] = frozenset()
     #: lower-case words a lower-case place never starts with ("to", "the", "referred", "fyi")
     lower_stop: frozenset[str] = frozenset()
+    #: the dictionary kinds of a word (``Kind`` flags: first name, surname, ambiguous, ...)
+    kind_of: Callable[[str], int] = lambda _word: 0
+    #: lower-case words never taken as a bare name (the name stopwords: "durante", "con")
+    name_stop: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -52,6 +56,8 @@ class PlaceWords:
         clinical: frozenset[str],
         is_city: Callable[[str], bool],
         common: frozenset[str] = frozenset(),
+        kind_of: Callable[[str], int] | None = None,
+        name_stop: frozenset[str] = frozenset(),
     ) -> PlaceWords:
         generic = frozenset(w.lower() for w in places.get("generic_words", ()))
         leads = frozenset(w.lower() for w in places.get("lead_words", ()))
@@ -66,6 +72,8 @@ class PlaceWords:
             lower_stop=clinical
             | leads
             | frozenset(w.lower() for w in places.get("lower_place_stop", ())),
+            kind_of=kind_of or (lambda _word: 0),
+            name_stop=name_stop,
         )
 
 
@@ -173,6 +181,32 @@ def known_city(
     return None
 
 
+#: dictionary kinds (``detect.rules.dictionary.Kind``) read by ``known_given_name``; plain ints,
+#: so this module imports no dictionary code
+_FIRST, _LAST, _NOT_NAME = 1, 2, 4 | 512 | 1024 | 2048  # ambiguous, eponym, stop, clinical
+
+
+def known_given_name(
+    words: PlaceWords, text: str, m: re.Match[str], before: re.Match[str] | None, s: int, e: int
+) -> tuple[int, int] | None:
+    """Keep the run of leading words the name dictionaries know, when the first is a given
+    name: a note typed without capitals writes "su marido costel", "pareja jonathan ezequiel
+    ledesma", where no capital marks the name, so only the lists can tell "thiago" from "mayor"
+    or "trabaja". A word the lists hold as ambiguous (a name that is also an ordinary word of
+    the language), an eponym, a stop or a clinical word, or one of the language's name
+    stopwords ("la madre durante el embarazo": "Durante" is also a surname) ends the run; a
+    run that does not start with a given name is no name."""
+    end = s
+    for i, w in enumerate(_WORD.finditer(text, s, e)):
+        word = w.group(0).rstrip(".,;:")
+        kind = words.kind_of(word)
+        wanted = _FIRST if i == 0 else _FIRST | _LAST
+        if not kind & wanted or kind & _NOT_NAME or word.lower() in words.name_stop:
+            break
+        end = w.start() + len(word)
+    return (s, end) if end > s else None
+
+
 #: step name (the value in ``post``) -> (step, named groups the rule's pattern must have)
 POST_STEPS: dict[str, tuple[PostStep, frozenset[str]]] = {
     "trim_leads": (trim_leads, frozenset()),
@@ -181,6 +215,7 @@ POST_STEPS: dict[str, tuple[PostStep, frozenset[str]]] = {
     "state_evidence": (state_evidence, frozenset({"state"})),
     "trim_common_lower": (trim_common_lower, frozenset()),
     "known_city": (known_city, frozenset()),
+    "known_given_name": (known_given_name, frozenset()),
 }
 
 

@@ -14,7 +14,12 @@ login after a user key ("Benutzer: GENO\\tmeyer04", "usuario: jlacasa", "codé p
 and a Windows domain login anywhere ("WIGEV\\pkrenn01"), which no prose rule knows. Threads
 pasted into a note name their writers in message headers ("[24/11/26, 20:15] Bryan Moreira:")
 and mail headers ("Von: Corinne Wälti <c.waelti@...>"); titles, roles and specialty words that
-are no names are data (``data/chat.toml``).
+are no names are data (``data/chat.toml``). A portal or app thread names its writers by their
+handles instead ("26/11/2026 10:03 dilani_f: ..."): a sender with a login's shape (joined by "_"
+or ".", or ending in digits) is a USERNAME, and so is every other occurrence of that handle in
+the note (the participants' list above the thread). Hand-made XML exports and CDA documents
+name a value by its element ("<Apellido1>BETANCOR</Apellido1>", "<city>Collalbo</city>"): an
+element holding text only is read as a field whose label is its tag's words.
 
 Only lines that look like an export are read: a line with a dotted leader, a pipe, or two or
 more fields. A lone "Patient: ..." in a letter is left to the prose rules, and a clinical field
@@ -84,14 +89,45 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
         hits.extend(Hit(m.start(), m.end(), "USERNAME", "fields.login")
                     for m in _DOMAIN_LOGIN.finditer(text))
     if ":" in text:
-        hits.extend(sender for match in _CHAT.finditer(text)
-                    if (sender := _chat_sender(text, match)) is not None)
-        hits.extend(Hit(*match.span("sender"), "USERNAME", "fields.chat_login")
-                    for match in _CHAT_PLAIN.finditer(text)
-                    if _is_sender_login(match.group("sender")))
+        senders = [sender for match in _CHAT.finditer(text)
+                   if (sender := _chat_sender(text, match)) is not None]
+        senders.extend(Hit(*match.span("sender"), "USERNAME", "fields.chat_login")
+                       for match in _CHAT_PLAIN.finditer(text)
+                       if _is_sender_login(match.group("sender")))
+        # a handle's other mentions; its header place is already a sender's
+        read = {(h.start, h.end) for h in senders}
+        hits.extend(senders)
+        hits.extend(h for h in _chat_handles(text) if (h.start, h.end) not in read)
     if "@" in text:
         hits.extend(person for match in _MAIL.finditer(text)
                     if (person := _mail_person(text, match)) is not None)
+    if "</" in text:
+        hits.extend(_xml_values(text, headers))
+    return hits
+
+
+#: an XML element that holds text only, on one line ("<Apellido1>BETANCOR</Apellido1>")
+_XML_VALUE = re.compile(
+    r"<(?P<name>[A-Za-z_][\w:.-]*)(?:\s[^<>]*)?>(?P<value>[^<>\n]{1,120})</(?P=name)>")
+
+
+def _xml_values(text: str, headers: HeaderWords) -> list[Hit]:
+    """Each XML element whose tag, split into words ("streetAddressLine", "Apellido1",
+    "pat:birthDate"), is a known header, and whose text has the shape the label promises."""
+    hits: list[Hit] = []
+    for m in _XML_VALUE.finditer(text):
+        name = m.group("name").rsplit(":", 1)[-1]
+        words = re.sub(r"(?<=[a-z])(?=[A-Z])|[_.\d-]+", " ", name)
+        found = headers.label(words)
+        if found is None or found[2]:
+            continue
+        a, b = m.span("value")
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b and (hit := _value(text, a, b, found[0], found[1])) is not None:
+            hits.append(hit)
     return hits
 
 
@@ -434,6 +470,14 @@ def _is_sender_login(sender: str) -> bool:
     """A message sender in account shape: lower case with a digit, "_" or "."."""
     return (len(sender) >= 4 and _SENDER_LOGIN.fullmatch(sender) is not None
             and _LOGIN_MARK.search(sender) is not None)
+
+
+#: a message header whose sender is a handle: a date, a time, maybe a bracket or a dash, then
+#: a login-shaped word and a colon ("26/11/2026 10:03 dilani_f:", "[24/11 20:15] maria.r82:")
+_CHAT_HANDLE = re.compile(
+    r"(?m)^[ \t]*\[?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
+    r"\d{1,2}[:.h]\d{2}(?::\d{2})?\]?[ \t]*(?:[-–—][ \t]*)?"
+    r"(?P<handle>[^\W\d_][^\W_]*(?:[._][^\W_]+)+|[^\W\d_]{2,}\d{2,})[ \t]*:(?:[ \t]|$)")
 _TITLE_WORD = re.compile(r"[^\W\d_]+\.?[ \t]+")
 _TITLE = re.compile(r"[^\W\d_]+(?:[ .]?[^\W\d_]{1,3})?\.?[ \t]+")
 
@@ -491,6 +535,17 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     if not titled and len(name.split()) < 2:
         return None  # one capitalised word ("Visite", "Jana") is too often a role or a word
     return Hit(a, a + len(name), label, "fields.chat_sender")
+
+
+def _chat_handles(text: str) -> list[Hit]:
+    """Each handle that writes a message of the note, at every place it stands as a whole
+    word (a handle is a login: it names one person wherever it is written)."""
+    handles = {m.group("handle") for m in _CHAT_HANDLE.finditer(text)}
+    hits: list[Hit] = []
+    for handle in sorted(handles):
+        for m in re.finditer(rf"(?<![\w.@]){re.escape(handle)}(?![\w@]|\.\w)", text):
+            hits.append(Hit(m.start(), m.end(), "USERNAME", "fields.chat_handle"))
+    return hits
 
 
 #: an e-mail header line: a short key, a colon, a name, an address in angle brackets
