@@ -49,14 +49,24 @@ def test_the_default_config_trims_with_the_packaged_english_lists(english: Learn
     ("text", "parts", "kept"),
     [
         # a service without a proper name is no place; one with a facility noun stays
-        ("Seen in Rheumatology Outpatients today.", [("Rheumatology Outpatients", "LOCATION")],
-         []),
-        ("Reviewed by Internal Medicine overnight.", [("Internal Medicine", "LOCATION")], []),
+        ("Dr Fiona Reid\nRheumatology Outpatients\nThe Royal Infirmary",
+         [("Rheumatology Outpatients", "LOCATION")], []),
+        ("Plan discussed with Internal Medicine overnight.",
+         [("Internal Medicine", "LOCATION")], []),
+        # ... unless the note places the patient there ([places] service_cues)
+        ("42 yo woman known to Oncology with cirrhosis", [("Oncology", "LOCATION")],
+         ["Oncology"]),
+        ("Transferred to Internal Medicine on Monday", [("Internal Medicine", "LOCATION")],
+         ["Internal Medicine"]),
         ("Admitted to General Hospital on the 3rd.", [("General Hospital", "LOCATION")],
          ["General Hospital"]),
-        # two pieces of one street the encoder cut apart both stay
+        # two pieces of one street or hospital the encoder cut apart both stay, also over a
+        # line break
         ("Address: 4 Hospital Rd, Upper Hill", [("Hospital", "LOCATION"), ("Rd", "LOCATION")],
          ["Hospital", "Rd"]),
+        ("a CT from Metcalfe Private\nHospital dated 2021",
+         [("Metcalfe Private", "LOCATION"), ("Hospital", "LOCATION")],
+         ["Metcalfe Private", "Hospital"]),
         # a ward named after a person, labelled NAME by the encoder, is a place: never cut
         ("Ward: Kowhai Ward, bed 3", [("Kowhai Ward", "NAME")], ["Kowhai Ward"]),
         # greetings, kinship words, degrees and grades leave the name
@@ -67,8 +77,12 @@ def test_the_default_config_trims_with_the_packaged_english_lists(english: Learn
         ("Signed: Dr Aroha Tane, SHO", [("Aroha Tane, SHO", "NAME")], ["Aroha Tane"]),
         ("Completed by: Parveen Sandhu, RPh", [("Parveen Sandhu, RPh", "NAME")],
          ["Parveen Sandhu"]),
-        # initials stay
+        # initials stay, and a surname after one; a comma before the given name is resolve's
         ("Seen by Rangi Tane MK at 10:00", [("Rangi Tane MK", "NAME")], ["Rangi Tane MK"]),
+        ("Reconciled by I. Day (iday4)", [("I. Day", "NAME")], ["I. Day"]),
+        ("agree w/ the plan. -- Chacón,\nGenaro", [("Chacón,", "NAME"), ("Genaro", "NAME")],
+         ["Chacón,", "Genaro"]),
+        ("> thanks,\n> A 0wolabi", [("0wolabi", "NAME")], ["0wolabi"]),
         # abbreviations, languages and row numbers alone are no name
         ("SMS from CHW at 10:02", [("CHW", "NAME")], []),
         ("V2611 | Tamil interpreter booked", [("Tamil", "NAME")], []),
@@ -79,6 +93,8 @@ def test_the_default_config_trims_with_the_packaged_english_lists(english: Learn
         ("Cr peaked 164 on 20 Nov", [("164", "DATE"), ("20", "DATE"), ("Nov", "DATE")],
          ["20", "Nov"]),
         ("Seen 5/5 in clinic", [("5/5", "DATE")], ["5/5"]),
+        ("review on 20 no-\nvember 2016", [("20", "DATE")], ["20"]),
+        ("Theatre 6 - WED 25-11-2026", [("6", "DATE")], []),
     ],
 )
 def test_english_learned_spans(english: LearnedTrim, text: str, parts: list[tuple[str, str]],

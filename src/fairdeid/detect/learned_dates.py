@@ -15,15 +15,19 @@ import re
 
 #: one to three digits, or five: no date element written alone in digits ("164", "25000")
 _BARE = re.compile(r"\d{1,3}|\d{5}")
+#: a word right after a number (a month, maybe cut by a line end)
+_WORD_NEXT = re.compile(r"[ \t]?[^\W\d_]")
 #: two numbers of one or two digits with a date separator between ("13/15", "34/40", "5/5")
 _PAIR = re.compile(r"(\d{1,2})\s?[/.-]\s?(\d{1,2})")
 
 
-def impossible_date(text: str) -> bool:
-    """Whether ``text`` (a span's text) is digits that no day, month or pair of them can be."""
+def impossible_date(text: str, after: str = "") -> bool:
+    """Whether ``text`` (a span's text) is digits that no day, month or pair of them can be;
+    ``after``: the text right after the span, where a word makes a day of one or two digits
+    ("20 no-\nvember" cut by a line end)."""
     text = text.strip()
     if _BARE.fullmatch(text):
-        return True
+        return not (len(text) <= 2 and 1 <= int(text) <= 31 and _WORD_NEXT.match(after))
     pair = _PAIR.fullmatch(text)
     if pair is None:
         return False

@@ -19,9 +19,9 @@ dropped when they are one never word ("chambre") or a function word and never wo
 clinique"). Enabled per pipeline by ``[resolve] trim_learned = true`` (the fr and nl packs and
 the English default; de, es and it gained no precision from it). English reads the packaged
 lists (``detect/rules/data``: clinical words with specialties, clinical abbreviations, degrees,
-languages and peoples, greetings) and judges more (``LearnedTrim.english``): on the hand-written
-English sets its encoder tagged services, abbreviations, languages and clinical shorthand
-(docs/rules.md, "Learned spans in English").
+greetings) and judges more (``LearnedTrim.english``): on the hand-written English sets its
+encoder tagged services, abbreviations, degrees and clinical shorthand (docs/rules.md, "Learned
+spans in English").
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ class LearnedTrim:
     #: name goes even in capitals ("CHW", "Rao, SHO"); a learned name of digits alone and a
     #: learned date no calendar has ("GCS 13/15", ``learned_dates``) are dropped.
     english: bool = False
+    #: English: what before a learned service places the patient there (``[places]
+    #: service_cues``: "known to Oncology"), so the service stays; None: no such cue
+    placing: re.Pattern[str] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
@@ -135,9 +138,12 @@ class LearnedTrim:
         english = not files
         facility = frozenset(str(w).lower() for key in ("facility_nouns", "complete_heads")
                              for w in places.get(key, ())) if english else frozenset()
+        cues = [re.escape(str(c)).replace(r"\ ", r"[ \t]+") for c in places.get("service_cues", ())]
+        placing = (re.compile(rf"(?i)(?<![\w'’-])(?:{'|'.join(cues)})[ \t]+(?:the[ \t]+)?\Z")
+                   if english and cues else None)
         return cls(never, words(_COMMON, True), names,
                    TitleWords.from_rules_table(rules), particles, stop & names,
-                   facility=facility, english=english)
+                   facility=facility, english=english, placing=placing)
 
     def is_edge_word(self, word: str) -> bool:
         """Whether ``word`` may be trimmed off the edge of a learned name or place span."""
@@ -155,8 +161,9 @@ class LearnedTrim:
         touching = _touching(text, spans, judged) if judged else set()
         for index, span in enumerate(spans):
             learned = span.source.split(":", 1)[0] in LEARNED
-            if (self.english and learned and span.label == "DATE"
-                    and index not in touching and impossible_date(text[span.start : span.end])):
+            if (self.english and learned and span.label == "DATE" and index not in touching
+                    and impossible_date(text[span.start : span.end],
+                                        text[span.end : span.end + 3])):
                 continue  # "GCS 13/15", "at 34/40": see ``learned_dates``
             if (span.label not in _LABELS or not learned
                     or (self.below is not None and span.score >= self.below)):
@@ -190,6 +197,13 @@ class LearnedTrim:
                     and all(w.lower() in self.never or w.lower() in self.particles
                             for w in words[1:]))
 
+    def _placed(self, text: str, pos: int) -> bool:
+        """Whether a service cue ends right before ``pos`` on its line ("known to Oncology")."""
+        if self.placing is None:
+            return False
+        line = text.rfind("\n", 0, pos) + 1
+        return self.placing.search(text, max(line, pos - 40), pos) is not None
+
     def _name_word(self, text: str, tokens: Sequence[re.Match[str]], i: int) -> bool:
         """Whether word ``i`` of a learned name stays: a word of no list, a word right after a
         title ("dr. koppen"), an initial ("R. A.", "SK"); a capitalised frequent word stays
@@ -207,6 +221,8 @@ class LearnedTrim:
             return False  # "son mari Karim", "neveu Kévin Wahoulo"
         if not self.is_edge_word(word) or self._after_title(text, token.start()):
             return True
+        if self.english and i > 0 and _initial(text, tokens[i - 1]):
+            return True  # a surname after an initial ("I. Day", "R. Young")
         if (word.isupper() and self.english and word.lower() in self.never
                 and (len(tokens) == 1 or (i == len(tokens) - 1 and (
                     i >= 2 or "," in text[tokens[i - 1].end() : token.start()])))):
@@ -231,12 +247,13 @@ class LearnedTrim:
             # a box, a cross, a dash: no letter or digit is no name nor place ("✗", "☐")
             return None
         name = coarse(span.label) == "NAME"
-        if self.english and name and not any(t.group()[:1].isalpha() for t in tokens):
+        if self.english and name and not any(c.isalpha() for t in tokens for c in t.group()):
             return None  # a row or list number read as a name ("1 | 412788D | SELVARAJ")
         if any(not t.group()[:1].isalpha() for t in tokens):
             return span  # numbers, codes: not a word the lists can judge
         if not name or any(t.group().lower() in self.facility for t in tokens):
-            return span if touched or self._place_stays(tokens) else None
+            return span if (touched or self._place_stays(tokens)
+                            or self._placed(text, span.start)) else None
         keep = [self._name_word(text, tokens, i) for i in range(len(tokens))]
         # after a comma comes an apposition: a patient's occupation ("Goffinet, garde
         # forestier") is PHI and stays, a clinician's specialty ("Sarr, pédiatre") goes
@@ -254,6 +271,8 @@ class LearnedTrim:
         while first > 0 and tokens[first - 1].group().lower() in self.particles:
             first -= 1
         start, end = tokens[first].start(), tokens[last].end()
+        if self.english and last == len(tokens) - 1 and text[end : span.end].strip() == ",":
+            end = span.end  # "Chacón,\nGenaro": resolve's edge_separators judges the comma
         # an initial keeps its period ("M. K.")
         if end < span.end and text[end] == "." and len(tokens[last].group()) == 1:
             end += 1
@@ -262,22 +281,22 @@ class LearnedTrim:
         return Span(start, end, span.label, span.source, span.score, span.attrs)
 
 
-#: what may stand between two pieces of one name the encoder cut apart: spaces or a hyphen on
-#: one line, after the "s" of a possessive ("Hospital Rd", "Kuruvaki - ward", "GENERAL'S
-#: DEPARTMENT")
-_JOIN = re.compile(r"(?:['’]?[sS])?[ \t]{0,2}(?:-[ \t]{0,2})?\Z")
+#: what may stand between two pieces of one name the encoder cut apart: spaces, a hyphen and
+#: one line break, after the "s" of a possessive ("Hospital Rd", "Kuruvaki - ward", "GENERAL'S
+#: DEPARTMENT", "Metcalfe Private\nHospital")
+_JOIN = re.compile(r"(?:['’]?[sS])?[ \t]{0,2}-?[ \t]{0,2}\n?[ \t]{0,2}\Z")
 
 
 def _touching(text: str, spans: Sequence[Span], indexes: Iterable[int]) -> set[int]:
     """Those of ``indexes`` whose span another span touches: one ends right before the span's
-    start or starts right after its end, with only spaces or a hyphen on one line between
+    start or starts right after its end, with only spaces, a hyphen or a line break between
     (``_JOIN``)."""
     ends = {span.end for span in spans}
     starts = {span.start for span in spans}
     return {index for index in indexes if (span := spans[index]).end > span.start and any(
         (span.start - gap in ends and _JOIN.match(text, span.start - gap, span.start))
         or (span.end + gap in starts and _JOIN.match(text, span.end, span.end + gap))
-        for gap in range(4))}
+        for gap in range(8))}
 
 
 def _initial(text: str, token: re.Match[str]) -> bool:
