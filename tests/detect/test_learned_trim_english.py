@@ -112,7 +112,7 @@ def test_rule_spans_are_never_trimmed(english: LearnedTrim) -> None:
 def test_the_pipeline_trims_before_resolve() -> None:
     # the encoder's proposals as it made them on such a note; a rule's name stays tagged
     pipeline = Pipeline.from_config(None, mode="tag", language="en")
-    # (a language alone goes by config/not_phi.toml, in resolve)
+    # (a greeting, a language and a service alone go; the name a rule found stays)
     text = "Hi Mereana, Marshallese interpreter booked for Rheumatology Outpatients."
     doc = Document(id="t", text=text)
     proposals = [_span(text, "Hi Mereana", "NAME"), _span(text, "Marshallese", "NAME"),
