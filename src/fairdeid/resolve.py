@@ -339,7 +339,8 @@ class ResolveConfig:
     clock_times: str | None = None
     #: trim never-PHI words (a language's stop, clinical and common words, titles, kinship
     #: words) off the edges of learned detectors' names and places before resolve, and drop
-    #: those left with no word (``fairdeid.detect.learned_trim``); the fr and nl packs set it
+    #: those left with no word (``fairdeid.detect.learned_trim``); the fr and nl packs and the
+    #: English default set it
     trim_learned: bool = False
     #: trim learned detectors' spans off machine syntax (GDT field prefixes, OIDs, XML tag and
     #: attribute names, DICOM tags) and drop those on never-PHI GDT fields and code values

@@ -16,8 +16,12 @@ and are dropped when none is left; a word right after a title, an initial, a par
 name ("de Vries", the rules' ``[names] particles``) and a word of a name or place
 list stay. Places are never cut (organisations and streets are made of ordinary words), only
 dropped when they are one never word ("chambre") or a function word and never words ("de
-clinique"). Enabled per pipeline by ``[resolve] trim_learned = true`` (the fr and nl packs; de,
-es and it gained no precision from it); English is untouched.
+clinique"). Enabled per pipeline by ``[resolve] trim_learned = true`` (the fr and nl packs and
+the English default; de, es and it gained no precision from it). English reads the packaged
+lists (``detect/rules/data``: clinical words with specialties, clinical abbreviations, degrees,
+greetings) and judges more (``LearnedTrim.english``): on the hand-written English sets its
+encoder tagged services, abbreviations, degrees and clinical shorthand (docs/rules.md, "Learned
+spans in English").
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from fairdeid.detect.learned_dates import impossible_date
 from fairdeid.detect.titles import TitleWords
 from fairdeid.document import Span
 from fairdeid.taxonomy import COARSE_TO_FINE, coarse
@@ -65,13 +70,36 @@ class LearnedTrim:
     soft: frozenset[str] = frozenset()
     #: only spans scoring under this are trimmed (``[resolve] trim_learned_below``; None: all)
     below: float | None = None
+    #: lower-case nouns that make a learned "name" a place: English notes name wards and
+    #: clinics after people ("Hollins Ward") and the encoder's coarse label calls them NAME; such
+    #: a span is judged as a place (never cut). Empty for the packs.
+    facility: frozenset[str] = frozenset()
+    #: True (the packaged English lists, whose encoder labels coarse NAME/LOCATION and cuts
+    #: names into pieces): a learned place made of never words and no ``facility`` noun is
+    #: dropped ("Internal Medicine": English gold leaves a service without a proper name
+    #: untagged), but not a place another proposal touches (a piece of a longer name: "Hospital"
+    #: + "Rd", "HOSPITAL" + "KUALA LUMPUR"); a clinical abbreviation alone or a degree after a
+    #: name goes even in capitals ("CHW", "Rao, SHO"); a learned name of digits alone and a
+    #: learned date no calendar has ("GCS 13/15", ``learned_dates``) are dropped.
+    english: bool = False
+    #: English: what before a learned service places the patient there (``[places]
+    #: service_cues``: "known to Oncology"), so the service stays; None: no such cue
+    placing: re.Pattern[str] | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
         """The word lists of the first rule detector of pipeline ``config`` (its
-        ``extra_dictionaries``: the pack's own lists, not the packaged English ones)."""
+        ``extra_dictionaries``: the pack's own lists, not the packaged English ones); a rule
+        detector with no lists of its own (the English default) gets the packaged English
+        lists and the ``english`` judgement."""
         from fairdeid.detect.crf import gazetteers
-        from fairdeid.detect.rules.compiler import load_pattern_tables, load_word_file
+        from fairdeid.detect.rules.compiler import (
+            data_text,
+            load_pattern_tables,
+            load_word_file,
+            read_words,
+        )
+        from fairdeid.detect.rules.detector import packaged_file
 
         tables = config.get("detectors", {})
         order = config.get("pipeline", {}).get("detectors", list(tables))
@@ -82,6 +110,11 @@ class LearnedTrim:
         def words(kinds: Iterable[str], split: bool) -> frozenset[str]:
             out: set[str] = set()
             for kind in kinds:
+                if not files:  # no lists of its own: English, the packaged lists
+                    entries = read_words(data_text(packaged_file(kind)),
+                                         split_lines_only=not split)
+                    out.update(w.lower() for entry in entries for w in entry.split())
+                    continue
                 paths = files.get(kind, ())
                 for path in [paths] if isinstance(paths, str) else paths:
                     for entry in load_word_file(path, split_lines_only=not split):
@@ -101,8 +134,16 @@ class LearnedTrim:
         # part of a name at all
         stop = words(("stopwords",), True)
         never = words(("clinical_words",), True) | (stop - names)
+        places = pattern_tables["places"]
+        english = not files
+        facility = frozenset(str(w).lower() for key in ("facility_nouns", "complete_heads")
+                             for w in places.get(key, ())) if english else frozenset()
+        cues = [re.escape(str(c)).replace(r"\ ", r"[ \t]+") for c in places.get("service_cues", ())]
+        placing = (re.compile(rf"(?i)(?<![\w'’-])(?:{'|'.join(cues)})[ \t]+(?:the[ \t]+)?\Z")
+                   if english and cues else None)
         return cls(never, words(_COMMON, True), names,
-                   TitleWords.from_rules_table(rules), particles, stop & names)
+                   TitleWords.from_rules_table(rules), particles, stop & names,
+                   facility=facility, english=english, placing=placing)
 
     def is_edge_word(self, word: str) -> bool:
         """Whether ``word`` may be trimmed off the edge of a learned name or place span."""
@@ -114,12 +155,21 @@ class LearnedTrim:
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` with learned name and place spans trimmed (dropped when no word is left)."""
         out: list[Span] = []
-        for span in spans:
-            if (span.label not in _LABELS or span.source.split(":", 1)[0] not in LEARNED
+        # only learned spans are judged: a rules-only run pays nothing for the neighbours
+        judged = [i for i, span in enumerate(spans)
+                  if self.english and span.source.split(":", 1)[0] in LEARNED]
+        touching = _touching(text, spans, judged) if judged else set()
+        for index, span in enumerate(spans):
+            learned = span.source.split(":", 1)[0] in LEARNED
+            if (self.english and learned and span.label == "DATE" and index not in touching
+                    and impossible_date(text[span.start : span.end],
+                                        text[span.end : span.end + 3])):
+                continue  # "GCS 13/15", "at 34/40": see ``learned_dates``
+            if (span.label not in _LABELS or not learned
                     or (self.below is not None and span.score >= self.below)):
                 out.append(span)
                 continue
-            trimmed = self.trim(text, span)
+            trimmed = self.trim(text, span, touched=index in touching)
             if trimmed is not None:
                 out.append(trimmed)
         return out
@@ -140,9 +190,19 @@ class LearnedTrim:
         words = [t.group() for t in tokens]
         if len(words) == 1:
             return words[0].lower() not in self.never
+        if (self.english and not any(w.lower() in self.facility for w in words)
+                and all(w.lower() in self.never or w.lower() in self.particles for w in words)):
+            return False  # "Internal Medicine"; "General Hospital" has a facility noun
         return not (words[0].lower() in self.particles
                     and all(w.lower() in self.never or w.lower() in self.particles
                             for w in words[1:]))
+
+    def _placed(self, text: str, pos: int) -> bool:
+        """Whether a service cue ends right before ``pos`` on its line ("known to Oncology")."""
+        if self.placing is None:
+            return False
+        line = text.rfind("\n", 0, pos) + 1
+        return self.placing.search(text, max(line, pos - 40), pos) is not None
 
     def _name_word(self, text: str, tokens: Sequence[re.Match[str]], i: int) -> bool:
         """Whether word ``i`` of a learned name stays: a word of no list, a word right after a
@@ -161,26 +221,39 @@ class LearnedTrim:
             return False  # "son mari Karim", "neveu Kévin Wahoulo"
         if not self.is_edge_word(word) or self._after_title(text, token.start()):
             return True
+        if self.english and i > 0 and _initial(text, tokens[i - 1]):
+            return True  # a surname after an initial ("I. Day", "R. Young")
+        if (word.isupper() and self.english and word.lower() in self.never
+                and (len(tokens) == 1 or (i == len(tokens) - 1 and (
+                    i >= 2 or "," in text[tokens[i - 1].end() : token.start()])))):
+            # a clinical abbreviation alone ("SMS from CHW") or a grade or degree after the
+            # name ("Lerato Khumalo ENA", "Rao, SHO"), not an initial
+            return False
         if _initial(text, token) or (word.isupper() and len(word) <= 3):
             return True
         if word.lower() in self.never or word.islower():
             return False
         return len(tokens) > 1 or not _opens_clause(text, token.start())
 
-    def trim(self, text: str, span: Span) -> Span | None:
+    def trim(self, text: str, span: Span, *, touched: bool = False) -> Span | None:
         """``span`` without never-PHI words at its edges; None when nothing of it is left.
 
         Places (the CRF's coarse LOCATION covers streets, hospitals and organisations, whose
         names are made of ordinary words: "Maison de repos et de soins ...") are never cut,
-        only dropped when they are one ordinary word or words of the never lists alone."""
+        only dropped when they are one ordinary word or words of the never lists alone, and
+        not then when ``touched`` (another span touches it: see ``english``)."""
         tokens = list(_TOKEN.finditer(text, span.start, span.end))
         if not tokens:
             # a box, a cross, a dash: no letter or digit is no name nor place ("✗", "☐")
             return None
+        name = coarse(span.label) == "NAME"
+        if self.english and name and not any(c.isalpha() for t in tokens for c in t.group()):
+            return None  # a row or list number read as a name ("1 | 412788D | SELVARAJ")
         if any(not t.group()[:1].isalpha() for t in tokens):
             return span  # numbers, codes: not a word the lists can judge
-        if coarse(span.label) != "NAME":
-            return span if self._place_stays(tokens) else None
+        if not name or any(t.group().lower() in self.facility for t in tokens):
+            return span if (touched or self._place_stays(tokens)
+                            or self._placed(text, span.start)) else None
         keep = [self._name_word(text, tokens, i) for i in range(len(tokens))]
         # after a comma comes an apposition: a patient's occupation ("Goffinet, garde
         # forestier") is PHI and stays, a clinician's specialty ("Sarr, pédiatre") goes
@@ -198,12 +271,32 @@ class LearnedTrim:
         while first > 0 and tokens[first - 1].group().lower() in self.particles:
             first -= 1
         start, end = tokens[first].start(), tokens[last].end()
+        if self.english and last == len(tokens) - 1 and text[end : span.end].strip() == ",":
+            end = span.end  # "Chacón,\nGenaro": resolve's edge_separators judges the comma
         # an initial keeps its period ("M. K.")
         if end < span.end and text[end] == "." and len(tokens[last].group()) == 1:
             end += 1
         if (start, end) == (span.start, span.end):
             return span
         return Span(start, end, span.label, span.source, span.score, span.attrs)
+
+
+#: what may stand between two pieces of one name the encoder cut apart: spaces, a hyphen and
+#: one line break, after the "s" of a possessive ("Hospital Rd", "Kuruvaki - ward", "GENERAL'S
+#: DEPARTMENT", "Metcalfe Private\nHospital")
+_JOIN = re.compile(r"(?:['’]?[sS])?[ \t]{0,2}-?[ \t]{0,2}\n?[ \t]{0,2}\Z")
+
+
+def _touching(text: str, spans: Sequence[Span], indexes: Iterable[int]) -> set[int]:
+    """Those of ``indexes`` whose span another span touches: one ends right before the span's
+    start or starts right after its end, with only spaces, a hyphen or a line break between
+    (``_JOIN``)."""
+    ends = {span.end for span in spans}
+    starts = {span.start for span in spans}
+    return {index for index in indexes if (span := spans[index]).end > span.start and any(
+        (span.start - gap in ends and _JOIN.match(text, span.start - gap, span.start))
+        or (span.end + gap in starts and _JOIN.match(text, span.end, span.end + gap))
+        for gap in range(8))}
 
 
 def _initial(text: str, token: re.Match[str]) -> bool:

@@ -128,6 +128,14 @@ _DICT_FILES: dict[str, tuple[str, int, bool]] = {
     "clinical_words": ("clinical_words.txt", Kind.CLINICAL, True),
     "common_words": ("common_words.txt", Kind.STOP, True),
 }
+
+
+def packaged_file(kind: str) -> str:
+    """The packaged English word list of dictionary ``kind`` (a file in ``detect/rules/data``):
+    the lists ``learned_trim`` reads for a pipeline whose rules name none of their own."""
+    return _DICT_FILES[kind][0]
+
+
 # characters before an occupation searched by ``[professions] context_patterns``: a title, two
 # names and a comma
 _PROF_SHAPE_WINDOW = 48
