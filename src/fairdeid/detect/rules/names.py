@@ -702,8 +702,16 @@ class NameFinder:
                 if m.start() and _is_word(text[m.start() - 1]):
                     continue
                 if not text[m.end()].isupper():
+                    cue = m.group("cue").lower()
+                    if cue in self.naming_cues and cue not in self.soft_doctor:
+                        # "moeder zahra", "broertje ali": a relative named in a note written
+                        # in lower case, with a first name of the lists as evidence
+                        found = self.loose(text, m.end(), kinds, strict=False)
+                        if found is not None and self._first_name_word(text, found[0], kinds):
+                            out.append(NameCandidate(*found, "PATIENT", "name.cue", 0.7))
+                        continue
                     # "discussed with attending x. garrido": lower case, an initial as evidence
-                    if m.group("cue").lower() not in self.soft_doctor:
+                    if cue not in self.soft_doctor:
                         continue  # "pt requested a copy": patient cues start sentences
                     found = self.loose(text, m.end(), kinds, strict=False)
                     if found is not None and _DOTTED_INITIAL.search(text, *found):
@@ -854,6 +862,17 @@ class NameFinder:
             kinds.get(k, 0) & (Kind.FIRST | Kind.LAST) and not kinds.get(k, 0) & Kind.AMBIGUOUS
             for k in range(start, end)
         )
+
+    def _first_name_word(self, text: str, start: int, kinds: Mapping[int, int]) -> bool:
+        """Whether the word at ``start`` is a first name of the lists that is no ambiguous,
+        common or clinical word: the evidence a lower-case name after a kinship word needs
+        ("vader ahmad", but not "moeder thuis")."""
+        kind = kinds.get(start, 0)
+        if not kind & Kind.FIRST or kind & Kind.AMBIGUOUS:
+            return False
+        m = _FIELD_WORD.match(text, start)
+        return m is not None and not self._field_word(m.group()) and not self._not_loose(
+            m.group())
 
     def _not_loose(self, word: str) -> bool:
         """Words that never stand for a name on their own evidence: common and clinical words,
