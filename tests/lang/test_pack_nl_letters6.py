@@ -7,6 +7,7 @@ with look-alikes that must stay untagged. Every sentence is invented for this fi
 from __future__ import annotations
 
 import pytest
+
 from _packs import found, pack_rules
 
 
