@@ -92,6 +92,8 @@ _WORD_BEFORE_INITIAL = re.compile(
 _PREV_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*\w)[ \t]$")
 _SURNAME_COMMA = re.compile(rf"(?<![\w'’-])([{UC}][\w'’-]*[{LC}])[ \t]?,[ \t]$")
 _PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
+# the comma between two names of a staff header's list, on one line
+_LIST_COMMA = re.compile(r"[ \t]*,[ \t]*(?=[^\W\d_])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 # a name token of any case for the loose shapes ("j fan", "sisneros c.", "mina, b."): an
 # initial (one letter, optional dot) or a word; OCR digits inside a word are kept ("wo0ds")
@@ -621,6 +623,8 @@ class NameFinder:
                     ):
                         continue  # "CC: Dizziness" (chief complaint), "Tech: Standard"
                     out.append(NameCandidate(s, e, label, "name.header", 0.9))
+                    if head in self.header_doctor:
+                        self._header_list(text, e, label, kinds, out)
                 elif (found := self.loose(text, pos, kinds, strict=True)) is not None:
                     # "surgeon: terán c.", "patient:sanchez o.": dictation lowers the value
                     if head in self.ambiguous_headers and title is None and not (
@@ -628,6 +632,25 @@ class NameFinder:
                     ):
                         continue
                     out.append(NameCandidate(*found, label, "name.header", 0.85))
+
+    def _header_list(
+        self,
+        text: str,
+        end: int,
+        label: str,
+        kinds: Mapping[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        """The names after the first of a staff header, one per comma: "Assistentie: Jurick
+        Bernadina, Shurendy Isenia", "cc: Anna Berg, Tom Lind". Each must be two words or more
+        with no place word in it, so a town or a street after the name ("..., Dorpsstraat 4",
+        "..., Utrecht") stays out."""
+        while (sep := _LIST_COMMA.match(text, end)) is not None:
+            s, e, words, _ = self.extend(text, sep.end(), soft=False, kinds=kinds)
+            if words < 2 or any(kinds.get(k, 0) & _PLACE_KINDS for k in range(s, e)):
+                return
+            out.append(NameCandidate(s, e, label, "name.header", 0.8))
+            end = e
 
     def _find_signature(
         self,
