@@ -2,7 +2,7 @@
 letters showed missing (a country in brackets after a town, a season with its year, relatives
 named after a kinship word, in capitals and in a lower-case triage record, a lower-case town
 after a postcode, an occupation with its department, a street with "'s-", a "Box:" field,
-foreign towns in Dutch, a staff header's list, a student's school), each
+foreign towns in Dutch, a staff header's list, a student's school, a lower-case insurer), each
 with look-alikes that must stay untagged. Every sentence is invented for this file."""
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ from _packs import found, pack_rules
         # every name of a staff header's list, one per comma
         ("Operateur: dr. K. Martina   Assistentie: Rignald Cijntje, Sharlon Koeiman\n",
          "Sharlon Koeiman", "DOCTOR"),
+        # an insurer after its cue in a lower-case record
+        ("eigen ha: dr. bos   verz: zilveren kruis 203 448 195\n", "zilveren kruis",
+         "ORGANIZATION"),
         # the school after a student's subject
         ("Zijn dochter Noor, studente fysiotherapie aan Avans, helpt thuis.", "Avans",
          "ORGANIZATION"),
@@ -77,6 +80,8 @@ def test_class_found(text: str, value: str, label: str) -> None:
         ("Huisarts: Anne de Wit, Leidsevaart 3, Haarlem", "Leidsevaart", "DOCTOR"),
         # a ward named by a kind of care in one word is no proper name
         ("Opname op afdeling Hartrevalidatie, kamer 4.", "Hartrevalidatie", "DEPARTMENT"),
+        # an insurer's name as an ordinary word with no insurer cue before it
+        ("wijkverpleging via de buurtzorg in de wijk", "buurtzorg", None),
         # a postcode-like code before a lower-case word that goes on
         ("bel 1234 AB en verder niets", "en", None),
     ],
