@@ -17,7 +17,11 @@ name ("de Vries", the rules' ``[names] particles``) and a word of a name or plac
 list stay. Places are never cut (organisations and streets are made of ordinary words), only
 dropped when they are one never word ("chambre") or a function word and never words ("de
 clinique"). Enabled per pipeline by ``[resolve] trim_learned = true`` (the fr and nl packs; de,
-es and it gained no precision from it); English is untouched.
+es and it gained no precision from it); English is untouched. With ``[resolve]
+trim_learned_lower`` (nl), the encoder's names and places that are one lower-case word of no
+name or place list are dropped in a note written with capitals: the languages of the packs
+capitalise names, and on the nl sets such spans were ordinary words ("darmspoelen",
+"bedrijfsarts"); a lower-case record (triage, dictation, chat) keeps them.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ _LABELS = frozenset(
 #: words and numbers of a span (a span with a number in it is left alone)
 _TOKEN = re.compile(r"\w(?:[\w'’-]*\w)?")
 _COMMON = ("common_words",)
+#: the encoder's source prefix: its lower-case words alone are ordinary words in a note written
+#: with capitals ("herstel", "bedrijfsarts"); the CRF's are logins and staff initials it learned
+#: from the notes' fields ("jv", "anijboer"), so they stay
+_ENCODER = "transformer:"
 _NAMES = ("first_names", "surnames", "ambiguous_names", "cities", "countries", "states")
 
 
@@ -65,6 +73,9 @@ class LearnedTrim:
     soft: frozenset[str] = frozenset()
     #: only spans scoring under this are trimmed (``[resolve] trim_learned_below``; None: all)
     below: float | None = None
+    #: drop an encoder's name or place that is one lower-case word of no name or place list,
+    #: in a note written with capitals (``[resolve] trim_learned_lower``)
+    lower: bool = False
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
@@ -114,15 +125,29 @@ class LearnedTrim:
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` with learned name and place spans trimmed (dropped when no word is left)."""
         out: list[Span] = []
+        cased = self.lower and _written_with_capitals(text)
         for span in spans:
             if (span.label not in _LABELS or span.source.split(":", 1)[0] not in LEARNED
                     or (self.below is not None and span.score >= self.below)):
                 out.append(span)
                 continue
+            if cased and span.source.startswith(_ENCODER) and self._lower_word(text, span):
+                continue
             trimmed = self.trim(text, span)
             if trimmed is not None:
                 out.append(trimmed)
         return out
+
+    def _lower_word(self, text: str, span: Span) -> bool:
+        """Whether ``span`` is one lower-case word of no name or place list, not after a
+        title: in a note written with capitals, an ordinary word ("herstel", "darmspoelen",
+        "bedrijfsarts"), since the languages of the packs write names with a capital."""
+        tokens = list(_TOKEN.finditer(text, span.start, span.end))
+        if len(tokens) != 1:
+            return False
+        word = tokens[0].group()
+        return (word.isalpha() and word.islower() and word not in self.names
+                and not self._after_title(text, tokens[0].start()))
 
     def _after_title(self, text: str, pos: int) -> bool:
         """Whether a title of the language ends right before ``pos`` on its line ("dr. koppen":
@@ -204,6 +229,21 @@ class LearnedTrim:
         if (start, end) == (span.start, span.end):
             return span
         return Span(start, end, span.label, span.source, span.score, span.attrs)
+
+
+#: words of two letters or more, for the share of capitalised words in a note
+_WORD = re.compile(r"[^\W\d_]{2,}")
+#: the share of capitalised words above which a note is written with capitals: ordinary
+#: letters and reports hold 13-30 % on the nl sets, lower-case triage records, dictation and
+#: chat 0-8 %
+CASED_SHARE = 0.1
+
+
+def _written_with_capitals(text: str) -> bool:
+    """Whether ``text`` writes names with capitals: one word in ten or more starts with one
+    (a lower-case record's names are lower case too, so a lower-case word may be a name)."""
+    words = _WORD.findall(text)
+    return bool(words) and sum(w[0].isupper() for w in words) >= CASED_SHARE * len(words)
 
 
 def _initial(text: str, token: re.Match[str]) -> bool:
