@@ -90,3 +90,17 @@ def test_look_alike_stays(text: str, value: str, label: str | None) -> None:
     """No span (of ``label``, when given) covers ``value``."""
     assert not any(value in v and label in (None, lab)
                    for v, lab in found(pack_rules("nl"), text))
+
+
+def test_staff_list_stops_at_credentials_in_english() -> None:
+    """The header list (shared code) runs over names only: an English prescriber's credentials
+    after the name are no second name."""
+    from pathlib import Path
+
+    from fairdeid.pipeline import Pipeline
+
+    config = Path(__file__).resolve().parents[2] / "configs" / "rules-only.toml"
+    text = "Prescriber: Norman Coles, MBBS, DEA# RN-72695\n"
+    spans = Pipeline.from_config(str(config), mode="tag").detect(text).spans
+    names = {text[s.start : s.end] for s in spans if s.label == "DOCTOR"}
+    assert names == {"Norman Coles"}

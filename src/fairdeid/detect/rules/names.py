@@ -248,6 +248,10 @@ class NameFinder:
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.eponym_before = _leaders_regex(names_cfg.get("eponym_leaders", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
+        # the naming cues that are no title ("son", "moeder"; not "mr", "mrs"): after one, a
+        # lower-case first name of the lists is a relative's name
+        no_kin = {t.lower().rstrip(".") for t in names_cfg.get("titles", ())}
+        self.kin_cues = self.naming_cues - no_kin
         epithets = [e.lower() for e in names_cfg.get("organism_epithets", ()) if e]
         self.organism_re = (
             re.compile(rf"[ \t]{{1,2}}(?i:{literal_alternation(epithets)})(?![\w'’-])")
@@ -644,11 +648,12 @@ class NameFinder:
         """The names after the first of a staff header, one per comma: "Assistentie: Jurick
         Bernadina, Shurendy Isenia", "cc: Anna Berg, Tom Lind". Each must be two words or more
         with no place word in it, so a town or a street after the name ("..., Dorpsstraat 4",
-        "..., Utrecht") stays out."""
+        "..., Utrecht") and credentials in capitals ("..., MBBS, DEA") stay out."""
         while (sep := _LIST_COMMA.match(text, end)) is not None:
             s, e, words, _ = self.extend(text, sep.end(), soft=False, kinds=kinds)
-            if words < 2 or any(kinds.get(k, 0) & _PLACE_KINDS for k in range(s, e)):
-                return
+            if (words < 2 or any(kinds.get(k, 0) & _PLACE_KINDS for k in range(s, e))
+                    or any(len(w) > 1 and w.isupper() for w in text[s:e].split())):
+                return  # a place, or a credential in capitals ("..., MBBS, DEA")
             out.append(NameCandidate(s, e, label, "name.header", 0.8))
             end = e
 
@@ -726,12 +731,15 @@ class NameFinder:
                     continue
                 if not text[m.end()].isupper():
                     cue = m.group("cue").lower()
-                    if cue in self.naming_cues and cue not in self.soft_doctor:
+                    if cue in self.kin_cues and cue not in self.soft_doctor:
                         # "moeder zahra", "broertje ali": a relative named in a note written
-                        # in lower case, with a first name of the lists as evidence
+                        # in lower case, with a first name of the lists as evidence; the name
+                        # ends at a comma ("zoon karim, 12 jaar")
                         found = self.loose(text, m.end(), kinds, strict=False)
                         if found is not None and self._first_name_word(text, found[0], kinds):
-                            out.append(NameCandidate(*found, "PATIENT", "name.cue", 0.7))
+                            comma = text.find(",", *found)
+                            end = found[1] if comma < 0 else comma
+                            out.append(NameCandidate(found[0], end, "PATIENT", "name.cue", 0.7))
                         continue
                     # "discussed with attending x. garrido": lower case, an initial as evidence
                     if cue not in self.soft_doctor:
