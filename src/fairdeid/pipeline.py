@@ -574,7 +574,7 @@ def _learned_trim(config: Mapping[str, Any], resolve: ResolveConfig) -> LearnedT
     """The learned-span trimmer ``[resolve]`` asks for: every span (``trim_learned``), those
     scoring under ``trim_learned_below``, or none."""
     if resolve.trim_learned:
-        return LearnedTrim.from_config(config)
+        return replace(LearnedTrim.from_config(config), lower=resolve.trim_learned_lower)
     if resolve.trim_learned_below is not None:
         return replace(LearnedTrim.from_config(config), below=resolve.trim_learned_below)
     return None

@@ -349,6 +349,10 @@ class ResolveConfig:
     #: trim as ``trim_learned`` does, but only learned spans scoring under this (a CRF's
     #: low-confidence common words: "Unterschrift", "Sitzungszimmer"); None: off
     trim_learned_below: float | None = None
+    #: with ``trim_learned``, also drop an encoder's name or place that is one lower-case word
+    #: of no name or place list in a note written with capitals ("herstel", "darmspoelen");
+    #: the nl pack sets it
+    trim_learned_lower: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ResolveConfig:

@@ -157,3 +157,32 @@ def test_the_packs_set_trim_learned_below() -> None:
     config["resolve"]["trim_learned_below"] = 1.5
     with pytest.raises(ConfigError):
         Pipeline.from_config(config, mode="tag")
+
+
+def test_trim_learned_lower_drops_the_encoders_lower_case_words_in_cased_notes() -> None:
+    # letters6 (nl): the encoder tags ordinary lower-case words as names ("darmspoelen",
+    # "zelfkatheterisatie"); in a note written with capitals they go, a listed name in lower
+    # case and the CRF's lower-case login stay, and a lower-case record keeps every span
+    trim = LearnedTrim.from_config(load_pack("nl").config)
+    lower = replace(trim, lower=True)
+    cased = ("Ontslagbrief Revalidatie\nBetreft: Mevr. Sanne Dekker, geb. 3 mei 1950\n"
+             "Blaas: zelfkatheterisatie. Darm: darmspoelen om de dag, in herstel. "
+             "Haar dochter anna Dekker belt. Gebruiker: sdekker1\n")
+
+    def span(text: str, word: str, source: str = "transformer:minilm-mc-deid") -> Span:
+        start = text.index(word)
+        return Span(start, start + len(word), "PATIENT", source, 0.99)
+
+    ordinary = [span(cased, "darmspoelen"), span(cased, "zelfkatheterisatie")]
+    kept = [span(cased, "anna"), span(cased, "sdekker1", "crf:crf-nl-mw"),
+            span(cased, "Sanne Dekker")]
+    assert lower.apply(cased, ordinary + kept) == kept
+    assert trim.apply(cased, ordinary) == ordinary  # off unless asked for
+    record = "triage: buikpijn sinds gisteren, beller moeder, broertje yusra thuis\n"
+    assert lower.apply(record, [span(record, "yusra")]) == [span(record, "yusra")]
+    pipeline = Pipeline.from_config(load_pack("nl").config, mode="tag")
+    assert pipeline.learned_trim is not None and pipeline.learned_trim.lower
+    config = copy.deepcopy(load_pack("nl").config)
+    config["resolve"]["trim_learned_lower"] = "yes"
+    with pytest.raises(ConfigError):
+        Pipeline.from_config(config, mode="tag")

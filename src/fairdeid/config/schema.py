@@ -31,7 +31,7 @@ PIPELINE_KEYS = ("detectors", "max_chunk_chars", "chunk_overlap_chars", "languag
 RESOLVE_KEYS = (
     "preset", "min_score", "thresholds", "detector_labels", "allow", "deny", "ignore_labels",
     "boundaries", "name_titles", "clock_times", "trim_learned",
-    "machine_syntax", "trim_learned_below")
+    "machine_syntax", "trim_learned_below", "trim_learned_lower")
 #: ``[resolve] name_titles``: "include" puts a title before a name inside its span (the
 #: default), "keep" leaves spans as the detectors found them (``fairdeid.detect.titles``)
 NAME_TITLE_MODES = ("include", "keep")
@@ -158,6 +158,8 @@ def validate_resolve(table: Mapping[str, Any]) -> None:
         raise _fail_unknown("resolve", "name_titles", table["name_titles"], NAME_TITLE_MODES)
     if not isinstance(table.get("trim_learned", False), bool):
         raise ConfigError("[resolve] trim_learned must be true or false")
+    if not isinstance(table.get("trim_learned_lower", False), bool):
+        raise ConfigError("[resolve] trim_learned_lower must be true or false")
     if not isinstance(table.get("machine_syntax", False), bool):
         raise ConfigError("[resolve] machine_syntax must be true or false")
     below = table.get("trim_learned_below")

@@ -21,7 +21,11 @@ the English default; de, es and it gained no precision from it). English reads t
 lists (``detect/rules/data``: clinical words with specialties, clinical abbreviations, degrees,
 greetings) and judges more (``LearnedTrim.english``): on the hand-written English sets its
 encoder tagged services, abbreviations, degrees and clinical shorthand (docs/rules.md, "Learned
-spans in English").
+spans in English"). With ``[resolve]
+trim_learned_lower`` (nl), the encoder's names and places that are one lower-case word of no
+name or place list are dropped in a note written with capitals: the languages of the packs
+capitalise names, and on the nl sets such spans were ordinary words ("darmspoelen",
+"bedrijfsarts"); a lower-case record (triage, dictation, chat) keeps them.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ _LABELS = frozenset(
 #: words and numbers of a span (a span with a number in it is left alone)
 _TOKEN = re.compile(r"\w(?:[\w'’-]*\w)?")
 _COMMON = ("common_words",)
+#: the encoder's source prefix: its lower-case words alone are ordinary words in a note written
+#: with capitals ("herstel", "bedrijfsarts"); the CRF's are logins and staff initials it learned
+#: from the notes' fields ("jv", "anijboer"), so they stay
+_ENCODER = "transformer:"
 _NAMES = ("first_names", "surnames", "ambiguous_names", "cities", "countries", "states")
 
 
@@ -85,6 +93,9 @@ class LearnedTrim:
     #: English: what before a learned service places the patient there (``[places]
     #: service_cues``: "known to Oncology"), so the service stays; None: no such cue
     placing: re.Pattern[str] | None = None
+    #: drop an encoder's name or place that is one lower-case word of no name or place list,
+    #: in a note written with capitals (``[resolve] trim_learned_lower``)
+    lower: bool = False
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LearnedTrim:
@@ -155,6 +166,7 @@ class LearnedTrim:
     def apply(self, text: str, spans: Sequence[Span]) -> list[Span]:
         """``spans`` with learned name and place spans trimmed (dropped when no word is left)."""
         out: list[Span] = []
+        cased = self.lower and _written_with_capitals(text)
         # only learned spans are judged: a rules-only run pays nothing for the neighbours
         judged = [i for i, span in enumerate(spans)
                   if self.english and span.source.split(":", 1)[0] in LEARNED]
@@ -169,10 +181,23 @@ class LearnedTrim:
                     or (self.below is not None and span.score >= self.below)):
                 out.append(span)
                 continue
+            if cased and span.source.startswith(_ENCODER) and self._lower_word(text, span):
+                continue
             trimmed = self.trim(text, span, touched=index in touching)
             if trimmed is not None:
                 out.append(trimmed)
         return out
+
+    def _lower_word(self, text: str, span: Span) -> bool:
+        """Whether ``span`` is one lower-case word of no name or place list, not after a
+        title: in a note written with capitals, an ordinary word ("herstel", "darmspoelen",
+        "bedrijfsarts"), since the languages of the packs write names with a capital."""
+        tokens = list(_TOKEN.finditer(text, span.start, span.end))
+        if len(tokens) != 1:
+            return False
+        word = tokens[0].group()
+        return (word.isalpha() and word.islower() and word not in self.names
+                and not self._after_title(text, tokens[0].start()))
 
     def _after_title(self, text: str, pos: int) -> bool:
         """Whether a title of the language ends right before ``pos`` on its line ("dr. koppen":
@@ -297,6 +322,21 @@ def _touching(text: str, spans: Sequence[Span], indexes: Iterable[int]) -> set[i
         (span.start - gap in ends and _JOIN.match(text, span.start - gap, span.start))
         or (span.end + gap in starts and _JOIN.match(text, span.end, span.end + gap))
         for gap in range(8))}
+
+
+#: words of two letters or more, for the share of capitalised words in a note
+_WORD = re.compile(r"[^\W\d_]{2,}")
+#: the share of capitalised words above which a note is written with capitals: ordinary
+#: letters and reports hold 13-30 % on the nl sets, lower-case triage records, dictation and
+#: chat 0-8 %
+CASED_SHARE = 0.1
+
+
+def _written_with_capitals(text: str) -> bool:
+    """Whether ``text`` writes names with capitals: one word in ten or more starts with one
+    (a lower-case record's names are lower case too, so a lower-case word may be a name)."""
+    words = _WORD.findall(text)
+    return bool(words) and sum(w[0].isupper() for w in words) >= CASED_SHARE * len(words)
 
 
 def _initial(text: str, token: re.Match[str]) -> bool:

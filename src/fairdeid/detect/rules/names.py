@@ -92,6 +92,8 @@ _WORD_BEFORE_INITIAL = re.compile(
 _PREV_WORD = re.compile(r"(?<![\w'’-])([^\W\d_][\w'’-]*\w)[ \t]$")
 _SURNAME_COMMA = re.compile(rf"(?<![\w'’-])([{UC}][\w'’-]*[{LC}])[ \t]?,[ \t]$")
 _PLACE_KINDS = Kind.CITY | Kind.COUNTRY | Kind.STATE | Kind.HOSPITAL
+# the comma between two names of a staff header's list, on one line
+_LIST_COMMA = re.compile(r"[ \t]*,[ \t]*(?=[^\W\d_])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|\n\s*[-*•]\s*)$")
 # a name token of any case for the loose shapes ("j fan", "sisneros c.", "mina, b."): an
 # initial (one letter, optional dot) or a word; OCR digits inside a word are kept ("wo0ds")
@@ -251,6 +253,10 @@ class NameFinder:
         self.eponym_after = _followers_regex(names_cfg.get("eponym_followers", ()))
         self.eponym_before = _leaders_regex(names_cfg.get("eponym_leaders", ()))
         self.naming_cues = frozenset(c.lower() for c in names_cfg.get("naming_cues", ()))
+        # the naming cues that are no title ("son", "moeder"; not "mr", "mrs"): after one, a
+        # lower-case first name of the lists is a relative's name
+        no_kin = {t.lower().rstrip(".") for t in names_cfg.get("titles", ())}
+        self.kin_cues = self.naming_cues - no_kin
         epithets = [e.lower() for e in names_cfg.get("organism_epithets", ()) if e]
         self.organism_re = (
             re.compile(rf"[ \t]{{1,2}}(?i:{literal_alternation(epithets)})(?![\w'’-])")
@@ -626,6 +632,8 @@ class NameFinder:
                     ):
                         continue  # "CC: Dizziness" (chief complaint), "Tech: Standard"
                     out.append(NameCandidate(s, e, label, "name.header", 0.9))
+                    if head in self.header_doctor:
+                        self._header_list(text, e, label, kinds, out)
                 elif (found := self.loose(text, pos, kinds, strict=True)) is not None:
                     # "surgeon: terán c.", "patient:sanchez o.": dictation lowers the value
                     if head in self.ambiguous_headers and title is None and not (
@@ -633,6 +641,26 @@ class NameFinder:
                     ):
                         continue
                     out.append(NameCandidate(*found, label, "name.header", 0.85))
+
+    def _header_list(
+        self,
+        text: str,
+        end: int,
+        label: str,
+        kinds: Mapping[int, int],
+        out: list[NameCandidate],
+    ) -> None:
+        """The names after the first of a staff header, one per comma: "Assistentie: Jurick
+        Bernadina, Shurendy Isenia", "cc: Anna Berg, Tom Lind". Each must be two words or more
+        with no place word in it, so a town or a street after the name ("..., Dorpsstraat 4",
+        "..., Utrecht") and credentials in capitals ("..., MBBS, DEA") stay out."""
+        while (sep := _LIST_COMMA.match(text, end)) is not None:
+            s, e, words, _ = self.extend(text, sep.end(), soft=False, kinds=kinds)
+            if (words < 2 or any(kinds.get(k, 0) & _PLACE_KINDS for k in range(s, e))
+                    or any(len(w) > 1 and w.isupper() for w in text[s:e].split())):
+                return  # a place, or a credential in capitals ("..., MBBS, DEA")
+            out.append(NameCandidate(s, e, label, "name.header", 0.8))
+            end = e
 
     def _find_signature(
         self,
@@ -707,8 +735,19 @@ class NameFinder:
                 if m.start() and _is_word(text[m.start() - 1]):
                     continue
                 if not text[m.end()].isupper():
+                    cue = m.group("cue").lower()
+                    if cue in self.kin_cues and cue not in self.soft_doctor:
+                        # "moeder zahra", "broertje ali": a relative named in a note written
+                        # in lower case, with a first name of the lists as evidence; the name
+                        # ends at a comma ("zoon karim, 12 jaar")
+                        found = self.loose(text, m.end(), kinds, strict=False)
+                        if found is not None and self._first_name_word(text, found[0], kinds):
+                            comma = text.find(",", *found)
+                            end = found[1] if comma < 0 else comma
+                            out.append(NameCandidate(found[0], end, "PATIENT", "name.cue", 0.7))
+                        continue
                     # "discussed with attending x. garrido": lower case, an initial as evidence
-                    if m.group("cue").lower() not in self.soft_doctor:
+                    if cue not in self.soft_doctor:
                         continue  # "pt requested a copy": patient cues start sentences
                     found = self.loose(text, m.end(), kinds, strict=False)
                     if found is not None and _DOTTED_INITIAL.search(text, *found):
@@ -861,6 +900,17 @@ class NameFinder:
             kinds.get(k, 0) & (Kind.FIRST | Kind.LAST) and not kinds.get(k, 0) & Kind.AMBIGUOUS
             for k in range(start, end)
         )
+
+    def _first_name_word(self, text: str, start: int, kinds: Mapping[int, int]) -> bool:
+        """Whether the word at ``start`` is a first name of the lists that is no ambiguous,
+        common or clinical word: the evidence a lower-case name after a kinship word needs
+        ("vader ahmad", but not "moeder thuis")."""
+        kind = kinds.get(start, 0)
+        if not kind & Kind.FIRST or kind & Kind.AMBIGUOUS:
+            return False
+        m = _FIELD_WORD.match(text, start)
+        return m is not None and not self._field_word(m.group()) and not self._not_loose(
+            m.group())
 
     def _not_loose(self, word: str) -> bool:
         """Words that never stand for a name on their own evidence: common and clinical words,
