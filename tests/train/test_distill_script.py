@@ -52,12 +52,7 @@ def test_continue_mode_writes_its_data_and_trains_with_the_stated_settings(
     models: tuple[Path, Path], tmp_path: Path
 ) -> None:
     teacher, student = models
-    work = tmp_path / "work"
-    env = _env(TEACHER=str(teacher), N_STRESS="3", N_DEFAULT="2", N_DEV_STRESS="2",
-               N_DEV_DEFAULT="1", TRAIN_EXTRA="--max-steps 2 --no-export")
-    done = subprocess.run(["bash", str(SCRIPT), "continue", str(work), "600", str(student)],
-                          env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    work = _train_mode("continue", teacher, student, tmp_path)
 
     train, dev = list(read_jsonl(work / "train.jsonl")), list(read_jsonl(work / "dev.jsonl"))
     assert [d.meta.get("profile", "default") for d in train] == ["stress"] * 3 + ["default"] * 2
@@ -79,6 +74,17 @@ def test_continue_mode_writes_its_data_and_trains_with_the_stated_settings(
     assert command[command.index("--augment-locales") + 1] == "all"
     assert record["steps"] == 2 and record["train_documents"] == 5
     assert json.loads((work / "summary.json").read_text())  # the run's JSON summary
+
+
+def _train_mode(mode: str, teacher: Path, student: Path, tmp_path: Path, **extra: str) -> Path:
+    """Run a training mode of the script, shrunk to a few notes and 2 steps; its WORKDIR."""
+    work = tmp_path / "work"
+    env = _env(TEACHER=str(teacher), N_STRESS="3", N_DEFAULT="2", N_DEV_STRESS="2",
+               N_DEV_DEFAULT="1", TRAIN_EXTRA="--max-steps 2 --no-export", **extra)
+    done = subprocess.run(["bash", str(SCRIPT), mode, str(work), "600", str(student)],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -117,13 +123,7 @@ def test_hand_mode_trains_on_hand_written_notes_but_never_the_held_out_blind_set
     models: tuple[Path, Path], tmp_path: Path
 ) -> None:
     teacher, student = models
-    work = tmp_path / "work"
-    env = _env(TEACHER=str(teacher), N_STRESS="3", N_DEFAULT="2", N_DEV_STRESS="2",
-               N_DEV_DEFAULT="1", N_HAND_ORIG="1", N_HAND_LOC="1",
-               TRAIN_EXTRA="--max-steps 2 --no-export")
-    done = subprocess.run(["bash", str(SCRIPT), "hand", str(work), "600", str(student)],
-                          env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    work = _train_mode("hand", teacher, student, tmp_path, N_HAND_ORIG="1", N_HAND_LOC="1")
 
     train, dev = list(read_jsonl(work / "train.jsonl")), list(read_jsonl(work / "dev.jsonl"))
     sets = {d.id.split("#")[0].rsplit("-", 1)[0] for d in train}
