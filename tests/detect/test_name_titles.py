@@ -11,6 +11,7 @@ from fairdeid.detect.titles import (
     TITLE_ADDED,
     TITLE_CHARS,
     TitleWords,
+    exclude_titles,
     include_titles,
     name_part,
     title_chars,
@@ -196,3 +197,41 @@ def test_a_users_choice_applies_to_every_language_and_packs_keep_theirs_otherwis
         for mode in ("include", "keep"):
             main = {"resolve": {"name_titles": mode}}
             assert pack_config(language, main)["resolve"]["name_titles"] == mode
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Seen by Dr. Wei Zhang today.", "Dr. Wei Zhang", "Wei Zhang"),
+        ("SEEN BY DR ZHANG", "DR ZHANG", "ZHANG"),
+        ("Chair: Prof. Dr. Anna Weber", "Prof. Dr. Anna Weber", "Anna Weber"),
+        ("Seen by Dr. Wei Zhang today.", "Wei Zhang", "Wei Zhang"),  # no title inside
+        ("Signed: Dr.", "Dr.", "Dr."),  # nothing of a name would be left: kept whole
+    ],
+)
+def test_exclude_titles_cuts_leading_titles_off_name_spans(
+    text: str, name: str, expected: str
+) -> None:
+    span = _name(text, name)
+    (out,) = exclude_titles(text, [span], WORDS)
+    assert text[out.start : out.end] == expected
+    assert (out.label, out.source, out.score) == (span.label, span.source, span.score)
+
+
+def test_exclude_titles_leaves_other_labels_and_inverts_include_titles() -> None:
+    text = "Dr. Wei Zhang, Dr. Who Street, seen by Mrs. L. Hernandez"
+    street = text.index("Dr. Who Street")
+    spans = [_name(text, "Wei Zhang"), Span(street, street + 14, "STREET"),
+             _name(text, "L. Hernandez", "PATIENT")]
+    included = include_titles(text, spans, WORDS)
+    assert _texts(text, included) == ["Dr. Wei Zhang", "Dr. Who Street", "Mrs. L. Hernandez"]
+    back = exclude_titles(text, included, WORDS)
+    assert _texts(text, back) == ["Wei Zhang", "Dr. Who Street", "L. Hernandez"]
+    assert all(TITLE_CHARS not in s.attrs and TITLE_ADDED not in s.attrs for s in back)
+
+
+def test_exclude_titles_keeps_an_initial_that_is_also_a_title() -> None:
+    words = TitleWords.build(["Dr", "M"])
+    text = "Dr. M. Smith and M. Dupont"
+    spans = [_name(text, "Dr. M. Smith"), _name(text, "M. Dupont")]
+    assert _texts(text, exclude_titles(text, spans, words)) == ["M. Smith", "Dupont"]

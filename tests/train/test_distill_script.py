@@ -52,12 +52,7 @@ def test_continue_mode_writes_its_data_and_trains_with_the_stated_settings(
     models: tuple[Path, Path], tmp_path: Path
 ) -> None:
     teacher, student = models
-    work = tmp_path / "work"
-    env = _env(TEACHER=str(teacher), N_STRESS="3", N_DEFAULT="2", N_DEV_STRESS="2",
-               N_DEV_DEFAULT="1", TRAIN_EXTRA="--max-steps 2 --no-export")
-    done = subprocess.run(["bash", str(SCRIPT), "continue", str(work), "600", str(student)],
-                          env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    work = _train_mode("continue", teacher, student, tmp_path)
 
     train, dev = list(read_jsonl(work / "train.jsonl")), list(read_jsonl(work / "dev.jsonl"))
     assert [d.meta.get("profile", "default") for d in train] == ["stress"] * 3 + ["default"] * 2
@@ -79,6 +74,17 @@ def test_continue_mode_writes_its_data_and_trains_with_the_stated_settings(
     assert command[command.index("--augment-locales") + 1] == "all"
     assert record["steps"] == 2 and record["train_documents"] == 5
     assert json.loads((work / "summary.json").read_text())  # the run's JSON summary
+
+
+def _train_mode(mode: str, teacher: Path, student: Path, tmp_path: Path, **extra: str) -> Path:
+    """Run a training mode of the script, shrunk to a few notes and 2 steps; its WORKDIR."""
+    work = tmp_path / "work"
+    env = _env(TEACHER=str(teacher), N_STRESS="3", N_DEFAULT="2", N_DEV_STRESS="2",
+               N_DEV_DEFAULT="1", TRAIN_EXTRA="--max-steps 2 --no-export", **extra)
+    done = subprocess.run(["bash", str(SCRIPT), mode, str(work), "600", str(student)],
+                          env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return work
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -110,3 +116,24 @@ def test_threshold_mode_applies_the_calibration_rule_to_both_dev_sets(
     default = json.loads((work / "eval" / "tiny-threshold-default.json").read_text())
     assert default["seed"] == 777001 and default["n"] == 4
     assert record["chosen"] == min(record["stress"]["chosen"], default["chosen"])
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_hand_mode_trains_on_hand_written_notes_but_never_the_held_out_blind_sets(
+    models: tuple[Path, Path], tmp_path: Path
+) -> None:
+    teacher, student = models
+    work = _train_mode("hand", teacher, student, tmp_path, N_HAND_ORIG="1", N_HAND_LOC="1")
+
+    train, dev = list(read_jsonl(work / "train.jsonl")), list(read_jsonl(work / "dev.jsonl"))
+    sets = {d.id.split("#")[0].rsplit("-", 1)[0] for d in train}
+    # hand-written: en_w1/en_w2 (en-w1, en-w2) and en_blind1..3 (en-b1..3); never en_blind4/5
+    assert {s for s in sets if s.startswith("en-")} == {"en-w1", "en-w2", "en-b1", "en-b2",
+                                                        "en-b3"}
+    hand_dev = [d.id for d in dev if d.id.startswith("en-")]
+    assert len(hand_dev) == 4 and not {i for i in hand_dev} & {d.id.split("#")[0] for d in train}
+    assert {d.id.split("-")[0] for d in train if d.id.startswith("synth")} == {
+        "synth14171", "synth14172"}
+    settings = json.loads((work / "model" / "training.json").read_text())["settings"]
+    assert settings["lr"] == 3e-5 and settings["eval_every"] == 60
+    assert settings["distill_weight"] == 0.5 and not settings.get("augment_locales")

@@ -123,6 +123,38 @@ def include_titles(text: str, spans: Sequence[Span], words: TitleWords) -> list[
     return out
 
 
+def exclude_titles(text: str, spans: Sequence[Span], words: TitleWords) -> list[Span]:
+    """``spans`` with the titles at the start of each name span cut off ("Dr. Smith" ->
+    "Smith"), other spans as they are; the inverse of ``include_titles`` on gold data.
+
+    Why: gold that puts titles inside names (ASQ-PHI, the hand-written English sets) must be
+    brought to the convention of the models' training data (titles outside, ``name_titles =
+    "keep"``) before a model trains on it; otherwise the model learns to tag the title, which
+    the pipeline's title step adds anyway. A span that is only a title is left whole, and a
+    one-letter "title" after a first one is an initial ("Dr. M. Smith" -> "M. Smith")."""
+    out: list[Span] = []
+    for span in spans:
+        cut = _cut_titles(text, span, words) if is_name_label(span.label) else 0
+        if not cut:
+            out.append(span)
+            continue
+        attrs = {k: v for k, v in span.attrs.items() if k not in (TITLE_CHARS, TITLE_ADDED)}
+        out.append(Span(span.start + cut, span.end, span.label, span.source, span.score, attrs))
+    return out
+
+
+def _cut_titles(text: str, span: Span, words: TitleWords) -> int:
+    """How many leading characters of ``span`` ``exclude_titles`` cuts: the title chain, up to
+    a one-letter title after the first (an initial); 0 when nothing of the name would be left."""
+    pos = span.start
+    for i in range(_MAX_CHAIN):
+        found = words.lead.match(text, pos, span.end)
+        if found is None or (i and len(found.group().strip(" .\t\u00a0")) == 1):
+            break
+        pos = found.end()
+    return pos - span.start if pos < span.end else 0
+
+
 def _with_title(text: str, span: Span, words: TitleWords, floor: int) -> Span:
     """``span`` started at the first title of the chain before it (not before ``floor``, the
     end of the previous span, nor before its own line), with the title attributes set."""
