@@ -8,7 +8,7 @@ two conventions the hand-written English sets (``benchmarks/data/en_blind*.marku
   "Smith", the pipeline's title step (``detect/titles.py``) adds "Dr." in front. The hand-written
   sets put titles inside ("[[DOCTOR:Dr. Lisa Marchetti]]"); trained on them as written, the
   model would learn to tag "Dr" and the two data sources would disagree on every title.
-  Titles are trimmed here with the rule detector's own title lists (``name_part``).
+  Titles are trimmed here with the rule detector's own title lists (``exclude_titles``).
 * every age is AGE (resolve keeps only ages of 90 and over under Safe Harbor, by value). The
   hand-written sets mark only ages of 90 and over, so a "47-year-old" there would teach the model
   that an age is not one. Ages the rule detector finds that the gold leaves unmarked are added
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from fairdeid.corpora.jsonl import write_jsonl
 from fairdeid.corpora.markup import iter_markup
-from fairdeid.detect.titles import TitleWords, include_titles, is_name_label, name_part
+from fairdeid.detect.titles import TitleWords, exclude_titles
 from fairdeid.document import Document, Span
 from fairdeid.errors import RecordError
 
@@ -60,13 +60,9 @@ def read_notes(paths: Sequence[Path]) -> list[Document]:
 
 
 def trim_titles(doc: Document, words: TitleWords) -> Document:
-    """``doc`` with the personal titles at the start of its name spans left outside them."""
-    spans = []
-    for span in doc.spans:
-        if is_name_label(span.label):
-            span = name_part(include_titles(doc.text, [span], words)[0])
-            # include_titles may extend a span over a title before it; name_part drops it again
-        spans.append(span)
+    """``doc`` with the personal titles at the start of its name spans left outside them (the
+    library's ``exclude_titles``, which ``hand_notes_train.py`` uses too)."""
+    spans = exclude_titles(doc.text, sorted(doc.spans, key=lambda s: (s.start, s.end)), words)
     return replace(doc, spans=tuple(spans))
 
 
