@@ -88,10 +88,10 @@ THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.9)
 MODEL_FILES = ("crf.model", "fairdeid_model.json")
 #: markup sets that are never trained on: the sixth writers' (``_blind6*``, measured once on
 #: 2026-12-01 and dev sets since) are the next CRF round's held-out sets, read by no model yet, and
-#: a seventh writers' (``_blind7*``) would be measured once, at the end, by nothing trained on them. The fourth and fifth writers' ``_blind4*``/``_blind5*`` sets
-#: were the crf10 round's held-out sets; the crf11 round held out ``_blind5*`` alone while it chose
-#: its settings (round A, ``NEVER_TRAIN`` then ``("_blind5", "_blind6")``) and its shipped models
-#: train on them.
+#: a seventh writers' (``_blind7*``) would be measured once, at the end, by nothing trained on
+#: them. The fourth and fifth writers' ``_blind4*``/``_blind5*`` sets were the crf10 round's held-
+#: out sets; the crf11 round held out ``_blind5*`` alone while it chose its settings (round A,
+#: ``NEVER_TRAIN`` then ``("_blind5", "_blind6")``) and its shipped models train on them.
 NEVER_TRAIN = ("_blind6", "_blind7")
 #: markup sets this script never scores either: a score read here could steer a threshold or a
 #: training choice, and the seventh writers' sets must stay unseen until their one measurement
@@ -108,13 +108,15 @@ PROTOCOL = (
 #: how the scores of a shipped model trained on its round's held-out sets too were measured: the
 #: card shows the figures of the same settings without those sets, and says so
 ESTIMATE = (
-    "Estimate: a shipped model trained on every hand-written set of the language has no "
-    "held-out set left (the sixth writers' `_blind6` sets apart, read by no model). These figures are those of a model trained with the same settings on the "
-    "same data less these sets (round A), scored on them; this model read them too, so its own "
-    "figures on them would be training figures. The pack runs its CRF at the lowest threshold "
-    "at which round A's rules + CRF raised recall here with precision at least 0.93 and the "
-    "pack's own test floors (`tests/lang`) hold; that threshold was read off these sets, so the "
-    "pipeline's figures are mildly optimistic.")
+    "Estimate: a shipped model trained on every hand-written set of the language has no held-"
+    "out set left (the sixth writers' `_blind6` sets apart, read by no model). These figures "
+    "are those of a model trained with the same settings on the same data less these sets "
+    "(round A), scored on them; this model read them too, so its own figures on them would be"
+    " training figures. The pack runs its CRF at the lowest threshold at which round A's "
+    "rules + CRF raised recall here with precision at least 0.93 and the pack's own test "
+    "floors (`tests/lang`) hold; that threshold was read off these sets, so the pipeline's "
+    "figures are mildly optimistic."
+)
 #: a digit: a ward or unit named by it is not PHI in the packs
 NUMBERED = re.compile(r"\d")
 
