@@ -20,7 +20,8 @@ reaches that, the script says so and names the threshold of highest pooled recal
 of ties) for the record; the held-out sets are then read at the chosen threshold only.
 
     python benchmarks/student_threshold.py -c configs/fast.toml \\
-        --tune benchmarks/data/en_train/en_w1.markup ... --held-out benchmarks/data/en_blind5.markup \\
+        --tune benchmarks/data/en_train/en_w1.markup ... \\
+        --held-out benchmarks/data/en_blind5.markup \\
         --json build/student-thr.json
 
 Set names: a path (markup, JSONL, brat folder: ``fairdeid.corpora.formats``), ``stress`` (the
@@ -41,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from fairdeid.document import Document, Span
+from fairdeid.document import Document
 from fairdeid.evaluate import metrics
 from fairdeid.evaluate.runner import load_documents
 from fairdeid.pipeline import Pipeline, Proposal
@@ -162,7 +163,8 @@ def choose(rows: dict[float, float], target: float) -> tuple[float, bool]:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-c", "--config", type=Path, required=True, help="candidate pipeline TOML")
-    ap.add_argument("--reference", type=Path, default=None, help="reference TOML (default: packaged)")
+    ap.add_argument("--reference", type=Path, default=None,
+                    help="reference pipeline TOML (default: the packaged one)")
     ap.add_argument("--detector", default="transformer", help="detector whose threshold to sweep")
     ap.add_argument("--tune", nargs="+", required=True, help="sets the rule pools")
     ap.add_argument("--held-out", nargs="*", default=[], help="sets read after the choice")
