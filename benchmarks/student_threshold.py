@@ -237,8 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---|---|" + "---|" * len(shown))
     per_set: dict[str, Any] = {}
     for spec, info in result["sets"].items():
-        ref = scores(ref_rows[spec])
-        at = {str(t): scores(cand_rows[spec][t]) for t in grid}
+        ref = scores(ref_rows[spec].sum(axis=0))
+        at = {str(t): scores(cand_rows[spec][t].sum(axis=0)) for t in grid}
         per_set[spec] = {"reference": ref, "candidate": at}
         cells = []
         for t in shown:
