@@ -133,14 +133,19 @@ def scores(totals: np.ndarray) -> dict[str, Any]:
         support = int(totals[metrics.COL[f"{label}.span.gold"]])
         if not support:
             continue
+        gold_tokens = int(totals[metrics.COL[f"{label}.token.gold"]])
         by_label[label] = {
             "support": support,
             "partial_recall": _num(metrics.prf(totals, "partial", label)["recall"]),
             "token_recall": _num(metrics.covered_recall(totals, label)),
+            "tokens": gold_tokens,
+            "missed_tokens": gold_tokens - int(totals[metrics.COL[f"{label}.token.covered"]]),
         }
     return {
         "recall": float(token["recall"]),
         "precision": float(token["precision"]),
+        "missed_tokens": int(totals[metrics.COL["token.fn"]]),
+        "false_positive_tokens": int(totals[metrics.COL["token.fp"]]),
         "by_label": by_label,
     }
 
@@ -158,6 +163,28 @@ def choose(rows: dict[float, float], target: float) -> tuple[float, bool]:
         return max(reached), True
     best = max(rows.values())
     return max(t for t, r in rows.items() if r == best), False
+
+
+def print_gap(result: dict[str, Any], per_set: dict[str, Any], thresholds: Sequence[float]) -> None:
+    """What the candidate's recall gap is made of: gold tokens it misses beyond the
+    reference's, by label, on the held-out sets (at the chosen threshold and at the grid's
+    lowest, where the threshold no longer cuts anything the model proposed)."""
+    held = [spec for spec, info in result["sets"].items() if info["kind"] == "held_out"]
+    if not held:
+        return
+    print("\nmissed gold tokens, candidate - reference (by label; + = candidate misses more):")
+    for spec in held:
+        ref = per_set[spec]["reference"]
+        for t in thresholds:
+            cand = per_set[spec]["candidate"][str(t)]
+            parts = [
+                f"{label} {cand['by_label'][label]['missed_tokens'] - entry['missed_tokens']:+d}"
+                f"/{entry['tokens']}"
+                for label, entry in ref["by_label"].items()
+            ]
+            print(f"- {result['sets'][spec]['name']} at {t:.2f}: all "
+                  f"{cand['missed_tokens'] - ref['missed_tokens']:+d} "
+                  f"(reference misses {ref['missed_tokens']}); " + ", ".join(parts))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -249,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"| {info['name']} | {info['kind']} | {ref['recall']:.4f} / "
               f"{ref['precision']:.4f} | " + " | ".join(cells) + " |")
     result["per_set"] = per_set
+    print_gap(result, per_set, [chosen, grid[0]])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
