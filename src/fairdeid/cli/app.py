@@ -23,16 +23,16 @@ from rich.table import Table
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 #: The pipeline options of ``deidentify`` and ``batch``, spelled and explained once
-ConfigOpt = Annotated[
+RunConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
 ]
-ModeOpt = Annotated[
+RunModeOpt = Annotated[
     str | None,
     typer.Option(
         "--mode", "-m", metavar="MODE", help="tag | redact | surrogate (default: from config)"
     ),
 ]
-DetectorsOpt = Annotated[
+RunDetectorsOpt = Annotated[
     str | None,
     typer.Option(
         "--detectors", "-d", metavar="NAMES",

@@ -13,9 +13,9 @@ from typing import Annotated
 import typer
 
 from fairdeid.cli.app import (
-    ConfigOpt,
-    DetectorsOpt,
-    ModeOpt,
+    RunConfigOpt,
+    RunDetectorsOpt,
+    RunModeOpt,
     command,
     console,
     fail,
@@ -62,9 +62,9 @@ def batch(
         typer.Option("--delimiter", metavar="CHAR", help="CSV field separator: a character or "
                      "comma | semicolon | tab | pipe (default: tab for .tsv, else comma)"),
     ] = None,
-    config: ConfigOpt = None,
-    mode: ModeOpt = None,
-    detectors: DetectorsOpt = None,
+    config: RunConfigOpt = None,
+    mode: RunModeOpt = None,
+    detectors: RunDetectorsOpt = None,
     output_format: Annotated[str, typer.Option(help="Part files: jsonl | parquet")] = "jsonl",
     address: Annotated[
         str | None, typer.Option(help="Ray cluster address (ray://host:10001 or auto)")

@@ -31,9 +31,9 @@ import typer
 from rich.markup import escape
 
 from fairdeid.cli.app import (
-    ConfigOpt,
-    DetectorsOpt,
-    ModeOpt,
+    RunConfigOpt,
+    RunDetectorsOpt,
+    RunModeOpt,
     command,
     console,
     fail,
@@ -538,9 +538,9 @@ def deidentify(
             help="Output file or directory; - or omitted: stdout",
         ),
     ] = None,
-    mode: ModeOpt = None,
-    config: ConfigOpt = None,
-    detectors: DetectorsOpt = None,
+    mode: RunModeOpt = None,
+    config: RunConfigOpt = None,
+    detectors: RunDetectorsOpt = None,
     fmt: Annotated[
         str | None,
         typer.Option(
