@@ -468,9 +468,9 @@ def _is_chat_login(sender: str) -> bool:
     the shape tells a login from a log entry's word ("14:00 visite:"). A "_" is a login's
     alone (no name, title or test name has one: "dilani_f", "Marco_R"). Otherwise a login
     begins in lower case, as accounts are written, where names, titles and test names are
-    capitalised ("Dr.Smith", "CA125"), and is joined by "." ("k.demir") or ends in a number
-    after five characters or more ("lbaldoni2", "mrossi71"): a shorter word with a number is
-    as often a measurement ("spo2", "etco2")."""
+    capitalised ("Dr.Smith", "CA125"), and is joined by "." ("k.demir") or is six characters
+    or more ending in a number ("lbaldoni2", "mrossi71"): a shorter word with a number is as
+    often a measurement ("spo2", "etco2")."""
     if len(sender) < 4:
         return False
     if "_" in sender:
