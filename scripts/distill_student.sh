@@ -130,7 +130,7 @@ if [ "${1:-}" = hand ]; then
   # teacher on notes no template wrote. Hand notes: en_train/en_w1 + en_w2 and en_blind1..3
   # (never en_blind4 or en_blind5: those are the held-out judges), titles cut out of the name
   # spans (the models' convention), each note 2x as written + 4x with identifiers re-drawn from
-  # a random locale (scripts/hand_notes_train.py); the last 2 notes of en_w1 and of en_w2 are a
+  # a random locale (scripts/handwritten_en_data.py); the last 2 notes of en_w1 and en_w2 are a
   # hand-written dev set instead. Synthetic: fresh seeds (14171-14174), stress 3 : default 1,
   # identifiers from every locale pool (--locales all; no per-epoch --augment-locales, which
   # would re-draw the hand notes' own identifiers every time). Teacher KL as version 2 (A 0.5,
@@ -142,10 +142,10 @@ if [ "${1:-}" = hand ]; then
   HERE=$(dirname "$0")
   D=$HERE/../benchmarks/data
   mkdir -p "$WORK"
-  H=(--original "${N_HAND_ORIG:-2}" --localized "${N_HAND_LOC:-4}")
-  python "$HERE/hand_notes_train.py" "$D/en_train/en_w1.markup" "$D/en_train/en_w2.markup" \
+  H=(--ages-as-written --original "${N_HAND_ORIG:-2}" --localized "${N_HAND_LOC:-4}")
+  python "$HERE/handwritten_en_data.py" "$D/en_train/en_w1.markup" "$D/en_train/en_w2.markup" \
     "${H[@]}" --seed 14175 --dev-last 2 --dev-out "$WORK/dev-hand.jsonl" -o "$WORK/hand-w.jsonl"
-  python "$HERE/hand_notes_train.py" "$D/en_blind1.markup" "$D/en_blind2.markup" \
+  python "$HERE/handwritten_en_data.py" "$D/en_blind1.markup" "$D/en_blind2.markup" \
     "$D/en_blind3.markup" "${H[@]}" --seed 14176 -o "$WORK/hand-b.jsonl"
   G=(--name-titles keep --locales all)
   fairdeid generate -n "${N_STRESS:-1500}" --seed 14171 --profile stress "${G[@]}" -o "$WORK/stress.jsonl"

@@ -13,13 +13,32 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand, TyperGroup, TyperOption
+
+#: The pipeline options of ``deidentify`` and ``batch``, spelled and explained once
+RunConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
+]
+RunModeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mode", "-m", metavar="MODE", help="tag | redact | surrogate (default: from config)"
+    ),
+]
+RunDetectorsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--detectors", "-d", metavar="NAMES",
+        help="Comma-separated detectors, e.g. rules,transformer",
+    ),
+]
 
 #: Unix-style value names for options that set none (Typer would print ``<int>``, ``<str>``)
 _METAVARS = {"int": "N", "int range": "N", "float": "NUMBER", "float range": "NUMBER",

@@ -13,6 +13,9 @@ from typing import Annotated
 import typer
 
 from fairdeid.cli.app import (
+    RunConfigOpt,
+    RunDetectorsOpt,
+    RunModeOpt,
     command,
     console,
     fail,
@@ -59,22 +62,9 @@ def batch(
         typer.Option("--delimiter", metavar="CHAR", help="CSV field separator: a character or "
                      "comma | semicolon | tab | pipe (default: tab for .tsv, else comma)"),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
-    ] = None,
-    mode: Annotated[
-        str | None,
-        typer.Option(
-            "--mode", "-m", metavar="MODE", help="tag | redact | surrogate (default: from config)"
-        ),
-    ] = None,
-    detectors: Annotated[
-        str | None,
-        typer.Option(
-            "--detectors", "-d", metavar="NAMES",
-            help="Comma-separated detectors, e.g. rules,transformer",
-        ),
-    ] = None,
+    config: RunConfigOpt = None,
+    mode: RunModeOpt = None,
+    detectors: RunDetectorsOpt = None,
     output_format: Annotated[str, typer.Option(help="Part files: jsonl | parquet")] = "jsonl",
     address: Annotated[
         str | None, typer.Option(help="Ray cluster address (ray://host:10001 or auto)")

@@ -30,7 +30,17 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from fairdeid.cli.app import command, console, fail, lang_option, plural, quiet_third_party
+from fairdeid.cli.app import (
+    RunConfigOpt,
+    RunDetectorsOpt,
+    RunModeOpt,
+    command,
+    console,
+    fail,
+    lang_option,
+    plural,
+    quiet_third_party,
+)
 from fairdeid.errors import FairdeidError, RecordError
 
 if TYPE_CHECKING:
@@ -528,23 +538,9 @@ def deidentify(
             help="Output file or directory; - or omitted: stdout",
         ),
     ] = None,
-    mode: Annotated[
-        str | None,
-        typer.Option(
-            "--mode", "-m", metavar="MODE",
-            help="tag | redact | surrogate (default: from config)",
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", metavar="FILE", help="Pipeline TOML")
-    ] = None,
-    detectors: Annotated[
-        str | None,
-        typer.Option(
-            "--detectors", "-d", metavar="NAMES",
-            help="Comma-separated detectors, e.g. rules,transformer",
-        ),
-    ] = None,
+    mode: RunModeOpt = None,
+    config: RunConfigOpt = None,
+    detectors: RunDetectorsOpt = None,
     fmt: Annotated[
         str | None,
         typer.Option(

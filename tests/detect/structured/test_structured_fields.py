@@ -203,19 +203,52 @@ def test_mail_header_names_before_an_address() -> None:
 @pytest.mark.parametrize(
     ("line", "login"),
     [
+        # after spaces only, the shape alone: "_", or lower case joined by "." or numbered
         ("03/12/2025 09:14 marco_r: buongiorno dottore, la glicemia è 180", "marco_r"),
         ("03/12/2025 09:20 anna.verdi71: ok grazie", "anna.verdi71"),
+        ("26/11/2026 10:03 k.demir: merci", "k.demir"),
+        ("26/11/2026 10:03 lbaldoni2: va bene", "lbaldoni2"),
+        ("11/23/26 2:40 PM jdoe_rn: pt resting", "jdoe_rn"),
+        # after a bracket or a dash
         ("[03/12/25, 09:21] k.demir: merci docteur", "k.demir"),
+        ("22/11/26, 07:41 - anna-maria.r: ok", "anna-maria.r"),
+        ("[26/11/26, 10:03] Dilani_F: ok", "Dilani_F"),       # "_": capitals allowed
+        ("[26/11 10:03] müller_k: ok", "müller_k"),           # any script's letters
+        # in the middle of a line
+        ("WhatsApp van dochter, 26/11 18:40 – kris_dc: hi po", "kris_dc"),
     ],
 )
 def test_chat_senders_in_login_shape_are_usernames(line: str, login: str) -> None:
     assert ("USERNAME", login) in _found(line)
 
 
-def test_a_plain_log_entry_is_no_login_sender() -> None:
-    # no bracket or dash before the sender: only a login shape counts, never a word
-    for line in ("12.03. 14:00 visite: stabil", "12.03.2025 14:00 Visite: Patient stabil"):
-        assert all(label != "USERNAME" for label, _ in _found(line)), _found(line)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "12.03. 14:00 visite: stabil",                  # a word
+        "12.03.2025 14:00 Visite: Patient stabil",      # a capitalised word
+        "26/11/2026 08:00 spo2: 94 %",                  # a short word with a number
+        "26/11/2026 08:00 etco2: 35 mmHg",
+        "26/11/2026 08:00 CA125: 35 U/ml",              # capitalised with a number: a test
+        "[26/11/26, 10:03] Dr.Smith: ok",               # capitalised with a ".": a title
+        "26/11/2026 10:03 jean-pierre: ok",             # a hyphen joins names too
+        "26/11/2026 10:03 i.v: 500 ml",                 # too short
+        "26/11/2026 10:03 e.g.: x",                     # ends in a period
+        "ab26/11/2026 10:03 dilani_f: ok",              # no header: the date is inside a word
+    ],
+)
+def test_what_is_no_login_sender(line: str) -> None:
+    assert all(label != "USERNAME" for label, _ in _found(line)), _found(line)
+
+
+def test_a_login_sender_is_tagged_wherever_it_stands_as_a_word() -> None:
+    text = ("Teilnehmer: mrossi71 (Patient), Dr. Weber\n"
+            "26/11/2026 10:03 mrossi71: Zucker 180\n"
+            "26/11/2026 10:05 mrossi71: danke\n"
+            "Konto: mrossi71@portal.example.org, mrossi710\n")
+    logins = [(h.start, value) for h in fields.find(text, tables.load_headers())
+              if h.label == "USERNAME" and (value := text[h.start:h.end]) == "mrossi71"]
+    assert len(logins) == len(set(logins)) == 3  # each place once; not the address, not 710
 
 
 def test_mail_from_a_system_or_a_service_is_no_person() -> None:

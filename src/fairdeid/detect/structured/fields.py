@@ -15,8 +15,8 @@ and a Windows domain login anywhere ("WIGEV\\pkrenn01"), which no prose rule kno
 pasted into a note name their writers in message headers ("[24/11/26, 20:15] Bryan Moreira:")
 and mail headers ("Von: Corinne Wälti <c.waelti@...>"); titles, roles and specialty words that
 are no names are data (``data/chat.toml``). A portal or app thread names its writers by their
-handles instead ("26/11/2026 10:03 dilani_f: ..."): a sender with a login's shape (joined by "_"
-or ".", or ending in digits) is a USERNAME, and so is every other occurrence of that handle in
+handles instead ("26/11/2026 10:03 dilani_f: ..."): a sender in login shape (``_is_chat_login``)
+is a USERNAME, and so is every other occurrence of that handle in
 the note (the participants' list above the thread). Hand-made XML exports and CDA documents
 name a value by its element ("<Apellido1>BETANCOR</Apellido1>", "<city>Collalbo</city>"): an
 element holding text only is read as a field whose label is its tag's words.
@@ -89,15 +89,9 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
         hits.extend(Hit(m.start(), m.end(), "USERNAME", "fields.login")
                     for m in _DOMAIN_LOGIN.finditer(text))
     if ":" in text:
-        senders = [sender for match in _CHAT.finditer(text)
-                   if (sender := _chat_sender(text, match)) is not None]
-        senders.extend(Hit(*match.span("sender"), "USERNAME", "fields.chat_login")
-                       for match in _CHAT_PLAIN.finditer(text)
-                       if _is_sender_login(match.group("sender")))
-        # a handle's other mentions; its header place is already a sender's
-        read = {(h.start, h.end) for h in senders}
-        hits.extend(senders)
-        hits.extend(h for h in _chat_handles(text) if (h.start, h.end) not in read)
+        hits.extend(sender for match in _CHAT.finditer(text)
+                    if (sender := _chat_sender(text, match)) is not None)
+        hits.extend(_chat_logins(text))
     if "@" in text:
         hits.extend(person for match in _MAIL.finditer(text)
                     if (person := _mail_person(text, match)) is not None)
@@ -456,28 +450,35 @@ _CHAT = re.compile(
     r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
     r"(?:\][ \t]*(?:[-–—][ \t]*)?|[ \t]*[-–—][ \t]*)"
     r"(?P<sender>[^:\n\d]{2,40}?|[A-Za-z][\w.\\-]{2,30}?)[ \t]*:(?:[ \t]|$)")
-#: the same header with only spaces between the time and the sender: read only for a
-#: sender in login shape ("26/11/2026 10:03 dilani_f: ..."), where no prose word fits
-_CHAT_PLAIN = re.compile(
-    r"(?<![^\s\[(])\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
-    r"\d{1,2}[:.h]\d{2}(?::\d{2})?[ \t]+(?P<sender>[a-z][\w.-]{2,30}?):(?:[ \t]|$)")
-#: a sender that is an account, not a name ("dilani_f", "nimal.fernando58"): portal and
-#: messenger exports print the login of the writer; lower case with a digit, "_" or "."
-_SENDER_LOGIN = re.compile(r"[a-z][a-z0-9]*(?:[._-]?[a-z0-9]+)*")
+#: a message header whose sender is an account ("26/11/2026 10:03 dilani_f:", "[24/11 20:15]
+#: maria.r82:", "22/11/26, 07:41 - k.demir:"): a date, a time, a bracket, a dash or only
+#: spaces, then one word and a colon; the word counts only in login shape (``_is_chat_login``)
+_CHAT_LOGIN = re.compile(
+    r"(?<![^\s\[(])\[?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
+    r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\][ \t]*(?:[-–—][ \t]*)?|[ \t]*[-–—][ \t]*|[ \t]+)"
+    r"(?P<sender>[^\W\d_][^\W_]*(?:[._-][^\W_]+)*)[ \t]*:(?:[ \t]|$)")
+#: a login's number at its end ("mrossi71", "lbaldoni2")
+_LOGIN_NUMBER = re.compile(r"\d+$")
 
 
-def _is_sender_login(sender: str) -> bool:
-    """A message sender in account shape: lower case with a digit, "_" or "."."""
-    return (len(sender) >= 4 and _SENDER_LOGIN.fullmatch(sender) is not None
-            and _LOGIN_MARK.search(sender) is not None)
+def _is_chat_login(sender: str) -> bool:
+    """A message sender written as an account, not as a word. Why this shape: portal and
+    messenger exports print the writer's login, and with no bracket or dash before it only
+    the shape tells a login from a log entry's word ("14:00 visite:"). A "_" is a login's
+    alone (no name, title or test name has one: "dilani_f", "Marco_R"). Otherwise a login
+    begins in lower case, as accounts are written, where names, titles and test names are
+    capitalised ("Dr.Smith", "CA125"), and is joined by "." ("k.demir") or is six characters
+    or more ending in a number ("lbaldoni2", "mrossi71"): a shorter word with a number is as
+    often a measurement ("spo2", "etco2")."""
+    if len(sender) < 4:
+        return False
+    if "_" in sender:
+        return True
+    return sender[0].islower() and ("." in sender or (
+        len(sender) >= 6 and _LOGIN_NUMBER.search(sender) is not None))
 
 
-#: a message header whose sender is a handle: a date, a time, maybe a bracket or a dash, then
-#: a login-shaped word and a colon ("26/11/2026 10:03 dilani_f:", "[24/11 20:15] maria.r82:")
-_CHAT_HANDLE = re.compile(
-    r"(?m)^[ \t]*\[?\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?,?[ \t]+"
-    r"\d{1,2}[:.h]\d{2}(?::\d{2})?\]?[ \t]*(?:[-–—][ \t]*)?"
-    r"(?P<handle>[^\W\d_][^\W_]*(?:[._][^\W_]+)+|[^\W\d_]{2,}\d{2,})[ \t]*:(?:[ \t]|$)")
 _TITLE_WORD = re.compile(r"[^\W\d_]+\.?[ \t]+")
 _TITLE = re.compile(r"[^\W\d_]+(?:[ .]?[^\W\d_]{1,3})?\.?[ \t]+")
 
@@ -517,8 +518,6 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     otherwise; a sender that is a role, a pronoun or no name is left alone."""
     words = chat_words()
     a, b = match.span("sender")
-    if _is_sender_login(text[a:b]):
-        return Hit(a, b, "USERNAME", "fields.chat_login")
     label, titled = "PATIENT", False
     for pattern in (_TITLE_WORD, _TITLE):
         title = pattern.match(text, a, b)
@@ -537,14 +536,16 @@ def _chat_sender(text: str, match: re.Match[str]) -> Hit | None:
     return Hit(a, a + len(name), label, "fields.chat_sender")
 
 
-def _chat_handles(text: str) -> list[Hit]:
-    """Each handle that writes a message of the note, at every place it stands as a whole
-    word (a handle is a login: it names one person wherever it is written)."""
-    handles = {m.group("handle") for m in _CHAT_HANDLE.finditer(text)}
+def _chat_logins(text: str) -> list[Hit]:
+    """Each login that writes a message of the note (``_CHAT_LOGIN``), at its header places
+    and at every other place it stands as a whole word (the participants' list): a login
+    names one person wherever it is written."""
+    logins = {m.group("sender") for m in _CHAT_LOGIN.finditer(text)
+              if _is_chat_login(m.group("sender"))}
     hits: list[Hit] = []
-    for handle in sorted(handles):
-        for m in re.finditer(rf"(?<![\w.@]){re.escape(handle)}(?![\w@]|\.\w)", text):
-            hits.append(Hit(m.start(), m.end(), "USERNAME", "fields.chat_handle"))
+    for login in sorted(logins):
+        for m in re.finditer(rf"(?<![\w.@]){re.escape(login)}(?![\w@]|\.\w)", text):
+            hits.append(Hit(m.start(), m.end(), "USERNAME", "fields.chat_login"))
     return hits
 
 
