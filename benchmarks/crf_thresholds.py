@@ -20,7 +20,6 @@ note text.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -34,20 +33,11 @@ from fairdeid.lang.packs import load_pack
 from fairdeid.pipeline import Pipeline
 from fairdeid.resolve import Resolver
 
-DEVSETS = Path(__file__).with_name("lang_devsets.py")
+sys.path.insert(0, str(Path(__file__).parent))
+from lang_devsets import read_devset, score  # noqa: E402
+
 #: thresholds tried without ``--thresholds``
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-
-
-def _devsets() -> Any:
-    """benchmarks/lang_devsets.py (a script, not a package module): its reader and scorer."""
-    spec = importlib.util.spec_from_file_location("lang_devsets", DEVSETS)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {DEVSETS}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lang_devsets"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def pack_pipeline(lang: str, model: Path | None) -> Pipeline:
@@ -68,7 +58,6 @@ def sweep(pipeline: Pipeline, groups: Mapping[str, Sequence[Document]],
           thresholds: Sequence[float]) -> list[dict[str, Any]]:
     """One row per threshold and group: the group's notes resolved at that CRF threshold and
     scored against their gold spans; ``all`` pools every group."""
-    score = _devsets().score
     names = list(groups)
     notes = [note for name in names for note in groups[name]]
     proposals = [p.spans for p in pipeline.propose(strip(notes))]
@@ -105,14 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--thresholds", type=float, nargs="+", default=list(THRESHOLDS))
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args(argv)
-    devsets = _devsets()
     groups: dict[str, list[Document]] = {}
     for path in args.paths:
-        groups[path.stem] = list(devsets.read_devset(path).notes)
+        groups[path.stem] = list(read_devset(path).notes)
     for name, *files in args.group:
         if not files:
             parser.error(f"--group {name}: no files")
-        groups[name] = [n for f in files for n in devsets.read_devset(Path(f)).notes]
+        groups[name] = [n for f in files for n in read_devset(Path(f)).notes]
     if not groups:
         parser.error("no sets")
     rows = sweep(pack_pipeline(args.lang, args.model), groups, args.thresholds)

@@ -25,7 +25,7 @@ SET = ROOT / "benchmarks" / "data" / "lang" / "de_blind6c.markup"
 @pytest.fixture(scope="module")
 def rows() -> list[dict]:
     bench = load_script("benchmarks/crf_thresholds.py")
-    notes = list(bench._devsets().read_devset(SET).notes)
+    notes = list(bench.read_devset(SET).notes)
     return bench.sweep(bench.pack_pipeline("de", None), {"c": notes[:3], "d": notes[3:]},
                        [0.2, 0.9])
 
@@ -35,9 +35,9 @@ def test_a_row_equals_the_pack_run_at_its_threshold(rows: list[dict], threshold:
     bench = load_script("benchmarks/crf_thresholds.py")
     config = json.loads(json.dumps(load_pack("de").config))
     config["resolve"]["thresholds"]["crf"] = threshold
-    notes = list(bench._devsets().read_devset(SET).notes)
+    notes = list(bench.read_devset(SET).notes)
     pred, _ = predict(Pipeline.from_config(config, mode="tag"), notes)
-    expected = bench._devsets().score(notes, pred)
+    expected = bench.score(notes, pred)
     got = next(r for r in rows if r["threshold"] == threshold and r["set"] == "all")
     assert {k: got[k] for k in expected} == expected
     parts = [r for r in rows if r["threshold"] == threshold and r["set"] in ("c", "d")]
