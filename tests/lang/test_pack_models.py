@@ -95,7 +95,9 @@ def test_pack_pipeline_builds_with_its_model(code: str) -> None:
         pytest.skip(f"the {code} pack runs no CRF")
     model = resolve_model_path(config["detectors"]["crf"]["model"])
     assert model.resolve().is_relative_to(MODELS.resolve())
-    assert config["resolve"]["thresholds"]["crf"] >= 0.5
+    # a threshold, not every CRF span: 0.3 is the lowest a pack runs (de and fr since the crf12
+    # round, chosen on held-out sets; docs/language-packs.md, Models)
+    assert config["resolve"]["thresholds"]["crf"] >= 0.3
     pipeline = Pipeline.from_config(config, mode="tag")
     assert "crf" in pipeline.detectors
     text, name, _, _ = NOTES[code]
