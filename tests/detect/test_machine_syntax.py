@@ -140,6 +140,30 @@ def test_dicom_tags_are_syntax() -> None:
                   _learned(text, "PN [OKAFOR", "PATIENT")) == ["OKAFOR"]
 
 
+def test_zpl_commands_are_syntax_and_the_label_text_is_not() -> None:
+    # an invented wristband job: the CRFs read "^A0N,30,30" as a place, "^FD" glued to a name
+    job = ("^XA^CI28^PW812\n^FO30,20^A0N,30,30^FDKOWALCZYK, TERESA^FS\n"
+           "^FO30,88^BCN,60,N,N,N^FD8830127^FS\n^XZ\n")
+    assert _apply(job, _learned(job, "A0N,30,30", "LOCATION"),
+                  _learned(job, "FDKOWALCZYK, TERESA", "PATIENT"),
+                  _learned(job, "FD8830127", "IDNUM")) == ["KOWALCZYK, TERESA", "8830127"]
+    # without a job start, a caret is prose ("^FO" in a chat) and nothing is masked
+    assert _apply("see ^FO30 A0N", _learned("see ^FO30 A0N", "FO30")) == ["FO30"]
+
+
+def test_icalendar_properties_and_times_are_syntax_but_a_common_name_is_not() -> None:
+    ics = ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=America/Lima:20261203T070000\n"
+           "ATTENDEE;CN=Rosa Quispe;ROLE=REQ-PARTICIPANT:mailto:rquispe@example.org\n"
+           "END:VEVENT\nEND:VCALENDAR\n")
+    country = Span(ics.index("America"), ics.index("America") + 7, "COUNTRY",
+                   "rules:location.country", 0.9)
+    assert _apply(ics, country, _learned(ics, "20261203T070000", "ID"),
+                  _learned(ics, "CN=Rosa Quispe", "PATIENT")) == ["20261203", "Rosa Quispe"]
+    # outside a block, "America" is a country as any other
+    prose = "DTSTART;TZID=America/Lima"
+    assert _apply(prose, Span(13, 20, "COUNTRY", "rules:location.country", 0.9)) == ["America"]
+
+
 def test_a_payment_card_shaped_timestamp_keeps_its_date() -> None:
     text = '<effectiveTime value="202611261530+0100"/>'
     span = _rule(text, "202611261530", "rules:id.payment_card_any", "ACCOUNT")

@@ -24,6 +24,12 @@ IP address, and LOINC codes and names of HL7 OBX-3 as dates and places. DICOM ta
 a span inside the value of a JSON code key (``system``), a code attribute (``root``,
 ``xmlns``, KMEHR ``S``/``SV``) or an HL7 code field (OBX-3, OBR-4, MSH-9) is dropped. Enabled
 per pipeline by ``[resolve] machine_syntax = true`` (every language pack).
+
+The sixth writers' format sets added two more: the commands of ZPL label jobs ("^FO30,20^A0N,
+30,30^FD", read by the CRFs of every pack as places and identifiers) and the property names
+and parameters of vCard and iCalendar blocks ("DTSTART;TZID=America/Managua:20261203T070000",
+read as a country, a city and an identifier): both are masked, the data a label prints and a
+property's value are not (a date-time keeps its date, its time of day is masked).
 """
 
 from __future__ import annotations
@@ -53,6 +59,20 @@ _HL7_LINE = re.compile(r"^[ \t]*([A-Z][A-Z0-9]{2})\|[^\n]*", re.MULTILINE)
 #: a DICOM dump's tag, value representation and opening bracket ("(0010,0010) PN [")
 _DICOM_TAG = re.compile(
     r"\([0-9A-Fa-f]{4},[ \t]*[0-9A-Fa-f]{4}\)(?:[ \t]+[A-Z]{2}(?![\w])(?:[ \t]+\[)?)?")
+#: a ZPL label job (``^XA`` ... ``^XZ``) and one of its commands: a caret or tilde, a
+#: two-character command, and its parameters up to the next command or the line end; a field's
+#: data (``^FD``/``^FV``) is the text printed on the label, not syntax
+_ZPL_JOB = re.compile(r"\^XA(?:(?!\^XZ).)*(?:\^XZ)?", re.DOTALL)
+_ZPL_COMMAND = re.compile(r"[\^~]([A-Z@][A-Z0-9@])([^\^~\n]*)")
+#: a vCard / iCalendar content line's name and parameters ("DTSTART;TZID=Europe/Rome:"),
+#: inside a BEGIN:VCARD / BEGIN:VCALENDAR block; the value after the colon is read as text
+_CONTENT_LINE = re.compile(
+    r"^([A-Za-z][A-Za-z0-9-]*(?:;[A-Za-z0-9-]+=(?:\"[^\"\n]*\"|[^;:\n]*))*:)"
+    r"(?:(?:19|20)\d{6}(T\d{6}Z?))?", re.MULTILINE)
+_CARD_BLOCK = re.compile(r"^[ \t]*BEGIN:(VCARD|VCALENDAR)\b.*?^[ \t]*END:\1",
+                         re.MULTILINE | re.DOTALL)
+#: a person's common name in a calendar address's parameters: the name is PHI, not syntax
+_COMMON_NAME = re.compile(r";CN=(\"[^\"\n]*\"|[^;:\n]*)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,11 @@ class MachineSyntax:
     dicom_tags: bool = False
     #: the words that cite a law or a regulation before its "number/year" ("L.", "Ley")
     citation_cues: tuple[str, ...] = ()
+    #: whether ZPL label commands ("^FO30,20^A0N,30,30^FD") are masked, their data not
+    zpl_commands: bool = False
+    #: whether vCard / iCalendar property names and parameters ("DTSTART;TZID=Europe/Rome:")
+    #: and the time of a date-time value are masked (a common name ``CN=`` is not)
+    card_properties: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -92,7 +117,9 @@ class MachineSyntax:
                    frozenset(str(k) for k in json.get("code_keys", ())),
                    frozenset(str(f) for f in hl7.get("never_phi_fields", ())),
                    bool(dicom.get("tag_mask", False)),
-                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())))
+                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())),
+                   bool(data.get("zpl", {}).get("command_mask", False)),
+                   bool(data.get("vcard", {}).get("property_mask", False)))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -136,6 +163,20 @@ class MachineSyntax:
         if self.dicom_tags and "(" in text:
             for m in _DICOM_TAG.finditer(text):
                 mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.zpl_commands and "^XA" in text:
+            for job in _ZPL_JOB.finditer(text):
+                for m in _ZPL_COMMAND.finditer(text, job.start(), job.end()):
+                    end = m.start(2) if m.group(1) in {"FD", "FV"} else m.end()
+                    mask[m.start() : end] = b"\x01" * (end - m.start())
+        if self.card_properties and "BEGIN:" in text:
+            for block in _CARD_BLOCK.finditer(text):
+                for m in _CONTENT_LINE.finditer(text, block.start(), block.end()):
+                    mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+                    for cn in _COMMON_NAME.finditer(m.group(1)):
+                        start, end = m.start(1) + cn.start(1), m.start(1) + cn.end(1)
+                        mask[start:end] = bytes(end - start)
+                    if m.group(2):
+                        mask[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))
         if self.timestamp_after:
             after = "|".join(re.escape(a) for a in self.timestamp_after)
             stamp = re.compile(rf"(?:{after})"

@@ -27,6 +27,8 @@ NOTE = (
     "(0010,0030) DA [19640229]                      #   8, 1 PatientBirthDate\n"
     "<recordTarget><patient><birthTime value=\"19640229\"/></patient></recordTarget>\n"
     "UNH+M1+MEDVRI:1:1:MD'\nPNA+PAT+123456782:BSN++1:Valdez+2:Marisol'\n"
+    "BEGIN:VCARD\nVERSION:3.0\nN:Valdez;Marisol;;;\nTEL;TYPE=CELL:+1 505 555 0147\nEND:VCARD\n"
+    "INSERT INTO `patient` (`mrn`,`last_name`) VALUES ('4410022','VALDEZ');\n"
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )

@@ -1,5 +1,6 @@
 """The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
-KMEHR), EDIFACT messages, SQL dumps (INSERT rows by column name), headed tables and export fields ("Name.......: value | PID: value",
+KMEHR), EDIFACT messages, vCard and iCalendar blocks, SQL dumps (INSERT rows by column name),
+headed tables and export fields ("Name.......: value | PID: value",
 logins, chat senders) inside notes.
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
@@ -13,7 +14,8 @@ for any detector.
 
 Cost: tables are read only in a note with one of ``|``, ``^``, ``{``, ``;``, tab or ``,``, and
 each format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON, ``(`` for
-DICOM, ``</`` for XML, ``UNB``/``UNH`` for EDIFACT) before reading lines; export fields and
+DICOM, ``</`` for XML, ``UNB``/``UNH`` for EDIFACT, ``BEGIN:`` for vCard and iCalendar,
+``INSERT`` for SQL) before reading lines; export fields and
 logins (``fields``) are read in every note, since a dictation's footer ("operatore
 lbaldoni2") has no punctuation at all, with one set lookup per word.
 """
@@ -24,13 +26,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fairdeid.detect.base import BaseDetector
-from fairdeid.detect.structured import dicom, edifact, fhir, fields, hl7, sql, tables, xml
+from fairdeid.detect.structured import (
+    dicom,
+    edifact,
+    fhir,
+    fields,
+    hl7,
+    sql,
+    tables,
+    vcard,
+    xml,
+)
 from fairdeid.detect.structured.common import Hit
 from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "sql", "table", "fields")
+FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "vcard", "sql", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -70,14 +82,15 @@ class StructuredDetector(BaseDetector):
         self._dicom = dicom.load_spec() if "dicom" in chosen else None
         self._xml = xml.load_spec() if "xml" in chosen else None
         self._edifact = edifact.load_spec() if "edifact" in chosen else None
+        self._vcard = vcard.load_spec() if "vcard" in chosen else None
         self._headers = (tables.load_headers(self.header_words)
                          if {"table", "fields", "xml", "sql"} & set(chosen) else None)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"sql"``, ``"table"``, ``"fields"``
-        to read; default all eight, ``[]`` reads none),
+        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"vcard"``, ``"sql"``, ``"table"``,
+        ``"fields"`` to read; default all nine, ``[]`` reads none),
         ``header_words`` (more header-word files for tables and export fields, in the format of
         the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -121,6 +134,8 @@ class StructuredDetector(BaseDetector):
             hits += edifact.find(text, self._edifact)
         if self._xml is not None and self._headers is not None and "</" in text:
             hits += xml.find(text, self._headers, self._xml)
+        if self._vcard is not None and "BEGIN:" in text:
+            hits += vcard.find(text, self._vcard)
         if self._headers is not None and "sql" in self.formats:
             hits += sql.find(text, self._headers)
         if self._headers is not None and "table" in self.formats and marked:
