@@ -32,6 +32,7 @@ from fairdeid.detect.structured import (
     fhir,
     fields,
     hl7,
+    markup,
     sql,
     tables,
     vcard,
@@ -118,6 +119,19 @@ class StructuredDetector(BaseDetector):
         return StructuredDetector([f for f in self.formats if f not in parts],
                                   self.header_words, self.score)
 
+    def _rendered(self, text: str, headers: tables.HeaderWords) -> list[Hit]:
+        """Tables and export fields of HTML or RTF source, read in its rendered view
+        (``markup.py``) and mapped back onto the note's characters."""
+        view = markup.render(text)
+        if view is None:
+            return []
+        found: list[Hit] = []
+        if "table" in self.formats:
+            found += tables.find(view.text, headers)
+        if "fields" in self.formats:
+            found += fields.find(view.text, headers)
+        return [Hit(*view.to_note(h.start, h.end), h.label, h.where) for h in found]
+
     def detect(self, doc: Document) -> list[Span]:
         text = doc.text
         if not self.formats:
@@ -142,6 +156,8 @@ class StructuredDetector(BaseDetector):
             hits += tables.find(text, self._headers)
         if self._headers is not None and "fields" in self.formats:
             hits += fields.find(text, self._headers)
+        if self._headers is not None and {"table", "fields"} & set(self.formats):
+            hits += self._rendered(text, self._headers)
         seen: set[tuple[int, int, str]] = set()
         spans: list[Span] = []
         for h in sorted(hits, key=lambda h: (h.start, h.end, h.label)):
