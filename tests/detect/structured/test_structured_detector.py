@@ -29,6 +29,7 @@ NOTE = (
     "UNH+M1+MEDVRI:1:1:MD'\nPNA+PAT+123456782:BSN++1:Valdez+2:Marisol'\n"
     "BEGIN:VCARD\nVERSION:3.0\nN:Valdez;Marisol;;;\nTEL;TYPE=CELL:+1 505 555 0147\nEND:VCARD\n"
     "INSERT INTO `patient` (`mrn`,`last_name`) VALUES ('4410022','VALDEZ');\n"
+    "00:00:01.000 --> 00:00:04.000\nMarisol Valdez: yes, I can hear you\n"
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )

@@ -1,7 +1,8 @@
 """The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
 KMEHR), EDIFACT messages, vCard and iCalendar blocks, SQL dumps (INSERT rows by column name),
-headed tables and export fields ("Name.......: value | PID: value",
-logins, chat senders) inside notes.
+video-meeting chats and transcripts (senders, speakers), headed tables and export fields
+("Name.......: value | PID: value", logins, chat senders) inside notes, also inside HTML and
+RTF source (read through its rendered view, ``markup.py``).
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
 (an ADT message, a FHIR resource, an exported list), where the prose rules and the learned
@@ -33,6 +34,7 @@ from fairdeid.detect.structured import (
     fields,
     hl7,
     markup,
+    meetings,
     sql,
     tables,
     vcard,
@@ -43,7 +45,8 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "vcard", "sql", "table", "fields")
+FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "vcard", "sql", "meeting", "table",
+           "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -90,8 +93,8 @@ class StructuredDetector(BaseDetector):
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"vcard"``, ``"sql"``, ``"table"``,
-        ``"fields"`` to read; default all nine, ``[]`` reads none),
+        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"vcard"``, ``"sql"``, ``"meeting"``,
+        ``"table"``, ``"fields"`` to read; default all ten, ``[]`` reads none),
         ``header_words`` (more header-word files for tables and export fields, in the format of
         the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -150,6 +153,8 @@ class StructuredDetector(BaseDetector):
             hits += xml.find(text, self._headers, self._xml)
         if self._vcard is not None and "BEGIN:" in text:
             hits += vcard.find(text, self._vcard)
+        if "meeting" in self.formats and ":" in text:
+            hits += meetings.find(text)
         if self._headers is not None and "sql" in self.formats:
             hits += sql.find(text, self._headers)
         if self._headers is not None and "table" in self.formats and marked:
