@@ -1,6 +1,7 @@
 """The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
-KMEHR), EDIFACT messages, vCard and iCalendar blocks, SQL dumps (INSERT rows by column name),
-video-meeting chats and transcripts (senders, speakers), headed tables and export fields
+KMEHR), EDIFACT messages, ASTM E1394 laboratory records, vCard and iCalendar blocks, SQL
+dumps (INSERT rows by column name), video-meeting chats and transcripts (senders, speakers),
+headed tables and export fields
 ("Name.......: value | PID: value", logins, chat senders) inside notes, also inside HTML and
 RTF source (read through its rendered view, ``markup.py``).
 
@@ -15,9 +16,9 @@ for any detector.
 
 Cost: tables are read only in a note with one of ``|``, ``^``, ``{``, ``;``, tab or ``,``, and
 each format checks for its own mark (``|`` or an MSH for HL7, ``{"`` for JSON, ``(`` for
-DICOM, ``</`` for XML, ``UNB``/``UNH`` for EDIFACT, ``BEGIN:`` for vCard and iCalendar,
-``INSERT`` for SQL) before reading lines; export fields and
-logins (``fields``) are read in every note, since a dictation's footer ("operatore
+DICOM, ``</`` for XML, ``UNB``/``UNH`` for EDIFACT, ``H|\\^&`` for ASTM, ``BEGIN:`` for
+vCard and iCalendar, ``INSERT`` for SQL) before reading lines; export fields and logins
+(``fields``) are read in every note, since a dictation's footer ("operatore
 lbaldoni2") has no punctuation at all, with one set lookup per word.
 """
 
@@ -28,6 +29,7 @@ from typing import Any
 
 from fairdeid.detect.base import BaseDetector
 from fairdeid.detect.structured import (
+    astm,
     dicom,
     edifact,
     fhir,
@@ -45,8 +47,8 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "vcard", "sql", "meeting", "table",
-           "fields")
+FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "astm", "vcard", "sql", "meeting",
+           "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -87,14 +89,15 @@ class StructuredDetector(BaseDetector):
         self._xml = xml.load_spec() if "xml" in chosen else None
         self._edifact = edifact.load_spec() if "edifact" in chosen else None
         self._vcard = vcard.load_spec() if "vcard" in chosen else None
+        self._astm = astm.load_spec() if "astm" in chosen else None
         self._headers = (tables.load_headers(self.header_words)
                          if {"table", "fields", "xml", "sql"} & set(chosen) else None)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"vcard"``, ``"sql"``, ``"meeting"``,
-        ``"table"``, ``"fields"`` to read; default all ten, ``[]`` reads none),
+        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"astm"``, ``"vcard"``, ``"sql"``,
+        ``"meeting"``, ``"table"``, ``"fields"`` to read; default all eleven, ``[]`` reads none),
         ``header_words`` (more header-word files for tables and export fields, in the format of
         the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -151,6 +154,8 @@ class StructuredDetector(BaseDetector):
             hits += edifact.find(text, self._edifact)
         if self._xml is not None and self._headers is not None and "</" in text:
             hits += xml.find(text, self._headers, self._xml)
+        if self._astm is not None and "H|\\^&" in text:
+            hits += astm.find(text, self._astm)
         if self._vcard is not None and "BEGIN:" in text:
             hits += vcard.find(text, self._vcard)
         if "meeting" in self.formats and ":" in text:
