@@ -164,6 +164,14 @@ def test_icalendar_properties_and_times_are_syntax_but_a_common_name_is_not() ->
     assert _apply(prose, Span(13, 20, "COUNTRY", "rules:location.country", 0.9)) == ["America"]
 
 
+def test_rtf_control_words_and_font_table_are_syntax_escapes_are_not() -> None:
+    rtf = ("{\\rtf1\\ansi{\\fonttbl{\\f0\\fswiss Calibri;}}\n"
+           "\\pard Dott. Ivo Bertol\\'e0\\par\nSaluti\\par\n}")
+    assert _apply(rtf, _learned(rtf, "Calibri", "LOCATION"),
+                  _learned(rtf, "rtf1\\ansi", "ID"),
+                  _learned(rtf, "Ivo Bertol\\'e0\\par", "DOCTOR")) == ["Ivo Bertol\\'e0"]
+
+
 def test_a_payment_card_shaped_timestamp_keeps_its_date() -> None:
     text = '<effectiveTime value="202611261530+0100"/>'
     span = _rule(text, "202611261530", "rules:id.payment_card_any", "ACCOUNT")

@@ -29,7 +29,10 @@ The sixth writers' format sets added two more: the commands of ZPL label jobs ("
 30,30^FD", read by the CRFs of every pack as places and identifiers) and the property names
 and parameters of vCard and iCalendar blocks ("DTSTART;TZID=America/Managua:20261203T070000",
 read as a country, a city and an identifier): both are masked, the data a label prints and a
-property's value are not (a date-time keeps its date, its time of day is masked).
+property's value are not (a date-time keeps its date, its time of day is masked); and RTF
+source ("{\\rtf1\\ansi ... \\par"), whose control words and font table the CRFs read as
+identifiers and whose "\\par" they kept at a name's end: control words, braces and header
+groups are masked, an escaped letter inside a word ("Alca\\'f1iz") is not.
 """
 
 from __future__ import annotations
@@ -73,6 +76,12 @@ _CARD_BLOCK = re.compile(r"^[ \t]*BEGIN:(VCARD|VCALENDAR)\b.*?^[ \t]*END:\1",
                          re.MULTILINE | re.DOTALL)
 #: a person's common name in a calendar address's parameters: the name is PHI, not syntax
 _COMMON_NAME = re.compile(r";CN=(\"[^\"\n]*\"|[^;:\n]*)")
+#: RTF source: a control word with its parameter and the space it swallows ("\\par ",
+#: "\\fs20"), a control symbol, a brace; not an escaped character ("\\'e9"), which is part
+#: of the word it stands in
+_RTF_CONTROL = re.compile(r"\\[a-z]{1,32}(?:-?\d{1,10})? ?|\\[~_|:*-]|[{}]")
+#: an RTF group that holds no text of the document (font and colour tables, generator)
+_RTF_GROUP = re.compile(r"\{\\(?:\*|fonttbl|colortbl|stylesheet|info)[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,9 @@ class MachineSyntax:
     #: whether vCard / iCalendar property names and parameters ("DTSTART;TZID=Europe/Rome:")
     #: and the time of a date-time value are masked (a common name ``CN=`` is not)
     card_properties: bool = False
+    #: whether RTF control words, braces and header groups ("\\par", "{\\fonttbl ...}")
+    #: are masked
+    rtf_controls: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -119,7 +131,8 @@ class MachineSyntax:
                    bool(dicom.get("tag_mask", False)),
                    tuple(str(c) for c in data.get("citation", {}).get("cues", ())),
                    bool(data.get("zpl", {}).get("command_mask", False)),
-                   bool(data.get("vcard", {}).get("property_mask", False)))
+                   bool(data.get("vcard", {}).get("property_mask", False)),
+                   bool(data.get("rtf", {}).get("control_mask", False)))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -177,6 +190,9 @@ class MachineSyntax:
                         mask[start:end] = bytes(end - start)
                     if m.group(2):
                         mask[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))
+        if self.rtf_controls and "{\\rtf" in text:
+            for m in (*_RTF_GROUP.finditer(text), *_RTF_CONTROL.finditer(text)):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.timestamp_after:
             after = "|".join(re.escape(a) for a in self.timestamp_after)
             stamp = re.compile(rf"(?:{after})"

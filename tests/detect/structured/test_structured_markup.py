@@ -61,3 +61,12 @@ def test_without_the_view_the_name_is_missed(monkeypatch: pytest.MonkeyPatch) ->
     # the tags and entities hide the fields from the export-field reader: the view finds them
     monkeypatch.setattr(markup, "render", lambda text: None)
     assert not any(label == "PATIENT" for label, _ in _found(PORTAL))
+
+
+def test_rtf_control_words_are_no_domain_logins() -> None:
+    # "Pesaro\\par" has the shape of DOMAIN\\login; in RTF source it is a line end
+    rtf = "{\\rtf1\\ansi\\pard Ospedale Civile - 61121 Pesaro\\par\nCordiali saluti\\par\n}"
+    assert not any(label == "USERNAME" for label, _ in _found(rtf))
+    # a login written in RTF (its backslash escaped) is read in the rendered view
+    rtf = "{\\rtf1\\ansi\\pard Utente: ASLNORD\\\\mrossi2\\par\n}"
+    assert ("USERNAME", "ASLNORD\\\\mrossi2") in _found(rtf)
