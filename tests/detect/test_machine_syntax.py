@@ -138,6 +138,12 @@ def test_dicom_tags_are_syntax() -> None:
     assert _apply(text, _learned(text, "0010", "LOCATION"),
                   _learned(text, "0008", "LOCATION"),
                   _learned(text, "PN [OKAFOR", "PATIENT")) == ["OKAFOR"]
+    # the closing bracket, the comment after a value and dcmdump's comment lines too
+    dump = ("# Dicom-Data-Set\n"
+            "(0008,1070) PN [ADEYEMI^TOLU]                          #  12, 1 OperatorsName\n")
+    assert _apply(dump, _learned(dump, "TOLU]                          #  12, 1 OperatorsName",
+                                 "LOCATION"),
+                  _learned(dump, "Dicom-Data-Set", "LOCATION")) == ["TOLU"]
 
 
 def test_zpl_commands_are_syntax_and_the_label_text_is_not() -> None:

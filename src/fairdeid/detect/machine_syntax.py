@@ -62,6 +62,12 @@ _HL7_LINE = re.compile(r"^[ \t]*([A-Z][A-Z0-9]{2})\|[^\n]*", re.MULTILINE)
 #: a DICOM dump's tag, value representation and opening bracket ("(0010,0010) PN [")
 _DICOM_TAG = re.compile(
     r"\([0-9A-Fa-f]{4},[ \t]*[0-9A-Fa-f]{4}\)(?:[ \t]+[A-Z]{2}(?![\w])(?:[ \t]+\[)?)?")
+#: the rest of a dcmdump line after its value: the closing bracket and the comment with the
+#: value's length, multiplicity and keyword ("]   #  28, 1 PatientName"); and dcmdump's own
+#: comment lines ("# Dicom-Data-Set", "# Used TransferSyntax: Little Endian Explicit")
+_DICOM_COMMENT = re.compile(r"\][ \t]*#[ \t]*\d+,[ \t]*\d+[ \t]+[A-Za-z][\w-]*"
+                            r"|^#[ \t]*(?:Dicom-[\w-]+|Used TransferSyntax:[^\n]*)$",
+                            re.MULTILINE)
 #: a ZPL label job (``^XA`` ... ``^XZ``) and one of its commands: a caret or tilde, a
 #: two-character command, and its parameters up to the next command or the line end; a field's
 #: data (``^FD``/``^FV``) is the text printed on the label, not syntax
@@ -174,7 +180,7 @@ class MachineSyntax:
         if self.hl7_never_phi and "|" in text:
             dropped.extend(self._hl7_fields(text))
         if self.dicom_tags and "(" in text:
-            for m in _DICOM_TAG.finditer(text):
+            for m in (*_DICOM_TAG.finditer(text), *_DICOM_COMMENT.finditer(text)):
                 mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.zpl_commands and "^XA" in text:
             for job in _ZPL_JOB.finditer(text):
