@@ -92,7 +92,7 @@ def test_the_generic_long_number_rule_is_trimmed_too() -> None:
 def test_rule_spans_are_untouched() -> None:
     text = GDT
     start = text.index("0143101Bauer")
-    rule = Span(start, start + 12, "PATIENT", "rules:name.x", 0.9)
+    rule = Span(start, start + 12, "DATE", "rules:date.x", 0.9)
     assert trim_machine_syntax(text, [rule], packaged_machine_syntax()) == [rule]
     assert trim_machine_syntax(text, [rule], None) == [rule]
 
@@ -176,6 +176,27 @@ def test_rtf_control_words_and_font_table_are_syntax_escapes_are_not() -> None:
     assert _apply(rtf, _learned(rtf, "Calibri", "LOCATION"),
                   _learned(rtf, "rtf1\\ansi", "ID"),
                   _learned(rtf, "Ivo Bertol\\'e0\\par", "DOCTOR")) == ["Ivo Bertol\\'e0"]
+
+
+def test_export_syntax_iso_times_sql_merge_fields_and_stack_frames() -> None:
+    log = "2026-10-07T08:12:55.402+02:00 INFO user=kdaems action=OPEN\n"
+    assert _apply(log, _learned(log, "2026-10-07T08", "DATE")) == ["2026-10-07"]
+    dump = ("LOCK TABLES `patient` WRITE;\n"
+            "INSERT INTO `patient` VALUES ('4410022','MERTENS',NULL,'Lier');\n"
+            "UNLOCK TABLES;\n")
+    assert _apply(dump, _learned(dump, "MERTENS',NULL", "PATIENT"),
+                  _learned(dump, "UNLOCK TABLES", "NAME"),
+                  Span(dump.index("TABLES"), dump.index("TABLES") + 6, "PATIENT",
+                       "rules:name.propagated", 0.9)) == ["MERTENS"]
+    letter = "Sehr geehrte { MERGEFIELD Anrede } { MERGEFIELD Nachname },\nOpname «Opnamedatum»\n"
+    assert _apply(letter, _learned(letter, "MERGEFIELD Nachname", "LOCATION"),
+                  _learned(letter, "Opnamedatum", "NAME")) == []
+    trace = ("java.lang.IllegalStateException: no route\n"
+             "\tat org.example.hl7.Sender.send(Sender.java:212)\n")
+    assert _apply(trace, _learned(trace, "org.example.hl7.Sender.send(Sender.java:212)")) == []
+    # prose with "at" and a word in guillemets stays readable to the models
+    prose = "Patient seen at home by «Dr Weber»?"
+    assert _apply(prose, _learned(prose, "home", "LOCATION")) == ["home"]
 
 
 def test_a_payment_card_shaped_timestamp_keeps_its_date() -> None:

@@ -15,7 +15,7 @@ never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml`
 Masked characters inside a span stay in it (privacy first). Rules and the structured readers
 are untouched (they know the syntax they match), but for the rules that match a shape without
 reading the syntax around it: any long digit run, any 12-19 digits, any URL, domain or dotted
-quad (``sources`` in the data file).
+quad, a letter-prefixed identifier, place and name lists (``sources`` in the data file).
 
 The fifth writers' format sets of the other packs showed the same class in other standards:
 the CRF read the tags of DICOM dumps ("(0008,0020)") as places, the rules read the code-system
@@ -32,7 +32,11 @@ read as a country, a city and an identifier): both are masked, the data a label 
 property's value are not (a date-time keeps its date, its time of day is masked); and RTF
 source ("{\\rtf1\\ansi ... \\par"), whose control words and font table the CRFs read as
 identifiers and whose "\\par" they kept at a name's end: control words, braces and header
-groups are masked, an escaped letter inside a word ("Alca\\'f1iz") is not.
+groups are masked, an escaped letter inside a word ("Alca\\'f1iz") is not. Exports and
+tickets showed four more (``[export]``): the time of an ISO date-time ("2026-11-12T14" read
+as a date), the syntax of SQL dump statements ("'VANG',NULL", "UNLOCK TABLES"), merge-field
+placeholders of form letters ("{ MERGEFIELD Vorname }", "«Opnamedatum»") and the frames of
+stack traces pasted into tickets.
 """
 
 from __future__ import annotations
@@ -62,6 +66,22 @@ _HL7_LINE = re.compile(r"^[ \t]*([A-Z][A-Z0-9]{2})\|[^\n]*", re.MULTILINE)
 #: a DICOM dump's tag, value representation and opening bracket ("(0010,0010) PN [")
 _DICOM_TAG = re.compile(
     r"\([0-9A-Fa-f]{4},[ \t]*[0-9A-Fa-f]{4}\)(?:[ \t]+[A-Z]{2}(?![\w])(?:[ \t]+\[)?)?")
+#: the time of day and zone of an ISO 8601 date-time ("2026-11-12T14:10:33.118+01:00"): the
+#: date stays readable; "T14" glued to it is no part of a date
+_ISO_TIME = re.compile(r"(?<=\d{4}-\d\d-\d\d)T\d\d(?::\d\d(?::\d\d(?:[.,]\d{1,9})?)?)?"
+                       r"(?:Z|[+-]\d\d:?\d\d)?(?!\d)")
+#: an SQL dump statement's syntax: keywords, back-quoted names, quotes, brackets, commas, NULL
+_SQL_STATEMENT = re.compile(
+    r"^[ \t]*(?:INSERT[ \t]+INTO|(?:UN)?LOCK[ \t]+TABLES|CREATE[ \t]+TABLE)\b[^;]*;?",
+    re.MULTILINE | re.IGNORECASE)
+_SQL_SYNTAX = re.compile(r"\b(?:INSERT|INTO|VALUES|NULL|LOCK|UNLOCK|TABLES|WRITE|READ)\b"
+                         r"|`[^`\n]*`|[(),;']")
+#: a word processor's merge field ("{ MERGEFIELD Nachname }", "«Voorletters_HA»"): a
+#: placeholder, never a value
+_MERGE_FIELD = re.compile(r"\{[ \t]*MERGEFIELD[ \t]+[^{}\n]*\}|«[\w .-]{1,40}»")
+#: a frame of a Java or .NET stack trace ("at java.base/java.util.concurrent.Thread...
+#: (ThreadPoolExecutor.java:1144)"): code, never PHI
+_STACK_FRAME = re.compile(r"^[ \t]+at[ \t]+[\w$.<>/]+(?:\([^()\n]*\))?[ \t]*$", re.MULTILINE)
 #: the rest of a dcmdump line after its value: the closing bracket and the comment with the
 #: value's length, multiplicity and keyword ("]   #  28, 1 PatientName"); and dcmdump's own
 #: comment lines ("# Dicom-Data-Set", "# Used TransferSyntax: Little Endian Explicit")
@@ -120,6 +140,12 @@ class MachineSyntax:
     #: whether RTF control words, braces and header groups ("\\par", "{\\fonttbl ...}")
     #: are masked
     rtf_controls: bool = False
+    #: whether the time of an ISO date-time, SQL dump syntax, merge fields and stack-trace
+    #: frames are masked (``[export]`` in the data file)
+    iso_times: bool = False
+    sql_syntax: bool = False
+    merge_fields: bool = False
+    stack_frames: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -138,7 +164,10 @@ class MachineSyntax:
                    tuple(str(c) for c in data.get("citation", {}).get("cues", ())),
                    bool(data.get("zpl", {}).get("command_mask", False)),
                    bool(data.get("vcard", {}).get("property_mask", False)),
-                   bool(data.get("rtf", {}).get("control_mask", False)))
+                   bool(data.get("rtf", {}).get("control_mask", False)),
+                   *(bool(data.get("export", {}).get(key, False))
+                     for key in ("iso_time_mask", "sql_mask", "merge_field_mask",
+                                 "stack_frame_mask")))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -198,6 +227,19 @@ class MachineSyntax:
                         mask[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))
         if self.rtf_controls and "{\\rtf" in text:
             for m in (*_RTF_GROUP.finditer(text), *_RTF_CONTROL.finditer(text)):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.iso_times and "T" in text:
+            for m in _ISO_TIME.finditer(text):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.sql_syntax and ("INSERT" in text or "LOCK" in text):
+            for statement in _SQL_STATEMENT.finditer(text):
+                for m in _SQL_SYNTAX.finditer(text, statement.start(), statement.end()):
+                    mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.merge_fields and ("MERGEFIELD" in text or "«" in text):
+            for m in _MERGE_FIELD.finditer(text):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.stack_frames and "at " in text:
+            for m in _STACK_FRAME.finditer(text):
                 mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.timestamp_after:
             after = "|".join(re.escape(a) for a in self.timestamp_after)
