@@ -1,7 +1,7 @@
 """The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
 KMEHR), EDIFACT messages, ASTM E1394 laboratory records, vCard and iCalendar blocks, SQL
 dumps (INSERT rows by column name), video-meeting chats and transcripts (senders, speakers),
-headed tables and export fields
+dates and numbers in file names, headed tables and export fields
 ("Name.......: value | PID: value", logins, chat senders) inside notes, also inside HTML and
 RTF source (read through its rendered view, ``markup.py``).
 
@@ -34,6 +34,7 @@ from fairdeid.detect.structured import (
     edifact,
     fhir,
     fields,
+    filenames,
     hl7,
     markup,
     meetings,
@@ -48,7 +49,7 @@ from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
 FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "astm", "vcard", "sql", "meeting",
-           "table", "fields")
+           "filename", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -97,9 +98,9 @@ class StructuredDetector(BaseDetector):
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
         ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"astm"``, ``"vcard"``, ``"sql"``,
-        ``"meeting"``, ``"table"``, ``"fields"`` to read; default all eleven, ``[]`` reads none),
-        ``header_words`` (more header-word files for tables and export fields, in the format of
-        the packaged ones), ``score`` (of
+        ``"meeting"``, ``"filename"``, ``"table"``, ``"fields"`` to read; default all twelve,
+        ``[]`` reads none), ``header_words`` (more header-word files for tables and export
+        fields, in the format of the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
         call. What each format labels: docs/structured-formats.md."""
         unknown = set(config) - _KEYS
@@ -160,6 +161,8 @@ class StructuredDetector(BaseDetector):
             hits += vcard.find(text, self._vcard)
         if "meeting" in self.formats and ":" in text:
             hits += meetings.find(text)
+        if "filename" in self.formats:
+            hits += filenames.find(text)
         if self._headers is not None and "sql" in self.formats:
             hits += sql.find(text, self._headers)
         if self._headers is not None and "table" in self.formats and marked:
