@@ -1,9 +1,9 @@
 """The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
 KMEHR), EDIFACT messages, ASTM E1394 laboratory records, vCard and iCalendar blocks, SQL
 dumps (INSERT rows by column name), video-meeting chats and transcripts (senders, speakers),
-dates and numbers in file names, headed tables and export fields
-("Name.......: value | PID: value", logins, chat senders) inside notes, also inside HTML and
-RTF source (read through its rendered view, ``markup.py``).
+dates and numbers in file names, logins in brackets after their owner's name, headed tables
+and export fields ("Name.......: value | PID: value", logins, chat senders) inside notes, also
+inside HTML and RTF source (read through its rendered view, ``markup.py``).
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
 (an ADT message, a FHIR resource, an exported list), where the prose rules and the learned
@@ -36,6 +36,7 @@ from fairdeid.detect.structured import (
     fields,
     filenames,
     hl7,
+    logins,
     markup,
     meetings,
     sql,
@@ -49,7 +50,7 @@ from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
 FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "astm", "vcard", "sql", "meeting",
-           "filename", "table", "fields")
+           "filename", "login", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -98,7 +99,8 @@ class StructuredDetector(BaseDetector):
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
         ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"astm"``, ``"vcard"``, ``"sql"``,
-        ``"meeting"``, ``"filename"``, ``"table"``, ``"fields"`` to read; default all twelve,
+        ``"meeting"``, ``"filename"``, ``"login"``, ``"table"``, ``"fields"`` to read; default
+        all thirteen,
         ``[]`` reads none), ``header_words`` (more header-word files for tables and export
         fields, in the format of the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -161,6 +163,8 @@ class StructuredDetector(BaseDetector):
             hits += vcard.find(text, self._vcard)
         if "meeting" in self.formats and ":" in text:
             hits += meetings.find(text)
+        if "login" in self.formats:
+            hits += logins.find(text)
         if "filename" in self.formats:
             hits += filenames.find(text)
         if self._headers is not None and "sql" in self.formats:
