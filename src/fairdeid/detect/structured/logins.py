@@ -42,5 +42,5 @@ def find(text: str) -> list[Hit]:
     hits: list[Hit] = []
     for login in sorted(logins):
         for m in re.finditer(rf"(?<![\w.@\\-]){re.escape(login)}(?![\w@]|[.-]\w)", text):
-            hits.append(Hit(m.start(), m.end(), "USERNAME", "logins.named"))
+            hits.append(Hit(m.start(), m.end(), "USERNAME", "login.named"))
     return hits
