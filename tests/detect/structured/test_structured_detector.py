@@ -33,6 +33,7 @@ NOTE = (
     "1H|\\^&|||XS-500i^1.0^A1402\n2P|1||4410022||VALDEZ^MARISOL||19640229|F\n"
     "Attachment: scan_20250601_RAD4410022.pdf\n"
     "Ticket owner: Dana Whitfield (dwhitfield)\n"
+    "^XA^FO20,20^A0N,30,30^FDVALDEZ, Marisol^FS^XZ\n"
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )

@@ -1,7 +1,8 @@
 """The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
 KMEHR), EDIFACT messages, ASTM E1394 laboratory records, vCard and iCalendar blocks, SQL
 dumps (INSERT rows by column name), video-meeting chats and transcripts (senders, speakers),
-dates and numbers in file names, logins in brackets after their owner's name, headed tables
+dates and numbers in file names, logins in brackets after their owner's name, the patient's
+name on ZPL label jobs, headed tables
 and export fields ("Name.......: value | PID: value", logins, chat senders) inside notes, also
 inside HTML and RTF source (read through its rendered view, ``markup.py``).
 
@@ -43,6 +44,7 @@ from fairdeid.detect.structured import (
     tables,
     vcard,
     xml,
+    zpl,
 )
 from fairdeid.detect.structured.common import Hit
 from fairdeid.document import Document, Span
@@ -50,7 +52,7 @@ from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
 FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "astm", "vcard", "sql", "meeting",
-           "filename", "login", "table", "fields")
+           "filename", "login", "zpl", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -99,8 +101,8 @@ class StructuredDetector(BaseDetector):
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
         ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"astm"``, ``"vcard"``, ``"sql"``,
-        ``"meeting"``, ``"filename"``, ``"login"``, ``"table"``, ``"fields"`` to read; default
-        all thirteen,
+        ``"meeting"``, ``"filename"``, ``"login"``, ``"zpl"``, ``"table"``, ``"fields"`` to read;
+        default all fourteen,
         ``[]`` reads none), ``header_words`` (more header-word files for tables and export
         fields, in the format of the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -163,6 +165,8 @@ class StructuredDetector(BaseDetector):
             hits += vcard.find(text, self._vcard)
         if "meeting" in self.formats and ":" in text:
             hits += meetings.find(text)
+        if "zpl" in self.formats and "^XA" in text:
+            hits += zpl.find(text)
         if "login" in self.formats:
             hits += logins.find(text)
         if "filename" in self.formats:
