@@ -34,6 +34,7 @@ NOTE = (
     "Attachment: scan_20250601_RAD4410022.pdf\n"
     "Ticket owner: Dana Whitfield (dwhitfield)\n"
     "^XA^FO20,20^A0N,30,30^FDVALDEZ, Marisol^FS^XZ\n"
+    'App export: {"patient": {"lastName": "Valdez", "zip": "87101"}}\n'
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )

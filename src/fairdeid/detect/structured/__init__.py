@@ -1,10 +1,10 @@
-"""The structured-formats detector: HL7 v2 segments, FHIR JSON, DICOM header dumps, XML (CDA,
-KMEHR), EDIFACT messages, ASTM E1394 laboratory records, vCard and iCalendar blocks, SQL
-dumps (INSERT rows by column name), video-meeting chats and transcripts (senders, speakers),
-dates and numbers in file names, logins in brackets after their owner's name, the patient's
-name on ZPL label jobs, headed tables
-and export fields ("Name.......: value | PID: value", logins, chat senders) inside notes, also
-inside HTML and RTF source (read through its rendered view, ``markup.py``).
+"""The structured-formats detector: HL7 v2 segments, FHIR JSON and hand-made JSON (by key),
+DICOM header dumps, XML (CDA, KMEHR), EDIFACT messages, ASTM E1394 laboratory records, vCard
+and iCalendar blocks, SQL dumps (INSERT rows by column name), video-meeting chats and
+transcripts (senders, speakers), dates and numbers in file names, logins in brackets after
+their owner's name, the patient's name on ZPL label jobs, headed tables and export fields
+("Name.......: value | PID: value", logins, chat senders) inside notes, also inside HTML and
+RTF source (read through its rendered view, ``markup.py``).
 
 Why a detector of its own: notes that leave hospital systems carry pasted machine formats
 (an ADT message, a FHIR resource, an exported list), where the prose rules and the learned
@@ -37,6 +37,7 @@ from fairdeid.detect.structured import (
     fields,
     filenames,
     hl7,
+    jsonfields,
     logins,
     markup,
     meetings,
@@ -51,8 +52,8 @@ from fairdeid.document import Document, Span
 from fairdeid.errors import ConfigError
 
 #: the formats this detector reads, by the name ``formats`` and ``disabled=`` use
-FORMATS = ("hl7", "fhir", "dicom", "xml", "edifact", "astm", "vcard", "sql", "meeting",
-           "filename", "login", "zpl", "table", "fields")
+FORMATS = ("hl7", "fhir", "json", "dicom", "xml", "edifact", "astm", "vcard", "sql",
+           "meeting", "filename", "login", "zpl", "table", "fields")
 _KEYS = frozenset({"formats", "header_words", "score"})
 _MARKS = frozenset("|^{;\t,")
 #: the score of a span found by structure: the standards and headers are explicit, but a
@@ -95,14 +96,14 @@ class StructuredDetector(BaseDetector):
         self._vcard = vcard.load_spec() if "vcard" in chosen else None
         self._astm = astm.load_spec() if "astm" in chosen else None
         self._headers = (tables.load_headers(self.header_words)
-                         if {"table", "fields", "xml", "sql"} & set(chosen) else None)
+                         if {"table", "fields", "xml", "sql", "json"} & set(chosen) else None)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> StructuredDetector:
         """``[detectors.structured]``, every key optional: ``formats`` (which of ``"hl7"``,
-        ``"fhir"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"astm"``, ``"vcard"``, ``"sql"``,
-        ``"meeting"``, ``"filename"``, ``"login"``, ``"zpl"``, ``"table"``, ``"fields"`` to read;
-        default all fourteen,
+        ``"fhir"``, ``"json"``, ``"dicom"``, ``"xml"``, ``"edifact"``, ``"astm"``, ``"vcard"``,
+        ``"sql"``, ``"meeting"``, ``"filename"``, ``"login"``, ``"zpl"``, ``"table"``,
+        ``"fields"`` to read; default all fifteen,
         ``[]`` reads none), ``header_words`` (more header-word files for tables and export
         fields, in the format of the packaged ones), ``score`` (of
         every span, default 0.9). ``disabled=["structured:fhir"]`` turns a format off for one
@@ -153,6 +154,8 @@ class StructuredDetector(BaseDetector):
             hits += hl7.find(text, self._hl7)
         if self._fhir is not None and "{" in text:
             hits += fhir.find(text, self._fhir)
+        if self._headers is not None and "json" in self.formats and "{" in text and '"' in text:
+            hits += jsonfields.find(text, self._headers)
         if self._dicom is not None and "(" in text:
             hits += dicom.find(text, self._dicom)
         if self._edifact is not None and ("UNB" in text or "UNH" in text):
