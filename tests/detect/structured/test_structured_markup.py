@@ -59,7 +59,7 @@ def test_the_view_maps_each_character_back() -> None:
 
 def test_without_the_view_the_name_is_missed(monkeypatch: pytest.MonkeyPatch) -> None:
     # the tags and entities hide the fields from the export-field reader: the view finds them
-    monkeypatch.setattr(markup, "render", lambda text: None)
+    monkeypatch.setattr(markup, "render", lambda *args: None)
     assert not any(label == "PATIENT" for label, _ in _found(PORTAL))
 
 
@@ -70,3 +70,11 @@ def test_rtf_control_words_are_no_domain_logins() -> None:
     # a login written in RTF (its backslash escaped) is read in the rendered view
     rtf = "{\\rtf1\\ansi\\pard Utente: ASLNORD\\\\mrossi2\\par\n}"
     assert ("USERNAME", "ASLNORD\\\\mrossi2") in _found(rtf)
+
+
+def test_only_the_lines_with_markup_are_rendered() -> None:
+    prose = "Anamnese ohne Besonderheiten.\n" * 40
+    text = prose + PORTAL + prose
+    (start, end), = markup.regions(text)
+    assert text[start:end].strip() == PORTAL.strip()
+    assert markup.regions("Keine Tabelle, nur Text.") == []

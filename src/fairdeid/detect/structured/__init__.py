@@ -134,15 +134,18 @@ class StructuredDetector(BaseDetector):
     def _rendered(self, text: str, headers: tables.HeaderWords) -> list[Hit]:
         """Tables and export fields of HTML or RTF source, read in its rendered view
         (``markup.py``) and mapped back onto the note's characters."""
-        view = markup.render(text)
-        if view is None:
-            return []
-        found: list[Hit] = []
-        if "table" in self.formats:
-            found += tables.find(view.text, headers)
-        if "fields" in self.formats:
-            found += fields.find(view.text, headers)
-        return [Hit(*view.to_note(h.start, h.end), h.label, h.where) for h in found]
+        out: list[Hit] = []
+        for start, end in markup.regions(text):
+            view = markup.render(text, start, end)
+            if view is None or not view.text:
+                continue
+            found: list[Hit] = []
+            if "table" in self.formats:
+                found += tables.find(view.text, headers)
+            if "fields" in self.formats:
+                found += fields.find(view.text, headers)
+            out += [Hit(*view.to_note(h.start, h.end), h.label, h.where) for h in found]
+        return out
 
     def detect(self, doc: Document) -> list[Span]:
         text = doc.text

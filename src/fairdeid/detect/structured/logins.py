@@ -17,10 +17,9 @@ import unicodedata
 
 from fairdeid.detect.structured.common import Hit
 
-#: a name (capitalised words, maybe hyphenated) and a bracketed lower-case token after it
-_NAMED_LOGIN = re.compile(
-    r"(?P<name>(?:[^\W\d_a-z][^\W\d_]*(?:[-'][^\W\d_]+)*[ \t]+){0,3}"
-    r"[^\W\d_a-z][^\W\d_]*(?:[-'][^\W\d_]+)*)[ \t]*\((?P<login>[a-z][a-z0-9._-]{2,30})\)")
+#: a bracketed lower-case token, and the capitalised word right before it (the surname)
+_BRACKETED = re.compile(r"\((?P<login>[a-z][a-z0-9._-]{2,30})\)")
+_SURNAME = re.compile(r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:[-'][^\W\d_]+)*)[ \t]*$")
 _MIN_SURNAME = 3
 
 
@@ -34,8 +33,11 @@ def find(text: str) -> list[Hit]:
     if "(" not in text:
         return []
     logins: set[str] = set()
-    for m in _NAMED_LOGIN.finditer(text):
-        surname = _folded(m.group("name").split()[-1])
+    for m in _BRACKETED.finditer(text):
+        before = _SURNAME.search(text, max(0, m.start() - 40), m.start())
+        if before is None:
+            continue
+        surname = _folded(before.group("name"))
         login = m.group("login")
         if len(surname) >= _MIN_SURNAME and surname in _folded(login):
             logins.add(login)

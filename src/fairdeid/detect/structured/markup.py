@@ -51,28 +51,70 @@ class View:
         return self.starts[start], self.ends[end - 1]
 
 
+#: a line that holds markup: an HTML tag or entity, an RTF control word or brace
+_MARKED = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>\n]*>|&#?\w{2,31};|\\[a-z]{1,32}|[{}]")
+#: how many unmarked lines may sit inside one region (a blank line between two rows)
+_GAP = 1
+
+
+def regions(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each run of lines that hold markup: only these are rendered, so a
+    long note with one pasted table costs no more than the table."""
+    if not has_markup(text):
+        return []
+    out: list[tuple[int, int]] = []
+    start = end = -1
+    gap = 0
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if _MARKED.search(line) is not None:
+            if start < 0:
+                start = pos
+            end, gap = pos + len(line), 0
+        elif start >= 0:
+            gap += 1
+            if gap > _GAP:
+                out.append((start, end))
+                start = -1
+        pos += len(line)
+    if start >= 0:
+        out.append((start, end))
+    return out
+
+
 def has_markup(text: str) -> bool:
     """Whether ``text`` holds HTML tags or RTF source worth rendering (cheap checks first)."""
     return ("</" in text and _TAG.search(text) is not None) or "{\\rtf" in text
 
 
-def render(text: str) -> View | None:
-    """The view of ``text``, or ``None`` when it holds neither HTML nor RTF."""
+def render(text: str, start: int = 0, end: int | None = None) -> View | None:
+    """The view of ``text[start:end]``, or ``None`` when ``text`` holds neither HTML nor RTF;
+    offsets in the view map to offsets in ``text``."""
     if not has_markup(text):
         return None
+    end = len(text) if end is None else end
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
 
-    def emit(chars: str, start: int, end: int) -> None:
+    def emit(chars: str, a: int, b: int) -> None:
         for ch in chars:
             out.append(ch)
-            starts.append(start)
-            ends.append(end)
+            starts.append(a)
+            ends.append(b)
 
     rtf = "{\\rtf" in text
-    pos = 0
-    while pos < len(text):
+    pos = start
+    while pos < end:
+        plain = _SPECIAL.search(text, pos, end)
+        stop = end if plain is None else plain.start()
+        if stop > pos:  # plain text: one character for one
+            out.append(text[pos:stop])
+            starts.extend(range(pos, stop))
+            ends.extend(range(pos + 1, stop + 1))
+            pos = stop
+            if pos >= end:
+                break
         ch = text[pos]
         if ch == "<" and (tag := _TAG.match(text, pos)) is not None:
             name = (tag.group(2) or "").casefold()
@@ -110,6 +152,10 @@ def render(text: str) -> View | None:
             emit(ch, pos, pos + 1)
             pos += 1
     return View("".join(out), tuple(starts), tuple(ends))
+
+
+#: where plain text stops: a character that may open markup
+_SPECIAL = re.compile(r"[<&\\{}]")
 
 
 def _group_end(text: str, pos: int) -> int:
