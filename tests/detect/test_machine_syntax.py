@@ -188,9 +188,13 @@ def test_export_syntax_iso_times_sql_merge_fields_and_stack_frames() -> None:
                   _learned(dump, "UNLOCK TABLES", "NAME"),
                   Span(dump.index("TABLES"), dump.index("TABLES") + 6, "PATIENT",
                        "rules:name.propagated", 0.9)) == ["MERTENS"]
-    letter = "Sehr geehrte { MERGEFIELD Anrede } { MERGEFIELD Nachname },\nOpname «Opnamedatum»\n"
+    letter = "Sehr geehrte { MERGEFIELD Anrede } { MERGEFIELD Nachname },\nOpname «Datum_Opn»\n"
     assert _apply(letter, _learned(letter, "MERGEFIELD Nachname", "LOCATION"),
-                  _learned(letter, "Opnamedatum", "NAME")) == []
+                  _learned(letter, "Datum_Opn", "NAME")) == []
+    # French quotes hold text: a restaurant's name in them stays readable
+    quoted = "cuisinier au restaurant « Le Petit Saigon » et «Romanus»"
+    assert _apply(quoted, _learned(quoted, "Le Petit Saigon", "ORGANIZATION"),
+                  _learned(quoted, "Romanus", "NAME")) == ["Le Petit Saigon", "Romanus"]
     trace = ("java.lang.IllegalStateException: no route\n"
              "\tat org.example.hl7.Sender.send(Sender.java:212)\n")
     assert _apply(trace, _learned(trace, "org.example.hl7.Sender.send(Sender.java:212)")) == []

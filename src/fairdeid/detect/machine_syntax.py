@@ -77,8 +77,9 @@ _SQL_STATEMENT = re.compile(
 _SQL_SYNTAX = re.compile(r"\b(?:INSERT|INTO|VALUES|NULL|LOCK|UNLOCK|TABLES|WRITE|READ)\b"
                          r"|`[^`\n]*`|[(),;']")
 #: a word processor's merge field ("{ MERGEFIELD Nachname }", "«Voorletters_HA»"): a
-#: placeholder, never a value
-_MERGE_FIELD = re.compile(r"\{[ \t]*MERGEFIELD[ \t]+[^{}\n]*\}|«[\w .-]{1,40}»")
+#: placeholder, never a value; in guillemets only a name joined by "_" (French quotes,
+#: "« Le Petit Saigon »", hold text)
+_MERGE_FIELD = re.compile(r"\{[ \t]*MERGEFIELD[ \t]+[^{}\n]*\}|«[\w.-]{0,30}_[\w.-]{1,30}»")
 #: a frame of a Java or .NET stack trace ("at java.base/java.util.concurrent.Thread...
 #: (ThreadPoolExecutor.java:1144)"): code, never PHI
 _STACK_FRAME = re.compile(r"^[ \t]+at[ \t]+[\w$.<>/]+(?:\([^()\n]*\))?[ \t]*$", re.MULTILINE)
