@@ -15,31 +15,19 @@ from __future__ import annotations
 import re
 
 from fairdeid.detect.structured.common import Hit
-from fairdeid.detect.structured.jsonscan import Obj, Str, Value, parse_object
+from fairdeid.detect.structured.jsonscan import Obj, Str, Value, objects
 from fairdeid.detect.structured.tables import HeaderWords
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|[_\d.-]+")
-_WS = " \t\r\n"
 
 
 def find(text: str, headers: HeaderWords) -> list[Hit]:
     """Every string value of a non-FHIR JSON object whose key is a known header."""
     hits: list[Hit] = []
-    pos = 0
-    while True:
-        start = text.find("{", pos)
-        if start < 0:
-            return hits
-        after = start + 1
-        while after < len(text) and text[after] in _WS:
-            after += 1
-        if text[after : after + 1] != '"':
-            pos = start + 1
-            continue
-        root = parse_object(text, start)
+    for start, root in objects(text):
         if '"resourceType"' not in text[start : max(root.end, start + 1)]:
             hits.extend(_object(text, root, headers))
-        pos = max(start + 1, root.end)
+    return hits
 
 
 def _object(text: str, obj: Obj, headers: HeaderWords) -> list[Hit]:
