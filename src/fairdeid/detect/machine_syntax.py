@@ -97,7 +97,7 @@ _ZPL_COMMAND = re.compile(r"[\^~]([A-Z@][A-Z0-9@])([^\^~\n]*)")
 #: a vCard / iCalendar content line's name and parameters ("DTSTART;TZID=Europe/Rome:"),
 #: inside a BEGIN:VCARD / BEGIN:VCALENDAR block; the value after the colon is read as text
 _CONTENT_LINE = re.compile(
-    r"^([A-Za-z][A-Za-z0-9-]*(?:;[A-Za-z0-9-]+=(?:\"[^\"\n]*\"|[^;:\n]*))*:)"
+    r"^([A-Za-z][A-Za-z0-9-]*(?:;[A-Za-z0-9-]+(?:=(?:\"[^\"\n]*\"|[^;:\n]*))?)*:)"
     r"(?:(?:19|20)\d{6}(T\d{6}Z?))?", re.MULTILINE)
 _CARD_BLOCK = re.compile(r"^[ \t]*BEGIN:(VCARD|VCALENDAR)\b.*?^[ \t]*END:\1",
                          re.MULTILINE | re.DOTALL)

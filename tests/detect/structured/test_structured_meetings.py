@@ -42,6 +42,12 @@ def test_vtt_speakers_after_the_timing_line_and_in_voice_tags() -> None:
     assert _found(VTT) == [("DOCTOR", "Sofía Calderón Ruiz"), ("DOCTOR", "Marek Nowicki")]
 
 
+def test_older_chat_exports_without_recipients() -> None:
+    text = "10:02:47\t From  Ama Owusu-Mensah : can you share the scan?\n"
+    assert _found(text) == [("DOCTOR", "Ama Owusu-Mensah")]
+    assert _found("10:02:47 De acuerdo con el plan: seguimos\n") == []
+
+
 def test_a_timing_line_or_time_in_prose_is_no_speaker() -> None:
     assert _found("A las 10:02 de Ana a Pedro: nada\nEl plazo --> 12 días.\n") == []
 

@@ -52,6 +52,16 @@ def test_insert_without_columns_takes_those_of_create_table() -> None:
                           ("STREET", "Via Tortona 14")]
 
 
+def test_pg_dump_copy_rows_by_column() -> None:
+    text = ("COPY public.paziente (id, cognome, nome, data_nascita, telefono) FROM stdin;\n"
+            "7712\tLO PRESTI\tGaetano\t1944-05-30\t\\N\n"
+            "7713\tCUCCHIARA\tRosa\t1950-11-02\t091 6682210\n"
+            "\\.\n")
+    assert _sql(text) == [("PATIENT", "LO PRESTI"), ("PATIENT", "Gaetano"),
+                          ("DATE", "1944-05-30"), ("PATIENT", "CUCCHIARA"), ("PATIENT", "Rosa"),
+                          ("DATE", "1950-11-02"), ("PHONE", "091 6682210")]
+
+
 def test_weak_columns_alone_and_prose_are_not_read() -> None:
     # "nom" alone (a drug's name as much as a person's) needs a strong column beside it
     assert _sql("INSERT INTO medicament (nom, dosage) VALUES ('Doliprane', '1 g');") == []

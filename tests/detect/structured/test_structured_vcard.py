@@ -77,6 +77,14 @@ def test_icalendar_dates_people_and_owner() -> None:
     assert "Ambulatorio 4" not in values and "Visita ortopedica" not in values
 
 
+def test_vcard_21_bare_types() -> None:
+    card = ("BEGIN:VCARD\nVERSION:2.1\nN:Mwangi;Wanjiru\nTEL;CELL:+254 722 410 388\n"
+            "ADR;HOME:;;Ngong Road 14;Nairobi;;00100;Kenya\nEND:VCARD\n")
+    found = _found(card)
+    assert ("PHONE", "+254 722 410 388") in found and ("STREET", "Ngong Road 14") in found
+    assert ("PATIENT", "Mwangi") in found and ("ZIP", "00100") in found
+
+
 def test_property_lines_outside_a_block_are_not_read() -> None:
     assert _found("TEL;TYPE=CELL:+51 999 111 222\nFN:Rosa Quispe\n") == []
 

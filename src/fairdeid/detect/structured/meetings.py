@@ -20,11 +20,12 @@ import re
 
 from fairdeid.detect.structured.common import Hit
 
-#: a saved meeting chat's line: time, "from" in the software's languages, the sender, "to",
-#: the recipients, a colon (Zoom: "10:02:47 From  Ana Ruiz  to  Everyone:")
+#: a saved meeting chat's line: time, "from" in the software's languages, the sender, "to"
+#: and the recipients (older exports leave them out), a colon (Zoom: "10:02:47 From  Ana Ruiz
+#: to  Everyone:", "10:02:47	 From  Ana Ruiz : ...")
 _CHAT = re.compile(
     r"^[ \t]*\d{1,2}:\d{2}(?::\d{2})?[ \t]+(?:From|De|Von|Da|Van)[ \t]+"
-    r"(?P<sender>[^\n:]{2,80}?)[ \t]+(?:to|a|à|an|aan|para)[ \t]+[^\n:]{1,40}:",
+    r"(?P<sender>[^\n:]{2,80}?)(?:[ \t]+(?:to|a|à|an|aan|para)[ \t]+[^\n:]{1,40})?[ \t]*:",
     re.MULTILINE)
 #: a WebVTT cue: its timing line, then the first payload line with the speaker before a colon
 #: ("Ana Ruiz: buenos días") or in a voice tag ("<v Ana Ruiz>buenos días")

@@ -1,5 +1,5 @@
-"""SQL dumps pasted into a note (mysqldump, pg_dump --inserts, a query's INSERT script),
-labelled by column name.
+"""SQL dumps pasted into a note (mysqldump, pg_dump with its COPY blocks or --inserts, a
+query's INSERT script), labelled by column name.
 
 Why by column: a help-desk ticket or a data-breach report pastes the rows of a patient table
 as ``INSERT INTO `paciente` (`primer_apellido`,`fecha_nacimiento`,...) VALUES (...)``; each
@@ -34,6 +34,11 @@ _CREATE = re.compile(
     r"\bCREATE[ \t]+TABLE[ \t]+(?:IF[ \t]+NOT[ \t]+EXISTS[ \t]+)?"
     r"(?P<table>[`\"\[]?[\w.$]+[`\"\]]?(?:\.[`\"\[]?[\w$]+[`\"\]]?)?)[ \t\r\n]*\(",
     re.IGNORECASE)
+#: pg_dump's default: "COPY public.patient (id, nom, prenom) FROM stdin;", then one row per
+#: line, tab-separated ("\\N" for NULL), up to a line "\\."
+_COPY = re.compile(
+    r"^[ \t]*COPY[ \t]+(?P<table>[\w.\"]+)[ \t]*\((?P<columns>[^()\n]{1,4000})\)[ \t]+FROM[ \t]+"
+    r"stdin;?[ \t]*\r?\n", re.MULTILINE | re.IGNORECASE)
 #: a column definition's name at the start of a CREATE TABLE line; constraints are no columns
 _DEFINITION = re.compile(r"[ \t\r\n]*[`\"\[]?([A-Za-z_\u00c0-\u024f][\w$]*)[`\"\]]?[ \t]+\w")
 _CONSTRAINTS = frozenset({"primary", "key", "unique", "index", "constraint", "foreign",
@@ -47,12 +52,14 @@ _MAX_STATEMENT = 200_000
 
 def find(text: str, headers: HeaderWords) -> list[Hit]:
     """Every value of every INSERT in ``text`` whose column name is a known header."""
+    hits: list[Hit] = []
+    if "COPY" in text or "copy" in text:
+        hits += _copies(text, headers)
     if "INSERT" not in text and "insert" not in text:
-        return []
+        return hits
     created: dict[str, list[str]] = {}
     for match in _CREATE.finditer(text):
         created[_name(match.group("table"))] = _definitions(text, match.end())
-    hits: list[Hit] = []
     for match in _INSERT.finditer(text):
         if match.group("columns") is not None:
             names = [_name(c) for c in match.group("columns").split(",")]
@@ -68,6 +75,34 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
                 found = _cell(text, row[index], label, entry)
                 if found is not None:
                     hits.append(found)
+    return hits
+
+
+def _copies(text: str, headers: HeaderWords) -> list[Hit]:
+    """The rows of every ``COPY ... FROM stdin`` block: tab-separated values by column."""
+    hits: list[Hit] = []
+    for match in _COPY.finditer(text):
+        names = [_name(c) for c in match.group("columns").split(",")]
+        columns = _columns(names, headers)
+        pos = match.end()
+        while columns and pos < len(text):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            line = text[pos:end].rstrip("\r")
+            if line.strip() in {"\\.", ""}:
+                break
+            cells = line.split("\t")
+            if len(cells) == len(names):
+                starts = [pos]
+                for cell in cells[:-1]:
+                    starts.append(starts[-1] + len(cell) + 1)
+                for index, (label, entry) in columns.items():
+                    if cells[index] != "\\N":
+                        item = (starts[index], starts[index] + len(cells[index]), True)
+                        found = _cell(text, item, label, entry)
+                        if found is not None:
+                            hits.append(found)
+            pos = end + 1
     return hits
 
 

@@ -28,9 +28,10 @@ from fairdeid.detect.structured.common import Hit, check_label, hit, labels, loa
 #: a block of content lines: BEGIN:VCARD ... END:VCARD, BEGIN:VCALENDAR ... END:VCALENDAR
 _BLOCK = re.compile(r"^[ \t]*BEGIN:(VCARD|VCALENDAR)[ \t]*\r?$(?P<body>.*?)^[ \t]*END:\1",
                     re.MULTILINE | re.DOTALL | re.IGNORECASE)
-#: a content line: name, parameters (quoted values may hold ";" and ":"), colon, value
+#: a content line: name, parameters (quoted values may hold ";" and ":"; vCard 2.1 writes a
+#: bare type, "TEL;CELL:"), colon, value
 _LINE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z][A-Za-z0-9-]*)?)"
-                   r"(?P<params>(?:;[A-Za-z0-9-]+=(?:\"[^\"\n]*\"|[^;:\n]*))*):"
+                   r"(?P<params>(?:;[A-Za-z0-9-]+(?:=(?:\"[^\"\n]*\"|[^;:\n]*))?)*):"
                    r"(?P<value>[^\r\n]*)", re.MULTILINE)
 _PARAM = re.compile(r";([A-Za-z0-9-]+)=(\"[^\"\n]*\"|[^;:\n]*)")
 #: a date at the start of a date or date-time value ("20261203T070000", "1988-03-21")
