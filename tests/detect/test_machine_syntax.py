@@ -92,7 +92,7 @@ def test_the_generic_long_number_rule_is_trimmed_too() -> None:
 def test_rule_spans_are_untouched() -> None:
     text = GDT
     start = text.index("0143101Bauer")
-    rule = Span(start, start + 12, "PATIENT", "rules:name.x", 0.9)
+    rule = Span(start, start + 12, "DATE", "rules:date.x", 0.9)
     assert trim_machine_syntax(text, [rule], packaged_machine_syntax()) == [rule]
     assert trim_machine_syntax(text, [rule], None) == [rule]
 
@@ -138,6 +138,69 @@ def test_dicom_tags_are_syntax() -> None:
     assert _apply(text, _learned(text, "0010", "LOCATION"),
                   _learned(text, "0008", "LOCATION"),
                   _learned(text, "PN [OKAFOR", "PATIENT")) == ["OKAFOR"]
+    # the closing bracket, the comment after a value and dcmdump's comment lines too
+    dump = ("# Dicom-Data-Set\n"
+            "(0008,1070) PN [ADEYEMI^TOLU]                          #  12, 1 OperatorsName\n")
+    assert _apply(dump, _learned(dump, "TOLU]                          #  12, 1 OperatorsName",
+                                 "LOCATION"),
+                  _learned(dump, "Dicom-Data-Set", "LOCATION")) == ["TOLU"]
+
+
+def test_zpl_commands_are_syntax_and_the_label_text_is_not() -> None:
+    # an invented wristband job: the CRFs read "^A0N,30,30" as a place, "^FD" glued to a name
+    job = ("^XA^CI28^PW812\n^FO30,20^A0N,30,30^FDKOWALCZYK, TERESA^FS\n"
+           "^FO30,88^BCN,60,N,N,N^FD8830127^FS\n^XZ\n")
+    assert _apply(job, _learned(job, "A0N,30,30", "LOCATION"),
+                  _learned(job, "FDKOWALCZYK, TERESA", "PATIENT"),
+                  _learned(job, "FD8830127", "IDNUM")) == ["KOWALCZYK, TERESA", "8830127"]
+    # without a job start, a caret is prose ("^FO" in a chat) and nothing is masked
+    assert _apply("see ^FO30 A0N", _learned("see ^FO30 A0N", "FO30")) == ["FO30"]
+
+
+def test_icalendar_properties_and_times_are_syntax_but_a_common_name_is_not() -> None:
+    ics = ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=America/Lima:20261203T070000\n"
+           "ATTENDEE;CN=Rosa Quispe;ROLE=REQ-PARTICIPANT:mailto:rquispe@example.org\n"
+           "END:VEVENT\nEND:VCALENDAR\n")
+    country = Span(ics.index("America"), ics.index("America") + 7, "COUNTRY",
+                   "rules:location.country", 0.9)
+    assert _apply(ics, country, _learned(ics, "20261203T070000", "ID"),
+                  _learned(ics, "CN=Rosa Quispe", "PATIENT")) == ["20261203", "Rosa Quispe"]
+    # outside a block, "America" is a country as any other
+    prose = "DTSTART;TZID=America/Lima"
+    assert _apply(prose, Span(13, 20, "COUNTRY", "rules:location.country", 0.9)) == ["America"]
+
+
+def test_rtf_control_words_and_font_table_are_syntax_escapes_are_not() -> None:
+    rtf = ("{\\rtf1\\ansi{\\fonttbl{\\f0\\fswiss Calibri;}}\n"
+           "\\pard Dott. Ivo Bertol\\'e0\\par\nSaluti\\par\n}")
+    assert _apply(rtf, _learned(rtf, "Calibri", "LOCATION"),
+                  _learned(rtf, "rtf1\\ansi", "ID"),
+                  _learned(rtf, "Ivo Bertol\\'e0\\par", "DOCTOR")) == ["Ivo Bertol\\'e0"]
+
+
+def test_export_syntax_iso_times_sql_merge_fields_and_stack_frames() -> None:
+    log = "2026-10-07T08:12:55.402+02:00 INFO user=kdaems action=OPEN\n"
+    assert _apply(log, _learned(log, "2026-10-07T08", "DATE")) == ["2026-10-07"]
+    dump = ("LOCK TABLES `patient` WRITE;\n"
+            "INSERT INTO `patient` VALUES ('4410022','MERTENS',NULL,'Lier');\n"
+            "UNLOCK TABLES;\n")
+    assert _apply(dump, _learned(dump, "MERTENS',NULL", "PATIENT"),
+                  _learned(dump, "UNLOCK TABLES", "NAME"),
+                  Span(dump.index("TABLES"), dump.index("TABLES") + 6, "PATIENT",
+                       "rules:name.propagated", 0.9)) == ["MERTENS"]
+    letter = "Sehr geehrte { MERGEFIELD Anrede } { MERGEFIELD Nachname },\nOpname «Datum_Opn»\n"
+    assert _apply(letter, _learned(letter, "MERGEFIELD Nachname", "LOCATION"),
+                  _learned(letter, "Datum_Opn", "NAME")) == []
+    # French quotes hold text: a restaurant's name in them stays readable
+    quoted = "cuisinier au restaurant « Le Petit Saigon » et «Romanus»"
+    assert _apply(quoted, _learned(quoted, "Le Petit Saigon", "ORGANIZATION"),
+                  _learned(quoted, "Romanus", "NAME")) == ["Le Petit Saigon", "Romanus"]
+    trace = ("java.lang.IllegalStateException: no route\n"
+             "\tat org.example.hl7.Sender.send(Sender.java:212)\n")
+    assert _apply(trace, _learned(trace, "org.example.hl7.Sender.send(Sender.java:212)")) == []
+    # prose with "at" and a word in guillemets stays readable to the models
+    prose = "Patient seen at home by «Dr Weber»?"
+    assert _apply(prose, _learned(prose, "home", "LOCATION")) == ["home"]
 
 
 def test_a_payment_card_shaped_timestamp_keeps_its_date() -> None:

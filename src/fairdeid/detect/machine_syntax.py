@@ -15,7 +15,7 @@ never PHI (record type, sex, device code: ``structured/data/machine_syntax.toml`
 Masked characters inside a span stay in it (privacy first). Rules and the structured readers
 are untouched (they know the syntax they match), but for the rules that match a shape without
 reading the syntax around it: any long digit run, any 12-19 digits, any URL, domain or dotted
-quad (``sources`` in the data file).
+quad, a letter-prefixed identifier, place and name lists (``sources`` in the data file).
 
 The fifth writers' format sets of the other packs showed the same class in other standards:
 the CRF read the tags of DICOM dumps ("(0008,0020)") as places, the rules read the code-system
@@ -24,6 +24,19 @@ IP address, and LOINC codes and names of HL7 OBX-3 as dates and places. DICOM ta
 a span inside the value of a JSON code key (``system``), a code attribute (``root``,
 ``xmlns``, KMEHR ``S``/``SV``) or an HL7 code field (OBX-3, OBR-4, MSH-9) is dropped. Enabled
 per pipeline by ``[resolve] machine_syntax = true`` (every language pack).
+
+The sixth writers' format sets added two more: the commands of ZPL label jobs ("^FO30,20^A0N,
+30,30^FD", read by the CRFs of every pack as places and identifiers) and the property names
+and parameters of vCard and iCalendar blocks ("DTSTART;TZID=America/Managua:20261203T070000",
+read as a country, a city and an identifier): both are masked, the data a label prints and a
+property's value are not (a date-time keeps its date, its time of day is masked); and RTF
+source ("{\\rtf1\\ansi ... \\par"), whose control words and font table the CRFs read as
+identifiers and whose "\\par" they kept at a name's end: control words, braces and header
+groups are masked, an escaped letter inside a word ("Alca\\'f1iz") is not. Exports and
+tickets showed four more (``[export]``): the time of an ISO date-time ("2026-11-12T14" read
+as a date), the syntax of SQL dump statements ("'VANG',NULL", "UNLOCK TABLES"), merge-field
+placeholders of form letters ("{ MERGEFIELD Vorname }", "«Opnamedatum»") and the frames of
+stack traces pasted into tickets.
 """
 
 from __future__ import annotations
@@ -53,6 +66,49 @@ _HL7_LINE = re.compile(r"^[ \t]*([A-Z][A-Z0-9]{2})\|[^\n]*", re.MULTILINE)
 #: a DICOM dump's tag, value representation and opening bracket ("(0010,0010) PN [")
 _DICOM_TAG = re.compile(
     r"\([0-9A-Fa-f]{4},[ \t]*[0-9A-Fa-f]{4}\)(?:[ \t]+[A-Z]{2}(?![\w])(?:[ \t]+\[)?)?")
+#: the time of day and zone of an ISO 8601 date-time ("2026-11-12T14:10:33.118+01:00"): the
+#: date stays readable; "T14" glued to it is no part of a date
+_ISO_TIME = re.compile(r"(?<=\d{4}-\d\d-\d\d)T\d\d(?::\d\d(?::\d\d(?:[.,]\d{1,9})?)?)?"
+                       r"(?:Z|[+-]\d\d:?\d\d)?(?!\d)")
+#: an SQL dump statement's syntax: keywords, back-quoted names, quotes, brackets, commas, NULL
+_SQL_STATEMENT = re.compile(
+    r"^[ \t]*(?:INSERT[ \t]+INTO|(?:UN)?LOCK[ \t]+TABLES|CREATE[ \t]+TABLE)\b[^;]*;?",
+    re.MULTILINE | re.IGNORECASE)
+_SQL_SYNTAX = re.compile(r"\b(?:INSERT|INTO|VALUES|NULL|LOCK|UNLOCK|TABLES|WRITE|READ)\b"
+                         r"|`[^`\n]*`|[(),;']")
+#: a word processor's merge field ("{ MERGEFIELD Nachname }", "«Voorletters_HA»"): a
+#: placeholder, never a value; in guillemets only a name joined by "_" (French quotes,
+#: "« Le Petit Saigon »", hold text)
+_MERGE_FIELD = re.compile(r"\{[ \t]*MERGEFIELD[ \t]+[^{}\n]*\}|«[\w.-]{0,30}_[\w.-]{1,30}»")
+#: a frame of a Java or .NET stack trace ("at java.base/java.util.concurrent.Thread...
+#: (ThreadPoolExecutor.java:1144)"): code, never PHI
+_STACK_FRAME = re.compile(r"^[ \t]+at[ \t]+[\w$.<>/]+(?:\([^()\n]*\))?[ \t]*$", re.MULTILINE)
+#: the rest of a dcmdump line after its value: the closing bracket and the comment with the
+#: value's length, multiplicity and keyword ("]   #  28, 1 PatientName"); and dcmdump's own
+#: comment lines ("# Dicom-Data-Set", "# Used TransferSyntax: Little Endian Explicit")
+_DICOM_COMMENT = re.compile(r"\][ \t]*#[ \t]*\d+,[ \t]*\d+[ \t]+[A-Za-z][\w-]*"
+                            r"|^#[ \t]*(?:Dicom-[\w-]+|Used TransferSyntax:[^\n]*)$",
+                            re.MULTILINE)
+#: a ZPL label job (``^XA`` ... ``^XZ``) and one of its commands: a caret or tilde, a
+#: two-character command, and its parameters up to the next command or the line end; a field's
+#: data (``^FD``/``^FV``) is the text printed on the label, not syntax
+_ZPL_JOB = re.compile(r"\^XA(?:(?!\^XZ).)*(?:\^XZ)?", re.DOTALL)
+_ZPL_COMMAND = re.compile(r"[\^~]([A-Z@][A-Z0-9@])([^\^~\n]*)")
+#: a vCard / iCalendar content line's name and parameters ("DTSTART;TZID=Europe/Rome:"),
+#: inside a BEGIN:VCARD / BEGIN:VCALENDAR block; the value after the colon is read as text
+_CONTENT_LINE = re.compile(
+    r"^([A-Za-z][A-Za-z0-9-]*(?:;[A-Za-z0-9-]+(?:=(?:\"[^\"\n]*\"|[^;:\n]*))?)*:)"
+    r"(?:(?:19|20)\d{6}(T\d{6}Z?))?", re.MULTILINE)
+_CARD_BLOCK = re.compile(r"^[ \t]*BEGIN:(VCARD|VCALENDAR)\b.*?^[ \t]*END:\1",
+                         re.MULTILINE | re.DOTALL)
+#: a person's common name in a calendar address's parameters: the name is PHI, not syntax
+_COMMON_NAME = re.compile(r";CN=(\"[^\"\n]*\"|[^;:\n]*)")
+#: RTF source: a control word with its parameter and the space it swallows ("\\par ",
+#: "\\fs20"), a control symbol, a brace; not an escaped character ("\\'e9"), which is part
+#: of the word it stands in
+_RTF_CONTROL = re.compile(r"\\[a-z]{1,32}(?:-?\d{1,10})? ?|\\[~_|:*-]|[{}]")
+#: an RTF group that holds no text of the document (font and colour tables, generator)
+_RTF_GROUP = re.compile(r"\{\\(?:\*|fonttbl|colortbl|stylesheet|info)[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +133,20 @@ class MachineSyntax:
     dicom_tags: bool = False
     #: the words that cite a law or a regulation before its "number/year" ("L.", "Ley")
     citation_cues: tuple[str, ...] = ()
+    #: whether ZPL label commands ("^FO30,20^A0N,30,30^FD") are masked, their data not
+    zpl_commands: bool = False
+    #: whether vCard / iCalendar property names and parameters ("DTSTART;TZID=Europe/Rome:")
+    #: and the time of a date-time value are masked (a common name ``CN=`` is not)
+    card_properties: bool = False
+    #: whether RTF control words, braces and header groups ("\\par", "{\\fonttbl ...}")
+    #: are masked
+    rtf_controls: bool = False
+    #: whether the time of an ISO date-time, SQL dump syntax, merge fields and stack-trace
+    #: frames are masked (``[export]`` in the data file)
+    iso_times: bool = False
+    sql_syntax: bool = False
+    merge_fields: bool = False
+    stack_frames: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> MachineSyntax:
@@ -92,7 +162,13 @@ class MachineSyntax:
                    frozenset(str(k) for k in json.get("code_keys", ())),
                    frozenset(str(f) for f in hl7.get("never_phi_fields", ())),
                    bool(dicom.get("tag_mask", False)),
-                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())))
+                   tuple(str(c) for c in data.get("citation", {}).get("cues", ())),
+                   bool(data.get("zpl", {}).get("command_mask", False)),
+                   bool(data.get("vcard", {}).get("property_mask", False)),
+                   bool(data.get("rtf", {}).get("control_mask", False)),
+                   *(bool(data.get("export", {}).get(key, False))
+                     for key in ("iso_time_mask", "sql_mask", "merge_field_mask",
+                                 "stack_frame_mask")))
 
     def judges(self, span: Span) -> bool:
         """Whether ``span`` is one this step trims (a learned model's, or a listed rule's)."""
@@ -134,7 +210,37 @@ class MachineSyntax:
         if self.hl7_never_phi and "|" in text:
             dropped.extend(self._hl7_fields(text))
         if self.dicom_tags and "(" in text:
-            for m in _DICOM_TAG.finditer(text):
+            for m in (*_DICOM_TAG.finditer(text), *_DICOM_COMMENT.finditer(text)):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.zpl_commands and "^XA" in text:
+            for job in _ZPL_JOB.finditer(text):
+                for m in _ZPL_COMMAND.finditer(text, job.start(), job.end()):
+                    end = m.start(2) if m.group(1) in {"FD", "FV"} else m.end()
+                    mask[m.start() : end] = b"\x01" * (end - m.start())
+        if self.card_properties and "BEGIN:" in text:
+            for block in _CARD_BLOCK.finditer(text):
+                for m in _CONTENT_LINE.finditer(text, block.start(), block.end()):
+                    mask[m.start(1) : m.end(1)] = b"\x01" * (m.end(1) - m.start(1))
+                    for cn in _COMMON_NAME.finditer(m.group(1)):
+                        start, end = m.start(1) + cn.start(1), m.start(1) + cn.end(1)
+                        mask[start:end] = bytes(end - start)
+                    if m.group(2):
+                        mask[m.start(2) : m.end(2)] = b"\x01" * (m.end(2) - m.start(2))
+        if self.rtf_controls and "{\\rtf" in text:
+            for m in (*_RTF_GROUP.finditer(text), *_RTF_CONTROL.finditer(text)):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.iso_times and "T" in text:
+            for m in _ISO_TIME.finditer(text):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.sql_syntax and ("INSERT" in text or "LOCK" in text):
+            for statement in _SQL_STATEMENT.finditer(text):
+                for m in _SQL_SYNTAX.finditer(text, statement.start(), statement.end()):
+                    mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.merge_fields and ("MERGEFIELD" in text or "«" in text):
+            for m in _MERGE_FIELD.finditer(text):
+                mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        if self.stack_frames and "at " in text:
+            for m in _STACK_FRAME.finditer(text):
                 mask[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         if self.timestamp_after:
             after = "|".join(re.escape(a) for a in self.timestamp_after)

@@ -27,6 +27,14 @@ NOTE = (
     "(0010,0030) DA [19640229]                      #   8, 1 PatientBirthDate\n"
     "<recordTarget><patient><birthTime value=\"19640229\"/></patient></recordTarget>\n"
     "UNH+M1+MEDVRI:1:1:MD'\nPNA+PAT+123456782:BSN++1:Valdez+2:Marisol'\n"
+    "BEGIN:VCARD\nVERSION:3.0\nN:Valdez;Marisol;;;\nTEL;TYPE=CELL:+1 505 555 0147\nEND:VCARD\n"
+    "INSERT INTO `patient` (`mrn`,`last_name`) VALUES ('4410022','VALDEZ');\n"
+    "00:00:01.000 --> 00:00:04.000\nMarisol Valdez: yes, I can hear you\n"
+    "1H|\\^&|||XS-500i^1.0^A1402\n2P|1||4410022||VALDEZ^MARISOL||19640229|F\n"
+    "Attachment: scan_20250601_RAD4410022.pdf\n"
+    "Ticket owner: Dana Whitfield (dwhitfield)\n"
+    "^XA^FO20,20^A0N,30,30^FDVALDEZ, Marisol^FS^XZ\n"
+    'App export: {"patient": {"lastName": "Valdez", "zip": "87101"}}\n'
     "Plan: continue current treatment.\n"
     "Printed by: jdoe2 | 2025-06-02\n"
 )

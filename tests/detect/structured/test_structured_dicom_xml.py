@@ -56,6 +56,18 @@ def test_pydicom_style_lines() -> None:
     assert _dicom(text) == [("PATIENT", "NOWAK"), ("PATIENT", "JAN"), ("DATE", "19711103")]
 
 
+def test_file_meta_uid_issuer_and_an_age_from_90() -> None:
+    text = ("(0002,0003) UI [1.2.826.0.1.3680043.9.5512.4471.2]      #  34, 1 "
+            "MediaStorageSOPInstanceUID\n"
+            "(0010,0021) LO [ASLNORD]                                 #   8, 1 IssuerOfPatientID\n"
+            "(0010,1010) AS [093Y]                                    #   4, 1 PatientAge\n")
+    assert _dicom(text) == [("IDNUM", "1.2.826.0.1.3680043.9.5512.4471.2"),
+                            ("HOSPITAL", "ASLNORD"), ("AGE", "093")]
+    # an age under 90, or in days, is no PHI
+    assert _dicom("(0010,1010) AS [067Y]  #   4, 1 PatientAge\n") == []
+    assert _dicom("(0010,1010) AS [095D]  #   4, 1 PatientAge\n") == []
+
+
 def test_prose_with_brackets_is_no_dicom() -> None:
     assert _dicom("Befund (0010,0010) siehe oben, Termin (12,30) [Mo]") == []
 

@@ -28,6 +28,10 @@ _QUOTED = re.compile(r"[A-Z]{2}:[ \t]*(?P<quote>['\"])(?P<value>.*?)(?P=quote)")
 _BARE = re.compile(r"^[ \t]*[A-Z]{2}[ \t]+(?P<value>[^#\n\[(]*?)[ \t]*(?:#|$)")
 #: value representations that hold a person name
 _NAMES = frozenset({"PATIENT", "DOCTOR"})
+#: an age string (AS): three digits and a unit, "091Y"; only the number is an age, and only
+#: from 90 on is it PHI (HIPAA), so a younger patient's age is not read
+_AGE = re.compile(r"[ \t]*(\d{1,3})[ \t]*Y?[ \t]*$")
+_MIN_AGE = 90
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +60,10 @@ def find(text: str, spec: Mapping[str, str] | None = None) -> list[Hit]:
         where = f"dicom.{tag.replace(',', '-')}"
         if label in _NAMES:
             hits.extend(_name_parts(text, start, end, label, where))
+        elif label == "AGE":
+            age = _AGE.match(text, start, end)
+            if age is not None and age.end() == end and int(age.group(1)) >= _MIN_AGE:
+                hits.append(Hit(age.start(1), age.end(1), label, where))
         elif label != "DATE" or any(ch.isdigit() for ch in text[start:end]):
             found = hit(text, start, end, label, where)
             if found is not None:

@@ -16,9 +16,7 @@ from functools import lru_cache
 
 from fairdeid.detect.structured import hl7
 from fairdeid.detect.structured.common import Hit, check_label, labels, load_data, name_hit
-from fairdeid.detect.structured.jsonscan import Obj, Str, Value, parse_object
-
-_WS = " \t\r\n"
+from fairdeid.detect.structured.jsonscan import Obj, Str, Value, objects
 
 
 @dataclass(frozen=True)
@@ -64,22 +62,11 @@ def find(text: str, spec: FhirSpec | None = None) -> list[Hit]:
     """Every PHI value of every JSON object (``{"key": ...}``) in ``text``."""
     spec = spec or load_spec()
     hits: list[Hit] = []
-    pos = 0
-    while True:
-        start = text.find("{", pos)
-        if start < 0:
-            return hits
-        after = start + 1
-        while after < len(text) and text[after] in _WS:
-            after += 1
-        if text[after : after + 1] != '"':
-            pos = start + 1
-            continue
-        root = parse_object(text, start)
+    for _start, root in objects(text):
         walker = _Walker(text, spec)
         walker.node(root, "", "", "")
         hits.extend(walker.hits)
-        pos = max(start + 1, root.end)
+    return hits
 
 
 def _items(value: Value) -> Iterator[Obj]:

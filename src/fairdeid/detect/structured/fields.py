@@ -85,7 +85,7 @@ def find(text: str, headers: HeaderWords) -> list[Hit]:
             if (":" in line or "|" in line or ".." in line) and not _is_segment(line):
                 hits.extend(_fields(text, start, end, headers))
     hits.extend(_user_logins(text, headers))
-    if "\\" in text:
+    if "\\" in text and "{\\rtf" not in text:  # RTF: "Pesaro\\par" is syntax (markup.py)
         hits.extend(Hit(m.start(), m.end(), "USERNAME", "fields.login")
                     for m in _DOMAIN_LOGIN.finditer(text))
     if ":" in text:

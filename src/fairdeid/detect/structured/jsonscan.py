@@ -11,6 +11,7 @@ values it has completed still count, the rest of the note is left to the other d
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Union
 
@@ -40,6 +41,25 @@ class _Stop(Exception):
 
 _WS = " \t\r\n"
 _SCALAR_STOP = frozenset(",}]" + _WS)
+
+
+def objects(text: str) -> Iterator[tuple[int, Obj]]:
+    """Every JSON object of ``text`` (a ``{`` followed by a quoted key), with where it starts;
+    reading goes on after the end of each, or after its ``{`` when nothing could be read."""
+    pos = 0
+    while True:
+        start = text.find("{", pos)
+        if start < 0:
+            return
+        after = start + 1
+        while after < len(text) and text[after] in _WS:
+            after += 1
+        if text[after : after + 1] != '"':
+            pos = start + 1
+            continue
+        root = parse_object(text, start)
+        yield start, root
+        pos = max(start + 1, root.end)
 
 
 def parse_object(text: str, start: int) -> Obj:

@@ -156,11 +156,17 @@ def _entries(entries: object, where: str, kind: str) -> Iterable[str]:
 def find(text: str, headers: HeaderWords | None = None) -> list[Hit]:
     """Every cell of every headed table in ``text`` whose column header is known, and every
     value of a key-value list ("Patient | Ana Duarte") whose key is."""
+    from fairdeid.detect.structured.vcard import blocks
+
     headers = headers or load_headers()
     lines = _lines(text)
+    cards = blocks(text)  # vCard and iCalendar lines: read by their own reader
     hits: list[Hit] = []
     i = 0
     while i < len(lines):
+        if cards and any(a <= lines[i][0] < b for a, b in cards):
+            i += 1
+            continue
         found, used = _table_at(text, lines, i, headers)
         if not used:
             found, used = _pairs(text, lines, i, headers)
