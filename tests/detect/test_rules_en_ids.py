@@ -34,7 +34,7 @@ def rules() -> RuleDetector:
         ("ART No.:   4020-0331-01877-3\nName:", "4020-0331-01877-3", "ID"),
         # the US Medicare Beneficiary Identifier, with or without hyphens
         ("MBI: 3KQ7-UH2-RD45    Medicaid CIN:", "3KQ7-UH2-RD45", "ID"),
-        ("beneficiary 5TW2AC9QX31 on file", "5TW2AC9QX31", "ID"),
+        ("copy of the red-white-blue card, 5TW2AC9QX31, Part A", "5TW2AC9QX31", "ID"),
         # Ontario health numbers with their version code
         ("OHIP: 6814 227 905 - KT     DOB", "6814 227 905 - KT", "ID"),
         ("| SINGH, Amar | 5583-204-117-KT | S4477120 |", "5583-204-117-KT", "ID"),
