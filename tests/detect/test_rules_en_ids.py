@@ -1,8 +1,8 @@
 """English identifiers and places the learned models miss (issue 14, en-ids): identifiers by
 their shape (letter-led groups, the US MBI, Ontario health numbers with their version code,
-many-group digit numbers), logins by the field that holds them, and address parts and towns by
-where an address writes them. Each test is a snippet written for it, of a class of text, and
-the refused forms of each class."""
+many-group digit numbers), logins by the field that holds them and at their other mentions,
+and address parts and towns by where an address writes them. Each test is a snippet written
+for it, of a class of text, and the refused forms of each class."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import pytest
 from tests._rules import labels_at
 
 from fairdeid.detect.rules import RuleDetector
+from fairdeid.document import Document, Span
+from fairdeid.resolve import merge_overlaps
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +141,30 @@ def test_boxes_and_empty_address_fields_are_no_places(
 ) -> None:
     found = labels_at(rules, text, part, fine=True, whole=False)
     assert "CITY" not in found and "STREET" not in found
+
+
+def _after_resolve(rules: RuleDetector, text: str, spans: list[Span]) -> list[str]:
+    """Texts of the USERNAME spans the rules add after resolve, given resolved ``spans``."""
+    added = rules.after_resolve(Document("t", text), spans)
+    return [text[s.start : s.end] for s in added if s.label == "USERNAME"]
+
+
+def test_a_login_found_once_is_found_at_its_other_mentions(rules: RuleDetector) -> None:
+    text = ("Reporter: aokafor   Assignee: tlin\n--- Comments ---\n"
+            "10/02 10:11 tlin: Looks like a duplicate.\n10/02 10:40 aokafor: agreed, merging.\n"
+            "tlink and xtlin stay.")
+    found = merge_overlaps(rules.detect(Document("t", text)))
+    assert sorted(_after_resolve(rules, text, found)) == ["aokafor", "tlin"]
+
+
+def test_capitalised_logins_with_digits_spread_too(rules: RuleDetector) -> None:
+    text = "| 08:42 | PSMITH07 | Paula Smith |\n\nEMR access for PSMITH07 suspended."
+    start = text.index("PSMITH07")
+    spans = [Span(start, start + 8, "USERNAME", "structured:fields.table")]
+    assert _after_resolve(rules, text, spans) == ["PSMITH07"]
+
+
+def test_ordinary_words_tagged_as_logins_do_not_spread(rules: RuleDetector) -> None:
+    text = "Seen by nursing today. nursing to review at 14:00."
+    spans = [Span(8, 15, "USERNAME", "transformer:model")]
+    assert _after_resolve(rules, text, spans) == []
