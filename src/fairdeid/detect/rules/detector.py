@@ -60,6 +60,7 @@ from fairdeid.detect.rules.layout import (
     may_wrap,
     wrapped_words,
 )
+from fairdeid.detect.rules.logins import login_mentions
 from fairdeid.detect.rules.names import NameCandidate, NameFinder
 from fairdeid.detect.rules.post import PlaceWords
 from fairdeid.detect.rules.prefilter import LazyPrefilter, RuleKey
@@ -99,6 +100,7 @@ CODE_RULES = frozenset(
         "name.initial",
         "name.cjk",
         "name.propagated",
+        "name.username_propagated",
         "name.surname_initial",
         "name.layout",
         "layout.hyphen_wrap",
@@ -449,9 +451,10 @@ class RuleDetector(BaseDetector):
         return spans
 
     def after_resolve(self, doc: Document, spans: Sequence[Span]) -> list[Span]:
-        """Propagate the names other detectors found, finish words a hyphenated line break
-        cut, add a facility noun after a place and join an institution's name around "and"/"of"
-        (``rules/bridges.py``), in any detector's spans (``resolve.AfterResolve``)."""
+        """Propagate the names and logins (``rules/logins.py``) other detectors found, finish
+        words a hyphenated line break cut, add a facility noun after a place and join an
+        institution's name around "and"/"of" (``rules/bridges.py``), in any detector's spans
+        (``resolve.AfterResolve``)."""
         text = doc.text
         out: list[Span] = []
         if not is_disabled("name.propagated", self.disabled) and not is_disabled(
@@ -459,6 +462,13 @@ class RuleDetector(BaseDetector):
         ):
             found = self.names.propagate_resolved(text, spans, own=self.name)
             out.extend(self._span(c.start, c.end, c.label, c.rule, c.score) for c in found)
+        if not is_disabled("name.username_propagated", self.disabled) and not is_disabled(
+            "name", self.disabled
+        ):
+            out.extend(
+                self._span(a, b, "USERNAME", "name.username_propagated", 0.75)
+                for a, b in login_mentions(text, spans, _ordinary_words())
+            )
         if not is_disabled("layout.hyphen_wrap", self.disabled) and may_wrap(text):
             # a learned detector's span on a lone word fragment ("tolera-") is mostly a guess
             # set off by the fragment itself; the rules' spans and longer ones are finished
@@ -774,6 +784,14 @@ _SCORE_AFTER = re.compile(
     r"[ \t]+(?:(?P<num>\d{1,2})/(?P<den>\d{1,2})(?![\d/.,:-])"
     r"|[A-Z]\d[a-z]?(?:[ \t]+[A-Z]\d[a-z]?)+\b)"
 )
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """Words a lower-case login may not be (``logins.py``): common, clinical and header words."""
+    from fairdeid.detect.rules.validators import _words
+
+    return _words("common_words.txt", "clinical_words.txt", "name_header_stopwords.txt")
 
 
 def _names_a_score(text: str, end: int) -> bool:

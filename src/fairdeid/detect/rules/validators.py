@@ -599,3 +599,56 @@ def iban_any_case(m: re.Match[str], text: str) -> bool:
 VALIDATORS.update(
     {"country_line": country_line, "payment_card": payment_card, "iban_any_case": iban_any_case}
 )
+
+
+# -- en-ids: identifiers by their shape and logins by their field ------------------------------
+
+_DIGIT_RUN = re.compile(r"\d+")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def letter_group_id(m: re.Match[str], text: str) -> bool:
+    """Letter-led groups joined by one separator ("KGH-BME-20417", "ABC/XY/440192/02",
+    "KMC.0325.220914") are staff, asset, enrollee and record numbers when they carry enough
+    digits: four or more, one run of three or more, and not only a year, so test and gene names
+    ("SARS-CoV-2", "ICD-10-CM", "PD-L1"), scores ("PEEP-10-12") and scale names with a year
+    ("CKD-EPI-2021") stay. A month name first is a date ("NOV-17-2026"), left to the date rules."""
+    value = _group_text(m, text, "phi")
+    runs = _DIGIT_RUN.findall(value)
+    if sum(map(len, runs)) < 4 or max(map(len, runs), default=0) < 3:
+        return False
+    if len(runs) == 1 and _YEAR.fullmatch(runs[0]):
+        return False
+    first = re.split(r"[-/.]", value, maxsplit=1)[0].lower()
+    return first[:3] not in _MONTHS
+
+
+def field_login(m: re.Match[str], text: str) -> bool:
+    """A lower-case login in a field that holds one ("Assignee: tlin", "Reporter: aokafor"):
+    short logins count there, but not ordinary words ("Assignee: none", "Reporter: unknown")."""
+    value = _group_text(m, text, "phi")
+    if value.lower() in _NOT_USERNAMES or not value[0].isalpha():
+        return False
+    if any(c.isdigit() for c in value):
+        return True
+    return len(value) >= 4 and value.lower() not in _words(
+        "common_words.txt", "clinical_words.txt", "name_header_stopwords.txt")
+
+
+VALIDATORS.update({"letter_group_id": letter_group_id, "field_login": field_login})
+
+
+def login_of_name(m: re.Match[str], text: str) -> bool:
+    """A login followed by a bracketed name is that person's when it is built from the name, as
+    sites build them: the given name's first letter or whole given name, then the surname's
+    first four letters ("tbrennan", "tara.brennan2" for Tara Brennan)."""
+    login = fold(_group_text(m, text, "phi").lower())
+    given = fold(_group_text(m, text, "given").lower())
+    surname = fold(_group_text(m, text, "sur").lower()).replace("'", "").replace("’", "")
+    head = surname.replace("-", "")[:4]
+    if len(head) < 3 or not login.startswith(given[0]):
+        return False
+    return head in login[1:] and login.lower() not in _NOT_USERNAMES
+
+
+VALIDATORS.update({"login_of_name": login_of_name})
