@@ -79,9 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--by-source", action="store_true",
                         help="only the false-positive characters per source")
     parser.add_argument("--allow-blind", action="store_true",
-                        help="read blind sets that are dev sets now (never _blind7, _w7, _w8)")
+                        help="read blind sets that are dev sets now (never _blind8, _w7, _w8)")
     args = parser.parse_args(argv)
-    refused = [p for p in args.paths if not readable(p, args.allow_blind) or "_blind7" in p.stem]
+    refused = [p for p in args.paths if not readable(p, args.allow_blind) or "_blind8" in p.stem]
     if refused:
         print("held-out or blind sets, not read: " + ", ".join(p.name for p in refused),
               file=sys.stderr)

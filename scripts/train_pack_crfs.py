@@ -14,10 +14,10 @@ the decision to ship a model rests on the numbers printed (docs/language-packs.m
 Hand-written markup sets by many writers can join the synthetic notes (``--markup``, each note
 repeated ``--markup-weight`` times: a few dozen real-looking notes would otherwise drown in a
 thousand template ones), and the scores can be read on other markup sets (``--eval``) instead of
-the dev set. A file is never both trained on and scored on, the sixth writers' ``_blind6`` sets
-(measured once, read by no model: the next round's held-out sets) are never trained on, and a
-seventh writers' ``_blind7`` sets (the next once-only measurement) are neither trained on nor
-scored here. A round chooses
+the dev set. A file is never both trained on and scored on, the sixth and seventh writers'
+``_blind6``/``_blind7`` sets (each measured once, read by no model: the next round's held-out
+sets) are never trained on, and an eighth writers' ``_blind8`` sets (the next once-only
+measurement) are neither trained on nor scored here. A round chooses
 its settings and thresholds on a model that left its newest writers' sets out (crf11's round A:
 ``_blind5``), then ships one trained on everything with them; ``--card-scores`` then puts round A's
 figures on the card as an estimate:
@@ -86,16 +86,18 @@ SHIPPED_THRESHOLD = 0.8
 THRESHOLDS = (0.0, 0.5, 0.7, 0.8, 0.9)
 #: files of a trained model that ship (train_log.jsonl holds timings only and stays behind)
 MODEL_FILES = ("crf.model", "fairdeid_model.json")
-#: markup sets that are never trained on: the sixth writers' (``_blind6*``, measured once on
-#: 2026-12-01 and dev sets since) are the next CRF round's held-out sets, read by no model yet, and
-#: a seventh writers' (``_blind7*``) would be measured once, at the end, by nothing trained on
-#: them. The fourth and fifth writers' ``_blind4*``/``_blind5*`` sets were the crf10 round's held-
-#: out sets; the crf11 round held out ``_blind5*`` alone while it chose its settings (round A,
-#: ``NEVER_TRAIN`` then ``("_blind5", "_blind6")``) and its shipped models train on them.
-NEVER_TRAIN = ("_blind6", "_blind7")
+#: markup sets that are never trained on: the sixth and seventh writers' (``_blind6*``,
+#: ``_blind7*``, each measured once and dev sets since) are the next CRF round's held-out sets,
+#: read by no model yet (the crf12 round only chose thresholds on ``_blind4*``/``_blind5*`` and
+#: read ``_blind6*``), and an eighth writers' (``_blind8*``) would be measured once, at the end,
+#: by nothing trained on them. The fourth and fifth writers' ``_blind4*``/``_blind5*`` sets
+#: were the crf10 round's held-out sets; the crf11 round held out ``_blind5*`` alone while it
+#: chose its settings (round A, ``NEVER_TRAIN`` then ``("_blind5", "_blind6")``) and its
+#: shipped models train on them.
+NEVER_TRAIN = ("_blind6", "_blind7", "_blind8")
 #: markup sets this script never scores either: a score read here could steer a threshold or a
-#: training choice, and the seventh writers' sets must stay unseen until their one measurement
-NEVER_SCORE = ("_blind7",)
+#: training choice, and the eighth writers' sets must stay unseen until their one measurement
+NEVER_SCORE = ("_blind8",)
 #: how the held-out scores of a shipped many-writers model were measured (its card says so)
 PROTOCOL = (
     "Protocol: this model, trained on the synthetic notes and every hand-written set of the "

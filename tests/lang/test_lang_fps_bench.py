@@ -42,4 +42,4 @@ def test_held_out_and_blind_sets_are_refused(bench: ModuleType) -> None:
     assert not bench.readable(Path("fr_blind3.markup"), allow_blind=False)
     assert bench.readable(Path("fr_blind3.markup"), allow_blind=True)
     assert bench.readable(Path("train/fr_w1.markup"), allow_blind=False)
-    assert bench.main(["benchmarks/data/lang/fr_blind7.markup", "--allow-blind"]) == 2
+    assert bench.main(["benchmarks/data/lang/fr_blind8.markup", "--allow-blind"]) == 2
