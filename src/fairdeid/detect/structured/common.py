@@ -9,13 +9,7 @@ span's provenance.
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
-
-from fairdeid.taxonomy import ALL_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +58,3 @@ def name_hit(text: str, start: int, end: int, label: str, where: str) -> Hit | N
     if title is None or title.end() >= found.end:
         return found
     return Hit(title.end(), found.end, label, where)
-
-
-def load_data(name: str) -> dict[str, Any]:
-    """A TOML file of this package's ``data`` folder."""
-    source = resources.files("fairdeid.detect.structured").joinpath("data", name)
-    return tomllib.loads(source.read_text("utf-8"))
-
-
-def labels(table: Mapping[str, object], where: str) -> dict[str, str]:
-    """A data file's ``key = "LABEL"`` table, each label checked against the taxonomy."""
-    return {str(k): check_label(str(v), where) for k, v in table.items()}
-
-
-def check_label(label: str, where: str) -> str:
-    """``label`` if the taxonomy knows it; data files are checked when they load, not per note."""
-    if label not in ALL_LABELS:
-        from fairdeid.errors import ConfigError
-
-        raise ConfigError(f"{where}: unknown label {label!r}")
-    return label

@@ -19,7 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data, trimmed
+from fairdeid.detect.structured.common import Hit, hit, trimmed
+from fairdeid.detect.structured.specs import SpecFile, check_label, typed
 from fairdeid.errors import ConfigError
 
 #: segments whose first field is the field separator itself (MSH-1), so numbering shifts
@@ -98,20 +99,20 @@ _TYPES = frozenset({"XPN", "XCN", "NDL", "CX", "XAD", "XTN", "DTM", "PL", "HD", 
 @lru_cache(maxsize=1)
 def load_spec() -> Hl7Spec:
     """The packaged field table, checked once (a bad entry is a ``ConfigError``)."""
-    table = load_data("hl7.toml")
-    id_types = {str(k): check_label(str(v), "hl7.toml [identifier_types]")
-                for k, v in table.pop("identifier_types", {}).items()}
-    authority = table.pop("authority", {})
+    t = SpecFile("hl7.toml")
+    id_types = t.labels("identifier_types")
+    authority = t.get("authority", default={})
     fields: dict[str, dict[int, FieldSpec]] = {}
-    for segment, entries in table.items():
+    for segment, entries in t.data.items():
+        if segment in ("identifier_types", "authority"):
+            continue
         fields[segment] = {}
         for number, value in entries.items():
-            kind, _, label = str(value).partition(" ")
-            if kind not in _TYPES or not str(number).isdigit():
-                raise ConfigError(f"hl7.toml [{segment}] {number}: unknown type {kind!r}")
-            where = f"hl7.toml [{segment}] {number}"
-            fields[segment][int(number)] = FieldSpec(
-                kind, check_label(label, where) if label else None)
+            where = f"{t.where(segment)} {number}"
+            if not str(number).isdigit():
+                raise ConfigError(f"{where}: not a field number")
+            kind, label = typed(value, _TYPES, where)
+            fields[segment][int(number)] = FieldSpec(kind, label or None)
     return Hl7Spec(
         fields=fields,
         id_types=id_types,

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit, trimmed
+from fairdeid.detect.structured.common import Hit, name_hit, trimmed
+from fairdeid.detect.structured.specs import check_label, load_data
 from fairdeid.errors import ConfigError
 
 _DELIMITERS = ("\t", "|", ";", ",")
