@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, hit
+from fairdeid.detect.structured.common import Hit, hit, split
 from fairdeid.detect.structured.specs import SpecFile, typed
 
 #: a record: optional frame start (STX as a character or printed) and frame number, the record
@@ -51,30 +51,23 @@ def find(text: str, spec: Mapping[str, tuple[Reading, ...]] | None = None) -> li
     hits: list[Hit] = []
     for record in _RECORD.finditer(text, header.start()):
         kind = record.group("type")
-        pos = record.start("body")
-        for number, value in enumerate(record.group("body").split("|"), start=2):
+        fields = split(text, record.start("body"), record.end("body"), "|")
+        for number, (start, end) in enumerate(fields, start=2):
             readings = spec.get(f"{kind}-{number}")
-            if readings and value.strip():
+            if readings and text[start:end].strip():
                 where = f"astm.{kind}-{number}"
                 for reading in readings:
-                    found = list(_read(text, pos, pos + len(value), reading, where))
+                    found = list(_read(text, start, end, reading, where))
                     if found:
                         hits.extend(found)
                         break
-            pos += len(value) + 1
     return hits
-
-
-def _components(start: int, value: str) -> Iterator[tuple[int, int]]:
-    for part in value.split("^"):
-        yield start, start + len(part)
-        start += len(part) + 1
 
 
 def _read(text: str, start: int, end: int, reading: Reading, where: str) -> Iterator[Hit]:
     kind, label = reading
     value = text[start:end].split("\\")[0]  # the first repeat
-    parts = list(_components(start, value))
+    parts = split(text, start, start + len(value), "^")
     first = text[slice(*parts[0])]
     if kind == "DATE":
         date = _DATE.match(first.strip())

@@ -58,3 +58,36 @@ def name_hit(text: str, start: int, end: int, label: str, where: str) -> Hit | N
     if title is None or title.end() >= found.end:
         return found
     return Hit(title.end(), found.end, label, where)
+
+
+Region = tuple[int, int]
+
+
+def split(text: str, start: int, end: int, sep: str, release: str = "") -> list[Region]:
+    """The offsets of the parts of ``text[start:end]`` between ``sep`` characters (an empty
+    part stays, so a field keeps its number); with ``release`` (EDIFACT's ``?``) the character
+    after a release character is never a separator.
+
+    Why offsets, not ``str.split``: a reader labels a stretch of the note, so every part must
+    know where it sits; HL7 fields and components, EDIFACT elements and ASTM fields split alike.
+    """
+    parts: list[Region] = []
+    pos = i = start
+    if release:
+        while i < end:
+            if text[i] == release:
+                i += 2
+                continue
+            if text[i] == sep:
+                parts.append((pos, i))
+                pos = i + 1
+            i += 1
+        parts.append((pos, end))
+        return parts
+    while True:
+        i = text.find(sep, pos, end)
+        if i < 0:
+            parts.append((pos, end))
+            return parts
+        parts.append((pos, i))
+        pos = i + 1

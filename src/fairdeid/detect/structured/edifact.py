@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, hit
+from fairdeid.detect.structured.common import Hit, hit, split
 from fairdeid.detect.structured.specs import SpecFile
 
 #: where a message starts: a service segment at the start of a line
@@ -104,33 +104,18 @@ def _segments(text: str, start: int, seps: _Separators) -> Iterator[tuple[int, i
         i += 1
 
 
-def _split(text: str, start: int, end: int, sep: str, release: str) -> list[tuple[int, int]]:
-    parts: list[tuple[int, int]] = []
-    pos = i = start
-    while i < end:
-        if text[i] == release:
-            i += 2
-            continue
-        if text[i] == sep:
-            parts.append((pos, i))
-            pos = i + 1
-        i += 1
-    parts.append((pos, end))
-    return parts
-
-
 def _segment(
     text: str, start: int, end: int, seps: _Separators, spec: EdifactSpec
 ) -> list[Hit]:
     while start < end and text[start] in " \t\r\n":
         start += 1
-    elements = _split(text, start, end, seps.element, seps.release)
+    elements = split(text, start, end, seps.element, seps.release)
     tag = text[slice(*elements[0])]
 
     def comps(index: int) -> list[tuple[int, int]]:
         if index >= len(elements):
             return []
-        return _split(text, *elements[index], seps.component, seps.release)
+        return split(text, *elements[index], seps.component, seps.release)
 
     def value(region: tuple[int, int]) -> str:
         return text[slice(*region)].strip()

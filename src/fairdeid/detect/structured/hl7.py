@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, hit, trimmed
+from fairdeid.detect.structured.common import Hit, Region, hit, split, trimmed
 from fairdeid.detect.structured.specs import SpecFile, check_label, typed
 from fairdeid.errors import ConfigError
 
@@ -30,7 +30,6 @@ _LINE = re.compile(r"[^\r\n]+")
 #: HL7 table 0203: "NN" + an ISO 3166 country code is a national person identifier
 _NATIONAL = re.compile(r"NN[A-Z]{3}")
 
-Region = tuple[int, int]
 
 #: XAD (extended address) components, by index
 _ADDRESS = {0: "STREET", 1: "STREET", 2: "CITY", 3: "STATE", 4: "ZIP", 5: "COUNTRY",
@@ -143,18 +142,6 @@ def find(text: str, spec: Hl7Spec | None = None) -> list[Hit]:
     return hits
 
 
-def _split(text: str, region: Region, sep: str) -> list[Region]:
-    start, end = region
-    out: list[Region] = []
-    while True:
-        i = text.find(sep, start, end)
-        if i < 0:
-            out.append((start, end))
-            return out
-        out.append((start, i))
-        start = i + 1
-
-
 def _segment(
     text: str,
     segment: str,
@@ -163,7 +150,7 @@ def _segment(
     table: Mapping[int, FieldSpec],
     spec: Hl7Spec,
 ) -> Iterator[Hit]:
-    fields = _split(text, body, seps.field)
+    fields = split(text, *body, seps.field)
     # MSH-1 is the field separator itself, so the first field after it is MSH-2
     first = 2 if segment in _HEADER_SEGMENTS else 1
     for index, region in enumerate(fields):
@@ -172,8 +159,8 @@ def _segment(
         if field is None or (segment in _HEADER_SEGMENTS and number == 2):
             continue
         where = f"hl7.{segment}-{number}"
-        for repetition in _split(text, region, seps.repetition):
-            comps = _split(text, repetition, seps.component)
+        for repetition in split(text, *region, seps.repetition):
+            comps = split(text, *repetition, seps.component)
             for found in _READERS[field.type](text, comps, field.label, where, seps, spec):
                 if found is not None:
                     yield found
@@ -218,7 +205,7 @@ def _person(text: str, comps: list[Region], label: str | None, where: str, seps:
 
 def _interpreter(text: str, comps: list[Region], label: str | None, where: str,
                  seps: Separators, spec: Hl7Spec) -> Iterator[Hit | None]:
-    subs = _split(text, comps[0], seps.subcomponent)
+    subs = split(text, *comps[0], seps.subcomponent)
     yield _one(text, _comp(subs, 0), "IDNUM", where)
     yield _joined(text, subs, 1, 3, label or "DOCTOR", where)
     yield _date(text, _comp(comps, 1), where)
@@ -237,7 +224,7 @@ def _identifier(text: str, comps: list[Region], label: str | None, where: str,
         for i in (3, 5):
             region = _comp(comps, i)
             if region is not None:
-                name = _split(text, region, seps.subcomponent)[0]
+                name = split(text, *region, seps.subcomponent)[0]
                 yield _one(text, name, spec.authority_label, f"{where}.{i + 1}")
 
 
@@ -283,7 +270,7 @@ def _location(text: str, comps: list[Region], label: str | None, where: str,
     yield _joined(text, comps, 1, 2, "ROOM", where)
     facility = _comp(comps, 3)
     if facility is not None:
-        yield _one(text, _split(text, facility, seps.subcomponent)[0], "HOSPITAL", where)
+        yield _one(text, split(text, *facility, seps.subcomponent)[0], "HOSPITAL", where)
 
 
 def _first(text: str, comps: list[Region], label: str | None, where: str, seps: Separators,
