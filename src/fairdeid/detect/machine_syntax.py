@@ -42,14 +42,13 @@ stack traces pasted into tickets.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from fairdeid.detect.learned_trim import LEARNED
+from fairdeid.detect.structured.specs import load_data
 from fairdeid.document import Span
 
 #: a GDT record line: 3 digits length, 4 digits field id, the value (checked against the length)
@@ -311,9 +310,7 @@ def _citation(cues: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def packaged_machine_syntax() -> MachineSyntax:
     """The settings shipped in ``structured/data/machine_syntax.toml`` (read once)."""
-    source = resources.files("fairdeid.detect.structured").joinpath(
-        "data", "machine_syntax.toml")
-    return MachineSyntax.from_mapping(tomllib.loads(source.read_text("utf-8")))
+    return MachineSyntax.from_mapping(load_data("machine_syntax.toml"))
 
 
 def trim_machine_syntax(

@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data
+from fairdeid.detect.structured.common import Hit, hit, split
+from fairdeid.detect.structured.specs import SpecFile, typed
 
 #: a record: optional frame start (STX as a character or printed) and frame number, the record
 #: type, the field delimiter, then the fields up to the frame end or the line end
@@ -35,18 +36,10 @@ Reading = tuple[str, str]  # (type, label)
 @lru_cache(maxsize=1)
 def load_spec() -> Mapping[str, tuple[Reading, ...]]:
     """The packaged field table, ``"P-6" -> ((type, label), ...)``, checked once."""
-    from fairdeid.errors import ConfigError
-
-    spec: dict[str, tuple[Reading, ...]] = {}
-    for field, value in load_data("astm.toml").get("fields", {}).items():
-        readings = []
-        for entry in value if isinstance(value, list) else [value]:
-            kind, _, label = str(entry).partition(" ")
-            if kind not in _TYPES:
-                raise ConfigError(f"astm.toml [fields] {field}: unknown type {kind!r}")
-            readings.append((kind, check_label(label, "astm.toml [fields]") if label else ""))
-        spec[str(field)] = tuple(readings)
-    return spec
+    t = SpecFile("astm.toml")
+    return {str(field): tuple(typed(entry, _TYPES, f"{t.where('fields')} {field}")
+                              for entry in (value if isinstance(value, list) else [value]))
+            for field, value in t.get("fields", default={}).items()}
 
 
 def find(text: str, spec: Mapping[str, tuple[Reading, ...]] | None = None) -> list[Hit]:
@@ -58,30 +51,23 @@ def find(text: str, spec: Mapping[str, tuple[Reading, ...]] | None = None) -> li
     hits: list[Hit] = []
     for record in _RECORD.finditer(text, header.start()):
         kind = record.group("type")
-        pos = record.start("body")
-        for number, value in enumerate(record.group("body").split("|"), start=2):
+        fields = split(text, record.start("body"), record.end("body"), "|")
+        for number, (start, end) in enumerate(fields, start=2):
             readings = spec.get(f"{kind}-{number}")
-            if readings and value.strip():
+            if readings and text[start:end].strip():
                 where = f"astm.{kind}-{number}"
                 for reading in readings:
-                    found = list(_read(text, pos, pos + len(value), reading, where))
+                    found = list(_read(text, start, end, reading, where))
                     if found:
                         hits.extend(found)
                         break
-            pos += len(value) + 1
     return hits
-
-
-def _components(start: int, value: str) -> Iterator[tuple[int, int]]:
-    for part in value.split("^"):
-        yield start, start + len(part)
-        start += len(part) + 1
 
 
 def _read(text: str, start: int, end: int, reading: Reading, where: str) -> Iterator[Hit]:
     kind, label = reading
     value = text[start:end].split("\\")[0]  # the first repeat
-    parts = list(_components(start, value))
+    parts = split(text, start, start + len(value), "^")
     first = text[slice(*parts[0])]
     if kind == "DATE":
         date = _DATE.match(first.strip())

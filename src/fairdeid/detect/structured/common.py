@@ -9,13 +9,7 @@ span's provenance.
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
-
-from fairdeid.taxonomy import ALL_LABELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +60,34 @@ def name_hit(text: str, start: int, end: int, label: str, where: str) -> Hit | N
     return Hit(title.end(), found.end, label, where)
 
 
-def load_data(name: str) -> dict[str, Any]:
-    """A TOML file of this package's ``data`` folder."""
-    source = resources.files("fairdeid.detect.structured").joinpath("data", name)
-    return tomllib.loads(source.read_text("utf-8"))
+Region = tuple[int, int]
 
 
-def labels(table: Mapping[str, object], where: str) -> dict[str, str]:
-    """A data file's ``key = "LABEL"`` table, each label checked against the taxonomy."""
-    return {str(k): check_label(str(v), where) for k, v in table.items()}
+def split(text: str, start: int, end: int, sep: str, release: str = "") -> list[Region]:
+    """The offsets of the parts of ``text[start:end]`` between ``sep`` characters (an empty
+    part stays, so a field keeps its number); with ``release`` (EDIFACT's ``?``) the character
+    after a release character is never a separator.
 
-
-def check_label(label: str, where: str) -> str:
-    """``label`` if the taxonomy knows it; data files are checked when they load, not per note."""
-    if label not in ALL_LABELS:
-        from fairdeid.errors import ConfigError
-
-        raise ConfigError(f"{where}: unknown label {label!r}")
-    return label
+    Why offsets, not ``str.split``: a reader labels a stretch of the note, so every part must
+    know where it sits; HL7 fields and components, EDIFACT elements and ASTM fields split alike.
+    """
+    parts: list[Region] = []
+    pos = i = start
+    if release:
+        while i < end:
+            if text[i] == release:
+                i += 2
+                continue
+            if text[i] == sep:
+                parts.append((pos, i))
+                pos = i + 1
+            i += 1
+        parts.append((pos, end))
+        return parts
+    while True:
+        i = text.find(sep, pos, end)
+        if i < 0:
+            parts.append((pos, end))
+            return parts
+        parts.append((pos, i))
+        pos = i + 1

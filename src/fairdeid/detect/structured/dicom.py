@@ -15,7 +15,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data
+from fairdeid.detect.structured.common import Hit, hit
+from fairdeid.detect.structured.specs import SpecFile
 
 #: a dump line: the tag, then the rest of the line
 _LINE = re.compile(
@@ -37,9 +38,7 @@ _MIN_AGE = 90
 @lru_cache(maxsize=1)
 def load_spec() -> Mapping[str, str]:
     """The packaged tag table, ``"GGGG,EEEE" -> label``, checked once."""
-    tags = load_data("dicom.toml").get("tags", {})
-    return {str(tag).upper(): check_label(str(label), "dicom.toml [tags]")
-            for tag, label in tags.items()}
+    return {tag.upper(): label for tag, label in SpecFile("dicom.toml").labels("tags").items()}
 
 
 def find(text: str, spec: Mapping[str, str] | None = None) -> list[Hit]:

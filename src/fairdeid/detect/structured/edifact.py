@@ -16,7 +16,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, hit, labels, load_data
+from fairdeid.detect.structured.common import Hit, hit, split
+from fairdeid.detect.structured.specs import SpecFile
 
 #: where a message starts: a service segment at the start of a line
 _START = re.compile(r"^[ \t]*(UNA|UNB|UNH)(?=[^\w])", re.MULTILINE)
@@ -37,23 +38,18 @@ class EdifactSpec:
     rff: Mapping[str, str]
 
 
-def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
-    return labels(table, f"edifact.toml [{name}]")
-
-
 @lru_cache(maxsize=1)
 def load_spec() -> EdifactSpec:
     """The packaged segment table, checked once."""
-    t = load_data("edifact.toml")
-    pna, nad = t.get("pna", {}), t.get("nad", {})
+    t = SpecFile("edifact.toml")
     return EdifactSpec(
-        date_segments=frozenset(t.get("date_segments", ())),
-        positions=_table(t.get("positions", {}), "positions"),
-        pna_patients=frozenset(pna.get("patients", ())),
-        pna_id_types=_table(pna.get("id_types", {}), "pna.id_types"),
-        nad_patients=frozenset(nad.get("patients", ())),
-        com=_table(t.get("com", {}), "com"),
-        rff=_table(t.get("rff", {}), "rff"),
+        date_segments=t.words("date_segments"),
+        positions=t.labels("positions"),
+        pna_patients=t.words("pna", "patients"),
+        pna_id_types=t.labels("pna", "id_types"),
+        nad_patients=t.words("nad", "patients"),
+        com=t.labels("com"),
+        rff=t.labels("rff"),
     )
 
 
@@ -108,33 +104,18 @@ def _segments(text: str, start: int, seps: _Separators) -> Iterator[tuple[int, i
         i += 1
 
 
-def _split(text: str, start: int, end: int, sep: str, release: str) -> list[tuple[int, int]]:
-    parts: list[tuple[int, int]] = []
-    pos = i = start
-    while i < end:
-        if text[i] == release:
-            i += 2
-            continue
-        if text[i] == sep:
-            parts.append((pos, i))
-            pos = i + 1
-        i += 1
-    parts.append((pos, end))
-    return parts
-
-
 def _segment(
     text: str, start: int, end: int, seps: _Separators, spec: EdifactSpec
 ) -> list[Hit]:
     while start < end and text[start] in " \t\r\n":
         start += 1
-    elements = _split(text, start, end, seps.element, seps.release)
+    elements = split(text, start, end, seps.element, seps.release)
     tag = text[slice(*elements[0])]
 
     def comps(index: int) -> list[tuple[int, int]]:
         if index >= len(elements):
             return []
-        return _split(text, *elements[index], seps.component, seps.release)
+        return split(text, *elements[index], seps.component, seps.release)
 
     def value(region: tuple[int, int]) -> str:
         return text[slice(*region)].strip()

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fairdeid.detect.structured import hl7
-from fairdeid.detect.structured.common import Hit, check_label, labels, load_data, name_hit
+from fairdeid.detect.structured.common import Hit, name_hit
 from fairdeid.detect.structured.jsonscan import Obj, Str, Value, objects
+from fairdeid.detect.structured.specs import SpecFile, check_label
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,18 @@ class FhirSpec:
     identifier_words: tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
-    return labels(table, f"fhir.toml [{name}]")
-
-
 @lru_cache(maxsize=1)
 def load_spec() -> FhirSpec:
     """The packaged element table, checked once."""
-    t = load_data("fhir.toml")
+    t = SpecFile("fhir.toml")
     words = tuple(
-        (check_label(label, "fhir.toml [identifier_words]"), tuple(str(w) for w in ws))
-        for label, ws in t.get("identifier_words", {}).items()
+        (check_label(label, t.where("identifier_words")), tuple(str(w) for w in ws))
+        for label, ws in t.get("identifier_words", default={}).items()
     )
     return FhirSpec(
-        dates=frozenset(t.get("dates", ())),
-        periods=frozenset(t.get("periods", ())),
-        **{name: _table(t.get(name, {}), name) for name in (
+        dates=t.words("dates"),
+        periods=t.words("periods"),
+        **{name: t.labels(name) for name in (
             "person_resources", "named_resources", "references", "reference_elements",
             "resource_ids", "address", "telecom", "identifier_oids")},
         identifier_words=words,

@@ -33,7 +33,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, load_data
+from fairdeid.detect.structured.common import Hit
+from fairdeid.detect.structured.specs import load_data
 from fairdeid.detect.structured.tables import (
     HeaderWords,
     _cell,

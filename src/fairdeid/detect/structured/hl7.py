@@ -19,7 +19,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, load_data, trimmed
+from fairdeid.detect.structured.common import Hit, Region, hit, split, trimmed
+from fairdeid.detect.structured.specs import SpecFile, check_label, typed
 from fairdeid.errors import ConfigError
 
 #: segments whose first field is the field separator itself (MSH-1), so numbering shifts
@@ -29,7 +30,6 @@ _LINE = re.compile(r"[^\r\n]+")
 #: HL7 table 0203: "NN" + an ISO 3166 country code is a national person identifier
 _NATIONAL = re.compile(r"NN[A-Z]{3}")
 
-Region = tuple[int, int]
 
 #: XAD (extended address) components, by index
 _ADDRESS = {0: "STREET", 1: "STREET", 2: "CITY", 3: "STATE", 4: "ZIP", 5: "COUNTRY",
@@ -98,20 +98,20 @@ _TYPES = frozenset({"XPN", "XCN", "NDL", "CX", "XAD", "XTN", "DTM", "PL", "HD", 
 @lru_cache(maxsize=1)
 def load_spec() -> Hl7Spec:
     """The packaged field table, checked once (a bad entry is a ``ConfigError``)."""
-    table = load_data("hl7.toml")
-    id_types = {str(k): check_label(str(v), "hl7.toml [identifier_types]")
-                for k, v in table.pop("identifier_types", {}).items()}
-    authority = table.pop("authority", {})
+    t = SpecFile("hl7.toml")
+    id_types = t.labels("identifier_types")
+    authority = t.get("authority", default={})
     fields: dict[str, dict[int, FieldSpec]] = {}
-    for segment, entries in table.items():
+    for segment, entries in t.data.items():
+        if segment in ("identifier_types", "authority"):
+            continue
         fields[segment] = {}
         for number, value in entries.items():
-            kind, _, label = str(value).partition(" ")
-            if kind not in _TYPES or not str(number).isdigit():
-                raise ConfigError(f"hl7.toml [{segment}] {number}: unknown type {kind!r}")
-            where = f"hl7.toml [{segment}] {number}"
-            fields[segment][int(number)] = FieldSpec(
-                kind, check_label(label, where) if label else None)
+            where = f"{t.where(segment)} {number}"
+            if not str(number).isdigit():
+                raise ConfigError(f"{where}: not a field number")
+            kind, label = typed(value, _TYPES, where)
+            fields[segment][int(number)] = FieldSpec(kind, label or None)
     return Hl7Spec(
         fields=fields,
         id_types=id_types,
@@ -142,18 +142,6 @@ def find(text: str, spec: Hl7Spec | None = None) -> list[Hit]:
     return hits
 
 
-def _split(text: str, region: Region, sep: str) -> list[Region]:
-    start, end = region
-    out: list[Region] = []
-    while True:
-        i = text.find(sep, start, end)
-        if i < 0:
-            out.append((start, end))
-            return out
-        out.append((start, i))
-        start = i + 1
-
-
 def _segment(
     text: str,
     segment: str,
@@ -162,7 +150,7 @@ def _segment(
     table: Mapping[int, FieldSpec],
     spec: Hl7Spec,
 ) -> Iterator[Hit]:
-    fields = _split(text, body, seps.field)
+    fields = split(text, *body, seps.field)
     # MSH-1 is the field separator itself, so the first field after it is MSH-2
     first = 2 if segment in _HEADER_SEGMENTS else 1
     for index, region in enumerate(fields):
@@ -171,8 +159,8 @@ def _segment(
         if field is None or (segment in _HEADER_SEGMENTS and number == 2):
             continue
         where = f"hl7.{segment}-{number}"
-        for repetition in _split(text, region, seps.repetition):
-            comps = _split(text, repetition, seps.component)
+        for repetition in split(text, *region, seps.repetition):
+            comps = split(text, *repetition, seps.component)
             for found in _READERS[field.type](text, comps, field.label, where, seps, spec):
                 if found is not None:
                     yield found
@@ -217,7 +205,7 @@ def _person(text: str, comps: list[Region], label: str | None, where: str, seps:
 
 def _interpreter(text: str, comps: list[Region], label: str | None, where: str,
                  seps: Separators, spec: Hl7Spec) -> Iterator[Hit | None]:
-    subs = _split(text, comps[0], seps.subcomponent)
+    subs = split(text, *comps[0], seps.subcomponent)
     yield _one(text, _comp(subs, 0), "IDNUM", where)
     yield _joined(text, subs, 1, 3, label or "DOCTOR", where)
     yield _date(text, _comp(comps, 1), where)
@@ -236,7 +224,7 @@ def _identifier(text: str, comps: list[Region], label: str | None, where: str,
         for i in (3, 5):
             region = _comp(comps, i)
             if region is not None:
-                name = _split(text, region, seps.subcomponent)[0]
+                name = split(text, *region, seps.subcomponent)[0]
                 yield _one(text, name, spec.authority_label, f"{where}.{i + 1}")
 
 
@@ -282,7 +270,7 @@ def _location(text: str, comps: list[Region], label: str | None, where: str,
     yield _joined(text, comps, 1, 2, "ROOM", where)
     facility = _comp(comps, 3)
     if facility is not None:
-        yield _one(text, _split(text, facility, seps.subcomponent)[0], "HOSPITAL", where)
+        yield _one(text, split(text, *facility, seps.subcomponent)[0], "HOSPITAL", where)
 
 
 def _first(text: str, comps: list[Region], label: str | None, where: str, seps: Separators,

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fairdeid.detect.structured.common import Hit, check_label, load_data, name_hit, trimmed
+from fairdeid.detect.structured.common import Hit, Region, name_hit, trimmed
+from fairdeid.detect.structured.specs import check_label, load_data
 from fairdeid.errors import ConfigError
 
 _DELIMITERS = ("\t", "|", ";", ",")
@@ -61,7 +62,6 @@ _DATE_END = re.compile(r"[ \t]*[(\[;|]")
 _DATE_START = re.compile(r"\d|[^\W\d_]{3,10}\.?[ \t]*\d")
 _KINDS = ("cells", "words", "weak", "id_suffixes")
 
-Region = tuple[int, int]
 
 
 @lru_cache(maxsize=8192)

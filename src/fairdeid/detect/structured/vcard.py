@@ -23,7 +23,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from fairdeid.detect.structured.common import Hit, check_label, hit, labels, load_data
+from fairdeid.detect.structured.common import Hit, hit
+from fairdeid.detect.structured.specs import SpecFile, check_label
 
 #: a block of content lines: BEGIN:VCARD ... END:VCARD, BEGIN:VCALENDAR ... END:VCALENDAR
 _BLOCK = re.compile(r"^[ \t]*BEGIN:(VCARD|VCALENDAR)[ \t]*\r?$(?P<body>.*?)^[ \t]*END:\1",
@@ -55,16 +56,14 @@ class VcardSpec:
 @lru_cache(maxsize=1)
 def load_spec() -> VcardSpec:
     """The packaged property table, checked once."""
-    t = load_data("vcard.toml")
-    address = tuple(check_label(str(p), "vcard.toml [address]") if p else ""
-                    for p in t.get("address", {}).get("parts", ()))
+    t = SpecFile("vcard.toml")
+    address = tuple(check_label(str(p), t.where("address")) if p else ""
+                    for p in t.get("address", "parts"))
     return VcardSpec(
-        values={k.upper(): v for k, v in labels(t.get("values", {}), "vcard.toml [values]")
-                .items()},
-        dates=frozenset(str(p).upper() for p in t.get("dates", {}).get("properties", ())),
+        values={k.upper(): v for k, v in t.labels("values").items()},
+        dates=frozenset(str(p).upper() for p in t.get("dates", "properties")),
         address=address,
-        staff_properties=frozenset(str(p).upper() for p in t.get("staff", {})
-                                   .get("properties", ())),
+        staff_properties=frozenset(str(p).upper() for p in t.get("staff", "properties")),
     )
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fairdeid.detect.structured import fhir
-from fairdeid.detect.structured.common import Hit, hit, labels, load_data
+from fairdeid.detect.structured.common import Hit, hit
+from fairdeid.detect.structured.specs import SpecFile
 from fairdeid.detect.structured.tables import HeaderWords
 
 #: a start, end or empty tag: (slash, name, attributes, empty slash)
@@ -43,23 +44,19 @@ class XmlSpec:
     coded: Mapping[str, str]
 
 
-def _table(table: Mapping[str, object], name: str) -> dict[str, str]:
-    return labels(table, f"xml.toml [{name}]")
-
-
 @lru_cache(maxsize=1)
 def load_spec() -> XmlSpec:
     """The packaged element table, checked once."""
-    t = load_data("xml.toml")
+    t = SpecFile("xml.toml")
     return XmlSpec(
-        names=frozenset(t.get("names", ())),
-        person_elements=frozenset(t.get("person_elements", ())),
-        staff_elements=frozenset(t.get("staff_elements", ())),
-        organisations=_table(t.get("organisations", {}), "organisations"),
-        elements=_table(t.get("elements", {}), "elements"),
-        dates=frozenset(t.get("dates", {}).get("elements", ())),
-        telecom=_table(t.get("telecom", {}), "telecom"),
-        coded=_table(t.get("coded", {}), "coded"),
+        names=t.words("names"),
+        person_elements=t.words("person_elements"),
+        staff_elements=t.words("staff_elements"),
+        organisations=t.labels("organisations"),
+        elements=t.labels("elements"),
+        dates=t.words("dates", "elements"),
+        telecom=t.labels("telecom"),
+        coded=t.labels("coded"),
     )
 
 
