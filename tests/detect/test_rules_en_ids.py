@@ -7,8 +7,8 @@ for it, of a class of text, and the refused forms of each class."""
 from __future__ import annotations
 
 import pytest
-from tests._rules import labels_at
 
+from _rules import labels_at
 from fairdeid.detect.rules import RuleDetector
 from fairdeid.document import Document, Span
 from fairdeid.resolve import merge_overlaps
