@@ -789,9 +789,9 @@ _SCORE_AFTER = re.compile(
 @lru_cache(maxsize=1)
 def _ordinary_words() -> frozenset[str]:
     """Words a lower-case login may not be (``logins.py``): common, clinical and header words."""
-    from fairdeid.detect.rules.validators import _words
+    from fairdeid.detect.rules.validators import packaged_words
 
-    return _words("common_words.txt", "clinical_words.txt", "name_header_stopwords.txt")
+    return packaged_words("common_words.txt", "clinical_words.txt", "name_header_stopwords.txt")
 
 
 def _names_a_score(text: str, end: int) -> bool:

@@ -473,7 +473,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 @cache
-def _words(*files: str) -> frozenset[str]:
+def packaged_words(*files: str) -> frozenset[str]:
     """Lower-cased entries of packaged word lists (loaded once, on first use)."""
     out: set[str] = set()
     for name in files:
@@ -488,9 +488,9 @@ def _caps_words_ok(value: str) -> list[str] | None:
     """The words of a capitalised name, or None when one of them is a section header, a
     clinical or drug word, or a common English word that is not also a known name."""
     words = [w.lower().strip("'’-") for w in _WORD.findall(value)]
-    stop = _words("name_header_stopwords.txt", "clinical_words.txt")
-    common = _words("common_words.txt")
-    names = _words("names_first.txt", "names_last.txt")
+    stop = packaged_words("name_header_stopwords.txt", "clinical_words.txt")
+    common = packaged_words("common_words.txt")
+    names = packaged_words("names_first.txt", "names_last.txt")
     for word in words:
         if word in stop or (word in common and word not in names):
             return None
@@ -509,7 +509,7 @@ def caps_name_line(m: re.Match[str], text: str) -> bool:
     words = _caps_words_ok(_value(m, text))
     if words is None:
         return False
-    names = _words("names_first.txt", "names_last.txt")
+    names = packaged_words("names_first.txt", "names_last.txt")
     # the lists spell many names without their diacritics ("jiri"): "JIŘÍ" counts as "JIRI"
     return any(w in names or fold(w) in names for w in words)
 
@@ -572,7 +572,7 @@ def country_line(m: re.Match[str], text: str) -> bool:
     city = _group_text(m, text, "phi").lower()
     if country not in _lines("countries.txt"):
         return False
-    stop = _words("name_header_stopwords.txt", "clinical_words.txt", "common_words.txt")
+    stop = packaged_words("name_header_stopwords.txt", "clinical_words.txt", "common_words.txt")
     # "Assessment" or "Follow Up" is a heading; "SMITH'S GREEN" is a place with a common word
     return not all(w in stop for w in _WORD_SPLIT.split(city) if w)
 
@@ -631,7 +631,7 @@ def field_login(m: re.Match[str], text: str) -> bool:
         return False
     if any(c.isdigit() for c in value):
         return True
-    return len(value) >= 4 and value.lower() not in _words(
+    return len(value) >= 4 and value.lower() not in packaged_words(
         "common_words.txt", "clinical_words.txt", "name_header_stopwords.txt")
 
 
