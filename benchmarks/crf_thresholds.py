@@ -23,7 +23,6 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,10 @@ from fairdeid.document import Document
 from fairdeid.evaluate.runner import strip
 from fairdeid.lang.packs import load_pack
 from fairdeid.pipeline import Pipeline
-from fairdeid.resolve import Resolver
 
 sys.path.insert(0, str(Path(__file__).parent))
 from lang_devsets import read_devset, score  # noqa: E402
+from student_threshold import with_threshold  # noqa: E402
 
 #: thresholds tried without ``--thresholds``
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
@@ -48,12 +47,6 @@ def pack_pipeline(lang: str, model: Path | None) -> Pipeline:
     return Pipeline.from_config(config, mode="tag")
 
 
-def with_crf_threshold(resolver: Resolver, threshold: float) -> Resolver:
-    """``resolver`` with the CRF's threshold set to ``threshold``, every other setting kept."""
-    thresholds = {**resolver.config.thresholds, "crf": threshold}
-    return Resolver(replace(resolver.config, thresholds=thresholds), language=resolver.language)
-
-
 def sweep(pipeline: Pipeline, groups: Mapping[str, Sequence[Document]],
           thresholds: Sequence[float]) -> list[dict[str, Any]]:
     """One row per threshold and group: the group's notes resolved at that CRF threshold and
@@ -61,25 +54,21 @@ def sweep(pipeline: Pipeline, groups: Mapping[str, Sequence[Document]],
     names = list(groups)
     notes = [note for name in names for note in groups[name]]
     proposals = [p.spans for p in pipeline.propose(strip(notes))]
-    base = pipeline.resolver
     rows: list[dict[str, Any]] = []
-    try:
-        for t in thresholds:
-            pipeline.resolver = with_crf_threshold(base, t)
-            pred = [note.with_spans(pipeline.resolve_proposals(note, spans))
-                    for note, spans in zip(strip(notes), proposals, strict=True)]
-            start = 0
-            by_group: dict[str, tuple[list[Document], list[Document]]] = {}
-            for name in names:
-                end = start + len(groups[name])
-                by_group[name] = (notes[start:end], pred[start:end])
-                start = end
-            if len(names) > 1:
-                by_group["all"] = (notes, pred)
-            for name, (gold, got) in by_group.items():
-                rows.append({"threshold": t, "set": name, **score(gold, got)})
-    finally:
-        pipeline.resolver = base
+    for t in thresholds:
+        at_t = with_threshold(pipeline, "crf", t)
+        pred = [note.with_spans(at_t.resolve_proposals(note, spans))
+                for note, spans in zip(strip(notes), proposals, strict=True)]
+        start = 0
+        by_group: dict[str, tuple[list[Document], list[Document]]] = {}
+        for name in names:
+            end = start + len(groups[name])
+            by_group[name] = (notes[start:end], pred[start:end])
+            start = end
+        if len(names) > 1:
+            by_group["all"] = (notes, pred)
+        for name, (gold, got) in by_group.items():
+            rows.append({"threshold": t, "set": name, **score(gold, got)})
     return rows
 
 
